@@ -1,0 +1,39 @@
+/* scenarios/scenario-loader.h: streaming reader of oomsim scenarios (libxml2 xmlTextReader + RelaxNG).
+ *
+ * Usage:
+ *   loader = scenario_loader_new(path, &error);            // "-" reads standard input
+ *   header = scenario_loader_get_header(loader);           // machine, cgroups, processes
+ *   while (scenario_loader_next_step(loader, &step, &error)) { ...; sc_step_free(step); }
+ *   if (error) ...                                          // FALSE and no error: the trace has ended
+ *   expects = scenario_loader_finish(loader, &error);       // reads <expect> and the end of the document
+ *
+ * The document is validated against the embedded scenarios/oomsim.rng while it is read, so memory does not
+ * grow with the length of the trace. Every error message has the form "FILE:LINE:COL: what is wrong".
+ */
+#pragma once
+
+#include "scenario.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ScenarioLoader ScenarioLoader;
+
+ScenarioLoader *scenario_loader_new(const char *path, GError **error);
+/* Same, from a buffer; display_name is used in messages. */
+ScenarioLoader *scenario_loader_new_from_memory(const char *data, gsize len, const char *display_name,
+                                                GError **error);
+const ScenarioHeader *scenario_loader_get_header(ScenarioLoader *loader);
+/* TRUE and *out_step set, or FALSE: end of trace (error unset) or an error (error set). */
+gboolean scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **error);
+/* After the last step: the expectations (ScExpect*, possibly empty), or NULL with error set. */
+GPtrArray *scenario_loader_finish(ScenarioLoader *loader, GError **error);
+const char *scenario_loader_get_display_name(ScenarioLoader *loader);
+void scenario_loader_free(ScenarioLoader *loader);
+
+/* Sets error to "FILE:LINE:COL: message" in SCENARIO_ERROR with the given code. */
+void scenario_set_error(GError **error, ScenarioError code, const char *file, int line, int col,
+                        const char *format, ...) G_GNUC_PRINTF(6, 7);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScenarioLoader, scenario_loader_free)
+
+G_END_DECLS

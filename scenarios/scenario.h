@@ -1,0 +1,160 @@
+/* scenarios/scenario.h: the in-memory form of an oomsim scenario (XML, scenarios/oomsim.rng).
+ *
+ * The loader (scenario-loader.c) reads a scenario as a stream: the header (machine, cgroups, processes) is
+ * read up front, trace steps are handed out one at a time and freed by the caller, and the expectations,
+ * which follow the trace in the document, are read once the last step has been handed out.
+ * Sizes are kept in bytes exactly as written; the simulator converts them to pages.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SC_SIZE_MAX G_MAXUINT64 /* the keyword "max" */
+
+typedef struct {
+  char *name;
+  gint64 value;
+  int line, col;
+} ScSysctl;
+
+typedef struct {
+  char *name;  /* "memory.max", "memory.limit_in_bytes", ... */
+  char *value; /* as written; parsed by the simulator, which knows each file's type */
+  int line, col;
+} ScAttr;
+
+typedef struct {
+  char *path; /* "/kubepods/pod-a"; the root is "/" and always exists */
+  GPtrArray *attrs; /* ScAttr* in document order */
+  int line, col;
+} ScCgroup;
+
+typedef struct {
+  int pid;
+  char *comm;
+  char *cgroup; /* NULL: the root cgroup */
+  int oom_score_adj;
+  guint uid;
+  char *container; /* NULL: not a container's process */
+  int threads;     /* >= 1 */
+  int shares_mm_with; /* 0: own mm */
+  gboolean cap_sys_admin, kthread, stuck, oom_task_origin, vfork_child;
+  int parent; /* 0: none (child of init) */
+  guint64 base_rss_bytes;    /* anon pages the process holds before the trace (its own text, stack...) */
+  guint64 base_pgtables_bytes;
+  int line, col;
+} ScProcess;
+
+typedef struct {
+  char *name, *description, *kernel; /* kernel may be NULL: the default profile */
+  const char *file; /* the path given to the loader, for messages */
+  guint64 ram_bytes, swap_bytes, page_size, kernel_reserved_bytes;
+  GPtrArray *sysctls;   /* ScSysctl* */
+  int cgroup_version;   /* 1 or 2; 2 when the scenario has no <cgroups> */
+  GPtrArray *cgroups;   /* ScCgroup*, parents before children as written */
+  GPtrArray *processes; /* ScProcess* */
+  int line, col;        /* of <scenario> */
+} ScenarioHeader;
+
+typedef enum {
+  SC_STEP_MMAP,
+  SC_STEP_TOUCH,
+  SC_STEP_MALLOC,
+  SC_STEP_FREE,
+  SC_STEP_MUNMAP,
+  SC_STEP_FILE_READ,
+  SC_STEP_SHMEM_WRITE,
+  SC_STEP_FORK,
+  SC_STEP_EXIT,
+  SC_STEP_SET,
+  SC_STEP_SYSCTL,
+  SC_STEP_CGROUP_SET,
+  SC_STEP_MOVE,
+  SC_STEP_N_KINDS
+} ScStepKind;
+
+extern const char *const sc_step_kind_names[SC_STEP_N_KINDS];
+
+typedef struct {
+  ScStepKind kind;
+  char *id;          /* may be NULL */
+  int pid;
+  gboolean has_at;
+  guint64 at_ns;
+  guint64 size_bytes;  /* mmap, touch, malloc, file-read, shmem-write */
+  guint repeat;        /* touch, malloc: >= 1 */
+  char *ref;           /* free, munmap: the id of the mmap/malloc step; touch: optional mapping id */
+  gboolean touch_all;  /* malloc touch="all" */
+  gboolean touch_none; /* malloc touch="none": not even the first page */
+  int child_pid;       /* fork */
+  char *comm;          /* fork: child's comm (default: parent's) */
+  int code;            /* exit */
+  int oom_score_adj;   /* set */
+  char *name;          /* sysctl name, cgroup-set file name */
+  gint64 value;        /* sysctl value */
+  char *svalue;        /* cgroup-set value */
+  char *cgroup;        /* cgroup-set, move target */
+  int line, col;
+} ScStep;
+
+typedef enum {
+  SC_EXPECT_OOM_KILL,
+  SC_EXPECT_EXIT,
+  SC_EXPECT_ENOMEM,
+  SC_EXPECT_PANIC,
+  SC_EXPECT_MEMORY_EVENTS,
+  SC_EXPECT_BLOCKED,
+  SC_EXPECT_SURVIVES,
+  SC_EXPECT_N_KINDS
+} ScExpectKind;
+
+extern const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS];
+
+typedef struct {
+  ScExpectKind kind;
+  int pid;
+  char *constraint;       /* oom-kill: optional */
+  char *oom_memcg;        /* oom-kill: optional */
+  gboolean has_status;
+  int status;             /* exit */
+  char *reason;           /* exit: optional */
+  char *step;             /* enomem: step id */
+  char *message_contains; /* panic */
+  char *cgroup;           /* memory-events */
+  GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal) */
+  int line, col;
+} ScExpect;
+
+void sc_step_free(ScStep *step);
+void sc_expect_free(ScExpect *expect);
+void scenario_header_free(ScenarioHeader *header);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScStep, sc_step_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScenarioHeader, scenario_header_free)
+
+/* Error domain of everything that reads scenarios. Tests assert these codes exactly. */
+#define SCENARIO_ERROR (scenario_error_quark())
+GQuark scenario_error_quark(void);
+
+typedef enum {
+  SCENARIO_ERROR_IO,          /* cannot open or read the file */
+  SCENARIO_ERROR_XML,         /* not well-formed XML */
+  SCENARIO_ERROR_DTD,         /* a DOCTYPE, external entity or entity reference */
+  SCENARIO_ERROR_SCHEMA,      /* valid XML, invalid against oomsim.rng */
+  SCENARIO_ERROR_SIZE,        /* a size that does not parse or overflows */
+  SCENARIO_ERROR_RANGE,       /* a number outside its range (sysctl, oom_score_adj, pid...) */
+  SCENARIO_ERROR_DUPLICATE,   /* a pid, cgroup path or step id defined twice */
+  SCENARIO_ERROR_UNKNOWN_REF, /* a pid, cgroup or step id that does not exist */
+  SCENARIO_ERROR_UNSUPPORTED, /* a feature the chosen kernel profile does not have */
+  SCENARIO_ERROR_KERNEL,      /* an unknown kernel version string */
+} ScenarioError;
+
+/* Sizes: bytes, or a number with K/KiB, M/MiB, G/GiB, T/TiB (powers of 1024), "N pages" / "Npages"
+ * (needs page_size), or "max" (SC_SIZE_MAX, only where allow_max). FALSE on a bad or overflowing size. */
+gboolean sc_parse_size(const char *text, guint64 page_size, gboolean allow_max, guint64 *out_bytes);
+/* "10s", "250ms", "5us", "100ns", "0": nanoseconds. */
+gboolean sc_parse_duration(const char *text, guint64 *out_ns);
+
+G_END_DECLS

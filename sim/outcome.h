@@ -1,0 +1,61 @@
+/* sim/outcome.h: what happened in one run of a scenario, in terms a real kernel run can also be described in.
+ *
+ * The simulator fills a SimOutcome while it replays a trace; the VM harness parses the in-VM agent's report
+ * into the same structure; `oomsim check` compares an outcome with the scenario's <expect>, and
+ * `oomsim validate` compares two outcomes. Processes are named by their scenario pid (the harness maps the
+ * kernel's pids back), and every list is in the order the events happened.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int pid;              /* scenario pid of the victim the OOM killer selected */
+  char *comm;
+  char *constraint;     /* "CONSTRAINT_NONE", "CONSTRAINT_MEMCG", ... */
+  char *oom_memcg;      /* the OOM domain: a cgroup path, or NULL for a global OOM */
+  char *task_memcg;
+  gboolean allocating_task; /* killed by vm.oom_kill_allocating_task */
+  /* the Killed process line, in kB as the kernel prints it */
+  guint64 total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb;
+  int oom_score_adj;
+} SimKill;
+
+typedef struct {
+  int pid;
+  int status;     /* the shell's status: code, or 128 + signal */
+  int signal;     /* 0 when the process exited by itself */
+  char *reason;   /* "OOMKilled", "Completed", "Error", "Killed" */
+} SimExit;
+
+typedef struct {
+  char *cgroup;
+  /* memory.events, hierarchical as the kernel reports them; -1: the file does not exist in this setup */
+  gint64 low, high, max, oom, oom_kill, oom_group_kill;
+} SimMemcgEvents;
+
+typedef struct {
+  GPtrArray *kills;          /* SimKill*: one per OOM kill decision, in order */
+  GPtrArray *exits;          /* SimExit*, in order of death */
+  GPtrArray *enomem_steps;   /* char*: ids of steps that failed with ENOMEM (steps without id: "#N") */
+  GPtrArray *blocked_pids;   /* int as GINT_TO_POINTER: processes blocked at the end of the trace */
+  GPtrArray *memcg_events;   /* SimMemcgEvents*, in the scenario's cgroup order */
+  gboolean panicked;
+  char *panic_message;       /* "Out of memory: system-wide panic_on_oom is enabled", ... */
+  gboolean no_killable;      /* an OOM found nothing to kill */
+  gboolean unresolved;       /* the run ended in a state the kernel would not leave (e.g. a memcg OOM with no
+                                killable task retrying for ever); see docs/model.md */
+} SimOutcome;
+
+SimOutcome *sim_outcome_new(void);
+void sim_outcome_free(SimOutcome *outcome);
+const SimExit *sim_outcome_find_exit(const SimOutcome *outcome, int pid);
+const SimMemcgEvents *sim_outcome_find_events(const SimOutcome *outcome, const char *cgroup);
+gboolean sim_outcome_step_failed(const SimOutcome *outcome, const char *step_id);
+gboolean sim_outcome_is_blocked(const SimOutcome *outcome, int pid);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimOutcome, sim_outcome_free)
+
+G_END_DECLS

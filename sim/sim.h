@@ -1,0 +1,46 @@
+/* sim/sim.h: replay a scenario against the kernel model.
+ *
+ * sim_run() is the whole pipeline used by `oomsim run`, `check` and `validate`: load (streaming), build the
+ * model, replay the trace on the virtual clock, and hand every event to the report writer.
+ */
+#pragma once
+
+#include <glib.h>
+#include "outcome.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SIM_FORMAT_TEXT,
+  SIM_FORMAT_DMESG,
+  SIM_FORMAT_JSON,
+  SIM_FORMAT_NONE, /* no report (check, bench) */
+} SimFormat;
+
+typedef struct {
+  const char *kernel;      /* profile name from --kernel; NULL: the scenario's kernel= or the default */
+  SimFormat format;
+  /* Machine overrides, used by the VM harness so that the model starts from the VM's real memory.
+   * 0 means "as the scenario says". */
+  guint64 ram_bytes;             /* MemTotal */
+  guint64 kernel_reserved_bytes; /* MemTotal - MemFree at the start of the trace */
+  guint64 min_free_kbytes;       /* vm.min_free_kbytes of the VM */
+  guint64 process_base_rss_bytes;      /* anon rss of every process before its first step */
+  guint64 process_base_pgtables_bytes; /* page tables of every process before its first step */
+  gboolean invert_tie_rule; /* deliberately wrong model, for the harness's self-test */
+} SimOptions;
+
+#define SIM_ERROR (sim_error_quark())
+GQuark sim_error_quark(void);
+typedef enum {
+  SIM_ERROR_FAILED,
+} SimError;
+
+/* Replays the scenario at path ("-": stdin). On success returns TRUE, *out_outcome (if not NULL) holds the
+ * outcome, *out_report (if not NULL) the report in opts->format, *out_expects (if not NULL) the scenario's
+ * expectations (ScExpect*), and *out_profile_name the profile that ran. Errors are SCENARIO_ERROR with
+ * "FILE:LINE:COL: ..." messages. */
+gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
+                 GPtrArray **out_expects, char **out_profile_name, GError **error);
+
+G_END_DECLS
