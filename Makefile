@@ -1,0 +1,122 @@
+# oomsim: `make run` and `make check` do all the set-up on a fresh Debian 12 machine (see README.md).
+#
+# Objects go to $(BUILD) (build/ by default); the sanitizer and coverage builds use their own trees
+# (build/sanitize, build/coverage) through a recursive make with other flags.
+
+CC ?= gcc
+BUILD ?= build
+PKGS := glib-2.0 gio-2.0 libxml-2.0 json-glib-1.0
+# Debian packages the build and the test suite need (make deps installs the missing ones when run as root)
+DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev
+DEB_PKGS_COVERAGE := lcov
+OOMSIM_VERSION := 0.1.0
+
+WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wmissing-prototypes
+ifneq ($(CI),)
+WARNINGS += -Werror
+endif
+OPT ?= -O2
+EXTRA_CFLAGS ?=
+EXTRA_LDFLAGS ?=
+CFLAGS := -std=gnu11 $(OPT) -g $(WARNINGS) -I. -DOOMSIM_VERSION='"$(OOMSIM_VERSION)"' \
+          $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDFLAGS := $(EXTRA_LDFLAGS)
+
+# harness/harness.mk defines HARNESS_SRCS (host side, linked into oomsim) and the static agent's rules
+include harness/harness.mk
+
+MODEL_SRCS := $(sort $(wildcard kernel-model/*.c))
+SCENARIO_SRCS := $(sort $(wildcard scenarios/*.c))
+REPORT_SRCS := $(sort $(wildcard reports/*.c))
+SIM_SRCS := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
+RESOURCE_C := $(BUILD)/gen/oomsim-resources.c
+LIB_SRCS := $(MODEL_SRCS) $(SCENARIO_SRCS) $(SIM_SRCS) $(REPORT_SRCS) $(HARNESS_SRCS)
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/oomsim-resources.o
+TEST_SRCS := $(sort $(wildcard tests/test-*.c))
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+BENCH_BIN := $(BUILD)/bench/gen-bench
+
+.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench validate validate-setup clean
+all: $(BUILD)/oomsim
+
+deps:
+	@missing=""; for p in $(DEB_PKGS) $(EXTRA_DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "oomsim: installing$$missing"; \
+	    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing) >/dev/null || exit 1; \
+	  else \
+	    echo "oomsim: missing build dependencies:$$missing"; \
+	    echo "run: sudo apt-get install -y --no-install-recommends$$missing"; exit 1; \
+	  fi; \
+	fi
+
+deps-coverage:
+	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="$(DEB_PKGS_COVERAGE)"
+
+$(BUILD)/gen/oomsim-resources.c: scenarios/oomsim.gresource.xml scenarios/oomsim.rng
+	@mkdir -p $(dir $@)
+	glib-compile-resources --sourcedir=scenarios --generate-source --target=$@ $<
+
+$(BUILD)/obj/gen/oomsim-resources.o: $(RESOURCE_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Wmissing-prototypes -Wconversion,$(CFLAGS)) -w -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/oomsim: $(LIB_OBJS) $(BUILD)/obj/sim/main.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+
+$(BENCH_BIN): bench/gen-bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
+test-binaries: $(TEST_BINS)
+
+# The default scenario: the 50 MiB Kubernetes pod whose container ends OOMKilled with 137.
+run: deps
+	@$(MAKE) --no-print-directory all >/dev/null
+	@$(BUILD)/oomsim run scenarios/library/k8s-pod-50mi-oomkilled.xml
+
+check: deps
+	@$(MAKE) --no-print-directory all test-binaries
+	@OOMSIM=$(BUILD)/oomsim TEST_DIR=$(BUILD)/tests bash tests/run-tests.sh
+
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all test-binaries
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  OOMSIM=build/sanitize/oomsim TEST_DIR=build/sanitize/tests bash tests/run-tests.sh
+
+coverage: deps-coverage
+	@rm -rf build/coverage/obj/*/*.gcda build/coverage/obj/*/*/*.gcda
+	@$(MAKE) --no-print-directory BUILD=build/coverage OPT=-O0 EXTRA_CFLAGS="--coverage" EXTRA_LDFLAGS="--coverage" \
+	  all test-binaries
+	@OOMSIM=build/coverage/oomsim TEST_DIR=build/coverage/tests bash tests/run-tests.sh
+	@bash tests/coverage-report.sh build/coverage
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@bash bench/run-bench.sh $(BUILD)/oomsim $(BENCH_BIN)
+
+validate-setup: deps
+	@bash harness/setup.sh
+
+validate: deps
+	@$(MAKE) --no-print-directory all $(HARNESS_AGENT)
+	@bash harness/setup.sh
+	@$(BUILD)/oomsim validate --kernel-image 6.1 scenarios/validation
+	@$(BUILD)/oomsim validate --kernel-image 6.12 scenarios/validation
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)

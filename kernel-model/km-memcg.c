@@ -1,0 +1,612 @@
+/* kernel-model/km-memcg.c: mm/memcontrol.c (try_charge_memcg's page_counter walk, memcg_memory_event,
+ * mem_cgroup_get_max, mem_cgroup_get_oom_group, mem_cgroup_scan_tasks), mm/page_counter.c, and the mm
+ * counters of mm/memory.c and mm/mmap.c, kernel 6.1 with the profile's differences.
+ *
+ * Charging. A page belongs to one memcg and is counted in that memcg's page_counter and in every ancestor's
+ * (page_counter_try_charge() walks c->parent). On cgroup v1 a memcg with use_hierarchy=0 has no counter
+ * parent (before 5.11). The caller asks km_memcg_margin() first, as try_charge_memcg() does, so the charge
+ * itself never fails; that keeps the limit logic in one place (sim/engine.c's fault loop).
+ *
+ * Page tables. x86-64 with 4 KiB pages: one PTE page maps 512 pages (2 MiB) and one PMD page maps 512 PTE
+ * pages (1 GiB). The model gives every mapping its own PTE pages (ceil(populated / 512)) and the mm
+ * ceil(PTE pages / 512) PMD pages, plus the process's own page tables before the trace (base). The kernel's
+ * figure also depends on where mappings fall; docs/model.md says how close this is. Page tables are charged to
+ * the memcg (GFP_PGTABLE_USER has __GFP_ACCOUNT).
+ *
+ * Simplifications (docs/model.md): the pages of a mapping stay charged to the memcg that charged its first
+ * page, even if the process moves; the anon LRU is one FIFO per memcg (no active/inactive aging).
+ */
+#include "km-memcg.h"
+
+#include <string.h>
+
+const char *const km_memcg_event_names[KM_MEMCG_NR_EVENTS] = {
+  [KM_MEMCG_LOW] = "low",
+  [KM_MEMCG_HIGH] = "high",
+  [KM_MEMCG_MAX] = "max",
+  [KM_MEMCG_OOM] = "oom",
+  [KM_MEMCG_OOM_KILL] = "oom_kill",
+  [KM_MEMCG_OOM_GROUP_KILL] = "oom_group_kill",
+};
+
+G_DEFINE_QUARK(oomsim-km-error-quark, km_error)
+
+static KmPages sat_add(KmPages a, KmPages b)
+{
+  return (a > KM_PAGES_MAX - b) ? KM_PAGES_MAX : a + b;
+}
+
+static KmPages div_round_up(KmPages n, KmPages d)
+{
+  return (n + d - 1) / d;
+}
+
+static void mapping_unref(KmMapping *mapping)
+{
+  if (mapping && --mapping->refs == 0) {
+    g_free(mapping->id);
+    g_free(mapping);
+  }
+}
+
+static void memcg_free(gpointer data)
+{
+  KmMemcg *memcg = data;
+  KmLruChunk *chunk;
+
+  while ((chunk = g_queue_pop_head(&memcg->lru_anon))) {
+    mapping_unref(chunk->mapping);
+    g_free(chunk);
+  }
+  g_queue_clear(&memcg->children);
+  g_queue_clear(&memcg->tasks);
+  g_free(memcg->path);
+  g_free(memcg);
+}
+
+static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
+{
+  KmMemcg *memcg = g_new0(KmMemcg, 1);
+  memcg->path = g_strdup(path);
+  memcg->parent = parent;
+  memcg->version = 2;
+  memcg->max = memcg->high = memcg->swap_max = memcg->memsw_max = KM_PAGES_MAX;
+  /* v1 memory.use_hierarchy: inherited from the parent; the root's default is the profile's */
+  memcg->use_hierarchy = parent ? parent->use_hierarchy : sys->profile->v1_use_hierarchy_default;
+  memcg->id = sys->next_memcg_id++;
+  g_queue_init(&memcg->children);
+  g_queue_init(&memcg->tasks);
+  g_queue_init(&memcg->lru_anon);
+  if (parent)
+    g_queue_push_tail(&parent->children, memcg);
+  g_ptr_array_add(sys->memcgs, memcg);
+  g_hash_table_insert(sys->memcg_by_path, memcg->path, memcg);
+  return memcg;
+}
+
+static void task_free(gpointer data)
+{
+  KmTask *task = data;
+  g_free(task->container);
+  g_free(task);
+}
+
+static void mm_free(KmMm *mm)
+{
+  KmMapping *mapping;
+  while ((mapping = g_queue_pop_head(&mm->mappings)))
+    mapping_unref(mapping);
+  g_hash_table_destroy(mm->mapping_by_id);
+  g_free(mm);
+}
+
+KmSystem *km_system_new(const KmProfile *profile, guint page_size)
+{
+  KmSystem *sys = g_new0(KmSystem, 1);
+  sys->profile = profile;
+  sys->machine.page_size = page_size;
+  sys->machine.overcommit_ratio = 50;
+  sys->machine.admin_reserve_kbytes = 8192;
+  sys->machine.user_reserve_kbytes = 131072;
+  sys->machine.swappiness = 60;
+  g_queue_init(&sys->tasks);
+  sys->task_by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
+  sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
+  sys->memcgs = g_ptr_array_new_with_free_func(memcg_free);
+  sys->root_memcg = memcg_alloc(sys, "/", NULL);
+  return sys;
+}
+
+void km_system_free(KmSystem *sys)
+{
+  if (!sys)
+    return;
+  /* mms are shared: free each once, from the tasks that still hold one */
+  g_autoptr(GHashTable) mms = g_hash_table_new(g_direct_hash, g_direct_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init(&iter, sys->task_by_pid);
+  while (g_hash_table_iter_next(&iter, &key, &value)) {
+    KmTask *task = value;
+    if (task->mm)
+      g_hash_table_add(mms, task->mm);
+  }
+  g_hash_table_iter_init(&iter, mms);
+  while (g_hash_table_iter_next(&iter, &key, &value))
+    mm_free(key);
+  g_hash_table_foreach(sys->task_by_pid, (GHFunc)(void (*)(void))task_free, NULL);
+  g_hash_table_destroy(sys->task_by_pid);
+  g_queue_clear(&sys->tasks);
+  g_hash_table_destroy(sys->memcg_by_path);
+  g_ptr_array_free(sys->memcgs, TRUE);
+  g_free(sys);
+}
+
+KmTask *km_system_find_task(KmSystem *sys, int pid)
+{
+  return g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(pid));
+}
+
+KmMemcg *km_system_find_memcg(KmSystem *sys, const char *path)
+{
+  return g_hash_table_lookup(sys->memcg_by_path, path);
+}
+
+KmMemcg *km_memcg_create(KmSystem *sys, const char *path, GError **error)
+{
+  g_return_val_if_fail(path && path[0] == '/', NULL);
+  if (km_system_find_memcg(sys, path)) {
+    g_set_error(error, KM_ERROR, KM_ERROR_EXISTS, "cgroup %s is defined twice", path);
+    return NULL;
+  }
+  g_autofree char *parent_path = g_path_get_dirname(path);
+  KmMemcg *parent = km_system_find_memcg(sys, parent_path);
+  if (!parent) {
+    g_set_error(error, KM_ERROR, KM_ERROR_NOT_FOUND, "cgroup %s: parent %s is not defined before it",
+                path, parent_path);
+    return NULL;
+  }
+  return memcg_alloc(sys, path, parent);
+}
+
+KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
+{
+  KmMm *mm = g_new0(KmMm, 1);
+  mm->id = sys->next_mm_id++;
+  mm->memcg = memcg;
+  g_queue_init(&mm->mappings);
+  mm->mapping_by_id = g_hash_table_new(g_str_hash, g_str_equal);
+  return mm;
+}
+
+KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg, KmMm *share_mm)
+{
+  KmTask *task = g_new0(KmTask, 1);
+  task->pid = task->tgid = pid;
+  g_strlcpy(task->comm, comm, sizeof task->comm);
+  task->threads = 1;
+  task->state = KM_TASK_RUNNING;
+  task->seq = sys->next_seq++;
+  task->mm = share_mm ? share_mm : km_mm_new(sys, memcg);
+  task->mm->users++;
+  g_hash_table_insert(sys->task_by_pid, GINT_TO_POINTER(pid), task);
+  g_queue_push_tail(&sys->tasks, task);
+  task->task_link = sys->tasks.tail;
+  km_task_attach(sys, task, memcg);
+  return task;
+}
+
+/* cgroup_attach_task() + mem_cgroup_move_task(): v2 moves no charges; new charges go to the new memcg
+ * (the mm owner's memcg). */
+void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
+{
+  (void)sys;
+  if (task->memcg) {
+    g_queue_delete_link(&task->memcg->tasks, task->memcg_link);
+    task->memcg_link = NULL;
+  }
+  task->memcg = memcg;
+  g_queue_push_tail(&memcg->tasks, task);
+  task->memcg_link = memcg->tasks.tail;
+  if (task->mm)
+    task->mm->memcg = memcg;
+}
+
+/* do_exit(): the process leaves its cgroup and the task list; exit_mm() drops the mm. */
+void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
+{
+  g_return_if_fail(task->state != KM_TASK_DEAD);
+  if (task->mm) {
+    km_mm_put(sys, task->mm);
+    task->mm = NULL;
+  }
+  g_queue_delete_link(&task->memcg->tasks, task->memcg_link);
+  task->memcg_link = NULL;
+  g_queue_delete_link(&sys->tasks, task->task_link);
+  task->task_link = NULL;
+  task->state = KM_TASK_DEAD;
+  task->exit_code = code;
+  task->exit_signal = signal;
+}
+
+KmMemcg *km_memcg_counter_parent(const KmMemcg *memcg)
+{
+  if (!memcg->parent)
+    return NULL;
+  /* mem_cgroup_css_alloc(): v1 non-hierarchical children get page_counter_init(&memcg->memory, NULL) */
+  if (memcg->version == 1 && !memcg->parent->use_hierarchy)
+    return NULL;
+  return memcg->parent;
+}
+
+static KmPages *machine_counter(KmSystem *sys, KmPageKind kind)
+{
+  switch (kind) {
+  case KM_PAGE_ANON:
+    return &sys->machine.anon;
+  case KM_PAGE_FILE:
+    return &sys->machine.file;
+  case KM_PAGE_SHMEM:
+    return &sys->machine.shmem;
+  case KM_PAGE_PGTABLE:
+  default:
+    return &sys->machine.pgtables;
+  }
+}
+
+static KmPages *memcg_stat(KmMemcg *memcg, KmPageKind kind)
+{
+  switch (kind) {
+  case KM_PAGE_ANON:
+    return &memcg->anon;
+  case KM_PAGE_FILE:
+    return &memcg->file;
+  case KM_PAGE_SHMEM:
+    return &memcg->shmem;
+  case KM_PAGE_PGTABLE:
+  default:
+    return &memcg->pgtables;
+  }
+}
+
+void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
+{
+  *machine_counter(sys, kind) += n;
+  *memcg_stat(memcg, kind) += n;
+  for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
+    c->usage += n;
+    c->memsw_usage += n;
+  }
+}
+
+void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
+{
+  *machine_counter(sys, kind) -= n;
+  *memcg_stat(memcg, kind) -= n;
+  for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
+    c->usage -= n;
+    c->memsw_usage -= n;
+  }
+}
+
+/* mem_cgroup_swapout() / __mem_cgroup_try_charge_swap(): the page leaves the memory counter; on v2 it is
+ * charged to the swap counter, on v1 memsw keeps counting it. */
+void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPages n)
+{
+  sys->machine.anon -= n;
+  sys->machine.swap_used += n;
+  memcg->anon -= n;
+  for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
+    c->usage -= n;
+    c->swap_usage += n;
+  }
+}
+
+void km_memcg_swap_free(KmSystem *sys, KmMemcg *memcg, KmPages n)
+{
+  sys->machine.swap_used -= n;
+  for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
+    c->swap_usage -= n;
+    c->memsw_usage -= n;
+  }
+}
+
+KmPages km_memcg_margin(const KmMemcg *memcg, KmMemcg **out_over_limit, gboolean *out_memsw)
+{
+  KmPages margin = KM_PAGES_MAX;
+  KmMemcg *over = NULL;
+  gboolean memsw = FALSE;
+
+  /* try_charge_memcg(): the memsw counter is tried first on v1, then memory */
+  for (const KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
+    if (c->version == 1 && c->memsw_max != KM_PAGES_MAX) {
+      KmPages m = c->memsw_max > c->memsw_usage ? c->memsw_max - c->memsw_usage : 0;
+      if (m < margin) {
+        margin = m;
+        over = (KmMemcg *)c;
+        memsw = TRUE;
+      }
+    }
+    if (c->max != KM_PAGES_MAX) {
+      KmPages m = c->max > c->usage ? c->max - c->usage : 0;
+      if (m < margin) {
+        margin = m;
+        over = (KmMemcg *)c;
+        memsw = FALSE;
+      }
+    }
+  }
+  if (out_over_limit)
+    *out_over_limit = over;
+  if (out_memsw)
+    *out_memsw = memsw;
+  return margin;
+}
+
+KmPages km_memcg_swap_margin(const KmSystem *sys, const KmMemcg *memcg)
+{
+  KmPages margin = sys->machine.total_swap_pages - sys->machine.swap_used;
+  for (const KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
+    if (c->version == 2 && c->swap_max != KM_PAGES_MAX) {
+      KmPages m = c->swap_max > c->swap_usage ? c->swap_max - c->swap_usage : 0;
+      margin = MIN(margin, m);
+    }
+  }
+  return MAX(margin, 0);
+}
+
+/* memcg_memory_event(), 6.1:
+ *   atomic_long_inc(&memcg->memory_events_local[event]); cgroup_file_notify(...);
+ *   do { atomic_long_inc(&memcg->memory_events[event]); ... }
+ *   while ((memcg = parent_mem_cgroup(memcg)) && !mem_cgroup_is_root(memcg));
+ * Before 5.2 (and with memory_localevents) only the memcg itself counts. The v1 oom_control oom_kill
+ * counter is the local OOM_KILL count. */
+void km_memcg_memory_event(KmSystem *sys, KmMemcg *memcg, KmMemcgEvent event)
+{
+  memcg->events_local[event]++;
+  if (event == KM_MEMCG_OOM_KILL)
+    memcg->v1_oom_kill++;
+  if (!sys->profile->memcg_events_hierarchical || memcg->version == 1) {
+    memcg->events[event]++;
+    return;
+  }
+  for (KmMemcg *c = memcg; c && c->parent; c = c->parent)
+    c->events[event]++;
+  if (!memcg->parent)
+    memcg->events[event]++;
+}
+
+/* mem_cgroup_get_max(), 6.1 (quoted in docs/research/kernel-sources.md) */
+KmPages km_memcg_get_max(const KmSystem *sys, const KmMemcg *memcg)
+{
+  KmPages max = memcg->max;
+  KmPages total_swap = sys->machine.total_swap_pages;
+
+  if (sys->machine.swappiness == 0)
+    return max;
+  if (memcg->version == 2)
+    return sat_add(max, MIN(memcg->swap_max, total_swap));
+  /* v1: swap excess capacity from the memsw limit */
+  KmPages swap = memcg->memsw_max == KM_PAGES_MAX ? KM_PAGES_MAX : memcg->memsw_max - max;
+  return sat_add(max, MIN(swap, total_swap));
+}
+
+gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor)
+{
+  for (const KmMemcg *c = memcg; c; c = c->parent)
+    if (c == ancestor)
+      return TRUE;
+  return FALSE;
+}
+
+/* mem_cgroup_get_oom_group(), 4.19+: walk from the victim's memcg up to the OOM domain (the root for a global
+ * OOM) and keep the highest one with oom.group set. Only cgroup v2 has the file. */
+KmMemcg *km_memcg_get_oom_group(const KmSystem *sys, KmTask *victim, KmMemcg *oom_domain)
+{
+  KmMemcg *group = NULL;
+  if (!sys->profile->has_oom_group || victim->memcg->version != 2)
+    return NULL;
+  KmMemcg *domain = oom_domain ? oom_domain : sys->root_memcg;
+  /* a global OOM: "if (!oom_domain) oom_domain = root_mem_cgroup"; a victim outside the domain: none */
+  if (!km_memcg_is_descendant(victim->memcg, domain))
+    return NULL;
+  for (KmMemcg *c = victim->memcg; c; c = c->parent) {
+    if (c->oom_group)
+      group = c;
+    if (c == domain)
+      break;
+  }
+  return group;
+}
+
+static void scan_subtree(const KmMemcg *memcg, GPtrArray *out)
+{
+  for (GList *l = memcg->tasks.head; l; l = l->next)
+    g_ptr_array_add(out, l->data);
+  for (GList *l = memcg->children.head; l; l = l->next)
+    scan_subtree(l->data, out);
+}
+
+/* mem_cgroup_scan_tasks(): for_each_mem_cgroup_tree() is a css_next_descendant_pre() walk; a v1 memcg
+ * without use_hierarchy iterates itself only (mem_cgroup_iter()). */
+GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg)
+{
+  GPtrArray *out = g_ptr_array_new();
+  if (memcg->version == 1 && !memcg->use_hierarchy && memcg->parent) {
+    for (GList *l = memcg->tasks.head; l; l = l->next)
+      g_ptr_array_add(out, l->data);
+    return out;
+  }
+  scan_subtree(memcg, out);
+  return out;
+}
+
+KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted)
+{
+  KmMapping *mapping = g_new0(KmMapping, 1);
+  mapping->id = g_strdup(id);
+  mapping->pages = pages;
+  mapping->accounted = accounted;
+  mapping->refs = 1;
+  mm->total_vm += pages;
+  if (accounted) {
+    mm->committed += pages;
+    /* Committed_AS was raised by __vm_enough_memory() already (km-util.c) */
+  }
+  g_queue_push_tail(&mm->mappings, mapping);
+  if (mapping->id && !g_hash_table_contains(mm->mapping_by_id, mapping->id))
+    g_hash_table_insert(mm->mapping_by_id, mapping->id, mapping);
+  (void)sys;
+  return mapping;
+}
+
+KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
+{
+  return g_hash_table_lookup(mm->mapping_by_id, id);
+}
+
+static KmPages pte_pages_for(KmPages populated)
+{
+  return div_round_up(populated, KM_PTRS_PER_TABLE);
+}
+
+static KmPages pmd_pages_for(KmPages pte_pages)
+{
+  return div_round_up(pte_pages, KM_PTRS_PER_TABLE);
+}
+
+static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_pages)
+{
+  KmPages before = mm->pgtables;
+  mm->pte_pages = pte_pages;
+  mm->pmd_pages = pmd_pages_for(pte_pages);
+  mm->pgtables = mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
+  if (mm->pgtables > before)
+    km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, mm->pgtables - before);
+  else if (mm->pgtables < before)
+    km_memcg_uncharge(sys, memcg, KM_PAGE_PGTABLE, before - mm->pgtables);
+}
+
+/* do_anonymous_page() n times: the page tables grow first (__pte_alloc), then the page is charged and put
+ * on the LRU (lru_cache_add_inactive_or_unevictable) and MM_ANONPAGES counts it. */
+void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n)
+{
+  if (n <= 0)
+    return;
+  if (!mapping->memcg)
+    mapping->memcg = mm->memcg;
+  KmMemcg *memcg = mapping->memcg;
+  KmPages populated = mapping->resident + mapping->swapped;
+  KmPages new_pte = mm->pte_pages - pte_pages_for(populated) + pte_pages_for(populated + n);
+  mm_set_tables(sys, mm, memcg, new_pte);
+  mapping->resident += n;
+  mm->anon_rss += n;
+  km_memcg_charge(sys, memcg, KM_PAGE_ANON, n);
+  KmLruChunk *tail = g_queue_peek_tail(&memcg->lru_anon);
+  if (tail && tail->mapping == mapping) {
+    tail->pages += n;
+  } else {
+    KmLruChunk *chunk = g_new0(KmLruChunk, 1);
+    chunk->mm = mm;
+    chunk->mapping = mapping;
+    chunk->pages = n;
+    mapping->refs++;
+    g_queue_push_tail(&memcg->lru_anon, chunk);
+  }
+}
+
+/* Page-table pages (PTE and PMD levels) that populating n more pages of this mapping adds. */
+KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n)
+{
+  KmPages populated = mapping->resident + mapping->swapped;
+  KmPages dpte = pte_pages_for(populated + n) - pte_pages_for(populated);
+  return dpte + pmd_pages_for(mm->pte_pages + dpte) - pmd_pages_for(mm->pte_pages);
+}
+
+/* do_munmap() -> unmap_vmas()/free_pgtables(): resident pages uncharged, swap entries freed, the mapping's
+ * PTE pages released, Committed_AS lowered by vm_unacct_memory(). LRU chunks drop the mapping lazily. */
+void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
+{
+  if (mapping->dead)
+    return;
+  KmMemcg *memcg = mapping->memcg ? mapping->memcg : mm->memcg;
+  KmPages populated = mapping->resident + mapping->swapped;
+  if (mapping->resident) {
+    km_memcg_uncharge(sys, memcg, KM_PAGE_ANON, mapping->resident);
+    mm->anon_rss -= mapping->resident;
+  }
+  if (mapping->swapped) {
+    km_memcg_swap_free(sys, memcg, mapping->swapped);
+    mm->swapents -= mapping->swapped;
+  }
+  mm_set_tables(sys, mm, memcg, mm->pte_pages - pte_pages_for(populated));
+  mm->total_vm -= mapping->pages;
+  if (mapping->accounted) {
+    mm->committed -= mapping->pages;
+    sys->machine.committed_as -= mapping->pages;
+  }
+  mapping->resident = mapping->swapped = 0;
+  mapping->dead = TRUE;
+  if (mapping->id && g_hash_table_lookup(mm->mapping_by_id, mapping->id) == mapping)
+    g_hash_table_remove(mm->mapping_by_id, mapping->id);
+  g_queue_remove(&mm->mappings, mapping);
+  mapping_unref(mapping);
+}
+
+/* The process's own memory before the trace (a forked child's stack, data, page tables). It was faulted
+ * before the process joined its cgroup, so it is charged to the root memcg, as for the VM agent's children. */
+void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables)
+{
+  km_memcg_charge(sys, sys->root_memcg, KM_PAGE_ANON, anon);
+  km_memcg_charge(sys, sys->root_memcg, KM_PAGE_PGTABLE, pgtables);
+  mm->anon_rss += anon;
+  mm->base_anon = anon;
+  mm->base_pgtables = pgtables;
+  mm->pgtables += pgtables;
+}
+
+/* __oom_reap_task_mm(): zap the private (anon) pages of every mapping; page tables and the mappings stay. */
+KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
+{
+  KmPages freed = 0;
+  for (GList *l = mm->mappings.head; l; l = l->next) {
+    KmMapping *mapping = l->data;
+    KmMemcg *memcg = mapping->memcg ? mapping->memcg : mm->memcg;
+    if (mapping->resident)
+      km_memcg_uncharge(sys, memcg, KM_PAGE_ANON, mapping->resident);
+    if (mapping->swapped)
+      km_memcg_swap_free(sys, memcg, mapping->swapped);
+    freed += mapping->resident;
+    mm->anon_rss -= mapping->resident;
+    mm->swapents -= mapping->swapped;
+    /* the PTEs stay populated (zapped entries, tables kept): keep pte_pages, forget the pages */
+    mapping->resident = 0;
+    mapping->swapped = 0;
+  }
+  if (mm->base_anon) {
+    km_memcg_uncharge(sys, sys->root_memcg, KM_PAGE_ANON, mm->base_anon);
+    freed += mm->base_anon;
+    mm->anon_rss -= mm->base_anon;
+    mm->base_anon = 0;
+  }
+  return freed;
+}
+
+/* mmput() -> exit_mmap() when mm_users drops to 0: every mapping goes, then the base memory. */
+void km_mm_put(KmSystem *sys, KmMm *mm)
+{
+  g_return_if_fail(mm->users > 0);
+  if (--mm->users > 0)
+    return;
+  KmMapping *mapping;
+  while ((mapping = g_queue_peek_head(&mm->mappings)))
+    km_mm_unmap(sys, mm, mapping);
+  /* page tables of reaped mappings (zapped but not freed by the reaper) */
+  if (mm->pte_pages)
+    mm_set_tables(sys, mm, mm->memcg, 0);
+  if (mm->base_anon)
+    km_memcg_uncharge(sys, sys->root_memcg, KM_PAGE_ANON, mm->base_anon);
+  if (mm->base_pgtables)
+    km_memcg_uncharge(sys, sys->root_memcg, KM_PAGE_PGTABLE, mm->base_pgtables);
+  mm_free(mm);
+}

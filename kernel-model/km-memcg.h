@@ -1,0 +1,68 @@
+/* kernel-model/km-memcg.h: mm/memcontrol.c and mm/page_counter.c: memory cgroups, hierarchical charging,
+ * memory.events, mem_cgroup_get_max(), mem_cgroup_get_oom_group(), the task walk of an OOM domain; also the
+ * mm counters (mm/memory.c, mm/mmap.c) since every page an mm gains is charged here. */
+#pragma once
+
+#include "km.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  KM_PAGE_ANON,
+  KM_PAGE_FILE,
+  KM_PAGE_SHMEM,
+  KM_PAGE_PGTABLE,
+} KmPageKind;
+
+/* system */
+KmMemcg *km_memcg_create(KmSystem *sys, const char *path, GError **error);
+KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg, KmMm *share_mm);
+void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg);
+/* The process leaves the task list (exit or SIGKILL completed) and drops its mm. */
+void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal);
+
+/* page_counter hierarchy: the parent whose counter a charge also lands in (NULL at the top) */
+KmMemcg *km_memcg_counter_parent(const KmMemcg *memcg);
+/* Charge or uncharge n pages of a kind to memcg and its ancestors and to the machine, without limit checks
+ * (the caller checked the margin first, as try_charge_memcg() does). */
+void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
+void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
+/* n resident anon pages of memcg go to swap (memory -> swap counter on v2; memsw unchanged on v1) */
+void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPages n);
+void km_memcg_swap_free(KmSystem *sys, KmMemcg *memcg, KmPages n);
+/* mem_cgroup_margin() along the hierarchy: the pages that can still be charged before some counter hits
+ * its max; *out_over_limit is the memcg whose counter is the tightest (mem_over_limit), *out_memsw TRUE when
+ * that is a v1 memsw counter (then swapping out does not help). */
+KmPages km_memcg_margin(const KmMemcg *memcg, KmMemcg **out_over_limit, gboolean *out_memsw);
+/* Pages of swap the memcg may still use (v2 swap.max along the hierarchy; v1: memsw), capped by free swap. */
+KmPages km_memcg_swap_margin(const KmSystem *sys, const KmMemcg *memcg);
+
+/* memcg_memory_event(): local count, and up the hierarchy when the profile says events are hierarchical */
+void km_memcg_memory_event(KmSystem *sys, KmMemcg *memcg, KmMemcgEvent event);
+/* mem_cgroup_get_max() */
+KmPages km_memcg_get_max(const KmSystem *sys, const KmMemcg *memcg);
+/* mem_cgroup_get_oom_group(): the highest ancestor of victim's memcg, up to the OOM domain, with
+ * memory.oom.group set; NULL when none (or on cgroup v1). */
+KmMemcg *km_memcg_get_oom_group(const KmSystem *sys, KmTask *victim, KmMemcg *oom_domain);
+/* mem_cgroup_scan_tasks(): pre-order walk of the subtree (only the memcg itself for a non-hierarchical v1
+ * memcg), each memcg's tasks in attach order. Returns a new array of KmTask*. */
+GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg);
+gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor);
+
+/* mm: mappings, population, page tables */
+KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);
+KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted);
+KmMapping *km_mm_find_mapping(KmMm *mm, const char *id);
+/* n pages of mapping become resident anon pages: counters, LRU and page tables, charged (no checks). */
+void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);
+/* munmap(): resident and swapped pages are freed and uncharged, VM_ACCOUNT pages leave Committed_AS. */
+void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping);
+void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables);
+/* Page-table pages (PTE + PMD) that populating n more pages of this mapping adds. */
+KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n);
+/* __oom_reap_task_mm(): frees the anon pages and swap entries; returns the resident pages freed. */
+KmPages km_mm_reap(KmSystem *sys, KmMm *mm);
+/* exit_mmap() when the last user leaves */
+void km_mm_put(KmSystem *sys, KmMm *mm);
+
+G_END_DECLS

@@ -1,0 +1,108 @@
+/* kernel-model/km-profile.h: what differs between kernel versions, as data (see docs/kernel-versions.md).
+ *
+ * Every field names the kernel function whose behaviour it selects and the version where it changed.
+ * The model's functions branch on these fields in small named places; there is one OOM path, not one per
+ * version.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define KM_KVER(a, b) ((a) * 1000 + (b))
+
+typedef enum {
+  KM_PGTABLES_NR_PTES,       /* 3.10: mm->nr_ptes (pages) */
+  KM_PGTABLES_BYTES,         /* 4.15+: mm_pgtables_bytes(mm) / PAGE_SIZE */
+} KmPgtablesKind;
+
+typedef enum {
+  KM_ROOT_BONUS_NONE,        /* 4.17+ */
+  KM_ROOT_BONUS_ADJ_30,      /* 3.x: adj -= 30 before adj *= totalpages / 1000 */
+  KM_ROOT_BONUS_3_PERCENT,   /* 4.x < 4.17: points -= points * 3 / 100 */
+} KmRootBonus;
+
+typedef enum {
+  KM_GFP_FS_BAIL_ANY_WITH_MASK,  /* 4.19: if (gfp_mask && !(gfp_mask & __GFP_FS)) return true; memcg too */
+  KM_GFP_FS_BAIL_GLOBAL_WITH_MASK, /* 5.x: ... && !is_memcg_oom(oc) */
+  KM_GFP_FS_BAIL_GLOBAL,         /* 6.x: if (!(oc->gfp_mask & __GFP_FS) && !is_memcg_oom(oc)) */
+} KmGfpFsBail;
+
+typedef enum {
+  KM_TASKDUMP_NR_PTES,      /* 3.10: "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name" */
+  KM_TASKDUMP_PGTABLES,     /* 4.19-6.6: pgtables_bytes column */
+  KM_TASKDUMP_RSS_SPLIT,    /* 6.8+: adds rss_anon rss_file rss_shmem */
+} KmTaskDumpKind;
+
+typedef enum {
+  KM_VM_WARN_NONE,       /* 5.10.223 and older: __vm_enough_memory() prints nothing */
+  KM_VM_WARN_NO_ENOUGH,  /* 6.1.192: "%s: pid: %d, comm: %s, no enough memory for the allocation" */
+  KM_VM_WARN_BYTES,      /* 6.12: "%s: pid: %d, comm: %s, bytes: %lu not enough memory for the allocation" */
+} KmVmWarning;
+
+typedef struct {
+  const char *name;          /* "6.1" */
+  int version;               /* KM_KVER(6, 1) */
+  const char *summary;       /* one line for `oomsim kernels` */
+  const char *uname;         /* the release string printed in dumps, e.g. "6.1.0-oomsim" */
+
+  /* oom_badness() */
+  KmRootBonus root_bonus;
+  gboolean badness_signed;   /* 5.9+: long points, LONG_MIN = skip, no floor; before: unsigned, 0 = skip, floor 1 */
+  KmPgtablesKind pgtables;
+
+  /* oom_evaluate_task() / select_bad_process() */
+  gboolean tie_keeps_leader; /* an equal score does not displace a chosen thread-group leader (earlier wins) */
+  gboolean normalise_chosen_points; /* < 5.9: chosen_points = chosen_points * 1000 / totalpages */
+  gboolean unkillable_checks_memcg; /* < 5.3? oom_unkillable_task() also checks memcg/nodemask */
+
+  /* out_of_memory() / oom_kill_process() */
+  KmGfpFsBail gfp_fs_bail;
+  gboolean sacrifice_child;  /* < 5.1: "Kill process ... or sacrifice child" and the child pass */
+  gboolean has_oom_group;    /* 4.19+: memory.oom.group */
+  gboolean has_oom_group_kill_event; /* memory.events oom_group_kill */
+  gboolean allocating_task_checks_cpuset; /* 5.3+: cpuset_mems_allowed_intersects(current) */
+  gboolean has_oom_reaper;   /* 4.6+ */
+  gboolean no_killable_always_panics; /* 3.10: panic("Out of memory and no killable processes...") */
+  gboolean sharers_skip_adj_min; /* 3.10: mm sharers with oom_score_adj -1000 are not killed */
+  gboolean sharers_kill_line;    /* 3.10: "Kill process %d (%s) sharing same memory" */
+  gboolean oom_group_skips_init; /* 5.x: oom_kill_memcg_member() also skips global init */
+  guint64 oom_reaper_delay_ns; /* queue_oom_reaper(): 0 = immediate wake, 2*HZ from 5.18 */
+
+  /* mm/util.c __vm_enough_memory() */
+  gboolean overcommit_heuristic; /* < 5.2: the free-memory heuristic for mode 0 */
+  KmVmWarning vm_warning;        /* the ratelimited warning when __vm_enough_memory() fails */
+
+  /* mm/memcontrol.c */
+  gboolean memcg_events_hierarchical; /* 5.2+ (cgroup v2) */
+  gboolean memcg_v1;                 /* the v1 memory controller exists */
+  gboolean v1_use_hierarchy_default; /* 5.11+: always hierarchical */
+  gboolean v1_use_hierarchy_settable; /* < 5.11 */
+
+  /* fs/proc/base.c proc_oom_score() */
+  gboolean oom_score_2000;  /* 5.9+: (1000 + points * 1000 / totalpages) * 2 / 3 */
+
+  /* printk formats (reports/dmesg.c) */
+  gboolean invoked_has_nodemask;  /* < 5.0 */
+  gboolean has_oom_kill_summary;  /* 5.0+: "oom-kill:constraint=..." (dump_oom_summary) */
+  gboolean killed_has_prefix;     /* 5.1+: "Out of memory: Killed process ..." */
+  gboolean killed_has_uid;        /* 5.3+ */
+  gboolean killed_has_pgtables_adj; /* 5.4+ */
+  gboolean killed_has_shmem;      /* 4.9+: shmem-rss */
+  KmTaskDumpKind taskdump;
+  gboolean taskdump_has_state_line; /* "Tasks state (memory values in pages):" 4.19+ */
+  gboolean memcg_stats_one_record_per_line; /* 6.12: each stat line is its own printk record */
+  gboolean memcg_v1_task_in_line;  /* < 5.0: "Task in X killed as a result of limit of Y" */
+} KmProfile;
+
+#define KM_DEFAULT_PROFILE "6.1"
+
+/* All profiles, oldest first, NULL-terminated. */
+const KmProfile *const *km_profiles(void);
+const KmProfile *km_profile_default(void);
+/* Exact name ("6.1"), or any "X.Y[.Z][-suffix]" version, which maps to the nearest older profile: then
+ * *out_exact is FALSE. NULL for a string that is not a version or older than every profile. */
+const KmProfile *km_profile_lookup(const char *version, gboolean *out_exact);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* kernel-model/km-util.h: mm/util.c __vm_enough_memory() and vm_commit_limit(); mm/page_alloc.c watermarks. */
+#pragma once
+
+#include "km.h"
+
+G_BEGIN_DECLS
+
+/* vm_commit_limit(): CommitLimit in pages */
+KmPages km_vm_commit_limit(const KmSystem *sys);
+/* __vm_enough_memory(): TRUE if `pages` more may be committed by mm (whose total_vm is before the new
+ * mapping). On success Committed_AS has grown by pages; on failure it is unchanged. */
+gboolean km_vm_enough_memory(KmSystem *sys, const KmMm *mm, KmPages pages, gboolean cap_sys_admin);
+/* init_per_zone_wmark_min(): the default vm.min_free_kbytes for a machine of totalram pages */
+guint64 km_default_min_free_kbytes(KmPages totalram_pages, guint page_size);
+/* __setup_per_zone_wmarks(): WMARK_MIN / WMARK_HIGH summed over the zones (one zone in the model) */
+KmPages km_wmark_min_pages(const KmSystem *sys);
+KmPages km_wmark_high_pages(const KmSystem *sys);
+/* MemFree: pages not held by the kernel, anon, page cache, shmem or page tables */
+KmPages km_free_pages(const KmSystem *sys);
+
+G_END_DECLS

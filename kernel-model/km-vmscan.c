@@ -1,0 +1,79 @@
+/* kernel-model/km-vmscan.c: mm/vmscan.c, reduced to what decides whether an OOM happens, kernel 6.1.
+ *
+ * The kernel balances file and anon reclaim by swappiness and refault cost (get_scan_count()); with clean page
+ * cache present it reclaims mostly file pages, and it only reclaims anon pages when they can go to swap.
+ * The model keeps that order strictly: every clean page-cache page of the domain goes first, then anon pages
+ * go to swap, oldest first (one FIFO per memcg, visited in pre-order), while the domain's swap allowance
+ * (global free swap; memory.swap.max on v2) lasts. shmem is never reclaimed here (it would go to swap too in
+ * the kernel; the model keeps it resident: docs/model.md). vm.swappiness 0 disables anon reclaim.
+ */
+#include "km-vmscan.h"
+
+#include "km-memcg.h"
+
+static void collect_subtree(KmMemcg *memcg, GPtrArray *out)
+{
+  g_ptr_array_add(out, memcg);
+  for (GList *l = memcg->children.head; l; l = l->next)
+    collect_subtree(l->data, out);
+}
+
+static KmPages reclaim_file(KmSystem *sys, GPtrArray *memcgs, KmPages nr)
+{
+  KmPages done = 0;
+  for (guint i = 0; i < memcgs->len && done < nr; i++) {
+    KmMemcg *memcg = memcgs->pdata[i];
+    KmPages k = MIN(memcg->file, nr - done);
+    if (k > 0) {
+      km_memcg_uncharge(sys, memcg, KM_PAGE_FILE, k);
+      done += k;
+    }
+  }
+  return done;
+}
+
+/* shrink_anon for one memcg's LRU: swap out from the oldest chunk. */
+static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
+{
+  KmPages done = 0;
+  KmLruChunk *chunk;
+  while (done < nr && (chunk = g_queue_peek_head(&memcg->lru_anon))) {
+    KmMapping *mapping = chunk->mapping;
+    KmPages room = km_memcg_swap_margin(sys, memcg);
+    if (room <= 0)
+      break;
+    KmPages k = MIN(MIN(chunk->pages, mapping->dead ? 0 : mapping->resident), MIN(nr - done, room));
+    if (k > 0) {
+      km_memcg_swap_out(sys, memcg, k);
+      mapping->resident -= k;
+      mapping->swapped += k;
+      chunk->mm->anon_rss -= k;
+      chunk->mm->swapents += k;
+      chunk->pages -= k;
+      done += k;
+    }
+    if (chunk->pages == 0 || mapping->dead || mapping->resident == 0) {
+      g_queue_pop_head(&memcg->lru_anon);
+      if (--mapping->refs == 0) {
+        g_free(mapping->id);
+        g_free(mapping);
+      }
+      g_free(chunk);
+    }
+  }
+  return done;
+}
+
+KmReclaimResult km_reclaim(KmSystem *sys, KmMemcg *target, KmPages nr, gboolean may_swap)
+{
+  KmReclaimResult result = { 0, 0 };
+  g_autoptr(GPtrArray) memcgs = g_ptr_array_new();
+  collect_subtree(target ? target : sys->root_memcg, memcgs);
+
+  result.file = reclaim_file(sys, memcgs, nr);
+  if (result.file >= nr || !may_swap || sys->machine.swappiness == 0)
+    return result;
+  for (guint i = 0; i < memcgs->len && result.file + result.swapped < nr; i++)
+    result.swapped += swap_out_memcg(sys, memcgs->pdata[i], nr - result.file - result.swapped);
+  return result;
+}

@@ -1,0 +1,18 @@
+/* kernel-model/km-vmscan.h: mm/vmscan.c reclaim as the OOM path sees it (try_to_free_pages(),
+ * try_to_free_mem_cgroup_pages()). */
+#pragma once
+
+#include "km.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  KmPages file;     /* clean page cache dropped */
+  KmPages swapped;  /* anon pages written to swap */
+} KmReclaimResult;
+
+/* Reclaims up to nr pages from target's subtree (NULL: the whole machine): clean page cache first, then anon
+ * pages to swap when may_swap and there is swap room. */
+KmReclaimResult km_reclaim(KmSystem *sys, KmMemcg *target, KmPages nr, gboolean may_swap);
+
+G_END_DECLS

@@ -1,0 +1,198 @@
+/* kernel-model/km.h: the kernel's memory objects, in miniature: tasks, mm, memory cgroups, the machine.
+ *
+ * Everything counts pages, as the kernel does. The structures keep the kernel's own names where the kernel has
+ * one (totalpages, oom_score_adj, MMF_OOM_SKIP, memory.max as `max`), so a reader can put a model function next
+ * to the kernel's and compare. Nothing here prints, reads a clock or draws a random number.
+ */
+#pragma once
+
+#include <glib.h>
+#include "km-profile.h"
+
+G_BEGIN_DECLS
+
+typedef gint64 KmPages;
+#define KM_PAGES_MAX G_MAXINT64 /* "max": no limit */
+
+/* include/linux/oom.h */
+#define OOM_SCORE_ADJ_MIN (-1000)
+#define OOM_SCORE_ADJ_MAX 1000
+/* PTRS_PER_PTE / PTRS_PER_PMD on x86-64 with 4 KiB pages: one PTE page maps 512 pages (2 MiB). */
+#define KM_PTRS_PER_TABLE 512
+
+typedef struct _KmMemcg KmMemcg;
+typedef struct _KmTask KmTask;
+
+/* One mapping (VMA) of an mm. Pages are untouched, resident or swapped out. */
+typedef struct {
+  char *id;          /* the step id that created it (may be generated: "#N") */
+  KmPages pages;     /* size */
+  KmPages resident;  /* touched, in RAM (anon rss) */
+  KmPages swapped;   /* touched, on swap (swapents) */
+  gboolean accounted; /* VM_ACCOUNT: counted in Committed_AS */
+  gboolean dead;     /* unmapped; kept while LRU entries still point to it */
+  guint refs;        /* the mm's reference plus one per LRU chunk */
+  KmMemcg *memcg;    /* the memcg its pages are charged to (the mm's memcg at its first fault) */
+} KmMapping;
+
+/* mm flags (include/linux/sched/coredump.h) */
+#define KM_MMF_OOM_SKIP (1u << 0)
+
+/* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. */
+typedef struct {
+  guint id;                 /* creation order, for stable output */
+  KmPages total_vm;
+  KmPages anon_rss, file_rss, shmem_rss, swapents;
+  KmPages base_anon;        /* anon pages the process had before the trace (charged to the root memcg) */
+  KmPages base_pgtables;    /* page-table pages the process had before the trace */
+  KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
+  KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
+  KmPages committed;        /* VM_ACCOUNT pages */
+  guint flags;              /* KM_MMF_* */
+  guint users;              /* processes using this mm (mm_users, per process not per thread) */
+  KmMemcg *memcg;           /* the memcg its pages are charged to (mm->owner's) */
+  GQueue mappings;          /* KmMapping*, creation order */
+  GHashTable *mapping_by_id; /* id -> GList node in mappings */
+} KmMm;
+
+typedef enum {
+  KM_TASK_RUNNING,
+  KM_TASK_BLOCKED,      /* v1 memcg with oom_kill_disable: sleeping in mem_cgroup_oom_synchronize() */
+  KM_TASK_LIVELOCKED,   /* retrying a fault that no OOM kill can satisfy */
+  KM_TASK_DYING,        /* SIGKILL delivered, cannot exit yet (stuck): waits for the OOM reaper */
+  KM_TASK_DEAD,
+} KmTaskState;
+
+/* struct task_struct, one per process (thread group); threads are a count. */
+struct _KmTask {
+  int pid, tgid, ppid;
+  char comm[16];            /* TASK_COMM_LEN */
+  guint uid;
+  int oom_score_adj;        /* signal->oom_score_adj */
+  int threads;
+  gboolean cap_sys_admin, kthread, global_init, in_vfork, oom_task_origin, stuck;
+  char *container;
+  KmMm *mm;                 /* NULL after exit (and always for a kthread) */
+  KmMemcg *memcg;
+  KmTaskState state;
+  gboolean oom_victim;      /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
+  gboolean fatal_signal_pending;
+  guint64 seq;              /* position in the task list (creation order) */
+  GList *task_link;         /* node in KmSystem.tasks */
+  GList *memcg_link;        /* node in memcg->tasks */
+  /* how it ended */
+  int exit_code, exit_signal;
+  gboolean killed_by_oom;
+};
+
+typedef enum {
+  KM_MEMCG_LOW,
+  KM_MEMCG_HIGH,
+  KM_MEMCG_MAX,
+  KM_MEMCG_OOM,
+  KM_MEMCG_OOM_KILL,
+  KM_MEMCG_OOM_GROUP_KILL,
+  KM_MEMCG_NR_EVENTS,
+} KmMemcgEvent;
+
+extern const char *const km_memcg_event_names[KM_MEMCG_NR_EVENTS];
+
+/* One anon LRU entry: pages of one mapping touched together, oldest first. */
+typedef struct {
+  KmMm *mm;
+  KmMapping *mapping;
+  KmPages pages;
+} KmLruChunk;
+
+/* struct mem_cgroup with its page_counters. */
+struct _KmMemcg {
+  char *path;
+  KmMemcg *parent;
+  GQueue children;          /* KmMemcg*, creation order */
+  int version;              /* 1 or 2 */
+  /* limits (page_counter max), KM_PAGES_MAX = "max" */
+  KmPages max, high, swap_max; /* v2: memory.max, memory.high, memory.swap.max; v1: limit_in_bytes in max */
+  KmPages memsw_max;        /* v1 memory.memsw.limit_in_bytes */
+  gboolean oom_group;       /* v2 memory.oom.group */
+  gboolean oom_kill_disable; /* v1 memory.oom_control */
+  gboolean use_hierarchy;   /* v1 memory.use_hierarchy */
+  gboolean under_oom;       /* v1 memory.oom_control under_oom */
+  /* page_counter usage */
+  KmPages usage, swap_usage, memsw_usage;
+  guint64 failcnt, swap_failcnt, memsw_failcnt;
+  /* local stats (memory.stat, not hierarchical) */
+  KmPages anon, file, shmem, pgtables;
+  guint64 events[KM_MEMCG_NR_EVENTS];       /* memory.events */
+  guint64 events_local[KM_MEMCG_NR_EVENTS]; /* memory.events.local */
+  guint64 v1_oom_kill;      /* v1 memory.oom_control oom_kill */
+  GQueue tasks;             /* KmTask*, attach order */
+  GQueue lru_anon;          /* KmLruChunk*, oldest first */
+  guint id;
+};
+
+/* The machine and its sysctls. */
+typedef struct {
+  KmPages totalram_pages;   /* MemTotal */
+  KmPages total_swap_pages;
+  KmPages kernel_pages;     /* memory the kernel itself holds (MemTotal - MemFree before any task) */
+  guint page_size;
+  /* sysctls */
+  int overcommit_memory;    /* vm.overcommit_memory */
+  int overcommit_ratio;     /* vm.overcommit_ratio */
+  guint64 overcommit_kbytes;
+  guint64 admin_reserve_kbytes, user_reserve_kbytes;
+  guint64 min_free_kbytes;
+  int panic_on_oom;
+  int oom_kill_allocating_task;
+  int swappiness;
+  /* state */
+  KmPages anon, file, shmem, pgtables, swap_used;
+  KmPages committed_as;     /* vm_committed_as */
+} KmMachine;
+
+typedef struct {
+  const KmProfile *profile;
+  KmMachine machine;
+  GQueue tasks;             /* KmTask*, task-list order (for_each_process) */
+  GHashTable *task_by_pid;  /* int -> KmTask* */
+  KmMemcg *root_memcg;
+  GHashTable *memcg_by_path; /* char* -> KmMemcg* */
+  GPtrArray *memcgs;        /* KmMemcg*, creation order (for stable output) */
+  guint64 next_seq;
+  guint next_mm_id, next_memcg_id;
+  KmTask *current;          /* the task whose allocation is being served */
+  gboolean invert_tie_rule; /* deliberately wrong model (harness self-test) */
+} KmSystem;
+
+/* Errors of the model's set-up calls (bad cgroup tree). */
+#define KM_ERROR (km_error_quark())
+GQuark km_error_quark(void);
+typedef enum {
+  KM_ERROR_EXISTS,
+  KM_ERROR_NOT_FOUND,
+} KmError;
+
+KmSystem *km_system_new(const KmProfile *profile, guint page_size);
+void km_system_free(KmSystem *sys);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(KmSystem, km_system_free)
+
+KmTask *km_system_find_task(KmSystem *sys, int pid);
+KmMemcg *km_system_find_memcg(KmSystem *sys, const char *path);
+
+/* pages <-> bytes/kB at the edges */
+static inline guint64 km_pages_to_kb(const KmSystem *sys, KmPages pages)
+{
+  return (guint64)pages * (sys->machine.page_size / 1024u);
+}
+static inline KmPages km_bytes_to_pages_up(const KmSystem *sys, guint64 bytes)
+{
+  return (KmPages)((bytes + sys->machine.page_size - 1) / sys->machine.page_size);
+}
+
+/* get_mm_rss(): anon + file + shmem */
+static inline KmPages km_mm_rss(const KmMm *mm)
+{
+  return mm->anon_rss + mm->file_rss + mm->shmem_rss;
+}
+
+G_END_DECLS

@@ -1,0 +1,1110 @@
+/* sim/engine.c: trace replay on a virtual clock around the kernel model.
+ *
+ * A step runs to completion before the next one starts, as the VM agent runs them (the agent waits for each
+ * step's result). Inside a step, a fault loop models the page fault path: pages are charged in bulk as long as
+ * the memcg hierarchy (km_memcg_margin) and the machine (free pages above WMARK_MIN) allow; at a limit, reclaim
+ * runs (km_reclaim); when reclaim frees nothing, the OOM killer runs (km_out_of_memory) for the memcg that hit
+ * its limit or for the machine, and the engine acts on its decision: victims that can exit do so at once and free
+ * their memory; a victim marked `stuck` waits for the OOM reaper, which the engine runs on its clock after the
+ * profile's delay (2 s from 5.10.y stable/5.18, at once before); the allocating task waits for it (the scan
+ * aborts while an earlier victim is still exiting). A v1 memcg with oom_kill_disable puts the faulting process to
+ * sleep; its later steps queue until an uncharge or a limit change wakes it, while the other processes go on.
+ *
+ * The engine decides nothing about who dies: that is kernel-model/km-oom.c. It owns time, lifecycles, and the
+ * stream of events for the report writers.
+ */
+#include "engine.h"
+
+#include "../kernel-model/km-memcg.h"
+#include "../kernel-model/km-util.h"
+#include "../kernel-model/km-vmscan.h"
+#include "../scenarios/scenario-loader.h"
+
+#include <string.h>
+
+#define SIGKILL 9
+#define GLIBC_MALLOC_HEADER 16 /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
+
+typedef struct {
+  KmTask *task;
+  GQueue pending;        /* ScStep* owned: the step in progress (head) and the ones queued behind it */
+  gboolean in_progress;  /* the head step has started */
+  guint rep_done;        /* repetitions of the head step completed */
+  KmPages rep_remaining; /* pages of the current repetition still to fault; 0: not started */
+  char *rep_mapping;     /* malloc: id of the current repetition's mapping */
+  KmMemcg *blocked_on;
+  gboolean livelocked;
+} SimProc;
+
+typedef struct {
+  guint64 time_ns;
+  guint64 seq;
+  KmTask *victim;
+} SimTimer;
+
+struct _SimEngine {
+  KmSystem *sys;
+  const ScenarioHeader *header;
+  SimOptions opts;
+  SimSink sink;
+  guint64 now_ns;
+  guint64 step_index;
+  SimOutcome *outcome;
+  GHashTable *procs;     /* pid -> SimProc* */
+  GHashTable *step_ids;  /* ids seen */
+  GQueue timers;         /* SimTimer*, by time then seq */
+  guint64 timer_seq;
+  GQueue blocked;        /* SimProc*, in the order they blocked */
+  gboolean panicked;
+  gboolean finished;
+};
+
+typedef enum {
+  FAULT_DONE,
+  FAULT_BLOCKED,
+  FAULT_DIED,
+  FAULT_LIVELOCK,
+  FAULT_PANIC,
+  FAULT_ENOMEM,
+} FaultResult;
+
+static void emit(SimEngine *e, SimEvent *ev)
+{
+  ev->time_ns = e->now_ns;
+  if (e->sink.event)
+    e->sink.event(e->sink.data, e->sys, ev);
+}
+
+static void emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, const KmTask *task, const char *detail)
+{
+  SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? e->step_index : 0 };
+  emit(e, &ev);
+}
+
+static void proc_free(gpointer data)
+{
+  SimProc *proc = data;
+  ScStep *step;
+  while ((step = g_queue_pop_head(&proc->pending)))
+    sc_step_free(step);
+  g_free(proc->rep_mapping);
+  g_free(proc);
+}
+
+/* ---------------------------------------------------------------- set-up */
+
+static gboolean parse_bool01(const char *v, gboolean *out)
+{
+  if (g_strcmp0(v, "0") == 0 || g_strcmp0(v, "false") == 0) {
+    *out = FALSE;
+    return TRUE;
+  }
+  if (g_strcmp0(v, "1") == 0 || g_strcmp0(v, "true") == 0) {
+    *out = TRUE;
+    return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean size_to_pages(SimEngine *e, const char *value, KmPages *out)
+{
+  guint64 bytes;
+  if (!sc_parse_size(value, e->sys->machine.page_size, TRUE, &bytes))
+    return FALSE;
+  if (bytes == SC_SIZE_MAX) {
+    *out = KM_PAGES_MAX;
+    return TRUE;
+  }
+  /* page_counter_memparse(): the limit in bytes, rounded down to pages */
+  *out = (KmPages)(bytes / e->sys->machine.page_size);
+  return TRUE;
+}
+
+/* Applies one cgroup interface file write (cgroup attributes and cgroup-set steps). */
+static gboolean memcg_write(SimEngine *e, KmMemcg *memcg, const char *name, const char *value, int line, int col,
+                            GError **error)
+{
+  const KmProfile *prof = e->sys->profile;
+  const char *file = e->header->file;
+  KmPages pages;
+  gboolean flag;
+  gboolean v1_file = g_str_has_suffix(name, "_in_bytes") || g_strcmp0(name, "memory.oom_control") == 0 ||
+                     g_strcmp0(name, "memory.use_hierarchy") == 0;
+
+  if (v1_file != (memcg->version == 1)) {
+    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, file, line, col, "%s is a cgroup v%d file, but %s is a v%d cgroup",
+                       name, v1_file ? 1 : 2, memcg->path, memcg->version);
+    return FALSE;
+  }
+  if (g_strcmp0(name, "memory.max") == 0 || g_strcmp0(name, "memory.limit_in_bytes") == 0 ||
+      g_strcmp0(name, "memory.high") == 0 || g_strcmp0(name, "memory.swap.max") == 0 ||
+      g_strcmp0(name, "memory.memsw.limit_in_bytes") == 0) {
+    if (!size_to_pages(e, value, &pages) || (g_str_has_suffix(name, "_in_bytes") && g_strcmp0(value, "-1") == 0)) {
+      if (g_strcmp0(value, "-1") != 0 || !g_str_has_suffix(name, "_in_bytes")) {
+        scenario_set_error(error, SCENARIO_ERROR_SIZE, file, line, col, "%s: \"%s\" is not a size", name, value);
+        return FALSE;
+      }
+      pages = KM_PAGES_MAX; /* v1: -1 means unlimited */
+    }
+    if (g_strcmp0(name, "memory.high") == 0)
+      memcg->high = pages;
+    else if (g_strcmp0(name, "memory.swap.max") == 0)
+      memcg->swap_max = pages;
+    else if (g_strcmp0(name, "memory.memsw.limit_in_bytes") == 0)
+      memcg->memsw_max = pages;
+    else
+      memcg->max = pages;
+    return TRUE;
+  }
+  if (!parse_bool01(value, &flag)) {
+    scenario_set_error(error, SCENARIO_ERROR_RANGE, file, line, col, "%s: \"%s\" must be 0 or 1", name, value);
+    return FALSE;
+  }
+  if (g_strcmp0(name, "memory.oom.group") == 0) {
+    if (!prof->has_oom_group && flag) {
+      scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, file, line, col,
+                         "memory.oom.group does not exist on kernel %s (added in 4.19)", prof->name);
+      return FALSE;
+    }
+    memcg->oom_group = flag;
+  } else if (g_strcmp0(name, "memory.oom_control") == 0) {
+    memcg->oom_kill_disable = flag;
+  } else if (g_strcmp0(name, "memory.use_hierarchy") == 0) {
+    if (!prof->v1_use_hierarchy_settable && !flag) {
+      scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, file, line, col,
+                         "memory.use_hierarchy=0 is not possible on kernel %s (always 1 from 5.11)", prof->name);
+      return FALSE;
+    }
+    memcg->use_hierarchy = flag;
+  } else {
+    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, file, line, col, "unknown cgroup file %s", name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean apply_sysctl(SimEngine *e, const char *name, gint64 value, int line, int col, GError **error)
+{
+  KmMachine *m = &e->sys->machine;
+  if (g_strcmp0(name, "vm.overcommit_memory") == 0)
+    m->overcommit_memory = (int)value;
+  else if (g_strcmp0(name, "vm.overcommit_ratio") == 0)
+    m->overcommit_ratio = (int)value;
+  else if (g_strcmp0(name, "vm.overcommit_kbytes") == 0)
+    m->overcommit_kbytes = (guint64)value;
+  else if (g_strcmp0(name, "vm.panic_on_oom") == 0)
+    m->panic_on_oom = (int)value;
+  else if (g_strcmp0(name, "vm.oom_kill_allocating_task") == 0)
+    m->oom_kill_allocating_task = (int)value;
+  else if (g_strcmp0(name, "vm.admin_reserve_kbytes") == 0)
+    m->admin_reserve_kbytes = (guint64)value;
+  else if (g_strcmp0(name, "vm.user_reserve_kbytes") == 0)
+    m->user_reserve_kbytes = (guint64)value;
+  else if (g_strcmp0(name, "vm.min_free_kbytes") == 0)
+    m->min_free_kbytes = (guint64)value;
+  else if (g_strcmp0(name, "vm.swappiness") == 0)
+    m->swappiness = (int)value;
+  else {
+    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, e->header->file, line, col, "unknown sysctl %s", name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static SimProc *proc_new(SimEngine *e, KmTask *task)
+{
+  SimProc *proc = g_new0(SimProc, 1);
+  proc->task = task;
+  g_queue_init(&proc->pending);
+  g_hash_table_insert(e->procs, GINT_TO_POINTER(task->pid), proc);
+  return proc;
+}
+
+static KmPages bytes_to_pages(SimEngine *e, guint64 bytes)
+{
+  return km_bytes_to_pages_up(e->sys, bytes);
+}
+
+static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
+{
+  KmSystem *sys = e->sys;
+  KmMemcg *memcg = p->cgroup ? km_system_find_memcg(sys, p->cgroup) : sys->root_memcg;
+  KmMm *share = NULL;
+  if (!memcg) {
+    scenario_set_error(error, SCENARIO_ERROR_UNKNOWN_REF, e->header->file, p->line, p->col, "unknown cgroup %s",
+                       p->cgroup);
+    return FALSE;
+  }
+  if (p->shares_mm_with) {
+    KmTask *other = km_system_find_task(sys, p->shares_mm_with);
+    if (!other || !other->mm) {
+      scenario_set_error(error, SCENARIO_ERROR_UNKNOWN_REF, e->header->file, p->line, p->col,
+                         "shares-mm-with=\"%d\": no process with that pid and an mm is defined before this one",
+                         p->shares_mm_with);
+      return FALSE;
+    }
+    share = other->mm;
+  }
+  KmTask *task = km_task_create(sys, p->pid, p->comm, memcg, share);
+  task->uid = p->uid;
+  task->oom_score_adj = p->oom_score_adj;
+  task->threads = p->threads > 0 ? p->threads : 1;
+  task->cap_sys_admin = p->cap_sys_admin;
+  task->kthread = p->kthread;
+  task->global_init = p->pid == 1;
+  task->in_vfork = p->vfork_child;
+  task->oom_task_origin = p->oom_task_origin;
+  task->stuck = p->stuck;
+  task->ppid = p->parent;
+  task->container = g_strdup(p->container);
+  if (task->kthread && !share) {
+    /* kernel threads have no mm */
+    km_mm_put(sys, task->mm);
+    task->mm = NULL;
+  }
+  if (task->mm && !share) {
+    guint64 rss = e->opts.process_base_rss_bytes ? e->opts.process_base_rss_bytes : p->base_rss_bytes;
+    guint64 pgt = e->opts.process_base_pgtables_bytes ? e->opts.process_base_pgtables_bytes : p->base_pgtables_bytes;
+    km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt));
+  }
+  proc_new(e, task);
+  return TRUE;
+}
+
+static gboolean setup(SimEngine *e, GError **error)
+{
+  const ScenarioHeader *h = e->header;
+  KmSystem *sys = e->sys;
+  KmMachine *m = &sys->machine;
+  guint64 ram = e->opts.ram_bytes ? e->opts.ram_bytes : h->ram_bytes;
+  guint64 reserved = e->opts.ram_bytes ? e->opts.kernel_reserved_bytes : h->kernel_reserved_bytes;
+
+  m->totalram_pages = (KmPages)(ram / h->page_size);
+  m->total_swap_pages = (KmPages)(h->swap_bytes / h->page_size);
+  m->kernel_pages = (KmPages)(reserved / h->page_size);
+  if (m->kernel_pages >= m->totalram_pages) {
+    scenario_set_error(error, SCENARIO_ERROR_RANGE, h->file, h->line, h->col,
+                       "kernel-reserved memory must be smaller than ram");
+    return FALSE;
+  }
+  m->min_free_kbytes = e->opts.min_free_kbytes ? e->opts.min_free_kbytes
+                                               : km_default_min_free_kbytes(m->totalram_pages, (guint)h->page_size);
+  for (guint i = 0; i < h->sysctls->len; i++) {
+    const ScSysctl *s = h->sysctls->pdata[i];
+    if (!apply_sysctl(e, s->name, s->value, s->line, s->col, error))
+      return FALSE;
+  }
+  if (e->opts.min_free_kbytes)
+    m->min_free_kbytes = e->opts.min_free_kbytes;
+  if (h->cgroup_version == 1 && !sys->profile->memcg_v1 && h->cgroups->len > 0) {
+    const ScCgroup *c = h->cgroups->pdata[0];
+    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
+                       "kernel %s has no cgroup v1 memory controller (CONFIG_MEMCG_V1 is off)", sys->profile->name);
+    return FALSE;
+  }
+  sys->root_memcg->version = h->cgroup_version;
+  for (guint i = 0; i < h->cgroups->len; i++) {
+    const ScCgroup *c = h->cgroups->pdata[i];
+    g_autoptr(GError) local = NULL;
+    KmMemcg *memcg = km_memcg_create(sys, c->path, &local);
+    if (!memcg) {
+      scenario_set_error(error, SCENARIO_ERROR_UNKNOWN_REF, h->file, c->line, c->col, "%s", local->message);
+      return FALSE;
+    }
+    memcg->version = h->cgroup_version;
+    for (guint j = 0; j < c->attrs->len; j++) {
+      const ScAttr *a = c->attrs->pdata[j];
+      if (!memcg_write(e, memcg, a->name, a->value, a->line, a->col, error))
+        return FALSE;
+    }
+  }
+  for (guint i = 0; i < h->processes->len; i++)
+    if (!create_process(e, h->processes->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
+                          const SimSink *sink, GError **error)
+{
+  g_return_val_if_fail(header && profile, NULL);
+  SimEngine *e = g_new0(SimEngine, 1);
+  e->header = header;
+  if (opts)
+    e->opts = *opts;
+  if (sink)
+    e->sink = *sink;
+  e->sys = km_system_new(profile, (guint)header->page_size);
+  e->sys->invert_tie_rule = e->opts.invert_tie_rule;
+  e->outcome = sim_outcome_new();
+  e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
+  e->step_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init(&e->timers);
+  g_queue_init(&e->blocked);
+  if (!setup(e, error)) {
+    sim_engine_free(e);
+    return NULL;
+  }
+  SimEvent ev = { .kind = SIM_EV_BEGIN, .header = header, .scenario_file = header->file };
+  emit(e, &ev);
+  return e;
+}
+
+void sim_engine_free(SimEngine *e)
+{
+  if (!e)
+    return;
+  g_queue_clear_full(&e->timers, g_free);
+  g_queue_clear(&e->blocked);
+  g_hash_table_destroy(e->procs);
+  g_hash_table_destroy(e->step_ids);
+  sim_outcome_free(e->outcome);
+  km_system_free(e->sys);
+  g_free(e);
+}
+
+const SimOutcome *sim_engine_get_outcome(SimEngine *e)
+{
+  return e->outcome;
+}
+
+SimOutcome *sim_engine_steal_outcome(SimEngine *e)
+{
+  return g_steal_pointer(&e->outcome);
+}
+
+const KmSystem *sim_engine_get_system(SimEngine *e)
+{
+  return e->sys;
+}
+
+/* ---------------------------------------------------------------- lifecycle */
+
+static SimProc *find_proc(SimEngine *e, int pid)
+{
+  return g_hash_table_lookup(e->procs, GINT_TO_POINTER(pid));
+}
+
+/* What a container runtime or shell reports (docs/model.md): 128 + signal, or the exit code; the reason
+ * OOMKilled for a process the OOM killer killed, and, as containerd does, for any process of a container
+ * whose memcg counted an oom_kill. */
+static void record_exit(SimEngine *e, KmTask *task, int code, int signal)
+{
+  SimExit *x = g_new0(SimExit, 1);
+  x->pid = task->pid;
+  x->signal = signal;
+  x->status = signal ? 128 + signal : code;
+  gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
+  if (task->killed_by_oom || memcg_oom_killed)
+    x->reason = g_strdup("OOMKilled");
+  else if (signal)
+    x->reason = g_strdup("Killed");
+  else
+    x->reason = g_strdup(code == 0 ? "Completed" : "Error");
+  km_task_exit(e->sys, task, code, signal);
+  g_ptr_array_add(e->outcome->exits, x);
+  SimEvent ev = { .kind = SIM_EV_EXIT, .task = task, .exit = x };
+  emit(e, &ev);
+}
+
+static void add_timer(SimEngine *e, guint64 when, KmTask *victim)
+{
+  SimTimer *t = g_new0(SimTimer, 1);
+  t->time_ns = when;
+  t->seq = e->timer_seq++;
+  t->victim = victim;
+  GList *l = e->timers.head;
+  while (l && ((SimTimer *)l->data)->time_ns <= when)
+    l = l->next;
+  if (l)
+    g_queue_insert_before(&e->timers, l, t);
+  else
+    g_queue_push_tail(&e->timers, t);
+}
+
+static void reap(SimEngine *e, KmTask *victim)
+{
+  KmPages anon = 0, file = 0, shmem = 0;
+  if (km_oom_reap_task(e->sys, victim, &anon, &file, &shmem)) {
+    SimEvent ev = { .kind = SIM_EV_REAPED, .task = victim, .reaped_anon_rss = anon, .reaped_file_rss = file,
+                    .reaped_shmem_rss = shmem };
+    emit(e, &ev);
+  }
+}
+
+static void run_timer(SimEngine *e, SimTimer *t)
+{
+  if (t->time_ns > e->now_ns)
+    e->now_ns = t->time_ns;
+  KmTask *victim = t->victim;
+  if (victim->state == KM_TASK_DYING) {
+    reap(e, victim);
+    /* a stuck victim can exit once its memory is reaped */
+    record_exit(e, victim, 0, SIGKILL);
+  }
+  g_free(t);
+}
+
+static void run_due_timers(SimEngine *e, guint64 until_ns)
+{
+  SimTimer *t;
+  while ((t = g_queue_peek_head(&e->timers)) && t->time_ns <= until_ns)
+    run_timer(e, g_queue_pop_head(&e->timers));
+}
+
+/* Acts on oc->kills: SIGKILL has been sent by the model; each process now exits (freeing its memory), or, if it
+ * is stuck, waits for the OOM reaper. queue_oom_reaper(): wakes the reaper at once before the delayed reaper,
+ * after OOM_REAPER_DELAY (2 s) from then on, and not at all when global init pins the mm. */
+static void act_on_kills(SimEngine *e, const OomControl *oc)
+{
+  const KmProfile *prof = e->sys->profile;
+  g_autoptr(GPtrArray) exiting = g_ptr_array_new();
+
+  for (guint i = 0; i < oc->kills->len; i++) {
+    const KmKill *kill = &g_array_index(oc->kills, KmKill, i);
+    KmTask *task = kill->task;
+    if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || g_ptr_array_find(exiting, task, NULL))
+      continue; /* killed twice (oom.group member and victim): one death */
+    SimProc *proc = find_proc(e, task->pid);
+    if (proc && proc->blocked_on) {
+      g_queue_remove(&e->blocked, proc);
+      proc->blocked_on = NULL;
+    }
+    gboolean reapable = prof->has_oom_reaper && task->oom_victim && task->mm && !(task->mm->flags & KM_MMF_OOM_SKIP);
+    if (reapable && prof->oom_reaper_delay_ns == 0)
+      reap(e, task);
+    if (task->stuck) {
+      task->state = KM_TASK_DYING;
+      if (reapable && prof->oom_reaper_delay_ns > 0)
+        add_timer(e, e->now_ns + prof->oom_reaper_delay_ns, task);
+      else if (reapable)
+        g_ptr_array_add(exiting, task); /* reaped just now: it can go */
+      continue;
+    }
+    g_ptr_array_add(exiting, task);
+  }
+  for (guint i = 0; i < exiting->len; i++)
+    record_exit(e, exiting->pdata[i], 0, SIGKILL);
+}
+
+static void record_kill(SimEngine *e, const OomControl *oc)
+{
+  if (oc->kills->len == 0)
+    return;
+  const KmKill *k = &g_array_index(oc->kills, KmKill, 0);
+  SimKill *sk = g_new0(SimKill, 1);
+  sk->pid = k->task->pid;
+  sk->comm = g_strdup(k->task->comm);
+  sk->constraint = g_strdup(km_constraint_names[oc->constraint]);
+  sk->oom_memcg = oc->memcg ? g_strdup(oc->memcg->path) : NULL;
+  sk->task_memcg = g_strdup(k->task->memcg->path);
+  sk->allocating_task = oc->action == KM_OOM_KILLED_ALLOCATING;
+  sk->total_vm_kb = km_pages_to_kb(e->sys, k->total_vm);
+  sk->anon_rss_kb = km_pages_to_kb(e->sys, k->anon_rss);
+  sk->file_rss_kb = km_pages_to_kb(e->sys, k->file_rss);
+  sk->shmem_rss_kb = km_pages_to_kb(e->sys, k->shmem_rss);
+  sk->pgtables_kb = km_pages_to_kb(e->sys, k->pgtables);
+  sk->oom_score_adj = k->oom_score_adj;
+  g_ptr_array_add(e->outcome->kills, sk);
+}
+
+static void do_panic(SimEngine *e, const char *message)
+{
+  e->panicked = TRUE;
+  e->outcome->panicked = TRUE;
+  g_free(e->outcome->panic_message);
+  e->outcome->panic_message = g_strdup(message);
+  SimEvent ev = { .kind = SIM_EV_PANIC, .panic_message = message };
+  emit(e, &ev);
+}
+
+/* Waits for the earliest pending timer (the delayed OOM reaper). FALSE when nothing is pending. */
+static gboolean wait_for_timer(SimEngine *e)
+{
+  SimTimer *t = g_queue_pop_head(&e->timers);
+  if (!t)
+    return FALSE;
+  if (t->time_ns > e->now_ns) {
+    guint64 old = e->now_ns;
+    e->now_ns = t->time_ns;
+    g_autofree char *detail = g_strdup_printf("waited %" G_GUINT64_FORMAT " ms for the OOM reaper",
+                                              (t->time_ns - old) / 1000000);
+    emit_simple(e, SIM_EV_WAIT, NULL, t->victim, detail);
+  }
+  run_timer(e, t);
+  return TRUE;
+}
+
+/* Runs out_of_memory() for memcg (NULL: global) on behalf of proc, and acts on what it decided. */
+static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, KmMemcg *memcg)
+{
+  KmSystem *sys = e->sys;
+  guint gfp = memcg ? KM_GFP_KERNEL : KM_GFP_HIGHUSER_MOVABLE;
+  g_autoptr(OomControl) oc = km_oom_control_new(memcg, proc ? proc->task : NULL, gfp, 0);
+  sys->current = proc ? proc->task : NULL;
+  km_out_of_memory(sys, oc);
+  sys->current = NULL;
+  SimEvent ev = { .kind = SIM_EV_OOM, .step = step, .step_index = e->step_index, .task = proc ? proc->task : NULL,
+                  .oc = oc, .oom_memcg = memcg };
+  emit(e, &ev);
+
+  switch (oc->action) {
+  case KM_OOM_KILLED:
+  case KM_OOM_KILLED_ALLOCATING:
+    record_kill(e, oc);
+    act_on_kills(e, oc);
+    break;
+  case KM_OOM_PANIC:
+    do_panic(e, oc->panic_message);
+    return FAULT_PANIC;
+  case KM_OOM_NO_KILLABLE:
+    e->outcome->no_killable = TRUE;
+    if (!memcg) {
+      do_panic(e, oc->panic_message);
+      return FAULT_PANIC;
+    }
+    return FAULT_LIVELOCK;
+  case KM_OOM_ABORTED:
+  case KM_OOM_VICTIM_EXITING:
+  case KM_OOM_CURRENT_EXITING:
+    if (!wait_for_timer(e))
+      return FAULT_LIVELOCK; /* nothing will ever free the victim's memory */
+    break;
+  case KM_OOM_GFP_NOFS:
+  default:
+    return FAULT_LIVELOCK;
+  }
+  if (proc && proc->task->state != KM_TASK_RUNNING)
+    return FAULT_DIED;
+  return FAULT_DONE;
+}
+
+/* ---------------------------------------------------------------- the fault loop */
+
+static KmMapping *next_untouched(KmMm *mm, const char *only_id)
+{
+  if (only_id) {
+    KmMapping *m = km_mm_find_mapping(mm, only_id);
+    return (m && m->resident + m->swapped < m->pages) ? m : NULL;
+  }
+  for (GList *l = mm->mappings.head; l; l = l->next) {
+    KmMapping *m = l->data;
+    if (m->resident + m->swapped < m->pages)
+      return m;
+  }
+  return NULL;
+}
+
+static KmPages untouched_total(KmMm *mm, const char *only_id)
+{
+  KmPages n = 0;
+  for (GList *l = mm->mappings.head; l; l = l->next) {
+    KmMapping *m = l->data;
+    if (!only_id || g_strcmp0(m->id, only_id) == 0)
+      n += m->pages - m->resident - m->swapped;
+  }
+  return n;
+}
+
+/* memory.high: "throttles and reclaims, never invokes the OOM killer" (mem_cgroup_handle_over_high). */
+static void handle_high(SimEngine *e, KmMemcg *memcg)
+{
+  for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
+    if (c->version != 2 || c->high == KM_PAGES_MAX || c->usage <= c->high)
+      continue;
+    km_memcg_memory_event(e->sys, c, KM_MEMCG_HIGH);
+    km_reclaim(e->sys, c, c->usage - c->high, TRUE);
+  }
+}
+
+/* Charges *remaining pages of kind for proc (anon: faults them into mappings), reclaiming and invoking the OOM
+ * killer as try_charge_memcg() and __alloc_pages_slowpath() would. */
+static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
+                                const char *mapping_id, KmPages *remaining)
+{
+  KmSystem *sys = e->sys;
+  KmTask *task = proc->task;
+
+  while (*remaining > 0) {
+    if (task->state != KM_TASK_RUNNING || !task->mm)
+      return FAULT_DIED;
+    KmMapping *mapping = NULL;
+    KmMemcg *memcg = task->memcg;
+    if (kind == KM_PAGE_ANON) {
+      mapping = next_untouched(task->mm, mapping_id);
+      g_return_val_if_fail(mapping != NULL, FAULT_DONE);
+      if (mapping->memcg)
+        memcg = mapping->memcg;
+    }
+    KmPages gfree = MAX(km_free_pages(sys) - km_wmark_min_pages(sys), 0);
+    KmMemcg *over = NULL;
+    gboolean memsw = FALSE;
+    KmPages mmargin = km_memcg_margin(memcg, &over, &memsw);
+    KmPages avail = MIN(gfree, mmargin);
+    KmPages k = *remaining;
+    if (mapping)
+      k = MIN(k, mapping->pages - mapping->resident - mapping->swapped);
+    k = MIN(k, avail);
+    while (mapping && k > 0 && k + km_mm_pte_growth(task->mm, mapping, k) > avail)
+      k = MIN(k - 1, avail - km_mm_pte_growth(task->mm, mapping, k));
+    if (k > 0) {
+      if (mapping)
+        km_mm_populate(sys, task->mm, mapping, k);
+      else
+        km_memcg_charge(sys, memcg, kind, k);
+      *remaining -= k;
+      handle_high(e, memcg);
+      continue;
+    }
+    KmPages growth = mapping ? km_mm_pte_growth(task->mm, mapping, 1) : 0;
+    KmPages want = *remaining + (mapping ? km_mm_pte_growth(task->mm, mapping, MIN(*remaining, mapping->pages)) : 0);
+    FaultResult r;
+    if (gfree < 1 + growth) {
+      /* __alloc_pages_slowpath(): direct reclaim, then __alloc_pages_may_oom() */
+      KmReclaimResult rec = km_reclaim(sys, NULL, MAX(want - gfree, 1), TRUE);
+      if (rec.file + rec.swapped > 0) {
+        SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = e->step_index, .task = task,
+                        .reclaimed_file = rec.file, .reclaimed_swap = rec.swapped };
+        emit(e, &ev);
+        continue;
+      }
+      r = invoke_oom(e, proc, step, NULL);
+    } else {
+      /* try_charge_memcg(): failcnt and MEMCG_MAX on mem_over_limit, reclaim from it (no swap when the memsw
+       * counter is the one at its limit), then mem_cgroup_oom() */
+      if (memsw)
+        over->memsw_failcnt++;
+      else
+        over->failcnt++;
+      km_memcg_memory_event(sys, over, KM_MEMCG_MAX);
+      KmReclaimResult rec = km_reclaim(sys, over, MAX(want - mmargin, 1), !memsw);
+      if (rec.file + rec.swapped > 0) {
+        SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = e->step_index, .task = task,
+                        .reclaimed_file = rec.file, .reclaimed_swap = rec.swapped, .oom_memcg = over };
+        emit(e, &ev);
+        continue;
+      }
+      /* mem_cgroup_oom() */
+      km_memcg_memory_event(sys, over, KM_MEMCG_OOM);
+      if (over->version == 1 && over->oom_kill_disable) {
+        over->under_oom = TRUE;
+        proc->blocked_on = over;
+        task->state = KM_TASK_BLOCKED;
+        return FAULT_BLOCKED;
+      }
+      r = invoke_oom(e, proc, step, over);
+    }
+    if (r != FAULT_DONE)
+      return r;
+  }
+  return FAULT_DONE;
+}
+
+/* ---------------------------------------------------------------- steps */
+
+static gboolean step_error(SimEngine *e, const ScStep *step, GError **error, ScenarioError code, const char *fmt, ...)
+  G_GNUC_PRINTF(5, 6);
+static gboolean step_error(SimEngine *e, const ScStep *step, GError **error, ScenarioError code, const char *fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, args);
+  va_end(args);
+  scenario_set_error(error, code, e->header->file, step->line, step->col, "%s", msg);
+  return FALSE;
+}
+
+static char *step_label(SimEngine *e, const ScStep *step)
+{
+  return step->id ? g_strdup(step->id) : g_strdup_printf("#%" G_GUINT64_FORMAT, e->step_index);
+}
+
+static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const char *detail)
+{
+  g_ptr_array_add(e->outcome->enomem_steps, step_label(e, step));
+  emit_simple(e, SIM_EV_ENOMEM, step, proc->task, detail);
+}
+
+/* mmap of pages for proc: __vm_enough_memory() first (VM_ACCOUNT private writable mapping). */
+static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pages)
+{
+  KmTask *task = proc->task;
+  if (!km_vm_enough_memory(e->sys, task->mm, pages, task->cap_sys_admin))
+    return FALSE;
+  km_mm_add_mapping(e->sys, task->mm, id, pages, TRUE);
+  return TRUE;
+}
+
+static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
+{
+  KmPages per_rep = bytes_to_pages(e, step->size_bytes);
+  guint reps = MAX(step->repeat, 1u);
+  while (proc->rep_done < reps) {
+    if (proc->rep_remaining == 0) {
+      KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, step->ref));
+      if (missing > 0) {
+        if (step->ref)
+          return FAULT_ENOMEM; /* cannot happen: checked before */
+        g_autofree char *id = g_strdup_printf("%s.%u", step->id ? step->id : "touch", proc->rep_done + 1);
+        if (!do_mmap(e, proc, id, missing))
+          return FAULT_ENOMEM;
+      }
+      proc->rep_remaining = per_rep;
+    }
+    FaultResult r = charge_pages(e, proc, step, KM_PAGE_ANON, step->ref, &proc->rep_remaining);
+    if (r != FAULT_DONE)
+      return r;
+    proc->rep_done++;
+  }
+  return FAULT_DONE;
+}
+
+static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
+{
+  KmPages pages = bytes_to_pages(e, step->size_bytes + GLIBC_MALLOC_HEADER);
+  guint reps = MAX(step->repeat, 1u);
+  while (proc->rep_done < reps) {
+    if (!proc->rep_mapping) {
+      proc->rep_mapping = proc->rep_done == 0 ? g_strdup(step->id) : g_strdup_printf("%s#%u", step->id, (guint)(proc->rep_done + 1));
+      if (!do_mmap(e, proc, proc->rep_mapping, pages)) {
+        g_clear_pointer(&proc->rep_mapping, g_free);
+        return FAULT_ENOMEM;
+      }
+      proc->rep_remaining = step->touch_none ? 0 : step->touch_all ? pages : 1;
+    }
+    FaultResult r = charge_pages(e, proc, step, KM_PAGE_ANON, proc->rep_mapping, &proc->rep_remaining);
+    if (r != FAULT_DONE)
+      return r;
+    g_clear_pointer(&proc->rep_mapping, g_free);
+    proc->rep_done++;
+  }
+  return FAULT_DONE;
+}
+
+/* free(ref) of a malloc (every repetition) or munmap(ref) of an mmap */
+static gboolean run_unmap(SimEngine *e, SimProc *proc, const ScStep *step, GError **error)
+{
+  KmMm *mm = proc->task->mm;
+  KmMapping *m = km_mm_find_mapping(mm, step->ref);
+  if (!m)
+    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "process %d has no mapping \"%s\"", proc->task->pid,
+                      step->ref);
+  km_mm_unmap(e->sys, mm, m);
+  if (step->kind == SC_STEP_FREE) {
+    for (guint i = 2;; i++) {
+      g_autofree char *id = g_strdup_printf("%s#%u", step->ref, i);
+      KmMapping *more = km_mm_find_mapping(mm, id);
+      if (!more)
+        break;
+      km_mm_unmap(e->sys, mm, more);
+    }
+  }
+  return TRUE;
+}
+
+static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GError **error)
+{
+  if (step->child_pid <= 0 || km_system_find_task(e->sys, step->child_pid) || find_proc(e, step->child_pid))
+    return step_error(e, step, error, SCENARIO_ERROR_DUPLICATE, "fork: pid %d is already in use", step->child_pid);
+  KmTask *p = parent->task;
+  /* fork + exec: the child starts with a fresh mm (the model has no copy-on-write sharing: docs/model.md) */
+  KmTask *child = km_task_create(e->sys, step->child_pid, step->comm ? step->comm : p->comm, p->memcg, NULL);
+  child->uid = p->uid;
+  child->oom_score_adj = p->oom_score_adj;
+  child->cap_sys_admin = p->cap_sys_admin;
+  child->ppid = p->pid;
+  child->container = g_strdup(p->container);
+  if (e->opts.process_base_rss_bytes || e->opts.process_base_pgtables_bytes)
+    km_mm_set_base(e->sys, child->mm, bytes_to_pages(e, e->opts.process_base_rss_bytes),
+                   bytes_to_pages(e, e->opts.process_base_pgtables_bytes));
+  proc_new(e, child);
+  return TRUE;
+}
+
+/* __set_oom_adj(): the value goes to every process sharing the mm, except kthreads and global init. */
+static void run_set_adj(SimEngine *e, SimProc *proc, int adj)
+{
+  KmTask *task = proc->task;
+  task->oom_score_adj = adj;
+  if (!task->mm || task->mm->users <= 1)
+    return;
+  for (GList *l = e->sys->tasks.head; l; l = l->next) {
+    KmTask *p = l->data;
+    if (p != task && p->mm == task->mm && !p->kthread && !p->global_init)
+      p->oom_score_adj = adj;
+  }
+}
+
+/* memory_max_write() / mem_cgroup_resize_max(): lowering a limit below usage reclaims, then OOM-kills until
+ * usage fits (v2), or fails with EBUSY (v1). */
+static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *step)
+{
+  while (memcg->max != KM_PAGES_MAX && memcg->usage > memcg->max) {
+    KmReclaimResult rec = km_reclaim(e->sys, memcg, memcg->usage - memcg->max, TRUE);
+    if (rec.file + rec.swapped > 0)
+      continue;
+    if (memcg->version == 1)
+      break;
+    km_memcg_memory_event(e->sys, memcg, KM_MEMCG_OOM);
+    FaultResult r = invoke_oom(e, NULL, step, memcg);
+    if (r != FAULT_DONE && r != FAULT_DIED)
+      return r;
+    if (e->sys->current == NULL && memcg->tasks.length == 0)
+      break;
+  }
+  return FAULT_DONE;
+}
+
+static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
+{
+  proc->livelocked = TRUE;
+  proc->task->state = KM_TASK_LIVELOCKED;
+  e->outcome->unresolved = TRUE;
+  emit_simple(e, SIM_EV_LIVELOCK, step, proc->task,
+              "no OOM kill can satisfy this charge: the task retries the fault for ever (the kernel prints the OOM "
+              "report again on every retry)");
+}
+
+/* Runs the head of proc's queue. TRUE if it finished (or failed for good); FALSE if the process blocked. */
+static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
+{
+  FaultResult r = FAULT_DONE;
+  switch (step->kind) {
+  case SC_STEP_MMAP:
+    if (!do_mmap(e, proc, step->id, bytes_to_pages(e, step->size_bytes)))
+      r = FAULT_ENOMEM;
+    break;
+  case SC_STEP_TOUCH:
+    r = run_touch(e, proc, step);
+    break;
+  case SC_STEP_MALLOC:
+    r = run_malloc(e, proc, step);
+    break;
+  case SC_STEP_FILE_READ:
+  case SC_STEP_SHMEM_WRITE:
+    if (proc->rep_remaining == 0 && !proc->in_progress)
+      proc->rep_remaining = bytes_to_pages(e, step->size_bytes);
+    proc->in_progress = TRUE;
+    r = charge_pages(e, proc, step, step->kind == SC_STEP_FILE_READ ? KM_PAGE_FILE : KM_PAGE_SHMEM, NULL,
+                     &proc->rep_remaining);
+    break;
+  default:
+    break;
+  }
+  switch (r) {
+  case FAULT_BLOCKED:
+    proc->in_progress = TRUE;
+    g_queue_push_tail(&e->blocked, proc);
+    emit_simple(e, SIM_EV_BLOCKED, step, proc->task, "memcg at its limit with oom_kill_disable: the task sleeps (under_oom 1)");
+    return FALSE;
+  case FAULT_ENOMEM:
+    record_enomem(e, step, proc, "__vm_enough_memory() refused the mapping");
+    break;
+  case FAULT_LIVELOCK:
+    proc_livelock(e, proc, step);
+    break;
+  case FAULT_DONE:
+    emit_simple(e, SIM_EV_STEP, step, proc->task, NULL);
+    break;
+  case FAULT_DIED:
+  case FAULT_PANIC:
+  default:
+    break;
+  }
+  proc->in_progress = FALSE;
+  proc->rep_done = 0;
+  proc->rep_remaining = 0;
+  g_clear_pointer(&proc->rep_mapping, g_free);
+  return TRUE;
+}
+
+/* Runs queued steps of proc until it blocks or its queue is empty. */
+static void drain_proc(SimEngine *e, SimProc *proc)
+{
+  ScStep *step;
+  while (!e->panicked && (step = g_queue_peek_head(&proc->pending))) {
+    if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING || proc->livelocked) {
+      emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "the process is no longer running");
+    } else if (!run_proc_step(e, proc, step)) {
+      return;
+    }
+    sc_step_free(g_queue_pop_head(&proc->pending));
+  }
+}
+
+/* memcg_oom_recover(): an uncharge or a higher limit wakes the sleepers of a memcg under OOM. */
+static void wake_blocked(SimEngine *e)
+{
+  gboolean progress = TRUE;
+  while (progress && !e->panicked) {
+    progress = FALSE;
+    for (GList *l = e->blocked.head; l; l = l->next) {
+      SimProc *proc = l->data;
+      if (km_memcg_margin(proc->blocked_on, NULL, NULL) <= 0)
+        continue;
+      proc->blocked_on->under_oom = FALSE;
+      proc->blocked_on = NULL;
+      proc->task->state = KM_TASK_RUNNING;
+      g_queue_delete_link(&e->blocked, l);
+      emit_simple(e, SIM_EV_UNBLOCKED, g_queue_peek_head(&proc->pending), proc->task, "memory was uncharged: the task retries its fault");
+      drain_proc(e, proc);
+      progress = TRUE;
+      break;
+    }
+  }
+}
+
+static gboolean needs_pid(ScStepKind kind)
+{
+  return kind != SC_STEP_SYSCTL && kind != SC_STEP_CGROUP_SET;
+}
+
+static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
+{
+  if (step->kind == SC_STEP_SYSCTL) {
+    if (!apply_sysctl(e, step->name, step->value, step->line, step->col, error))
+      return FALSE;
+  } else {
+    KmMemcg *memcg = km_system_find_memcg(e->sys, step->cgroup);
+    if (!memcg)
+      return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
+    if (!memcg_write(e, memcg, step->name, step->svalue, step->line, step->col, error))
+      return FALSE;
+    FaultResult r = shrink_to_limit(e, memcg, step);
+    if (r == FAULT_PANIC)
+      return TRUE;
+  }
+  emit_simple(e, SIM_EV_STEP, step, NULL, NULL);
+  return TRUE;
+}
+
+gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
+{
+  g_autoptr(ScStep) step = step_in;
+  e->step_index++;
+  if (step->id) {
+    if (g_hash_table_contains(e->step_ids, step->id))
+      return step_error(e, step, error, SCENARIO_ERROR_DUPLICATE, "step id \"%s\" is used twice", step->id);
+    g_hash_table_add(e->step_ids, g_strdup(step->id));
+  }
+  SimProc *proc = NULL;
+  if (needs_pid(step->kind)) {
+    proc = find_proc(e, step->pid);
+    if (!proc)
+      return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "no process with pid %d", step->pid);
+  }
+  if (step->kind == SC_STEP_MOVE && !km_system_find_memcg(e->sys, step->cgroup))
+    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
+  if ((step->kind == SC_STEP_TOUCH && step->ref) && proc->task->mm && !km_mm_find_mapping(proc->task->mm, step->ref) &&
+      proc->task->state != KM_TASK_DEAD)
+    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "process %d has no mapping \"%s\"", step->pid, step->ref);
+  if (e->panicked)
+    return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
+  if (step->has_at && step->at_ns > e->now_ns) {
+    run_due_timers(e, step->at_ns);
+    e->now_ns = step->at_ns;
+  }
+  run_due_timers(e, e->now_ns);
+
+  if (!proc) {
+    if (!run_global_step(e, step, error))
+      return FALSE;
+    wake_blocked(e);
+    return TRUE;
+  }
+  KmTask *task = proc->task;
+  if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || proc->livelocked) {
+    emit_simple(e, SIM_EV_SKIPPED, step, task, task->state == KM_TASK_DEAD ? "the process has exited" : "the process is not running");
+    return TRUE;
+  }
+  if (proc->blocked_on || !g_queue_is_empty(&proc->pending)) {
+    emit_simple(e, SIM_EV_QUEUED, step, task, "the process is blocked: the step waits");
+    g_queue_push_tail(&proc->pending, g_steal_pointer(&step));
+    return TRUE;
+  }
+  switch (step->kind) {
+  case SC_STEP_FREE:
+  case SC_STEP_MUNMAP:
+    if (!task->mm || !run_unmap(e, proc, step, error))
+      return task->mm ? FALSE : TRUE;
+    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    break;
+  case SC_STEP_FORK:
+    if (!run_fork(e, proc, step, error))
+      return FALSE;
+    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    break;
+  case SC_STEP_EXIT:
+    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    record_exit(e, task, step->code, 0);
+    break;
+  case SC_STEP_SET:
+    run_set_adj(e, proc, step->oom_score_adj);
+    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    break;
+  case SC_STEP_MOVE:
+    km_task_attach(e->sys, task, km_system_find_memcg(e->sys, step->cgroup));
+    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    break;
+  default:
+    g_queue_push_tail(&proc->pending, g_steal_pointer(&step));
+    drain_proc(e, proc);
+    break;
+  }
+  wake_blocked(e);
+  return TRUE;
+}
+
+static void fill_memcg_events(SimEngine *e)
+{
+  const KmProfile *prof = e->sys->profile;
+  for (guint i = 0; i < e->header->cgroups->len; i++) {
+    const ScCgroup *c = e->header->cgroups->pdata[i];
+    KmMemcg *memcg = km_system_find_memcg(e->sys, c->path);
+    SimMemcgEvents *ev = g_new0(SimMemcgEvents, 1);
+    ev->cgroup = g_strdup(c->path);
+    if (memcg->version == 1) {
+      /* v1 has no memory.events: oom_control's oom_kill only */
+      ev->low = ev->high = ev->max = ev->oom_group_kill = -1;
+      ev->oom = (gint64)memcg->events_local[KM_MEMCG_OOM];
+      ev->oom_kill = (gint64)memcg->v1_oom_kill;
+    } else {
+      ev->low = (gint64)memcg->events[KM_MEMCG_LOW];
+      ev->high = (gint64)memcg->events[KM_MEMCG_HIGH];
+      ev->max = (gint64)memcg->events[KM_MEMCG_MAX];
+      ev->oom = (gint64)memcg->events[KM_MEMCG_OOM];
+      ev->oom_kill = (gint64)memcg->events[KM_MEMCG_OOM_KILL];
+      ev->oom_group_kill = prof->has_oom_group_kill_event ? (gint64)memcg->events[KM_MEMCG_OOM_GROUP_KILL] : -1;
+    }
+    g_ptr_array_add(e->outcome->memcg_events, ev);
+  }
+}
+
+void sim_engine_finish(SimEngine *e)
+{
+  if (e->finished)
+    return;
+  e->finished = TRUE;
+  if (!e->panicked) {
+    /* pending reapers run; then every process still running exits 0, in task-list order */
+    while (g_queue_get_length(&e->timers) > 0 && !e->panicked)
+      wait_for_timer(e);
+    g_autoptr(GPtrArray) alive = g_ptr_array_new();
+    for (GList *l = e->sys->tasks.head; l; l = l->next)
+      g_ptr_array_add(alive, l->data);
+    for (guint i = 0; i < alive->len; i++) {
+      KmTask *task = alive->pdata[i];
+      SimProc *proc = find_proc(e, task->pid);
+      if (task->state == KM_TASK_BLOCKED) {
+        g_ptr_array_add(e->outcome->blocked_pids, GINT_TO_POINTER(task->pid));
+        continue;
+      }
+      if (task->state != KM_TASK_RUNNING || (proc && proc->livelocked) || task->kthread || task->global_init)
+        continue;
+      record_exit(e, task, 0, 0);
+    }
+  }
+  fill_memcg_events(e);
+  SimEvent ev = { .kind = SIM_EV_END, .header = e->header, .outcome = e->outcome, .scenario_file = e->header->file };
+  emit(e, &ev);
+}

@@ -1,0 +1,29 @@
+/* sim/engine.h: the simulator: a virtual clock, the processes' lifecycle and the trace replay around the
+ * kernel model. The engine chooses nothing itself: every decision is the kernel model's (kernel-model/); the
+ * engine acts on it (runs exits, queues the reaper on its clock, blocks and wakes processes). */
+#pragma once
+
+#include "../scenarios/scenario.h"
+#include "events.h"
+#include "sim.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SimEngine SimEngine;
+
+/* Builds the machine, cgroups and processes of the header. Errors: SCENARIO_ERROR (UNSUPPORTED for a feature
+ * the profile lacks, RANGE for a bad cgroup value), with the file:line:col of the offending element. */
+SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
+                          const SimSink *sink, GError **error);
+/* Runs one trace step; takes ownership of step. FALSE with error for an unknown pid, cgroup or step id. */
+gboolean sim_engine_step(SimEngine *engine, ScStep *step, GError **error);
+/* End of trace: pending timers run, survivors exit 0, the END event is sent. */
+void sim_engine_finish(SimEngine *engine);
+const SimOutcome *sim_engine_get_outcome(SimEngine *engine);
+SimOutcome *sim_engine_steal_outcome(SimEngine *engine);
+const KmSystem *sim_engine_get_system(SimEngine *engine);
+void sim_engine_free(SimEngine *engine);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimEngine, sim_engine_free)
+
+G_END_DECLS

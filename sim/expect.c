@@ -1,0 +1,174 @@
+/* sim/expect.c: `oomsim check`: the scenario's <expect> against what the simulation did.
+ *
+ * oom-kill expectations are the victims the OOM killer selected, one per kill decision, in order, exactly: the
+ * n-th <oom-kill> is compared with the n-th kill and the count must match. The other expectations are
+ * independent facts about the outcome.
+ */
+#include "expect.h"
+
+#include <stdarg.h>
+
+static void fail(GPtrArray *failures, const char *file, const ScExpect *x, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void fail(GPtrArray *failures, const char *file, const ScExpect *x, const char *fmt, ...)
+{
+  if (!failures)
+    return;
+  va_list args;
+  va_start(args, fmt);
+  g_autofree char *msg = g_strdup_vprintf(fmt, args);
+  va_end(args);
+  g_ptr_array_add(failures, g_strdup_printf("%s:%d:%d: %s", file, x->line, x->col, msg));
+}
+
+static gint64 counter_value(const SimMemcgEvents *ev, const char *name, gboolean *known)
+{
+  *known = TRUE;
+  if (g_strcmp0(name, "low") == 0)
+    return ev->low;
+  if (g_strcmp0(name, "high") == 0)
+    return ev->high;
+  if (g_strcmp0(name, "max") == 0)
+    return ev->max;
+  if (g_strcmp0(name, "oom") == 0)
+    return ev->oom;
+  if (g_strcmp0(name, "oom_kill") == 0)
+    return ev->oom_kill;
+  if (g_strcmp0(name, "oom_group_kill") == 0)
+    return ev->oom_group_kill;
+  *known = FALSE;
+  return -1;
+}
+
+static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, guint *kill_index,
+                          GPtrArray *failures)
+{
+  switch (x->kind) {
+  case SC_EXPECT_OOM_KILL: {
+    guint i = (*kill_index)++;
+    if (i >= o->kills->len) {
+      fail(failures, file, x, "expected OOM kill #%u of pid %d, but only %u OOM kill(s) happened", i + 1, x->pid,
+           o->kills->len);
+      return FALSE;
+    }
+    const SimKill *k = o->kills->pdata[i];
+    if (k->pid != x->pid) {
+      fail(failures, file, x, "expected OOM kill #%u to be pid %d, got pid %d (%s)", i + 1, x->pid, k->pid, k->comm);
+      return FALSE;
+    }
+    if (x->constraint && g_strcmp0(x->constraint, k->constraint) != 0) {
+      fail(failures, file, x, "expected OOM kill #%u with %s, got %s", i + 1, x->constraint, k->constraint);
+      return FALSE;
+    }
+    if (x->oom_memcg && g_strcmp0(x->oom_memcg, k->oom_memcg ? k->oom_memcg : "global") != 0) {
+      fail(failures, file, x, "expected OOM kill #%u in memcg %s, got %s", i + 1, x->oom_memcg,
+           k->oom_memcg ? k->oom_memcg : "global");
+      return FALSE;
+    }
+    return TRUE;
+  }
+  case SC_EXPECT_EXIT: {
+    const SimExit *e = sim_outcome_find_exit(o, x->pid);
+    if (!e) {
+      fail(failures, file, x, "expected pid %d to exit, but it did not", x->pid);
+      return FALSE;
+    }
+    if (x->has_status && e->status != x->status) {
+      fail(failures, file, x, "expected pid %d to exit with status %d, got %d", x->pid, x->status, e->status);
+      return FALSE;
+    }
+    if (x->reason && g_strcmp0(x->reason, e->reason) != 0) {
+      fail(failures, file, x, "expected pid %d to exit with reason %s, got %s", x->pid, x->reason, e->reason);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  case SC_EXPECT_ENOMEM:
+    if (!sim_outcome_step_failed(o, x->step)) {
+      fail(failures, file, x, "expected step \"%s\" to fail with ENOMEM, but it did not", x->step);
+      return FALSE;
+    }
+    return TRUE;
+  case SC_EXPECT_PANIC:
+    if (!o->panicked) {
+      fail(failures, file, x, "expected a kernel panic, but there was none");
+      return FALSE;
+    }
+    if (x->message_contains && !g_strrstr(o->panic_message, x->message_contains)) {
+      fail(failures, file, x, "expected the panic message to contain \"%s\", got \"%s\"", x->message_contains,
+           o->panic_message);
+      return FALSE;
+    }
+    return TRUE;
+  case SC_EXPECT_MEMORY_EVENTS: {
+    const SimMemcgEvents *ev = sim_outcome_find_events(o, x->cgroup);
+    gboolean ok = TRUE;
+    if (!ev) {
+      fail(failures, file, x, "no cgroup %s in the scenario", x->cgroup);
+      return FALSE;
+    }
+    for (guint i = 0; x->counters && i < x->counters->len; i++) {
+      const ScAttr *a = x->counters->pdata[i];
+      gboolean known;
+      gint64 got = counter_value(ev, a->name, &known);
+      gint64 want = g_ascii_strtoll(a->value, NULL, 10);
+      if (!known || got != want) {
+        fail(failures, file, x, "expected %s %s %s, got %" G_GINT64_FORMAT "%s", x->cgroup, a->name, a->value, got,
+             got < 0 ? " (not available on this kernel/cgroup version)" : "");
+        ok = FALSE;
+      }
+    }
+    return ok;
+  }
+  case SC_EXPECT_BLOCKED:
+    if (!sim_outcome_is_blocked(o, x->pid)) {
+      fail(failures, file, x, "expected pid %d to be blocked at the end, but it is not", x->pid);
+      return FALSE;
+    }
+    return TRUE;
+  case SC_EXPECT_SURVIVES: {
+    const SimExit *e = sim_outcome_find_exit(o, x->pid);
+    for (guint i = 0; i < o->kills->len; i++) {
+      const SimKill *k = o->kills->pdata[i];
+      if (k->pid == x->pid) {
+        fail(failures, file, x, "expected pid %d to survive, but the OOM killer chose it", x->pid);
+        return FALSE;
+      }
+    }
+    if (e && e->signal) {
+      fail(failures, file, x, "expected pid %d to survive, but it was killed (status %d)", x->pid, e->status);
+      return FALSE;
+    }
+    if (o->panicked) {
+      fail(failures, file, x, "expected pid %d to survive, but the kernel panicked", x->pid);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  default:
+    return FALSE;
+  }
+}
+
+gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *o, GPtrArray *failures)
+{
+  gboolean ok = TRUE;
+  guint kill_index = 0, expected_kills = 0;
+  const ScExpect *last_kill = NULL;
+  for (guint i = 0; i < expects->len; i++) {
+    const ScExpect *x = expects->pdata[i];
+    if (x->kind == SC_EXPECT_OOM_KILL) {
+      expected_kills++;
+      last_kill = x;
+    }
+    if (!check_one(file, x, o, &kill_index, failures))
+      ok = FALSE;
+  }
+  /* "the kill sequence, in order, exactly": more kills than expected is a failure too, when any is expected */
+  if (last_kill && o->kills->len > expected_kills) {
+    const SimKill *k = o->kills->pdata[expected_kills];
+    fail(failures, file, last_kill, "expected %u OOM kill(s), got %u (next: pid %d (%s))", expected_kills,
+         o->kills->len, k->pid, k->comm);
+    ok = FALSE;
+  }
+  return ok;
+}

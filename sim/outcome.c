@@ -1,0 +1,83 @@
+/* sim/outcome.c: SimOutcome construction and look-ups. */
+#include "outcome.h"
+
+static void kill_free(gpointer data)
+{
+  SimKill *k = data;
+  g_free(k->comm);
+  g_free(k->constraint);
+  g_free(k->oom_memcg);
+  g_free(k->task_memcg);
+  g_free(k);
+}
+
+static void exit_free(gpointer data)
+{
+  SimExit *x = data;
+  g_free(x->reason);
+  g_free(x);
+}
+
+static void events_free(gpointer data)
+{
+  SimMemcgEvents *ev = data;
+  g_free(ev->cgroup);
+  g_free(ev);
+}
+
+SimOutcome *sim_outcome_new(void)
+{
+  SimOutcome *o = g_new0(SimOutcome, 1);
+  o->kills = g_ptr_array_new_with_free_func(kill_free);
+  o->exits = g_ptr_array_new_with_free_func(exit_free);
+  o->enomem_steps = g_ptr_array_new_with_free_func(g_free);
+  o->blocked_pids = g_ptr_array_new();
+  o->memcg_events = g_ptr_array_new_with_free_func(events_free);
+  return o;
+}
+
+void sim_outcome_free(SimOutcome *o)
+{
+  if (!o)
+    return;
+  g_ptr_array_unref(o->kills);
+  g_ptr_array_unref(o->exits);
+  g_ptr_array_unref(o->enomem_steps);
+  g_ptr_array_unref(o->blocked_pids);
+  g_ptr_array_unref(o->memcg_events);
+  g_free(o->panic_message);
+  g_free(o);
+}
+
+const SimExit *sim_outcome_find_exit(const SimOutcome *o, int pid)
+{
+  for (guint i = 0; i < o->exits->len; i++) {
+    const SimExit *x = o->exits->pdata[i];
+    if (x->pid == pid)
+      return x;
+  }
+  return NULL;
+}
+
+const SimMemcgEvents *sim_outcome_find_events(const SimOutcome *o, const char *cgroup)
+{
+  for (guint i = 0; i < o->memcg_events->len; i++) {
+    const SimMemcgEvents *ev = o->memcg_events->pdata[i];
+    if (g_strcmp0(ev->cgroup, cgroup) == 0)
+      return ev;
+  }
+  return NULL;
+}
+
+gboolean sim_outcome_step_failed(const SimOutcome *o, const char *step_id)
+{
+  for (guint i = 0; i < o->enomem_steps->len; i++)
+    if (g_strcmp0(o->enomem_steps->pdata[i], step_id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean sim_outcome_is_blocked(const SimOutcome *o, int pid)
+{
+  return g_ptr_array_find(o->blocked_pids, GINT_TO_POINTER(pid), NULL);
+}

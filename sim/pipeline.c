@@ -1,0 +1,76 @@
+/* sim/pipeline.c: sim_run(), the whole pipeline behind `oomsim run`, `check` and `validate`: stream the scenario
+ * through the loader into the engine, with a report writer listening.
+ *
+ * This file and sim/main.c are the application layer: they are the only sim/ files that use reports/.
+ */
+#include "sim.h"
+
+#include "../kernel-model/km-profile.h"
+#include "../reports/report.h"
+#include "../scenarios/scenario-loader.h"
+#include "engine.h"
+
+G_DEFINE_QUARK(oomsim-sim-error-quark, sim_error)
+
+static const KmProfile *resolve_profile(const char *wanted, const ScenarioHeader *header, GError **error)
+{
+  if (!wanted)
+    return km_profile_default();
+  const KmProfile *profile = km_profile_lookup(wanted, NULL);
+  if (!profile)
+    scenario_set_error(error, SCENARIO_ERROR_KERNEL, header->file, header->line, header->col,
+                       "unknown kernel version \"%s\" (`oomsim kernels` lists the profiles; the oldest is 3.10)",
+                       wanted);
+  return profile;
+}
+
+gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
+                 GPtrArray **out_expects, char **out_profile_name, GError **error)
+{
+  SimOptions defaults = { .format = SIM_FORMAT_TEXT };
+  if (!opts)
+    opts = &defaults;
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
+  if (!loader)
+    return FALSE;
+  const ScenarioHeader *header = scenario_loader_get_header(loader);
+  const KmProfile *profile = resolve_profile(opts->kernel ? opts->kernel : header->kernel, header, error);
+  if (!profile)
+    return FALSE;
+
+  g_autoptr(GString) report = g_string_new(NULL);
+  ReportWriter *writer = opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
+  SimSink sink = writer ? report_writer_sink(writer) : (SimSink){ NULL, NULL };
+  g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, &sink, error);
+  if (!engine) {
+    report_writer_free(writer);
+    return FALSE;
+  }
+  ScStep *step;
+  while (scenario_loader_next_step(loader, &step, error)) {
+    if (!sim_engine_step(engine, step, error)) {
+      report_writer_free(writer);
+      return FALSE;
+    }
+  }
+  if (error && *error) {
+    report_writer_free(writer);
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, error);
+  if (!expects) {
+    report_writer_free(writer);
+    return FALSE;
+  }
+  sim_engine_finish(engine);
+  report_writer_free(writer);
+  if (out_outcome)
+    *out_outcome = sim_engine_steal_outcome(engine);
+  if (out_report)
+    *out_report = g_steal_pointer(&report);
+  if (out_expects)
+    *out_expects = g_steal_pointer(&expects);
+  if (out_profile_name)
+    *out_profile_name = g_strdup(profile->name);
+  return TRUE;
+}
