@@ -134,7 +134,9 @@ void km_system_free(KmSystem *sys)
   g_hash_table_iter_init(&iter, mms);
   while (g_hash_table_iter_next(&iter, &key, &value))
     mm_free(key);
-  g_hash_table_foreach(sys->task_by_pid, (GHFunc)(void (*)(void))task_free, NULL);
+  g_hash_table_iter_init(&iter, sys->task_by_pid);
+  while (g_hash_table_iter_next(&iter, &key, &value))
+    task_free(value);
   g_hash_table_destroy(sys->task_by_pid);
   g_queue_clear(&sys->tasks);
   g_hash_table_destroy(sys->memcg_by_path);

@@ -1,0 +1,567 @@
+/* tests/test-kernel-model.c: kernel-model/ against numbers computed by hand from the kernel's formulas.
+ *
+ * Machine used by most tests: 1 GiB of RAM (262144 pages of 4 KiB), no swap, so totalpages = 262144 and
+ * totalpages / 1000 = 262 (integer division first, as oom_badness() does).
+ */
+#include <glib.h>
+
+#include "kernel-model/km-memcg.h"
+#include "kernel-model/km-oom.h"
+#include "kernel-model/km-util.h"
+#include "kernel-model/km-vmscan.h"
+
+#define RAM_PAGES 262144
+
+static KmSystem *make_system(const char *version)
+{
+  const KmProfile *p = km_profile_lookup(version, NULL);
+  g_assert_nonnull(p);
+  KmSystem *sys = km_system_new(p, 4096);
+  sys->machine.totalram_pages = RAM_PAGES;
+  sys->machine.min_free_kbytes = km_default_min_free_kbytes(RAM_PAGES, 4096);
+  return sys;
+}
+
+/* A process with `pages` anon pages touched in one mapping. */
+static KmTask *add_task(KmSystem *sys, int pid, const char *memcg_path, KmPages pages, int adj)
+{
+  KmMemcg *memcg = memcg_path ? km_system_find_memcg(sys, memcg_path) : sys->root_memcg;
+  g_assert_nonnull(memcg);
+  KmTask *t = km_task_create(sys, pid, "task", memcg, NULL);
+  g_snprintf(t->comm, sizeof t->comm, "t%d", pid);
+  t->oom_score_adj = adj;
+  if (pages) {
+    KmMapping *m = km_mm_add_mapping(sys, t->mm, "heap", pages, TRUE);
+    km_mm_populate(sys, t->mm, m, pages);
+  }
+  return t;
+}
+
+static KmMemcg *add_memcg(KmSystem *sys, const char *path, KmPages max)
+{
+  GError *error = NULL;
+  KmMemcg *m = km_memcg_create(sys, path, &error);
+  g_assert_no_error(error);
+  m->max = max;
+  return m;
+}
+
+static void test_pgtables_growth(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  /* 1000 pages: ceil(1000/512) = 2 PTE pages, ceil(2/512) = 1 PMD page */
+  KmTask *t = add_task(sys, 100, NULL, 1000, 0);
+  g_assert_cmpint(t->mm->pte_pages, ==, 2);
+  g_assert_cmpint(t->mm->pmd_pages, ==, 1);
+  g_assert_cmpint(t->mm->pgtables, ==, 3);
+  /* 24 more pages (1024): still 2 PTE pages; one more (1025): 3 */
+  KmMapping *m = km_mm_find_mapping(t->mm, "heap");
+  m->pages = 2000;
+  km_mm_populate(sys, t->mm, m, 24);
+  g_assert_cmpint(t->mm->pgtables, ==, 3);
+  km_mm_populate(sys, t->mm, m, 1);
+  g_assert_cmpint(t->mm->pgtables, ==, 4);
+  /* machine: 1025 anon + 4 page-table pages */
+  g_assert_cmpint(sys->machine.anon, ==, 1025);
+  g_assert_cmpint(sys->machine.pgtables, ==, 4);
+}
+
+static void test_badness_basic(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *t = add_task(sys, 100, NULL, 1000, 0);
+  KmSkipReason skip;
+  /* rss 1000 + swapents 0 + pgtables 3 = 1003 */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, &skip), ==, 1003);
+  g_assert_cmpint(skip, ==, KM_SKIP_NONE);
+  /* adj 500: 500 * (262144 / 1000) = 500 * 262 = 131000 -> 132003 */
+  t->oom_score_adj = 500;
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 132003);
+  /* adj -500 on 6.1: 1003 - 131000 = -129997, still a candidate */
+  t->oom_score_adj = -500;
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, &skip), ==, -129997);
+  g_assert_cmpint(skip, ==, KM_SKIP_NONE);
+  /* -1000: LONG_MIN (skip) */
+  t->oom_score_adj = -1000;
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, &skip), ==, G_MINLONG);
+  g_assert_cmpint(skip, ==, KM_SKIP_ADJ_MIN);
+}
+
+static void test_badness_unsigned_floor(void)
+{
+  g_autoptr(KmSystem) sys = make_system("4.19");
+  KmTask *t = add_task(sys, 100, NULL, 1000, -500);
+  KmSkipReason skip;
+  /* 4.19: 1003 - 131000 < 0 -> floor 1 */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, &skip), ==, 1);
+  t->oom_score_adj = -1000;
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, &skip), ==, 0);
+  g_assert_cmpint(skip, ==, KM_SKIP_ADJ_MIN);
+}
+
+static void test_badness_root_bonus_3_10(void)
+{
+  g_autoptr(KmSystem) sys = make_system("3.10");
+  KmTask *t = add_task(sys, 100, NULL, 20000, 0);
+  /* 3.10 counts nr_ptes (PTE pages only): ceil(20000/512) = 40 -> 20040 */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 20040);
+  /* CAP_SYS_ADMIN: adj -= 30 -> -30 * 262 = -7860 -> 12180 */
+  t->cap_sys_admin = TRUE;
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 12180);
+  /* the same task on 6.1 has no bonus: 20000 + 40 PTE + 1 PMD = 20041 */
+  g_autoptr(KmSystem) sys61 = make_system("6.1");
+  KmTask *t61 = add_task(sys61, 100, NULL, 20000, 0);
+  t61->cap_sys_admin = TRUE;
+  g_assert_cmpint(km_oom_badness(sys61, t61, RAM_PAGES, NULL), ==, 20041);
+}
+
+static void test_unkillable(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *init = add_task(sys, 1, NULL, 5000, 0);
+  init->global_init = TRUE;
+  KmSkipReason skip;
+  g_assert_cmpint(km_oom_badness(sys, init, RAM_PAGES, &skip), ==, G_MINLONG);
+  g_assert_cmpint(skip, ==, KM_SKIP_UNKILLABLE);
+  KmTask *v = add_task(sys, 2, NULL, 5000, 0);
+  v->in_vfork = TRUE;
+  km_oom_badness(sys, v, RAM_PAGES, &skip);
+  g_assert_cmpint(skip, ==, KM_SKIP_VFORK);
+  KmTask *r = add_task(sys, 3, NULL, 5000, 0);
+  r->mm->flags |= KM_MMF_OOM_SKIP;
+  km_oom_badness(sys, r, RAM_PAGES, &skip);
+  g_assert_cmpint(skip, ==, KM_SKIP_OOM_SKIP);
+}
+
+static void test_proc_oom_score(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *t = add_task(sys, 100, NULL, 1000, 0);
+  /* 5.9+: (1000 + 1003 * 1000 / 262144) * 2 / 3 = (1000 + 3) * 2 / 3 = 668 */
+  g_assert_cmpint(km_proc_oom_score(sys, t), ==, 668);
+  t->oom_score_adj = -1000;
+  g_assert_cmpint(km_proc_oom_score(sys, t), ==, 0);
+  g_autoptr(KmSystem) old = make_system("4.19");
+  KmTask *o = add_task(old, 100, NULL, 100000, 0);
+  /* before 5.9: points * 1000 / totalpages = (100000 + 196 PTE + 1 PMD) * 1000 / 262144 = 382 */
+  g_assert_cmpint(km_proc_oom_score(old, o), ==, 382);
+}
+
+static void test_memcg_totalpages(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 1000;
+  KmMemcg *m = add_memcg(sys, "/pod", 12800);
+  /* v2: max + min(swap.max, total_swap) = 12800 + min(max, 1000) = 13800 */
+  g_assert_cmpint(km_oom_totalpages(sys, m), ==, 13800);
+  m->swap_max = 0;
+  g_assert_cmpint(km_oom_totalpages(sys, m), ==, 12800);
+  /* global: RAM + swap */
+  g_assert_cmpint(km_oom_totalpages(sys, NULL), ==, RAM_PAGES + 1000);
+  /* v1: max + min(memsw.max - max, total_swap) = 12800 + min(500, 1000) */
+  m->version = 1;
+  m->memsw_max = 13300;
+  g_assert_cmpint(km_oom_totalpages(sys, m), ==, 13300);
+}
+
+/* The memcg case of shared/reference/kernel-6.1-vm/memcg-kmsg.txt: adj 0, 500, -1000 in one memcg. */
+static void test_memcg_oom_adj(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *m = add_memcg(sys, "/spike", 16384);
+  KmTask *a = add_task(sys, 79, "/spike", 6071, 0);
+  KmTask *b = add_task(sys, 80, "/spike", 5081, 500);
+  KmTask *c = add_task(sys, 81, "/spike", 5081, -1000);
+  g_autoptr(OomControl) oc = km_oom_control_new(m, a, KM_GFP_KERNEL, 0);
+  g_assert_true(km_out_of_memory(sys, oc));
+  g_assert_cmpint(oc->action, ==, KM_OOM_KILLED);
+  g_assert_cmpint(oc->constraint, ==, KM_CONSTRAINT_MEMCG);
+  g_assert_cmpint(oc->totalpages, ==, 16384);
+  /* a: 6071 + ceil(6071/512)=12 + 1 = 6084; b: 5081 + 10 + 1 + 500 * (16384/1000 = 16) = 5092 + 8000 = 13092 */
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 0).points, ==, 6084);
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 1).points, ==, 13092);
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 2).skip, ==, KM_SKIP_ADJ_MIN);
+  g_assert_true(oc->chosen == b);
+  g_assert_cmpuint(oc->kills->len, ==, 1);
+  g_assert_true(b->oom_victim && b->fatal_signal_pending);
+  g_assert_false(c->fatal_signal_pending);
+  g_assert_cmpuint(m->events[KM_MEMCG_OOM_KILL], ==, 1);
+}
+
+static void test_tie_rule(void)
+{
+  /* two processes with the same score: 6.1 takes the later one, 4.19 the earlier one */
+  const char *versions[] = { "6.1", "4.19", "3.10" };
+  int expected[] = { 11, 10, 10 };
+  for (guint i = 0; i < G_N_ELEMENTS(versions); i++) {
+    g_autoptr(KmSystem) sys = make_system(versions[i]);
+    add_task(sys, 10, NULL, 3000, 0);
+    add_task(sys, 11, NULL, 3000, 0);
+    g_autoptr(OomControl) oc = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+    km_out_of_memory(sys, oc);
+    g_assert_nonnull(oc->chosen);
+    g_assert_cmpint(oc->chosen->pid, ==, expected[i]);
+    /* the deliberately wrong model of the harness self-test picks the other one */
+    g_autoptr(KmSystem) wrong = make_system(versions[i]);
+    wrong->invert_tie_rule = TRUE;
+    add_task(wrong, 10, NULL, 3000, 0);
+    add_task(wrong, 11, NULL, 3000, 0);
+    g_autoptr(OomControl) oc2 = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+    km_out_of_memory(wrong, oc2);
+    g_assert_cmpint(oc2->chosen->pid, ==, expected[i] == 10 ? 11 : 10);
+  }
+}
+
+static void test_normalised_points(void)
+{
+  g_autoptr(KmSystem) sys = make_system("4.19");
+  add_task(sys, 10, NULL, 100000, 0);
+  g_autoptr(OomControl) oc = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys, oc);
+  /* raw 100000 + 196 + 1 = 100197; chosen_points = 100197 * 1000 / 262144 = 382 */
+  g_assert_cmpint(oc->chosen_raw_points, ==, 100197);
+  g_assert_cmpint(oc->chosen_points, ==, 382);
+  g_autoptr(KmSystem) sys61 = make_system("6.1");
+  add_task(sys61, 10, NULL, 100000, 0);
+  g_autoptr(OomControl) oc61 = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys61, oc61);
+  g_assert_cmpint(oc61->chosen_points, ==, 100197);
+}
+
+static void test_panic_on_oom(void)
+{
+  for (int mode = 1; mode <= 2; mode++) {
+    for (int memcg = 0; memcg <= 1; memcg++) {
+      g_autoptr(KmSystem) sys = make_system("6.1");
+      sys->machine.panic_on_oom = mode;
+      KmMemcg *m = add_memcg(sys, "/pod", 1000);
+      KmTask *t = add_task(sys, 10, "/pod", 900, 0);
+      g_autoptr(OomControl) oc = km_oom_control_new(memcg ? m : NULL, t, KM_GFP_KERNEL, 0);
+      km_out_of_memory(sys, oc);
+      /* 1: only CONSTRAINT_NONE panics; 2: always */
+      gboolean panics = mode == 2 || !memcg;
+      g_assert_cmpint(oc->action == KM_OOM_PANIC, ==, panics);
+      if (panics)
+        g_assert_cmpstr(oc->panic_message, ==,
+                        mode == 2 ? "Out of memory: compulsory panic_on_oom is enabled"
+                                  : "Out of memory: system-wide panic_on_oom is enabled");
+      else
+        g_assert_cmpint(oc->action, ==, KM_OOM_KILLED);
+    }
+  }
+}
+
+static void test_allocating_task(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.oom_kill_allocating_task = 1;
+  add_task(sys, 10, NULL, 40000, 0);
+  KmTask *small = add_task(sys, 11, NULL, 5000, 0);
+  g_autoptr(OomControl) oc = km_oom_control_new(NULL, small, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys, oc);
+  g_assert_cmpint(oc->action, ==, KM_OOM_KILLED_ALLOCATING);
+  g_assert_true(g_array_index(oc->kills, KmKill, 0).task == small);
+  g_assert_cmpstr(oc->kill_message, ==, "Out of memory (oom_kill_allocating_task)");
+  /* not for a memcg OOM, and not for an allocating task with oom_score_adj -1000 */
+  g_autoptr(KmSystem) sys2 = make_system("6.1");
+  sys2->machine.oom_kill_allocating_task = 1;
+  add_task(sys2, 10, NULL, 40000, 0);
+  KmTask *protected = add_task(sys2, 11, NULL, 5000, -1000);
+  g_autoptr(OomControl) oc2 = km_oom_control_new(NULL, protected, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys2, oc2);
+  g_assert_cmpint(oc2->action, ==, KM_OOM_KILLED);
+  g_assert_cmpint(oc2->chosen->pid, ==, 10);
+}
+
+static void test_abort_while_victim_exits(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *v = add_task(sys, 10, NULL, 4000, 0);
+  add_task(sys, 11, NULL, 3000, 0);
+  v->oom_victim = TRUE;
+  g_autoptr(OomControl) oc = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  g_assert_true(km_out_of_memory(sys, oc));
+  g_assert_cmpint(oc->action, ==, KM_OOM_ABORTED);
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 0).skip, ==, KM_SKIP_VICTIM_ABORT);
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 1).skip, ==, KM_SKIP_NOT_SCANNED);
+  /* once reaped (MMF_OOM_SKIP) the victim is passed over and the next one is chosen */
+  g_assert_true(km_oom_reap_task(sys, v, NULL, NULL, NULL));
+  g_assert_cmpint(v->mm->anon_rss, ==, 0);
+  g_autoptr(OomControl) oc2 = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys, oc2);
+  g_assert_cmpint(oc2->action, ==, KM_OOM_KILLED);
+  g_assert_cmpint(oc2->chosen->pid, ==, 11);
+}
+
+static void test_no_killable(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *m = add_memcg(sys, "/pod", 1000);
+  add_task(sys, 10, "/pod", 900, -1000);
+  g_autoptr(OomControl) oc = km_oom_control_new(m, NULL, KM_GFP_KERNEL, 0);
+  g_assert_false(km_out_of_memory(sys, oc));
+  g_assert_cmpint(oc->action, ==, KM_OOM_NO_KILLABLE);
+  g_assert_null(oc->panic_message); /* memcg: no panic, the charge retries */
+  g_autoptr(OomControl) global = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys, global);
+  g_assert_cmpstr(global->panic_message, ==, "System is deadlocked on memory");
+}
+
+/* tools/testing/selftests/cgroup/test_memcontrol.c test_memcg_oom_group_score_events: three processes in an
+ * oom.group memcg, one with -1000: memory.events oom_kill == 3 (the victim is killed twice). */
+static void test_oom_group(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *m = add_memcg(sys, "/grp", 12800);
+  m->oom_group = TRUE;
+  KmTask *safe = add_task(sys, 10, "/grp", 256, -1000);
+  KmTask *other = add_task(sys, 11, "/grp", 256, 0);
+  KmTask *big = add_task(sys, 12, "/grp", 12000, 0);
+  g_autoptr(OomControl) oc = km_oom_control_new(m, big, KM_GFP_KERNEL, 0);
+  km_out_of_memory(sys, oc);
+  g_assert_true(oc->chosen == big);
+  g_assert_true(oc->oom_group == m);
+  g_assert_cmpuint(oc->kills->len, ==, 3);
+  g_assert_true(g_array_index(oc->kills, KmKill, 0).task == big);
+  g_assert_true(g_array_index(oc->kills, KmKill, 1).task == other);
+  g_assert_true(g_array_index(oc->kills, KmKill, 2).task == big);
+  g_assert_false(safe->fatal_signal_pending);
+  g_assert_cmpuint(m->events[KM_MEMCG_OOM_KILL], ==, 3);
+  g_assert_cmpuint(m->events[KM_MEMCG_OOM_GROUP_KILL], ==, 1);
+}
+
+static void test_shared_mm(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *a = add_task(sys, 10, NULL, 8000, 0);
+  KmTask *b = km_task_create(sys, 11, "clone", sys->root_memcg, a->mm);
+  add_task(sys, 12, NULL, 100, 0);
+  g_autoptr(OomControl) oc = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys, oc);
+  /* both score the whole mm; on the tie the later one (11) wins; 10 is killed as a sharer */
+  g_assert_true(oc->chosen == b);
+  g_assert_cmpuint(oc->kills->len, ==, 2);
+  g_assert_cmpint(g_array_index(oc->kills, KmKill, 1).kind, ==, KM_KILL_SHARES_MM);
+  g_assert_true(a->fatal_signal_pending);
+  g_assert_false(a->oom_victim);
+}
+
+static void test_sacrifice_child(void)
+{
+  g_autoptr(KmSystem) sys = make_system("4.19");
+  KmTask *parent = add_task(sys, 10, NULL, 50000, 0);
+  KmTask *small = add_task(sys, 11, NULL, 1000, 0);
+  KmTask *big = add_task(sys, 12, NULL, 4000, 0);
+  small->ppid = big->ppid = parent->pid;
+  g_autoptr(OomControl) oc = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys, oc);
+  g_assert_true(oc->chosen == parent);
+  g_assert_true(oc->sacrificed_for == parent);
+  KmKill *k = &g_array_index(oc->kills, KmKill, 0);
+  g_assert_true(k->task == big);
+  g_assert_cmpint(k->kind, ==, KM_KILL_CHILD);
+  /* 6.1 kills the parent itself */
+  g_autoptr(KmSystem) sys61 = make_system("6.1");
+  KmTask *p61 = add_task(sys61, 10, NULL, 50000, 0);
+  KmTask *c61 = add_task(sys61, 12, NULL, 4000, 0);
+  c61->ppid = p61->pid;
+  g_autoptr(OomControl) oc61 = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys61, oc61);
+  g_assert_true(g_array_index(oc61->kills, KmKill, 0).task == p61);
+}
+
+static void test_overcommit(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *t = add_task(sys, 10, NULL, 0, 0);
+  /* mode 0 (5.2+): fail only if pages > totalram + total_swap */
+  g_assert_true(km_vm_enough_memory(sys, t->mm, RAM_PAGES, TRUE));
+  g_assert_false(km_vm_enough_memory(sys, t->mm, RAM_PAGES + 1, TRUE));
+  g_assert_cmpint(sys->machine.committed_as, ==, RAM_PAGES);
+  sys->machine.committed_as = 0;
+  /* mode 2: CommitLimit = 262144 * 50 / 100 + 0 = 131072; root, total_vm 0: allowed 131072, succeed while
+   * Committed_AS (after adding) < allowed: 131071 pages fit, 131072 do not */
+  sys->machine.overcommit_memory = 2;
+  g_assert_cmpint(km_vm_commit_limit(sys), ==, 131072);
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 131072, TRUE));
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 131071, TRUE));
+  sys->machine.committed_as = 0;
+  /* non-root: admin_reserve_kbytes 8192 = 2048 pages less: 129023 fits, 129024 does not */
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 129024, FALSE));
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 129023, FALSE));
+  sys->machine.committed_as = 0;
+  /* user reserve: min(total_vm / 32, 131072 kB = 32768 pages); total_vm 3200 -> 100 pages less */
+  t->mm->total_vm = 3200;
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 130972, TRUE));
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 130971, TRUE));
+  /* mode 1: always */
+  sys->machine.overcommit_memory = 1;
+  g_assert_true(km_vm_enough_memory(sys, t->mm, G_MAXINT32, FALSE));
+}
+
+static void test_overcommit_heuristic_4_19(void)
+{
+  g_autoptr(KmSystem) sys = make_system("4.19");
+  KmTask *t = add_task(sys, 10, NULL, 200000, 0);
+  /* free = 262144 - 200000 anon - 391 PTE (ceil(200000 / 512)) - 1 PMD = 61752; + 0 cache + 0 swap;
+   * min_free_kbytes int_sqrt(1048576 * 16) = 4096 kB = 1024 pages; high = 1024 + 2 * max(256, 262144 * 10 / 10000
+   * = 262) = 1548; 61752 - 1548 = 60204: 60203 pages fit, 60204 do not (free > pages) */
+  g_assert_cmpint(km_free_pages(sys), ==, 61752);
+  g_assert_cmpint(km_wmark_high_pages(sys), ==, 1548);
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 60203, TRUE));
+  sys->machine.committed_as = 0;
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 60204, TRUE));
+  /* non-root: 2048 pages of admin reserve less */
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 58156, FALSE));
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 58155, FALSE));
+  /* 6.1 would grant far more: anything up to RAM + swap */
+  g_autoptr(KmSystem) sys61 = make_system("6.1");
+  KmTask *t61 = add_task(sys61, 10, NULL, 200000, 0);
+  g_assert_true(km_vm_enough_memory(sys61, t61->mm, 200000, TRUE));
+}
+
+static void test_reclaim_order(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 1000;
+  KmMemcg *m = add_memcg(sys, "/pod", KM_PAGES_MAX);
+  KmTask *t = add_task(sys, 10, "/pod", 3000, 0);
+  km_memcg_charge(sys, m, KM_PAGE_FILE, 500);
+  /* 700 wanted: the 500 file pages first, then 200 anon pages to swap */
+  KmReclaimResult r = km_reclaim(sys, m, 700, TRUE);
+  g_assert_cmpint(r.file, ==, 500);
+  g_assert_cmpint(r.swapped, ==, 200);
+  g_assert_cmpint(t->mm->anon_rss, ==, 2800);
+  g_assert_cmpint(t->mm->swapents, ==, 200);
+  g_assert_cmpint(m->swap_usage, ==, 200);
+  /* swap.max 300 caps the next swap-out at 100 more */
+  m->swap_max = 300;
+  r = km_reclaim(sys, m, 1000, TRUE);
+  g_assert_cmpint(r.file, ==, 0);
+  g_assert_cmpint(r.swapped, ==, 100);
+  /* badness counts swap entries: 2700 rss + 300 swap + 6 PTE + 1 PMD */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 3007);
+}
+
+static void test_events_hierarchy(void)
+{
+  /* 6.1: oom_kill in /a/b counts in /a too (5.2+); 4.19: only in /a/b */
+  const char *versions[] = { "6.1", "4.19" };
+  guint64 parent_expected[] = { 1, 0 };
+  for (guint i = 0; i < 2; i++) {
+    g_autoptr(KmSystem) sys = make_system(versions[i]);
+    KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+    KmMemcg *b = add_memcg(sys, "/a/b", KM_PAGES_MAX);
+    km_memcg_memory_event(sys, b, KM_MEMCG_OOM_KILL);
+    g_assert_cmpuint(b->events[KM_MEMCG_OOM_KILL], ==, 1);
+    g_assert_cmpuint(a->events[KM_MEMCG_OOM_KILL], ==, parent_expected[i]);
+    g_assert_cmpuint(a->events_local[KM_MEMCG_OOM_KILL], ==, 0);
+  }
+}
+
+static void test_margin_hierarchy(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *a = add_memcg(sys, "/a", 1000);
+  KmMemcg *b = add_memcg(sys, "/a/b", 5000);
+  km_memcg_charge(sys, b, KM_PAGE_ANON, 600);
+  KmMemcg *over = NULL;
+  /* the parent's 1000 is the tighter limit: 400 left, and /a is mem_over_limit */
+  g_assert_cmpint(km_memcg_margin(b, &over, NULL), ==, 400);
+  g_assert_true(over == a);
+  /* v1 without use_hierarchy (4.19 default): the child's counter has no parent */
+  g_autoptr(KmSystem) v1 = make_system("4.19");
+  KmMemcg *a1 = add_memcg(v1, "/a", 1000);
+  KmMemcg *b1 = add_memcg(v1, "/a/b", 5000);
+  a1->version = b1->version = 1;
+  a1->use_hierarchy = b1->use_hierarchy = FALSE;
+  km_memcg_charge(v1, b1, KM_PAGE_ANON, 600);
+  g_assert_cmpint(km_memcg_margin(b1, &over, NULL), ==, 4400);
+  g_assert_cmpint(a1->usage, ==, 0);
+}
+
+static void test_memcg_scan_order(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  add_memcg(sys, "/p", KM_PAGES_MAX);
+  add_memcg(sys, "/p/x", KM_PAGES_MAX);
+  add_memcg(sys, "/p/y", KM_PAGES_MAX);
+  add_task(sys, 30, "/p/y", 1, 0);
+  add_task(sys, 20, "/p/x", 1, 0);
+  add_task(sys, 10, "/p", 1, 0);
+  g_autoptr(GPtrArray) tasks = km_memcg_scan_tasks(km_system_find_memcg(sys, "/p"));
+  /* pre-order: /p's own tasks, then /p/x, then /p/y */
+  g_assert_cmpuint(tasks->len, ==, 3);
+  g_assert_cmpint(((KmTask *)tasks->pdata[0])->pid, ==, 10);
+  g_assert_cmpint(((KmTask *)tasks->pdata[1])->pid, ==, 20);
+  g_assert_cmpint(((KmTask *)tasks->pdata[2])->pid, ==, 30);
+}
+
+static void test_exit_uncharges(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *m = add_memcg(sys, "/pod", KM_PAGES_MAX);
+  KmTask *t = add_task(sys, 10, "/pod", 3000, 0);
+  /* 3000 anon + 6 PTE + 1 PMD */
+  g_assert_cmpint(m->usage, ==, 3007);
+  km_task_exit(sys, t, 0, 9);
+  g_assert_cmpint(m->usage, ==, 0);
+  g_assert_cmpint(sys->machine.anon, ==, 0);
+  g_assert_cmpint(sys->machine.pgtables, ==, 0);
+  g_assert_null(km_system_find_task(sys, 10) ? km_system_find_task(sys, 10)->mm : NULL);
+}
+
+static void test_profile_lookup(void)
+{
+  gboolean exact;
+  g_assert_cmpstr(km_profile_lookup("6.1", &exact)->name, ==, "6.1");
+  g_assert_true(exact);
+  g_assert_cmpstr(km_profile_lookup("5.19", &exact)->name, ==, "5.15");
+  g_assert_false(exact);
+  g_assert_cmpstr(km_profile_lookup("6.1.0-56-cloud-amd64", &exact)->name, ==, "6.1");
+  g_assert_cmpstr(km_profile_lookup("4.18", &exact)->name, ==, "3.10");
+  g_assert_null(km_profile_lookup("2.6.32", &exact));
+  g_assert_null(km_profile_lookup("latest", &exact));
+  g_assert_null(km_profile_lookup("6", &exact));
+  g_assert_cmpstr(km_profile_default()->name, ==, "6.1");
+}
+
+static void test_default_min_free(void)
+{
+  /* int_sqrt(1048576 kB * 16) = 4096; tiny machine clamps at 128; huge at 262144 */
+  g_assert_cmpuint(km_default_min_free_kbytes(RAM_PAGES, 4096), ==, 4096);
+  g_assert_cmpuint(km_default_min_free_kbytes(256, 4096), ==, 128);
+  g_assert_cmpuint(km_default_min_free_kbytes((KmPages)1 << 40, 4096), ==, 262144);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
+  g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
+  g_test_add_func("/kernel-model/badness/unsigned-floor-4.19", test_badness_unsigned_floor);
+  g_test_add_func("/kernel-model/badness/root-bonus-3.10", test_badness_root_bonus_3_10);
+  g_test_add_func("/kernel-model/badness/unkillable-vfork-reaped", test_unkillable);
+  g_test_add_func("/kernel-model/proc/oom-score", test_proc_oom_score);
+  g_test_add_func("/kernel-model/memcg/totalpages", test_memcg_totalpages);
+  g_test_add_func("/kernel-model/oom/memcg-adj-reference-vm", test_memcg_oom_adj);
+  g_test_add_func("/kernel-model/oom/tie-rule", test_tie_rule);
+  g_test_add_func("/kernel-model/oom/normalised-points-4.19", test_normalised_points);
+  g_test_add_func("/kernel-model/oom/panic-on-oom", test_panic_on_oom);
+  g_test_add_func("/kernel-model/oom/allocating-task", test_allocating_task);
+  g_test_add_func("/kernel-model/oom/abort-while-victim-exits", test_abort_while_victim_exits);
+  g_test_add_func("/kernel-model/oom/no-killable", test_no_killable);
+  g_test_add_func("/kernel-model/oom/oom-group-score-events", test_oom_group);
+  g_test_add_func("/kernel-model/oom/shared-mm", test_shared_mm);
+  g_test_add_func("/kernel-model/oom/sacrifice-child-4.19", test_sacrifice_child);
+  g_test_add_func("/kernel-model/util/overcommit", test_overcommit);
+  g_test_add_func("/kernel-model/util/overcommit-heuristic-4.19", test_overcommit_heuristic_4_19);
+  g_test_add_func("/kernel-model/util/default-min-free-kbytes", test_default_min_free);
+  g_test_add_func("/kernel-model/vmscan/file-then-swap", test_reclaim_order);
+  g_test_add_func("/kernel-model/memcg/events-hierarchy", test_events_hierarchy);
+  g_test_add_func("/kernel-model/memcg/margin-hierarchy", test_margin_hierarchy);
+  g_test_add_func("/kernel-model/memcg/scan-order", test_memcg_scan_order);
+  g_test_add_func("/kernel-model/memcg/exit-uncharges", test_exit_uncharges);
+  g_test_add_func("/kernel-model/profile/lookup", test_profile_lookup);
+  return g_test_run();
+}
