@@ -1,0 +1,276 @@
+/* harness/harness-cmd.c: the `oomsim validate` command (the only printing code of the harness).
+ *
+ * Scenarios are translated and simulated in the main thread (the loader and the simulator are not asked to be
+ * thread-safe); the VM runs, which take seconds each, go to a GThreadPool (--jobs, default 2).  Output follows
+ * the order of the arguments whatever order the VMs finish in.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../sim/sim.h"
+
+typedef struct {
+  HarnessScenario *scenario;
+  const HarnessKernel *kernel;
+  const char *agent_path;
+  guint time_limit_s;
+  char *work_dir;
+  HarnessVmRun *run;
+  HarnessVmResult *result;
+  GError *error;
+} Job;
+
+static void job_free(gpointer p)
+{
+  Job *j = p;
+  harness_scenario_free(j->scenario);
+  g_free(j->work_dir);
+  harness_vm_run_free(j->run);
+  harness_vm_result_free(j->result);
+  g_clear_error(&j->error);
+  g_free(j);
+}
+
+static void job_run(gpointer data, gpointer user_data)
+{
+  Job *j = data;
+  (void)user_data;
+  g_autoptr(GBytes) initramfs = harness_initramfs_build(j->agent_path, j->scenario->input->str,
+                                                        j->scenario->input->len, j->kernel, &j->error);
+  if (!initramfs)
+    return;
+  j->run = harness_vm_run(j->kernel, initramfs, j->scenario->ram_mib, j->time_limit_s, j->work_dir, &j->error);
+  if (!j->run)
+    return;
+  j->result = harness_vm_parse(j->scenario, j->run, &j->error);
+}
+
+static gint path_cmp(gconstpointer a, gconstpointer b)
+{
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* FILE|DIR... -> scenario files; a directory gives its *.xml files, sorted */
+static gboolean collect(char **args, GPtrArray *files, GError **error)
+{
+  for (char **a = args; a && *a; a++) {
+    if (g_file_test(*a, G_FILE_TEST_IS_DIR)) {
+      g_autoptr(GDir) dir = g_dir_open(*a, 0, error);
+      if (!dir)
+        return FALSE;
+      g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+      const char *name;
+      while ((name = g_dir_read_name(dir)))
+        if (g_str_has_suffix(name, ".xml"))
+          g_ptr_array_add(found, g_build_filename(*a, name, NULL));
+      g_ptr_array_sort(found, path_cmp);
+      for (guint i = 0; i < found->len; i++)
+        g_ptr_array_add(files, g_strdup(g_ptr_array_index(found, i)));
+    } else {
+      g_ptr_array_add(files, g_strdup(*a));
+    }
+  }
+  return TRUE;
+}
+
+static char *safe_name(const char *path)
+{
+  g_autofree char *base = g_path_get_basename(path);
+  if (g_str_has_suffix(base, ".xml"))
+    base[strlen(base) - 4] = 0;
+  return g_strcanon(g_steal_pointer(&base), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_.", '_');
+}
+
+static HarnessComparison *error_comparison(const char *path, const char *name, HarnessVerdict verdict,
+                                           const char *reason)
+{
+  HarnessComparison *c = g_new0(HarnessComparison, 1);
+  c->scenario = g_strdup(name ? name : path);
+  c->path = g_strdup(path);
+  c->rows = g_ptr_array_new();
+  c->kernel_lines = g_ptr_array_new_with_free_func(g_free);
+  c->verdict = verdict;
+  c->reason = g_strdup(reason);
+  return c;
+}
+
+/* --vm-only: what the VM did, without the simulator */
+static void render_vm_only(const Job *j, GString *out)
+{
+  g_string_append_printf(out, "== %s (%s)\n", j->scenario->name, j->scenario->path);
+  if (!j->result) {
+    g_string_append_printf(out, "   error: %s\n", j->error ? j->error->message : "?");
+    return;
+  }
+  const HarnessVmResult *r = j->result;
+  g_string_append_printf(out, "   kernel %s, VM %.1f s, MemTotal %" G_GUINT64_FORMAT " kB, MemFree %" G_GUINT64_FORMAT
+                              " kB, min_free_kbytes %" G_GUINT64_FORMAT ", base rss %" G_GUINT64_FORMAT
+                              " kB (anon %" G_GUINT64_FORMAT "), pgtables %" G_GUINT64_FORMAT " kB\n",
+                         r->kernel_release, j->run->wall_seconds, r->mem_total_kb, r->mem_free_kb, r->min_free_kbytes,
+                         r->base_rss_kb, r->base_anon_kb, r->base_pgtables_kb);
+  if (r->unsupported)
+    g_string_append_printf(out, "   not runnable on this kernel: %s\n", r->unsupported_reason);
+  for (guint i = 0; i < r->step_results->len; i++)
+    g_string_append_printf(out, "   step %s\n", (const char *)g_ptr_array_index(r->step_results, i));
+  for (guint i = 0; i < r->kernel_lines->len; i++)
+    g_string_append_printf(out, "   | %s\n", (const char *)g_ptr_array_index(r->kernel_lines, i));
+  const SimOutcome *o = r->outcome;
+  for (guint i = 0; i < o->exits->len; i++) {
+    const SimExit *e = g_ptr_array_index(o->exits, i);
+    g_string_append_printf(out, "   exit %d status %d %s\n", e->pid, e->status, e->reason);
+  }
+  for (guint i = 0; i < o->memcg_events->len; i++) {
+    const SimMemcgEvents *e = g_ptr_array_index(o->memcg_events, i);
+    g_string_append_printf(out, "   memory.events %s oom_kill %" G_GINT64_FORMAT " oom_group_kill %" G_GINT64_FORMAT "\n",
+                           e->cgroup, e->oom_kill, e->oom_group_kill);
+  }
+  if (o->panicked)
+    g_string_append_printf(out, "   panic: %s\n", o->panic_message ? o->panic_message : "?");
+  if (o->unresolved)
+    g_string_append_printf(out, "   unresolved (%s)\n", r->livelock ? "livelock" : "time limit");
+}
+
+int harness_cmd_validate(int argc, char **argv)
+{
+  g_autofree char *kernel_spec = NULL, *format = NULL, *work_root = NULL, *agent = NULL, *cache = NULL;
+  int jobs = 2, time_limit = 120;
+  gboolean invert_tie_rule = FALSE, vm_only = FALSE;
+  g_auto(GStrv) args = NULL;
+  GOptionEntry entries[] = {
+      {"kernel-image", 'k', 0, G_OPTION_ARG_STRING, &kernel_spec, "6.1 (default), 6.12 or a vmlinuz path", "K"},
+      {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default) or json", "FORMAT"},
+      {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "VMs run in parallel (default 2)", "N"},
+      {"time-limit", 0, 0, G_OPTION_ARG_INT, &time_limit, "seconds of wall time per VM run (default 120)", "S"},
+      {"work-dir", 0, 0, G_OPTION_ARG_FILENAME, &work_root, "where VM inputs and outputs are kept "
+                                                             "(default build/harness/runs)", "DIR"},
+      {"agent", 0, 0, G_OPTION_ARG_FILENAME, &agent, "the static agent (default build/harness/agent)", "FILE"},
+      {"vm-cache", 0, 0, G_OPTION_ARG_FILENAME, &cache, "kernel cache (default $OOMSIM_VM_CACHE or "
+                                                         "build/vm-cache)", "DIR"},
+      {"invert-tie-rule", 0, 0, G_OPTION_ARG_NONE, &invert_tie_rule,
+       "self-test: simulate with the tie rule inverted; scenarios with ties must then disagree", NULL},
+      {"vm-only", 0, 0, G_OPTION_ARG_NONE, &vm_only, "run the VMs only and print what the kernel did", NULL},
+      {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "FILE|DIR..."},
+      {NULL, 0, 0, 0, NULL, NULL, NULL},
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE|DIR... - compare the simulator with a real kernel");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+    fprintf(stderr, "oomsim validate: %s\n", error->message);
+    return 2;
+  }
+  if (!args || !args[0]) {
+    fprintf(stderr, "oomsim validate: no scenario given\n");
+    return 2;
+  }
+  gboolean json = format && strcmp(format, "json") == 0;
+  if (format && !json && strcmp(format, "text") != 0) {
+    fprintf(stderr, "oomsim validate: unknown format %s\n", format);
+    return 2;
+  }
+  g_autoptr(HarnessKernel) kernel = harness_kernel_resolve(kernel_spec ? kernel_spec : "6.1", cache, &error);
+  if (!kernel) {
+    fprintf(stderr, "oomsim validate: %s\n", error->message);
+    return 2;
+  }
+  const char *agent_path = agent ? agent : g_getenv("OOMSIM_AGENT") ? g_getenv("OOMSIM_AGENT") : "build/harness/agent";
+  if (!g_file_test(agent_path, G_FILE_TEST_IS_REGULAR)) {
+    fprintf(stderr, "oomsim validate: %s missing (make build/harness/agent)\n", agent_path);
+    return 2;
+  }
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  if (!collect(args, files, &error)) {
+    fprintf(stderr, "oomsim validate: %s\n", error->message);
+    return 2;
+  }
+  g_autofree char *kernel_dir = g_strcanon(g_strdup(kernel->key), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_.", '_');
+
+  /* translate, then run the VMs in the pool */
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(job_free);
+  g_autoptr(GPtrArray) load_errors = g_ptr_array_new_with_free_func(g_free); /* per file: NULL or message */
+  GThreadPool *pool = g_thread_pool_new(job_run, NULL, MAX(jobs, 1), FALSE, NULL);
+  for (guint i = 0; i < files->len; i++) {
+    const char *path = g_ptr_array_index(files, i);
+    g_autoptr(GError) lerr = NULL;
+    HarnessScenario *hs = harness_scenario_load(path, &lerr);
+    Job *j = g_new0(Job, 1);
+    j->scenario = hs;
+    j->kernel = kernel;
+    j->agent_path = agent_path;
+    j->time_limit_s = (guint)MAX(time_limit, 1);
+    g_autofree char *name = safe_name(path);
+    j->work_dir = g_build_filename(work_root ? work_root : "build/harness/runs", kernel_dir, name, NULL);
+    g_ptr_array_add(all, j);
+    g_ptr_array_add(load_errors, hs ? NULL : g_strdup(lerr->message));
+    if (hs && !hs->not_runnable)
+      g_thread_pool_push(pool, j, NULL);
+  }
+  g_thread_pool_free(pool, FALSE, TRUE);
+
+  GString *out = g_string_new(NULL);
+  if (!json)
+    g_string_append_printf(out, "oomsim validate: kernel %s (%s)%s\n", kernel->package,
+                           kernel->release ? kernel->release : kernel->key,
+                           invert_tie_rule ? ", simulator with the tie rule INVERTED (self-test)" : "");
+  g_autoptr(GPtrArray) comparisons = g_ptr_array_new_with_free_func((GDestroyNotify)harness_comparison_free);
+  guint agree = 0, disagree = 0, not_runnable = 0;
+  for (guint i = 0; i < all->len; i++) {
+    Job *j = g_ptr_array_index(all, i);
+    const char *path = g_ptr_array_index(files, i);
+    const char *load_error = g_ptr_array_index(load_errors, i);
+    if (vm_only && j->scenario && !j->scenario->not_runnable) {
+      render_vm_only(j, out);
+      continue;
+    }
+    HarnessComparison *c;
+    if (load_error) {
+      c = error_comparison(path, NULL, HARNESS_ERROR_VERDICT, load_error);
+    } else if (j->scenario->not_runnable) {
+      c = error_comparison(path, j->scenario->name, HARNESS_NOT_RUNNABLE, j->scenario->not_runnable);
+    } else if (!j->result) {
+      c = error_comparison(path, j->scenario->name, HARNESS_ERROR_VERDICT,
+                           j->error ? j->error->message : "the VM run failed");
+    } else if (j->result->unsupported) {
+      c = harness_compare(j->scenario, NULL, j->result);
+    } else {
+      SimOptions opts = {0};
+      opts.kernel = kernel->profile;
+      opts.format = SIM_FORMAT_NONE;
+      opts.ram_bytes = j->result->mem_total_kb * 1024;
+      opts.kernel_reserved_bytes = (j->result->mem_total_kb - j->result->mem_free_kb) * 1024;
+      opts.min_free_kbytes = j->result->min_free_kbytes;
+      opts.process_base_rss_bytes = j->result->base_anon_kb * 1024;
+      opts.process_base_pgtables_bytes = j->result->base_pgtables_kb * 1024;
+      opts.invert_tie_rule = invert_tie_rule;
+      g_autoptr(SimOutcome) sim = NULL;
+      g_autofree char *profile = NULL;
+      g_autoptr(GError) serr = NULL;
+      if (!sim_run(path, &opts, &sim, NULL, NULL, &profile, &serr))
+        c = error_comparison(path, j->scenario->name, HARNESS_ERROR_VERDICT, serr->message);
+      else
+        c = harness_compare(j->scenario, sim, j->result);
+    }
+    if (j->run)
+      c->vm_seconds = j->run->wall_seconds;
+    c->kernel_package = g_strdup(kernel->package);
+    agree += c->verdict == HARNESS_AGREE;
+    disagree += c->verdict == HARNESS_DISAGREE || c->verdict == HARNESS_ERROR_VERDICT;
+    not_runnable += c->verdict == HARNESS_NOT_RUNNABLE;
+    if (!json)
+      harness_comparison_render_text(c, out);
+    g_ptr_array_add(comparisons, c);
+  }
+  if (json) {
+    g_autofree char *text = harness_comparisons_to_json(comparisons, kernel);
+    g_string_append_printf(out, "%s\n", text);
+  } else if (!vm_only) {
+    g_string_append_printf(out, "%u not runnable on %s (counted neither as agreeing nor as disagreeing)\n",
+                           not_runnable, kernel->package);
+    g_string_append_printf(out, "%u agree, %u disagree\n", agree, disagree);
+  }
+  fputs(out->str, stdout);
+  g_string_free(out, TRUE);
+  return disagree == 0 ? 0 : 1;
+}

@@ -1,0 +1,341 @@
+/* harness/harness-compare.c: a simulated outcome next to the real kernel's, row by row, and the verdict.
+ *
+ * Exact: victims and their order (with oom_kill_allocating_task marks), each kill's constraint and OOM domain,
+ * exit statuses in order of death, the steps that failed with ENOMEM, panic and its message, "no killable
+ * process", unresolved runs, blocked processes, and memory.events oom_kill / oom_group_kill per cgroup.
+ * memory.events oom and max are shown in the raw records only: on a real kernel they count attempts and depend on
+ * timing (shared/vm-harness-facts.md).
+ * With a tolerance: the figures of each Killed-process line (docs/validation.md explains the numbers):
+ *   anon-rss                  +- HARNESS_RSS_TOLERANCE_PAGES
+ *   file-rss + shmem-rss      +- HARNESS_RSS_TOLERANCE_PAGES, after taking off the agent's own image (the
+ *                             static /init mapped from the initramfs, measured in the VM before the trace)
+ *   pgtables                  +- HARNESS_PGTABLES_TOLERANCE_PAGES
+ */
+#include "harness.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+static void row_free(gpointer p)
+{
+  HarnessRow *r = p;
+  g_free(r->what);
+  g_free(r->simulated);
+  g_free(r->real);
+  g_free(r->note);
+  g_free(r);
+}
+
+static HarnessRow *add_row(HarnessComparison *c, char *what, char *simulated, char *real, gboolean agree)
+{
+  HarnessRow *r = g_new0(HarnessRow, 1);
+  r->what = what;
+  r->simulated = simulated;
+  r->real = real;
+  r->agree = agree;
+  g_ptr_array_add(c->rows, r);
+  return r;
+}
+
+static HarnessRow *add_text_row(HarnessComparison *c, const char *what, char *simulated, char *real)
+{
+  return add_row(c, g_strdup(what), simulated, real, g_strcmp0(simulated, real) == 0);
+}
+
+static char *kills_text(const SimOutcome *o)
+{
+  if (!o->kills->len)
+    return g_strdup("none");
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < o->kills->len; i++) {
+    const SimKill *k = g_ptr_array_index(o->kills, i);
+    g_string_append_printf(s, "%s%d (%s)%s", i ? ", " : "", k->pid, k->comm ? k->comm : "?",
+                           k->allocating_task ? " allocating task" : "");
+  }
+  return g_string_free(s, FALSE);
+}
+
+static char *constraint_text(const SimKill *k)
+{
+  return g_strdup_printf("%s %s", k->constraint ? k->constraint : "(not printed)",
+                         k->oom_memcg ? k->oom_memcg : "global");
+}
+
+static char *exits_text(const SimOutcome *o)
+{
+  if (!o->exits->len)
+    return g_strdup("none");
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < o->exits->len; i++) {
+    const SimExit *e = g_ptr_array_index(o->exits, i);
+    g_string_append_printf(s, "%s%d:%d", i ? ", " : "", e->pid, e->status);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static char *strings_text(GPtrArray *a)
+{
+  if (!a->len)
+    return g_strdup("none");
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < a->len; i++)
+    g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)g_ptr_array_index(a, i));
+  return g_string_free(s, FALSE);
+}
+
+static char *pids_text(GPtrArray *a)
+{
+  if (!a->len)
+    return g_strdup("none");
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < a->len; i++)
+    g_string_append_printf(s, "%s%d", i ? ", " : "", GPOINTER_TO_INT(g_ptr_array_index(a, i)));
+  return g_string_free(s, FALSE);
+}
+
+static char *panic_text(const SimOutcome *o)
+{
+  if (!o->panicked)
+    return g_strdup("no");
+  return g_strdup_printf("yes: %s", o->panic_message ? o->panic_message : "(no message)");
+}
+
+static gboolean within(guint64 a, guint64 b, guint64 tolerance)
+{
+  return (a > b ? a - b : b - a) <= tolerance;
+}
+
+static void compare_rss(HarnessComparison *c, const SimKill *sk, const SimKill *rk, const HarnessVmResult *real)
+{
+  const guint64 tol_kb = HARNESS_RSS_TOLERANCE_PAGES * 4, pgt_tol_kb = HARNESS_PGTABLES_TOLERANCE_PAGES * 4;
+  guint64 base_nonanon = real->base_rss_kb > real->base_anon_kb ? real->base_rss_kb - real->base_anon_kb : 0;
+  guint64 real_other = rk->file_rss_kb + rk->shmem_rss_kb;
+  real_other = real_other > base_nonanon ? real_other - base_nonanon : 0;
+  guint64 sim_other = sk->file_rss_kb + sk->shmem_rss_kb;
+  gboolean ok = within(sk->anon_rss_kb, rk->anon_rss_kb, tol_kb) && within(sim_other, real_other, tol_kb) &&
+                within(sk->pgtables_kb, rk->pgtables_kb, pgt_tol_kb);
+  HarnessRow *r = add_row(
+      c, g_strdup_printf("rss of %d", rk->pid),
+      g_strdup_printf("anon %" G_GUINT64_FORMAT " file+shmem %" G_GUINT64_FORMAT " pgtables %" G_GUINT64_FORMAT
+                      " kB",
+                      sk->anon_rss_kb, sim_other, sk->pgtables_kb),
+      g_strdup_printf("anon %" G_GUINT64_FORMAT " file+shmem %" G_GUINT64_FORMAT " pgtables %" G_GUINT64_FORMAT
+                      " kB",
+                      rk->anon_rss_kb, real_other, rk->pgtables_kb),
+      ok);
+  r->note = g_strdup_printf("+-%u pages rss, +-%u pages pgtables; real file+shmem less the agent's image "
+                            "(%" G_GUINT64_FORMAT " kB)",
+                            HARNESS_RSS_TOLERANCE_PAGES, HARNESS_PGTABLES_TOLERANCE_PAGES, base_nonanon);
+}
+
+static const SimMemcgEvents *find_events(const SimOutcome *o, const char *cgroup)
+{
+  for (guint i = 0; i < o->memcg_events->len; i++) {
+    const SimMemcgEvents *e = g_ptr_array_index(o->memcg_events, i);
+    if (g_strcmp0(e->cgroup, cgroup) == 0)
+      return e;
+  }
+  return NULL;
+}
+
+static void compare_events(HarnessComparison *c, const SimOutcome *sim, const SimOutcome *vm)
+{
+  for (guint i = 0; i < vm->memcg_events->len; i++) {
+    const SimMemcgEvents *re = g_ptr_array_index(vm->memcg_events, i);
+    const SimMemcgEvents *se = find_events(sim, re->cgroup);
+    struct {
+      const char *name;
+      gint64 real, simulated;
+    } counters[] = {
+        {"oom_kill", re->oom_kill, se ? se->oom_kill : -1},
+        {"oom_group_kill", re->oom_group_kill, se ? se->oom_group_kill : -1},
+    };
+    for (guint j = 0; j < G_N_ELEMENTS(counters); j++) {
+      if (counters[j].real < 0)
+        continue; /* no such file in the VM (the v2 root, oom_group_kill on v1) */
+      add_row(c, g_strdup_printf("%s %s", counters[j].name, re->cgroup),
+              counters[j].simulated < 0 ? g_strdup("-") : g_strdup_printf("%" G_GINT64_FORMAT, counters[j].simulated),
+              g_strdup_printf("%" G_GINT64_FORMAT, counters[j].real), counters[j].simulated == counters[j].real);
+    }
+  }
+}
+
+HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOutcome *sim,
+                                   const HarnessVmResult *real)
+{
+  HarnessComparison *c = g_new0(HarnessComparison, 1);
+  c->scenario = g_strdup(scenario->name);
+  c->path = g_strdup(scenario->path);
+  c->rows = g_ptr_array_new_with_free_func(row_free);
+  c->kernel_lines = g_ptr_array_new_with_free_func(g_free);
+  if (real) {
+    c->kernel_release = g_strdup(real->kernel_release);
+    for (guint i = 0; i < real->kernel_lines->len; i++)
+      g_ptr_array_add(c->kernel_lines, g_strdup(g_ptr_array_index(real->kernel_lines, i)));
+  }
+  if (real && real->unsupported) {
+    c->verdict = HARNESS_NOT_RUNNABLE;
+    c->reason = g_strdup_printf("not runnable on this kernel: %s", real->unsupported_reason);
+    return c;
+  }
+  const SimOutcome *vm = real->outcome;
+
+  add_text_row(c, "victims", kills_text(sim), kills_text(vm));
+  guint nk = MIN(sim->kills->len, vm->kills->len);
+  for (guint i = 0; i < nk; i++) {
+    const SimKill *sk = g_ptr_array_index(sim->kills, i), *rk = g_ptr_array_index(vm->kills, i);
+    g_autofree char *what = g_strdup_printf("constraint of kill %u", i + 1);
+    add_text_row(c, what, constraint_text(sk), constraint_text(rk));
+  }
+  add_text_row(c, "exits (pid:status)", exits_text(sim), exits_text(vm));
+  add_text_row(c, "ENOMEM steps", strings_text(sim->enomem_steps), strings_text(vm->enomem_steps));
+  add_text_row(c, "panic", panic_text(sim), panic_text(vm));
+  add_text_row(c, "no killable process", g_strdup(sim->no_killable ? "yes" : "no"),
+               g_strdup(vm->no_killable ? "yes" : "no"));
+  HarnessRow *u = add_text_row(c, "unresolved", g_strdup(sim->unresolved ? "yes" : "no"),
+                               g_strdup(vm->unresolved ? "yes" : "no"));
+  if (vm->unresolved)
+    u->note = g_strdup(real->livelock ? "the kernel retried the OOM with nothing to kill"
+                                      : "time limit reached");
+  add_text_row(c, "blocked at the end", pids_text(sim->blocked_pids), pids_text(vm->blocked_pids));
+  compare_events(c, sim, vm);
+  /* rss figures only where the victims are the same processes */
+  for (guint i = 0; i < nk; i++) {
+    const SimKill *sk = g_ptr_array_index(sim->kills, i), *rk = g_ptr_array_index(vm->kills, i);
+    if (sk->pid == rk->pid)
+      compare_rss(c, sk, rk, real);
+  }
+  c->verdict = HARNESS_AGREE;
+  for (guint i = 0; i < c->rows->len; i++)
+    if (!((HarnessRow *)g_ptr_array_index(c->rows, i))->agree)
+      c->verdict = HARNESS_DISAGREE;
+  return c;
+}
+
+void harness_comparison_free(HarnessComparison *c)
+{
+  if (!c)
+    return;
+  g_free(c->scenario);
+  g_free(c->path);
+  g_free(c->kernel_package);
+  g_free(c->kernel_release);
+  g_free(c->reason);
+  if (c->rows)
+    g_ptr_array_unref(c->rows);
+  if (c->kernel_lines)
+    g_ptr_array_unref(c->kernel_lines);
+  g_free(c);
+}
+
+const char *harness_verdict_name(HarnessVerdict verdict)
+{
+  static const char *const names[] = {
+      [HARNESS_AGREE] = "agree",
+      [HARNESS_DISAGREE] = "DISAGREE",
+      [HARNESS_NOT_RUNNABLE] = "not runnable",
+      [HARNESS_ERROR_VERDICT] = "ERROR",
+  };
+  return verdict <= HARNESS_ERROR_VERDICT ? names[verdict] : "?";
+}
+
+void harness_comparison_render_text(const HarnessComparison *c, GString *out)
+{
+  g_string_append_printf(out, "== %s (%s)\n", c->scenario, c->path);
+  if (c->kernel_release)
+    g_string_append_printf(out, "   kernel %s, VM %.1f s\n", c->kernel_release, c->vm_seconds);
+  if (c->rows->len) {
+    int w_what = 4, w_sim = 9;
+    for (guint i = 0; i < c->rows->len; i++) {
+      const HarnessRow *r = g_ptr_array_index(c->rows, i);
+      w_what = MAX(w_what, (int)strlen(r->what));
+      w_sim = MAX(w_sim, (int)strlen(r->simulated));
+    }
+    g_string_append_printf(out, "   %-*s  %-*s  %s\n", w_what, "what", w_sim, "simulated", "real kernel");
+    for (guint i = 0; i < c->rows->len; i++) {
+      const HarnessRow *r = g_ptr_array_index(c->rows, i);
+      g_string_append_printf(out, " %s %-*s  %-*s  %s%s%s\n", r->agree ? " " : "!", w_what, r->what, w_sim,
+                             r->simulated, r->real, r->note ? "   # " : "", r->note ? r->note : "");
+    }
+  }
+  if (c->verdict == HARNESS_DISAGREE || c->verdict == HARNESS_ERROR_VERDICT) {
+    for (guint i = 0; i < c->kernel_lines->len; i++)
+      g_string_append_printf(out, "   | %s\n", (const char *)g_ptr_array_index(c->kernel_lines, i));
+  }
+  g_string_append_printf(out, "   verdict: %s%s%s\n", harness_verdict_name(c->verdict), c->reason ? ": " : "",
+                         c->reason ? c->reason : "");
+}
+
+char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "kernel");
+  json_builder_add_string_value(b, kernel->key);
+  json_builder_set_member_name(b, "kernel_package");
+  json_builder_add_string_value(b, kernel->package);
+  guint agree = 0, disagree = 0, not_runnable = 0;
+  json_builder_set_member_name(b, "scenarios");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < comparisons->len; i++) {
+    const HarnessComparison *c = g_ptr_array_index(comparisons, i);
+    agree += c->verdict == HARNESS_AGREE;
+    disagree += c->verdict == HARNESS_DISAGREE || c->verdict == HARNESS_ERROR_VERDICT;
+    not_runnable += c->verdict == HARNESS_NOT_RUNNABLE;
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "scenario");
+    json_builder_add_string_value(b, c->scenario);
+    json_builder_set_member_name(b, "path");
+    json_builder_add_string_value(b, c->path);
+    json_builder_set_member_name(b, "kernel_release");
+    json_builder_add_string_value(b, c->kernel_release);
+    json_builder_set_member_name(b, "verdict");
+    json_builder_add_string_value(b, c->verdict == HARNESS_AGREE          ? "agree"
+                                     : c->verdict == HARNESS_DISAGREE     ? "disagree"
+                                     : c->verdict == HARNESS_NOT_RUNNABLE ? "not-runnable"
+                                                                          : "error");
+    json_builder_set_member_name(b, "reason");
+    json_builder_add_string_value(b, c->reason);
+    json_builder_set_member_name(b, "vm_seconds");
+    json_builder_add_double_value(b, c->vm_seconds);
+    json_builder_set_member_name(b, "rows");
+    json_builder_begin_array(b);
+    for (guint j = 0; j < c->rows->len; j++) {
+      const HarnessRow *r = g_ptr_array_index(c->rows, j);
+      json_builder_begin_object(b);
+      json_builder_set_member_name(b, "what");
+      json_builder_add_string_value(b, r->what);
+      json_builder_set_member_name(b, "simulated");
+      json_builder_add_string_value(b, r->simulated);
+      json_builder_set_member_name(b, "real");
+      json_builder_add_string_value(b, r->real);
+      json_builder_set_member_name(b, "agree");
+      json_builder_add_boolean_value(b, r->agree);
+      if (r->note) {
+        json_builder_set_member_name(b, "note");
+        json_builder_add_string_value(b, r->note);
+      }
+      json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "kernel_lines");
+    json_builder_begin_array(b);
+    for (guint j = 0; j < c->kernel_lines->len; j++)
+      json_builder_add_string_value(b, g_ptr_array_index(c->kernel_lines, j));
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "agree");
+  json_builder_add_int_value(b, agree);
+  json_builder_set_member_name(b, "disagree");
+  json_builder_add_int_value(b, disagree);
+  json_builder_set_member_name(b, "not_runnable");
+  json_builder_add_int_value(b, not_runnable);
+  json_builder_end_object(b);
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  json_generator_set_root(gen, root);
+  json_generator_set_pretty(gen, TRUE);
+  return json_generator_to_data(gen, NULL);
+}

@@ -1,0 +1,348 @@
+/* harness/harness-result.c: the agent's report (docs/harness-protocol.md) -> a SimOutcome.
+ *
+ * The agent names processes by their scenario pid and kernel pid ("proc PID kpid K"); kernel records name the
+ * kernel pid, so every kill is mapped back to the scenario pid here.  Kills come from the kernel's own
+ * "Killed process" records, their constraint and OOM domain from the "oom-kill:" summary printed just before
+ * (dump_oom_summary(), part of the rate-limited dump_header()).  After a panic the agent cannot report any
+ * more: the records that reached the serial console after the agent's last kmsg line are read from there.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  char *constraint, *oom_memcg, *task_memcg;
+  int kpid;
+} Summary;
+
+static void summary_clear(Summary *s)
+{
+  g_clear_pointer(&s->constraint, g_free);
+  g_clear_pointer(&s->oom_memcg, g_free);
+  g_clear_pointer(&s->task_memcg, g_free);
+  s->kpid = -1;
+}
+
+/* "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/spike,
+ *  task_memcg=/spike,task=spike-B,pid=80,uid=0" (oom_memcg=... is "global_oom" for a global OOM) */
+static void parse_summary(const char *text, Summary *s)
+{
+  summary_clear(s);
+  const char *p = strstr(text, "oom-kill:");
+  if (!p)
+    return;
+  g_auto(GStrv) fields = g_strsplit(p + strlen("oom-kill:"), ",", -1);
+  for (char **f = fields; *f; f++) {
+    if (g_str_has_prefix(*f, "constraint="))
+      s->constraint = g_strdup(*f + strlen("constraint="));
+    else if (g_str_has_prefix(*f, "oom_memcg="))
+      s->oom_memcg = g_strdup(*f + strlen("oom_memcg="));
+    else if (g_str_has_prefix(*f, "task_memcg="))
+      s->task_memcg = g_strdup(*f + strlen("task_memcg="));
+    else if (g_str_has_prefix(*f, "pid="))
+      s->kpid = atoi(*f + 4);
+  }
+}
+
+static int pid_of_kpid(GHashTable *kpids, int kpid)
+{
+  gpointer v;
+  if (g_hash_table_lookup_extended(kpids, GINT_TO_POINTER(kpid), NULL, &v))
+    return GPOINTER_TO_INT(v);
+  return -kpid; /* not a scenario process: shown as a negative pid */
+}
+
+/* "Memory cgroup out of memory: Killed process 80 (spike-B) total-vm:21624kB, anon-rss:20324kB, file-rss:0kB,
+ *  shmem-rss:580kB, UID:0 pgtables:68kB oom_score_adj:500" */
+static SimKill *parse_killed(const char *text, const Summary *s, GHashTable *kpids)
+{
+  const char *k = strstr(text, "Killed process ");
+  if (!k)
+    return NULL;
+  int kpid = 0;
+  char comm[64] = "";
+  unsigned long long vm = 0, anon = 0, file = 0, shmem = 0, pgt = 0;
+  unsigned uid = 0;
+  int adj = 0;
+  if (sscanf(k, "Killed process %d (%63[^)]) total-vm:%llukB, anon-rss:%llukB, file-rss:%llukB, shmem-rss:%llukB, "
+                "UID:%u pgtables:%llukB oom_score_adj:%d",
+             &kpid, comm, &vm, &anon, &file, &shmem, &uid, &pgt, &adj) < 2)
+    return NULL;
+  SimKill *kill = g_new0(SimKill, 1);
+  kill->pid = pid_of_kpid(kpids, kpid);
+  kill->comm = g_strdup(comm);
+  kill->allocating_task = strstr(text, "(oom_kill_allocating_task)") != NULL;
+  if (s->kpid == kpid) {
+    kill->constraint = g_strdup(s->constraint);
+    if (s->oom_memcg && strcmp(s->oom_memcg, "global_oom") != 0)
+      kill->oom_memcg = g_strdup(s->oom_memcg);
+    kill->task_memcg = g_strdup(s->task_memcg);
+  }
+  kill->total_vm_kb = vm;
+  kill->anon_rss_kb = anon;
+  kill->file_rss_kb = file;
+  kill->shmem_rss_kb = shmem;
+  kill->pgtables_kb = pgt;
+  kill->oom_score_adj = adj;
+  return kill;
+}
+
+typedef struct {
+  int pid, status, signal;
+  long step;
+  guint order; /* position of its kill, or G_MAXUINT */
+  guint seq;
+} Death;
+
+static gint death_cmp(gconstpointer a, gconstpointer b)
+{
+  const Death *x = a, *y = b;
+  if (x->step != y->step)
+    return x->step < y->step ? -1 : 1;
+  if (x->order != y->order)
+    return x->order < y->order ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static guint64 field_u64(char **tok, guint n, const char *key)
+{
+  for (guint i = 0; i + 1 < n; i++)
+    if (strcmp(tok[i], key) == 0)
+      return g_ascii_strtoull(tok[i + 1], NULL, 10);
+  return 0;
+}
+
+static gint64 field_i64(char **tok, guint n, const char *key)
+{
+  for (guint i = 0; i + 1 < n; i++)
+    if (strcmp(tok[i], key) == 0)
+      return g_ascii_strtoll(tok[i + 1], NULL, 10);
+  return -1;
+}
+
+/* handle one kernel record (from kmsg or the console) */
+static void kernel_record(HarnessVmResult *r, Summary *s, GHashTable *kpids, const char *text)
+{
+  if (strstr(text, "oom-kill:"))
+    parse_summary(text, s);
+  else if (strstr(text, "Killed process ")) {
+    SimKill *k = parse_killed(text, s, kpids);
+    if (k)
+      g_ptr_array_add(r->outcome->kills, k);
+  } else if (strstr(text, "no killable processes"))
+    r->outcome->no_killable = TRUE;
+}
+
+/* After a panic: records on the console later than the last one the agent saw. Console lines look like
+ * "[   22.348325] Kernel panic - not syncing: Out of memory: compulsory panic_on_oom is enabled". */
+static void console_after_panic(HarnessVmResult *r, Summary *s, GHashTable *kpids, const char *console,
+                                double last_ts)
+{
+  g_auto(GStrv) lines = g_strsplit(console, "\n", -1);
+  for (char **l = lines; *l; l++) {
+    g_strchomp(*l);
+    const char *line = *l;
+    if (line[0] != '[')
+      continue;
+    char *end = NULL;
+    double ts = g_ascii_strtod(line + 1, &end);
+    if (!end || *end != ']' || ts <= last_ts)
+      continue;
+    const char *text = end + 1;
+    while (*text == ' ')
+      text++;
+    if (g_str_has_prefix(text, "Kernel panic - not syncing: ")) {
+      g_free(r->outcome->panic_message);
+      r->outcome->panic_message = g_strdup(text + strlen("Kernel panic - not syncing: "));
+      g_ptr_array_add(r->kernel_lines, g_strdup(line));
+      break;
+    }
+    if (strstr(text, "oom-kill:") || strstr(text, "Killed process ") || strstr(text, "no killable processes") ||
+        strstr(text, "invoked oom-killer")) {
+      g_ptr_array_add(r->kernel_lines, g_strdup(line));
+      kernel_record(r, s, kpids, text);
+    }
+  }
+}
+
+static const char *exit_reason(int status, int sig, gboolean oom_killed)
+{
+  if (sig == 0)
+    return status == 0 ? "Completed" : "Error";
+  return oom_killed ? "OOMKilled" : "Killed";
+}
+
+HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const HarnessVmRun *run, GError **error)
+{
+  g_autoptr(HarnessVmResult) r = g_new0(HarnessVmResult, 1);
+  r->outcome = sim_outcome_new();
+  r->kernel_lines = g_ptr_array_new_with_free_func(g_free);
+  r->step_results = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GHashTable) kpids = g_hash_table_new(g_direct_hash, g_direct_equal);
+  g_autoptr(GHashTable) events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GArray) deaths = g_array_new(FALSE, FALSE, sizeof(Death));
+  Summary s = {NULL, NULL, NULL, -1};
+  gboolean seen_header = FALSE, finished = FALSE, have_base = FALSE;
+  double last_ts = -1;
+  g_autofree char *fatal = NULL;
+
+  g_auto(GStrv) lines = g_strsplit(run->agent_output, "\n", -1);
+  for (char **l = lines; *l; l++) {
+    g_strchomp(*l);
+    if (!**l)
+      continue;
+    g_auto(GStrv) tok = g_strsplit(*l, " ", -1);
+    guint n = g_strv_length(tok);
+    const char *what = tok[0];
+    if (strcmp(what, "oomsim-agent") == 0) {
+      seen_header = TRUE;
+    } else if (strcmp(what, "kernel") == 0 && n >= 2) {
+      r->kernel_release = g_strdup(tok[1]);
+    } else if (strcmp(what, "min_free_kbytes") == 0 && n >= 2) {
+      r->min_free_kbytes = g_ascii_strtoull(tok[1], NULL, 10);
+    } else if (strcmp(what, "meminfo-before-procs") == 0) {
+      r->mem_total_kb = field_u64(tok, n, "MemTotal");
+      r->mem_free_kb = field_u64(tok, n, "MemFree");
+    } else if (strcmp(what, "proc") == 0 && n >= 4) {
+      g_hash_table_insert(kpids, GINT_TO_POINTER(atoi(tok[3])), GINT_TO_POINTER(atoi(tok[1])));
+    } else if (strcmp(what, "base") == 0 && !have_base) {
+      have_base = TRUE;
+      r->base_rss_kb = field_u64(tok, n, "rss");
+      r->base_anon_kb = field_u64(tok, n, "anon");
+      r->base_pgtables_kb = field_u64(tok, n, "pgtables");
+    } else if (strcmp(what, "step") == 0 && n >= 3) {
+      guint idx = (guint)atoi(tok[1]);
+      const char *label = idx < scenario->step_labels->len ? g_ptr_array_index(scenario->step_labels, idx) : tok[1];
+      g_autofree char *rest = g_strjoinv(" ", tok + 2);
+      g_ptr_array_add(r->step_results, g_strdup_printf("%s %s", label, rest));
+      if (strcmp(tok[2], "enomem") == 0)
+        g_ptr_array_add(r->outcome->enomem_steps, g_strdup(label));
+      else if (strcmp(tok[2], "livelock") == 0)
+        r->livelock = TRUE;
+      else if (strcmp(tok[2], "timeout") == 0)
+        r->step_timeout = TRUE;
+    } else if (strcmp(what, "late") == 0 && n >= 3) {
+      guint idx = (guint)atoi(tok[1]);
+      const char *label = idx < scenario->step_labels->len ? g_ptr_array_index(scenario->step_labels, idx) : tok[1];
+      g_autofree char *rest = g_strjoinv(" ", tok + 2);
+      g_ptr_array_add(r->step_results, g_strdup_printf("%s late: %s", label, rest));
+      if (strcmp(tok[2], "enomem") == 0)
+        g_ptr_array_add(r->outcome->enomem_steps, g_strdup(label));
+    } else if (strcmp(what, "kmsg") == 0 && n >= 4) {
+      last_ts = g_ascii_strtod(tok[2], NULL);
+      g_autofree char *text = g_strjoinv(" ", tok + 3);
+      g_ptr_array_add(r->kernel_lines, g_strdup_printf("[%12s] %s", tok[2], text));
+      kernel_record(r, &s, kpids, text);
+    } else if (strcmp(what, "death") == 0 && n >= 6) {
+      Death d = {0};
+      d.pid = atoi(tok[1]);
+      d.signal = strcmp(tok[2], "signal") == 0 ? atoi(tok[3]) : 0;
+      d.status = d.signal ? 128 + d.signal : atoi(tok[3]);
+      d.step = atol(tok[5]);
+      d.order = G_MAXUINT;
+      d.seq = deaths->len;
+      for (guint i = 0; i < r->outcome->kills->len; i++) {
+        const SimKill *k = g_ptr_array_index(r->outcome->kills, i);
+        if (k->pid == d.pid)
+          d.order = i;
+      }
+      g_array_append_val(deaths, d);
+    } else if (strcmp(what, "events") == 0 && n >= 2) {
+      SimMemcgEvents *e = g_new0(SimMemcgEvents, 1);
+      e->cgroup = g_strdup(tok[1]);
+      e->low = field_i64(tok, n, "low");
+      e->high = field_i64(tok, n, "high");
+      e->max = field_i64(tok, n, "max");
+      e->oom = field_i64(tok, n, "oom");
+      e->oom_kill = field_i64(tok, n, "oom_kill");
+      e->oom_group_kill = field_i64(tok, n, "oom_group_kill");
+      g_hash_table_replace(events, g_strdup(tok[1]), e);
+    } else if (strcmp(what, "blocked") == 0 && n >= 2) {
+      g_ptr_array_add(r->outcome->blocked_pids, GINT_TO_POINTER(atoi(tok[1])));
+    } else if (strcmp(what, "unsupported") == 0) {
+      r->unsupported = TRUE;
+      r->unsupported_reason = g_strjoinv(" ", tok + 1);
+    } else if (strcmp(what, "finish") == 0) {
+      finished = TRUE;
+    } else if (strcmp(what, "fatal") == 0) {
+      fatal = g_strjoinv(" ", tok + 1);
+    }
+  }
+
+  if (fatal || run->status == HARNESS_VM_AGENT_FAILED) {
+    g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_PROTOCOL, "the agent failed: %s",
+                fatal ? fatal : "(no message)");
+    summary_clear(&s);
+    return NULL;
+  }
+  if (!seen_header) {
+    g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_PROTOCOL,
+                "no report from the agent (QEMU status %d%s)", run->qemu_status,
+                run->status == HARNESS_VM_TIMEOUT ? ", time limit" : "");
+    summary_clear(&s);
+    return NULL;
+  }
+  if (run->status == HARNESS_VM_PANIC) {
+    r->outcome->panicked = TRUE;
+    console_after_panic(r, &s, kpids, run->console_output, last_ts);
+  } else if (run->status == HARNESS_VM_TIMEOUT || r->livelock || r->step_timeout) {
+    r->outcome->unresolved = TRUE;
+  } else if (!finished && !r->unsupported) {
+    g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_PROTOCOL, "the agent's report ends early (QEMU status %d)",
+                run->qemu_status);
+    summary_clear(&s);
+    return NULL;
+  }
+  summary_clear(&s);
+
+  /* deaths: by step, then in the order of the kills that caused them */
+  for (guint i = 0; i < deaths->len; i++) {
+    Death *d = &g_array_index(deaths, Death, i);
+    for (guint j = 0; j < r->outcome->kills->len; j++) {
+      const SimKill *k = g_ptr_array_index(r->outcome->kills, j);
+      if (k->pid == d->pid && d->order == G_MAXUINT)
+        d->order = j;
+    }
+  }
+  g_array_sort(deaths, death_cmp);
+  for (guint i = 0; i < deaths->len; i++) {
+    const Death *d = &g_array_index(deaths, Death, i);
+    SimExit *e = g_new0(SimExit, 1);
+    e->pid = d->pid;
+    e->status = d->status;
+    e->signal = d->signal;
+    e->reason = g_strdup(exit_reason(d->status, d->signal, d->order != G_MAXUINT && d->signal == 9));
+    g_ptr_array_add(r->outcome->exits, e);
+  }
+
+  /* memory.events in the scenario's cgroup order; -1 where the VM has no such file (the v2 root) */
+  for (guint i = 0; i < scenario->cgroups->len; i++) {
+    const char *path = g_ptr_array_index(scenario->cgroups, i);
+    SimMemcgEvents *e = g_hash_table_lookup(events, path);
+    if (e) {
+      g_hash_table_steal(events, path);
+    } else {
+      e = g_new0(SimMemcgEvents, 1);
+      e->cgroup = g_strdup(path);
+      e->low = e->high = e->max = e->oom = e->oom_kill = e->oom_group_kill = -1;
+    }
+    g_ptr_array_add(r->outcome->memcg_events, e);
+  }
+  return g_steal_pointer(&r);
+}
+
+void harness_vm_result_free(HarnessVmResult *r)
+{
+  if (!r)
+    return;
+  sim_outcome_free(r->outcome);
+  g_free(r->unsupported_reason);
+  g_free(r->kernel_release);
+  if (r->kernel_lines)
+    g_ptr_array_unref(r->kernel_lines);
+  if (r->step_results)
+    g_ptr_array_unref(r->step_results);
+  g_free(r);
+}

@@ -1,0 +1,315 @@
+/* harness/harness-vm.c: kernels from the set-up cache, the initramfs, and one QEMU run.
+ *
+ * The initramfs is written here in the cpio "newc" format rather than with cpio(1): inode numbers count from 1,
+ * every mtime is 0, owner 0:0, names sorted, no compression (the kernel unpacks a plain cpio), so the same
+ * agent, input and modules always give the same bytes.  QEMU runs in the deterministic mode measured in
+ * shared/vm-harness-facts.md: TCG, one vCPU, -icount shift=4,sleep=off, a fixed RTC, nokaslr norandmaps.
+ * Then the whole serial output is a function of the initramfs, the kernel and the RAM size.
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+G_DEFINE_QUARK(harness-error-quark, harness_error)
+
+/* --- kernels ------------------------------------------------------------------------------------------------ */
+
+static char *read_trimmed(const char *path)
+{
+  char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL))
+    return NULL;
+  g_strstrip(text);
+  return text;
+}
+
+HarnessKernel *harness_kernel_resolve(const char *spec, const char *cache_dir, GError **error)
+{
+  g_return_val_if_fail(spec != NULL, NULL);
+  g_autoptr(HarnessKernel) k = g_new0(HarnessKernel, 1);
+  k->key = g_strdup(spec);
+  if (strcmp(spec, "6.1") == 0 || strcmp(spec, "6.12") == 0) {
+    const char *cache = cache_dir ? cache_dir : g_getenv("OOMSIM_VM_CACHE");
+    if (!cache || !*cache)
+      cache = "build/vm-cache";
+    g_autofree char *dir = g_build_filename(cache, spec, NULL);
+    k->vmlinuz = g_build_filename(dir, "vmlinuz", NULL);
+    k->modules_dir = g_build_filename(dir, "modules", NULL);
+    g_autofree char *version = g_build_filename(dir, "VERSION", NULL);
+    g_autofree char *release = g_build_filename(dir, "RELEASE", NULL);
+    k->package = read_trimmed(version);
+    k->release = read_trimmed(release);
+    k->profile = g_strdup(spec);
+    if (!g_file_test(k->vmlinuz, G_FILE_TEST_IS_REGULAR) || !k->package) {
+      g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_SETUP,
+                  "kernel %s is not in %s: run `make validate-setup` (harness/setup.sh)", spec, cache);
+      return NULL;
+    }
+  } else {
+    if (!g_file_test(spec, G_FILE_TEST_IS_REGULAR)) {
+      g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_SETUP,
+                  "--kernel-image: %s is neither 6.1, 6.12 nor a kernel image file", spec);
+      return NULL;
+    }
+    g_autofree char *dir = g_path_get_dirname(spec);
+    k->vmlinuz = g_strdup(spec);
+    g_autofree char *modules = g_build_filename(dir, "modules", NULL);
+    if (g_file_test(modules, G_FILE_TEST_IS_DIR))
+      k->modules_dir = g_steal_pointer(&modules);
+    g_autofree char *version = g_build_filename(dir, "VERSION", NULL);
+    g_autofree char *release = g_build_filename(dir, "RELEASE", NULL);
+    k->package = read_trimmed(version);
+    if (!k->package)
+      k->package = g_strdup(spec);
+    k->release = read_trimmed(release);
+    /* the simulator profile: major.minor of the release, when there is one */
+    if (k->release) {
+      int major = 0, minor = 0;
+      if (sscanf(k->release, "%d.%d", &major, &minor) == 2)
+        k->profile = g_strdup_printf("%d.%d", major, minor);
+    }
+  }
+  return g_steal_pointer(&k);
+}
+
+void harness_kernel_free(HarnessKernel *k)
+{
+  if (!k)
+    return;
+  g_free(k->key);
+  g_free(k->vmlinuz);
+  g_free(k->modules_dir);
+  g_free(k->package);
+  g_free(k->release);
+  g_free(k->profile);
+  g_free(k);
+}
+
+/* --- initramfs -------------------------------------------------------------------------------------------- */
+
+typedef struct {
+  char *name;
+  guint32 mode;
+  guint32 rdev_major, rdev_minor;
+  GBytes *data; /* NULL for directories and device nodes */
+} CpioEntry;
+
+static void cpio_entry_free(gpointer p)
+{
+  CpioEntry *e = p;
+  g_free(e->name);
+  if (e->data)
+    g_bytes_unref(e->data);
+  g_free(e);
+}
+
+static void cpio_add(GPtrArray *entries, const char *name, guint32 mode, GBytes *data)
+{
+  CpioEntry *e = g_new0(CpioEntry, 1);
+  e->name = g_strdup(name);
+  e->mode = mode;
+  e->data = data;
+  g_ptr_array_add(entries, e);
+}
+
+static gint cpio_entry_cmp(gconstpointer a, gconstpointer b)
+{
+  const CpioEntry *x = *(CpioEntry *const *)a, *y = *(CpioEntry *const *)b;
+  return strcmp(x->name, y->name);
+}
+
+static void cpio_pad(GByteArray *out)
+{
+  static const guint8 zeros[4] = {0};
+  if (out->len % 4)
+    g_byte_array_append(out, zeros, 4 - out->len % 4);
+}
+
+static void cpio_write(GByteArray *out, guint32 ino, const char *name, guint32 mode, guint32 rmaj, guint32 rmin,
+                       const guint8 *data, gsize size)
+{
+  char header[111];
+  gsize namesize = strlen(name) + 1;
+  g_snprintf(header, sizeof header, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino, mode, 0u,
+             0u, (mode & 0170000) == 0040000 ? 2u : 1u, 0u, (guint32)size, 0u, 0u, rmaj, rmin, (guint32)namesize,
+             0u);
+  g_byte_array_append(out, (const guint8 *)header, 110);
+  g_byte_array_append(out, (const guint8 *)name, (guint)namesize);
+  cpio_pad(out);
+  if (size) {
+    g_byte_array_append(out, data, (guint)size);
+    cpio_pad(out);
+  }
+}
+
+static gboolean add_file(GPtrArray *entries, const char *name, const char *path, guint32 mode, GError **error)
+{
+  char *contents;
+  gsize len;
+  if (!g_file_get_contents(path, &contents, &len, error))
+    return FALSE;
+  cpio_add(entries, name, mode, g_bytes_new_take(contents, len));
+  return TRUE;
+}
+
+GBytes *harness_initramfs_build(const char *agent_path, const char *input, gsize input_len,
+                                const HarnessKernel *kernel, GError **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(cpio_entry_free);
+  const char *dirs[] = {"dev", "modules", "proc", "shm", "sys"};
+  for (guint i = 0; i < G_N_ELEMENTS(dirs); i++)
+    cpio_add(entries, dirs[i], 0040755, NULL);
+  CpioEntry *console = g_new0(CpioEntry, 1);
+  console->name = g_strdup("dev/console");
+  console->mode = 0020600;
+  console->rdev_major = 5;
+  console->rdev_minor = 1;
+  g_ptr_array_add(entries, console);
+  if (!add_file(entries, "init", agent_path, 0100755, error))
+    return NULL;
+  cpio_add(entries, "oomsim.in", 0100644, g_bytes_new(input, input_len));
+  if (kernel->modules_dir) {
+    g_autoptr(GDir) dir = g_dir_open(kernel->modules_dir, 0, error);
+    if (!dir)
+      return NULL;
+    const char *name;
+    while ((name = g_dir_read_name(dir))) {
+      if (!g_str_has_suffix(name, ".ko"))
+        continue;
+      g_autofree char *path = g_build_filename(kernel->modules_dir, name, NULL);
+      g_autofree char *entry = g_strconcat("modules/", name, NULL);
+      if (!add_file(entries, entry, path, 0100644, error))
+        return NULL;
+    }
+    /* modules.order sits next to the modules directory (harness/setup.sh) */
+    g_autofree char *parent = g_path_get_dirname(kernel->modules_dir);
+    g_autofree char *order = g_build_filename(parent, "modules.order", NULL);
+    if (g_file_test(order, G_FILE_TEST_IS_REGULAR) && !add_file(entries, "modules/modules.order", order, 0100644, error))
+      return NULL;
+  }
+  g_ptr_array_sort(entries, cpio_entry_cmp);
+
+  GByteArray *out = g_byte_array_new();
+  for (guint i = 0; i < entries->len; i++) {
+    const CpioEntry *e = g_ptr_array_index(entries, i);
+    gsize size = 0;
+    const guint8 *data = e->data ? g_bytes_get_data(e->data, &size) : NULL;
+    cpio_write(out, i + 1, e->name, e->mode, e->rdev_major, e->rdev_minor, data, size);
+  }
+  cpio_write(out, 0, "TRAILER!!!", 0, 0, 0, NULL, 0);
+  return g_byte_array_free_to_bytes(out);
+}
+
+/* --- QEMU ------------------------------------------------------------------------------------------------- */
+
+void harness_vm_run_free(HarnessVmRun *run)
+{
+  if (!run)
+    return;
+  g_free(run->agent_output);
+  g_free(run->console_output);
+  g_free(run->qemu_stderr);
+  g_free(run);
+}
+
+static char *slurp(const char *path)
+{
+  char *text = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(path, &text, &len, NULL))
+    return g_strdup("");
+  /* the serial outputs may hold anything: keep them valid UTF-8 for JSON */
+  if (!g_utf8_validate(text, (gssize)len, NULL)) {
+    char *valid = g_utf8_make_valid(text, (gssize)len);
+    g_free(text);
+    return valid;
+  }
+  return text;
+}
+
+HarnessVmRun *harness_vm_run(const HarnessKernel *kernel, GBytes *initramfs, guint ram_mib, guint time_limit_s,
+                             const char *work_dir, GError **error)
+{
+  if (g_mkdir_with_parents(work_dir, 0755) != 0) {
+    g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_IO, "%s: %s", work_dir, g_strerror(errno));
+    return NULL;
+  }
+  g_autofree char *initrd = g_build_filename(work_dir, "initramfs.cpio", NULL);
+  g_autofree char *console = g_build_filename(work_dir, "console.txt", NULL);
+  g_autofree char *agent = g_build_filename(work_dir, "agent.txt", NULL);
+  g_autofree char *errlog = g_build_filename(work_dir, "qemu-stderr.txt", NULL);
+  gsize size;
+  const char *data = g_bytes_get_data(initramfs, &size);
+  if (!g_file_set_contents(initrd, data, (gssize)size, error))
+    return NULL;
+  g_unlink(console);
+  g_unlink(agent);
+
+  g_autofree char *mem = g_strdup_printf("%u", ram_mib);
+  g_autofree char *serial0 = g_strconcat("file:", console, NULL);
+  g_autofree char *serial1 = g_strconcat("file:", agent, NULL);
+  const char *argv[] = {
+      "qemu-system-x86_64", "-accel", "tcg", "-nodefaults", "-display", "none", "-no-reboot", "-m", mem,
+      "-smp", "1", "-nic", "none", "-device", "pvpanic", "-action", "panic=exit-failure",
+      "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+      "-icount", "shift=4,sleep=off", "-rtc", "base=2024-01-01T00:00:00,clock=vm",
+      "-serial", serial0, "-serial", serial1,
+      "-kernel", kernel->vmlinuz, "-initrd", initrd,
+      "-append", "console=ttyS0 panic=-1 quiet nokaslr norandmaps",
+      NULL,
+  };
+  GPid pid;
+  int err_fd = -1;
+  gint64 start = g_get_monotonic_time();
+  if (!g_spawn_async_with_pipes(NULL, (char **)argv, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                NULL, &pid, NULL, NULL, &err_fd, error))
+    return NULL;
+  g_autoptr(HarnessVmRun) run = g_new0(HarnessVmRun, 1);
+  GString *err_text = g_string_new(NULL);
+  int status = 0;
+  gboolean killed = FALSE;
+  for (;;) {
+    /* stderr is small (warnings); drain it so QEMU never blocks on it */
+    char buf[4096];
+    GPollFD pfd = {err_fd, G_IO_IN | G_IO_HUP, 0};
+    if (g_poll(&pfd, 1, 50) > 0) {
+      ssize_t r = read(err_fd, buf, sizeof buf);
+      if (r > 0 && err_text->len < 65536)
+        g_string_append_len(err_text, buf, (gssize)r);
+    }
+    pid_t w = waitpid(pid, &status, WNOHANG);
+    if (w == pid)
+      break;
+    if (!killed && g_get_monotonic_time() - start > (gint64)time_limit_s * G_USEC_PER_SEC) {
+      kill(pid, SIGKILL);
+      killed = TRUE;
+    }
+  }
+  close(err_fd);
+  g_spawn_close_pid(pid);
+  run->wall_seconds = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+  run->qemu_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (killed)
+    run->status = HARNESS_VM_TIMEOUT;
+  else if (run->qemu_status == 33)
+    run->status = HARNESS_VM_FINISHED;
+  else if (run->qemu_status == 1)
+    run->status = HARNESS_VM_PANIC;
+  else if (run->qemu_status == 35)
+    run->status = HARNESS_VM_AGENT_FAILED;
+  else
+    run->status = HARNESS_VM_OTHER;
+  run->agent_output = slurp(agent);
+  run->console_output = slurp(console);
+  run->qemu_stderr = g_string_free(err_text, FALSE);
+  g_file_set_contents(errlog, run->qemu_stderr, -1, NULL);
+  return g_steal_pointer(&run);
+}

@@ -1,0 +1,168 @@
+/* harness/harness.h: `oomsim validate`, the real-kernel validation harness (docs/validation.md).
+ *
+ * A scenario is replayed twice: by the simulator (sim_run) and inside QEMU on a real Debian kernel, where the
+ * static agent harness/agent.c runs as /init.  The pieces, in the order they are used:
+ *
+ *   harness_scenario_load()   scenario file -> agent input (docs/harness-protocol.md) + what the comparison needs
+ *   harness_kernel_resolve()  "6.1" | "6.12" | PATH -> vmlinuz, modules, the exact Debian package version
+ *   harness_initramfs_build() agent + input + modules -> a byte-reproducible newc cpio archive
+ *   harness_vm_run()          QEMU (TCG, -icount, fixed RTC) with a time limit -> both serial outputs, exit status
+ *   harness_vm_parse()        the agent's report -> SimOutcome + VM measurements + raw kernel lines
+ *   harness_compare()         simulated vs real outcome -> rows and a verdict
+ *
+ * Library code here never prints; harness_cmd_validate() (the CLI command) does.
+ */
+#pragma once
+
+#include <glib.h>
+#include "../sim/outcome.h"
+
+G_BEGIN_DECLS
+
+#define HARNESS_ERROR (harness_error_quark())
+GQuark harness_error_quark(void);
+
+typedef enum {
+  HARNESS_ERROR_SETUP,    /* kernel cache or agent missing: run make validate-setup */
+  HARNESS_ERROR_SPAWN,    /* QEMU could not be started */
+  HARNESS_ERROR_PROTOCOL, /* the agent's output cannot be understood */
+  HARNESS_ERROR_IO,
+} HarnessError;
+
+/* --- kernels ------------------------------------------------------------------------------------------------ */
+
+typedef struct {
+  char *key;          /* "6.1", "6.12" or the path given */
+  char *vmlinuz;
+  char *modules_dir;  /* directory with modules.order and the .ko files; NULL: none */
+  char *package;      /* "linux-image-6.1.0-56-cloud-amd64 6.1.192-2" (VERSION file), or the path */
+  char *release;      /* uname -r, when known */
+  char *profile;      /* simulator kernel profile to compare with ("6.1"), NULL: the scenario's */
+} HarnessKernel;
+
+/* cache_dir NULL: $OOMSIM_VM_CACHE or build/vm-cache. A PATH is a vmlinuz; modules are then looked for in
+ * PATH's directory (modules.order next to it). */
+HarnessKernel *harness_kernel_resolve(const char *spec, const char *cache_dir, GError **error);
+void harness_kernel_free(HarnessKernel *kernel);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessKernel, harness_kernel_free)
+
+/* --- scenario -> agent input -------------------------------------------------------------------------------- */
+
+typedef struct {
+  char *path;
+  char *name;
+  guint ram_mib;            /* QEMU -m */
+  int cgroup_version;
+  GPtrArray *cgroups;       /* char*: the scenario's cgroup paths, in order */
+  GPtrArray *step_labels;   /* char*: step index -> its id, or "#N" (N = 1-based position in the trace) */
+  GArray *pids;             /* int: the scenario's pids, in order */
+  GPtrArray *comms;         /* char*: comm of each pid, same order */
+  char *not_runnable;       /* NULL, or why the scenario cannot be reproduced in the VM (a modelled-only feature) */
+  GString *input;           /* the agent input */
+} HarnessScenario;
+
+HarnessScenario *harness_scenario_load(const char *path, GError **error);
+void harness_scenario_free(HarnessScenario *scenario);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessScenario, harness_scenario_free)
+
+/* --- VM --------------------------------------------------------------------------------------------------- */
+
+/* newc cpio: /init (agent), /oomsim.in, /modules/ *, empty dev proc sys shm; mtime 0, owner 0:0, sorted. */
+GBytes *harness_initramfs_build(const char *agent_path, const char *input, gsize input_len,
+                                const HarnessKernel *kernel, GError **error);
+
+typedef enum {
+  HARNESS_VM_FINISHED,   /* the agent reported and left through isa-debug-exit (QEMU status 33) */
+  HARNESS_VM_PANIC,      /* pvpanic (QEMU status 1) */
+  HARNESS_VM_TIMEOUT,    /* the host's time limit killed QEMU */
+  HARNESS_VM_AGENT_FAILED, /* the agent gave up (status 35) */
+  HARNESS_VM_OTHER,      /* any other QEMU status */
+} HarnessVmStatus;
+
+typedef struct {
+  HarnessVmStatus status;
+  int qemu_status;       /* exit status of QEMU, -1 when killed */
+  double wall_seconds;
+  char *agent_output;    /* second serial port */
+  char *console_output;  /* first serial port: the kernel console */
+  char *qemu_stderr;
+} HarnessVmRun;
+
+/* work_dir: where the initramfs and the serial outputs are written (kept for inspection). */
+HarnessVmRun *harness_vm_run(const HarnessKernel *kernel, GBytes *initramfs, guint ram_mib, guint time_limit_s,
+                             const char *work_dir, GError **error);
+void harness_vm_run_free(HarnessVmRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessVmRun, harness_vm_run_free)
+
+/* --- the VM's outcome --------------------------------------------------------------------------------------- */
+
+typedef struct {
+  SimOutcome *outcome;
+  gboolean unsupported;        /* the kernel cannot run this scenario (e.g. no cgroup v1 memory controller) */
+  char *unsupported_reason;
+  gboolean livelock;           /* the agent saw the kernel retry a memcg OOM with nothing to kill */
+  gboolean step_timeout;
+  char *kernel_release;
+  /* measurements right before the trace, in kB as /proc prints them */
+  guint64 mem_total_kb, mem_free_kb, min_free_kbytes;
+  guint64 base_rss_kb, base_anon_kb, base_pgtables_kb; /* of the first scenario process */
+  GPtrArray *kernel_lines;     /* char*: the kernel's OOM records (kmsg, and the console after a panic) */
+  GPtrArray *step_results;     /* char*: "LABEL RESULT" per step */
+} HarnessVmResult;
+
+HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const HarnessVmRun *run, GError **error);
+void harness_vm_result_free(HarnessVmResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessVmResult, harness_vm_result_free)
+
+/* --- comparison --------------------------------------------------------------------------------------------- */
+
+/* Tolerances, in pages, for the figures of a Killed-process line (docs/validation.md says why). Everything else
+ * is compared exactly. */
+#define HARNESS_RSS_TOLERANCE_PAGES 64
+#define HARNESS_PGTABLES_TOLERANCE_PAGES 2
+
+typedef enum {
+  HARNESS_AGREE,
+  HARNESS_DISAGREE,
+  HARNESS_NOT_RUNNABLE, /* neither agrees nor disagrees: counted apart, does not fail the run */
+  HARNESS_ERROR_VERDICT, /* the harness could not produce one of the two outcomes: counted as a disagreement */
+} HarnessVerdict;
+
+typedef struct {
+  char *what;        /* "victims", "constraint", "exit 2", "enomem", "panic", "oom_kill /spike", "rss 2" ... */
+  char *simulated;
+  char *real;
+  gboolean agree;
+  char *note;        /* e.g. "tolerance 64 pages" */
+} HarnessRow;
+
+typedef struct {
+  char *scenario;
+  char *path;
+  char *kernel_package;
+  char *kernel_release;
+  HarnessVerdict verdict;
+  char *reason;      /* for NOT_RUNNABLE and ERROR */
+  GPtrArray *rows;   /* HarnessRow* */
+  double vm_seconds;
+  GPtrArray *kernel_lines; /* char*, borrowed from nobody: owned */
+} HarnessComparison;
+
+/* base_* are the VM's measured baseline (subtracted from its shmem/file rss: the agent's own image). */
+HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOutcome *simulated,
+                                   const HarnessVmResult *real);
+void harness_comparison_free(HarnessComparison *comparison);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessComparison, harness_comparison_free)
+
+const char *harness_verdict_name(HarnessVerdict verdict);
+void harness_comparison_render_text(const HarnessComparison *comparison, GString *out);
+/* JSON of a whole run: {"kernel":..., "scenarios":[...], "agree":N, "disagree":N, "not_runnable":N} */
+char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel);
+
+/* --- the command -------------------------------------------------------------------------------------------- */
+
+/* `oomsim validate FILE|DIR... [--kernel-image 6.1|6.12|PATH] [--format text|json]`; argv[0] == "validate".
+ * Exit status 0 only when every runnable scenario agrees. */
+int harness_cmd_validate(int argc, char **argv);
+
+G_END_DECLS
