@@ -37,7 +37,7 @@ TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCH_BIN := $(BUILD)/bench/gen-bench
 
-.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench validate validate-setup clean
+.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench validate clean
 all: $(BUILD)/oomsim
 
 deps:
@@ -103,15 +103,13 @@ coverage: deps-coverage
 	@OOMSIM=build/coverage/oomsim TEST_DIR=build/coverage/tests bash tests/run-tests.sh
 	@bash tests/coverage-report.sh build/coverage
 
-bench: deps
+bench:
+	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="time"
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@bash bench/run-bench.sh $(BUILD)/oomsim $(BENCH_BIN)
 
-validate-setup: deps
-	@bash harness/setup.sh
-
 validate: deps
-	@$(MAKE) --no-print-directory all $(HARNESS_AGENT)
+	@$(MAKE) --no-print-directory all build/harness/agent
 	@bash harness/setup.sh
 	@$(BUILD)/oomsim validate --kernel-image 6.1 scenarios/validation
 	@$(BUILD)/oomsim validate --kernel-image 6.12 scenarios/validation

@@ -740,11 +740,16 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
   KmPages per_rep = bytes_to_pages(e, step->size_bytes);
   guint reps = MAX(step->repeat, 1u);
   while (proc->rep_done < reps) {
-    if (proc->rep_remaining == 0) {
-      KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, step->ref));
+    if (proc->rep_remaining == 0 && step->ref) {
+      /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
+      proc->rep_remaining = MIN(per_rep, untouched_total(proc->task->mm, step->ref));
+      if (proc->rep_remaining == 0) {
+        proc->rep_done++;
+        continue;
+      }
+    } else if (proc->rep_remaining == 0) {
+      KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, NULL));
       if (missing > 0) {
-        if (step->ref)
-          return FAULT_ENOMEM; /* cannot happen: checked before */
         g_autofree char *id = g_strdup_printf("%s.%u", step->id ? step->id : "touch", proc->rep_done + 1);
         if (!do_mmap(e, proc, id, missing))
           return FAULT_ENOMEM;
@@ -849,8 +854,6 @@ static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *s
     FaultResult r = invoke_oom(e, NULL, step, memcg);
     if (r != FAULT_DONE && r != FAULT_DIED)
       return r;
-    if (e->sys->current == NULL && memcg->tasks.length == 0)
-      break;
   }
   return FAULT_DONE;
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# bench/run-bench.sh OOMSIM GEN: `make bench`. Generates the large scenario (100k tasks, 1k cgroups, 1M steps by
+# default; override with BENCH_TASKS, BENCH_CGROUPS, BENCH_STEPS) and reports steps/s and peak memory (RSS) of
+# `oomsim run --format json` on it (the report is written to a file). Record the figures in docs/performance.md.
+set -euo pipefail
+oomsim=$1 gen=$2
+tasks=${BENCH_TASKS:-100000} cgroups=${BENCH_CGROUPS:-1000} steps=${BENCH_STEPS:-1000000}
+dir=build/bench
+mkdir -p "$dir"
+xml=$dir/bench-$tasks-$cgroups-$steps.xml
+[ -f "$xml" ] || "$gen" "$tasks" "$cgroups" "$steps" "$xml"
+echo "scenario: $xml ($(du -h "$xml" | cut -f1), $tasks tasks, $cgroups cgroups, $steps steps)"
+for format in none text; do
+  out=$dir/report.$format
+  if [ $format = none ]; then args=(check "$xml"); else args=(run --format $format -o "$out" "$xml"); fi
+  /usr/bin/time -f "%e %M" -o "$dir/time.$format" "$oomsim" "${args[@]}" >/dev/null 2>&1 || true
+  read -r secs kb <"$dir/time.$format"
+  rate=$(awk -v s="$steps" -v t="$secs" 'BEGIN { printf "%.0f", (t > 0 ? s / t : 0) }')
+  echo "oomsim ${args[0]} ($format report): ${secs} s, ${rate} steps/s, peak RSS $((kb / 1024)) MiB"
+done

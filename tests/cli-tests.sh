@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# tests/cli-tests.sh: the command line's contract, as TAP-like "ok"/"not ok" lines (counted by run-tests.sh).
+#   exit statuses, -o only on success, standard input, the nearest-older profile note, determinism (every library
+#   and version scenario run twice in every format, byte for byte), and golden outputs (tests/golden/).
+# UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (review the diff before committing).
+set -u
+: "${OOMSIM:=build/oomsim}"
+n=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { # check DESC COMMAND...: passes when the command succeeds
+  local desc=$1; shift
+  if "$@"; then ok "$desc"; else nok "$desc"; fi
+}
+status_is() { # status_is WANT COMMAND...
+  local want=$1; shift
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  [ $? -eq "$want" ]
+}
+
+lib=scenarios/library/k8s-pod-50mi-oomkilled.xml
+
+check "--version prints the version" bash -c "\"$OOMSIM\" --version | grep -qE '^oomsim [0-9]+\.[0-9]+\.[0-9]+$'"
+check "--help exits 0" status_is 0 "$OOMSIM" --help
+check "no command exits 2" status_is 2 "$OOMSIM"
+check "an unknown command exits 2" status_is 2 "$OOMSIM" frobnicate
+check "run --help exits 0" status_is 0 "$OOMSIM" run --help
+check "run with a bad --format exits 2" status_is 2 "$OOMSIM" run --format xml "$lib"
+check "kernels lists 8 profiles, 6.1 the default" \
+  bash -c "[ \$(\"$OOMSIM\" kernels | wc -l) -eq 8 ] && \"$OOMSIM\" kernels | grep -q '^6.1 .*\[default\]'"
+
+# -o appears only on success
+rm -f "$tmp/report.txt"
+check "run -o writes the report" bash -c "\"$OOMSIM\" run -o \"$tmp/report.txt\" $lib && [ -s \"$tmp/report.txt\" ]"
+check "run -o matches standard output" bash -c "\"$OOMSIM\" run $lib | cmp -s - \"$tmp/report.txt\""
+check "a missing file exits 2" status_is 2 "$OOMSIM" run -o "$tmp/none.txt" "$tmp/does-not-exist.xml"
+check "... with FILE:LINE:COL: and no output file" \
+  bash -c "grep -q '^$tmp/does-not-exist.xml:[0-9]*:[0-9]*: ' \"$tmp/err\" && [ ! -e \"$tmp/none.txt\" ]"
+printf '<scenario name="x"><machine ram="1GiB"/><processes><process pid="1" comm="a"/></processes><trace><touch pid="2" size="1MiB"/></trace></scenario>\n' >"$tmp/badref.xml"
+check "an unknown pid in the trace exits 2" status_is 2 "$OOMSIM" run -o "$tmp/none.txt" "$tmp/badref.xml"
+check "... says FILE:1:COL: no process with pid 2, no output file" \
+  bash -c "grep -q '^$tmp/badref.xml:1:[0-9]*: no process with pid 2' \"$tmp/err\" && [ ! -e \"$tmp/none.txt\" ]"
+
+# standard input
+check "run - reads standard input" bash -c "\"$OOMSIM\" run --format json - < $lib | grep -q '\"scenario\"'"
+check "check - reads standard input" bash -c "\"$OOMSIM\" check - < $lib | grep -q '^1 passed, 0 failed$'"
+
+# kernels
+check "an unknown kernel exits 2" status_is 2 "$OOMSIM" run --kernel banana "$lib"
+check "... with FILE:LINE:COL:" grep -q "^$lib:[0-9]*:[0-9]*: unknown kernel version" "$tmp/err"
+check "a version without a profile uses the nearest older one and says so" \
+  bash -c "\"$OOMSIM\" run --kernel 5.19 $lib 2>&1 >/dev/null | grep -q 'using 5.15, the nearest older profile'"
+check "the text report names the profile" bash -c "\"$OOMSIM\" run --kernel 4.19 $lib | grep -q '4.19'"
+check "a cgroup v1 scenario on 6.12 is refused (no CONFIG_MEMCG_V1)" \
+  status_is 2 "$OOMSIM" run --kernel 6.12 scenarios/library/v1-oom-kill-disable-blocks.xml
+check "memory.oom.group on 3.10 is refused" status_is 2 "$OOMSIM" run --kernel 3.10 scenarios/library/memory-oom-group.xml
+
+# check's exit statuses
+check "check of a passing scenario exits 0" status_is 0 "$OOMSIM" check "$lib"
+check "check of a failing scenario exits 1" status_is 1 "$OOMSIM" check tests/cli/wrong-victim.xml
+check "... and names the expectation's line" grep -q "wrong-victim.xml:[0-9]*:[0-9]*: expected OOM kill #1 to be pid 4201, got pid 4200" "$tmp/out"
+check "check of an invalid scenario exits 2" status_is 2 "$OOMSIM" check "$tmp/badref.xml"
+check "check ends with N passed, N failed" bash -c "\"$OOMSIM\" check $lib tests/cli/wrong-victim.xml | tail -n 1 | grep -qx '1 passed, 1 failed'"
+
+# determinism: every scenario, every format, twice
+for f in scenarios/library/*.xml scenarios/versions/*.xml; do
+  for format in text dmesg json; do
+    "$OOMSIM" run --format $format "$f" >"$tmp/a" 2>/dev/null
+    s1=$?
+    "$OOMSIM" run --format $format "$f" >"$tmp/b" 2>/dev/null
+    s2=$?
+    if [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && cmp -s "$tmp/a" "$tmp/b"; then
+      ok "deterministic: $f ($format)"
+    else
+      nok "deterministic: $f ($format) (exit $s1/$s2)"
+    fi
+  done
+done
+
+# golden outputs: tests/golden/NAME--PROFILE.FORMAT is `oomsim run --kernel PROFILE --format FORMAT` of
+# scenarios/*/NAME.xml
+for g in tests/golden/*.*; do
+  [ -f "$g" ] || continue
+  base=$(basename "$g")
+  format=${base##*.}
+  stem=${base%.*}
+  name=${stem%--*}
+  profile=${stem##*--}
+  src=$(ls scenarios/library/$name.xml scenarios/versions/$name.xml 2>/dev/null | head -n 1)
+  if [ -z "$src" ]; then nok "golden $base: no scenario $name"; continue; fi
+  "$OOMSIM" run --kernel "$profile" --format "$format" "$src" >"$tmp/g" 2>/dev/null
+  if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then cp "$tmp/g" "$g"; fi
+  if cmp -s "$tmp/g" "$g"; then ok "golden $base"; else nok "golden $base"; diff "$g" "$tmp/g" | head -n 20 | sed 's/^/# /'; fi
+done

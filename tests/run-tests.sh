@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# tests/run-tests.sh: the whole suite behind `make check` (and `make sanitize`, `make coverage`).
+#   1. every GTest binary in $TEST_DIR (TAP): each "ok"/"not ok" line counts;
+#   2. `oomsim check` over the scenario library and the version scenarios: each PASS/FAIL line counts;
+#   3. the CLI contract tests in tests/cli-tests.sh: each check counts.
+# Ends with the line "N passed, N failed"; exits 1 if anything failed.
+set -u
+: "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}"
+export G_TEST_SRCDIR="$PWD/tests" G_TEST_BUILDDIR="$PWD/$TEST_DIR" OOMSIM
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # count OK-PATTERN FAIL-PATTERN < output
+  local out ok nok
+  out=$(cat)
+  ok=$(grep -cE "$1" <<<"$out" || true)
+  nok=$(grep -cE "$2" <<<"$out" || true)
+  passed=$((passed + ok))
+  failed=$((failed + nok))
+  grep -E "$2" <<<"$out" || true
+}
+
+for t in "$TEST_DIR"/test-*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  "$t" --tap >"$log" 2>&1
+  status=$?
+  echo "== $name: $(grep -cE '^ok ' "$log") ok, $(grep -cE '^not ok ' "$log") not ok"
+  count '^ok ' '^not ok ' <"$log"
+  if [ $status -ne 0 ] && ! grep -qE '^not ok ' "$log"; then
+    echo "not ok - $name exited with status $status"
+    tail -n 20 "$log"
+    failed=$((failed + 1))
+  fi
+done
+
+for dir in scenarios/library scenarios/versions; do
+  [ -d "$dir" ] || continue
+  "$OOMSIM" check "$dir" >"$log" 2>&1
+  status=$?
+  echo "== oomsim check $dir: $(grep -c '^PASS ' "$log") pass, $(grep -cE '^(FAIL|INVALID) ' "$log") fail (exit $status)"
+  count '^PASS ' '^(FAIL|INVALID) ' <"$log"
+  grep -E '^  ' "$log" || true
+  if [ $status -ne 0 ] && ! grep -qE '^(FAIL|INVALID) ' "$log"; then
+    echo "oomsim check $dir exited with status $status"; cat "$log"; failed=$((failed + 1))
+  fi
+done
+
+if [ -f tests/cli-tests.sh ]; then
+  bash tests/cli-tests.sh >"$log" 2>&1
+  echo "== cli-tests: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"
+  count '^ok ' '^not ok ' <"$log"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
