@@ -555,12 +555,13 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
   mapping_unref(mapping);
 }
 
-/* The process's own memory before the trace (a forked child's stack, data, page tables). It was faulted
- * before the process joined its cgroup, so it is charged to the root memcg, as for the VM agent's children. */
+/* The process's own memory before the trace (its text, data, stack, page tables), charged to the memcg it
+ * starts in, as for the VM agent's workers, which exec themselves after joining their cgroup. */
 void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables)
 {
-  km_memcg_charge(sys, sys->root_memcg, KM_PAGE_ANON, anon);
-  km_memcg_charge(sys, sys->root_memcg, KM_PAGE_PGTABLE, pgtables);
+  mm->base_memcg = mm->memcg;
+  km_memcg_charge(sys, mm->base_memcg, KM_PAGE_ANON, anon);
+  km_memcg_charge(sys, mm->base_memcg, KM_PAGE_PGTABLE, pgtables);
   mm->anon_rss += anon;
   mm->base_anon = anon;
   mm->base_pgtables = pgtables;
@@ -586,7 +587,7 @@ KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
     mapping->swapped = 0;
   }
   if (mm->base_anon) {
-    km_memcg_uncharge(sys, sys->root_memcg, KM_PAGE_ANON, mm->base_anon);
+    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_ANON, mm->base_anon);
     freed += mm->base_anon;
     mm->anon_rss -= mm->base_anon;
     mm->base_anon = 0;
@@ -607,8 +608,8 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
   if (mm->pte_pages)
     mm_set_tables(sys, mm, mm->memcg, 0);
   if (mm->base_anon)
-    km_memcg_uncharge(sys, sys->root_memcg, KM_PAGE_ANON, mm->base_anon);
+    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_ANON, mm->base_anon);
   if (mm->base_pgtables)
-    km_memcg_uncharge(sys, sys->root_memcg, KM_PAGE_PGTABLE, mm->base_pgtables);
+    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_PGTABLE, mm->base_pgtables);
   mm_free(mm);
 }

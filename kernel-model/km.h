@@ -43,7 +43,8 @@ typedef struct {
   guint id;                 /* creation order, for stable output */
   KmPages total_vm;
   KmPages anon_rss, file_rss, shmem_rss, swapents;
-  KmPages base_anon;        /* anon pages the process had before the trace (charged to the root memcg) */
+  KmPages base_anon;        /* anon pages the process had before the trace */
+  KmMemcg *base_memcg;      /* where base_anon and base_pgtables are charged (the memcg it started in) */
   KmPages base_pgtables;    /* page-table pages the process had before the trace */
   KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
   KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */

@@ -511,6 +511,60 @@ static void test_exit_uncharges(void)
   g_assert_null(km_system_find_task(sys, 10) ? km_system_find_task(sys, 10)->mm : NULL);
 }
 
+/* The __GFP_FS bail-out (no scenario can reach it: every modelled allocation carries __GFP_FS). A GFP_NOFS
+ * mask is GFP_KERNEL without __GFP_FS: 0xcc0 & ~0x80 = 0xc40. */
+static void test_gfp_fs_bail(void)
+{
+  struct {
+    const char *version;
+    gboolean memcg;
+    guint gfp;
+    KmOomAction want;
+  } cases[] = {
+    /* 4.19: any OOM with a mask lacking __GFP_FS bails, memcg included; a zero mask does not */
+    { "4.19", TRUE, 0xc40, KM_OOM_GFP_NOFS },
+    { "4.19", FALSE, 0xc40, KM_OOM_GFP_NOFS },
+    { "4.19", FALSE, 0, KM_OOM_KILLED },
+    /* 5.x and 6.1: only a global OOM bails, and only with a non-zero mask */
+    { "6.1", TRUE, 0xc40, KM_OOM_KILLED },
+    { "6.1", FALSE, 0xc40, KM_OOM_GFP_NOFS },
+    { "6.1", FALSE, 0, KM_OOM_KILLED },
+    /* 6.6: the "gfp_mask &&" term is gone: a zero mask bails too */
+    { "6.6", FALSE, 0, KM_OOM_GFP_NOFS },
+    { "6.6", TRUE, 0, KM_OOM_KILLED },
+    { "6.6", FALSE, KM_GFP_HIGHUSER_MOVABLE, KM_OOM_KILLED },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(KmSystem) sys = make_system(cases[i].version);
+    KmMemcg *m = add_memcg(sys, "/pod", 1000);
+    add_task(sys, 10, "/pod", 900, 0);
+    g_autoptr(OomControl) oc = km_oom_control_new(cases[i].memcg ? m : NULL, NULL, cases[i].gfp, 0);
+    km_out_of_memory(sys, oc);
+    g_assert_cmpint(oc->action, ==, cases[i].want);
+  }
+}
+
+/* 3.10: no killable process panics with the message itself; mm sharers at -1000 are spared */
+static void test_3_10_specifics(void)
+{
+  g_autoptr(KmSystem) sys = make_system("3.10");
+  add_task(sys, 10, NULL, 900, -1000);
+  g_autoptr(OomControl) oc = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys, oc);
+  g_assert_cmpint(oc->action, ==, KM_OOM_NO_KILLABLE);
+  g_assert_cmpstr(oc->panic_message, ==, "Out of memory and no killable processes...");
+
+  g_autoptr(KmSystem) sys2 = make_system("3.10");
+  KmTask *a = add_task(sys2, 10, NULL, 8000, 0);
+  KmTask *b = km_task_create(sys2, 11, "clone", sys2->root_memcg, a->mm);
+  b->oom_score_adj = -1000;
+  g_autoptr(OomControl) oc2 = km_oom_control_new(NULL, NULL, KM_GFP_HIGHUSER_MOVABLE, 0);
+  km_out_of_memory(sys2, oc2);
+  g_assert_true(oc2->chosen == a);
+  g_assert_cmpuint(oc2->kills->len, ==, 1);
+  g_assert_false(b->fatal_signal_pending);
+}
+
 static void test_profile_lookup(void)
 {
   gboolean exact;
@@ -563,5 +617,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg/scan-order", test_memcg_scan_order);
   g_test_add_func("/kernel-model/memcg/exit-uncharges", test_exit_uncharges);
   g_test_add_func("/kernel-model/profile/lookup", test_profile_lookup);
+  g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
+  g_test_add_func("/kernel-model/oom/3.10-specifics", test_3_10_specifics);
   return g_test_run();
 }
