@@ -15,6 +15,7 @@
 typedef struct {
   char *constraint, *oom_memcg, *task_memcg;
   int kpid;
+  gboolean decision_open; /* a summary was printed and its victim's Killed line not yet seen */
 } Summary;
 
 static void summary_clear(Summary *s)
@@ -125,9 +126,15 @@ static gint64 field_i64(char **tok, guint n, const char *key)
 /* handle one kernel record (from kmsg or the console) */
 static void kernel_record(HarnessVmResult *r, Summary *s, GHashTable *kpids, const char *text)
 {
-  if (strstr(text, "oom-kill:"))
+  if (strstr(text, "oom-kill:")) {
     parse_summary(text, s);
-  else if (strstr(text, "Killed process ")) {
+    s->decision_open = TRUE;
+  } else if (strstr(text, "Killed process ")) {
+    /* One SimKill per OOM kill decision (sim/outcome.h): the victim's Killed line follows the decision's
+     * oom-kill: summary; the lines of memory.oom.group members after it are kills, not decisions. */
+    if (!s->decision_open)
+      return;
+    s->decision_open = FALSE;
     SimKill *k = parse_killed(text, s, kpids);
     if (k)
       g_ptr_array_add(r->outcome->kills, k);
@@ -183,7 +190,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   g_autoptr(GHashTable) kpids = g_hash_table_new(g_direct_hash, g_direct_equal);
   g_autoptr(GHashTable) events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GArray) deaths = g_array_new(FALSE, FALSE, sizeof(Death));
-  Summary s = {NULL, NULL, NULL, -1};
+  Summary s = { .kpid = -1 };
   gboolean seen_header = FALSE, finished = FALSE, have_base = FALSE;
   double last_ts = -1;
   g_autofree char *fatal = NULL;

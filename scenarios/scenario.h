@@ -107,6 +107,8 @@ typedef enum {
   SC_EXPECT_MEMORY_EVENTS,
   SC_EXPECT_BLOCKED,
   SC_EXPECT_SURVIVES,
+  SC_EXPECT_LIVELOCK, /* the process retries a charge no OOM kill can satisfy, for ever */
+  SC_EXPECT_LOG,      /* the profile's dmesg output contains a line with this text (message_contains) */
   SC_EXPECT_N_KINDS
 } ScExpectKind;
 
@@ -121,9 +123,10 @@ typedef struct {
   int status;             /* exit */
   char *reason;           /* exit: optional */
   char *step;             /* enomem: step id */
-  char *message_contains; /* panic */
+  char *message_contains; /* panic, log */
   char *cgroup;           /* memory-events */
-  GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal) */
+  GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal, or "none": the counter
+                             does not exist on this kernel or cgroup version) */
   int line, col;
 } ScExpect;
 

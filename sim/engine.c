@@ -863,6 +863,7 @@ static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
   proc->livelocked = TRUE;
   proc->task->state = KM_TASK_LIVELOCKED;
   e->outcome->unresolved = TRUE;
+  g_ptr_array_add(e->outcome->livelocked_pids, GINT_TO_POINTER(proc->task->pid));
   emit_simple(e, SIM_EV_LIVELOCK, step, proc->task,
               "no OOM kill can satisfy this charge: the task retries the fault for ever (the kernel prints the OOM "
               "report again on every retry)");

@@ -7,6 +7,7 @@
 #include "expect.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 static void fail(GPtrArray *failures, const char *file, const ScExpect *x, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 static void fail(GPtrArray *failures, const char *file, const ScExpect *x, const char *fmt, ...)
@@ -39,8 +40,8 @@ static gint64 counter_value(const SimMemcgEvents *ev, const char *name, gboolean
   return -1;
 }
 
-static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, guint *kill_index,
-                          GPtrArray *failures)
+static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, const char *dmesg,
+                          guint *kill_index, GPtrArray *failures)
 {
   switch (x->kind) {
   case SC_EXPECT_OOM_KILL: {
@@ -110,7 +111,8 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
       const ScAttr *a = x->counters->pdata[i];
       gboolean known;
       gint64 got = counter_value(ev, a->name, &known);
-      gint64 want = g_ascii_strtoll(a->value, NULL, 10);
+      /* "none": the counter does not exist here (-1 in the outcome) */
+      gint64 want = g_strcmp0(a->value, "none") == 0 ? -1 : g_ascii_strtoll(a->value, NULL, 10);
       if (!known || got != want) {
         fail(failures, file, x, "expected %s %s %s, got %" G_GINT64_FORMAT "%s", x->cgroup, a->name, a->value, got,
              got < 0 ? " (not available on this kernel/cgroup version)" : "");
@@ -144,12 +146,33 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
     }
     return TRUE;
   }
+  case SC_EXPECT_LIVELOCK:
+    if (!sim_outcome_is_livelocked(o, x->pid)) {
+      fail(failures, file, x, "expected pid %d to retry a charge for ever (livelock), but it did not", x->pid);
+      return FALSE;
+    }
+    return TRUE;
+  case SC_EXPECT_LOG:
+    if (!dmesg || !strstr(dmesg, x->message_contains)) {
+      fail(failures, file, x, "expected the kernel log to contain \"%s\", but it does not", x->message_contains);
+      return FALSE;
+    }
+    return TRUE;
   default:
     return FALSE;
   }
 }
 
-gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *o, GPtrArray *failures)
+gboolean sim_expect_needs_dmesg(const GPtrArray *expects)
+{
+  for (guint i = 0; i < expects->len; i++)
+    if (((const ScExpect *)expects->pdata[i])->kind == SC_EXPECT_LOG)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *o, const char *dmesg,
+                          GPtrArray *failures)
 {
   gboolean ok = TRUE;
   guint kill_index = 0, expected_kills = 0;
@@ -160,7 +183,7 @@ gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimO
       expected_kills++;
       last_kill = x;
     }
-    if (!check_one(file, x, o, &kill_index, failures))
+    if (!check_one(file, x, o, dmesg, &kill_index, failures))
       ok = FALSE;
   }
   /* "the kill sequence, in order, exactly": more kills than expected is a failure too, when any is expected */

@@ -7,7 +7,10 @@
 G_BEGIN_DECLS
 
 /* Returns TRUE when every expectation holds. Each failed expectation adds one line to failures (if not NULL):
- * "FILE:LINE:COL: expected ..., got ...". */
-gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *outcome, GPtrArray *failures);
+ * "FILE:LINE:COL: expected ..., got ...". dmesg is the run's dmesg report (for <log>), or NULL. */
+gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *outcome, const char *dmesg,
+                          GPtrArray *failures);
+/* TRUE if any expectation needs the dmesg report */
+gboolean sim_expect_needs_dmesg(const GPtrArray *expects);
 
 G_END_DECLS

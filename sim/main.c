@@ -149,12 +149,14 @@ static int cmd_check(int argc, char **argv)
   guint passed = 0, failed = 0, invalid = 0;
   for (guint i = 0; i < files->len; i++) {
     const char *file = files->pdata[i];
-    SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_NONE };
+    /* the dmesg report is produced too, for <log> expectations */
+    SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG };
     g_autoptr(SimOutcome) outcome = NULL;
     g_autoptr(GPtrArray) expects = NULL;
+    g_autoptr(GString) dmesg = NULL;
     g_autofree char *profile = NULL;
     g_autoptr(GError) run_error = NULL;
-    if (!sim_run(file, &opts, &outcome, NULL, &expects, &profile, &run_error)) {
+    if (!sim_run(file, &opts, &outcome, &dmesg, &expects, &profile, &run_error)) {
       printf("INVALID %s\n", file);
       fprintf(stderr, "%s\n", run_error->message);
       invalid++;
@@ -164,7 +166,7 @@ static int cmd_check(int argc, char **argv)
     if (expects->len == 0) {
       g_ptr_array_add(failures, g_strdup_printf("%s: the scenario has no <expect>", file));
     }
-    if (sim_expect_check(file, expects, outcome, failures) && failures->len == 0) {
+    if (sim_expect_check(file, expects, outcome, dmesg->str, failures) && failures->len == 0) {
       passed++;
       if (!quiet)
         printf("PASS %s (kernel %s, %u expectation%s)\n", file, profile, expects->len, expects->len == 1 ? "" : "s");

@@ -32,6 +32,7 @@ SimOutcome *sim_outcome_new(void)
   o->exits = g_ptr_array_new_with_free_func(exit_free);
   o->enomem_steps = g_ptr_array_new_with_free_func(g_free);
   o->blocked_pids = g_ptr_array_new();
+  o->livelocked_pids = g_ptr_array_new();
   o->memcg_events = g_ptr_array_new_with_free_func(events_free);
   return o;
 }
@@ -44,6 +45,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->exits);
   g_ptr_array_unref(o->enomem_steps);
   g_ptr_array_unref(o->blocked_pids);
+  g_ptr_array_unref(o->livelocked_pids);
   g_ptr_array_unref(o->memcg_events);
   g_free(o->panic_message);
   g_free(o);
@@ -80,4 +82,9 @@ gboolean sim_outcome_step_failed(const SimOutcome *o, const char *step_id)
 gboolean sim_outcome_is_blocked(const SimOutcome *o, int pid)
 {
   return g_ptr_array_find(o->blocked_pids, GINT_TO_POINTER(pid), NULL);
+}
+
+gboolean sim_outcome_is_livelocked(const SimOutcome *o, int pid)
+{
+  return g_ptr_array_find(o->livelocked_pids, GINT_TO_POINTER(pid), NULL);
 }

@@ -41,6 +41,7 @@ typedef struct {
   GPtrArray *exits;          /* SimExit*, in order of death */
   GPtrArray *enomem_steps;   /* char*: ids of steps that failed with ENOMEM (steps without id: "#N") */
   GPtrArray *blocked_pids;   /* int as GINT_TO_POINTER: processes blocked at the end of the trace */
+  GPtrArray *livelocked_pids; /* int as GINT_TO_POINTER: processes retrying a charge for ever */
   GPtrArray *memcg_events;   /* SimMemcgEvents*, in the scenario's cgroup order */
   gboolean panicked;
   char *panic_message;       /* "Out of memory: system-wide panic_on_oom is enabled", ... */
@@ -55,6 +56,7 @@ const SimExit *sim_outcome_find_exit(const SimOutcome *outcome, int pid);
 const SimMemcgEvents *sim_outcome_find_events(const SimOutcome *outcome, const char *cgroup);
 gboolean sim_outcome_step_failed(const SimOutcome *outcome, const char *step_id);
 gboolean sim_outcome_is_blocked(const SimOutcome *outcome, int pid);
+gboolean sim_outcome_is_livelocked(const SimOutcome *outcome, int pid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimOutcome, sim_outcome_free)
 

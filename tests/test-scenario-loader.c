@@ -1,0 +1,1143 @@
+/* tests/test-scenario-loader.c: the scenario language: sizes, durations, the streaming loader, invalid input.
+ *
+ * Run with G_TEST_SRCDIR pointing at tests/ (the invalid scenarios are tests/invalid/<name>.xml).
+ * Expected numbers are computed by hand in the comments next to them.
+ */
+#include "scenarios/scenario-loader.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <libxml/parser.h>
+#include <libxml/xmlmemory.h>
+
+/* libxml2's heap, counted: xmlMemSetup() routes every libxml2 allocation through these, so the streaming
+ * test can measure what the reader holds (ASan's quarantine makes RSS useless for that). */
+static gsize xml_bytes_now, xml_bytes_peak;
+
+typedef union {
+  gsize size;
+  max_align_t align;
+} XmlBlock;
+
+static void *
+xml_counted_malloc(size_t size)
+{
+  XmlBlock *block = malloc(sizeof(XmlBlock) + size);
+  if (block == NULL)
+    return NULL;
+  block->size = size;
+  xml_bytes_now += size;
+  xml_bytes_peak = MAX(xml_bytes_peak, xml_bytes_now);
+  return block + 1;
+}
+
+static void
+xml_counted_free(void *mem)
+{
+  if (mem == NULL)
+    return;
+  XmlBlock *block = (XmlBlock *) mem - 1;
+  xml_bytes_now -= block->size;
+  free(block);
+}
+
+static void *
+xml_counted_realloc(void *mem, size_t size)
+{
+  if (mem == NULL)
+    return xml_counted_malloc(size);
+  XmlBlock *block = (XmlBlock *) mem - 1;
+  gsize old_size = block->size;
+  XmlBlock *moved = realloc(block, sizeof(XmlBlock) + size);
+  if (moved == NULL)
+    return NULL;
+  moved->size = size;
+  xml_bytes_now = xml_bytes_now - old_size + size;
+  xml_bytes_peak = MAX(xml_bytes_peak, xml_bytes_now);
+  return moved + 1;
+}
+
+static char *
+xml_counted_strdup(const char *text)
+{
+  size_t len = strlen(text) + 1;
+  char *copy = xml_counted_malloc(len);
+  if (copy != NULL)
+    memcpy(copy, text, len);
+  return copy;
+}
+
+/* Helpers ========================================================================================== */
+
+static ScenarioLoader *
+load_string(const char *xml, GError **error)
+{
+  return scenario_loader_new_from_memory(xml, strlen(xml), "test.xml", error);
+}
+
+/* Loads the whole document: header, every step, expectations. On success returns the loader, the steps and
+ * expectations; on failure NULL with error set. */
+static ScenarioLoader *
+load_all(const char *xml, GPtrArray **out_steps, GPtrArray **out_expects, GError **error)
+{
+  g_autoptr(ScenarioLoader) loader = load_string(xml, error);
+  if (loader == NULL)
+    return NULL;
+  g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func((GDestroyNotify) sc_step_free);
+  ScStep *step;
+  while (scenario_loader_next_step(loader, &step, error))
+    g_ptr_array_add(steps, step);
+  if (*error != NULL)
+    return NULL;
+  GPtrArray *expects = scenario_loader_finish(loader, error);
+  if (expects == NULL)
+    return NULL;
+  *out_steps = g_steal_pointer(&steps);
+  *out_expects = expects;
+  return g_steal_pointer(&loader);
+}
+
+/* The error of a document that must fail. */
+static GError *
+load_error(const char *xml)
+{
+  GError *error = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(ScenarioLoader) loader = load_all(xml, &steps, &expects, &error);
+  g_assert_null(loader);
+  g_assert_nonnull(error);
+  return error;
+}
+
+static const ScAttr *
+attr_at(GPtrArray *attrs, guint i)
+{
+  g_assert_cmpuint(i, <, attrs->len);
+  return g_ptr_array_index(attrs, i);
+}
+
+/* Sizes ============================================================================================ */
+
+static void
+test_size_suffixes(void)
+{
+  static const struct {
+    const char *text;
+    guint64 bytes;
+  } cases[] = {
+    { "0", 0 },
+    { "4096", 4096 },
+    { "1K", 1024 },
+    { "1KiB", 1024 },
+    { "4KiB", 4096 },
+    { "3M", 3145728 },            /* 3 * 1024 * 1024 */
+    { "50MiB", 52428800 },        /* 50 * 1048576 */
+    { "2000MiB", 2097152000 },    /* 2000 * 1048576 */
+    { "2G", 2147483648 },         /* 2 * 1073741824 */
+    { "2GiB", 2147483648 },
+    { "1T", 1099511627776 },      /* 1024^4 */
+    { "16TiB", 17592186044416 },  /* 16 * 1099511627776 */
+    { "10 MiB", 10485760 },       /* a space before the unit is allowed */
+    { "  7K  ", 7168 },           /* and around the value */
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    guint64 bytes = 1;
+    g_test_message("size \"%s\"", cases[i].text);
+    g_assert_true(sc_parse_size(cases[i].text, 4096, FALSE, &bytes));
+    g_assert_cmpuint(bytes, ==, cases[i].bytes);
+  }
+}
+
+static void
+test_size_pages(void)
+{
+  guint64 bytes = 0;
+  g_assert_true(sc_parse_size("1 pages", 4096, FALSE, &bytes));
+  g_assert_cmpuint(bytes, ==, 4096);
+  g_assert_true(sc_parse_size("25pages", 4096, FALSE, &bytes));
+  g_assert_cmpuint(bytes, ==, 102400); /* 25 * 4096 */
+  g_assert_true(sc_parse_size("1 page", 4096, FALSE, &bytes));
+  g_assert_cmpuint(bytes, ==, 4096);
+  g_assert_true(sc_parse_size("262144 pages", 4096, FALSE, &bytes));
+  g_assert_cmpuint(bytes, ==, 1073741824); /* 1GiB */
+  /* Pages need a page size. */
+  g_assert_false(sc_parse_size("1 pages", 0, FALSE, &bytes));
+}
+
+static void
+test_size_max(void)
+{
+  guint64 bytes = 0;
+  g_assert_true(sc_parse_size("max", 4096, TRUE, &bytes));
+  g_assert_cmpuint(bytes, ==, SC_SIZE_MAX);
+  g_assert_true(sc_parse_size(" max ", 4096, TRUE, &bytes));
+  g_assert_false(sc_parse_size("max", 4096, FALSE, &bytes));
+  g_assert_false(sc_parse_size("MAX", 4096, TRUE, &bytes));
+}
+
+static void
+test_size_overflow(void)
+{
+  guint64 bytes = 0;
+  /* 2^64 - 2 is the largest byte count: 2^64 - 1 is SC_SIZE_MAX and only "max" means it. */
+  g_assert_true(sc_parse_size("18446744073709551614", 4096, FALSE, &bytes));
+  g_assert_cmpuint(bytes, ==, G_MAXUINT64 - 1);
+  g_assert_false(sc_parse_size("18446744073709551615", 4096, TRUE, &bytes));
+  g_assert_false(sc_parse_size("18446744073709551616", 4096, TRUE, &bytes));
+  g_assert_false(sc_parse_size("99999999999T", 4096, TRUE, &bytes));
+  g_assert_true(sc_parse_size("16777215T", 4096, FALSE, &bytes)); /* (2^24 - 1) * 2^40 < 2^64 */
+  g_assert_cmpuint(bytes, ==, G_GUINT64_CONSTANT(16777215) << 40);
+  g_assert_false(sc_parse_size("16777216T", 4096, FALSE, &bytes)); /* 2^24 * 2^40 = 2^64 */
+  g_assert_false(sc_parse_size("17179869184G", 4096, FALSE, &bytes)); /* 2^34 * 2^30 */
+  g_assert_false(sc_parse_size("4503599627370496 pages", 4096, FALSE, &bytes)); /* 2^52 * 2^12 */
+}
+
+static void
+test_size_garbage(void)
+{
+  static const char *const garbage[] = {
+    "", " ", "K", "-1", "+1", "1.5G", "0x10", "1KB", "1 GB", "1kib", "1Ki", "1 K i B", "1Gb", "1e6",
+    "ten", "1 max", "max1", "1 pagess", "1 2", "1\n", /* trailing whitespace is fine, see below */
+  };
+  guint64 bytes = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS(garbage); i++) {
+    gboolean expected = strcmp(garbage[i], "1\n") == 0;
+    g_test_message("size \"%s\"", garbage[i]);
+    g_assert_cmpint(sc_parse_size(garbage[i], 4096, TRUE, &bytes), ==, expected);
+  }
+  g_assert_false(sc_parse_size(NULL, 4096, TRUE, &bytes));
+}
+
+/* Durations ======================================================================================== */
+
+static void
+test_duration_units(void)
+{
+  static const struct {
+    const char *text;
+    guint64 ns;
+  } cases[] = {
+    { "0", 0 },
+    { "0s", 0 },
+    { "100ns", 100 },
+    { "5us", 5000 },
+    { "250ms", 250000000 },
+    { "10s", 10000000000 },
+    { "18446744073s", 18446744073000000000u }, /* the largest whole second that fits */
+    { "18446744073709551615ns", G_MAXUINT64 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    guint64 ns = 1;
+    g_test_message("duration \"%s\"", cases[i].text);
+    g_assert_true(sc_parse_duration(cases[i].text, &ns));
+    g_assert_cmpuint(ns, ==, cases[i].ns);
+  }
+}
+
+static void
+test_duration_invalid(void)
+{
+  static const char *const invalid[] = {
+    "", "s", "10", "1.5s", "-1s", "10 s", "10sec", "10m", "10h", "1S", "18446744074s", "99999999999999999999ns",
+  };
+  guint64 ns;
+  for (gsize i = 0; i < G_N_ELEMENTS(invalid); i++) {
+    g_test_message("duration \"%s\"", invalid[i]);
+    g_assert_false(sc_parse_duration(invalid[i], &ns));
+  }
+  g_assert_false(sc_parse_duration(NULL, &ns));
+}
+
+static void
+test_kind_names(void)
+{
+  for (int i = 0; i < SC_STEP_N_KINDS; i++)
+    g_assert_nonnull(sc_step_kind_names[i]);
+  for (int i = 0; i < SC_EXPECT_N_KINDS; i++)
+    g_assert_nonnull(sc_expect_kind_names[i]);
+  g_assert_cmpstr(sc_step_kind_names[SC_STEP_CGROUP_SET], ==, "cgroup-set");
+  g_assert_cmpstr(sc_expect_kind_names[SC_EXPECT_MEMORY_EVENTS], ==, "memory-events");
+}
+
+/* Valid scenarios ================================================================================== */
+
+static void
+test_valid_minimal(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(ScenarioLoader) loader = load_all("<scenario name=\"minimal\"/>", &steps, &expects, &error);
+  g_assert_no_error(error);
+
+  const ScenarioHeader *header = scenario_loader_get_header(loader);
+  g_assert_cmpstr(header->name, ==, "minimal");
+  g_assert_null(header->kernel);
+  g_assert_null(header->description);
+  g_assert_cmpstr(header->file, ==, "test.xml");
+  g_assert_cmpstr(scenario_loader_get_display_name(loader), ==, "test.xml");
+  /* Defaults without <machine>: 1GiB of RAM, no swap, 4KiB pages, nothing reserved, cgroup v2. */
+  g_assert_cmpuint(header->ram_bytes, ==, 1073741824);
+  g_assert_cmpuint(header->swap_bytes, ==, 0);
+  g_assert_cmpuint(header->page_size, ==, 4096);
+  g_assert_cmpuint(header->kernel_reserved_bytes, ==, 0);
+  g_assert_cmpint(header->cgroup_version, ==, 2);
+  g_assert_cmpuint(header->sysctls->len, ==, 0);
+  g_assert_cmpuint(header->cgroups->len, ==, 0);
+  g_assert_cmpuint(header->processes->len, ==, 0);
+  g_assert_cmpint(header->line, ==, 1);
+  g_assert_cmpuint(steps->len, ==, 0);
+  g_assert_cmpuint(expects->len, ==, 0);
+}
+
+static void
+test_valid_empty_sections(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(ScenarioLoader) loader = load_all("<?xml version=\"1.0\"?>\n<!-- a comment -->\n"
+                                              "<scenario name=\"e\"><description/><machine/><cgroups/>"
+                                              "<processes/><trace/><expect/></scenario>\n<!-- end -->\n",
+                                              &steps, &expects, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(scenario_loader_get_header(loader)->line, ==, 3);
+  g_assert_cmpstr(scenario_loader_get_header(loader)->description, ==, "");
+  g_assert_cmpuint(steps->len, ==, 0);
+  g_assert_cmpuint(expects->len, ==, 0);
+}
+
+/* The example of the issue, exactly as written. */
+static const char issue_example[] =
+  "<scenario name=\"pod-oomkilled\" kernel=\"6.1\">\n"
+  "  <description>...</description>\n"
+  "  <machine ram=\"2GiB\" swap=\"0\" page-size=\"4KiB\">\n"
+  "    <sysctl name=\"vm.overcommit_memory\" value=\"0\"/>\n"
+  "    <sysctl name=\"vm.panic_on_oom\" value=\"0\"/>\n"
+  "    <sysctl name=\"vm.oom_kill_allocating_task\" value=\"0\"/>\n"
+  "  </machine>\n"
+  "  <cgroups version=\"2\">\n"
+  "    <cgroup path=\"/kubepods/pod-a\" memory.max=\"50MiB\" memory.swap.max=\"0\" memory.oom.group=\"0\"/>\n"
+  "  </cgroups>\n"
+  "  <processes>\n"
+  "    <process pid=\"4200\" comm=\"mem_alloc\" cgroup=\"/kubepods/pod-a\" oom_score_adj=\"0\" uid=\"0\" "
+  "container=\"oom-test\"/>\n"
+  "  </processes>\n"
+  "  <trace>\n"
+  "    <mmap  id=\"heap\" pid=\"4200\" size=\"2000MiB\"/>\n"
+  "    <touch pid=\"4200\" size=\"10MiB\" repeat=\"200\" at=\"10s\"/>\n"
+  "  </trace>\n"
+  "  <expect>\n"
+  "    <oom-kill pid=\"4200\" constraint=\"CONSTRAINT_MEMCG\"/>\n"
+  "    <exit pid=\"4200\" status=\"137\" reason=\"OOMKilled\"/>\n"
+  "  </expect>\n"
+  "</scenario>\n";
+
+static void
+test_valid_issue_example(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(ScenarioLoader) loader = load_all(issue_example, &steps, &expects, &error);
+  g_assert_no_error(error);
+
+  const ScenarioHeader *header = scenario_loader_get_header(loader);
+  g_assert_cmpstr(header->name, ==, "pod-oomkilled");
+  g_assert_cmpstr(header->kernel, ==, "6.1");
+  g_assert_cmpstr(header->description, ==, "...");
+  g_assert_cmpuint(header->ram_bytes, ==, 2147483648);
+  g_assert_cmpuint(header->sysctls->len, ==, 3);
+  const ScSysctl *sysctl = g_ptr_array_index(header->sysctls, 2);
+  g_assert_cmpstr(sysctl->name, ==, "vm.oom_kill_allocating_task");
+  g_assert_cmpint(sysctl->value, ==, 0);
+  g_assert_cmpint(sysctl->line, ==, 6);
+
+  /* /kubepods is not defined: it is created implicitly, before its child, without limits. */
+  g_assert_cmpuint(header->cgroups->len, ==, 2);
+  const ScCgroup *kubepods = g_ptr_array_index(header->cgroups, 0);
+  g_assert_cmpstr(kubepods->path, ==, "/kubepods");
+  g_assert_cmpuint(kubepods->attrs->len, ==, 0);
+  const ScCgroup *pod = g_ptr_array_index(header->cgroups, 1);
+  g_assert_cmpstr(pod->path, ==, "/kubepods/pod-a");
+  g_assert_cmpint(pod->line, ==, 9);
+  g_assert_cmpuint(pod->attrs->len, ==, 3);
+  g_assert_cmpstr(attr_at(pod->attrs, 0)->name, ==, "memory.max");
+  g_assert_cmpstr(attr_at(pod->attrs, 0)->value, ==, "50MiB");
+  g_assert_cmpstr(attr_at(pod->attrs, 1)->name, ==, "memory.swap.max");
+  g_assert_cmpstr(attr_at(pod->attrs, 2)->name, ==, "memory.oom.group");
+  g_assert_cmpstr(attr_at(pod->attrs, 2)->value, ==, "0");
+
+  g_assert_cmpuint(header->processes->len, ==, 1);
+  const ScProcess *process = g_ptr_array_index(header->processes, 0);
+  g_assert_cmpint(process->pid, ==, 4200);
+  g_assert_cmpstr(process->comm, ==, "mem_alloc");
+  g_assert_cmpstr(process->cgroup, ==, "/kubepods/pod-a");
+  g_assert_cmpstr(process->container, ==, "oom-test");
+  g_assert_cmpint(process->threads, ==, 1);
+  g_assert_cmpint(process->line, ==, 12);
+
+  g_assert_cmpuint(steps->len, ==, 2);
+  const ScStep *mmap_step = g_ptr_array_index(steps, 0);
+  g_assert_cmpint(mmap_step->kind, ==, SC_STEP_MMAP);
+  g_assert_cmpstr(mmap_step->id, ==, "heap");
+  g_assert_cmpuint(mmap_step->size_bytes, ==, 2097152000); /* 2000 * 1048576 */
+  g_assert_false(mmap_step->has_at);
+  g_assert_cmpint(mmap_step->line, ==, 15);
+  const ScStep *touch = g_ptr_array_index(steps, 1);
+  g_assert_cmpint(touch->kind, ==, SC_STEP_TOUCH);
+  g_assert_cmpuint(touch->size_bytes, ==, 10485760);
+  g_assert_cmpuint(touch->repeat, ==, 200);
+  g_assert_true(touch->has_at);
+  g_assert_cmpuint(touch->at_ns, ==, 10000000000);
+  g_assert_null(touch->ref);
+
+  g_assert_cmpuint(expects->len, ==, 2);
+  const ScExpect *kill = g_ptr_array_index(expects, 0);
+  g_assert_cmpint(kill->kind, ==, SC_EXPECT_OOM_KILL);
+  g_assert_cmpint(kill->pid, ==, 4200);
+  g_assert_cmpstr(kill->constraint, ==, "CONSTRAINT_MEMCG");
+  g_assert_null(kill->oom_memcg);
+  g_assert_cmpint(kill->line, ==, 19);
+  const ScExpect *exit_expect = g_ptr_array_index(expects, 1);
+  g_assert_cmpint(exit_expect->kind, ==, SC_EXPECT_EXIT);
+  g_assert_true(exit_expect->has_status);
+  g_assert_cmpint(exit_expect->status, ==, 137);
+  g_assert_cmpstr(exit_expect->reason, ==, "OOMKilled");
+}
+
+/* Every step kind, every expectation kind, every process attribute. */
+static const char full_scenario[] =
+  "<scenario name=\"full\" kernel=\"6.12\">\n"                                                  /* 1 */
+  "  <description>\n  Every element.\n  </description>\n"                                     /* 2-4 */
+  "  <machine ram=\"262144 pages\" swap=\"512MiB\" kernel-reserved=\"64MiB\" page-size=\"4096\">\n" /* 5 */
+  "    <sysctl name=\"vm.overcommit_memory\" value=\"2\"/>\n"                                  /* 6 */
+  "    <sysctl name=\"vm.overcommit_ratio\" value=\"1000000\"/>\n"
+  "    <sysctl name=\"vm.overcommit_kbytes\" value=\"0\"/>\n"
+  "    <sysctl name=\"vm.panic_on_oom\" value=\"2\"/>\n"
+  "    <sysctl name=\"vm.oom_kill_allocating_task\" value=\"1\"/>\n"                          /* 10 */
+  "    <sysctl name=\"vm.admin_reserve_kbytes\" value=\"8192\"/>\n"
+  "    <sysctl name=\"vm.user_reserve_kbytes\" value=\"131072\"/>\n"
+  "    <sysctl name=\"vm.min_free_kbytes\" value=\"67584\"/>\n"
+  "    <sysctl name=\"vm.swappiness\" value=\"200\"/>\n"                                       /* 14 */
+  "  </machine>\n"
+  "  <cgroups version=\"1\">\n"
+  "    <cgroup path=\"/batch\" memory.use_hierarchy=\"1\"/>\n"                                 /* 17 */
+  "    <cgroup path=\"/batch/job\" memory.limit_in_bytes=\"100M\" memory.memsw.limit_in_bytes=\"-1\"\n"
+  "            memory.oom_control=\"1\"/>\n"                                                   /* 19 */
+  "  </cgroups>\n"
+  "  <processes>\n"
+  "    <process pid=\"1\" comm=\"systemd\" oom_score_adj=\"-1000\" cap-sys-admin=\"true\"/>\n" /* 22 */
+  "    <process pid=\"2\" comm=\"kthreadd\" kthread=\"1\" parent=\"1\"/>\n"
+  "    <process pid=\"300\" comm=\"worker\" cgroup=\"/batch/job\" uid=\"1000\" threads=\"8\"\n"
+  "             oom_score_adj=\"+500\" stuck=\"true\" base-rss=\"2MiB\" base-pgtables=\"3 pages\"/>\n"
+  "    <process pid=\"301\" comm=\"worker-thread\" cgroup=\"/batch/job\" shares-mm-with=\"300\"\n"
+  "             oom-task-origin=\"true\" vfork-child=\"false\" parent=\"300\"/>\n"              /* 27 */
+  "    <process pid=\"400\" comm=\"rooted\" cgroup=\"/\" container=\"c1\" uid=\"4294967294\"/>\n"
+  "  </processes>\n"
+  "  <trace>\n"
+  "    <mmap id=\"m1\" pid=\"300\" size=\"64MiB\"/>\n"                                         /* 31 */
+  "    <touch pid=\"300\" size=\"1MiB\" mapping=\"m1\" repeat=\"3\" at=\"250ms\"/>\n"
+  "    <malloc id=\"a1\" pid=\"300\" size=\"128KiB\"/>\n"
+  "    <malloc id=\"a2\" pid=\"300\" size=\"4K\" repeat=\"10\" touch=\"all\"/>\n"
+  "    <malloc id=\"a3\" pid=\"300\" size=\"1G\" touch=\"none\"/>\n"                          /* 35 */
+  "    <free pid=\"300\" ref=\"a1\"/>\n"
+  "    <munmap id=\"u\" pid=\"300\" ref=\"m1\" at=\"5us\"/>\n"
+  "    <file-read pid=\"300\" size=\"10 pages\"/>\n"
+  "    <shmem-write pid=\"300\" size=\"1T\"/>\n"
+  "    <fork pid=\"300\" child=\"302\" comm=\"worker-child\"/>\n"                             /* 40 */
+  "    <fork pid=\"300\" child=\"303\"/>\n"
+  "    <exit pid=\"302\" code=\"3\"/>\n"
+  "    <exit pid=\"303\"/>\n"
+  "    <set pid=\"300\" oom_score_adj=\"-999\" at=\"100ns\"/>\n"
+  "    <sysctl id=\"s\" name=\"vm.panic_on_oom\" value=\"1\" at=\"0\"/>\n"                    /* 45 */
+  "    <cgroup-set cgroup=\"/batch/job\" name=\"memory.limit_in_bytes\" value=\"max\"/>\n"
+  "    <move pid=\"300\" cgroup=\"/batch\"/>\n"
+  "    <move pid=\"300\" cgroup=\"/\"/>\n"                                                     /* 48 */
+  "  </trace>\n"
+  "  <expect>\n"
+  "    <oom-kill pid=\"300\" constraint=\"CONSTRAINT_NONE\" oom-memcg=\"/batch/job\"/>\n"      /* 51 */
+  "    <oom-kill pid=\"301\"/>\n"
+  "    <exit pid=\"300\" status=\"137\" reason=\"OOMKilled\"/>\n"
+  "    <exit pid=\"301\"/>\n"
+  "    <enomem step=\"a3\"/>\n"                                                                /* 55 */
+  "    <panic message-contains=\"Out of memory\"/>\n"
+  "    <panic/>\n"
+  "    <memory-events cgroup=\"/batch/job\" low=\"0\" high=\"1\" max=\"+02\" oom=\"3\" oom_kill=\"4\"\n"
+  "                   oom_group_kill=\"5\"/>\n"                                                /* 59 */
+  "    <memory-events cgroup=\"/\"/>\n"
+  "    <blocked pid=\"300\"/>\n"
+  "    <survives pid=\"1\"/>\n"                                                                /* 62 */
+  "  </expect>\n"
+  "</scenario>\n";
+
+static void
+check_full_header(const ScenarioHeader *header)
+{
+  g_assert_cmpstr(header->name, ==, "full");
+  g_assert_cmpstr(header->kernel, ==, "6.12");
+  g_assert_cmpstr(header->description, ==, "Every element.");
+  g_assert_cmpuint(header->ram_bytes, ==, 1073741824); /* 262144 * 4096 */
+  g_assert_cmpuint(header->swap_bytes, ==, 536870912);
+  g_assert_cmpuint(header->kernel_reserved_bytes, ==, 67108864);
+  g_assert_cmpuint(header->page_size, ==, 4096);
+
+  static const struct {
+    const char *name;
+    gint64 value;
+  } sysctls[] = {
+    { "vm.overcommit_memory", 2 }, { "vm.overcommit_ratio", 1000000 }, { "vm.overcommit_kbytes", 0 },
+    { "vm.panic_on_oom", 2 }, { "vm.oom_kill_allocating_task", 1 }, { "vm.admin_reserve_kbytes", 8192 },
+    { "vm.user_reserve_kbytes", 131072 }, { "vm.min_free_kbytes", 67584 }, { "vm.swappiness", 200 },
+  };
+  g_assert_cmpuint(header->sysctls->len, ==, G_N_ELEMENTS(sysctls));
+  for (guint i = 0; i < header->sysctls->len; i++) {
+    const ScSysctl *sysctl = g_ptr_array_index(header->sysctls, i);
+    g_assert_cmpstr(sysctl->name, ==, sysctls[i].name);
+    g_assert_cmpint(sysctl->value, ==, sysctls[i].value);
+    g_assert_cmpint(sysctl->line, ==, 6 + (int) i);
+    g_assert_cmpint(sysctl->col, ==, 1);
+  }
+
+  g_assert_cmpint(header->cgroup_version, ==, 1);
+  g_assert_cmpuint(header->cgroups->len, ==, 2);
+  const ScCgroup *batch = g_ptr_array_index(header->cgroups, 0);
+  g_assert_cmpstr(batch->path, ==, "/batch");
+  g_assert_cmpint(batch->line, ==, 17);
+  g_assert_cmpuint(batch->attrs->len, ==, 1);
+  g_assert_cmpstr(attr_at(batch->attrs, 0)->name, ==, "memory.use_hierarchy");
+  const ScCgroup *job = g_ptr_array_index(header->cgroups, 1);
+  g_assert_cmpstr(job->path, ==, "/batch/job");
+  g_assert_cmpint(job->line, ==, 19); /* a start tag on two lines: the line where it ends */
+  g_assert_cmpuint(job->attrs->len, ==, 3);
+  g_assert_cmpstr(attr_at(job->attrs, 0)->name, ==, "memory.limit_in_bytes");
+  g_assert_cmpstr(attr_at(job->attrs, 0)->value, ==, "100M");
+  g_assert_cmpstr(attr_at(job->attrs, 1)->name, ==, "memory.memsw.limit_in_bytes");
+  g_assert_cmpstr(attr_at(job->attrs, 1)->value, ==, "-1");
+  g_assert_cmpstr(attr_at(job->attrs, 2)->name, ==, "memory.oom_control");
+  g_assert_cmpstr(attr_at(job->attrs, 2)->value, ==, "1");
+
+  g_assert_cmpuint(header->processes->len, ==, 5);
+  const ScProcess *init = g_ptr_array_index(header->processes, 0);
+  g_assert_cmpint(init->pid, ==, 1);
+  g_assert_cmpstr(init->comm, ==, "systemd");
+  g_assert_null(init->cgroup);
+  g_assert_cmpint(init->oom_score_adj, ==, -1000);
+  g_assert_true(init->cap_sys_admin);
+  g_assert_false(init->kthread);
+  g_assert_cmpint(init->line, ==, 22);
+  const ScProcess *kthreadd = g_ptr_array_index(header->processes, 1);
+  g_assert_true(kthreadd->kthread);
+  g_assert_cmpint(kthreadd->parent, ==, 1);
+  g_assert_true(kthreadd->cap_sys_admin); /* uid 0 (the default): CAP_SYS_ADMIN unless cap-sys-admin="0" */
+  const ScProcess *worker = g_ptr_array_index(header->processes, 2);
+  g_assert_cmpint(worker->pid, ==, 300);
+  g_assert_cmpstr(worker->cgroup, ==, "/batch/job");
+  g_assert_cmpuint(worker->uid, ==, 1000);
+  g_assert_false(worker->cap_sys_admin); /* not root: no CAP_SYS_ADMIN by default */
+  g_assert_cmpint(worker->threads, ==, 8);
+  g_assert_cmpint(worker->oom_score_adj, ==, 500);
+  g_assert_true(worker->stuck);
+  g_assert_cmpuint(worker->base_rss_bytes, ==, 2097152);
+  g_assert_cmpuint(worker->base_pgtables_bytes, ==, 12288); /* 3 * 4096 */
+  g_assert_cmpint(worker->shares_mm_with, ==, 0);
+  g_assert_cmpint(worker->parent, ==, 0);
+  g_assert_null(worker->container);
+  const ScProcess *thread = g_ptr_array_index(header->processes, 3);
+  g_assert_cmpstr(thread->comm, ==, "worker-thread"); /* 13 bytes */
+  g_assert_cmpint(thread->shares_mm_with, ==, 300);
+  g_assert_cmpint(thread->parent, ==, 300);
+  g_assert_true(thread->oom_task_origin);
+  g_assert_false(thread->vfork_child);
+  g_assert_false(thread->stuck);
+  g_assert_cmpint(thread->threads, ==, 1);
+  g_assert_cmpint(thread->line, ==, 27);
+  const ScProcess *rooted = g_ptr_array_index(header->processes, 4);
+  g_assert_null(rooted->cgroup); /* cgroup="/" is the root: NULL */
+  g_assert_cmpstr(rooted->container, ==, "c1");
+  g_assert_cmpuint(rooted->uid, ==, 4294967294u);
+}
+
+static const ScStep *
+step_at(GPtrArray *steps, guint i, ScStepKind kind, int line)
+{
+  g_assert_cmpuint(i, <, steps->len);
+  const ScStep *step = g_ptr_array_index(steps, i);
+  g_assert_cmpstr(sc_step_kind_names[step->kind], ==, sc_step_kind_names[kind]);
+  g_assert_cmpint(step->line, ==, line);
+  g_assert_cmpint(step->col, ==, 1);
+  return step;
+}
+
+static void
+check_full_steps(GPtrArray *steps)
+{
+  g_assert_cmpuint(steps->len, ==, 18);
+  const ScStep *s = step_at(steps, 0, SC_STEP_MMAP, 31);
+  g_assert_cmpstr(s->id, ==, "m1");
+  g_assert_cmpint(s->pid, ==, 300);
+  g_assert_cmpuint(s->size_bytes, ==, 67108864);
+  g_assert_cmpuint(s->repeat, ==, 1);
+  g_assert_false(s->has_at);
+
+  s = step_at(steps, 1, SC_STEP_TOUCH, 32);
+  g_assert_null(s->id);
+  g_assert_cmpuint(s->size_bytes, ==, 1048576);
+  g_assert_cmpstr(s->ref, ==, "m1");
+  g_assert_cmpuint(s->repeat, ==, 3);
+  g_assert_true(s->has_at);
+  g_assert_cmpuint(s->at_ns, ==, 250000000);
+
+  s = step_at(steps, 2, SC_STEP_MALLOC, 33);
+  g_assert_cmpstr(s->id, ==, "a1");
+  g_assert_cmpuint(s->size_bytes, ==, 131072);
+  g_assert_false(s->touch_all);
+  g_assert_false(s->touch_none); /* touch="first", the default */
+  s = step_at(steps, 3, SC_STEP_MALLOC, 34);
+  g_assert_cmpuint(s->size_bytes, ==, 4096);
+  g_assert_cmpuint(s->repeat, ==, 10);
+  g_assert_true(s->touch_all);
+  g_assert_false(s->touch_none);
+  s = step_at(steps, 4, SC_STEP_MALLOC, 35);
+  g_assert_cmpuint(s->size_bytes, ==, 1073741824);
+  g_assert_false(s->touch_all);
+  g_assert_true(s->touch_none);
+
+  s = step_at(steps, 5, SC_STEP_FREE, 36);
+  g_assert_cmpstr(s->ref, ==, "a1");
+  s = step_at(steps, 6, SC_STEP_MUNMAP, 37);
+  g_assert_cmpstr(s->id, ==, "u");
+  g_assert_cmpstr(s->ref, ==, "m1");
+  g_assert_cmpuint(s->at_ns, ==, 5000);
+  s = step_at(steps, 7, SC_STEP_FILE_READ, 38);
+  g_assert_cmpuint(s->size_bytes, ==, 40960);
+  s = step_at(steps, 8, SC_STEP_SHMEM_WRITE, 39);
+  g_assert_cmpuint(s->size_bytes, ==, 1099511627776);
+
+  s = step_at(steps, 9, SC_STEP_FORK, 40);
+  g_assert_cmpint(s->pid, ==, 300);
+  g_assert_cmpint(s->child_pid, ==, 302);
+  g_assert_cmpstr(s->comm, ==, "worker-child");
+  s = step_at(steps, 10, SC_STEP_FORK, 41);
+  g_assert_cmpint(s->child_pid, ==, 303);
+  g_assert_null(s->comm); /* the parent's */
+
+  s = step_at(steps, 11, SC_STEP_EXIT, 42);
+  g_assert_cmpint(s->pid, ==, 302);
+  g_assert_cmpint(s->code, ==, 3);
+  s = step_at(steps, 12, SC_STEP_EXIT, 43);
+  g_assert_cmpint(s->code, ==, 0);
+
+  s = step_at(steps, 13, SC_STEP_SET, 44);
+  g_assert_cmpint(s->oom_score_adj, ==, -999);
+  g_assert_cmpuint(s->at_ns, ==, 100);
+
+  s = step_at(steps, 14, SC_STEP_SYSCTL, 45);
+  g_assert_cmpstr(s->id, ==, "s");
+  g_assert_cmpint(s->pid, ==, 0);
+  g_assert_cmpstr(s->name, ==, "vm.panic_on_oom");
+  g_assert_cmpint(s->value, ==, 1);
+  g_assert_true(s->has_at);
+  g_assert_cmpuint(s->at_ns, ==, 0);
+
+  s = step_at(steps, 15, SC_STEP_CGROUP_SET, 46);
+  g_assert_cmpstr(s->cgroup, ==, "/batch/job");
+  g_assert_cmpstr(s->name, ==, "memory.limit_in_bytes");
+  g_assert_cmpstr(s->svalue, ==, "max");
+
+  s = step_at(steps, 16, SC_STEP_MOVE, 47);
+  g_assert_cmpstr(s->cgroup, ==, "/batch");
+  s = step_at(steps, 17, SC_STEP_MOVE, 48);
+  g_assert_cmpstr(s->cgroup, ==, "/");
+}
+
+static const ScExpect *
+expect_at(GPtrArray *expects, guint i, ScExpectKind kind, int line)
+{
+  g_assert_cmpuint(i, <, expects->len);
+  const ScExpect *expect = g_ptr_array_index(expects, i);
+  g_assert_cmpstr(sc_expect_kind_names[expect->kind], ==, sc_expect_kind_names[kind]);
+  g_assert_cmpint(expect->line, ==, line);
+  return expect;
+}
+
+static void
+check_full_expects(GPtrArray *expects)
+{
+  g_assert_cmpuint(expects->len, ==, 12);
+  const ScExpect *e = expect_at(expects, 0, SC_EXPECT_OOM_KILL, 51);
+  g_assert_cmpint(e->pid, ==, 300);
+  g_assert_cmpstr(e->constraint, ==, "CONSTRAINT_NONE");
+  g_assert_cmpstr(e->oom_memcg, ==, "/batch/job");
+  e = expect_at(expects, 1, SC_EXPECT_OOM_KILL, 52);
+  g_assert_cmpint(e->pid, ==, 301);
+  g_assert_null(e->constraint);
+  g_assert_null(e->oom_memcg);
+
+  e = expect_at(expects, 2, SC_EXPECT_EXIT, 53);
+  g_assert_true(e->has_status);
+  g_assert_cmpint(e->status, ==, 137);
+  g_assert_cmpstr(e->reason, ==, "OOMKilled");
+  e = expect_at(expects, 3, SC_EXPECT_EXIT, 54);
+  g_assert_cmpint(e->pid, ==, 301);
+  g_assert_false(e->has_status);
+  g_assert_null(e->reason);
+
+  e = expect_at(expects, 4, SC_EXPECT_ENOMEM, 55);
+  g_assert_cmpstr(e->step, ==, "a3");
+  e = expect_at(expects, 5, SC_EXPECT_PANIC, 56);
+  g_assert_cmpstr(e->message_contains, ==, "Out of memory");
+  e = expect_at(expects, 6, SC_EXPECT_PANIC, 57);
+  g_assert_null(e->message_contains);
+
+  e = expect_at(expects, 7, SC_EXPECT_MEMORY_EVENTS, 59);
+  g_assert_cmpstr(e->cgroup, ==, "/batch/job");
+  static const char *const counters[][2] = {
+    { "low", "0" }, { "high", "1" }, { "max", "2" }, { "oom", "3" }, { "oom_kill", "4" }, { "oom_group_kill", "5" },
+  };
+  g_assert_cmpuint(e->counters->len, ==, G_N_ELEMENTS(counters));
+  for (guint i = 0; i < e->counters->len; i++) {
+    g_assert_cmpstr(attr_at(e->counters, i)->name, ==, counters[i][0]);
+    g_assert_cmpstr(attr_at(e->counters, i)->value, ==, counters[i][1]); /* "+02" normalized to "2" */
+  }
+  e = expect_at(expects, 8, SC_EXPECT_MEMORY_EVENTS, 60);
+  g_assert_cmpstr(e->cgroup, ==, "/");
+  g_assert_cmpuint(e->counters->len, ==, 0);
+
+  e = expect_at(expects, 9, SC_EXPECT_BLOCKED, 61);
+  g_assert_cmpint(e->pid, ==, 300);
+  e = expect_at(expects, 10, SC_EXPECT_SURVIVES, 62);
+  g_assert_cmpint(e->pid, ==, 1);
+  e = expect_at(expects, 11, SC_EXPECT_SURVIVES, 62);
+  (void) e;
+}
+
+static void
+test_valid_full(void)
+{
+  /* One more <survives> on line 62, to check that two elements on one line both get it. */
+  g_autofree char *xml = g_strdup(full_scenario);
+  char *survives = strstr(xml, "<survives pid=\"1\"/>");
+  g_assert_nonnull(survives);
+  g_autofree char *doubled = g_strdup_printf("%.*s<survives pid=\"1\"/><survives pid=\"2\"/>%s",
+                                             (int) (survives - xml), xml, survives + strlen("<survives pid=\"1\"/>"));
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(ScenarioLoader) loader = load_all(doubled, &steps, &expects, &error);
+  g_assert_no_error(error);
+  check_full_header(scenario_loader_get_header(loader));
+  check_full_steps(steps);
+  check_full_expects(expects);
+}
+
+/* The same document from a file on disk, read through a file descriptor. */
+static void
+test_valid_file(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, &error);
+  g_assert_no_error(error);
+  g_close(fd, NULL);
+  g_file_set_contents(path, issue_example, -1, &error);
+  g_assert_no_error(error);
+
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(scenario_loader_get_header(loader)->file, ==, path);
+  g_assert_cmpstr(scenario_loader_get_display_name(loader), ==, path);
+  guint n = 0;
+  ScStep *step;
+  while (scenario_loader_next_step(loader, &step, &error)) {
+    n++;
+    sc_step_free(step);
+  }
+  g_assert_no_error(error);
+  g_assert_cmpuint(n, ==, 2);
+  g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(expects->len, ==, 2);
+  g_unlink(path);
+}
+
+/* finish() before the last step reads (and checks) the remaining steps itself. */
+static void
+test_valid_finish_early(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) loader = load_string(issue_example, &error);
+  g_assert_no_error(error);
+  g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(expects->len, ==, 2);
+
+  ScStep *step = (ScStep *) 1;
+  g_assert_false(scenario_loader_next_step(loader, &step, &error));
+  g_assert_no_error(error);
+  g_assert_null(step);
+}
+
+/* A scenario without <trace> may still have <expect>. */
+static void
+test_valid_no_trace(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(ScenarioLoader) loader =
+    load_all("<scenario name=\"n\"><processes><process pid=\"7\" comm=\"x\"/></processes>"
+             "<expect><survives pid=\"7\"/></expect></scenario>", &steps, &expects, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(scenario_loader_get_header(loader)->processes->len, ==, 1);
+  g_assert_cmpuint(steps->len, ==, 0);
+  g_assert_cmpuint(expects->len, ==, 1);
+}
+
+/* Header checks that need no file of their own: forward references between processes are fine. */
+static void
+test_valid_forward_refs(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(ScenarioLoader) loader =
+    load_all("<scenario name=\"f\"><processes>"
+             "<process pid=\"2\" comm=\"t\" shares-mm-with=\"1\" parent=\"1\"/>"
+             "<process pid=\"1\" comm=\"p\"/></processes></scenario>", &steps, &expects, &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(loader);
+  g_assert_cmpint(((const ScProcess *) g_ptr_array_index(scenario_loader_get_header(loader)->processes, 0))
+                    ->shares_mm_with, ==, 1);
+}
+
+/* Streaming ======================================================================================== */
+
+#define STREAM_STEPS 200000
+
+static void
+test_stream_steps(void)
+{
+  /* 200000 steps, about 6 MB of XML. A reader that built the tree would hold every node: about 300 bytes
+   * per step of libxml2 heap (element, attribute and text nodes), 60 MB. Streaming holds a few kB. */
+  g_autoptr(GString) xml = g_string_new("<scenario name=\"stream\">\n<processes><process pid=\"1\" comm=\"a\"/>"
+                                        "</processes>\n<trace>\n");
+  for (guint i = 0; i < STREAM_STEPS; i++)
+    g_string_append_printf(xml, "<touch pid=\"1\" size=\"%uK\"/>\n", i % 64 + 1);
+  g_string_append(xml, "</trace>\n<expect><survives pid=\"1\"/></expect>\n</scenario>\n");
+
+  g_autoptr(GError) error = NULL;
+  /* The schema is parsed once per process, on first use: before measuring. */
+  g_autoptr(ScenarioLoader) warm_up = load_string("<scenario name=\"warm-up\"/>", &error);
+  g_assert_no_error(error);
+  g_assert_nonnull(warm_up);
+
+  /* From before the loader exists: a schema libxml2 cannot stream would expand <trace> in _new(). */
+  gsize base = xml_bytes_now;
+  xml_bytes_peak = base;
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(xml->str, xml->len, "stream.xml", &error);
+  g_assert_no_error(error);
+  guint n = 0;
+  guint64 total_bytes = 0;
+  ScStep *step;
+  while (scenario_loader_next_step(loader, &step, &error)) {
+    total_bytes += step->size_bytes;
+    if (n == 0 || n == STREAM_STEPS - 1)
+      g_assert_cmpint(step->line, ==, (int) n + 4);
+    n++;
+    sc_step_free(step);
+  }
+  g_assert_no_error(error);
+  g_assert_cmpuint(n, ==, STREAM_STEPS);
+  /* sizes cycle 1K..64K: 3125 full cycles of sum(1..64) = 2080 KiB. */
+  g_assert_cmpuint(total_bytes, ==, G_GUINT64_CONSTANT(3125) * 2080 * 1024);
+  g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(expects->len, ==, 1);
+
+  g_test_message("libxml2 heap while streaming: at most %" G_GSIZE_FORMAT " bytes in use",
+                 xml_bytes_peak - base);
+  g_assert_cmpuint(xml_bytes_peak - base, <, 1024 * 1024);
+}
+
+/* libxml2 keeps 16-bit element lines; the loader recovers the real line past 65535. */
+static void
+test_stream_big_lines(void)
+{
+  g_autoptr(GString) xml = g_string_new("<scenario name=\"lines\">\n<trace>\n");
+  for (guint i = 0; i < 70000; i++) /* lines 3..70002 */
+    g_string_append(xml, "  <exit pid=\"1\"/>\n");
+  g_string_append(xml, "  <exit pid=\"1\"\n        code=\"256\"/>\n</trace>\n</scenario>\n"); /* ends on 70004 */
+
+  g_autoptr(GError) error = load_error(xml->str);
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+  g_assert_true(g_str_has_prefix(error->message, "test.xml:70004:1: "));
+}
+
+/* Errors =========================================================================================== */
+
+static void
+test_error_missing_file(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", "no-such-file.xml", NULL);
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, &error);
+  g_assert_null(loader);
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_IO);
+  g_autofree char *prefix = g_strdup_printf("%s:0:0: ", path);
+  g_assert_true(g_str_has_prefix(error->message, prefix));
+}
+
+static void
+test_error_directory(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", NULL);
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, &error);
+  g_assert_null(loader);
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_IO);
+}
+
+/* Steps before an error in the trace are handed out; the error is sticky afterwards. */
+static void
+test_error_in_trace(void)
+{
+  static const char xml[] = "<scenario name=\"t\">\n<trace>\n<exit pid=\"1\"/>\n<exit pid=\"1\" code=\"-1\"/>\n"
+                            "<exit pid=\"1\"/>\n</trace>\n</scenario>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) loader = load_string(xml, &error);
+  g_assert_no_error(error);
+  g_autoptr(ScStep) first = NULL;
+  g_assert_true(scenario_loader_next_step(loader, &first, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(first->line, ==, 3);
+
+  ScStep *step = NULL;
+  g_assert_false(scenario_loader_next_step(loader, &step, &error));
+  g_assert_null(step);
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+  g_assert_cmpstr(error->message, ==, "test.xml:4:1: <exit> code=\"-1\" is out of range: 0..255");
+  g_clear_error(&error);
+
+  g_assert_false(scenario_loader_next_step(loader, &step, &error));
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+  g_clear_error(&error);
+  g_assert_null(scenario_loader_finish(loader, &error));
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+}
+
+/* A truncated copy of a valid scenario at every length: an error, never a crash, never success. */
+static void
+test_error_every_truncation(void)
+{
+  gsize len = strlen(issue_example);
+  for (gsize cut = 0; cut < len - 1; cut++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) expects = NULL;
+    g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(issue_example, cut, "cut.xml", &error);
+    if (loader != NULL) {
+      ScStep *step;
+      while (scenario_loader_next_step(loader, &step, &error))
+        sc_step_free(step);
+      if (error == NULL)
+        expects = scenario_loader_finish(loader, &error);
+    }
+    g_assert_null(expects);
+    g_assert_nonnull(error);
+    g_assert_true(g_str_has_prefix(error->message, "cut.xml:"));
+    g_assert_true(error->code == SCENARIO_ERROR_XML || error->code == SCENARIO_ERROR_SCHEMA);
+  }
+}
+
+/* In UTF-16 the prolog scan sees no "<!D"; the reader's DOCTYPE node, or libxml2's entity loop detection,
+ * still refuses the document, with no entity expanded and no file read. */
+static void
+test_error_dtd_utf16(void)
+{
+  static const char *const files[] = { "billion-laughs.xml", "external-entity.xml" };
+  for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", files[i], NULL);
+    g_autofree char *utf8 = NULL;
+    gsize len;
+    g_file_get_contents(path, &utf8, &len, &error);
+    g_assert_no_error(error);
+    gsize utf16_len;
+    g_autofree char *utf16 = g_convert(utf8, (gssize) len, "UTF-16", "UTF-8", NULL, &utf16_len, &error);
+    g_assert_no_error(error);
+    g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(utf16, utf16_len, "utf16.xml", &error);
+    g_assert_null(loader);
+    g_test_message("%s", error->message);
+    g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_DTD);
+    g_assert_true(g_str_has_prefix(error->message, "utf16.xml:"));
+  }
+}
+
+static void
+test_error_set_error(void)
+{
+  g_autoptr(GError) error = NULL;
+  scenario_set_error(&error, SCENARIO_ERROR_KERNEL, "a.xml", 3, 7, "unknown kernel \"%s\"", "2.4");
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_KERNEL);
+  g_assert_cmpstr(error->message, ==, "a.xml:3:7: unknown kernel \"2.4\"");
+}
+
+/* The invalid scenarios, one file each. line: of the element at fault (the line its start tag ends on),
+ * or where libxml2's parser stopped for XML errors. */
+static const struct {
+  const char *file;
+  ScenarioError code;
+  int line;
+} invalid[] = {
+  /* Not XML, or not well-formed */
+  { "empty.xml", SCENARIO_ERROR_XML, 1 },
+  { "binary-garbage.xml", SCENARIO_ERROR_XML, 1 },
+  { "truncated.xml", SCENARIO_ERROR_XML, 5 },
+  { "truncated-after-element.xml", SCENARIO_ERROR_XML, 4 },
+  { "mismatched-tag.xml", SCENARIO_ERROR_XML, 3 },
+  { "trailing-garbage.xml", SCENARIO_ERROR_XML, 3 },
+  /* No DTD, no entities */
+  { "billion-laughs.xml", SCENARIO_ERROR_DTD, 2 },
+  { "external-entity.xml", SCENARIO_ERROR_DTD, 3 },
+  { "undeclared-entity.xml", SCENARIO_ERROR_DTD, 2 },
+  /* The schema */
+  { "scenario-only.xml", SCENARIO_ERROR_SCHEMA, 1 },
+  { "wrong-root.xml", SCENARIO_ERROR_SCHEMA, 1 },
+  { "unknown-element.xml", SCENARIO_ERROR_SCHEMA, 5 },
+  { "unknown-attribute.xml", SCENARIO_ERROR_SCHEMA, 3 },
+  { "missing-attribute.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "pid-not-integer.xml", SCENARIO_ERROR_SCHEMA, 3 },
+  { "sysctl-unknown.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "at-not-duration.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "misplaced-expect.xml", SCENARIO_ERROR_SCHEMA, 3 },
+  { "cgroup-path-relative.xml", SCENARIO_ERROR_SCHEMA, 3 },
+  { "cgroup-v1-on-v2.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "cgroup-v2-on-v1.xml", SCENARIO_ERROR_SCHEMA, 6 },
+  /* Sizes */
+  { "size-overflow.xml", SCENARIO_ERROR_SIZE, 2 },
+  { "size-garbage.xml", SCENARIO_ERROR_SIZE, 2 },
+  { "step-size-overflow.xml", SCENARIO_ERROR_SIZE, 6 },
+  { "cgroup-limit-garbage.xml", SCENARIO_ERROR_SIZE, 3 },
+  /* Ranges */
+  { "sysctl-out-of-range.xml", SCENARIO_ERROR_RANGE, 3 },
+  { "swappiness-out-of-range.xml", SCENARIO_ERROR_RANGE, 6 },
+  { "oom-score-adj-out-of-range.xml", SCENARIO_ERROR_RANGE, 4 },
+  { "set-oom-score-adj-out-of-range.xml", SCENARIO_ERROR_RANGE, 7 },
+  { "pid-zero.xml", SCENARIO_ERROR_RANGE, 3 },
+  { "pid-too-large.xml", SCENARIO_ERROR_RANGE, 4 },
+  { "comm-too-long.xml", SCENARIO_ERROR_RANGE, 4 },
+  { "page-size.xml", SCENARIO_ERROR_RANGE, 3 },
+  { "ram-zero.xml", SCENARIO_ERROR_RANGE, 2 },
+  { "at-overflow.xml", SCENARIO_ERROR_RANGE, 3 },
+  { "expect-exit-status.xml", SCENARIO_ERROR_RANGE, 4 },
+  /* Duplicates */
+  { "sysctl-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 4 },
+  { "cgroup-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 5 },
+  { "process-duplicate-pid.xml", SCENARIO_ERROR_DUPLICATE, 5 },
+  /* References */
+  { "cgroup-parent-after-child.xml", SCENARIO_ERROR_UNKNOWN_REF, 4 },
+  { "process-unknown-cgroup.xml", SCENARIO_ERROR_UNKNOWN_REF, 7 },
+  { "shares-mm-unknown.xml", SCENARIO_ERROR_UNKNOWN_REF, 4 },
+  { "parent-unknown.xml", SCENARIO_ERROR_UNKNOWN_REF, 5 },
+  { "expect-unknown-cgroup.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+};
+
+static void
+test_invalid(gconstpointer data)
+{
+  guint i = GPOINTER_TO_UINT(data);
+  g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", invalid[i].file, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, &error);
+  if (loader != NULL) {
+    ScStep *step;
+    while (scenario_loader_next_step(loader, &step, &error))
+      sc_step_free(step);
+    if (error == NULL)
+      expects = scenario_loader_finish(loader, &error);
+  }
+  g_assert_null(expects);
+  g_assert_nonnull(error);
+  g_test_message("%s", error->message);
+  g_assert_error(error, SCENARIO_ERROR, (int) invalid[i].code);
+  g_autofree char *prefix = g_strdup_printf("%s:%d:", path, invalid[i].line);
+  g_assert_true(g_str_has_prefix(error->message, prefix));
+  /* ":COL: " and a message follow. */
+  const char *col = error->message + strlen(prefix);
+  g_assert_true(g_ascii_isdigit(*col));
+  g_assert_nonnull(strstr(col, ": "));
+}
+
+/* Test what you fly: every file in tests/invalid/ is in the table, and the table has no stale entry. */
+static void
+test_invalid_table_complete(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir_path = g_test_build_filename(G_TEST_DIST, "invalid", NULL);
+  g_autoptr(GDir) dir = g_dir_open(dir_path, 0, &error);
+  g_assert_no_error(error);
+  guint files = 0;
+  for (const char *name; (name = g_dir_read_name(dir)) != NULL;) {
+    if (!g_str_has_suffix(name, ".xml"))
+      continue;
+    files++;
+    gboolean found = FALSE;
+    for (gsize i = 0; i < G_N_ELEMENTS(invalid) && !found; i++)
+      found = strcmp(invalid[i].file, name) == 0;
+    if (!found)
+      g_test_message("tests/invalid/%s is not in the table", name);
+    g_assert_true(found);
+  }
+  g_assert_cmpuint(files, ==, G_N_ELEMENTS(invalid));
+}
+
+int
+main(int argc, char **argv)
+{
+  xmlMemSetup(xml_counted_free, xml_counted_malloc, xml_counted_realloc, xml_counted_strdup);
+  g_test_init(&argc, &argv, NULL);
+
+  g_test_add_func("/scenarios/size/suffixes", test_size_suffixes);
+  g_test_add_func("/scenarios/size/pages", test_size_pages);
+  g_test_add_func("/scenarios/size/max", test_size_max);
+  g_test_add_func("/scenarios/size/overflow", test_size_overflow);
+  g_test_add_func("/scenarios/size/garbage", test_size_garbage);
+  g_test_add_func("/scenarios/duration/units", test_duration_units);
+  g_test_add_func("/scenarios/duration/invalid", test_duration_invalid);
+  g_test_add_func("/scenarios/kind-names", test_kind_names);
+
+  g_test_add_func("/scenarios/loader/valid/minimal", test_valid_minimal);
+  g_test_add_func("/scenarios/loader/valid/empty-sections", test_valid_empty_sections);
+  g_test_add_func("/scenarios/loader/valid/issue-example", test_valid_issue_example);
+  g_test_add_func("/scenarios/loader/valid/full", test_valid_full);
+  g_test_add_func("/scenarios/loader/valid/file", test_valid_file);
+  g_test_add_func("/scenarios/loader/valid/finish-early", test_valid_finish_early);
+  g_test_add_func("/scenarios/loader/valid/no-trace", test_valid_no_trace);
+  g_test_add_func("/scenarios/loader/valid/forward-refs", test_valid_forward_refs);
+
+  g_test_add_func("/scenarios/loader/stream/200000-steps", test_stream_steps);
+  g_test_add_func("/scenarios/loader/stream/lines-beyond-65535", test_stream_big_lines);
+
+  g_test_add_func("/scenarios/loader/error/missing-file", test_error_missing_file);
+  g_test_add_func("/scenarios/loader/error/directory", test_error_directory);
+  g_test_add_func("/scenarios/loader/error/in-trace-is-sticky", test_error_in_trace);
+  g_test_add_func("/scenarios/loader/error/every-truncation", test_error_every_truncation);
+  g_test_add_func("/scenarios/loader/error/dtd-in-utf16", test_error_dtd_utf16);
+  g_test_add_func("/scenarios/loader/error/set-error", test_error_set_error);
+
+  g_test_add_func("/scenarios/loader/invalid/table-complete", test_invalid_table_complete);
+  for (guint i = 0; i < G_N_ELEMENTS(invalid); i++) {
+    g_autofree char *base = g_strndup(invalid[i].file, strlen(invalid[i].file) - strlen(".xml"));
+    g_autofree char *test_path = g_strdup_printf("/scenarios/loader/invalid/%s", base);
+    g_test_add_data_func(test_path, GUINT_TO_POINTER(i), test_invalid);
+  }
+
+  int status = g_test_run();
+  xmlCleanupParser();
+  return status;
+}
