@@ -77,6 +77,7 @@ typedef struct {
   /* mm/memcontrol.c */
   gboolean memcg_events_hierarchical; /* 5.2+ (cgroup v2) */
   gboolean memcg_v1;                 /* the v1 memory controller exists */
+  gboolean memcg_v2;                 /* the cgroup v2 memory controller exists (4.5+) */
   gboolean v1_use_hierarchy_default; /* 5.11+: always hierarchical */
   gboolean v1_use_hierarchy_settable; /* < 5.11 */
 

@@ -302,6 +302,13 @@ static gboolean setup(SimEngine *e, GError **error)
                        "kernel %s has no cgroup v1 memory controller (CONFIG_MEMCG_V1 is off)", sys->profile->name);
     return FALSE;
   }
+  if (h->cgroup_version == 2 && !sys->profile->memcg_v2 && h->cgroups->len > 0) {
+    const ScCgroup *c = h->cgroups->pdata[0];
+    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
+                       "kernel %s has no cgroup v2 memory controller (added in 4.5): use <cgroups version=\"1\">",
+                       sys->profile->name);
+    return FALSE;
+  }
   sys->root_memcg->version = h->cgroup_version;
   for (guint i = 0; i < h->cgroups->len; i++) {
     const ScCgroup *c = h->cgroups->pdata[i];

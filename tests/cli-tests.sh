@@ -95,3 +95,17 @@ for g in tests/golden/*.*; do
   if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then cp "$tmp/g" "$g"; fi
   if cmp -s "$tmp/g" "$g"; then ok "golden $base"; else nok "golden $base"; diff "$g" "$tmp/g" | head -n 20 | sed 's/^/# /'; fi
 done
+
+# each scenarios/versions/NAME-VER.xml must FAIL under the other profiles of its group: it really pins VER's behaviour
+for f in scenarios/versions/*.xml; do
+  base=$(basename "$f" .xml)
+  group=${base%-*}
+  mine=${base##*-}
+  for other in scenarios/versions/"$group"-*.xml; do
+    ver=$(basename "$other" .xml); ver=${ver##*-}
+    [ "$ver" = "$mine" ] && continue
+    "$OOMSIM" check --kernel "$ver" "$f" >/dev/null 2>&1
+    st=$?
+    if [ $st -eq 1 ] || [ $st -eq 2 ]; then ok "$base fails on $ver (exit $st)"; else nok "$base passes on $ver too"; fi
+  done
+done

@@ -1,0 +1,532 @@
+/* reports/dmesg.c: the kernel log of a run: the lines mm/oom_kill.c, mm/memcontrol.c, mm/show_mem.c and
+ * mm/util.c print for the same events, in the printk formats of the profile's kernel version
+ * (docs/research/kernel-sources.md, section 12, has every format string verbatim; KmProfile says which one a
+ * version uses).
+ *
+ * What a real log has and this one does not (docs/report-formats.md): dump_stack() (the CPU, Hardware name,
+ * Call Trace, register and Code lines), the per-node and per-zone lines of show_mem() and the buddy lists:
+ * they describe the hardware and the build, not the OOM decision. The timestamp is the virtual clock
+ * ("[%5lu.%06lu] "), which starts at 0 when the trace starts. Every line of a multi-line record carries the
+ * record's timestamp, as the console and dmesg(1) print it.
+ */
+#include "report-private.h"
+
+#include "../kernel-model/km-memcg.h"
+#include "../kernel-model/km-util.h"
+
+#include <stdarg.h>
+
+struct _ReportDmesg {
+  GString *out;
+};
+
+ReportDmesg *report_dmesg_new(GString *out)
+{
+  ReportDmesg *dmesg = g_new0(ReportDmesg, 1);
+  dmesg->out = out;
+  return dmesg;
+}
+
+void report_dmesg_free(ReportDmesg *dmesg)
+{
+  g_free(dmesg);
+}
+
+/* One printk line: "[    1.000000] text\n". */
+static void kline(GString *out, guint64 time_ns, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void kline(GString *out, guint64 time_ns, const char *fmt, ...)
+{
+  va_list args;
+  report_append_timestamp(out, time_ns);
+  g_string_append_c(out, ' ');
+  va_start(args, fmt);
+  g_string_append_vprintf(out, fmt, args);
+  va_end(args);
+  g_string_append_c(out, '\n');
+}
+
+/* K(x): pages -> kB */
+static guint64 K(const KmSystem *sys, KmPages pages)
+{
+  return km_pages_to_kb(sys, MAX(pages, 0));
+}
+
+/* A page_counter's max in kB: "max" is PAGE_COUNTER_MAX (LONG_MAX / PAGE_SIZE pages), which real logs print
+ * as 9007199254740988kB on x86-64. */
+static guint64 limit_kb(const KmSystem *sys, KmPages max)
+{
+  if (max == KM_PAGES_MAX)
+    return K(sys, (KmPages)(G_MAXINT64 / sys->machine.page_size));
+  return K(sys, max);
+}
+
+/* The gfp_mask and its %pGg flag names. The model passes two allocations: the memcg charge of a user page
+ * (GFP_KERNEL) and the anon page fault (GFP_HIGHUSER_MOVABLE|__GFP_ZERO, plus __GFP_COMP from 6.x's
+ * vma_alloc_folio()). The bit values changed over time; each version's are those its own logs show. */
+static void gfp_for_profile(const KmProfile *prof, guint gfp, guint *out_mask, const char **out_names)
+{
+  gboolean anon = gfp == KM_GFP_HIGHUSER_MOVABLE;
+  if (gfp != KM_GFP_KERNEL && !anon) {
+    *out_mask = gfp;
+    *out_names = "";
+  } else if (prof->version >= KM_KVER(6, 0)) {
+    *out_mask = anon ? 0x140dcau : 0xcc0u;
+    *out_names = anon ? "GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO" : "GFP_KERNEL";
+  } else if (prof->version >= KM_KVER(5, 0)) {
+    *out_mask = anon ? 0x100dcau : 0xcc0u;
+    *out_names = anon ? "GFP_HIGHUSER_MOVABLE|__GFP_ZERO" : "GFP_KERNEL";
+  } else if (prof->version >= KM_KVER(4, 0)) {
+    *out_mask = anon ? 0x6280cau : 0x6000c0u;
+    *out_names = anon ? "GFP_HIGHUSER_MOVABLE|__GFP_ZERO" : "GFP_KERNEL";
+  } else {
+    *out_mask = anon ? 0x280dau : 0xd0u;
+    *out_names = NULL; /* 3.10 prints the mask only */
+  }
+}
+
+/* The task the kernel calls `current`. An OOM from a cgroup-set step (memory_max_write()) runs in the task
+ * that wrote the file: on the VM harness that is the agent, pid 1 "init". */
+static void current_task(const KmSystem *sys, const OomControl *oc, const char **out_comm, int *out_adj)
+{
+  const KmTask *cur = oc->current;
+  if (!cur)
+    cur = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(1));
+  *out_comm = cur ? cur->comm : "init";
+  *out_adj = cur ? cur->oom_score_adj : 0;
+}
+
+static void print_invoked(GString *out, const KmSystem *sys, guint64 t, const OomControl *oc)
+{
+  const KmProfile *prof = sys->profile;
+  const char *comm, *names;
+  int adj;
+  guint mask;
+  current_task(sys, oc, &comm, &adj);
+  gfp_for_profile(prof, oc->gfp_mask, &mask, &names);
+  if (!names)
+    kline(out, t, "%s invoked oom-killer: gfp_mask=0x%x, order=%d, oom_score_adj=%hd", comm, mask, oc->order,
+          (short)adj);
+  else if (prof->invoked_has_nodemask)
+    kline(out, t, "%s invoked oom-killer: gfp_mask=%#x(%s), nodemask=(null), order=%d, oom_score_adj=%hd", comm,
+          mask, names, oc->order, (short)adj);
+  else
+    kline(out, t, "%s invoked oom-killer: gfp_mask=%#x(%s), order=%d, oom_score_adj=%hd", comm, mask, names,
+          oc->order, (short)adj);
+  /* before 5.0 the cpuset of current is a line of its own (cpuset_print_current_mems_allowed()) */
+  if (!prof->has_oom_kill_summary)
+    kline(out, t, "%s cpuset=/ mems_allowed=0", comm);
+}
+
+/* ---------------------------------------------------------------- memcg information */
+
+typedef enum {
+  STAT_ZERO,
+  STAT_ANON,
+  STAT_FILE,     /* NR_FILE_PAGES: page cache including shmem */
+  STAT_KERNEL,   /* MEMCG_KMEM: the model's kernel memory is page tables */
+  STAT_PGTABLES,
+  STAT_SHMEM,
+  STAT_INACTIVE_ANON, /* anon and shmem pages sit on the anon LRU; the model has no active list */
+  STAT_INACTIVE_FILE,
+} StatValue;
+
+/* memory_stat_format() of 6.1 (the order and names of the reference log, shared/reference/kernel-6.1-vm),
+ * used for every profile from 5.0: the list of other versions differs in a few names (docs/report-formats.md). */
+static const struct {
+  const char *name;
+  StatValue value;
+} memory_stat_6_1[] = {
+  { "anon", STAT_ANON },
+  { "file", STAT_FILE },
+  { "kernel", STAT_KERNEL },
+  { "kernel_stack", STAT_ZERO },
+  { "pagetables", STAT_PGTABLES },
+  { "sec_pagetables", STAT_ZERO },
+  { "percpu", STAT_ZERO },
+  { "sock", STAT_ZERO },
+  { "vmalloc", STAT_ZERO },
+  { "shmem", STAT_SHMEM },
+  { "file_mapped", STAT_ZERO },
+  { "file_dirty", STAT_ZERO },
+  { "file_writeback", STAT_ZERO },
+  { "swapcached", STAT_ZERO },
+  { "anon_thp", STAT_ZERO },
+  { "file_thp", STAT_ZERO },
+  { "shmem_thp", STAT_ZERO },
+  { "inactive_anon", STAT_INACTIVE_ANON },
+  { "active_anon", STAT_ZERO },
+  { "inactive_file", STAT_INACTIVE_FILE },
+  { "active_file", STAT_ZERO },
+  { "unevictable", STAT_ZERO },
+  { "slab_reclaimable", STAT_ZERO },
+  { "slab_unreclaimable", STAT_ZERO },
+  { "slab", STAT_ZERO },
+  { "workingset_refault_anon", STAT_ZERO },
+  { "workingset_refault_file", STAT_ZERO },
+  { "workingset_activate_anon", STAT_ZERO },
+  { "workingset_activate_file", STAT_ZERO },
+  { "workingset_restore_anon", STAT_ZERO },
+  { "workingset_restore_file", STAT_ZERO },
+  { "workingset_nodereclaim", STAT_ZERO },
+  { "pgscan", STAT_ZERO },
+  { "pgsteal", STAT_ZERO },
+  { "pgscan_kswapd", STAT_ZERO },
+  { "pgscan_direct", STAT_ZERO },
+  { "pgsteal_kswapd", STAT_ZERO },
+  { "pgsteal_direct", STAT_ZERO },
+  { "pgfault", STAT_ZERO },
+  { "pgmajfault", STAT_ZERO },
+  { "pgrefill", STAT_ZERO },
+  { "pgactivate", STAT_ZERO },
+  { "pgdeactivate", STAT_ZERO },
+  { "pglazyfree", STAT_ZERO },
+  { "pglazyfreed", STAT_ZERO },
+  { "thp_fault_alloc", STAT_ZERO },
+  { "thp_collapse_alloc", STAT_ZERO },
+};
+
+static KmPages stat_pages(const ReportMemcgStat *s, StatValue v)
+{
+  switch (v) {
+  case STAT_ANON:
+    return s->anon;
+  case STAT_FILE:
+    return s->file + s->shmem;
+  case STAT_KERNEL:
+  case STAT_PGTABLES:
+    return s->pgtables;
+  case STAT_SHMEM:
+    return s->shmem;
+  case STAT_INACTIVE_ANON:
+    return s->anon + s->shmem;
+  case STAT_INACTIVE_FILE:
+    return s->file;
+  case STAT_ZERO:
+  default:
+    return 0;
+  }
+}
+
+/* mem_cgroup_print_oom_meminfo(), 5.0+ */
+static void print_memcg_meminfo(GString *out, const KmSystem *sys, guint64 t, const KmMemcg *memcg)
+{
+  ReportMemcgStat stat;
+  report_memcg_stat(memcg, &stat);
+  kline(out, t, "memory: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt %" G_GUINT64_FORMAT,
+        K(sys, memcg->usage), limit_kb(sys, memcg->max), memcg->failcnt);
+  if (memcg->version == 2) {
+    kline(out, t, "swap: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt %" G_GUINT64_FORMAT,
+          K(sys, memcg->swap_usage), limit_kb(sys, memcg->swap_max), memcg->swap_failcnt);
+  } else {
+    kline(out, t,
+          "memory+swap: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt %" G_GUINT64_FORMAT,
+          K(sys, memcg->memsw_usage), limit_kb(sys, memcg->memsw_max), memcg->memsw_failcnt);
+    kline(out, t, "kmem: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt 0",
+          K(sys, stat.pgtables), limit_kb(sys, KM_PAGES_MAX));
+  }
+  kline(out, t, "Memory cgroup stats for %s:", memcg->path);
+  guint64 page_size = sys->machine.page_size;
+  for (guint i = 0; i < G_N_ELEMENTS(memory_stat_6_1); i++)
+    kline(out, t, "%s %" G_GUINT64_FORMAT, memory_stat_6_1[i].name,
+          (guint64)MAX(stat_pages(&stat, memory_stat_6_1[i].value), 0) * page_size);
+}
+
+static void memcg_v1_stats_tree(GString *out, const KmSystem *sys, guint64 t, const KmMemcg *memcg)
+{
+  kline(out, t,
+        "Memory cgroup stats for %s: cache:%" G_GUINT64_FORMAT "KB rss:%" G_GUINT64_FORMAT
+        "KB rss_huge:0KB shmem:%" G_GUINT64_FORMAT "KB mapped_file:0KB dirty:0KB writeback:0KB swap:%" G_GUINT64_FORMAT
+        "KB inactive_anon:%" G_GUINT64_FORMAT "KB active_anon:0KB inactive_file:%" G_GUINT64_FORMAT
+        "KB active_file:0KB unevictable:0KB",
+        memcg->path, K(sys, memcg->file + memcg->shmem), K(sys, memcg->anon), K(sys, memcg->shmem),
+        K(sys, report_memcg_local_swap(memcg)), K(sys, memcg->anon + memcg->shmem), K(sys, memcg->file));
+  for (GList *l = memcg->children.head; l; l = l->next)
+    memcg_v1_stats_tree(out, sys, t, l->data);
+}
+
+/* mem_cgroup_print_oom_info(), before 5.0: the "Task in" line, three counters, then one stats line per memcg
+ * of the subtree (for_each_mem_cgroup_tree, pre-order) with the v1 stat names in KB. */
+static void print_memcg_info_v1(GString *out, const KmSystem *sys, guint64 t, const KmMemcg *memcg,
+                                const KmTask *victim)
+{
+  ReportMemcgStat stat;
+  report_memcg_stat(memcg, &stat);
+  if (victim)
+    kline(out, t, "Task in %s killed as a result of limit of %s", victim->memcg->path, memcg->path);
+  else
+    kline(out, t, "Memory limit reached of cgroup %s", memcg->path);
+  kline(out, t, "memory: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt %" G_GUINT64_FORMAT,
+        K(sys, memcg->usage), limit_kb(sys, memcg->max), memcg->failcnt);
+  kline(out, t, "memory+swap: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt %" G_GUINT64_FORMAT,
+        K(sys, memcg->memsw_usage), limit_kb(sys, memcg->memsw_max), memcg->memsw_failcnt);
+  kline(out, t, "kmem: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt 0",
+        K(sys, stat.pgtables), limit_kb(sys, KM_PAGES_MAX));
+  memcg_v1_stats_tree(out, sys, t, memcg);
+}
+
+/* show_mem(): the Mem-Info header, the global counters record (6.1's layout; continuation lines start with a
+ * space, as the kernel's format string does) and the swap/RAM totals. The per-node, per-zone and buddy-list
+ * lines are left out (they describe the hardware's zones, which the model has as one). */
+static void print_show_mem(GString *out, const KmSystem *sys, guint64 t)
+{
+  const KmMachine *m = &sys->machine;
+  kline(out, t, "Mem-Info:");
+  kline(out, t, "active_anon:0 inactive_anon:%" G_GINT64_FORMAT " isolated_anon:0", m->anon + m->shmem);
+  kline(out, t, " active_file:0 inactive_file:%" G_GINT64_FORMAT " isolated_file:0", m->file);
+  kline(out, t, " unevictable:0 dirty:0 writeback:0");
+  kline(out, t, " slab_reclaimable:0 slab_unreclaimable:0");
+  kline(out, t, " mapped:0 shmem:%" G_GINT64_FORMAT " pagetables:%" G_GINT64_FORMAT, m->shmem, m->pgtables);
+  kline(out, t, " sec_pagetables:0 bounce:0");
+  kline(out, t, " kernel_misc_reclaimable:0");
+  kline(out, t, " free:%" G_GINT64_FORMAT " free_pcp:0 free_cma:0", MAX(km_free_pages(sys), 0));
+  kline(out, t, "%" G_GINT64_FORMAT " total pagecache pages", m->file + m->shmem);
+  kline(out, t, "0 pages in swap cache");
+  kline(out, t, "Free swap  = %" G_GUINT64_FORMAT "kB", K(sys, m->total_swap_pages - m->swap_used));
+  kline(out, t, "Total swap = %" G_GUINT64_FORMAT "kB", K(sys, m->total_swap_pages));
+  kline(out, t, "%" G_GINT64_FORMAT " pages RAM", m->totalram_pages);
+  kline(out, t, "0 pages HighMem/MovableOnly");
+  kline(out, t, "0 pages reserved");
+}
+
+/* ---------------------------------------------------------------- dump_tasks() */
+
+static gint row_by_task_list_order(gconstpointer a, gconstpointer b)
+{
+  const KmOomRow *ra = *(const KmOomRow *const *)a;
+  const KmOomRow *rb = *(const KmOomRow *const *)b;
+  return ra->task->seq < rb->task->seq ? -1 : ra->task->seq > rb->task->seq;
+}
+
+static void print_task_row(GString *out, const KmSystem *sys, guint64 t, const KmOomRow *row)
+{
+  const KmTask *task = row->task;
+  short adj = (short)row->oom_score_adj;
+  switch (sys->profile->taskdump) {
+  case KM_TASKDUMP_NR_PTES:
+    kline(out, t, "[%5d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %8" G_GINT64_FORMAT
+          "         %5hd %s",
+          task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->pgtables, row->swapents, adj, task->comm);
+    break;
+  case KM_TASKDUMP_RSS_SPLIT:
+    kline(out, t, "[%7d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT
+          " %9" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "         %5hd %s",
+          task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->anon_rss, row->file_rss, row->shmem_rss,
+          row->pgtables * (KmPages)sys->machine.page_size, row->swapents, adj, task->comm);
+    break;
+  case KM_TASKDUMP_PGTABLES:
+  default:
+    kline(out, t, "[%7d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT
+          "         %5hd %s",
+          task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->pgtables * (KmPages)sys->machine.page_size,
+          row->swapents, adj, task->comm);
+    break;
+  }
+}
+
+static void print_dump_tasks(GString *out, const KmSystem *sys, guint64 t, const OomControl *oc)
+{
+  const KmProfile *prof = sys->profile;
+  if (prof->taskdump_has_state_line)
+    kline(out, t, "Tasks state (memory values in pages):");
+  switch (prof->taskdump) {
+  case KM_TASKDUMP_NR_PTES:
+    kline(out, t, "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name");
+    break;
+  case KM_TASKDUMP_RSS_SPLIT:
+    kline(out, t, "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents "
+                  "oom_score_adj name");
+    break;
+  case KM_TASKDUMP_PGTABLES:
+  default:
+    kline(out, t, "[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name");
+    break;
+  }
+  g_autoptr(GPtrArray) rows = g_ptr_array_new();
+  for (guint i = 0; i < oc->rows->len; i++) {
+    const KmOomRow *row = &g_array_index(oc->rows, KmOomRow, i);
+    if (row->in_dump)
+      g_ptr_array_add(rows, (gpointer)row);
+  }
+  /* before 5.0 dump_tasks() walks for_each_process even for a memcg OOM (skipping other memcgs' tasks); from
+   * 5.0 a memcg OOM dumps in mem_cgroup_scan_tasks() order, which is the order of the rows */
+  if (!prof->has_oom_kill_summary)
+    g_ptr_array_sort(rows, row_by_task_list_order);
+  for (guint i = 0; i < rows->len; i++)
+    print_task_row(out, sys, t, rows->pdata[i]);
+}
+
+/* dump_oom_summary() (5.0-6.11) / dump_oom_victim() (6.12): the same line */
+static void print_oom_summary(GString *out, guint64 t, const OomControl *oc, const KmTask *victim)
+{
+  g_autofree char *domain = oc->memcg ? g_strdup_printf("oom_memcg=%s", oc->memcg->path) : g_strdup("global_oom");
+  kline(out, t, "oom-kill:constraint=%s,nodemask=(null),cpuset=/,mems_allowed=0,%s,task_memcg=%s,task=%s,pid=%d,uid=%u",
+        km_constraint_names[oc->constraint], domain, victim->memcg->path, victim->comm, victim->pid, victim->uid);
+}
+
+/* dump_header(oc, p): p is the chosen task, NULL for a panic or when nothing is killable */
+static void print_dump_header(GString *out, const KmSystem *sys, guint64 t, const OomControl *oc, const KmTask *p)
+{
+  print_invoked(out, sys, t, oc);
+  /* dump_stack(): left out (hardware and build specific) */
+  if (oc->memcg) {
+    if (sys->profile->memcg_v1_task_in_line)
+      print_memcg_info_v1(out, sys, t, oc->memcg, p);
+    else
+      print_memcg_meminfo(out, sys, t, oc->memcg);
+  } else {
+    print_show_mem(out, sys, t);
+  }
+  print_dump_tasks(out, sys, t, oc);
+  if (p && sys->profile->has_oom_kill_summary)
+    print_oom_summary(out, t, oc, p);
+}
+
+/* ---------------------------------------------------------------- oom_kill_process() */
+
+static void print_killed(GString *out, const KmSystem *sys, guint64 t, const OomControl *oc, const KmKill *kill)
+{
+  const KmProfile *prof = sys->profile;
+  GString *text = g_string_new(NULL);
+  if (prof->killed_has_prefix)
+    g_string_append_printf(text, "%s: ", oc->kill_message ? oc->kill_message : "Out of memory");
+  g_string_append_printf(text,
+                         "Killed process %d (%s) total-vm:%" G_GUINT64_FORMAT "kB, anon-rss:%" G_GUINT64_FORMAT
+                         "kB, file-rss:%" G_GUINT64_FORMAT "kB",
+                         kill->task->pid, kill->task->comm, K(sys, kill->total_vm), K(sys, kill->anon_rss),
+                         K(sys, kill->file_rss));
+  if (prof->killed_has_shmem)
+    g_string_append_printf(text, ", shmem-rss:%" G_GUINT64_FORMAT "kB", K(sys, kill->shmem_rss));
+  if (prof->killed_has_uid)
+    g_string_append_printf(text, ", UID:%u", kill->task->uid);
+  if (prof->killed_has_pgtables_adj)
+    g_string_append_printf(text, " pgtables:%" G_GUINT64_FORMAT "kB oom_score_adj:%hd", K(sys, kill->pgtables),
+                           (short)kill->oom_score_adj);
+  kline(out, t, "%s", text->str);
+  g_string_free(text, TRUE);
+}
+
+static void print_kills(GString *out, const KmSystem *sys, guint64 t, const OomControl *oc)
+{
+  const KmProfile *prof = sys->profile;
+  gboolean group_line = FALSE;
+
+  if (prof->sacrifice_child && oc->sacrificed_for) {
+    /* the allocating-task path never sets chosen_points: the kernel prints 0 */
+    glong score = oc->action == KM_OOM_KILLED_ALLOCATING ? 0 : oc->sacrificed_for_score;
+    if (prof->version < KM_KVER(4, 0))
+      kline(out, t, "%s: Kill process %d (%s) score %d or sacrifice child", oc->kill_message, oc->sacrificed_for->pid,
+            oc->sacrificed_for->comm, (int)score);
+    else
+      kline(out, t, "%s: Kill process %d (%s) score %u or sacrifice child", oc->kill_message, oc->sacrificed_for->pid,
+            oc->sacrificed_for->comm, (guint)score);
+  }
+  for (guint i = 0; i < oc->kills->len; i++) {
+    const KmKill *kill = &g_array_index(oc->kills, KmKill, i);
+    if (kill->kind == KM_KILL_OOM_GROUP && !group_line && oc->oom_group) {
+      /* mem_cgroup_print_oom_group(), after the victim's own kill */
+      kline(out, t, "Tasks in %s are going to be killed due to memory.oom.group set", oc->oom_group->path);
+      group_line = TRUE;
+    }
+    if (kill->kind == KM_KILL_SHARES_MM) {
+      if (prof->sharers_kill_line)
+        kline(out, t, "Kill process %d (%s) sharing same memory", kill->task->pid, kill->task->comm);
+    } else if (kill->printed) {
+      print_killed(out, sys, t, oc, kill);
+    }
+    /* "has mm pinned by" came with the OOM reaper's can_oom_reap (4.6); 3.10 has neither */
+    if (kill->pinned_by && prof->has_oom_reaper)
+      kline(out, t, "oom killer %d (%s) has mm pinned by %d (%s)", kill->task->pid, kill->task->comm,
+            kill->pinned_by->pid, kill->pinned_by->comm);
+  }
+  if (oc->oom_group && !group_line)
+    kline(out, t, "Tasks in %s are going to be killed due to memory.oom.group set", oc->oom_group->path);
+}
+
+static void print_oom(GString *out, const KmSystem *sys, guint64 t, const OomControl *oc)
+{
+  switch (oc->action) {
+  case KM_OOM_KILLED:
+  case KM_OOM_KILLED_ALLOCATING:
+    if (oc->dumped)
+      print_dump_header(out, sys, t, oc, oc->chosen);
+    print_kills(out, sys, t, oc);
+    break;
+  case KM_OOM_NO_KILLABLE:
+    print_dump_header(out, sys, t, oc, NULL);
+    /* 3.10 panics with this text instead (the PANIC event prints it) */
+    if (!sys->profile->no_killable_always_panics)
+      kline(out, t, "Out of memory and no killable processes...");
+    break;
+  case KM_OOM_PANIC:
+    /* check_panic_on_oom(): dump_header(oc, NULL), then panic() (the PANIC event) */
+    print_dump_header(out, sys, t, oc, NULL);
+    break;
+  case KM_OOM_CURRENT_EXITING:
+  case KM_OOM_VICTIM_EXITING:
+  case KM_OOM_GFP_NOFS:
+  case KM_OOM_ABORTED:
+  default:
+    /* silent in the kernel: no report */
+    break;
+  }
+}
+
+/* __vm_enough_memory()'s ratelimited warning, per version */
+static void print_vm_warning(GString *out, const KmSystem *sys, const SimEvent *ev)
+{
+  if (!ev->task)
+    return;
+  switch (sys->profile->vm_warning) {
+  case KM_VM_WARN_NO_ENOUGH:
+    kline(out, ev->time_ns, "__vm_enough_memory: pid: %d, comm: %s, no enough memory for the allocation", ev->task->pid,
+          ev->task->comm);
+    break;
+  case KM_VM_WARN_BYTES:
+    kline(out, ev->time_ns, "__vm_enough_memory: pid: %d, comm: %s, bytes: %" G_GUINT64_FORMAT
+          " not enough memory for the allocation",
+          ev->task->pid, ev->task->comm, (guint64)report_enomem_pages(sys, ev) * sys->machine.page_size);
+    break;
+  case KM_VM_WARN_NONE:
+  default:
+    break;
+  }
+}
+
+void report_dmesg_event(ReportDmesg *dmesg, const KmSystem *sys, const SimEvent *ev)
+{
+  GString *out = dmesg->out;
+  switch (ev->kind) {
+  case SIM_EV_OOM:
+    if (ev->oc)
+      print_oom(out, sys, ev->time_ns, ev->oc);
+    break;
+  case SIM_EV_REAPED:
+    if (sys->profile->has_oom_reaper && ev->task)
+      kline(out, ev->time_ns,
+            "oom_reaper: reaped process %d (%s), now anon-rss:%" G_GUINT64_FORMAT "kB, file-rss:%" G_GUINT64_FORMAT
+            "kB, shmem-rss:%" G_GUINT64_FORMAT "kB",
+            ev->task->pid, ev->task->comm, K(sys, ev->reaped_anon_rss), K(sys, ev->reaped_file_rss),
+            K(sys, ev->reaped_shmem_rss));
+    break;
+  case SIM_EV_ENOMEM:
+    print_vm_warning(out, sys, ev);
+    break;
+  case SIM_EV_PANIC:
+    kline(out, ev->time_ns, "Kernel panic - not syncing: %s", ev->panic_message ? ev->panic_message : "");
+    break;
+  case SIM_EV_BEGIN:
+  case SIM_EV_STEP:
+  case SIM_EV_SKIPPED:
+  case SIM_EV_QUEUED:
+  case SIM_EV_BLOCKED:
+  case SIM_EV_UNBLOCKED:
+  case SIM_EV_RECLAIM:
+  case SIM_EV_EXIT:
+  case SIM_EV_LIVELOCK:
+  case SIM_EV_WAIT:
+  case SIM_EV_END:
+  default:
+    /* nothing the kernel logs */
+    break;
+  }
+}

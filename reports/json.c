@@ -1,0 +1,476 @@
+/* reports/json.c: the run as one JSON document (json-glib's JsonBuilder, pretty-printed by JsonGenerator): the
+ * scenario, profile, machine, cgroups and processes, every event in order, and the outcome. Keys are written in
+ * a fixed order (JsonBuilder keeps insertion order), so the document is byte-stable. Every field is documented
+ * in docs/report-formats.md; sizes are in pages ("_pages"), kB ("_kb", as the kernel prints them) or bytes
+ * ("_bytes"), as their names say.
+ */
+#include "report-private.h"
+
+#include "../kernel-model/km-util.h"
+
+#include <json-glib/json-glib.h>
+
+#ifndef OOMSIM_VERSION
+#define OOMSIM_VERSION "unknown"
+#endif
+
+struct _ReportJson {
+  GString *out;
+  JsonBuilder *b;
+  gboolean begun, ended;
+};
+
+ReportJson *report_json_new(GString *out)
+{
+  ReportJson *json = g_new0(ReportJson, 1);
+  json->out = out;
+  json->b = json_builder_new();
+  return json;
+}
+
+void report_json_free(ReportJson *json)
+{
+  if (!json)
+    return;
+  g_object_unref(json->b);
+  g_free(json);
+}
+
+/* ---------------------------------------------------------------- small helpers */
+
+static void add_str(JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name(b, name);
+  if (value)
+    json_builder_add_string_value(b, value);
+  else
+    json_builder_add_null_value(b);
+}
+
+static void add_int(JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_int_value(b, value);
+}
+
+static void add_uint(JsonBuilder *b, const char *name, guint64 value)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_int_value(b, value > (guint64)G_MAXINT64 ? G_MAXINT64 : (gint64)value);
+}
+
+static void add_bool(JsonBuilder *b, const char *name, gboolean value)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_boolean_value(b, value);
+}
+
+static void add_null(JsonBuilder *b, const char *name)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_null_value(b);
+}
+
+/* a page_counter max: null for "max" */
+static void add_limit(JsonBuilder *b, const char *name, KmPages pages)
+{
+  if (pages == KM_PAGES_MAX)
+    add_null(b, name);
+  else
+    add_int(b, name, pages);
+}
+
+/* a memory.events counter: null when the file or counter does not exist (-1 in SimMemcgEvents) */
+static void add_counter(JsonBuilder *b, const char *name, gint64 value)
+{
+  if (value < 0)
+    add_null(b, name);
+  else
+    add_int(b, name, value);
+}
+
+static void add_task_ref(JsonBuilder *b, const char *name, const KmTask *task)
+{
+  json_builder_set_member_name(b, name);
+  if (!task) {
+    json_builder_add_null_value(b);
+    return;
+  }
+  json_builder_begin_object(b);
+  add_int(b, "pid", task->pid);
+  add_str(b, "comm", task->comm);
+  json_builder_end_object(b);
+}
+
+/* ---------------------------------------------------------------- header */
+
+static void add_machine(JsonBuilder *b, const KmSystem *sys, const ScenarioHeader *h)
+{
+  const KmMachine *m = &sys->machine;
+  json_builder_set_member_name(b, "machine");
+  json_builder_begin_object(b);
+  add_uint(b, "page_size", m->page_size);
+  add_int(b, "ram_pages", m->totalram_pages);
+  add_int(b, "swap_pages", m->total_swap_pages);
+  add_int(b, "kernel_reserved_pages", m->kernel_pages);
+  add_int(b, "wmark_min_pages", km_wmark_min_pages(sys));
+  add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
+  add_int(b, "cgroup_version", h ? h->cgroup_version : sys->root_memcg->version);
+  json_builder_set_member_name(b, "sysctls");
+  json_builder_begin_object(b);
+  add_uint(b, "vm.min_free_kbytes", m->min_free_kbytes);
+  add_int(b, "vm.overcommit_memory", m->overcommit_memory);
+  add_int(b, "vm.overcommit_ratio", m->overcommit_ratio);
+  add_uint(b, "vm.overcommit_kbytes", m->overcommit_kbytes);
+  add_uint(b, "vm.admin_reserve_kbytes", m->admin_reserve_kbytes);
+  add_uint(b, "vm.user_reserve_kbytes", m->user_reserve_kbytes);
+  add_int(b, "vm.panic_on_oom", m->panic_on_oom);
+  add_int(b, "vm.oom_kill_allocating_task", m->oom_kill_allocating_task);
+  add_int(b, "vm.swappiness", m->swappiness);
+  json_builder_end_object(b);
+  json_builder_end_object(b);
+}
+
+static void add_cgroups(JsonBuilder *b, const KmSystem *sys)
+{
+  json_builder_set_member_name(b, "cgroups");
+  json_builder_begin_array(b);
+  for (guint i = 1; i < sys->memcgs->len; i++) {
+    const KmMemcg *c = sys->memcgs->pdata[i];
+    json_builder_begin_object(b);
+    add_str(b, "path", c->path);
+    add_int(b, "version", c->version);
+    add_limit(b, "max_pages", c->max);
+    if (c->version == 2) {
+      add_limit(b, "high_pages", c->high);
+      add_limit(b, "swap_max_pages", c->swap_max);
+      add_bool(b, "oom_group", c->oom_group);
+    } else {
+      add_limit(b, "memsw_max_pages", c->memsw_max);
+      add_bool(b, "oom_kill_disable", c->oom_kill_disable);
+      add_bool(b, "use_hierarchy", c->use_hierarchy);
+    }
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+}
+
+static void add_processes(JsonBuilder *b, const ScenarioHeader *h)
+{
+  json_builder_set_member_name(b, "processes");
+  json_builder_begin_array(b);
+  for (guint i = 0; h && i < h->processes->len; i++) {
+    const ScProcess *p = h->processes->pdata[i];
+    json_builder_begin_object(b);
+    add_int(b, "pid", p->pid);
+    add_str(b, "comm", p->comm);
+    add_str(b, "cgroup", p->cgroup ? p->cgroup : "/");
+    add_uint(b, "uid", p->uid);
+    add_int(b, "oom_score_adj", p->oom_score_adj);
+    add_int(b, "threads", p->threads);
+    add_int(b, "parent", p->parent);
+    add_int(b, "shares_mm_with", p->shares_mm_with);
+    add_str(b, "container", p->container);
+    add_bool(b, "cap_sys_admin", p->cap_sys_admin);
+    add_bool(b, "kthread", p->kthread);
+    add_bool(b, "stuck", p->stuck);
+    add_bool(b, "oom_task_origin", p->oom_task_origin);
+    add_bool(b, "vfork_child", p->vfork_child);
+    add_uint(b, "base_rss_bytes", p->base_rss_bytes);
+    add_uint(b, "base_pgtables_bytes", p->base_pgtables_bytes);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+}
+
+static void begin_document(ReportJson *json, const KmSystem *sys, const SimEvent *ev)
+{
+  JsonBuilder *b = json->b;
+  const ScenarioHeader *h = ev ? ev->header : NULL;
+  json->begun = TRUE;
+  json_builder_begin_object(b);
+  add_str(b, "oomsim", OOMSIM_VERSION);
+  add_str(b, "scenario", h ? h->name : NULL);
+  add_str(b, "description", h ? h->description : NULL);
+  add_str(b, "file", ev && ev->scenario_file ? ev->scenario_file : h ? h->file : NULL);
+  add_str(b, "kernel_profile", sys->profile->name);
+  add_str(b, "kernel_profile_summary", sys->profile->summary);
+  add_str(b, "kernel_uname", sys->profile->uname);
+  add_bool(b, "invert_tie_rule", sys->invert_tie_rule);
+  add_machine(b, sys, h);
+  add_cgroups(b, sys);
+  add_processes(b, h);
+  json_builder_set_member_name(b, "events");
+  json_builder_begin_array(b);
+}
+
+/* ---------------------------------------------------------------- events */
+
+static void add_row(JsonBuilder *b, const KmSystem *sys, const KmOomRow *row)
+{
+  json_builder_begin_object(b);
+  add_int(b, "pid", row->task->pid);
+  add_str(b, "comm", row->task->comm);
+  add_str(b, "memcg", row->task->memcg ? row->task->memcg->path : NULL);
+  add_uint(b, "uid", row->task->uid);
+  add_int(b, "total_vm_pages", row->total_vm);
+  add_int(b, "rss_pages", row->rss);
+  add_int(b, "anon_rss_pages", row->anon_rss);
+  add_int(b, "file_rss_pages", row->file_rss);
+  add_int(b, "shmem_rss_pages", row->shmem_rss);
+  add_int(b, "swapents", row->swapents);
+  add_int(b, "pgtables_pages", row->pgtables);
+  add_int(b, "oom_score_adj", row->oom_score_adj);
+  if (row->skip != KM_SKIP_NONE || row->origin)
+    add_null(b, "points");
+  else if (!sys->profile->badness_signed)
+    add_uint(b, "points", (gulong)row->points);
+  else
+    add_int(b, "points", row->points);
+  add_int(b, "oom_score", row->proc_oom_score);
+  add_bool(b, "origin", row->origin);
+  add_str(b, "skip", row->skip == KM_SKIP_NONE ? NULL : report_skip_code(row->skip));
+  add_str(b, "skip_reason", row->skip == KM_SKIP_NONE ? NULL : km_skip_reason_text[row->skip]);
+  add_bool(b, "in_dump", row->in_dump);
+  json_builder_end_object(b);
+}
+
+static void add_kill(JsonBuilder *b, const KmSystem *sys, const KmKill *k)
+{
+  json_builder_begin_object(b);
+  add_int(b, "pid", k->task->pid);
+  add_str(b, "comm", k->task->comm);
+  add_str(b, "kind", report_kill_kind_name(k->kind));
+  add_str(b, "memcg", k->task->memcg ? k->task->memcg->path : NULL);
+  add_uint(b, "uid", k->task->uid);
+  add_bool(b, "printed", k->printed);
+  if (k->printed) {
+    add_uint(b, "total_vm_kb", km_pages_to_kb(sys, k->total_vm));
+    add_uint(b, "anon_rss_kb", km_pages_to_kb(sys, k->anon_rss));
+    add_uint(b, "file_rss_kb", km_pages_to_kb(sys, k->file_rss));
+    add_uint(b, "shmem_rss_kb", km_pages_to_kb(sys, k->shmem_rss));
+    add_uint(b, "pgtables_kb", km_pages_to_kb(sys, k->pgtables));
+    add_int(b, "oom_score_adj", k->oom_score_adj);
+  } else {
+    add_null(b, "total_vm_kb");
+    add_null(b, "anon_rss_kb");
+    add_null(b, "file_rss_kb");
+    add_null(b, "shmem_rss_kb");
+    add_null(b, "pgtables_kb");
+    add_null(b, "oom_score_adj");
+  }
+  add_bool(b, "stuck", k->task->stuck);
+  add_task_ref(b, "pinned_by", k->pinned_by);
+  json_builder_end_object(b);
+}
+
+static void add_oom(JsonBuilder *b, const KmSystem *sys, const OomControl *oc)
+{
+  add_str(b, "memcg", oc->memcg ? oc->memcg->path : NULL);
+  add_str(b, "action", report_oom_action_name(oc->action));
+  add_task_ref(b, "trigger", oc->current);
+  add_uint(b, "gfp_mask", oc->gfp_mask);
+  add_int(b, "order", oc->order);
+  gboolean decided = oc->action != KM_OOM_CURRENT_EXITING && oc->action != KM_OOM_GFP_NOFS;
+  add_str(b, "constraint", decided ? km_constraint_names[oc->constraint] : NULL);
+  if (decided)
+    add_int(b, "totalpages", oc->totalpages);
+  else
+    add_null(b, "totalpages");
+  add_task_ref(b, "victim", oc->chosen);
+  if (oc->chosen && sys->profile->badness_signed) {
+    add_int(b, "chosen_points", oc->chosen_points);
+    add_int(b, "chosen_raw_points", oc->chosen_raw_points);
+  } else if (oc->chosen) {
+    add_uint(b, "chosen_points", (gulong)oc->chosen_points);
+    add_uint(b, "chosen_raw_points", (gulong)oc->chosen_raw_points);
+  } else {
+    add_null(b, "chosen_points");
+    add_null(b, "chosen_raw_points");
+  }
+  add_str(b, "tie_rule", report_tie_later_wins(sys) ? "later_wins" : "earlier_wins");
+  add_task_ref(b, "sacrificed_for", oc->sacrificed_for);
+  add_str(b, "oom_group", oc->oom_group ? oc->oom_group->path : NULL);
+  add_str(b, "kill_message", oc->kill_message);
+  add_str(b, "panic_message", oc->panic_message);
+  add_bool(b, "dumped", oc->dumped);
+  json_builder_set_member_name(b, "candidates");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < oc->rows->len; i++)
+    add_row(b, sys, &g_array_index(oc->rows, KmOomRow, i));
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "kills");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < oc->kills->len; i++)
+    add_kill(b, sys, &g_array_index(oc->kills, KmKill, i));
+  json_builder_end_array(b);
+}
+
+static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
+{
+  json_builder_begin_object(b);
+  add_uint(b, "time_ns", ev->time_ns);
+  add_str(b, "type", report_event_type_name(ev->kind));
+  if (ev->step_index)
+    add_uint(b, "step", ev->step_index);
+  else
+    add_null(b, "step");
+  add_str(b, "step_id", ev->step ? ev->step->id : NULL);
+  add_str(b, "step_kind", ev->step && (guint)ev->step->kind < SC_STEP_N_KINDS ? sc_step_kind_names[ev->step->kind] : NULL);
+  if (ev->task) {
+    add_int(b, "pid", ev->task->pid);
+    add_str(b, "comm", ev->task->comm);
+  } else {
+    add_null(b, "pid");
+    add_null(b, "comm");
+  }
+  add_str(b, "detail", ev->detail);
+  switch (ev->kind) {
+  case SIM_EV_OOM:
+    if (ev->oc)
+      add_oom(b, sys, ev->oc);
+    break;
+  case SIM_EV_RECLAIM:
+    add_str(b, "memcg", ev->oom_memcg ? ev->oom_memcg->path : NULL);
+    add_int(b, "reclaimed_file_pages", ev->reclaimed_file);
+    add_int(b, "reclaimed_swap_pages", ev->reclaimed_swap);
+    break;
+  case SIM_EV_REAPED:
+    add_int(b, "anon_rss_pages", ev->reaped_anon_rss);
+    add_int(b, "file_rss_pages", ev->reaped_file_rss);
+    add_int(b, "shmem_rss_pages", ev->reaped_shmem_rss);
+    break;
+  case SIM_EV_EXIT:
+    if (ev->exit) {
+      add_int(b, "status", ev->exit->status);
+      add_int(b, "signal", ev->exit->signal);
+      add_str(b, "reason", ev->exit->reason);
+    }
+    add_int(b, "free_pages", MAX(km_free_pages(sys), 0));
+    break;
+  case SIM_EV_ENOMEM:
+    add_int(b, "requested_pages", report_enomem_pages(sys, ev));
+    add_int(b, "committed_as_pages", sys->machine.committed_as);
+    add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
+    break;
+  case SIM_EV_PANIC:
+    add_str(b, "message", ev->panic_message);
+    break;
+  default:
+    break;
+  }
+  json_builder_end_object(b);
+}
+
+/* ---------------------------------------------------------------- outcome */
+
+static void add_outcome(JsonBuilder *b, const SimOutcome *o)
+{
+  json_builder_set_member_name(b, "outcome");
+  if (!o) {
+    json_builder_add_null_value(b);
+    return;
+  }
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "kills");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < o->kills->len; i++) {
+    const SimKill *k = o->kills->pdata[i];
+    json_builder_begin_object(b);
+    add_int(b, "pid", k->pid);
+    add_str(b, "comm", k->comm);
+    add_str(b, "constraint", k->constraint);
+    add_str(b, "oom_memcg", k->oom_memcg);
+    add_str(b, "task_memcg", k->task_memcg);
+    add_bool(b, "allocating_task", k->allocating_task);
+    add_uint(b, "total_vm_kb", k->total_vm_kb);
+    add_uint(b, "anon_rss_kb", k->anon_rss_kb);
+    add_uint(b, "file_rss_kb", k->file_rss_kb);
+    add_uint(b, "shmem_rss_kb", k->shmem_rss_kb);
+    add_uint(b, "pgtables_kb", k->pgtables_kb);
+    add_int(b, "oom_score_adj", k->oom_score_adj);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "exits");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < o->exits->len; i++) {
+    const SimExit *x = o->exits->pdata[i];
+    json_builder_begin_object(b);
+    add_int(b, "pid", x->pid);
+    add_int(b, "status", x->status);
+    add_int(b, "signal", x->signal);
+    add_str(b, "reason", x->reason);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "enomem_steps");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < o->enomem_steps->len; i++)
+    json_builder_add_string_value(b, o->enomem_steps->pdata[i]);
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "memory_events");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < o->memcg_events->len; i++) {
+    const SimMemcgEvents *e = o->memcg_events->pdata[i];
+    json_builder_begin_object(b);
+    add_str(b, "cgroup", e->cgroup);
+    add_counter(b, "low", e->low);
+    add_counter(b, "high", e->high);
+    add_counter(b, "max", e->max);
+    add_counter(b, "oom", e->oom);
+    add_counter(b, "oom_kill", e->oom_kill);
+    add_counter(b, "oom_group_kill", e->oom_group_kill);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "blocked");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < o->blocked_pids->len; i++)
+    json_builder_add_int_value(b, GPOINTER_TO_INT(o->blocked_pids->pdata[i]));
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "livelocked");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < o->livelocked_pids->len; i++)
+    json_builder_add_int_value(b, GPOINTER_TO_INT(o->livelocked_pids->pdata[i]));
+  json_builder_end_array(b);
+  add_bool(b, "panic", o->panicked);
+  add_str(b, "panic_message", o->panic_message);
+  add_bool(b, "no_killable", o->no_killable);
+  add_bool(b, "unresolved", o->unresolved);
+  json_builder_end_object(b);
+}
+
+static void end_document(ReportJson *json, const SimEvent *ev)
+{
+  JsonBuilder *b = json->b;
+  json->ended = TRUE;
+  json_builder_end_array(b); /* events */
+  add_outcome(b, ev->outcome);
+  json_builder_end_object(b);
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  json_generator_set_pretty(gen, TRUE);
+  json_generator_set_indent(gen, 2);
+  json_generator_set_root(gen, root);
+  gsize len = 0;
+  g_autofree char *data = json_generator_to_data(gen, &len);
+  g_string_append_len(json->out, data, (gssize)len);
+  g_string_append_c(json->out, '\n');
+}
+
+void report_json_event(ReportJson *json, const KmSystem *sys, const SimEvent *ev)
+{
+  if (json->ended)
+    return;
+  if (!json->begun)
+    begin_document(json, sys, ev->kind == SIM_EV_BEGIN ? ev : NULL);
+  if (ev->kind == SIM_EV_BEGIN)
+    return;
+  if (ev->kind == SIM_EV_END) {
+    add_event(json->b, sys, ev);
+    end_document(json, ev);
+    return;
+  }
+  add_event(json->b, sys, ev);
+}

@@ -1,0 +1,29 @@
+/* reports/report.h: the report writers: text (a timeline for people), dmesg (the lines the profile's kernel
+ * prints, in its own printk formats) and json (every event, machine-readable). docs/report-formats.md describes
+ * the three formats and every JSON field.
+ *
+ * A writer listens to the simulator's event stream (sim/events.h) and appends to a GString; it never prints,
+ * opens files or reads a clock, and its output depends only on the events and the model state it is shown.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "../sim/events.h"
+#include "../sim/sim.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ReportWriter ReportWriter;
+
+/* A writer for format (not SIM_FORMAT_NONE) that appends to out; out must outlive the writer. The JSON
+ * document is appended in one piece when the END event arrives. */
+ReportWriter *report_writer_new(SimFormat format, GString *out);
+/* The sink to pass to sim_engine_new(); valid as long as the writer. */
+SimSink report_writer_sink(ReportWriter *writer);
+/* Accepts NULL. */
+void report_writer_free(ReportWriter *writer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ReportWriter, report_writer_free)
+
+G_END_DECLS
