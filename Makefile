@@ -57,7 +57,7 @@ deps-coverage:
 
 $(BUILD)/gen/oomsim-resources.c: scenarios/oomsim.gresource.xml scenarios/oomsim.rng
 	@mkdir -p $(dir $@)
-	glib-compile-resources --sourcedir=scenarios --generate-source --target=$@ $<
+	glib-compile-resources --sourcedir=scenarios --generate-source --c-name oomsim_scenarios --target=$@ $<
 
 $(BUILD)/obj/gen/oomsim-resources.o: $(RESOURCE_C)
 	@mkdir -p $(dir $@)

@@ -290,6 +290,62 @@ static int worker_fork(int *chan, int newfd, int child_pid, const char *comm, ch
   return 0;
 }
 
+/* A process that shares this worker's mm (scenario attribute shares-mm-with): clone(CLONE_VM) without
+ * CLONE_THREAD, so a process of its own (own tgid, signal struct and oom_score_adj, own comm, the parent's
+ * credentials and cgroup) using the same mm: both score the whole mm, and killing one kills the other.  With
+ * CLONE_PARENT it is the coordinator's child, so that the coordinator reaps it.
+ *
+ * The two share every page, the agent's static data included (maps[], glibc's heap and even its TLS: no
+ * CLONE_SETTLS, so errno and malloc's per-thread cache are the owner's).  That is safe because exactly one of
+ * them runs a step at a time: the coordinator sends one step and waits for its answer, and the other one sits in
+ * recvmsg(), outside malloc and stdio.  It is also what the scenario means: a touch, mmap or free by either of
+ * them works on the one mm, and a mapping made by one can be used by the other (maps[] is shared).  The sharer
+ * runs on a small stack of its own (SHARER_STACK, mmap'd by the owner; the few pages it touches, about 3, and the
+ * one holding SharerArgs are the only memory it adds to the mm, within the rss tolerance).  oom_score_adj is
+ * inherited at clone; it is not written again: the kernel keeps one value for all processes of an mm
+ * (__set_oom_adj() copies a write to every other process sharing it). */
+#define SHARER_STACK (64 * 1024)
+
+typedef struct {
+  int chan, owner_chan, pid;
+  char comm[32];
+} SharerArgs;
+
+static void worker_loop(int chan) __attribute__((noreturn));
+
+static int sharer_main(void *arg)
+{
+  SharerArgs *a = arg;
+  int chan = a->chan;
+  close(a->owner_chan); /* the fd table is a copy: without this the owner's death would not close its channel */
+  prctl(PR_SET_NAME, a->comm, 0, 0, 0);
+  char msg[64];
+  snprintf(msg, sizeof msg, "ready %d %d", a->pid, (int)syscall(SYS_getpid));
+  chan_send(chan, msg);
+  worker_loop(chan);
+}
+
+static int worker_clone_vm(int chan, int newfd, int child_pid, const char *comm, char *reply, size_t reply_size)
+{
+  char *stack = mmap(NULL, SHARER_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED)
+    return -errno;
+  SharerArgs *a = (SharerArgs *)stack;
+  a->chan = newfd;
+  a->owner_chan = chan;
+  a->pid = child_pid;
+  snprintf(a->comm, sizeof a->comm, "%s", comm);
+  int r = clone(sharer_main, stack + SHARER_STACK, CLONE_VM | CLONE_PARENT | SIGCHLD, a);
+  if (r < 0) {
+    int err = -errno;
+    munmap(stack, SHARER_STACK);
+    return err;
+  }
+  close(newfd);
+  snprintf(reply, reply_size, "ok %d", r);
+  return 0;
+}
+
 /* one command -> reply; returns the reply kind */
 static void worker_step(int *chan, char *cmd, int passed_fd, char *reply, size_t reply_size)
 {
@@ -440,6 +496,16 @@ static void worker_step(int *chan, char *cmd, int passed_fd, char *reply, size_t
         reply[0] = 0; /* the child: nothing to answer */
       }
     }
+  } else if (strcmp(kind, "clone-vm") == 0 && n >= 4) {
+    if (passed_fd < 0) {
+      err = -EBADF;
+    } else {
+      int r = worker_clone_vm(*chan, passed_fd, atoi(tok[2]), tok[3], reply, reply_size);
+      if (r < 0) {
+        close(passed_fd);
+        err = r;
+      }
+    }
   } else if (strcmp(kind, "exit") == 0 && n >= 3) {
     _exit(atoi(tok[2]));
   } else {
@@ -450,6 +516,36 @@ static void worker_step(int *chan, char *cmd, int passed_fd, char *reply, size_t
   else if (err)
     snprintf(reply, reply_size, "error %s", strerrorname_np(-err) ? strerrorname_np(-err) : "?");
 }
+
+/* Executes the steps sent on chan until the channel closes (the coordinator is gone). */
+static void worker_loop(int chan)
+{
+  for (;;) {
+    char cmd[256];
+    char cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {cmd, sizeof cmd - 1};
+    struct msghdr mh = {0};
+    mh.msg_iov = &iov;
+    mh.msg_iovlen = 1;
+    mh.msg_control = cbuf;
+    mh.msg_controllen = sizeof cbuf;
+    ssize_t r = recvmsg(chan, &mh, MSG_CMSG_CLOEXEC);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      _exit(0);
+    cmd[r] = 0;
+    int passed_fd = -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        memcpy(&passed_fd, CMSG_DATA(c), sizeof(int));
+    char reply[64];
+    worker_step(&chan, cmd, passed_fd, reply, sizeof reply);
+    if (reply[0])
+      chan_send(chan, reply);
+  }
+}
+
 
 static int worker_main(int argc, char **argv)
 {
@@ -480,30 +576,7 @@ static int worker_main(int argc, char **argv)
   snprintf(msg, sizeof msg, "ready %d %d", pid, (int)getpid());
   chan_send(chan, msg);
 
-  for (;;) {
-    char cmd[256];
-    char cbuf[CMSG_SPACE(sizeof(int))];
-    struct iovec iov = {cmd, sizeof cmd - 1};
-    struct msghdr mh = {0};
-    mh.msg_iov = &iov;
-    mh.msg_iovlen = 1;
-    mh.msg_control = cbuf;
-    mh.msg_controllen = sizeof cbuf;
-    ssize_t r = recvmsg(chan, &mh, MSG_CMSG_CLOEXEC);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      _exit(0);
-    cmd[r] = 0;
-    int passed_fd = -1;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-        memcpy(&passed_fd, CMSG_DATA(c), sizeof(int));
-    char reply[64];
-    worker_step(&chan, cmd, passed_fd, reply, sizeof reply);
-    if (reply[0])
-      chan_send(chan, reply);
-  }
+  worker_loop(chan);
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -522,6 +595,7 @@ typedef struct {
   int threads;
   int chan;        /* coordinator's end, -1 when closed */
   int forked;      /* created by a fork step, not at the start */
+  int shares_mm;   /* scenario pid of the worker whose mm this one shares (clone-vm), 0: own mm */
   int set_adj, set_cgroup; /* forked: apply adj / cgroup after the fork ("-": inherited) */
   ProcState state;
   long blocked_step;
@@ -849,6 +923,45 @@ static void start_proc(Proc *p)
   print_base(p);
 }
 
+/* A process sharing the mm of an earlier one: its owner clones it (clone-vm, see worker_clone_vm()), in the
+ * owner's cgroup, with the owner's oom_score_adj and credentials (the input translator checks that the scenario
+ * asks for the same); moved to its own cgroup when the scenario puts it elsewhere (the mm stays charged to the
+ * owner's memcg, as in the kernel). */
+static void send_to(Proc *p, const char *msg, int pass_fd);
+
+static void start_sharer(Proc *p)
+{
+  Proc *owner = proc_find(p->shares_mm);
+  if (!owner || owner->state != P_RUNNING)
+    fatal("process %d shares the mm of %d, which is not running", p->pid, p->shares_mm);
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
+    fatal("socketpair: %s", strerror(errno));
+  char msg[128], comm[96], reply[64];
+  escape(p->comm, comm, sizeof comm);
+  snprintf(msg, sizeof msg, "-1 clone-vm %d %s", p->pid, comm);
+  send_to(owner, msg, sv[1]);
+  close(sv[1]);
+  p->chan = sv[0];
+  if (wait_reply(owner, reply, sizeof reply, 0) != W_REPLY || strncmp(reply, "ok ", 3) != 0)
+    fatal("process %d: clone-vm by %d failed: %s", p->pid, owner->pid, reply);
+  p->kpid = (pid_t)atoi(reply + 3);
+  p->state = P_RUNNING;
+  if (wait_reply(p, reply, sizeof reply, 0) != W_REPLY || strncmp(reply, "ready", 5) != 0)
+    fatal("process %d (sharing the mm of %d) did not start", p->pid, owner->pid);
+  if (strcmp(p->cgroup, owner->cgroup) != 0) {
+    char dir[300], path[340], val[32];
+    cg_dir(p->cgroup, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+    snprintf(val, sizeof val, "%d", p->kpid);
+    int err = write_file(path, val);
+    if (err)
+      fatal("process %d: moving to %s: %s", p->pid, p->cgroup, strerrorname_np(-err));
+  }
+  out("proc %d kpid %d", p->pid, (int)p->kpid);
+  print_base(p);
+}
+
 /* --- set-up ------------------------------------------------------------------------------------------------- */
 
 static void load_modules(const char *params_zram)
@@ -1024,6 +1137,35 @@ static void check_blocked(void)
   }
 }
 
+/* The end of the trace: as the model has it, every process still running exits with status 0, in task-list
+ * order (creation order, which is kernel pid order here: pids are handed out in sequence and never wrap in a
+ * run), and blocked processes stay blocked.  Reported as "death PID exit 0 step end". */
+static void exit_survivors(void)
+{
+  for (;;) {
+    Proc *next = NULL;
+    for (int i = 0; i < n_procs; i++)
+      if (procs[i].state == P_RUNNING && (!next || procs[i].kpid < next->kpid))
+        next = &procs[i];
+    if (!next)
+      return;
+    send_to(next, "-1 exit 0", -1);
+    char reply[64];
+    WaitResult w = wait_reply(next, reply, sizeof reply, 0);
+    int status = 0;
+    if (w != W_EOF || waitpid(next->kpid, &status, 0) != next->kpid)
+      fatal("process %d did not exit at the end of the trace", next->pid);
+    kmsg_drain();
+    next->state = P_DEAD;
+    close(next->chan);
+    next->chan = -1;
+    if (WIFSIGNALED(status))
+      out("death %d signal %d step end", next->pid, WTERMSIG(status));
+    else
+      out("death %d exit %d step end", next->pid, WEXITSTATUS(status));
+  }
+}
+
 static void finish(const char *why) __attribute__((noreturn));
 static void finish(const char *why)
 {
@@ -1031,6 +1173,8 @@ static void finish(const char *why)
   for (int i = 0; i < n_procs; i++)
     if (procs[i].state == P_BLOCKED)
       out("blocked %d step %ld", procs[i].pid, procs[i].blocked_step);
+  if (strcmp(why, "ok") == 0)
+    exit_survivors();
   report_events();
   report_memory("meminfo-end");
   kmsg_drain();
@@ -1135,7 +1279,7 @@ static void run_step(char **tok, int ntok)
             if (err)
               out("error move %d %s", child->pid, strerrorname_np(-err));
           } else {
-            snprintf(child->cgroup, sizeof child->cgroup, "%s", p->cgroup);
+            memcpy(child->cgroup, p->cgroup, sizeof child->cgroup); /* child != p */
           }
           if (child->set_adj) {
             char path[64], val[16];
@@ -1263,7 +1407,12 @@ static int coordinator_main(void)
       p->uid = (unsigned)atoi(tok[5]);
       p->cap_sys_admin = atoi(tok[6]);
       p->threads = atoi(tok[7]) > 0 ? atoi(tok[7]) : 1;
-      p->forked = nt >= 9 && strcmp(tok[8], "forked") == 0;
+      for (int t = 8; t < nt; t++) {
+        if (strcmp(tok[t], "forked") == 0)
+          p->forked = 1;
+        else if (strcmp(tok[t], "shares-mm") == 0 && t + 1 < nt)
+          p->shares_mm = atoi(tok[++t]);
+      }
       p->chan = -1;
       p->state = P_NEW;
     }
@@ -1342,7 +1491,9 @@ static int coordinator_main(void)
   }
   report_memory("meminfo-before-procs");
   for (int i = 0; i < n_procs; i++)
-    if (!procs[i].forked)
+    if (procs[i].shares_mm)
+      start_sharer(&procs[i]);
+    else if (!procs[i].forked)
       start_proc(&procs[i]);
   report_memory("meminfo");
 

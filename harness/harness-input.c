@@ -4,8 +4,9 @@
  * The translation is line for line: each trace step becomes one "step N PID KIND ..." line, N being the step's
  * 0-based position, which is also the handle the agent gives a mapping (mmap, malloc), so that free, munmap and
  * touch refer to mappings by the position of the step that made them.  Sizes go over in bytes.  A few scenario
- * features exist only in the model (kernel threads, stuck tasks, oom_task_origin, vfork children, processes that
- * share an mm, page sizes other than 4 KiB): such a scenario is marked not runnable, with the reason.
+ * features exist only in the model (kernel threads, stuck tasks, oom_task_origin, vfork children, page sizes other
+ * than 4 KiB), and processes sharing an mm can only be reproduced with the owner's oom_score_adj and credentials:
+ * such a scenario is marked not runnable, with the reason.
  */
 #include "harness.h"
 
@@ -106,9 +107,12 @@ static void header_to_input(HarnessScenario *hs, const ScenarioHeader *h, GHashT
     g_string_append_printf(out, "proc %d", p->pid);
     append_token(out, p->comm);
     append_token(out, p->cgroup ? p->cgroup : "/");
-    g_string_append_printf(out, " %d %u %d %d%s\n", p->oom_score_adj, p->uid, p->cap_sys_admin ? 1 : 0,
+    g_string_append_printf(out, " %d %u %d %d%s", p->oom_score_adj, p->uid, p->cap_sys_admin ? 1 : 0,
                            MAX(p->threads, 1),
                            g_hash_table_contains(forked, GINT_TO_POINTER(p->pid)) ? " forked" : "");
+    if (p->shares_mm_with)
+      g_string_append_printf(out, " shares-mm %d", p->shares_mm_with);
+    g_string_append_c(out, '\n');
     g_array_append_val(hs->pids, p->pid);
     g_ptr_array_add(hs->comms, g_strdup(p->comm));
   }
@@ -124,8 +128,36 @@ static const char *process_not_runnable(const ScProcess *p)
     return "oom_task_origin";
   if (p->vfork_child)
     return "a vfork child";
-  if (p->shares_mm_with)
-    return "a process sharing another's mm";
+  return NULL;
+}
+
+/* A process sharing another's mm is cloned by that process at the start (clone(CLONE_VM), see agent.c), so it
+ * has the other's credentials and oom_score_adj: the kernel keeps one oom_score_adj for all processes of an mm
+ * (__set_oom_adj() copies every write to the others), so a scenario giving them different values describes
+ * something no kernel state matches. */
+static const char *sharer_not_runnable(const ScenarioHeader *h, const ScProcess *p, GHashTable *forked)
+{
+  const ScProcess *owner = NULL;
+  for (guint i = 0; i < h->processes->len && !owner; i++) {
+    const ScProcess *o = g_ptr_array_index(h->processes, i);
+    if (o->pid == p->shares_mm_with)
+      owner = o;
+    else if (o == p)
+      break; /* the owner must come first: it is started first and clones this one */
+  }
+  if (!owner)
+    return "a process sharing the mm of one defined after it";
+  if (owner->shares_mm_with)
+    return "a process sharing the mm of another sharer";
+  if (g_hash_table_contains(forked, GINT_TO_POINTER(p->pid)) ||
+      g_hash_table_contains(forked, GINT_TO_POINTER(owner->pid)))
+    return "an mm sharer created by a fork step";
+  if (p->oom_score_adj != owner->oom_score_adj)
+    return "an mm sharer with an oom_score_adj other than its owner's (the kernel keeps one per mm)";
+  if (p->uid != owner->uid || p->cap_sys_admin != owner->cap_sys_admin)
+    return "an mm sharer with credentials other than its owner's";
+  if (p->threads > 1)
+    return "an mm sharer with threads";
   return NULL;
 }
 
@@ -308,6 +340,12 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
       ok = FALSE;
     else
       g_ptr_array_unref(expects);
+  }
+  for (guint i = 0; ok && i < h->processes->len && !hs->not_runnable; i++) {
+    const ScProcess *p = g_ptr_array_index(h->processes, i);
+    const char *why = p->shares_mm_with ? sharer_not_runnable(h, p, forked) : NULL;
+    if (why)
+      hs->not_runnable = g_strdup_printf("process %d is %s, which the VM cannot reproduce", p->pid, why);
   }
   if (ok) {
     hs->input = g_string_new(NULL);

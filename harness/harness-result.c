@@ -247,7 +247,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       d.pid = atoi(tok[1]);
       d.signal = strcmp(tok[2], "signal") == 0 ? atoi(tok[3]) : 0;
       d.status = d.signal ? 128 + d.signal : atoi(tok[3]);
-      d.step = atol(tok[5]);
+      d.step = strcmp(tok[5], "end") == 0 ? G_MAXLONG : atol(tok[5]); /* "end": a survivor's exit 0 */
       d.order = G_MAXUINT;
       d.seq = deaths->len;
       for (guint i = 0; i < r->outcome->kills->len; i++) {

@@ -163,14 +163,6 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
   }
 }
 
-gboolean sim_expect_needs_dmesg(const GPtrArray *expects)
-{
-  for (guint i = 0; i < expects->len; i++)
-    if (((const ScExpect *)expects->pdata[i])->kind == SC_EXPECT_LOG)
-      return TRUE;
-  return FALSE;
-}
-
 gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *o, const char *dmesg,
                           GPtrArray *failures)
 {

@@ -10,7 +10,5 @@ G_BEGIN_DECLS
  * "FILE:LINE:COL: expected ..., got ...". dmesg is the run's dmesg report (for <log>), or NULL. */
 gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *outcome, const char *dmesg,
                           GPtrArray *failures);
-/* TRUE if any expectation needs the dmesg report */
-gboolean sim_expect_needs_dmesg(const GPtrArray *expects);
 
 G_END_DECLS

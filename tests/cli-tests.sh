@@ -65,6 +65,33 @@ check "... and names the expectation's line" grep -q "wrong-victim.xml:[0-9]*:[0
 check "check of an invalid scenario exits 2" status_is 2 "$OOMSIM" check "$tmp/badref.xml"
 check "check ends with N passed, N failed" bash -c "\"$OOMSIM\" check $lib tests/cli/wrong-victim.xml | tail -n 1 | grep -qx '1 passed, 1 failed'"
 
+# every expectation kind reports its failure, one line each, with FILE:LINE:COL
+"$OOMSIM" check tests/cli/all-wrong.xml >"$tmp/out" 2>&1
+check "check reports every wrong expectation (14 lines)" \
+  bash -c "[ \$(grep -c '^  tests/cli/all-wrong.xml:[0-9]*:[0-9]*: expected' \"$tmp/out\") -eq 14 ]"
+check "more OOM kills than expected fail" status_is 1 "$OOMSIM" check tests/cli/too-many-kills.xml
+check "... saying how many" grep -q "expected 1 OOM kill(s), got 2 (next: pid 11 (second))" "$tmp/out"
+
+# bad input found while replaying: exit 2, FILE:LINE:COL:, no output file
+for f in tests/cli/runtime-*.xml; do
+  rm -f "$tmp/none.txt"
+  "$OOMSIM" run -o "$tmp/none.txt" "$f" >/dev/null 2>"$tmp/err"
+  st=$?
+  if [ $st -eq 2 ] && grep -q "^$f:[0-9]*:[0-9]*: " "$tmp/err" && [ "$(wc -l <"$tmp/err")" -eq 1 ] && [ ! -e "$tmp/none.txt" ]; then
+    ok "invalid at run time: $f"
+  else
+    nok "invalid at run time: $f (exit $st: $(head -c 200 "$tmp/err"))"
+  fi
+done
+
+# usage errors
+check "run with two files exits 2" status_is 2 "$OOMSIM" run "$lib" "$lib"
+check "run with an unknown option exits 2" status_is 2 "$OOMSIM" run --bogus "$lib"
+check "check without files exits 2" status_is 2 "$OOMSIM" check
+check "check of a missing directory entry exits 2" status_is 2 "$OOMSIM" check "$tmp/nothing-here"
+check "check --quiet prints only the closing line when all pass" \
+  bash -c "[ \"\$(\"$OOMSIM\" check --quiet $lib)\" = '1 passed, 0 failed' ]"
+
 # determinism: every scenario, every format, twice
 for f in scenarios/library/*.xml scenarios/versions/*.xml; do
   for format in text dmesg json; do
