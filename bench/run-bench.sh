@@ -14,7 +14,7 @@ for format in none text; do
   out=$dir/report.$format
   if [ $format = none ]; then args=(check "$xml"); else args=(run --format $format -o "$out" "$xml"); fi
   /usr/bin/time -f "%e %M" -o "$dir/time.$format" "$oomsim" "${args[@]}" >/dev/null 2>&1 || true
-  read -r secs kb <"$dir/time.$format"
+  read -r secs kb < <(tail -n 1 "$dir/time.$format")
   rate=$(awk -v s="$steps" -v t="$secs" 'BEGIN { printf "%.0f", (t > 0 ? s / t : 0) }')
-  echo "oomsim ${args[0]} ($format report): ${secs} s, ${rate} steps/s, peak RSS $((kb / 1024)) MiB"
+  echo "oomsim ${args[0]} ($( [ $format = none ] && echo "expectations; dmesg report kept for <log>" || echo "$format report")): ${secs} s, ${rate} steps/s, peak RSS $((kb / 1024)) MiB"
 done
