@@ -96,6 +96,7 @@ typedef struct {
   gint64 value;        /* sysctl value */
   char *svalue;        /* cgroup-set value */
   char *cgroup;        /* cgroup-set, move target */
+  guint64 index;       /* 1-based position in the trace, set by the simulator when the step arrives */
   int line, col;
 } ScStep;
 

@@ -77,7 +77,7 @@ static void emit(SimEngine *e, SimEvent *ev)
 
 static void emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, const KmTask *task, const char *detail)
 {
-  SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? e->step_index : 0 };
+  SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? step->index : 0 };
   emit(e, &ev);
 }
 
@@ -551,7 +551,7 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
   sys->current = proc ? proc->task : NULL;
   km_out_of_memory(sys, oc);
   sys->current = NULL;
-  SimEvent ev = { .kind = SIM_EV_OOM, .step = step, .step_index = e->step_index, .task = proc ? proc->task : NULL,
+  SimEvent ev = { .kind = SIM_EV_OOM, .step = step, .step_index = step ? step->index : 0, .task = proc ? proc->task : NULL,
                   .oc = oc, .oom_memcg = memcg };
   emit(e, &ev);
 
@@ -670,7 +670,7 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       /* __alloc_pages_slowpath(): direct reclaim, then __alloc_pages_may_oom() */
       KmReclaimResult rec = km_reclaim(sys, NULL, MAX(want - gfree, 1), TRUE);
       if (rec.file + rec.swapped > 0) {
-        SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = e->step_index, .task = task,
+        SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = step ? step->index : 0, .task = task,
                         .reclaimed_file = rec.file, .reclaimed_swap = rec.swapped };
         emit(e, &ev);
         continue;
@@ -686,7 +686,7 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       km_memcg_memory_event(sys, over, KM_MEMCG_MAX);
       KmReclaimResult rec = km_reclaim(sys, over, MAX(want - mmargin, 1), !memsw);
       if (rec.file + rec.swapped > 0) {
-        SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = e->step_index, .task = task,
+        SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = step ? step->index : 0, .task = task,
                         .reclaimed_file = rec.file, .reclaimed_swap = rec.swapped, .oom_memcg = over };
         emit(e, &ev);
         continue;
@@ -723,7 +723,8 @@ static gboolean step_error(SimEngine *e, const ScStep *step, GError **error, Sce
 
 static char *step_label(SimEngine *e, const ScStep *step)
 {
-  return step->id ? g_strdup(step->id) : g_strdup_printf("#%" G_GUINT64_FORMAT, e->step_index);
+  (void)e;
+  return step->id ? g_strdup(step->id) : g_strdup_printf("#%" G_GUINT64_FORMAT, step->index);
 }
 
 static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const char *detail)
@@ -992,7 +993,7 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
 gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
 {
   g_autoptr(ScStep) step = step_in;
-  e->step_index++;
+  step->index = ++e->step_index;
   if (step->id) {
     if (g_hash_table_contains(e->step_ids, step->id))
       return step_error(e, step, error, SCENARIO_ERROR_DUPLICATE, "step id \"%s\" is used twice", step->id);
