@@ -15,8 +15,8 @@
  * timeouts used for those checks are deterministic too.
  *
  * Workers are started with fork + exec of this binary, so a worker's memory is the small static image and not a
- * copy of the coordinator's.  A `fork` step uses clone(CLONE_PARENT): the child gets a copy of its parent's memory
- * as with fork(), but is the coordinator's child, so the coordinator can wait for it.  Its channel is passed to
+ * copy of the coordinator's.  A `fork` step uses clone(CLONE_PARENT) and then exec (the model's fork is fork +
+ * exec): the child is the coordinator's child, so the coordinator can wait for it.  Its channel is passed to
  * the parent worker with SCM_RIGHTS.
  *
  * Output goes to /dev/ttyS1 (the second serial port, a file on the host); the kernel console stays on ttyS0, so
@@ -277,13 +277,18 @@ static int worker_fork(int *chan, int newfd, int child_pid, const char *comm, ch
   if (r < 0)
     return -errno;
   if (r == 0) {
+    /* fork + exec, as the model defines a fork step (docs/model.md): the child starts as a fresh worker with a
+     * new mm, not with copy-on-write sharing of its parent's pages; it inherits cgroup, uid, capabilities and
+     * oom_score_adj. The new worker says "ready" itself. */
     close(*chan);
-    *chan = newfd;
-    prctl(PR_SET_NAME, comm, 0, 0, 0);
-    char msg[64];
-    snprintf(msg, sizeof msg, "ready %d %d", child_pid, (int)getpid());
-    chan_send(*chan, msg);
-    return 1; /* the child goes on with the worker loop */
+    fcntl(newfd, F_SETFD, 0); /* received with MSG_CMSG_CLOEXEC: keep it across the exec */
+    char fdbuf[16], pidbuf[16];
+    snprintf(fdbuf, sizeof fdbuf, "%d", newfd);
+    snprintf(pidbuf, sizeof pidbuf, "%d", child_pid);
+    char *argv[] = {"/init", "worker", fdbuf, pidbuf, (char *)comm, "1", NULL};
+    char *envp[] = {NULL};
+    execve("/init", argv, envp);
+    _exit(125);
   }
   close(newfd);
   snprintf(reply, reply_size, "ok %ld", r);

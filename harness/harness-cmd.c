@@ -105,10 +105,10 @@ static void render_vm_only(const Job *j, GString *out)
     return;
   }
   const HarnessVmResult *r = j->result;
-  g_string_append_printf(out, "   kernel %s, VM %.1f s, MemTotal %" G_GUINT64_FORMAT " kB, MemFree %" G_GUINT64_FORMAT
+  g_string_append_printf(out, "   kernel %s, MemTotal %" G_GUINT64_FORMAT " kB, MemFree %" G_GUINT64_FORMAT
                               " kB, min_free_kbytes %" G_GUINT64_FORMAT ", base rss %" G_GUINT64_FORMAT
                               " kB (anon %" G_GUINT64_FORMAT "), pgtables %" G_GUINT64_FORMAT " kB\n",
-                         r->kernel_release, j->run->wall_seconds, r->mem_total_kb, r->mem_free_kb, r->min_free_kbytes,
+                         r->kernel_release, r->mem_total_kb, r->mem_free_kb, r->min_free_kbytes,
                          r->base_rss_kb, r->base_anon_kb, r->base_pgtables_kb);
   if (r->unsupported)
     g_string_append_printf(out, "   not runnable on this kernel: %s\n", r->unsupported_reason);

@@ -23,7 +23,8 @@
 #include <string.h>
 
 #define SIGKILL 9
-#define GLIBC_MALLOC_HEADER 16 /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
+#define GLIBC_MALLOC_HEADER 16
+#define SWAP_CLUSTER_MAX 32 /* include/linux/swap.h: the reclaim batch */ /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
 
 typedef struct {
   KmTask *task;
@@ -217,6 +218,7 @@ static SimProc *proc_new(SimEngine *e, KmTask *task)
   proc->task = task;
   g_queue_init(&proc->pending);
   g_hash_table_insert(e->procs, GINT_TO_POINTER(task->pid), proc);
+  g_ptr_array_add(e->outcome->known_pids, GINT_TO_POINTER(task->pid));
   return proc;
 }
 
@@ -626,15 +628,44 @@ static void handle_high(SimEngine *e, KmMemcg *memcg)
 
 /* Charges *remaining pages of kind for proc (anon: faults them into mappings), reclaiming and invoking the OOM
  * killer as try_charge_memcg() and __alloc_pages_slowpath() would. */
+/* Reclaim during one fault sequence runs in SWAP_CLUSTER_MAX batches; the timeline gets one line per sequence
+ * (per OOM domain), with the sums. */
+typedef struct {
+  KmPages file, swapped;
+  KmMemcg *memcg; /* NULL: global reclaim */
+  gboolean any;
+} ReclaimAcc;
+
+static void reclaim_flush(SimEngine *e, ReclaimAcc *acc, const ScStep *step, const KmTask *task)
+{
+  if (!acc->any)
+    return;
+  SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = step ? step->index : 0, .task = task,
+                  .reclaimed_file = acc->file, .reclaimed_swap = acc->swapped, .oom_memcg = acc->memcg };
+  emit(e, &ev);
+  *acc = (ReclaimAcc){ 0 };
+}
+
+static void reclaim_add(ReclaimAcc *acc, KmMemcg *memcg, KmReclaimResult rec)
+{
+  acc->file += rec.file;
+  acc->swapped += rec.swapped;
+  acc->memcg = memcg;
+  acc->any = TRUE;
+}
+
 static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
                                 const char *mapping_id, KmPages *remaining)
 {
   KmSystem *sys = e->sys;
   KmTask *task = proc->task;
+  ReclaimAcc acc = { 0 };
 
   while (*remaining > 0) {
-    if (task->state != KM_TASK_RUNNING || !task->mm)
+    if (task->state != KM_TASK_RUNNING || !task->mm) {
+      reclaim_flush(e, &acc, step, task);
       return FAULT_DIED;
+    }
     KmMapping *mapping = NULL;
     KmMemcg *memcg = task->memcg;
     if (kind == KM_PAGE_ANON) {
@@ -664,17 +695,17 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       continue;
     }
     KmPages growth = mapping ? km_mm_pte_growth(task->mm, mapping, 1) : 0;
-    KmPages want = *remaining + (mapping ? km_mm_pte_growth(task->mm, mapping, MIN(*remaining, mapping->pages)) : 0);
     FaultResult r;
     if (gfree < 1 + growth) {
-      /* __alloc_pages_slowpath(): direct reclaim, then __alloc_pages_may_oom() */
-      KmReclaimResult rec = km_reclaim(sys, NULL, MAX(want - gfree, 1), TRUE);
+      /* __alloc_pages_slowpath(): direct reclaim of SWAP_CLUSTER_MAX pages, then __alloc_pages_may_oom() */
+      KmReclaimResult rec = km_reclaim(sys, NULL, MAX(1 + growth - gfree, SWAP_CLUSTER_MAX), TRUE);
       if (rec.file + rec.swapped > 0) {
-        SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = step ? step->index : 0, .task = task,
-                        .reclaimed_file = rec.file, .reclaimed_swap = rec.swapped };
-        emit(e, &ev);
+        if (acc.any && acc.memcg != NULL)
+          reclaim_flush(e, &acc, step, task);
+        reclaim_add(&acc, NULL, rec);
         continue;
       }
+      reclaim_flush(e, &acc, step, task);
       r = invoke_oom(e, proc, step, NULL);
     } else {
       /* try_charge_memcg(): failcnt and MEMCG_MAX on mem_over_limit, reclaim from it (no swap when the memsw
@@ -684,16 +715,19 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       else
         over->failcnt++;
       km_memcg_memory_event(sys, over, KM_MEMCG_MAX);
-      KmReclaimResult rec = km_reclaim(sys, over, MAX(want - mmargin, 1), !memsw);
+      /* try_to_free_mem_cgroup_pages(): nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX) for the one page */
+      KmReclaimResult rec = km_reclaim(sys, over, MAX(1 + growth - mmargin, SWAP_CLUSTER_MAX), !memsw);
       if (rec.file + rec.swapped > 0) {
-        SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = step ? step->index : 0, .task = task,
-                        .reclaimed_file = rec.file, .reclaimed_swap = rec.swapped, .oom_memcg = over };
-        emit(e, &ev);
+        if (acc.any && acc.memcg != over)
+          reclaim_flush(e, &acc, step, task);
+        reclaim_add(&acc, over, rec);
         continue;
       }
+      reclaim_flush(e, &acc, step, task);
       /* mem_cgroup_oom() */
       km_memcg_memory_event(sys, over, KM_MEMCG_OOM);
       if (over->version == 1 && over->oom_kill_disable) {
+        reclaim_flush(e, &acc, step, task);
         over->under_oom = TRUE;
         proc->blocked_on = over;
         task->state = KM_TASK_BLOCKED;
@@ -704,6 +738,7 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
     if (r != FAULT_DONE)
       return r;
   }
+  reclaim_flush(e, &acc, step, task);
   return FAULT_DONE;
 }
 

@@ -40,9 +40,21 @@ static gint64 counter_value(const SimMemcgEvents *ev, const char *name, gboolean
   return -1;
 }
 
+static gboolean names_pid(ScExpectKind kind)
+{
+  return kind == SC_EXPECT_OOM_KILL || kind == SC_EXPECT_EXIT || kind == SC_EXPECT_BLOCKED ||
+         kind == SC_EXPECT_SURVIVES || kind == SC_EXPECT_LIVELOCK;
+}
+
 static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, const char *dmesg,
                           guint *kill_index, GPtrArray *failures)
 {
+  if (names_pid(x->kind) && !g_ptr_array_find(o->known_pids, GINT_TO_POINTER(x->pid), NULL)) {
+    if (x->kind == SC_EXPECT_OOM_KILL)
+      (*kill_index)++;
+    fail(failures, file, x, "no process with pid %d took part in this run (a typo?)", x->pid);
+    return FALSE;
+  }
   switch (x->kind) {
   case SC_EXPECT_OOM_KILL: {
     guint i = (*kill_index)++;
@@ -178,10 +190,12 @@ gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimO
     if (!check_one(file, x, o, dmesg, &kill_index, failures))
       ok = FALSE;
   }
-  /* "the kill sequence, in order, exactly": more kills than expected is a failure too, when any is expected */
-  if (last_kill && o->kills->len > expected_kills) {
+  /* "the kill sequence, in order, exactly": more kills than expected is a failure too; a scenario with
+   * expectations but no <oom-kill> expects no OOM kill at all */
+  if (expects->len > 0 && o->kills->len > expected_kills) {
     const SimKill *k = o->kills->pdata[expected_kills];
-    fail(failures, file, last_kill, "expected %u OOM kill(s), got %u (next: pid %d (%s))", expected_kills,
+    const ScExpect *where = last_kill ? last_kill : expects->pdata[0];
+    fail(failures, file, where, "expected %u OOM kill(s), got %u (next: pid %d (%s))", expected_kills,
          o->kills->len, k->pid, k->comm);
     ok = FALSE;
   }

@@ -33,6 +33,7 @@ SimOutcome *sim_outcome_new(void)
   o->enomem_steps = g_ptr_array_new_with_free_func(g_free);
   o->blocked_pids = g_ptr_array_new();
   o->livelocked_pids = g_ptr_array_new();
+  o->known_pids = g_ptr_array_new();
   o->memcg_events = g_ptr_array_new_with_free_func(events_free);
   return o;
 }
@@ -46,6 +47,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->enomem_steps);
   g_ptr_array_unref(o->blocked_pids);
   g_ptr_array_unref(o->livelocked_pids);
+  g_ptr_array_unref(o->known_pids);
   g_ptr_array_unref(o->memcg_events);
   g_free(o->panic_message);
   g_free(o);

@@ -42,6 +42,7 @@ typedef struct {
   GPtrArray *enomem_steps;   /* char*: ids of steps that failed with ENOMEM (steps without id: "#N") */
   GPtrArray *blocked_pids;   /* int as GINT_TO_POINTER: processes blocked at the end of the trace */
   GPtrArray *livelocked_pids; /* int as GINT_TO_POINTER: processes retrying a charge for ever */
+  GPtrArray *known_pids;     /* int as GINT_TO_POINTER: every process of the run (scenario and forked) */
   GPtrArray *memcg_events;   /* SimMemcgEvents*, in the scenario's cgroup order */
   gboolean panicked;
   char *panic_message;       /* "Out of memory: system-wide panic_on_oom is enabled", ... */
