@@ -26,7 +26,7 @@ for kernel in 6.1 6.12; do
     continue
   fi
   [ $st -eq 1 ] && [ $status -eq 0 ] && status=1
-  awk -v k="$kernel" '/^== /{name=$2} /^   verdict: /{print k, name, $2}' "$out" >>"$seen"
+  awk -v k="$kernel" '/^== /{name=$2} /^   verdict: /{print k, name, tolower($2)}' "$out" >>"$seen"
 done
 if [ "$mode" != --ci ]; then
   exit $status
