@@ -979,24 +979,33 @@ static void drain_proc(SimEngine *e, SimProc *proc)
   }
 }
 
-/* memcg_oom_recover(): an uncharge or a higher limit wakes the sleepers of a memcg under OOM. */
+/* memcg_oom_recover(): an uncharge or a higher limit wakes the sleepers of a memcg under OOM. A woken process that
+ * blocks again without charging anything (its fault needs more than the margin, e.g. a page and a new PTE page)
+ * does not count as progress, so this cannot loop for ever. */
 static void wake_blocked(SimEngine *e)
 {
   gboolean progress = TRUE;
   while (progress && !e->panicked) {
     progress = FALSE;
-    for (GList *l = e->blocked.head; l; l = l->next) {
-      SimProc *proc = l->data;
-      if (km_memcg_margin(proc->blocked_on, NULL, NULL) <= 0)
+    g_autoptr(GPtrArray) sleepers = g_ptr_array_new();
+    for (GList *l = e->blocked.head; l; l = l->next)
+      g_ptr_array_add(sleepers, l->data);
+    for (guint i = 0; i < sleepers->len && !e->panicked; i++) {
+      SimProc *proc = sleepers->pdata[i];
+      KmMemcg *memcg = proc->blocked_on;
+      if (!memcg || km_memcg_margin(memcg, NULL, NULL) <= 0)
         continue;
-      proc->blocked_on->under_oom = FALSE;
+      KmPages usage_before = memcg->usage;
+      guint pending_before = g_queue_get_length(&proc->pending);
+      memcg->under_oom = FALSE;
       proc->blocked_on = NULL;
       proc->task->state = KM_TASK_RUNNING;
-      g_queue_delete_link(&e->blocked, l);
-      emit_simple(e, SIM_EV_UNBLOCKED, g_queue_peek_head(&proc->pending), proc->task, "memory was uncharged: the task retries its fault");
+      g_queue_remove(&e->blocked, proc);
+      emit_simple(e, SIM_EV_UNBLOCKED, g_queue_peek_head(&proc->pending), proc->task,
+                  "memory was uncharged: the task retries its fault");
       drain_proc(e, proc);
-      progress = TRUE;
-      break;
+      if (!proc->blocked_on || memcg->usage != usage_before || g_queue_get_length(&proc->pending) != pending_before)
+        progress = TRUE;
     }
   }
 }
