@@ -388,8 +388,9 @@ KmPages km_memcg_get_max(const KmSystem *sys, const KmMemcg *memcg)
     return max;
   if (memcg->version == 2)
     return sat_add(max, MIN(memcg->swap_max, total_swap));
-  /* v1: swap excess capacity from the memsw limit */
-  KmPages swap = memcg->memsw_max == KM_PAGES_MAX ? KM_PAGES_MAX : memcg->memsw_max - max;
+  /* v1: swap excess capacity from the memsw limit; the kernel's unsigned subtraction wraps when memsw < max
+   * (which the v1 interface refuses to set up), leaving min(huge, total_swap) */
+  KmPages swap = (memcg->memsw_max == KM_PAGES_MAX || memcg->memsw_max < max) ? KM_PAGES_MAX : memcg->memsw_max - max;
   return sat_add(max, MIN(swap, total_swap));
 }
 

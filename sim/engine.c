@@ -184,6 +184,17 @@ static gboolean memcg_write(SimEngine *e, KmMemcg *memcg, const char *name, cons
   return TRUE;
 }
 
+/* mem_cgroup_resize_max(): on v1, memory.limit_in_bytes may not exceed memory.memsw.limit_in_bytes (EINVAL). */
+static gboolean check_v1_limits(SimEngine *e, const KmMemcg *memcg, int line, int col, GError **error)
+{
+  if (memcg->version != 1 || memcg->memsw_max == KM_PAGES_MAX || memcg->max <= memcg->memsw_max)
+    return TRUE;
+  scenario_set_error(error, SCENARIO_ERROR_RANGE, e->header->file, line, col,
+                     "%s: memory.limit_in_bytes is above memory.memsw.limit_in_bytes (the kernel refuses it: EINVAL)",
+                     memcg->path);
+  return FALSE;
+}
+
 static gboolean apply_sysctl(SimEngine *e, const char *name, gint64 value, int line, int col, GError **error)
 {
   KmMachine *m = &e->sys->machine;
@@ -326,6 +337,8 @@ static gboolean setup(SimEngine *e, GError **error)
       if (!memcg_write(e, memcg, a->name, a->value, a->line, a->col, error))
         return FALSE;
     }
+    if (!check_v1_limits(e, memcg, c->line, c->col, error))
+      return FALSE;
   }
   for (guint i = 0; i < h->processes->len; i++)
     if (!create_process(e, h->processes->pdata[i], error))
@@ -1024,7 +1037,8 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
     KmMemcg *memcg = km_system_find_memcg(e->sys, step->cgroup);
     if (!memcg)
       return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
-    if (!memcg_write(e, memcg, step->name, step->svalue, step->line, step->col, error))
+    if (!memcg_write(e, memcg, step->name, step->svalue, step->line, step->col, error) ||
+        !check_v1_limits(e, memcg, step->line, step->col, error))
       return FALSE;
     FaultResult r = shrink_to_limit(e, memcg, step);
     if (r == FAULT_PANIC)
