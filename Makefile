@@ -37,7 +37,7 @@ TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCH_BIN := $(BUILD)/bench/gen-bench
 
-.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench validate validate-ci clean
+.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci clean
 all: $(BUILD)/oomsim
 
 deps:
@@ -102,6 +102,13 @@ coverage: deps-coverage
 	  all test-binaries
 	@OOMSIM=build/coverage/oomsim TEST_DIR=build/coverage/tests bash tests/run-tests.sh
 	@bash tests/coverage-report.sh build/coverage
+
+# Mutation fuzzing of the scenarios under the sanitizers (needs python3); FUZZ_RUNS=N, FUZZ_SEED=S
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all
+	@python3 tests/fuzz-mutate.py build/sanitize/oomsim $${FUZZ_RUNS:-500} $${FUZZ_SEED:-1}
 
 bench:
 	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="time"
