@@ -123,6 +123,13 @@ static gint64 field_i64(char **tok, guint n, const char *key)
   return -1;
 }
 
+/* the scenario's name for the agent's 0-based step number (its id, or "#N") */
+static const char *step_label(const HarnessScenario *scenario, const char *number)
+{
+  guint idx = (guint)atoi(number);
+  return idx < scenario->step_labels->len ? g_ptr_array_index(scenario->step_labels, idx) : number;
+}
+
 /* handle one kernel record (from kmsg or the console) */
 static void kernel_record(HarnessVmResult *r, Summary *s, GHashTable *kpids, const char *text)
 {
@@ -220,8 +227,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       r->base_anon_kb = field_u64(tok, n, "anon");
       r->base_pgtables_kb = field_u64(tok, n, "pgtables");
     } else if (strcmp(what, "step") == 0 && n >= 3) {
-      guint idx = (guint)atoi(tok[1]);
-      const char *label = idx < scenario->step_labels->len ? g_ptr_array_index(scenario->step_labels, idx) : tok[1];
+      const char *label = step_label(scenario, tok[1]);
       g_autofree char *rest = g_strjoinv(" ", tok + 2);
       g_ptr_array_add(r->step_results, g_strdup_printf("%s %s", label, rest));
       if (strcmp(tok[2], "enomem") == 0)
@@ -231,8 +237,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       else if (strcmp(tok[2], "timeout") == 0)
         r->step_timeout = TRUE;
     } else if (strcmp(what, "late") == 0 && n >= 3) {
-      guint idx = (guint)atoi(tok[1]);
-      const char *label = idx < scenario->step_labels->len ? g_ptr_array_index(scenario->step_labels, idx) : tok[1];
+      const char *label = step_label(scenario, tok[1]);
       g_autofree char *rest = g_strjoinv(" ", tok + 2);
       g_ptr_array_add(r->step_results, g_strdup_printf("%s late: %s", label, rest));
       if (strcmp(tok[2], "enomem") == 0)

@@ -41,7 +41,8 @@ static KmPages div_round_up(KmPages n, KmPages d)
   return (n + d - 1) / d;
 }
 
-static void mapping_unref(KmMapping *mapping)
+/* The mm and every LRU chunk hold a reference to a mapping; the last one frees it. */
+void km_mapping_unref(KmMapping *mapping)
 {
   if (mapping && --mapping->refs == 0) {
     g_free(mapping->id);
@@ -55,7 +56,7 @@ static void memcg_free(gpointer data)
   KmLruChunk *chunk;
 
   while ((chunk = g_queue_pop_head(&memcg->lru_anon))) {
-    mapping_unref(chunk->mapping);
+    km_mapping_unref(chunk->mapping);
     g_free(chunk);
   }
   g_queue_clear(&memcg->children);
@@ -95,7 +96,7 @@ static void mm_free(KmMm *mm)
 {
   KmMapping *mapping;
   while ((mapping = g_queue_pop_head(&mm->mappings)))
-    mapping_unref(mapping);
+    km_mapping_unref(mapping);
   g_hash_table_destroy(mm->mapping_by_id);
   g_free(mm);
 }
@@ -553,7 +554,7 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
   if (mapping->id && g_hash_table_lookup(mm->mapping_by_id, mapping->id) == mapping)
     g_hash_table_remove(mm->mapping_by_id, mapping->id);
   g_queue_remove(&mm->mappings, mapping);
-  mapping_unref(mapping);
+  km_mapping_unref(mapping);
 }
 
 /* The process's own memory before the trace (its text, data, stack, page tables), charged to the memcg it

@@ -53,6 +53,7 @@ gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor);
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);
 KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted);
 KmMapping *km_mm_find_mapping(KmMm *mm, const char *id);
+void km_mapping_unref(KmMapping *mapping);
 /* n pages of mapping become resident anon pages: counters, LRU and page tables, charged (no checks). */
 void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);
 /* munmap(): resident and swapped pages are freed and uncharged, VM_ACCOUNT pages leave Committed_AS. */

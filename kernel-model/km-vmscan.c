@@ -54,10 +54,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
     }
     if (chunk->pages == 0 || mapping->dead || mapping->resident == 0) {
       g_queue_pop_head(&memcg->lru_anon);
-      if (--mapping->refs == 0) {
-        g_free(mapping->id);
-        g_free(mapping);
-      }
+      km_mapping_unref(mapping);
       g_free(chunk);
     }
   }
