@@ -385,19 +385,9 @@ void sim_engine_free(SimEngine *e)
   g_free(e);
 }
 
-const SimOutcome *sim_engine_get_outcome(SimEngine *e)
-{
-  return e->outcome;
-}
-
 SimOutcome *sim_engine_steal_outcome(SimEngine *e)
 {
   return g_steal_pointer(&e->outcome);
-}
-
-const KmSystem *sim_engine_get_system(SimEngine *e)
-{
-  return e->sys;
 }
 
 /* ---------------------------------------------------------------- lifecycle */

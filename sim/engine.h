@@ -19,9 +19,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
 gboolean sim_engine_step(SimEngine *engine, ScStep *step, GError **error);
 /* End of trace: pending timers run, survivors exit 0, the END event is sent. */
 void sim_engine_finish(SimEngine *engine);
-const SimOutcome *sim_engine_get_outcome(SimEngine *engine);
 SimOutcome *sim_engine_steal_outcome(SimEngine *engine);
-const KmSystem *sim_engine_get_system(SimEngine *engine);
 void sim_engine_free(SimEngine *engine);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimEngine, sim_engine_free)

@@ -10,8 +10,6 @@
 #include "../scenarios/scenario-loader.h"
 #include "engine.h"
 
-G_DEFINE_QUARK(oomsim-sim-error-quark, sim_error)
-
 static const KmProfile *resolve_profile(const char *wanted, const ScenarioHeader *header, GError **error)
 {
   if (!wanted)

@@ -30,12 +30,6 @@ typedef struct {
   gboolean invert_tie_rule; /* deliberately wrong model, for the harness's self-test */
 } SimOptions;
 
-#define SIM_ERROR (sim_error_quark())
-GQuark sim_error_quark(void);
-typedef enum {
-  SIM_ERROR_FAILED,
-} SimError;
-
 /* Replays the scenario at path ("-": stdin). On success returns TRUE, *out_outcome (if not NULL) holds the
  * outcome, *out_report (if not NULL) the report in opts->format, *out_expects (if not NULL) the scenario's
  * expectations (ScExpect*), and *out_profile_name the profile that ran. Errors are SCENARIO_ERROR with
