@@ -484,7 +484,7 @@ static void print_vm_warning(GString *out, const KmSystem *sys, const SimEvent *
   case KM_VM_WARN_BYTES:
     kline(out, ev->time_ns, "__vm_enough_memory: pid: %d, comm: %s, bytes: %" G_GUINT64_FORMAT
           " not enough memory for the allocation",
-          ev->task->pid, ev->task->comm, (guint64)report_enomem_pages(sys, ev) * sys->machine.page_size);
+          ev->task->pid, ev->task->comm, (guint64)ev->enomem_pages * sys->machine.page_size);
     break;
   case KM_VM_WARN_NONE:
   default:

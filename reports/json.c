@@ -349,7 +349,7 @@ static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
     add_int(b, "free_pages", MAX(km_free_pages(sys), 0));
     break;
   case SIM_EV_ENOMEM:
-    add_int(b, "requested_pages", report_enomem_pages(sys, ev));
+    add_int(b, "requested_pages", ev->enomem_pages);
     add_int(b, "committed_as_pages", sys->machine.committed_as);
     add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
     break;

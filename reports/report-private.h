@@ -47,9 +47,6 @@ const char *report_comm_of(const KmSystem *sys, int pid);
 /* One line describing what a step does ("touch 4 MiB (1024 pages)"). */
 char *report_describe_step(const KmSystem *sys, const ScStep *step);
 
-/* The pages __vm_enough_memory() was asked for by the step of an ENOMEM event (the model does not pass them:
- * recomputed from the step and the mm, as sim/engine.c does). 0 if unknown. */
-KmPages report_enomem_pages(const KmSystem *sys, const SimEvent *ev);
 
 /* memory.stat of a memcg as the kernel reports it from 5.x on: hierarchical (the memcg and its
  * descendants), in pages. */

@@ -167,38 +167,6 @@ char *report_describe_step(const KmSystem *sys, const ScStep *step)
   }
 }
 
-/* Untouched pages of the mm's live mappings (what a touch faults before it maps more). */
-static KmPages untouched_pages(const KmMm *mm)
-{
-  KmPages n = 0;
-  for (GList *l = mm->mappings.head; l; l = l->next) {
-    const KmMapping *m = l->data;
-    n += m->pages - m->resident - m->swapped;
-  }
-  return n;
-}
-
-KmPages report_enomem_pages(const KmSystem *sys, const SimEvent *ev)
-{
-  const ScStep *step = ev->step;
-  if (!step)
-    return 0;
-  KmPages per_rep = km_bytes_to_pages_up(sys, step->size_bytes);
-  switch (step->kind) {
-  case SC_STEP_MMAP:
-    return per_rep;
-  case SC_STEP_MALLOC:
-    /* glibc: an mmapped chunk is the request plus a 16-byte header, page-aligned (sim/engine.c) */
-    return km_bytes_to_pages_up(sys, step->size_bytes + 16);
-  case SC_STEP_TOUCH:
-    if (!ev->task || !ev->task->mm)
-      return per_rep;
-    return per_rep - MIN(per_rep, untouched_pages(ev->task->mm));
-  default:
-    return 0;
-  }
-}
-
 static void memcg_stat_add(const KmMemcg *memcg, ReportMemcgStat *out)
 {
   out->anon += memcg->anon;

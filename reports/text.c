@@ -202,7 +202,7 @@ static void print_simple(GString *out, const KmSystem *sys, const SimEvent *ev, 
 static void print_enomem(GString *out, const KmSystem *sys, const SimEvent *ev)
 {
   const KmMachine *m = &sys->machine;
-  g_autofree char *req = pages_text(sys, report_enomem_pages(sys, ev));
+  g_autofree char *req = pages_text(sys, ev->enomem_pages);
   g_autofree char *committed = pages_text(sys, m->committed_as);
   g_autofree char *limit = pages_text(sys, km_vm_commit_limit(sys));
   g_autofree char *what = g_strdup_printf("ENOMEM: %s; asked for %s (vm.overcommit_memory=%d, Committed_AS %s, "

@@ -33,6 +33,7 @@ typedef struct {
   guint rep_done;        /* repetitions of the head step completed */
   KmPages rep_remaining; /* pages of the current repetition still to fault; 0: not started */
   char *rep_mapping;     /* malloc: id of the current repetition's mapping */
+  KmPages refused_pages; /* the last mapping __vm_enough_memory() refused */
   KmMemcg *blocked_on;
   gboolean livelocked;
 } SimProc;
@@ -768,15 +769,19 @@ static char *step_label(SimEngine *e, const ScStep *step)
 static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const char *detail)
 {
   g_ptr_array_add(e->outcome->enomem_steps, step_label(e, step));
-  emit_simple(e, SIM_EV_ENOMEM, step, proc->task, detail);
+  SimEvent ev = { .kind = SIM_EV_ENOMEM, .step = step, .step_index = step->index, .task = proc->task,
+                  .detail = detail, .enomem_pages = proc->refused_pages };
+  emit(e, &ev);
 }
 
 /* mmap of pages for proc: __vm_enough_memory() first (VM_ACCOUNT private writable mapping). */
 static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pages)
 {
   KmTask *task = proc->task;
-  if (!km_vm_enough_memory(e->sys, task->mm, pages, task->cap_sys_admin))
+  if (!km_vm_enough_memory(e->sys, task->mm, pages, task->cap_sys_admin)) {
+    proc->refused_pages = pages;
     return FALSE;
+  }
   km_mm_add_mapping(e->sys, task->mm, id, pages, TRUE);
   return TRUE;
 }

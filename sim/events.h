@@ -44,6 +44,8 @@ typedef struct {
   KmPages reclaimed_file, reclaimed_swap;
   /* SIM_EV_REAPED: the victim's counters after reaping */
   KmPages reaped_anon_rss, reaped_file_rss, reaped_shmem_rss;
+  /* SIM_EV_ENOMEM: the pages __vm_enough_memory() refused */
+  KmPages enomem_pages;
   /* SIM_EV_EXIT */
   const SimExit *exit;
   /* SIM_EV_PANIC */
