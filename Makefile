@@ -24,6 +24,7 @@ LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 LDFLAGS := $(EXTRA_LDFLAGS)
 
 # harness/harness.mk defines HARNESS_SRCS (host side, linked into oomsim) and the static agent's rules
+.DEFAULT_GOAL := all
 include harness/harness.mk
 
 MODEL_SRCS := $(sort $(wildcard kernel-model/*.c))

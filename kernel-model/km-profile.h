@@ -74,6 +74,9 @@ typedef struct {
   gboolean overcommit_heuristic; /* < 5.2: the free-memory heuristic for mode 0 */
   KmVmWarning vm_warning;        /* the ratelimited warning when __vm_enough_memory() fails */
 
+  /* mm/page_alloc.c __setup_per_zone_wmarks() */
+  gboolean watermark_scale_factor; /* 4.6+: low/high steps are max(min / 4, managed * 10 / 10000) */
+
   /* mm/memcontrol.c */
   gboolean memcg_events_hierarchical; /* 5.2+ (cgroup v2) */
   gboolean memcg_v1;                 /* the v1 memory controller exists */

@@ -2,9 +2,11 @@
  * OVERCOMMIT_GUESS heuristic of 4.19), and the watermarks of mm/page_alloc.c init_per_zone_wmark_min() and
  * __setup_per_zone_wmarks().
  *
- * The model has one zone. The kernel splits RAM into DMA/DMA32/Normal zones with lowmem_reserve protecting the
- * lower ones, so the real threshold at which a GFP_HIGHUSER_MOVABLE allocation fails is a little above the
- * summed WMARK_MIN; docs/model.md and docs/validation.md say how much on the reference VM.
+ * Zones: the model has the zones of an x86-64 PC (DMA, DMA32, Normal) with their WMARK_MIN and lowmem_reserve,
+ * because they decide where a global OOM comes: a GFP_HIGHUSER_MOVABLE allocation fails when every zone is at
+ * or below its min watermark plus its lowmem_reserve for ZONE_MOVABLE (km_alloc_floor_pages()). Which page of
+ * which zone is used is not modelled: free memory is one pool, and each zone is assumed to have more free pages
+ * than its floor when the trace starts (docs/model.md, "Zones").
  */
 #include "km-util.h"
 
@@ -16,7 +18,7 @@ static KmPages kb_to_pages(const KmSystem *sys, guint64 kb)
 KmPages km_free_pages(const KmSystem *sys)
 {
   const KmMachine *m = &sys->machine;
-  return m->totalram_pages - m->kernel_pages - m->anon - m->file - m->shmem - m->pgtables;
+  return m->totalram_pages - m->kernel_pages - m->tasks_kernel - m->anon - m->file - m->shmem - m->pgtables;
 }
 
 /* vm_commit_limit():
@@ -43,7 +45,7 @@ static gboolean guess_heuristic(const KmSystem *sys, KmPages pages, gboolean cap
   free += m->file + m->shmem; /* NR_FILE_PAGES counts shmem too ... */
   free -= m->shmem;           /* ... "shmem pages shouldn't be counted as free" */
   free += m->total_swap_pages - m->swap_used;
-  KmPages totalreserve = km_wmark_high_pages(sys);
+  KmPages totalreserve = km_totalreserve_pages(sys);
   if (free <= totalreserve)
     return FALSE;
   free -= totalreserve;
@@ -102,16 +104,111 @@ guint64 km_default_min_free_kbytes(KmPages totalram_pages, guint page_size)
   return CLAMP(kb, 128, 262144);
 }
 
-KmPages km_wmark_min_pages(const KmSystem *sys)
+/* The zones of node 0 when they are not measured: an x86-64 PC with 4 KiB pages (arch/x86/mm/init.c
+ * zone_sizes_init()): ZONE_DMA is the first 16 MiB, of which 3840 pages are managed on the reference VM (BIOS
+ * area and early reservations are not); ZONE_DMA32 the RAM below 4 GiB, which on a PC (and QEMU's pc machine
+ * with more than 3.5 GiB) ends at 3 GiB because of the PCI hole; ZONE_NORMAL the rest. Machines too small
+ * for that layout, and other page sizes, get one Normal zone. */
+static void zones_default(KmMachine *m)
 {
-  return kb_to_pages(sys, sys->machine.min_free_kbytes);
+  const KmPages dma = 3840, dma32_end = (3ull << 30) / 4096;
+  m->nr_zones = 0;
+  if (m->page_size == 4096 && m->totalram_pages > 4 * dma) {
+    KmPages dma32 = MIN(m->totalram_pages, dma32_end) - dma;
+    m->zones[m->nr_zones++] = (KmZone){ .name = "DMA", .managed = dma };
+    m->zones[m->nr_zones++] = (KmZone){ .name = "DMA32", .managed = dma32 };
+    if (m->totalram_pages > dma + dma32)
+      m->zones[m->nr_zones++] = (KmZone){ .name = "Normal", .managed = m->totalram_pages - dma - dma32 };
+  } else {
+    m->zones[m->nr_zones++] = (KmZone){ .name = "Normal", .managed = m->totalram_pages };
+  }
 }
 
-/* __setup_per_zone_wmarks(): low = min + max(min / 4, managed * watermark_scale_factor(10) / 10000), high = low
- * + the same step. */
-KmPages km_wmark_high_pages(const KmSystem *sys)
+/* setup_per_zone_lowmem_reserve() (3.10-6.12): zone i keeps, against an allocation that may use zone j > i,
+ * (managed pages of zones i+1..j) / sysctl_lowmem_reserve_ratio[i], the ratio being 256 for DMA and DMA32
+ * and 32 for Normal. A GFP_HIGHUSER_MOVABLE allocation has highest_zoneidx ZONE_MOVABLE, so j is the top. */
+static void zones_lowmem_reserve(KmMachine *m)
 {
-  KmPages min = km_wmark_min_pages(sys);
-  KmPages step = MAX(min / 4, (sys->machine.totalram_pages - sys->machine.kernel_pages) * 10 / 10000);
-  return min + 2 * step;
+  for (guint i = 0; i < m->nr_zones; i++) {
+    guint ratio = g_strcmp0(m->zones[i].name, "Normal") == 0 ? 32 : 256;
+    KmPages upper = 0;
+    for (guint j = i + 1; j < m->nr_zones; j++)
+      upper += m->zones[j].managed;
+    m->zones[i].lowmem_reserve = upper / ratio;
+  }
+}
+
+/* __setup_per_zone_wmarks(): pages_min = min_free_kbytes >> (PAGE_SHIFT - 10), split over the zones in
+ * proportion to their managed pages (tmp = pages_min * managed / lowmem_pages, truncated); WMARK_MIN = tmp;
+ * 4.6+: low = min + step, high = low + step, step = max(tmp >> 2, managed * watermark_scale_factor / 10000),
+ * watermark_scale_factor 10; 3.10: low = min + (tmp >> 2), high = min + (tmp >> 1). */
+static void zones_wmarks(const KmProfile *prof, KmMachine *m)
+{
+  guint64 pages_min = m->min_free_kbytes / (m->page_size / 1024u);
+  KmPages lowmem = 0;
+  for (guint i = 0; i < m->nr_zones; i++)
+    lowmem += m->zones[i].managed;
+  for (guint i = 0; i < m->nr_zones; i++) {
+    KmZone *z = &m->zones[i];
+    guint64 tmp = lowmem ? pages_min * (guint64)z->managed / (guint64)lowmem : 0;
+    z->wmark_min = (KmPages)tmp;
+    if (prof->watermark_scale_factor)
+      z->wmark_high = (KmPages)(tmp + 2 * MAX(tmp >> 2, (guint64)z->managed * 10 / 10000));
+    else
+      z->wmark_high = (KmPages)(tmp + (tmp >> 1));
+  }
+}
+
+void km_zones_setup(KmSystem *sys)
+{
+  KmMachine *m = &sys->machine;
+  if (m->zones_given)
+    return;
+  zones_default(m);
+  zones_lowmem_reserve(m);
+  zones_wmarks(sys->profile, m);
+}
+
+static KmPages zone_min(const KmZone *z)
+{
+  return z->wmark_min;
+}
+
+/* get_page_from_freelist() with ALLOC_WMARK_MIN (the slow path before __alloc_pages_may_oom()): a zone serves
+ * an order-0 GFP_HIGHUSER_MOVABLE page only while zone_watermark_fast() holds, free > min +
+ * lowmem_reserve[ZONE_MOVABLE] (mm/page_alloc.c, 3.10-6.12). With free memory as one pool, the allocation
+ * fails once the free pages are down to the sum of those floors (each capped by the zone's size). */
+static KmPages zone_floor(const KmZone *z)
+{
+  return MIN(z->managed, z->wmark_min + z->lowmem_reserve);
+}
+
+/* calculate_totalreserve_pages(): per zone the largest lowmem_reserve plus the high watermark, capped by the
+ * zone's managed pages. */
+static KmPages zone_totalreserve(const KmZone *z)
+{
+  return MIN(z->managed, z->lowmem_reserve + z->wmark_high);
+}
+
+static KmPages sum_zones(const KmSystem *sys, KmPages (*per_zone)(const KmZone *z))
+{
+  KmPages sum = 0;
+  for (guint i = 0; i < sys->machine.nr_zones; i++)
+    sum += per_zone(&sys->machine.zones[i]);
+  return sum;
+}
+
+KmPages km_wmark_min_pages(const KmSystem *sys)
+{
+  return sum_zones(sys, zone_min);
+}
+
+KmPages km_alloc_floor_pages(const KmSystem *sys)
+{
+  return sum_zones(sys, zone_floor);
+}
+
+KmPages km_totalreserve_pages(const KmSystem *sys)
+{
+  return sum_zones(sys, zone_totalreserve);
 }

@@ -12,9 +12,17 @@ KmPages km_vm_commit_limit(const KmSystem *sys);
 gboolean km_vm_enough_memory(KmSystem *sys, const KmMm *mm, KmPages pages, gboolean cap_sys_admin);
 /* init_per_zone_wmark_min(): the default vm.min_free_kbytes for a machine of totalram pages */
 guint64 km_default_min_free_kbytes(KmPages totalram_pages, guint page_size);
-/* __setup_per_zone_wmarks(): WMARK_MIN / WMARK_HIGH summed over the zones (one zone in the model) */
+/* The zones, their watermarks (__setup_per_zone_wmarks()) and lowmem_reserve (setup_per_zone_lowmem_reserve())
+ * from totalram_pages and min_free_kbytes, unless machine.zones_given. Called once the sysctls are applied
+ * (the kernel computes the watermarks again when vm.min_free_kbytes is written; the reserve does not depend
+ * on it). */
+void km_zones_setup(KmSystem *sys);
+/* WMARK_MIN summed over the zones */
 KmPages km_wmark_min_pages(const KmSystem *sys);
-KmPages km_wmark_high_pages(const KmSystem *sys);
+/* free pages at which an order-0 GFP_HIGHUSER_MOVABLE allocation fails in every zone: sum of min + reserve */
+KmPages km_alloc_floor_pages(const KmSystem *sys);
+/* calculate_totalreserve_pages() */
+KmPages km_totalreserve_pages(const KmSystem *sys);
 /* MemFree: pages not held by the kernel, anon, page cache, shmem or page tables */
 KmPages km_free_pages(const KmSystem *sys);
 

@@ -71,6 +71,7 @@ struct _KmTask {
   guint uid;
   int oom_score_adj;        /* signal->oom_score_adj */
   int threads;
+  KmPages kernel_pages;     /* machine.task_kernel_pages when created; given back at exit */
   gboolean cap_sys_admin, kthread, global_init, in_vfork, oom_task_origin, stuck;
   char *container;
   KmMm *mm;                 /* NULL after exit (and always for a kthread) */
@@ -132,10 +133,27 @@ struct _KmMemcg {
 };
 
 /* The machine and its sysctls. */
+/* One memory zone (struct zone, include/linux/mmzone.h), as far as the allocator's watermark check needs it. */
+#define KM_MAX_ZONES 3
+typedef struct {
+  const char *name;        /* "DMA", "DMA32", "Normal" */
+  KmPages managed;         /* zone_managed_pages() */
+  KmPages wmark_min;       /* min_wmark_pages() */
+  KmPages wmark_high;      /* high_wmark_pages() */
+  KmPages lowmem_reserve;  /* lowmem_reserve[ZONE_MOVABLE]: what a GFP_HIGHUSER_MOVABLE allocation must leave */
+} KmZone;
+
 typedef struct {
   KmPages totalram_pages;   /* MemTotal */
+  /* The zones of node 0 that hold memory, lowest first (km_zones_setup()). */
+  guint nr_zones;
+  KmZone zones[KM_MAX_ZONES];
+  gboolean zones_given;     /* zones[] was measured (the VM harness), not derived from totalram_pages */
   KmPages total_swap_pages;
   KmPages kernel_pages;     /* memory the kernel itself holds (MemTotal - MemFree before any task) */
+  KmPages task_kernel_pages; /* kernel memory each process brings (task_struct, kernel stack, mm_struct,
+                               * vmas...): 0 unless given (the VM harness measures it); never memcg-charged */
+  KmPages tasks_kernel;     /* task_kernel_pages summed over the live processes */
   guint page_size;
   /* sysctls */
   int overcommit_memory;    /* vm.overcommit_memory */

@@ -114,6 +114,21 @@ static void add_machine(JsonBuilder *b, const KmSystem *sys, const ScenarioHeade
   add_int(b, "swap_pages", m->total_swap_pages);
   add_int(b, "kernel_reserved_pages", m->kernel_pages);
   add_int(b, "wmark_min_pages", km_wmark_min_pages(sys));
+  add_int(b, "alloc_floor_pages", km_alloc_floor_pages(sys));
+  json_builder_set_member_name(b, "zones");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < m->nr_zones; i++) {
+    const KmZone *z = &m->zones[i];
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "name");
+    json_builder_add_string_value(b, z->name);
+    add_int(b, "managed_pages", z->managed);
+    add_int(b, "wmark_min_pages", z->wmark_min);
+    add_int(b, "wmark_high_pages", z->wmark_high);
+    add_int(b, "lowmem_reserve_pages", z->lowmem_reserve);
+    json_builder_end_object(b);
+  }
+  json_builder_end_array(b);
   add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
   add_int(b, "cgroup_version", h ? h->cgroup_version : sys->root_memcg->version);
   json_builder_set_member_name(b, "sysctls");

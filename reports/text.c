@@ -66,6 +66,15 @@ static void print_machine(GString *out, const KmSystem *sys)
   report_table_add(t, "page size", ps, NULL);
   g_autofree char *mfk = g_strdup_printf("%" G_GUINT64_FORMAT " (WMARK_MIN %s)", m->min_free_kbytes, wmark);
   report_table_add(t, "vm.min_free_kbytes", mfk, NULL);
+  g_autoptr(GString) zones = g_string_new(NULL);
+  for (guint i = 0; i < m->nr_zones; i++) {
+    const KmZone *z = &m->zones[i];
+    g_string_append_printf(zones, "%s%s %" G_GINT64_FORMAT " (min %" G_GINT64_FORMAT " reserve %" G_GINT64_FORMAT ")",
+                           i ? ", " : "", z->name, z->managed, z->wmark_min, z->lowmem_reserve);
+  }
+  g_autofree char *floor = pages_text(sys, km_alloc_floor_pages(sys));
+  g_string_append_printf(zones, " pages%s; a global OOM leaves %s free", m->zones_given ? " (measured)" : "", floor);
+  report_table_add(t, "zones", zones->str, NULL);
   g_autofree char *oc = g_strdup_printf("vm.overcommit_memory=%d vm.overcommit_ratio=%d vm.overcommit_kbytes=%" G_GUINT64_FORMAT
                                         " (CommitLimit %s)",
                                         m->overcommit_memory, m->overcommit_ratio, m->overcommit_kbytes, limit);

@@ -296,6 +296,7 @@ static gboolean setup(SimEngine *e, GError **error)
   m->totalram_pages = (KmPages)(ram / h->page_size);
   m->total_swap_pages = (KmPages)(h->swap_bytes / h->page_size);
   m->kernel_pages = (KmPages)(reserved / h->page_size);
+  m->task_kernel_pages = (KmPages)(e->opts.process_kernel_bytes / h->page_size);
   if (m->kernel_pages >= m->totalram_pages) {
     scenario_set_error(error, SCENARIO_ERROR_RANGE, h->file, h->line, h->col,
                        "kernel-reserved memory must be smaller than ram");
@@ -310,10 +311,22 @@ static gboolean setup(SimEngine *e, GError **error)
   }
   if (e->opts.min_free_kbytes)
     m->min_free_kbytes = e->opts.min_free_kbytes;
+  G_STATIC_ASSERT(G_N_ELEMENTS(e->opts.zones) == KM_MAX_ZONES);
+  if (e->opts.n_zones > 0) {
+    m->zones_given = TRUE;
+    m->nr_zones = MIN(e->opts.n_zones, KM_MAX_ZONES);
+    for (guint i = 0; i < m->nr_zones; i++)
+      m->zones[i] = (KmZone){ .name = e->opts.zones[i].name,
+                              .managed = (KmPages)e->opts.zones[i].managed,
+                              .wmark_min = (KmPages)e->opts.zones[i].min,
+                              .wmark_high = (KmPages)e->opts.zones[i].high,
+                              .lowmem_reserve = (KmPages)e->opts.zones[i].lowmem_reserve };
+  }
+  km_zones_setup(sys);
   if (h->cgroup_version == 1 && !sys->profile->memcg_v1 && h->cgroups->len > 0) {
     const ScCgroup *c = h->cgroups->pdata[0];
     scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
-                       "kernel %s has no cgroup v1 memory controller (CONFIG_MEMCG_V1 is off)", sys->profile->name);
+                       "kernel %s has no cgroup v1 memory controller (CONFIG_MEMCG_V1 is off by default since 6.11)", sys->profile->name);
     return FALSE;
   }
   if (h->cgroup_version == 2 && !sys->profile->memcg_v2 && h->cgroups->len > 0) {
@@ -678,7 +691,7 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       if (mapping->memcg)
         memcg = mapping->memcg;
     }
-    KmPages gfree = MAX(km_free_pages(sys) - km_wmark_min_pages(sys), 0);
+    KmPages gfree = MAX(km_free_pages(sys) - km_alloc_floor_pages(sys), 0);
     KmMemcg *over = NULL;
     gboolean memsw = FALSE;
     KmPages mmargin = km_memcg_margin(memcg, &over, &memsw);

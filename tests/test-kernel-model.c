@@ -19,6 +19,7 @@ static KmSystem *make_system(const char *version)
   KmSystem *sys = km_system_new(p, 4096);
   sys->machine.totalram_pages = RAM_PAGES;
   sys->machine.min_free_kbytes = km_default_min_free_kbytes(RAM_PAGES, 4096);
+  km_zones_setup(sys);
   return sys;
 }
 
@@ -404,20 +405,87 @@ static void test_overcommit_heuristic_4_19(void)
   g_autoptr(KmSystem) sys = make_system("4.19");
   KmTask *t = add_task(sys, 10, NULL, 200000, 0);
   /* free = 262144 - 200000 anon - 391 PTE (ceil(200000 / 512)) - 1 PMD = 61752; + 0 cache + 0 swap;
-   * min_free_kbytes int_sqrt(1048576 * 16) = 4096 kB = 1024 pages; high = 1024 + 2 * max(256, 262144 * 10 / 10000
-   * = 262) = 1548; 61752 - 1548 = 60204: 60203 pages fit, 60204 do not (free > pages) */
+   * totalreserve_pages = 2555 (test_zones_1g); 61752 - 2555 = 59197: 59196 pages fit, 59197 do not
+   * (free > pages) */
   g_assert_cmpint(km_free_pages(sys), ==, 61752);
-  g_assert_cmpint(km_wmark_high_pages(sys), ==, 1548);
-  g_assert_true(km_vm_enough_memory(sys, t->mm, 60203, TRUE));
+  g_assert_cmpint(km_totalreserve_pages(sys), ==, 2555);
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 59196, TRUE));
   sys->machine.committed_as = 0;
-  g_assert_false(km_vm_enough_memory(sys, t->mm, 60204, TRUE));
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 59197, TRUE));
   /* non-root: 2048 pages of admin reserve less */
-  g_assert_false(km_vm_enough_memory(sys, t->mm, 58156, FALSE));
-  g_assert_true(km_vm_enough_memory(sys, t->mm, 58155, FALSE));
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 57149, FALSE));
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 57148, FALSE));
   /* 6.1 would grant far more: anything up to RAM + swap */
   g_autoptr(KmSystem) sys61 = make_system("6.1");
   KmTask *t61 = add_task(sys61, 10, NULL, 200000, 0);
   g_assert_true(km_vm_enough_memory(sys61, t61->mm, 200000, TRUE));
+}
+
+/* 1 GiB, 4 KiB pages: zones DMA 3840 pages, DMA32 262144 - 3840 = 258304, no Normal.
+ * min_free_kbytes int_sqrt(1048576 * 16) = 4096 kB = 1024 pages, split by managed pages (truncated):
+ *   DMA 1024 * 3840 / 262144 = 15, DMA32 1024 * 258304 / 262144 = 1009.
+ * high = min + 2 * max(min >> 2, managed * 10 / 10000): DMA 15 + 2 * max(3, 3) = 21; DMA32 1009 + 2 * max(252,
+ * 258) = 1525. lowmem_reserve (ratio 256): DMA 258304 / 256 = 1009, DMA32 0.
+ * Global OOM floor: DMA min(3840, 15 + 1009) = 1024 + DMA32 1009 = 2033 (the old one-zone model: 1024).
+ * totalreserve_pages: DMA min(3840, 1009 + 21) = 1030 + DMA32 1525 = 2555. */
+static void test_zones_1g(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  const KmMachine *m = &sys->machine;
+  g_assert_cmpuint(m->nr_zones, ==, 2);
+  g_assert_cmpstr(m->zones[0].name, ==, "DMA");
+  g_assert_cmpint(m->zones[1].managed, ==, 258304);
+  g_assert_cmpint(m->zones[0].wmark_min, ==, 15);
+  g_assert_cmpint(m->zones[1].wmark_min, ==, 1009);
+  g_assert_cmpint(m->zones[1].wmark_high, ==, 1525);
+  g_assert_cmpint(m->zones[0].lowmem_reserve, ==, 1009);
+  g_assert_cmpint(km_wmark_min_pages(sys), ==, 1024);
+  g_assert_cmpint(km_alloc_floor_pages(sys), ==, 2033);
+  g_assert_cmpint(km_totalreserve_pages(sys), ==, 2555);
+}
+
+/* 16 GiB: 4194304 pages; DMA 3840, DMA32 up to 3 GiB (786432) - 3840 = 782592, Normal 3407872.
+ * min_free_kbytes int_sqrt(16777216 * 16) = 16384 kB = 4096 pages: DMA 4096 * 3840 / 4194304 = 3 (3.75),
+ * DMA32 764 (764.25), Normal 3328. lowmem_reserve: DMA (782592 + 3407872) / 256 = 16369, DMA32 3407872 / 256
+ * = 13312. Floor: DMA min(3840, 3 + 16369) = 3840, DMA32 764 + 13312 = 14076, Normal 3328: 21244 pages
+ * (83 MiB), where WMARK_MIN alone is 4095. 3.10 has no watermark_scale_factor: Normal high = 3328 + 1664. */
+static void test_zones_16g(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.totalram_pages = 4194304;
+  sys->machine.min_free_kbytes = km_default_min_free_kbytes(4194304, 4096);
+  km_zones_setup(sys);
+  const KmMachine *m = &sys->machine;
+  g_assert_cmpuint(m->nr_zones, ==, 3);
+  g_assert_cmpint(m->zones[2].managed, ==, 3407872);
+  g_assert_cmpint(m->zones[0].lowmem_reserve, ==, 16369);
+  g_assert_cmpint(m->zones[1].lowmem_reserve, ==, 13312);
+  g_assert_cmpint(km_wmark_min_pages(sys), ==, 4095);
+  g_assert_cmpint(km_alloc_floor_pages(sys), ==, 21244);
+  g_autoptr(KmSystem) old = make_system("3.10");
+  old->machine.totalram_pages = 4194304;
+  old->machine.min_free_kbytes = 16384;
+  km_zones_setup(old);
+  g_assert_cmpint(old->machine.zones[2].wmark_high, ==, 3328 + 1664);
+}
+
+/* Kernel memory per process (the VM harness's measured Slab + KernelStack per process, here 13 pages): taken from
+ * MemFree at creation, given back at exit, never charged to the memcg. */
+static void test_task_kernel_memory(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.task_kernel_pages = 13;
+  KmMemcg *m = add_memcg(sys, "/pod", KM_PAGES_MAX);
+  KmPages free0 = km_free_pages(sys);
+  KmTask *a = add_task(sys, 10, "/pod", 100, 0);
+  KmTask *b = add_task(sys, 11, "/pod", 0, 0);
+  /* 100 anon + 1 PTE page + 1 PMD page for a, 0 for b; 2 * 13 kernel pages */
+  g_assert_cmpint(free0 - km_free_pages(sys), ==, 100 + 2 + 26);
+  g_assert_cmpint(m->usage, ==, 102);
+  km_task_exit(sys, b, 0, 0);
+  g_assert_cmpint(free0 - km_free_pages(sys), ==, 100 + 2 + 13);
+  km_task_exit(sys, a, 0, 0);
+  g_assert_cmpint(km_free_pages(sys), ==, free0);
 }
 
 static void test_reclaim_order(void)
@@ -617,6 +685,9 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg/scan-order", test_memcg_scan_order);
   g_test_add_func("/kernel-model/memcg/exit-uncharges", test_exit_uncharges);
   g_test_add_func("/kernel-model/profile/lookup", test_profile_lookup);
+  g_test_add_func("/kernel-model/util/zones-1g", test_zones_1g);
+  g_test_add_func("/kernel-model/util/zones-16g", test_zones_16g);
+  g_test_add_func("/kernel-model/util/task-kernel-memory", test_task_kernel_memory);
   g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
   g_test_add_func("/kernel-model/oom/3.10-specifics", test_3_10_specifics);
   return g_test_run();
