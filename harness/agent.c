@@ -1022,10 +1022,53 @@ static void report_memory(const char *tag)
   char buf[4096];
   if (read_file("/proc/meminfo", buf, sizeof buf) > 0)
     out("%s MemTotal %lld MemFree %lld MemAvailable %lld SwapTotal %lld SwapFree %lld Committed_AS %lld "
-        "CommitLimit %lld",
+        "CommitLimit %lld Slab %lld SReclaimable %lld KernelStack %lld",
         tag, file_field(buf, "MemTotal"), file_field(buf, "MemFree"), file_field(buf, "MemAvailable"),
         file_field(buf, "SwapTotal"), file_field(buf, "SwapFree"), file_field(buf, "Committed_AS"),
-        file_field(buf, "CommitLimit"));
+        file_field(buf, "CommitLimit"), file_field(buf, "Slab"), file_field(buf, "SReclaimable"),
+        file_field(buf, "KernelStack"));
+}
+
+/* One line per populated zone of /proc/zoneinfo: managed pages, the min and high watermarks, lowmem_reserve for
+ * ZONE_MOVABLE (index 3 of "protection:", what a GFP_HIGHUSER_MOVABLE allocation must leave) and the free pages
+ * sitting on the per-CPU lists (the "count:" of each CPU's pageset), which MemFree does not include. */
+static void report_zones(void)
+{
+  static char zi[1 << 16];
+  if (read_file("/proc/zoneinfo", zi, sizeof zi) <= 0)
+    return;
+  char name[16] = "";
+  long long managed = 0, min = 0, high = 0, reserve = 0, pcp = 0;
+  int in_zone = 0;
+  for (char *save = NULL, *l = strtok_r(zi, "\n", &save);; l = strtok_r(NULL, "\n", &save)) {
+    if (!l || !strncmp(l, "Node ", 5)) {
+      if (in_zone && managed > 0)
+        out("zone %s managed %lld min %lld high %lld reserve %lld pcp %lld", name, managed, min, high, reserve, pcp);
+      if (!l)
+        break;
+      char *z = strstr(l, "zone");
+      snprintf(name, sizeof name, "%s", z ? z + 4 + strspn(z + 4, " ") : "?");
+      managed = min = high = reserve = pcp = 0;
+      in_zone = 1;
+      continue;
+    }
+    while (*l == ' ')
+      l++;
+    long long v;
+    if (sscanf(l, "managed %lld", &v) == 1)
+      managed = v;
+    else if (sscanf(l, "min %lld", &v) == 1)
+      min = v;
+    else if (sscanf(l, "high %lld", &v) == 1)
+      high = v;
+    else if (sscanf(l, "count: %lld", &v) == 1)
+      pcp += v;
+    else if (!strncmp(l, "protection: (", 13)) {
+      long long p[5] = { 0 };
+      if (sscanf(l + 13, "%lld, %lld, %lld, %lld", &p[0], &p[1], &p[2], &p[3]) == 4)
+        reserve = p[3];
+    }
+  }
 }
 
 static int sysctl_write(const char *name, const char *value)
@@ -1495,6 +1538,7 @@ static int coordinator_main(void)
       out("overcommit_memory %lld", atoll(buf));
   }
   report_memory("meminfo-before-procs");
+  report_zones();
   for (int i = 0; i < n_procs; i++)
     if (procs[i].shares_mm)
       start_sharer(&procs[i]);

@@ -160,7 +160,7 @@ static void compare_events(HarnessComparison *c, const SimOutcome *sim, const Si
   }
 }
 
-HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOutcome *sim,
+HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOutcome *sim, const char *sim_refused,
                                    const HarnessVmResult *real)
 {
   HarnessComparison *c = g_new0(HarnessComparison, 1);
@@ -173,9 +173,16 @@ HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOut
     for (guint i = 0; i < real->kernel_lines->len; i++)
       g_ptr_array_add(c->kernel_lines, g_strdup(g_ptr_array_index(real->kernel_lines, i)));
   }
-  if (real && real->unsupported) {
-    c->verdict = HARNESS_NOT_RUNNABLE;
-    c->reason = g_strdup_printf("not runnable on this kernel: %s", real->unsupported_reason);
+  if (sim_refused || real->unsupported) {
+    /* The kernel refusing a scenario (Debian's 6.12 has no cgroup v1 memory controller) is an outcome like any
+     * other: it agrees only if the model, with this kernel's profile, refuses the scenario too. */
+    HarnessRow *r = add_row(c, g_strdup("runs"),
+                            sim_refused ? g_strdup("refused") : g_strdup("yes"),
+                            real->unsupported ? g_strdup("refused") : g_strdup("yes"),
+                            sim_refused && real->unsupported);
+    r->note = g_strdup_printf("model: %s; kernel: %s", sim_refused ? sim_refused : "runs it",
+                              real->unsupported ? real->unsupported_reason : "runs it");
+    c->verdict = r->agree ? HARNESS_AGREE : HARNESS_DISAGREE;
     return c;
   }
   const SimOutcome *vm = real->outcome;

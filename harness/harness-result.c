@@ -199,6 +199,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   g_autoptr(GArray) deaths = g_array_new(FALSE, FALSE, sizeof(Death));
   Summary s = { .kpid = -1 };
   gboolean seen_header = FALSE, finished = FALSE, have_base = FALSE;
+  guint64 kernel_before = 0, started = 0;
   double last_ts = -1;
   g_autofree char *fatal = NULL;
 
@@ -219,7 +220,30 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
     } else if (strcmp(what, "meminfo-before-procs") == 0) {
       r->mem_total_kb = field_u64(tok, n, "MemTotal");
       r->mem_free_kb = field_u64(tok, n, "MemFree");
+      kernel_before = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
+      started = 0;
+    } else if (strcmp(what, "meminfo") == 0 && started > 0) {
+      /* the kernel memory each started process took: task_struct, kernel stack, mm, vmas, files, ... */
+      guint64 kernel_after = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
+      if (kernel_after > kernel_before)
+        r->task_kernel_kb = (kernel_after - kernel_before) / started;
+    } else if (strcmp(what, "zone") == 0 && n >= 2) {
+      static const char *const names[] = { "DMA", "DMA32", "Normal", "Movable" };
+      const char *name = NULL;
+      for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+        if (strcmp(tok[1], names[i]) == 0)
+          name = names[i];
+      if (name && r->n_zones < G_N_ELEMENTS(r->zones)) {
+        r->zones[r->n_zones].name = name;
+        r->zones[r->n_zones].managed = field_u64(tok, n, "managed");
+        r->zones[r->n_zones].min = field_u64(tok, n, "min");
+        r->zones[r->n_zones].high = field_u64(tok, n, "high");
+        r->zones[r->n_zones].lowmem_reserve = field_u64(tok, n, "reserve");
+        r->n_zones++;
+      }
+      r->pcp_kb += field_u64(tok, n, "pcp") * 4;
     } else if (strcmp(what, "proc") == 0 && n >= 4) {
+      started++;
       g_hash_table_insert(kpids, GINT_TO_POINTER(atoi(tok[3])), GINT_TO_POINTER(atoi(tok[1])));
     } else if (strcmp(what, "base") == 0 && !have_base) {
       have_base = TRUE;

@@ -106,6 +106,13 @@ typedef struct {
   /* measurements right before the trace, in kB as /proc prints them */
   guint64 mem_total_kb, mem_free_kb, min_free_kbytes;
   guint64 base_rss_kb, base_anon_kb, base_pgtables_kb; /* of the first scenario process */
+  guint64 pcp_kb;              /* free pages on the per-CPU lists, not in MemFree (sum over the zones) */
+  guint64 task_kernel_kb;      /* Slab + KernelStack grown per process while the agent started the processes */
+  guint n_zones;               /* populated zones of /proc/zoneinfo, lowest first, in pages */
+  struct {
+    const char *name;          /* static: "DMA", "DMA32", "Normal", "Movable" */
+    guint64 managed, min, high, lowmem_reserve;
+  } zones[3];
   GPtrArray *kernel_lines;     /* char*: the kernel's OOM records (kmsg, and the console after a panic) */
   GPtrArray *step_results;     /* char*: "LABEL RESULT" per step */
 } HarnessVmResult;
@@ -155,8 +162,10 @@ typedef struct {
 } HarnessComparison;
 
 /* base_* are the VM's measured baseline (subtracted from its shmem/file rss: the agent's own image). */
+/* sim_refused: the simulator's message when it refused the scenario as unsupported by the profile (simulated
+ * is then NULL). */
 HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOutcome *simulated,
-                                   const HarnessVmResult *real);
+                                   const char *sim_refused, const HarnessVmResult *real);
 void harness_comparison_free(HarnessComparison *comparison);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessComparison, harness_comparison_free)
 
