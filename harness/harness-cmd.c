@@ -113,7 +113,7 @@ static void render_vm_only(const Job *j, GString *out)
                          r->kernel_release, r->mem_total_kb, r->mem_free_kb, r->pcp_kb, r->min_free_kbytes,
                          r->base_rss_kb, r->base_anon_kb, r->base_pgtables_kb);
   if (r->unsupported)
-    g_string_append_printf(out, "   not runnable on this kernel: %s\n", r->unsupported_reason);
+    g_string_append_printf(out, "   the kernel refuses the scenario: %s\n", r->unsupported_reason);
   for (guint i = 0; i < r->step_results->len; i++)
     g_string_append_printf(out, "   step %s\n", (const char *)g_ptr_array_index(r->step_results, i));
   for (guint i = 0; i < r->kernel_lines->len; i++)
@@ -242,13 +242,8 @@ int harness_cmd_validate(int argc, char **argv)
       /* pages on the per-CPU lists are free pages the allocator hands out first, though MemFree leaves them out */
       opts.kernel_reserved_bytes = (j->result->mem_total_kb - j->result->mem_free_kb - j->result->pcp_kb) * 1024;
       opts.n_zones = j->result->n_zones;
-      for (guint z = 0; z < j->result->n_zones; z++) {
-        opts.zones[z].name = j->result->zones[z].name;
-        opts.zones[z].managed = j->result->zones[z].managed;
-        opts.zones[z].min = j->result->zones[z].min;
-        opts.zones[z].high = j->result->zones[z].high;
-        opts.zones[z].lowmem_reserve = j->result->zones[z].lowmem_reserve;
-      }
+      for (guint z = 0; z < j->result->n_zones; z++)
+        opts.zones[z] = j->result->zones[z];
       opts.min_free_kbytes = j->result->min_free_kbytes;
       opts.process_base_rss_bytes = j->result->base_anon_kb * 1024;
       opts.process_base_pgtables_bytes = j->result->base_pgtables_kb * 1024;

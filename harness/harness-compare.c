@@ -168,11 +168,9 @@ HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOut
   c->path = g_strdup(scenario->path);
   c->rows = g_ptr_array_new_with_free_func(row_free);
   c->kernel_lines = g_ptr_array_new_with_free_func(g_free);
-  if (real) {
-    c->kernel_release = g_strdup(real->kernel_release);
-    for (guint i = 0; i < real->kernel_lines->len; i++)
-      g_ptr_array_add(c->kernel_lines, g_strdup(g_ptr_array_index(real->kernel_lines, i)));
-  }
+  c->kernel_release = g_strdup(real->kernel_release);
+  for (guint i = 0; i < real->kernel_lines->len; i++)
+    g_ptr_array_add(c->kernel_lines, g_strdup(g_ptr_array_index(real->kernel_lines, i)));
   if (sim_refused || real->unsupported) {
     /* The kernel refusing a scenario (Debian's 6.12 has no cgroup v1 memory controller) is an outcome like any
      * other: it agrees only if the model, with this kernel's profile, refuses the scenario too. */

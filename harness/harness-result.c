@@ -221,7 +221,6 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       r->mem_total_kb = field_u64(tok, n, "MemTotal");
       r->mem_free_kb = field_u64(tok, n, "MemFree");
       kernel_before = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
-      started = 0;
     } else if (strcmp(what, "meminfo") == 0 && started > 0) {
       /* the kernel memory each started process took: task_struct, kernel stack, mm, vmas, files, ... */
       guint64 kernel_after = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");

@@ -16,6 +16,7 @@
 
 #include <glib.h>
 #include "../sim/outcome.h"
+#include "../sim/sim.h"
 
 G_BEGIN_DECLS
 
@@ -108,11 +109,8 @@ typedef struct {
   guint64 base_rss_kb, base_anon_kb, base_pgtables_kb; /* of the first scenario process */
   guint64 pcp_kb;              /* free pages on the per-CPU lists, not in MemFree (sum over the zones) */
   guint64 task_kernel_kb;      /* Slab + KernelStack grown per process while the agent started the processes */
-  guint n_zones;               /* populated zones of /proc/zoneinfo, lowest first, in pages */
-  struct {
-    const char *name;          /* static: "DMA", "DMA32", "Normal", "Movable" */
-    guint64 managed, min, high, lowmem_reserve;
-  } zones[3];
+  guint n_zones;               /* populated zones of /proc/zoneinfo, lowest first */
+  SimZone zones[3];
   GPtrArray *kernel_lines;     /* char*: the kernel's OOM records (kmsg, and the console after a panic) */
   GPtrArray *step_results;     /* char*: "LABEL RESULT" per step */
 } HarnessVmResult;

@@ -192,8 +192,6 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   task->seq = sys->next_seq++;
   task->mm = share_mm ? share_mm : km_mm_new(sys, memcg);
   task->mm->users++;
-  task->kernel_pages = sys->machine.task_kernel_pages; /* copy_process(): task_struct, stack, ... */
-  sys->machine.tasks_kernel += task->kernel_pages;
   g_hash_table_insert(sys->task_by_pid, GINT_TO_POINTER(pid), task);
   g_queue_push_tail(&sys->tasks, task);
   task->task_link = sys->tasks.tail;
@@ -229,9 +227,6 @@ void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
   task->memcg_link = NULL;
   g_queue_delete_link(&sys->tasks, task->task_link);
   task->task_link = NULL;
-  /* the stack and task_struct go at release_task(), once the parent reaped it: the model frees them at exit */
-  sys->machine.tasks_kernel -= task->kernel_pages;
-  task->kernel_pages = 0;
   task->state = KM_TASK_DEAD;
   task->exit_code = code;
   task->exit_signal = signal;

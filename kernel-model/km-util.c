@@ -18,7 +18,10 @@ static KmPages kb_to_pages(const KmSystem *sys, guint64 kb)
 KmPages km_free_pages(const KmSystem *sys)
 {
   const KmMachine *m = &sys->machine;
-  return m->totalram_pages - m->kernel_pages - m->tasks_kernel - m->anon - m->file - m->shmem - m->pgtables;
+  /* every process on the task list holds task_kernel_pages (copy_process(): task_struct, stack, ...); the
+   * model gives them back when the task leaves the list at exit, the kernel at release_task() */
+  KmPages tasks_kernel = m->task_kernel_pages * (KmPages)sys->tasks.length;
+  return m->totalram_pages - m->kernel_pages - tasks_kernel - m->anon - m->file - m->shmem - m->pgtables;
 }
 
 /* vm_commit_limit():

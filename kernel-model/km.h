@@ -71,7 +71,6 @@ struct _KmTask {
   guint uid;
   int oom_score_adj;        /* signal->oom_score_adj */
   int threads;
-  KmPages kernel_pages;     /* machine.task_kernel_pages when created; given back at exit */
   gboolean cap_sys_admin, kthread, global_init, in_vfork, oom_task_origin, stuck;
   char *container;
   KmMm *mm;                 /* NULL after exit (and always for a kthread) */
@@ -151,9 +150,9 @@ typedef struct {
   gboolean zones_given;     /* zones[] was measured (the VM harness), not derived from totalram_pages */
   KmPages total_swap_pages;
   KmPages kernel_pages;     /* memory the kernel itself holds (MemTotal - MemFree before any task) */
-  KmPages task_kernel_pages; /* kernel memory each process brings (task_struct, kernel stack, mm_struct,
-                               * vmas...): 0 unless given (the VM harness measures it); never memcg-charged */
-  KmPages tasks_kernel;     /* task_kernel_pages summed over the live processes */
+  KmPages task_kernel_pages; /* kernel memory each process on the task list holds (task_struct, kernel stack,
+                               * mm_struct, vmas...): 0 unless given (the VM harness measures it); never
+                               * memcg-charged */
   guint page_size;
   /* sysctls */
   int overcommit_memory;    /* vm.overcommit_memory */

@@ -17,6 +17,12 @@ typedef enum {
   SIM_FORMAT_NONE, /* no report (check, bench) */
 } SimFormat;
 
+/* A zone as measured in a VM (/proc/zoneinfo), in pages. */
+typedef struct {
+  const char *name; /* a static string: "DMA", "DMA32", "Normal", "Movable" */
+  guint64 managed, min, high, lowmem_reserve;
+} SimZone;
+
 typedef struct {
   const char *kernel;      /* profile name from --kernel; NULL: the scenario's kernel= or the default */
   SimFormat format;
@@ -30,10 +36,7 @@ typedef struct {
   guint64 process_kernel_bytes;        /* kernel memory of every process (task_struct, stack, mm, ...) */
   /* The VM's zones (from /proc/zoneinfo), in pages; n_zones 0: derived from the RAM (km_zones_setup()). */
   guint n_zones;
-  struct {
-    const char *name; /* a static string: "DMA", "DMA32", "Normal" */
-    guint64 managed, min, high, lowmem_reserve;
-  } zones[3];
+  SimZone zones[3];
   gboolean invert_tie_rule; /* deliberately wrong model, for the harness's self-test */
 } SimOptions;
 
