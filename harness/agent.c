@@ -605,6 +605,7 @@ typedef struct {
   ProcState state;
   long blocked_step;
   int eof;
+  long long base_anon_kb, base_pgtables_kb; /* print_base() */
 } Proc;
 
 typedef struct {
@@ -881,7 +882,7 @@ static void child_setup_and_exec(Proc *p, int chan)
 
 /* Baseline of a freshly started worker.  smaps_rollup walks the page tables, so it is exact even where the
  * kernel's per-task rss counters lag (6.1); /proc/PID/status gives the page-table bytes and the virtual size. */
-static void print_base(const Proc *p)
+static void print_base(Proc *p)
 {
   char path[64], buf[4096];
   snprintf(path, sizeof path, "/proc/%d/smaps_rollup", p->kpid);
@@ -894,6 +895,8 @@ static void print_base(const Proc *p)
   snprintf(path, sizeof path, "/proc/%d/status", p->kpid);
   if (read_file(path, buf, sizeof buf) <= 0)
     return;
+  p->base_anon_kb = anon > 0 ? anon : 0;
+  p->base_pgtables_kb = file_field(buf, "VmPTE");
   out("base %d rss %lld anon %lld pgtables %lld vm %lld status-anon %lld status-file %lld status-shmem %lld", p->pid,
       rss, anon, file_field(buf, "VmPTE"), file_field(buf, "VmSize"), file_field(buf, "RssAnon"),
       file_field(buf, "RssFile"), file_field(buf, "RssShmem"));
@@ -1027,6 +1030,77 @@ static void report_memory(const char *tag)
         file_field(buf, "SwapTotal"), file_field(buf, "SwapFree"), file_field(buf, "Committed_AS"),
         file_field(buf, "CommitLimit"), file_field(buf, "Slab"), file_field(buf, "SReclaimable"),
         file_field(buf, "KernelStack"));
+}
+
+/* Memory the scenario's top-level cgroups hold (memory.current, v1 memory.usage_in_bytes), stocks drained first. */
+/* try_charge_memcg() charges MEMCG_CHARGE_BATCH pages at a time and keeps the surplus in a per-CPU stock, which
+ * memory.current counts; refill_stock() drains it when a charge for another memcg comes (drain_obj_stock() likewise
+ * for the bytes of slab objects), so a helper charges one page in a scratch cgroup, which is removed again. */
+static void drain_memcg_stock(void)
+{
+  const char *scratch = "/oomsim-drain";
+  char dir[300], path[340];
+  cg_dir(scratch, dir, sizeof dir);
+  if (mkdir(dir, 0755) == 0) {
+    pid_t k = fork();
+    if (k == 0) {
+      snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+      if (write_file(path, "0") < 0)
+        _exit(1);
+      char *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (m == MAP_FAILED)
+        _exit(2);
+      touch_range(m, PAGE);
+      _exit(0);
+    }
+    int status = 0;
+    if (k > 0)
+      waitpid(k, &status, 0);
+    if (k < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      out("error memcg-drain %d", status);
+    rmdir(dir);
+  } else {
+    out("error memcg-drain mkdir %s", strerrorname_np(errno));
+  }
+}
+
+static long long memcg_top_current_kb(void)
+{
+  if (n_cgroups == 0)
+    return 0;
+  drain_memcg_stock();
+  long long sum = 0;
+  for (int i = 0; i < n_cgroups; i++) {
+    const char *path = cgroups[i].path;
+    if (path[0] != '/' || path[1] == 0 || strchr(path + 1, '/'))
+      continue; /* the root, or a descendant (its parent's counter holds it) */
+    char dir[300], file[340], buf[64];
+    cg_dir(path, dir, sizeof dir);
+    snprintf(file, sizeof file, "%s/%s", dir, cg_version == 1 ? "memory.usage_in_bytes" : "memory.current");
+    if (read_file(file, buf, sizeof buf) > 0)
+      sum += atoll(buf) / 1024;
+  }
+  return sum;
+}
+
+/* What starting the processes charged to the scenario's cgroups (top-level counters, after - before) against their
+ * own anon and page tables (print_base()): the rest is the kernel memory exec charges to the memcg besides page
+ * tables (mm_struct, pgd, vm_area_struct, anon_vma: SLAB_ACCOUNT and GFP_KERNEL_ACCOUNT allocations), which the
+ * harness gives to the model per mm. */
+static void report_memcg_base(long long before_kb)
+{
+  if (n_cgroups == 0)
+    return;
+  long long user_kb = 0;
+  int mms = 0;
+  for (int i = 0; i < n_procs; i++) {
+    const Proc *p = &procs[i];
+    if (p->forked || p->shares_mm || strcmp(p->cgroup, "/") == 0 || p->cgroup[0] == 0)
+      continue;
+    user_kb += p->base_anon_kb + p->base_pgtables_kb;
+    mms++;
+  }
+  out("memcg-base charged %lld user %lld mms %d", memcg_top_current_kb() - before_kb, user_kb, mms);
 }
 
 /* One line per populated zone of /proc/zoneinfo: managed pages, the min and high watermarks, lowmem_reserve for
@@ -1537,6 +1611,7 @@ static int coordinator_main(void)
     if (read_file("/proc/sys/vm/overcommit_memory", buf, sizeof buf) > 0)
       out("overcommit_memory %lld", atoll(buf));
   }
+  long long memcg_before_kb = memcg_top_current_kb();
   report_memory("meminfo-before-procs");
   report_zones();
   for (int i = 0; i < n_procs; i++)
@@ -1545,6 +1620,7 @@ static int coordinator_main(void)
     else if (!procs[i].forked)
       start_proc(&procs[i]);
   report_memory("meminfo");
+  report_memcg_base(memcg_before_kb);
 
   /* kernel records from here on; the console shows everything up to KERN_INFO (survives a panic) */
   kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);

@@ -109,9 +109,10 @@ static void render_vm_only(const Job *j, GString *out)
   g_string_append_printf(out, "   kernel %s, MemTotal %" G_GUINT64_FORMAT " kB, MemFree %" G_GUINT64_FORMAT
                               " kB, per-CPU lists %" G_GUINT64_FORMAT " kB, min_free_kbytes %" G_GUINT64_FORMAT
                               ", base rss %" G_GUINT64_FORMAT " kB (anon %" G_GUINT64_FORMAT "), pgtables %" G_GUINT64_FORMAT
-                              " kB\n",
+                              " kB, kernel memory per process %" G_GUINT64_FORMAT " kB, memcg kernel memory per mm %"
+                              G_GUINT64_FORMAT " B\n",
                          r->kernel_release, r->mem_total_kb, r->mem_free_kb, r->pcp_kb, r->min_free_kbytes,
-                         r->base_rss_kb, r->base_anon_kb, r->base_pgtables_kb);
+                         r->base_rss_kb, r->base_anon_kb, r->base_pgtables_kb, r->task_kernel_kb, r->memcg_kmem_bytes);
   if (r->unsupported)
     g_string_append_printf(out, "   the kernel refuses the scenario: %s\n", r->unsupported_reason);
   for (guint i = 0; i < r->step_results->len; i++)
@@ -248,6 +249,7 @@ int harness_cmd_validate(int argc, char **argv)
       opts.process_base_rss_bytes = j->result->base_anon_kb * 1024;
       opts.process_base_pgtables_bytes = j->result->base_pgtables_kb * 1024;
       opts.process_kernel_bytes = j->result->task_kernel_kb * 1024;
+      opts.process_base_kmem_bytes = j->result->memcg_kmem_bytes;
       opts.invert_tie_rule = invert_tie_rule;
       g_autoptr(SimOutcome) sim = NULL;
       g_autofree char *profile = NULL;

@@ -241,6 +241,12 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
         r->n_zones++;
       }
       r->pcp_kb += field_u64(tok, n, "pcp") * 4;
+    } else if (strcmp(what, "memcg-base") == 0) {
+      /* "charged" is a difference of counters: negative if the cgroups held less after than before */
+      gint64 charged = field_i64(tok, n, "charged");
+      guint64 user = field_u64(tok, n, "user"), mms = field_u64(tok, n, "mms");
+      if (mms > 0 && charged > 0 && (guint64)charged > user)
+        r->memcg_kmem_bytes = ((guint64)charged - user) * 1024 / mms;
     } else if (strcmp(what, "proc") == 0 && n >= 4) {
       started++;
       g_hash_table_insert(kpids, GINT_TO_POINTER(atoi(tok[3])), GINT_TO_POINTER(atoi(tok[1])));

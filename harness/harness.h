@@ -109,6 +109,8 @@ typedef struct {
   guint64 base_rss_kb, base_anon_kb, base_pgtables_kb; /* of the first scenario process */
   guint64 pcp_kb;              /* free pages on the per-CPU lists, not in MemFree (sum over the zones) */
   guint64 task_kernel_kb;      /* Slab + KernelStack grown per process while the agent started the processes */
+  guint64 memcg_kmem_bytes;    /* per mm: what starting the processes charged to their memcgs beyond their own
+                                * anon and page tables (pgd, mm_struct, vmas, ...), stocks drained */
   guint n_zones;               /* populated zones of /proc/zoneinfo, lowest first */
   SimZone zones[3];
   GPtrArray *kernel_lines;     /* char*: the kernel's OOM records (kmsg, and the console after a panic) */

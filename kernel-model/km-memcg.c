@@ -251,6 +251,8 @@ static KmPages *machine_counter(KmSystem *sys, KmPageKind kind)
     return &sys->machine.file;
   case KM_PAGE_SHMEM:
     return &sys->machine.shmem;
+  case KM_PAGE_KMEM:
+    return NULL;
   case KM_PAGE_PGTABLE:
   default:
     return &sys->machine.pgtables;
@@ -266,6 +268,8 @@ static KmPages *memcg_stat(KmMemcg *memcg, KmPageKind kind)
     return &memcg->file;
   case KM_PAGE_SHMEM:
     return &memcg->shmem;
+  case KM_PAGE_KMEM:
+    return &memcg->kmem;
   case KM_PAGE_PGTABLE:
   default:
     return &memcg->pgtables;
@@ -274,7 +278,9 @@ static KmPages *memcg_stat(KmMemcg *memcg, KmPageKind kind)
 
 void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 {
-  *machine_counter(sys, kind) += n;
+  KmPages *machine = machine_counter(sys, kind);
+  if (machine)
+    *machine += n;
   *memcg_stat(memcg, kind) += n;
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage += n;
@@ -284,7 +290,9 @@ void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 
 void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 {
-  *machine_counter(sys, kind) -= n;
+  KmPages *machine = machine_counter(sys, kind);
+  if (machine)
+    *machine -= n;
   *memcg_stat(memcg, kind) -= n;
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage -= n;
@@ -559,11 +567,13 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
 
 /* The process's own memory before the trace (its text, data, stack, page tables), charged to the memcg it
  * starts in, as for the VM agent's workers, which exec themselves after joining their cgroup. */
-void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables)
+void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem)
 {
   mm->base_memcg = mm->memcg;
   km_memcg_charge(sys, mm->base_memcg, KM_PAGE_ANON, anon);
   km_memcg_charge(sys, mm->base_memcg, KM_PAGE_PGTABLE, pgtables);
+  km_memcg_charge(sys, mm->base_memcg, KM_PAGE_KMEM, kmem);
+  mm->base_kmem = kmem;
   mm->anon_rss += anon;
   mm->base_anon = anon;
   mm->base_pgtables = pgtables;
@@ -613,5 +623,8 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
     km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_ANON, mm->base_anon);
   if (mm->base_pgtables)
     km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_PGTABLE, mm->base_pgtables);
+  /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */
+  if (mm->base_kmem)
+    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_KMEM, mm->base_kmem);
   mm_free(mm);
 }

@@ -12,6 +12,9 @@ typedef enum {
   KM_PAGE_FILE,
   KM_PAGE_SHMEM,
   KM_PAGE_PGTABLE,
+  /* other kernel memory charged to the memcg (MEMCG_KMEM less page tables: mm_struct, pgd, vm_area_struct,
+   * anon_vma); machine-wide it is part of KmMachine.task_kernel_pages, so it has no machine counter */
+  KM_PAGE_KMEM,
 } KmPageKind;
 
 /* system */
@@ -58,7 +61,7 @@ void km_mapping_unref(KmMapping *mapping);
 void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);
 /* munmap(): resident and swapped pages are freed and uncharged, VM_ACCOUNT pages leave Committed_AS. */
 void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping);
-void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables);
+void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem);
 /* Page-table pages (PTE + PMD) that populating n more pages of this mapping adds. */
 KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n);
 /* __oom_reap_task_mm(): frees the anon pages and swap entries; returns the resident pages freed. */

@@ -46,6 +46,7 @@ typedef struct {
   KmPages base_anon;        /* anon pages the process had before the trace */
   KmMemcg *base_memcg;      /* where base_anon and base_pgtables are charged (the memcg it started in) */
   KmPages base_pgtables;    /* page-table pages the process had before the trace */
+  KmPages base_kmem;        /* other kernel memory of the mm charged to base_memcg (mm_struct, pgd, vmas) */
   KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
   KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
   KmPages committed;        /* VM_ACCOUNT pages */
@@ -122,7 +123,7 @@ struct _KmMemcg {
   KmPages usage, swap_usage, memsw_usage;
   guint64 failcnt, swap_failcnt, memsw_failcnt;
   /* local stats (memory.stat, not hierarchical) */
-  KmPages anon, file, shmem, pgtables;
+  KmPages anon, file, shmem, pgtables, kmem; /* kmem: MEMCG_KMEM less page tables */
   guint64 events[KM_MEMCG_NR_EVENTS];       /* memory.events */
   guint64 events_local[KM_MEMCG_NR_EVENTS]; /* memory.events.local */
   guint64 v1_oom_kill;      /* v1 memory.oom_control oom_kill */

@@ -123,7 +123,7 @@ typedef enum {
   STAT_ZERO,
   STAT_ANON,
   STAT_FILE,     /* NR_FILE_PAGES: page cache including shmem */
-  STAT_KERNEL,   /* MEMCG_KMEM: the model's kernel memory is page tables */
+  STAT_KERNEL,   /* MEMCG_KMEM: page tables and the mm's other charged kernel memory (KmMm.base_kmem) */
   STAT_PGTABLES,
   STAT_SHMEM,
   STAT_INACTIVE_ANON, /* anon and shmem pages sit on the anon LRU; the model has no active list */
@@ -193,6 +193,7 @@ static KmPages stat_pages(const ReportMemcgStat *s, StatValue v)
   case STAT_FILE:
     return s->file + s->shmem;
   case STAT_KERNEL:
+    return s->pgtables + s->kmem;
   case STAT_PGTABLES:
     return s->pgtables;
   case STAT_SHMEM:

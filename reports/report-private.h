@@ -51,7 +51,7 @@ char *report_describe_step(const KmSystem *sys, const ScStep *step);
 /* memory.stat of a memcg as the kernel reports it from 5.x on: hierarchical (the memcg and its
  * descendants), in pages. */
 typedef struct {
-  KmPages anon, file, shmem, pgtables;
+  KmPages anon, file, shmem, pgtables, kmem;
 } ReportMemcgStat;
 void report_memcg_stat(const KmMemcg *memcg, ReportMemcgStat *out);
 

@@ -173,6 +173,7 @@ static void memcg_stat_add(const KmMemcg *memcg, ReportMemcgStat *out)
   out->file += memcg->file;
   out->shmem += memcg->shmem;
   out->pgtables += memcg->pgtables;
+  out->kmem += memcg->kmem;
   for (GList *l = memcg->children.head; l; l = l->next)
     memcg_stat_add(l->data, out);
 }

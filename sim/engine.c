@@ -279,7 +279,8 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
   if (task->mm && !share) {
     guint64 rss = e->opts.process_base_rss_bytes ? e->opts.process_base_rss_bytes : p->base_rss_bytes;
     guint64 pgt = e->opts.process_base_pgtables_bytes ? e->opts.process_base_pgtables_bytes : p->base_pgtables_bytes;
-    km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt));
+    km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt),
+                   bytes_to_pages(e, e->opts.process_base_kmem_bytes));
   }
   proc_new(e, task);
   return TRUE;
@@ -883,9 +884,10 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
   child->cap_sys_admin = p->cap_sys_admin;
   child->ppid = p->pid;
   child->container = g_strdup(p->container);
-  if (e->opts.process_base_rss_bytes || e->opts.process_base_pgtables_bytes)
+  if (e->opts.process_base_rss_bytes || e->opts.process_base_pgtables_bytes || e->opts.process_base_kmem_bytes)
     km_mm_set_base(e->sys, child->mm, bytes_to_pages(e, e->opts.process_base_rss_bytes),
-                   bytes_to_pages(e, e->opts.process_base_pgtables_bytes));
+                   bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
+                   bytes_to_pages(e, e->opts.process_base_kmem_bytes));
   proc_new(e, child);
   return TRUE;
 }

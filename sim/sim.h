@@ -33,6 +33,7 @@ typedef struct {
   guint64 min_free_kbytes;       /* vm.min_free_kbytes of the VM */
   guint64 process_base_rss_bytes;      /* anon rss of every process before its first step */
   guint64 process_base_pgtables_bytes; /* page tables of every process before its first step */
+  guint64 process_base_kmem_bytes;     /* kernel memory each mm charges to its memcg besides page tables */
   guint64 process_kernel_bytes;        /* kernel memory of every process (task_struct, stack, mm, ...) */
   /* The VM's zones (from /proc/zoneinfo), in pages; n_zones 0: derived from the RAM (km_zones_setup()). */
   guint n_zones;

@@ -488,6 +488,31 @@ static void test_task_kernel_memory(void)
   g_assert_cmpint(km_free_pages(sys), ==, free0);
 }
 
+/* The mm's memcg-charged kernel memory (mm_struct, pgd, vmas) counts in the memcg's usage and memory.stat
+ * "kernel", not in the machine's free pages (that side is in task_kernel_pages), and is uncharged when the mm goes. */
+static void test_mm_base_kmem(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *parent = add_memcg(sys, "/pod", KM_PAGES_MAX);
+  KmMemcg *m = add_memcg(sys, "/pod/app", 1000);
+  KmPages free0 = km_free_pages(sys);
+  KmTask *t = km_task_create(sys, 10, "app", m, NULL);
+  km_mm_set_base(sys, t->mm, 15, 8, 4);
+  /* 15 anon + 8 page tables + 4 kmem in the memcg and its parent; 15 + 8 from free memory */
+  g_assert_cmpint(m->usage, ==, 27);
+  g_assert_cmpint(parent->usage, ==, 27);
+  g_assert_cmpint(m->kmem, ==, 4);
+  g_assert_cmpint(free0 - km_free_pages(sys), ==, 23);
+  g_assert_cmpint(km_memcg_margin(m, NULL, NULL), ==, 1000 - 27);
+  /* rss and badness do not count it: 15 anon + 8 page tables */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 23);
+  km_task_exit(sys, t, 0, 9);
+  g_assert_cmpint(m->usage, ==, 0);
+  g_assert_cmpint(parent->usage, ==, 0);
+  g_assert_cmpint(m->kmem, ==, 0);
+  g_assert_cmpint(km_free_pages(sys), ==, free0);
+}
+
 static void test_reclaim_order(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -688,6 +713,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/util/zones-1g", test_zones_1g);
   g_test_add_func("/kernel-model/util/zones-16g", test_zones_16g);
   g_test_add_func("/kernel-model/util/task-kernel-memory", test_task_kernel_memory);
+  g_test_add_func("/kernel-model/memcg/mm-base-kmem", test_mm_base_kmem);
   g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
   g_test_add_func("/kernel-model/oom/3.10-specifics", test_3_10_specifics);
   return g_test_run();
