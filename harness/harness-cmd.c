@@ -250,6 +250,7 @@ int harness_cmd_validate(int argc, char **argv)
       opts.process_base_pgtables_bytes = j->result->base_pgtables_kb * 1024;
       opts.process_kernel_bytes = j->result->task_kernel_kb * 1024;
       opts.process_base_kmem_bytes = j->result->memcg_kmem_bytes;
+      opts.pcp_bytes = j->result->pcp_kb * 1024;
       opts.invert_tie_rule = invert_tie_rule;
       g_autoptr(SimOutcome) sim = NULL;
       g_autofree char *profile = NULL;

@@ -17,6 +17,7 @@
  * page, even if the process moves; the anon LRU is one FIFO per memcg (no active/inactive aging).
  */
 #include "km-memcg.h"
+#include "km-pcp.h"
 
 #include <string.h>
 
@@ -276,9 +277,28 @@ static KmPages *memcg_stat(KmMemcg *memcg, KmPageKind kind)
   }
 }
 
+/* The per-CPU list a page of this kind comes from and goes back to (gfp_migratetype(): __GFP_MOVABLE user
+ * pages; page tables are unmovable); -1: not a page the model allocates from the lists. */
+static int pcp_list(KmPageKind kind)
+{
+  switch (kind) {
+  case KM_PAGE_ANON:
+  case KM_PAGE_FILE:
+  case KM_PAGE_SHMEM:
+    return KM_PCP_MOVABLE;
+  case KM_PAGE_PGTABLE:
+    return KM_PCP_UNMOVABLE;
+  case KM_PAGE_KMEM:
+  default:
+    return -1;
+  }
+}
+
 void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 {
   KmPages *machine = machine_counter(sys, kind);
+  if (pcp_list(kind) >= 0)
+    km_pcp_alloc(sys, (KmPcpList)pcp_list(kind), n);
   if (machine)
     *machine += n;
   *memcg_stat(memcg, kind) += n;
@@ -291,6 +311,8 @@ void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 {
   KmPages *machine = machine_counter(sys, kind);
+  if (pcp_list(kind) >= 0)
+    km_pcp_free(sys, (KmPcpList)pcp_list(kind), n);
   if (machine)
     *machine -= n;
   *memcg_stat(memcg, kind) -= n;
@@ -304,6 +326,7 @@ void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n
  * charged to the swap counter, on v1 memsw keeps counting it. */
 void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPages n)
 {
+  km_pcp_free(sys, KM_PCP_MOVABLE, n);
   sys->machine.anon -= n;
   sys->machine.swap_used += n;
   memcg->anon -= n;

@@ -41,6 +41,13 @@ typedef enum {
   KM_VM_WARN_BYTES,      /* 6.12: "%s: pid: %d, comm: %s, bytes: %lu not enough memory for the allocation" */
 } KmVmWarning;
 
+/* How the per-CPU page lists are sized and refilled (mm/page_alloc.c) */
+typedef enum {
+  KM_PCP_FIXED,       /* < 5.14: refill and free pcp->batch pages; high = 6 * batch */
+  KM_PCP_FREE_FACTOR, /* 5.14-6.6: high from the low watermark, frees scale with free_factor (nr_pcp_free()) */
+  KM_PCP_AUTOTUNE,    /* 6.7+: refills scale with alloc_factor (nr_pcp_alloc()), high between high_min and high_max */
+} KmPcpScheme;
+
 typedef struct {
   const char *name;          /* "6.1" */
   int version;               /* KM_KVER(6, 1) */
@@ -76,6 +83,9 @@ typedef struct {
 
   /* mm/page_alloc.c __setup_per_zone_wmarks() */
   gboolean watermark_scale_factor; /* 4.6+: low/high steps are max(min / 4, managed * 10 / 10000) */
+  /* mm/page_alloc.c per-CPU page lists (kernel-model/km-pcp.c) */
+  KmPcpScheme pcp;
+  int pcp_batch_cap_pages;        /* zone_batchsize(): at most 512 KiB (3.10) or 1 MiB (4.19+) of pages */
 
   /* mm/memcontrol.c */
   gboolean memcg_events_hierarchical; /* 5.2+ (cgroup v2) */

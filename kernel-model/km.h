@@ -143,6 +143,23 @@ typedef struct {
   KmPages lowmem_reserve;  /* lowmem_reserve[ZONE_MOVABLE]: what a GFP_HIGHUSER_MOVABLE allocation must leave */
 } KmZone;
 
+/* struct per_cpu_pages of the CPU the allocating tasks run on, for the zone allocations come from first (the
+ * highest populated one): order-0 lists for the two migratetypes the model allocates (kernel-model/km-pcp.c). */
+typedef enum {
+  KM_PCP_UNMOVABLE, /* page tables */
+  KM_PCP_MOVABLE,   /* user pages: anon, page cache, shmem */
+  KM_PCP_NR_LISTS,
+} KmPcpList;
+
+typedef struct {
+  KmPages count[KM_PCP_NR_LISTS]; /* free pages on each list (pcp->count is their sum) */
+  int batch;                      /* pcp->batch */
+  int high, high_min, high_max;   /* pcp->high (and 6.7+'s bounds) */
+  int free_factor;                /* 5.14-6.6 */
+  int alloc_factor, free_count;   /* 6.7+ */
+  gboolean below_high;            /* 6.7+ ZONE_BELOW_HIGH */
+} KmPcp;
+
 typedef struct {
   KmPages totalram_pages;   /* MemTotal */
   /* The zones of node 0 that hold memory, lowest first (km_zones_setup()). */
@@ -167,6 +184,7 @@ typedef struct {
   /* state */
   KmPages anon, file, shmem, pgtables, swap_used;
   KmPages committed_as;     /* vm_committed_as */
+  KmPcp pcp;                /* free pages on the per-CPU lists are part of km_free_pages() */
 } KmMachine;
 
 typedef struct {

@@ -13,6 +13,7 @@
 
 #include "../kernel-model/km-memcg.h"
 #include "../kernel-model/km-util.h"
+#include "../kernel-model/km-pcp.h"
 
 #include <stdarg.h>
 
@@ -279,7 +280,8 @@ static void print_show_mem(GString *out, const KmSystem *sys, guint64 t)
   kline(out, t, " mapped:0 shmem:%" G_GINT64_FORMAT " pagetables:%" G_GINT64_FORMAT, m->shmem, m->pgtables);
   kline(out, t, " sec_pagetables:0 bounce:0");
   kline(out, t, " kernel_misc_reclaimable:0");
-  kline(out, t, " free:%" G_GINT64_FORMAT " free_pcp:0 free_cma:0", MAX(km_free_pages(sys), 0));
+  kline(out, t, " free:%" G_GINT64_FORMAT " free_pcp:%" G_GINT64_FORMAT " free_cma:0", km_buddy_free_pages(sys),
+        km_pcp_count(sys));
   kline(out, t, "%" G_GINT64_FORMAT " total pagecache pages", m->file + m->shmem);
   kline(out, t, "0 pages in swap cache");
   kline(out, t, "Free swap  = %" G_GUINT64_FORMAT "kB", K(sys, m->total_swap_pages - m->swap_used));

@@ -16,6 +16,7 @@
 #include "engine.h"
 
 #include "../kernel-model/km-memcg.h"
+#include "../kernel-model/km-pcp.h"
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-vmscan.h"
 #include "../scenarios/scenario-loader.h"
@@ -324,6 +325,9 @@ static gboolean setup(SimEngine *e, GError **error)
                               .lowmem_reserve = (KmPages)e->opts.zones[i].lowmem_reserve };
   }
   km_zones_setup(sys);
+  km_pcp_setup(sys);
+  /* free pages already on the lists when the trace starts (measured in the VM; which list is not: movable) */
+  m->pcp.count[KM_PCP_MOVABLE] = (KmPages)(e->opts.pcp_bytes / h->page_size);
   if (h->cgroup_version == 1 && !sys->profile->memcg_v1 && h->cgroups->len > 0) {
     const ScCgroup *c = h->cgroups->pdata[0];
     scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
@@ -565,6 +569,7 @@ static gboolean wait_for_timer(SimEngine *e)
 /* Runs out_of_memory() for memcg (NULL: global) on behalf of proc, and acts on what it decided. */
 static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, KmMemcg *memcg)
 {
+
   KmSystem *sys = e->sys;
   guint gfp = memcg ? KM_GFP_KERNEL : KM_GFP_HIGHUSER_MOVABLE;
   g_autoptr(OomControl) oc = km_oom_control_new(memcg, proc ? proc->task : NULL, gfp, 0);
@@ -692,7 +697,8 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       if (mapping->memcg)
         memcg = mapping->memcg;
     }
-    KmPages gfree = MAX(km_free_pages(sys) - km_alloc_floor_pages(sys), 0);
+    /* what get_page_from_freelist() can still hand out: buddy pages above the watermarks, through the lists */
+    KmPages gfree = km_alloc_available(sys);
     KmMemcg *over = NULL;
     gboolean memsw = FALSE;
     KmPages mmargin = km_memcg_margin(memcg, &over, &memsw);
@@ -718,6 +724,9 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       /* __alloc_pages_slowpath(): direct reclaim of SWAP_CLUSTER_MAX pages, then __alloc_pages_may_oom() */
       KmReclaimResult rec = km_reclaim(sys, NULL, MAX(1 + growth - gfree, SWAP_CLUSTER_MAX), TRUE);
       if (rec.file + rec.swapped > 0) {
+        /* __alloc_pages_direct_reclaim(): progress but still no page: drain_all_pages() once, then retry */
+        if (km_alloc_available(sys) < 1 + growth)
+          km_pcp_drain(sys);
         if (acc.any && acc.memcg != NULL)
           reclaim_flush(e, &acc, step, task);
         reclaim_add(&acc, NULL, rec);

@@ -34,7 +34,8 @@ typedef struct {
   guint64 process_base_rss_bytes;      /* anon rss of every process before its first step */
   guint64 process_base_pgtables_bytes; /* page tables of every process before its first step */
   guint64 process_base_kmem_bytes;     /* kernel memory each mm charges to its memcg besides page tables */
-  guint64 process_kernel_bytes;        /* kernel memory of every process (task_struct, stack, mm, ...) */
+  guint64 process_kernel_bytes;
+  guint64 pcp_bytes;                   /* free pages on the per-CPU lists when the trace starts */        /* kernel memory of every process (task_struct, stack, mm, ...) */
   /* The VM's zones (from /proc/zoneinfo), in pages; n_zones 0: derived from the RAM (km_zones_setup()). */
   guint n_zones;
   SimZone zones[3];

@@ -7,6 +7,7 @@
 
 #include "kernel-model/km-memcg.h"
 #include "kernel-model/km-oom.h"
+#include "kernel-model/km-pcp.h"
 #include "kernel-model/km-util.h"
 #include "kernel-model/km-vmscan.h"
 
@@ -488,6 +489,144 @@ static void test_task_kernel_memory(void)
   g_assert_cmpint(km_free_pages(sys), ==, free0);
 }
 
+/* The zones of the 6.1 VM (/proc/zoneinfo): DMA 3840 managed, min 32, high 48, lowmem_reserve 193; DMA32 52068,
+ * min 436, high 654. The 6.12 VM: DMA32 50752, min 431, high 645 (DMA alike, reserve 189). */
+static void vm_zones(KmSystem *sys, gboolean v612)
+{
+  KmMachine *m = &sys->machine;
+  m->zones_given = TRUE;
+  m->nr_zones = 2;
+  m->zones[0] = (KmZone){ .name = "DMA", .managed = 3840, .wmark_min = 32, .wmark_high = 48,
+                          .lowmem_reserve = v612 ? 189 : 193 };
+  m->zones[1] = (KmZone){ .name = "DMA32", .managed = v612 ? 50752 : 52068, .wmark_min = v612 ? 431 : 436,
+                          .wmark_high = v612 ? 645 : 654, .lowmem_reserve = 0 };
+  km_pcp_setup(sys);
+}
+
+/* Free pages in all: `buddy` in the buddy lists plus what the lists hold */
+static void set_free(KmSystem *sys, KmPages buddy)
+{
+  sys->machine.kernel_pages = sys->machine.totalram_pages - buddy - km_pcp_count(sys);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, buddy);
+}
+
+static void test_pcp_setup(void)
+{
+  /* zone_batchsize(DMA32 52068): 52068 / 1024 = 50, / 4 = 12, rounddown_pow_of_two(12 + 6) - 1 = 15.
+   * 6.1 high = low watermark = 436 + (654 - 436) / 2 = 545 (> 4 * 15). 5.10: 6 * 15 = 90. */
+  g_autoptr(KmSystem) s61 = make_system("6.1");
+  vm_zones(s61, FALSE);
+  g_assert_cmpint(s61->machine.pcp.batch, ==, 15);
+  g_assert_cmpint(s61->machine.pcp.high, ==, 545);
+  g_autoptr(KmSystem) s510 = make_system("5.10");
+  vm_zones(s510, FALSE);
+  g_assert_cmpint(s510->machine.pcp.batch, ==, 15);
+  g_assert_cmpint(s510->machine.pcp.high, ==, 90);
+  /* 6.12, DMA32 50752: 49 / 4 = 12 -> 15; high_min = 431 + 107 = 538, high_max = 50752 / 8 = 6344 */
+  g_autoptr(KmSystem) s612 = make_system("6.12");
+  vm_zones(s612, TRUE);
+  g_assert_cmpint(s612->machine.pcp.batch, ==, 15);
+  g_assert_cmpint(s612->machine.pcp.high_min, ==, 538);
+  g_assert_cmpint(s612->machine.pcp.high_max, ==, 6344);
+  /* a 4,000,000-page zone: 3906 capped at 128 pages (512 KiB, 3.10) -> 32 -> rounddown(48) - 1 = 31;
+   * 256 pages (1 MiB, 6.1) -> 64 -> rounddown(96) - 1 = 63 */
+  g_autoptr(KmSystem) s310 = make_system("3.10");
+  s310->machine.zones[s310->machine.nr_zones - 1].managed = 4000000;
+  km_pcp_setup(s310);
+  g_assert_cmpint(s310->machine.pcp.batch, ==, 31);
+  s61->machine.zones[1].managed = 4000000;
+  km_pcp_setup(s61);
+  g_assert_cmpint(s61->machine.pcp.batch, ==, 63);
+}
+
+static void test_pcp_available_61(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  vm_zones(sys, FALSE);
+  /* floor: min(3840, 32 + 193) + min(52068, 436) = 661 */
+  g_assert_cmpint(km_alloc_floor_pages(sys), ==, 661);
+  sys->machine.pcp.count[KM_PCP_MOVABLE] = 20;
+  set_free(sys, 661 + 100);
+  /* the 20 listed pages, then refills of 15 while buddy > 661: after k refills buddy = 761 - 15k, so refills 1-6
+   * are used whole (90 pages) and the 7th leaves buddy at 656: its first page only, 14 stay on the list */
+  g_assert_cmpint(km_alloc_available(sys), ==, 20 + 90 + 1);
+  /* at the floor nothing, whatever the lists hold */
+  set_free(sys, 661);
+  g_assert_cmpint(km_alloc_available(sys), ==, 0);
+}
+
+static void test_pcp_available_612(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.12");
+  vm_zones(sys, TRUE);
+  /* floor min(3840, 32 + 189) + 431 = 652 */
+  g_assert_cmpint(km_alloc_floor_pages(sys), ==, 652);
+  KmPcp *p = &sys->machine.pcp;
+  /* steady state: alloc_factor 5, high at high_max, ZONE_BELOW_HIGH: each refill is min(15 << 5, 6344 - 0 - 15)
+   * = 480; buddy 652 + 1000: two whole refills (buddy 1172, 692), the third leaves 212: one page */
+  p->alloc_factor = 5;
+  p->high = 6344;
+  p->below_high = TRUE;
+  set_free(sys, 652 + 1000);
+  g_assert_cmpint(km_alloc_available(sys), ==, 480 + 480 + 1);
+  g_assert_cmpint(p->alloc_factor, ==, 5); /* km_alloc_available() changes nothing */
+}
+
+static void test_pcp_alloc_612_ramp(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.12");
+  vm_zones(sys, TRUE);
+  KmPcp *p = &sys->machine.pcp;
+  set_free(sys, 40000);
+  /* nr_pcp_alloc() from alloc_factor 0, high 538, not below high: refill 15 << af, high += that batch, af + 1
+   * while batch <= high - count - 15: 15 (high 553), 30 (583), 60 (643), 120 (763), 240 (1003), 480 (1483,
+   * af stays 5), 480 (1963): 1425 pages for 1000 allocations, 425 left on the movable list */
+  km_pcp_alloc(sys, KM_PCP_MOVABLE, 1000);
+  sys->machine.kernel_pages += 1000; /* the caller counts the pages as used (here: as kernel memory) */
+  g_assert_cmpint(p->count[KM_PCP_MOVABLE], ==, 425);
+  g_assert_cmpint(p->alloc_factor, ==, 5);
+  g_assert_cmpint(p->high, ==, 1963);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 40000 - 1425);
+}
+
+static void test_pcp_free_61(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  vm_zones(sys, FALSE);
+  KmPcp *p = &sys->machine.pcp;
+  set_free(sys, 20000);
+  /* 1000 movable pages freed, high 545, batch 15: the 545th brings count to high and nr_pcp_free() frees
+   * 15 << free_factor, free_factor + 1 while below high - batch = 530: 15 (count 530), then at 545 again 30 (515),
+   * 60 (485), 120 (425), 240 (305); 545 + 15 + 30 + 60 + 120 = 770 pages so far, the last 230 give 535 */
+  km_pcp_free(sys, KM_PCP_MOVABLE, 1000);
+  g_assert_cmpint(p->count[KM_PCP_MOVABLE], ==, 535);
+  g_assert_cmpint(p->free_factor, ==, 5);
+  /* 10 page tables: the 10th reaches 545; 15 << 5 = 480 (free_factor capped at 5), the unmovable list first
+   * (free_pcppages_bulk() starts at the freeing page's list): 10 unmovable, 470 movable */
+  km_pcp_free(sys, KM_PCP_UNMOVABLE, 10);
+  g_assert_cmpint(p->count[KM_PCP_UNMOVABLE], ==, 0);
+  g_assert_cmpint(p->count[KM_PCP_MOVABLE], ==, 65);
+  /* one allocation halves free_factor (rmqueue_pcplist()) */
+  km_pcp_alloc(sys, KM_PCP_MOVABLE, 1);
+  g_assert_cmpint(p->free_factor, ==, 2);
+  g_assert_cmpint(p->count[KM_PCP_MOVABLE], ==, 64);
+}
+
+static void test_pcp_free_510(void)
+{
+  g_autoptr(KmSystem) sys = make_system("5.10");
+  vm_zones(sys, FALSE);
+  KmPcp *p = &sys->machine.pcp;
+  p->count[KM_PCP_UNMOVABLE] = 20;
+  p->count[KM_PCP_MOVABLE] = 69;
+  set_free(sys, 20000);
+  /* the 90th page (high 6 * 15) frees a batch of 15 round-robin from MIGRATE_MOVABLE: 1 movable, the empty
+   * reclaimable list raises batch_free to 2, 2 unmovable; five rounds: 5 movable, 10 unmovable */
+  km_pcp_free(sys, KM_PCP_MOVABLE, 1);
+  g_assert_cmpint(p->count[KM_PCP_MOVABLE], ==, 70 - 5);
+  g_assert_cmpint(p->count[KM_PCP_UNMOVABLE], ==, 20 - 10);
+}
+
 /* The mm's memcg-charged kernel memory (mm_struct, pgd, vmas) counts in the memcg's usage and memory.stat
  * "kernel", not in the machine's free pages (that side is in task_kernel_pages), and is uncharged when the mm goes. */
 static void test_mm_base_kmem(void)
@@ -714,6 +853,12 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/util/zones-16g", test_zones_16g);
   g_test_add_func("/kernel-model/util/task-kernel-memory", test_task_kernel_memory);
   g_test_add_func("/kernel-model/memcg/mm-base-kmem", test_mm_base_kmem);
+  g_test_add_func("/kernel-model/pcp/setup", test_pcp_setup);
+  g_test_add_func("/kernel-model/pcp/available-6.1", test_pcp_available_61);
+  g_test_add_func("/kernel-model/pcp/available-6.12", test_pcp_available_612);
+  g_test_add_func("/kernel-model/pcp/alloc-6.12-ramp", test_pcp_alloc_612_ramp);
+  g_test_add_func("/kernel-model/pcp/free-6.1", test_pcp_free_61);
+  g_test_add_func("/kernel-model/pcp/free-5.10", test_pcp_free_510);
   g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
   g_test_add_func("/kernel-model/oom/3.10-specifics", test_3_10_specifics);
   return g_test_run();

@@ -1,0 +1,331 @@
+/* kernel-model/km-pcp.c: the per-CPU page lists of mm/page_alloc.c (struct per_cpu_pages).
+ *
+ * An order-0 allocation passes zone_watermark_fast() on the zone's buddy free pages (NR_FREE_PAGES) first and only
+ * then takes a page from the CPU's list for its migratetype (rmqueue_pcplist()), refilling an empty list with a
+ * batch from the buddy lists (rmqueue_bulk(), no watermark check). Freed order-0 pages go onto the lists
+ * (free_unref_page_commit()) and back to the buddy lists in bulk past pcp->high (free_pcppages_bulk()). So at a
+ * global OOM the pages on the lists are free but out of reach: what the last refill brought beyond the page it was
+ * for, and what frees left there. Per version:
+ *   < 5.14 (KM_PCP_FIXED): refills and bulk frees of pcp->batch pages, high = 6 * batch (pageset_set_batch()),
+ *     the bulk free round-robin over the lists (5.10 free_pcppages_bulk(), batch_free).
+ *   5.14-6.6 (KM_PCP_FREE_FACTOR, Debian's 6.1 with CONFIG_PCP_BATCH_SCALE_MAX=5): high = zone_highsize(), the
+ *     low watermark split over the CPUs, at least 4 * batch; bulk frees of nr_pcp_free(): batch << free_factor
+ *     within [batch, high - batch], free_factor + 1 per bulk free and halved per allocation; free_pcppages_bulk()
+ *     empties the freeing page's list first.
+ *   6.7+ (KM_PCP_AUTOTUNE, 6.12): nr_pcp_alloc() doubles the refill (alloc_factor, up to batch << 5) on every
+ *     refill without a free between; pcp->high moves between high_min (zone_highsize()) and high_max (managed / 8)
+ *     in nr_pcp_alloc() and nr_pcp_high(), ZONE_BELOW_HIGH stops it growing; nr_pcp_free() frees free_count.
+ * Simplified (docs/model.md): one CPU, whose lists are those of the zone allocations come from first (the highest
+ * populated one) and stand for every zone's; only page tables are unmovable allocations (the kernel's own slab
+ * and stack pages are not on the lists); ZONE_RECLAIM_ACTIVE (kswapd at work: 6.1 caps high at 4 * batch) and
+ * 6.7+'s decay_pcp_high() (the vmstat timer, once a second) are not modelled, the model having no time.
+ */
+#include "km-pcp.h"
+#include "km-util.h"
+
+#define PCP_BATCH_SCALE_MAX 5 /* CONFIG_PCP_BATCH_SCALE_MAX (Debian's 6.1 and 6.12) */
+
+static const KmZone *pcp_zone(const KmSystem *sys)
+{
+  const KmMachine *m = &sys->machine;
+  return m->nr_zones ? &m->zones[m->nr_zones - 1] : NULL;
+}
+
+static KmPages rounddown_pow_of_two(KmPages n)
+{
+  KmPages p = 1;
+  while (p * 2 <= n)
+    p *= 2;
+  return p;
+}
+
+/* zone_batchsize() (3.10-6.12): about a thousandth of the zone, at most 512 KiB (3.10) or 1 MiB of pages, a
+ * quarter of that rounded to 2^n - 1; 0 for tiny zones. */
+static int zone_batchsize(const KmSystem *sys, KmPages managed)
+{
+  KmPages batch = MIN(managed / 1024, (KmPages)sys->profile->pcp_batch_cap_pages);
+  batch /= 4;
+  if (batch < 1)
+    batch = 1;
+  return (int)(rounddown_pow_of_two(batch + batch / 2) - 1);
+}
+
+/* zone_highsize() for one CPU: total_pages (the low watermark, or managed / fraction) split over the CPUs of the
+ * node, at least batch * 4 */
+static int zone_highsize(KmPages total_pages, int batch)
+{
+  return (int)MAX(total_pages, (KmPages)batch << 2);
+}
+
+void km_pcp_setup(KmSystem *sys)
+{
+  KmPcp *p = &sys->machine.pcp;
+  const KmZone *z = pcp_zone(sys);
+  if (!z)
+    return;
+  int batch = zone_batchsize(sys, z->managed);
+  /* _watermark[WMARK_LOW] = min + tmp, _watermark[WMARK_HIGH] = min + 2 * tmp */
+  KmPages low = z->wmark_min + (z->wmark_high - z->wmark_min) / 2;
+  switch (sys->profile->pcp) {
+  case KM_PCP_FIXED:
+    /* pageset_set_batch(): pageset_update(pcp, 6 * batch, max(1UL, 1 * batch)) */
+    p->high = 6 * batch;
+    p->batch = MAX(batch, 1);
+    break;
+  case KM_PCP_FREE_FACTOR:
+    /* zone_set_pageset_high_and_batch(): new_batch = max(1, zone_batchsize(zone)) */
+    p->batch = MAX(batch, 1);
+    p->high = zone_highsize(low, p->batch);
+    break;
+  case KM_PCP_AUTOTUNE:
+  default:
+    p->batch = MAX(batch, 1);
+    p->high_min = zone_highsize(low, p->batch);
+    /* MIN_PERCPU_PAGELIST_HIGH_FRACTION (8) */
+    p->high_max = zone_highsize(z->managed / 8, p->batch);
+    p->high = p->high_min;
+    break;
+  }
+}
+
+KmPages km_pcp_count(const KmSystem *sys)
+{
+  const KmPcp *p = &sys->machine.pcp;
+  return p->count[KM_PCP_UNMOVABLE] + p->count[KM_PCP_MOVABLE];
+}
+
+KmPages km_buddy_free_pages(const KmSystem *sys)
+{
+  return MAX(km_free_pages(sys) - km_pcp_count(sys), 0);
+}
+
+/* zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0), summed over the zones like the floor */
+static KmPages high_mark(const KmSystem *sys)
+{
+  KmPages sum = 0;
+  for (guint i = 0; i < sys->machine.nr_zones; i++) {
+    const KmZone *z = &sys->machine.zones[i];
+    sum += MIN(z->managed, z->wmark_high + z->lowmem_reserve);
+  }
+  return sum;
+}
+
+static KmPages shift_down(KmPages v, KmPages times)
+{
+  return times >= 62 ? 0 : v >> times;
+}
+
+/* The pages an empty list is refilled with: pcp->batch before 6.7, nr_pcp_alloc() (order 0) from 6.7. `total` is
+ * pcp->count. */
+static KmPages refill_batch(const KmSystem *sys, KmPcp *p, KmPages total)
+{
+  if (sys->profile->pcp != KM_PCP_AUTOTUNE)
+    return p->batch;
+  int base = p->batch;
+  p->high = CLAMP(p->high, p->high_min, p->high_max);
+  if (p->high < base)
+    return 1;
+  KmPages batch = (KmPages)base << p->alloc_factor;
+  /* "If we had larger pcp->high, we could avoid to allocate from zone." */
+  if (p->high_min != p->high_max && !p->below_high)
+    p->high = (int)MIN((KmPages)p->high + batch, (KmPages)p->high_max);
+  /* "Leave at least pcp->batch pages on the list" */
+  KmPages max_nr_alloc = MAX((KmPages)p->high - total - base, (KmPages)base);
+  if (batch <= max_nr_alloc && p->alloc_factor < PCP_BATCH_SCALE_MAX)
+    p->alloc_factor++;
+  batch = MIN(batch, max_nr_alloc);
+  return batch > 1 ? MAX(batch, 2) : batch;
+}
+
+/* get_page_from_freelist() (6.7+): an allocation that finds the zone at or below its high watermark sets
+ * ZONE_BELOW_HIGH */
+static void note_below_high(const KmSystem *sys, KmPcp *p, KmPages buddy)
+{
+  if (sys->profile->pcp == KM_PCP_AUTOTUNE && !p->below_high && buddy <= high_mark(sys))
+    p->below_high = TRUE;
+}
+
+void km_pcp_alloc(KmSystem *sys, KmPcpList list, KmPages n)
+{
+  KmPcp *p = &sys->machine.pcp;
+  if (!p->batch)
+    return; /* no zones: no lists */
+  KmPages done = 0;
+  while (n > 0) {
+    if (p->count[list] == 0) {
+      /* the pages handed out so far in this call still count as free (the caller counts them afterwards) */
+      KmPages buddy = MAX(km_buddy_free_pages(sys) - done, 0);
+      note_below_high(sys, p, buddy);
+      KmPages batch = refill_batch(sys, p, km_pcp_count(sys)); /* it updates the pcp: call it once */
+      KmPages got = MIN(batch, buddy);
+      if (got <= 0)
+        return; /* rmqueue_bulk() found nothing: the pages come from (or past) the buddy lists */
+      p->count[list] = got;
+    }
+    KmPages t = MIN(n, p->count[list]);
+    p->count[list] -= t;
+    n -= t;
+    done += t;
+    /* rmqueue_pcplist(): "On allocation, reduce the number of pages that are batch freed" */
+    p->free_factor = (int)shift_down(p->free_factor, t);
+    p->free_count = (int)shift_down(p->free_count, t);
+  }
+}
+
+/* free_pcppages_bulk() of 5.14+: the freeing page's list first, then the next non-empty one, each emptied in
+ * turn until count pages are freed */
+static void bulk_free_from(KmPcp *p, KmPages count, KmPcpList first)
+{
+  KmPcpList other = first == KM_PCP_MOVABLE ? KM_PCP_UNMOVABLE : KM_PCP_MOVABLE;
+  count = MIN(count, p->count[first] + p->count[other]);
+  KmPages t = MIN(count, p->count[first]);
+  p->count[first] -= t;
+  p->count[other] -= count - t;
+}
+
+/* free_pcppages_bulk() before 5.14: round-robin over MIGRATE_UNMOVABLE (0), MIGRATE_MOVABLE (1) and
+ * MIGRATE_RECLAIMABLE (2, always empty here) from migratetype 1, batch_free pages per list, batch_free growing by
+ * one for every empty list passed */
+static void bulk_free_round_robin(KmPcp *p, KmPages count)
+{
+  KmPages lists[3] = { p->count[KM_PCP_UNMOVABLE], p->count[KM_PCP_MOVABLE], 0 };
+  count = MIN(count, lists[0] + lists[1]);
+  int mt = 0;
+  KmPages batch_free = 0;
+  while (count > 0) {
+    do {
+      batch_free++;
+      if (++mt == 3)
+        mt = 0;
+    } while (lists[mt] == 0);
+    if (batch_free == 3)
+      batch_free = count; /* "This is the only non-empty list. Free them all." */
+    do {
+      lists[mt]--;
+      count--;
+    } while (count > 0 && --batch_free > 0 && lists[mt] > 0);
+  }
+  p->count[KM_PCP_UNMOVABLE] = lists[0];
+  p->count[KM_PCP_MOVABLE] = lists[1];
+}
+
+/* nr_pcp_free() of 5.14-6.6 */
+static KmPages nr_pcp_free_factor(KmPcp *p, int high)
+{
+  if (high < p->batch)
+    return 1;
+  KmPages min_nr_free = p->batch, max_nr_free = high - p->batch;
+  KmPages batch = (KmPages)p->batch << p->free_factor;
+  if (batch < max_nr_free && p->free_factor < PCP_BATCH_SCALE_MAX)
+    p->free_factor++;
+  return MIN(MAX(batch, min_nr_free), max_nr_free);
+}
+
+/* nr_pcp_high() of 6.7+ for an order-0 free (ZONE_RECLAIM_ACTIVE not modelled) */
+static int nr_pcp_high_autotune(KmPcp *p, KmPages total)
+{
+  int high = p->high = CLAMP(p->high, p->high_min, p->high_max);
+  if (!high)
+    return 0;
+  if (p->high_min == p->high_max)
+    return high;
+  if (p->below_high) {
+    int free_count = MAX(p->free_count, p->batch);
+    p->high = MAX(high - free_count, p->high_min);
+    high = (int)MAX(total, (KmPages)p->high_min);
+  } else if (total >= high) {
+    int need_high = p->free_count + p->batch;
+    if (p->high < need_high)
+      p->high = CLAMP(need_high, p->high_min, p->high_max);
+  }
+  return high;
+}
+
+void km_pcp_free(KmSystem *sys, KmPcpList list, KmPages n)
+{
+  KmPcp *p = &sys->machine.pcp;
+  if (!p->batch)
+    return;
+  /* the n pages are not counted as free yet: buddy free pages after `done` of them are on the lists or beyond */
+  KmPages free_before = km_free_pages(sys);
+  KmPages done = 0;
+  while (done < n) {
+    switch (sys->profile->pcp) {
+    case KM_PCP_FIXED:
+    case KM_PCP_FREE_FACTOR: {
+      /* up to the page that brings pcp->count to high, which triggers the bulk free */
+      KmPages total = km_pcp_count(sys);
+      KmPages t = MIN(n - done, MAX((KmPages)p->high - total, 1));
+      p->count[list] += t;
+      done += t;
+      if (km_pcp_count(sys) >= p->high) {
+        if (sys->profile->pcp == KM_PCP_FIXED)
+          bulk_free_round_robin(p, p->batch);
+        else
+          bulk_free_from(p, nr_pcp_free_factor(p, p->high), list);
+      }
+      break;
+    }
+    case KM_PCP_AUTOTUNE:
+    default: {
+      /* free_unref_page_commit() of 6.12, one page at a time */
+      p->alloc_factor >>= 1;
+      p->count[list]++;
+      done++;
+      if (p->free_count < (p->batch << PCP_BATCH_SCALE_MAX))
+        p->free_count++;
+      KmPages total = km_pcp_count(sys);
+      int high = nr_pcp_high_autotune(p, total);
+      if (total >= high) {
+        KmPages nr = high < p->batch ? 1 : MIN(MAX((KmPages)p->free_count, (KmPages)p->batch), (KmPages)(high - p->batch));
+        bulk_free_from(p, nr, list);
+        if (p->below_high && free_before + done - km_pcp_count(sys) > high_mark(sys))
+          p->below_high = FALSE;
+      }
+      break;
+    }
+    }
+  }
+}
+
+void km_pcp_drain(KmSystem *sys)
+{
+  KmPcp *p = &sys->machine.pcp;
+  p->count[KM_PCP_UNMOVABLE] = 0;
+  p->count[KM_PCP_MOVABLE] = 0;
+}
+
+KmPages km_alloc_available(const KmSystem *sys)
+{
+  KmPcp p = sys->machine.pcp;
+  KmPages buddy = km_buddy_free_pages(sys), floor = km_alloc_floor_pages(sys);
+  if (buddy <= floor)
+    return 0;
+  KmPages got = p.count[KM_PCP_MOVABLE];
+  if (!p.batch)
+    return got + buddy - floor; /* no lists: every page comes from the buddy lists */
+  KmPages hmark = high_mark(sys);
+  for (;;) {
+    /* the movable list is empty and this allocation passed the watermark check */
+    note_below_high(sys, &p, buddy);
+    KmPcp before = p;
+    KmPages batch = refill_batch(sys, &p, p.count[KM_PCP_UNMOVABLE]);
+    KmPages r = MIN(batch, buddy);
+    if (r <= 0)
+      return got;
+    buddy -= r;
+    if (buddy <= floor)
+      return got + 1; /* the rest of this batch stays on the list */
+    got += r;
+    /* Same state before and after the refill: the next ones are the same size until buddy reaches the floor
+     * (or, while ZONE_BELOW_HIGH is clear, the high mark). Skip those that stay above it. */
+    if (p.alloc_factor == before.alloc_factor && p.high == before.high && p.below_high == before.below_high) {
+      KmPages limit = (sys->profile->pcp == KM_PCP_AUTOTUNE && !p.below_high) ? MAX(floor, hmark) : floor;
+      if (buddy > limit) {
+        KmPages k = (buddy - limit - 1) / r;
+        got += k * r;
+        buddy -= k * r;
+      }
+    }
+  }
+}

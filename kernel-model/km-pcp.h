@@ -1,0 +1,29 @@
+/* kernel-model/km-pcp.h: mm/page_alloc.c per-CPU page lists (struct per_cpu_pages): how many free pages sit on
+ * them, out of reach of an allocation once the buddy lists are below the watermark. */
+#pragma once
+
+#include "km.h"
+
+G_BEGIN_DECLS
+
+/* zone_batchsize(), zone_highsize() / pageset_set_batch() for the highest zone; the lists keep their pages.
+ * Called after km_zones_setup(). */
+void km_pcp_setup(KmSystem *sys);
+/* Free pages on the lists (pcp->count) and in the buddy lists (NR_FREE_PAGES: MemFree). */
+KmPages km_pcp_count(const KmSystem *sys);
+KmPages km_buddy_free_pages(const KmSystem *sys);
+/* n order-0 pages of a list handed out (rmqueue_pcplist()), the list refilled from the buddy lists when empty;
+ * no watermark check (the caller made it). Call before the pages are counted as used. */
+void km_pcp_alloc(KmSystem *sys, KmPcpList list, KmPages n);
+/* n order-0 pages freed to a list (free_unref_page_commit()), bulk-freed to the buddy lists past pcp->high.
+ * Call before the pages are counted as free. */
+void km_pcp_free(KmSystem *sys, KmPcpList list, KmPages n);
+/* drain_all_pages(): every list back to the buddy lists */
+void km_pcp_drain(KmSystem *sys);
+/* Order-0 GFP_HIGHUSER_MOVABLE pages that can still be allocated before get_page_from_freelist() fails: each
+ * allocation first needs the buddy lists above km_alloc_floor_pages() (zone_watermark_fast()), then takes a page
+ * from the movable list, refilling it when empty; what the last refill brought beyond its first page stays on
+ * the list. */
+KmPages km_alloc_available(const KmSystem *sys);
+
+G_END_DECLS
