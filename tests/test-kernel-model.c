@@ -510,6 +510,15 @@ static void set_free(KmSystem *sys, KmPages buddy)
   g_assert_cmpint(km_buddy_free_pages(sys), ==, buddy);
 }
 
+/* A system with the VM's zones for version ("6.12": the 6.12 VM's) and `buddy` free pages in the buddy lists */
+static KmSystem *pcp_system(const char *version, KmPages buddy)
+{
+  KmSystem *sys = make_system(version);
+  vm_zones(sys, g_str_equal(version, "6.12"));
+  set_free(sys, buddy);
+  return sys;
+}
+
 static void test_pcp_setup(void)
 {
   /* zone_batchsize(DMA32 52068): 52068 / 1024 = 50, / 4 = 12, rounddown_pow_of_two(12 + 6) - 1 = 15.
@@ -574,10 +583,8 @@ static void test_pcp_available_612(void)
 
 static void test_pcp_alloc_612_ramp(void)
 {
-  g_autoptr(KmSystem) sys = make_system("6.12");
-  vm_zones(sys, TRUE);
+  g_autoptr(KmSystem) sys = pcp_system("6.12", 40000);
   KmPcp *p = &sys->machine.pcp;
-  set_free(sys, 40000);
   /* nr_pcp_alloc() from alloc_factor 0, high 538, not below high: refill 15 << af, high += that batch, af + 1
    * while batch <= high - count - 15: 15 (high 553), 30 (583), 60 (643), 120 (763), 240 (1003), 480 (1483,
    * af stays 5), 480 (1963): 1425 pages for 1000 allocations, 425 left on the movable list */
@@ -591,10 +598,8 @@ static void test_pcp_alloc_612_ramp(void)
 
 static void test_pcp_free_61(void)
 {
-  g_autoptr(KmSystem) sys = make_system("6.1");
-  vm_zones(sys, FALSE);
+  g_autoptr(KmSystem) sys = pcp_system("6.1", 20000);
   KmPcp *p = &sys->machine.pcp;
-  set_free(sys, 20000);
   /* 1000 movable pages freed, high 545, batch 15: the 545th brings count to high and nr_pcp_free() frees
    * 15 << free_factor, free_factor + 1 while below high - batch = 530: 15 (count 530), then at 545 again 30 (515),
    * 60 (485), 120 (425), 240 (305); 545 + 15 + 30 + 60 + 120 = 770 pages so far, the last 230 give 535 */
@@ -614,12 +619,10 @@ static void test_pcp_free_61(void)
 
 static void test_pcp_free_510(void)
 {
-  g_autoptr(KmSystem) sys = make_system("5.10");
-  vm_zones(sys, FALSE);
+  g_autoptr(KmSystem) sys = pcp_system("5.10", 20000);
   KmPcp *p = &sys->machine.pcp;
   p->count[KM_PCP_UNMOVABLE] = 20;
   p->count[KM_PCP_MOVABLE] = 69;
-  set_free(sys, 20000);
   /* the 90th page (high 6 * 15) frees a batch of 15 round-robin from MIGRATE_MOVABLE: 1 movable, the empty
    * reclaimable list raises batch_free to 2, 2 unmovable; five rounds: 5 movable, 10 unmovable */
   km_pcp_free(sys, KM_PCP_MOVABLE, 1);
