@@ -43,7 +43,8 @@ static KmPages rounddown_pow_of_two(KmPages n)
  * quarter of that rounded to 2^n - 1; 0 for tiny zones. */
 static int zone_batchsize(const KmSystem *sys, KmPages managed)
 {
-  KmPages batch = MIN(managed / 1024, (KmPages)sys->profile->pcp_batch_cap_pages);
+  KmPages cap = (KmPages)sys->profile->pcp_batch_cap_kb * 1024 / sys->machine.page_size;
+  KmPages batch = MIN(managed / 1024, cap);
   batch /= 4;
   if (batch < 1)
     batch = 1;

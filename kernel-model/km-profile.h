@@ -85,7 +85,7 @@ typedef struct {
   gboolean watermark_scale_factor; /* 4.6+: low/high steps are max(min / 4, managed * 10 / 10000) */
   /* mm/page_alloc.c per-CPU page lists (kernel-model/km-pcp.c) */
   KmPcpScheme pcp;
-  int pcp_batch_cap_pages;        /* zone_batchsize(): at most 512 KiB (3.10) or 1 MiB (4.19+) of pages */
+  int pcp_batch_cap_kb;           /* zone_batchsize(): at most 512 KiB (3.10) or 1 MiB (4.19+) of pages */
 
   /* mm/memcontrol.c */
   gboolean memcg_events_hierarchical; /* 5.2+ (cgroup v2) */
