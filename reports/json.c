@@ -7,6 +7,7 @@
 #include "report-private.h"
 
 #include "../kernel-model/km-util.h"
+#include "../kernel-model/km-pcp.h"
 
 #include <json-glib/json-glib.h>
 
@@ -361,7 +362,7 @@ static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
       add_int(b, "signal", ev->exit->signal);
       add_str(b, "reason", ev->exit->reason);
     }
-    add_int(b, "free_pages", MAX(km_free_pages(sys), 0));
+    add_int(b, "free_pages", km_buddy_free_pages(sys)); /* MemFree: without the per-CPU lists */
     break;
   case SIM_EV_ENOMEM:
     add_int(b, "requested_pages", ev->enomem_pages);

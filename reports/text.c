@@ -9,6 +9,7 @@
 #include "report-private.h"
 
 #include "../kernel-model/km-util.h"
+#include "../kernel-model/km-pcp.h"
 
 #include <stdarg.h>
 
@@ -250,7 +251,8 @@ static void print_exit(GString *out, const KmSystem *sys, const SimEvent *ev)
   }
   g_autofree char *how = x->signal ? g_strdup_printf("killed by signal %d", x->signal)
                                    : g_strdup_printf("exit code %d", x->status);
-  g_autofree char *free_now = pages_text(sys, MAX(km_free_pages(sys), 0));
+  /* MemFree: the buddy lists (/proc/meminfo leaves the per-CPU lists out) */
+  g_autofree char *free_now = pages_text(sys, km_buddy_free_pages(sys));
   textf(out, "exit: status %d (%s), reason %s; MemFree now %s", x->status, how, x->reason ? x->reason : "-", free_now);
   if (ev->task && ev->task->memcg && ev->task->memcg->parent) {
     g_autofree char *usage = pages_text(sys, ev->task->memcg->usage);
