@@ -107,6 +107,7 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   KmSystem *sys = g_new0(KmSystem, 1);
   sys->profile = profile;
   sys->machine.page_size = page_size;
+  sys->machine.nr_cpus = 1;
   sys->machine.overcommit_ratio = 50;
   sys->machine.admin_reserve_kbytes = 8192;
   sys->machine.user_reserve_kbytes = 131072;

@@ -15,8 +15,9 @@
  *   6.7+ (KM_PCP_AUTOTUNE, 6.12): nr_pcp_alloc() doubles the refill (alloc_factor, up to batch << 5) on every
  *     refill without a free between; pcp->high moves between high_min (zone_highsize()) and high_max (managed / 8)
  *     in nr_pcp_alloc() and nr_pcp_high(), ZONE_BELOW_HIGH stops it growing; nr_pcp_free() frees free_count.
- * Simplified (docs/model.md): one CPU, whose lists are those of the zone allocations come from first (the highest
- * populated one) and stand for every zone's; only page tables are unmovable allocations (the kernel's own slab
+ * Simplified (docs/model.md): the lists of one CPU, the one the tasks run on (high is that CPU's share,
+ * zone_highsize()); those of the zone allocations come from first (the highest populated one) stand for every
+ * zone's; only page tables are unmovable allocations (the kernel's own slab
  * and stack pages are not on the lists); ZONE_RECLAIM_ACTIVE (kswapd at work: 6.1 caps high at 4 * batch) and
  * 6.7+'s decay_pcp_high() (the vmstat timer, once a second) are not modelled, the model having no time.
  */
@@ -51,11 +52,12 @@ static int zone_batchsize(const KmSystem *sys, KmPages managed)
   return (int)(rounddown_pow_of_two(batch + batch / 2) - 1);
 }
 
-/* zone_highsize() for one CPU: total_pages (the low watermark, or managed / fraction) split over the CPUs of the
- * node, at least batch * 4 */
-static int zone_highsize(KmPages total_pages, int batch)
+/* zone_highsize(): total_pages (the low watermark, or managed / fraction) split over the CPUs of the node (one
+ * node: all of them), at least batch * 4 */
+static int zone_highsize(const KmSystem *sys, KmPages total_pages, int batch)
 {
-  return (int)MAX(total_pages, (KmPages)batch << 2);
+  KmPages nr_split_cpus = MAX(sys->machine.nr_cpus, 1);
+  return (int)MAX(total_pages / nr_split_cpus, (KmPages)batch << 2);
 }
 
 void km_pcp_setup(KmSystem *sys)
@@ -76,14 +78,14 @@ void km_pcp_setup(KmSystem *sys)
   case KM_PCP_FREE_FACTOR:
     /* zone_set_pageset_high_and_batch(): new_batch = max(1, zone_batchsize(zone)) */
     p->batch = MAX(batch, 1);
-    p->high = zone_highsize(low, p->batch);
+    p->high = zone_highsize(sys, low, p->batch);
     break;
   case KM_PCP_AUTOTUNE:
   default:
     p->batch = MAX(batch, 1);
-    p->high_min = zone_highsize(low, p->batch);
+    p->high_min = zone_highsize(sys, low, p->batch);
     /* MIN_PERCPU_PAGELIST_HIGH_FRACTION (8) */
-    p->high_max = zone_highsize(z->managed / 8, p->batch);
+    p->high_max = zone_highsize(sys, z->managed / 8, p->batch);
     p->high = p->high_min;
     break;
   }

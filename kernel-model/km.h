@@ -172,6 +172,7 @@ typedef struct {
                                * mm_struct, vmas...): 0 unless given (the VM harness measures it); never
                                * memcg-charged */
   guint page_size;
+  int nr_cpus;              /* online CPUs (1 node): pcp->high is split between them */
   /* sysctls */
   int overcommit_memory;    /* vm.overcommit_memory */
   int overcommit_ratio;     /* vm.overcommit_ratio */

@@ -130,6 +130,14 @@ static void add_machine(JsonBuilder *b, const KmSystem *sys, const ScenarioHeade
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
+  add_int(b, "cpus", m->nr_cpus);
+  json_builder_set_member_name(b, "pcp");
+  json_builder_begin_object(b);
+  add_int(b, "batch", m->pcp.batch);
+  add_int(b, "high", m->pcp.high);
+  add_int(b, "high_min", m->pcp.high_min);
+  add_int(b, "high_max", m->pcp.high_max);
+  json_builder_end_object(b);
   add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
   add_int(b, "cgroup_version", h ? h->cgroup_version : sys->root_memcg->version);
   json_builder_set_member_name(b, "sysctls");

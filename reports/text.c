@@ -76,6 +76,12 @@ static void print_machine(GString *out, const KmSystem *sys)
   g_autofree char *floor = pages_text(sys, km_alloc_floor_pages(sys));
   g_string_append_printf(zones, " pages%s; a global OOM leaves %s free", m->zones_given ? " (measured)" : "", floor);
   report_table_add(t, "zones", zones->str, NULL);
+  const KmPcp *pcp = &m->pcp;
+  g_autofree char *cpus =
+      sys->profile->pcp == KM_PCP_AUTOTUNE
+          ? g_strdup_printf("%d; per-CPU page lists: batch %d, high %d-%d pages", m->nr_cpus, pcp->batch, pcp->high_min, pcp->high_max)
+          : g_strdup_printf("%d; per-CPU page lists: batch %d, high %d pages", m->nr_cpus, pcp->batch, pcp->high);
+  report_table_add(t, "CPUs", cpus, NULL);
   g_autofree char *oc = g_strdup_printf("vm.overcommit_memory=%d vm.overcommit_ratio=%d vm.overcommit_kbytes=%" G_GUINT64_FORMAT
                                         " (CommitLimit %s)",
                                         m->overcommit_memory, m->overcommit_ratio, m->overcommit_kbytes, limit);

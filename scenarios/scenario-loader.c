@@ -31,6 +31,7 @@
 #include <libxml/xmlreader.h>
 
 #define SC_PID_MAX 4194304 /* PID_MAX_LIMIT on 64-bit */
+#define SC_CPUS_MAX 8192 /* CONFIG_NR_CPUS of distribution kernels (x86-64 MAXSMP) */
 #define SC_TASK_COMM_LEN 16
 #define SC_PAGE_SIZE 4096
 #define SC_SCHEMA_RESOURCE "/org/oomsim/scenarios/oomsim.rng"
@@ -813,7 +814,8 @@ loader_read_machine(ScenarioLoader *self)
   header->page_size = page_size;
   if (!loader_size_attr(self, "ram", FALSE, &header->ram_bytes) ||
       !loader_size_attr(self, "swap", FALSE, &header->swap_bytes) ||
-      !loader_size_attr(self, "kernel-reserved", FALSE, &header->kernel_reserved_bytes))
+      !loader_size_attr(self, "kernel-reserved", FALSE, &header->kernel_reserved_bytes) ||
+      !loader_int_attr32(self, "cpus", 1, SC_CPUS_MAX, &header->cpus))
     return FALSE;
   if (header->ram_bytes < page_size) {
     loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1, "ram must be at least one page");
@@ -1126,6 +1128,7 @@ loader_start(ScenarioLoader *self, GError **error)
   header->file = g_intern_string(self->display_name);
   header->ram_bytes = G_GUINT64_CONSTANT(1) << 30;
   header->page_size = SC_PAGE_SIZE;
+  header->cpus = 1;
   header->cgroup_version = 2;
   header->sysctls = g_ptr_array_new_with_free_func((GDestroyNotify) sc_sysctl_free);
   header->cgroups = g_ptr_array_new_with_free_func((GDestroyNotify) sc_cgroup_free);

@@ -51,6 +51,7 @@ typedef struct {
   char *name, *description, *kernel; /* kernel may be NULL: the default profile */
   const char *file; /* the path given to the loader, for messages */
   guint64 ram_bytes, swap_bytes, page_size, kernel_reserved_bytes;
+  int cpus;             /* <machine cpus>: the machine's CPUs (1) */
   GPtrArray *sysctls;   /* ScSysctl* */
   int cgroup_version;   /* 1 or 2; 2 when the scenario has no <cgroups> */
   GPtrArray *cgroups;   /* ScCgroup*, parents before children as written */

@@ -299,6 +299,7 @@ static gboolean setup(SimEngine *e, GError **error)
   m->total_swap_pages = (KmPages)(h->swap_bytes / h->page_size);
   m->kernel_pages = (KmPages)(reserved / h->page_size);
   m->task_kernel_pages = (KmPages)(e->opts.process_kernel_bytes / h->page_size);
+  m->nr_cpus = MAX(h->cpus, 1);
   if (m->kernel_pages >= m->totalram_pages) {
     scenario_set_error(error, SCENARIO_ERROR_RANGE, h->file, h->line, h->col,
                        "kernel-reserved memory must be smaller than ram");

@@ -537,6 +537,16 @@ static void test_pcp_setup(void)
   g_assert_cmpint(s612->machine.pcp.batch, ==, 15);
   g_assert_cmpint(s612->machine.pcp.high_min, ==, 538);
   g_assert_cmpint(s612->machine.pcp.high_max, ==, 6344);
+  /* four CPUs share the node's high (zone_highsize(): nr_split_cpus = 4): 6.1 545 / 4 = 136; 6.12 high_min
+   * 538 / 4 = 134, high_max 6344 / 4 = 1586; batch unchanged */
+  s61->machine.nr_cpus = 4;
+  km_pcp_setup(s61);
+  g_assert_cmpint(s61->machine.pcp.high, ==, 136);
+  s612->machine.nr_cpus = 4;
+  km_pcp_setup(s612);
+  g_assert_cmpint(s612->machine.pcp.high_min, ==, 134);
+  g_assert_cmpint(s612->machine.pcp.high_max, ==, 1586);
+  g_assert_cmpint(s612->machine.pcp.batch, ==, 15);
   /* a 4,000,000-page zone: 3906 capped at 128 pages (512 KiB, 3.10) -> 32 -> rounddown(48) - 1 = 31;
    * 256 pages (1 MiB, 6.1) -> 64 -> rounddown(96) - 1 = 63 */
   g_autoptr(KmSystem) s310 = make_system("3.10");

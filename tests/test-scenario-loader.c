@@ -1031,6 +1031,7 @@ static const struct {
   { "comm-too-long.xml", SCENARIO_ERROR_RANGE, 4 },
   { "page-size.xml", SCENARIO_ERROR_RANGE, 3 },
   { "ram-zero.xml", SCENARIO_ERROR_RANGE, 2 },
+  { "cpus-zero.xml", SCENARIO_ERROR_RANGE, 2 },
   { "at-overflow.xml", SCENARIO_ERROR_RANGE, 3 },
   { "expect-exit-status.xml", SCENARIO_ERROR_RANGE, 4 },
   /* Duplicates */
