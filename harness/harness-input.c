@@ -294,6 +294,9 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
 
   if (h->page_size && h->page_size != 4096)
     hs->not_runnable = g_strdup_printf("page size %" G_GUINT64_FORMAT " (the VM has 4096)", h->page_size);
+  /* one vCPU keeps the VM deterministic */
+  if (h->cpus > 1 && !hs->not_runnable)
+    hs->not_runnable = g_strdup_printf("%d CPUs (the VM has one, for determinism)", h->cpus);
   for (guint i = 0; i < h->processes->len && !hs->not_runnable; i++) {
     const ScProcess *p = g_ptr_array_index(h->processes, i);
     const char *why = process_not_runnable(p);
