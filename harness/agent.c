@@ -621,6 +621,9 @@ static int kmsg_fd = -1;
 static long kmsg_no_killable; /* "no killable processes" records in the current step */
 static long current_step = -1;
 static long long step_limit_ms = 60000;
+static int want_trace; /* input line `trace N`: record the page allocator's per-CPU list activity up to the Nth
+                        * out_of_memory() (--trace N) */
+static void trace_dump(void);
 
 static Proc *proc_find(int pid)
 {
@@ -1300,6 +1303,8 @@ static void finish(const char *why)
   report_events();
   report_memory("meminfo-end");
   kmsg_drain();
+  if (want_trace)
+    trace_dump();
   out("finish %s", why);
   qemu_exit(EXIT_FINISHED);
 }
@@ -1461,6 +1466,99 @@ static void open_output(void)
   }
 }
 
+/* --- tracing (validate --trace, for diagnosis only) ---------------------------------------------------------
+ * One event per per-CPU list refill (rmqueue_bulk: zone, order, count, migratetype) and per bulk free
+ * (free_pcppages_bulk: zone, count, pcp->count), every page freed, kswapd and direct reclaim, drains, up to the
+ * Nth OOM kill (a snapshot, so that the victim's exit does not fill the buffer). Printed as "trace ..."
+ * lines at the end. */
+static const char *const trace_kprobes[] = {
+    "p:oomsim/refill rmqueue_bulk zone=%di:x64 order=%si:u32 count=%dx:s64 mt=%r8:s32",
+    "p:oomsim/bulkfree free_pcppages_bulk zone=%di:x64 count=%si:s32 pcpcount=+4(%dx):s32 pindex=%cx:s32",
+    "p:oomsim/drain drain_pages_zone cpu=%di:u32 zone=%si:x64",
+    "p:oomsim/oom out_of_memory",
+    "p:oomsim/kill oom_kill_process",
+    NULL,
+};
+static const char *const trace_events[] = {
+    "oomsim/refill", "oomsim/bulkfree", "oomsim/drain", "oomsim/oom", "oomsim/kill", "kmem/mm_page_free",
+    "vmscan/mm_vmscan_kswapd_wake", "vmscan/mm_vmscan_kswapd_sleep", "vmscan/mm_vmscan_direct_reclaim_begin",
+    "vmscan/mm_vmscan_direct_reclaim_end", "vmscan/mm_vmscan_wakeup_kswapd", NULL,
+};
+
+static void trace_start(void)
+{
+  mkdir("/sys/kernel/tracing", 0755);
+  mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
+  write_file("/sys/kernel/tracing/tracing_on", "0");
+  write_file("/sys/kernel/tracing/buffer_size_kb", "1024");
+  {
+    /* the allocator's functions as this kernel names them (static ones can be inlined or get a suffix) */
+    FILE *f = fopen("/proc/kallsyms", "r");
+    char l[256];
+    while (f && fgets(l, sizeof l, f))
+      if (strstr(l, "rmqueue") || strstr(l, "pcppages") || strstr(l, "drain_pages") || strstr(l, "nr_pcp") ||
+          strstr(l, "free_unref") || strstr(l, "decay_pcp"))
+        out("trace-sym %s", strchr(l, ' ') ? strchr(l, ' ') + 1 : l);
+    if (f)
+      fclose(f);
+  }
+  for (int i = 0; trace_kprobes[i]; i++) {
+    int fd = open("/sys/kernel/tracing/kprobe_events", O_WRONLY | O_APPEND);
+    if (fd < 0 || write(fd, trace_kprobes[i], strlen(trace_kprobes[i])) < 0) {
+      out("trace-error kprobe %s %s", trace_kprobes[i], strerrorname_np(errno));
+      if (i == 0) {
+        /* rmqueue_bulk() inlined (6.12): one event per page it takes from the buddy lists instead; the ring
+         * buffer keeps the newest ones */
+        write_file("/sys/kernel/tracing/events/kmem/mm_page_alloc_zone_locked/filter", "percpu_refill == 1");
+        write_file("/sys/kernel/tracing/events/kmem/mm_page_alloc_zone_locked/enable", "1");
+      }
+    }
+    if (fd >= 0)
+      close(fd);
+  }
+  for (int i = 0; trace_events[i]; i++) {
+    char path[200];
+    snprintf(path, sizeof path, "/sys/kernel/tracing/events/%s/enable", trace_events[i]);
+    int err = write_file(path, "1");
+    if (err)
+      out("trace-error enable %s %s", trace_events[i], strerrorname_np(-err));
+  }
+  /* each of the first N kills (oom_kill_process(); out_of_memory() is also called by tasks that find a victim
+   * already exiting) swaps the buffer into the snapshot: the last snapshot holds what happened from kill N-1 to
+   * kill N */
+  char trigger[32];
+  snprintf(trigger, sizeof trigger, "snapshot:%d", want_trace > 0 ? want_trace : 1);
+  int err = write_file("/sys/kernel/tracing/events/oomsim/kill/trigger", trigger);
+  if (err)
+    out("trace-error trigger %s", strerrorname_np(-err));
+  write_file("/sys/kernel/tracing/tracing_on", "1");
+}
+
+static void trace_dump(void)
+{
+  write_file("/sys/kernel/tracing/tracing_on", "0");
+  int fd = open("/sys/kernel/tracing/snapshot", O_RDONLY);
+  if (fd < 0)
+    return;
+  static char buf[1 << 16];
+  char line[LINE_MAX_LEN];
+  size_t len = 0;
+  ssize_t r;
+  while ((r = read(fd, buf, sizeof buf)) > 0) {
+    for (ssize_t i = 0; i < r; i++) {
+      if (buf[i] == '\n') {
+        line[len] = 0;
+        if (len && line[0] != '#')
+          out("trace %s", line);
+        len = 0;
+      } else if (len < sizeof line - 1) {
+        line[len++] = buf[i];
+      }
+    }
+  }
+  close(fd);
+}
+
 static int coordinator_main(void)
 {
   mount("proc", "/proc", "proc", 0, NULL);
@@ -1515,6 +1613,8 @@ static int coordinator_main(void)
       step_limit_ms = atoll(tok[1]);
     else if (strcmp(tok[0], "thp") == 0 && nt >= 2)
       snprintf(thp, sizeof thp, "%s", tok[1]);
+    else if (strcmp(tok[0], "trace") == 0)
+      want_trace = nt >= 2 ? atoi(tok[1]) : 1;
     else if (strcmp(tok[0], "cgroup") == 0 && nt >= 2 && n_cgroups < MAX_CGROUPS)
       snprintf(cgroups[n_cgroups++].path, sizeof cgroups[0].path, "%s", tok[1]);
     else if (strcmp(tok[0], "proc") == 0 && nt >= 8 && n_procs < MAX_PROCS) {
@@ -1627,6 +1727,8 @@ static int coordinator_main(void)
   if (kmsg_fd >= 0)
     lseek(kmsg_fd, 0, SEEK_END);
   klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 7);
+  if (want_trace)
+    trace_start();
   out("start");
 
   for (int i = first_step; i < n_lines; i++) {

@@ -17,6 +17,7 @@ typedef struct {
   const HarnessKernel *kernel;
   const char *agent_path;
   guint time_limit_s;
+  gboolean reuse;
   char *work_dir;
   HarnessVmRun *run;
   HarnessVmResult *result;
@@ -42,7 +43,8 @@ static void job_run(gpointer data, gpointer user_data)
                                                         j->scenario->input->len, j->kernel, &j->error);
   if (!initramfs)
     return;
-  j->run = harness_vm_run(j->kernel, initramfs, j->scenario->ram_mib, j->time_limit_s, j->work_dir, &j->error);
+  j->run = harness_vm_run(j->kernel, initramfs, j->scenario->ram_mib, j->time_limit_s, j->work_dir, j->reuse,
+                          &j->error);
   if (!j->run)
     return;
   j->result = harness_vm_parse(j->scenario, j->run, &j->error);
@@ -139,7 +141,8 @@ int harness_cmd_validate(int argc, char **argv)
 {
   g_autofree char *kernel_spec = NULL, *format = NULL, *work_root = NULL, *agent = NULL, *cache = NULL;
   int jobs = 2, time_limit = 120;
-  gboolean invert_tie_rule = FALSE, vm_only = FALSE;
+  gboolean invert_tie_rule = FALSE, vm_only = FALSE, reuse = FALSE;
+  int trace = 0;
   g_auto(GStrv) args = NULL;
   GOptionEntry entries[] = {
       {"kernel-image", 'k', 0, G_OPTION_ARG_STRING, &kernel_spec, "6.1 (default), 6.12 or a vmlinuz path", "K"},
@@ -154,6 +157,13 @@ int harness_cmd_validate(int argc, char **argv)
       {"invert-tie-rule", 0, 0, G_OPTION_ARG_NONE, &invert_tie_rule,
        "self-test: simulate with the tie rule inverted; scenarios with ties must then disagree", NULL},
       {"vm-only", 0, 0, G_OPTION_ARG_NONE, &vm_only, "run the VMs only and print what the kernel did", NULL},
+      {"trace", 0, 0, G_OPTION_ARG_INT, &trace, "diagnosis: record the kernel's per-CPU page list refills, bulk "
+                                                 "frees, page frees and reclaim in the VM up to the Nth OOM (trace "
+                                                 "lines in agent.txt; changes the VM's memory, so not for comparing)",
+       "N"},
+      {"reuse", 0, 0, G_OPTION_ARG_NONE, &reuse, "read an earlier VM run's outputs from the work directory when "
+                                                  "its initramfs, kernel and RAM are the same (runs are deterministic)",
+       NULL},
       {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "FILE|DIR..."},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
@@ -198,11 +208,19 @@ int harness_cmd_validate(int argc, char **argv)
     const char *path = g_ptr_array_index(files, i);
     g_autoptr(GError) lerr = NULL;
     HarnessScenario *hs = harness_scenario_load(path, &lerr);
+    if (hs && trace > 0) {
+      /* a set-up line right after the header (docs/harness-protocol.md) */
+      const char *nl = strchr(hs->input->str, '\n');
+      g_autofree char *line = g_strdup_printf("trace %d\n", trace);
+      if (nl)
+        g_string_insert(hs->input, nl - hs->input->str + 1, line);
+    }
     Job *j = g_new0(Job, 1);
     j->scenario = hs;
     j->kernel = kernel;
     j->agent_path = agent_path;
     j->time_limit_s = (guint)MAX(time_limit, 1);
+    j->reuse = reuse;
     g_autofree char *name = safe_name(path);
     j->work_dir = g_build_filename(work_root ? work_root : "build/harness/runs", kernel_dir, name, NULL);
     g_ptr_array_add(all, j);
@@ -238,7 +256,7 @@ int harness_cmd_validate(int argc, char **argv)
     } else {
       SimOptions opts = {0};
       opts.kernel = kernel->profile;
-      opts.format = SIM_FORMAT_NONE;
+      opts.format = SIM_FORMAT_DMESG; /* kept beside the kernel's console.txt as simulated-dmesg.txt */
       opts.ram_bytes = j->result->mem_total_kb * 1024;
       /* pages on the per-CPU lists are free pages the allocator hands out first, though MemFree leaves them out */
       opts.kernel_reserved_bytes = (j->result->mem_total_kb - j->result->mem_free_kb - j->result->pcp_kb) * 1024;
@@ -253,9 +271,15 @@ int harness_cmd_validate(int argc, char **argv)
       opts.pcp_bytes = j->result->pcp_kb * 1024;
       opts.invert_tie_rule = invert_tie_rule;
       g_autoptr(SimOutcome) sim = NULL;
+      g_autoptr(GString) sim_report = NULL;
       g_autofree char *profile = NULL;
       g_autoptr(GError) serr = NULL;
-      if (!sim_run(path, &opts, &sim, NULL, NULL, &profile, &serr)) {
+      gboolean ran = sim_run(path, &opts, &sim, &sim_report, NULL, &profile, &serr);
+      if (ran) {
+        g_autofree char *dmesg_path = g_build_filename(j->work_dir, "simulated-dmesg.txt", NULL);
+        g_file_set_contents(dmesg_path, sim_report->str, (gssize)sim_report->len, NULL); /* for reading only */
+      }
+      if (!ran) {
         if (g_error_matches(serr, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED))
           c = harness_compare(j->scenario, NULL, serr->message, j->result);
         else

@@ -234,8 +234,58 @@ static char *slurp(const char *path)
   return text;
 }
 
+/* What decides a run's output: the initramfs bytes, the kernel and the RAM (the QEMU command line is fixed).
+ * The runs are deterministic (docs/validation.md), so the same key gives the same serial outputs. */
+static char *run_key(const HarnessKernel *kernel, GBytes *initramfs, guint ram_mib)
+{
+  g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, initramfs);
+  return g_strdup_printf("initramfs %s kernel %s vmlinuz %s ram %u", sum, kernel->package, kernel->vmlinuz, ram_mib);
+}
+
+static void set_status(HarnessVmRun *run, gboolean killed)
+{
+  if (killed)
+    run->status = HARNESS_VM_TIMEOUT;
+  else if (run->qemu_status == 33)
+    run->status = HARNESS_VM_FINISHED;
+  else if (run->qemu_status == 1)
+    run->status = HARNESS_VM_PANIC;
+  else if (run->qemu_status == 35)
+    run->status = HARNESS_VM_AGENT_FAILED;
+  else
+    run->status = HARNESS_VM_OTHER;
+}
+
+/* --reuse: the outputs of an earlier run with the same key (run.txt: the key, then QEMU's status), never of a
+ * run the time limit ended */
+static HarnessVmRun *reuse_run(const char *work_dir, const char *key)
+{
+  g_autofree char *path = g_build_filename(work_dir, "run.txt", NULL);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, NULL))
+    return NULL;
+  g_auto(GStrv) lines = g_strsplit(text, "\n", 3);
+  if (!lines[0] || strcmp(lines[0], key) != 0 || !lines[1])
+    return NULL;
+  int qemu_status;
+  double wall;
+  if (sscanf(lines[1], "qemu_status %d wall %lf", &qemu_status, &wall) != 2 || qemu_status < 0)
+    return NULL;
+  HarnessVmRun *run = g_new0(HarnessVmRun, 1);
+  run->qemu_status = qemu_status;
+  run->wall_seconds = wall;
+  set_status(run, FALSE);
+  g_autofree char *agent = g_build_filename(work_dir, "agent.txt", NULL);
+  g_autofree char *console = g_build_filename(work_dir, "console.txt", NULL);
+  g_autofree char *errlog = g_build_filename(work_dir, "qemu-stderr.txt", NULL);
+  run->agent_output = slurp(agent);
+  run->console_output = slurp(console);
+  run->qemu_stderr = slurp(errlog);
+  return run;
+}
+
 HarnessVmRun *harness_vm_run(const HarnessKernel *kernel, GBytes *initramfs, guint ram_mib, guint time_limit_s,
-                             const char *work_dir, GError **error)
+                             const char *work_dir, gboolean reuse, GError **error)
 {
   if (g_mkdir_with_parents(work_dir, 0755) != 0) {
     g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_IO, "%s: %s", work_dir, g_strerror(errno));
@@ -245,8 +295,16 @@ HarnessVmRun *harness_vm_run(const HarnessKernel *kernel, GBytes *initramfs, gui
   g_autofree char *console = g_build_filename(work_dir, "console.txt", NULL);
   g_autofree char *agent = g_build_filename(work_dir, "agent.txt", NULL);
   g_autofree char *errlog = g_build_filename(work_dir, "qemu-stderr.txt", NULL);
+  g_autofree char *runinfo = g_build_filename(work_dir, "run.txt", NULL);
+  g_autofree char *key = run_key(kernel, initramfs, ram_mib);
+  if (reuse) {
+    HarnessVmRun *earlier = reuse_run(work_dir, key);
+    if (earlier)
+      return earlier;
+  }
   gsize size;
   const char *data = g_bytes_get_data(initramfs, &size);
+  g_unlink(runinfo);
   if (!g_file_set_contents(initrd, data, (gssize)size, error))
     return NULL;
   g_unlink(console);
@@ -297,19 +355,14 @@ HarnessVmRun *harness_vm_run(const HarnessKernel *kernel, GBytes *initramfs, gui
   g_spawn_close_pid(pid);
   run->wall_seconds = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
   run->qemu_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (killed)
-    run->status = HARNESS_VM_TIMEOUT;
-  else if (run->qemu_status == 33)
-    run->status = HARNESS_VM_FINISHED;
-  else if (run->qemu_status == 1)
-    run->status = HARNESS_VM_PANIC;
-  else if (run->qemu_status == 35)
-    run->status = HARNESS_VM_AGENT_FAILED;
-  else
-    run->status = HARNESS_VM_OTHER;
+  set_status(run, killed);
   run->agent_output = slurp(agent);
   run->console_output = slurp(console);
   run->qemu_stderr = g_string_free(err_text, FALSE);
   g_file_set_contents(errlog, run->qemu_stderr, -1, NULL);
+  if (!killed) {
+    g_autofree char *info = g_strdup_printf("%s\nqemu_status %d wall %.6f\n", key, run->qemu_status, run->wall_seconds);
+    g_file_set_contents(runinfo, info, -1, NULL);
+  }
   return g_steal_pointer(&run);
 }

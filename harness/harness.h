@@ -89,9 +89,12 @@ typedef struct {
   char *qemu_stderr;
 } HarnessVmRun;
 
-/* work_dir: where the initramfs and the serial outputs are written (kept for inspection). */
+/* work_dir: where the initramfs and the serial outputs are written (kept for inspection), with run.txt naming
+ * what the run depended on (initramfs checksum, kernel package and vmlinuz, RAM) and QEMU's status. reuse: when
+ * run.txt there has the same key, the earlier outputs are read instead of starting QEMU (the runs are
+ * deterministic); a run that hit the time limit is never reused. */
 HarnessVmRun *harness_vm_run(const HarnessKernel *kernel, GBytes *initramfs, guint ram_mib, guint time_limit_s,
-                             const char *work_dir, GError **error);
+                             const char *work_dir, gboolean reuse, GError **error);
 void harness_vm_run_free(HarnessVmRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessVmRun, harness_vm_run_free)
 
