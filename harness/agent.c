@@ -822,7 +822,9 @@ static WaitResult wait_reply(Proc *p, char *reply, size_t size, int can_block)
     if (kmsg_no_killable > LIVELOCK_RECORDS)
       return W_LIVELOCK;
     if (r == 0 && can_block) {
-      if (proc_state(p) == 'D' && any_under_oom()) {
+      /* any_under_oom() first: on v2 it is 0 without a read, and the /proc read every 20 ms would be the
+       * agent's own kernel activity during the step */
+      if (any_under_oom() && proc_state(p) == 'D') {
         if (++d_polls >= 3)
           return W_BLOCKED;
       } else {
@@ -1559,8 +1561,21 @@ static void trace_dump(void)
   close(fd);
 }
 
+/* The coordinator must not fault during the trace: a page fault of pid 1 under memory pressure is an allocation
+ * of its own (it once started a second OOM while a victim was exiting, a kill the scenario did not ask for). So
+ * its stack is touched up front and all its memory locked; the pages are in the baseline the agent measures.
+ * Workers exec themselves and do not inherit the lock. */
+static __attribute__((noinline)) void prefault_stack(void)
+{
+  volatile char stack[512 * 1024];
+  for (size_t i = 0; i < sizeof stack; i += PAGE)
+    stack[i] = 0;
+}
+
 static int coordinator_main(void)
 {
+  prefault_stack();
+  mlockall(MCL_CURRENT | MCL_FUTURE);
   mount("proc", "/proc", "proc", 0, NULL);
   mount("sysfs", "/sys", "sysfs", 0, NULL);
   mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
