@@ -622,7 +622,7 @@ static long kmsg_no_killable; /* "no killable processes" records in the current 
 static long current_step = -1;
 static long long step_limit_ms = 60000;
 static int want_trace; /* input line `trace N`: record the page allocator's per-CPU list activity up to the Nth
-                        * out_of_memory() (--trace N) */
+                        * OOM kill (--trace N) */
 static void trace_dump(void);
 
 static Proc *proc_find(int pid)

@@ -274,17 +274,14 @@ int harness_cmd_validate(int argc, char **argv)
       g_autoptr(GString) sim_report = NULL;
       g_autofree char *profile = NULL;
       g_autoptr(GError) serr = NULL;
-      gboolean ran = sim_run(path, &opts, &sim, &sim_report, NULL, &profile, &serr);
-      if (ran) {
-        g_autofree char *dmesg_path = g_build_filename(j->work_dir, "simulated-dmesg.txt", NULL);
-        g_file_set_contents(dmesg_path, sim_report->str, (gssize)sim_report->len, NULL); /* for reading only */
-      }
-      if (!ran) {
+      if (!sim_run(path, &opts, &sim, &sim_report, NULL, &profile, &serr)) {
         if (g_error_matches(serr, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED))
           c = harness_compare(j->scenario, NULL, serr->message, j->result);
         else
           c = error_comparison(path, j->scenario->name, HARNESS_ERROR_VERDICT, serr->message);
       } else {
+        g_autofree char *dmesg_path = g_build_filename(j->work_dir, "simulated-dmesg.txt", NULL);
+        g_file_set_contents(dmesg_path, sim_report->str, (gssize)sim_report->len, NULL); /* for reading only */
         c = harness_compare(j->scenario, sim, NULL, j->result);
       }
     }
