@@ -188,6 +188,13 @@ static const char *exit_reason(int status, int sig, gboolean oom_killed)
   return oom_killed ? "OOMKilled" : "Killed";
 }
 
+static void memcg_events_free(gpointer data)
+{
+  SimMemcgEvents *e = data;
+  g_free(e->cgroup);
+  g_free(e);
+}
+
 HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const HarnessVmRun *run, GError **error)
 {
   g_autoptr(HarnessVmResult) r = g_new0(HarnessVmResult, 1);
@@ -195,7 +202,8 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   r->kernel_lines = g_ptr_array_new_with_free_func(g_free);
   r->step_results = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GHashTable) kpids = g_hash_table_new(g_direct_hash, g_direct_equal);
-  g_autoptr(GHashTable) events = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  /* path -> SimMemcgEvents*, keyed by the event's own cgroup string */
+  g_autoptr(GHashTable) events = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, memcg_events_free);
   g_autoptr(GArray) deaths = g_array_new(FALSE, FALSE, sizeof(Death));
   Summary s = { .kpid = -1 };
   gboolean seen_header = FALSE, finished = FALSE, have_base = FALSE;
@@ -299,7 +307,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       e->oom = field_i64(tok, n, "oom");
       e->oom_kill = field_i64(tok, n, "oom_kill");
       e->oom_group_kill = field_i64(tok, n, "oom_group_kill");
-      g_hash_table_replace(events, g_strdup(tok[1]), e);
+      g_hash_table_replace(events, e->cgroup, e);
     } else if (strcmp(what, "blocked") == 0 && n >= 2) {
       g_ptr_array_add(r->outcome->blocked_pids, GINT_TO_POINTER(atoi(tok[1])));
     } else if (strcmp(what, "unsupported") == 0) {
