@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# tests/harness-reuse-tests.sh: `oomsim validate --reuse` without a VM, as TAP-like "ok"/"not ok" lines (counted
+# by run-tests.sh). A stand-in qemu-system-x86_64 first on PATH plays back the agent output of a real 6.1 run
+# (tests/harness/memcg-largest-dies-6.1.agent.txt: build/harness/runs/6.1/memcg-largest-dies/agent.txt of the
+# 2026-12-01 `make validate`) and counts its calls; a second stand-in always fails. Checked: the played-back run
+# parses and agrees with the model; --reuse then reads it back without starting QEMU and prints the same report;
+# without --reuse QEMU is started; a changed scenario (another RAM size: another initramfs) is not reused.
+set -u
+: "${OOMSIM:=build/oomsim}"
+n=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+check() { local desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
+
+scenario=scenarios/validation/memcg-largest-dies.xml
+fixture=$PWD/tests/harness/memcg-largest-dies-6.1.agent.txt
+mkdir -p "$tmp/kernel" "$tmp/good" "$tmp/bad" "$tmp/changed"
+echo "not a kernel" >"$tmp/kernel/vmlinuz"
+echo "fake-kernel 6.1" >"$tmp/kernel/VERSION"
+echo "6.1.0-fake" >"$tmp/kernel/RELEASE"
+echo "not an agent" >"$tmp/agent"
+cat >"$tmp/good/qemu-system-x86_64" <<STANDIN
+#!/usr/bin/env bash
+echo call >>"$tmp/calls"
+serial=()
+while [ \$# -gt 0 ]; do
+  if [ "\$1" = -serial ]; then serial+=("\${2#file:}"); shift; fi
+  shift
+done
+: >"\${serial[0]}"
+cp "$fixture" "\${serial[1]}"
+exit 33
+STANDIN
+printf '#!/bin/sh\necho call >>"%s/calls-bad"\nexit 99\n' "$tmp" >"$tmp/bad/qemu-system-x86_64"
+chmod +x "$tmp/good/qemu-system-x86_64" "$tmp/bad/qemu-system-x86_64"
+calls() { [ -f "$tmp/$1" ] && wc -l <"$tmp/$1" || echo 0; }
+validate() { # validate QEMU-DIR ARGS...
+  local dir=$1; shift
+  PATH="$tmp/$dir:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+    --work-dir "$tmp/runs" "$@"
+}
+
+validate good "$scenario" >"$tmp/first.txt" 2>&1
+st=$?
+check "a played-back 6.1 run parses and agrees (exit 0)" [ $st -eq 0 ]
+check "... the report says 1 agree, 0 disagree" grep -qx "1 agree, 0 disagree" "$tmp/first.txt"
+check "... QEMU was started once" [ "$(calls calls)" -eq 1 ]
+# the work directory: runs/<the --kernel-image argument, made a file name>/memcg-largest-dies/
+check "... run.txt names the initramfs, kernel and RAM" \
+  bash -c "grep -qE '^initramfs [0-9a-f]{64} kernel fake-kernel 6.1 vmlinuz .* ram 256$' \"$tmp\"/runs/*/memcg-largest-dies/run.txt"
+
+validate bad --reuse "$scenario" >"$tmp/second.txt" 2>&1
+st=$?
+check "--reuse with a failing QEMU: the same report" cmp -s "$tmp/first.txt" "$tmp/second.txt"
+check "... exit 0" [ $st -eq 0 ]
+check "... QEMU not started" [ "$(calls calls-bad)" -eq 0 ]
+
+validate bad "$scenario" >"$tmp/third.txt" 2>&1
+st=$?
+check "without --reuse QEMU is started (and its failure is a disagreement, exit 1)" \
+  bash -c "[ $st -eq 1 ] && [ \"\$(wc -l <\"$tmp/calls-bad\")\" -eq 1 ]"
+
+sed 's/ram="256MiB"/ram="257MiB"/' "$scenario" >"$tmp/changed/memcg-largest-dies.xml"
+check "... (the changed copy really differs)" bash -c "! cmp -s \"$scenario\" \"$tmp/changed/memcg-largest-dies.xml\""
+validate good "$scenario" >/dev/null 2>&1 # a good run.txt again
+validate bad --reuse "$tmp/changed/memcg-largest-dies.xml" >"$tmp/fourth.txt" 2>&1
+st=$?
+check "--reuse of a changed scenario (another initramfs) starts QEMU" \
+  bash -c "[ $st -eq 1 ] && [ \"\$(wc -l <\"$tmp/calls-bad\")\" -eq 2 ]"
