@@ -3,18 +3,7 @@
 #   exit statuses, -o only on success, standard input, the nearest-older profile note, determinism (every library
 #   and version scenario run twice in every format, byte for byte), and golden outputs (tests/golden/).
 # UPDATE_GOLDEN=1 rewrites the golden files instead of comparing (review the diff before committing).
-set -u
-: "${OOMSIM:=build/oomsim}"
-n=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { # check DESC COMMAND...: passes when the command succeeds
-  local desc=$1; shift
-  if "$@"; then ok "$desc"; else nok "$desc"; fi
-}
+. "$(dirname "$0")/tap.sh"
 status_is() { # status_is WANT COMMAND...
   local want=$1; shift
   "$@" >"$tmp/out" 2>"$tmp/err"

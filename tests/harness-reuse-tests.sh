@@ -5,14 +5,7 @@
 # 2026-12-01 `make validate`) and counts its calls; a second stand-in always fails. Checked: the played-back run
 # parses and agrees with the model; --reuse then reads it back without starting QEMU and prints the same report;
 # without --reuse QEMU is started; a changed scenario (another RAM size: another initramfs) is not reused.
-set -u
-: "${OOMSIM:=build/oomsim}"
-n=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { local desc=$1; shift; if "$@"; then ok "$desc"; else nok "$desc"; fi; }
+. "$(dirname "$0")/tap.sh"
 
 scenario=scenarios/validation/memcg-largest-dies.xml
 fixture=$PWD/tests/harness/memcg-largest-dies-6.1.agent.txt
