@@ -158,7 +158,7 @@ int harness_cmd_validate(int argc, char **argv)
        "self-test: simulate with the tie rule inverted; scenarios with ties must then disagree", NULL},
       {"vm-only", 0, 0, G_OPTION_ARG_NONE, &vm_only, "run the VMs only and print what the kernel did", NULL},
       {"trace", 0, 0, G_OPTION_ARG_INT, &trace, "diagnosis: record the kernel's per-CPU page list refills, bulk "
-                                                 "frees, page frees and reclaim in the VM up to the Nth OOM (trace "
+                                                 "frees, page frees and reclaim in the VM up to the Nth OOM kill (trace "
                                                  "lines in agent.txt; changes the VM's memory, so not for comparing)",
        "N"},
       {"reuse", 0, 0, G_OPTION_ARG_NONE, &reuse, "read an earlier VM run's outputs from the work directory when "

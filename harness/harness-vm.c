@@ -258,11 +258,11 @@ static void set_status(HarnessVmRun *run, gboolean killed)
 
 /* --reuse: the outputs of an earlier run with the same key (run.txt: the key, then QEMU's status), never of a
  * run the time limit ended */
-static HarnessVmRun *reuse_run(const char *work_dir, const char *key)
+static HarnessVmRun *reuse_run(const char *runinfo, const char *key, const char *agent, const char *console,
+                               const char *errlog)
 {
-  g_autofree char *path = g_build_filename(work_dir, "run.txt", NULL);
   g_autofree char *text = NULL;
-  if (!g_file_get_contents(path, &text, NULL, NULL))
+  if (!g_file_get_contents(runinfo, &text, NULL, NULL))
     return NULL;
   g_auto(GStrv) lines = g_strsplit(text, "\n", 3);
   if (!lines[0] || strcmp(lines[0], key) != 0 || !lines[1])
@@ -275,9 +275,6 @@ static HarnessVmRun *reuse_run(const char *work_dir, const char *key)
   run->qemu_status = qemu_status;
   run->wall_seconds = wall;
   set_status(run, FALSE);
-  g_autofree char *agent = g_build_filename(work_dir, "agent.txt", NULL);
-  g_autofree char *console = g_build_filename(work_dir, "console.txt", NULL);
-  g_autofree char *errlog = g_build_filename(work_dir, "qemu-stderr.txt", NULL);
   run->agent_output = slurp(agent);
   run->console_output = slurp(console);
   run->qemu_stderr = slurp(errlog);
@@ -298,7 +295,7 @@ HarnessVmRun *harness_vm_run(const HarnessKernel *kernel, GBytes *initramfs, gui
   g_autofree char *runinfo = g_build_filename(work_dir, "run.txt", NULL);
   g_autofree char *key = run_key(kernel, initramfs, ram_mib);
   if (reuse) {
-    HarnessVmRun *earlier = reuse_run(work_dir, key);
+    HarnessVmRun *earlier = reuse_run(runinfo, key, agent, console, errlog);
     if (earlier)
       return earlier;
   }

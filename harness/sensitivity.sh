@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # harness/sensitivity.sh OOMSIM SCENARIO STEP-PID EXTRA-PAGES... : how the victim's anon-rss at a kill moves when
-# the scenario's first step of STEP-PID touches a few more pages (docs/validation.md, "How exact a global OOM
-# point can be").
+# the scenario's first step of STEP-PID touches a few more pages (docs/validation.md, "How exactly a global OOM
+# point can be known").
 #
 # For each N in EXTRA-PAGES, a copy of SCENARIO is written under build/sensitivity/ in which the first
 # <touch pid="STEP-PID" size="..."> gets N pages (4 KiB) more, and `oomsim validate --format json` runs it on
@@ -41,7 +41,7 @@ for kernel in 6.1 6.12; do
 import json, re, sys
 kernel, path = sys.argv[1], sys.argv[2]
 report = json.load(open(path))
-print("kernel %s (%s)" % (kernel, report["kernel"]["package"] if isinstance(report.get("kernel"), dict) else report.get("kernel")))
+print("kernel %s (%s)" % (kernel, report["kernel_package"]))
 print("  %-44s %-10s %10s %10s %8s" % ("scenario", "victim", "simulated", "real", "diff"))
 for s in report["scenarios"]:
     for row in s["rows"]:
