@@ -18,6 +18,7 @@ typedef struct {
   const char *agent_path;
   guint time_limit_s;
   gboolean reuse;
+  guint perturb;     /* 0, or the perturbation number (the scenario's name changed in the agent input) */
   char *work_dir;
   HarnessVmRun *run;
   HarnessVmResult *result;
@@ -137,10 +138,154 @@ static void render_vm_only(const Job *j, GString *out)
     g_string_append_printf(out, "   unresolved (%s)\n", r->livelock ? "livelock" : "time limit");
 }
 
+/* The simulator with the VM's measurements, its dmesg kept beside the kernel's console.txt, and the comparison. */
+static HarnessComparison *judge(const Job *j, const char *path, const HarnessKernel *kernel, gboolean invert_tie_rule,
+                                const HarnessJitter *jitter)
+{
+  HarnessComparison *c;
+  SimOptions opts = {0};
+  opts.kernel = kernel->profile;
+  opts.format = SIM_FORMAT_DMESG; /* kept beside the kernel's console.txt as simulated-dmesg.txt */
+  opts.ram_bytes = j->result->mem_total_kb * 1024;
+  /* pages on the per-CPU lists are free pages the allocator hands out first, though MemFree leaves them out */
+  opts.kernel_reserved_bytes = (j->result->mem_total_kb - j->result->mem_free_kb - j->result->pcp_kb) * 1024;
+  opts.n_zones = j->result->n_zones;
+  for (guint z = 0; z < j->result->n_zones; z++)
+    opts.zones[z] = j->result->zones[z];
+  opts.min_free_kbytes = j->result->min_free_kbytes;
+  opts.process_base_rss_bytes = j->result->base_anon_kb * 1024;
+  opts.process_base_pgtables_bytes = j->result->base_pgtables_kb * 1024;
+  opts.process_kernel_bytes = j->result->task_kernel_kb * 1024;
+  opts.process_base_kmem_bytes = j->result->memcg_kmem_bytes;
+  opts.pcp_bytes = j->result->pcp_kb * 1024;
+  opts.invert_tie_rule = invert_tie_rule;
+  g_autoptr(SimOutcome) sim = NULL;
+  g_autoptr(GString) sim_report = NULL;
+  g_autofree char *profile = NULL;
+  g_autoptr(GError) serr = NULL;
+  if (!sim_run(path, &opts, &sim, &sim_report, NULL, &profile, &serr)) {
+    if (g_error_matches(serr, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED))
+      c = harness_compare(j->scenario, NULL, serr->message, j->result, jitter);
+    else
+      c = error_comparison(path, j->scenario->name, HARNESS_ERROR_VERDICT, serr->message);
+  } else {
+    g_autofree char *dmesg_path = g_build_filename(j->work_dir, "simulated-dmesg.txt", NULL);
+    g_file_set_contents(dmesg_path, sim_report->str, (gssize)sim_report->len, NULL); /* for reading only */
+    c = harness_compare(j->scenario, sim, NULL, j->result, jitter);
+  }
+  return c;
+}
+
+/* A perturbation that changes nothing the scenario says: the scenario's name in the agent input gets a suffix
+ * whose length grows with k, so the initramfs (its bytes and size) and with it the VM's state before the trace
+ * (per-CPU lists, pageblock layout, where the scheduler switches) differ. Used to measure the kernel's own jitter
+ * (harness/jitter.sh) and to tell a kernel race from a model error (--race-runs). */
+static void perturb_input(HarnessScenario *hs, guint k)
+{
+  const char *name_line = strstr(hs->input->str, "\nname ");
+  if (!name_line)
+    return;
+  const char *eol = strchr(name_line + 1, '\n');
+  gsize at = eol ? (gsize)(eol - hs->input->str) : hs->input->len;
+  g_autofree char *pad = g_strnfill(7 * k, 'x');
+  g_autofree char *suffix = g_strdup_printf("~perturb%u%s", k, pad);
+  g_string_insert(hs->input, (gssize)at, suffix);
+}
+
+typedef struct {
+  const HarnessKernel *kernel;
+  const char *agent_path;
+  guint time_limit_s;
+  gboolean reuse;
+  const char *work_root;
+  const char *kernel_dir;
+  int trace;
+} JobSettings;
+
+static Job *job_new(const JobSettings *set, const char *path, HarnessScenario *hs, guint perturb)
+{
+  if (hs && set->trace > 0) {
+    /* a set-up line right after the header (docs/harness-protocol.md) */
+    const char *nl = strchr(hs->input->str, '\n');
+    g_autofree char *line = g_strdup_printf("trace %d\n", set->trace);
+    if (nl)
+      g_string_insert(hs->input, nl - hs->input->str + 1, line);
+  }
+  if (hs && perturb)
+    perturb_input(hs, perturb);
+  Job *j = g_new0(Job, 1);
+  j->scenario = hs;
+  j->kernel = set->kernel;
+  j->agent_path = set->agent_path;
+  j->time_limit_s = set->time_limit_s;
+  j->reuse = set->reuse;
+  j->perturb = perturb;
+  g_autofree char *name = safe_name(path);
+  g_autofree char *dir_name = perturb ? g_strdup_printf("%s~p%u", name, perturb) : g_strdup(name);
+  j->work_dir = g_build_filename(set->work_root ? set->work_root : "build/harness/runs", set->kernel_dir, dir_name,
+                                 NULL);
+  return j;
+}
+
+/* A comparison whose decisions disagree: is it the model, or does the kernel itself decide otherwise from run to
+ * run? The scenario is run `runs` more times with perturbations that change nothing it says (perturb_input()).
+ * When a strict majority of all the kernel's runs (this one included) agree with the model's decisions, the
+ * kernel's decision is not a function of the scenario (a race), and the model gives its most frequent outcome:
+ * the decisions agree, with the race reported. Otherwise they disagree, with the count reported. The comparison
+ * itself is not changed: each perturbed run is compared exactly, with its own measurements. */
+static void race_check(HarnessComparison *c, const JobSettings *set, const char *path, guint runs, int jobs,
+                       gboolean invert_tie_rule, const HarnessJitter *jitter)
+{
+  g_autoptr(GPtrArray) perturbed = g_ptr_array_new_with_free_func(job_free);
+  GThreadPool *pool = g_thread_pool_new(job_run, NULL, MAX(jobs, 1), FALSE, NULL);
+  for (guint k = 1; k <= runs; k++) {
+    HarnessScenario *hs = harness_scenario_load(path, NULL);
+    if (!hs)
+      break;
+    Job *j = job_new(set, path, hs, k);
+    g_ptr_array_add(perturbed, j);
+    g_thread_pool_push(pool, j, NULL);
+  }
+  g_thread_pool_free(pool, FALSE, TRUE);
+  guint agreeing = 0, compared = 0;
+  gboolean figures_agree = TRUE;
+  GString *which = g_string_new(NULL);
+  for (guint i = 0; i < perturbed->len; i++) {
+    const Job *j = g_ptr_array_index(perturbed, i);
+    if (!j->result)
+      continue;
+    g_autoptr(HarnessComparison) pc = judge(j, path, set->kernel, invert_tie_rule, jitter);
+    if (pc->verdict != HARNESS_AGREE && pc->verdict != HARNESS_DISAGREE)
+      continue;
+    compared++;
+    if (pc->decisions_agree) {
+      if (agreeing == 0)
+        figures_agree = pc->figures_agree; /* this run's figures are not of the model's path */
+      agreeing++;
+      g_string_append_printf(which, "%s%u", which->len ? "," : "", j->perturb);
+    }
+  }
+  gboolean majority = 2 * agreeing > compared + 1;
+  c->race = g_strdup_printf("%u of %u perturbed runs (the scenario's name changed, nothing else) decided as the "
+                            "model%s%s%s; %s",
+                            agreeing, compared, which->len ? " (runs " : "", which->str, which->len ? ")" : "",
+                            majority ? "the model gives the kernel's most frequent outcome, so the decisions agree "
+                                       "(figures from the first agreeing run)"
+                            : agreeing ? "not a majority: the decisions disagree"
+                                       : "the kernel decided the same way every time: the decisions disagree");
+  g_string_free(which, TRUE);
+  if (majority) {
+    c->decisions_agree = TRUE;
+    c->figures_agree = figures_agree;
+    c->verdict = figures_agree ? HARNESS_AGREE : HARNESS_DISAGREE;
+  }
+}
+
 int harness_cmd_validate(int argc, char **argv)
 {
   g_autofree char *kernel_spec = NULL, *format = NULL, *work_root = NULL, *agent = NULL, *cache = NULL;
-  int jobs = 2, time_limit = 120;
+  g_autofree char *jitter_path = NULL;
+  int jobs = 2, time_limit = 120, perturb = 0, race_runs = 4;
   gboolean invert_tie_rule = FALSE, vm_only = FALSE, reuse = FALSE;
   int trace = 0;
   g_auto(GStrv) args = NULL;
@@ -154,6 +299,13 @@ int harness_cmd_validate(int argc, char **argv)
       {"agent", 0, 0, G_OPTION_ARG_FILENAME, &agent, "the static agent (default build/harness/agent)", "FILE"},
       {"vm-cache", 0, 0, G_OPTION_ARG_FILENAME, &cache, "kernel cache (default $OOMSIM_VM_CACHE or "
                                                          "build/vm-cache)", "DIR"},
+      {"jitter", 0, 0, G_OPTION_ARG_FILENAME, &jitter_path, "the kernels' measured figure jitter (default "
+                                                             "harness/figure-jitter.txt)", "FILE"},
+      {"race-runs", 0, 0, G_OPTION_ARG_INT, &race_runs, "when decisions disagree, run the VM N more times with "
+                                                         "the scenario's name perturbed to tell a kernel race from a "
+                                                         "model error (default 4, 0: never)", "N"},
+      {"perturb", 0, 0, G_OPTION_ARG_INT, &perturb, "measurement: perturb every VM run by K (the scenario's name "
+                                                     "in the agent input changed, nothing else)", "K"},
       {"invert-tie-rule", 0, 0, G_OPTION_ARG_NONE, &invert_tie_rule,
        "self-test: simulate with the tie rule inverted; scenarios with ties must then disagree", NULL},
       {"vm-only", 0, 0, G_OPTION_ARG_NONE, &vm_only, "run the VMs only and print what the kernel did", NULL},
@@ -183,6 +335,10 @@ int harness_cmd_validate(int argc, char **argv)
     fprintf(stderr, "oomsim validate: unknown format %s\n", format);
     return 2;
   }
+  if (perturb < 0 || race_runs < 0 || race_runs > 64) {
+    fprintf(stderr, "oomsim validate: --perturb takes K >= 0, --race-runs N from 0 to 64\n");
+    return 2;
+  }
   g_autoptr(HarnessKernel) kernel = harness_kernel_resolve(kernel_spec ? kernel_spec : "6.1", cache, &error);
   if (!kernel) {
     fprintf(stderr, "oomsim validate: %s\n", error->message);
@@ -193,12 +349,22 @@ int harness_cmd_validate(int argc, char **argv)
     fprintf(stderr, "oomsim validate: %s missing (make build/harness/agent)\n", agent_path);
     return 2;
   }
+  /* the jitter is the profile's (a PATH kernel is compared with its major.minor profile) */
+  HarnessJitter jitter = {0};
+  const char *jpath = jitter_path ? jitter_path : "harness/figure-jitter.txt";
+  if ((jitter_path || g_file_test(jpath, G_FILE_TEST_EXISTS)) &&
+      !harness_jitter_load(jpath, kernel->profile ? kernel->profile : kernel->key, &jitter, &error)) {
+    fprintf(stderr, "oomsim validate: %s\n", error->message);
+    return 2;
+  }
+  g_autofree char *jitter_source = jitter.source;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
   if (!collect(args, files, &error)) {
     fprintf(stderr, "oomsim validate: %s\n", error->message);
     return 2;
   }
   g_autofree char *kernel_dir = g_strcanon(g_strdup(kernel->key), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_.", '_');
+  JobSettings set = {kernel, agent_path, (guint)MAX(time_limit, 1), reuse, work_root, kernel_dir, trace};
 
   /* translate, then run the VMs in the pool */
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(job_free);
@@ -208,21 +374,7 @@ int harness_cmd_validate(int argc, char **argv)
     const char *path = g_ptr_array_index(files, i);
     g_autoptr(GError) lerr = NULL;
     HarnessScenario *hs = harness_scenario_load(path, &lerr);
-    if (hs && trace > 0) {
-      /* a set-up line right after the header (docs/harness-protocol.md) */
-      const char *nl = strchr(hs->input->str, '\n');
-      g_autofree char *line = g_strdup_printf("trace %d\n", trace);
-      if (nl)
-        g_string_insert(hs->input, nl - hs->input->str + 1, line);
-    }
-    Job *j = g_new0(Job, 1);
-    j->scenario = hs;
-    j->kernel = kernel;
-    j->agent_path = agent_path;
-    j->time_limit_s = (guint)MAX(time_limit, 1);
-    j->reuse = reuse;
-    g_autofree char *name = safe_name(path);
-    j->work_dir = g_build_filename(work_root ? work_root : "build/harness/runs", kernel_dir, name, NULL);
+    Job *j = job_new(&set, path, hs, (guint)perturb);
     g_ptr_array_add(all, j);
     g_ptr_array_add(load_errors, hs ? NULL : g_strdup(lerr->message));
     if (hs && !hs->not_runnable)
@@ -231,10 +383,15 @@ int harness_cmd_validate(int argc, char **argv)
   g_thread_pool_free(pool, FALSE, TRUE);
 
   GString *out = g_string_new(NULL);
-  if (!json)
+  if (!json) {
     g_string_append_printf(out, "oomsim validate: kernel %s (%s)%s\n", kernel->package,
                            kernel->release ? kernel->release : kernel->key,
                            invert_tie_rule ? ", simulator with the tie rule INVERTED (self-test)" : "");
+    if (!vm_only)
+      g_string_append_printf(out, "figure jitter: global OOM %u pages, memcg OOM %u pages (%s)\n",
+                             jitter.global_pages, jitter.memcg_pages,
+                             jitter_source ? jitter_source : "none measured for this kernel: counter lag only");
+  }
   g_autoptr(GPtrArray) comparisons = g_ptr_array_new_with_free_func((GDestroyNotify)harness_comparison_free);
   guint agree = 0, disagree = 0, not_runnable = 0;
   for (guint i = 0; i < all->len; i++) {
@@ -254,36 +411,9 @@ int harness_cmd_validate(int argc, char **argv)
       c = error_comparison(path, j->scenario->name, HARNESS_ERROR_VERDICT,
                            j->error ? j->error->message : "the VM run failed");
     } else {
-      SimOptions opts = {0};
-      opts.kernel = kernel->profile;
-      opts.format = SIM_FORMAT_DMESG; /* kept beside the kernel's console.txt as simulated-dmesg.txt */
-      opts.ram_bytes = j->result->mem_total_kb * 1024;
-      /* pages on the per-CPU lists are free pages the allocator hands out first, though MemFree leaves them out */
-      opts.kernel_reserved_bytes = (j->result->mem_total_kb - j->result->mem_free_kb - j->result->pcp_kb) * 1024;
-      opts.n_zones = j->result->n_zones;
-      for (guint z = 0; z < j->result->n_zones; z++)
-        opts.zones[z] = j->result->zones[z];
-      opts.min_free_kbytes = j->result->min_free_kbytes;
-      opts.process_base_rss_bytes = j->result->base_anon_kb * 1024;
-      opts.process_base_pgtables_bytes = j->result->base_pgtables_kb * 1024;
-      opts.process_kernel_bytes = j->result->task_kernel_kb * 1024;
-      opts.process_base_kmem_bytes = j->result->memcg_kmem_bytes;
-      opts.pcp_bytes = j->result->pcp_kb * 1024;
-      opts.invert_tie_rule = invert_tie_rule;
-      g_autoptr(SimOutcome) sim = NULL;
-      g_autoptr(GString) sim_report = NULL;
-      g_autofree char *profile = NULL;
-      g_autoptr(GError) serr = NULL;
-      if (!sim_run(path, &opts, &sim, &sim_report, NULL, &profile, &serr)) {
-        if (g_error_matches(serr, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED))
-          c = harness_compare(j->scenario, NULL, serr->message, j->result);
-        else
-          c = error_comparison(path, j->scenario->name, HARNESS_ERROR_VERDICT, serr->message);
-      } else {
-        g_autofree char *dmesg_path = g_build_filename(j->work_dir, "simulated-dmesg.txt", NULL);
-        g_file_set_contents(dmesg_path, sim_report->str, (gssize)sim_report->len, NULL); /* for reading only */
-        c = harness_compare(j->scenario, sim, NULL, j->result);
-      }
+      c = judge(j, path, kernel, invert_tie_rule, &jitter);
+      if (c->verdict == HARNESS_DISAGREE && !c->decisions_agree && race_runs > 0 && trace == 0 && perturb == 0)
+        race_check(c, &set, path, (guint)race_runs, jobs, invert_tie_rule, &jitter);
     }
     if (j->run)
       c->vm_seconds = j->run->wall_seconds;
@@ -296,7 +426,7 @@ int harness_cmd_validate(int argc, char **argv)
     g_ptr_array_add(comparisons, c);
   }
   if (json) {
-    g_autofree char *text = harness_comparisons_to_json(comparisons, kernel);
+    g_autofree char *text = harness_comparisons_to_json(comparisons, kernel, &jitter);
     g_string_append_printf(out, "%s\n", text);
   } else if (!vm_only) {
     g_string_append_printf(out, "%u not runnable on %s (counted neither as agreeing nor as disagreeing)\n",

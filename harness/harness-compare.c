@@ -1,15 +1,18 @@
 /* harness/harness-compare.c: a simulated outcome next to the real kernel's, row by row, and the verdict.
  *
  * Exact: victims and their order (with oom_kill_allocating_task marks), each kill's constraint and OOM domain,
- * exit statuses in order of death, the steps that failed with ENOMEM, panic and its message, "no killable
+ * exit statuses in order of death, the steps that failed with ENOMEM, the steps that failed with another error
+ * (EBUSY, ...), panic and its message, "no killable
  * process", unresolved runs, blocked processes, and memory.events oom_kill / oom_group_kill per cgroup.
  * memory.events oom and max are shown in the raw records only: on a real kernel they count attempts and depend on
  * timing (shared/vm-harness-facts.md).
- * With a tolerance: the figures of each Killed-process line (docs/validation.md explains the numbers):
- *   anon-rss                  +- HARNESS_RSS_TOLERANCE_PAGES
- *   file-rss + shmem-rss      +- HARNESS_RSS_TOLERANCE_PAGES, after taking off the agent's own image (the
- *                             static /init mapped from the initramfs, measured in the VM before the trace)
+ * These are the decisions; they must agree exactly.
+ * The figures of each Killed-process line, with a tolerance (docs/validation.md explains the numbers):
+ *   anon-rss                  +- HARNESS_RSS_TOLERANCE_PAGES + the kernel's measured jitter for that kind of OOM
+ *   file-rss + shmem-rss      the same, after taking off the agent's own image (the static /init mapped from
+ *                             the initramfs, measured in the VM before the trace)
  *   pgtables                  +- HARNESS_PGTABLES_TOLERANCE_PAGES
+ * The two verdicts are kept apart (decisions, figures); the scenario agrees when both do.
  */
 #include "harness.h"
 
@@ -100,14 +103,52 @@ static char *panic_text(const SimOutcome *o)
   return g_strdup_printf("yes: %s", o->panic_message ? o->panic_message : "(no message)");
 }
 
+gboolean harness_jitter_load(const char *path, const char *kernel_key, HarnessJitter *jitter, GError **error)
+{
+  *jitter = (HarnessJitter){0};
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents(path, &text, NULL, error))
+    return FALSE;
+  /* KERNEL KIND PAGES REST (a line each; '#' comments): "6.1 global 120 measured 2026-12-05 on linux-image-..." */
+  g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+  gboolean found = FALSE;
+  for (guint i = 0; lines[i]; i++) {
+    g_strstrip(lines[i]);
+    if (!lines[i][0] || lines[i][0] == '#')
+      continue;
+    g_auto(GStrv) f = g_strsplit_set(lines[i], " \t", 4);
+    guint64 pages = 0;
+    if (g_strv_length(f) < 3 || !g_ascii_string_to_unsigned(f[2], 10, 0, G_MAXUINT, &pages, NULL) ||
+        (strcmp(f[1], "global") != 0 && strcmp(f[1], "memcg") != 0)) {
+      g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_SETUP, "%s:%u: expected KERNEL global|memcg PAGES ...",
+                  path, i + 1);
+      return FALSE;
+    }
+    if (strcmp(f[0], kernel_key) != 0)
+      continue;
+    if (strcmp(f[1], "global") == 0)
+      jitter->global_pages = (guint)pages;
+    else
+      jitter->memcg_pages = (guint)pages;
+    if (!found)
+      jitter->source = g_strdup_printf("%s: %s", path, f[3] ? f[3] : "");
+    found = TRUE;
+  }
+  return TRUE;
+}
+
 static gboolean within(guint64 a, guint64 b, guint64 tolerance)
 {
   return (a > b ? a - b : b - a) <= tolerance;
 }
 
-static void compare_rss(HarnessComparison *c, const SimKill *sk, const SimKill *rk, const HarnessVmResult *real)
+static void compare_rss(HarnessComparison *c, const SimKill *sk, const SimKill *rk, const HarnessVmResult *real,
+                        const HarnessJitter *jitter)
 {
-  const guint64 tol_kb = HARNESS_RSS_TOLERANCE_PAGES * 4, pgt_tol_kb = HARNESS_PGTABLES_TOLERANCE_PAGES * 4;
+  gboolean global = rk->oom_memcg == NULL;
+  guint jitter_pages = jitter ? (global ? jitter->global_pages : jitter->memcg_pages) : 0;
+  const guint64 tol_kb = (HARNESS_RSS_TOLERANCE_PAGES + (guint64)jitter_pages) * 4,
+                pgt_tol_kb = HARNESS_PGTABLES_TOLERANCE_PAGES * 4;
   guint64 base_nonanon = real->base_rss_kb > real->base_anon_kb ? real->base_rss_kb - real->base_anon_kb : 0;
   guint64 real_other = rk->file_rss_kb + rk->shmem_rss_kb;
   real_other = real_other > base_nonanon ? real_other - base_nonanon : 0;
@@ -123,9 +164,12 @@ static void compare_rss(HarnessComparison *c, const SimKill *sk, const SimKill *
                       " kB",
                       rk->anon_rss_kb, real_other, rk->pgtables_kb),
       ok);
-  r->note = g_strdup_printf("+-%u pages rss, +-%u pages pgtables; real file+shmem less the agent's image "
-                            "(%" G_GUINT64_FORMAT " kB)",
-                            HARNESS_RSS_TOLERANCE_PAGES, HARNESS_PGTABLES_TOLERANCE_PAGES, base_nonanon);
+  r->figure = TRUE;
+  r->note = g_strdup_printf("+-%u pages rss (counter lag %u + %s OOM jitter %u), +-%u pages pgtables; real "
+                            "file+shmem less the agent's image (%" G_GUINT64_FORMAT " kB)",
+                            HARNESS_RSS_TOLERANCE_PAGES + jitter_pages, HARNESS_RSS_TOLERANCE_PAGES,
+                            global ? "global" : "memcg", jitter_pages, HARNESS_PGTABLES_TOLERANCE_PAGES,
+                            base_nonanon);
 }
 
 static const SimMemcgEvents *find_events(const SimOutcome *o, const char *cgroup)
@@ -161,7 +205,7 @@ static void compare_events(HarnessComparison *c, const SimOutcome *sim, const Si
 }
 
 HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOutcome *sim, const char *sim_refused,
-                                   const HarnessVmResult *real)
+                                   const HarnessVmResult *real, const HarnessJitter *jitter)
 {
   HarnessComparison *c = g_new0(HarnessComparison, 1);
   c->scenario = g_strdup(scenario->name);
@@ -180,6 +224,7 @@ HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOut
                             sim_refused && real->unsupported);
     r->note = g_strdup_printf("model: %s; kernel: %s", sim_refused ? sim_refused : "runs it",
                               real->unsupported ? real->unsupported_reason : "runs it");
+    c->decisions_agree = c->figures_agree = r->agree;
     c->verdict = r->agree ? HARNESS_AGREE : HARNESS_DISAGREE;
     return c;
   }
@@ -194,6 +239,7 @@ HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOut
   }
   add_text_row(c, "exits (pid:status)", exits_text(sim), exits_text(vm));
   add_text_row(c, "ENOMEM steps", strings_text(sim->enomem_steps), strings_text(vm->enomem_steps));
+  add_text_row(c, "failed steps", strings_text(sim->step_errors), strings_text(vm->step_errors));
   add_text_row(c, "panic", panic_text(sim), panic_text(vm));
   add_text_row(c, "no killable process", g_strdup(sim->no_killable ? "yes" : "no"),
                g_strdup(vm->no_killable ? "yes" : "no"));
@@ -208,12 +254,17 @@ HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOut
   for (guint i = 0; i < nk; i++) {
     const SimKill *sk = g_ptr_array_index(sim->kills, i), *rk = g_ptr_array_index(vm->kills, i);
     if (sk->pid == rk->pid)
-      compare_rss(c, sk, rk, real);
+      compare_rss(c, sk, rk, real, jitter);
   }
-  c->verdict = HARNESS_AGREE;
-  for (guint i = 0; i < c->rows->len; i++)
-    if (!((HarnessRow *)g_ptr_array_index(c->rows, i))->agree)
-      c->verdict = HARNESS_DISAGREE;
+  c->decisions_agree = c->figures_agree = TRUE;
+  for (guint i = 0; i < c->rows->len; i++) {
+    const HarnessRow *r = g_ptr_array_index(c->rows, i);
+    if (!r->agree && r->figure)
+      c->figures_agree = FALSE;
+    else if (!r->agree)
+      c->decisions_agree = FALSE;
+  }
+  c->verdict = c->decisions_agree && c->figures_agree ? HARNESS_AGREE : HARNESS_DISAGREE;
   return c;
 }
 
@@ -226,6 +277,7 @@ void harness_comparison_free(HarnessComparison *c)
   g_free(c->kernel_package);
   g_free(c->kernel_release);
   g_free(c->reason);
+  g_free(c->race);
   if (c->rows)
     g_ptr_array_unref(c->rows);
   if (c->kernel_lines)
@@ -268,18 +320,51 @@ void harness_comparison_render_text(const HarnessComparison *c, GString *out)
     for (guint i = 0; i < c->kernel_lines->len; i++)
       g_string_append_printf(out, "   | %s\n", (const char *)g_ptr_array_index(c->kernel_lines, i));
   }
+  if (c->verdict == HARNESS_AGREE || c->verdict == HARNESS_DISAGREE)
+    g_string_append_printf(out, "   decisions: %s; figures: %s\n", c->decisions_agree ? "agree" : "DISAGREE",
+                           c->figures_agree ? "agree" : "DISAGREE");
+  if (c->race)
+    g_string_append_printf(out, "   kernel race: %s\n", c->race);
   g_string_append_printf(out, "   verdict: %s%s%s\n", harness_verdict_name(c->verdict), c->reason ? ": " : "",
                          c->reason ? c->reason : "");
 }
 
-char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel)
+static void jstr(JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_string_value(b, value);
+}
+
+static void jint(JsonBuilder *b, const char *name, gint64 value)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_int_value(b, value);
+}
+
+static void jbool(JsonBuilder *b, const char *name, gboolean value)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_boolean_value(b, value);
+}
+
+static void jdouble(JsonBuilder *b, const char *name, double value)
+{
+  json_builder_set_member_name(b, name);
+  json_builder_add_double_value(b, value);
+}
+
+char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel, const HarnessJitter *jitter)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
-  json_builder_set_member_name(b, "kernel");
-  json_builder_add_string_value(b, kernel->key);
-  json_builder_set_member_name(b, "kernel_package");
-  json_builder_add_string_value(b, kernel->package);
+  jstr(b, "kernel", kernel->key);
+  jstr(b, "kernel_package", kernel->package);
+  json_builder_set_member_name(b, "figure_jitter");
+  json_builder_begin_object(b);
+  jint(b, "global_pages", jitter->global_pages);
+  jint(b, "memcg_pages", jitter->memcg_pages);
+  jstr(b, "source", jitter->source);
+  json_builder_end_object(b);
   guint agree = 0, disagree = 0, not_runnable = 0;
   json_builder_set_member_name(b, "scenarios");
   json_builder_begin_array(b);
@@ -289,38 +374,31 @@ char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *k
     disagree += c->verdict == HARNESS_DISAGREE || c->verdict == HARNESS_ERROR_VERDICT;
     not_runnable += c->verdict == HARNESS_NOT_RUNNABLE;
     json_builder_begin_object(b);
-    json_builder_set_member_name(b, "scenario");
-    json_builder_add_string_value(b, c->scenario);
-    json_builder_set_member_name(b, "path");
-    json_builder_add_string_value(b, c->path);
-    json_builder_set_member_name(b, "kernel_release");
-    json_builder_add_string_value(b, c->kernel_release);
-    json_builder_set_member_name(b, "verdict");
-    json_builder_add_string_value(b, c->verdict == HARNESS_AGREE          ? "agree"
-                                     : c->verdict == HARNESS_DISAGREE     ? "disagree"
-                                     : c->verdict == HARNESS_NOT_RUNNABLE ? "not-runnable"
-                                                                          : "error");
-    json_builder_set_member_name(b, "reason");
-    json_builder_add_string_value(b, c->reason);
-    json_builder_set_member_name(b, "vm_seconds");
-    json_builder_add_double_value(b, c->vm_seconds);
+    jstr(b, "scenario", c->scenario);
+    jstr(b, "path", c->path);
+    jstr(b, "kernel_release", c->kernel_release);
+    jstr(b, "verdict", c->verdict == HARNESS_AGREE          ? "agree"
+                       : c->verdict == HARNESS_DISAGREE     ? "disagree"
+                       : c->verdict == HARNESS_NOT_RUNNABLE ? "not-runnable"
+                                                            : "error");
+    gboolean compared = c->verdict == HARNESS_AGREE || c->verdict == HARNESS_DISAGREE;
+    jstr(b, "decisions", !compared ? NULL : c->decisions_agree ? "agree" : "disagree");
+    jstr(b, "figures", !compared ? NULL : c->figures_agree ? "agree" : "disagree");
+    jstr(b, "kernel_race", c->race);
+    jstr(b, "reason", c->reason);
+    jdouble(b, "vm_seconds", c->vm_seconds);
     json_builder_set_member_name(b, "rows");
     json_builder_begin_array(b);
     for (guint j = 0; j < c->rows->len; j++) {
       const HarnessRow *r = g_ptr_array_index(c->rows, j);
       json_builder_begin_object(b);
-      json_builder_set_member_name(b, "what");
-      json_builder_add_string_value(b, r->what);
-      json_builder_set_member_name(b, "simulated");
-      json_builder_add_string_value(b, r->simulated);
-      json_builder_set_member_name(b, "real");
-      json_builder_add_string_value(b, r->real);
-      json_builder_set_member_name(b, "agree");
-      json_builder_add_boolean_value(b, r->agree);
-      if (r->note) {
-        json_builder_set_member_name(b, "note");
-        json_builder_add_string_value(b, r->note);
-      }
+      jstr(b, "what", r->what);
+      jstr(b, "simulated", r->simulated);
+      jstr(b, "real", r->real);
+      jbool(b, "agree", r->agree);
+      jstr(b, "kind", r->figure ? "figure" : "decision");
+      if (r->note)
+        jstr(b, "note", r->note);
       json_builder_end_object(b);
     }
     json_builder_end_array(b);
@@ -332,12 +410,9 @@ char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *k
     json_builder_end_object(b);
   }
   json_builder_end_array(b);
-  json_builder_set_member_name(b, "agree");
-  json_builder_add_int_value(b, agree);
-  json_builder_set_member_name(b, "disagree");
-  json_builder_add_int_value(b, disagree);
-  json_builder_set_member_name(b, "not_runnable");
-  json_builder_add_int_value(b, not_runnable);
+  jint(b, "agree", agree);
+  jint(b, "disagree", disagree);
+  jint(b, "not_runnable", not_runnable);
   json_builder_end_object(b);
   g_autoptr(JsonGenerator) gen = json_generator_new();
   g_autoptr(JsonNode) root = json_builder_get_root(b);

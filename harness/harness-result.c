@@ -273,6 +273,9 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
         r->livelock = TRUE;
       else if (strcmp(tok[2], "timeout") == 0)
         r->step_timeout = TRUE;
+      else if (strcmp(tok[2], "error") == 0 && n >= 4 && g_regex_match_simple("^E[A-Z0-9]+$", tok[3], 0, 0))
+        /* a write the kernel refused (EBUSY from a v1 limit, a cgroup.procs write, ...): an errno name */
+        g_ptr_array_add(r->outcome->step_errors, g_strdup_printf("%s %s", label, tok[3]));
     } else if (strcmp(what, "late") == 0 && n >= 3) {
       const char *label = step_label(scenario, tok[1]);
       g_autofree char *rest = g_strjoinv(" ", tok + 2);

@@ -149,8 +149,24 @@ typedef struct {
   char *simulated;
   char *real;
   gboolean agree;
+  gboolean figure;   /* a figure (Killed-line rss), judged with a tolerance; otherwise a decision, exact */
   char *note;        /* e.g. "tolerance 64 pages" */
 } HarnessRow;
+
+/* The kernel's own jitter of the figures, in pages: how far the rss of a Killed-process line moved on this kernel
+ * when only state outside the scenario changed (harness/jitter.sh; measured values in harness/figure-jitter.txt
+ * and docs/validation.md, "Figure jitter"). A global OOM's point depends on per-CPU lists, kswapd's slab frees,
+ * watermark boosting and scheduling; a memcg OOM's on the charge counter only. */
+typedef struct {
+  guint global_pages;  /* Killed lines of a global OOM (constraint CONSTRAINT_NONE, no OOM memcg) */
+  guint memcg_pages;   /* Killed lines of a memcg OOM */
+  char *source;        /* where the figures come from ("harness/figure-jitter.txt: measured 2026-12-05 on ..."),
+                        * or NULL: none measured for this kernel, the counter lag alone is the tolerance */
+} HarnessJitter;
+
+/* harness/figure-jitter.txt (or `path`): the entries for `kernel_key` ("6.1", "6.12"); none: zeros, source NULL.
+ * A malformed file is an error. */
+gboolean harness_jitter_load(const char *path, const char *kernel_key, HarnessJitter *jitter, GError **error);
 
 typedef struct {
   char *scenario;
@@ -158,6 +174,9 @@ typedef struct {
   char *kernel_package;
   char *kernel_release;
   HarnessVerdict verdict;
+  gboolean decisions_agree; /* every decision row agrees (exact) */
+  gboolean figures_agree;   /* every figure row agrees within the counter lag plus the kernel's measured jitter */
+  char *race;        /* NULL, or how the kernel's own decisions varied over perturbed runs (harness-cmd.c) */
   char *reason;      /* for NOT_RUNNABLE and ERROR */
   GPtrArray *rows;   /* HarnessRow* */
   double vm_seconds;
@@ -168,14 +187,15 @@ typedef struct {
 /* sim_refused: the simulator's message when it refused the scenario as unsupported by the profile (simulated
  * is then NULL). */
 HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOutcome *simulated,
-                                   const char *sim_refused, const HarnessVmResult *real);
+                                   const char *sim_refused, const HarnessVmResult *real,
+                                   const HarnessJitter *jitter);
 void harness_comparison_free(HarnessComparison *comparison);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessComparison, harness_comparison_free)
 
 const char *harness_verdict_name(HarnessVerdict verdict);
 void harness_comparison_render_text(const HarnessComparison *comparison, GString *out);
 /* JSON of a whole run: {"kernel":..., "scenarios":[...], "agree":N, "disagree":N, "not_runnable":N} */
-char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel);
+char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel, const HarnessJitter *jitter);
 
 /* --- the command -------------------------------------------------------------------------------------------- */
 

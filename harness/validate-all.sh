@@ -2,19 +2,18 @@
 # harness/validate-all.sh OOMSIM [--ci]: `make validate`: scenarios/validation/ on Debian's 6.1 and 6.12 kernels.
 #
 # Prints both reports (also kept in build/validate-KERNEL.txt) and a line per kernel. Exit status 0 only when
-# every runnable scenario agrees on both kernels.
+# every runnable scenario agrees on both kernels: its decisions exactly (a kernel race is settled by perturbed
+# re-runs, see docs/validation.md), its figures within the counter lag plus the kernel's measured jitter
+# (harness/figure-jitter.txt).
 #
-# --ci (.ci/run): the same runs and the same comparisons, but the disagreements listed in
-# harness/known-disagreements.txt (each with its cause in docs/validation.md) are reported without failing the
-# build; any other disagreement fails it, and so does a listed one that now agrees (the list must stay true),
-# and so does a run that cannot be completed. The comparison itself is never changed by this list.
+# --ci (.ci/run): the same runs and the same comparisons, and the same failures, with one exception so that a
+# Debian kernel update cannot break CI by itself: a figure outside the jitter on a kernel package other than the
+# one the jitter was measured on is reported ("re-measure with harness/jitter.sh"), not failed. A decision that
+# disagrees, a harness error or a run that cannot be completed always fails.
 set -uo pipefail
 oomsim=$1
 mode=${2:-strict}
-known=harness/known-disagreements.txt
 status=0
-seen=$(mktemp)
-trap 'rm -f "$seen"' EXIT
 for kernel in 6.1 6.12; do
   out=build/validate-$kernel.txt
   "$oomsim" validate --kernel-image "$kernel" scenarios/validation >"$out" 2>&1
@@ -25,23 +24,26 @@ for kernel in 6.1 6.12; do
     status=2
     continue
   fi
-  [ $st -eq 1 ] && [ $status -eq 0 ] && status=1
-  awk -v k="$kernel" '/^== /{name=$2} /^   verdict: /{print k, name, tolower($2)}' "$out" >>"$seen"
-done
-if [ "$mode" != --ci ]; then
-  exit $status
-fi
-[ $status -eq 2 ] && exit 2
-fail=0
-while read -r kernel name verdict; do
-  listed=no
-  grep -qx "$kernel $name" <(grep -v '^#' "$known" | awk '{print $1, $2}') && listed=yes
-  if [ "$verdict" = disagree ] && [ $listed = no ]; then
-    echo "NEW DISAGREEMENT: $name on $kernel"; fail=1
-  elif [ "$verdict" = agree ] && [ $listed = yes ]; then
-    echo "NOW AGREES (remove it from $known and docs/validation.md): $name on $kernel"; fail=1
-  elif [ "$verdict" = disagree ]; then
-    echo "known disagreement: $name on $kernel ($(grep "^$kernel $name " "$known" | cut -d' ' -f3-))"
+  [ $st -eq 0 ] && continue
+  if [ "$mode" != --ci ]; then
+    [ $status -eq 0 ] && status=1
+    continue
   fi
-done <"$seen"
-exit $fail
+  package=$(sed -n '1s/^oomsim validate: kernel \(.*\) (.*$/\1/p' "$out")
+  measured_on=$(sed -n 's/^figure jitter: .* on \(linux-image-[^)]*\))$/\1/p' "$out")
+  # per scenario: name, decisions, figures, verdict
+  while read -r name decisions figures verdict; do
+    if [ "$verdict" = ERROR ] || [ "$decisions" != agree ]; then
+      echo "FAIL: $name on $kernel: $([ "$verdict" = ERROR ] && echo "harness error" || echo "decisions disagree")"
+      status=1
+    elif [ "$figures" != agree ] && [ "$measured_on" = "$package" ]; then
+      echo "FAIL: $name on $kernel: a figure outside the jitter measured on this package ($package)"
+      status=1
+    elif [ "$figures" != agree ]; then
+      echo "REPORTED, not failed: $name on $kernel: a figure outside the jitter measured on ${measured_on:-no package}," \
+           "not on $package: re-measure with harness/jitter.sh (docs/validation.md)"
+    fi
+  done < <(awk '/^== /{name=$2; d="-"; f="-"} /^   decisions: /{d=$2; sub(";","",d); f=$4}
+                /^   verdict: /{v=$2; sub(":", "", v); if (v != "agree" && v != "not") print name, d, f, v}' "$out")
+done
+exit $status

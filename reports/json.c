@@ -377,6 +377,9 @@ static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
     add_int(b, "committed_as_pages", sys->machine.committed_as);
     add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
     break;
+  case SIM_EV_STEP_ERROR:
+    add_str(b, "errno", ev->errno_name);
+    break;
   case SIM_EV_PANIC:
     add_str(b, "message", ev->panic_message);
     break;
@@ -432,6 +435,16 @@ static void add_outcome(JsonBuilder *b, const SimOutcome *o)
   json_builder_begin_array(b);
   for (guint i = 0; i < o->enomem_steps->len; i++)
     json_builder_add_string_value(b, o->enomem_steps->pdata[i]);
+  json_builder_end_array(b);
+  json_builder_set_member_name(b, "step_errors");
+  json_builder_begin_array(b);
+  for (guint i = 0; i < o->step_errors->len; i++) {
+    g_auto(GStrv) f = g_strsplit(o->step_errors->pdata[i], " ", 2);
+    json_builder_begin_object(b);
+    add_str(b, "step", f[0]);
+    add_str(b, "errno", f[1]);
+    json_builder_end_object(b);
+  }
   json_builder_end_array(b);
   json_builder_set_member_name(b, "memory_events");
   json_builder_begin_array(b);

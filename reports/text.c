@@ -582,6 +582,12 @@ static void print_summary(GString *out, const KmSystem *sys, const SimOutcome *o
       textf(out, " %s", (const char *)o->enomem_steps->pdata[i]);
     textf(out, "\n");
   }
+  if (o->step_errors->len > 0) {
+    textf(out, "  failed steps:");
+    for (guint i = 0; i < o->step_errors->len; i++)
+      textf(out, "%s %s", i ? "," : "", (const char *)o->step_errors->pdata[i]);
+    textf(out, "\n");
+  }
   if (o->memcg_events->len > 0) {
     textf(out, "  memory.events (\"-\": no such counter on this kernel or cgroup version):\n");
     g_autoptr(ReportTable) t = report_table_new("lrrrrrr", "cgroup", "low", "high", "max", "oom", "oom_kill",
@@ -631,6 +637,11 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
   case SIM_EV_ENOMEM:
     print_enomem(out, sys, ev);
     break;
+  case SIM_EV_STEP_ERROR: {
+    g_autofree char *what = g_strdup_printf("%s: %s", ev->errno_name, ev->detail ? ev->detail : "failed");
+    print_simple(out, sys, ev, what);
+    break;
+  }
   case SIM_EV_SKIPPED:
     print_simple(out, sys, ev, ev->detail ? ev->detail : "skipped");
     break;

@@ -199,6 +199,7 @@ static const struct {
   { "move", { "pid", "cgroup" } },
   { "oom-kill", { "pid" } },
   { "enomem", { "step" } },
+  { "step-error", { "step", "errno" } },
   { "memory-events", { "cgroup" } },
   { "blocked", { "pid" } },
   { "survives", { "pid" } },
@@ -1422,6 +1423,10 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
   }
   case SC_EXPECT_ENOMEM:
     expect->step = loader_attr(self, "step");
+    return TRUE;
+  case SC_EXPECT_STEP_ERROR:
+    expect->step = loader_attr(self, "step");
+    expect->errno_name = loader_attr(self, "errno");
     return TRUE;
   case SC_EXPECT_PANIC:
     expect->message_contains = loader_attr(self, "message-contains");

@@ -34,6 +34,7 @@ const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS] = {
   [SC_EXPECT_BLOCKED] = "blocked",
   [SC_EXPECT_SURVIVES] = "survives",
   [SC_EXPECT_LIVELOCK] = "livelock",
+  [SC_EXPECT_STEP_ERROR] = "step-error",
   [SC_EXPECT_LOG] = "log",
 };
 
@@ -62,6 +63,7 @@ sc_expect_free(ScExpect *expect)
   g_free(expect->oom_memcg);
   g_free(expect->reason);
   g_free(expect->step);
+  g_free(expect->errno_name);
   g_free(expect->message_contains);
   g_free(expect->cgroup);
   if (expect->counters != NULL)

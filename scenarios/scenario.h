@@ -111,6 +111,7 @@ typedef enum {
   SC_EXPECT_SURVIVES,
   SC_EXPECT_LIVELOCK, /* the process retries a charge no OOM kill can satisfy, for ever */
   SC_EXPECT_LOG,      /* the profile's dmesg output contains a line with this text (message_contains) */
+  SC_EXPECT_STEP_ERROR, /* the step failed with errno_name (a cgroup write refused with EBUSY) */
   SC_EXPECT_N_KINDS
 } ScExpectKind;
 
@@ -124,7 +125,8 @@ typedef struct {
   gboolean has_status;
   int status;             /* exit */
   char *reason;           /* exit: optional */
-  char *step;             /* enomem: step id */
+  char *step;             /* enomem, step-error: step id */
+  char *errno_name;       /* step-error: "EBUSY" */
   char *message_contains; /* panic, log */
   char *cgroup;           /* memory-events */
   GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal, or "none": the counter

@@ -916,22 +916,47 @@ static void run_set_adj(SimEngine *e, SimProc *proc, int adj)
   }
 }
 
-/* memory_max_write() / mem_cgroup_resize_max(): lowering a limit below usage reclaims, then OOM-kills until
- * usage fits (v2), or fails with EBUSY (v1). */
+/* memory_max_write() (v2): lowering memory.max below usage reclaims, then OOM-kills until usage fits. */
 static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *step)
 {
-  while (memcg->max != KM_PAGES_MAX && memcg->usage > memcg->max) {
+  while (memcg->version == 2 && memcg->max != KM_PAGES_MAX && memcg->usage > memcg->max) {
     KmReclaimResult rec = km_reclaim(e->sys, memcg, memcg->usage - memcg->max, TRUE);
     if (rec.file + rec.swapped > 0)
       continue;
-    if (memcg->version == 1)
-      break;
     km_memcg_memory_event(e->sys, memcg, KM_MEMCG_OOM);
     FaultResult r = invoke_oom(e, NULL, step, memcg);
     if (r != FAULT_DONE && r != FAULT_DIED)
       return r;
   }
   return FAULT_DONE;
+}
+
+/* mem_cgroup_resize_max() (v1 memory.limit_in_bytes, memory.memsw.limit_in_bytes; 3.10 to 6.x):
+ * page_counter_set_max() refuses a limit below the counter's usage with -EBUSY and leaves the old one; the write
+ * then reclaims (try_to_free_mem_cgroup_pages(memcg, 1, GFP_KERNEL, !memsw): SWAP_CLUSTER_MAX pages, no swap for
+ * the memsw counter) and tries again, and fails with EBUSY, keeping the old limit, when reclaim makes no
+ * progress. It never invokes the OOM killer. (The first failure drains the per-CPU charge stocks, which the
+ * model does not have.) TRUE if the new limit holds; FALSE: restore the old limit, the write failed with EBUSY. */
+static gboolean v1_resize_max(SimEngine *e, KmMemcg *memcg, gboolean memsw)
+{
+  for (;;) {
+    KmPages usage = memsw ? memcg->memsw_usage : memcg->usage, max = memsw ? memcg->memsw_max : memcg->max;
+    if (max == KM_PAGES_MAX || usage <= max)
+      return TRUE;
+    KmReclaimResult rec = km_reclaim(e->sys, memcg, SWAP_CLUSTER_MAX, !memsw);
+    if (rec.file + rec.swapped == 0)
+      return FALSE;
+  }
+}
+
+static void record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, const char *errno_name,
+                              const char *detail)
+{
+  g_autofree char *label = step_label(e, step);
+  g_ptr_array_add(e->outcome->step_errors, g_strdup_printf("%s %s", label, errno_name));
+  SimEvent ev = { .kind = SIM_EV_STEP_ERROR, .step = step, .step_index = step->index,
+                  .task = proc ? proc->task : NULL, .detail = detail, .errno_name = errno_name };
+  emit(e, &ev);
 }
 
 static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
@@ -1057,12 +1082,25 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
     KmMemcg *memcg = km_system_find_memcg(e->sys, step->cgroup);
     if (!memcg)
       return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
+    KmPages old_max = memcg->max, old_memsw_max = memcg->memsw_max;
     if (!memcg_write(e, memcg, step->name, step->svalue, step->line, step->col, error) ||
         !check_v1_limits(e, memcg, step->line, step->col, error))
       return FALSE;
-    FaultResult r = shrink_to_limit(e, memcg, step);
-    if (r == FAULT_PANIC)
+    gboolean memsw = g_strcmp0(step->name, "memory.memsw.limit_in_bytes") == 0;
+    if (memcg->version == 1 && (memsw || g_strcmp0(step->name, "memory.limit_in_bytes") == 0)) {
+      if (!v1_resize_max(e, memcg, memsw)) {
+        memcg->max = old_max;
+        memcg->memsw_max = old_memsw_max;
+        record_step_error(e, step, NULL, "EBUSY",
+                          memsw ? "memory.memsw.limit_in_bytes below what reclaim can bring memory+swap usage to: "
+                                  "the write fails, the old limit stays (mem_cgroup_resize_max)"
+                                : "memory.limit_in_bytes below what reclaim can bring usage to: the write fails, "
+                                  "the old limit stays (mem_cgroup_resize_max)");
+        return TRUE;
+      }
+    } else if (shrink_to_limit(e, memcg, step) == FAULT_PANIC) {
       return TRUE;
+    }
   }
   emit_simple(e, SIM_EV_STEP, step, NULL, NULL);
   return TRUE;

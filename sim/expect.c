@@ -101,6 +101,15 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
       return FALSE;
     }
     return TRUE;
+  case SC_EXPECT_STEP_ERROR: {
+    const char *got = sim_outcome_step_error(o, x->step);
+    if (g_strcmp0(got, x->errno_name) != 0) {
+      fail(failures, file, x, "expected step \"%s\" to fail with %s, %s%s", x->step, x->errno_name,
+           got ? "it failed with " : "but it did not fail", got ? got : "");
+      return FALSE;
+    }
+    return TRUE;
+  }
   case SC_EXPECT_PANIC:
     if (!o->panicked) {
       fail(failures, file, x, "expected a kernel panic, but there was none");

@@ -1,6 +1,8 @@
 /* sim/outcome.c: SimOutcome construction and look-ups. */
 #include "outcome.h"
 
+#include <string.h>
+
 static void kill_free(gpointer data)
 {
   SimKill *k = data;
@@ -31,6 +33,7 @@ SimOutcome *sim_outcome_new(void)
   o->kills = g_ptr_array_new_with_free_func(kill_free);
   o->exits = g_ptr_array_new_with_free_func(exit_free);
   o->enomem_steps = g_ptr_array_new_with_free_func(g_free);
+  o->step_errors = g_ptr_array_new_with_free_func(g_free);
   o->blocked_pids = g_ptr_array_new();
   o->livelocked_pids = g_ptr_array_new();
   o->known_pids = g_ptr_array_new();
@@ -45,6 +48,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->kills);
   g_ptr_array_unref(o->exits);
   g_ptr_array_unref(o->enomem_steps);
+  g_ptr_array_unref(o->step_errors);
   g_ptr_array_unref(o->blocked_pids);
   g_ptr_array_unref(o->livelocked_pids);
   g_ptr_array_unref(o->known_pids);
@@ -89,4 +93,15 @@ gboolean sim_outcome_is_blocked(const SimOutcome *o, int pid)
 gboolean sim_outcome_is_livelocked(const SimOutcome *o, int pid)
 {
   return g_ptr_array_find(o->livelocked_pids, GINT_TO_POINTER(pid), NULL);
+}
+
+const char *sim_outcome_step_error(const SimOutcome *o, const char *step_id)
+{
+  gsize n = strlen(step_id);
+  for (guint i = 0; i < o->step_errors->len; i++) {
+    const char *s = o->step_errors->pdata[i];
+    if (strncmp(s, step_id, n) == 0 && s[n] == ' ')
+      return s + n + 1;
+  }
+  return NULL;
 }

@@ -40,6 +40,8 @@ typedef struct {
   GPtrArray *kills;          /* SimKill*: one per OOM kill decision, in order */
   GPtrArray *exits;          /* SimExit*, in order of death */
   GPtrArray *enomem_steps;   /* char*: ids of steps that failed with ENOMEM (steps without id: "#N") */
+  GPtrArray *step_errors;    /* char*: "LABEL ERRNO" of steps that failed with another error, in order (a v1
+                                limit write below unreclaimable usage: "#3 EBUSY") */
   GPtrArray *blocked_pids;   /* int as GINT_TO_POINTER: processes blocked at the end of the trace */
   GPtrArray *livelocked_pids; /* int as GINT_TO_POINTER: processes retrying a charge for ever */
   GPtrArray *known_pids;     /* int as GINT_TO_POINTER: every process of the run (scenario and forked) */
@@ -56,6 +58,8 @@ void sim_outcome_free(SimOutcome *outcome);
 const SimExit *sim_outcome_find_exit(const SimOutcome *outcome, int pid);
 const SimMemcgEvents *sim_outcome_find_events(const SimOutcome *outcome, const char *cgroup);
 gboolean sim_outcome_step_failed(const SimOutcome *outcome, const char *step_id);
+/* the errno name a step failed with ("EBUSY"), NULL if it did not fail with one (ENOMEM: enomem_steps) */
+const char *sim_outcome_step_error(const SimOutcome *outcome, const char *step_id);
 gboolean sim_outcome_is_blocked(const SimOutcome *outcome, int pid);
 gboolean sim_outcome_is_livelocked(const SimOutcome *outcome, int pid);
 

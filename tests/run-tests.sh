@@ -3,7 +3,8 @@
 #   1. every GTest binary in $TEST_DIR (TAP): each "ok"/"not ok" line counts;
 #   2. `oomsim check` over the scenario library and the version scenarios: each PASS/FAIL line counts;
 #   3. the CLI contract tests in tests/cli-tests.sh: each check counts;
-#   4. `oomsim validate --reuse` with stand-ins for QEMU (tests/harness-reuse-tests.sh): each check counts.
+#   4. `oomsim validate --reuse` with stand-ins for QEMU (tests/harness-reuse-tests.sh), and the decision and
+#      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh): each check counts.
 # Ends with the line "N passed, N failed"; exits 1 if anything failed.
 set -u
 : "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}"
@@ -55,11 +56,12 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-if [ -f tests/harness-reuse-tests.sh ]; then
-  bash tests/harness-reuse-tests.sh >"$log" 2>&1
-  echo "== harness-reuse-tests: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"
+for t in harness-reuse-tests harness-verdict-tests; do
+  [ -f tests/$t.sh ] || continue
+  bash tests/$t.sh >"$log" 2>&1
+  echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"
   count '^ok ' '^not ok ' <"$log"
-fi
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# tests/harness-verdict-tests.sh: the two verdicts of `oomsim validate` (decisions exact; figures within the counter
+# lag plus the kernel's measured jitter) and the kernel-race re-runs, without a VM, as TAP-like lines counted by
+# run-tests.sh. A stand-in qemu-system-x86_64 plays back edited copies of a real 6.1 run of
+# scenarios/validation/memcg-largest-dies.xml (tests/harness/memcg-largest-dies-6.1.agent.txt).
+#
+# The model's anon-rss of the victim (pid 11) is the 24 MiB it touched plus the worker's measured base anon of
+# 60 kB: 24636 kB. The "figure" copy makes the kernel print 24236 kB, 100 pages (400 kB) less: with a memcg jitter
+# of 33 pages the tolerance is 66 + 33 = 99 pages (disagree), with 34 it is 100 (agree).
+# The "race" copy adds a second kill (pid 10, "small", at step 3) and so another set of decisions. The stand-in
+# plays it for the unperturbed run and for the perturbed runs not named in $tmp/agreeing.
+. "$(dirname "$0")/tap.sh"
+
+scenario=scenarios/validation/memcg-largest-dies.xml
+fixture=$PWD/tests/harness/memcg-largest-dies-6.1.agent.txt
+mkdir -p "$tmp/kernel" "$tmp/qemu"
+echo "not a kernel" >"$tmp/kernel/vmlinuz"
+echo "fake-kernel 6.1" >"$tmp/kernel/VERSION"
+echo "6.1.0-fake" >"$tmp/kernel/RELEASE"
+echo "not an agent" >"$tmp/agent"
+sed 's/anon-rss:24480kB/anon-rss:24236kB/' "$fixture" >"$tmp/figure.txt"
+sed -e 's/^death 10 exit 0 step end$/kmsg 400 23.000000 small invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\
+kmsg 401 23.000100 oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=\/,mems_allowed=0,oom_memcg=\/job,task_memcg=\/job,task=small,pid=82,uid=0\
+kmsg 402 23.000200 Memory cgroup out of memory: Killed process 82 (small) total-vm:15000kB, anon-rss:12348kB, file-rss:4kB, shmem-rss:808kB, UID:0 pgtables:56kB oom_score_adj:0\
+death 10 signal 9 step 3/' -e 's/oom_kill 1 oom_group_kill 0/oom_kill 2 oom_group_kill 0/' "$fixture" >"$tmp/race.txt"
+cat >"$tmp/qemu/qemu-system-x86_64" <<STANDIN
+#!/usr/bin/env bash
+serial=() initrd=
+while [ \$# -gt 0 ]; do
+  case "\$1" in
+    -serial) serial+=("\${2#file:}"); shift ;;
+    -initrd) initrd=\$2; shift ;;
+  esac
+  shift
+done
+play=\$(cat "$tmp/play")
+if [ "\$play" = race ]; then
+  for k in \$(cat "$tmp/agreeing"); do
+    grep -aq "~perturb\${k}x" "\$initrd" && play=normal
+  done
+fi
+[ "\$play" = normal ] && src="$fixture" || src="$tmp/\$play.txt"
+: >"\${serial[0]}"
+cp "\$src" "\${serial[1]}"
+exit 33
+STANDIN
+chmod +x "$tmp/qemu/qemu-system-x86_64"
+validate() { # validate PLAY ARGS...
+  echo "$1" >"$tmp/play"; shift
+  PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+    --work-dir "$tmp/runs" "$@" "$scenario" >"$tmp/out.txt" 2>&1
+}
+jitter() { printf '# test\n6.1 global 500 a test figure\n6.1 memcg %s a test figure\n' "$1" >"$tmp/jitter-$1.txt"; }
+jitter 33
+jitter 34
+
+validate normal --jitter "$tmp/jitter-33.txt"
+st=$?
+check "the real run agrees: decisions and figures (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qx '   decisions: agree; figures: agree' '$tmp/out.txt'"
+check "... the report names the jitter and where it comes from" \
+  grep -qx "figure jitter: global OOM 500 pages, memcg OOM 33 pages ($tmp/jitter-33.txt: a test figure)" "$tmp/out.txt"
+
+validate figure --jitter "$tmp/jitter-33.txt"
+st=$?
+check "anon-rss 100 pages off, memcg jitter 33 (tolerance 99): figures disagree, decisions agree (exit 1)" \
+  bash -c "[ $st -eq 1 ] && grep -qx '   decisions: agree; figures: DISAGREE' '$tmp/out.txt'"
+check "... the row says the tolerance and its parts" \
+  grep -q "+-99 pages rss (counter lag 66 + memcg OOM jitter 33)" "$tmp/out.txt"
+validate figure --jitter "$tmp/jitter-34.txt"
+st=$?
+check "anon-rss 100 pages off, memcg jitter 34 (tolerance 100): agree (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qx '   decisions: agree; figures: agree' '$tmp/out.txt'"
+: >"$tmp/jitter-empty.txt"
+validate figure --jitter "$tmp/jitter-empty.txt"
+st=$?
+check "no jitter measured for the kernel: the counter lag alone, figures disagree" \
+  bash -c "[ $st -eq 1 ] && grep -q 'none measured for this kernel: counter lag only' '$tmp/out.txt'"
+printf '6.1 memcg many pages\n' >"$tmp/jitter-bad.txt"
+validate normal --jitter "$tmp/jitter-bad.txt"
+st=$?
+check "a malformed jitter file is refused (exit 2, FILE:LINE)" \
+  bash -c "[ $st -eq 2 ] && grep -q 'jitter-bad.txt:1: expected KERNEL global|memcg PAGES' '$tmp/out.txt'"
+
+echo 1 2 3 >"$tmp/agreeing"
+validate race --jitter "$tmp/jitter-33.txt" --race-runs 0
+st=$?
+check "an extra kill, no re-runs: decisions disagree (exit 1)" \
+  bash -c "[ $st -eq 1 ] && grep -qx '   decisions: DISAGREE; figures: agree' '$tmp/out.txt'"
+validate race --jitter "$tmp/jitter-33.txt"
+st=$?
+check "an extra kill in this run, 3 of 4 perturbed runs as the model (3 of 5 runs): a kernel race, agree" \
+  bash -c "[ $st -eq 0 ] && grep -q '^   kernel race: 3 of 4 perturbed runs .* (runs 1,2,3); the model gives' '$tmp/out.txt'"
+check "... the perturbed runs have work directories of their own" \
+  bash -c "ls -d '$tmp'/runs/*/memcg-largest-dies~p4 >/dev/null"
+echo 1 2 >"$tmp/agreeing"
+validate race --jitter "$tmp/jitter-33.txt"
+st=$?
+check "2 of 4 perturbed runs as the model (2 of 5 runs): not a majority, decisions disagree (exit 1)" \
+  bash -c "[ $st -eq 1 ] && grep -q '^   kernel race: 2 of 4 .*not a majority' '$tmp/out.txt' &&
+           grep -qx '   decisions: DISAGREE; figures: agree' '$tmp/out.txt'"
+echo >"$tmp/agreeing"
+validate race --jitter "$tmp/jitter-33.txt"
+st=$?
+check "no perturbed run as the model: the kernel decided the same way every time (exit 1)" \
+  bash -c "[ $st -eq 1 ] && grep -q 'the kernel decided the same way every time' '$tmp/out.txt'"
