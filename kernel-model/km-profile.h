@@ -93,6 +93,13 @@ typedef struct {
   gboolean memcg_v2;                 /* the cgroup v2 memory controller exists (4.5+) */
   gboolean v1_use_hierarchy_default; /* 5.11+: always hierarchical */
   gboolean v1_use_hierarchy_settable; /* < 5.11 */
+  /* try_charge_memcg() / mem_cgroup_oom() once reclaim has failed (docs/kernel-versions.md, "Charge paths") */
+  gboolean memcg_oom_user_fault_only; /* 3.12's rework (in RHEL 7's 3.10): only a user fault arms the memcg OOM
+                                       * killer (current->memcg_oom.may_oom); any other charge fails with -ENOMEM */
+  gboolean memcg_oom_failed_forces;   /* < 5.16 and 4.19.y/5.4.y: `case OOM_FAILED: goto force`, an OOM that kills
+                                       * nobody forces the charge over the limit (removed by a4ebf1b6ca1e, "memcg:
+                                       * prohibit unconditional exceeding the limit of dying tasks", v5.16,
+                                       * backported to 5.10.y and 5.15.y) */
 
   /* fs/proc/base.c proc_oom_score() */
   gboolean oom_score_2000;  /* 5.9+: (1000 + points * 1000 / totalpages) * 2 / 3 */

@@ -512,7 +512,8 @@ void report_dmesg_event(ReportDmesg *dmesg, const KmSystem *sys, const SimEvent 
             K(sys, ev->reaped_shmem_rss));
     break;
   case SIM_EV_ENOMEM:
-    print_vm_warning(out, sys, ev);
+    if (!ev->oom_memcg) /* a failed memcg charge logs nothing more than its OOM report */
+      print_vm_warning(out, sys, ev);
     break;
   case SIM_EV_PANIC:
     kline(out, ev->time_ns, "Kernel panic - not syncing: %s", ev->panic_message ? ev->panic_message : "");
@@ -520,6 +521,7 @@ void report_dmesg_event(ReportDmesg *dmesg, const KmSystem *sys, const SimEvent 
   case SIM_EV_BEGIN:
   case SIM_EV_STEP:
   case SIM_EV_STEP_ERROR:
+  case SIM_EV_CHARGE_FORCED:
   case SIM_EV_SKIPPED:
   case SIM_EV_QUEUED:
   case SIM_EV_BLOCKED:

@@ -373,6 +373,7 @@ static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
     add_int(b, "free_pages", km_buddy_free_pages(sys)); /* MemFree: without the per-CPU lists */
     break;
   case SIM_EV_ENOMEM:
+    add_str(b, "memcg", ev->oom_memcg ? ev->oom_memcg->path : NULL);
     add_int(b, "requested_pages", ev->enomem_pages);
     add_int(b, "committed_as_pages", sys->machine.committed_as);
     add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));

@@ -219,6 +219,11 @@ static void print_enomem(GString *out, const KmSystem *sys, const SimEvent *ev)
 {
   const KmMachine *m = &sys->machine;
   g_autofree char *req = pages_text(sys, ev->enomem_pages);
+  if (ev->oom_memcg) {
+    g_autofree char *what = g_strdup_printf("ENOMEM: %s; %s not charged", ev->detail, req);
+    print_simple(out, sys, ev, what);
+    return;
+  }
   g_autofree char *committed = pages_text(sys, m->committed_as);
   g_autofree char *limit = pages_text(sys, km_vm_commit_limit(sys));
   g_autofree char *what = g_strdup_printf("ENOMEM: %s; asked for %s (vm.overcommit_memory=%d, Committed_AS %s, "
@@ -475,7 +480,8 @@ static void print_outcome_of_oom(GString *out, const KmSystem *sys, const OomCon
     break;
   case KM_OOM_NO_KILLABLE:
     textf(out, "    result: Out of memory and no killable processes: %s\n",
-          oc->memcg ? "the charge is retried (no kill can satisfy it)" : "the kernel panics");
+          oc->memcg ? "mem_cgroup_oom() fails (what the charge does then, by charge path and kernel, follows)"
+                    : "the kernel panics");
     break;
   case KM_OOM_PANIC:
     textf(out, "    result: vm.panic_on_oom=%d: %s\n", sys->machine.panic_on_oom,
@@ -659,6 +665,9 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
     break;
   case SIM_EV_WAIT:
     print_simple(out, sys, ev, ev->detail ? ev->detail : "waiting for a timer");
+    break;
+  case SIM_EV_CHARGE_FORCED:
+    print_simple(out, sys, ev, ev->detail ? ev->detail : "charge forced over the limit");
     break;
   case SIM_EV_RECLAIM:
     print_reclaim(out, sys, ev);

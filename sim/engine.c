@@ -34,7 +34,9 @@ typedef struct {
   guint rep_done;        /* repetitions of the head step completed */
   KmPages rep_remaining; /* pages of the current repetition still to fault; 0: not started */
   char *rep_mapping;     /* malloc: id of the current repetition's mapping */
-  KmPages refused_pages; /* the last mapping __vm_enough_memory() refused */
+  KmPages refused_pages; /* the last mapping __vm_enough_memory() refused, or the pages a charge could not get */
+  KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
+  const char *refused_why; /* FAULT_CHARGE_ENOMEM: why no OOM kill helped */
   KmMemcg *blocked_on;
   gboolean livelocked;
 } SimProc;
@@ -68,7 +70,9 @@ typedef enum {
   FAULT_DIED,
   FAULT_LIVELOCK,
   FAULT_PANIC,
-  FAULT_ENOMEM,
+  FAULT_ENOMEM,        /* __vm_enough_memory() refused the mapping */
+  FAULT_CHARGE_ENOMEM, /* a charge that is not a user fault failed: -ENOMEM to the syscall */
+  FAULT_NO_VICTIM,     /* invoke_oom(): a memcg OOM found nothing to kill (the caller decides what follows) */
 } FaultResult;
 
 static void emit(SimEngine *e, SimEvent *ev)
@@ -596,7 +600,7 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
       do_panic(e, oc->panic_message);
       return FAULT_PANIC;
     }
-    return FAULT_LIVELOCK;
+    return FAULT_NO_VICTIM;
   case KM_OOM_ABORTED:
   case KM_OOM_VICTIM_EXITING:
   case KM_OOM_CURRENT_EXITING:
@@ -678,12 +682,18 @@ static void reclaim_add(ReclaimAcc *acc, KmMemcg *memcg, KmReclaimResult rec)
   acc->any = TRUE;
 }
 
+/* Anon pages are charged by user page faults (handle_mm_fault() with mem_cgroup_enter_user_fault()); page cache
+ * and shmem pages by read() and write(), system calls. The kernel treats the two differently once a memcg OOM
+ * cannot help (try_charge_memcg(), mem_cgroup_oom(), per profile: docs/kernel-versions.md, "Charge paths"). */
 static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
                                 const char *mapping_id, KmPages *remaining)
 {
   KmSystem *sys = e->sys;
+  const KmProfile *prof = sys->profile;
   KmTask *task = proc->task;
   ReclaimAcc acc = { 0 };
+  gboolean user_fault = kind == KM_PAGE_ANON;
+  gboolean forced = FALSE; /* 4.19/5.4: an OOM killed nobody, the charge goes over the limit (`goto force`) */
 
   while (*remaining > 0) {
     if (task->state != KM_TASK_RUNNING || !task->mm) {
@@ -702,7 +712,7 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
     KmPages gfree = km_alloc_available(sys);
     KmMemcg *over = NULL;
     gboolean memsw = FALSE;
-    KmPages mmargin = km_memcg_margin(memcg, &over, &memsw);
+    KmPages mmargin = forced ? KM_PAGES_MAX : km_memcg_margin(memcg, &over, &memsw);
     KmPages avail = MIN(gfree, mmargin);
     KmPages k = *remaining;
     if (mapping)
@@ -752,16 +762,45 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
         continue;
       }
       reclaim_flush(e, &acc, step, task);
+      proc->refused_pages = *remaining;
+      proc->refused_memcg = over;
+      /* 3.12's rework: mem_cgroup_oom() returns at once unless current->memcg_oom.may_oom (a user fault) */
+      if (prof->memcg_oom_user_fault_only && !user_fault) {
+        proc->refused_why = "a system call does not arm the memcg OOM killer (memcg_oom.may_oom is set for user "
+                            "faults only)";
+        return FAULT_CHARGE_ENOMEM;
+      }
       /* mem_cgroup_oom() */
       km_memcg_memory_event(sys, over, KM_MEMCG_OOM);
       if (over->version == 1 && over->oom_kill_disable) {
-        reclaim_flush(e, &acc, step, task);
+        /* only a user fault sleeps (memcg_in_oom, then mem_cgroup_oom_synchronize() at the end of the fault);
+         * any other charge gets -ENOMEM (4.19/5.x: `if (!current->in_user_fault) return OOM_SKIPPED`) */
+        if (!user_fault) {
+          proc->refused_why = "memory.oom_control has oom_kill_disable 1 and only a user fault sleeps on it "
+                              "(mem_cgroup_oom())";
+          return FAULT_CHARGE_ENOMEM;
+        }
         over->under_oom = TRUE;
         proc->blocked_on = over;
         task->state = KM_TASK_BLOCKED;
         return FAULT_BLOCKED;
       }
       r = invoke_oom(e, proc, step, over);
+      if (r == FAULT_NO_VICTIM) {
+        if (prof->memcg_oom_failed_forces) {
+          /* every later page of this charge would find the same: forced too (memory.events oom and max are
+           * counted once here, where the kernel counts them per page: docs/model.md) */
+          forced = TRUE;
+          emit_simple(e, SIM_EV_CHARGE_FORCED, step, task,
+                      "the memcg OOM killed nobody: the charge is forced over the limit (try_charge(): "
+                      "OOM_FAILED, goto force), and the task runs on above it");
+          continue;
+        }
+        /* 5.16+ (and 5.10.y, 5.15.y): -ENOMEM; a user fault retries for ever (pagefault_out_of_memory()), a
+         * system call gets it */
+        proc->refused_why = "the memcg OOM killer found nothing to kill (try_charge_memcg(): nomem)";
+        r = user_fault ? FAULT_LIVELOCK : FAULT_CHARGE_ENOMEM;
+      }
     }
     if (r != FAULT_DONE)
       return r;
@@ -794,7 +833,7 @@ static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const
 {
   g_ptr_array_add(e->outcome->enomem_steps, step_label(e, step));
   SimEvent ev = { .kind = SIM_EV_ENOMEM, .step = step, .step_index = step->index, .task = proc->task,
-                  .detail = detail, .enomem_pages = proc->refused_pages };
+                  .detail = detail, .enomem_pages = proc->refused_pages, .oom_memcg = proc->refused_memcg };
   emit(e, &ev);
 }
 
@@ -804,6 +843,7 @@ static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pag
   KmTask *task = proc->task;
   if (!km_vm_enough_memory(e->sys, task->mm, pages, task->cap_sys_admin)) {
     proc->refused_pages = pages;
+    proc->refused_memcg = NULL;
     return FALSE;
   }
   km_mm_add_mapping(e->sys, task->mm, id, pages, TRUE);
@@ -1005,6 +1045,13 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   case FAULT_ENOMEM:
     record_enomem(e, step, proc, "__vm_enough_memory() refused the mapping");
     break;
+  case FAULT_CHARGE_ENOMEM: {
+    g_autofree char *why = g_strdup_printf("the charge to memcg %s failed: %s; the system call gets -ENOMEM",
+                                           proc->refused_memcg ? proc->refused_memcg->path : "?",
+                                           proc->refused_why ? proc->refused_why : "?");
+    record_enomem(e, step, proc, why);
+    break;
+  }
   case FAULT_LIVELOCK:
     proc_livelock(e, proc, step);
     break;

@@ -17,6 +17,7 @@ typedef enum {
   SIM_EV_STEP,       /* a step completed (detail says what it did) */
   SIM_EV_ENOMEM,     /* a step failed with ENOMEM (__vm_enough_memory) */
   SIM_EV_STEP_ERROR, /* a step failed with another error (errno_name; detail says why): a cgroup write refused */
+  SIM_EV_CHARGE_FORCED, /* 4.19/5.4: a memcg OOM killed nobody and the charge went over the limit */
   SIM_EV_SKIPPED,    /* a step of a process that is dead (or livelocked) was not run */
   SIM_EV_QUEUED,     /* a step of a blocked process waits */
   SIM_EV_BLOCKED,    /* a process sleeps in a v1 memcg with oom_kill_disable (under_oom) */
@@ -45,7 +46,8 @@ typedef struct {
   KmPages reclaimed_file, reclaimed_swap;
   /* SIM_EV_REAPED: the victim's counters after reaping */
   KmPages reaped_anon_rss, reaped_file_rss, reaped_shmem_rss;
-  /* SIM_EV_ENOMEM: the pages __vm_enough_memory() refused */
+  /* SIM_EV_ENOMEM: the pages __vm_enough_memory() refused, or (oom_memcg set) the pages a system call's memcg
+   * charge could not get */
   KmPages enomem_pages;
   /* SIM_EV_STEP_ERROR: "EBUSY", ... */
   const char *errno_name;
