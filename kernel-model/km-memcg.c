@@ -307,6 +307,17 @@ void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
     c->usage += n;
     c->memsw_usage += n;
   }
+  if (kind == KM_PAGE_SHMEM) {
+    /* shmem_add_to_page_cache() + lru_cache_add(): a swap-backed page on the anon LRU */
+    KmLruChunk *tail = g_queue_peek_tail(&memcg->lru_anon);
+    if (tail && !tail->mapping) {
+      tail->pages += n;
+    } else {
+      KmLruChunk *chunk = g_new0(KmLruChunk, 1);
+      chunk->pages = n;
+      g_queue_push_tail(&memcg->lru_anon, chunk);
+    }
+  }
 }
 
 void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
@@ -324,13 +335,16 @@ void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n
 }
 
 /* mem_cgroup_swapout() / __mem_cgroup_try_charge_swap(): the page leaves the memory counter; on v2 it is
- * charged to the swap counter, on v1 memsw keeps counting it. */
-void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPages n)
+ * charged to the swap counter, on v1 memsw keeps counting it. An anon page (swap_writepage()) or a shmem page
+ * (shmem_writepage(): shmem is swap-backed too). */
+void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 {
   km_pcp_free(sys, KM_PCP_MOVABLE, n);
-  sys->machine.anon -= n;
+  *machine_counter(sys, kind) -= n;
   sys->machine.swap_used += n;
-  memcg->anon -= n;
+  *memcg_stat(memcg, kind) -= n;
+  if (kind == KM_PAGE_SHMEM)
+    memcg->shmem_swapped += n;
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage -= n;
     c->swap_usage += n;

@@ -31,7 +31,8 @@ KmMemcg *km_memcg_counter_parent(const KmMemcg *memcg);
 void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
 void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
 /* n resident anon pages of memcg go to swap (memory -> swap counter on v2; memsw unchanged on v1) */
-void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPages n);
+/* kind: KM_PAGE_ANON or KM_PAGE_SHMEM */
+void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
 void km_memcg_swap_free(KmSystem *sys, KmMemcg *memcg, KmPages n);
 /* mem_cgroup_margin() along the hierarchy: the pages that can still be charged before some counter hits
  * its max; *out_over_limit is the memcg whose counter is the tightest (mem_over_limit), *out_memsw TRUE when

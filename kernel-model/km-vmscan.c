@@ -4,8 +4,8 @@
  * cache present it reclaims mostly file pages, and it only reclaims anon pages when they can go to swap.
  * The model keeps that order strictly: every clean page-cache page of the domain goes first, then anon pages
  * go to swap, oldest first (one FIFO per memcg, visited in pre-order), while the domain's swap allowance
- * (global free swap; memory.swap.max on v2) lasts. shmem is never reclaimed here (it would go to swap too in
- * the kernel; the model keeps it resident: docs/model.md). vm.swappiness 0 disables anon reclaim.
+ * (global free swap; memory.swap.max on v2) lasts. shmem pages are swap-backed and sit on the same LRU (they go
+ * to swap through shmem_writepage()), in the order they were written. vm.swappiness 0 disables anon reclaim.
  */
 #include "km-vmscan.h"
 
@@ -32,7 +32,7 @@ static KmPages reclaim_file(KmSystem *sys, GPtrArray *memcgs, KmPages nr)
   return done;
 }
 
-/* shrink_anon for one memcg's LRU: swap out from the oldest chunk. */
+/* shrink_anon for one memcg's LRU: swap out from the oldest chunk (anon pages of a mapping, or shmem). */
 static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
 {
   KmPages done = 0;
@@ -42,9 +42,18 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
     KmPages room = km_memcg_swap_margin(sys, memcg);
     if (room <= 0)
       break;
+    if (!mapping) {
+      KmPages k = MIN(chunk->pages, MIN(nr - done, room));
+      km_memcg_swap_out(sys, memcg, KM_PAGE_SHMEM, k);
+      chunk->pages -= k;
+      done += k;
+      if (chunk->pages == 0)
+        g_free(g_queue_pop_head(&memcg->lru_anon));
+      continue;
+    }
     KmPages k = MIN(MIN(chunk->pages, mapping->dead ? 0 : mapping->resident), MIN(nr - done, room));
     if (k > 0) {
-      km_memcg_swap_out(sys, memcg, k);
+      km_memcg_swap_out(sys, memcg, KM_PAGE_ANON, k);
       mapping->resident -= k;
       mapping->swapped += k;
       chunk->mm->anon_rss -= k;

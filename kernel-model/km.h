@@ -99,7 +99,8 @@ typedef enum {
 
 extern const char *const km_memcg_event_names[KM_MEMCG_NR_EVENTS];
 
-/* One anon LRU entry: pages of one mapping touched together, oldest first. */
+/* One entry of the swap-backed LRU (anon and shmem pages, as the kernel's anon LRU lists hold both): pages of one
+ * mapping touched together, or (mm and mapping NULL) shmem pages written together; oldest first. */
 typedef struct {
   KmMm *mm;
   KmMapping *mapping;
@@ -124,6 +125,7 @@ struct _KmMemcg {
   guint64 failcnt, swap_failcnt, memsw_failcnt;
   /* local stats (memory.stat, not hierarchical) */
   KmPages anon, file, shmem, pgtables, kmem; /* kmem: MEMCG_KMEM less page tables */
+  KmPages shmem_swapped;    /* shmem pages of this memcg that reclaim moved to swap (shmem_writepage()) */
   guint64 events[KM_MEMCG_NR_EVENTS];       /* memory.events */
   guint64 events_local[KM_MEMCG_NR_EVENTS]; /* memory.events.local */
   guint64 v1_oom_kill;      /* v1 memory.oom_control oom_kill */

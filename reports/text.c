@@ -240,7 +240,7 @@ static void print_reclaim(GString *out, const KmSystem *sys, const SimEvent *ev)
   g_autofree char *scope = ev->oom_memcg ? g_strdup_printf("memcg %s at its limit", ev->oom_memcg->path)
                                          : g_strdup("machine at WMARK_MIN");
   event_prefix(out, ev, ev->task);
-  textf(out, "reclaim (%s): dropped %s of page cache, swapped out %s of anon memory\n", scope, file, swap);
+  textf(out, "reclaim (%s): dropped %s of page cache, swapped out %s of anon and shmem memory\n", scope, file, swap);
 }
 
 static void print_reaped(GString *out, const KmSystem *sys, const SimEvent *ev)
