@@ -93,6 +93,11 @@ typedef struct {
   gboolean memcg_v2;                 /* the cgroup v2 memory controller exists (4.5+) */
   gboolean v1_use_hierarchy_default; /* 5.11+: always hierarchical */
   gboolean v1_use_hierarchy_settable; /* < 5.11 */
+  /* mm/vmscan.c */
+  gboolean lru_gen;          /* multi-gen LRU on by default (Debian's 6.12: CONFIG_LRU_GEN_ENABLED=y; 6.1 has it
+                              * built but off): with swappiness 0 isolate_folios() scans file only, global reclaim
+                              * too; the classic LRU's get_scan_count() forces anon scanning for global reclaim
+                              * when file + free pages fall to the high watermarks (file_is_tiny) */
   /* try_charge_memcg() / mem_cgroup_oom() once reclaim has failed (docs/kernel-versions.md, "Charge paths") */
   gboolean memcg_oom_user_fault_only; /* 3.12's rework (in RHEL 7's 3.10): only a user fault arms the memcg OOM
                                        * killer (current->memcg_oom.may_oom); any other charge fails with -ENOMEM */

@@ -5,11 +5,16 @@
  * The model keeps that order strictly: every clean page-cache page of the domain goes first, then anon pages
  * go to swap, oldest first (one FIFO per memcg, visited in pre-order), while the domain's swap allowance
  * (global free swap; memory.swap.max on v2) lasts. shmem pages are swap-backed and sit on the same LRU (they go
- * to swap through shmem_writepage()), in the order they were written. vm.swappiness 0 disables anon reclaim.
+ * to swap through shmem_writepage()), in the order they were written. vm.swappiness 0 (anon_allowed()): cgroup
+ * reclaim never swaps; global reclaim on the classic LRU still does once file + free pages are down to the high
+ * watermarks (get_scan_count(): file_is_tiny -> SCAN_ANON, 6.1; 4.19 and 3.10 the same test per node / per zone);
+ * with the multi-gen LRU (the 6.12 profile) swappiness 0 means file only, global reclaim included
+ * (isolate_folios()).
  */
 #include "km-vmscan.h"
 
 #include "km-memcg.h"
+#include "km-pcp.h"
 
 static void collect_subtree(KmMemcg *memcg, GPtrArray *out)
 {
@@ -70,6 +75,23 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
   return done;
 }
 
+/* May this reclaim take anon (and shmem) pages at all, once the page cache is gone? */
+static gboolean anon_allowed(const KmSystem *sys, const KmMemcg *target, gboolean may_swap)
+{
+  if (!may_swap)
+    return FALSE;
+  if (sys->machine.swappiness != 0)
+    return TRUE;
+  if (target || sys->profile->lru_gen)
+    return FALSE; /* cgroup_reclaim(sc) && !swappiness: SCAN_FILE; MGLRU: LRU_GEN_FILE only */
+  /* prepare_scan_count(): file_is_tiny = file + free <= sum of the zones' high watermarks (the model's anon LRU
+   * is never "low", so the remaining conditions hold) */
+  KmPages high = 0;
+  for (guint z = 0; z < sys->machine.nr_zones; z++)
+    high += sys->machine.zones[z].wmark_high;
+  return sys->machine.file + km_buddy_free_pages(sys) <= high;
+}
+
 KmReclaimResult km_reclaim(KmSystem *sys, KmMemcg *target, KmPages nr, gboolean may_swap)
 {
   KmReclaimResult result = { 0, 0 };
@@ -77,7 +99,7 @@ KmReclaimResult km_reclaim(KmSystem *sys, KmMemcg *target, KmPages nr, gboolean 
   collect_subtree(target ? target : sys->root_memcg, memcgs);
 
   result.file = reclaim_file(sys, memcgs, nr);
-  if (result.file >= nr || !may_swap || sys->machine.swappiness == 0)
+  if (result.file >= nr || !anon_allowed(sys, target, may_swap))
     return result;
   for (guint i = 0; i < memcgs->len && result.file + result.swapped < nr; i++)
     result.swapped += swap_out_memcg(sys, memcgs->pdata[i], nr - result.file - result.swapped);
