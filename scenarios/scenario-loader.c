@@ -1323,6 +1323,13 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   step->col = 1;
   step->repeat = 1;
   step->id = loader_attr(self, "id");
+  if (step->id != NULL && strchr(step->id, '#') != NULL) {
+    /* the simulator names the mappings of repetitions and of steps without an id with a '#' (sim/engine.c) */
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
+                "<%s> id=\"%s\": '#' is reserved for the names oomsim gives repetitions and steps without an id",
+                sc_step_kind_names[step->kind], step->id);
+    return FALSE;
+  }
 
   g_autofree char *at = loader_attr(self, "at");
   if (at != NULL) {

@@ -810,6 +810,18 @@ static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pag
   return TRUE;
 }
 
+/* The name of a mapping the trace does not name itself: repetition rep (1-based) of a malloc (sep "#"), or what
+ * the rep-th repetition of a touch maps (sep "#map"). Generated names contain '#', which the loader refuses in step
+ * ids, and start with the step's id or, for a step without one, with '#' and its index in the trace ("#7#2",
+ * "#5#map1"): they never collide with each other or with a user's id (issue 9: two id-less mallocs both named
+ * their second mapping "(null)#2"). free(ref) finds a malloc's repetitions as "ref#2", "ref#3"... */
+static char *generated_mapping_name(const ScStep *step, const char *sep, guint rep)
+{
+  if (step->id)
+    return g_strdup_printf("%s%s%u", step->id, sep, rep);
+  return g_strdup_printf("#%" G_GUINT64_FORMAT "%s%u", step->index, sep, rep);
+}
+
 static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmPages per_rep = bytes_to_pages(e, step->size_bytes);
@@ -825,7 +837,7 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
     } else if (proc->rep_remaining == 0) {
       KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, NULL));
       if (missing > 0) {
-        g_autofree char *id = g_strdup_printf("%s.%u", step->id ? step->id : "touch", proc->rep_done + 1);
+        g_autofree char *id = generated_mapping_name(step, "#map", proc->rep_done + 1);
         if (!do_mmap(e, proc, id, missing))
           return FAULT_ENOMEM;
       }
@@ -845,7 +857,8 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
   guint reps = MAX(step->repeat, 1u);
   while (proc->rep_done < reps) {
     if (!proc->rep_mapping) {
-      proc->rep_mapping = proc->rep_done == 0 ? g_strdup(step->id) : g_strdup_printf("%s#%u", step->id, (guint)(proc->rep_done + 1));
+      proc->rep_mapping = proc->rep_done == 0 && step->id ? g_strdup(step->id)
+                                                          : generated_mapping_name(step, "#", proc->rep_done + 1);
       if (!do_mmap(e, proc, proc->rep_mapping, pages)) {
         g_clear_pointer(&proc->rep_mapping, g_free);
         return FAULT_ENOMEM;

@@ -1016,6 +1016,7 @@ static const struct {
   { "cgroup-path-relative.xml", SCENARIO_ERROR_SCHEMA, 3 },
   { "cgroup-v1-on-v2.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "cgroup-v2-on-v1.xml", SCENARIO_ERROR_SCHEMA, 6 },
+  { "step-id-hash.xml", SCENARIO_ERROR_SCHEMA, 7 }, /* '#' is the simulator's: "m#2" is malloc m's 2nd mapping */
   /* Sizes */
   { "size-overflow.xml", SCENARIO_ERROR_SIZE, 2 },
   { "size-garbage.xml", SCENARIO_ERROR_SIZE, 2 },
