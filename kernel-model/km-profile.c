@@ -413,6 +413,7 @@ const KmProfile *km_profile_lookup(const char *version, gboolean *out_exact)
 
   if (out_exact)
     *out_exact = FALSE;
+  /* programming error only: sim_run() and the harness look up only a version they have (never NULL) */
   g_return_val_if_fail(version != NULL, NULL);
   for (const KmProfile *const *p = all_profiles; *p; p++) {
     if (g_strcmp0((*p)->name, version) == 0) {

@@ -246,6 +246,7 @@ void report_table_add(ReportTable *table, ...)
 
 void report_table_add_take(ReportTable *table, char **cells)
 {
+  /* programming error only: every writer builds its rows from a fixed column list */
   g_return_if_fail(cells && g_strv_length(cells) == table->ncols);
   g_ptr_array_add(table->rows, cells);
 }

@@ -1165,6 +1165,7 @@ loader_start(ScenarioLoader *self, GError **error)
 ScenarioLoader *
 scenario_loader_new(const char *path, GError **error)
 {
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(path != NULL, NULL);
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
@@ -1189,6 +1190,7 @@ scenario_loader_new(const char *path, GError **error)
 ScenarioLoader *
 scenario_loader_new_from_memory(const char *data, gsize len, const char *display_name, GError **error)
 {
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(data != NULL || len == 0, NULL);
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
@@ -1203,14 +1205,14 @@ scenario_loader_new_from_memory(const char *data, gsize len, const char *display
 const ScenarioHeader *
 scenario_loader_get_header(ScenarioLoader *loader)
 {
-  g_return_val_if_fail(loader != NULL, NULL);
+  g_return_val_if_fail(loader != NULL, NULL); /* programming error only */
   return loader->header;
 }
 
 const char *
 scenario_loader_get_display_name(ScenarioLoader *loader)
 {
-  g_return_val_if_fail(loader != NULL, NULL);
+  g_return_val_if_fail(loader != NULL, NULL); /* programming error only */
   return loader->display_name;
 }
 
@@ -1310,7 +1312,7 @@ loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
   case SC_STEP_N_KINDS:
     break;
   }
-  g_return_val_if_reached(FALSE);
+  g_return_val_if_reached(FALSE); /* unreachable: loader_step_kind() returns one of the kinds above */
 }
 
 static gboolean
@@ -1354,6 +1356,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
 gboolean
 scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **error)
 {
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(loader != NULL, FALSE);
   g_return_val_if_fail(out_step != NULL, FALSE);
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -1451,7 +1454,7 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
   case SC_EXPECT_N_KINDS:
     break;
   }
-  g_return_val_if_reached(FALSE);
+  g_return_val_if_reached(FALSE); /* unreachable: loader_read_expect() sets one of the kinds above */
 }
 
 static gboolean
@@ -1483,12 +1486,14 @@ loader_read_expect(ScenarioLoader *self, GPtrArray *expects)
 GPtrArray *
 scenario_loader_finish(ScenarioLoader *loader, GError **error)
 {
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(loader != NULL, NULL);
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
   ScenarioLoader *self = loader;
   g_autoptr(GPtrArray) expects = g_ptr_array_new_with_free_func((GDestroyNotify) sc_expect_free);
 
+  /* programming error only: sim_run() and the harness call finish once */
   g_return_val_if_fail(self->state != LOADER_FINISHED, NULL);
   if (!loader_propagate(self, error))
     return NULL;

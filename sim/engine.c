@@ -369,6 +369,7 @@ static gboolean setup(SimEngine *e, GError **error)
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
                           const SimSink *sink, GError **error)
 {
+  /* programming error only: sim_run() passes the loader's header and a resolved profile (never NULL) */
   g_return_val_if_fail(header && profile, NULL);
   SimEngine *e = g_new0(SimEngine, 1);
   e->header = header;

@@ -836,6 +836,8 @@ static void test_default_min_free(void)
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  /* g_test_init() does this already; said here so that no test can turn it off unnoticed */
+  g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
   g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
   g_test_add_func("/kernel-model/badness/unsigned-floor-4.19", test_badness_unsigned_floor);

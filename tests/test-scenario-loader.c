@@ -1103,6 +1103,8 @@ main(int argc, char **argv)
 {
   xmlMemSetup(xml_counted_free, xml_counted_malloc, xml_counted_realloc, xml_counted_strdup);
   g_test_init(&argc, &argv, NULL);
+  /* g_test_init() does this already; said here so that no test can turn it off unnoticed */
+  g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
 
   g_test_add_func("/scenarios/size/suffixes", test_size_suffixes);
   g_test_add_func("/scenarios/size/pages", test_size_pages);
