@@ -54,7 +54,6 @@ struct _SimEngine {
   guint64 step_index;
   SimOutcome *outcome;
   GHashTable *procs;     /* pid -> SimProc* */
-  GHashTable *step_ids;  /* ids seen */
   GQueue timers;         /* SimTimer*, by time then seq */
   guint64 timer_seq;
   GQueue blocked;        /* SimProc*, in the order they blocked */
@@ -381,7 +380,6 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->sys->invert_tie_rule = e->opts.invert_tie_rule;
   e->outcome = sim_outcome_new();
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
-  e->step_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
   if (!setup(e, error)) {
@@ -400,7 +398,6 @@ void sim_engine_free(SimEngine *e)
   g_queue_clear_full(&e->timers, g_free);
   g_queue_clear(&e->blocked);
   g_hash_table_destroy(e->procs);
-  g_hash_table_destroy(e->step_ids);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
   g_free(e);
@@ -1086,11 +1083,7 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
 {
   g_autoptr(ScStep) step = step_in;
   step->index = ++e->step_index;
-  if (step->id) {
-    if (g_hash_table_contains(e->step_ids, step->id))
-      return step_error(e, step, error, SCENARIO_ERROR_DUPLICATE, "step id \"%s\" is used twice", step->id);
-    g_hash_table_add(e->step_ids, g_strdup(step->id));
-  }
+  /* step ids are unique and refs name an earlier mmap or malloc: the loader checked (loader_check_step_refs()) */
   SimProc *proc = NULL;
   if (needs_pid(step->kind)) {
     proc = find_proc(e, step->pid);
