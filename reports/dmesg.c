@@ -519,6 +519,7 @@ void report_dmesg_event(ReportDmesg *dmesg, const KmSystem *sys, const SimEvent 
     break;
   case SIM_EV_BEGIN:
   case SIM_EV_STEP:
+  case SIM_EV_SEGV: /* the kernel's "segfault at ADDR ip ... sp ..." line needs addresses the model has not got */
   case SIM_EV_SKIPPED:
   case SIM_EV_QUEUED:
   case SIM_EV_BLOCKED:

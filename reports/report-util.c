@@ -46,6 +46,7 @@ const char *report_event_type_name(SimEventKind kind)
     [SIM_EV_BEGIN] = "begin",
     [SIM_EV_STEP] = "step",
     [SIM_EV_ENOMEM] = "enomem",
+    [SIM_EV_SEGV] = "segv",
     [SIM_EV_SKIPPED] = "skipped",
     [SIM_EV_QUEUED] = "queued",
     [SIM_EV_BLOCKED] = "blocked",

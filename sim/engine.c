@@ -24,11 +24,13 @@
 #include <string.h>
 
 #define SIGKILL 9
+#define SIGSEGV 11
 #define GLIBC_MALLOC_HEADER 16
 #define SWAP_CLUSTER_MAX 32 /* include/linux/swap.h: the reclaim batch */ /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
 
 typedef struct {
   KmTask *task;
+  int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
   GQueue pending;        /* ScStep* owned: the step in progress (head) and the ones queued behind it */
   gboolean in_progress;  /* the head step has started */
   guint rep_done;        /* repetitions of the head step completed */
@@ -54,6 +56,7 @@ struct _SimEngine {
   guint64 step_index;
   SimOutcome *outcome;
   GHashTable *procs;     /* pid -> SimProc* */
+  GHashTable *mapping_owner; /* id of an mmap/malloc step -> GINT_TO_POINTER(mm_owner of its process) */
   GQueue timers;         /* SimTimer*, by time then seq */
   guint64 timer_seq;
   GQueue blocked;        /* SimProc*, in the order they blocked */
@@ -68,6 +71,7 @@ typedef enum {
   FAULT_LIVELOCK,
   FAULT_PANIC,
   FAULT_ENOMEM,
+  FAULT_SEGV, /* the mapping to fault in is not there: the access gets SIGSEGV */
 } FaultResult;
 
 static void emit(SimEngine *e, SimEvent *ev)
@@ -224,6 +228,8 @@ static gboolean apply_sysctl(SimEngine *e, const char *name, gint64 value, int l
   return TRUE;
 }
 
+static SimProc *find_proc(SimEngine *e, int pid);
+
 static SimProc *proc_new(SimEngine *e, KmTask *task)
 {
   SimProc *proc = g_new0(SimProc, 1);
@@ -282,7 +288,9 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
     km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
   }
-  proc_new(e, task);
+  SimProc *proc = proc_new(e, task);
+  SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
+  proc->mm_owner = owner ? owner->mm_owner : p->pid;
   return TRUE;
 }
 
@@ -380,6 +388,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->sys->invert_tie_rule = e->opts.invert_tie_rule;
   e->outcome = sim_outcome_new();
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
+  e->mapping_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
   if (!setup(e, error)) {
@@ -398,6 +407,7 @@ void sim_engine_free(SimEngine *e)
   g_queue_clear_full(&e->timers, g_free);
   g_queue_clear(&e->blocked);
   g_hash_table_destroy(e->procs);
+  g_hash_table_destroy(e->mapping_owner);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
   g_free(e);
@@ -427,8 +437,10 @@ static void record_exit(SimEngine *e, KmTask *task, int code, int signal)
   gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
   if (task->killed_by_oom || memcg_oom_killed)
     x->reason = g_strdup("OOMKilled");
-  else if (signal)
+  else if (signal == SIGKILL)
     x->reason = g_strdup("Killed");
+  else if (signal)
+    x->reason = g_strdup("Error"); /* SIGSEGV: what Kubernetes reports for a crash (exit code 139) */
   else
     x->reason = g_strdup(code == 0 ? "Completed" : "Error");
   km_task_exit(e->sys, task, code, signal);
@@ -691,8 +703,17 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
     KmMapping *mapping = NULL;
     KmMemcg *memcg = task->memcg;
     if (kind == KM_PAGE_ANON) {
+      if (mapping_id && !km_mm_find_mapping(task->mm, mapping_id)) {
+        reclaim_flush(e, &acc, step, task);
+        return FAULT_SEGV; /* unmapped by a process sharing the mm while this one slept in its fault */
+      }
       mapping = next_untouched(task->mm, mapping_id);
-      g_return_val_if_fail(mapping != NULL, FAULT_DONE);
+      if (!mapping) {
+        /* every page the step meant to touch is resident already: a process sharing the mm touched them while
+         * this one slept in its fault. Touching resident pages costs nothing. */
+        *remaining = 0;
+        break;
+      }
       if (mapping->memcg)
         memcg = mapping->memcg;
     }
@@ -826,6 +847,10 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
   guint reps = MAX(step->repeat, 1u);
   while (proc->rep_done < reps) {
     if (proc->rep_remaining == 0 && step->ref) {
+      /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
+       * mapped, and do_user_addr_fault() -> bad_area() sends SIGSEGV */
+      if (!km_mm_find_mapping(proc->task->mm, step->ref))
+        return FAULT_SEGV;
       /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
       proc->rep_remaining = MIN(per_rep, untouched_total(proc->task->mm, step->ref));
       if (proc->rep_remaining == 0) {
@@ -872,14 +897,16 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
   return FAULT_DONE;
 }
 
-/* free(ref) of a malloc (every repetition) or munmap(ref) of an mmap */
-static gboolean run_unmap(SimEngine *e, SimProc *proc, const ScStep *step, GError **error)
+/* free(ref) of a malloc (every repetition) or munmap(ref) of an mmap. Returns the timeline's detail, or NULL. */
+static const char *run_unmap(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmMm *mm = proc->task->mm;
   KmMapping *m = km_mm_find_mapping(mm, step->ref);
-  if (!m)
-    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "process %d has no mapping \"%s\"", proc->task->pid,
-                      step->ref);
+  if (!m) {
+    /* the malloc or mmap failed (ENOMEM) or was undone already: free(NULL) does nothing, munmap() of
+     * MAP_FAILED fails with EINVAL and changes nothing (a double free that glibc would abort on is not modelled) */
+    return "nothing is mapped there (the allocation failed or was undone): nothing to unmap";
+  }
   km_mm_unmap(e->sys, mm, m);
   if (step->kind == SC_STEP_FREE) {
     for (guint i = 2;; i++) {
@@ -890,7 +917,7 @@ static gboolean run_unmap(SimEngine *e, SimProc *proc, const ScStep *step, GErro
       km_mm_unmap(e->sys, mm, more);
     }
   }
-  return TRUE;
+  return NULL;
 }
 
 static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GError **error)
@@ -909,7 +936,7 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
     km_mm_set_base(e->sys, child->mm, bytes_to_pages(e, e->opts.process_base_rss_bytes),
                    bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
-  proc_new(e, child);
+  proc_new(e, child)->mm_owner = child->pid;
   return TRUE;
 }
 
@@ -991,6 +1018,14 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   case FAULT_ENOMEM:
     record_enomem(e, step, proc, "__vm_enough_memory() refused the mapping");
     break;
+  case FAULT_SEGV: {
+    g_autofree char *detail = g_strdup_printf("SIGSEGV: mapping \"%s\" is not mapped (its mmap or malloc failed, or it "
+                                              "was unmapped): the process is killed by signal 11",
+                                              step->ref ? step->ref : proc->rep_mapping);
+    emit_simple(e, SIM_EV_SEGV, step, proc->task, detail);
+    record_exit(e, proc->task, 0, SIGSEGV);
+    break;
+  }
   case FAULT_LIVELOCK:
     proc_livelock(e, proc, step);
     break;
@@ -1079,6 +1114,23 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
   return TRUE;
 }
 
+/* The loader checked that a mapping=/ref= names an earlier mmap or malloc; here: of this process's mm (its own, or
+ * one it shares). Whether the mapping is still there is decided when the step runs (SIGSEGV, or nothing to free).
+ * Also records the owner of an mmap or malloc with an id. */
+static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, const ScStep *step, GError **error)
+{
+  if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC))
+    g_hash_table_insert(e->mapping_owner, g_strdup(step->id), GINT_TO_POINTER(proc->mm_owner));
+  if (!proc || !step->ref)
+    return TRUE;
+  int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, step->ref));
+  if (owner == proc->mm_owner)
+    return TRUE;
+  return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
+                    "\"%s\" is a mapping of process %d's memory, which process %d does not share", step->ref, owner,
+                    step->pid);
+}
+
 gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
 {
   g_autoptr(ScStep) step = step_in;
@@ -1092,9 +1144,8 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
   }
   if (step->kind == SC_STEP_MOVE && !km_system_find_memcg(e->sys, step->cgroup))
     return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
-  if ((step->kind == SC_STEP_TOUCH && step->ref) && proc->task->mm && !km_mm_find_mapping(proc->task->mm, step->ref) &&
-      proc->task->state != KM_TASK_DEAD)
-    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "process %d has no mapping \"%s\"", step->pid, step->ref);
+  if (!check_mapping_ref(e, proc, step, error))
+    return FALSE;
   if (e->panicked)
     return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
   if (step->has_at && step->at_ns > e->now_ns) {
@@ -1122,9 +1173,8 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
   switch (step->kind) {
   case SC_STEP_FREE:
   case SC_STEP_MUNMAP:
-    if (!task->mm || !run_unmap(e, proc, step, error))
-      return task->mm ? FALSE : TRUE;
-    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    if (task->mm)
+      emit_simple(e, SIM_EV_STEP, step, task, run_unmap(e, proc, step));
     break;
   case SC_STEP_FORK:
     if (!run_fork(e, proc, step, error))

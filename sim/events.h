@@ -16,6 +16,7 @@ typedef enum {
   SIM_EV_BEGIN,      /* before the first step: header, profile, machine */
   SIM_EV_STEP,       /* a step completed (detail says what it did) */
   SIM_EV_ENOMEM,     /* a step failed with ENOMEM (__vm_enough_memory) */
+  SIM_EV_SEGV,       /* a touch of a mapping that is not there (its mmap failed, or it was unmapped): SIGSEGV */
   SIM_EV_SKIPPED,    /* a step of a process that is dead (or livelocked) was not run */
   SIM_EV_QUEUED,     /* a step of a blocked process waits */
   SIM_EV_BLOCKED,    /* a process sleeps in a v1 memcg with oom_kill_disable (under_oom) */
