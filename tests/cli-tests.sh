@@ -33,6 +33,13 @@ check "an unknown pid in the trace exits 2" status_is 2 "$OOMSIM" run -o "$tmp/n
 check "... says FILE:1:COL: no process with pid 2, no output file" \
   bash -c "grep -q '^$tmp/badref.xml:1:[0-9]*: no process with pid 2' \"$tmp/err\" && [ ! -e \"$tmp/none.txt\" ]"
 
+# issue 9: an expectation naming a step that does not exist is invalid for run too, not only a failure of check
+rm -f "$tmp/none.txt"
+bad=tests/invalid/expect-enomem-unknown-step.xml
+check "run of a scenario whose <enomem> names no step exits 2" status_is 2 "$OOMSIM" run -o "$tmp/none.txt" "$bad"
+check "... one line at the <enomem> element, no output file" \
+  bash -c "[ \$(wc -l <\"$tmp/err\") -eq 1 ] && grep -q '^$bad:14:1: <enomem> step=\"nothere\"' \"$tmp/err\" && [ ! -e \"$tmp/none.txt\" ]"
+
 # standard input
 check "run - reads standard input" bash -c "\"$OOMSIM\" run --format json - < $lib | grep -q '\"scenario\"'"
 check "check - reads standard input" bash -c "\"$OOMSIM\" check - < $lib | grep -q '^1 passed, 0 failed$'"
