@@ -1094,6 +1094,13 @@ static gboolean needs_pid(ScStepKind kind)
   return kind != SC_STEP_SYSCTL && kind != SC_STEP_CGROUP_SET;
 }
 
+/* Steps that map, fault, free or charge user memory: they need an mm, which a kernel thread has not got. */
+static gboolean needs_mm(ScStepKind kind)
+{
+  return kind == SC_STEP_MMAP || kind == SC_STEP_TOUCH || kind == SC_STEP_MALLOC || kind == SC_STEP_FREE ||
+         kind == SC_STEP_MUNMAP || kind == SC_STEP_FILE_READ || kind == SC_STEP_SHMEM_WRITE;
+}
+
 static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
 {
   if (step->kind == SC_STEP_SYSCTL) {
@@ -1146,6 +1153,10 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
     return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
   if (!check_mapping_ref(e, proc, step, error))
     return FALSE;
+  if (proc && proc->task->kthread && !proc->task->mm && needs_mm(step->kind))
+    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
+                      "<%s>: process %d is a kernel thread, which has no user memory (mm)",
+                      sc_step_kind_names[step->kind], step->pid);
   if (e->panicked)
     return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
   if (step->has_at && step->at_ns > e->now_ns) {
