@@ -276,6 +276,7 @@ bad_ref:
 
 HarnessScenario *harness_scenario_load(const char *path, GError **error)
 {
+  /* programming error only: the paths come from the command line's file list, never NULL */
   g_return_val_if_fail(path != NULL, NULL);
   g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
   if (!loader)

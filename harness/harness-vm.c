@@ -32,6 +32,7 @@ static char *read_trimmed(const char *path)
 
 HarnessKernel *harness_kernel_resolve(const char *spec, const char *cache_dir, GError **error)
 {
+  /* programming error only: validate passes --kernel-image or its default "6.1", never NULL */
   g_return_val_if_fail(spec != NULL, NULL);
   g_autoptr(HarnessKernel) k = g_new0(HarnessKernel, 1);
   k->key = g_strdup(spec);

@@ -159,6 +159,7 @@ KmMemcg *km_system_find_memcg(KmSystem *sys, const char *path)
 
 KmMemcg *km_memcg_create(KmSystem *sys, const char *path, GError **error)
 {
+  /* programming error only: the loader refuses a path that is not absolute (loader_check_cgroup_path()) */
   g_return_val_if_fail(path && path[0] == '/', NULL);
   if (km_system_find_memcg(sys, path)) {
     g_set_error(error, KM_ERROR, KM_ERROR_EXISTS, "cgroup %s is defined twice", path);
@@ -220,6 +221,7 @@ void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
 /* do_exit(): the process leaves its cgroup and the task list; exit_mm() drops the mm. */
 void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
 {
+  /* programming error only: the engine exits a task once (record_exit() callers skip dead and dying tasks) */
   g_return_if_fail(task->state != KM_TASK_DEAD);
   if (task->mm) {
     km_mm_put(sys, task->mm);
@@ -648,6 +650,7 @@ KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
 /* mmput() -> exit_mmap() when mm_users drops to 0: every mapping goes, then the base memory. */
 void km_mm_put(KmSystem *sys, KmMm *mm)
 {
+  /* programming error only: each task and each mm sharer holds one reference and puts it once, at exit */
   g_return_if_fail(mm->users > 0);
   if (--mm->users > 0)
     return;

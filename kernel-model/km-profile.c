@@ -430,27 +430,27 @@ static gboolean parse_version(const char *text, int *out_version)
   return TRUE;
 }
 
-const KmProfile *km_profile_lookup(const char *version, gboolean *out_exact)
+const KmProfile *km_profile_lookup(const char *version)
 {
   int wanted;
-  const KmProfile *best = NULL;
 
-  if (out_exact)
-    *out_exact = FALSE;
+  /* programming error only: sim_run() and the harness look up only a version they have (never NULL) */
   g_return_val_if_fail(version != NULL, NULL);
-  for (const KmProfile *const *p = all_profiles; *p; p++) {
-    if (g_strcmp0((*p)->name, version) == 0) {
-      if (out_exact)
-        *out_exact = TRUE;
+  for (const KmProfile *const *p = all_profiles; *p; p++)
+    if (g_strcmp0((*p)->name, version) == 0)
       return *p;
-    }
-  }
   if (!parse_version(version, &wanted))
     return NULL;
   for (const KmProfile *const *p = all_profiles; *p; p++)
-    if ((*p)->version <= wanted)
-      best = *p;
-  if (best && out_exact)
-    *out_exact = best->version == wanted;
-  return best;
+    if ((*p)->version == wanted)
+      return *p;
+  return NULL;
+}
+
+char *km_profile_names(void)
+{
+  GString *names = g_string_new(NULL);
+  for (const KmProfile *const *p = all_profiles; *p; p++)
+    g_string_append_printf(names, "%s%s", names->len ? ", " : "", (*p)->name);
+  return g_string_free(names, FALSE);
 }

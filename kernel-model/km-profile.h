@@ -127,8 +127,11 @@ typedef struct {
 /* All profiles, oldest first, NULL-terminated. */
 const KmProfile *const *km_profiles(void);
 const KmProfile *km_profile_default(void);
-/* Exact name ("6.1"), or any "X.Y[.Z][-suffix]" version, which maps to the nearest older profile: then
- * *out_exact is FALSE. NULL for a string that is not a version or older than every profile. */
-const KmProfile *km_profile_lookup(const char *version, gboolean *out_exact);
+/* The profile named version ("6.1"), or whose X.Y a "X.Y.Z[-suffix]" release has ("6.1.0-56-cloud-amd64" is
+ * 6.1). NULL for anything else: a version without a profile of its own (5.19, 7.0) is not silently run as
+ * another kernel (issue 9). */
+const KmProfile *km_profile_lookup(const char *version);
+/* "3.10, 4.19, ..., 6.12": every profile's name, for messages. */
+char *km_profile_names(void);
 
 G_END_DECLS

@@ -522,6 +522,7 @@ void report_dmesg_event(ReportDmesg *dmesg, const KmSystem *sys, const SimEvent 
   case SIM_EV_STEP:
   case SIM_EV_STEP_ERROR:
   case SIM_EV_CHARGE_FORCED:
+  case SIM_EV_SEGV: /* the kernel's "segfault at ADDR ip ... sp ..." line needs addresses the model has not got */
   case SIM_EV_SKIPPED:
   case SIM_EV_QUEUED:
   case SIM_EV_BLOCKED:

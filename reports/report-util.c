@@ -48,6 +48,7 @@ const char *report_event_type_name(SimEventKind kind)
     [SIM_EV_ENOMEM] = "enomem",
     [SIM_EV_STEP_ERROR] = "step-error",
     [SIM_EV_CHARGE_FORCED] = "charge-forced",
+    [SIM_EV_SEGV] = "segv",
     [SIM_EV_SKIPPED] = "skipped",
     [SIM_EV_QUEUED] = "queued",
     [SIM_EV_BLOCKED] = "blocked",
@@ -248,6 +249,7 @@ void report_table_add(ReportTable *table, ...)
 
 void report_table_add_take(ReportTable *table, char **cells)
 {
+  /* programming error only: every writer builds its rows from a fixed column list */
   g_return_if_fail(cells && g_strv_length(cells) == table->ncols);
   g_ptr_array_add(table->rows, cells);
 }

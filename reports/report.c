@@ -30,6 +30,7 @@ static void writer_event(gpointer data, const KmSystem *sys, const SimEvent *ev)
 
 ReportWriter *report_writer_new(SimFormat format, GString *out)
 {
+  /* programming error only: sim_run() always passes its report buffer */
   g_return_val_if_fail(out != NULL, NULL);
   ReportWriter *writer = g_new0(ReportWriter, 1);
   writer->format = format;

@@ -648,6 +648,9 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
     print_simple(out, sys, ev, what);
     break;
   }
+  case SIM_EV_SEGV:
+    print_simple(out, sys, ev, ev->detail);
+    break;
   case SIM_EV_SKIPPED:
     print_simple(out, sys, ev, ev->detail ? ev->detail : "skipped");
     break;

@@ -63,6 +63,11 @@ typedef enum {
   SCAN_DONE, /* the root element has started: a DOCTYPE can no longer appear */
 } ScanState;
 
+typedef struct {
+  ScStepKind kind;
+  int line;
+} LoaderStepId;
+
 struct _ScenarioLoader {
   char *display_name;
   xmlTextReaderPtr reader;
@@ -72,6 +77,10 @@ struct _ScenarioLoader {
   GHashTable *cgroups;   /* path -> ScCgroup* of the header (borrowed); "/" is not stored */
   GHashTable *implicit_cgroups; /* path of an ancestor created implicitly -> the ScCgroup* that needed it */
   GHashTable *processes; /* GINT_TO_POINTER(pid) -> ScProcess* (borrowed) */
+  /* What the trace names, for the references of later steps and of <expect>: these grow with the step ids and
+   * forks of the trace (the simulator keeps as much), not with its length. */
+  GHashTable *step_ids;  /* id -> LoaderStepId* */
+  GHashTable *forked;    /* GINT_TO_POINTER(pid) of every <fork child>, run or not */
 
   /* Input: a file descriptor or a buffer. */
   int fd;
@@ -1137,6 +1146,8 @@ loader_start(ScenarioLoader *self, GError **error)
   self->cgroups = g_hash_table_new(g_str_hash, g_str_equal);
   self->implicit_cgroups = g_hash_table_new(g_str_hash, g_str_equal);
   self->processes = g_hash_table_new(NULL, NULL);
+  self->step_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  self->forked = g_hash_table_new(NULL, NULL);
   self->scan = SCAN_TEXT;
   self->scan_line = self->scan_col = 1;
 
@@ -1166,6 +1177,7 @@ loader_start(ScenarioLoader *self, GError **error)
 ScenarioLoader *
 scenario_loader_new(const char *path, GError **error)
 {
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(path != NULL, NULL);
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
@@ -1190,6 +1202,7 @@ scenario_loader_new(const char *path, GError **error)
 ScenarioLoader *
 scenario_loader_new_from_memory(const char *data, gsize len, const char *display_name, GError **error)
 {
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(data != NULL || len == 0, NULL);
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
@@ -1204,14 +1217,14 @@ scenario_loader_new_from_memory(const char *data, gsize len, const char *display
 const ScenarioHeader *
 scenario_loader_get_header(ScenarioLoader *loader)
 {
-  g_return_val_if_fail(loader != NULL, NULL);
+  g_return_val_if_fail(loader != NULL, NULL); /* programming error only */
   return loader->header;
 }
 
 const char *
 scenario_loader_get_display_name(ScenarioLoader *loader)
 {
-  g_return_val_if_fail(loader != NULL, NULL);
+  g_return_val_if_fail(loader != NULL, NULL); /* programming error only */
   return loader->display_name;
 }
 
@@ -1227,6 +1240,8 @@ scenario_loader_free(ScenarioLoader *loader)
   g_clear_pointer(&loader->cgroups, g_hash_table_unref);
   g_clear_pointer(&loader->implicit_cgroups, g_hash_table_unref);
   g_clear_pointer(&loader->processes, g_hash_table_unref);
+  g_clear_pointer(&loader->step_ids, g_hash_table_unref);
+  g_clear_pointer(&loader->forked, g_hash_table_unref);
   scenario_header_free(loader->header);
   g_clear_error(&loader->error);
   g_free(loader->display_name);
@@ -1311,7 +1326,39 @@ loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
   case SC_STEP_N_KINDS:
     break;
   }
-  g_return_val_if_reached(FALSE);
+  g_return_val_if_reached(FALSE); /* unreachable: loader_step_kind() returns one of the kinds above */
+}
+
+/* A step's id is unique in the trace; touch mapping=, free ref= and munmap ref= name an earlier mmap or malloc.
+ * Whether that mapping still exists when the step runs is the simulator's business (docs/model.md: SIGSEGV). */
+static gboolean
+loader_check_step_refs(ScenarioLoader *self, const ScStep *step)
+{
+  const char *what = sc_step_kind_names[step->kind];
+  if (step->id != NULL) {
+    const LoaderStepId *seen = g_hash_table_lookup(self->step_ids, step->id);
+    if (seen != NULL) {
+      loader_fail(self, SCENARIO_ERROR_DUPLICATE, step->line, 1, "<%s> id=\"%s\" is already used on line %d", what,
+                  step->id, seen->line);
+      return FALSE;
+    }
+  }
+  if (step->ref != NULL) {
+    const LoaderStepId *target = g_hash_table_lookup(self->step_ids, step->ref);
+    if (target == NULL || (target->kind != SC_STEP_MMAP && target->kind != SC_STEP_MALLOC)) {
+      loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, step->line, 1, "<%s> %s=\"%s\": no earlier <mmap> or <malloc> has this id",
+                  what, step->kind == SC_STEP_TOUCH ? "mapping" : "ref", step->ref);
+      return FALSE;
+    }
+  }
+  if (step->id != NULL) {
+    LoaderStepId *seen = g_new(LoaderStepId, 1);
+    *seen = (LoaderStepId){ .kind = step->kind, .line = step->line };
+    g_hash_table_insert(self->step_ids, g_strdup(step->id), seen);
+  }
+  if (step->kind == SC_STEP_FORK)
+    g_hash_table_add(self->forked, GINT_TO_POINTER(step->child_pid));
+  return TRUE;
 }
 
 static gboolean
@@ -1324,6 +1371,13 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   step->col = 1;
   step->repeat = 1;
   step->id = loader_attr(self, "id");
+  if (step->id != NULL && strchr(step->id, '#') != NULL) {
+    /* the simulator names the mappings of repetitions and of steps without an id with a '#' (sim/engine.c) */
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
+                "<%s> id=\"%s\": '#' is reserved for the names oomsim gives repetitions and steps without an id",
+                sc_step_kind_names[step->kind], step->id);
+    return FALSE;
+  }
 
   g_autofree char *at = loader_attr(self, "at");
   if (at != NULL) {
@@ -1339,7 +1393,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   if (step->kind != SC_STEP_SYSCTL && step->kind != SC_STEP_CGROUP_SET &&
       !loader_pid_attr(self, "pid", &step->pid))
     return FALSE;
-  if (!loader_read_step_attrs(self, step))
+  if (!loader_read_step_attrs(self, step) || !loader_check_step_refs(self, step))
     return FALSE;
   *out_step = g_steal_pointer(&step);
   return TRUE;
@@ -1348,6 +1402,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
 gboolean
 scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **error)
 {
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(loader != NULL, FALSE);
   g_return_val_if_fail(out_step != NULL, FALSE);
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
@@ -1406,6 +1461,21 @@ loader_read_counters(ScenarioLoader *self, ScExpect *expect)
   return TRUE;
 }
 
+/* The pid of an expectation: a process of <processes> or a <fork> child of the trace (run or not). */
+static gboolean
+loader_expect_pid_attr(ScenarioLoader *self, ScExpect *expect)
+{
+  if (!loader_pid_attr(self, "pid", &expect->pid))
+    return FALSE;
+  if (g_hash_table_contains(self->processes, GINT_TO_POINTER(expect->pid)) ||
+      g_hash_table_contains(self->forked, GINT_TO_POINTER(expect->pid)))
+    return TRUE;
+  loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, expect->line, 1,
+              "<%s> pid=\"%d\": no process with this pid in <processes> or forked in the trace",
+              sc_expect_kind_names[expect->kind], expect->pid);
+  return FALSE;
+}
+
 static gboolean
 loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
 {
@@ -1413,16 +1483,21 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
   case SC_EXPECT_OOM_KILL:
     expect->constraint = loader_attr(self, "constraint");
     expect->oom_memcg = loader_attr(self, "oom-memcg");
-    return loader_pid_attr(self, "pid", &expect->pid) &&
+    return loader_expect_pid_attr(self, expect) &&
            (expect->oom_memcg == NULL || loader_check_cgroup_ref(self, "oom-memcg", expect->oom_memcg, TRUE));
   case SC_EXPECT_EXIT: {
     g_autofree char *status = loader_attr(self, "status");
     expect->has_status = status != NULL;
     expect->reason = loader_attr(self, "reason");
-    return loader_pid_attr(self, "pid", &expect->pid) && loader_int_attr32(self, "status", 0, 255, &expect->status);
+    return loader_expect_pid_attr(self, expect) && loader_int_attr32(self, "status", 0, 255, &expect->status);
   }
   case SC_EXPECT_ENOMEM:
     expect->step = loader_attr(self, "step");
+    if (expect->step != NULL && !g_hash_table_contains(self->step_ids, expect->step)) {
+      loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, expect->line, 1, "<enomem> step=\"%s\": no step of the trace has this id",
+                  expect->step);
+      return FALSE;
+    }
     return TRUE;
   case SC_EXPECT_STEP_ERROR:
     expect->step = loader_attr(self, "step");
@@ -1442,14 +1517,14 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
   case SC_EXPECT_BLOCKED:
   case SC_EXPECT_SURVIVES:
   case SC_EXPECT_LIVELOCK:
-    return loader_pid_attr(self, "pid", &expect->pid);
+    return loader_expect_pid_attr(self, expect);
   case SC_EXPECT_LOG:
     expect->message_contains = loader_attr(self, "contains");
     return TRUE;
   case SC_EXPECT_N_KINDS:
     break;
   }
-  g_return_val_if_reached(FALSE);
+  g_return_val_if_reached(FALSE); /* unreachable: loader_read_expect() sets one of the kinds above */
 }
 
 static gboolean
@@ -1481,12 +1556,14 @@ loader_read_expect(ScenarioLoader *self, GPtrArray *expects)
 GPtrArray *
 scenario_loader_finish(ScenarioLoader *loader, GError **error)
 {
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(loader != NULL, NULL);
   g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
   ScenarioLoader *self = loader;
   g_autoptr(GPtrArray) expects = g_ptr_array_new_with_free_func((GDestroyNotify) sc_expect_free);
 
+  /* programming error only: sim_run() and the harness call finish once */
   g_return_val_if_fail(self->state != LOADER_FINISHED, NULL);
   if (!loader_propagate(self, error))
     return NULL;

@@ -144,6 +144,7 @@ sc_size_unit(const char *unit, gsize len, guint64 page_size)
 gboolean
 sc_parse_size(const char *text, guint64 page_size, gboolean allow_max, guint64 *out_bytes)
 {
+  /* programming error only: every caller passes an out-parameter (a NULL text is a parse failure) */
   g_return_val_if_fail(out_bytes != NULL, FALSE);
   if (text == NULL)
     return FALSE;
@@ -190,6 +191,7 @@ sc_parse_duration(const char *text, guint64 *out_ns)
     { "s", 1000 * 1000 * 1000 },
   };
 
+  /* programming error only: every caller passes an out-parameter (a NULL text is a parse failure) */
   g_return_val_if_fail(out_ns != NULL, FALSE);
   if (text == NULL)
     return FALSE;

@@ -24,11 +24,13 @@
 #include <string.h>
 
 #define SIGKILL 9
+#define SIGSEGV 11
 #define GLIBC_MALLOC_HEADER 16
 #define SWAP_CLUSTER_MAX 32 /* include/linux/swap.h: the reclaim batch */ /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
 
 typedef struct {
   KmTask *task;
+  int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
   GQueue pending;        /* ScStep* owned: the step in progress (head) and the ones queued behind it */
   gboolean in_progress;  /* the head step has started */
   guint rep_done;        /* repetitions of the head step completed */
@@ -56,7 +58,7 @@ struct _SimEngine {
   guint64 step_index;
   SimOutcome *outcome;
   GHashTable *procs;     /* pid -> SimProc* */
-  GHashTable *step_ids;  /* ids seen */
+  GHashTable *mapping_owner; /* id of an mmap/malloc step -> GINT_TO_POINTER(mm_owner of its process) */
   GQueue timers;         /* SimTimer*, by time then seq */
   guint64 timer_seq;
   GQueue blocked;        /* SimProc*, in the order they blocked */
@@ -73,6 +75,7 @@ typedef enum {
   FAULT_ENOMEM,        /* __vm_enough_memory() refused the mapping */
   FAULT_CHARGE_ENOMEM, /* a charge that is not a user fault failed: -ENOMEM to the syscall */
   FAULT_NO_VICTIM,     /* invoke_oom(): a memcg OOM found nothing to kill (the caller decides what follows) */
+  FAULT_SEGV,          /* the mapping to fault in is not there: the access gets SIGSEGV */
 } FaultResult;
 
 static void emit(SimEngine *e, SimEvent *ev)
@@ -229,6 +232,8 @@ static gboolean apply_sysctl(SimEngine *e, const char *name, gint64 value, int l
   return TRUE;
 }
 
+static SimProc *find_proc(SimEngine *e, int pid);
+
 static SimProc *proc_new(SimEngine *e, KmTask *task)
 {
   SimProc *proc = g_new0(SimProc, 1);
@@ -287,7 +292,9 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
     km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
   }
-  proc_new(e, task);
+  SimProc *proc = proc_new(e, task);
+  SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
+  proc->mm_owner = owner ? owner->mm_owner : p->pid;
   return TRUE;
 }
 
@@ -373,6 +380,7 @@ static gboolean setup(SimEngine *e, GError **error)
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
                           const SimSink *sink, GError **error)
 {
+  /* programming error only: sim_run() passes the loader's header and a resolved profile (never NULL) */
   g_return_val_if_fail(header && profile, NULL);
   SimEngine *e = g_new0(SimEngine, 1);
   e->header = header;
@@ -384,7 +392,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->sys->invert_tie_rule = e->opts.invert_tie_rule;
   e->outcome = sim_outcome_new();
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
-  e->step_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  e->mapping_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
   if (!setup(e, error)) {
@@ -403,7 +411,7 @@ void sim_engine_free(SimEngine *e)
   g_queue_clear_full(&e->timers, g_free);
   g_queue_clear(&e->blocked);
   g_hash_table_destroy(e->procs);
-  g_hash_table_destroy(e->step_ids);
+  g_hash_table_destroy(e->mapping_owner);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
   g_free(e);
@@ -433,8 +441,10 @@ static void record_exit(SimEngine *e, KmTask *task, int code, int signal)
   gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
   if (task->killed_by_oom || memcg_oom_killed)
     x->reason = g_strdup("OOMKilled");
-  else if (signal)
+  else if (signal == SIGKILL)
     x->reason = g_strdup("Killed");
+  else if (signal)
+    x->reason = g_strdup("Error"); /* SIGSEGV: what Kubernetes reports for a crash (exit code 139) */
   else
     x->reason = g_strdup(code == 0 ? "Completed" : "Error");
   km_task_exit(e->sys, task, code, signal);
@@ -703,8 +713,17 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
     KmMapping *mapping = NULL;
     KmMemcg *memcg = task->memcg;
     if (kind == KM_PAGE_ANON) {
+      if (mapping_id && !km_mm_find_mapping(task->mm, mapping_id)) {
+        reclaim_flush(e, &acc, step, task);
+        return FAULT_SEGV; /* unmapped by a process sharing the mm while this one slept in its fault */
+      }
       mapping = next_untouched(task->mm, mapping_id);
-      g_return_val_if_fail(mapping != NULL, FAULT_DONE);
+      if (!mapping) {
+        /* every page the step meant to touch is resident already: a process sharing the mm touched them while
+         * this one slept in its fault. Touching resident pages costs nothing. */
+        *remaining = 0;
+        break;
+      }
       if (mapping->memcg)
         memcg = mapping->memcg;
     }
@@ -850,12 +869,28 @@ static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pag
   return TRUE;
 }
 
+/* The name of a mapping the trace does not name itself: repetition rep (1-based) of a malloc (sep "#"), or what
+ * the rep-th repetition of a touch maps (sep "#map"). Generated names contain '#', which the loader refuses in step
+ * ids, and start with the step's id or, for a step without one, with '#' and its index in the trace ("#7#2",
+ * "#5#map1"): they never collide with each other or with a user's id (issue 9: two id-less mallocs both named
+ * their second mapping "(null)#2"). free(ref) finds a malloc's repetitions as "ref#2", "ref#3"... */
+static char *generated_mapping_name(const ScStep *step, const char *sep, guint rep)
+{
+  if (step->id)
+    return g_strdup_printf("%s%s%u", step->id, sep, rep);
+  return g_strdup_printf("#%" G_GUINT64_FORMAT "%s%u", step->index, sep, rep);
+}
+
 static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmPages per_rep = bytes_to_pages(e, step->size_bytes);
   guint reps = MAX(step->repeat, 1u);
   while (proc->rep_done < reps) {
     if (proc->rep_remaining == 0 && step->ref) {
+      /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
+       * mapped, and do_user_addr_fault() -> bad_area() sends SIGSEGV */
+      if (!km_mm_find_mapping(proc->task->mm, step->ref))
+        return FAULT_SEGV;
       /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
       proc->rep_remaining = MIN(per_rep, untouched_total(proc->task->mm, step->ref));
       if (proc->rep_remaining == 0) {
@@ -865,7 +900,7 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
     } else if (proc->rep_remaining == 0) {
       KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, NULL));
       if (missing > 0) {
-        g_autofree char *id = g_strdup_printf("%s.%u", step->id ? step->id : "touch", proc->rep_done + 1);
+        g_autofree char *id = generated_mapping_name(step, "#map", proc->rep_done + 1);
         if (!do_mmap(e, proc, id, missing))
           return FAULT_ENOMEM;
       }
@@ -885,7 +920,8 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
   guint reps = MAX(step->repeat, 1u);
   while (proc->rep_done < reps) {
     if (!proc->rep_mapping) {
-      proc->rep_mapping = proc->rep_done == 0 ? g_strdup(step->id) : g_strdup_printf("%s#%u", step->id, (guint)(proc->rep_done + 1));
+      proc->rep_mapping = proc->rep_done == 0 && step->id ? g_strdup(step->id)
+                                                          : generated_mapping_name(step, "#", proc->rep_done + 1);
       if (!do_mmap(e, proc, proc->rep_mapping, pages)) {
         g_clear_pointer(&proc->rep_mapping, g_free);
         return FAULT_ENOMEM;
@@ -901,14 +937,16 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
   return FAULT_DONE;
 }
 
-/* free(ref) of a malloc (every repetition) or munmap(ref) of an mmap */
-static gboolean run_unmap(SimEngine *e, SimProc *proc, const ScStep *step, GError **error)
+/* free(ref) of a malloc (every repetition) or munmap(ref) of an mmap. Returns the timeline's detail, or NULL. */
+static const char *run_unmap(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmMm *mm = proc->task->mm;
   KmMapping *m = km_mm_find_mapping(mm, step->ref);
-  if (!m)
-    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "process %d has no mapping \"%s\"", proc->task->pid,
-                      step->ref);
+  if (!m) {
+    /* the malloc or mmap failed (ENOMEM) or was undone already: free(NULL) does nothing, munmap() of
+     * MAP_FAILED fails with EINVAL and changes nothing (a double free that glibc would abort on is not modelled) */
+    return "nothing is mapped there (the allocation failed or was undone): nothing to unmap";
+  }
   km_mm_unmap(e->sys, mm, m);
   if (step->kind == SC_STEP_FREE) {
     for (guint i = 2;; i++) {
@@ -919,7 +957,7 @@ static gboolean run_unmap(SimEngine *e, SimProc *proc, const ScStep *step, GErro
       km_mm_unmap(e->sys, mm, more);
     }
   }
-  return TRUE;
+  return NULL;
 }
 
 static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GError **error)
@@ -938,7 +976,7 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
     km_mm_set_base(e->sys, child->mm, bytes_to_pages(e, e->opts.process_base_rss_bytes),
                    bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
-  proc_new(e, child);
+  proc_new(e, child)->mm_owner = child->pid;
   return TRUE;
 }
 
@@ -1052,6 +1090,14 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     record_enomem(e, step, proc, why);
     break;
   }
+  case FAULT_SEGV: {
+    g_autofree char *detail = g_strdup_printf("SIGSEGV: mapping \"%s\" is not mapped (its mmap or malloc failed, or it "
+                                              "was unmapped): the process is killed by signal 11",
+                                              step->ref ? step->ref : proc->rep_mapping);
+    emit_simple(e, SIM_EV_SEGV, step, proc->task, detail);
+    record_exit(e, proc->task, 0, SIGSEGV);
+    break;
+  }
   case FAULT_LIVELOCK:
     proc_livelock(e, proc, step);
     break;
@@ -1120,6 +1166,13 @@ static gboolean needs_pid(ScStepKind kind)
   return kind != SC_STEP_SYSCTL && kind != SC_STEP_CGROUP_SET;
 }
 
+/* Steps that map, fault, free or charge user memory: they need an mm, which a kernel thread has not got. */
+static gboolean needs_mm(ScStepKind kind)
+{
+  return kind == SC_STEP_MMAP || kind == SC_STEP_TOUCH || kind == SC_STEP_MALLOC || kind == SC_STEP_FREE ||
+         kind == SC_STEP_MUNMAP || kind == SC_STEP_FILE_READ || kind == SC_STEP_SHMEM_WRITE;
+}
+
 static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
 {
   if (step->kind == SC_STEP_SYSCTL) {
@@ -1153,15 +1206,28 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
   return TRUE;
 }
 
+/* The loader checked that a mapping=/ref= names an earlier mmap or malloc; here: of this process's mm (its own, or
+ * one it shares). Whether the mapping is still there is decided when the step runs (SIGSEGV, or nothing to free).
+ * Also records the owner of an mmap or malloc with an id. */
+static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, const ScStep *step, GError **error)
+{
+  if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC))
+    g_hash_table_insert(e->mapping_owner, g_strdup(step->id), GINT_TO_POINTER(proc->mm_owner));
+  if (!proc || !step->ref)
+    return TRUE;
+  int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, step->ref));
+  if (owner == proc->mm_owner)
+    return TRUE;
+  return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
+                    "\"%s\" is a mapping of process %d's memory, which process %d does not share", step->ref, owner,
+                    step->pid);
+}
+
 gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
 {
   g_autoptr(ScStep) step = step_in;
   step->index = ++e->step_index;
-  if (step->id) {
-    if (g_hash_table_contains(e->step_ids, step->id))
-      return step_error(e, step, error, SCENARIO_ERROR_DUPLICATE, "step id \"%s\" is used twice", step->id);
-    g_hash_table_add(e->step_ids, g_strdup(step->id));
-  }
+  /* step ids are unique and refs name an earlier mmap or malloc: the loader checked (loader_check_step_refs()) */
   SimProc *proc = NULL;
   if (needs_pid(step->kind)) {
     proc = find_proc(e, step->pid);
@@ -1170,9 +1236,12 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
   }
   if (step->kind == SC_STEP_MOVE && !km_system_find_memcg(e->sys, step->cgroup))
     return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
-  if ((step->kind == SC_STEP_TOUCH && step->ref) && proc->task->mm && !km_mm_find_mapping(proc->task->mm, step->ref) &&
-      proc->task->state != KM_TASK_DEAD)
-    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "process %d has no mapping \"%s\"", step->pid, step->ref);
+  if (!check_mapping_ref(e, proc, step, error))
+    return FALSE;
+  if (proc && proc->task->kthread && !proc->task->mm && needs_mm(step->kind))
+    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
+                      "<%s>: process %d is a kernel thread, which has no user memory (mm)",
+                      sc_step_kind_names[step->kind], step->pid);
   if (e->panicked)
     return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
   if (step->has_at && step->at_ns > e->now_ns) {
@@ -1200,9 +1269,8 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
   switch (step->kind) {
   case SC_STEP_FREE:
   case SC_STEP_MUNMAP:
-    if (!task->mm || !run_unmap(e, proc, step, error))
-      return task->mm ? FALSE : TRUE;
-    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    if (task->mm)
+      emit_simple(e, SIM_EV_STEP, step, task, run_unmap(e, proc, step));
     break;
   case SC_STEP_FORK:
     if (!run_fork(e, proc, step, error))

@@ -18,6 +18,7 @@ typedef enum {
   SIM_EV_ENOMEM,     /* a step failed with ENOMEM (__vm_enough_memory) */
   SIM_EV_STEP_ERROR, /* a step failed with another error (errno_name; detail says why): a cgroup write refused */
   SIM_EV_CHARGE_FORCED, /* 4.19/5.4: a memcg OOM killed nobody and the charge went over the limit */
+  SIM_EV_SEGV,       /* a touch of a mapping that is not there (its mmap failed, or it was unmapped): SIGSEGV */
   SIM_EV_SKIPPED,    /* a step of a process that is dead (or livelocked) was not run */
   SIM_EV_QUEUED,     /* a step of a blocked process waits */
   SIM_EV_BLOCKED,    /* a process sleeps in a v1 memcg with oom_kill_disable (under_oom) */

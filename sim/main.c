@@ -28,13 +28,6 @@ static gboolean parse_format(const char *text, SimFormat *out)
   return TRUE;
 }
 
-/* Tells the user when --kernel (or kernel=) named a version without its own profile. */
-static void note_profile(const char *asked, const char *used)
-{
-  if (asked && g_strcmp0(asked, used) != 0)
-    fprintf(stderr, "oomsim: kernel %s has no profile of its own: using %s, the nearest older profile\n", asked, used);
-}
-
 static int usage_error(GOptionContext *ctx, const char *message)
 {
   g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
@@ -77,12 +70,10 @@ static int cmd_run(int argc, char **argv)
     return usage_error(ctx, "--format must be text, dmesg or json");
 
   g_autoptr(GString) report = NULL;
-  g_autofree char *profile = NULL;
-  if (!sim_run(argv[1], &opts, NULL, &report, NULL, &profile, &error)) {
+  if (!sim_run(argv[1], &opts, NULL, &report, NULL, NULL, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return EXIT_INVALID;
   }
-  note_profile(kernel, profile);
   if (!write_output(output, report, &error)) {
     fprintf(stderr, "oomsim: %s\n", error->message);
     return EXIT_INVALID;

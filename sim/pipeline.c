@@ -10,15 +10,20 @@
 #include "../scenarios/scenario-loader.h"
 #include "engine.h"
 
-static const KmProfile *resolve_profile(const char *wanted, const ScenarioHeader *header, GError **error)
+/* --kernel, else the scenario's kernel=, else the default. A version that is not a profile is an error at the
+ * <scenario> element, which lists the profiles: running another kernel's rules silently would be a wrong answer. */
+static const KmProfile *resolve_profile(const char *option, const ScenarioHeader *header, GError **error)
 {
+  const char *wanted = option ? option : header->kernel;
   if (!wanted)
     return km_profile_default();
-  const KmProfile *profile = km_profile_lookup(wanted, NULL);
-  if (!profile)
+  const KmProfile *profile = km_profile_lookup(wanted);
+  if (!profile) {
+    g_autofree char *names = km_profile_names();
     scenario_set_error(error, SCENARIO_ERROR_KERNEL, header->file, header->line, header->col,
-                       "unknown kernel version \"%s\" (`oomsim kernels` lists the profiles; the oldest is 3.10)",
-                       wanted);
+                       "unknown kernel version \"%s\"%s: the profiles are %s (`oomsim kernels`)", wanted,
+                       option ? " (--kernel)" : "", names);
+  }
   return profile;
 }
 
@@ -32,7 +37,7 @@ gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outc
   if (!loader)
     return FALSE;
   const ScenarioHeader *header = scenario_loader_get_header(loader);
-  const KmProfile *profile = resolve_profile(opts->kernel ? opts->kernel : header->kernel, header, error);
+  const KmProfile *profile = resolve_profile(opts->kernel, header, error);
   if (!profile)
     return FALSE;
 

@@ -33,6 +33,13 @@ check "an unknown pid in the trace exits 2" status_is 2 "$OOMSIM" run -o "$tmp/n
 check "... says FILE:1:COL: no process with pid 2, no output file" \
   bash -c "grep -q '^$tmp/badref.xml:1:[0-9]*: no process with pid 2' \"$tmp/err\" && [ ! -e \"$tmp/none.txt\" ]"
 
+# issue 9: an expectation naming a step that does not exist is invalid for run too, not only a failure of check
+rm -f "$tmp/none.txt"
+bad=tests/invalid/expect-enomem-unknown-step.xml
+check "run of a scenario whose <enomem> names no step exits 2" status_is 2 "$OOMSIM" run -o "$tmp/none.txt" "$bad"
+check "... one line at the <enomem> element, no output file" \
+  bash -c "[ \$(wc -l <\"$tmp/err\") -eq 1 ] && grep -q '^$bad:14:1: <enomem> step=\"nothere\"' \"$tmp/err\" && [ ! -e \"$tmp/none.txt\" ]"
+
 # standard input
 check "run - reads standard input" bash -c "\"$OOMSIM\" run --format json - < $lib | grep -q '\"scenario\"'"
 check "check - reads standard input" bash -c "\"$OOMSIM\" check - < $lib | grep -q '^1 passed, 0 failed$'"
@@ -40,8 +47,21 @@ check "check - reads standard input" bash -c "\"$OOMSIM\" check - < $lib | grep 
 # kernels
 check "an unknown kernel exits 2" status_is 2 "$OOMSIM" run --kernel banana "$lib"
 check "... with FILE:LINE:COL:" grep -q "^$lib:[0-9]*:[0-9]*: unknown kernel version" "$tmp/err"
-check "a version without a profile uses the nearest older one and says so" \
-  bash -c "\"$OOMSIM\" run --kernel 5.19 $lib 2>&1 >/dev/null | grep -q 'using 5.15, the nearest older profile'"
+# issue 9: a version that is not a profile is an error listing the profiles, not another profile run silently
+profiles=$("$OOMSIM" kernels | awk '{ printf "%s%s", sep, $1; sep = ", " }')
+for ver in 7.0 5.19; do
+  rm -f "$tmp/none.txt"
+  check "--kernel $ver (no such profile) exits 2" status_is 2 "$OOMSIM" run -o "$tmp/none.txt" --kernel $ver "$lib"
+  check "... one line FILE:LINE:COL: naming $ver and listing the profiles, no output file" \
+    bash -c "[ \$(wc -l <\"$tmp/err\") -eq 1 ] && grep -qxF '$lib:2:1: unknown kernel version \"$ver\" (--kernel): the profiles are $profiles (\`oomsim kernels\`)' \"$tmp/err\" && [ ! -e \"$tmp/none.txt\" ] && [ ! -s \"$tmp/out\" ]"
+done
+check "check --kernel 7.0 exits 2" status_is 2 "$OOMSIM" check --kernel 7.0 "$lib"
+check "a release string of a profile's version runs that profile" \
+  bash -c "\"$OOMSIM\" run --format json --kernel 6.12.38+deb13-amd64 $lib | grep -q '\"kernel_profile\" : \"6.12\"'"
+sed 's/kernel="6.1"/kernel="7.0"/' "$lib" >"$tmp/kernel-attr.xml"
+check "kernel=\"7.0\" in the scenario exits 2" status_is 2 "$OOMSIM" run "$tmp/kernel-attr.xml"
+check "... with FILE:2:1: (the <scenario> element) and the profiles" \
+  grep -qxF "$tmp/kernel-attr.xml:2:1: unknown kernel version \"7.0\": the profiles are $profiles (\`oomsim kernels\`)" "$tmp/err"
 check "the text report names the profile" bash -c "\"$OOMSIM\" run --kernel 4.19 $lib | grep -q '4.19'"
 check "a cgroup v1 scenario on 6.12 is refused (no CONFIG_MEMCG_V1)" \
   status_is 2 "$OOMSIM" run --kernel 6.12 scenarios/library/v1-oom-kill-disable-blocks.xml

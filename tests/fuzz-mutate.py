@@ -12,7 +12,9 @@ random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 files = sorted(glob.glob('scenarios/*/*.xml'))
 values = ['0', '-1', '1', '2', '3', '100', '4096', '-999', '-1000', '1000', '4294967296', '18446744073709551615',
           '99999999999999999999', 'max', '1T', '', '65536pages']
-env = dict(os.environ, ASAN_OPTIONS='detect_leaks=1', UBSAN_OPTIONS='halt_on_error=1')
+# G_DEBUG: a GLib critical or warning aborts the run (exit status 133 or a signal), which counts as a failure
+env = dict(os.environ, ASAN_OPTIONS='detect_leaks=1', UBSAN_OPTIONS='halt_on_error=1',
+           G_DEBUG='fatal-criticals,fatal-warnings')
 os.makedirs('build/fuzz', exist_ok=True)
 bad = 0
 for i in range(runs):

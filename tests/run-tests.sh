@@ -9,6 +9,8 @@
 set -u
 : "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}"
 export G_TEST_SRCDIR="$PWD/tests" G_TEST_BUILDDIR="$PWD/$TEST_DIR" OOMSIM
+# a GLib critical or warning is a bug (house style: g_return_if_fail only for programming errors): abort on it
+export G_DEBUG=fatal-criticals,fatal-warnings
 passed=0
 failed=0
 log=$(mktemp)

@@ -2,6 +2,8 @@
 # directory $tmp removed at exit, and TAP-like "ok N - ..." / "not ok N - ..." lines that run-tests.sh counts.
 set -u
 : "${OOMSIM:=build/oomsim}"
+# every oomsim run aborts on a GLib critical or warning, which no input may cause
+export G_DEBUG=fatal-criticals,fatal-warnings
 n=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -15,7 +15,7 @@
 
 static KmSystem *make_system(const char *version)
 {
-  const KmProfile *p = km_profile_lookup(version, NULL);
+  const KmProfile *p = km_profile_lookup(version);
   g_assert_nonnull(p);
   KmSystem *sys = km_system_new(p, 4096);
   sys->machine.totalram_pages = RAM_PAGES;
@@ -812,16 +812,18 @@ static void test_3_10_specifics(void)
 
 static void test_profile_lookup(void)
 {
-  gboolean exact;
-  g_assert_cmpstr(km_profile_lookup("6.1", &exact)->name, ==, "6.1");
-  g_assert_true(exact);
-  g_assert_cmpstr(km_profile_lookup("5.19", &exact)->name, ==, "5.15");
-  g_assert_false(exact);
-  g_assert_cmpstr(km_profile_lookup("6.1.0-56-cloud-amd64", &exact)->name, ==, "6.1");
-  g_assert_cmpstr(km_profile_lookup("4.18", &exact)->name, ==, "3.10");
-  g_assert_null(km_profile_lookup("2.6.32", &exact));
-  g_assert_null(km_profile_lookup("latest", &exact));
-  g_assert_null(km_profile_lookup("6", &exact));
+  g_assert_cmpstr(km_profile_lookup("6.1")->name, ==, "6.1");
+  g_assert_cmpstr(km_profile_lookup("6.1.0-56-cloud-amd64")->name, ==, "6.1");
+  g_assert_cmpstr(km_profile_lookup("5.10.209")->name, ==, "5.10");
+  /* issue 9: a version without a profile of its own is not run as the nearest older one */
+  g_assert_null(km_profile_lookup("5.19"));
+  g_assert_null(km_profile_lookup("4.18"));
+  g_assert_null(km_profile_lookup("7.0"));
+  g_assert_null(km_profile_lookup("2.6.32"));
+  g_assert_null(km_profile_lookup("latest"));
+  g_assert_null(km_profile_lookup("6"));
+  g_autofree char *names = km_profile_names();
+  g_assert_cmpstr(names, ==, "3.10, 4.19, 5.4, 5.10, 5.15, 6.1, 6.6, 6.12");
   g_assert_cmpstr(km_profile_default()->name, ==, "6.1");
 }
 
@@ -836,6 +838,8 @@ static void test_default_min_free(void)
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  /* g_test_init() does this already; said here so that no test can turn it off unnoticed */
+  g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
   g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
   g_test_add_func("/kernel-model/badness/unsigned-floor-4.19", test_badness_unsigned_floor);
