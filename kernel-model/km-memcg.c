@@ -559,6 +559,29 @@ KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n)
   return dpte + pmd_pages_for(mm->pte_pages + dpte) - pmd_pages_for(mm->pte_pages);
 }
 
+/* How many of n pages of mapping the fault path can fault in when avail free pages are left: each
+ * do_anonymous_page() first allocates the PTE page (and the PMD page above it) it lacks (__pte_alloc(),
+ * __pmd_alloc()), then the page itself. So k pages cost k + km_mm_pte_growth(k) pages. That sum grows strictly
+ * with k, so the largest k that fits is found by bisection. (Shrinking k by the growth of a larger k can skip
+ * the answer: at a PMD boundary 2 pages cost 4 while 1 page costs 1, and 2 free pages would fit none.) */
+KmPages km_mm_fault_batch(const KmMm *mm, const KmMapping *mapping, KmPages n, KmPages avail)
+{
+  KmPages lo = 0, hi = MIN(n, avail);
+  if (hi <= 0)
+    return 0;
+  if (hi + km_mm_pte_growth(mm, mapping, hi) <= avail)
+    return hi;
+  /* invariant: lo fits, hi does not */
+  while (hi - lo > 1) {
+    KmPages mid = lo + (hi - lo) / 2;
+    if (mid + km_mm_pte_growth(mm, mapping, mid) <= avail)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 /* do_munmap() -> unmap_vmas()/free_pgtables(): resident pages uncharged, swap entries freed, the mapping's
  * PTE pages released, Committed_AS lowered by vm_unacct_memory(). LRU chunks drop the mapping lazily. */
 void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)

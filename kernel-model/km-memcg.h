@@ -64,6 +64,8 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping);
 void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem);
 /* Page-table pages (PTE + PMD) that populating n more pages of this mapping adds. */
 KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n);
+/* The largest k <= n such that k pages of mapping and the page-table pages they add fit in avail pages. */
+KmPages km_mm_fault_batch(const KmMm *mm, const KmMapping *mapping, KmPages n, KmPages avail);
 /* __oom_reap_task_mm(): frees the anon pages and swap entries; returns the resident pages freed. */
 KmPages km_mm_reap(KmSystem *sys, KmMm *mm);
 /* exit_mmap() when the last user leaves */

@@ -704,12 +704,9 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
     gboolean memsw = FALSE;
     KmPages mmargin = km_memcg_margin(memcg, &over, &memsw);
     KmPages avail = MIN(gfree, mmargin);
-    KmPages k = *remaining;
+    KmPages k = MIN(*remaining, avail);
     if (mapping)
-      k = MIN(k, mapping->pages - mapping->resident - mapping->swapped);
-    k = MIN(k, avail);
-    while (mapping && k > 0 && k + km_mm_pte_growth(task->mm, mapping, k) > avail)
-      k = MIN(k - 1, avail - km_mm_pte_growth(task->mm, mapping, k));
+      k = km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped), avail);
     if (k > 0) {
       if (mapping)
         km_mm_populate(sys, task->mm, mapping, k);
@@ -736,7 +733,9 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       reclaim_flush(e, &acc, step, task);
       r = invoke_oom(e, proc, step, NULL);
     } else {
-      /* try_charge_memcg(): failcnt and MEMCG_MAX on mem_over_limit, reclaim from it (no swap when the memsw
+      /* The machine has the page (and its page tables) and k is the most that fits, so the memcg margin is what
+       * is short: some counter has a limit and `over` is set (km_mm_fault_batch()).
+       * try_charge_memcg(): failcnt and MEMCG_MAX on mem_over_limit, reclaim from it (no swap when the memsw
        * counter is the one at its limit), then mem_cgroup_oom() */
       if (memsw)
         over->memsw_failcnt++;
