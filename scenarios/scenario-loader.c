@@ -982,6 +982,13 @@ loader_read_process(ScenarioLoader *self)
       !loader_size_attr(self, "base-pgtables", FALSE, &process->base_pgtables_bytes))
     return FALSE;
   process->uid = (guint) uid;
+  if (process->kthread && process->shares_mm_with == 0 &&
+      (process->base_rss_bytes != 0 || process->base_pgtables_bytes != 0)) {
+    loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, process->line, 1,
+                "pid %d is a kernel thread (kthread=\"1\"): a kernel thread has no mm: it cannot hold base-rss or "
+                "base-pgtables", process->pid);
+    return FALSE;
+  }
 
   process->comm = loader_attr(self, "comm");
   if (process->comm == NULL) { /* the schema requires it */
@@ -1313,6 +1320,33 @@ loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
   g_return_val_if_reached(FALSE);
 }
 
+/* The memory steps: a user process's system calls and page faults, on its mm. A kernel thread has none
+ * (task->mm is NULL, unless it borrows a process's with shares-mm-with, as kthread_use_mm() does), so a step of
+ * these kinds naming one is refused here rather than dereferencing nothing in the simulator. <fork> is allowed:
+ * fork + exec from a kernel thread is what a usermode helper is, and the child gets a fresh mm. <set>, <exit> and
+ * <move> do not touch an mm. */
+static const char *const step_mm_use[SC_STEP_N_KINDS] = {
+  [SC_STEP_MMAP] = "map memory",
+  [SC_STEP_TOUCH] = "touch memory",
+  [SC_STEP_MALLOC] = "allocate memory",
+  [SC_STEP_FREE] = "free memory",
+  [SC_STEP_MUNMAP] = "unmap memory",
+  [SC_STEP_FILE_READ] = "read a file into the page cache",
+  [SC_STEP_SHMEM_WRITE] = "write to shmem",
+};
+
+static gboolean
+loader_check_step_mm(ScenarioLoader *self, const ScStep *step)
+{
+  const ScProcess *process = g_hash_table_lookup(self->processes, GINT_TO_POINTER(step->pid));
+  if (step_mm_use[step->kind] == NULL || process == NULL || !process->kthread || process->shares_mm_with != 0)
+    return TRUE;
+  loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, step->line, 1,
+              "<%s> pid %d is a kernel thread (kthread=\"1\", line %d): a kernel thread has no mm: it cannot %s",
+              sc_step_kind_names[step->kind], step->pid, process->line, step_mm_use[step->kind]);
+  return FALSE;
+}
+
 static gboolean
 loader_read_step(ScenarioLoader *self, ScStep **out_step)
 {
@@ -1338,7 +1372,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   if (step->kind != SC_STEP_SYSCTL && step->kind != SC_STEP_CGROUP_SET &&
       !loader_pid_attr(self, "pid", &step->pid))
     return FALSE;
-  if (!loader_read_step_attrs(self, step))
+  if (!loader_check_step_mm(self, step) || !loader_read_step_attrs(self, step))
     return FALSE;
   *out_step = g_steal_pointer(&step);
   return TRUE;

@@ -1044,6 +1044,12 @@ static const struct {
   { "shares-mm-unknown.xml", SCENARIO_ERROR_UNKNOWN_REF, 4 },
   { "parent-unknown.xml", SCENARIO_ERROR_UNKNOWN_REF, 5 },
   { "expect-unknown-cgroup.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  /* A kernel thread has no mm (issue 15: a memory step of one dereferenced NULL) */
+  { "kthread-touch.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  { "kthread-malloc.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  { "kthread-mmap.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  { "kthread-file-read.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  { "kthread-base-rss.xml", SCENARIO_ERROR_UNKNOWN_REF, 5 },
 };
 
 static void
