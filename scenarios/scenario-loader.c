@@ -15,7 +15,7 @@
  * <!DOCTYPE before the parser sees a byte of it: no internal subset, so no entity declarations, no
  * entity-expansion bombs, no external entities. XML_PARSE_NONET and the absence of XML_PARSE_NOENT and
  * XML_PARSE_DTDLOAD are the second line; a DOCTYPE node or entity reference that still reached the reader
- * (say, in a UTF-16 document the byte scanner cannot read) is refused as well.
+ * (in an encoding the scanner does not read: it reads bytes and UTF-16 code units) is refused as well.
  */
 #include "scenario-loader.h"
 
@@ -63,6 +63,15 @@ typedef enum {
   SCAN_DONE, /* the root element has started: a DOCTYPE can no longer appear */
 } ScanState;
 
+/* What the prolog scanner knows of the encoding (loader_scan()). */
+typedef enum {
+  SCAN_ENCODING_UNKNOWN,      /* no byte seen yet */
+  SCAN_ENCODING_ONE_BYTE_MORE, /* one byte seen: the second decides */
+  SCAN_ENCODING_BYTES,        /* UTF-8 or another ASCII-compatible encoding */
+  SCAN_ENCODING_UTF16LE,
+  SCAN_ENCODING_UTF16BE,
+} ScanEncoding;
+
 struct _ScenarioLoader {
   char *display_name;
   xmlTextReaderPtr reader;
@@ -81,7 +90,10 @@ struct _ScenarioLoader {
   guint64 bytes_read;
 
   ScanState scan;
-  int scan_line, scan_col;          /* of the next byte */
+  ScanEncoding scan_encoding;
+  guchar scan_first_byte;           /* the first byte (encoding detection) or the first half of a UTF-16 unit */
+  gboolean scan_have_half;
+  int scan_line, scan_col;          /* of the next character */
   int scan_lt_line, scan_lt_col;    /* of the last '<' */
 };
 
@@ -140,9 +152,29 @@ loader_text_start_line(xmlNodePtr text)
   return end_line;
 }
 
+/* Only these node types are an xmlNode with a line: a DOCTYPE's node is an xmlDtd, whose bytes at that offset
+ * are part of a pointer (its SystemID), and an attribute's is an xmlAttr. */
+static gboolean
+loader_node_has_line(xmlNodePtr node)
+{
+  switch (node != NULL ? node->type : XML_DOCUMENT_NODE) {
+  case XML_ELEMENT_NODE:
+  case XML_TEXT_NODE:
+  case XML_CDATA_SECTION_NODE:
+  case XML_ENTITY_REF_NODE:
+  case XML_PI_NODE:
+  case XML_COMMENT_NODE:
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
 static int
 loader_node_line(ScenarioLoader *self, xmlNodePtr node)
 {
+  if (!loader_node_has_line(node))
+    node = NULL; /* the parser's line */
   long line = node != NULL ? (long) node->line : 0;
   if (line >= 65535) {
     long next = loader_text_start_line(node->children ? node->children : node->next);
@@ -317,60 +349,107 @@ loader_on_xml_error(void *user_data, xmlErrorPtr xml_error)
 
 /* Input ============================================================================================ */
 
-/* Runs the prolog scanner over bytes about to be handed to libxml2. FALSE: a DOCTYPE (error set). */
+/* One character of the prolog (c < 0x80 is ASCII; anything else only moves the column). FALSE: a DOCTYPE. */
+static gboolean
+loader_scan_char(ScenarioLoader *self, guint32 c, gboolean new_column)
+{
+  switch (self->scan) {
+  case SCAN_TEXT:
+    if (c == '<') {
+      self->scan = SCAN_LT;
+      self->scan_lt_line = self->scan_line;
+      self->scan_lt_col = self->scan_col;
+    }
+    break;
+  case SCAN_LT:
+    self->scan = c == '!' ? SCAN_LT_BANG : c == '?' ? SCAN_PI : SCAN_DONE;
+    break;
+  case SCAN_LT_BANG:
+    if (c == 'D') {
+      loader_fail(self, SCENARIO_ERROR_DTD, self->scan_lt_line, self->scan_lt_col,
+                  "a DOCTYPE is not allowed: scenarios take no DTD, entities or external files");
+      return FALSE;
+    }
+    self->scan = c == '-' ? SCAN_COMMENT_OPEN : SCAN_DONE; /* anything else: the parser's error */
+    break;
+  case SCAN_COMMENT_OPEN:
+    self->scan = c == '-' ? SCAN_COMMENT : SCAN_DONE;
+    break;
+  case SCAN_COMMENT:
+    if (c == '-')
+      self->scan = SCAN_COMMENT_DASH;
+    break;
+  case SCAN_COMMENT_DASH:
+    self->scan = c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
+    break;
+  case SCAN_COMMENT_DASH_DASH:
+    self->scan = c == '>' ? SCAN_TEXT : c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
+    break;
+  case SCAN_PI:
+    if (c == '?')
+      self->scan = SCAN_PI_QUESTION;
+    break;
+  case SCAN_PI_QUESTION:
+    self->scan = c == '>' ? SCAN_TEXT : c == '?' ? SCAN_PI_QUESTION : SCAN_PI;
+    break;
+  case SCAN_DONE:
+    break;
+  }
+  if (c == '\n') {
+    self->scan_line++;
+    self->scan_col = 1;
+  } else if (new_column) {
+    self->scan_col++;
+  }
+  return TRUE;
+}
+
+/* Runs the prolog scanner over bytes about to be handed to libxml2. FALSE: a DOCTYPE (error set).
+ * The encoding is told from the first two bytes as libxml2 does (xmlDetectCharEncoding()): a UTF-16 byte order
+ * mark, or '<' as a UTF-16 code unit; anything else is read byte by byte (UTF-8 and its ASCII-compatible
+ * relatives). In UTF-16 the scanner reads code units, so a DOCTYPE is found, with its line and column, in those
+ * documents too. */
 static gboolean
 loader_scan(ScenarioLoader *self, const char *buf, gsize len)
 {
   for (gsize i = 0; i < len && self->scan != SCAN_DONE; i++) {
-    char c = buf[i];
-    switch (self->scan) {
-    case SCAN_TEXT:
-      if (c == '<') {
-        self->scan = SCAN_LT;
-        self->scan_lt_line = self->scan_line;
-        self->scan_lt_col = self->scan_col;
-      }
-      break;
-    case SCAN_LT:
-      self->scan = c == '!' ? SCAN_LT_BANG : c == '?' ? SCAN_PI : SCAN_DONE;
-      break;
-    case SCAN_LT_BANG:
-      if (c == 'D') {
-        loader_fail(self, SCENARIO_ERROR_DTD, self->scan_lt_line, self->scan_lt_col,
-                    "a DOCTYPE is not allowed: scenarios take no DTD, entities or external files");
+    guchar byte = (guchar) buf[i];
+    if (self->scan_encoding == SCAN_ENCODING_UNKNOWN) {
+      self->scan_first_byte = byte;
+      self->scan_encoding = SCAN_ENCODING_ONE_BYTE_MORE;
+      continue;
+    }
+    if (self->scan_encoding == SCAN_ENCODING_ONE_BYTE_MORE) {
+      guchar b0 = self->scan_first_byte;
+      if ((b0 == 0xFF && byte == 0xFE) || (b0 == '<' && byte == 0))
+        self->scan_encoding = SCAN_ENCODING_UTF16LE;
+      else if ((b0 == 0xFE && byte == 0xFF) || (b0 == 0 && byte == '<'))
+        self->scan_encoding = SCAN_ENCODING_UTF16BE;
+      else
+        self->scan_encoding = SCAN_ENCODING_BYTES;
+      self->scan_have_half = self->scan_encoding != SCAN_ENCODING_BYTES; /* b0 is the first half of a unit */
+      if (!self->scan_have_half && (!loader_scan_char(self, b0, TRUE) || self->scan == SCAN_DONE))
+        return self->error == NULL;
+    }
+    if (self->scan_encoding == SCAN_ENCODING_BYTES) {
+      /* count UTF-8 characters, as libxml2 does */
+      if (!loader_scan_char(self, byte, (byte & 0xC0) != 0x80))
         return FALSE;
-      }
-      self->scan = c == '-' ? SCAN_COMMENT_OPEN : SCAN_DONE; /* anything else: the parser's error */
-      break;
-    case SCAN_COMMENT_OPEN:
-      self->scan = c == '-' ? SCAN_COMMENT : SCAN_DONE;
-      break;
-    case SCAN_COMMENT:
-      if (c == '-')
-        self->scan = SCAN_COMMENT_DASH;
-      break;
-    case SCAN_COMMENT_DASH:
-      self->scan = c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
-      break;
-    case SCAN_COMMENT_DASH_DASH:
-      self->scan = c == '>' ? SCAN_TEXT : c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
-      break;
-    case SCAN_PI:
-      if (c == '?')
-        self->scan = SCAN_PI_QUESTION;
-      break;
-    case SCAN_PI_QUESTION:
-      self->scan = c == '>' ? SCAN_TEXT : c == '?' ? SCAN_PI_QUESTION : SCAN_PI;
-      break;
-    case SCAN_DONE:
-      break;
+      continue;
     }
-    if (c == '\n') {
-      self->scan_line++;
-      self->scan_col = 1;
-    } else if (((guchar) c & 0xC0) != 0x80) { /* count UTF-8 characters, as libxml2 does */
-      self->scan_col++;
+    /* UTF-16: two bytes per code unit, the first one kept across reads */
+    if (!self->scan_have_half) {
+      self->scan_first_byte = byte;
+      self->scan_have_half = TRUE;
+      continue;
     }
+    self->scan_have_half = FALSE;
+    guchar b0 = self->scan_first_byte;
+    guint32 unit = self->scan_encoding == SCAN_ENCODING_UTF16LE ? (guint32) (b0 | byte << 8) : (guint32) (b0 << 8 | byte);
+    gboolean bom = unit == 0xFEFF && self->scan_line == 1 && self->scan_col == 1; /* no character */
+    /* a low surrogate ends a character that its high surrogate has counted */
+    if (!bom && !loader_scan_char(self, unit, unit < 0xDC00 || unit > 0xDFFF))
+      return FALSE;
   }
   return TRUE;
 }

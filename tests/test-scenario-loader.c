@@ -952,27 +952,53 @@ test_error_every_truncation(void)
   }
 }
 
-/* In UTF-16 the prolog scan sees no "<!D"; the reader's DOCTYPE node, or libxml2's entity loop detection,
- * still refuses the document, with no entity expanded and no file read. */
+/* A DOCTYPE in UTF-16 (with a byte order mark, or without one in either byte order) is refused by the prolog scan,
+ * reading code units, at the line and column of its '<', before libxml2 sees it: no entity expanded, no file read.
+ * Issue 15: with a SYSTEM id, the reader's DOCTYPE node (an xmlDtd) used to be read as an element, and the line
+ * reported was made of the bits of the SystemID pointer, different on every run. */
 static void
 test_error_dtd_utf16(void)
 {
-  static const char *const files[] = { "billion-laughs.xml", "external-entity.xml" };
-  for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", files[i], NULL);
-    g_autofree char *utf8 = NULL;
-    gsize len;
-    g_file_get_contents(path, &utf8, &len, &error);
-    g_assert_no_error(error);
-    gsize utf16_len;
-    g_autofree char *utf16 = g_convert(utf8, (gssize) len, "UTF-16", "UTF-8", NULL, &utf16_len, &error);
-    g_assert_no_error(error);
-    g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(utf16, utf16_len, "utf16.xml", &error);
-    g_assert_null(loader);
-    g_test_message("%s", error->message);
-    g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_DTD);
-    g_assert_true(g_str_has_prefix(error->message, "utf16.xml:"));
+  static const char system_id[] = "<?xml version=\"1.0\"?>\n<!DOCTYPE scenario SYSTEM \"scenario.dtd\">\n"
+                                   "<scenario name=\"x\"/>\n";
+  static const char comment_first[] = "<!-- \xc3\xa9 -->  <!DOCTYPE scenario SYSTEM \"s.dtd\"><scenario name=\"x\"/>";
+  static const struct {
+    const char *file; /* in tests/invalid/, or NULL: text */
+    const char *text;
+    const char *position; /* LINE:COL of the '<' */
+  } docs[] = {
+    { "billion-laughs.xml", NULL, "2:1" },
+    { "external-entity.xml", NULL, "3:1" },
+    { NULL, system_id, "2:1" },
+    { NULL, comment_first, "1:13" }, /* é is one character, as libxml2 counts columns */
+  };
+  static const char *const encodings[] = { "UTF-16", "UTF-16LE", "UTF-16BE" };
+  for (gsize i = 0; i < G_N_ELEMENTS(docs); i++) {
+    for (gsize j = 0; j < G_N_ELEMENTS(encodings); j++) {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *utf8 = NULL;
+      gsize len;
+      if (docs[i].file != NULL) {
+        g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", docs[i].file, NULL);
+        g_file_get_contents(path, &utf8, &len, &error);
+        g_assert_no_error(error);
+      } else {
+        utf8 = g_strdup(docs[i].text);
+        len = strlen(utf8);
+      }
+      gsize utf16_len;
+      g_autofree char *utf16 = g_convert(utf8, (gssize) len, encodings[j], "UTF-8", NULL, &utf16_len, &error);
+      g_assert_no_error(error);
+      for (int run = 0; run < 2; run++) { /* the same answer every time */
+        g_clear_error(&error);
+        g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(utf16, utf16_len, "utf16.xml", &error);
+        g_assert_null(loader);
+        g_test_message("%s in %s: %s", docs[i].file ? docs[i].file : "text", encodings[j], error->message);
+        g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_DTD);
+        g_autofree char *expected = g_strdup_printf("utf16.xml:%s: a DOCTYPE is not allowed", docs[i].position);
+        g_assert_true(g_str_has_prefix(error->message, expected));
+      }
+    }
   }
 }
 
