@@ -33,6 +33,7 @@
 #define SC_PID_MAX 4194304 /* PID_MAX_LIMIT on 64-bit */
 #define SC_CPUS_MAX 8192 /* CONFIG_NR_CPUS of distribution kernels (x86-64 MAXSMP) */
 #define SC_TASK_COMM_LEN 16
+#define SC_CGROUP_PATH_MAX 4095 /* PATH_MAX (4096) less the NUL */
 #define SC_PAGE_SIZE 4096
 #define SC_SCHEMA_RESOURCE "/org/oomsim/scenarios/oomsim.rng"
 
@@ -927,10 +928,20 @@ loader_read_machine(ScenarioLoader *self)
   return self->error == NULL;
 }
 
-/* "/a/b": absolute, no empty, "." or ".." component, no trailing slash. */
+/* "/a/b": absolute, no empty, "." or ".." component, no trailing slash; at most SC_CGROUP_PATH_MAX bytes, the
+ * longest path mkdir(2) takes (PATH_MAX less the NUL). That bounds the depth at 2047 levels: every ancestor is a
+ * cgroup of its own with its own path, so a path of depth d costs O(d^2) bytes, and an unbounded one was a small
+ * file taking hundreds of MB (issue 15: 10,000 levels, 309 MB and 3.7 s). */
 static gboolean
 loader_check_cgroup_path(ScenarioLoader *self, const char *path)
 {
+  if (strlen(path) > SC_CGROUP_PATH_MAX) {
+    loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1,
+                "cgroup path of %" G_GSIZE_FORMAT " bytes: at most %d (PATH_MAX less the NUL, the longest path "
+                "mkdir(2) takes), which is at most %d levels deep", strlen(path), SC_CGROUP_PATH_MAX,
+                SC_CGROUP_PATH_MAX / 2);
+    return FALSE;
+  }
   if (strcmp(path, "/") == 0) {
     loader_fail(self, SCENARIO_ERROR_DUPLICATE, loader_line(self), 1,
                 "the root cgroup / always exists; it cannot be defined");

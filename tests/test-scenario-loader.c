@@ -1002,6 +1002,26 @@ test_error_dtd_utf16(void)
   }
 }
 
+/* Issue 15: the longest cgroup path is 4095 bytes (PATH_MAX less the NUL); one of exactly that length, 2047 levels
+ * deep, loads with its 2046 implicit ancestors (tests/invalid/cgroup-path-too-deep.xml has 4096 bytes). */
+static void
+test_cgroup_path_max(void)
+{
+  g_autoptr(GString) path = g_string_new("/cc");
+  for (int i = 1; i < 2047; i++)
+    g_string_append(path, "/c");
+  g_assert_cmpuint(path->len, ==, 4095);
+  g_autofree char *doc = g_strdup_printf("<scenario name=\"deep\"><cgroups><cgroup path=\"%s\"/></cgroups></scenario>",
+                                         path->str);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(doc, strlen(doc), "deep.xml", &error);
+  g_assert_no_error(error);
+  const ScenarioHeader *header = scenario_loader_get_header(loader);
+  g_assert_cmpuint(header->cgroups->len, ==, 2047);
+  const ScCgroup *last = g_ptr_array_index(header->cgroups, header->cgroups->len - 1);
+  g_assert_cmpstr(last->path, ==, path->str);
+}
+
 static void
 test_error_set_error(void)
 {
@@ -1059,6 +1079,7 @@ static const struct {
   { "ram-zero.xml", SCENARIO_ERROR_RANGE, 2 },
   { "cpus-zero.xml", SCENARIO_ERROR_RANGE, 2 },
   { "at-overflow.xml", SCENARIO_ERROR_RANGE, 3 },
+  { "cgroup-path-too-deep.xml", SCENARIO_ERROR_RANGE, 4 }, /* 4096 bytes, 2048 levels */
   { "expect-exit-status.xml", SCENARIO_ERROR_RANGE, 4 },
   /* Duplicates */
   { "sysctl-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 4 },
@@ -1161,6 +1182,7 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/loader/error/in-trace-is-sticky", test_error_in_trace);
   g_test_add_func("/scenarios/loader/error/every-truncation", test_error_every_truncation);
   g_test_add_func("/scenarios/loader/error/dtd-in-utf16", test_error_dtd_utf16);
+  g_test_add_func("/scenarios/loader/cgroup-path-max", test_cgroup_path_max);
   g_test_add_func("/scenarios/loader/error/set-error", test_error_set_error);
 
   g_test_add_func("/scenarios/loader/invalid/table-complete", test_invalid_table_complete);
