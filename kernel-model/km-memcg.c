@@ -501,6 +501,15 @@ KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
   return g_hash_table_lookup(mm->mapping_by_id, id);
 }
 
+/* get_unmapped_area() (mm/mmap.c, 3.10-6.12): "if (len > TASK_SIZE - mmap_min_addr) return -ENOMEM", and the
+ * search for a hole fails with ENOMEM when none is big enough. The model does not place mappings, so the address
+ * space is full when the mm's mappings and the new one come to more than TASK_SIZE (mmap_min_addr, the stack and
+ * its gap are left out: a few pages of 2^35). */
+gboolean km_mm_get_unmapped_area(const KmMm *mm, KmPages pages)
+{
+  return pages <= KM_TASK_SIZE_PAGES - mm->total_vm;
+}
+
 static KmPages pte_pages_for(KmPages populated)
 {
   return div_round_up(populated, KM_PTRS_PER_TABLE);

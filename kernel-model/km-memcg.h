@@ -56,6 +56,8 @@ gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor);
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);
 KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted);
 KmMapping *km_mm_find_mapping(KmMm *mm, const char *id);
+/* get_unmapped_area(): TRUE if the address space has room for a mapping of pages more. */
+gboolean km_mm_get_unmapped_area(const KmMm *mm, KmPages pages);
 void km_mapping_unref(KmMapping *mapping);
 /* n pages of mapping become resident anon pages: counters, LRU and page tables, charged (no checks). */
 void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);

@@ -477,7 +477,7 @@ static void print_oom(GString *out, const KmSystem *sys, guint64 t, const OomCon
 /* __vm_enough_memory()'s ratelimited warning, per version */
 static void print_vm_warning(GString *out, const KmSystem *sys, const SimEvent *ev)
 {
-  if (!ev->task)
+  if (!ev->task || !ev->enomem_overcommit) /* get_unmapped_area() prints nothing */
     return;
   switch (sys->profile->vm_warning) {
   case KM_VM_WARN_NO_ENOUGH:

@@ -34,6 +34,12 @@
 #define SC_CPUS_MAX 8192 /* CONFIG_NR_CPUS of distribution kernels (x86-64 MAXSMP) */
 #define SC_TASK_COMM_LEN 16
 #define SC_CGROUP_PATH_MAX 4095 /* PATH_MAX (4096) less the NUL */
+/* The documented maxima of sizes and counts (docs/scenario-format.md, "Limits"). They keep every page count of the
+ * model far inside 64 bits (vm_committed_as is at most pids * TASK_SIZE pages: 2^22 * 2^35) and the work of a step
+ * bounded by the machine, not by a number typed in a file. */
+#define SC_MACHINE_BYTES_MAX (G_GUINT64_CONSTANT(1) << 52) /* 4 PiB: MAX_PHYSMEM_BITS 52 (x86-64, 5-level paging) */
+#define SC_TASK_SIZE ((G_GUINT64_CONSTANT(1) << 47) - SC_PAGE_SIZE) /* x86-64 TASK_SIZE_MAX: the user address space */
+#define SC_REPEAT_MAX 65530 /* DEFAULT_MAX_MAP_COUNT: each repetition may be a mapping of its own */
 #define SC_PAGE_SIZE 4096
 #define SC_SCHEMA_RESOURCE "/org/oomsim/scenarios/oomsim.rng"
 
@@ -82,6 +88,7 @@ struct _ScenarioLoader {
   GHashTable *cgroups;   /* path -> ScCgroup* of the header (borrowed); "/" is not stored */
   GHashTable *implicit_cgroups; /* path of an ancestor created implicitly -> the ScCgroup* that needed it */
   GHashTable *processes; /* GINT_TO_POINTER(pid) -> ScProcess* (borrowed) */
+  guint64 base_bytes;    /* base-rss + base-pgtables of the processes so far */
 
   /* Input: a file descriptor or a buffer. */
   int fd;
@@ -897,6 +904,12 @@ loader_read_machine(ScenarioLoader *self)
       !loader_size_attr(self, "kernel-reserved", FALSE, &header->kernel_reserved_bytes) ||
       !loader_int_attr32(self, "cpus", 1, SC_CPUS_MAX, &header->cpus))
     return FALSE;
+  if (header->ram_bytes > SC_MACHINE_BYTES_MAX || header->swap_bytes > SC_MACHINE_BYTES_MAX) {
+    loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1,
+                "%s is more than 4 PiB (2^52 bytes, MAX_PHYSMEM_BITS of x86-64 with 5-level paging), the most the "
+                "model takes", header->ram_bytes > SC_MACHINE_BYTES_MAX ? "ram" : "swap");
+    return FALSE;
+  }
   if (header->ram_bytes < page_size) {
     loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1, "ram must be at least one page");
     return FALSE;
@@ -1047,6 +1060,25 @@ loader_read_cgroups(ScenarioLoader *self)
   return self->error == NULL;
 }
 
+/* base-rss and base-pgtables are resident before the first step, so all of them together must fit in the memory
+ * the kernel leaves (ram less kernel-reserved); a process sharing another's mm brings none of its own. */
+static gboolean
+loader_check_base_memory(ScenarioLoader *self, const ScProcess *process)
+{
+  if (process->shares_mm_with != 0)
+    return TRUE;
+  guint64 room = self->header->ram_bytes - self->header->kernel_reserved_bytes;
+  guint64 base = process->base_rss_bytes + process->base_pgtables_bytes; /* each at most 2^64 - 2: may wrap */
+  if (base < process->base_rss_bytes || base > room || self->base_bytes > room - base) {
+    loader_fail(self, SCENARIO_ERROR_RANGE, process->line, 1,
+                "pid %d: base-rss and base-pgtables of the processes come to more than ram less kernel-reserved "
+                "(%" G_GUINT64_FORMAT " bytes): they are all resident before the trace starts", process->pid, room);
+    return FALSE;
+  }
+  self->base_bytes += base;
+  return TRUE;
+}
+
 static gboolean
 loader_read_process(ScenarioLoader *self)
 {
@@ -1072,6 +1104,8 @@ loader_read_process(ScenarioLoader *self)
       !loader_size_attr(self, "base-pgtables", FALSE, &process->base_pgtables_bytes))
     return FALSE;
   process->uid = (guint) uid;
+  if (!loader_check_base_memory(self, process))
+    return FALSE;
   if (process->kthread && process->shares_mm_with == 0 &&
       (process->base_rss_bytes != 0 || process->base_pgtables_bytes != 0)) {
     loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, process->line, 1,
@@ -1349,10 +1383,26 @@ static gboolean
 loader_repeat_attr(ScenarioLoader *self, ScStep *step)
 {
   gint64 repeat = 1;
-  if (!loader_int_attr(self, "repeat", 1, G_MAXUINT32, &repeat))
+  if (!loader_int_attr(self, "repeat", 1, SC_REPEAT_MAX, &repeat))
     return FALSE;
   step->repeat = (guint) repeat;
   return TRUE;
+}
+
+/* A step's size: at most TASK_SIZE, the x86-64 user address space (get_unmapped_area() fails an mmap(2) of more
+ * with ENOMEM; the model takes it as the largest read or write too). */
+static gboolean
+loader_step_size_attr(ScenarioLoader *self, ScStep *step)
+{
+  if (!loader_size_attr(self, "size", FALSE, &step->size_bytes))
+    return FALSE;
+  if (step->size_bytes <= SC_TASK_SIZE)
+    return TRUE;
+  loader_fail(self, SCENARIO_ERROR_RANGE, step->line, 1,
+              "<%s> size=%" G_GUINT64_FORMAT " bytes is more than the x86-64 user address space (TASK_SIZE, 128 TiB "
+              "less a page, %" G_GUINT64_FORMAT " bytes): mmap(2) fails with ENOMEM", sc_step_kind_names[step->kind],
+              step->size_bytes, SC_TASK_SIZE);
+  return FALSE;
 }
 
 /* The attributes of the step under the reader, by kind. */
@@ -1363,15 +1413,15 @@ loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
   case SC_STEP_MMAP:
   case SC_STEP_FILE_READ:
   case SC_STEP_SHMEM_WRITE:
-    return loader_size_attr(self, "size", FALSE, &step->size_bytes);
+    return loader_step_size_attr(self, step);
   case SC_STEP_TOUCH:
     step->ref = loader_attr(self, "mapping");
-    return loader_size_attr(self, "size", FALSE, &step->size_bytes) && loader_repeat_attr(self, step);
+    return loader_step_size_attr(self, step) && loader_repeat_attr(self, step);
   case SC_STEP_MALLOC: {
     g_autofree char *touch = loader_attr(self, "touch");
     step->touch_all = g_strcmp0(touch, "all") == 0;
     step->touch_none = g_strcmp0(touch, "none") == 0;
-    return loader_size_attr(self, "size", FALSE, &step->size_bytes) && loader_repeat_attr(self, step);
+    return loader_step_size_attr(self, step) && loader_repeat_attr(self, step);
   }
   case SC_STEP_FREE:
   case SC_STEP_MUNMAP:

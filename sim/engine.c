@@ -34,7 +34,8 @@ typedef struct {
   guint rep_done;        /* repetitions of the head step completed */
   KmPages rep_remaining; /* pages of the current repetition still to fault; 0: not started */
   char *rep_mapping;     /* malloc: id of the current repetition's mapping */
-  KmPages refused_pages; /* the last mapping __vm_enough_memory() refused */
+  KmPages refused_pages; /* the last mapping refused */
+  const char *refused_why; /* by which kernel function */
   KmMemcg *blocked_on;
   gboolean livelocked;
 } SimProc;
@@ -793,16 +794,23 @@ static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const
 {
   g_ptr_array_add(e->outcome->enomem_steps, step_label(e, step));
   SimEvent ev = { .kind = SIM_EV_ENOMEM, .step = step, .step_index = step->index, .task = proc->task,
-                  .detail = detail, .enomem_pages = proc->refused_pages };
+                  .detail = detail, .enomem_pages = proc->refused_pages,
+                  .enomem_overcommit = proc->refused_why == NULL };
   emit(e, &ev);
 }
 
-/* mmap of pages for proc: __vm_enough_memory() first (VM_ACCOUNT private writable mapping). */
+/* do_mmap() of pages for proc: get_unmapped_area() finds room in the address space, then mmap_region() asks
+ * __vm_enough_memory() (a VM_ACCOUNT private writable mapping). */
 static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pages)
 {
   KmTask *task = proc->task;
+  proc->refused_pages = pages;
+  if (!km_mm_get_unmapped_area(task->mm, pages)) {
+    proc->refused_why = "get_unmapped_area() found no room: the address space (TASK_SIZE, 128 TiB) is full";
+    return FALSE;
+  }
   if (!km_vm_enough_memory(e->sys, task->mm, pages, task->cap_sys_admin)) {
-    proc->refused_pages = pages;
+    proc->refused_why = NULL;
     return FALSE;
   }
   km_mm_add_mapping(e->sys, task->mm, id, pages, TRUE);
@@ -813,14 +821,15 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmPages per_rep = bytes_to_pages(e, step->size_bytes);
   guint reps = MAX(step->repeat, 1u);
+  if (per_rep == 0)
+    return FAULT_DONE; /* touching nothing, however often, changes nothing */
   while (proc->rep_done < reps) {
     if (proc->rep_remaining == 0 && step->ref) {
-      /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
+      /* touching a named mapping: its untouched pages; pages already touched cost nothing again, so once it is
+       * all touched the remaining repetitions change nothing either */
       proc->rep_remaining = MIN(per_rep, untouched_total(proc->task->mm, step->ref));
-      if (proc->rep_remaining == 0) {
-        proc->rep_done++;
-        continue;
-      }
+      if (proc->rep_remaining == 0)
+        break;
     } else if (proc->rep_remaining == 0) {
       KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, NULL));
       if (missing > 0) {
@@ -977,7 +986,7 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     emit_simple(e, SIM_EV_BLOCKED, step, proc->task, "memcg at its limit with oom_kill_disable: the task sleeps (under_oom 1)");
     return FALSE;
   case FAULT_ENOMEM:
-    record_enomem(e, step, proc, "__vm_enough_memory() refused the mapping");
+    record_enomem(e, step, proc, proc->refused_why ? proc->refused_why : "__vm_enough_memory() refused the mapping");
     break;
   case FAULT_LIVELOCK:
     proc_livelock(e, proc, step);

@@ -46,6 +46,7 @@ typedef struct {
   KmPages reaped_anon_rss, reaped_file_rss, reaped_shmem_rss;
   /* SIM_EV_ENOMEM: the pages __vm_enough_memory() refused */
   KmPages enomem_pages;
+  gboolean enomem_overcommit; /* refused by __vm_enough_memory() (else by get_unmapped_area()) */
   /* SIM_EV_EXIT */
   const SimExit *exit;
   /* SIM_EV_PANIC */

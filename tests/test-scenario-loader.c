@@ -1080,6 +1080,11 @@ static const struct {
   { "cpus-zero.xml", SCENARIO_ERROR_RANGE, 2 },
   { "at-overflow.xml", SCENARIO_ERROR_RANGE, 3 },
   { "cgroup-path-too-deep.xml", SCENARIO_ERROR_RANGE, 4 }, /* 4096 bytes, 2048 levels */
+  /* Issue 15: sizes and counts have documented maxima (docs/scenario-format.md, "Limits") */
+  { "step-size-over-task-size.xml", SCENARIO_ERROR_RANGE, 9 }, /* 2^47 > TASK_SIZE = 2^47 - 4096 */
+  { "ram-too-large.xml", SCENARIO_ERROR_RANGE, 2 },             /* 4097 TiB > 4 PiB */
+  { "repeat-too-large.xml", SCENARIO_ERROR_RANGE, 6 },          /* > 65530 (DEFAULT_MAX_MAP_COUNT) */
+  { "base-rss-exceeds-ram.xml", SCENARIO_ERROR_RANGE, 6 },      /* 600 + 325 MiB > 1024 - 100 MiB */
   { "expect-exit-status.xml", SCENARIO_ERROR_RANGE, 4 },
   /* Duplicates */
   { "sysctl-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 4 },
