@@ -517,6 +517,15 @@ KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
   return g_hash_table_lookup(mm->mapping_by_id, id);
 }
 
+/* get_unmapped_area() (mm/mmap.c, 3.10-6.12): "if (len > TASK_SIZE - mmap_min_addr) return -ENOMEM", and the
+ * search for a hole fails with ENOMEM when none is big enough. The model does not place mappings, so the address
+ * space is full when the mm's mappings and the new one come to more than TASK_SIZE (mmap_min_addr, the stack and
+ * its gap are left out: a few pages of 2^35). */
+gboolean km_mm_get_unmapped_area(const KmMm *mm, KmPages pages)
+{
+  return pages <= KM_TASK_SIZE_PAGES - mm->total_vm;
+}
+
 static KmPages pte_pages_for(KmPages populated)
 {
   return div_round_up(populated, KM_PTRS_PER_TABLE);
@@ -573,6 +582,29 @@ KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n)
   KmPages populated = mapping->resident + mapping->swapped;
   KmPages dpte = pte_pages_for(populated + n) - pte_pages_for(populated);
   return dpte + pmd_pages_for(mm->pte_pages + dpte) - pmd_pages_for(mm->pte_pages);
+}
+
+/* How many of n pages of mapping the fault path can fault in when avail free pages are left: each
+ * do_anonymous_page() first allocates the PTE page (and the PMD page above it) it lacks (__pte_alloc(),
+ * __pmd_alloc()), then the page itself. So k pages cost k + km_mm_pte_growth(k) pages. That sum grows strictly
+ * with k, so the largest k that fits is found by bisection. (Shrinking k by the growth of a larger k can skip
+ * the answer: at a PMD boundary 2 pages cost 4 while 1 page costs 1, and 2 free pages would fit none.) */
+KmPages km_mm_fault_batch(const KmMm *mm, const KmMapping *mapping, KmPages n, KmPages avail)
+{
+  KmPages lo = 0, hi = MIN(n, avail);
+  if (hi <= 0)
+    return 0;
+  if (hi + km_mm_pte_growth(mm, mapping, hi) <= avail)
+    return hi;
+  /* invariant: lo fits, hi does not */
+  while (hi - lo > 1) {
+    KmPages mid = lo + (hi - lo) / 2;
+    if (mid + km_mm_pte_growth(mm, mapping, mid) <= avail)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
 }
 
 /* do_munmap() -> unmap_vmas()/free_pgtables(): resident pages uncharged, swap entries freed, the mapping's

@@ -57,6 +57,8 @@ gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor);
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);
 KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted);
 KmMapping *km_mm_find_mapping(KmMm *mm, const char *id);
+/* get_unmapped_area(): TRUE if the address space has room for a mapping of pages more. */
+gboolean km_mm_get_unmapped_area(const KmMm *mm, KmPages pages);
 void km_mapping_unref(KmMapping *mapping);
 /* n pages of mapping become resident anon pages: counters, LRU and page tables, charged (no checks). */
 void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);
@@ -65,6 +67,8 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping);
 void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem);
 /* Page-table pages (PTE + PMD) that populating n more pages of this mapping adds. */
 KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n);
+/* The largest k <= n such that k pages of mapping and the page-table pages they add fit in avail pages. */
+KmPages km_mm_fault_batch(const KmMm *mm, const KmMapping *mapping, KmPages n, KmPages avail);
 /* __oom_reap_task_mm(): frees the anon pages and swap entries; returns the resident pages freed. */
 KmPages km_mm_reap(KmSystem *sys, KmMm *mm);
 /* exit_mmap() when the last user leaves */

@@ -244,6 +244,19 @@ static int nr_pcp_high_autotune(KmPcp *p, KmPages total)
   return high;
 }
 
+/* How many order-0 frees in a row (6.7+) change nothing but count, free_count (capped) and alloc_factor (halved each
+ * time): those for which nr_pcp_high_autotune() leaves pcp->high as it is and returns a high that the new count
+ * stays below. That is every free while count + 1 < high, high being high_min when ZONE_BELOW_HIGH is set (and
+ * pcp->high already down to it: until then each free lowers it) and the clamped pcp->high when it is not. */
+static KmPages autotune_quiet_pages(const KmPcp *p)
+{
+  int high = CLAMP(p->high, p->high_min, p->high_max);
+  if (high == 0 || (p->below_high && high != p->high_min && p->high_min != p->high_max))
+    return 0;
+  KmPages total = p->count[KM_PCP_UNMOVABLE] + p->count[KM_PCP_MOVABLE];
+  return MAX((KmPages)high - 1 - total, 0);
+}
+
 void km_pcp_free(KmSystem *sys, KmPcpList list, KmPages n)
 {
   KmPcp *p = &sys->machine.pcp;
@@ -271,7 +284,16 @@ void km_pcp_free(KmSystem *sys, KmPcpList list, KmPages n)
     }
     case KM_PCP_AUTOTUNE:
     default: {
-      /* free_unref_page_commit() of 6.12, one page at a time */
+      /* free_unref_page_commit() of 6.12, one page at a time; the pages that cannot bring a bulk free are added
+       * at once (autotune_quiet_pages()), so a free of n pages costs O(n / batch), not O(n) */
+      KmPages quiet = MIN(autotune_quiet_pages(p), n - done - 1);
+      if (quiet > 0) {
+        p->high = CLAMP(p->high, p->high_min, p->high_max); /* what each nr_pcp_high_autotune() call would do */
+        p->alloc_factor = (int)shift_down(p->alloc_factor, quiet);
+        p->count[list] += quiet;
+        done += quiet;
+        p->free_count = (int)MIN((KmPages)p->free_count + quiet, (KmPages)(p->batch << PCP_BATCH_SCALE_MAX));
+      }
       p->alloc_factor >>= 1;
       p->count[list]++;
       done++;

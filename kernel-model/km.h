@@ -19,6 +19,10 @@ typedef gint64 KmPages;
 #define OOM_SCORE_ADJ_MAX 1000
 /* PTRS_PER_PTE / PTRS_PER_PMD on x86-64 with 4 KiB pages: one PTE page maps 512 pages (2 MiB). */
 #define KM_PTRS_PER_TABLE 512
+/* arch/x86/include/asm/page_64_types.h TASK_SIZE_MAX, 4-level paging: (1 << 47) - PAGE_SIZE, in pages. The loader
+ * refuses larger sizes; an mm's mappings together cannot exceed it either (km_mm_get_unmapped_area()). With at most
+ * PID_MAX_LIMIT (2^22) mms that bounds vm_committed_as by 2^57 pages: no counter of the model can overflow. */
+#define KM_TASK_SIZE_PAGES ((G_GINT64_CONSTANT(1) << 35) - 1)
 
 typedef struct _KmMemcg KmMemcg;
 typedef struct _KmTask KmTask;

@@ -477,7 +477,7 @@ static void print_oom(GString *out, const KmSystem *sys, guint64 t, const OomCon
 /* __vm_enough_memory()'s ratelimited warning, per version */
 static void print_vm_warning(GString *out, const KmSystem *sys, const SimEvent *ev)
 {
-  if (!ev->task)
+  if (!ev->task || !ev->enomem_overcommit) /* get_unmapped_area() prints nothing */
     return;
   switch (sys->profile->vm_warning) {
   case KM_VM_WARN_NO_ENOUGH:
@@ -512,8 +512,7 @@ void report_dmesg_event(ReportDmesg *dmesg, const KmSystem *sys, const SimEvent 
             K(sys, ev->reaped_shmem_rss));
     break;
   case SIM_EV_ENOMEM:
-    if (!ev->oom_memcg) /* a failed memcg charge logs nothing more than its OOM report */
-      print_vm_warning(out, sys, ev);
+    print_vm_warning(out, sys, ev); /* only __vm_enough_memory() logs (a failed memcg charge logs its OOM report) */
     break;
   case SIM_EV_PANIC:
     kline(out, ev->time_ns, "Kernel panic - not syncing: %s", ev->panic_message ? ev->panic_message : "");

@@ -375,6 +375,9 @@ static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
   case SIM_EV_ENOMEM:
     add_str(b, "memcg", ev->oom_memcg ? ev->oom_memcg->path : NULL);
     add_int(b, "requested_pages", ev->enomem_pages);
+    add_str(b, "refused_by", ev->oom_memcg           ? "try_charge_memcg"
+                             : ev->enomem_overcommit ? "__vm_enough_memory"
+                                                     : "get_unmapped_area");
     add_int(b, "committed_as_pages", sys->machine.committed_as);
     add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
     break;

@@ -15,7 +15,7 @@
  * <!DOCTYPE before the parser sees a byte of it: no internal subset, so no entity declarations, no
  * entity-expansion bombs, no external entities. XML_PARSE_NONET and the absence of XML_PARSE_NOENT and
  * XML_PARSE_DTDLOAD are the second line; a DOCTYPE node or entity reference that still reached the reader
- * (say, in a UTF-16 document the byte scanner cannot read) is refused as well.
+ * (in an encoding the scanner does not read: it reads bytes and UTF-16 code units) is refused as well.
  */
 #include "scenario-loader.h"
 
@@ -33,6 +33,13 @@
 #define SC_PID_MAX 4194304 /* PID_MAX_LIMIT on 64-bit */
 #define SC_CPUS_MAX 8192 /* CONFIG_NR_CPUS of distribution kernels (x86-64 MAXSMP) */
 #define SC_TASK_COMM_LEN 16
+#define SC_CGROUP_PATH_MAX 4095 /* PATH_MAX (4096) less the NUL */
+/* The documented maxima of sizes and counts (docs/scenario-format.md, "Limits"). They keep every page count of the
+ * model far inside 64 bits (vm_committed_as is at most pids * TASK_SIZE pages: 2^22 * 2^35) and the work of a step
+ * bounded by the machine, not by a number typed in a file. */
+#define SC_MACHINE_BYTES_MAX (G_GUINT64_CONSTANT(1) << 52) /* 4 PiB: MAX_PHYSMEM_BITS 52 (x86-64, 5-level paging) */
+#define SC_TASK_SIZE ((G_GUINT64_CONSTANT(1) << 47) - SC_PAGE_SIZE) /* x86-64 TASK_SIZE_MAX: the user address space */
+#define SC_REPEAT_MAX 65530 /* DEFAULT_MAX_MAP_COUNT: each repetition may be a mapping of its own */
 #define SC_PAGE_SIZE 4096
 #define SC_SCHEMA_RESOURCE "/org/oomsim/scenarios/oomsim.rng"
 
@@ -68,6 +75,15 @@ typedef struct {
   int line;
 } LoaderStepId;
 
+/* What the prolog scanner knows of the encoding (loader_scan()). */
+typedef enum {
+  SCAN_ENCODING_UNKNOWN,      /* no byte seen yet */
+  SCAN_ENCODING_ONE_BYTE_MORE, /* one byte seen: the second decides */
+  SCAN_ENCODING_BYTES,        /* UTF-8 or another ASCII-compatible encoding */
+  SCAN_ENCODING_UTF16LE,
+  SCAN_ENCODING_UTF16BE,
+} ScanEncoding;
+
 struct _ScenarioLoader {
   char *display_name;
   xmlTextReaderPtr reader;
@@ -81,6 +97,7 @@ struct _ScenarioLoader {
    * forks of the trace (the simulator keeps as much), not with its length. */
   GHashTable *step_ids;  /* id -> LoaderStepId* */
   GHashTable *forked;    /* GINT_TO_POINTER(pid) of every <fork child>, run or not */
+  guint64 base_bytes;    /* base-rss + base-pgtables of the processes so far */
 
   /* Input: a file descriptor or a buffer. */
   int fd;
@@ -90,7 +107,10 @@ struct _ScenarioLoader {
   guint64 bytes_read;
 
   ScanState scan;
-  int scan_line, scan_col;          /* of the next byte */
+  ScanEncoding scan_encoding;
+  guchar scan_first_byte;           /* the first byte (encoding detection) or the first half of a UTF-16 unit */
+  gboolean scan_have_half;
+  int scan_line, scan_col;          /* of the next character */
   int scan_lt_line, scan_lt_col;    /* of the last '<' */
 };
 
@@ -149,9 +169,29 @@ loader_text_start_line(xmlNodePtr text)
   return end_line;
 }
 
+/* Only these node types are an xmlNode with a line: a DOCTYPE's node is an xmlDtd, whose bytes at that offset
+ * are part of a pointer (its SystemID), and an attribute's is an xmlAttr. */
+static gboolean
+loader_node_has_line(xmlNodePtr node)
+{
+  switch (node != NULL ? node->type : XML_DOCUMENT_NODE) {
+  case XML_ELEMENT_NODE:
+  case XML_TEXT_NODE:
+  case XML_CDATA_SECTION_NODE:
+  case XML_ENTITY_REF_NODE:
+  case XML_PI_NODE:
+  case XML_COMMENT_NODE:
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
 static int
 loader_node_line(ScenarioLoader *self, xmlNodePtr node)
 {
+  if (!loader_node_has_line(node))
+    node = NULL; /* the parser's line */
   long line = node != NULL ? (long) node->line : 0;
   if (line >= 65535) {
     long next = loader_text_start_line(node->children ? node->children : node->next);
@@ -327,60 +367,107 @@ loader_on_xml_error(void *user_data, xmlErrorPtr xml_error)
 
 /* Input ============================================================================================ */
 
-/* Runs the prolog scanner over bytes about to be handed to libxml2. FALSE: a DOCTYPE (error set). */
+/* One character of the prolog (c < 0x80 is ASCII; anything else only moves the column). FALSE: a DOCTYPE. */
+static gboolean
+loader_scan_char(ScenarioLoader *self, guint32 c, gboolean new_column)
+{
+  switch (self->scan) {
+  case SCAN_TEXT:
+    if (c == '<') {
+      self->scan = SCAN_LT;
+      self->scan_lt_line = self->scan_line;
+      self->scan_lt_col = self->scan_col;
+    }
+    break;
+  case SCAN_LT:
+    self->scan = c == '!' ? SCAN_LT_BANG : c == '?' ? SCAN_PI : SCAN_DONE;
+    break;
+  case SCAN_LT_BANG:
+    if (c == 'D') {
+      loader_fail(self, SCENARIO_ERROR_DTD, self->scan_lt_line, self->scan_lt_col,
+                  "a DOCTYPE is not allowed: scenarios take no DTD, entities or external files");
+      return FALSE;
+    }
+    self->scan = c == '-' ? SCAN_COMMENT_OPEN : SCAN_DONE; /* anything else: the parser's error */
+    break;
+  case SCAN_COMMENT_OPEN:
+    self->scan = c == '-' ? SCAN_COMMENT : SCAN_DONE;
+    break;
+  case SCAN_COMMENT:
+    if (c == '-')
+      self->scan = SCAN_COMMENT_DASH;
+    break;
+  case SCAN_COMMENT_DASH:
+    self->scan = c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
+    break;
+  case SCAN_COMMENT_DASH_DASH:
+    self->scan = c == '>' ? SCAN_TEXT : c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
+    break;
+  case SCAN_PI:
+    if (c == '?')
+      self->scan = SCAN_PI_QUESTION;
+    break;
+  case SCAN_PI_QUESTION:
+    self->scan = c == '>' ? SCAN_TEXT : c == '?' ? SCAN_PI_QUESTION : SCAN_PI;
+    break;
+  case SCAN_DONE:
+    break;
+  }
+  if (c == '\n') {
+    self->scan_line++;
+    self->scan_col = 1;
+  } else if (new_column) {
+    self->scan_col++;
+  }
+  return TRUE;
+}
+
+/* Runs the prolog scanner over bytes about to be handed to libxml2. FALSE: a DOCTYPE (error set).
+ * The encoding is told from the first two bytes as libxml2 does (xmlDetectCharEncoding()): a UTF-16 byte order
+ * mark, or '<' as a UTF-16 code unit; anything else is read byte by byte (UTF-8 and its ASCII-compatible
+ * relatives). In UTF-16 the scanner reads code units, so a DOCTYPE is found, with its line and column, in those
+ * documents too. */
 static gboolean
 loader_scan(ScenarioLoader *self, const char *buf, gsize len)
 {
   for (gsize i = 0; i < len && self->scan != SCAN_DONE; i++) {
-    char c = buf[i];
-    switch (self->scan) {
-    case SCAN_TEXT:
-      if (c == '<') {
-        self->scan = SCAN_LT;
-        self->scan_lt_line = self->scan_line;
-        self->scan_lt_col = self->scan_col;
-      }
-      break;
-    case SCAN_LT:
-      self->scan = c == '!' ? SCAN_LT_BANG : c == '?' ? SCAN_PI : SCAN_DONE;
-      break;
-    case SCAN_LT_BANG:
-      if (c == 'D') {
-        loader_fail(self, SCENARIO_ERROR_DTD, self->scan_lt_line, self->scan_lt_col,
-                    "a DOCTYPE is not allowed: scenarios take no DTD, entities or external files");
+    guchar byte = (guchar) buf[i];
+    if (self->scan_encoding == SCAN_ENCODING_UNKNOWN) {
+      self->scan_first_byte = byte;
+      self->scan_encoding = SCAN_ENCODING_ONE_BYTE_MORE;
+      continue;
+    }
+    if (self->scan_encoding == SCAN_ENCODING_ONE_BYTE_MORE) {
+      guchar b0 = self->scan_first_byte;
+      if ((b0 == 0xFF && byte == 0xFE) || (b0 == '<' && byte == 0))
+        self->scan_encoding = SCAN_ENCODING_UTF16LE;
+      else if ((b0 == 0xFE && byte == 0xFF) || (b0 == 0 && byte == '<'))
+        self->scan_encoding = SCAN_ENCODING_UTF16BE;
+      else
+        self->scan_encoding = SCAN_ENCODING_BYTES;
+      self->scan_have_half = self->scan_encoding != SCAN_ENCODING_BYTES; /* b0 is the first half of a unit */
+      if (!self->scan_have_half && (!loader_scan_char(self, b0, TRUE) || self->scan == SCAN_DONE))
+        return self->error == NULL;
+    }
+    if (self->scan_encoding == SCAN_ENCODING_BYTES) {
+      /* count UTF-8 characters, as libxml2 does */
+      if (!loader_scan_char(self, byte, (byte & 0xC0) != 0x80))
         return FALSE;
-      }
-      self->scan = c == '-' ? SCAN_COMMENT_OPEN : SCAN_DONE; /* anything else: the parser's error */
-      break;
-    case SCAN_COMMENT_OPEN:
-      self->scan = c == '-' ? SCAN_COMMENT : SCAN_DONE;
-      break;
-    case SCAN_COMMENT:
-      if (c == '-')
-        self->scan = SCAN_COMMENT_DASH;
-      break;
-    case SCAN_COMMENT_DASH:
-      self->scan = c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
-      break;
-    case SCAN_COMMENT_DASH_DASH:
-      self->scan = c == '>' ? SCAN_TEXT : c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
-      break;
-    case SCAN_PI:
-      if (c == '?')
-        self->scan = SCAN_PI_QUESTION;
-      break;
-    case SCAN_PI_QUESTION:
-      self->scan = c == '>' ? SCAN_TEXT : c == '?' ? SCAN_PI_QUESTION : SCAN_PI;
-      break;
-    case SCAN_DONE:
-      break;
+      continue;
     }
-    if (c == '\n') {
-      self->scan_line++;
-      self->scan_col = 1;
-    } else if (((guchar) c & 0xC0) != 0x80) { /* count UTF-8 characters, as libxml2 does */
-      self->scan_col++;
+    /* UTF-16: two bytes per code unit, the first one kept across reads */
+    if (!self->scan_have_half) {
+      self->scan_first_byte = byte;
+      self->scan_have_half = TRUE;
+      continue;
     }
+    self->scan_have_half = FALSE;
+    guchar b0 = self->scan_first_byte;
+    guint32 unit = self->scan_encoding == SCAN_ENCODING_UTF16LE ? (guint32) (b0 | byte << 8) : (guint32) (b0 << 8 | byte);
+    gboolean bom = unit == 0xFEFF && self->scan_line == 1 && self->scan_col == 1; /* no character */
+    /* a low surrogate ends a character that its high surrogate has counted */
+    if (!bom && !loader_scan_char(self, unit, unit < 0xDC00 || unit > 0xDFFF))
+      return FALSE;
   }
   return TRUE;
 }
@@ -827,6 +914,12 @@ loader_read_machine(ScenarioLoader *self)
       !loader_size_attr(self, "kernel-reserved", FALSE, &header->kernel_reserved_bytes) ||
       !loader_int_attr32(self, "cpus", 1, SC_CPUS_MAX, &header->cpus))
     return FALSE;
+  if (header->ram_bytes > SC_MACHINE_BYTES_MAX || header->swap_bytes > SC_MACHINE_BYTES_MAX) {
+    loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1,
+                "%s is more than 4 PiB (2^52 bytes, MAX_PHYSMEM_BITS of x86-64 with 5-level paging), the most the "
+                "model takes", header->ram_bytes > SC_MACHINE_BYTES_MAX ? "ram" : "swap");
+    return FALSE;
+  }
   if (header->ram_bytes < page_size) {
     loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1, "ram must be at least one page");
     return FALSE;
@@ -858,10 +951,20 @@ loader_read_machine(ScenarioLoader *self)
   return self->error == NULL;
 }
 
-/* "/a/b": absolute, no empty, "." or ".." component, no trailing slash. */
+/* "/a/b": absolute, no empty, "." or ".." component, no trailing slash; at most SC_CGROUP_PATH_MAX bytes, the
+ * longest path mkdir(2) takes (PATH_MAX less the NUL). That bounds the depth at 2047 levels: every ancestor is a
+ * cgroup of its own with its own path, so a path of depth d costs O(d^2) bytes, and an unbounded one was a small
+ * file taking hundreds of MB (issue 15: 10,000 levels, 309 MB and 3.7 s). */
 static gboolean
 loader_check_cgroup_path(ScenarioLoader *self, const char *path)
 {
+  if (strlen(path) > SC_CGROUP_PATH_MAX) {
+    loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1,
+                "cgroup path of %" G_GSIZE_FORMAT " bytes: at most %d (PATH_MAX less the NUL, the longest path "
+                "mkdir(2) takes), which is at most %d levels deep", strlen(path), SC_CGROUP_PATH_MAX,
+                SC_CGROUP_PATH_MAX / 2);
+    return FALSE;
+  }
   if (strcmp(path, "/") == 0) {
     loader_fail(self, SCENARIO_ERROR_DUPLICATE, loader_line(self), 1,
                 "the root cgroup / always exists; it cannot be defined");
@@ -967,6 +1070,25 @@ loader_read_cgroups(ScenarioLoader *self)
   return self->error == NULL;
 }
 
+/* base-rss and base-pgtables are resident before the first step, so all of them together must fit in the memory
+ * the kernel leaves (ram less kernel-reserved); a process sharing another's mm brings none of its own. */
+static gboolean
+loader_check_base_memory(ScenarioLoader *self, const ScProcess *process)
+{
+  if (process->shares_mm_with != 0)
+    return TRUE;
+  guint64 room = self->header->ram_bytes - self->header->kernel_reserved_bytes;
+  guint64 base = process->base_rss_bytes + process->base_pgtables_bytes; /* each at most 2^64 - 2: may wrap */
+  if (base < process->base_rss_bytes || base > room || self->base_bytes > room - base) {
+    loader_fail(self, SCENARIO_ERROR_RANGE, process->line, 1,
+                "pid %d: base-rss and base-pgtables of the processes come to more than ram less kernel-reserved "
+                "(%" G_GUINT64_FORMAT " bytes): they are all resident before the trace starts", process->pid, room);
+    return FALSE;
+  }
+  self->base_bytes += base;
+  return TRUE;
+}
+
 static gboolean
 loader_read_process(ScenarioLoader *self)
 {
@@ -992,6 +1114,15 @@ loader_read_process(ScenarioLoader *self)
       !loader_size_attr(self, "base-pgtables", FALSE, &process->base_pgtables_bytes))
     return FALSE;
   process->uid = (guint) uid;
+  if (!loader_check_base_memory(self, process))
+    return FALSE;
+  if (process->kthread && process->shares_mm_with == 0 &&
+      (process->base_rss_bytes != 0 || process->base_pgtables_bytes != 0)) {
+    loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, process->line, 1,
+                "pid %d is a kernel thread (kthread=\"1\"): a kernel thread has no mm: it cannot hold base-rss or "
+                "base-pgtables", process->pid);
+    return FALSE;
+  }
 
   process->comm = loader_attr(self, "comm");
   if (process->comm == NULL) { /* the schema requires it */
@@ -1268,10 +1399,26 @@ static gboolean
 loader_repeat_attr(ScenarioLoader *self, ScStep *step)
 {
   gint64 repeat = 1;
-  if (!loader_int_attr(self, "repeat", 1, G_MAXUINT32, &repeat))
+  if (!loader_int_attr(self, "repeat", 1, SC_REPEAT_MAX, &repeat))
     return FALSE;
   step->repeat = (guint) repeat;
   return TRUE;
+}
+
+/* A step's size: at most TASK_SIZE, the x86-64 user address space (get_unmapped_area() fails an mmap(2) of more
+ * with ENOMEM; the model takes it as the largest read or write too). */
+static gboolean
+loader_step_size_attr(ScenarioLoader *self, ScStep *step)
+{
+  if (!loader_size_attr(self, "size", FALSE, &step->size_bytes))
+    return FALSE;
+  if (step->size_bytes <= SC_TASK_SIZE)
+    return TRUE;
+  loader_fail(self, SCENARIO_ERROR_RANGE, step->line, 1,
+              "<%s> size=%" G_GUINT64_FORMAT " bytes is more than the x86-64 user address space (TASK_SIZE, 128 TiB "
+              "less a page, %" G_GUINT64_FORMAT " bytes): mmap(2) fails with ENOMEM", sc_step_kind_names[step->kind],
+              step->size_bytes, SC_TASK_SIZE);
+  return FALSE;
 }
 
 /* The attributes of the step under the reader, by kind. */
@@ -1282,15 +1429,15 @@ loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
   case SC_STEP_MMAP:
   case SC_STEP_FILE_READ:
   case SC_STEP_SHMEM_WRITE:
-    return loader_size_attr(self, "size", FALSE, &step->size_bytes);
+    return loader_step_size_attr(self, step);
   case SC_STEP_TOUCH:
     step->ref = loader_attr(self, "mapping");
-    return loader_size_attr(self, "size", FALSE, &step->size_bytes) && loader_repeat_attr(self, step);
+    return loader_step_size_attr(self, step) && loader_repeat_attr(self, step);
   case SC_STEP_MALLOC: {
     g_autofree char *touch = loader_attr(self, "touch");
     step->touch_all = g_strcmp0(touch, "all") == 0;
     step->touch_none = g_strcmp0(touch, "none") == 0;
-    return loader_size_attr(self, "size", FALSE, &step->size_bytes) && loader_repeat_attr(self, step);
+    return loader_step_size_attr(self, step) && loader_repeat_attr(self, step);
   }
   case SC_STEP_FREE:
   case SC_STEP_MUNMAP:
@@ -1361,6 +1508,33 @@ loader_check_step_refs(ScenarioLoader *self, const ScStep *step)
   return TRUE;
 }
 
+/* The memory steps: a user process's system calls and page faults, on its mm. A kernel thread has none
+ * (task->mm is NULL, unless it borrows a process's with shares-mm-with, as kthread_use_mm() does), so a step of
+ * these kinds naming one is refused here rather than dereferencing nothing in the simulator. <fork> is allowed:
+ * fork + exec from a kernel thread is what a usermode helper is, and the child gets a fresh mm. <set>, <exit> and
+ * <move> do not touch an mm. */
+static const char *const step_mm_use[SC_STEP_N_KINDS] = {
+  [SC_STEP_MMAP] = "map memory",
+  [SC_STEP_TOUCH] = "touch memory",
+  [SC_STEP_MALLOC] = "allocate memory",
+  [SC_STEP_FREE] = "free memory",
+  [SC_STEP_MUNMAP] = "unmap memory",
+  [SC_STEP_FILE_READ] = "read a file into the page cache",
+  [SC_STEP_SHMEM_WRITE] = "write to shmem",
+};
+
+static gboolean
+loader_check_step_mm(ScenarioLoader *self, const ScStep *step)
+{
+  const ScProcess *process = g_hash_table_lookup(self->processes, GINT_TO_POINTER(step->pid));
+  if (step_mm_use[step->kind] == NULL || process == NULL || !process->kthread || process->shares_mm_with != 0)
+    return TRUE;
+  loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, step->line, 1,
+              "<%s> pid %d is a kernel thread (kthread=\"1\", line %d): a kernel thread has no mm: it cannot %s",
+              sc_step_kind_names[step->kind], step->pid, process->line, step_mm_use[step->kind]);
+  return FALSE;
+}
+
 static gboolean
 loader_read_step(ScenarioLoader *self, ScStep **out_step)
 {
@@ -1393,7 +1567,8 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   if (step->kind != SC_STEP_SYSCTL && step->kind != SC_STEP_CGROUP_SET &&
       !loader_pid_attr(self, "pid", &step->pid))
     return FALSE;
-  if (!loader_read_step_attrs(self, step) || !loader_check_step_refs(self, step))
+  if (!loader_check_step_mm(self, step) || !loader_read_step_attrs(self, step) ||
+      !loader_check_step_refs(self, step))
     return FALSE;
   *out_step = g_steal_pointer(&step);
   return TRUE;

@@ -36,9 +36,9 @@ typedef struct {
   guint rep_done;        /* repetitions of the head step completed */
   KmPages rep_remaining; /* pages of the current repetition still to fault; 0: not started */
   char *rep_mapping;     /* malloc: id of the current repetition's mapping */
-  KmPages refused_pages; /* the last mapping __vm_enough_memory() refused, or the pages a charge could not get */
+  KmPages refused_pages; /* the last mapping refused, or the pages a charge could not get */
+  const char *refused_why; /* by which kernel function (NULL: __vm_enough_memory()), or why no OOM kill helped */
   KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
-  const char *refused_why; /* FAULT_CHARGE_ENOMEM: why no OOM kill helped */
   KmMemcg *blocked_on;
   gboolean livelocked;
 } SimProc;
@@ -733,12 +733,9 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
     gboolean memsw = FALSE;
     KmPages mmargin = forced ? KM_PAGES_MAX : km_memcg_margin(memcg, &over, &memsw);
     KmPages avail = MIN(gfree, mmargin);
-    KmPages k = *remaining;
+    KmPages k = MIN(*remaining, avail);
     if (mapping)
-      k = MIN(k, mapping->pages - mapping->resident - mapping->swapped);
-    k = MIN(k, avail);
-    while (mapping && k > 0 && k + km_mm_pte_growth(task->mm, mapping, k) > avail)
-      k = MIN(k - 1, avail - km_mm_pte_growth(task->mm, mapping, k));
+      k = km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped), avail);
     if (k > 0) {
       if (mapping)
         km_mm_populate(sys, task->mm, mapping, k);
@@ -765,7 +762,9 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       reclaim_flush(e, &acc, step, task);
       r = invoke_oom(e, proc, step, NULL);
     } else {
-      /* try_charge_memcg(): failcnt and MEMCG_MAX on mem_over_limit, reclaim from it (no swap when the memsw
+      /* The machine has the page (and its page tables) and k is the most that fits, so the memcg margin is what
+       * is short: some counter has a limit and `over` is set (km_mm_fault_batch()).
+       * try_charge_memcg(): failcnt and MEMCG_MAX on mem_over_limit, reclaim from it (no swap when the memsw
        * counter is the one at its limit), then mem_cgroup_oom() */
       if (memsw)
         over->memsw_failcnt++;
@@ -852,16 +851,24 @@ static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const
 {
   g_ptr_array_add(e->outcome->enomem_steps, step_label(e, step));
   SimEvent ev = { .kind = SIM_EV_ENOMEM, .step = step, .step_index = step->index, .task = proc->task,
-                  .detail = detail, .enomem_pages = proc->refused_pages, .oom_memcg = proc->refused_memcg };
+                  .detail = detail, .enomem_pages = proc->refused_pages, .oom_memcg = proc->refused_memcg,
+                  .enomem_overcommit = proc->refused_why == NULL && proc->refused_memcg == NULL };
   emit(e, &ev);
 }
 
-/* mmap of pages for proc: __vm_enough_memory() first (VM_ACCOUNT private writable mapping). */
+/* do_mmap() of pages for proc: get_unmapped_area() finds room in the address space, then mmap_region() asks
+ * __vm_enough_memory() (a VM_ACCOUNT private writable mapping). */
 static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pages)
 {
   KmTask *task = proc->task;
+  proc->refused_pages = pages;
+  if (!km_mm_get_unmapped_area(task->mm, pages)) {
+    proc->refused_why = "get_unmapped_area() found no room: the address space (TASK_SIZE, 128 TiB) is full";
+    proc->refused_memcg = NULL;
+    return FALSE;
+  }
   if (!km_vm_enough_memory(e->sys, task->mm, pages, task->cap_sys_admin)) {
-    proc->refused_pages = pages;
+    proc->refused_why = NULL;
     proc->refused_memcg = NULL;
     return FALSE;
   }
@@ -885,6 +892,8 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmPages per_rep = bytes_to_pages(e, step->size_bytes);
   guint reps = MAX(step->repeat, 1u);
+  if (per_rep == 0)
+    return FAULT_DONE; /* touching nothing, however often, changes nothing */
   while (proc->rep_done < reps) {
     if (proc->rep_remaining == 0 && step->ref) {
       /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
@@ -893,10 +902,8 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
         return FAULT_SEGV;
       /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
       proc->rep_remaining = MIN(per_rep, untouched_total(proc->task->mm, step->ref));
-      if (proc->rep_remaining == 0) {
-        proc->rep_done++;
-        continue;
-      }
+      if (proc->rep_remaining == 0)
+        break;
     } else if (proc->rep_remaining == 0) {
       KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, NULL));
       if (missing > 0) {
@@ -1081,7 +1088,7 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     emit_simple(e, SIM_EV_BLOCKED, step, proc->task, "memcg at its limit with oom_kill_disable: the task sleeps (under_oom 1)");
     return FALSE;
   case FAULT_ENOMEM:
-    record_enomem(e, step, proc, "__vm_enough_memory() refused the mapping");
+    record_enomem(e, step, proc, proc->refused_why ? proc->refused_why : "__vm_enough_memory() refused the mapping");
     break;
   case FAULT_CHARGE_ENOMEM: {
     g_autofree char *why = g_strdup_printf("the charge to memcg %s failed: %s; the system call gets -ENOMEM",

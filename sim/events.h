@@ -52,6 +52,7 @@ typedef struct {
   KmPages enomem_pages;
   /* SIM_EV_STEP_ERROR: "EBUSY", ... */
   const char *errno_name;
+  gboolean enomem_overcommit; /* refused by __vm_enough_memory() (else by get_unmapped_area()) */
   /* SIM_EV_EXIT */
   const SimExit *exit;
   /* SIM_EV_PANIC */

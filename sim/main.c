@@ -1,7 +1,10 @@
 /* sim/main.c: the oomsim command line: run, check, kernels, validate. The only place that prints. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
 
 #include "../harness/harness.h"
 #include "../kernel-model/km-profile.h"
@@ -86,13 +89,19 @@ static gint compare_strings(gconstpointer a, gconstpointer b)
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* FILE or DIR (its *.xml files, sorted by name, recursively) */
-static gboolean collect_scenarios(const char *path, GPtrArray *out, GError **error)
+/* FILE or DIR (its *.xml files, sorted by name, recursively). Symbolic links are followed, but every directory is
+ * read once, however many names lead to it (device and inode in `visited`), in name order: a link back up the
+ * tree (`ln -s . DIR/l`) adds nothing, rather than counting every file again and again for ever. */
+static gboolean collect_scenarios(const char *path, GHashTable *visited, GPtrArray *out, GError **error)
 {
-  if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
-    g_ptr_array_add(out, g_strdup(path));
+  GStatBuf st;
+  if (g_stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    g_ptr_array_add(out, g_strdup(path)); /* a file, or something that will say why it cannot be read */
     return TRUE;
   }
+  char *key = g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+  if (!g_hash_table_add(visited, key))
+    return TRUE; /* read already */
   g_autoptr(GDir) dir = g_dir_open(path, 0, error);
   if (!dir)
     return FALSE;
@@ -104,7 +113,7 @@ static gboolean collect_scenarios(const char *path, GPtrArray *out, GError **err
   for (guint i = 0; i < names->len; i++) {
     const char *child = names->pdata[i];
     if (g_file_test(child, G_FILE_TEST_IS_DIR)) {
-      if (!collect_scenarios(child, out, error))
+      if (!collect_scenarios(child, visited, out, error))
         return FALSE;
     } else if (g_str_has_suffix(child, ".xml")) {
       g_ptr_array_add(out, g_strdup(child));
@@ -131,8 +140,9 @@ static int cmd_check(int argc, char **argv)
     return usage_error(ctx, "check needs at least one scenario file or directory");
 
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GHashTable) visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   for (int i = 1; i < argc; i++) {
-    if (!collect_scenarios(argv[i], files, &error)) {
+    if (!collect_scenarios(argv[i], visited, files, &error)) {
       fprintf(stderr, "oomsim: %s\n", error->message);
       return EXIT_INVALID;
     }

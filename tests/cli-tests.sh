@@ -73,6 +73,18 @@ check "check of a failing scenario exits 1" status_is 1 "$OOMSIM" check tests/cl
 check "... and names the expectation's line" grep -q "wrong-victim.xml:[0-9]*:[0-9]*: expected OOM kill #1 to be pid 4201, got pid 4200" "$tmp/out"
 check "check of an invalid scenario exits 2" status_is 2 "$OOMSIM" check "$tmp/badref.xml"
 check "check ends with N passed, N failed" bash -c "\"$OOMSIM\" check $lib tests/cli/wrong-victim.xml | tail -n 1 | grep -qx '1 passed, 1 failed'"
+# issue 15: a directory is read once however many links lead to it: a link back up the tree adds nothing, a
+# link to another directory brings its scenarios once
+mkdir -p "$tmp/loop/sub" "$tmp/other"
+cp "$lib" "$tmp/loop/a.xml"
+cp "$lib" "$tmp/other/b.xml"
+ln -sfn . "$tmp/loop/self"
+ln -sfn .. "$tmp/loop/sub/up"
+ln -sfn ../other "$tmp/loop/other"
+ln -sfn ../other "$tmp/loop/sub/other-again"
+timeout 60 "$OOMSIM" check "$tmp/loop" >"$tmp/out" 2>&1
+check "check DIR with symlink loops ends and counts each scenario once" \
+  bash -c "tail -n 1 \"$tmp/out\" | grep -qx '2 passed, 0 failed' && grep -q '^PASS $tmp/loop/a.xml ' \"$tmp/out\" && grep -q '^PASS $tmp/loop/other/b.xml ' \"$tmp/out\""
 
 # every expectation kind reports its failure, one line each, with FILE:LINE:COL
 "$OOMSIM" check tests/cli/all-wrong.xml >"$tmp/out" 2>&1

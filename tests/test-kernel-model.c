@@ -68,6 +68,31 @@ static void test_pgtables_growth(void)
   g_assert_cmpint(sys->machine.pgtables, ==, 4);
 }
 
+/* Issue 15 (global OOM with swap crashed): the fault path's batch at a PMD boundary. Mapping x fills 511 PTE pages,
+ * mapping y has 511 pages in its one PTE page: 512 PTE pages, 1 PMD page. y's next page fits its PTE page (cost 1);
+ * the page after needs a 513th PTE page and so a second PMD page (2 pages cost 2 + 1 + 1 = 4). */
+static void test_fault_batch_pmd_boundary(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *t = add_task(sys, 100, NULL, 511 * 512, 0);
+  KmMapping *y = km_mm_add_mapping(sys, t->mm, "y", 1000, TRUE);
+  km_mm_populate(sys, t->mm, y, 511);
+  g_assert_cmpint(t->mm->pte_pages, ==, 512);
+  g_assert_cmpint(t->mm->pmd_pages, ==, 1);
+  g_assert_cmpint(km_mm_pte_growth(t->mm, y, 1), ==, 0);
+  g_assert_cmpint(km_mm_pte_growth(t->mm, y, 2), ==, 2);
+  g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 0), ==, 0);
+  g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 1), ==, 1);
+  g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 2), ==, 1); /* not 0: the one page that fits */
+  g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 3), ==, 1);
+  g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 4), ==, 2);
+  /* 100 pages: 511 + 100 = 611 populated, 2 PTE pages for y (1 more) and 2 PMD pages (1 more): 102 */
+  g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 102), ==, 100);
+  g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 101), ==, 99);
+  /* never more than the request */
+  g_assert_cmpint(km_mm_fault_batch(t->mm, y, 3, 1000), ==, 3);
+}
+
 static void test_badness_basic(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -841,6 +866,7 @@ int main(int argc, char **argv)
   /* g_test_init() does this already; said here so that no test can turn it off unnoticed */
   g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
+  g_test_add_func("/kernel-model/mm/fault-batch-pmd-boundary", test_fault_batch_pmd_boundary);
   g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
   g_test_add_func("/kernel-model/badness/unsigned-floor-4.19", test_badness_unsigned_floor);
   g_test_add_func("/kernel-model/badness/root-bonus-3.10", test_badness_root_bonus_3_10);

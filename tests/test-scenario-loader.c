@@ -952,28 +952,74 @@ test_error_every_truncation(void)
   }
 }
 
-/* In UTF-16 the prolog scan sees no "<!D"; the reader's DOCTYPE node, or libxml2's entity loop detection,
- * still refuses the document, with no entity expanded and no file read. */
+/* A DOCTYPE in UTF-16 (with a byte order mark, or without one in either byte order) is refused by the prolog scan,
+ * reading code units, at the line and column of its '<', before libxml2 sees it: no entity expanded, no file read.
+ * Issue 15: with a SYSTEM id, the reader's DOCTYPE node (an xmlDtd) used to be read as an element, and the line
+ * reported was made of the bits of the SystemID pointer, different on every run. */
 static void
 test_error_dtd_utf16(void)
 {
-  static const char *const files[] = { "billion-laughs.xml", "external-entity.xml" };
-  for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", files[i], NULL);
-    g_autofree char *utf8 = NULL;
-    gsize len;
-    g_file_get_contents(path, &utf8, &len, &error);
-    g_assert_no_error(error);
-    gsize utf16_len;
-    g_autofree char *utf16 = g_convert(utf8, (gssize) len, "UTF-16", "UTF-8", NULL, &utf16_len, &error);
-    g_assert_no_error(error);
-    g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(utf16, utf16_len, "utf16.xml", &error);
-    g_assert_null(loader);
-    g_test_message("%s", error->message);
-    g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_DTD);
-    g_assert_true(g_str_has_prefix(error->message, "utf16.xml:"));
+  static const char system_id[] = "<?xml version=\"1.0\"?>\n<!DOCTYPE scenario SYSTEM \"scenario.dtd\">\n"
+                                   "<scenario name=\"x\"/>\n";
+  static const char comment_first[] = "<!-- \xc3\xa9 -->  <!DOCTYPE scenario SYSTEM \"s.dtd\"><scenario name=\"x\"/>";
+  static const struct {
+    const char *file; /* in tests/invalid/, or NULL: text */
+    const char *text;
+    const char *position; /* LINE:COL of the '<' */
+  } docs[] = {
+    { "billion-laughs.xml", NULL, "2:1" },
+    { "external-entity.xml", NULL, "3:1" },
+    { NULL, system_id, "2:1" },
+    { NULL, comment_first, "1:13" }, /* é is one character, as libxml2 counts columns */
+  };
+  static const char *const encodings[] = { "UTF-16", "UTF-16LE", "UTF-16BE" };
+  for (gsize i = 0; i < G_N_ELEMENTS(docs); i++) {
+    for (gsize j = 0; j < G_N_ELEMENTS(encodings); j++) {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *utf8 = NULL;
+      gsize len;
+      if (docs[i].file != NULL) {
+        g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", docs[i].file, NULL);
+        g_file_get_contents(path, &utf8, &len, &error);
+        g_assert_no_error(error);
+      } else {
+        utf8 = g_strdup(docs[i].text);
+        len = strlen(utf8);
+      }
+      gsize utf16_len;
+      g_autofree char *utf16 = g_convert(utf8, (gssize) len, encodings[j], "UTF-8", NULL, &utf16_len, &error);
+      g_assert_no_error(error);
+      for (int run = 0; run < 2; run++) { /* the same answer every time */
+        g_clear_error(&error);
+        g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(utf16, utf16_len, "utf16.xml", &error);
+        g_assert_null(loader);
+        g_test_message("%s in %s: %s", docs[i].file ? docs[i].file : "text", encodings[j], error->message);
+        g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_DTD);
+        g_autofree char *expected = g_strdup_printf("utf16.xml:%s: a DOCTYPE is not allowed", docs[i].position);
+        g_assert_true(g_str_has_prefix(error->message, expected));
+      }
+    }
   }
+}
+
+/* Issue 15: the longest cgroup path is 4095 bytes (PATH_MAX less the NUL); one of exactly that length, 2047 levels
+ * deep, loads with its 2046 implicit ancestors (tests/invalid/cgroup-path-too-deep.xml has 4096 bytes). */
+static void
+test_cgroup_path_max(void)
+{
+  g_autoptr(GString) path = g_string_new("/cc");
+  for (int i = 1; i < 2047; i++)
+    g_string_append(path, "/c");
+  g_assert_cmpuint(path->len, ==, 4095);
+  g_autofree char *doc = g_strdup_printf("<scenario name=\"deep\"><cgroups><cgroup path=\"%s\"/></cgroups></scenario>",
+                                         path->str);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(doc, strlen(doc), "deep.xml", &error);
+  g_assert_no_error(error);
+  const ScenarioHeader *header = scenario_loader_get_header(loader);
+  g_assert_cmpuint(header->cgroups->len, ==, 2047);
+  const ScCgroup *last = g_ptr_array_index(header->cgroups, header->cgroups->len - 1);
+  g_assert_cmpstr(last->path, ==, path->str);
 }
 
 static void
@@ -1034,6 +1080,12 @@ static const struct {
   { "ram-zero.xml", SCENARIO_ERROR_RANGE, 2 },
   { "cpus-zero.xml", SCENARIO_ERROR_RANGE, 2 },
   { "at-overflow.xml", SCENARIO_ERROR_RANGE, 3 },
+  { "cgroup-path-too-deep.xml", SCENARIO_ERROR_RANGE, 4 }, /* 4096 bytes, 2048 levels */
+  /* Issue 15: sizes and counts have documented maxima (docs/scenario-format.md, "Limits") */
+  { "step-size-over-task-size.xml", SCENARIO_ERROR_RANGE, 9 }, /* 2^47 > TASK_SIZE = 2^47 - 4096 */
+  { "ram-too-large.xml", SCENARIO_ERROR_RANGE, 2 },             /* 4097 TiB > 4 PiB */
+  { "repeat-too-large.xml", SCENARIO_ERROR_RANGE, 6 },          /* > 65530 (DEFAULT_MAX_MAP_COUNT) */
+  { "base-rss-exceeds-ram.xml", SCENARIO_ERROR_RANGE, 6 },      /* 600 + 325 MiB > 1024 - 100 MiB */
   { "expect-exit-status.xml", SCENARIO_ERROR_RANGE, 5 },
   /* Duplicates */
   { "sysctl-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 4 },
@@ -1057,6 +1109,12 @@ static const struct {
   { "expect-blocked-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
   { "expect-survives-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
   { "expect-livelock-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
+  /* A kernel thread has no mm (issue 15: a memory step of one dereferenced NULL) */
+  { "kthread-touch.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  { "kthread-malloc.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  { "kthread-mmap.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  { "kthread-file-read.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
+  { "kthread-base-rss.xml", SCENARIO_ERROR_UNKNOWN_REF, 5 },
 };
 
 static void
@@ -1144,6 +1202,7 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/loader/error/in-trace-is-sticky", test_error_in_trace);
   g_test_add_func("/scenarios/loader/error/every-truncation", test_error_every_truncation);
   g_test_add_func("/scenarios/loader/error/dtd-in-utf16", test_error_dtd_utf16);
+  g_test_add_func("/scenarios/loader/cgroup-path-max", test_cgroup_path_max);
   g_test_add_func("/scenarios/loader/error/set-error", test_error_set_error);
 
   g_test_add_func("/scenarios/loader/invalid/table-complete", test_invalid_table_complete);
