@@ -12,6 +12,10 @@
 #include "../sim/sim.h"
 #include "../scenarios/scenario.h"
 
+/* the padding of one perturbation step: 61 pages and a bit, so that successive perturbations move both the page
+ * layout and the unpacking time by an amount that is not a multiple of a page or of a timer tick */
+#define HARNESS_PERTURB_PAD_BYTES (61 * 4096 + 1237)
+
 typedef struct {
   HarnessScenario *scenario;
   const HarnessKernel *kernel;
@@ -41,7 +45,8 @@ static void job_run(gpointer data, gpointer user_data)
   Job *j = data;
   (void)user_data;
   g_autoptr(GBytes) initramfs = harness_initramfs_build(j->agent_path, j->scenario->input->str,
-                                                        j->scenario->input->len, j->kernel, &j->error);
+                                                        j->scenario->input->len, j->kernel,
+                                                        (gsize)j->perturb * HARNESS_PERTURB_PAD_BYTES, &j->error);
   if (!initramfs)
     return;
   j->run = harness_vm_run(j->kernel, initramfs, j->scenario->ram_mib, j->time_limit_s, j->work_dir, j->reuse,
@@ -177,9 +182,11 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
 }
 
 /* A perturbation that changes nothing the scenario says: the scenario's name in the agent input gets a suffix
- * whose length grows with k, so the initramfs (its bytes and size) and with it the VM's state before the trace
- * (per-CPU lists, pageblock layout, where the scheduler switches) differ. Used to measure the kernel's own jitter
- * (harness/jitter.sh) and to tell a kernel race from a model error (--race-runs). */
+ * whose length grows with k, and the initramfs a file /perturb of k * HARNESS_PERTURB_PAD_BYTES that nobody reads,
+ * so the VM's state before the trace differs: its free pages and per-CPU lists, the pageblock layout, and the
+ * phase of the timer tick against the trace (unpacking takes longer), hence where the one vCPU switches tasks.
+ * The simulator gets each run's own measurements. Used to measure the kernel's own jitter (harness/jitter.sh)
+ * and to tell a kernel race from a model error (--race-runs). */
 static void perturb_input(HarnessScenario *hs, guint k)
 {
   const char *name_line = strstr(hs->input->str, "\nname ");

@@ -161,7 +161,7 @@ static gboolean add_file(GPtrArray *entries, const char *name, const char *path,
 }
 
 GBytes *harness_initramfs_build(const char *agent_path, const char *input, gsize input_len,
-                                const HarnessKernel *kernel, GError **error)
+                                const HarnessKernel *kernel, gsize pad_bytes, GError **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(cpio_entry_free);
   const char *dirs[] = {"dev", "modules", "proc", "shm", "sys"};
@@ -176,6 +176,12 @@ GBytes *harness_initramfs_build(const char *agent_path, const char *input, gsize
   if (!add_file(entries, "init", agent_path, 0100755, error))
     return NULL;
   cpio_add(entries, "oomsim.in", 0100644, g_bytes_new(input, input_len));
+  if (pad_bytes > 0) {
+    guint8 *pad = g_malloc(pad_bytes);
+    for (gsize i = 0; i < pad_bytes; i++)
+      pad[i] = (guint8)(1 + i % 251);
+    cpio_add(entries, "perturb", 0100644, g_bytes_new_take(pad, pad_bytes));
+  }
   if (kernel->modules_dir) {
     g_autoptr(GDir) dir = g_dir_open(kernel->modules_dir, 0, error);
     if (!dir)

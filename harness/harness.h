@@ -68,9 +68,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessScenario, harness_scenario_free)
 
 /* --- VM --------------------------------------------------------------------------------------------------- */
 
-/* newc cpio: /init (agent), /oomsim.in, /modules/ *, empty dev proc sys shm; mtime 0, owner 0:0, sorted. */
+/* newc cpio: /init (agent), /oomsim.in, /modules/ *, empty dev proc sys shm; mtime 0, owner 0:0, sorted.
+ * pad_bytes > 0: also /perturb, that many bytes of a fixed pattern nobody reads (a perturbation: the kernel
+ * unpacks and keeps it, which shifts the VM's state before the trace, its free pages and its timer phase). */
 GBytes *harness_initramfs_build(const char *agent_path, const char *input, gsize input_len,
-                                const HarnessKernel *kernel, GError **error);
+                                const HarnessKernel *kernel, gsize pad_bytes, GError **error);
 
 typedef enum {
   HARNESS_VM_FINISHED,   /* the agent reported and left through isa-debug-exit (QEMU status 33) */

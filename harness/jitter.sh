@@ -46,16 +46,17 @@ for kernel in ("6.1", "6.12"):
             rows = {row["what"]: row for row in s["rows"]}
             decisions.add(tuple((w, row["real"]) for w, row in sorted(rows.items())
                                 if row.get("kind") == "decision"))
+            victims = [v.split(" ")[0] for v in rows["victims"]["real"].split(", ")] if "victims" in rows else []
             for w, row in rows.items():
                 m = re.match(r"rss of (\d+)$", w)
                 if not m:
                     continue
                 a = re.search(r"anon (\d+)", row["simulated"]); b = re.search(r"anon (\d+)", row["real"])
-                # the kill's position: the n-th rss row is the n-th kill with the same victim on both sides
+                # the kind of OOM of the victim's kill: "constraint of kill N" is "CONSTRAINT_... global" or "... /memcg"
                 kind = "memcg"
-                for cw, crow in rows.items():
-                    if cw.startswith("constraint of kill") and crow["real"].endswith(" global") and \
-                       ("(%s" % m.group(1)) in rows["victims"]["real"]:
+                if m.group(1) in victims:
+                    c = rows.get("constraint of kill %d" % (victims.index(m.group(1)) + 1))
+                    if c and c["real"].endswith(" global"):
                         kind = "global"
                 diffs.setdefault((w, kind), []).append((int(b.group(1)) - int(a.group(1))) // 4)
         for (w, kind), d in sorted(diffs.items()):
