@@ -711,7 +711,9 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       return FAULT_DIED;
     }
     KmMapping *mapping = NULL;
-    KmMemcg *memcg = task->memcg;
+    /* every charge goes to the memcg of the mm's owner at this moment (get_mem_cgroup_from_mm(); page cache and
+     * shmem from a system call: mm NULL -> current->mm), even for a mapping partly charged elsewhere before a move */
+    KmMemcg *memcg = task->mm->memcg;
     if (kind == KM_PAGE_ANON) {
       if (mapping_id && !km_mm_find_mapping(task->mm, mapping_id)) {
         reclaim_flush(e, &acc, step, task);
@@ -724,8 +726,6 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
         *remaining = 0;
         break;
       }
-      if (mapping->memcg)
-        memcg = mapping->memcg;
     }
     /* what get_page_from_freelist() can still hand out: buddy pages above the watermarks, through the lists */
     KmPages gfree = km_alloc_available(sys);

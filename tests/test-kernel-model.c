@@ -690,6 +690,83 @@ static void test_mm_base_kmem(void)
   g_assert_cmpint(km_free_pages(sys), ==, free0);
 }
 
+/* Issue 9, section 4: a process moved to another memcg (v2 moves no charges). Pages faulted before the move stay
+ * charged to /a; pages faulted after it, in the same mapping, go to /b (get_mem_cgroup_from_mm() at fault time).
+ * Swap-out, unmap and exit uncharge each page from its own memcg, and each memcg's LRU holds only its pages. */
+static void test_move_charges_new_faults(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 1000;
+  KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+  KmMemcg *b = add_memcg(sys, "/b", KM_PAGES_MAX);
+  KmTask *t = km_task_create(sys, 10, "mover", a, NULL);
+  KmMapping *m = km_mm_add_mapping(sys, t->mm, "heap", 2048, TRUE);
+  /* 100 pages in /a: 1 PTE page + 1 PMD page */
+  km_mm_populate(sys, t->mm, m, 100);
+  g_assert_cmpint(a->usage, ==, 100 + 2);
+  km_task_attach(sys, t, b);
+  g_assert_cmpint(a->usage, ==, 102); /* nothing moved */
+  g_assert_cmpint(b->usage, ==, 0);
+  /* 500 more (600 in all): a second PTE page (ceil(600 / 512) = 2), charged with the pages to /b */
+  km_mm_populate(sys, t->mm, m, 500);
+  g_assert_cmpint(a->usage, ==, 102);
+  g_assert_cmpint(a->anon, ==, 100);
+  g_assert_cmpint(b->usage, ==, 500 + 1);
+  g_assert_cmpint(b->anon, ==, 500);
+  g_assert_cmpint(t->mm->anon_rss, ==, 600);
+  /* reclaim in /b swaps /b's pages only: 32 of its 500 */
+  KmReclaimResult rec = km_reclaim(sys, b, 32, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 32);
+  g_assert_cmpint(b->anon, ==, 468);
+  g_assert_cmpint(b->swap_usage, ==, 32);
+  g_assert_cmpint(a->anon, ==, 100);
+  g_assert_cmpint(a->swap_usage, ==, 0);
+  g_assert_cmpint(m->resident, ==, 568);
+  g_assert_cmpint(m->swapped, ==, 32);
+  /* reclaim in /a swaps /a's: 10 of its 100 */
+  rec = km_reclaim(sys, a, 10, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 10);
+  g_assert_cmpint(a->anon, ==, 90);
+  g_assert_cmpint(a->swap_usage, ==, 10);
+  g_assert_cmpint(sys->machine.swap_used, ==, 42);
+  /* munmap: every page and swap entry leaves its own memcg; the newest page table (/b's PTE page) goes first,
+   * then /a's PTE and PMD pages */
+  km_mm_unmap(sys, t->mm, m);
+  g_assert_cmpint(a->usage, ==, 0);
+  g_assert_cmpint(a->swap_usage, ==, 0);
+  g_assert_cmpint(b->usage, ==, 0);
+  g_assert_cmpint(b->swap_usage, ==, 0);
+  g_assert_cmpint(sys->machine.swap_used, ==, 0);
+  g_assert_cmpint(sys->machine.anon, ==, 0);
+  g_assert_cmpint(sys->machine.pgtables, ==, 0);
+}
+
+/* The mm's charges follow its owner (mm->owner), not a process that shares it: a sharer's move changes nothing;
+ * when the owner exits, mm_update_next_owner() hands the mm to the sharer and later faults go to its memcg. */
+static void test_move_mm_owner(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+  KmMemcg *b = add_memcg(sys, "/b", KM_PAGES_MAX);
+  KmTask *owner = km_task_create(sys, 10, "owner", a, NULL);
+  KmTask *clone = km_task_create(sys, 11, "clone", a, owner->mm);
+  KmMm *mm = owner->mm;
+  km_task_attach(sys, clone, b);
+  g_assert_true(mm->memcg == a);
+  KmMapping *m = km_mm_add_mapping(sys, mm, "heap", 100, TRUE);
+  km_mm_populate(sys, mm, m, 10);
+  g_assert_cmpint(a->anon, ==, 10);
+  km_task_exit(sys, owner, 0, 0);
+  g_assert_true(mm->owner == clone);
+  g_assert_true(mm->memcg == b);
+  km_mm_populate(sys, mm, m, 20);
+  g_assert_cmpint(a->anon, ==, 10);
+  g_assert_cmpint(b->anon, ==, 20);
+  km_task_exit(sys, clone, 0, 0);
+  g_assert_cmpint(a->usage, ==, 0);
+  g_assert_cmpint(b->usage, ==, 0);
+}
+
 static void test_reclaim_order(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -891,6 +968,8 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg/margin-hierarchy", test_margin_hierarchy);
   g_test_add_func("/kernel-model/memcg/scan-order", test_memcg_scan_order);
   g_test_add_func("/kernel-model/memcg/exit-uncharges", test_exit_uncharges);
+  g_test_add_func("/kernel-model/memcg/move-charges-new-faults", test_move_charges_new_faults);
+  g_test_add_func("/kernel-model/memcg/move-mm-owner", test_move_mm_owner);
   g_test_add_func("/kernel-model/profile/lookup", test_profile_lookup);
   g_test_add_func("/kernel-model/util/zones-1g", test_zones_1g);
   g_test_add_func("/kernel-model/util/zones-16g", test_zones_16g);
