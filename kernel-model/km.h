@@ -100,6 +100,7 @@ struct _KmTask {
   KmTaskState state;
   gboolean oom_victim;      /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
   gboolean fatal_signal_pending;
+  KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user */
   guint64 seq;              /* position in the task list (creation order) */
   GList *task_link;         /* node in KmSystem.tasks */
   GList *memcg_link;        /* node in memcg->tasks */
@@ -222,6 +223,10 @@ typedef struct {
   guint64 next_seq;
   guint next_mm_id, next_memcg_id;
   KmTask *current;          /* the task whose allocation is being served */
+  struct {
+    KmMemcg *memcg;         /* memcg_stock_pcp of the CPU the tasks run on: pages charged ahead to one memcg */
+    KmPages pages;
+  } stock;
   gboolean invert_tie_rule; /* deliberately wrong model (harness self-test) */
 } KmSystem;
 
