@@ -13,8 +13,15 @@
  * figure also depends on where mappings fall; docs/model.md says how close this is. Page tables are charged to
  * the memcg (GFP_PGTABLE_USER has __GFP_ACCOUNT).
  *
- * Simplifications (docs/model.md): the pages of a mapping stay charged to the memcg that charged its first
- * page, even if the process moves; the anon LRU is one FIFO per memcg (no active/inactive aging).
+ * Moving a process (cgroup v2, and v1 without move_charge_at_immigrate, which is not modelled): pages already
+ * charged stay where they are; a new page is charged to the memcg the mm's owner is in at fault time
+ * (mem_cgroup_charge() -> get_mem_cgroup_from_mm(mm)). So each mapping keeps its pages per memcg (KmMapCharge),
+ * each memcg's LRU holds the pages charged to it, and unmap, exit, reaping and swap-out uncharge each page from
+ * its own memcg. Page tables are kept per memcg for the mm (KmMm.pgtable_charges).
+ *
+ * Simplifications (docs/model.md): the anon LRU is one FIFO per memcg (no active/inactive aging); page-table
+ * pages are charged to the mm owner's memcg (the kernel charges current's, the same unless a process sharing
+ * the mm sits in another cgroup) and an munmap uncharges the newest first.
  */
 #include "km-memcg.h"
 #include "km-pcp.h"
@@ -46,6 +53,8 @@ static KmPages div_round_up(KmPages n, KmPages d)
 void km_mapping_unref(KmMapping *mapping)
 {
   if (mapping && --mapping->refs == 0) {
+    if (mapping->charges)
+      g_array_free(mapping->charges, TRUE);
     g_free(mapping->id);
     g_free(mapping);
   }
@@ -99,6 +108,7 @@ static void mm_free(KmMm *mm)
   while ((mapping = g_queue_pop_head(&mm->mappings)))
     km_mapping_unref(mapping);
   g_hash_table_destroy(mm->mapping_by_id);
+  g_array_free(mm->pgtable_charges, TRUE);
   g_free(mm);
 }
 
@@ -180,6 +190,7 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
   KmMm *mm = g_new0(KmMm, 1);
   mm->id = sys->next_mm_id++;
   mm->memcg = memcg;
+  mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
   g_queue_init(&mm->mappings);
   mm->mapping_by_id = g_hash_table_new(g_str_hash, g_str_equal);
   return mm;
@@ -194,6 +205,8 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   task->state = KM_TASK_RUNNING;
   task->seq = sys->next_seq++;
   task->mm = share_mm ? share_mm : km_mm_new(sys, memcg);
+  if (!share_mm)
+    task->mm->owner = task; /* mm_init_owner() */
   task->mm->users++;
   g_hash_table_insert(sys->task_by_pid, GINT_TO_POINTER(pid), task);
   g_queue_push_tail(&sys->tasks, task);
@@ -202,8 +215,10 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   return task;
 }
 
-/* cgroup_attach_task() + mem_cgroup_move_task(): v2 moves no charges; new charges go to the new memcg
- * (the mm owner's memcg). */
+/* cgroup_attach_task(), kernel 6.1: the task joins memcg. No charge moves (mem_cgroup_move_charge() is v1's
+ * move_charge_at_immigrate, not modelled); the mm's later charges go where its owner now is, since the charge path
+ * asks get_mem_cgroup_from_mm() -> mem_cgroup_from_task(mm->owner) at every charge. A process sharing the mm that
+ * is not its owner changes nothing for the mm. */
 void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
 {
   (void)sys;
@@ -214,8 +229,27 @@ void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
   task->memcg = memcg;
   g_queue_push_tail(&memcg->tasks, task);
   task->memcg_link = memcg->tasks.tail;
-  if (task->mm)
+  if (task->mm && task->mm->owner == task)
     task->mm->memcg = memcg;
+}
+
+/* mm_update_next_owner() (kernel/exit.c, 6.1): when the owner exits and others still use the mm, another user
+ * becomes the owner (the kernel looks at children, then siblings, then every process; the model takes the first
+ * user process in task-list order) and the mm's charges follow its memcg. Kernel threads are skipped. */
+static void mm_update_next_owner(KmSystem *sys, KmTask *task)
+{
+  KmMm *mm = task->mm;
+  if (mm->owner != task)
+    return;
+  mm->owner = NULL;
+  for (GList *l = sys->tasks.head; l; l = l->next) {
+    KmTask *p = l->data;
+    if (p != task && p->mm == mm && !p->kthread && p->state != KM_TASK_DEAD) {
+      mm->owner = p;
+      mm->memcg = p->memcg;
+      return;
+    }
+  }
 }
 
 /* do_exit(): the process leaves its cgroup and the task list; exit_mm() drops the mm. */
@@ -224,6 +258,7 @@ void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
   /* programming error only: the engine exits a task once (record_exit() callers skip dead and dying tasks) */
   g_return_if_fail(task->state != KM_TASK_DEAD);
   if (task->mm) {
+    mm_update_next_owner(sys, task);
     km_mm_put(sys, task->mm);
     task->mm = NULL;
   }
@@ -536,30 +571,69 @@ static KmPages pmd_pages_for(KmPages pte_pages)
   return div_round_up(pte_pages, KM_PTRS_PER_TABLE);
 }
 
+/* __pte_alloc() / free_pgtables(): new page-table pages are charged to memcg; freed ones are uncharged from the
+ * memcgs they were charged to, newest first (the kernel frees the tables of the unmapped range; the model does not
+ * place mappings). */
 static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_pages)
 {
   KmPages before = mm->pgtables;
   mm->pte_pages = pte_pages;
   mm->pmd_pages = pmd_pages_for(pte_pages);
   mm->pgtables = mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
-  if (mm->pgtables > before)
-    km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, mm->pgtables - before);
-  else if (mm->pgtables < before)
-    km_memcg_uncharge(sys, memcg, KM_PAGE_PGTABLE, before - mm->pgtables);
+  GArray *ledger = mm->pgtable_charges;
+  if (mm->pgtables > before) {
+    KmPages n = mm->pgtables - before;
+    km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, n);
+    KmMemcgPages *last = ledger->len ? &g_array_index(ledger, KmMemcgPages, ledger->len - 1) : NULL;
+    if (last && last->memcg == memcg)
+      last->pages += n;
+    else
+      g_array_append_val(ledger, ((KmMemcgPages){ .memcg = memcg, .pages = n }));
+  }
+  for (KmPages n = before - mm->pgtables; n > 0 && ledger->len;) {
+    KmMemcgPages *last = &g_array_index(ledger, KmMemcgPages, ledger->len - 1);
+    KmPages k = MIN(n, last->pages);
+    km_memcg_uncharge(sys, last->memcg, KM_PAGE_PGTABLE, k);
+    last->pages -= k;
+    n -= k;
+    if (last->pages == 0)
+      g_array_set_size(ledger, ledger->len - 1);
+  }
 }
 
-/* do_anonymous_page() n times: the page tables grow first (__pte_alloc), then the page is charged and put
- * on the LRU (lru_cache_add_inactive_or_unevictable) and MM_ANONPAGES counts it. */
+KmMapCharge *km_mapping_find_charge(const KmMapping *mapping, const KmMemcg *memcg)
+{
+  for (guint i = 0; mapping->charges && i < mapping->charges->len; i++) {
+    KmMapCharge *c = &g_array_index(mapping->charges, KmMapCharge, i);
+    if (c->memcg == memcg)
+      return c;
+  }
+  return NULL;
+}
+
+static KmMapCharge *mapping_charge(KmMapping *mapping, KmMemcg *memcg)
+{
+  KmMapCharge *c = km_mapping_find_charge(mapping, memcg);
+  if (c)
+    return c;
+  if (!mapping->charges)
+    mapping->charges = g_array_new(FALSE, FALSE, sizeof(KmMapCharge));
+  g_array_append_val(mapping->charges, ((KmMapCharge){ .memcg = memcg }));
+  return &g_array_index(mapping->charges, KmMapCharge, mapping->charges->len - 1);
+}
+
+/* do_anonymous_page() n times, kernel 6.1: the page tables grow first (__pte_alloc), then the page is charged
+ * (mem_cgroup_charge(folio, vma->vm_mm, gfp): the memcg of the mm's owner now, get_mem_cgroup_from_mm()) and put on
+ * that memcg's LRU (lru_cache_add_inactive_or_unevictable), and MM_ANONPAGES counts it. */
 void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n)
 {
   if (n <= 0)
     return;
-  if (!mapping->memcg)
-    mapping->memcg = mm->memcg;
-  KmMemcg *memcg = mapping->memcg;
+  KmMemcg *memcg = mm->memcg;
   KmPages populated = mapping->resident + mapping->swapped;
   KmPages new_pte = mm->pte_pages - pte_pages_for(populated) + pte_pages_for(populated + n);
   mm_set_tables(sys, mm, memcg, new_pte);
+  mapping_charge(mapping, memcg)->resident += n;
   mapping->resident += n;
   mm->anon_rss += n;
   km_memcg_charge(sys, memcg, KM_PAGE_ANON, n);
@@ -607,23 +681,32 @@ KmPages km_mm_fault_batch(const KmMm *mm, const KmMapping *mapping, KmPages n, K
   return lo;
 }
 
+/* zap_pte_range(), kernel 6.1: every page and swap entry of the mapping is uncharged from the memcg it is charged
+ * to (folio->memcg_data; mem_cgroup_uncharge_swap() finds the memcg recorded in the swap entry). The counts of the
+ * mapping itself are left to the caller. */
+static void mapping_uncharge_all(KmSystem *sys, KmMapping *mapping)
+{
+  for (guint i = 0; mapping->charges && i < mapping->charges->len; i++) {
+    KmMapCharge *c = &g_array_index(mapping->charges, KmMapCharge, i);
+    if (c->resident)
+      km_memcg_uncharge(sys, c->memcg, KM_PAGE_ANON, c->resident);
+    if (c->swapped)
+      km_memcg_swap_free(sys, c->memcg, c->swapped);
+    c->resident = c->swapped = 0;
+  }
+}
+
 /* do_munmap() -> unmap_vmas()/free_pgtables(): resident pages uncharged, swap entries freed, the mapping's
  * PTE pages released, Committed_AS lowered by vm_unacct_memory(). LRU chunks drop the mapping lazily. */
 void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
 {
   if (mapping->dead)
     return;
-  KmMemcg *memcg = mapping->memcg ? mapping->memcg : mm->memcg;
   KmPages populated = mapping->resident + mapping->swapped;
-  if (mapping->resident) {
-    km_memcg_uncharge(sys, memcg, KM_PAGE_ANON, mapping->resident);
-    mm->anon_rss -= mapping->resident;
-  }
-  if (mapping->swapped) {
-    km_memcg_swap_free(sys, memcg, mapping->swapped);
-    mm->swapents -= mapping->swapped;
-  }
-  mm_set_tables(sys, mm, memcg, mm->pte_pages - pte_pages_for(populated));
+  mapping_uncharge_all(sys, mapping);
+  mm->anon_rss -= mapping->resident;
+  mm->swapents -= mapping->swapped;
+  mm_set_tables(sys, mm, mm->memcg, mm->pte_pages - pte_pages_for(populated));
   mm->total_vm -= mapping->pages;
   if (mapping->accounted) {
     mm->committed -= mapping->pages;
@@ -658,11 +741,7 @@ KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
   KmPages freed = 0;
   for (GList *l = mm->mappings.head; l; l = l->next) {
     KmMapping *mapping = l->data;
-    KmMemcg *memcg = mapping->memcg ? mapping->memcg : mm->memcg;
-    if (mapping->resident)
-      km_memcg_uncharge(sys, memcg, KM_PAGE_ANON, mapping->resident);
-    if (mapping->swapped)
-      km_memcg_swap_free(sys, memcg, mapping->swapped);
+    mapping_uncharge_all(sys, mapping);
     freed += mapping->resident;
     mm->anon_rss -= mapping->resident;
     mm->swapents -= mapping->swapped;

@@ -60,6 +60,8 @@ KmMapping *km_mm_find_mapping(KmMm *mm, const char *id);
 /* get_unmapped_area(): TRUE if the address space has room for a mapping of pages more. */
 gboolean km_mm_get_unmapped_area(const KmMm *mm, KmPages pages);
 void km_mapping_unref(KmMapping *mapping);
+/* The mapping's pages charged to memcg (NULL if none ever were). */
+KmMapCharge *km_mapping_find_charge(const KmMapping *mapping, const KmMemcg *memcg);
 /* n pages of mapping become resident anon pages: counters, LRU and page tables, charged (no checks). */
 void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);
 /* munmap(): resident and swapped pages are freed and uncharged, VM_ACCOUNT pages leave Committed_AS. */

@@ -48,6 +48,16 @@ typedef enum {
   KM_PCP_AUTOTUNE,    /* 6.7+: refills scale with alloc_factor (nr_pcp_alloc()), high between high_min and high_max */
 } KmPcpScheme;
 
+/* What mem_cgroup_handle_over_high() does on return to user mode (mm/memcontrol.c) */
+typedef enum {
+  KM_HIGH_RECLAIM_ONLY,   /* 4.19: reclaim_high() once, no penalty */
+  KM_HIGH_PENALTY,        /* 5.4 (0e4b01df8659 "mm, memcg: throttle allocators when failing reclaim over
+                           * memory.high"): reclaim_high() once, then sleep calculate_high_delay() */
+  KM_HIGH_PENALTY_RETRY,  /* 5.8+ ("mm, memcg: reclaim more aggressively before high allocator throttling"): retry
+                           * reclaim_high() while it makes progress, and up to MAX_RECLAIM_RETRIES times without,
+                           * before the sleep */
+} KmHighThrottle;
+
 typedef struct {
   const char *name;          /* "6.1" */
   int version;               /* KM_KVER(6, 1) */
@@ -105,6 +115,12 @@ typedef struct {
                                        * nobody forces the charge over the limit (removed by a4ebf1b6ca1e, "memcg:
                                        * prohibit unconditional exceeding the limit of dying tasks", v5.16,
                                        * backported to 5.10.y and 5.15.y) */
+
+  /* memory.high (v2): try_charge_memcg()'s stock refills and mem_cgroup_handle_over_high() (km-memcg-high.c) */
+  int memcg_charge_batch;    /* MEMCG_CHARGE_BATCH: 32, 64 from 6.1 (1813e51eece0) */
+  KmHighThrottle high_throttle;
+  gboolean high_sync;        /* 5.18+ (c9afe31ec443): try_charge_memcg() calls mem_cgroup_handle_over_high() itself once
+                              * current->memcg_nr_pages_over_high > MEMCG_CHARGE_BATCH */
 
   /* fs/proc/base.c proc_oom_score() */
   gboolean oom_score_2000;  /* 5.9+: (1000 + points * 1000 / totalpages) * 2 / 3 */

@@ -56,9 +56,13 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
         g_free(g_queue_pop_head(&memcg->lru_anon));
       continue;
     }
-    KmPages k = MIN(MIN(chunk->pages, mapping->dead ? 0 : mapping->resident), MIN(nr - done, room));
+    /* the chunk is on this memcg's LRU, so its pages are charged here (a process that moved has pages in both) */
+    KmMapCharge *charge = km_mapping_find_charge(mapping, memcg);
+    KmPages k = MIN(MIN(chunk->pages, mapping->dead || !charge ? 0 : charge->resident), MIN(nr - done, room));
     if (k > 0) {
       km_memcg_swap_out(sys, memcg, KM_PAGE_ANON, k);
+      charge->resident -= k;
+      charge->swapped += k;
       mapping->resident -= k;
       mapping->swapped += k;
       chunk->mm->anon_rss -= k;
@@ -66,7 +70,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
       chunk->pages -= k;
       done += k;
     }
-    if (chunk->pages == 0 || mapping->dead || mapping->resident == 0) {
+    if (chunk->pages == 0 || mapping->dead || !charge || charge->resident == 0) {
       g_queue_pop_head(&memcg->lru_anon);
       km_mapping_unref(mapping);
       g_free(chunk);

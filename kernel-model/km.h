@@ -27,6 +27,20 @@ typedef gint64 KmPages;
 typedef struct _KmMemcg KmMemcg;
 typedef struct _KmTask KmTask;
 
+/* The pages of one mapping charged to one memcg. A page stays charged to the memcg it was charged to when it was
+ * faulted (folio->memcg_data; cgroup v2 moves no charges), so a mapping whose process moved has one entry per
+ * memcg; its swap entries stay charged there too (swap_cgroup_record() in mem_cgroup_swapout()). */
+typedef struct {
+  KmMemcg *memcg;
+  KmPages resident, swapped;
+} KmMapCharge;
+
+/* Page-table pages of an mm charged to one memcg (the memcg the mm's owner was in when they were allocated). */
+typedef struct {
+  KmMemcg *memcg;
+  KmPages pages;
+} KmMemcgPages;
+
 /* One mapping (VMA) of an mm. Pages are untouched, resident or swapped out. */
 typedef struct {
   char *id;          /* the step id that created it (may be generated: "#N") */
@@ -36,7 +50,8 @@ typedef struct {
   gboolean accounted; /* VM_ACCOUNT: counted in Committed_AS */
   gboolean dead;     /* unmapped; kept while LRU entries still point to it */
   guint refs;        /* the mm's reference plus one per LRU chunk */
-  KmMemcg *memcg;    /* the memcg its pages are charged to (the mm's memcg at its first fault) */
+  GArray *charges;   /* KmMapCharge, one per memcg its pages are charged to, in first-charge order; resident and
+                      * swapped above are their sums */
 } KmMapping;
 
 /* mm flags (include/linux/sched/coredump.h) */
@@ -56,7 +71,9 @@ typedef struct {
   KmPages committed;        /* VM_ACCOUNT pages */
   guint flags;              /* KM_MMF_* */
   guint users;              /* processes using this mm (mm_users, per process not per thread) */
-  KmMemcg *memcg;           /* the memcg its pages are charged to (mm->owner's) */
+  KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
+  KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
+  GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first */
   GQueue mappings;          /* KmMapping*, creation order */
   GHashTable *mapping_by_id; /* id -> GList node in mappings */
 } KmMm;
@@ -83,6 +100,7 @@ struct _KmTask {
   KmTaskState state;
   gboolean oom_victim;      /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
   gboolean fatal_signal_pending;
+  KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user */
   guint64 seq;              /* position in the task list (creation order) */
   GList *task_link;         /* node in KmSystem.tasks */
   GList *memcg_link;        /* node in memcg->tasks */
@@ -205,6 +223,10 @@ typedef struct {
   guint64 next_seq;
   guint next_mm_id, next_memcg_id;
   KmTask *current;          /* the task whose allocation is being served */
+  struct {
+    KmMemcg *memcg;         /* memcg_stock_pcp of the CPU the tasks run on: pages charged ahead to one memcg */
+    KmPages pages;
+  } stock;
   gboolean invert_tie_rule; /* deliberately wrong model (harness self-test) */
 } KmSystem;
 

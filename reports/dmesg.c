@@ -530,6 +530,7 @@ void report_dmesg_event(ReportDmesg *dmesg, const KmSystem *sys, const SimEvent 
   case SIM_EV_EXIT:
   case SIM_EV_LIVELOCK:
   case SIM_EV_WAIT:
+  case SIM_EV_THROTTLE:
   case SIM_EV_END:
   default:
     /* nothing the kernel logs */

@@ -359,6 +359,10 @@ static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
     add_int(b, "reclaimed_file_pages", ev->reclaimed_file);
     add_int(b, "reclaimed_swap_pages", ev->reclaimed_swap);
     break;
+  case SIM_EV_THROTTLE:
+    add_int(b, "slept_ns", (gint64)ev->throttle_slept_ns);
+    add_int(b, "sleeps", (gint64)ev->throttle_sleeps);
+    break;
   case SIM_EV_REAPED:
     add_int(b, "anon_rss_pages", ev->reaped_anon_rss);
     add_int(b, "file_rss_pages", ev->reaped_file_rss);

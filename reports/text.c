@@ -669,6 +669,9 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
   case SIM_EV_WAIT:
     print_simple(out, sys, ev, ev->detail ? ev->detail : "waiting for a timer");
     break;
+  case SIM_EV_THROTTLE:
+    print_simple(out, sys, ev, ev->detail ? ev->detail : "throttled over memory.high");
+    break;
   case SIM_EV_CHARGE_FORCED:
     print_simple(out, sys, ev, ev->detail ? ev->detail : "charge forced over the limit");
     break;

@@ -16,6 +16,7 @@
 #include "engine.h"
 
 #include "../kernel-model/km-memcg.h"
+#include "../kernel-model/km-memcg-high.h"
 #include "../kernel-model/km-pcp.h"
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-vmscan.h"
@@ -653,15 +654,62 @@ static KmPages untouched_total(KmMm *mm, const char *only_id)
   return n;
 }
 
-/* memory.high: "throttles and reclaims, never invokes the OOM killer" (mem_cgroup_handle_over_high). */
-static void handle_high(SimEngine *e, KmMemcg *memcg)
+/* memory.high during one step: mem_cgroup_handle_over_high() runs once per return to user mode that finds
+ * current->memcg_nr_pages_over_high set; the timeline gets one line per step with the sums. */
+typedef struct {
+  guint64 handles, reclaim_calls, sleeps, slept_jiffies;
+  KmPages file, swapped;
+} ThrottleAcc;
+
+static void throttle_flush(SimEngine *e, ThrottleAcc *acc, const ScStep *step, const KmTask *task)
 {
-  for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
-    if (c->version != 2 || c->high == KM_PAGES_MAX || c->usage <= c->high)
-      continue;
-    km_memcg_memory_event(e->sys, c, KM_MEMCG_HIGH);
-    km_reclaim(e->sys, c, c->usage - c->high, TRUE);
-  }
+  if (!acc->handles)
+    return;
+  g_autofree char *detail = g_strdup_printf(
+    "over memory.high: %" G_GUINT64_FORMAT " returns to user throttled (mem_cgroup_handle_over_high()), %" G_GUINT64_FORMAT
+    " reclaim_high() calls reclaimed %" G_GINT64_FORMAT " file + %" G_GINT64_FORMAT " swapped pages, %" G_GUINT64_FORMAT
+    " sleeps of %" G_GUINT64_FORMAT " jiffies in all (%" G_GUINT64_FORMAT " ms, HZ=%d)",
+    acc->handles, acc->reclaim_calls, acc->file, acc->swapped, acc->sleeps, acc->slept_jiffies,
+    acc->slept_jiffies * KM_NS_PER_JIFFY / 1000000, KM_HZ);
+  SimEvent ev = { .kind = SIM_EV_THROTTLE, .step = step, .step_index = step ? step->index : 0, .task = task,
+                  .detail = detail, .throttle_slept_ns = acc->slept_jiffies * KM_NS_PER_JIFFY,
+                  .throttle_sleeps = acc->sleeps };
+  emit(e, &ev);
+  *acc = (ThrottleAcc){ 0 };
+}
+
+/* mem_cgroup_handle_over_high() for the task (on return to user mode, or from try_charge_memcg() on 5.18+), and
+ * its sleep on the virtual clock: timers due meanwhile (the OOM reaper) fire in order. */
+static void handle_over_high(SimEngine *e, KmTask *task, ThrottleAcc *acc)
+{
+  KmPages nr_pages = task->memcg_nr_pages_over_high;
+  task->memcg_nr_pages_over_high = 0;
+  if (!nr_pages || task->state != KM_TASK_RUNNING || !task->mm)
+    return;
+  KmHighResult r = km_memcg_handle_over_high(e->sys, task->mm->memcg, nr_pages);
+  acc->handles++;
+  acc->reclaim_calls += r.reclaim_calls;
+  acc->file += r.file;
+  acc->swapped += r.swapped;
+  if (!r.penalty_jiffies)
+    return;
+  acc->sleeps++;
+  acc->slept_jiffies += r.penalty_jiffies;
+  guint64 until = e->now_ns + r.penalty_jiffies * KM_NS_PER_JIFFY;
+  run_due_timers(e, until);
+  e->now_ns = MAX(e->now_ns, until);
+}
+
+/* try_charge_memcg()'s stock for n single-page charges to memcg, and its done_restock check of memory.high. */
+static void charge_stock(SimEngine *e, KmTask *task, KmMemcg *memcg, KmPages n, ThrottleAcc *acc)
+{
+  const KmProfile *prof = e->sys->profile;
+  if (!km_memcg_stock_charge(e->sys, memcg, n) || !km_memcg_over_high(e->sys, memcg))
+    return;
+  /* the room of km_memcg_high_charge_room() ends a bulk at its first refill above high: one batch */
+  task->memcg_nr_pages_over_high += prof->memcg_charge_batch;
+  if (prof->high_sync && task->memcg_nr_pages_over_high > prof->memcg_charge_batch)
+    handle_over_high(e, task, acc);
 }
 
 /* Charges *remaining pages of kind for proc (anon: faults them into mappings), reclaiming and invoking the OOM
@@ -695,8 +743,8 @@ static void reclaim_add(ReclaimAcc *acc, KmMemcg *memcg, KmReclaimResult rec)
 /* Anon pages are charged by user page faults (handle_mm_fault() with mem_cgroup_enter_user_fault()); page cache
  * and shmem pages by read() and write(), system calls. The kernel treats the two differently once a memcg OOM
  * cannot help (try_charge_memcg(), mem_cgroup_oom(), per profile: docs/kernel-versions.md, "Charge paths"). */
-static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
-                                const char *mapping_id, KmPages *remaining)
+static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
+                                          const char *mapping_id, KmPages *remaining, ThrottleAcc *thr)
 {
   KmSystem *sys = e->sys;
   const KmProfile *prof = sys->profile;
@@ -711,7 +759,9 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
       return FAULT_DIED;
     }
     KmMapping *mapping = NULL;
-    KmMemcg *memcg = task->memcg;
+    /* every charge goes to the memcg of the mm's owner at this moment (get_mem_cgroup_from_mm(); page cache and
+     * shmem from a system call: mm NULL -> current->mm), even for a mapping partly charged elsewhere before a move */
+    KmMemcg *memcg = task->mm->memcg;
     if (kind == KM_PAGE_ANON) {
       if (mapping_id && !km_mm_find_mapping(task->mm, mapping_id)) {
         reclaim_flush(e, &acc, step, task);
@@ -724,8 +774,6 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
         *remaining = 0;
         break;
       }
-      if (mapping->memcg)
-        memcg = mapping->memcg;
     }
     /* what get_page_from_freelist() can still hand out: buddy pages above the watermarks, through the lists */
     KmPages gfree = km_alloc_available(sys);
@@ -737,12 +785,19 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
     if (mapping)
       k = km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped), avail);
     if (k > 0) {
+      /* end the bulk at the first stock refill that finds memory.high exceeded (at least one page) */
+      KmPages room = km_memcg_high_charge_room(sys, memcg);
+      if (room != KM_PAGES_MAX)
+        k = MAX(1, mapping ? km_mm_fault_batch(task->mm, mapping, k, room) : MIN(k, room));
+      KmPages charges = k + (mapping ? km_mm_pte_growth(task->mm, mapping, k) : 0);
       if (mapping)
         km_mm_populate(sys, task->mm, mapping, k);
       else
         km_memcg_charge(sys, memcg, kind, k);
       *remaining -= k;
-      handle_high(e, memcg);
+      charge_stock(e, task, memcg, charges, thr);
+      if (user_fault)
+        handle_over_high(e, task, thr); /* each page fault returns to user mode */
       continue;
     }
     KmPages growth = mapping ? km_mm_pte_growth(task->mm, mapping, 1) : 0;
@@ -770,6 +825,7 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
         over->memsw_failcnt++;
       else
         over->failcnt++;
+      km_memcg_stock_drain(sys); /* drain_all_stock(mem_over_limit) before reclaim */
       km_memcg_memory_event(sys, over, KM_MEMCG_MAX);
       /* try_to_free_mem_cgroup_pages(): nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX) for the one page */
       KmReclaimResult rec = km_reclaim(sys, over, MAX(1 + growth - mmargin, SWAP_CLUSTER_MAX), !memsw);
@@ -825,6 +881,18 @@ static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
   }
   reclaim_flush(e, &acc, step, task);
   return FAULT_DONE;
+}
+
+/* A fault returns to user mode after each page (handled in the loop); a system call once, at its end. */
+static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
+                                const char *mapping_id, KmPages *remaining)
+{
+  ThrottleAcc thr = { 0 };
+  FaultResult r = charge_pages_throttled(e, proc, step, kind, mapping_id, remaining, &thr);
+  if (kind != KM_PAGE_ANON && (r == FAULT_DONE || r == FAULT_CHARGE_ENOMEM))
+    handle_over_high(e, proc->task, &thr);
+  throttle_flush(e, &thr, step, proc->task);
+  return r;
 }
 
 /* ---------------------------------------------------------------- steps */

@@ -30,6 +30,7 @@ typedef enum {
   SIM_EV_PANIC,      /* the kernel panicked: nothing runs after this */
   SIM_EV_LIVELOCK,   /* a task retries a charge no OOM kill can satisfy, for ever */
   SIM_EV_WAIT,       /* the clock moved on to a pending timer (the delayed OOM reaper) */
+  SIM_EV_THROTTLE,   /* memory.high: a step's returns to user over high (reclaim_high(), penalty sleeps), summed */
   SIM_EV_END,        /* the trace ended; survivors have exited */
 } SimEventKind;
 
@@ -50,6 +51,9 @@ typedef struct {
   /* SIM_EV_ENOMEM: the pages __vm_enough_memory() refused, or (oom_memcg set) the pages a system call's memcg
    * charge could not get */
   KmPages enomem_pages;
+  /* SIM_EV_THROTTLE: virtual time slept in mem_cgroup_handle_over_high() during the step, and in how many sleeps */
+  guint64 throttle_slept_ns;
+  guint64 throttle_sleeps;
   /* SIM_EV_STEP_ERROR: "EBUSY", ... */
   const char *errno_name;
   gboolean enomem_overcommit; /* refused by __vm_enough_memory() (else by get_unmapped_area()) */

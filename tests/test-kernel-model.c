@@ -7,6 +7,7 @@
 
 #include "kernel-model/km-memcg.h"
 #include "kernel-model/km-oom.h"
+#include "kernel-model/km-memcg-high.h"
 #include "kernel-model/km-pcp.h"
 #include "kernel-model/km-util.h"
 #include "kernel-model/km-vmscan.h"
@@ -690,6 +691,187 @@ static void test_mm_base_kmem(void)
   g_assert_cmpint(km_free_pages(sys), ==, free0);
 }
 
+/* Issue 9, section 4: a process moved to another memcg (v2 moves no charges). Pages faulted before the move stay
+ * charged to /a; pages faulted after it, in the same mapping, go to /b (get_mem_cgroup_from_mm() at fault time).
+ * Swap-out, unmap and exit uncharge each page from its own memcg, and each memcg's LRU holds only its pages. */
+static void test_move_charges_new_faults(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 1000;
+  KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+  KmMemcg *b = add_memcg(sys, "/b", KM_PAGES_MAX);
+  KmTask *t = km_task_create(sys, 10, "mover", a, NULL);
+  KmMapping *m = km_mm_add_mapping(sys, t->mm, "heap", 2048, TRUE);
+  /* 100 pages in /a: 1 PTE page + 1 PMD page */
+  km_mm_populate(sys, t->mm, m, 100);
+  g_assert_cmpint(a->usage, ==, 100 + 2);
+  km_task_attach(sys, t, b);
+  g_assert_cmpint(a->usage, ==, 102); /* nothing moved */
+  g_assert_cmpint(b->usage, ==, 0);
+  /* 500 more (600 in all): a second PTE page (ceil(600 / 512) = 2), charged with the pages to /b */
+  km_mm_populate(sys, t->mm, m, 500);
+  g_assert_cmpint(a->usage, ==, 102);
+  g_assert_cmpint(a->anon, ==, 100);
+  g_assert_cmpint(b->usage, ==, 500 + 1);
+  g_assert_cmpint(b->anon, ==, 500);
+  g_assert_cmpint(t->mm->anon_rss, ==, 600);
+  /* reclaim in /b swaps /b's pages only: 32 of its 500 */
+  KmReclaimResult rec = km_reclaim(sys, b, 32, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 32);
+  g_assert_cmpint(b->anon, ==, 468);
+  g_assert_cmpint(b->swap_usage, ==, 32);
+  g_assert_cmpint(a->anon, ==, 100);
+  g_assert_cmpint(a->swap_usage, ==, 0);
+  g_assert_cmpint(m->resident, ==, 568);
+  g_assert_cmpint(m->swapped, ==, 32);
+  /* reclaim in /a swaps /a's: 10 of its 100 */
+  rec = km_reclaim(sys, a, 10, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 10);
+  g_assert_cmpint(a->anon, ==, 90);
+  g_assert_cmpint(a->swap_usage, ==, 10);
+  g_assert_cmpint(sys->machine.swap_used, ==, 42);
+  /* munmap: every page and swap entry leaves its own memcg; the newest page table (/b's PTE page) goes first,
+   * then /a's PTE and PMD pages */
+  km_mm_unmap(sys, t->mm, m);
+  g_assert_cmpint(a->usage, ==, 0);
+  g_assert_cmpint(a->swap_usage, ==, 0);
+  g_assert_cmpint(b->usage, ==, 0);
+  g_assert_cmpint(b->swap_usage, ==, 0);
+  g_assert_cmpint(sys->machine.swap_used, ==, 0);
+  g_assert_cmpint(sys->machine.anon, ==, 0);
+  g_assert_cmpint(sys->machine.pgtables, ==, 0);
+}
+
+/* The mm's charges follow its owner (mm->owner), not a process that shares it: a sharer's move changes nothing;
+ * when the owner exits, mm_update_next_owner() hands the mm to the sharer and later faults go to its memcg. */
+static void test_move_mm_owner(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+  KmMemcg *b = add_memcg(sys, "/b", KM_PAGES_MAX);
+  KmTask *owner = km_task_create(sys, 10, "owner", a, NULL);
+  KmTask *clone = km_task_create(sys, 11, "clone", a, owner->mm);
+  KmMm *mm = owner->mm;
+  km_task_attach(sys, clone, b);
+  g_assert_true(mm->memcg == a);
+  KmMapping *m = km_mm_add_mapping(sys, mm, "heap", 100, TRUE);
+  km_mm_populate(sys, mm, m, 10);
+  g_assert_cmpint(a->anon, ==, 10);
+  km_task_exit(sys, owner, 0, 0);
+  g_assert_true(mm->owner == clone);
+  g_assert_true(mm->memcg == b);
+  km_mm_populate(sys, mm, m, 20);
+  g_assert_cmpint(a->anon, ==, 10);
+  g_assert_cmpint(b->anon, ==, 20);
+  km_task_exit(sys, clone, 0, 0);
+  g_assert_cmpint(a->usage, ==, 0);
+  g_assert_cmpint(b->usage, ==, 0);
+}
+
+/* try_charge_memcg()'s stock: a refill charges MEMCG_CHARGE_BATCH (64 on 6.1) ahead; single-page charges consume it.
+ * km_memcg_high_charge_room(): high 1000, usage 0, empty stock: refill j comes at charge 1 + (j - 1) * 64 and leaves
+ * the counter at 64 * j; the first above 1000 is j = 16 (1024), at charge 1 + 15 * 64 = 961. */
+static void test_high_stock(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *m = add_memcg(sys, "/m", KM_PAGES_MAX);
+  m->high = 1000;
+  g_assert_cmpint(km_memcg_high_charge_room(sys, m), ==, 961);
+  g_assert_cmpint(km_memcg_stock_charge(sys, m, 1), ==, 1);
+  g_assert_cmpint(sys->stock.pages, ==, 63);
+  g_assert_cmpint(km_memcg_stock_charge(sys, m, 63), ==, 0);
+  g_assert_cmpint(sys->stock.pages, ==, 0);
+  /* 130 pages: ceil(130 / 64) = 3 refills, 3 * 64 - 130 = 62 left */
+  g_assert_cmpint(km_memcg_stock_charge(sys, m, 130), ==, 3);
+  g_assert_cmpint(sys->stock.pages, ==, 62);
+  /* the counter has the stock: usage 939 + 62 = 1001 > 1000; at 938 + 62 = 1000 it is not above */
+  m->usage = 938;
+  g_assert_false(km_memcg_over_high(sys, m));
+  m->usage = 939;
+  g_assert_true(km_memcg_over_high(sys, m));
+  /* another memcg's charge drains the stock */
+  KmMemcg *o = add_memcg(sys, "/o", KM_PAGES_MAX);
+  g_assert_cmpint(km_memcg_stock_charge(sys, o, 1), ==, 1);
+  g_assert_false(km_memcg_over_high(sys, m));
+  /* 5.10: batches of 32 */
+  g_autoptr(KmSystem) old = make_system("5.10");
+  KmMemcg *n = add_memcg(old, "/n", KM_PAGES_MAX);
+  g_assert_cmpint(km_memcg_stock_charge(old, n, 33), ==, 2);
+  g_assert_cmpint(old->stock.pages, ==, 31);
+}
+
+/* calculate_overage() and calculate_high_delay(), HZ 250. high 25600, usage 25984 (6 batches over):
+ * overage = (384 << 20) / 25600 = 15728; 15728^2 * 250 = 61842496000, >> 34 = 3 jiffies for 64 pages; 128 pages:
+ * 3 * 128 / 64 = 6; on 5.10 (batch 32) 64 pages are 3 * 64 / 32 = 6. Usage twice high: overage 1 << 20,
+ * (1 << 40) * 250 >> 34 = 16000 jiffies, clamped to 2 * HZ = 500. */
+static void test_high_delay(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  g_autoptr(KmSystem) old = make_system("5.10");
+  KmMemcg *m = add_memcg(sys, "/m", KM_PAGES_MAX);
+  KmMemcg *n = add_memcg(old, "/n", KM_PAGES_MAX);
+  m->high = n->high = 25600;
+  m->usage = n->usage = 25984;
+  g_assert_cmpuint(km_memcg_high_delay(sys, m, 64), ==, 3);
+  g_assert_cmpuint(km_memcg_high_delay(sys, m, 128), ==, 6);
+  g_assert_cmpuint(km_memcg_high_delay(old, n, 64), ==, 6);
+  m->usage = 51200;
+  g_assert_cmpuint(km_memcg_high_delay(sys, m, 64), ==, 500);
+  m->usage = 25600;
+  g_assert_cmpuint(km_memcg_high_delay(sys, m, 64), ==, 0);
+  /* an ancestor's overage counts (mem_find_max_overage()) */
+  KmMemcg *c = add_memcg(sys, "/m/c", KM_PAGES_MAX);
+  m->usage = 51200;
+  g_assert_cmpuint(km_memcg_high_delay(sys, c, 64), ==, 500);
+}
+
+/* mem_cgroup_handle_over_high() with nothing to reclaim (no swap, no page cache), high 25600, usage 25984, 64 pages:
+ * 6.1 calls reclaim_high() once and, the penalty (3 jiffies) being above HZ / 100 = 2, 16 more times
+ * (MAX_RECLAIM_RETRIES) before it sleeps: 17 high events, 3 jiffies. 5.4: one call, then the sleep, of
+ * 3 * 64 / 32 = 6 jiffies (MEMCG_CHARGE_BATCH 32). 4.19: one call,
+ * no sleep. Usage 25920 (5 batches over): overage 13107, 13107^2 * 250 >> 34 = 2 jiffies: one call, no sleep. */
+static void test_high_handle(void)
+{
+  static const struct {
+    const char *version;
+    KmPages usage;
+    guint calls;
+    guint64 jiffies;
+  } cases[] = {
+    { "6.1", 25984, 17, 3 }, { "5.4", 25984, 1, 6 }, { "4.19", 25984, 1, 0 }, { "6.1", 25920, 1, 0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(KmSystem) sys = make_system(cases[i].version);
+    KmMemcg *m = add_memcg(sys, "/m", KM_PAGES_MAX);
+    m->high = 25600;
+    m->usage = cases[i].usage;
+    KmHighResult r = km_memcg_handle_over_high(sys, m, 64);
+    g_assert_cmpuint(r.reclaim_calls, ==, cases[i].calls);
+    g_assert_cmpuint(m->events[KM_MEMCG_HIGH], ==, cases[i].calls);
+    g_assert_cmpuint(r.penalty_jiffies, ==, cases[i].jiffies);
+  }
+}
+
+/* With swap, reclaim_high() makes progress and 6.1 keeps reclaiming SWAP_CLUSTER_MAX pages while the penalty is
+ * above HZ / 100: from 1000 pages over high 10000 (anon 11000), the first call reclaims max(64, 32) = 64, each retry
+ * 32, until the overage is at most 350.5 pages (penalty 2: (ov^2 * 250) >> 34 <= 2 for ov <= 14358, i.e.
+ * (usage - high) * 2^20 / 10000 <= 14358, usage - high <= 136): 1000 - 64 = 936, then 32 at a time down to
+ * 936 - 32 * 25 = 136: 26 calls, 864 pages swapped, no sleep. */
+static void test_high_handle_reclaims(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 100000;
+  add_memcg(sys, "/m", KM_PAGES_MAX);
+  KmTask *t = add_task(sys, 10, "/m", 11000, 0);
+  KmMemcg *m = t->memcg;
+  m->high = m->usage - 1000;
+  KmHighResult r = km_memcg_handle_over_high(sys, m, 64);
+  g_assert_cmpuint(r.reclaim_calls, ==, 26);
+  g_assert_cmpint(r.swapped, ==, 864);
+  g_assert_cmpuint(r.penalty_jiffies, ==, 0);
+  g_assert_cmpint(m->usage - m->high, ==, 136);
+}
+
 static void test_reclaim_order(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -891,6 +1073,12 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg/margin-hierarchy", test_margin_hierarchy);
   g_test_add_func("/kernel-model/memcg/scan-order", test_memcg_scan_order);
   g_test_add_func("/kernel-model/memcg/exit-uncharges", test_exit_uncharges);
+  g_test_add_func("/kernel-model/memcg/move-charges-new-faults", test_move_charges_new_faults);
+  g_test_add_func("/kernel-model/memcg/move-mm-owner", test_move_mm_owner);
+  g_test_add_func("/kernel-model/memcg-high/stock", test_high_stock);
+  g_test_add_func("/kernel-model/memcg-high/delay", test_high_delay);
+  g_test_add_func("/kernel-model/memcg-high/handle-no-reclaim", test_high_handle);
+  g_test_add_func("/kernel-model/memcg-high/handle-reclaims", test_high_handle_reclaims);
   g_test_add_func("/kernel-model/profile/lookup", test_profile_lookup);
   g_test_add_func("/kernel-model/util/zones-1g", test_zones_1g);
   g_test_add_func("/kernel-model/util/zones-16g", test_zones_16g);
