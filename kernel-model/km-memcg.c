@@ -571,11 +571,19 @@ static KmPages pmd_pages_for(KmPages pte_pages)
   return div_round_up(pte_pages, KM_PTRS_PER_TABLE);
 }
 
+/* Where a user page-table page is charged: the memcg, or (profiles whose pte_alloc_one()/pgd_alloc() do not pass
+ * __GFP_ACCOUNT: 3.10) the root, i.e. no limit pays for it; it still takes a page of the machine. */
+static KmMemcg *pgtable_memcg(KmSystem *sys, KmMemcg *memcg)
+{
+  return sys->profile->memcg_charges_pgtables ? memcg : sys->root_memcg;
+}
+
 /* __pte_alloc() / free_pgtables(): new page-table pages are charged to memcg; freed ones are uncharged from the
  * memcgs they were charged to, newest first (the kernel frees the tables of the unmapped range; the model does not
  * place mappings). */
 static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_pages)
 {
+  memcg = pgtable_memcg(sys, memcg);
   KmPages before = mm->pgtables;
   mm->pte_pages = pte_pages;
   mm->pmd_pages = pmd_pages_for(pte_pages);
@@ -726,7 +734,7 @@ void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmP
 {
   mm->base_memcg = mm->memcg;
   km_memcg_charge(sys, mm->base_memcg, KM_PAGE_ANON, anon);
-  km_memcg_charge(sys, mm->base_memcg, KM_PAGE_PGTABLE, pgtables);
+  km_memcg_charge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, pgtables);
   km_memcg_charge(sys, mm->base_memcg, KM_PAGE_KMEM, kmem);
   mm->base_kmem = kmem;
   mm->anon_rss += anon;
@@ -774,7 +782,7 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
   if (mm->base_anon)
     km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_ANON, mm->base_anon);
   if (mm->base_pgtables)
-    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_PGTABLE, mm->base_pgtables);
+    km_memcg_uncharge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, mm->base_pgtables);
   /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */
   if (mm->base_kmem)
     km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_KMEM, mm->base_kmem);

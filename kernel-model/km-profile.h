@@ -109,6 +109,9 @@ typedef struct {
                               * too; the classic LRU's get_scan_count() forces anon scanning for global reclaim
                               * when file + free pages fall to the high watermarks (file_is_tiny) */
   /* try_charge_memcg() / mem_cgroup_oom() once reclaim has failed (docs/kernel-versions.md, "Charge paths") */
+  gboolean memcg_charges_pgtables; /* 4.8+ (3e79ec7ddc33 "arch: x86: charge page tables to kmemcg"; GFP_PGTABLE_USER
+                                    * from 5.4): user page tables are charged to the memcg, v1 and v2; RHEL 7's
+                                    * 3.10 allocates them without __GFP_ACCOUNT, so no memcg pays for them */
   gboolean memcg_oom_user_fault_only; /* 3.12's rework (in RHEL 7's 3.10): only a user fault arms the memcg OOM
                                        * killer (current->memcg_oom.may_oom); any other charge fails with -ENOMEM */
   gboolean memcg_oom_failed_forces;   /* < 5.16 and 4.19.y/5.4.y: `case OOM_FAILED: goto force`, an OOM that kills

@@ -782,8 +782,12 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
     KmPages mmargin = forced ? KM_PAGES_MAX : km_memcg_margin(memcg, &over, &memsw);
     KmPages avail = MIN(gfree, mmargin);
     KmPages k = MIN(*remaining, avail);
-    if (mapping)
+    if (mapping && prof->memcg_charges_pgtables)
       k = km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped), avail);
+    else if (mapping) /* 3.10: the memcg pays for the pages only, the machine for their page tables too */
+      k = MIN(km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped),
+                                gfree),
+              mmargin);
     if (k > 0) {
       /* end the bulk at the first stock refill that finds memory.high exceeded (at least one page) */
       KmPages room = km_memcg_high_charge_room(sys, memcg);
@@ -828,7 +832,8 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
       km_memcg_stock_drain(sys); /* drain_all_stock(mem_over_limit) before reclaim */
       km_memcg_memory_event(sys, over, KM_MEMCG_MAX);
       /* try_to_free_mem_cgroup_pages(): nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX) for the one page */
-      KmReclaimResult rec = km_reclaim(sys, over, MAX(1 + growth - mmargin, SWAP_CLUSTER_MAX), !memsw);
+      KmPages mgrowth = prof->memcg_charges_pgtables ? growth : 0;
+      KmReclaimResult rec = km_reclaim(sys, over, MAX(1 + mgrowth - mmargin, SWAP_CLUSTER_MAX), !memsw);
       if (rec.file + rec.swapped > 0) {
         if (acc.any && acc.memcg != over)
           reclaim_flush(e, &acc, step, task);
