@@ -15,6 +15,7 @@
  */
 #include "engine.h"
 
+#include "../kernel-model/km-cgroup.h"
 #include "../kernel-model/km-memcg.h"
 #include "../kernel-model/km-pcp.h"
 #include "../kernel-model/km-util.h"
@@ -257,6 +258,15 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
   if (!memcg) {
     scenario_set_error(error, SCENARIO_ERROR_UNKNOWN_REF, e->header->file, p->line, p->col, "unknown cgroup %s",
                        p->cgroup);
+    return FALSE;
+  }
+  if (!km_cgroup_migrate_vet_dst(memcg)) {
+    const KmMemcg *child = g_queue_peek_head(&memcg->children);
+    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, e->header->file, p->line, p->col,
+                       "process %d cannot be in cgroup %s: it has a child cgroup (%s) with the memory controller "
+                       "enabled, and cgroup v2 keeps processes out of such a cgroup (the \"no internal process\" "
+                       "rule: cgroup_migrate_vet_dst() fails the cgroup.procs write with EBUSY); put the process "
+                       "in a leaf cgroup", p->pid, memcg->path, child->path);
     return FALSE;
   }
   if (p->shares_mm_with) {
@@ -1044,6 +1054,18 @@ static void record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, c
   emit(e, &ev);
 }
 
+/* __cgroup_procs_write() -> cgroup_attach_permissions() -> cgroup_migrate_vet_dst() (6.1): a move into a v2
+ * cgroup that has children fails with EBUSY and the process stays where it was. TRUE if the move may go on. */
+static gboolean vet_move(SimEngine *e, SimProc *proc, const ScStep *step)
+{
+  if (km_cgroup_migrate_vet_dst(km_system_find_memcg(e->sys, step->cgroup)))
+    return TRUE;
+  record_step_error(e, step, proc, "EBUSY",
+                    "cgroup.procs write into a cgroup with a child cgroup: cgroup v2's \"no internal process\" "
+                    "rule refuses it, the process stays in its cgroup (cgroup_migrate_vet_dst)");
+  return FALSE;
+}
+
 static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   proc->livelocked = TRUE;
@@ -1293,6 +1315,8 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   case SC_STEP_MOVE:
+    if (!vet_move(e, proc, step))
+      break;
     km_task_attach(e->sys, task, km_system_find_memcg(e->sys, step->cgroup));
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;

@@ -7,6 +7,7 @@
 
 #include "kernel-model/km-memcg.h"
 #include "kernel-model/km-oom.h"
+#include "kernel-model/km-cgroup.h"
 #include "kernel-model/km-pcp.h"
 #include "kernel-model/km-util.h"
 #include "kernel-model/km-vmscan.h"
@@ -355,6 +356,26 @@ static void test_oom_group(void)
   g_assert_false(safe->fatal_signal_pending);
   g_assert_cmpuint(m->events[KM_MEMCG_OOM_KILL], ==, 3);
   g_assert_cmpuint(m->events[KM_MEMCG_OOM_GROUP_KILL], ==, 1);
+}
+
+/* cgroup_migrate_vet_dst() (kernel/cgroup/cgroup.c, 6.1): on v2 a non-root cgroup with a child (memory enabled in
+ * its subtree_control) refuses processes (EBUSY); a leaf and the root (cgroup_is_mixable()) take them; v1 has no
+ * such rule. */
+static void test_cgroup_no_internal_process(void)
+{
+  for (int version = 1; version <= 2; version++) {
+    g_autoptr(KmSystem) sys = make_system("6.1");
+    sys->root_memcg->version = version;
+    KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+    KmMemcg *leaf = add_memcg(sys, "/leaf", KM_PAGES_MAX);
+    g_assert_true(km_cgroup_migrate_vet_dst(a)); /* no child yet */
+    KmMemcg *b = add_memcg(sys, "/a/b", KM_PAGES_MAX);
+    a->version = leaf->version = b->version = version;
+    g_assert_true(km_cgroup_migrate_vet_dst(sys->root_memcg));
+    g_assert_true(km_cgroup_migrate_vet_dst(leaf));
+    g_assert_true(km_cgroup_migrate_vet_dst(b));
+    g_assert_cmpint(km_cgroup_migrate_vet_dst(a), ==, version == 1);
+  }
 }
 
 static void test_shared_mm(void)
@@ -881,6 +902,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/oom/abort-while-victim-exits", test_abort_while_victim_exits);
   g_test_add_func("/kernel-model/oom/no-killable", test_no_killable);
   g_test_add_func("/kernel-model/oom/oom-group-score-events", test_oom_group);
+  g_test_add_func("/kernel-model/cgroup/no-internal-process", test_cgroup_no_internal_process);
   g_test_add_func("/kernel-model/oom/shared-mm", test_shared_mm);
   g_test_add_func("/kernel-model/oom/sacrifice-child-4.19", test_sacrifice_child);
   g_test_add_func("/kernel-model/util/overcommit", test_overcommit);
