@@ -18,6 +18,7 @@
 #include "../kernel-model/km-cgroup.h"
 #include "../kernel-model/km-memcg.h"
 #include "../kernel-model/km-pcp.h"
+#include "../kernel-model/km-proc.h"
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-vmscan.h"
 #include "../scenarios/scenario-loader.h"
@@ -308,6 +309,28 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
   return TRUE;
 }
 
+/* Processes sharing an mm with different oom_score_adj values: a state no kernel with __set_oom_adj()'s copying
+ * (4.8+) can be in (km_oom_adj_differs_in_mm()), so the scenario is refused at the later process. */
+static gboolean check_oom_adj_per_mm(SimEngine *e, GError **error)
+{
+  const ScenarioHeader *h = e->header;
+  for (guint i = 0; i < h->processes->len; i++) {
+    const ScProcess *p = h->processes->pdata[i];
+    const KmTask *task = km_system_find_task(e->sys, p->pid);
+    const KmTask *other = p->shares_mm_with ? km_oom_adj_differs_in_mm(e->sys, task) : NULL;
+    if (other) {
+      scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, p->line, p->col,
+                         "process %d shares the mm of process %d but has oom_score_adj %d, not %d: kernel %s keeps "
+                         "one oom_score_adj for all processes of an mm (a clone(CLONE_VM) child starts with its "
+                         "parent's, and __set_oom_adj() copies every write to the others; vfork children, kernel "
+                         "threads and init excepted)", p->pid, other->pid, task->oom_score_adj, other->oom_score_adj,
+                         e->sys->profile->name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static gboolean setup(SimEngine *e, GError **error)
 {
   const ScenarioHeader *h = e->header;
@@ -384,7 +407,7 @@ static gboolean setup(SimEngine *e, GError **error)
   for (guint i = 0; i < h->processes->len; i++)
     if (!create_process(e, h->processes->pdata[i], error))
       return FALSE;
-  return TRUE;
+  return check_oom_adj_per_mm(e, error);
 }
 
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
@@ -998,19 +1021,6 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
 }
 
 /* __set_oom_adj(): the value goes to every process sharing the mm, except kthreads and global init. */
-static void run_set_adj(SimEngine *e, SimProc *proc, int adj)
-{
-  KmTask *task = proc->task;
-  task->oom_score_adj = adj;
-  if (!task->mm || task->mm->users <= 1)
-    return;
-  for (GList *l = e->sys->tasks.head; l; l = l->next) {
-    KmTask *p = l->data;
-    if (p != task && p->mm == task->mm && !p->kthread && !p->global_init)
-      p->oom_score_adj = adj;
-  }
-}
-
 /* memory_max_write() (v2): lowering memory.max below usage reclaims, then OOM-kills until usage fits. */
 static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *step)
 {
@@ -1311,7 +1321,7 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
     record_exit(e, task, step->code, 0);
     break;
   case SC_STEP_SET:
-    run_set_adj(e, proc, step->oom_score_adj);
+    km_set_oom_adj(e->sys, task, step->oom_score_adj);
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   case SC_STEP_MOVE:

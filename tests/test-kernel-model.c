@@ -9,6 +9,7 @@
 #include "kernel-model/km-oom.h"
 #include "kernel-model/km-cgroup.h"
 #include "kernel-model/km-pcp.h"
+#include "kernel-model/km-proc.h"
 #include "kernel-model/km-util.h"
 #include "kernel-model/km-vmscan.h"
 
@@ -375,6 +376,36 @@ static void test_cgroup_no_internal_process(void)
     g_assert_true(km_cgroup_migrate_vet_dst(leaf));
     g_assert_true(km_cgroup_migrate_vet_dst(b));
     g_assert_cmpint(km_cgroup_migrate_vet_dst(a), ==, version == 1);
+  }
+}
+
+/* __set_oom_adj() (fs/proc/base.c, 6.1 and 4.19): a write is copied to the other processes of the mm but not to a
+ * vfork child, a kernel thread or init; a write to a vfork child stays its own. 3.10 copies nothing. */
+static void test_set_oom_adj(void)
+{
+  static const char *const versions[] = { "3.10", "4.19", "6.1" };
+  for (gsize i = 0; i < G_N_ELEMENTS(versions); i++) {
+    g_autoptr(KmSystem) sys = make_system(versions[i]);
+    gboolean copies = g_strcmp0(versions[i], "3.10") != 0;
+    KmTask *a = add_task(sys, 10, NULL, 100, 0);
+    KmTask *b = km_task_create(sys, 11, "clone", sys->root_memcg, a->mm);
+    KmTask *v = km_task_create(sys, 12, "vfork", sys->root_memcg, a->mm);
+    v->in_vfork = TRUE;
+    KmTask *k = km_task_create(sys, 13, "kworker", sys->root_memcg, a->mm);
+    k->kthread = TRUE;
+    km_set_oom_adj(sys, a, 500);
+    g_assert_cmpint(a->oom_score_adj, ==, 500);
+    g_assert_cmpint(b->oom_score_adj, ==, copies ? 500 : 0);
+    g_assert_cmpint(v->oom_score_adj, ==, 0);
+    g_assert_cmpint(k->oom_score_adj, ==, 0);
+    g_assert_null(km_oom_adj_differs_in_mm(sys, a)); /* v and k do not count */
+    km_set_oom_adj(sys, v, -1000);
+    g_assert_cmpint(v->oom_score_adj, ==, -1000);
+    g_assert_cmpint(a->oom_score_adj, ==, 500);
+    g_assert_cmpint(b->oom_score_adj, ==, copies ? 500 : 0);
+    /* a state only 3.10 can reach; on 4.8+ the other process of the mm is named */
+    b->oom_score_adj = 300;
+    g_assert_true(km_oom_adj_differs_in_mm(sys, b) == (copies ? a : NULL));
   }
 }
 
@@ -903,6 +934,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/oom/no-killable", test_no_killable);
   g_test_add_func("/kernel-model/oom/oom-group-score-events", test_oom_group);
   g_test_add_func("/kernel-model/cgroup/no-internal-process", test_cgroup_no_internal_process);
+  g_test_add_func("/kernel-model/proc/set-oom-adj-vfork", test_set_oom_adj);
   g_test_add_func("/kernel-model/oom/shared-mm", test_shared_mm);
   g_test_add_func("/kernel-model/oom/sacrifice-child-4.19", test_sacrifice_child);
   g_test_add_func("/kernel-model/util/overcommit", test_overcommit);
