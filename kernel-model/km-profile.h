@@ -80,6 +80,10 @@ typedef struct {
    * children, kernel threads and init, and one to a vfork child sets only it; 3.10's oom_score_adj_write() sets
    * the task's own value only */
   gboolean set_oom_adj_shares_mm;
+  /* mem_cgroup_scan_tasks() calls cond_resched() after each task ("memcg: fix soft lockup in the OOM process" and
+   * "memcg: always call cond_resched() after fn()", in 5.4.y, 5.10.y, 5.15.y, 6.1.y and Debian's 6.12.117 as read;
+   * not in 4.19 or 6.6.57): the oom.group pass lets a victim other than current run and exit before it reaches it */
+  gboolean oom_group_scan_resched;
   guint64 oom_reaper_delay_ns; /* queue_oom_reaper(): 0 = immediate wake, 2*HZ from 5.18 */
 
   /* mm/util.c __vm_enough_memory() */

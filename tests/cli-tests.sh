@@ -115,6 +115,13 @@ check "... on v1 the same cgroups are fine (no such rule)" \
 check "a move into a cgroup with a child fails with EBUSY (validation scenario's expectations)" \
   "$OOMSIM" check scenarios/validation/move-into-parent-cgroup-ebusy.xml
 
+# issue 9 (4.3): the oom.group pass and a victim that is not the allocating task (source-derived expectations)
+for k in 6.1 6.12; do
+  check "oom.group victim not allocating, first / after another member ($k)" \
+    "$OOMSIM" check --kernel $k scenarios/validation/oom-group-victim-not-allocating-first.xml \
+    scenarios/validation/oom-group-victim-not-allocating-later.xml
+done
+
 # usage errors
 check "run with two files exits 2" status_is 2 "$OOMSIM" run "$lib" "$lib"
 check "run with an unknown option exits 2" status_is 2 "$OOMSIM" run --bogus "$lib"

@@ -409,6 +409,31 @@ static void test_set_oom_adj(void)
   }
 }
 
+/* The oom.group pass counts a victim other than current again only if it still has its mm there: first in the
+ * scan, or no cond_resched() between members (6.6.57); after another member on 6.1 it has exited (counted once). */
+static void test_oom_group_victim_not_current(void)
+{
+  static const struct { const char *version; gboolean victim_first; guint oom_kill; } cases[] = {
+    { "6.1", TRUE, 3 }, { "6.1", FALSE, 2 }, { "6.6", FALSE, 3 }, { "6.12", FALSE, 2 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(KmSystem) sys = make_system(cases[i].version);
+    KmMemcg *m = add_memcg(sys, "/grp", 12800);
+    m->oom_group = TRUE;
+    KmTask *big = NULL, *alloc = NULL;
+    if (cases[i].victim_first)
+      big = add_task(sys, 10, "/grp", 12000, 0);
+    alloc = add_task(sys, 11, "/grp", 256, 0);
+    if (!big)
+      big = add_task(sys, 12, "/grp", 12000, 0);
+    g_autoptr(OomControl) oc = km_oom_control_new(m, alloc, KM_GFP_KERNEL, 0);
+    km_out_of_memory(sys, oc);
+    g_assert_true(oc->chosen == big);
+    g_assert_true(alloc->fatal_signal_pending);
+    g_assert_cmpuint(m->events[KM_MEMCG_OOM_KILL], ==, cases[i].oom_kill);
+  }
+}
+
 static void test_shared_mm(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -935,6 +960,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/oom/oom-group-score-events", test_oom_group);
   g_test_add_func("/kernel-model/cgroup/no-internal-process", test_cgroup_no_internal_process);
   g_test_add_func("/kernel-model/proc/set-oom-adj-vfork", test_set_oom_adj);
+  g_test_add_func("/kernel-model/oom/oom-group-victim-not-current", test_oom_group_victim_not_current);
   g_test_add_func("/kernel-model/oom/shared-mm", test_shared_mm);
   g_test_add_func("/kernel-model/oom/sacrifice-child-4.19", test_sacrifice_child);
   g_test_add_func("/kernel-model/util/overcommit", test_overcommit);
