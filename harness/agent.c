@@ -853,8 +853,13 @@ static void child_setup_and_exec(Proc *p, int chan)
   char dir[300], path[340], buf[32];
   cg_dir(p->cgroup, dir, sizeof dir);
   snprintf(path, sizeof path, "%s/cgroup.procs", dir);
-  if (write_file(path, "0") < 0)
+  int err = write_file(path, "0");
+  if (err < 0) {
+    /* the kernel refuses the cgroup (cgroup v2's no-internal-process rule: EBUSY): tell the coordinator why */
+    snprintf(buf, sizeof buf, "refused %s", strerrorname_np(-err) ? strerrorname_np(-err) : "?");
+    send(chan, buf, strlen(buf), MSG_NOSIGNAL);
     _exit(120);
+  }
   snprintf(buf, sizeof buf, "%d", p->adj);
   if (write_file("/proc/self/oom_score_adj", buf) < 0)
     _exit(121);
@@ -907,6 +912,17 @@ static void print_base(Proc *p)
       file_field(buf, "RssFile"), file_field(buf, "RssShmem"));
 }
 
+/* The kernel refused to put a process in its cgroup (a cgroup.procs write): an outcome, not a harness failure.
+ * cgroup v2 refuses a non-root cgroup whose subtree_control enables memory (cgroup_migrate_vet_dst(): EBUSY);
+ * the simulator refuses the same scenario, and the two compare as "runs: refused | refused". */
+static void setup_refused(const Proc *p, const char *errname) __attribute__((noreturn));
+static void setup_refused(const Proc *p, const char *errname)
+{
+  out("unsupported cgroup.procs %s process %d %s", p->cgroup, p->pid, errname);
+  out("finish unsupported");
+  qemu_exit(EXIT_FINISHED);
+}
+
 static void start_proc(Proc *p)
 {
   int sv[2];
@@ -930,6 +946,8 @@ static void start_proc(Proc *p)
   if (w != W_REPLY || strncmp(reply, "ready", 5) != 0) {
     int status = 0;
     waitpid(k, &status, 0);
+    if (w == W_REPLY && strncmp(reply, "refused ", 8) == 0)
+      setup_refused(p, reply + 8);
     fatal("process %d did not start (wait status %d)", p->pid, status);
   }
   out("proc %d kpid %d", p->pid, (int)k);
@@ -969,7 +987,7 @@ static void start_sharer(Proc *p)
     snprintf(val, sizeof val, "%d", p->kpid);
     int err = write_file(path, val);
     if (err)
-      fatal("process %d: moving to %s: %s", p->pid, p->cgroup, strerrorname_np(-err));
+      setup_refused(p, strerrorname_np(-err) ? strerrorname_np(-err) : "?");
   }
   out("proc %d kpid %d", p->pid, (int)p->kpid);
   print_base(p);

@@ -388,13 +388,24 @@ static void oom_kill_process(KmSystem *sys, OomControl *oc, const char *message)
     oc->oom_group = oom_group;
     if (sys->profile->has_oom_group_kill_event)
       km_memcg_memory_event(sys, oom_group, KM_MEMCG_OOM_GROUP_KILL);
-    /* oom_kill_memcg_member(): every member but oom_score_adj -1000 and global init, the victim included
-     * (it still has its mm, so it is killed and counted a second time, as the kernel does) */
+    /* oom_kill_memcg_member(): every member but oom_score_adj -1000 and global init, the victim included. The
+     * victim is killed and counted (memory.events oom_kill, vmstat oom_kill) a second time if it still has its mm
+     * when the pass reaches it (find_lock_task_mm() in __oom_kill_process()). Current, the allocating task, always
+     * has: it is running this pass. Another victim leaves its mm only in do_exit() -> exit_mm(), which it reaches
+     * only by running: on one CPU, where the model's trace runs, nothing between the first kill and the pass
+     * sleeps or reschedules, so a victim first in scan order is counted twice everywhere; where
+     * mem_cgroup_scan_tasks() calls cond_resched() after each task (oom_group_scan_resched), the victim, woken by
+     * its SIGKILL with the sleeper's credit of a task that waited, runs at the first one and has no mm when the
+     * pass comes to it ("OOM victim %d (%s) is already exiting. Skip killing the task"): counted once. */
     g_autoptr(GPtrArray) members = km_memcg_scan_tasks(oom_group);
+    gboolean rescheduled = FALSE;
     for (guint i = 0; i < members->len; i++) {
       KmTask *t = members->pdata[i];
-      if (t->oom_score_adj != OOM_SCORE_ADJ_MIN && !(t->global_init && sys->profile->oom_group_skips_init))
+      gboolean exited = t == victim && t != oc->current && rescheduled;
+      if (t->oom_score_adj != OOM_SCORE_ADJ_MIN && !(t->global_init && sys->profile->oom_group_skips_init) &&
+          !exited)
         oom_kill_one(sys, oc, t, KM_KILL_OOM_GROUP);
+      rescheduled = sys->profile->oom_group_scan_resched;
     }
   }
 }

@@ -85,6 +85,15 @@ typedef struct {
   gboolean sharers_skip_adj_min; /* 3.10: mm sharers with oom_score_adj -1000 are not killed */
   gboolean sharers_kill_line;    /* 3.10: "Kill process %d (%s) sharing same memory" */
   gboolean oom_group_skips_init; /* 5.x: oom_kill_memcg_member() also skips global init */
+  /* fs/proc/base.c __set_oom_adj() (4.8+, "mm, oom_adj: make sure processes sharing mm have same view of
+   * oom_score_adj"): a write to /proc/PID/oom_score_adj also sets every other process of the mm except vfork
+   * children, kernel threads and init, and one to a vfork child sets only it; 3.10's oom_score_adj_write() sets
+   * the task's own value only */
+  gboolean set_oom_adj_shares_mm;
+  /* mem_cgroup_scan_tasks() calls cond_resched() after each task ("memcg: fix soft lockup in the OOM process" and
+   * "memcg: always call cond_resched() after fn()", in 5.4.y, 5.10.y, 5.15.y, 6.1.y and Debian's 6.12.117 as read;
+   * not in 4.19 or 6.6.57): the oom.group pass lets a victim other than current run and exit before it reaches it */
+  gboolean oom_group_scan_resched;
   guint64 oom_reaper_delay_ns; /* queue_oom_reaper(): 0 = immediate wake, 2*HZ from 5.18 */
 
   /* mm/util.c __vm_enough_memory() */

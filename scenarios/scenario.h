@@ -154,7 +154,7 @@ typedef enum {
   SCENARIO_ERROR_RANGE,       /* a number outside its range (sysctl, oom_score_adj, pid...) */
   SCENARIO_ERROR_DUPLICATE,   /* a pid, cgroup path or step id defined twice */
   SCENARIO_ERROR_UNKNOWN_REF, /* a pid, cgroup or step id that does not exist */
-  SCENARIO_ERROR_UNSUPPORTED, /* a feature the chosen kernel profile does not have */
+  SCENARIO_ERROR_UNSUPPORTED, /* a feature the chosen kernel profile does not have, or a set-up its kernel refuses */
   SCENARIO_ERROR_KERNEL,      /* an unknown kernel version string */
 } ScenarioError;
 

@@ -15,9 +15,11 @@
  */
 #include "engine.h"
 
+#include "../kernel-model/km-cgroup.h"
 #include "../kernel-model/km-memcg.h"
 #include "../kernel-model/km-memcg-high.h"
 #include "../kernel-model/km-pcp.h"
+#include "../kernel-model/km-proc.h"
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-vmscan.h"
 #include "../scenarios/scenario-loader.h"
@@ -260,6 +262,15 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
                        p->cgroup);
     return FALSE;
   }
+  if (!km_cgroup_migrate_vet_dst(memcg)) {
+    const KmMemcg *child = g_queue_peek_head(&memcg->children);
+    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, e->header->file, p->line, p->col,
+                       "process %d cannot be in cgroup %s: it has a child cgroup (%s) with the memory controller "
+                       "enabled, and cgroup v2 keeps processes out of such a cgroup (the \"no internal process\" "
+                       "rule: cgroup_migrate_vet_dst() fails the cgroup.procs write with EBUSY); put the process "
+                       "in a leaf cgroup", p->pid, memcg->path, child->path);
+    return FALSE;
+  }
   if (p->shares_mm_with) {
     KmTask *other = km_system_find_task(sys, p->shares_mm_with);
     if (!other || !other->mm) {
@@ -296,6 +307,28 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
   SimProc *proc = proc_new(e, task);
   SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
   proc->mm_owner = owner ? owner->mm_owner : p->pid;
+  return TRUE;
+}
+
+/* Processes sharing an mm with different oom_score_adj values: a state no kernel with __set_oom_adj()'s copying
+ * (4.8+) can be in (km_oom_adj_differs_in_mm()), so the scenario is refused at the later process. */
+static gboolean check_oom_adj_per_mm(SimEngine *e, GError **error)
+{
+  const ScenarioHeader *h = e->header;
+  for (guint i = 0; i < h->processes->len; i++) {
+    const ScProcess *p = h->processes->pdata[i];
+    const KmTask *task = km_system_find_task(e->sys, p->pid);
+    const KmTask *other = p->shares_mm_with ? km_oom_adj_differs_in_mm(e->sys, task) : NULL;
+    if (other) {
+      scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, p->line, p->col,
+                         "process %d shares the mm of process %d but has oom_score_adj %d, not %d: kernel %s keeps "
+                         "one oom_score_adj for all processes of an mm (a clone(CLONE_VM) child starts with its "
+                         "parent's, and __set_oom_adj() copies every write to the others; vfork children, kernel "
+                         "threads and init excepted)", p->pid, other->pid, task->oom_score_adj, other->oom_score_adj,
+                         e->sys->profile->name);
+      return FALSE;
+    }
+  }
   return TRUE;
 }
 
@@ -375,7 +408,7 @@ static gboolean setup(SimEngine *e, GError **error)
   for (guint i = 0; i < h->processes->len; i++)
     if (!create_process(e, h->processes->pdata[i], error))
       return FALSE;
-  return TRUE;
+  return check_oom_adj_per_mm(e, error);
 }
 
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
@@ -1061,19 +1094,6 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
 }
 
 /* __set_oom_adj(): the value goes to every process sharing the mm, except kthreads and global init. */
-static void run_set_adj(SimEngine *e, SimProc *proc, int adj)
-{
-  KmTask *task = proc->task;
-  task->oom_score_adj = adj;
-  if (!task->mm || task->mm->users <= 1)
-    return;
-  for (GList *l = e->sys->tasks.head; l; l = l->next) {
-    KmTask *p = l->data;
-    if (p != task && p->mm == task->mm && !p->kthread && !p->global_init)
-      p->oom_score_adj = adj;
-  }
-}
-
 /* memory_max_write() (v2): lowering memory.max below usage reclaims, then OOM-kills until usage fits. */
 static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *step)
 {
@@ -1115,6 +1135,18 @@ static void record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, c
   SimEvent ev = { .kind = SIM_EV_STEP_ERROR, .step = step, .step_index = step->index,
                   .task = proc ? proc->task : NULL, .detail = detail, .errno_name = errno_name };
   emit(e, &ev);
+}
+
+/* __cgroup_procs_write() -> cgroup_attach_permissions() -> cgroup_migrate_vet_dst() (6.1): a move into a v2
+ * cgroup that has children fails with EBUSY and the process stays where it was. TRUE if the move may go on. */
+static gboolean vet_move(SimEngine *e, SimProc *proc, const ScStep *step)
+{
+  if (km_cgroup_migrate_vet_dst(km_system_find_memcg(e->sys, step->cgroup)))
+    return TRUE;
+  record_step_error(e, step, proc, "EBUSY",
+                    "cgroup.procs write into a cgroup with a child cgroup: cgroup v2's \"no internal process\" "
+                    "rule refuses it, the process stays in its cgroup (cgroup_migrate_vet_dst)");
+  return FALSE;
 }
 
 static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
@@ -1362,10 +1394,12 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
     record_exit(e, task, step->code, 0);
     break;
   case SC_STEP_SET:
-    run_set_adj(e, proc, step->oom_score_adj);
+    km_set_oom_adj(e->sys, task, step->oom_score_adj);
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   case SC_STEP_MOVE:
+    if (!vet_move(e, proc, step))
+      break;
     km_task_attach(e->sys, task, km_system_find_memcg(e->sys, step->cgroup));
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;

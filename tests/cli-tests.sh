@@ -105,6 +105,23 @@ for f in tests/cli/runtime-*.xml; do
   fi
 done
 
+# issue 9 (4.1): cgroup v2's no-internal-process rule (cgroup_migrate_vet_dst()): a process in a cgroup with a child
+# is refused at its <process> element; a move into one fails with EBUSY and the process stays
+f=tests/cli/runtime-process-in-internal-cgroup.xml
+check "a process in a v2 cgroup with a child is refused at its line (8:1), naming EBUSY" \
+  bash -c "\"$OOMSIM\" run $f 2>&1 >/dev/null | grep -q '^$f:8:1: process 101 cannot be in cgroup /app: .*EBUSY'"
+check "... on v1 the same cgroups are fine (no such rule)" \
+  bash -c "sed 's/version=\"2\"/version=\"1\"/; s/memory.max=/memory.limit_in_bytes=/' $f >\"$tmp/v1-internal.xml\" && \"$OOMSIM\" run --kernel 6.1 -o \"$tmp/v1-internal.txt\" \"$tmp/v1-internal.xml\""
+check "a move into a cgroup with a child fails with EBUSY (validation scenario's expectations)" \
+  "$OOMSIM" check scenarios/validation/move-into-parent-cgroup-ebusy.xml
+
+# issue 9 (4.3): the oom.group pass and a victim that is not the allocating task (source-derived expectations)
+for k in 6.1 6.12; do
+  check "oom.group victim not allocating, first / after another member ($k)" \
+    "$OOMSIM" check --kernel $k scenarios/validation/oom-group-victim-not-allocating-first.xml \
+    scenarios/validation/oom-group-victim-not-allocating-later.xml
+done
+
 # usage errors
 check "run with two files exits 2" status_is 2 "$OOMSIM" run "$lib" "$lib"
 check "run with an unknown option exits 2" status_is 2 "$OOMSIM" run --bogus "$lib"

@@ -62,3 +62,19 @@ validate bad --reuse "$tmp/changed/memcg-largest-dies.xml" >"$tmp/fourth.txt" 2>
 st=$?
 check "--reuse of a changed scenario (another initramfs) starts QEMU" \
   bash -c "[ $st -eq 1 ] && [ \"\$(wc -l <\"$tmp/calls-bad\")\" -eq 2 ]"
+
+# Issue 9 (4.1): a process the kernel will not put in its cgroup (cgroup v2's no-internal-process rule) is the
+# kernel refusing the scenario, and the model refuses it too: "runs: refused | refused", an agreement. The agent
+# output is written by hand in harness/agent.c's format (start_proc() -> setup_refused()), not recorded from a VM.
+refused=scenarios/validation/process-in-parent-cgroup-refused.xml
+fixture_played=$fixture
+refused_fixture=$PWD/tests/harness/process-in-parent-cgroup-refused-6.1.agent.txt
+mkdir -p "$tmp/refusing"
+sed "s|$fixture_played|$refused_fixture|" "$tmp/good/qemu-system-x86_64" >"$tmp/refusing/qemu-system-x86_64"
+chmod +x "$tmp/refusing/qemu-system-x86_64"
+check "... (the stand-in plays back the refusal)" grep -q "$refused_fixture" "$tmp/refusing/qemu-system-x86_64"
+validate refusing "$refused" >"$tmp/refused.txt" 2>&1
+st=$?
+check "a kernel and a model that both refuse a process in a cgroup with children agree (exit 0)" [ $st -eq 0 ]
+check "... the runs row says refused | refused" grep -Eq "runs +refused +refused" "$tmp/refused.txt"
+check "... the model's reason names the rule" grep -q "no internal process" "$tmp/refused.txt"

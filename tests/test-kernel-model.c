@@ -7,8 +7,10 @@
 
 #include "kernel-model/km-memcg.h"
 #include "kernel-model/km-oom.h"
+#include "kernel-model/km-cgroup.h"
 #include "kernel-model/km-memcg-high.h"
 #include "kernel-model/km-pcp.h"
+#include "kernel-model/km-proc.h"
 #include "kernel-model/km-util.h"
 #include "kernel-model/km-vmscan.h"
 
@@ -356,6 +358,81 @@ static void test_oom_group(void)
   g_assert_false(safe->fatal_signal_pending);
   g_assert_cmpuint(m->events[KM_MEMCG_OOM_KILL], ==, 3);
   g_assert_cmpuint(m->events[KM_MEMCG_OOM_GROUP_KILL], ==, 1);
+}
+
+/* cgroup_migrate_vet_dst() (kernel/cgroup/cgroup.c, 6.1): on v2 a non-root cgroup with a child (memory enabled in
+ * its subtree_control) refuses processes (EBUSY); a leaf and the root (cgroup_is_mixable()) take them; v1 has no
+ * such rule. */
+static void test_cgroup_no_internal_process(void)
+{
+  for (int version = 1; version <= 2; version++) {
+    g_autoptr(KmSystem) sys = make_system("6.1");
+    sys->root_memcg->version = version;
+    KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+    KmMemcg *leaf = add_memcg(sys, "/leaf", KM_PAGES_MAX);
+    g_assert_true(km_cgroup_migrate_vet_dst(a)); /* no child yet */
+    KmMemcg *b = add_memcg(sys, "/a/b", KM_PAGES_MAX);
+    a->version = leaf->version = b->version = version;
+    g_assert_true(km_cgroup_migrate_vet_dst(sys->root_memcg));
+    g_assert_true(km_cgroup_migrate_vet_dst(leaf));
+    g_assert_true(km_cgroup_migrate_vet_dst(b));
+    g_assert_cmpint(km_cgroup_migrate_vet_dst(a), ==, version == 1);
+  }
+}
+
+/* __set_oom_adj() (fs/proc/base.c, 6.1 and 4.19): a write is copied to the other processes of the mm but not to a
+ * vfork child, a kernel thread or init; a write to a vfork child stays its own. 3.10 copies nothing. */
+static void test_set_oom_adj(void)
+{
+  static const char *const versions[] = { "3.10", "4.19", "6.1" };
+  for (gsize i = 0; i < G_N_ELEMENTS(versions); i++) {
+    g_autoptr(KmSystem) sys = make_system(versions[i]);
+    gboolean copies = g_strcmp0(versions[i], "3.10") != 0;
+    KmTask *a = add_task(sys, 10, NULL, 100, 0);
+    KmTask *b = km_task_create(sys, 11, "clone", sys->root_memcg, a->mm);
+    KmTask *v = km_task_create(sys, 12, "vfork", sys->root_memcg, a->mm);
+    v->in_vfork = TRUE;
+    KmTask *k = km_task_create(sys, 13, "kworker", sys->root_memcg, a->mm);
+    k->kthread = TRUE;
+    km_set_oom_adj(sys, a, 500);
+    g_assert_cmpint(a->oom_score_adj, ==, 500);
+    g_assert_cmpint(b->oom_score_adj, ==, copies ? 500 : 0);
+    g_assert_cmpint(v->oom_score_adj, ==, 0);
+    g_assert_cmpint(k->oom_score_adj, ==, 0);
+    g_assert_null(km_oom_adj_differs_in_mm(sys, a)); /* v and k do not count */
+    km_set_oom_adj(sys, v, -1000);
+    g_assert_cmpint(v->oom_score_adj, ==, -1000);
+    g_assert_cmpint(a->oom_score_adj, ==, 500);
+    g_assert_cmpint(b->oom_score_adj, ==, copies ? 500 : 0);
+    /* a state only 3.10 can reach; on 4.8+ the other process of the mm is named */
+    b->oom_score_adj = 300;
+    g_assert_true(km_oom_adj_differs_in_mm(sys, b) == (copies ? a : NULL));
+  }
+}
+
+/* The oom.group pass counts a victim other than current again only if it still has its mm there: first in the
+ * scan, or no cond_resched() between members (6.6.57); after another member on 6.1 it has exited (counted once). */
+static void test_oom_group_victim_not_current(void)
+{
+  static const struct { const char *version; gboolean victim_first; guint oom_kill; } cases[] = {
+    { "6.1", TRUE, 3 }, { "6.1", FALSE, 2 }, { "6.6", FALSE, 3 }, { "6.12", FALSE, 2 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(KmSystem) sys = make_system(cases[i].version);
+    KmMemcg *m = add_memcg(sys, "/grp", 12800);
+    m->oom_group = TRUE;
+    KmTask *big = NULL, *alloc = NULL;
+    if (cases[i].victim_first)
+      big = add_task(sys, 10, "/grp", 12000, 0);
+    alloc = add_task(sys, 11, "/grp", 256, 0);
+    if (!big)
+      big = add_task(sys, 12, "/grp", 12000, 0);
+    g_autoptr(OomControl) oc = km_oom_control_new(m, alloc, KM_GFP_KERNEL, 0);
+    km_out_of_memory(sys, oc);
+    g_assert_true(oc->chosen == big);
+    g_assert_true(alloc->fatal_signal_pending);
+    g_assert_cmpuint(m->events[KM_MEMCG_OOM_KILL], ==, cases[i].oom_kill);
+  }
 }
 
 static void test_shared_mm(void)
@@ -1063,6 +1140,9 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/oom/abort-while-victim-exits", test_abort_while_victim_exits);
   g_test_add_func("/kernel-model/oom/no-killable", test_no_killable);
   g_test_add_func("/kernel-model/oom/oom-group-score-events", test_oom_group);
+  g_test_add_func("/kernel-model/cgroup/no-internal-process", test_cgroup_no_internal_process);
+  g_test_add_func("/kernel-model/proc/set-oom-adj-vfork", test_set_oom_adj);
+  g_test_add_func("/kernel-model/oom/oom-group-victim-not-current", test_oom_group_victim_not_current);
   g_test_add_func("/kernel-model/oom/shared-mm", test_shared_mm);
   g_test_add_func("/kernel-model/oom/sacrifice-child-4.19", test_sacrifice_child);
   g_test_add_func("/kernel-model/util/overcommit", test_overcommit);
