@@ -621,6 +621,7 @@ static int kmsg_fd = -1;
 static long kmsg_no_killable; /* "no killable processes" records in the current step */
 static long current_step = -1;
 static long long step_limit_ms = 60000;
+static long long delay_us; /* input line `delay-us N`: idle N us before the trace (a perturbation) */
 static int want_trace; /* input line `trace N`: record the page allocator's per-CPU list activity up to the Nth
                         * OOM kill (--trace N) */
 static void trace_dump(void);
@@ -1648,6 +1649,8 @@ static int coordinator_main(void)
       snprintf(thp, sizeof thp, "%s", tok[1]);
     else if (strcmp(tok[0], "trace") == 0)
       want_trace = nt >= 2 ? atoi(tok[1]) : 1;
+    else if (strcmp(tok[0], "delay-us") == 0 && nt >= 2)
+      delay_us = atoll(tok[1]);
     else if (strcmp(tok[0], "cgroup") == 0 && nt >= 2 && n_cgroups < MAX_CGROUPS)
       snprintf(cgroups[n_cgroups++].path, sizeof cgroups[0].path, "%s", tok[1]);
     else if (strcmp(tok[0], "proc") == 0 && nt >= 8 && n_procs < MAX_PROCS) {
@@ -1762,6 +1765,13 @@ static int coordinator_main(void)
   klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 7);
   if (want_trace)
     trace_start();
+  if (delay_us > 0) {
+    /* a perturbation (validate --perturb): idle before the trace, so that the timer tick and the scheduler's
+     * decisions fall elsewhere against the trace's steps; nothing the scenario says changes */
+    struct timespec ts = {delay_us / 1000000, (delay_us % 1000000) * 1000};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+  }
   out("start");
 
   for (int i = first_step; i < n_lines; i++) {

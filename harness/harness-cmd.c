@@ -182,9 +182,10 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
 }
 
 /* A perturbation that changes nothing the scenario says: the scenario's name in the agent input gets a suffix
- * whose length grows with k, and the initramfs a file /perturb of k * HARNESS_PERTURB_PAD_BYTES that nobody reads,
- * so the VM's state before the trace differs: its free pages and per-CPU lists, the pageblock layout, and the
- * phase of the timer tick against the trace (unpacking takes longer), hence where the one vCPU switches tasks.
+ * whose length grows with k, the initramfs a file /perturb of k * HARNESS_PERTURB_PAD_BYTES that nobody reads, and
+ * the agent idles k * 7321 us before the trace (not a multiple of the 4 ms tick), so the VM's state before the
+ * trace differs: its free pages and per-CPU lists, the pageblock layout, and the phase of the timer tick against
+ * the trace, hence where the one vCPU switches tasks.
  * The simulator gets each run's own measurements. Used to measure the kernel's own jitter (harness/jitter.sh)
  * and to tell a kernel race from a model error (--race-runs). */
 static void perturb_input(HarnessScenario *hs, guint k)
@@ -197,6 +198,12 @@ static void perturb_input(HarnessScenario *hs, guint k)
   g_autofree char *pad = g_strnfill(7 * k, 'x');
   g_autofree char *suffix = g_strdup_printf("~perturb%u%s", k, pad);
   g_string_insert(hs->input, (gssize)at, suffix);
+  /* and a set-up line after the name: the agent idles k * 7321 us before the trace (docs/harness-protocol.md) */
+  const char *eol2 = strchr(hs->input->str + at, '\n');
+  if (eol2) {
+    g_autofree char *line = g_strdup_printf("delay-us %u\n", k * 7321);
+    g_string_insert(hs->input, eol2 - hs->input->str + 1, line);
+  }
 }
 
 typedef struct {

@@ -36,11 +36,13 @@ for kernel in ("6.1", "6.12"):
     package = runs[0]["kernel_package"]
     jitter = {"global": 0, "memcg": 0}
     worst = {"global": "-", "memcg": "-"}
-    for si, s0 in enumerate(runs[0]["scenarios"]):
+    for s0 in runs[0]["scenarios"]:
         name = s0["scenario"]
         decisions, diffs = set(), {}
         for r in runs:
-            s = r["scenarios"][si]
+            s = next((x for x in r["scenarios"] if x["scenario"] == name), None)
+            if s is None:
+                continue
             if s["verdict"] not in ("agree", "disagree"):
                 continue
             rows = {row["what"]: row for row in s["rows"]}
