@@ -241,7 +241,7 @@ class Gen:
         if self.tie:  # the pair must stay equal, and the pusher there, until the push
             procs = [p for p in procs if p not in self.procs[:3]]
         cap = max(1, self.reach_mib // 3)
-        kind = r.weighted([('touch', 25), ('mmap', 10), ('malloc', 10), ('free', 5), ('file-read', 9),
+        kind = r.weighted([('touch', 25), ('mmap', 10), ('malloc', 10), ('free', 8), ('file-read', 9),
                            ('shmem-write', 7), ('fork', 6), ('exit', 4), ('set', 8), ('move', 6),
                            ('cgroup-set', 8), ('sysctl', 3)])
         if not procs:
@@ -264,6 +264,8 @@ class Gen:
             p.mmaps.append(sid)
             if big and self.overcommit == 0 and size >= 1024:
                 self.expect.append(Node('enomem', {'step': sid}))
+            elif r.chance(50):
+                self.step('touch', pid=p.pid, size=f'{self.size_mib(1, min(size, cap))}MiB', mapping=sid)
         elif kind == 'malloc':
             sid = self.new_id('a')
             attrs = {'id': sid, 'pid': p.pid, 'size': f'{self.size_mib(1, min(16, cap))}MiB'}
@@ -272,7 +274,8 @@ class Gen:
                 attrs['touch'] = t
             self.step('malloc', **attrs)
             p.mallocs.append(sid)
-        elif kind == 'free' and (p.mallocs or p.mmaps):
+        elif kind == 'free' and any(q.mallocs or q.mmaps for q in procs):
+            p = r.choice([q for q in procs if q.mallocs or q.mmaps])
             if p.mallocs and (not p.mmaps or r.chance(60)):
                 self.step('free', pid=p.pid, ref=p.mallocs.pop(r.below(len(p.mallocs))))
             else:
@@ -360,6 +363,9 @@ class Gen:
         self.push()
         for _ in range(r.weighted([(0, 60), (1, 30), (2, 10)])):
             self.random_step()
+        for p in self.procs:  # a free after the OOM (of a process that survived it, or of one that did not)
+            if p.mallocs and r.chance(40):
+                self.step('free', pid=p.pid, ref=p.mallocs.pop())
         for p in self.procs[:len(self.procs)]:
             if p.adj == -1000 and p.alive and r.chance(50):
                 self.expect.append(Node('survives', {'pid': p.pid}))
