@@ -328,9 +328,12 @@ class Shrinker:
             log.append(f'stopped: the budget of {self.budget} VM runs is spent')
         minimal = serialize(root)
         # the confirmation: validate's own kernel-race check on the minimal scenario
-        before = self.vm_runs
-        s = self.v.run([self.candidate_path(minimal)], race_runs=CONFIRM_RUNS)[self.candidate_path(minimal)]
-        self.vm_runs = before + CONFIRM_RUNS  # at most this many new runs (perturbed ones may be reused)
+        path = self.candidate_path(minimal)
+        wd = self.v.work_dir(path)
+        # validate's perturbed re-runs go to WORK~p1 ... WORK~pN; those run before are reused and cost nothing
+        self.vm_runs += sum(1 for k in range(1, CONFIRM_RUNS + 1)
+                            if not os.path.exists(os.path.join(f'{wd}~p{k}', 'run.txt')))
+        s = self.v.run([path], race_runs=CONFIRM_RUNS)[path]
         confirmed = differing_decisions(s) == target
         log.append('confirmed with the kernel-race check: ' + ('the decisions still disagree' if confirmed else
                    f'no: {s.get("kernel_race") or s.get("decisions") or s.get("verdict")}'))
