@@ -38,7 +38,8 @@ TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCH_BIN := $(BUILD)/bench/gen-bench
 
-.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci clean
+.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
+        clean
 all: $(BUILD)/oomsim
 
 deps:
@@ -128,6 +129,18 @@ validate-ci: deps
 	@$(MAKE) --no-print-directory all build/harness/agent
 	@bash harness/setup.sh
 	@bash harness/validate-all.sh $(BUILD)/oomsim --ci
+
+# Differential testing (docs/validation.md): N generated scenarios from SEED on KERNEL (6.1, 6.12 or all), in the VM
+# and the simulator; decision disagreements are shrunk into build/differential/shrunk/. VM_CACHE=DIR: another
+# kernel cache (read only). Exit status 1 when anything disagrees.
+N ?= 300
+SEED ?= 1
+KERNEL ?= 6.1
+differential: deps
+	@$(MAKE) --no-print-directory all build/harness/agent
+	@$(if $(VM_CACHE),true,bash harness/setup.sh)
+	@python3 harness/differential/run.py --oomsim $(BUILD)/oomsim --kernel $(KERNEL) --seed $(SEED) --count $(N) \
+	  $(if $(VM_CACHE),--vm-cache $(VM_CACHE))
 
 clean:
 	rm -rf build
