@@ -280,8 +280,8 @@ static void race_check(HarnessComparison *c, const JobSettings *set, const char 
     }
   }
   gboolean majority = 2 * agreeing > compared + 1;
-  c->race = g_strdup_printf("%u of %u perturbed runs (the scenario's name changed, nothing else) decided as the "
-                            "model%s%s%s; %s",
+  c->race = g_strdup_printf("%u of %u perturbed runs (nothing the scenario says changed: its name, an unread "
+                            "initramfs file, an idle delay before the trace) decided as the model%s%s%s; %s",
                             agreeing, compared, which->len ? " (runs " : "", which->str, which->len ? ")" : "",
                             majority ? "the model gives the kernel's most frequent outcome, so the decisions agree "
                                        "(figures from the first agreeing run)"

@@ -104,3 +104,25 @@ validate race --jitter "$tmp/jitter-33.txt"
 st=$?
 check "no perturbed run as the model: the kernel decided the same way every time (exit 1)" \
   bash -c "[ $st -eq 1 ] && grep -q 'the kernel decided the same way every time' '$tmp/out.txt'"
+
+# A panic after a kill: the real 6.1 run of scenarios/validation/global-kill-then-deadlock.xml (build/jitter/runs/
+# 6.1/global-kill-then-deadlock of 2026-12-05: QEMU status 1, pvpanic). The agent saw the kill but not the victim's
+# death before the panic; the victim got SIGKILL, so its exit is 137 on both sides.
+cat >"$tmp/qemu/qemu-system-x86_64" <<STANDIN
+#!/usr/bin/env bash
+serial=()
+while [ \$# -gt 0 ]; do
+  [ "\$1" = -serial ] && { serial+=("\${2#file:}"); shift; }
+  shift
+done
+cp "$PWD/tests/harness/global-kill-then-deadlock-6.1.console.txt" "\${serial[0]}"
+cp "$PWD/tests/harness/global-kill-then-deadlock-6.1.agent.txt" "\${serial[1]}"
+exit 1
+STANDIN
+PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+  --work-dir "$tmp/runs" --jitter "$tmp/jitter-33.txt" scenarios/validation/global-kill-then-deadlock.xml \
+  >"$tmp/out.txt" 2>&1
+st=$?
+check "a kill, then a panic: the agent never saw the victim die; its exit is 137 on both sides (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +621:137 +621:137\$' '$tmp/out.txt' &&
+           grep -qE '^   panic +yes: System is deadlocked on memory +yes: System is deadlocked on memory\$' '$tmp/out.txt'"
