@@ -313,9 +313,12 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
   st.comm_of_pid = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
   st.steps = g_string_new(NULL);
   g_autoptr(GHashTable) forked = g_hash_table_new(g_direct_hash, g_direct_equal);
+  g_autoptr(GHashTable) non_root = g_hash_table_new(g_direct_hash, g_direct_equal); /* pids with uid != 0 */
   for (guint i = 0; i < h->processes->len; i++) {
     const ScProcess *p = g_ptr_array_index(h->processes, i);
     g_hash_table_insert(st.comm_of_pid, GINT_TO_POINTER(p->pid), g_strdup(p->comm));
+    if (p->uid != 0)
+      g_hash_table_add(non_root, GINT_TO_POINTER(p->pid));
   }
   gboolean ok = TRUE;
   guint index = 0;
@@ -331,7 +334,15 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
       const char *comm =
           step->comm ? step->comm : g_hash_table_lookup(st.comm_of_pid, GINT_TO_POINTER(step->pid));
       g_hash_table_insert(st.comm_of_pid, GINT_TO_POINTER(step->child_pid), g_strdup(comm ? comm : "child"));
+      if (g_hash_table_contains(non_root, GINT_TO_POINTER(step->pid)))
+        g_hash_table_add(non_root, GINT_TO_POINTER(step->child_pid));
     }
+    /* the agent makes page cache by reading a zram block device, which only root may open (found by make
+     * differential: EACCES for a uid 65534 worker) */
+    if (step->kind == SC_STEP_FILE_READ && !hs->not_runnable &&
+        g_hash_table_contains(non_root, GINT_TO_POINTER(step->pid)))
+      hs->not_runnable = g_strdup_printf("process %d is not root and reads a file: the VM's page cache is a zram "
+                                         "block device only root may open", step->pid);
     if (!step_to_input(hs, &st, index, step, error)) {
       ok = FALSE;
       break;

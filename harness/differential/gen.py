@@ -280,7 +280,7 @@ class Gen:
                 self.step('free', pid=p.pid, ref=p.mallocs.pop(r.below(len(p.mallocs))))
             else:
                 self.step('munmap', pid=p.pid, ref=p.mmaps.pop(r.below(len(p.mmaps))))
-        elif kind == 'file-read':
+        elif kind == 'file-read' and p.uid == 0:  # the VM's page cache is a block device only root may open
             self.step('file-read', pid=p.pid, size=f'{self.size_mib(2, min(48, max(2, self.limit_mib // 2)))}MiB')
         elif kind == 'shmem-write':
             self.step('shmem-write', pid=p.pid, size=f'{self.size_mib(1, min(24, cap))}MiB')
