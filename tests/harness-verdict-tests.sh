@@ -108,21 +108,32 @@ check "no perturbed run as the model: the kernel decided the same way every time
 # A panic after a kill: the real 6.1 run of scenarios/validation/global-kill-then-deadlock.xml (build/jitter/runs/
 # 6.1/global-kill-then-deadlock of 2026-12-05: QEMU status 1, pvpanic). The agent saw the kill but not the victim's
 # death before the panic; the victim got SIGKILL, so its exit is 137 on both sides.
-cat >"$tmp/qemu/qemu-system-x86_64" <<STANDIN
+playback() { # playback NAME QEMU-STATUS SCENARIO: the stand-in plays tests/harness/NAME-6.1.{console,agent}.txt
+  cat >"$tmp/qemu/qemu-system-x86_64" <<STANDIN
 #!/usr/bin/env bash
 serial=()
 while [ \$# -gt 0 ]; do
   [ "\$1" = -serial ] && { serial+=("\${2#file:}"); shift; }
   shift
 done
-cp "$PWD/tests/harness/global-kill-then-deadlock-6.1.console.txt" "\${serial[0]}"
-cp "$PWD/tests/harness/global-kill-then-deadlock-6.1.agent.txt" "\${serial[1]}"
-exit 1
+cp "$PWD/tests/harness/$1-6.1.console.txt" "\${serial[0]}"
+cp "$PWD/tests/harness/$1-6.1.agent.txt" "\${serial[1]}"
+exit $2
 STANDIN
-PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
-  --work-dir "$tmp/runs" --jitter "$tmp/jitter-33.txt" scenarios/validation/global-kill-then-deadlock.xml \
-  >"$tmp/out.txt" 2>&1
+  PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+    --work-dir "$tmp/runs" --jitter "$tmp/jitter-33.txt" --race-runs 0 "$3" >"$tmp/out.txt" 2>&1
+}
+playback global-kill-then-deadlock 1 scenarios/validation/global-kill-then-deadlock.xml
 st=$?
 check "a kill, then a panic: the agent never saw the victim die; its exit is 137 on both sides (exit 0)" \
   bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +621:137 +621:137\$' '$tmp/out.txt' &&
            grep -qE '^   panic +yes: System is deadlocked on memory +yes: System is deadlocked on memory\$' '$tmp/out.txt'"
+
+# Three memcg kills, then the -1000 allocator livelocks (the real 6.1 run of make differential seed 1 #20,
+# build/differential/runs/6.1/d1-20 of 2026-12-05, QEMU status 33): the agent ended the run on the livelock
+# without reporting the victims' deaths; they got SIGKILL, so they exit 137 in kill order on both sides.
+playback kills-then-livelock 33 tests/harness/kills-then-livelock.xml
+st=$?
+check "kills, then a livelock: the victims' exits are 137 in kill order on both sides (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +413:137, 411:137, 410:137 +413:137, 411:137, 410:137\$' '$tmp/out.txt' &&
+           grep -qE '^   unresolved +yes +yes' '$tmp/out.txt'"
