@@ -107,6 +107,7 @@ static void mm_free(KmMm *mm)
   KmMapping *mapping;
   while ((mapping = g_queue_pop_head(&mm->mappings)))
     km_mapping_unref(mapping);
+  km_mapping_unref(mm->base);
   g_hash_table_destroy(mm->mapping_by_id);
   g_array_free(mm->pgtable_charges, TRUE);
   g_free(mm);
@@ -630,17 +631,10 @@ static KmMapCharge *mapping_charge(KmMapping *mapping, KmMemcg *memcg)
   return &g_array_index(mapping->charges, KmMapCharge, mapping->charges->len - 1);
 }
 
-/* do_anonymous_page() n times, kernel 6.1: the page tables grow first (__pte_alloc), then the page is charged
- * (mem_cgroup_charge(folio, vma->vm_mm, gfp): the memcg of the mm's owner now, get_mem_cgroup_from_mm()) and put on
- * that memcg's LRU (lru_cache_add_inactive_or_unevictable), and MM_ANONPAGES counts it. */
-void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n)
+/* n new anon pages of mapping: charged to memcg (mem_cgroup_charge()), put on its LRU (lru_cache_add()), counted in
+ * MM_ANONPAGES. */
+static void mapping_add_anon(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmMemcg *memcg, KmPages n)
 {
-  if (n <= 0)
-    return;
-  KmMemcg *memcg = mm->memcg;
-  KmPages populated = mapping->resident + mapping->swapped;
-  KmPages new_pte = mm->pte_pages - pte_pages_for(populated) + pte_pages_for(populated + n);
-  mm_set_tables(sys, mm, memcg, new_pte);
   mapping_charge(mapping, memcg)->resident += n;
   mapping->resident += n;
   mm->anon_rss += n;
@@ -656,6 +650,20 @@ void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n)
     mapping->refs++;
     g_queue_push_tail(&memcg->lru_anon, chunk);
   }
+}
+
+/* do_anonymous_page() n times, kernel 6.1: the page tables grow first (__pte_alloc), then the page is charged
+ * (mem_cgroup_charge(folio, vma->vm_mm, gfp): the memcg of the mm's owner now, get_mem_cgroup_from_mm()) and put on
+ * that memcg's LRU (lru_cache_add_inactive_or_unevictable), and MM_ANONPAGES counts it. */
+void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n)
+{
+  if (n <= 0)
+    return;
+  KmMemcg *memcg = mm->memcg;
+  KmPages populated = mapping->resident + mapping->swapped;
+  KmPages new_pte = mm->pte_pages - pte_pages_for(populated) + pte_pages_for(populated + n);
+  mm_set_tables(sys, mm, memcg, new_pte);
+  mapping_add_anon(sys, mm, mapping, memcg, n);
 }
 
 /* Page-table pages (PTE and PMD levels) that populating n more pages of this mapping adds. */
@@ -729,18 +737,46 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
 }
 
 /* The process's own memory before the trace (its text, data, stack, page tables), charged to the memcg it
- * starts in, as for the VM agent's workers, which exec themselves after joining their cgroup. */
+ * starts in, as for the VM agent's workers, which exec themselves after joining their cgroup. Its anon pages are
+ * ordinary anon pages: faulted (lru_cache_add()) long before the trace, so they go on the memcg's LRU now, behind
+ * nothing of this process, and reclaim swaps them out like any other (d1-18 in docs/validation.md). They are kept
+ * in an internal mapping, mm->base, that is not one of the mm's mappings. Called once, before the trace touches
+ * the mm. */
 void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem)
 {
+  g_return_if_fail(mm->base == NULL && mm->base_memcg == NULL);
   mm->base_memcg = mm->memcg;
-  km_memcg_charge(sys, mm->base_memcg, KM_PAGE_ANON, anon);
+  if (anon > 0) {
+    mm->base = g_new0(KmMapping, 1);
+    mm->base->pages = anon;
+    mm->base->refs = 1; /* the mm's */
+    mapping_add_anon(sys, mm, mm->base, mm->base_memcg, anon);
+  }
   km_memcg_charge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, pgtables);
   km_memcg_charge(sys, mm->base_memcg, KM_PAGE_KMEM, kmem);
   mm->base_kmem = kmem;
-  mm->anon_rss += anon;
-  mm->base_anon = anon;
   mm->base_pgtables = pgtables;
   mm->pgtables += pgtables;
+}
+
+/* zap_pte_range() over the base anon pages: resident ones uncharged, swap entries freed (each from the memcg it is
+ * charged to). The mapping stays (the reaper) unless drop: exit_mmap(), after which LRU chunks let it go lazily. */
+static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
+{
+  KmMapping *base = mm->base;
+  if (!base)
+    return 0;
+  KmPages freed = base->resident;
+  mapping_uncharge_all(sys, base);
+  mm->anon_rss -= base->resident;
+  mm->swapents -= base->swapped;
+  base->resident = base->swapped = 0;
+  if (drop) {
+    base->dead = TRUE;
+    mm->base = NULL;
+    km_mapping_unref(base);
+  }
+  return freed;
 }
 
 /* __oom_reap_task_mm(): zap the private (anon) pages of every mapping; page tables and the mappings stay. */
@@ -757,12 +793,7 @@ KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
     mapping->resident = 0;
     mapping->swapped = 0;
   }
-  if (mm->base_anon) {
-    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_ANON, mm->base_anon);
-    freed += mm->base_anon;
-    mm->anon_rss -= mm->base_anon;
-    mm->base_anon = 0;
-  }
+  freed += base_zap(sys, mm, FALSE);
   return freed;
 }
 
@@ -779,8 +810,7 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
   /* page tables of reaped mappings (zapped but not freed by the reaper) */
   if (mm->pte_pages)
     mm_set_tables(sys, mm, mm->memcg, 0);
-  if (mm->base_anon)
-    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_ANON, mm->base_anon);
+  base_zap(sys, mm, TRUE);
   if (mm->base_pgtables)
     km_memcg_uncharge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, mm->base_pgtables);
   /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */

@@ -37,7 +37,9 @@ static KmPages reclaim_file(KmSystem *sys, GPtrArray *memcgs, KmPages nr)
   return done;
 }
 
-/* shrink_anon for one memcg's LRU: swap out from the oldest chunk (anon pages of a mapping, or shmem). */
+/* shrink_anon for one memcg's LRU: swap out from the oldest chunk (anon pages of a mapping, or shmem). A process's
+ * base anon pages are a chunk of its internal mapping mm->base, queued when the process was set up, so they go
+ * before any page the trace faulted after that (km_mm_set_base()). */
 static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
 {
   KmPages done = 0;

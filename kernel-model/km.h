@@ -62,8 +62,10 @@ typedef struct {
   guint id;                 /* creation order, for stable output */
   KmPages total_vm;
   KmPages anon_rss, file_rss, shmem_rss, swapents;
-  KmPages base_anon;        /* anon pages the process had before the trace */
-  KmMemcg *base_memcg;      /* where base_anon and base_pgtables are charged (the memcg it started in) */
+  KmMapping *base;          /* the anon pages the process had before the trace (NULL if none): resident or swapped,
+                             * on base_memcg's LRU before any trace page; not in `mappings` (no total_vm, not a
+                             * touch target, not reported); freed with the mm (km_mm_put()) */
+  KmMemcg *base_memcg;      /* where base, base_pgtables and base_kmem are charged (the memcg it started in) */
   KmPages base_pgtables;    /* page-table pages the process had before the trace */
   KmPages base_kmem;        /* other kernel memory of the mm charged to base_memcg (mm_struct, pgd, vmas) */
   KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */

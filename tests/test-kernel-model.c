@@ -768,6 +768,78 @@ static void test_mm_base_kmem(void)
   g_assert_cmpint(km_free_pages(sys), ==, free0);
 }
 
+/* d1-18 (docs/validation.md): the base anon pages are ordinary anon pages, the oldest on their memcg's LRU, so
+ * reclaim swaps them out first. /app (swap 1000 pages): t has 15 base anon pages and 8 base page-table pages, then
+ * faults 100 heap pages (1 PTE + 1 PMD page); u, created after that, has 15 base anon pages. LRU: t's base 15, t's
+ * heap 100, u's base 15. Reclaiming 20 swaps t's 15 base pages, then the 5 oldest heap pages; u keeps its base. */
+static void test_base_anon_swaps_first(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 1000;
+  KmMemcg *app = add_memcg(sys, "/app", 1000);
+  KmTask *t = km_task_create(sys, 10, "t", app, NULL);
+  km_mm_set_base(sys, t->mm, 15, 8, 0);
+  KmMapping *heap = km_mm_add_mapping(sys, t->mm, "heap", 100, TRUE);
+  km_mm_populate(sys, t->mm, heap, 100);
+  KmTask *u = km_task_create(sys, 11, "u", app, NULL);
+  km_mm_set_base(sys, u->mm, 15, 0, 0);
+  /* the base is no mapping of the mm: total_vm is the heap's 100 */
+  g_assert_cmpint(t->mm->total_vm, ==, 100);
+  g_assert_cmpint(t->mm->anon_rss, ==, 115);
+  g_assert_cmpint(t->mm->pgtables, ==, 10);
+  /* 15 + 100 + 15 anon, 8 + 2 page tables */
+  g_assert_cmpint(app->usage, ==, 140);
+  /* badness: rss 115 + swapents 0 + page tables 10 */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 125);
+
+  KmReclaimResult rec = km_reclaim(sys, app, 20, TRUE);
+  g_assert_cmpint(rec.file, ==, 0);
+  g_assert_cmpint(rec.swapped, ==, 20);
+  g_assert_cmpint(t->mm->base->resident, ==, 0);
+  g_assert_cmpint(t->mm->base->swapped, ==, 15);
+  g_assert_cmpint(heap->resident, ==, 95);
+  g_assert_cmpint(heap->swapped, ==, 5);
+  g_assert_cmpint(t->mm->anon_rss, ==, 95);
+  g_assert_cmpint(t->mm->swapents, ==, 20);
+  g_assert_cmpint(u->mm->anon_rss, ==, 15);
+  g_assert_cmpint(u->mm->swapents, ==, 0);
+  g_assert_cmpint(app->anon, ==, 110);
+  g_assert_cmpint(app->usage, ==, 120);
+  g_assert_cmpint(app->swap_usage, ==, 20);
+  g_assert_cmpint(sys->machine.swap_used, ==, 20);
+  /* badness follows: rss 95 + swapents 20 + page tables 10 */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 125);
+
+  /* 100 more: the other 95 heap pages, then 5 of u's base */
+  rec = km_reclaim(sys, app, 100, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 100);
+  g_assert_cmpint(t->mm->anon_rss, ==, 0);
+  g_assert_cmpint(t->mm->swapents, ==, 115);
+  g_assert_cmpint(u->mm->anon_rss, ==, 10);
+  g_assert_cmpint(u->mm->swapents, ==, 5);
+  g_assert_cmpint(app->swap_usage, ==, 120);
+
+  /* the reaper zaps the swap entries of the base too */
+  g_assert_cmpint(km_mm_reap(sys, u->mm), ==, 10);
+  g_assert_cmpint(u->mm->anon_rss, ==, 0);
+  g_assert_cmpint(u->mm->swapents, ==, 0);
+  g_assert_cmpint(app->swap_usage, ==, 115);
+
+  /* exit frees every page and swap entry, the base's included */
+  km_task_exit(sys, t, 0, 9);
+  km_task_exit(sys, u, 0, 9);
+  g_assert_cmpint(app->usage, ==, 0);
+  g_assert_cmpint(app->swap_usage, ==, 0);
+  g_assert_cmpint(app->memsw_usage, ==, 0);
+  g_assert_cmpint(sys->machine.swap_used, ==, 0);
+  g_assert_cmpint(sys->machine.anon, ==, 0);
+  g_assert_cmpint(sys->machine.pgtables, ==, 0);
+  /* the LRU chunks that pointed to the dead mappings go at the next reclaim */
+  rec = km_reclaim(sys, app, 10, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 0);
+  g_assert_true(g_queue_is_empty(&app->lru_anon));
+}
+
 /* Issue 9, section 4: a process moved to another memcg (v2 moves no charges). Pages faulted before the move stay
  * charged to /a; pages faulted after it, in the same mapping, go to /b (get_mem_cgroup_from_mm() at fault time).
  * Swap-out, unmap and exit uncharge each page from its own memcg, and each memcg's LRU holds only its pages. */
@@ -1172,5 +1244,6 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/pcp/free-5.10", test_pcp_free_510);
   g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
   g_test_add_func("/kernel-model/oom/3.10-specifics", test_3_10_specifics);
+  g_test_add_func("/kernel-model/memcg/base-anon-swaps-first", test_base_anon_swaps_first);
   return g_test_run();
 }
