@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
@@ -38,7 +41,34 @@ static int usage_error(GOptionContext *ctx, const char *message)
   return EXIT_INVALID;
 }
 
-/* Writes data to path atomically (a temporary file renamed into place), or to stdout for "-". */
+/* The process's umask (umask() can only be read by setting it). */
+static mode_t umask_now(void)
+{
+  mode_t m = umask(022);
+  umask(m);
+  return m;
+}
+
+/* Writes all of data to fd; FALSE with errno set on a failure. */
+static gboolean write_all(int fd, const GString *data)
+{
+  for (gsize done = 0; done < data->len;) {
+    ssize_t n = write(fd, data->str + done, data->len - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return FALSE;
+    done += (gsize)n;
+  }
+  return TRUE;
+}
+
+/* Writes the finished report to path (docs/report-formats.md, "Output files"), or to stdout for "-":
+ * - a symbolic link is followed: the file it names is written, the link stays;
+ * - a target that exists and is not a regular file (a device such as /dev/null, a FIFO) is written through,
+ *   never replaced (a rename over it would turn /dev/null into a regular file when run as root);
+ * - a regular file is replaced atomically (a temporary file beside it renamed into place) and keeps its mode; one
+ *   without its owner's write permission is refused, as the shell's `>` would refuse it for anyone but root. */
 static gboolean write_output(const char *path, const GString *data, GError **error)
 {
   if (!path || g_strcmp0(path, "-") == 0) {
@@ -49,7 +79,36 @@ static gboolean write_output(const char *path, const GString *data, GError **err
     }
     return TRUE;
   }
-  return g_file_set_contents(path, data->str, (gssize)data->len, error);
+  g_autofree char *target = g_file_test(path, G_FILE_TEST_IS_SYMLINK) ? realpath(path, NULL) : g_strdup(path);
+  if (!target) {
+    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: a symbolic link to nowhere: %s", path,
+                g_strerror(errno));
+    return FALSE;
+  }
+  struct stat st;
+  if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
+    int fd = open(target, O_WRONLY | O_CLOEXEC);
+    gboolean ok = fd >= 0 && write_all(fd, data);
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0 && ok) {
+      ok = FALSE;
+      saved = errno;
+    }
+    if (!ok)
+      g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "%s: %s", path, g_strerror(saved));
+    return ok;
+  }
+  mode_t mode = 0666 & ~umask_now();
+  if (stat(target, &st) == 0) {
+    if (!(st.st_mode & S_IWUSR)) {
+      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ACCES, "%s is read-only (mode %04o): not overwritten", path,
+                  (unsigned)(st.st_mode & 07777));
+      return FALSE;
+    }
+    mode = st.st_mode & 07777;
+  }
+  return g_file_set_contents_full(target, data->str, (gssize)data->len, G_FILE_SET_CONTENTS_CONSISTENT, (int)mode,
+                                  error);
 }
 
 static int cmd_run(int argc, char **argv)

@@ -174,3 +174,32 @@ for f in scenarios/versions/*.xml; do
     if [ $st -eq 1 ] || [ $st -eq 2 ]; then ok "$base fails on $ver (exit $st)"; else nok "$base passes on $ver too"; fi
   done
 done
+
+# -o and what is already there (docs/report-formats.md, "Output files"): a FIFO or device is written through and
+# stays what it is; a symbolic link is followed and stays a link; a regular file keeps its mode; a read-only one is
+# refused (exit 2) and left as it was.
+mkfifo "$tmp/fifo"
+timeout 20 cat "$tmp/fifo" >"$tmp/from-fifo.txt" &
+reader=$!
+"$OOMSIM" run -o "$tmp/fifo" $lib >/dev/null 2>&1
+st=$?
+wait $reader
+check "-o FIFO: written through (exit 0), the FIFO is still a FIFO" \
+  bash -c "[ $st -eq 0 ] && [ -p \"$tmp/fifo\" ] && cmp -s \"$tmp/from-fifo.txt\" \"$tmp/report.txt\""
+echo old >"$tmp/real.txt"
+ln -s real.txt "$tmp/link.txt"
+"$OOMSIM" run -o "$tmp/link.txt" $lib >/dev/null 2>&1
+check "-o symlink: the file it names gets the report, the link stays a link" \
+  bash -c "[ -L \"$tmp/link.txt\" ] && cmp -s \"$tmp/real.txt\" \"$tmp/report.txt\""
+echo old >"$tmp/mode.txt"
+chmod 0640 "$tmp/mode.txt"
+"$OOMSIM" run -o "$tmp/mode.txt" $lib >/dev/null 2>&1
+check "-o regular file: replaced, its mode (0640) kept" \
+  bash -c "[ \"\$(stat -c %a \"$tmp/mode.txt\")\" = 640 ] && cmp -s \"$tmp/mode.txt\" \"$tmp/report.txt\""
+echo old >"$tmp/ro.txt"
+chmod 0444 "$tmp/ro.txt"
+"$OOMSIM" run -o "$tmp/ro.txt" $lib >"$tmp/ro.out" 2>&1
+st=$?
+check "-o read-only file: refused (exit 2, one line), left as it was" \
+  bash -c "[ $st -eq 2 ] && [ \"\$(cat \"$tmp/ro.txt\")\" = old ] && [ \"\$(wc -l <\"$tmp/ro.out\")\" -eq 1 ] &&
+           grep -q 'is read-only (mode 0444): not overwritten' \"$tmp/ro.out\""
