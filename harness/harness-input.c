@@ -288,6 +288,7 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
   hs->name = g_strdup(h->name ? h->name : path);
   hs->cgroups = g_ptr_array_new_with_free_func(g_free);
   hs->step_labels = g_ptr_array_new_with_free_func(g_free);
+  hs->step_writes = g_array_new(FALSE, TRUE, sizeof(gboolean));
   hs->pids = g_array_new(FALSE, FALSE, sizeof(int));
   hs->comms = g_ptr_array_new_with_free_func(g_free);
   hs->cgroup_version = h->cgroup_version;
@@ -329,6 +330,9 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
       break;
     }
     g_ptr_array_add(hs->step_labels, step->id ? g_strdup(step->id) : g_strdup_printf("#%u", index + 1));
+    gboolean write = step->kind == SC_STEP_SYSCTL || step->kind == SC_STEP_CGROUP_SET || step->kind == SC_STEP_SET ||
+                     step->kind == SC_STEP_MOVE;
+    g_array_append_val(hs->step_writes, write);
     if (step->kind == SC_STEP_FORK) {
       g_hash_table_add(forked, GINT_TO_POINTER(step->child_pid));
       const char *comm =
@@ -412,6 +416,8 @@ void harness_scenario_free(HarnessScenario *hs)
     g_ptr_array_unref(hs->cgroups);
   if (hs->step_labels)
     g_ptr_array_unref(hs->step_labels);
+  if (hs->step_writes)
+    g_array_unref(hs->step_writes);
   if (hs->pids)
     g_array_unref(hs->pids);
   if (hs->comms)

@@ -56,6 +56,8 @@ typedef struct {
   int cgroup_version;
   GPtrArray *cgroups;       /* char*: the scenario's cgroup paths, in order */
   GPtrArray *step_labels;   /* char*: step index -> its id, or "#N" (N = 1-based position in the trace) */
+  GArray *step_writes;      /* gboolean per step index: a write to a kernel file (sysctl, cgroup-set, set, move),
+                             * whose error the model models; other steps' errors are the agent's own */
   GArray *pids;             /* int: the scenario's pids, in order */
   GPtrArray *comms;         /* char*: comm of each pid, same order */
   char *not_runnable;       /* NULL, or why the scenario cannot be reproduced in the VM (a modelled-only feature) */
