@@ -151,3 +151,11 @@ st=$?
 check "a livelocked run: the survivors' end-of-trace exits are not compared (exit 0)" \
   bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +none +none\$' '$tmp/out.txt' &&
            grep -qE '^   unresolved +yes +yes' '$tmp/out.txt'"
+# A non-root process's file-read cannot be reproduced (the VM's page cache is a zram device only root may open):
+# not runnable, and QEMU is not started (the stand-in would fail the run).
+printf '#!/bin/sh\nexit 99\n' >"$tmp/qemu/qemu-system-x86_64"
+PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+  --work-dir "$tmp/runs" tests/harness/non-root-file-read.xml >"$tmp/out.txt" 2>&1
+st=$?
+check "a non-root file-read is not runnable in the VM (exit 0, counted apart)" \
+  bash -c "[ $st -eq 0 ] && grep -q 'verdict: not runnable: process 270 is not root and reads a file' '$tmp/out.txt'"
