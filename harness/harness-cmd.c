@@ -181,6 +181,14 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
   return c;
 }
 
+/* Inserts a set-up line (docs/harness-protocol.md) into the agent input after the line that holds byte `from`. */
+static void insert_line_after(GString *input, gsize from, const char *line)
+{
+  const char *nl = strchr(input->str + from, '\n');
+  if (nl)
+    g_string_insert(input, nl - input->str + 1, line);
+}
+
 /* A perturbation that changes nothing the scenario says: the scenario's name in the agent input gets a suffix
  * whose length grows with k, the initramfs a file /perturb of k * HARNESS_PERTURB_PAD_BYTES that nobody reads, and
  * the agent idles k * 7321 us before the trace (not a multiple of the 4 ms tick), so the VM's state before the
@@ -198,12 +206,9 @@ static void perturb_input(HarnessScenario *hs, guint k)
   g_autofree char *pad = g_strnfill(7 * k, 'x');
   g_autofree char *suffix = g_strdup_printf("~perturb%u%s", k, pad);
   g_string_insert(hs->input, (gssize)at, suffix);
-  /* and a set-up line after the name: the agent idles k * 7321 us before the trace (docs/harness-protocol.md) */
-  const char *eol2 = strchr(hs->input->str + at, '\n');
-  if (eol2) {
-    g_autofree char *line = g_strdup_printf("delay-us %u\n", k * 7321);
-    g_string_insert(hs->input, eol2 - hs->input->str + 1, line);
-  }
+  /* and after the name line: the agent idles k * 7321 us before the trace */
+  g_autofree char *line = g_strdup_printf("delay-us %u\n", k * 7321);
+  insert_line_after(hs->input, at, line);
 }
 
 typedef struct {
@@ -219,11 +224,8 @@ typedef struct {
 static Job *job_new(const JobSettings *set, const char *path, HarnessScenario *hs, guint perturb)
 {
   if (hs && set->trace > 0) {
-    /* a set-up line right after the header (docs/harness-protocol.md) */
-    const char *nl = strchr(hs->input->str, '\n');
-    g_autofree char *line = g_strdup_printf("trace %d\n", set->trace);
-    if (nl)
-      g_string_insert(hs->input, nl - hs->input->str + 1, line);
+    g_autofree char *line = g_strdup_printf("trace %d\n", set->trace); /* right after the header line */
+    insert_line_after(hs->input, 0, line);
   }
   if (hs && perturb)
     perturb_input(hs, perturb);
