@@ -19,6 +19,8 @@
  */
 #include "scenario-loader.h"
 
+#include "../k8s/k8s-node.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -825,47 +827,6 @@ loader_check_cgroup_ref(ScenarioLoader *self, const char *what, const char *path
 
 /* Header =========================================================================================== */
 
-static void
-sc_attr_free(ScAttr *attr)
-{
-  if (attr == NULL)
-    return;
-  g_free(attr->name);
-  g_free(attr->value);
-  g_free(attr);
-}
-
-static void
-sc_sysctl_free(ScSysctl *sysctl)
-{
-  if (sysctl == NULL)
-    return;
-  g_free(sysctl->name);
-  g_free(sysctl);
-}
-
-static void
-sc_cgroup_free(ScCgroup *cgroup)
-{
-  if (cgroup == NULL)
-    return;
-  g_free(cgroup->path);
-  if (cgroup->attrs != NULL)
-    g_ptr_array_unref(cgroup->attrs);
-  g_free(cgroup);
-}
-
-static void
-sc_process_free(ScProcess *process)
-{
-  if (process == NULL)
-    return;
-  g_free(process->comm);
-  g_free(process->cgroup);
-  g_free(process->container);
-  g_free(process);
-}
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScAttr, sc_attr_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScSysctl, sc_sysctl_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScCgroup, sc_cgroup_free)
@@ -1070,6 +1031,95 @@ loader_read_cgroups(ScenarioLoader *self)
   return self->error == NULL;
 }
 
+/* Adds a process to the header (taking it); a pid defined twice is SCENARIO_ERROR_DUPLICATE. */
+static gboolean
+loader_add_process(ScenarioLoader *self, ScProcess *process_in)
+{
+  g_autoptr(ScProcess) process = process_in;
+  const ScProcess *earlier = g_hash_table_lookup(self->processes, GINT_TO_POINTER(process->pid));
+  if (earlier != NULL) {
+    loader_fail(self, SCENARIO_ERROR_DUPLICATE, process->line, 1, "pid %d is already defined on line %d",
+                process->pid, earlier->line);
+    return FALSE;
+  }
+  g_hash_table_insert(self->processes, GINT_TO_POINTER(process->pid), process);
+  g_ptr_array_add(self->header->processes, g_steal_pointer(&process));
+  return TRUE;
+}
+
+/* <kubelet> =========================================================================================== */
+
+/* Reads the current element, its attributes and (recursively) its element children as written. */
+static ScElement *
+loader_read_element(ScenarioLoader *self)
+{
+  g_autoptr(ScElement) element = g_new0(ScElement, 1);
+  element->name = g_strdup((const char *) xmlTextReaderConstName(self->reader));
+  element->line = loader_line(self);
+  element->col = 1;
+  element->attrs = g_ptr_array_new_with_free_func((GDestroyNotify) sc_attr_free);
+  element->children = g_ptr_array_new_with_free_func((GDestroyNotify) sc_element_free);
+  for (int more = xmlTextReaderMoveToFirstAttribute(self->reader); more == 1;
+       more = xmlTextReaderMoveToNextAttribute(self->reader)) {
+    ScAttr *attr = g_new0(ScAttr, 1);
+    attr->name = g_strdup((const char *) xmlTextReaderConstName(self->reader));
+    attr->value = g_strdup((const char *) xmlTextReaderConstValue(self->reader));
+    attr->line = element->line;
+    attr->col = 1;
+    g_ptr_array_add(element->attrs, attr);
+  }
+  xmlTextReaderMoveToElement(self->reader);
+  if (xmlTextReaderIsEmptyElement(self->reader))
+    return g_steal_pointer(&element);
+  int depth = xmlTextReaderDepth(self->reader) + 1;
+  while (loader_next_element(self, depth)) {
+    ScElement *child = loader_read_element(self);
+    if (child == NULL)
+      return NULL;
+    g_ptr_array_add(element->children, child);
+  }
+  return self->error == NULL ? g_steal_pointer(&element) : NULL;
+}
+
+/* The kubelet's cgroups and container processes (k8s/k8s-node.c) join the header as if written in <cgroups> and
+ * <processes>, with the same checks: a path or pid defined twice is SCENARIO_ERROR_DUPLICATE. */
+static gboolean
+loader_read_kubelet(ScenarioLoader *self)
+{
+  g_autoptr(ScElement) kubelet = loader_read_element(self);
+  if (kubelet == NULL)
+    return FALSE;
+  if (self->header->k8s != NULL) { /* the schema allows one */
+    loader_fail(self, SCENARIO_ERROR_DUPLICATE, kubelet->line, 1, "<kubelet> is given twice");
+    return FALSE;
+  }
+  g_autoptr(GPtrArray) cgroups = g_ptr_array_new_with_free_func((GDestroyNotify) sc_cgroup_free);
+  g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func((GDestroyNotify) sc_process_free);
+  g_autoptr(GError) error = NULL;
+  self->header->k8s = k8s_node_expand(kubelet, self->header, cgroups, processes, &error);
+  if (self->header->k8s == NULL) {
+    self->error = g_steal_pointer(&error);
+    return FALSE;
+  }
+  for (guint i = 0; i < cgroups->len; i++) {
+    ScCgroup *cgroup = cgroups->pdata[i];
+    const ScCgroup *earlier = g_hash_table_lookup(self->cgroups, cgroup->path);
+    const ScCgroup *child = g_hash_table_lookup(self->implicit_cgroups, cgroup->path);
+    if (earlier != NULL || child != NULL) {
+      loader_fail(self, SCENARIO_ERROR_DUPLICATE, cgroup->line, 1,
+                  "the kubelet creates cgroup %s, which <cgroups> already defines (line %d)", cgroup->path,
+                  earlier ? earlier->line : child->line);
+      return FALSE;
+    }
+    g_hash_table_insert(self->cgroups, cgroup->path, cgroup);
+    g_ptr_array_add(self->header->cgroups, g_steal_pointer(&cgroups->pdata[i]));
+  }
+  for (guint i = 0; i < processes->len; i++)
+    if (!loader_add_process(self, g_steal_pointer(&processes->pdata[i])))
+      return FALSE;
+  return TRUE;
+}
+
 /* base-rss and base-pgtables are resident before the first step, so all of them together must fit in the memory
  * the kernel leaves (ram less kernel-reserved); a process sharing another's mm brings none of its own. */
 static gboolean
@@ -1140,15 +1190,7 @@ loader_read_process(ScenarioLoader *self)
       g_clear_pointer(&process->cgroup, g_free); /* NULL is the root */
   }
 
-  const ScProcess *earlier = g_hash_table_lookup(self->processes, GINT_TO_POINTER(process->pid));
-  if (earlier != NULL) {
-    loader_fail(self, SCENARIO_ERROR_DUPLICATE, process->line, 1, "pid %d is already defined on line %d",
-                process->pid, earlier->line);
-    return FALSE;
-  }
-  g_hash_table_insert(self->processes, GINT_TO_POINTER(process->pid), process);
-  g_ptr_array_add(self->header->processes, g_steal_pointer(&process));
-  return TRUE;
+  return loader_add_process(self, g_steal_pointer(&process));
 }
 
 /* shares-mm-with and parent may name a process defined later in <processes>. */
@@ -1232,6 +1274,8 @@ loader_read_header(ScenarioLoader *self)
       ok = loader_read_machine(self);
     else if (loader_at(self, "cgroups"))
       ok = loader_read_cgroups(self);
+    else if (loader_at(self, "kubelet"))
+      ok = loader_read_kubelet(self);
     else if (loader_at(self, "processes"))
       ok = loader_read_processes(self);
     else if (loader_at(self, "trace")) {

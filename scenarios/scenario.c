@@ -7,6 +7,8 @@
  */
 #include "scenario.h"
 
+#include "../k8s/k8s-node.h"
+
 #include <string.h>
 
 const char *const sc_step_kind_names[SC_STEP_N_KINDS] = {
@@ -72,6 +74,71 @@ sc_expect_free(ScExpect *expect)
 }
 
 void
+sc_attr_free(ScAttr *attr)
+{
+  if (attr == NULL)
+    return;
+  g_free(attr->name);
+  g_free(attr->value);
+  g_free(attr);
+}
+
+void
+sc_sysctl_free(ScSysctl *sysctl)
+{
+  if (sysctl == NULL)
+    return;
+  g_free(sysctl->name);
+  g_free(sysctl);
+}
+
+void
+sc_cgroup_free(ScCgroup *cgroup)
+{
+  if (cgroup == NULL)
+    return;
+  g_free(cgroup->path);
+  if (cgroup->attrs != NULL)
+    g_ptr_array_unref(cgroup->attrs);
+  g_free(cgroup);
+}
+
+void
+sc_process_free(ScProcess *process)
+{
+  if (process == NULL)
+    return;
+  g_free(process->comm);
+  g_free(process->cgroup);
+  g_free(process->container);
+  g_free(process);
+}
+
+void
+sc_element_free(ScElement *element)
+{
+  if (element == NULL)
+    return;
+  g_free(element->name);
+  if (element->attrs != NULL)
+    g_ptr_array_unref(element->attrs);
+  if (element->children != NULL)
+    g_ptr_array_unref(element->children);
+  g_free(element);
+}
+
+const ScAttr *
+sc_element_attr(const ScElement *element, const char *name)
+{
+  for (guint i = 0; i < element->attrs->len; i++) {
+    const ScAttr *attr = g_ptr_array_index(element->attrs, i);
+    if (strcmp(attr->name, name) == 0)
+      return attr;
+  }
+  return NULL;
+}
+
+void
 scenario_header_free(ScenarioHeader *header)
 {
   if (header == NULL)
@@ -87,6 +154,7 @@ scenario_header_free(ScenarioHeader *header)
     g_ptr_array_unref(header->cgroups);
   if (header->processes != NULL)
     g_ptr_array_unref(header->processes);
+  k8s_node_free(header->k8s);
   g_free(header);
 }
 

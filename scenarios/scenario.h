@@ -47,6 +47,17 @@ typedef struct {
   int line, col;
 } ScProcess;
 
+/* An element kept as written, attributes in document order: <kubelet> and its <pod> and <container> children,
+ * which k8s/k8s-node.c interprets (the loader checks only the structure). */
+typedef struct _ScElement {
+  char *name;
+  GPtrArray *attrs;    /* ScAttr* */
+  GPtrArray *children; /* ScElement* */
+  int line, col;
+} ScElement;
+
+typedef struct _K8sNode K8sNode; /* k8s/k8s-node.h: the node the kubelet element describes */
+
 typedef struct {
   char *name, *description, *kernel; /* kernel may be NULL: the default profile */
   const char *file; /* the path given to the loader, for messages */
@@ -56,6 +67,8 @@ typedef struct {
   int cgroup_version;   /* 1 or 2; 2 when the scenario has no <cgroups> */
   GPtrArray *cgroups;   /* ScCgroup*, parents before children as written */
   GPtrArray *processes; /* ScProcess* */
+  K8sNode *k8s;         /* <kubelet>: the pods, their QoS classes and what was derived from them; NULL: none.
+                           Its cgroups and container processes are in cgroups and processes too. */
   int line, col;        /* of <scenario> */
 } ScenarioHeader;
 
@@ -137,9 +150,17 @@ typedef struct {
 void sc_step_free(ScStep *step);
 void sc_expect_free(ScExpect *expect);
 void scenario_header_free(ScenarioHeader *header);
+void sc_attr_free(ScAttr *attr);
+void sc_sysctl_free(ScSysctl *sysctl);
+void sc_cgroup_free(ScCgroup *cgroup);
+void sc_process_free(ScProcess *process);
+void sc_element_free(ScElement *element);
+/* The value of attribute name, or NULL. */
+const ScAttr *sc_element_attr(const ScElement *element, const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScStep, sc_step_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScenarioHeader, scenario_header_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScElement, sc_element_free)
 
 /* Error domain of everything that reads scenarios. Tests assert these codes exactly. */
 #define SCENARIO_ERROR (scenario_error_quark())
