@@ -1,4 +1,4 @@
-/* sim/main.c: the oomsim command line: run, check, kernels, validate. The only place that prints. */
+/* sim/main.c: the oomsim command line: run, check, expand, kernels, validate. The only place that prints. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "../harness/harness.h"
 #include "../kernel-model/km-profile.h"
+#include "../scenarios/scenario-expand.h"
 #include "../scenarios/scenario-loader.h"
 #include "expect.h"
 #include "sim.h"
@@ -244,6 +245,34 @@ static int cmd_check(int argc, char **argv)
   return failed ? 1 : 0;
 }
 
+/* oomsim expand FILE: the scenario with what the loader derived (the kubelet's cgroups and processes) written out. */
+static int cmd_expand(int argc, char **argv)
+{
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the expanded scenario to FILE", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) ctx =
+    g_option_context_new("FILE - print the scenario with the kubelet's cgroups and oom_score_adj values written out");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error))
+    return usage_error(ctx, error->message);
+  if (argc != 2)
+    return usage_error(ctx, "expand takes exactly one scenario file (\"-\" for standard input)");
+  g_autoptr(GString) expanded = scenario_expand(argv[1], &error);
+  if (expanded == NULL) {
+    fprintf(stderr, "%s\n", error->message);
+    return EXIT_INVALID;
+  }
+  if (!write_output(output, expanded, &error)) {
+    fprintf(stderr, "oomsim: %s\n", error->message);
+    return EXIT_INVALID;
+  }
+  return 0;
+}
+
 static int cmd_kernels(int argc, char **argv)
 {
   (void)argc;
@@ -260,6 +289,8 @@ static void print_help(void)
          "Commands:\n"
          "  run FILE [--kernel VER] [--format text|dmesg|json] [-o OUT]   replay one scenario\n"
          "  check FILE|DIR... [--kernel VER]                              check scenarios' <expect>\n"
+         "  expand FILE [-o OUT]                                          the scenario with the kubelet's cgroups and\n"
+         "                                                                oom_score_adj values written out\n"
          "  kernels                                                       list the kernel version profiles\n"
          "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n\n"
          "Options:\n"
@@ -288,6 +319,8 @@ int main(int argc, char **argv)
     return cmd_run(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "check") == 0)
     return cmd_check(argc - 1, argv + 1);
+  if (g_strcmp0(cmd, "expand") == 0)
+    return cmd_expand(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "kernels") == 0)
     return cmd_kernels(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "validate") == 0)
