@@ -675,6 +675,9 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
   case SIM_EV_CHARGE_FORCED:
     print_simple(out, sys, ev, ev->detail ? ev->detail : "charge forced over the limit");
     break;
+  case SIM_EV_KUBELET:
+    print_simple(out, sys, ev, ev->detail);
+    break;
   case SIM_EV_RECLAIM:
     print_reclaim(out, sys, ev);
     break;
