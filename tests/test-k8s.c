@@ -8,6 +8,7 @@
  * without the API server's defaulting, so a missing memory request is a request of 0 here too, and its QoS class
  * (which counts CPU) is stated, as a scenario's qos= does.
  */
+#include "k8s/k8s-eviction.h"
 #include "k8s/k8s-node.h"
 #include "k8s/k8s-policy.h"
 #include "k8s/k8s-quantity.h"
@@ -367,6 +368,73 @@ test_invalid(void)
   }
 }
 
+/* The eviction manager's choices (k8s-eviction.c), on a 4GiB node (capacity 4294967296) with
+ * eviction-hard memory.available<500Mi (524288000), eviction-soft memory.available<1Gi for 30s, minimum reclaim
+ * 100Mi (104857600). Pods: a (request 1Gi, priority 0), b (no request, priority 0), c (no request, priority 10). */
+static void
+test_eviction_synchronize(void)
+{
+  const char *xml =
+    "<scenario name=\"e\">\n"
+    "  <machine ram=\"4GiB\"/>\n"
+    "  <kubelet version=\"1.28\" eviction-hard=\"memory.available&lt;500Mi\" eviction-soft=\"memory.available&lt;1Gi\"\n"
+    "           eviction-soft-grace-period=\"memory.available=30s\" eviction-minimum-reclaim=\"memory.available=100Mi\">\n"
+    "    <pod name=\"a\"><container name=\"a\" pid=\"10\" request=\"1Gi\"/></pod>\n"
+    "    <pod name=\"b\"><container name=\"b\" pid=\"20\"/></pod>\n"
+    "    <pod name=\"c\" priority=\"10\"><container name=\"c\" pid=\"30\"/></pod>\n"
+    "  </kubelet>\n"
+    "</scenario>\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) loader = load(xml, &error);
+  g_assert_no_error(error);
+  const K8sNode *node = scenario_loader_get_header(loader)->k8s;
+  g_autoptr(K8sEvictionState) state = k8s_eviction_state_new(node);
+  const guint64 s_ns = G_GUINT64_CONSTANT(1000000000);
+  K8sEvictionDecision d;
+
+  /* a uses 2Gi (1Gi over its request), b 300Mi, c 900Mi: node working set 3.2Gi -> available 819.2 MiB: the soft
+   * threshold (1Gi) is met but its 30 s grace period has not run: MemoryPressure, no eviction */
+  guint64 ws[] = { 2 * GiB, 300 * MiB, 900 * MiB };
+  K8sEvictionStats stats = { .node_working_set_bytes = 2 * GiB + 1200 * MiB, .pod_working_set_bytes = ws };
+  k8s_eviction_synchronize(node, state, &stats, 10 * s_ns, &d);
+  g_assert_cmpuint(d.memory_available_bytes, ==, 4 * GiB - (2 * GiB + 1200 * MiB)); /* 880803840 */
+  g_assert_true(d.memory_pressure);
+  g_assert_true(d.pressure_changed);
+  g_assert_cmpint(d.pod, ==, -1);
+  k8s_eviction_decision_clear(&d);
+
+  /* 30 s after it was first met the soft threshold acts. All three exceed their requests (a by 1Gi, b by 300Mi,
+   * c by 900Mi); a and b have priority 0 < 10, so c comes last; of a and b the larger excess goes first: a. */
+  k8s_eviction_synchronize(node, state, &stats, 40 * s_ns, &d);
+  g_assert_cmpint(d.pod, ==, 0);
+  g_assert_false(d.pressure_changed);
+  k8s_eviction_decision_clear(&d);
+
+  /* a gone (not running): b before c (priority); the hard threshold now: available 400Mi < 500Mi */
+  ws[0] = G_MAXUINT64;
+  stats.node_working_set_bytes = 4 * GiB - 400 * MiB;
+  k8s_eviction_synchronize(node, state, &stats, 50 * s_ns, &d);
+  g_assert_cmpint(d.threshold, ==, 0); /* the hard one, listed first */
+  g_assert_cmpint(d.pod, ==, 1);
+  k8s_eviction_decision_clear(&d);
+
+  /* minimum reclaim: at 1Gi + 50Mi available the soft threshold (met before) stays met until 1Gi + 100Mi */
+  stats.node_working_set_bytes = 4 * GiB - (GiB + 50 * MiB);
+  k8s_eviction_synchronize(node, state, &stats, 60 * s_ns, &d);
+  g_assert_true(d.memory_pressure);
+  g_assert_cmpint(d.threshold, ==, 1); /* met again: its grace period counts from 10 s, long over */
+  k8s_eviction_decision_clear(&d);
+  stats.node_working_set_bytes = 4 * GiB - (GiB + 101 * MiB);
+  k8s_eviction_synchronize(node, state, &stats, 70 * s_ns, &d);
+  g_assert_cmpint(d.threshold, ==, -1);
+  g_assert_true(d.memory_pressure); /* MemoryPressure stays for the transition period (5 min) after the last */
+  k8s_eviction_decision_clear(&d);
+  k8s_eviction_synchronize(node, state, &stats, 60 * s_ns + 300 * s_ns, &d);
+  g_assert_false(d.memory_pressure); /* 300 s after the pass at 60 s */
+  g_assert_true(d.pressure_changed);
+  k8s_eviction_decision_clear(&d);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -380,5 +448,6 @@ main(int argc, char **argv)
   g_test_add_func("/k8s/node/cgroupfs-v1-1.18", test_node_cgroupfs_v1);
   g_test_add_func("/k8s/node/systemd-v2-1.28", test_node_systemd_v2);
   g_test_add_func("/k8s/node/invalid", test_invalid);
+  g_test_add_func("/k8s/eviction/synchronize-ranking-grace-reclaim-pressure", test_eviction_synchronize);
   return g_test_run();
 }
