@@ -224,3 +224,8 @@ printf '<scenario name="x">\n<kubelet version="1.28">\n<pod name="a"><container 
 check "expand of an invalid pod exits 2 with one FILE:LINE:COL: line" \
   bash -c "\"$OOMSIM\" expand \"$tmp/badpod.xml\" >\"$tmp/out\" 2>\"$tmp/err\"; [ \$? -eq 2 ] && [ ! -s \"$tmp/out\" ] &&
            [ \$(wc -l <\"$tmp/err\") -eq 1 ] && grep -q '^$tmp/badpod.xml:3:1: container c: request 2Gi is more than limit 1Gi' \"$tmp/err\""
+check "text report: the pods as kubectl describe shows them (OOMKilled 137 restarting; Evicted 143)" \
+  bash -c "\"$OOMSIM\" run scenarios/library/k8s-kubelet-50mi-oomkilled-v2.xml |
+             grep -q 'mem-alloc (pid 4200, oom_score_adj -997): Last State: Terminated, Reason: OOMKilled, Exit Code: 137' &&
+           \"$OOMSIM\" run scenarios/library/k8s-besteffort-evicted-before-burstable.xml |
+             grep -q 'jobs/batch  QoS Class: BestEffort  Priority: 0  restartPolicy: Always  Status: Failed, Reason: Evicted'"
