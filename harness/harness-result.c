@@ -190,8 +190,8 @@ static void console_after_panic(HarnessVmResult *r, Summary *s, GHashTable *kpid
 
 static const char *exit_reason(int status, int sig, gboolean oom_killed)
 {
-  if (sig == 0)
-    return status == 0 ? "Completed" : "Error";
+  if (sig == 0 || sig == 11)
+    return status == 0 ? "Completed" : "Error"; /* SIGSEGV: "Error", as the model and Kubernetes say */
   return oom_killed ? "OOMKilled" : "Killed";
 }
 

@@ -64,6 +64,10 @@ typedef struct {
   GString *input;           /* the agent input */
 } HarnessScenario;
 
+/* The agent's glibc mmap threshold (mallopt(M_MMAP_THRESHOLD) in harness/agent.c): a smaller malloc comes from the
+ * heap, and its free does not unmap it. */
+#define HARNESS_AGENT_MMAP_THRESHOLD_BYTES (128 * 1024)
+
 HarnessScenario *harness_scenario_load(const char *path, GError **error);
 void harness_scenario_free(HarnessScenario *scenario);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessScenario, harness_scenario_free)

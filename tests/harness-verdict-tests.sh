@@ -159,3 +159,20 @@ PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" -
 st=$?
 check "a non-root file-read is not runnable in the VM (exit 0, counted apart)" \
   bash -c "[ $st -eq 0 ] && grep -q 'verdict: not runnable: process 270 is not root and reads a file' '$tmp/out.txt'"
+# A touch of a 64 KiB malloc's memory after its free: below the agent's glibc mmap threshold (128 KiB) the chunk
+# stays on the heap and the write succeeds, where the model gives SIGSEGV: not runnable, QEMU not started.
+PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+  --work-dir "$tmp/runs" tests/harness/touch-after-free.xml >"$tmp/out.txt" 2>&1
+st=$?
+check "a touch after free is not runnable in the VM (exit 0, counted apart)" \
+  bash -c "[ $st -eq 0 ] && grep -q 'verdict: not runnable: process 280 touches malloc \"buf\" after its free: below glibc' '$tmp/out.txt'"
+
+# A touch of a mapping whose mmap failed: the agent writes to MAP_FAILED, as the program would, and the kernel
+# kills it with SIGSEGV ("segfault at ffffffffffffffff" in the console, "death 230 signal 11"): exit 139 on both
+# sides, and the memcg OOM that the crasher's 24 MiB would have caused does not happen (real 6.1 run of
+# scenarios/validation/touch-failed-mmap-segv.xml, 2026-12-05; make differential seed 1 #132).
+playback touch-failed-mmap-segv 33 scenarios/validation/touch-failed-mmap-segv.xml
+st=$?
+check "a touch of a failed mmap: SIGSEGV, exit 139 on both sides, nobody OOM-killed (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +230:139, 231:0 +230:139, 231:0\$' '$tmp/out.txt' &&
+           grep -qE '^   victims +none +none\$' '$tmp/out.txt'"
