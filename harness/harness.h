@@ -126,6 +126,8 @@ typedef struct {
   SimZone zones[3];
   GPtrArray *kernel_lines;     /* char*: the kernel's OOM records (kmsg, and the console after a panic) */
   GPtrArray *step_results;     /* char*: "LABEL RESULT" per step */
+  GArray *killed_pids;         /* int: the scenario pid of every "Killed process" record (victims and the members
+                                * of a memory.oom.group killed alongside), in the kernel's order */
 } HarnessVmResult;
 
 HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const HarnessVmRun *run, GError **error);

@@ -108,7 +108,12 @@ check "no perturbed run as the model: the kernel decided the same way every time
 # A panic after a kill: the real 6.1 run of scenarios/validation/global-kill-then-deadlock.xml (build/jitter/runs/
 # 6.1/global-kill-then-deadlock of 2026-12-05: QEMU status 1, pvpanic). The agent saw the kill but not the victim's
 # death before the panic; the victim got SIGKILL, so its exit is 137 on both sides.
-playback() { # playback NAME QEMU-STATUS SCENARIO: the stand-in plays tests/harness/NAME-6.1.{console,agent}.txt
+mkdir -p "$tmp/kernel-6.12" && cp "$tmp/kernel/vmlinuz" "$tmp/kernel-6.12/"
+echo "fake-kernel 6.12" >"$tmp/kernel-6.12/VERSION"
+echo "6.12.0-fake" >"$tmp/kernel-6.12/RELEASE"
+playback() { # playback NAME QEMU-STATUS SCENARIO [KERNEL]: the stand-in plays tests/harness/NAME-KERNEL.{console,agent}.txt
+  local k=${4:-6.1} kdir=$tmp/kernel
+  [ "$k" = 6.1 ] || kdir=$tmp/kernel-$k
   cat >"$tmp/qemu/qemu-system-x86_64" <<STANDIN
 #!/usr/bin/env bash
 serial=()
@@ -116,11 +121,11 @@ while [ \$# -gt 0 ]; do
   [ "\$1" = -serial ] && { serial+=("\${2#file:}"); shift; }
   shift
 done
-cp "$PWD/tests/harness/$1-6.1.console.txt" "\${serial[0]}"
-cp "$PWD/tests/harness/$1-6.1.agent.txt" "\${serial[1]}"
+cp "$PWD/tests/harness/$1-$k.console.txt" "\${serial[0]}"
+cp "$PWD/tests/harness/$1-$k.agent.txt" "\${serial[1]}"
 exit $2
 STANDIN
-  PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+  PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$kdir/vmlinuz" --agent "$tmp/agent" \
     --work-dir "$tmp/runs" --jitter "$tmp/jitter-33.txt" --race-runs 0 "$3" >"$tmp/out.txt" 2>&1
 }
 playback global-kill-then-deadlock 1 scenarios/validation/global-kill-then-deadlock.xml
@@ -176,3 +181,11 @@ st=$?
 check "a touch of a failed mmap: SIGSEGV, exit 139 on both sides, nobody OOM-killed (exit 0)" \
   bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +230:139, 231:0 +230:139, 231:0\$' '$tmp/out.txt' &&
            grep -qE '^   victims +none +none\$' '$tmp/out.txt'"
+
+# memory.oom.group kills the victim and a member; then the -1000 allocator livelocks, and the agent never sees
+# either die: both exit 137, the victim first, as in the model (the real 6.12 run of make differential seed 1
+# #145, 2026-12-05; before, the member's exit was missing: the rule took only the victims).
+playback oom-group-then-livelock 33 tests/harness/oom-group-then-livelock.xml 6.12
+st=$?
+check "an oom.group member killed before a livelock exits 137 after the victim (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +111:137, 110:137 +111:137, 110:137\$' '$tmp/out.txt'"
