@@ -242,11 +242,17 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       r->mem_total_kb = field_u64(tok, n, "MemTotal");
       r->mem_free_kb = field_u64(tok, n, "MemFree");
       kernel_before = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
+      r->committed_before_kb = field_u64(tok, n, "Committed_AS");
     } else if (strcmp(what, "meminfo") == 0 && started > 0) {
       /* the kernel memory each started process took: task_struct, kernel stack, mm, vmas, files, ... */
       guint64 kernel_after = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
       if (kernel_after > kernel_before)
         r->task_kernel_kb = (kernel_after - kernel_before) / started;
+      /* the VM_ACCOUNT mappings exec made for each process (data, bss, heap, stack): Committed_AS is an exact sum
+       * in /proc/meminfo (vm_memory_committed()) */
+      guint64 committed_after = field_u64(tok, n, "Committed_AS");
+      if (committed_after > r->committed_before_kb)
+        r->committed_per_process_kb = (committed_after - r->committed_before_kb) / started;
     } else if (strcmp(what, "zone") == 0 && n >= 2) {
       static const char *const names[] = { "DMA", "DMA32", "Normal", "Movable" };
       const char *name = NULL;
@@ -276,6 +282,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       r->base_rss_kb = field_u64(tok, n, "rss");
       r->base_anon_kb = field_u64(tok, n, "anon");
       r->base_pgtables_kb = field_u64(tok, n, "pgtables");
+      r->base_vm_kb = field_u64(tok, n, "vm");
     } else if (strcmp(what, "step") == 0 && n >= 3) {
       const char *label = step_label(scenario, tok[1]);
       g_autofree char *rest = g_strjoinv(" ", tok + 2);

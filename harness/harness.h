@@ -118,6 +118,10 @@ typedef struct {
   /* measurements right before the trace, in kB as /proc prints them */
   guint64 mem_total_kb, mem_free_kb, min_free_kbytes;
   guint64 base_rss_kb, base_anon_kb, base_pgtables_kb; /* of the first scenario process */
+  guint64 base_vm_kb;          /* its VmSize */
+  guint64 committed_before_kb; /* Committed_AS before the processes started */
+  guint64 committed_per_process_kb; /* what each started process added to Committed_AS (the average; a process
+                                     * sharing an mm adds only its owner's 64 KiB stack for it) */
   guint64 pcp_kb;              /* free pages on the per-CPU lists, not in MemFree (sum over the zones) */
   guint64 task_kernel_kb;      /* Slab + KernelStack grown per process while the agent started the processes */
   guint64 memcg_kmem_bytes;    /* per mm: what starting the processes charged to their memcgs beyond their own
