@@ -189,3 +189,12 @@ playback oom-group-then-livelock 33 tests/harness/oom-group-then-livelock.xml 6.
 st=$?
 check "an oom.group member killed before a livelock exits 137 after the victim (exit 0)" \
   bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +111:137, 110:137 +111:137, 110:137\$' '$tmp/out.txt'"
+
+# overcommit 2: the harness gives the model the VM's Committed_AS before the processes (3880 kB), what each added
+# (1808 kB) and a fresh worker's VmSize (2684 kB): with them the 174000 kB mapping is refused as in the kernel,
+# without them the model let it through (real 6.1 run of scenarios/validation/overcommit2-own-commitment.xml,
+# 2026-12-05; make differential seed 1 #117).
+playback overcommit2-own-commitment 33 scenarios/validation/overcommit2-own-commitment.xml
+st=$?
+check "overcommit 2: the processes' own Committed_AS refuses the mapping on both sides (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   ENOMEM steps +big +big\$' '$tmp/out.txt'"
