@@ -505,7 +505,7 @@ static void test_overcommit(void)
 }
 
 /* A process's own address space before the trace (make differential seed 1 #117): exec's VM_ACCOUNT mappings
- * (the VM's worker: 444 pages) are in Committed_AS and its total_vm (663 pages) shrinks the user reserve.
+ * (the VM's worker of 2026-12-01: 444 pages) are in Committed_AS and its total_vm (663 pages) shrinks the user reserve.
  * CommitLimit 131072; non-root: 131072 - 2048 (admin) - min(663 / 32 = 20, 32768) = 129004 allowed; with 444
  * committed, 128559 more pages make 129003 < 129004 (fit), 128560 make 129004 (refused). At exit both go. */
 static void test_overcommit_base_vm(void)
