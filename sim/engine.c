@@ -258,6 +258,15 @@ static KmPages bytes_to_pages(SimEngine *e, guint64 bytes)
   return km_bytes_to_pages_up(e->sys, bytes);
 }
 
+/* The VM's measured address space of a fresh process (SimOptions; none without the harness): its total_vm and
+ * the VM_ACCOUNT pages exec committed (km_mm_set_base_vm()). */
+static void set_base_vm(SimEngine *e, KmMm *mm)
+{
+  if (e->opts.process_base_vm_bytes || e->opts.process_base_committed_bytes)
+    km_mm_set_base_vm(e->sys, mm, bytes_to_pages(e, e->opts.process_base_vm_bytes),
+                      bytes_to_pages(e, e->opts.process_base_committed_bytes));
+}
+
 static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
 {
   KmSystem *sys = e->sys;
@@ -309,6 +318,7 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
     guint64 pgt = e->opts.process_base_pgtables_bytes ? e->opts.process_base_pgtables_bytes : p->base_pgtables_bytes;
     km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
+    set_base_vm(e, task->mm);
   }
   SimProc *proc = proc_new(e, task);
   SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
@@ -358,6 +368,7 @@ static gboolean setup(SimEngine *e, GError **error)
   }
   m->min_free_kbytes = e->opts.min_free_kbytes ? e->opts.min_free_kbytes
                                                : km_default_min_free_kbytes(m->totalram_pages, (guint)h->page_size);
+  km_default_reserves(m, m->totalram_pages - m->kernel_pages);
   for (guint i = 0; i < h->sysctls->len; i++) {
     const ScSysctl *s = h->sysctls->pdata[i];
     if (!apply_sysctl(e, s->name, s->value, s->line, s->col, error))
@@ -380,6 +391,9 @@ static gboolean setup(SimEngine *e, GError **error)
   km_pcp_setup(sys);
   /* free pages already on the lists when the trace starts (measured in the VM; which list is not: movable) */
   m->pcp.count[KM_PCP_MOVABLE] = (KmPages)(e->opts.pcp_bytes / h->page_size);
+  /* what the VM had committed before its processes started (the agent's own mappings); each process adds its
+   * base (set_base_vm()) */
+  m->committed_as = (KmPages)(e->opts.committed_as_bytes / h->page_size);
   if (h->cgroup_version == 1 && !sys->profile->memcg_v1 && h->cgroups->len > 0) {
     const ScCgroup *c = h->cgroups->pdata[0];
     scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
@@ -1100,6 +1114,7 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
     km_mm_set_base(e->sys, child->mm, bytes_to_pages(e, e->opts.process_base_rss_bytes),
                    bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
+  set_base_vm(e, child->mm);
   proc_new(e, child)->mm_owner = child->pid;
   return TRUE;
 }

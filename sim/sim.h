@@ -35,7 +35,10 @@ typedef struct {
   guint64 process_base_pgtables_bytes; /* page tables of every process before its first step */
   guint64 process_base_kmem_bytes;     /* kernel memory each mm charges to its memcg besides page tables */
   guint64 process_kernel_bytes;
-  guint64 pcp_bytes;                   /* free pages on the per-CPU lists when the trace starts */        /* kernel memory of every process (task_struct, stack, mm, ...) */
+  guint64 pcp_bytes;                   /* free pages on the per-CPU lists when the trace starts */
+  guint64 committed_as_bytes;          /* Committed_AS before the processes start (the system's own) */
+  guint64 process_base_vm_bytes;       /* total_vm of every process before its first step */
+  guint64 process_base_committed_bytes; /* what starting a process adds to Committed_AS (its VM_ACCOUNT mappings) */        /* kernel memory of every process (task_struct, stack, mm, ...) */
   /* The VM's zones (from /proc/zoneinfo), in pages; n_zones 0: derived from the RAM (km_zones_setup()). */
   guint n_zones;
   SimZone zones[3];
