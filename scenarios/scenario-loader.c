@@ -18,6 +18,7 @@
  * (in an encoding the scanner does not read: it reads bytes and UTF-16 code units) is refused as well.
  */
 #include "scenario-loader.h"
+#include "scenario-values.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -208,22 +209,6 @@ loader_line(ScenarioLoader *self)
   return loader_node_line(self, xmlTextReaderCurrentNode(self->reader));
 }
 
-/* The sysctls a scenario may set, and their ranges (as the kernel's proc handlers check them). */
-static const struct {
-  const char *name;
-  gint64 min, max;
-} sysctl_ranges[] = {
-  { "vm.overcommit_memory", 0, 2 },
-  { "vm.overcommit_ratio", 0, 1000000 },
-  { "vm.overcommit_kbytes", 0, G_MAXINT64 },
-  { "vm.panic_on_oom", 0, 2 },
-  { "vm.oom_kill_allocating_task", 0, 1 },
-  { "vm.admin_reserve_kbytes", 0, G_MAXINT64 },
-  { "vm.user_reserve_kbytes", 0, G_MAXINT64 },
-  { "vm.min_free_kbytes", 0, G_MAXINT64 },
-  { "vm.swappiness", 0, 200 },
-};
-
 /* The attributes each element must have: used to say which one is missing, where libxml2's streaming
  * validator only says "Element X failed to validate attributes". Must agree with oomsim.rng. */
 static const struct {
@@ -291,13 +276,11 @@ loader_fail_attributes(ScenarioLoader *self, xmlNodePtr node, int line)
   }
   if (strcmp((const char *) node->name, "sysctl") == 0) {
     g_autofree char *name = loader_steal_xml_string(xmlGetProp(node, BAD_CAST "name"));
-    for (gsize i = 0; i < G_N_ELEMENTS(sysctl_ranges); i++)
-      if (g_strcmp0(name, sysctl_ranges[i].name) == 0)
-        goto generic;
-    loader_fail(self, SCENARIO_ERROR_SCHEMA, line, 1, "unknown sysctl \"%s\"", name ? name : "");
-    return;
+    if (!sc_value_is_sysctl(name)) {
+      loader_fail(self, SCENARIO_ERROR_SCHEMA, line, 1, "unknown sysctl \"%s\"", name ? name : "");
+      return;
+    }
   }
-generic:;
   g_autoptr(GString) attrs = g_string_new(NULL);
   for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
     g_autofree char *value = loader_steal_xml_string(xmlNodeGetContent((xmlNodePtr) attr));
@@ -623,6 +606,19 @@ loader_attr(ScenarioLoader *self, const char *name)
   return loader_steal_xml_string(xmlTextReaderGetAttribute(self->reader, BAD_CAST name));
 }
 
+/* Fails with a value check's error (scenario-values.c) at the current element. */
+static void
+loader_fail_value(ScenarioLoader *self, GError *value_error)
+{
+  loader_fail(self, (ScenarioError) value_error->code, loader_line(self), 1, "%s", value_error->message);
+}
+
+static const char *
+loader_element(ScenarioLoader *self)
+{
+  return (const char *) xmlTextReaderConstName(self->reader);
+}
+
 /* An optional integer attribute in [min, max]; *out unchanged when absent. */
 static gboolean
 loader_int_attr(ScenarioLoader *self, const char *name, gint64 min, gint64 max, gint64 *out)
@@ -630,18 +626,10 @@ loader_int_attr(ScenarioLoader *self, const char *name, gint64 min, gint64 max, 
   g_autofree char *text = loader_attr(self, name);
   if (text == NULL)
     return TRUE;
-  g_strstrip(text);
-  const char *digits = text[0] == '+' ? text + 1 : text;
-  g_autoptr(GError) parse_error = NULL;
-  if (g_ascii_string_to_signed(digits, 10, min, max, out, &parse_error))
+  g_autoptr(GError) value_error = NULL;
+  if (sc_value_int(loader_element(self), name, text, min, max, out, &value_error))
     return TRUE;
-  if (g_error_matches(parse_error, G_NUMBER_PARSER_ERROR, G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS))
-    loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1,
-                "<%s> %s=\"%s\" is out of range: %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT,
-                (const char *) xmlTextReaderConstName(self->reader), name, text, min, max);
-  else
-    loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "<%s> %s=\"%s\" is not an integer",
-                (const char *) xmlTextReaderConstName(self->reader), name, text);
+  loader_fail_value(self, value_error);
   return FALSE;
 }
 
@@ -667,49 +655,10 @@ loader_bool_attr(ScenarioLoader *self, const char *name, gboolean *out)
   g_autofree char *text = loader_attr(self, name);
   if (text == NULL)
     return TRUE;
-  g_strstrip(text);
-  if (strcmp(text, "true") == 0 || strcmp(text, "1") == 0)
-    *out = TRUE;
-  else if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0)
-    *out = FALSE;
-  else {
-    loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "<%s> %s=\"%s\" is not a boolean",
-                (const char *) xmlTextReaderConstName(self->reader), name, text);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* Checks a size written in attribute `name` (for messages); allow_max: "max" is accepted. */
-static gboolean
-loader_check_size(ScenarioLoader *self, const char *name, const char *text, gboolean allow_max,
-                  guint64 *out_bytes)
-{
-  guint64 page_size = self->header->page_size;
-  if (sc_parse_size(text, page_size, allow_max, out_bytes))
+  g_autoptr(GError) value_error = NULL;
+  if (sc_value_bool(loader_element(self), name, text, out, &value_error))
     return TRUE;
-
-  /* Tell an overflow from a typo: the same unit after "1" parses if only the number was too big. */
-  const char *s = text;
-  while (g_ascii_isspace(*s))
-    s++;
-  const char *unit = s;
-  while (g_ascii_isdigit(*unit))
-    unit++;
-  g_autofree char *one = g_strconcat("1", unit, NULL);
-  g_autofree char *stripped = g_strstrip(g_strdup(s));
-  guint64 ignored;
-  const char *element = (const char *) xmlTextReaderConstName(self->reader);
-  if (unit != s && sc_parse_size(one, page_size, FALSE, &ignored))
-    loader_fail(self, SCENARIO_ERROR_SIZE, loader_line(self), 1, "<%s> %s=\"%s\": size too large",
-                element, name, text);
-  else if (!allow_max && strcmp(stripped, "max") == 0)
-    loader_fail(self, SCENARIO_ERROR_SIZE, loader_line(self), 1, "<%s> %s=\"max\": max is not allowed here",
-                element, name);
-  else
-    loader_fail(self, SCENARIO_ERROR_SIZE, loader_line(self), 1,
-                "<%s> %s=\"%s\" is not a size (bytes, K/KiB, M/MiB, G/GiB, T/TiB, pages%s)", element, name,
-                text, allow_max ? " or max" : "");
+  loader_fail_value(self, value_error);
   return FALSE;
 }
 
@@ -719,7 +668,11 @@ loader_size_attr(ScenarioLoader *self, const char *name, gboolean allow_max, gui
   g_autofree char *text = loader_attr(self, name);
   if (text == NULL)
     return TRUE;
-  return loader_check_size(self, name, text, allow_max, out_bytes);
+  g_autoptr(GError) value_error = NULL;
+  if (sc_value_size(loader_element(self), name, text, self->header->page_size, allow_max, out_bytes, &value_error))
+    return TRUE;
+  loader_fail_value(self, value_error);
+  return FALSE;
 }
 
 /* comm: 1..15 bytes, as TASK_COMM_LEN 16 holds them. Longer is refused, not truncated: an expectation or a
@@ -743,72 +696,27 @@ static gboolean
 loader_read_sysctl(ScenarioLoader *self, char **out_name, gint64 *out_value)
 {
   g_autofree char *name = loader_attr(self, "name");
-  for (gsize i = 0; name != NULL && i < G_N_ELEMENTS(sysctl_ranges); i++) {
-    if (strcmp(name, sysctl_ranges[i].name) != 0)
-      continue;
-    gint64 value = 0;
-    if (!loader_int_attr(self, "value", sysctl_ranges[i].min, sysctl_ranges[i].max, &value))
-      return FALSE;
-    *out_name = g_steal_pointer(&name);
-    *out_value = value;
-    return TRUE;
+  g_autofree char *value = loader_attr(self, "value");
+  g_autoptr(GError) value_error = NULL;
+  gint64 parsed = 0;
+  if (!sc_value_sysctl(loader_element(self), name, value ? value : "0", &parsed, &value_error)) {
+    loader_fail_value(self, value_error);
+    return FALSE;
   }
-  loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "unknown sysctl \"%s\"", name ? name : "");
-  return FALSE;
+  *out_name = g_steal_pointer(&name);
+  *out_value = parsed;
+  return TRUE;
 }
-
-typedef enum {
-  CG_FILE_SIZE,     /* a size or "max" */
-  CG_FILE_V1_LIMIT, /* a size, "max" or -1 (unlimited) */
-  CG_FILE_BOOL,     /* 0 or 1 */
-} CgroupFileType;
-
-static const struct {
-  const char *name;
-  int version;
-  CgroupFileType type;
-} cgroup_files[] = {
-  { "memory.max", 2, CG_FILE_SIZE },
-  { "memory.high", 2, CG_FILE_SIZE },
-  { "memory.swap.max", 2, CG_FILE_SIZE },
-  { "memory.oom.group", 2, CG_FILE_BOOL },
-  { "memory.limit_in_bytes", 1, CG_FILE_V1_LIMIT },
-  { "memory.memsw.limit_in_bytes", 1, CG_FILE_V1_LIMIT },
-  { "memory.oom_control", 1, CG_FILE_BOOL },
-  { "memory.use_hierarchy", 1, CG_FILE_BOOL },
-};
 
 /* Checks that file `name` exists in the scenario's cgroup version and that value suits its type. */
 static gboolean
 loader_check_cgroup_file(ScenarioLoader *self, const char *name, const char *value)
 {
-  int version = self->header->cgroup_version;
-  for (gsize i = 0; i < G_N_ELEMENTS(cgroup_files); i++) {
-    if (strcmp(name, cgroup_files[i].name) != 0)
-      continue;
-    if (cgroup_files[i].version != version) {
-      loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1,
-                  "%s is a cgroup v%d file, but <cgroups version=\"%d\">", name, cgroup_files[i].version,
-                  version);
-      return FALSE;
-    }
-    g_autofree char *stripped = g_strstrip(g_strdup(value));
-    guint64 bytes;
-    switch (cgroup_files[i].type) {
-    case CG_FILE_V1_LIMIT:
-      if (strcmp(stripped, "-1") == 0)
-        return TRUE;
-      return loader_check_size(self, name, value, TRUE, &bytes);
-    case CG_FILE_SIZE:
-      return loader_check_size(self, name, value, TRUE, &bytes);
-    case CG_FILE_BOOL:
-      if (strcmp(stripped, "0") == 0 || strcmp(stripped, "1") == 0)
-        return TRUE;
-      loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1, "%s=\"%s\": must be 0 or 1", name, value);
-      return FALSE;
-    }
-  }
-  loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "unknown cgroup file %s", name);
+  g_autoptr(GError) value_error = NULL;
+  if (sc_value_cgroup_file(loader_element(self), self->header->cgroup_version, name, value, self->header->page_size,
+                           &value_error))
+    return TRUE;
+  loader_fail_value(self, value_error);
   return FALSE;
 }
 

@@ -158,9 +158,12 @@ typedef enum {
   SCENARIO_ERROR_KERNEL,      /* an unknown kernel version string */
 } ScenarioError;
 
-/* Sizes: bytes, or a number with K/KiB, M/MiB, G/GiB, T/TiB (powers of 1024), "N pages" / "Npages"
- * (needs page_size), or "max" (SC_SIZE_MAX, only where allow_max). FALSE on a bad or overflowing size. */
+/* Sizes: bytes, or a number with K/Ki/KiB, M/Mi/MiB, G/Gi/GiB/g, T/Ti/TiB/t, P/Pi/PiB/p (powers of 1024), kB, MB,
+ * GB, TB, PB (powers of 1000), "N pages" / "Npages" (needs page_size), or "max" (SC_SIZE_MAX, only where
+ * allow_max). FALSE on a bad, ambiguous or overflowing size. */
 gboolean sc_parse_size(const char *text, guint64 page_size, gboolean allow_max, guint64 *out_bytes);
+/* Why text's unit is refused as ambiguous ("50m": milli to Kubernetes, MiB to Docker), or NULL. */
+const char *sc_size_ambiguity(const char *text);
 /* "10s", "250ms", "5us", "100ns", "0": nanoseconds. */
 gboolean sc_parse_duration(const char *text, guint64 *out_ns);
 
