@@ -1267,6 +1267,12 @@ scenario_loader_get_display_name(ScenarioLoader *loader)
   return loader->display_name;
 }
 
+ScenarioHeader *
+scenario_loader_steal_header(ScenarioLoader *loader)
+{
+  return g_steal_pointer(&loader->header);
+}
+
 void
 scenario_loader_free(ScenarioLoader *loader)
 {

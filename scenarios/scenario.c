@@ -56,6 +56,19 @@ sc_step_free(ScStep *step)
   g_free(step);
 }
 
+ScStep *
+sc_step_copy(const ScStep *step)
+{
+  ScStep *copy = g_memdup2(step, sizeof *step);
+  copy->id = g_strdup(step->id);
+  copy->ref = g_strdup(step->ref);
+  copy->comm = g_strdup(step->comm);
+  copy->name = g_strdup(step->name);
+  copy->svalue = g_strdup(step->svalue);
+  copy->cgroup = g_strdup(step->cgroup);
+  return copy;
+}
+
 void
 sc_expect_free(ScExpect *expect)
 {

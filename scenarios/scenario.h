@@ -135,6 +135,8 @@ typedef struct {
 } ScExpect;
 
 void sc_step_free(ScStep *step);
+/* A deep copy (the engine owns and frees the steps it is given; a loaded scenario is replayed many times). */
+ScStep *sc_step_copy(const ScStep *step);
 void sc_expect_free(ScExpect *expect);
 void scenario_header_free(ScenarioHeader *header);
 
