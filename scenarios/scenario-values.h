@@ -12,6 +12,19 @@
 
 G_BEGIN_DECLS
 
+#define SC_PID_MAX 4194304 /* PID_MAX_LIMIT on 64-bit */
+#define SC_CPUS_MAX 8192 /* CONFIG_NR_CPUS of distribution kernels (x86-64 MAXSMP) */
+#define SC_TASK_COMM_LEN 16
+#define SC_CGROUP_PATH_MAX 4095 /* PATH_MAX (4096) less the NUL */
+/* The documented maxima of sizes and counts (docs/scenario-format.md, "Limits"). They keep every page count of the
+ * model far inside 64 bits (vm_committed_as is at most pids * TASK_SIZE pages: 2^22 * 2^35) and the work of a step
+ * bounded by the machine, not by a number typed in a file. */
+#define SC_MACHINE_BYTES_MAX (G_GUINT64_CONSTANT(1) << 52) /* 4 PiB: MAX_PHYSMEM_BITS 52 (x86-64, 5-level paging) */
+#define SC_TASK_SIZE ((G_GUINT64_CONSTANT(1) << 47) - SC_PAGE_SIZE) /* x86-64 TASK_SIZE_MAX: the user address space */
+#define SC_REPEAT_MAX 65530 /* DEFAULT_MAX_MAP_COUNT: each repetition may be a mapping of its own */
+#define SC_PAGE_SIZE 4096
+
+
 /* An integer in [min, max]: "<process> oom_score_adj="2000" is out of range: -1000..1000" (RANGE), or
  * "... is not an integer" (SCHEMA). A leading '+' and surrounding spaces are allowed, as the loader allows them. */
 gboolean sc_value_int(const char *element, const char *name, const char *text, gint64 min, gint64 max,

@@ -70,6 +70,47 @@ sc_step_copy(const ScStep *step)
 }
 
 void
+sc_attr_free(ScAttr *attr)
+{
+  if (attr == NULL)
+    return;
+  g_free(attr->name);
+  g_free(attr->value);
+  g_free(attr);
+}
+
+void
+sc_sysctl_free(ScSysctl *sysctl)
+{
+  if (sysctl == NULL)
+    return;
+  g_free(sysctl->name);
+  g_free(sysctl);
+}
+
+void
+sc_cgroup_free(ScCgroup *cgroup)
+{
+  if (cgroup == NULL)
+    return;
+  g_free(cgroup->path);
+  if (cgroup->attrs != NULL)
+    g_ptr_array_unref(cgroup->attrs);
+  g_free(cgroup);
+}
+
+void
+sc_process_free(ScProcess *process)
+{
+  if (process == NULL)
+    return;
+  g_free(process->comm);
+  g_free(process->cgroup);
+  g_free(process->container);
+  g_free(process);
+}
+
+void
 sc_expect_free(ScExpect *expect)
 {
   if (expect == NULL)
@@ -94,6 +135,7 @@ scenario_header_free(ScenarioHeader *header)
   g_free(header->name);
   g_free(header->description);
   g_free(header->kernel);
+  g_strfreev(header->overrides);
   /* The arrays carry the destructors of their elements (set by whoever built them, normally the loader). */
   /* header->file is an interned string (g_intern_string): it outlives every loader and header. */
   if (header->sysctls != NULL)

@@ -57,6 +57,7 @@ typedef struct {
   GPtrArray *cgroups;   /* ScCgroup*, parents before children as written */
   GPtrArray *processes; /* ScProcess* */
   int line, col;        /* of <scenario> */
+  char **overrides;     /* NULL, or the --set PARAM=VALUE applied to this header (whatif/overrides.c), for reports */
 } ScenarioHeader;
 
 typedef enum {
@@ -138,9 +139,17 @@ void sc_step_free(ScStep *step);
 /* A deep copy (the engine owns and frees the steps it is given; a loaded scenario is replayed many times). */
 ScStep *sc_step_copy(const ScStep *step);
 void sc_expect_free(ScExpect *expect);
+void sc_attr_free(ScAttr *attr);
+void sc_sysctl_free(ScSysctl *sysctl);
+void sc_cgroup_free(ScCgroup *cgroup); /* its attrs array frees its ScAttr* */
+void sc_process_free(ScProcess *process);
 void scenario_header_free(ScenarioHeader *header);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScStep, sc_step_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScAttr, sc_attr_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScSysctl, sc_sysctl_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScCgroup, sc_cgroup_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScProcess, sc_process_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScenarioHeader, scenario_header_free)
 
 /* Error domain of everything that reads scenarios. Tests assert these codes exactly. */

@@ -12,6 +12,7 @@
 #include "../harness/harness.h"
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario-loader.h"
+#include "../whatif/overrides.h"
 #include "expect.h"
 #include "sim.h"
 
@@ -114,7 +115,9 @@ static gboolean write_output(const char *path, const GString *data, GError **err
 static int cmd_run(int argc, char **argv)
 {
   g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
+  g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of the scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1)", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg or json (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
@@ -132,7 +135,7 @@ static int cmd_run(int argc, char **argv)
     return usage_error(ctx, "--format must be text, dmesg or json");
 
   g_autoptr(GString) report = NULL;
-  if (!sim_run(argv[1], &opts, NULL, &report, NULL, NULL, &error)) {
+  if (!whatif_run(argv[1], (const char *const *)sets, &opts, NULL, &report, NULL, NULL, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return EXIT_INVALID;
   }
@@ -185,7 +188,9 @@ static int cmd_check(int argc, char **argv)
 {
   g_autofree char *kernel = NULL;
   gboolean quiet = FALSE;
+  g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of each scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile", "VER" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -216,7 +221,7 @@ static int cmd_check(int argc, char **argv)
     g_autoptr(GString) dmesg = NULL;
     g_autofree char *profile = NULL;
     g_autoptr(GError) run_error = NULL;
-    if (!sim_run(file, &opts, &outcome, &dmesg, &expects, &profile, &run_error)) {
+    if (!whatif_run(file, (const char *const *)sets, &opts, &outcome, &dmesg, &expects, &profile, &run_error)) {
       printf("INVALID %s\n", file);
       fprintf(stderr, "%s\n", run_error->message);
       invalid++;
