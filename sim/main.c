@@ -12,6 +12,7 @@
 #include "../harness/harness.h"
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario-loader.h"
+#include "../whatif/cli.h"
 #include "../whatif/overrides.h"
 #include "expect.h"
 #include "sim.h"
@@ -266,7 +267,12 @@ static void print_help(void)
          "  run FILE [--kernel VER] [--format text|dmesg|json] [-o OUT]   replay one scenario\n"
          "  check FILE|DIR... [--kernel VER]                              check scenarios' <expect>\n"
          "  kernels                                                       list the kernel version profiles\n"
-         "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n\n"
+         "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n"
+         "  sweep FILE --vary PARAM=VALUES... [--kernel LIST|all] [-j N] [--format text|csv|json] [--shard I/N]\n"
+         "                                                                replay every combination of values\n"
+         "  sweep-merge SHARD...                                          join sweep --shard outputs\n"
+         "  bisect FILE --vary PARAM=LO..HI --until COND                  the threshold of a parameter\n"
+         "  (run, check, sweep and bisect take --set PARAM=VALUE: docs/what-if.md)\n\n"
          "Options:\n"
          "  -h, --help      show this help (COMMAND --help: the command's options)\n"
          "  --version       print the version\n\n"
@@ -297,6 +303,12 @@ int main(int argc, char **argv)
     return cmd_kernels(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "validate") == 0)
     return harness_cmd_validate(argc - 1, argv + 1);
+  if (g_strcmp0(cmd, "sweep") == 0)
+    return whatif_cmd_sweep(argc - 1, argv + 1, write_output);
+  if (g_strcmp0(cmd, "sweep-merge") == 0)
+    return whatif_cmd_sweep_merge(argc - 1, argv + 1, write_output);
+  if (g_strcmp0(cmd, "bisect") == 0)
+    return whatif_cmd_bisect(argc - 1, argv + 1, write_output);
   fprintf(stderr, "oomsim: unknown command \"%s\" (oomsim --help lists the commands)\n", cmd);
   return EXIT_INVALID;
 }

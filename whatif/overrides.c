@@ -30,6 +30,7 @@ struct _WhatifParam {
   TargetKind kind;
   char *field;   /* "ram", "vm.swappiness", "memory.max", "oom_score_adj", "size" */
   guint index;   /* cgroup or process index in the header, step index in the trace */
+  WhatifValueType type;
 };
 
 struct _WhatifVariant {
@@ -211,6 +212,43 @@ static gboolean resolve_step(const SimScenario *sc, WhatifParam *p, const char *
   return TRUE;
 }
 
+static gboolean is_flag_file(const char *file)
+{
+  return strcmp(file, "memory.oom.group") == 0 || strcmp(file, "memory.oom_control") == 0 ||
+         strcmp(file, "memory.use_hierarchy") == 0;
+}
+
+/* What kind of values a resolved parameter takes (ranges step over sizes and integers only). */
+static WhatifValueType value_type(const SimScenario *sc, const WhatifParam *p)
+{
+  const Field *f;
+  switch (p->kind) {
+  case TARGET_MACHINE:
+    return find_field(machine_fields, G_N_ELEMENTS(machine_fields), p->field)->size ? WHATIF_VALUE_SIZE
+                                                                                     : WHATIF_VALUE_INT;
+  case TARGET_SYSCTL:
+    return WHATIF_VALUE_INT;
+  case TARGET_CGROUP:
+    return is_flag_file(p->field) ? WHATIF_VALUE_INT : WHATIF_VALUE_SIZE;
+  case TARGET_PROCESS:
+    f = find_field(process_fields, G_N_ELEMENTS(process_fields), p->field);
+    if (f->size)
+      return WHATIF_VALUE_SIZE;
+    return strcmp(f->name, "oom_score_adj") == 0 || strcmp(f->name, "uid") == 0 || strcmp(f->name, "threads") == 0
+             ? WHATIF_VALUE_INT
+             : WHATIF_VALUE_TEXT;
+  case TARGET_STEP: {
+    const ScStep *step = sim_scenario_steps(sc)->pdata[p->index];
+    if (strcmp(p->field, "size") == 0)
+      return WHATIF_VALUE_SIZE;
+    if (strcmp(p->field, "value") == 0)
+      return step->kind == SC_STEP_SYSCTL || is_flag_file(step->name) ? WHATIF_VALUE_INT : WHATIF_VALUE_SIZE;
+    return strcmp(p->field, "at") == 0 || strcmp(p->field, "cgroup") == 0 ? WHATIF_VALUE_TEXT : WHATIF_VALUE_INT;
+  }
+  }
+  return WHATIF_VALUE_TEXT;
+}
+
 WhatifParam *whatif_param_resolve(const SimScenario *sc, const char *option, const char *address, GError **error)
 {
   const ScenarioHeader *h = sim_scenario_header(sc);
@@ -252,6 +290,7 @@ WhatifParam *whatif_param_resolve(const SimScenario *sc, const char *option, con
                 h->col, option, address, address_forms);
     return NULL;
   }
+  p->type = value_type(sc, p);
   return g_steal_pointer(&p);
 }
 
@@ -270,22 +309,9 @@ const char *whatif_param_address(const WhatifParam *p)
   return p->address;
 }
 
-gboolean whatif_param_is_size(const WhatifParam *p)
+WhatifValueType whatif_param_type(const WhatifParam *p)
 {
-  switch (p->kind) {
-  case TARGET_MACHINE:
-    return find_field(machine_fields, G_N_ELEMENTS(machine_fields), p->field)->size;
-  case TARGET_PROCESS:
-    return find_field(process_fields, G_N_ELEMENTS(process_fields), p->field)->size;
-  case TARGET_CGROUP:
-    return strcmp(p->field, "memory.oom.group") != 0 && strcmp(p->field, "memory.oom_control") != 0 &&
-           strcmp(p->field, "memory.use_hierarchy") != 0;
-  case TARGET_STEP:
-    return strcmp(p->field, "size") == 0;
-  case TARGET_SYSCTL:
-  default:
-    return FALSE;
-  }
+  return p->type;
 }
 
 gboolean whatif_split_assignment(const char *text, char **out_param, char **out_value, GError **error)
@@ -702,22 +728,29 @@ gboolean whatif_variant_check(WhatifVariant *v, GError **error)
   return TRUE;
 }
 
-WhatifVariant *whatif_variant_from_sets(const SimScenario *sc, const char *const *sets, GError **error)
+gboolean whatif_variant_apply_sets(WhatifVariant *v, const char *const *sets, GError **error)
 {
-  g_autoptr(WhatifVariant) v = whatif_variant_new(sc);
   for (guint i = 0; sets && sets[i]; i++) {
     g_autofree char *param = NULL, *value = NULL;
     g_autoptr(GError) syntax = NULL;
     if (!whatif_split_assignment(sets[i], &param, &value, &syntax)) {
-      const ScenarioHeader *h = sim_scenario_header(sc);
+      const ScenarioHeader *h = sim_scenario_header(v->sc);
       g_set_error(error, WHATIF_ERROR, WHATIF_ERROR_SYNTAX, "%s:%d:%d: --set %s", h->file, h->line, h->col,
                   syntax->message);
-      return NULL;
+      return FALSE;
     }
-    g_autoptr(WhatifParam) p = whatif_param_resolve(sc, "--set", param, error);
+    g_autoptr(WhatifParam) p = whatif_param_resolve(v->sc, "--set", param, error);
     if (!p || !whatif_variant_set(v, p, value, error))
-      return NULL;
+      return FALSE;
   }
+  return TRUE;
+}
+
+WhatifVariant *whatif_variant_from_sets(const SimScenario *sc, const char *const *sets, GError **error)
+{
+  g_autoptr(WhatifVariant) v = whatif_variant_new(sc);
+  if (!whatif_variant_apply_sets(v, sets, error))
+    return NULL;
   if (v->sets->len > 0) {
     if (!whatif_variant_check(v, error))
       return NULL;

@@ -33,9 +33,12 @@ typedef struct _WhatifVariant WhatifVariant;
 WhatifParam *whatif_param_resolve(const SimScenario *sc, const char *option, const char *address, GError **error);
 void whatif_param_free(WhatifParam *param);
 const char *whatif_param_address(const WhatifParam *param);
-/* Whether the parameter's values are sizes (memory.max, ram, size, ...): ranges over them step in bytes with
- * units; other parameters are integers. */
-gboolean whatif_param_is_size(const WhatifParam *param);
+typedef enum {
+  WHATIF_VALUE_SIZE, /* memory.max, ram, size, base-rss ...: ranges step in bytes, with units */
+  WHATIF_VALUE_INT,  /* oom_score_adj, sysctls, repeat, 0/1 flags ... */
+  WHATIF_VALUE_TEXT, /* comm, cgroup, at, booleans: lists only */
+} WhatifValueType;
+WhatifValueType whatif_param_type(const WhatifParam *param);
 
 /* Splits "PARAM=VALUE" at the first '=' (WHATIF_ERROR_SYNTAX if there is none or either side is empty). */
 gboolean whatif_split_assignment(const char *text, char **out_param, char **out_value, GError **error);
@@ -51,6 +54,8 @@ gboolean whatif_variant_check(WhatifVariant *variant, GError **error);
 const ScenarioHeader *whatif_variant_header(const WhatifVariant *variant);
 GPtrArray *whatif_variant_steps(const WhatifVariant *variant);
 
+/* Applies every "PARAM=VALUE" of sets (NULL: none) to v, without whatif_variant_check(). */
+gboolean whatif_variant_apply_sets(WhatifVariant *variant, const char *const *sets, GError **error);
 /* The variant of sc with every "PARAM=VALUE" of sets applied (NULL or empty: sc as it is), its header listing
  * them (ScenarioHeader.overrides, for the report). */
 WhatifVariant *whatif_variant_from_sets(const SimScenario *sc, const char *const *sets, GError **error);
