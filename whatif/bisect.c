@@ -131,6 +131,33 @@ static void describe(GString *out, const WhatifBisectOptions *opts, const Probe 
                          p->holds ? "holds" : "does not hold", p->outcome);
 }
 
+/* `probes` evenly spaced values strictly inside LO..HI, aligned to the unit. */
+static gboolean add_probes(const SimScenario *sc, const WhatifBisectOptions *opts, GPtrArray *runs, gint64 lo,
+                           gint64 hi, gint64 unit, GError **error)
+{
+  for (guint i = 1; i <= opts->probes; i++) {
+    gint64 v = lo + ((hi - lo) / unit * (gint64)i / (gint64)(opts->probes + 1)) * unit;
+    if (v <= lo || v >= hi)
+      continue;
+    Probe *p = run_at(sc, opts, v, error);
+    if (!p)
+      return FALSE;
+    g_ptr_array_add(runs, p);
+  }
+  return TRUE;
+}
+
+/* A counter-example: a value where the condition is not what `expected` (its side's answer) says. */
+static void warn_if(GString *out, const WhatifBisectOptions *opts, const Probe *p, gboolean expected, const char *side)
+{
+  if (p->holds == expected)
+    return;
+  g_autofree char *t = whatif_value_text(opts->param, p->value);
+  g_string_append_printf(out, "warning: not monotone in this range: at %s=%s %s %s (%s), unlike %s\n",
+                         whatif_param_address(opts->param), t, opts->until_text, p->holds ? "holds" : "does not hold",
+                         p->outcome, side);
+}
+
 GString *whatif_bisect_run(const SimScenario *sc, const WhatifBisectOptions *opts, gboolean *out_found,
                            GError **error)
 {
@@ -154,8 +181,15 @@ GString *whatif_bisect_run(const SimScenario *sc, const WhatifBisectOptions *opt
   describe(out, opts, b);
   *out_found = a->holds != b->holds;
   if (!*out_found) {
+    /* no threshold between the ends; but the outcome may still change inside the range and back */
     g_string_append_printf(out, "no threshold: %s %s at both ends of the range\n", opts->until_text,
                            a->holds ? "holds" : "does not hold");
+    if (!add_probes(sc, opts, runs, lo, hi, unit, error)) {
+      g_string_free(out, TRUE);
+      return NULL;
+    }
+    for (guint i = 2; i < runs->len; i++)
+      warn_if(out, opts, runs->pdata[i], a->holds, "both ends");
     return out;
   }
   /* the search: f(a) = f(lo) != f(b) */
@@ -186,28 +220,15 @@ GString *whatif_bisect_run(const SimScenario *sc, const WhatifBisectOptions *opt
   g_string_append_printf(out, "answer: %s holds for %s %s %s%s: the %s value in the range\n", opts->until_text,
                          whatif_param_address(opts->param), b->holds ? ">=" : "<=", edge_text, edge_bytes,
                          b->holds ? "smallest" : "largest");
-  /* monotony probes */
-  gint64 threshold = b->value;
-  gboolean holds_above = b->holds;
-  for (guint i = 1; i <= opts->probes; i++) {
-    gint64 v = lo + ((hi - lo) / unit * (gint64)i / (gint64)(opts->probes + 1)) * unit;
-    Probe *p = run_at(sc, opts, v, error);
-    if (!p) {
-      g_string_free(out, TRUE);
-      return NULL;
-    }
-    g_ptr_array_add(runs, p);
+  /* monotony probes: every value run must be on its side of the threshold */
+  if (!add_probes(sc, opts, runs, lo, hi, unit, error)) {
+    g_string_free(out, TRUE);
+    return NULL;
   }
   for (guint i = 0; i < runs->len; i++) {
     const Probe *p = runs->pdata[i];
-    gboolean expected = p->value >= threshold ? holds_above : !holds_above;
-    if (p->holds != expected) {
-      g_autofree char *t = whatif_value_text(opts->param, p->value);
-      g_string_append_printf(out, "warning: not monotone in this range: at %s=%s, on the %s side of the threshold, "
-                             "%s %s (%s)\n", whatif_param_address(opts->param), t,
-                             p->value >= threshold ? "upper" : "lower", opts->until_text,
-                             p->holds ? "holds" : "does not hold", p->outcome);
-    }
+    gboolean upper = p->value >= b->value;
+    warn_if(out, opts, p, upper ? b->holds : a->holds, upper ? "the upper side of the threshold" : "the lower side of the threshold");
   }
   g_string_append_printf(out, "runs: %u (2 ends, %u search, %u probes)\n", runs->len, searched, opts->probes);
   return out;
