@@ -119,7 +119,7 @@ static int cmd_run(int argc, char **argv)
   g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of the scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
-    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1)", "VER" },
+    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1); a list or all: the outcomes side by side", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg or json (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -134,6 +134,8 @@ static int cmd_run(int argc, char **argv)
   SimOptions opts = { .kernel = kernel };
   if (!parse_format(format, &opts.format))
     return usage_error(ctx, "--format must be text, dmesg or json");
+  if (kernel && (strcmp(kernel, "all") == 0 || strchr(kernel, ','))) /* every profile, side by side (issue 10) */
+    return whatif_run_kernels(argv[1], (const char *const *)sets, kernel, format, output, write_output);
 
   g_autoptr(GString) report = NULL;
   if (!whatif_run(argv[1], (const char *const *)sets, &opts, NULL, &report, NULL, NULL, &error)) {
@@ -192,7 +194,7 @@ static int cmd_check(int argc, char **argv)
   g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of each scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
-    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile", "VER" },
+    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile (a list, or all: on each)", "VER" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -213,16 +215,21 @@ static int cmd_check(int argc, char **argv)
     }
   }
   guint passed = 0, failed = 0, invalid = 0;
-  for (guint i = 0; i < files->len; i++) {
-    const char *file = files->pdata[i];
+  g_autoptr(GPtrArray) kernels = whatif_kernel_names(kernel); /* --kernel LIST|all: each file on each (issue 10) */
+  for (guint i = 0; i < files->len * kernels->len; i++) {
+    const char *file = files->pdata[i / kernels->len];
     /* the dmesg report is produced too, for <log> expectations */
-    SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG };
+    SimOptions opts = { .kernel = kernels->pdata[i % kernels->len], .format = SIM_FORMAT_DMESG };
     g_autoptr(SimOutcome) outcome = NULL;
     g_autoptr(GPtrArray) expects = NULL;
     g_autoptr(GString) dmesg = NULL;
     g_autofree char *profile = NULL;
     g_autoptr(GError) run_error = NULL;
     if (!whatif_run(file, (const char *const *)sets, &opts, &outcome, &dmesg, &expects, &profile, &run_error)) {
+      if (kernels->len > 1 && g_error_matches(run_error, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED)) {
+        printf("SKIP %s (kernel %s cannot run it: %s)\n", file, opts.kernel, run_error->message);
+        continue;
+      }
       printf("INVALID %s\n", file);
       fprintf(stderr, "%s\n", run_error->message);
       invalid++;

@@ -42,7 +42,7 @@ for t in "$TEST_DIR"/test-*; do
   fi
 done
 
-for dir in scenarios/library scenarios/versions; do
+for dir in scenarios/library scenarios/versions scenarios/what-if; do
   [ -d "$dir" ] || continue
   "$OOMSIM" check "$dir" >"$log" 2>&1
   status=$?

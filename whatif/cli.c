@@ -46,6 +46,51 @@ static gboolean parse_kernels(const char *text, const ScenarioHeader *h, GPtrArr
   return TRUE;
 }
 
+GPtrArray *whatif_kernel_names(const char *option)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+  if (!option)
+    g_ptr_array_add(names, NULL);
+  else if (strcmp(option, "all") == 0)
+    for (const KmProfile *const *p = km_profiles(); *p; p++)
+      g_ptr_array_add(names, g_strdup((*p)->name));
+  else {
+    g_auto(GStrv) parts = g_strsplit(option, ",", -1);
+    for (guint i = 0; parts[i]; i++)
+      g_ptr_array_add(names, g_strdup(parts[i]));
+  }
+  return names;
+}
+
+int whatif_run_kernels(const char *path, const char *const *sets, const char *kernels, const char *format,
+                       const char *output, WhatifWriteFunc write_output)
+{
+  WhatifFormat fmt = g_strcmp0(format, "json") == 0 ? WHATIF_FORMAT_JSON : WHATIF_FORMAT_TEXT;
+  if (g_strcmp0(format, "dmesg") == 0) {
+    fprintf(stderr, "oomsim: run --kernel %s: --format dmesg shows one kernel's log; give one --kernel\n", kernels);
+    return EXIT_INVALID;
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SimScenario) sc = sim_scenario_load(path, &error);
+  if (!sc)
+    return failed(error);
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new();
+  g_autoptr(GPtrArray) axes = g_ptr_array_new();
+  if (!parse_kernels(kernels, sim_scenario_header(sc), profiles, &error))
+    return failed(error);
+  WhatifSweepOptions opts = { .sets = sets, .axes = axes, .kernels = profiles, .threads = g_get_num_processors(),
+                              .shard_index = 1, .shard_count = 1 };
+  g_autoptr(JsonObject) doc = whatif_sweep_run(sc, &opts, &error);
+  if (!doc)
+    return failed(error);
+  g_autoptr(GString) out = whatif_sweep_render(doc, fmt);
+  if (!write_output(output, out, &error)) {
+    fprintf(stderr, "oomsim: %s\n", error->message);
+    return EXIT_INVALID;
+  }
+  return 0;
+}
+
 int whatif_cmd_sweep(int argc, char **argv, WhatifWriteFunc write_output)
 {
   g_auto(GStrv) vary = NULL, sets = NULL;

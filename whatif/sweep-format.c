@@ -223,6 +223,60 @@ static void text_line(GString *out, GPtrArray *cells, const guint *widths)
   g_string_append_printf(out, "%s\n", line->str);
 }
 
+/* What two kernels are compared on: the outcome and the victims ("killed 1: 400 (make)"). */
+static char *kernel_signature(JsonObject *row)
+{
+  g_autofree char *victims = victims_text(row);
+  return g_strdup_printf("%s%s%s", json_object_get_string_member(row, "outcome"), *victims ? ": " : "", victims);
+}
+
+/* --kernel with more than one profile: for each combination of values whose rows differ between kernels, the
+ * kernels grouped by outcome, in profile order, and the boundaries where consecutive profiles part. Rows of one
+ * combination are adjacent (the kernel axis varies fastest). */
+static void kernel_diff(GString *out, JsonObject *doc)
+{
+  JsonArray *kernels = json_object_get_array_member(doc, "kernels");
+  JsonArray *vary = json_object_get_array_member(doc, "vary");
+  JsonArray *rows = json_object_get_array_member(doc, "rows");
+  guint nk = json_array_get_length(kernels), nrows = json_array_get_length(rows);
+  if (nk < 2)
+    return;
+  gboolean any = FALSE;
+  for (guint start = 0; start + nk <= nrows; start += nk) {
+    g_autoptr(GPtrArray) sigs = g_ptr_array_new_with_free_func(g_free);
+    for (guint k = 0; k < nk; k++)
+      g_ptr_array_add(sigs, kernel_signature(json_array_get_object_element(rows, start + k)));
+    gboolean differ = FALSE;
+    for (guint k = 1; k < nk; k++)
+      differ |= strcmp(sigs->pdata[k], sigs->pdata[0]) != 0;
+    if (!differ)
+      continue;
+    if (!any)
+      g_string_append(out, "\nwhere the kernels part (docs/kernel-versions.md, \"Differences in behaviour\"):\n");
+    any = TRUE;
+    JsonArray *values = json_object_get_array_member(json_array_get_object_element(rows, start), "values");
+    g_string_append(out, " ");
+    for (guint i = 0; i < json_array_get_length(values); i++)
+      g_string_append_printf(out, " %s=%s", json_array_get_string_element(vary, i),
+                             json_array_get_string_element(values, i));
+    g_string_append(out, json_array_get_length(values) ? ":\n" : " the scenario as written:\n");
+    for (guint k = 0; k < nk;) {
+      guint end = k + 1;
+      while (end < nk && strcmp(sigs->pdata[end], sigs->pdata[k]) == 0)
+        end++;
+      g_string_append_printf(out, "    %s%s%s: %s\n", json_array_get_string_element(kernels, k),
+                             end - k > 1 ? " .. " : "", end - k > 1 ? json_array_get_string_element(kernels, end - 1) : "",
+                             (const char *)sigs->pdata[k]);
+      k = end;
+    }
+    for (guint k = 1; k < nk; k++)
+      if (strcmp(sigs->pdata[k], sigs->pdata[k - 1]) != 0 && strcmp(sigs->pdata[k], "unsupported") != 0 &&
+          strcmp(sigs->pdata[k - 1], "unsupported") != 0)
+        g_string_append_printf(out, "    parts between %s and %s\n", json_array_get_string_element(kernels, k - 1),
+                               json_array_get_string_element(kernels, k));
+  }
+}
+
 static GString *render_text(JsonObject *doc)
 {
   GString *out = g_string_new(NULL);
@@ -255,6 +309,7 @@ static GString *render_text(JsonObject *doc)
                              json_object_get_int_member(row, "variant"), json_object_get_string_member(row, "kernel"),
                              json_object_get_string_member(row, "error"));
   }
+  kernel_diff(out, doc);
   return out;
 }
 
