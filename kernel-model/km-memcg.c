@@ -82,6 +82,7 @@ static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
   memcg->parent = parent;
   memcg->version = 2;
   memcg->max = memcg->high = memcg->swap_max = memcg->memsw_max = KM_PAGES_MAX;
+  memcg->min_headroom = KM_PAGES_MAX;
   /* v1 memory.use_hierarchy: inherited from the parent; the root's default is the profile's */
   memcg->use_hierarchy = parent ? parent->use_hierarchy : sys->profile->v1_use_hierarchy_default;
   memcg->id = sys->next_memcg_id++;
@@ -333,6 +334,15 @@ static int pcp_list(KmPageKind kind)
   }
 }
 
+void km_memcg_note_headroom(KmMemcg *memcg)
+{
+  if (memcg->max == KM_PAGES_MAX)
+    return;
+  KmPages headroom = memcg->max > memcg->usage ? memcg->max - memcg->usage : 0;
+  if (headroom < memcg->min_headroom)
+    memcg->min_headroom = headroom;
+}
+
 void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 {
   KmPages *machine = machine_counter(sys, kind);
@@ -344,6 +354,10 @@ void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage += n;
     c->memsw_usage += n;
+    /* page_counter_charge(): "if (new > READ_ONCE(c->watermark)) WRITE_ONCE(c->watermark, new)" */
+    if (c->usage > c->watermark)
+      c->watermark = c->usage;
+    km_memcg_note_headroom(c);
   }
   if (kind == KM_PAGE_SHMEM) {
     /* shmem_add_to_page_cache() + lru_cache_add(): a swap-backed page on the anon LRU */
@@ -386,6 +400,8 @@ void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage -= n;
     c->swap_usage += n;
+    if (c->swap_usage > c->swap_watermark) /* page_counter_charge() of the swap counter */
+      c->swap_watermark = c->swap_usage;
   }
 }
 

@@ -30,6 +30,9 @@ KmMemcg *km_memcg_counter_parent(const KmMemcg *memcg);
  * (the caller checked the margin first, as try_charge_memcg() does). */
 void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
 void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
+/* Records memcg's headroom (max - usage) in min_headroom if it is the least yet: after a charge (done by
+ * km_memcg_charge()) and after a limit write. Not kernel logic: oomsim's measure for what-if sweeps. */
+void km_memcg_note_headroom(KmMemcg *memcg);
 /* n resident anon pages of memcg go to swap (memory -> swap counter on v2; memsw unchanged on v1) */
 /* kind: KM_PAGE_ANON or KM_PAGE_SHMEM */
 void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);

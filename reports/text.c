@@ -180,6 +180,10 @@ static void print_begin(GString *out, const KmSystem *sys, const SimEvent *ev)
   textf(out, "oomsim report\n");
   textf(out, "scenario: %s\n", h && h->name ? h->name : "(unnamed)");
   textf(out, "file: %s\n", ev->scenario_file ? ev->scenario_file : h && h->file ? h->file : "-");
+  if (h && h->overrides) {
+    g_autofree char *sets = g_strjoinv(" ", h->overrides);
+    textf(out, "overrides (--set): %s\n", sets);
+  }
   if (h && h->description)
     textf(out, "description: %s\n", h->description);
   textf(out, "kernel profile: %s (%s; uname %s)\n", prof->name, prof->summary, prof->uname);

@@ -173,6 +173,7 @@ static gboolean memcg_write(SimEngine *e, KmMemcg *memcg, const char *name, cons
       memcg->memsw_max = pages;
     else
       memcg->max = pages;
+    km_memcg_note_headroom(memcg);
     return TRUE;
   }
   if (!parse_bool01(value, &flag)) {
@@ -610,6 +611,7 @@ static void record_kill(SimEngine *e, const OomControl *oc)
   sk->shmem_rss_kb = km_pages_to_kb(e->sys, k->shmem_rss);
   sk->pgtables_kb = km_pages_to_kb(e->sys, k->pgtables);
   sk->oom_score_adj = k->oom_score_adj;
+  sk->time_ns = e->now_ns;
   g_ptr_array_add(e->outcome->kills, sk);
 }
 
@@ -650,6 +652,8 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
   sys->current = proc ? proc->task : NULL;
   km_out_of_memory(sys, oc);
   sys->current = NULL;
+  if (e->outcome->oom_count++ == 0)
+    e->outcome->first_oom_ns = e->now_ns;
   SimEvent ev = { .kind = SIM_EV_OOM, .step = step, .step_index = step ? step->index : 0, .task = proc ? proc->task : NULL,
                   .oc = oc, .oom_memcg = memcg };
   emit(e, &ev);
@@ -1565,6 +1569,24 @@ static void fill_memcg_events(SimEngine *e)
   }
 }
 
+/* Each cgroup's page_counter watermark and least headroom, and the root counter's watermark (what-if sweeps). */
+static void fill_memcg_peaks(SimEngine *e)
+{
+  guint64 page = e->sys->machine.page_size;
+  for (guint i = 0; i < e->header->cgroups->len; i++) {
+    const ScCgroup *c = e->header->cgroups->pdata[i];
+    const KmMemcg *memcg = km_system_find_memcg(e->sys, c->path);
+    SimMemcgPeak *peak = g_new0(SimMemcgPeak, 1);
+    peak->cgroup = g_strdup(c->path);
+    peak->peak_bytes = (guint64)memcg->watermark * page;
+    peak->swap_peak_bytes = (guint64)memcg->swap_watermark * page;
+    peak->limited = memcg->min_headroom != KM_PAGES_MAX;
+    peak->min_headroom_bytes = peak->limited ? (guint64)memcg->min_headroom * page : 0;
+    g_ptr_array_add(e->outcome->memcg_peaks, peak);
+  }
+  e->outcome->machine_peak_bytes = (guint64)e->sys->root_memcg->watermark * page;
+}
+
 void sim_engine_finish(SimEngine *e)
 {
   if (e->finished)
@@ -1590,6 +1612,7 @@ void sim_engine_finish(SimEngine *e)
     }
   }
   fill_memcg_events(e);
+  fill_memcg_peaks(e);
   SimEvent ev = { .kind = SIM_EV_END, .header = e->header, .outcome = e->outcome, .scenario_file = e->header->file };
   emit(e, &ev);
 }

@@ -13,6 +13,8 @@
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario-expand.h"
 #include "../scenarios/scenario-loader.h"
+#include "../whatif/cli.h"
+#include "../whatif/overrides.h"
 #include "expect.h"
 #include "sim.h"
 
@@ -115,8 +117,10 @@ static gboolean write_output(const char *path, const GString *data, GError **err
 static int cmd_run(int argc, char **argv)
 {
   g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
+  g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
-    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1)", "VER" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of the scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
+    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1); a list or all: the outcomes side by side", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg or json (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -131,9 +135,11 @@ static int cmd_run(int argc, char **argv)
   SimOptions opts = { .kernel = kernel };
   if (!parse_format(format, &opts.format))
     return usage_error(ctx, "--format must be text, dmesg or json");
+  if (kernel && (strcmp(kernel, "all") == 0 || strchr(kernel, ','))) /* every profile, side by side (issue 10) */
+    return whatif_run_kernels(argv[1], (const char *const *)sets, kernel, format, output, write_output);
 
   g_autoptr(GString) report = NULL;
-  if (!sim_run(argv[1], &opts, NULL, &report, NULL, NULL, &error)) {
+  if (!whatif_run(argv[1], (const char *const *)sets, &opts, NULL, &report, NULL, NULL, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return EXIT_INVALID;
   }
@@ -186,8 +192,10 @@ static int cmd_check(int argc, char **argv)
 {
   g_autofree char *kernel = NULL;
   gboolean quiet = FALSE;
+  g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
-    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile", "VER" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of each scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
+    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile (a list, or all: on each)", "VER" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -208,16 +216,21 @@ static int cmd_check(int argc, char **argv)
     }
   }
   guint passed = 0, failed = 0, invalid = 0;
-  for (guint i = 0; i < files->len; i++) {
-    const char *file = files->pdata[i];
+  g_autoptr(GPtrArray) kernels = whatif_kernel_names(kernel); /* --kernel LIST|all: each file on each (issue 10) */
+  for (guint i = 0; i < files->len * kernels->len; i++) {
+    const char *file = files->pdata[i / kernels->len];
     /* the dmesg report is produced too, for <log> expectations */
-    SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG };
+    SimOptions opts = { .kernel = kernels->pdata[i % kernels->len], .format = SIM_FORMAT_DMESG };
     g_autoptr(SimOutcome) outcome = NULL;
     g_autoptr(GPtrArray) expects = NULL;
     g_autoptr(GString) dmesg = NULL;
     g_autofree char *profile = NULL;
     g_autoptr(GError) run_error = NULL;
-    if (!sim_run(file, &opts, &outcome, &dmesg, &expects, &profile, &run_error)) {
+    if (!whatif_run(file, (const char *const *)sets, &opts, &outcome, &dmesg, &expects, &profile, &run_error)) {
+      if (kernels->len > 1 && g_error_matches(run_error, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED)) {
+        printf("SKIP %s (kernel %s cannot run it: %s)\n", file, opts.kernel, run_error->message);
+        continue;
+      }
       printf("INVALID %s\n", file);
       fprintf(stderr, "%s\n", run_error->message);
       invalid++;
@@ -292,7 +305,12 @@ static void print_help(void)
          "  expand FILE [-o OUT]                                          the scenario with the kubelet's cgroups and\n"
          "                                                                oom_score_adj values written out\n"
          "  kernels                                                       list the kernel version profiles\n"
-         "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n\n"
+         "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n"
+         "  sweep FILE --vary PARAM=VALUES... [--kernel LIST|all] [-j N] [--format text|csv|json] [--shard I/N]\n"
+         "                                                                replay every combination of values\n"
+         "  sweep-merge SHARD...                                          join sweep --shard outputs\n"
+         "  bisect FILE --vary PARAM=LO..HI --until COND                  the threshold of a parameter\n"
+         "  (run, check, sweep and bisect take --set PARAM=VALUE: docs/what-if.md)\n\n"
          "Options:\n"
          "  -h, --help      show this help (COMMAND --help: the command's options)\n"
          "  --version       print the version\n\n"
@@ -325,6 +343,12 @@ int main(int argc, char **argv)
     return cmd_kernels(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "validate") == 0)
     return harness_cmd_validate(argc - 1, argv + 1);
+  if (g_strcmp0(cmd, "sweep") == 0)
+    return whatif_cmd_sweep(argc - 1, argv + 1, write_output);
+  if (g_strcmp0(cmd, "sweep-merge") == 0)
+    return whatif_cmd_sweep_merge(argc - 1, argv + 1, write_output);
+  if (g_strcmp0(cmd, "bisect") == 0)
+    return whatif_cmd_bisect(argc - 1, argv + 1, write_output);
   fprintf(stderr, "oomsim: unknown command \"%s\" (oomsim --help lists the commands)\n", cmd);
   return EXIT_INVALID;
 }
