@@ -7,7 +7,8 @@ CC ?= gcc
 BUILD ?= build
 PKGS := glib-2.0 gio-2.0 libxml-2.0 json-glib-1.0
 # Debian packages the build and the test suite need (make deps installs the missing ones when run as root)
-DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev
+DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev \
+            libxml2-utils perl
 DEB_PKGS_COVERAGE := lcov
 OOMSIM_VERSION := 0.1.0
 

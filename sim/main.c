@@ -12,6 +12,7 @@
 #include "../harness/harness.h"
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario-loader.h"
+#include "check-report.h"
 #include "expect.h"
 #include "sim.h"
 
@@ -181,13 +182,55 @@ static gboolean collect_scenarios(const char *path, GHashTable *visited, GPtrArr
   return TRUE;
 }
 
+/* JUnit's timestamp: SOURCE_DATE_EPOCH (the reproducible-builds convention) if set, else the epoch; never the
+ * wall clock, so the same scenarios give the same bytes. NULL (with a message) when the variable is not a number
+ * of seconds. */
+static char *junit_timestamp(GError **error)
+{
+  const char *env = g_getenv("SOURCE_DATE_EPOCH");
+  guint64 seconds = 0;
+  if (env && !g_ascii_string_to_unsigned(env, 10, 0, 253402300799 /* 9999-12-31T23:59:59 */, &seconds, NULL)) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "SOURCE_DATE_EPOCH=\"%s\" is not a number of seconds since 1970 (up to year 9999)", env);
+    return NULL;
+  }
+  g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc((gint64)seconds);
+  return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
+}
+
+/* Runs one scenario's <expect>; fills res (messages into `messages`). */
+static void check_one_file(const char *file, const char *kernel, GPtrArray *messages, char **out_profile,
+                           CheckResult *res)
+{
+  /* the dmesg report is produced too, for <log> expectations */
+  SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG };
+  g_autoptr(SimOutcome) outcome = NULL;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(GString) dmesg = NULL;
+  g_autoptr(GError) run_error = NULL;
+  *res = (CheckResult){ .file = file, .messages = messages };
+  if (!sim_run(file, &opts, &outcome, &dmesg, &expects, out_profile, &run_error)) {
+    g_ptr_array_add(messages, g_strdup(run_error->message));
+    res->status = CHECK_INVALID;
+    return;
+  }
+  res->kernel = *out_profile;
+  res->n_expectations = sim_expect_count(expects, *out_profile);
+  if (expects->len == 0)
+    g_ptr_array_add(messages, g_strdup_printf("%s: the scenario has no <expect>", file));
+  sim_expect_check(file, expects, *out_profile, outcome, dmesg->str, messages);
+  res->status = messages->len == 0 ? CHECK_PASS : CHECK_FAIL;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-  g_autofree char *kernel = NULL;
+  g_autofree char *kernel = NULL, *format_name = NULL;
   gboolean quiet = FALSE;
   GOptionEntry entries[] = {
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile", "VER" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line", NULL },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "Report format: text, tap or junit (default text)",
+      "FORMAT" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line (text)", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE|DIR... - check each scenario's <expect>");
@@ -197,6 +240,12 @@ static int cmd_check(int argc, char **argv)
     return usage_error(ctx, error->message);
   if (argc < 2)
     return usage_error(ctx, "check needs at least one scenario file or directory");
+  CheckFormat format;
+  if (!check_format_parse(format_name, &format))
+    return usage_error(ctx, "--format must be text, tap or junit");
+  g_autofree char *timestamp = format == CHECK_FORMAT_JUNIT ? junit_timestamp(&error) : NULL;
+  if (error)
+    return usage_error(ctx, error->message);
 
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GHashTable) visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -206,38 +255,26 @@ static int cmd_check(int argc, char **argv)
       return EXIT_INVALID;
     }
   }
-  guint passed = 0, failed = 0, invalid = 0;
+  const char *properties[] = { "oomsim.version", OOMSIM_VERSION, kernel ? "kernel" : NULL, kernel, NULL };
+  g_autoptr(CheckReport) report = check_report_new(format, files->len, quiet, timestamp, properties);
+  g_autoptr(GString) out = g_string_new(NULL);
+  guint failed = 0, invalid = 0;
   for (guint i = 0; i < files->len; i++) {
-    const char *file = files->pdata[i];
-    /* the dmesg report is produced too, for <log> expectations */
-    SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG };
-    g_autoptr(SimOutcome) outcome = NULL;
-    g_autoptr(GPtrArray) expects = NULL;
-    g_autoptr(GString) dmesg = NULL;
+    g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *profile = NULL;
-    g_autoptr(GError) run_error = NULL;
-    if (!sim_run(file, &opts, &outcome, &dmesg, &expects, &profile, &run_error)) {
-      printf("INVALID %s\n", file);
-      fprintf(stderr, "%s\n", run_error->message);
-      invalid++;
-      continue;
-    }
-    g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
-    if (expects->len == 0) {
-      g_ptr_array_add(failures, g_strdup_printf("%s: the scenario has no <expect>", file));
-    }
-    if (sim_expect_check(file, expects, outcome, dmesg->str, failures) && failures->len == 0) {
-      passed++;
-      if (!quiet)
-        printf("PASS %s (kernel %s, %u expectation%s)\n", file, profile, expects->len, expects->len == 1 ? "" : "s");
-    } else {
-      failed++;
-      printf("FAIL %s (kernel %s)\n", file, profile);
-      for (guint j = 0; j < failures->len; j++)
-        printf("  %s\n", (char *)failures->pdata[j]);
-    }
+    CheckResult res;
+    check_one_file(files->pdata[i], kernel, messages, &profile, &res);
+    failed += res.status == CHECK_FAIL;
+    invalid += res.status == CHECK_INVALID;
+    check_report_add(report, &res, out);
+    fputs(out->str, stdout);
+    g_string_truncate(out, 0);
+    if (res.status == CHECK_INVALID && format == CHECK_FORMAT_TEXT)
+      fprintf(stderr, "%s\n", (const char *)messages->pdata[0]);
+    fflush(stdout);
   }
-  printf("%u passed, %u failed\n", passed, failed + invalid);
+  check_report_finish(report, out);
+  fputs(out->str, stdout);
   fflush(stdout);
   if (invalid)
     return EXIT_INVALID;
