@@ -335,7 +335,10 @@ int harness_cmd_validate(int argc, char **argv)
       {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "FILE|DIR..."},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE|DIR... - compare the simulator with a real kernel");
+  g_autoptr(GOptionContext) ctx = g_option_context_new(NULL); /* FILE|DIR...: the G_OPTION_REMAINING entry */
+  g_option_context_set_summary(ctx, "Replays each scenario in QEMU on a real kernel and compares it with the simulator.");
+  g_option_context_set_description(ctx, "Exit status: 0 nothing disagrees, 1 a scenario disagrees, 2 invalid input or usage.\n"
+                                        "See oomsim(1) and docs/validation.md for more.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {

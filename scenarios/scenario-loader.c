@@ -1556,6 +1556,26 @@ static const char *const step_mm_use[SC_STEP_N_KINDS] = {
   [SC_STEP_SHMEM_WRITE] = "write to shmem",
 };
 
+/* Why at="..." is not a duration: a number without its unit (at="10"), a number too large, or not one at all. */
+static void
+loader_fail_duration(ScenarioLoader *self, const ScStep *step, const char *at)
+{
+  const char *end = at;
+  while (g_ascii_isdigit(*end))
+    end++;
+  const char *name = sc_step_kind_names[step->kind];
+  if (end > at && *end == '\0')
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
+                "<%s> at=\"%s\": the unit is missing: write %ss, %sms, %sus or %sns (only 0 needs none)", name, at,
+                at, at, at, at);
+  else if (end > at && (strcmp(end, "s") == 0 || strcmp(end, "ms") == 0 || strcmp(end, "us") == 0 ||
+                        strcmp(end, "ns") == 0))
+    loader_fail(self, SCENARIO_ERROR_RANGE, step->line, 1, "<%s> at=\"%s\": duration too large", name, at);
+  else
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
+                "<%s> at=\"%s\": not a duration: 0, or a number with the unit s, ms, us or ns (at=\"10s\")", name, at);
+}
+
 static gboolean
 loader_check_step_mm(ScenarioLoader *self, const ScStep *step)
 {
@@ -1590,10 +1610,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   if (at != NULL) {
     step->has_at = TRUE;
     if (!sc_parse_duration(at, &step->at_ns)) {
-      gboolean digits = g_ascii_isdigit(g_strstrip(at)[0]);
-      loader_fail(self, digits ? SCENARIO_ERROR_RANGE : SCENARIO_ERROR_SCHEMA, step->line, 1,
-                  "<%s> at=\"%s\": %s", sc_step_kind_names[step->kind], at,
-                  digits ? "duration too large or without a unit (ns, us, ms, s)" : "not a duration");
+      loader_fail_duration(self, step, g_strstrip(at));
       return FALSE;
     }
   }

@@ -1,5 +1,6 @@
 /* sim/main.c: the oomsim command line: run, check, kernels, validate. The only place that prints. */
 #include <errno.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,11 +36,45 @@ static gboolean parse_format(const char *text, SimFormat *out)
   return TRUE;
 }
 
+/* GLib's help says "[OPTION…]": as UTF-8 where the locale's character set is UTF-8, as "[OPTION...]" elsewhere
+ * (g_print() would turn the ellipsis into a '?' in the C locale). Every g_print() comes here (main()). */
+static void print_for_locale(FILE *stream, const char *text)
+{
+  if (g_get_charset(NULL)) {
+    fputs(text, stream);
+    return;
+  }
+  g_auto(GStrv) parts = g_strsplit(text, "\u2026", -1);
+  g_autofree char *ascii = g_strjoinv("...", parts);
+  fputs(ascii, stream);
+}
+
+static void print_handler(const char *text)
+{
+  print_for_locale(stdout, text);
+}
+
+/* A command line error: the message, then the command's help, on standard error; exit status 2. */
 static int usage_error(GOptionContext *ctx, const char *message)
 {
   g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
-  fprintf(stderr, "oomsim: %s\n\n%s", message, help);
+  fprintf(stderr, "%s: %s\n\n", g_get_prgname(), message);
+  print_for_locale(stderr, help);
   return EXIT_INVALID;
+}
+
+/* The footer of every command's --help. */
+#define HELP_FOOTER "Exit status: 0 success, 1 an expectation or comparison failed, 2 invalid input or usage.\n" \
+                    "See oomsim(1) and docs/ for more."
+
+static GOptionContext *command_context(const char *parameters, const char *summary, const GOptionEntry *entries)
+{
+  GOptionContext *ctx = g_option_context_new(parameters);
+  g_option_context_set_summary(ctx, summary);
+  g_option_context_set_description(ctx, HELP_FOOTER);
+  if (entries)
+    g_option_context_add_main_entries(ctx, entries, NULL);
+  return ctx;
 }
 
 /* The process's umask (umask() can only be read by setting it). */
@@ -121,8 +156,8 @@ static int cmd_run(int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - replay a scenario and report what the OOM killer did");
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GOptionContext) ctx = command_context(
+    "FILE", "Replays the scenario FILE (\"-\": standard input) and reports what the OOM killer did.", entries);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error))
     return usage_error(ctx, error->message);
@@ -233,8 +268,9 @@ static int cmd_check(int argc, char **argv)
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line (text)", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE|DIR... - check each scenario's <expect>");
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GOptionContext) ctx = command_context(
+    "FILE|DIR\u2026", "Runs each scenario and checks its <expect> (a DIR: its *.xml files, recursively, in name order).",
+    entries);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error))
     return usage_error(ctx, error->message);
@@ -283,52 +319,84 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_kernels(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
+  g_autoptr(GOptionContext) ctx = command_context(
+    NULL, "Lists the kernel version profiles: the name --kernel and kernel= take, and what the profile models.",
+    NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error))
+    return usage_error(ctx, error->message);
+  if (argc != 1)
+    return usage_error(ctx, "kernels takes no arguments");
   for (const KmProfile *const *p = km_profiles(); *p; p++)
     printf("%-5s %s%s\n", (*p)->name, (*p)->summary, g_strcmp0((*p)->name, KM_DEFAULT_PROFILE) == 0 ? " [default]" : "");
   return 0;
 }
 
-static void print_help(void)
+static const char usage_text[] =
+  "Usage: oomsim COMMAND [OPTION\u2026] [ARGUMENT\u2026]\n\n"
+  "Replays an XML scenario against a model of the Linux OOM killer and reports who dies, when and why.\n\n"
+  "Commands:\n"
+  "  run FILE                replay one scenario: a timeline, the kernel's dmesg lines, or JSON\n"
+  "  check FILE|DIR...       check scenarios' <expect> (text, TAP or JUnit XML)\n"
+  "  kernels                 list the kernel version profiles\n"
+  "  validate FILE|DIR...    replay scenarios on a real kernel in QEMU and compare\n\n"
+  "Options:\n"
+  "  -h, --help              show this help; oomsim COMMAND --help (or oomsim help COMMAND): its options\n"
+  "  --version               print the version and the kernel profile list\n\n"
+  HELP_FOOTER "\n";
+
+static const struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+} commands[] = {
+  { "run", cmd_run },
+  { "check", cmd_check },
+  { "kernels", cmd_kernels },
+  { "validate", harness_cmd_validate },
+};
+
+/* GNU --version: the program's version, then the kernel profiles it models and the version of that list. */
+static void print_version(void)
 {
-  printf("Usage: oomsim COMMAND [OPTION...]\n\n"
-         "Replays an XML scenario against a model of the Linux OOM killer and reports who dies, when and why.\n\n"
-         "Commands:\n"
-         "  run FILE [--kernel VER] [--format text|dmesg|json] [-o OUT]   replay one scenario\n"
-         "  check FILE|DIR... [--kernel VER]                              check scenarios' <expect>\n"
-         "  kernels                                                       list the kernel version profiles\n"
-         "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n\n"
-         "Options:\n"
-         "  -h, --help      show this help (COMMAND --help: the command's options)\n"
-         "  --version       print the version\n\n"
-         "Exit status: 0 success, 1 an expectation or comparison failed, 2 invalid input.\n"
-         "Documentation: README.md and docs/ (scenario-format.md, model.md, kernel-versions.md, report-formats.md).\n");
+  g_autofree char *names = km_profile_names();
+  printf("oomsim %s\nkernel profiles %s: %s (default %s)\n", OOMSIM_VERSION, KM_PROFILES_VERSION, names,
+         KM_DEFAULT_PROFILE);
 }
 
 int main(int argc, char **argv)
 {
+  /* the user's locale for messages and the character set (GLib's help prints "…" in a UTF-8 locale); numbers and
+   * collation stay C: a report must not depend on the locale (docs/report-formats.md) */
+  setlocale(LC_ALL, "");
+  setlocale(LC_NUMERIC, "C");
+  setlocale(LC_COLLATE, "C");
+  g_set_print_handler(print_handler);
   if (argc < 2) {
-    print_help();
+    print_for_locale(stderr, usage_text);
     return EXIT_INVALID;
   }
   const char *cmd = argv[1];
-  if (g_strcmp0(cmd, "--help") == 0 || g_strcmp0(cmd, "-h") == 0 || g_strcmp0(cmd, "help") == 0) {
-    print_help();
+  if (g_strcmp0(cmd, "--help") == 0 || g_strcmp0(cmd, "-h") == 0 || (g_strcmp0(cmd, "help") == 0 && argc == 2)) {
+    print_for_locale(stdout, usage_text);
     return 0;
   }
   if (g_strcmp0(cmd, "--version") == 0) {
-    printf("oomsim %s\n", OOMSIM_VERSION);
+    print_version();
     return 0;
   }
-  if (g_strcmp0(cmd, "run") == 0)
-    return cmd_run(argc - 1, argv + 1);
-  if (g_strcmp0(cmd, "check") == 0)
-    return cmd_check(argc - 1, argv + 1);
-  if (g_strcmp0(cmd, "kernels") == 0)
-    return cmd_kernels(argc - 1, argv + 1);
-  if (g_strcmp0(cmd, "validate") == 0)
-    return harness_cmd_validate(argc - 1, argv + 1);
+  if (g_strcmp0(cmd, "help") == 0) { /* help COMMAND: COMMAND --help */
+    cmd = argv[2];
+    argv[2] = (char *)"--help";
+    argc = 3;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(commands); i++) {
+    if (g_strcmp0(cmd, commands[i].name) == 0) {
+      g_autofree char *prgname = g_strdup_printf("oomsim %s", cmd); /* "Usage: oomsim run [OPTION…] FILE" */
+      g_set_prgname(prgname);
+      argv[1] = (char *)cmd;
+      return commands[i].run(argc - 1, argv + 1);
+    }
+  }
   fprintf(stderr, "oomsim: unknown command \"%s\" (oomsim --help lists the commands)\n", cmd);
   return EXIT_INVALID;
 }

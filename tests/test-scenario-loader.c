@@ -1058,6 +1058,7 @@ static const struct {
   { "pid-not-integer.xml", SCENARIO_ERROR_SCHEMA, 3 },
   { "sysctl-unknown.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "at-not-duration.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "at-without-unit.xml", SCENARIO_ERROR_SCHEMA, 6 }, /* issue 15: "the unit is missing: write 10s, ..." */
   { "misplaced-expect.xml", SCENARIO_ERROR_SCHEMA, 3 },
   /* issue 15: a section out of order says so ("<processes> after <trace>: the sections ... go in the order") */
   { "section-after-trace.xml", SCENARIO_ERROR_SCHEMA, 5 },
