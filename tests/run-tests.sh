@@ -7,7 +7,8 @@
 #      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh): each check counts;
 #   5. the differential-testing generator, runner and shrinker without a VM (tests/differential-tests.sh);
 #   6. check --format tap|junit (tests/check-report-tests.sh), the expectations in both directions
-#      (tests/expect-tests.sh) and the command-line conventions (tests/cli-conventions-tests.sh).
+#      (tests/expect-tests.sh), the command-line conventions (tests/cli-conventions-tests.sh), and make install,
+#      the man page and the shell completions (tests/install-tests.sh).
 # Ends with the line "N passed, N failed"; exits 1 if anything failed.
 set -u
 : "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}"
@@ -61,7 +62,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in check-report-tests expect-tests cli-conventions-tests harness-reuse-tests harness-verdict-tests differential-tests; do
+for t in check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests differential-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"
