@@ -7,7 +7,8 @@ CC ?= gcc
 BUILD ?= build
 PKGS := glib-2.0 gio-2.0 libxml-2.0 json-glib-1.0
 # Debian packages the build and the test suite need (make deps installs the missing ones when run as root)
-DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev
+DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev \
+            libxml2-utils perl man-db zsh
 DEB_PKGS_COVERAGE := lcov
 OOMSIM_VERSION := 0.1.0
 
@@ -41,7 +42,7 @@ TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCH_BIN := $(BUILD)/bench/gen-bench
 
 .PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
-        clean
+        clean install uninstall
 all: $(BUILD)/oomsim
 
 deps:
@@ -142,6 +143,40 @@ differential: deps
 	@$(if $(VM_CACHE),true,bash harness/setup.sh)
 	@python3 harness/differential/run.py --oomsim $(BUILD)/oomsim --kernel $(KERNEL) --seed $(SEED) --count $(N) \
 	  $(if $(VM_CACHE),--vm-cache $(VM_CACHE))
+
+# GNU-style installation (docs/install.md): PREFIX (default /usr/local) and DESTDIR (a staging root, for packages).
+# The binary, the man page, the schema and scenarios, and the bash and zsh completions.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SCENARIO_DIRS := library versions validation
+INSTALLED_DATA := $(DESTDIR)$(DATADIR)/oomsim
+INSTALLED_BASH := $(DESTDIR)$(DATADIR)/bash-completion/completions/oomsim
+INSTALLED_ZSH := $(DESTDIR)$(DATADIR)/zsh/site-functions/_oomsim
+INSTALLED_MAN := $(DESTDIR)$(MANDIR)/man1/oomsim.1
+install: deps
+	@$(MAKE) --no-print-directory all
+	install -d "$(DESTDIR)$(BINDIR)" "$(dir $(INSTALLED_MAN))" "$(dir $(INSTALLED_BASH))" "$(dir $(INSTALLED_ZSH))"
+	install -m 755 $(BUILD)/oomsim "$(DESTDIR)$(BINDIR)/oomsim"
+	install -m 644 docs/oomsim.1 "$(INSTALLED_MAN)"
+	install -m 644 completions/oomsim.bash "$(INSTALLED_BASH)"
+	install -m 644 completions/_oomsim "$(INSTALLED_ZSH)"
+	install -d "$(INSTALLED_DATA)"
+	install -m 644 scenarios/oomsim.rng "$(INSTALLED_DATA)/oomsim.rng"
+	for d in $(SCENARIO_DIRS); do \
+	  install -d "$(INSTALLED_DATA)/scenarios/$$d" && install -m 644 scenarios/$$d/*.xml "$(INSTALLED_DATA)/scenarios/$$d/" || exit 1; \
+	done
+
+# Removes what install put there (and the directories it made that are left empty), nothing else.
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/oomsim" "$(INSTALLED_MAN)" "$(INSTALLED_BASH)" "$(INSTALLED_ZSH)" \
+	  "$(INSTALLED_DATA)/oomsim.rng"
+	for d in $(SCENARIO_DIRS); do \
+	  for f in scenarios/$$d/*.xml; do rm -f "$(INSTALLED_DATA)/scenarios/$$d/$${f##*/}"; done; \
+	  rmdir "$(INSTALLED_DATA)/scenarios/$$d" 2>/dev/null || true; \
+	done
+	rmdir "$(INSTALLED_DATA)/scenarios" "$(INSTALLED_DATA)" 2>/dev/null || true
 
 clean:
 	rm -rf build

@@ -22,6 +22,8 @@
 
 #include "../k8s/k8s-node.h"
 
+#include "../kernel-model/km-profile.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -78,6 +80,7 @@ typedef enum {
 
 struct _ScenarioLoader {
   char *display_name;
+  char last_section[16]; /* the last child of <scenario> read ("machine"), for "<trace> after <expect>" */
   xmlTextReaderPtr reader;
   LoaderState state;
   GError *error; /* the first error */
@@ -300,6 +303,33 @@ loader_parser_error_code(int code)
   }
 }
 
+/* A section of <scenario> out of order ("Did not expect element trace there", says RelaxNG): say which order
+ * the sections go in, and what came before when the reader still has it. TRUE if the error was one of those. */
+static gboolean
+loader_fail_section_order(ScenarioLoader *self, xmlNodePtr node, int line, const char *message)
+{
+  static const char *const sections[] = { "description", "machine", "cgroups", "processes", "trace", "expect" };
+  if (node == NULL || node->type != XML_ELEMENT_NODE || node->parent == NULL ||
+      node->parent->type != XML_ELEMENT_NODE || !xmlStrEqual(node->parent->name, BAD_CAST "scenario") ||
+      !strstr(message, "Did not expect element"))
+    return FALSE;
+  gboolean known = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(sections); i++)
+    known |= xmlStrEqual(node->name, BAD_CAST sections[i]);
+  if (!known)
+    return FALSE;
+  /* the element before it: the reader has freed it, the loader kept its name */
+  const char *prev = self->last_section;
+  g_autofree char *where = prev[0] == '\0' ? g_strdup("is out of place")
+                           : xmlStrEqual(BAD_CAST prev, node->name) ? g_strdup("appears twice")
+                                                                    : g_strdup_printf("after <%s>", prev);
+  loader_fail(self, SCENARIO_ERROR_SCHEMA, line, 1,
+              "<%s> %s: the sections of a scenario go in the order <description>, <machine>, <cgroups>, "
+              "<processes>, <trace>, <expect>, each at most once, but <expect> may repeat (kernel=\"...\")",
+              (const char *) node->name, where);
+  return TRUE;
+}
+
 /* The structured error handler of the reader, its parser and its RelaxNG validation context. */
 static void
 loader_on_xml_error(void *user_data, xmlErrorPtr xml_error)
@@ -315,7 +345,7 @@ loader_on_xml_error(void *user_data, xmlErrorPtr xml_error)
     int line = loader_node_line(self, node);
     if (node != NULL && node->type == XML_ELEMENT_NODE && strstr(message, "failed to validate attributes"))
       loader_fail_attributes(self, node, line);
-    else
+    else if (!loader_fail_section_order(self, node, line, message))
       loader_fail(self, SCENARIO_ERROR_SCHEMA, line, 1, "%s", message);
     return;
   }
@@ -567,8 +597,11 @@ loader_next_element(ScenarioLoader *self, int depth)
   while (loader_read_node(self)) {
     int type = xmlTextReaderNodeType(self->reader);
     int node_depth = xmlTextReaderDepth(self->reader);
-    if (type == XML_READER_TYPE_ELEMENT && node_depth == depth)
+    if (type == XML_READER_TYPE_ELEMENT && node_depth == depth) {
+      if (depth == 1)
+        g_strlcpy(self->last_section, (const char *) xmlTextReaderConstName(self->reader), sizeof self->last_section);
       return TRUE;
+    }
     if (type == XML_READER_TYPE_END_ELEMENT && node_depth == depth - 1)
       return FALSE;
     if (type == XML_READER_TYPE_ELEMENT) { /* the schema said so first, unless it is out of sync with us */
@@ -1466,6 +1499,26 @@ static const char *const step_mm_use[SC_STEP_N_KINDS] = {
   [SC_STEP_SHMEM_WRITE] = "write to shmem",
 };
 
+/* Why at="..." is not a duration: a number without its unit (at="10"), a number too large, or not one at all. */
+static void
+loader_fail_duration(ScenarioLoader *self, const ScStep *step, const char *at)
+{
+  const char *end = at;
+  while (g_ascii_isdigit(*end))
+    end++;
+  const char *name = sc_step_kind_names[step->kind];
+  if (end > at && *end == '\0')
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
+                "<%s> at=\"%s\": the unit is missing: write %ss, %sms, %sus or %sns (only 0 needs none)", name, at,
+                at, at, at, at);
+  else if (end > at && (strcmp(end, "s") == 0 || strcmp(end, "ms") == 0 || strcmp(end, "us") == 0 ||
+                        strcmp(end, "ns") == 0))
+    loader_fail(self, SCENARIO_ERROR_RANGE, step->line, 1, "<%s> at=\"%s\": duration too large", name, at);
+  else
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
+                "<%s> at=\"%s\": not a duration: 0, or a number with the unit s, ms, us or ns (at=\"10s\")", name, at);
+}
+
 static gboolean
 loader_check_step_mm(ScenarioLoader *self, const ScStep *step)
 {
@@ -1500,10 +1553,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   if (at != NULL) {
     step->has_at = TRUE;
     if (!sc_parse_duration(at, &step->at_ns)) {
-      gboolean digits = g_ascii_isdigit(g_strstrip(at)[0]);
-      loader_fail(self, digits ? SCENARIO_ERROR_RANGE : SCENARIO_ERROR_SCHEMA, step->line, 1,
-                  "<%s> at=\"%s\": %s", sc_step_kind_names[step->kind], at,
-                  digits ? "duration too large or without a unit (ns, us, ms, s)" : "not a duration");
+      loader_fail_duration(self, step, g_strstrip(at));
       return FALSE;
     }
   }
@@ -1542,6 +1592,36 @@ scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **er
 
 /* Expectations ========================================================================================== */
 
+/* A count or range of counts (sc_parse_count), or SCENARIO_ERROR_RANGE naming the forms. */
+static gboolean
+loader_count(ScenarioLoader *self, const ScExpect *expect, const char *name, const char *text, ScCount *out)
+{
+  if (sc_parse_count(text, out) && (!out->none || expect->kind == SC_EXPECT_MEMORY_EVENTS))
+    return TRUE;
+  loader_fail(self, SCENARIO_ERROR_RANGE, expect->line, 1,
+              "<%s> %s=\"%s\" must be a count (0 or more)%s, or a range of counts: >N, >=N, <N, <=N, N..M, N..",
+              sc_expect_kind_names[expect->kind], name, text,
+              expect->kind == SC_EXPECT_MEMORY_EVENTS ? ", none" : "");
+  return FALSE;
+}
+
+/* The step= of an expectation: the id of a step of the trace. */
+static gboolean
+loader_expect_step_attr(ScenarioLoader *self, ScExpect *expect)
+{
+  expect->step = loader_attr(self, "step");
+  if (expect->step == NULL) {
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, expect->line, 1, "<%s> needs the attribute step",
+                sc_expect_kind_names[expect->kind]);
+    return FALSE;
+  }
+  if (g_hash_table_contains(self->step_ids, expect->step))
+    return TRUE;
+  loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, expect->line, 1, "<%s> step=\"%s\": no step of the trace has this id",
+              sc_expect_kind_names[expect->kind], expect->step);
+  return FALSE;
+}
+
 static gboolean
 loader_read_counters(ScenarioLoader *self, ScExpect *expect)
 {
@@ -1561,20 +1641,17 @@ loader_read_counters(ScenarioLoader *self, ScExpect *expect)
   xmlTextReaderMoveToElement(self->reader);
   for (guint i = 0; i < expect->counters->len; i++) {
     ScAttr *attr = g_ptr_array_index(expect->counters, i);
-    g_autofree char *digits = g_strstrip(g_strdup(attr->value));
-    guint64 value;
-    if (strcmp(digits, "none") == 0) {
-      g_free(attr->value);
-      attr->value = g_strdup("none");
-      continue;
-    }
-    if (!g_ascii_string_to_unsigned(digits[0] == '+' ? digits + 1 : digits, 10, 0, G_MAXUINT64, &value, NULL)) {
-      loader_fail(self, SCENARIO_ERROR_RANGE, expect->line, 1,
-                  "<memory-events> %s=\"%s\" must be a count (0 or more)", attr->name, attr->value);
+    ScCount count;
+    if (!loader_count(self, expect, attr->name, attr->value, &count))
       return FALSE;
+    /* a number "+07" -> "7" for the simulator; "none" and a range stay as written (without the white space) */
+    char *value = g_strstrip(g_strdup(attr->value));
+    if (!count.none && !strpbrk(value, "<>.")) {
+      g_free(value);
+      value = g_strdup_printf("%" G_GUINT64_FORMAT, count.min);
     }
     g_free(attr->value);
-    attr->value = g_strdup_printf("%" G_GUINT64_FORMAT, value); /* "+07" -> "7", for the simulator */
+    attr->value = value;
   }
   return TRUE;
 }
@@ -1598,11 +1675,15 @@ static gboolean
 loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
 {
   switch (expect->kind) {
-  case SC_EXPECT_OOM_KILL:
+  case SC_EXPECT_OOM_KILL: {
     expect->constraint = loader_attr(self, "constraint");
     expect->oom_memcg = loader_attr(self, "oom-memcg");
-    return loader_expect_pid_attr(self, expect) &&
-           (expect->oom_memcg == NULL || loader_check_cgroup_ref(self, "oom-memcg", expect->oom_memcg, TRUE));
+    g_autofree char *pid = loader_attr(self, "pid");
+    /* without pid (0): a kill of any victim */
+    if (pid != NULL && !loader_expect_pid_attr(self, expect))
+      return FALSE;
+    return expect->oom_memcg == NULL || loader_check_cgroup_ref(self, "oom-memcg", expect->oom_memcg, TRUE);
+  }
   case SC_EXPECT_EXIT: {
     g_autofree char *status = loader_attr(self, "status");
     expect->has_status = status != NULL;
@@ -1610,17 +1691,20 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
     return loader_expect_pid_attr(self, expect) && loader_int_attr32(self, "status", 0, 255, &expect->status);
   }
   case SC_EXPECT_ENOMEM:
-    expect->step = loader_attr(self, "step");
-    if (expect->step != NULL && !g_hash_table_contains(self->step_ids, expect->step)) {
-      loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, expect->line, 1, "<enomem> step=\"%s\": no step of the trace has this id",
-                  expect->step);
+  case SC_EXPECT_SUCCEEDS:
+    return loader_expect_step_attr(self, expect);
+  case SC_EXPECT_STEP_ERROR:
+    expect->errno_name = loader_attr(self, "errno");
+    return loader_expect_step_attr(self, expect);
+  case SC_EXPECT_OOM_KILLS: {
+    ScCount count;
+    expect->count = loader_attr(self, "count");
+    if (expect->count == NULL) {
+      loader_fail(self, SCENARIO_ERROR_SCHEMA, expect->line, 1, "<oom-kills> needs the attribute count");
       return FALSE;
     }
-    return TRUE;
-  case SC_EXPECT_STEP_ERROR:
-    expect->step = loader_attr(self, "step");
-    expect->errno_name = loader_attr(self, "errno");
-    return TRUE;
+    return loader_count(self, expect, "count", expect->count, &count);
+  }
   case SC_EXPECT_PANIC:
     expect->message_contains = loader_attr(self, "message-contains");
     return TRUE;
@@ -1632,7 +1716,11 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
     }
     return loader_check_cgroup_ref(self, "memory-events", expect->cgroup, TRUE) &&
            loader_read_counters(self, expect);
-  case SC_EXPECT_BLOCKED:
+  case SC_EXPECT_BLOCKED: {
+    g_autofree char *when = loader_attr(self, "when");
+    expect->ever = g_strcmp0(when, "ever") == 0; /* the schema allows "end" and "ever" */
+    return loader_expect_pid_attr(self, expect);
+  }
   case SC_EXPECT_SURVIVES:
   case SC_EXPECT_LIVELOCK:
     return loader_expect_pid_attr(self, expect);
@@ -1645,9 +1733,49 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
   g_return_val_if_reached(FALSE); /* unreachable: loader_read_expect() sets one of the kinds above */
 }
 
+/* kernel="4.19 5.4" of an <expect>: the profiles its expectations apply to, by name (km_profile_lookup(), so
+ * "6.1.0-27-amd64" is 6.1); NULL without the attribute (every profile). A version without a profile is an error,
+ * as for <scenario kernel>: such an <expect> would silently never apply. */
+static gboolean
+loader_expect_kernels(ScenarioLoader *self, GStrv *out_kernels)
+{
+  g_autofree char *text = loader_attr(self, "kernel");
+  *out_kernels = NULL;
+  if (text == NULL)
+    return TRUE;
+  g_auto(GStrv) words = g_strsplit_set(text, " \t\r\n,", -1);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+  guint n = 0;
+  for (guint i = 0; words[i]; i++) {
+    if (words[i][0] == '\0')
+      continue;
+    const KmProfile *profile = km_profile_lookup(words[i]);
+    if (profile == NULL) {
+      g_autofree char *profiles = km_profile_names();
+      loader_fail(self, SCENARIO_ERROR_KERNEL, loader_line(self), 1,
+                  "<expect> kernel=\"%s\": unknown kernel version \"%s\": the profiles are %s (`oomsim kernels`)",
+                  text, words[i], profiles);
+      return FALSE;
+    }
+    g_strv_builder_add(names, profile->name);
+    n++;
+  }
+  if (n == 0) {
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1,
+                "<expect> kernel=\"%s\" names no kernel: leave the attribute out for every kernel", text);
+    return FALSE;
+  }
+  *out_kernels = g_strv_builder_end(names);
+  return TRUE;
+}
+
+/* One <expect> element: its expectations are appended to expects, each with the element's kernels. */
 static gboolean
 loader_read_expect(ScenarioLoader *self, GPtrArray *expects)
 {
+  g_auto(GStrv) kernels = NULL;
+  if (!loader_expect_kernels(self, &kernels))
+    return FALSE;
   if (xmlTextReaderIsEmptyElement(self->reader))
     return TRUE;
   int depth = xmlTextReaderDepth(self->reader) + 1;
@@ -1664,6 +1792,7 @@ loader_read_expect(ScenarioLoader *self, GPtrArray *expects)
       return FALSE;
     }
     expect->kind = (ScExpectKind) kind;
+    expect->kernels = g_strdupv(kernels);
     if (!loader_read_expect_attrs(self, expect))
       return FALSE;
     g_ptr_array_add(expects, g_steal_pointer(&expect));
@@ -1698,9 +1827,14 @@ scenario_loader_finish(ScenarioLoader *loader, GError **error)
       loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "unexpected element <%s> after <trace>",
                   (const char *) xmlTextReaderConstName(self->reader));
   }
-  if (self->state == LOADER_AT_EXPECT && loader_read_expect(self, expects) && loader_next_element(self, 1))
-    loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "unexpected element <%s> after <expect>",
-                (const char *) xmlTextReaderConstName(self->reader));
+  /* one <expect> for every kernel and any number with kernel="..." (docs/scenario-format.md) */
+  while (self->state == LOADER_AT_EXPECT && loader_read_expect(self, expects) && loader_next_element(self, 1)) {
+    if (!loader_at(self, "expect")) {
+      loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "unexpected element <%s> after <expect>",
+                  (const char *) xmlTextReaderConstName(self->reader));
+      break;
+    }
+  }
   /* The end of the document: comments, trailing garbage, and the validation of </scenario>. */
   while (loader_read_node(self))
     ;

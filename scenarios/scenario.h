@@ -125,7 +125,9 @@ typedef enum {
   SC_EXPECT_SURVIVES,
   SC_EXPECT_LIVELOCK, /* the process retries a charge no OOM kill can satisfy, for ever */
   SC_EXPECT_LOG,      /* the profile's dmesg output contains a line with this text (message_contains) */
-  SC_EXPECT_STEP_ERROR, /* the step failed with errno_name (a cgroup write refused with EBUSY) */
+  SC_EXPECT_STEP_ERROR, /* the step failed with errno_name (a cgroup write refused with EBUSY), or with any error */
+  SC_EXPECT_OOM_KILLS,  /* the number of OOM kill decisions is in a range (count) */
+  SC_EXPECT_SUCCEEDS,   /* the step ran to its end without an error */
   SC_EXPECT_N_KINDS
 } ScExpectKind;
 
@@ -133,20 +135,37 @@ extern const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS];
 
 typedef struct {
   ScExpectKind kind;
-  int pid;
+  int pid;                /* 0: oom-kill of any victim */
   char *constraint;       /* oom-kill: optional */
   char *oom_memcg;        /* oom-kill: optional */
   gboolean has_status;
   int status;             /* exit */
   char *reason;           /* exit: optional */
   char *step;             /* enomem, step-error: step id */
-  char *errno_name;       /* step-error: "EBUSY" */
+  char *errno_name;       /* step-error: "EBUSY"; NULL: any error (ENOMEM included) */
   char *message_contains; /* panic, log */
   char *cgroup;           /* memory-events */
   GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal, or "none": the counter
-                             does not exist on this kernel or cgroup version) */
+                             does not exist on this kernel or cgroup version), or a range (sc_parse_count) */
+  char *count;            /* oom-kills: a range (sc_parse_count) */
+  gboolean ever;          /* blocked: when="ever" (at some time), else at the end */
+  GStrv kernels;          /* the profiles of the enclosing <expect kernel="...">; NULL: every profile */
   int line, col;
 } ScExpect;
+
+/* A count an expectation accepts: "N", "none" (the counter does not exist), ">N", ">=N", "<N", "<=N", "N..M",
+ * "N.." (white space around the number allowed, a leading + too). */
+typedef struct {
+  gboolean none;
+  guint64 min, max;
+} ScCount;
+
+/* FALSE for anything else, and for a range no count is in ("<0", "3..2"). */
+gboolean sc_parse_count(const char *text, ScCount *out_count);
+/* Whether value (-1: the counter does not exist) is one the count accepts. */
+gboolean sc_count_holds(const ScCount *count, gint64 value);
+/* Whether the expectation applies to the profile that ran. */
+gboolean sc_expect_applies(const ScExpect *expect, const char *profile_name);
 
 void sc_step_free(ScStep *step);
 /* A deep copy (the engine owns and frees the steps it is given; a loaded scenario is replayed many times). */

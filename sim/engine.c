@@ -90,6 +90,10 @@ typedef enum {
 static void emit(SimEngine *e, SimEvent *ev)
 {
   ev->time_ns = e->now_ns;
+  /* a step event is a step that ran to its end without an error: <succeeds> looks its id up (only steps with an
+   * id, which are the only ones an expectation can name, so the list does not grow with an anonymous trace) */
+  if (ev->kind == SIM_EV_STEP && ev->step && ev->step->id)
+    g_ptr_array_add(e->outcome->completed_steps, g_strdup(ev->step->id));
   if (e->sink.event)
     e->sink.event(e->sink.data, e->sys, ev);
 }
@@ -924,6 +928,8 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         over->under_oom = TRUE;
         proc->blocked_on = over;
         task->state = KM_TASK_BLOCKED;
+        if (!g_ptr_array_find(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid), NULL))
+          g_ptr_array_add(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid));
         return FAULT_BLOCKED;
       }
       r = invoke_oom(e, proc, step, over);

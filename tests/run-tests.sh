@@ -7,6 +7,9 @@
 #      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh): each check counts;
 #   5. the differential-testing generator, runner and shrinker without a VM (tests/differential-tests.sh);
 #   6. the what-if commands: --set, sweep, sweep-merge, bisect (tests/whatif-tests.sh).
+#   7. check --format tap|junit (tests/check-report-tests.sh), the expectations in both directions
+#      (tests/expect-tests.sh), the command-line conventions (tests/cli-conventions-tests.sh), and make install,
+#      the man page and the shell completions (tests/install-tests.sh).
 # Ends with the line "N passed, N failed"; exits 1 if anything failed.
 set -u
 : "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}"
@@ -60,7 +63,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in whatif-tests harness-reuse-tests harness-verdict-tests differential-tests; do
+for t in whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests differential-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"

@@ -1106,7 +1106,10 @@ static const struct {
   { "pid-not-integer.xml", SCENARIO_ERROR_SCHEMA, 3 },
   { "sysctl-unknown.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "at-not-duration.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "at-without-unit.xml", SCENARIO_ERROR_SCHEMA, 6 }, /* issue 15: "the unit is missing: write 10s, ..." */
   { "misplaced-expect.xml", SCENARIO_ERROR_SCHEMA, 3 },
+  /* issue 15: a section out of order says so ("<processes> after <trace>: the sections ... go in the order") */
+  { "section-after-trace.xml", SCENARIO_ERROR_SCHEMA, 5 },
   { "cgroup-path-relative.xml", SCENARIO_ERROR_SCHEMA, 3 },
   { "cgroup-v1-on-v2.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "cgroup-v2-on-v1.xml", SCENARIO_ERROR_SCHEMA, 6 },
@@ -1135,6 +1138,11 @@ static const struct {
   { "repeat-too-large.xml", SCENARIO_ERROR_RANGE, 6 },          /* > 65530 (DEFAULT_MAX_MAP_COUNT) */
   { "base-rss-exceeds-ram.xml", SCENARIO_ERROR_RANGE, 6 },      /* 600 + 325 MiB > 1024 - 100 MiB */
   { "expect-exit-status.xml", SCENARIO_ERROR_RANGE, 5 },
+  /* issue 15: counts of expectations are a number, "none" or a range in which some count lies */
+  { "expect-count-reversed.xml", SCENARIO_ERROR_RANGE, 9 },
+  { "expect-oom-kills-none.xml", SCENARIO_ERROR_RANGE, 9 },
+  /* issue 15: <expect kernel="..."> names profiles; one without a profile would never apply */
+  { "expect-kernel-unknown.xml", SCENARIO_ERROR_KERNEL, 11 },
   /* Duplicates */
   { "sysctl-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 4 },
   { "cgroup-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 5 },
@@ -1157,6 +1165,8 @@ static const struct {
   { "expect-blocked-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
   { "expect-survives-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
   { "expect-livelock-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
+  { "expect-succeeds-unknown-step.xml", SCENARIO_ERROR_UNKNOWN_REF, 9 },
+  { "expect-step-error-unknown-step.xml", SCENARIO_ERROR_UNKNOWN_REF, 9 },
   /* A kernel thread has no mm (issue 15: a memory step of one dereferenced NULL) */
   { "kthread-touch.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
   { "kthread-malloc.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
