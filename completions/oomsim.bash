@@ -23,11 +23,11 @@ _oomsim()
     done
 
     if [[ -z $cmd ]]; then
-        COMPREPLY=($(compgen -W "run check kernels validate help --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect help --help --version" -- "$cur"))
         return 0
     fi
     if [[ $cmd == help ]]; then
-        ((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "run check kernels validate" -- "$cur"))
+        ((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect" -- "$cur"))
         return 0
     fi
 
@@ -44,6 +44,7 @@ _oomsim()
                 run) COMPREPLY=($(compgen -W "text dmesg json" -- "$cur")) ;;
                 check) COMPREPLY=($(compgen -W "text tap junit" -- "$cur")) ;;
                 validate) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+                sweep|sweep-merge) COMPREPLY=($(compgen -W "text csv json" -- "$cur")) ;;
             esac
             return 0 ;;
         -o|--output|--agent|--jitter)
@@ -52,7 +53,16 @@ _oomsim()
         --work-dir|--vm-cache)
             COMPREPLY=($(compgen -d -- "$cur"))
             return 0 ;;
-        -j|--jobs|--time-limit|--race-runs|--perturb|--trace)
+        -u|--until)
+            COMPREPLY=($(compgen -W "no-oom survives: killed: no-panic no-enomem" -- "$cur"))
+            [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *: ]] && compopt -o nospace 2>/dev/null
+            return 0 ;;
+        -s|--set|-V|--vary)
+            # the parameter kinds of docs/what-if.md; the value is the user's
+            COMPREPLY=($(compgen -W "machine.ram= machine.swap= sysctl.vm. cgroup[ process[ step[" -- "$cur"))
+            compopt -o nospace 2>/dev/null
+            return 0 ;;
+        -j|--jobs|--time-limit|--race-runs|--perturb|--trace|--shard|--probes)
             return 0 ;;
     esac
 
@@ -60,9 +70,13 @@ _oomsim()
         COMPREPLY=($(compgen -W "$("$prog" "$cmd" --help 2>/dev/null | grep -oE -- '--[a-z][a-z-]*' | sort -u)" -- "$cur"))
         return 0
     fi
-    # kernels takes no arguments; the others take scenario files and directories
+    # kernels takes no arguments; the others take scenario files and directories (sweep-merge: its shard outputs)
     [[ $cmd == kernels ]] && return 0
     compopt -o filenames 2>/dev/null
+    if [[ $cmd == sweep-merge ]]; then
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return 0
+    fi
     COMPREPLY=($(compgen -d -- "$cur") $(compgen -f -X '!*.xml' -- "$cur"))
     [[ $cmd == run ]] && COMPREPLY+=($(compgen -W "-" -- "$cur"))
     return 0

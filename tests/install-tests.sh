@@ -35,7 +35,7 @@ check "MANPATH finds the staged page: man -w oomsim" \
 check "the page's version is the binary's" \
   bash -c "grep -q \"^\\.TH OOMSIM 1 [0-9-]* \\\"oomsim \$('$bin' --version | head -n 1 | cut -d' ' -f2)\\\"\" '$share/man/man1/oomsim.1'"
 check "the page lists every option of every command's --help" bash -c '
-  for c in run check kernels validate; do
+  for c in run check expand kernels validate sweep sweep-merge bisect; do
     for o in $("'"$bin"'" $c --help | grep -oE -- "--[a-z][a-z-]*" | sort -u); do
       grep -qF -- "$(printf %s "$o" | sed "s/-/\\\\-/g")" "'"$share/man/man1/oomsim.1"'" || { echo "missing $c $o"; exit 1; }
     done
@@ -61,14 +61,14 @@ check "bash: 'oomsim check --format <TAB>' gives junit tap text" \
 check "bash: 'oomsim run --format <TAB>' gives dmesg json text" \
   [ "$(complete_words oomsim run -f '' | tr '\n' ' ')" = "dmesg json text " ]
 check "bash: 'oomsim check --<TAB>' gives the options of check --help" \
-  [ "$(complete_words oomsim check -- | tr '\n' ' ')" = "--format --help --kernel --quiet " ]
+  [ "$(complete_words oomsim check -- | tr '\n' ' ')" = "--format --help --kernel --quiet --set " ]
 mkdir -p "$tmp/sc/dir"
 touch "$tmp/sc/pod.xml" "$tmp/sc/notes.txt"
 check "bash: 'oomsim run DIR/<TAB>' gives scenarios and directories, not other files" \
   [ "$(complete_words oomsim run "$tmp/sc/" | tr '\n' ' ')" = "$tmp/sc/dir $tmp/sc/pod.xml " ]
 check "bash: 'oomsim kernels <TAB>' gives nothing" [ -z "$(complete_words oomsim kernels '')" ]
 check "bash: 'oomsim help <TAB>' gives the commands" \
-  [ "$(complete_words oomsim help '' | tr '\n' ' ')" = "check kernels run validate " ]
+  [ "$(complete_words oomsim help '' | tr '\n' ' ')" = "bisect check expand kernels run sweep sweep-merge validate " ]
 
 # ---- zsh completion: it parses, and compinit registers it for oomsim from the staged fpath
 if command -v zsh >/dev/null; then
