@@ -51,7 +51,7 @@ complete_words() { # complete_words WORD...: the completions of the last word
 check "bash: complete -p oomsim names _oomsim" \
   bash --norc -c "source '$share/bash-completion/completions/oomsim'; complete -p oomsim | grep -q -- '-F _oomsim oomsim'"
 check "bash: 'oomsim <TAB>' gives the commands" \
-  [ "$(complete_words oomsim '' | grep -v '^-' | tr '\n' ' ')" = "check help kernels run validate " ]
+  [ "$(complete_words oomsim '' | grep -v '^-' | tr '\n' ' ')" = "bisect check expand help kernels run sweep sweep-merge validate " ]
 check "bash: 'oomsim ch<TAB>' gives check" [ "$(complete_words oomsim ch)" = check ]
 check "bash: 'oomsim run --kernel <TAB>' gives the profiles of oomsim kernels" \
   [ "$(complete_words oomsim run --kernel '' | tr '\n' ' ')" = "$("$bin" kernels | cut -d' ' -f1 | sort | tr '\n' ' ')" ]
