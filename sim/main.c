@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
+#include "../explain/explain.h"
 #include "../harness/harness.h"
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario-loader.h"
@@ -261,7 +262,9 @@ static void print_help(void)
          "  run FILE [--kernel VER] [--format text|dmesg|json] [-o OUT]   replay one scenario\n"
          "  check FILE|DIR... [--kernel VER]                              check scenarios' <expect>\n"
          "  kernels                                                       list the kernel version profiles\n"
-         "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n\n"
+         "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n"
+         "  explain [FILE|-] [--format text|json] [--set ...] [--kernel VER] [--to-scenario]\n"
+         "                                                                read real OOM reports in a kernel log\n\n"
          "Options:\n"
          "  -h, --help      show this help (COMMAND --help: the command's options)\n"
          "  --version       print the version\n\n"
@@ -290,6 +293,8 @@ int main(int argc, char **argv)
     return cmd_check(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "kernels") == 0)
     return cmd_kernels(argc - 1, argv + 1);
+  if (g_strcmp0(cmd, "explain") == 0)
+    return explain_cmd_main(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "validate") == 0)
     return harness_cmd_validate(argc - 1, argv + 1);
   fprintf(stderr, "oomsim: unknown command \"%s\" (oomsim --help lists the commands)\n", cmd);
