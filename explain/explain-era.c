@@ -384,30 +384,68 @@ static gboolean table_complete(const ExplainReport *r, GString *why)
   return TRUE;
 }
 
-/* Why the printed score may differ: the other root bonuses, and the totalpages the printed score implies. */
-static void explain_score_difference(ExplainReport *r, KmSystem *sys, const ExplainEra *era, ExplainTask *t,
-                                     glong totalpages)
+/* Does some totalpages give the printed score for these points? (out: the smallest such totalpages) When
+ * totalpages is known it must be that one. 5.x normalisation: score = points * 1000 / totalpages. */
+static gboolean score_fits(const ExplainEra *era, glong points, glong totalpages, glong score, glong *out_t)
 {
-  if (t->points > 0 && r->printed_score > 0 && !era->badness_1000) {
-    gulong lo = (gulong)t->points * 1000 / (gulong)(r->printed_score + 1) + 1;
-    gulong hi = (gulong)t->points * 1000 / (gulong)r->printed_score;
-    reason(r, "the printed score %ld means totalpages between %lu and %lu for these %ld points (used: %ld)",
-           r->printed_score, lo, hi, t->points, totalpages);
+  if (totalpages > 0 || era->badness_1000) {
+    *out_t = totalpages;
+    return printed_score(era, points, totalpages) == score;
   }
-  if (t->uid != 0)
-    return;
+  if (score <= 0 || points <= 0)
+    return FALSE;
+  gulong hi = (gulong)points * 1000 / (gulong)score;
+  gulong lo = (gulong)points * 1000 / (gulong)(score + 1) + 1;
+  *out_t = (glong)lo;
+  return lo <= hi;
+}
+
+/* The printed score against the recomputation: it agrees, or which CAP_SYS_ADMIN bonus and totalpages make it. */
+static gboolean check_printed_score(ExplainReport *r, KmSystem *sys, const ExplainEra *era, ExplainTask *t,
+                                    glong totalpages)
+{
+  glong fit_t = 0;
+  gboolean any_adj = t->oom_score_adj != 0;
+  if (totalpages < 0 && any_adj) {
+    reason(r, "the printed score %ld cannot be checked: totalpages is unknown and scales oom_score_adj", r->printed_score);
+    return TRUE;
+  }
+  if (score_fits(era, t->points, totalpages, r->printed_score, &fit_t)) {
+    if (totalpages < 0)
+      reason(r, "the printed score %ld fits the recomputed %ld points with totalpages %ld (totalpages is not in the log)",
+             r->printed_score, t->points, fit_t);
+    else
+      reason(r, "the printed score %ld is the recomputed one", r->printed_score);
+    r->recomputed_score = r->printed_score;
+    return TRUE;
+  }
+  r->recomputed_score = totalpages >= 0 ? printed_score(era, t->points, totalpages) : -1;
+  if (totalpages >= 0)
+    reason(r, "the kernel printed score %ld; the recomputation gives %ld", r->printed_score, r->recomputed_score);
+  else
+    reason(r, "the kernel printed score %ld, which no totalpages gives for the recomputed %ld points", r->printed_score,
+           t->points);
   static const KmRootBonus variants[] = { KM_ROOT_BONUS_NONE, KM_ROOT_BONUS_ADJ_30, KM_ROOT_BONUS_3_PERCENT };
-  static const char *const names[] = { "no root bonus (4.17+)", "adj -= 30 (3.10-3.13)", "points -= points*3/100 (3.14-4.16)" };
+  static const char *const names[] = { "none (4.17+)", "adj -= 30 (3.10-3.13)", "points -= points * 3 / 100 (3.14-4.16)" };
+  if (t->uid != 0)
+    return FALSE;
   KmProfile alt = *sys->profile;
   const KmProfile *saved = sys->profile;
   for (guint i = 0; i < G_N_ELEMENTS(variants); i++) {
+    if (variants[i] == era->root_bonus)
+      continue;
     alt.root_bonus = variants[i];
     sys->profile = &alt;
-    glong pts = era->badness_1000 ? badness_1000(r, t, totalpages, variants[i]) : row_badness(sys, r, t, totalpages, NULL);
-    if (printed_score(era, pts, totalpages) == r->printed_score && variants[i] != era->root_bonus)
-      reason(r, "the printed score matches the CAP_SYS_ADMIN bonus %s instead of this era's", names[i]);
+    glong pts = era->badness_1000 ? badness_1000(r, t, totalpages, variants[i])
+                                  : row_badness(sys, r, t, MAX(totalpages, 0), NULL);
+    if (score_fits(era, pts, totalpages, r->printed_score, &fit_t)) {
+      g_autofree char *with_t = totalpages < 0 ? g_strdup_printf(", totalpages %ld", fit_t) : g_strdup("");
+      reason(r, "the printed score is what the CAP_SYS_ADMIN bonus %s gives (%ld points%s): this kernel's root bonus "
+             "is not its era's (a vendor backport)", names[i], pts, with_t);
+    }
   }
   sys->profile = saved;
+  return FALSE;
 }
 
 static void apply_whatif(ExplainReport *r, const ExplainWhatIf *w)
@@ -462,6 +500,7 @@ static void mark_earlier_victims(ExplainReport *r, GPtrArray *earlier_victims)
 static gboolean score_rows(ExplainReport *r, KmSystem *sys, const ExplainEra *era, glong totalpages)
 {
   gboolean any_adj = FALSE;
+  guint candidates = 0;
   for (guint i = 0; i < r->tasks->len; i++) {
     ExplainTask *t = &g_array_index(r->tasks, ExplainTask, i);
     t->rank = 0;
@@ -473,14 +512,17 @@ static gboolean score_rows(ExplainReport *r, KmSystem *sys, const ExplainEra *er
     }
     if (t->skip == KM_SKIP_NONE && t->oom_score_adj != 0)
       any_adj = TRUE;
+    if (t->skip == KM_SKIP_NONE)
+      candidates++;
   }
-  if (totalpages < 0 && (any_adj || era->badness_1000)) {
+  if (totalpages < 0 && candidates > 1 && (any_adj || era->badness_1000)) {
     reason(r, "totalpages is %s, and the ranking depends on it (%s)", r->totalpages_source,
            era->badness_1000 ? "this era scores on a 0..1000 scale of totalpages" : "a candidate has a non-zero oom_score_adj");
     return FALSE;
   }
   if (totalpages < 0)
-    explain_report_note(r, "totalpages is unknown, but every candidate's oom_score_adj is 0, so the ranking does not depend on it");
+    explain_report_note(r, "totalpages is unknown, but %s, so the ranking does not depend on it (the points shown take "
+                        "totalpages / 1000 as 0)", candidates <= 1 ? "there is one candidate" : "every candidate's oom_score_adj is 0");
   return TRUE;
 }
 
@@ -531,9 +573,12 @@ static void verdict_for_kill(ExplainReport *r, KmSystem *sys, const ExplainEra *
 {
   ExplainTask *stated = stated_row(r);
   if (!stated) {
-    r->verdict = complete ? EXPLAIN_VERDICT_DISAGREE : EXPLAIN_VERDICT_UNDECIDED;
-    reason(r, "the kernel's victim, pid %d, is not in the task table%s", r->chosen_pid,
-           complete ? "" : " (which is incomplete)");
+    /* dump_tasks() prints every process select_bad_process() can pick: a victim without a row means rows were
+     * left out of the log (filtered with grep, or cut), not that the kernel chose outside its table */
+    r->verdict = EXPLAIN_VERDICT_UNDECIDED;
+    reason(r, "the kernel's victim, pid %d, has no row in the task table of the log (%u row%s): rows were left out of "
+           "the log (filtered or cut), so the choice cannot be recomputed", r->chosen_pid, r->tasks->len,
+           r->tasks->len == 1 ? "" : "s");
     if (!complete)
       reason(r, "%s", incomplete_why);
     return;
@@ -569,17 +614,9 @@ static void verdict_for_kill(ExplainReport *r, KmSystem *sys, const ExplainEra *
       reason(r, "pid %d (%s) has the same score, %ld: the era's tie rule (%s) decides", o->pid, o->name, o->points,
              sys->profile->badness_signed ? "the later task in the scan wins" : "the earlier task in the scan wins");
   }
-  if (r->has_printed_score && era->prints_score) {
-    r->recomputed_score = printed_score(era, stated->points, totalpages);
-    if (r->recomputed_score != r->printed_score) {
-      if (r->verdict == EXPLAIN_VERDICT_AGREE)
-        r->verdict = EXPLAIN_VERDICT_SCORE_DIFFERS;
-      reason(r, "the kernel printed score %ld; the recomputation gives %ld", r->printed_score, r->recomputed_score);
-      explain_score_difference(r, sys, era, stated, totalpages);
-    } else {
-      reason(r, "the printed score %ld is the recomputed one", r->printed_score);
-    }
-  }
+  if (r->has_printed_score && era->prints_score && !check_printed_score(r, sys, era, stated, totalpages) &&
+      r->verdict == EXPLAIN_VERDICT_AGREE)
+    r->verdict = EXPLAIN_VERDICT_SCORE_DIFFERS;
   if (r->sacrifice_child && r->kills->len && g_array_index(r->kills, ExplainKill, 0).pid != stated->pid)
     reason(r, "oom_kill_process() sacrificed a child: pid %d was killed in its parent's place (the table does not "
            "print parent links, so the child's choice is not recomputed)", g_array_index(r->kills, ExplainKill, 0).pid);

@@ -40,6 +40,7 @@ typedef enum {
   RX_NO_KILLABLE,
   RX_OOM_GROUP,
   RX_REAPED,
+  RX_MEMINFO,
   RX_N,
 } RxId;
 
@@ -67,6 +68,7 @@ static const char *const rx_patterns[RX_N] = {
   [RX_NO_KILLABLE] = "^Out of memory and no killable processes",
   [RX_OOM_GROUP] = "^Tasks in (\\S+) are going to be killed due to memory\\.oom\\.group set",
   [RX_REAPED] = "^oom_reaper: reaped process (\\d+) \\((.*?)\\)",
+  [RX_MEMINFO] = "^Mem-Info:\\s*$",
 };
 
 /* Task-table columns, by the names dump_tasks() prints in its header. */
@@ -533,7 +535,7 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   gboolean maybe = msg[0] == '[' || strstr(msg, "oom") || strstr(msg, "emory") || strstr(msg, "ill") ||
                    strstr(msg, "pages ") || strstr(msg, "swap") || strstr(msg, "Linux version") ||
                    strstr(msg, "PID: ") || strstr(msg, "Pid: ") || strstr(msg, "free:") || strstr(msg, "panic") ||
-                   strstr(msg, "Task in ") || strstr(msg, "kmem:");
+                   strstr(msg, "Task in ") || strstr(msg, "kmem:") || strstr(msg, "Mem-Info");
   if (!maybe)
     return;
   g_autoptr(GMatchInfo) mi = NULL;
@@ -664,6 +666,8 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
       r->present_kb += to_i64(n);
+  } else if (match(p, RX_MEMINFO, msg, &mi)) {
+    r = body_report(p, line, "Mem-Info");
   } else if (match(p, RX_CPUSET, msg, &mi)) {
     r = p->cur && !report_has_outcome(p->cur) ? p->cur : NULL;
   }

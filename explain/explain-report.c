@@ -127,7 +127,7 @@ static void decide_page_size(ExplainReport *r)
 {
   if (r->pages_ram > 0 && r->present_kb > 0) {
     gint64 kb = r->present_kb / r->pages_ram;
-    if (kb == 4 || kb == 16 || kb == 64) {
+    if (kb == 4 || kb == 8 || kb == 16 || kb == 64) {
       r->page_size = (guint)(kb * 1024);
       r->page_size_known = TRUE;
       return;
