@@ -81,7 +81,12 @@ $(BENCH_BIN): bench/gen-bench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
-test-binaries: $(TEST_BINS)
+# the explain parser's fuzz target, run standalone over files by tests/explain-tests.sh (tests/fuzz/fuzz-explain.c)
+$(BUILD)/tests/fuzz-explain: tests/fuzz/fuzz-explain.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFUZZ_STANDALONE -MMD -MP -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+
+test-binaries: $(TEST_BINS) $(BUILD)/tests/fuzz-explain
 
 # The default scenario: the 50 MiB Kubernetes pod whose container ends OOMKilled with 137.
 run: deps

@@ -89,8 +89,26 @@ static char *journal_json_message(const char *line)
   return NULL;
 }
 
+/* A syslog or journal line of another program (not "kernel:"): a prefixed line with nothing of the kernel in it. */
+static gboolean other_program_line(const char *s)
+{
+  static GRegex *rx;
+  static gsize once;
+  if (g_once_init_enter(&once)) {
+    rx = g_regex_new("^(?:\\S+ +\\d{1,2},? \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?|\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d\\S*) "
+                     "\\S+ (?!kernel)[\\w.@/-]+(?:\\[\\d+\\])?: ", G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
+    g_once_init_leave(&once, 1);
+  }
+  return g_regex_match(rx, s, 0, NULL);
+}
+
 char *explain_strip_prefix(const char *raw, gboolean *out_had_prefix)
 {
+  if (other_program_line(raw)) {
+    if (out_had_prefix)
+      *out_had_prefix = TRUE;
+    return g_strdup("");
+  }
   gboolean had = FALSE;
   g_autofree char *json = journal_json_message(raw);
   const char *s = json ? json : raw;

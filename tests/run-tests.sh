@@ -5,7 +5,8 @@
 #   3. the CLI contract tests in tests/cli-tests.sh: each check counts;
 #   4. `oomsim validate --reuse` with stand-ins for QEMU (tests/harness-reuse-tests.sh), and the decision and
 #      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh): each check counts;
-#   5. the differential-testing generator, runner and shrinker without a VM (tests/differential-tests.sh).
+#   5. the differential-testing generator, runner and shrinker without a VM (tests/differential-tests.sh);
+#   6. `oomsim explain` over the corpus of real reports, robustness and what-if (tests/explain-tests.sh).
 # Ends with the line "N passed, N failed"; exits 1 if anything failed.
 set -u
 : "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}"
@@ -59,7 +60,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in harness-reuse-tests harness-verdict-tests differential-tests; do
+for t in harness-reuse-tests harness-verdict-tests differential-tests explain-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"
