@@ -1,5 +1,5 @@
 /* explain/explain-cmd.c: `oomsim explain [FILE|-] [--format text|json] [--set ...] [--kernel VER]
- * [--to-scenario [--report N]]`, the command line of explain (sim/main.c only dispatches to it). The only file of
+`, the command line of explain (sim/main.c only dispatches to it). The only file of
  * explain/ that prints. Exit status: 0 explained, 2 invalid input or options (one `FILE:LINE:COL: ...` line). */
 #include "explain.h"
 
@@ -39,15 +39,11 @@ int explain_cmd_main(int argc, char **argv)
 {
   g_autofree char *format = NULL, *kernel = NULL;
   g_auto(GStrv) sets = NULL;
-  gboolean to_scenario = FALSE;
-  int report_no = 0;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: text or json (default text)", "FORMAT" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "What-if: process[PID].oom_score_adj=N or memcg.limit=SIZE (repeatable)", "CHANGE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "What-if: recompute with kernel VER's rules (e.g. 4.14, 6.1)", "VER" },
-    { "to-scenario", 0, 0, G_OPTION_ARG_NONE, &to_scenario, "Write a scenario reproducing the report instead", NULL },
-    { "report", 'r', 0, G_OPTION_ARG_INT, &report_no, "With --to-scenario: which report of the log (default 1)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("[FILE|-] - explain the OOM killer reports in a kernel log");
@@ -91,22 +87,7 @@ int explain_cmd_main(int argc, char **argv)
   }
   recompute_all(reports, &w);
   explain_whatif_clear(&w);
-  g_autoptr(GString) out = NULL;
-  if (to_scenario) {
-    guint n = report_no > 0 ? (guint)report_no : 1;
-    if (n > reports->len) {
-      fprintf(stderr, "oomsim: --report %d: the log has %u report%s\n", report_no, reports->len,
-              reports->len == 1 ? "" : "s");
-      return EXIT_INVALID;
-    }
-    out = explain_to_scenario(source, reports->pdata[n - 1], n, &error);
-    if (!out) {
-      fprintf(stderr, "%s\n", error->message);
-      return EXIT_INVALID;
-    }
-  } else {
-    out = explain_format(source, reports, fmt);
-  }
+  g_autoptr(GString) out = explain_format(source, reports, fmt);
   if (fwrite(out->str, 1, out->len, stdout) != out->len || fflush(stdout) != 0) {
     fprintf(stderr, "oomsim: cannot write to standard output\n");
     return EXIT_INVALID;

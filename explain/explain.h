@@ -5,8 +5,7 @@
  * dmesg -T, journalctl and syslog removed, wrapped lines joined, bounded line length); explain-parse.c recognises
  * the records of dump_header(), dump_tasks() and oom_kill_process() and groups them into reports;
  * explain-era.c knows which kernel printed which format and recomputes oom_badness() and select_bad_process()
- * through kernel-model/; explain-output.c writes the text and JSON explanations; explain-scenario.c turns a report
- * into a scenario; explain-cmd.c is the command line. Nothing here prints except explain-cmd.c.
+ * through kernel-model/; explain-output.c writes the text and JSON explanations; explain-cmd.c is the command line. Nothing here prints except explain-cmd.c.
  */
 #pragma once
 
@@ -24,7 +23,7 @@ typedef enum {
   EXPLAIN_ERROR_IO,        /* the log cannot be read */
   EXPLAIN_ERROR_NO_REPORT, /* no OOM killer report in the log */
   EXPLAIN_ERROR_BINARY,    /* the log is binary data, not text */
-  EXPLAIN_ERROR_OPTION,    /* a --set, --kernel or --report value that is wrong */
+  EXPLAIN_ERROR_OPTION,    /* a --set or --kernel value that is wrong */
 } ExplainError;
 
 /* Limits that keep memory bounded whatever the input (docs/explain.md, "Limits"). */
@@ -225,9 +224,6 @@ GPtrArray *explain_report_ranking(const ExplainReport *r);
 /* explain-output.c */
 typedef enum { EXPLAIN_FORMAT_TEXT, EXPLAIN_FORMAT_JSON } ExplainFormat;
 GString *explain_format(const char *source, GPtrArray *reports, ExplainFormat format);
-
-/* explain-scenario.c: a scenario reproducing one report (NULL + error when the report cannot give one). */
-GString *explain_to_scenario(const char *source, const ExplainReport *r, guint index, GError **error);
 
 /* explain-cmd.c: `oomsim explain` */
 int explain_cmd_main(int argc, char **argv);
