@@ -39,11 +39,16 @@ int explain_cmd_main(int argc, char **argv)
 {
   g_autofree char *format = NULL, *kernel = NULL;
   g_auto(GStrv) sets = NULL;
+  gboolean to_scenario = FALSE;
+  int report_no = 1;
   GOptionEntry entries[] = {
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: text or json (default text)", "FORMAT" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "What-if: process[PID].oom_score_adj=N or memcg.limit=SIZE (repeatable)", "CHANGE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "What-if: recompute with kernel VER's rules (e.g. 4.14, 6.1)", "VER" },
+    { "to-scenario", 0, 0, G_OPTION_ARG_NONE, &to_scenario,
+      "Write a scenario reproducing the report (after any --set) instead of the explanation", NULL },
+    { "report", 'r', 0, G_OPTION_ARG_INT, &report_no, "With --to-scenario: which report of the log (default 1)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("[FILE|-] - explain the OOM killer reports in a kernel log");
@@ -87,7 +92,21 @@ int explain_cmd_main(int argc, char **argv)
   }
   recompute_all(reports, &w);
   explain_whatif_clear(&w);
-  g_autoptr(GString) out = explain_format(source, reports, fmt);
+  g_autoptr(GString) out = NULL;
+  if (to_scenario) {
+    if (report_no < 1 || (guint)report_no > reports->len) {
+      fprintf(stderr, "oomsim: --report %d: the log has %u report%s\n", report_no, reports->len,
+              reports->len == 1 ? "" : "s");
+      return EXIT_INVALID;
+    }
+    out = explain_to_scenario(source, reports->pdata[report_no - 1], (guint)report_no, &error);
+    if (!out) {
+      fprintf(stderr, "%s\n", error->message);
+      return EXIT_INVALID;
+    }
+  } else {
+    out = explain_format(source, reports, fmt);
+  }
   if (fwrite(out->str, 1, out->len, stdout) != out->len || fflush(stdout) != 0) {
     fprintf(stderr, "oomsim: cannot write to standard output\n");
     return EXIT_INVALID;

@@ -630,6 +630,7 @@ void explain_report_recompute(ExplainReport *r, const ExplainWhatIf *w, GPtrArra
   apply_whatif(r, w);
   mark_earlier_victims(r, earlier_victims);
   const ExplainEra *era = w && w->era ? w->era : r->era;
+  r->used_era = era;
   glong totalpages = report_totalpages(r, w);
   r->totalpages = totalpages;
   g_autoptr(GString) incomplete = g_string_new(NULL);

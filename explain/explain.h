@@ -5,7 +5,8 @@
  * dmesg -T, journalctl and syslog removed, wrapped lines joined, bounded line length); explain-parse.c recognises
  * the records of dump_header(), dump_tasks() and oom_kill_process() and groups them into reports;
  * explain-era.c knows which kernel printed which format and recomputes oom_badness() and select_bad_process()
- * through kernel-model/; explain-output.c writes the text and JSON explanations; explain-cmd.c is the command line. Nothing here prints except explain-cmd.c.
+ * through kernel-model/; explain-output.c writes the text and JSON explanations; explain-scenario.c turns a report
+ * into a scenario; explain-cmd.c is the command line. Nothing here prints except explain-cmd.c.
  */
 #pragma once
 
@@ -23,7 +24,7 @@ typedef enum {
   EXPLAIN_ERROR_IO,        /* the log cannot be read */
   EXPLAIN_ERROR_NO_REPORT, /* no OOM killer report in the log */
   EXPLAIN_ERROR_BINARY,    /* the log is binary data, not text */
-  EXPLAIN_ERROR_OPTION,    /* a --set or --kernel value that is wrong */
+  EXPLAIN_ERROR_OPTION,    /* a --set, --kernel or --report value that is wrong, a report without a scenario */
 } ExplainError;
 
 /* Limits that keep memory bounded whatever the input (docs/explain.md, "Limits"). */
@@ -117,6 +118,7 @@ typedef struct {
   char *version;                /* kernel release as printed ("5.4.0-77-generic"), or NULL */
   char *arch;                   /* "x86_64", "arm64", ... when the log says, or NULL */
   const ExplainEra *era;        /* from the format, refined by the version */
+  const ExplainEra *used_era;   /* the era of the recomputation: era, or --kernel's */
   char *era_reason;             /* which lines decided it */
   /* "X invoked oom-killer: gfp_mask=... order=... oom_score_adj=..." */
   char *invoker_comm;
@@ -224,6 +226,10 @@ GPtrArray *explain_report_ranking(const ExplainReport *r);
 /* explain-output.c */
 typedef enum { EXPLAIN_FORMAT_TEXT, EXPLAIN_FORMAT_JSON } ExplainFormat;
 GString *explain_format(const char *source, GPtrArray *reports, ExplainFormat format);
+
+/* explain-scenario.c: a scenario reproducing report number index (1-based) of source; NULL + error (exit 2) when
+ * the report cannot give one, saying why. */
+GString *explain_to_scenario(const char *source, const ExplainReport *r, guint index, GError **error);
 
 /* explain-cmd.c: `oomsim explain` */
 int explain_cmd_main(int argc, char **argv);

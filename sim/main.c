@@ -263,7 +263,7 @@ static void print_help(void)
          "  check FILE|DIR... [--kernel VER]                              check scenarios' <expect>\n"
          "  kernels                                                       list the kernel version profiles\n"
          "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n"
-         "  explain [FILE|-] [--format text|json] [--set ...] [--kernel VER]\n"
+         "  explain [FILE|-] [--format text|json] [--set ...] [--kernel VER] [--to-scenario [--report N]]\n"
          "                                                                read real OOM reports in a kernel log\n\n"
          "Options:\n"
          "  -h, --help      show this help (COMMAND --help: the command's options)\n"
