@@ -34,8 +34,9 @@ K8S_SRCS := $(sort $(wildcard k8s/*.c))
 REPORT_SRCS := $(sort $(wildcard reports/*.c))
 SIM_SRCS := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
 WHATIF_SRCS := $(sort $(wildcard whatif/*.c))
+EXPLAIN_SRCS := $(sort $(wildcard explain/*.c))
 RESOURCE_C := $(BUILD)/gen/oomsim-resources.c
-LIB_SRCS := $(MODEL_SRCS) $(SCENARIO_SRCS) $(K8S_SRCS) $(SIM_SRCS) $(REPORT_SRCS) $(WHATIF_SRCS) $(HARNESS_SRCS)
+LIB_SRCS := $(MODEL_SRCS) $(SCENARIO_SRCS) $(K8S_SRCS) $(SIM_SRCS) $(REPORT_SRCS) $(WHATIF_SRCS) $(HARNESS_SRCS) $(EXPLAIN_SRCS)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/oomsim-resources.o
 TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -83,7 +84,12 @@ $(BENCH_BIN): bench/gen-bench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
-test-binaries: $(TEST_BINS)
+# the explain parser's fuzz target, run standalone over files by tests/explain-tests.sh (tests/fuzz/fuzz-explain.c)
+$(BUILD)/tests/fuzz-explain: tests/fuzz/fuzz-explain.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFUZZ_STANDALONE -MMD -MP -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+
+test-binaries: $(TEST_BINS) $(BUILD)/tests/fuzz-explain
 
 # The default scenario: the 50 MiB Kubernetes pod whose container ends OOMKilled with 137.
 run: deps

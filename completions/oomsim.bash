@@ -23,11 +23,11 @@ _oomsim()
     done
 
     if [[ -z $cmd ]]; then
-        COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect help --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect explain help --help --version" -- "$cur"))
         return 0
     fi
     if [[ $cmd == help ]]; then
-        ((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect" -- "$cur"))
+        ((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect explain" -- "$cur"))
         return 0
     fi
 
@@ -43,7 +43,7 @@ _oomsim()
             case $cmd in
                 run) COMPREPLY=($(compgen -W "text dmesg json" -- "$cur")) ;;
                 check) COMPREPLY=($(compgen -W "text tap junit" -- "$cur")) ;;
-                validate) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+                validate|explain) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
                 sweep|sweep-merge) COMPREPLY=($(compgen -W "text csv json" -- "$cur")) ;;
             esac
             return 0 ;;
@@ -62,7 +62,7 @@ _oomsim()
             COMPREPLY=($(compgen -W "machine.ram= machine.swap= sysctl.vm. cgroup[ process[ step[" -- "$cur"))
             compopt -o nospace 2>/dev/null
             return 0 ;;
-        -j|--jobs|--time-limit|--race-runs|--perturb|--trace|--shard|--probes)
+        -j|--jobs|--time-limit|--race-runs|--perturb|--trace|--shard|--probes|-r|--report)
             return 0 ;;
     esac
 
@@ -73,7 +73,7 @@ _oomsim()
     # kernels takes no arguments; the others take scenario files and directories (sweep-merge: its shard outputs)
     [[ $cmd == kernels ]] && return 0
     compopt -o filenames 2>/dev/null
-    if [[ $cmd == sweep-merge ]]; then
+    if [[ $cmd == sweep-merge || $cmd == explain ]]; then # shard outputs; kernel logs
         COMPREPLY=($(compgen -f -- "$cur"))
         return 0
     fi

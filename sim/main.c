@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
+#include "../explain/explain.h"
 #include "../harness/harness.h"
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario-expand.h"
@@ -406,6 +407,7 @@ static const char usage_text[] =
   "  sweep FILE --vary ...   replay every combination of parameter values (what-if)\n"
   "  sweep-merge SHARD...    join the outputs of sweep --shard into one\n"
   "  bisect FILE --vary ...  the threshold of a parameter at which the outcome changes\n"
+  "  explain [FILE|-]        read real OOM reports in a kernel log: era, constraint, badness, the victim\n"
   "  (run, check, sweep and bisect take --set PARAM=VALUE: docs/what-if.md)\n\n"
   "Options:\n"
   "  -h, --help              show this help; oomsim COMMAND --help (or oomsim help COMMAND): its options\n"
@@ -424,6 +426,7 @@ static const struct {
   { "sweep", cmd_sweep },
   { "sweep-merge", cmd_sweep_merge },
   { "bisect", cmd_bisect },
+  { "explain", explain_cmd_main },
 };
 
 /* GNU --version: the program's version, then the kernel profiles it models and the version of that list. */

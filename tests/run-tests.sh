@@ -10,6 +10,7 @@
 #   7. check --format tap|junit (tests/check-report-tests.sh), the expectations in both directions
 #      (tests/expect-tests.sh), the command-line conventions (tests/cli-conventions-tests.sh), and make install,
 #      the man page and the shell completions (tests/install-tests.sh).
+#   8. `oomsim explain` over the corpus of real reports, robustness and what-if (tests/explain-tests.sh).
 # Ends with the line "N passed, N failed"; exits 1 if anything failed.
 set -u
 : "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}"
@@ -63,7 +64,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests differential-tests; do
+for t in whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests differential-tests explain-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"
