@@ -116,6 +116,28 @@ struct _ScenarioLoader {
 
 /* Errors ========================================================================================== */
 
+/* An error is one line of text (docs/scenario-format.md, "Errors"): a control character in the message, which can
+ * come from the scenario's own values (`comm="a&#10;b"`), is shown escaped (\n, \t, \r, \xHH), never written to the
+ * terminal as it is. Bytes from 0x80 up are left alone (the loader has checked the document's encoding). */
+static char *
+scenario_escape_controls(const char *text)
+{
+  GString *out = g_string_sized_new(strlen(text));
+  for (const guchar *c = (const guchar *) text; *c != '\0'; c++) {
+    if (*c == '\n')
+      g_string_append(out, "\\n");
+    else if (*c == '\t')
+      g_string_append(out, "\\t");
+    else if (*c == '\r')
+      g_string_append(out, "\\r");
+    else if (*c < 0x20 || *c == 0x7f)
+      g_string_append_printf(out, "\\x%02x", *c);
+    else
+      g_string_append_c(out, (char) *c);
+  }
+  return g_string_free(out, FALSE);
+}
+
 void
 scenario_set_error(GError **error, ScenarioError code, const char *file, int line, int col,
                    const char *format, ...)
@@ -124,7 +146,8 @@ scenario_set_error(GError **error, ScenarioError code, const char *file, int lin
   va_start(args, format);
   g_autofree char *message = g_strdup_vprintf(format, args);
   va_end(args);
-  g_set_error(error, SCENARIO_ERROR, (int) code, "%s:%d:%d: %s", file, line, col, message);
+  g_autofree char *one_line = scenario_escape_controls(message);
+  g_set_error(error, SCENARIO_ERROR, (int) code, "%s:%d:%d: %s", file, line, col, one_line);
 }
 
 /* Records the first error; later ones are dropped (they are usually consequences of the first). */
@@ -334,7 +357,15 @@ loader_on_xml_error(void *user_data, xmlErrorPtr xml_error)
   if (self->error != NULL || xml_error == NULL || xml_error->level == XML_ERR_WARNING)
     return;
 
-  g_autofree char *message = g_strstrip(g_strdup(xml_error->message ? xml_error->message : "error"));
+  /* libxml2 writes some messages over several lines ("Input is not proper UTF-8, indicate encoding !\nBytes: 0x92
+   * 0x9E ..."): its lines are joined with "; " */
+  g_auto(GStrv) lines = g_strsplit(xml_error->message ? xml_error->message : "error", "\n", -1);
+  g_autoptr(GString) joined = g_string_new(NULL);
+  for (char **l = lines; *l != NULL; l++) {
+    if (*g_strstrip(*l) != '\0')
+      g_string_append_printf(joined, "%s%s", joined->len > 0 ? "; " : "", *l);
+  }
+  const char *message = joined->len > 0 ? joined->str : "error";
   xmlNodePtr node = xml_error->node;
 
   if (xml_error->domain == XML_FROM_RELAXNGV || xml_error->domain == XML_FROM_RELAXNGP) {

@@ -27,6 +27,37 @@ static const KmProfile *resolve_profile(const char *option, const ScenarioHeader
   return profile;
 }
 
+gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const SimSink *sink,
+                        SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error)
+{
+  const ScenarioHeader *header = scenario_loader_get_header(loader);
+  const KmProfile *profile = resolve_profile(opts->kernel, header, error);
+  if (!profile)
+    return FALSE;
+  SimSink none = { NULL, NULL };
+  g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, sink ? sink : &none, error);
+  if (!engine)
+    return FALSE;
+  ScStep *step;
+  while (scenario_loader_next_step(loader, &step, error)) {
+    if (!sim_engine_step(engine, step, error))
+      return FALSE;
+  }
+  if (error && *error)
+    return FALSE;
+  g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, error);
+  if (!expects)
+    return FALSE;
+  sim_engine_finish(engine);
+  if (out_outcome)
+    *out_outcome = sim_engine_steal_outcome(engine);
+  if (out_expects)
+    *out_expects = g_steal_pointer(&expects);
+  if (out_profile_name)
+    *out_profile_name = g_strdup(profile->name);
+  return TRUE;
+}
+
 gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
                  GPtrArray **out_expects, char **out_profile_name, GError **error)
 {
@@ -36,44 +67,13 @@ gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outc
   g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
   if (!loader)
     return FALSE;
-  const ScenarioHeader *header = scenario_loader_get_header(loader);
-  const KmProfile *profile = resolve_profile(opts->kernel, header, error);
-  if (!profile)
-    return FALSE;
-
   g_autoptr(GString) report = g_string_new(NULL);
-  ReportWriter *writer = opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
+  g_autoptr(ReportWriter) writer = opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
   SimSink sink = writer ? report_writer_sink(writer) : (SimSink){ NULL, NULL };
-  g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, &sink, error);
-  if (!engine) {
-    report_writer_free(writer);
+  if (!sim_run_loader(loader, opts, &sink, out_outcome, out_expects, out_profile_name, error))
     return FALSE;
-  }
-  ScStep *step;
-  while (scenario_loader_next_step(loader, &step, error)) {
-    if (!sim_engine_step(engine, step, error)) {
-      report_writer_free(writer);
-      return FALSE;
-    }
-  }
-  if (error && *error) {
-    report_writer_free(writer);
-    return FALSE;
-  }
-  g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, error);
-  if (!expects) {
-    report_writer_free(writer);
-    return FALSE;
-  }
-  sim_engine_finish(engine);
-  report_writer_free(writer);
-  if (out_outcome)
-    *out_outcome = sim_engine_steal_outcome(engine);
+  g_clear_pointer(&writer, report_writer_free); /* a writer may append its last piece when freed */
   if (out_report)
     *out_report = g_steal_pointer(&report);
-  if (out_expects)
-    *out_expects = g_steal_pointer(&expects);
-  if (out_profile_name)
-    *out_profile_name = g_strdup(profile->name);
   return TRUE;
 }

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <glib.h>
+#include "../scenarios/scenario-loader.h"
+#include "events.h"
 #include "outcome.h"
 
 G_BEGIN_DECLS
@@ -48,5 +50,10 @@ typedef struct {
  * "FILE:LINE:COL: ..." messages. */
 gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
                  GPtrArray **out_expects, char **out_profile_name, GError **error);
+
+/* The same pipeline from a loader the caller made (scenario_loader_new_from_memory(): the fuzz targets), every event
+ * to sink (NULL: none) instead of one report writer, so that several writers can listen to one run. */
+gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const SimSink *sink,
+                        SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error);
 
 G_END_DECLS
