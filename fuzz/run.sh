@@ -4,7 +4,7 @@
 #   smoke: RUNS inputs per target with libFuzzer's seed 1, from the seeds alone (a fresh corpus each time), so a
 #          CI run is repeatable;
 #   time:  SECONDS per target, growing the kept corpus build/fuzz/corpus/TARGET.
-# Per input: at most FUZZ_INPUT_TIMEOUT seconds (default 10) and FUZZ_RSS_MB of memory (default 2048), both
+# Per input: at most FUZZ_INPUT_TIMEOUT seconds (default 25: the machine is shared) and FUZZ_RSS_MB of memory (default 2048), both
 # findings when exceeded. A finding (crash, sanitizer report, leak, broken property, timeout, out of memory) is
 # saved as build/fuzz/findings/TARGET/KIND-SHA1 and fails the run; copy it into fuzz/regress/TARGET/ once fixed.
 # Prints one summary line per target (the row of docs/testing.md's table); logs in build/fuzz/logs/.
@@ -13,7 +13,7 @@ mode=${1:?usage: fuzz/run.sh smoke RUNS|time SECONDS TARGET...}
 amount=${2:?}
 shift 2
 work=build/fuzz
-timeout=${FUZZ_INPUT_TIMEOUT:-10}
+timeout=${FUZZ_INPUT_TIMEOUT:-25}
 rss=${FUZZ_RSS_MB:-2048}
 mkdir -p "$work/logs"
 status=0

@@ -41,6 +41,31 @@ static int usage_error(GOptionContext *ctx, const char *message)
   return EXIT_INVALID;
 }
 
+/* --max-steps and --max-work (docs/scenario-format.md, "Limits"): the run's resource bounds. LIMIT_UNSET: the
+ * option was not given, the default holds. */
+#define LIMIT_UNSET G_MININT64
+typedef struct {
+  gint64 max_steps, max_work;
+} LimitArgs;
+
+#define LIMIT_OPTION_ENTRIES(args)                                                                                    \
+  { "max-steps", 0, 0, G_OPTION_ARG_INT64, &(args).max_steps,                                                         \
+    "Refuse a trace of more than N steps (default 16777216)", "N" },                                                  \
+  { "max-work", 0, 0, G_OPTION_ARG_INT64, &(args).max_work,                                                           \
+    "Stop a run after N units of model work (default 1073741824, a minute or two)", "N" }
+
+/* Copies the bounds given into opts; FALSE for a value below 1. */
+static gboolean limits_apply(const LimitArgs *args, SimOptions *opts)
+{
+  const gint64 values[] = { args->max_steps, args->max_work };
+  for (guint i = 0; i < G_N_ELEMENTS(values); i++)
+    if (values[i] != LIMIT_UNSET && values[i] < 1)
+      return FALSE;
+  opts->max_steps = args->max_steps == LIMIT_UNSET ? 0 : (guint64)args->max_steps;
+  opts->max_work = args->max_work == LIMIT_UNSET ? 0 : (guint64)args->max_work;
+  return TRUE;
+}
+
 /* The process's umask (umask() can only be read by setting it). */
 static mode_t umask_now(void)
 {
@@ -114,10 +139,12 @@ static gboolean write_output(const char *path, const GString *data, GError **err
 static int cmd_run(int argc, char **argv)
 {
   g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
+  LimitArgs limits = { LIMIT_UNSET, LIMIT_UNSET };
   GOptionEntry entries[] = {
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1)", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg or json (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
+    LIMIT_OPTION_ENTRIES(limits),
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - replay a scenario and report what the OOM killer did");
@@ -130,6 +157,8 @@ static int cmd_run(int argc, char **argv)
   SimOptions opts = { .kernel = kernel };
   if (!parse_format(format, &opts.format))
     return usage_error(ctx, "--format must be text, dmesg or json");
+  if (!limits_apply(&limits, &opts))
+    return usage_error(ctx, "--max-steps and --max-work take a number of at least 1");
 
   g_autoptr(GString) report = NULL;
   if (!sim_run(argv[1], &opts, NULL, &report, NULL, NULL, &error)) {
@@ -185,9 +214,11 @@ static int cmd_check(int argc, char **argv)
 {
   g_autofree char *kernel = NULL;
   gboolean quiet = FALSE;
+  LimitArgs limits = { LIMIT_UNSET, LIMIT_UNSET };
   GOptionEntry entries[] = {
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile", "VER" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line", NULL },
+    LIMIT_OPTION_ENTRIES(limits),
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new("FILE|DIR... - check each scenario's <expect>");
@@ -197,6 +228,9 @@ static int cmd_check(int argc, char **argv)
     return usage_error(ctx, error->message);
   if (argc < 2)
     return usage_error(ctx, "check needs at least one scenario file or directory");
+  SimOptions limit_opts = { 0 };
+  if (!limits_apply(&limits, &limit_opts))
+    return usage_error(ctx, "--max-steps and --max-work take a number of at least 1");
 
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GHashTable) visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -210,7 +244,8 @@ static int cmd_check(int argc, char **argv)
   for (guint i = 0; i < files->len; i++) {
     const char *file = files->pdata[i];
     /* the dmesg report is produced too, for <log> expectations */
-    SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG };
+    SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG, .max_steps = limit_opts.max_steps,
+                        .max_work = limit_opts.max_work };
     g_autoptr(SimOutcome) outcome = NULL;
     g_autoptr(GPtrArray) expects = NULL;
     g_autoptr(GString) dmesg = NULL;

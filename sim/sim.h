@@ -42,7 +42,16 @@ typedef struct {
   guint n_zones;
   SimZone zones[3];
   gboolean invert_tie_rule; /* deliberately wrong model, for the harness's self-test */
+  /* Resource bounds (docs/scenario-format.md, "Limits"); 0: the default. A run that would go past one fails with
+   * SCENARIO_ERROR_LIMIT at the step where it happened. */
+  guint64 max_steps; /* trace steps (elements of <trace>) */
+  guint64 max_work;  /* units of model work (sim/engine.c, "Work") */
 } SimOptions;
+
+/* The defaults of the bounds: 16 Mi steps (16 times the bench's trace); 2^30 units of work, a minute or two of
+ * the model's own time on the 2-core machine docs/performance.md measured (sim/engine.c, "Work"). */
+#define SIM_DEFAULT_MAX_STEPS (G_GUINT64_CONSTANT(1) << 24)
+#define SIM_DEFAULT_MAX_WORK (G_GUINT64_CONSTANT(1) << 30)
 
 /* Replays the scenario at path ("-": stdin). On success returns TRUE, *out_outcome (if not NULL) holds the
  * outcome, *out_report (if not NULL) the report in opts->format, *out_expects (if not NULL) the scenario's

@@ -2,7 +2,8 @@
 # tests/run-tests.sh: the whole suite behind `make check` (and `make sanitize`, `make coverage`).
 #   1. every GTest binary in $TEST_DIR (TAP): each "ok"/"not ok" line counts;
 #   2. `oomsim check` over the scenario library and the version scenarios: each PASS/FAIL line counts;
-#   3. the CLI contract tests in tests/cli-tests.sh: each check counts;
+#   3. the CLI contract tests in tests/cli-tests.sh, and the resource bounds in tests/limits-tests.sh: each check
+#      counts;
 #   4. `oomsim validate --reuse` with stand-ins for QEMU (tests/harness-reuse-tests.sh), and the decision and
 #      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh): each check counts;
 #   5. the differential-testing generator, runner and shrinker without a VM (tests/differential-tests.sh);
@@ -61,7 +62,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in harness-reuse-tests harness-verdict-tests differential-tests; do
+for t in limits-tests harness-reuse-tests harness-verdict-tests differential-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"
