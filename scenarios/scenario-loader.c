@@ -34,6 +34,7 @@
 #define SC_CPUS_MAX 8192 /* CONFIG_NR_CPUS of distribution kernels (x86-64 MAXSMP) */
 #define SC_TASK_COMM_LEN 16
 #define SC_CGROUP_PATH_MAX 4095 /* PATH_MAX (4096) less the NUL */
+#define SC_MEMCG_MAX 65535      /* MEM_CGROUP_ID_MAX: memcg ids are 16 bits, from 1 */
 /* The documented maxima of sizes and counts (docs/scenario-format.md, "Limits"). They keep every page count of the
  * model far inside 64 bits (vm_committed_as is at most pids * TASK_SIZE pages: 2^22 * 2^35) and the work of a step
  * bounded by the machine, not by a number typed in a file. */
@@ -1082,6 +1083,16 @@ loader_read_cgroup(ScenarioLoader *self)
   loader_add_ancestors(self, cgroup);
   g_hash_table_insert(self->cgroups, cgroup->path, cgroup);
   g_ptr_array_add(self->header->cgroups, g_steal_pointer(&cgroup));
+  /* mem_cgroup_alloc(): a memcg's id is 16 bits, from 1 to MEM_CGROUP_ID_MAX (65535; css ids up to CSS_ID_MAX,
+   * the same, on 3.10), so a machine has at most 65535 memcgs, the root's included, and mkdir fails with ENOSPC
+   * past them. Implicit ancestors are memcgs too. */
+  if (self->header->cgroups->len + 1 > SC_MEMCG_MAX) {
+    const ScCgroup *last = g_ptr_array_index(self->header->cgroups, self->header->cgroups->len - 1);
+    loader_fail(self, SCENARIO_ERROR_RANGE, last->line, 1,
+                "cgroup %s is memory cgroup number %u, the root's included: at most %d (MEM_CGROUP_ID_MAX; the "
+                "kernel's mkdir fails with ENOSPC)", last->path, self->header->cgroups->len + 1, SC_MEMCG_MAX);
+    return FALSE;
+  }
   return TRUE;
 }
 

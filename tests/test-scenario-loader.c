@@ -1152,6 +1152,32 @@ test_invalid(gconstpointer data)
     g_assert_false(g_ascii_iscntrl(*c));
 }
 
+/* At most 65535 memcgs, the root's included (MEM_CGROUP_ID_MAX): 65534 cgroups load, 65535 are refused at the
+ * last one, on its line (each <cgroup> on a line of its own after the two opening lines: line 65535 + 2). */
+static void
+test_cgroup_count_max(void)
+{
+  for (guint n = 65534; n <= 65535; n++) {
+    g_autoptr(GString) xml = g_string_new("<scenario name=\"many\">\n<cgroups>\n");
+    for (guint i = 1; i <= n; i++)
+      g_string_append_printf(xml, "<cgroup path=\"/c%u\"/>\n", i);
+    g_string_append(xml, "</cgroups>\n</scenario>\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScenarioLoader) loader = load_string(xml->str, &error);
+    if (n == 65534) {
+      g_assert_no_error(error);
+      g_assert_nonnull(loader);
+      g_assert_cmpuint(scenario_loader_get_header(loader)->cgroups->len, ==, 65534);
+    } else {
+      g_assert_null(loader);
+      g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+      g_assert_cmpstr(error->message, ==,
+                      "test.xml:65537:1: cgroup /c65535 is memory cgroup number 65536, the root's included: at most "
+                      "65535 (MEM_CGROUP_ID_MAX; the kernel's mkdir fails with ENOSPC)");
+    }
+  }
+}
+
 /* The two messages that were more than one line (fuzz-scenario findings), exactly. */
 static void
 test_error_one_line(void)
@@ -1233,6 +1259,7 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/loader/cgroup-path-max", test_cgroup_path_max);
   g_test_add_func("/scenarios/loader/error/set-error", test_error_set_error);
   g_test_add_func("/scenarios/loader/error/one-line", test_error_one_line);
+  g_test_add_func("/scenarios/loader/cgroup-count-max", test_cgroup_count_max);
 
   g_test_add_func("/scenarios/loader/invalid/table-complete", test_invalid_table_complete);
   for (guint i = 0; i < G_N_ELEMENTS(invalid); i++) {
