@@ -41,6 +41,8 @@ LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/oomsim
 TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCH_BIN := $(BUILD)/bench/gen-bench
+# fuzz/fuzz.mk: the libFuzzer targets, fuzz-smoke, fuzz, fuzz-mutate and the replay binaries make check runs
+include fuzz/fuzz.mk
 
 .PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
         clean install uninstall
@@ -89,7 +91,7 @@ $(BUILD)/tests/fuzz-explain: tests/fuzz/fuzz-explain.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DFUZZ_STANDALONE -MMD -MP -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
 
-test-binaries: $(TEST_BINS) $(BUILD)/tests/fuzz-explain
+test-binaries: $(TEST_BINS) $(BUILD)/tests/fuzz-explain $(FUZZ_REPLAY_BINS)
 
 # The default scenario: the 50 MiB Kubernetes pod whose container ends OOMKilled with 137.
 run: deps
@@ -97,29 +99,22 @@ run: deps
 	@$(BUILD)/oomsim run scenarios/library/k8s-pod-50mi-oomkilled.xml
 
 check: deps
-	@$(MAKE) --no-print-directory all test-binaries
+	@$(MAKE) --no-print-directory all test-binaries fuzz-seeds
 	@OOMSIM=$(BUILD)/oomsim TEST_DIR=$(BUILD)/tests bash tests/run-tests.sh
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all test-binaries
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all test-binaries fuzz-seeds
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  OOMSIM=build/sanitize/oomsim TEST_DIR=build/sanitize/tests bash tests/run-tests.sh
 
 coverage: deps-coverage
 	@rm -rf build/coverage/obj/*/*.gcda build/coverage/obj/*/*/*.gcda
 	@$(MAKE) --no-print-directory BUILD=build/coverage OPT=-O0 EXTRA_CFLAGS="--coverage" EXTRA_LDFLAGS="--coverage" \
-	  all test-binaries
+	  all test-binaries fuzz-seeds
 	@OOMSIM=build/coverage/oomsim TEST_DIR=build/coverage/tests bash tests/run-tests.sh
 	@bash tests/coverage-report.sh build/coverage
-
-# Mutation fuzzing of the scenarios under the sanitizers (needs python3); FUZZ_RUNS=N, FUZZ_SEED=S
-fuzz: deps
-	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT=-O1 \
-	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all
-	@python3 tests/fuzz-mutate.py build/sanitize/oomsim $${FUZZ_RUNS:-500} $${FUZZ_SEED:-1}
 
 bench:
 	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="time"

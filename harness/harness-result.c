@@ -18,6 +18,15 @@ typedef struct {
   gboolean decision_open; /* a summary was printed and its victim's Killed line not yet seen */
 } Summary;
 
+/* A value the report gives once (the kernel, unsupported and fatal lines, a summary's constraint=, oom_memcg= and
+ * task_memcg= fields): repeated, the last one counts, and the one it replaces is freed (the agent and the kernel
+ * write each once, but a garbled serial line must not leak: found by fuzz-agent-output). */
+static void set_string(char **field, char *value)
+{
+  g_free(*field);
+  *field = value;
+}
+
 static void summary_clear(Summary *s)
 {
   g_clear_pointer(&s->constraint, g_free);
@@ -37,11 +46,11 @@ static void parse_summary(const char *text, Summary *s)
   g_auto(GStrv) fields = g_strsplit(p + strlen("oom-kill:"), ",", -1);
   for (char **f = fields; *f; f++) {
     if (g_str_has_prefix(*f, "constraint="))
-      s->constraint = g_strdup(*f + strlen("constraint="));
+      set_string(&s->constraint, g_strdup(*f + strlen("constraint=")));
     else if (g_str_has_prefix(*f, "oom_memcg="))
-      s->oom_memcg = g_strdup(*f + strlen("oom_memcg="));
+      set_string(&s->oom_memcg, g_strdup(*f + strlen("oom_memcg=")));
     else if (g_str_has_prefix(*f, "task_memcg="))
-      s->task_memcg = g_strdup(*f + strlen("task_memcg="));
+      set_string(&s->task_memcg, g_strdup(*f + strlen("task_memcg=")));
     else if (g_str_has_prefix(*f, "pid="))
       s->kpid = atoi(*f + 4);
   }
@@ -224,7 +233,12 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   double last_ts = -1;
   g_autofree char *fatal = NULL;
 
-  g_auto(GStrv) lines = g_strsplit(run->agent_output, "\n", -1);
+  /* The serial outputs are read as text: bytes that are not UTF-8 (a comm may be any bytes, a serial line can be
+   * garbled) become U+FFFD first, so that what is kept, printed and written to JSON is UTF-8 (found by
+   * fuzz-agent-output: the comparison's JSON was not). */
+  g_autofree char *agent_output = g_utf8_make_valid(run->agent_output, -1);
+  g_autofree char *console_output = g_utf8_make_valid(run->console_output ? run->console_output : "", -1);
+  g_auto(GStrv) lines = g_strsplit(agent_output, "\n", -1);
   for (char **l = lines; *l; l++) {
     g_strchomp(*l);
     if (!**l)
@@ -235,7 +249,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
     if (strcmp(what, "oomsim-agent") == 0) {
       seen_header = TRUE;
     } else if (strcmp(what, "kernel") == 0 && n >= 2) {
-      r->kernel_release = g_strdup(tok[1]);
+      set_string(&r->kernel_release, g_strdup(tok[1]));
     } else if (strcmp(what, "min_free_kbytes") == 0 && n >= 2) {
       r->min_free_kbytes = g_ascii_strtoull(tok[1], NULL, 10);
     } else if (strcmp(what, "meminfo-before-procs") == 0) {
@@ -338,11 +352,11 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       g_ptr_array_add(r->outcome->blocked_pids, GINT_TO_POINTER(atoi(tok[1])));
     } else if (strcmp(what, "unsupported") == 0) {
       r->unsupported = TRUE;
-      r->unsupported_reason = g_strjoinv(" ", tok + 1);
+      set_string(&r->unsupported_reason, g_strjoinv(" ", tok + 1));
     } else if (strcmp(what, "finish") == 0) {
       finished = TRUE;
     } else if (strcmp(what, "fatal") == 0) {
-      fatal = g_strjoinv(" ", tok + 1);
+      set_string(&fatal, g_strjoinv(" ", tok + 1));
     }
   }
 
@@ -361,7 +375,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   }
   if (run->status == HARNESS_VM_PANIC) {
     r->outcome->panicked = TRUE;
-    console_after_panic(r, &s, kpids, run->console_output, last_ts);
+    console_after_panic(r, &s, kpids, console_output, last_ts);
   } else if (run->status == HARNESS_VM_TIMEOUT || r->livelock || r->step_timeout) {
     r->outcome->unresolved = TRUE;
   } else if (!finished && !r->unsupported) {

@@ -203,6 +203,7 @@ typedef enum {
   SCENARIO_ERROR_UNKNOWN_REF, /* a pid, cgroup or step id that does not exist */
   SCENARIO_ERROR_UNSUPPORTED, /* a feature the chosen kernel profile does not have, or a set-up its kernel refuses */
   SCENARIO_ERROR_KERNEL,      /* an unknown kernel version string */
+  SCENARIO_ERROR_LIMIT,       /* the run would exceed a resource bound (--max-steps, --max-work): sim/engine.c */
 } ScenarioError;
 
 /* Sizes: bytes, or a number with K/Ki/KiB, M/Mi/MiB, G/Gi/GiB/g, T/Ti/TiB/t, P/Pi/PiB/p (powers of 1024), kB, MB,

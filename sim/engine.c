@@ -12,6 +12,16 @@
  *
  * The engine decides nothing about who dies: that is kernel-model/km-oom.c. It owns time, lifecycles, and the
  * stream of events for the report writers.
+ *
+ * Work. A small scenario can ask for much: a file-read of 100 TiB on a 1 GiB machine is three billion reclaim
+ * rounds of SWAP_CLUSTER_MAX pages, which the model runs one by one because the per-CPU lists and the watermarks
+ * between them decide where an OOM comes. So the engine counts its work, deterministically, never by the clock: a
+ * unit is about the cost of one round of a fault or charge loop (measured in docs/performance.md), and one memcg
+ * visited by a reclaim pass, one task looked at by an OOM invocation and one repetition count one unit each; a
+ * step (reading it, its events) and a mapping created count WORK_STEP and WORK_MAPPING, which cost about that many
+ * rounds. A run that goes past its bound (SimOptions max_work, max_steps;
+ * `--max-work`, `--max-steps`) stops at once with SCENARIO_ERROR_LIMIT at the step that was running, naming the
+ * step and the bound; nothing of it is reported. Same scenario, same bound: same verdict on any machine.
  */
 #include "engine.h"
 
@@ -31,6 +41,8 @@
 #define SIGSEGV 11
 #define SIGTERM 15
 #define GLIBC_MALLOC_HEADER 16
+#define WORK_STEP 64    /* units of work of a step, and of a mapping created ("Work" above) */
+#define WORK_MAPPING 64
 #define SWAP_CLUSTER_MAX 32 /* include/linux/swap.h: the reclaim batch */ /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
 
 typedef struct {
@@ -73,6 +85,9 @@ struct _SimEngine {
   K8sEvictionState *eviction;
   guint64 next_eviction_ns;
   const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
+  guint64 work;          /* units of work done so far ("Work" above) */
+  guint64 max_work, max_steps;
+  GError *limit_error;   /* set when the run went past a bound: every later call fails with it */
 };
 
 typedef enum {
@@ -85,6 +100,7 @@ typedef enum {
   FAULT_CHARGE_ENOMEM, /* a charge that is not a user fault failed: -ENOMEM to the syscall */
   FAULT_NO_VICTIM,     /* invoke_oom(): a memcg OOM found nothing to kill (the caller decides what follows) */
   FAULT_SEGV,          /* the mapping to fault in is not there: the access gets SIGSEGV */
+  FAULT_LIMIT,         /* the run went past its work bound: it stops (SimEngine limit_error) */
 } FaultResult;
 
 static void emit(SimEngine *e, SimEvent *ev)
@@ -102,6 +118,33 @@ static void emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, con
 {
   SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? step->index : 0 };
   emit(e, &ev);
+}
+
+/* Counts units of work done at step (which may be NULL: the end of the trace). FALSE once the run has gone past
+ * its bound; the first time, limit_error says where and which bound. */
+static gboolean work(SimEngine *e, const ScStep *step, guint64 units)
+{
+  e->work += units;
+  if (e->work <= e->max_work)
+    return TRUE;
+  if (!e->limit_error) {
+    g_autofree char *label = step && step->id ? g_strdup_printf(" (id %s)", step->id) : g_strdup("");
+    scenario_set_error(&e->limit_error, SCENARIO_ERROR_LIMIT, e->header->file, step ? step->line : e->header->line,
+                       step ? step->col : e->header->col,
+                       "<%s> step #%" G_GUINT64_FORMAT "%s: the run needs more than --max-work %" G_GUINT64_FORMAT
+                       " units of model work (docs/scenario-format.md, \"Limits\"): stopped here; a larger "
+                       "--max-work lets it go on",
+                       step ? sc_step_kind_names[step->kind] : "trace", step ? step->index : e->step_index, label,
+                       e->max_work);
+  }
+  return FALSE;
+}
+
+/* The cost of a reclaim pass: the memcgs of its domain (km_reclaim() walks them all); counted without a check, the
+ * loop around it checks. */
+static void work_reclaim(SimEngine *e, const KmReclaimResult *rec)
+{
+  e->work += rec->memcgs_visited;
 }
 
 static void proc_free(gpointer data)
@@ -449,6 +492,8 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
     e->sink = *sink;
   e->sys = km_system_new(profile, (guint)header->page_size);
   e->sys->invert_tie_rule = e->opts.invert_tie_rule;
+  e->max_work = e->opts.max_work ? e->opts.max_work : SIM_DEFAULT_MAX_WORK;
+  e->max_steps = e->opts.max_steps ? e->opts.max_steps : SIM_DEFAULT_MAX_STEPS;
   e->outcome = sim_outcome_new();
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
   e->mapping_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -476,6 +521,7 @@ void sim_engine_free(SimEngine *e)
   g_hash_table_destroy(e->mapping_owner);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
+  g_clear_error(&e->limit_error);
   g_free(e);
 }
 
@@ -655,6 +701,7 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
   g_autoptr(OomControl) oc = km_oom_control_new(memcg, proc ? proc->task : NULL, gfp, 0);
   sys->current = proc ? proc->task : NULL;
   km_out_of_memory(sys, oc);
+  e->work += 1 + oc->rows->len; /* every task of the domain was looked at (select_bad_process(), dump_tasks()) */
   sys->current = NULL;
   if (e->outcome->oom_count++ == 0)
     e->outcome->first_oom_ns = e->now_ns;
@@ -820,6 +867,8 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
   gboolean forced = FALSE; /* 4.19/5.4: an OOM killed nobody, the charge goes over the limit (`goto force`) */
 
   while (*remaining > 0) {
+    if (!work(e, step, 1))
+      return FAULT_LIMIT;
     if (task->state != KM_TASK_RUNNING || !task->mm) {
       reclaim_flush(e, &acc, step, task);
       return FAULT_DIED;
@@ -875,6 +924,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
     if (gfree < 1 + growth) {
       /* __alloc_pages_slowpath(): direct reclaim of SWAP_CLUSTER_MAX pages, then __alloc_pages_may_oom() */
       KmReclaimResult rec = km_reclaim(sys, NULL, MAX(1 + growth - gfree, SWAP_CLUSTER_MAX), TRUE);
+      work_reclaim(e, &rec);
       if (rec.file + rec.swapped > 0) {
         /* __alloc_pages_direct_reclaim(): progress but still no page: drain_all_pages() once, then retry */
         if (km_alloc_available(sys) < 1 + growth)
@@ -900,6 +950,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
       /* try_to_free_mem_cgroup_pages(): nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX) for the one page */
       KmPages mgrowth = prof->memcg_charges_pgtables ? growth : 0;
       KmReclaimResult rec = km_reclaim(sys, over, MAX(1 + mgrowth - mmargin, SWAP_CLUSTER_MAX), !memsw);
+      work_reclaim(e, &rec);
       if (rec.file + rec.swapped > 0) {
         if (acc.any && acc.memcg != over)
           reclaim_flush(e, &acc, step, task);
@@ -1014,6 +1065,7 @@ static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pag
     return FALSE;
   }
   km_mm_add_mapping(e->sys, task->mm, id, pages, TRUE);
+  e->work += WORK_MAPPING; /* checked by the caller's loop */
   return TRUE;
 }
 
@@ -1036,6 +1088,8 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
   if (per_rep == 0)
     return FAULT_DONE; /* touching nothing, however often, changes nothing */
   while (proc->rep_done < reps) {
+    if (!work(e, step, 1))
+      return FAULT_LIMIT;
     if (proc->rep_remaining == 0 && step->ref) {
       /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
        * mapped, and do_user_addr_fault() -> bad_area() sends SIGSEGV */
@@ -1067,6 +1121,8 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
   KmPages pages = bytes_to_pages(e, step->size_bytes + GLIBC_MALLOC_HEADER);
   guint reps = MAX(step->repeat, 1u);
   while (proc->rep_done < reps) {
+    if (!work(e, step, 1))
+      return FAULT_LIMIT;
     if (!proc->rep_mapping) {
       proc->rep_mapping = proc->rep_done == 0 && step->id ? g_strdup(step->id)
                                                           : generated_mapping_name(step, "#", proc->rep_done + 1);
@@ -1134,7 +1190,10 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
 static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *step)
 {
   while (memcg->version == 2 && memcg->max != KM_PAGES_MAX && memcg->usage > memcg->max) {
+    if (!work(e, step, 1))
+      return FAULT_LIMIT;
     KmReclaimResult rec = km_reclaim(e->sys, memcg, memcg->usage - memcg->max, TRUE);
+    work_reclaim(e, &rec);
     if (rec.file + rec.swapped > 0)
       continue;
     km_memcg_memory_event(e->sys, memcg, KM_MEMCG_OOM);
@@ -1151,13 +1210,16 @@ static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *s
  * the memsw counter) and tries again, and fails with EBUSY, keeping the old limit, when reclaim makes no
  * progress. It never invokes the OOM killer. (The first failure drains the per-CPU charge stocks, which the
  * model does not have.) TRUE if the new limit holds; FALSE: restore the old limit, the write failed with EBUSY. */
-static gboolean v1_resize_max(SimEngine *e, KmMemcg *memcg, gboolean memsw)
+static gboolean v1_resize_max(SimEngine *e, const ScStep *step, KmMemcg *memcg, gboolean memsw)
 {
   for (;;) {
     KmPages usage = memsw ? memcg->memsw_usage : memcg->usage, max = memsw ? memcg->memsw_max : memcg->max;
     if (max == KM_PAGES_MAX || usage <= max)
       return TRUE;
+    if (!work(e, step, 1))
+      return TRUE; /* the run stops here (limit_error): nothing of it is reported */
     KmReclaimResult rec = km_reclaim(e->sys, memcg, SWAP_CLUSTER_MAX, !memsw);
+    work_reclaim(e, &rec);
     if (rec.file + rec.swapped == 0)
       return FALSE;
   }
@@ -1223,6 +1285,8 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     break;
   }
   switch (r) {
+  case FAULT_LIMIT:
+    return FALSE; /* the run stops (limit_error) */
   case FAULT_BLOCKED:
     proc->in_progress = TRUE;
     g_queue_push_tail(&e->blocked, proc);
@@ -1268,7 +1332,7 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
 static void drain_proc(SimEngine *e, SimProc *proc)
 {
   ScStep *step;
-  while (!e->panicked && (step = g_queue_peek_head(&proc->pending))) {
+  while (!e->panicked && !e->limit_error && (step = g_queue_peek_head(&proc->pending))) {
     if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING || proc->livelocked) {
       emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "the process is no longer running");
     } else if (!run_proc_step(e, proc, step)) {
@@ -1284,7 +1348,7 @@ static void drain_proc(SimEngine *e, SimProc *proc)
 static void wake_blocked(SimEngine *e)
 {
   gboolean progress = TRUE;
-  while (progress && !e->panicked) {
+  while (progress && !e->panicked && !e->limit_error) {
     progress = FALSE;
     g_autoptr(GPtrArray) sleepers = g_ptr_array_new();
     for (GList *l = e->blocked.head; l; l = l->next)
@@ -1336,7 +1400,7 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
       return FALSE;
     gboolean memsw = g_strcmp0(step->name, "memory.memsw.limit_in_bytes") == 0;
     if (memcg->version == 1 && (memsw || g_strcmp0(step->name, "memory.limit_in_bytes") == 0)) {
-      if (!v1_resize_max(e, memcg, memsw)) {
+      if (!v1_resize_max(e, step, memcg, memsw)) {
         memcg->max = old_max;
         memcg->memsw_max = old_memsw_max;
         record_step_error(e, step, NULL, "EBUSY",
@@ -1346,8 +1410,10 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
                                   "the old limit stays (mem_cgroup_resize_max)");
         return TRUE;
       }
-    } else if (shrink_to_limit(e, memcg, step) == FAULT_PANIC) {
-      return TRUE;
+    } else {
+      FaultResult r = shrink_to_limit(e, memcg, step);
+      if (r == FAULT_PANIC || r == FAULT_LIMIT)
+        return TRUE;
     }
   }
   emit_simple(e, SIM_EV_STEP, step, NULL, NULL);
@@ -1470,10 +1536,17 @@ static void eviction_run_until(SimEngine *e, guint64 until_ns)
   }
 }
 
-gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
+static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
 {
   g_autoptr(ScStep) step = step_in;
   step->index = ++e->step_index;
+  if (step->index > e->max_steps)
+    return step_error(e, step, error, SCENARIO_ERROR_LIMIT,
+                      "<%s> step #%" G_GUINT64_FORMAT ": the trace has more than --max-steps %" G_GUINT64_FORMAT
+                      " steps (docs/scenario-format.md, \"Limits\"); a larger --max-steps lets it go on",
+                      sc_step_kind_names[step->kind], step->index, e->max_steps);
+  if (!work(e, step, WORK_STEP))
+    return TRUE; /* limit_error: sim_engine_step() fails */
   /* step ids are unique and refs name an earlier mmap or malloc: the loader checked (loader_check_step_refs()) */
   SimProc *proc = NULL;
   if (needs_pid(step->kind)) {
@@ -1547,6 +1620,21 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
     break;
   }
   wake_blocked(e);
+  return TRUE;
+}
+
+/* One trace step, then the bound: a step that went past it fails, and so does every later one. */
+gboolean sim_engine_step(SimEngine *e, ScStep *step, GError **error)
+{
+  if (e->limit_error) {
+    sc_step_free(step);
+  } else if (!engine_step(e, step, error)) {
+    return FALSE;
+  }
+  if (e->limit_error) {
+    g_propagate_error(error, g_error_copy(e->limit_error));
+    return FALSE;
+  }
   return TRUE;
 }
 

@@ -81,6 +81,31 @@ static GOptionContext *command_context(const char *parameters, const char *summa
   return ctx;
 }
 
+/* --max-steps and --max-work (docs/scenario-format.md, "Limits"): the run's resource bounds. LIMIT_UNSET: the
+ * option was not given, the default holds. */
+#define LIMIT_UNSET G_MININT64
+typedef struct {
+  gint64 max_steps, max_work;
+} LimitArgs;
+
+#define LIMIT_OPTION_ENTRIES(args)                                                                                    \
+  { "max-steps", 0, 0, G_OPTION_ARG_INT64, &(args).max_steps,                                                         \
+    "Refuse a trace of more than N steps (default 16777216)", "N" },                                                  \
+  { "max-work", 0, 0, G_OPTION_ARG_INT64, &(args).max_work,                                                           \
+    "Stop a run after N units of model work (default 1073741824, a minute or two)", "N" }
+
+/* Copies the bounds given into opts; FALSE for a value below 1. */
+static gboolean limits_apply(const LimitArgs *args, SimOptions *opts)
+{
+  const gint64 values[] = { args->max_steps, args->max_work };
+  for (guint i = 0; i < G_N_ELEMENTS(values); i++)
+    if (values[i] != LIMIT_UNSET && values[i] < 1)
+      return FALSE;
+  opts->max_steps = args->max_steps == LIMIT_UNSET ? 0 : (guint64)args->max_steps;
+  opts->max_work = args->max_work == LIMIT_UNSET ? 0 : (guint64)args->max_work;
+  return TRUE;
+}
+
 /* The process's umask (umask() can only be read by setting it). */
 static mode_t umask_now(void)
 {
@@ -155,11 +180,13 @@ static int cmd_run(int argc, char **argv)
 {
   g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
   g_auto(GStrv) sets = NULL;
+  LimitArgs limits = { LIMIT_UNSET, LIMIT_UNSET };
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of the scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1); a list or all: the outcomes side by side", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg or json (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
+    LIMIT_OPTION_ENTRIES(limits),
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = command_context(
@@ -172,6 +199,8 @@ static int cmd_run(int argc, char **argv)
   SimOptions opts = { .kernel = kernel };
   if (!parse_format(format, &opts.format))
     return usage_error(ctx, "--format must be text, dmesg or json");
+  if (!limits_apply(&limits, &opts))
+    return usage_error(ctx, "--max-steps and --max-work take a number of at least 1");
   if (kernel && (strcmp(kernel, "all") == 0 || strchr(kernel, ','))) /* every profile, side by side (issue 10) */
     return whatif_run_kernels(argv[1], (const char *const *)sets, kernel, format, output, write_output);
 
@@ -244,10 +273,11 @@ static char *junit_timestamp(GError **error)
 /* Runs one scenario's <expect> with the --set overrides on one kernel; fills res (messages into `messages`). With
  * several kernels (--kernel LIST|all), a profile that cannot run the scenario is skipped, not invalid. */
 static void check_one_file(const char *file, const char *const *sets, const char *kernel, gboolean several_kernels,
-                           GPtrArray *messages, char **out_profile, CheckResult *res)
+                           const SimOptions *limits, GPtrArray *messages, char **out_profile, CheckResult *res)
 {
   /* the dmesg report is produced too, for <log> expectations */
-  SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG };
+  SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG, .max_steps = limits->max_steps,
+                      .max_work = limits->max_work };
   g_autoptr(SimOutcome) outcome = NULL;
   g_autoptr(GPtrArray) expects = NULL;
   g_autoptr(GString) dmesg = NULL;
@@ -277,12 +307,14 @@ static int cmd_check(int argc, char **argv)
   g_autofree char *kernel = NULL, *format_name = NULL;
   gboolean quiet = FALSE;
   g_auto(GStrv) sets = NULL;
+  LimitArgs limits = { LIMIT_UNSET, LIMIT_UNSET };
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of each scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile (a list, or all: on each)", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "Report format: text, tap or junit (default text)",
       "FORMAT" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line (text)", NULL },
+    LIMIT_OPTION_ENTRIES(limits),
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = command_context(
@@ -299,6 +331,9 @@ static int cmd_check(int argc, char **argv)
   g_autofree char *timestamp = format == CHECK_FORMAT_JUNIT ? junit_timestamp(&error) : NULL;
   if (error)
     return usage_error(ctx, error->message);
+  SimOptions limit_opts = { 0 };
+  if (!limits_apply(&limits, &limit_opts))
+    return usage_error(ctx, "--max-steps and --max-work take a number of at least 1");
 
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GHashTable) visited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -318,7 +353,7 @@ static int cmd_check(int argc, char **argv)
     g_autofree char *profile = NULL;
     CheckResult res;
     check_one_file(files->pdata[i / kernels->len], (const char *const *)sets, kernels->pdata[i % kernels->len],
-                   kernels->len > 1, messages, &profile, &res);
+                   kernels->len > 1, &limit_opts, messages, &profile, &res);
     failed += res.status == CHECK_FAIL;
     invalid += res.status == CHECK_INVALID;
     check_report_add(report, &res, out);

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <glib.h>
+#include "../scenarios/scenario-loader.h"
+#include "events.h"
 #include "outcome.h"
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario.h"
@@ -46,7 +48,16 @@ typedef struct {
   guint n_zones;
   SimZone zones[3];
   gboolean invert_tie_rule; /* deliberately wrong model, for the harness's self-test */
+  /* Resource bounds (docs/scenario-format.md, "Limits"); 0: the default. A run that would go past one fails with
+   * SCENARIO_ERROR_LIMIT at the step where it happened. */
+  guint64 max_steps; /* trace steps (elements of <trace>) */
+  guint64 max_work;  /* units of model work (sim/engine.c, "Work") */
 } SimOptions;
+
+/* The defaults of the bounds: 16 Mi steps (16 times the bench's trace); 2^30 units of work, a minute or two of
+ * the model's own time on the 2-core machine docs/performance.md measured (sim/engine.c, "Work"). */
+#define SIM_DEFAULT_MAX_STEPS (G_GUINT64_CONSTANT(1) << 24)
+#define SIM_DEFAULT_MAX_WORK (G_GUINT64_CONSTANT(1) << 30)
 
 /* A scenario loaded once (sim/pipeline.c): its header, its steps in order and its expectations. */
 typedef struct _SimScenario SimScenario;
@@ -78,5 +89,10 @@ gboolean sim_scenario_replay(const SimScenario *sc, const SimOptions *opts, SimO
  * "FILE:LINE:COL: ..." messages. */
 gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
                  GPtrArray **out_expects, char **out_profile_name, GError **error);
+
+/* The same pipeline from a loader the caller made (scenario_loader_new_from_memory(): the fuzz targets), every event
+ * to sink (NULL: none) instead of one report writer, so that several writers can listen to one run. */
+gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const SimSink *sink,
+                        SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error);
 
 G_END_DECLS
