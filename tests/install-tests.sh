@@ -61,7 +61,7 @@ check "bash: 'oomsim check --format <TAB>' gives junit tap text" \
 check "bash: 'oomsim run --format <TAB>' gives dmesg json text" \
   [ "$(complete_words oomsim run -f '' | tr '\n' ' ')" = "dmesg json text " ]
 check "bash: 'oomsim check --<TAB>' gives the options of check --help" \
-  [ "$(complete_words oomsim check -- | tr '\n' ' ')" = "--format --help --kernel --quiet --set " ]
+  [ "$(complete_words oomsim check -- | tr '\n' ' ')" = "--format --help --kernel --max-steps --max-work --quiet --set " ]
 mkdir -p "$tmp/sc/dir"
 touch "$tmp/sc/pod.xml" "$tmp/sc/notes.txt"
 check "bash: 'oomsim run DIR/<TAB>' gives scenarios and directories, not other files" \

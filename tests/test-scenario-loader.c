@@ -1245,7 +1245,7 @@ test_error_one_line(void)
   g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, &error);
   g_assert_null(loader);
   g_autofree char *expected = g_strdup_printf(
-    "%s:2:1: <machine> ram=\"2\\nGB\\t\\r\" is not a size (bytes, K/KiB, M/MiB, G/GiB, T/TiB, pages)", path);
+    "%s:2:1: <machine> ram=\"2\\nGX\\t\\r\" is not a size (bytes, K/KiB, M/MiB, G/GiB, T/TiB, pages)", path);
   g_assert_cmpstr(error->message, ==, expected);
 
   g_clear_error(&error);
