@@ -265,7 +265,10 @@ static void print_exit(GString *out, const KmSystem *sys, const SimEvent *ev)
                                    : g_strdup_printf("exit code %d", x->status);
   /* MemFree: the buddy lists (/proc/meminfo leaves the per-CPU lists out) */
   g_autofree char *free_now = pages_text(sys, km_buddy_free_pages(sys));
-  textf(out, "exit: status %d (%s), reason %s; MemFree now %s", x->status, how, x->reason ? x->reason : "-", free_now);
+  textf(out, "exit: status %d (%s), reason %s", x->status, how, x->reason ? x->reason : "-");
+  if (x->by)
+    textf(out, ", killed by %s", x->by);
+  textf(out, "; MemFree now %s", free_now);
   if (ev->task && ev->task->memcg && ev->task->memcg->parent) {
     g_autofree char *usage = pages_text(sys, ev->task->memcg->usage);
     textf(out, ", memcg %s usage %s", ev->task->memcg->path, usage);
@@ -714,6 +717,8 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
     print_simple(out, sys, ev, ev->detail ? ev->detail : "charge forced over the limit");
     break;
   case SIM_EV_KUBELET:
+  case SIM_EV_EARLYOOM:
+  case SIM_EV_OOMD:
     print_simple(out, sys, ev, ev->detail);
     break;
   case SIM_EV_RECLAIM:
