@@ -1810,6 +1810,7 @@ void sim_engine_finish(SimEngine *e)
       if (task->state != KM_TASK_RUNNING || (proc && proc->livelocked) || task->kthread || task->global_init)
         continue;
       record_exit(e, task, 0, 0);
+      ((SimExit *)e->outcome->exits->pdata[e->outcome->exits->len - 1])->survived = TRUE;
     }
   }
   fill_memcg_events(e);

@@ -15,6 +15,7 @@
 #include "../scenarios/scenario-loader.h"
 #include "expect.h"
 #include "sim.h"
+#include "whatif.h"
 
 #ifndef OOMSIM_VERSION
 #define OOMSIM_VERSION "0.1.0"
@@ -273,6 +274,38 @@ static int cmd_expand(int argc, char **argv)
   return 0;
 }
 
+/* oomsim whatif FILE: the scenario once per actor, side by side (sim/whatif.c, docs/userspace-killers.md). */
+static int cmd_whatif(int argc, char **argv)
+{
+  g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
+  GOptionEntry entries[] = {
+    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1)", "VER" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Table format: text or json (default text)", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the table to FILE (only on success)", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new(
+    "FILE - run a scenario with the kernel alone, the kubelet, earlyoom and systemd-oomd, and compare who dies");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error))
+    return usage_error(ctx, error->message);
+  if (argc != 2 || g_strcmp0(argv[1], "-") == 0)
+    return usage_error(ctx, "whatif takes exactly one scenario file (not standard input: it is read once per actor)");
+  if (format && g_strcmp0(format, "text") != 0 && g_strcmp0(format, "json") != 0)
+    return usage_error(ctx, "--format must be text or json");
+  g_autoptr(GString) table = sim_whatif(argv[1], kernel, g_strcmp0(format, "json") == 0, &error);
+  if (!table) {
+    fprintf(stderr, "%s\n", error->message);
+    return EXIT_INVALID;
+  }
+  if (!write_output(output, table, &error)) {
+    fprintf(stderr, "oomsim: %s\n", error->message);
+    return EXIT_INVALID;
+  }
+  return 0;
+}
+
 static int cmd_kernels(int argc, char **argv)
 {
   (void)argc;
@@ -291,6 +324,8 @@ static void print_help(void)
          "  check FILE|DIR... [--kernel VER]                              check scenarios' <expect>\n"
          "  expand FILE [-o OUT]                                          the scenario with the kubelet's cgroups and\n"
          "                                                                oom_score_adj values written out\n"
+         "  whatif FILE [--kernel VER] [--format text|json] [-o OUT]      the scenario with the kernel alone, the kubelet,\n"
+         "                                                                earlyoom and systemd-oomd: who dies, when, by whom\n"
          "  kernels                                                       list the kernel version profiles\n"
          "  validate FILE|DIR... [--kernel-image 6.1|6.12|PATH]           compare with a real kernel in QEMU\n\n"
          "Options:\n"
@@ -321,6 +356,8 @@ int main(int argc, char **argv)
     return cmd_check(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "expand") == 0)
     return cmd_expand(argc - 1, argv + 1);
+  if (g_strcmp0(cmd, "whatif") == 0)
+    return cmd_whatif(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "kernels") == 0)
     return cmd_kernels(argc - 1, argv + 1);
   if (g_strcmp0(cmd, "validate") == 0)

@@ -30,6 +30,7 @@ typedef struct {
   char *reason;   /* "OOMKilled", "Completed", "Error", "Killed" */
   guint64 time_ns; /* when, on the virtual clock (the simulator; 0 from the VM harness) */
   char *by;       /* the actor that killed it: "kernel", "kubelet", "earlyoom", "systemd-oomd"; NULL: none */
+  gboolean survived; /* still running when the trace ended (the simulator ends it with 0) */
 } SimExit;
 
 typedef struct {
