@@ -182,8 +182,8 @@ UsEarlyoom *us_earlyoom_new(const ScElement *el, const char *file, long long mem
       !read_tuple(el, file, "M", mem_total_kib * 100 / 99, &have_M, &M_term, &M_kill, error) ||
       !read_tuple(el, file, "S", swap_total_kib * 100 / 99, &have_S, &S_term, &S_kill, error))
     return NULL;
-  if (have_S && swap_total_kib == 0)
-    have_S = FALSE; /* "warning: -S: total swap is zero, using default percentages" */
+  /* main()'s "warning: -S: total swap is zero, using default percentages" comes after the limit check, which a
+   * machine without swap (limit 0) fails for any -S but "0,0", itself refused: -S there is always fatal. */
   /* main(): "Both -m and -M were passed. Use the lower of both values." */
   if (have_M) {
     double term = 100 * M_term / (double)mem_total_kib, kill = 100 * M_kill / (double)mem_total_kib;
