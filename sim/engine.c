@@ -83,6 +83,7 @@ struct _SimEngine {
   UsEarlyoom *earlyoom_owned;
   guint64 next_earlyoom_ns;
   gint64 earlyoom_idle_gen;
+  guint64 earlyoom_idle_sleep_ns; /* the sleep after that idle poll */
   const UsOomd *oomd;
   UsOomd *oomd_owned;
   guint64 next_oomd_ns;
@@ -1546,6 +1547,7 @@ static KmTask *earlyoom_find_victim(SimEngine *e, int *out_badness, long long *o
 static void earlyoom_poll(SimEngine *e)
 {
   const UsEarlyoom *cfg = e->earlyoom;
+  const gint64 gen_before = e->gen;
   UsMeminfo m = earlyoom_parse_meminfo(e);
   int sig = us_earlyoom_lowmem_sig(cfg, &m);
   guint64 sleep_ms = 0;
@@ -1579,8 +1581,10 @@ static void earlyoom_poll(SimEngine *e)
     }
   }
   sleep_ms += us_earlyoom_sleep_time_ms(cfg, &m);
-  e->earlyoom_idle_gen = sig ? -1 : e->gen;
-  e->next_earlyoom_ns += sleep_ms * G_GUINT64_CONSTANT(1000000);
+  /* idle: nothing was signalled (memory is fine, or there was no victim, or it was already dying) */
+  e->earlyoom_idle_gen = e->gen == gen_before ? e->gen : -1;
+  e->earlyoom_idle_sleep_ns = sleep_ms * G_GUINT64_CONSTANT(1000000);
+  e->next_earlyoom_ns += e->earlyoom_idle_sleep_ns;
 }
 
 /* systemd 252 oomd-manager.c monitor_swap_contexts_handler(): the swap rule, every SWAP_INTERVAL_USEC. */
@@ -1628,8 +1632,7 @@ static void oomd_poll(SimEngine *e)
 static void userspace_skip_idle(SimEngine *e, guint64 until_ns)
 {
   if (e->earlyoom && e->earlyoom_idle_gen == e->gen && e->next_earlyoom_ns <= until_ns) {
-    UsMeminfo m = earlyoom_parse_meminfo(e);
-    guint64 step = us_earlyoom_sleep_time_ms(e->earlyoom, &m) * G_GUINT64_CONSTANT(1000000);
+    guint64 step = e->earlyoom_idle_sleep_ns;
     e->next_earlyoom_ns += ((until_ns - e->next_earlyoom_ns) / step + 1) * step;
   }
   if (e->oomd && e->oomd_idle_gen == e->gen && e->next_oomd_ns <= until_ns)
