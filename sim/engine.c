@@ -1497,6 +1497,19 @@ static void eviction_run(SimEngine *e)
  * end at once with 128 + signal. Polls that find nothing to do and see the same model as the previous idle poll
  * would do the same again; they are skipped (userspace_skip_idle()), which changes nothing but the run time. */
 
+/* t + d, or G_MAXUINT64 (never) past the end of the clock */
+static guint64 clock_add(guint64 t, guint64 d)
+{
+  return t > G_MAXUINT64 - d ? G_MAXUINT64 : t + d;
+}
+
+/* The first time at or after next, on next's grid of period, that is past until_ns. */
+static guint64 first_poll_after(guint64 next, guint64 period, guint64 until_ns)
+{
+  guint64 k = (until_ns - next) / period + 1;
+  return k > (G_MAXUINT64 - next) / period ? G_MAXUINT64 : next + k * period;
+}
+
 /* /proc/meminfo in kB: MemTotal, MemAvailable, SwapTotal, SwapFree */
 static void proc_meminfo_kb(SimEngine *e, long long *total, long long *available, long long *swap_total,
                             long long *swap_free)
@@ -1584,7 +1597,7 @@ static void earlyoom_poll(SimEngine *e)
   /* idle: nothing was signalled (memory is fine, or there was no victim, or it was already dying) */
   e->earlyoom_idle_gen = e->gen == gen_before ? e->gen : -1;
   e->earlyoom_idle_sleep_ns = sleep_ms * G_GUINT64_CONSTANT(1000000);
-  e->next_earlyoom_ns += e->earlyoom_idle_sleep_ns;
+  e->next_earlyoom_ns = clock_add(e->next_earlyoom_ns, e->earlyoom_idle_sleep_ns);
 }
 
 /* systemd 252 oomd-manager.c monitor_swap_contexts_handler(): the swap rule, every SWAP_INTERVAL_USEC. */
@@ -1593,7 +1606,7 @@ static void oomd_poll(SimEngine *e)
   const UsOomd *cfg = e->oomd;
   long long total, available, swap_total, swap_free;
   proc_meminfo_kb(e, &total, &available, &swap_total, &swap_free);
-  e->next_oomd_ns += US_OOMD_SWAP_INTERVAL_NS;
+  e->next_oomd_ns = clock_add(e->next_oomd_ns, US_OOMD_SWAP_INTERVAL_NS);
   e->oomd_idle_gen = e->gen;
   /* oomd_system_context_acquire(): bytes; mem_used = MemTotal - MemAvailable, swap_used = SwapTotal - SwapFree */
   guint64 mem_total = (guint64)total * 1024, mem_used = (guint64)(total - available) * 1024;
@@ -1631,12 +1644,10 @@ static void oomd_poll(SimEngine *e)
  * until_ns, at the same sleep: its next poll moves to the first one after until_ns. */
 static void userspace_skip_idle(SimEngine *e, guint64 until_ns)
 {
-  if (e->earlyoom && e->earlyoom_idle_gen == e->gen && e->next_earlyoom_ns <= until_ns) {
-    guint64 step = e->earlyoom_idle_sleep_ns;
-    e->next_earlyoom_ns += ((until_ns - e->next_earlyoom_ns) / step + 1) * step;
-  }
+  if (e->earlyoom && e->earlyoom_idle_gen == e->gen && e->next_earlyoom_ns <= until_ns)
+    e->next_earlyoom_ns = first_poll_after(e->next_earlyoom_ns, e->earlyoom_idle_sleep_ns, until_ns);
   if (e->oomd && e->oomd_idle_gen == e->gen && e->next_oomd_ns <= until_ns)
-    e->next_oomd_ns += ((until_ns - e->next_oomd_ns) / US_OOMD_SWAP_INTERVAL_NS + 1) * US_OOMD_SWAP_INTERVAL_NS;
+    e->next_oomd_ns = first_poll_after(e->next_oomd_ns, US_OOMD_SWAP_INTERVAL_NS, until_ns);
 }
 
 /* The cgroups a <systemd-oomd> unit names must exist, and oomd needs cgroup v2 (it reads memory.swap.current). */

@@ -118,6 +118,8 @@ static void test_earlyoom_refused(void)
     { "m", "100", SCENARIO_ERROR_RANGE, "-m: value 100.000000 exceeds limit 99" },
     { "m", "0,0", SCENARIO_ERROR_RANGE, "both SIGTERM and SIGKILL values are zero" },
     { "s", "5x", SCENARIO_ERROR_RANGE, "trailing garbage 'x'" },
+    { "s", "nan", SCENARIO_ERROR_RANGE, "not a number" },
+    { "m", "1e999", SCENARIO_ERROR_RANGE, "converson error" }, /* ERANGE */
     { "M", "2000000", SCENARIO_ERROR_RANGE, "exceeds limit 1059167" }, /* 104857600 / 99 = 1059167 r 67 */
     { "prefer", "(", SCENARIO_ERROR_RANGE, "could not compile regexp '('" },
     { "ignore", "x", SCENARIO_ERROR_UNSUPPORTED, "earlyoom 1.7 has no --ignore" },

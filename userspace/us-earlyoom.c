@@ -54,6 +54,12 @@ static gboolean parse_part(const char *part, long long upper_limit, double *out,
     *out_err = g_strdup_printf("converson error: %s", g_strerror(errno)); /* sic, earlyoom's spelling */
     return FALSE;
   }
+  if (val != val) {
+    /* earlyoom itself takes "nan" (no comparison with NaN holds), never acts, and casts NaN to an integer in
+     * sleep_time_ms(), which C leaves undefined: refused here rather than modelled */
+    *out_err = g_strdup("not a number (earlyoom would accept it and never act)");
+    return FALSE;
+  }
   if (val > (double)upper_limit) {
     *out_err = g_strdup_printf("value %f exceeds limit %lld", val, upper_limit);
     return FALSE;

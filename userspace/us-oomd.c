@@ -172,7 +172,8 @@ UsOomd *us_oomd_new(const ScElement *el, const char *file, GError **error)
 
 /* oomd_mem_available_below(): total - used < total * permyriad / 10000 (used = MemTotal - MemAvailable);
  * oomd_swap_free_below(): swap free < swap total * permyriad / 10000, integer arithmetic in bytes. With no swap
- * the swap check never holds (0 < 0), so the rule never acts. */
+ * the swap check never holds (0 < 0), so the rule never acts. As in oomd, the products are uint64_t: past 1.8 PB of
+ * RAM (the model allows 4 PiB) mem_total * permyriad wraps, deterministically, as it would in oomd. */
 gboolean us_oomd_swap_limit_hit(const UsOomd *cfg, guint64 mem_total, guint64 mem_available, guint64 swap_total,
                                 guint64 swap_free)
 {
