@@ -24,8 +24,7 @@
 #include "../kernel-model/km-vmscan.h"
 #include "../scenarios/scenario-loader.h"
 #include "../k8s/k8s-eviction.h"
-#include "../userspace/us-earlyoom.h"
-#include "../userspace/us-oomd.h"
+#include "engine-userspace.h"
 
 #include <string.h>
 
@@ -77,17 +76,7 @@ struct _SimEngine {
   const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
   const char *exit_by;     /* the actor record_exit() names, when one other than the kernel kills */
   gboolean kubelet_runs;   /* the eviction manager runs (a <kubelet>, and not switched off by SimOptions.actors) */
-  /* userspace killers (userspace/): their configuration, the time of their next poll, and the model's change count
-   * at their last poll if it did nothing (-1: it acted), so that identical idle polls can be skipped */
-  const UsEarlyoom *earlyoom;
-  UsEarlyoom *earlyoom_owned;
-  guint64 next_earlyoom_ns;
-  gint64 earlyoom_idle_gen;
-  guint64 earlyoom_idle_sleep_ns; /* the sleep after that idle poll */
-  const UsOomd *oomd;
-  UsOomd *oomd_owned;
-  guint64 next_oomd_ns;
-  gint64 oomd_idle_gen;
+  SimUserspace *userspace; /* earlyoom and systemd-oomd (sim/engine-userspace.c); NULL: neither runs */
   gint64 gen;              /* counts changes to the model: steps, exits, reaps */
 };
 
@@ -433,8 +422,6 @@ static gboolean setup(SimEngine *e, GError **error)
   return check_oom_adj_per_mm(e, error);
 }
 
-static gboolean check_userspace_killers(SimEngine *e, GError **error);
-
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
                           const SimSink *sink, GError **error)
 {
@@ -461,16 +448,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->kubelet_runs = header->k8s && (actors == SIM_ACTORS_SCENARIO || actors == SIM_ACTORS_KUBELET);
   if (e->kubelet_runs)
     e->eviction = k8s_eviction_state_new(header->k8s);
-  if (actors == SIM_ACTORS_SCENARIO || actors == SIM_ACTORS_EARLYOOM)
-    e->earlyoom = header->earlyoom;
-  if (actors == SIM_ACTORS_EARLYOOM && !e->earlyoom)
-    e->earlyoom = e->earlyoom_owned = us_earlyoom_new_default();
-  if (actors == SIM_ACTORS_SCENARIO || actors == SIM_ACTORS_OOMD)
-    e->oomd = header->oomd;
-  if (actors == SIM_ACTORS_OOMD && !e->oomd)
-    e->oomd = e->oomd_owned = us_oomd_new_default();
-  e->earlyoom_idle_gen = e->oomd_idle_gen = -1;
-  if (!check_userspace_killers(e, error)) {
+  if (!sim_userspace_new(header, actors, e->sys, &e->userspace, error)) {
     sim_engine_free(e);
     return NULL;
   }
@@ -486,8 +464,7 @@ void sim_engine_free(SimEngine *e)
   g_queue_clear_full(&e->timers, g_free);
   g_queue_clear(&e->blocked);
   k8s_eviction_state_free(e->eviction);
-  us_earlyoom_free(e->earlyoom_owned);
-  us_oomd_free(e->oomd_owned);
+  sim_userspace_free(e->userspace);
   g_hash_table_destroy(e->procs);
   g_hash_table_destroy(e->mapping_owner);
   sim_outcome_free(e->outcome);
@@ -1415,7 +1392,7 @@ static gboolean memcg_within(const KmMemcg *memcg, const KmMemcg *ancestor)
 
 /* A signal from a userspace actor (the kubelet, earlyoom, systemd-oomd) to a process that does not handle it: the
  * process ends at once with 128 + signal; one asleep in a v1 memcg OOM wakes to die. */
-static void kill_by_actor(SimEngine *e, KmTask *task, int signal, const char *actor)
+void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *actor)
 {
   SimProc *proc = find_proc(e, task->pid);
   if (proc && proc->blocked_on) {
@@ -1425,6 +1402,21 @@ static void kill_by_actor(SimEngine *e, KmTask *task, int signal, const char *ac
   e->exit_by = actor;
   record_exit(e, task, 0, signal);
   e->exit_by = NULL;
+}
+
+void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail)
+{
+  emit_simple(e, kind, NULL, task, detail);
+}
+
+gint64 sim_engine_generation(const SimEngine *e)
+{
+  return e->gen;
+}
+
+KmSystem *sim_engine_system(SimEngine *e)
+{
+  return e->sys;
 }
 
 static void evict_pod(SimEngine *e, const K8sPod *pod, const char *why)
@@ -1439,7 +1431,7 @@ static void evict_pod(SimEngine *e, const K8sPod *pod, const char *why)
   emit_simple(e, SIM_EV_KUBELET, NULL, victims->len ? victims->pdata[0] : NULL, why);
   e->exit_reason = "Evicted";
   for (guint i = 0; i < victims->len; i++)
-    kill_by_actor(e, victims->pdata[i], SIGTERM, "kubelet");
+    sim_engine_actor_kill(e, victims->pdata[i], SIGTERM, "kubelet");
   e->exit_reason = NULL;
 }
 
@@ -1487,200 +1479,17 @@ static void eviction_run(SimEngine *e)
                                                                                       : e->next_eviction_ns + interval;
 }
 
-/* ---------------------------------------------------------------- userspace killers
- *
- * The acting halves of earlyoom and systemd-oomd (the choosing halves are userspace/us-earlyoom.c and
- * userspace/us-oomd.c). Each polls on the virtual clock from 0, like the eviction manager: a poll due at a time runs
- * before the first step at or after it, so a step (a burst of page faults) runs to completion first, as the
- * daemons, sleeping in nanosleep() or sd-event, cannot interrupt the page fault path. They read /proc/meminfo as the
- * kernel model fills it (MemAvailable: si_mem_available()), and signal processes that do not handle signals: they
- * end at once with 128 + signal. Polls that find nothing to do and see the same model as the previous idle poll
- * would do the same again; they are skipped (userspace_skip_idle()), which changes nothing but the run time. */
-
-/* t + d, or G_MAXUINT64 (never) past the end of the clock */
-static guint64 clock_add(guint64 t, guint64 d)
-{
-  return t > G_MAXUINT64 - d ? G_MAXUINT64 : t + d;
-}
-
-/* The first time at or after next, on next's grid of period, that is past until_ns. */
-static guint64 first_poll_after(guint64 next, guint64 period, guint64 until_ns)
-{
-  guint64 k = (until_ns - next) / period + 1;
-  return k > (G_MAXUINT64 - next) / period ? G_MAXUINT64 : next + k * period;
-}
-
-/* /proc/meminfo in kB: MemTotal, MemAvailable, SwapTotal, SwapFree */
-static void proc_meminfo_kb(SimEngine *e, long long *total, long long *available, long long *swap_total,
-                            long long *swap_free)
-{
-  const KmMachine *m = &e->sys->machine;
-  *total = (long long)km_pages_to_kb(e->sys, m->totalram_pages);
-  *available = (long long)km_pages_to_kb(e->sys, km_si_mem_available(e->sys));
-  *swap_total = (long long)km_pages_to_kb(e->sys, m->total_swap_pages);
-  *swap_free = (long long)km_pages_to_kb(e->sys, m->total_swap_pages - m->swap_used);
-}
-
-static UsMeminfo earlyoom_parse_meminfo(SimEngine *e)
-{
-  long long total, available, swap_total, swap_free;
-  proc_meminfo_kb(e, &total, &available, &swap_total, &swap_free);
-  return us_earlyoom_meminfo(total, available, swap_total, swap_free);
-}
-
-static int task_pid_cmp(gconstpointer a, gconstpointer b)
-{
-  int pa = (*(KmTask *const *)a)->pid, pb = (*(KmTask *const *)b)->pid;
-  return (pa > pb) - (pa < pb);
-}
-
-/* find_largest_process(): /proc in readdir order (ascending pids), each process as is_larger() reads it. */
-static KmTask *earlyoom_find_victim(SimEngine *e, int *out_badness, long long *out_rss_kib)
-{
-  g_autoptr(GPtrArray) tasks = g_ptr_array_new();
-  for (GList *l = e->sys->tasks.head; l; l = l->next)
-    if (((KmTask *)l->data)->state != KM_TASK_DEAD)
-      g_ptr_array_add(tasks, l->data);
-  g_ptr_array_sort(tasks, task_pid_cmp);
-  g_autofree UsProcinfo *procs = g_new0(UsProcinfo, tasks->len + 1);
-  for (guint i = 0; i < tasks->len; i++) {
-    KmTask *t = tasks->pdata[i];
-    procs[i] = (UsProcinfo){ .pid = t->pid, .oom_score = km_proc_oom_score(e->sys, t), .oom_score_adj = t->oom_score_adj,
-                             .rss_kib = t->mm ? (long long)km_pages_to_kb(e->sys, km_mm_rss(t->mm)) : 0,
-                             .uid = t->uid, .kthread = t->kthread, .comm = t->comm };
-  }
-  int i = us_earlyoom_find_largest_process(e->earlyoom, procs, tasks->len, out_badness);
-  if (i < 0)
-    return NULL;
-  *out_rss_kib = procs[i].rss_kib;
-  return tasks->pdata[i];
-}
-
-/* main.c poll_loop() and kill.c kill_process(), one iteration. */
-static void earlyoom_poll(SimEngine *e)
-{
-  const UsEarlyoom *cfg = e->earlyoom;
-  const gint64 gen_before = e->gen;
-  UsMeminfo m = earlyoom_parse_meminfo(e);
-  int sig = us_earlyoom_lowmem_sig(cfg, &m);
-  guint64 sleep_ms = 0;
-  if (sig) {
-    g_autofree char *low = g_strdup_printf(
-        "earlyoom %s: mem avail: %5lld of %5lld MiB (%5.2f%%), swap free: %4lld of %4lld MiB (%5.2f%%); low memory! at "
-        "or below %s limits: mem %5.2f%%, swap %5.2f%%", us_earlyoom_version_name(cfg->version), m.MemAvailableMiB,
-        m.MemTotalMiB, m.MemAvailablePercent, m.SwapFreeMiB, m.SwapTotalMiB, m.SwapFreePercent,
-        sig == SIGKILL ? "SIGKILL" : "SIGTERM", sig == SIGKILL ? cfg->mem_kill_percent : cfg->mem_term_percent,
-        sig == SIGKILL ? cfg->swap_kill_percent : cfg->swap_term_percent);
-    int badness = 0;
-    long long rss_kib = 0;
-    KmTask *victim = earlyoom_find_victim(e, &badness, &rss_kib);
-    /* poll_loop() reads meminfo again before it kills; nothing runs in between here, so it has not recovered */
-    m = earlyoom_parse_meminfo(e);
-    if (!victim) {
-      g_autofree char *detail = g_strdup_printf("%s; Could not find a process to kill. Sleeping 1 second.", low);
-      emit_simple(e, SIM_EV_EARLYOOM, NULL, NULL, detail);
-      sleep_ms = 1000; /* kill_process(): sleep(1) */
-    } else {
-      g_autofree char *detail = g_strdup_printf("%s; sending %s to process %d uid %u \"%s\": badness %d, VmRSS %lld MiB",
-                                                low, sig == SIGKILL ? "SIGKILL" : "SIGTERM", victim->pid, victim->uid,
-                                                victim->comm, badness, rss_kib / 1024);
-      emit_simple(e, SIM_EV_EARLYOOM, NULL, victim, detail);
-      /* kill_wait(): the process is gone at its first is_alive() check, before any escalation to SIGKILL; one
-       * already dying in the kernel (an OOM victim waiting for the reaper) is waited for, 100 polls of 100 ms */
-      if (victim->state == KM_TASK_DYING)
-        sleep_ms = 10000;
-      else
-        kill_by_actor(e, victim, sig, "earlyoom");
-    }
-  }
-  sleep_ms += us_earlyoom_sleep_time_ms(cfg, &m);
-  /* idle: nothing was signalled (memory is fine, or there was no victim, or it was already dying) */
-  e->earlyoom_idle_gen = e->gen == gen_before ? e->gen : -1;
-  e->earlyoom_idle_sleep_ns = sleep_ms * G_GUINT64_CONSTANT(1000000);
-  e->next_earlyoom_ns = clock_add(e->next_earlyoom_ns, e->earlyoom_idle_sleep_ns);
-}
-
-/* systemd 252 oomd-manager.c monitor_swap_contexts_handler(): the swap rule, every SWAP_INTERVAL_USEC. */
-static void oomd_poll(SimEngine *e)
-{
-  const UsOomd *cfg = e->oomd;
-  long long total, available, swap_total, swap_free;
-  proc_meminfo_kb(e, &total, &available, &swap_total, &swap_free);
-  e->next_oomd_ns = clock_add(e->next_oomd_ns, US_OOMD_SWAP_INTERVAL_NS);
-  e->oomd_idle_gen = e->gen;
-  /* oomd_system_context_acquire(): bytes; mem_used = MemTotal - MemAvailable, swap_used = SwapTotal - SwapFree */
-  guint64 mem_total = (guint64)total * 1024, mem_used = (guint64)(total - available) * 1024;
-  guint64 st = (guint64)swap_total * 1024, su = (guint64)(swap_total - swap_free) * 1024;
-  if (!us_oomd_swap_limit_hit(cfg, mem_total, (guint64)available * 1024, st, (guint64)swap_free * 1024))
-    return;
-  g_autoptr(GArray) candidates = us_oomd_swap_candidates(cfg, e->sys);
-  int chosen = us_oomd_select_by_swap_usage(candidates, st * US_OOMD_THRESHOLD_SWAP_USED_PERCENT / 100);
-  if (chosen < 0)
-    return; /* "No cgroup candidates found for swap-based OOM action" */
-  const UsOomdCandidate *c = &g_array_index(candidates, UsOomdCandidate, chosen);
-  /* oomd_cgroup_kill(path, recurse=true): SIGKILL to every process of the cgroup and its descendants */
-  g_autoptr(GPtrArray) victims = g_ptr_array_new();
-  for (GList *l = e->sys->tasks.head; l; l = l->next) {
-    KmTask *task = l->data;
-    /* a process already dying (an OOM victim waiting for the reaper) gets the signal again to no effect */
-    if ((task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED || task->state == KM_TASK_LIVELOCKED) &&
-        memcg_within(task->memcg, c->memcg))
-      g_ptr_array_add(victims, task);
-  }
-  if (victims->len == 0)
-    return; /* nothing killed: 252 logs nothing and the pass ends */
-  e->oomd_idle_gen = -1;
-  g_autofree char *detail = g_strdup_printf(
-      "systemd-oomd: Killed %s due to memory used (%" G_GUINT64_FORMAT ") / total (%" G_GUINT64_FORMAT ") and swap used (%"
-      G_GUINT64_FORMAT ") / total (%" G_GUINT64_FORMAT ") being more than %d.%02d%% (swap usage of %s: %" G_GUINT64_FORMAT
-      " bytes, %u process%s)", c->memcg->path, mem_used, mem_total, su, st, cfg->swap_used_limit_permyriad / 100,
-      cfg->swap_used_limit_permyriad % 100, c->memcg->path, c->swap_usage, victims->len, victims->len == 1 ? "" : "es");
-  emit_simple(e, SIM_EV_OOMD, NULL, victims->pdata[0], detail);
-  for (guint i = 0; i < victims->len; i++)
-    kill_by_actor(e, victims->pdata[i], SIGKILL, "systemd-oomd");
-}
-
-/* An actor whose last poll did nothing, with the model unchanged since, would do nothing at every poll up to
- * until_ns, at the same sleep: its next poll moves to the first one after until_ns. */
-static void userspace_skip_idle(SimEngine *e, guint64 until_ns)
-{
-  if (e->earlyoom && e->earlyoom_idle_gen == e->gen && e->next_earlyoom_ns <= until_ns)
-    e->next_earlyoom_ns = first_poll_after(e->next_earlyoom_ns, e->earlyoom_idle_sleep_ns, until_ns);
-  if (e->oomd && e->oomd_idle_gen == e->gen && e->next_oomd_ns <= until_ns)
-    e->next_oomd_ns = first_poll_after(e->next_oomd_ns, US_OOMD_SWAP_INTERVAL_NS, until_ns);
-}
-
-/* The cgroups a <systemd-oomd> unit names must exist, and oomd needs cgroup v2 (it reads memory.swap.current). */
-static gboolean check_userspace_killers(SimEngine *e, GError **error)
-{
-  if (!e->oomd)
-    return TRUE;
-  if (e->header->cgroup_version != 2) {
-    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, e->header->file, e->oomd->line, e->oomd->col,
-                       "systemd-oomd needs the unified cgroup hierarchy (cgroup v2); the scenario's cgroups are v1");
-    return FALSE;
-  }
-  for (guint i = 0; i < e->oomd->units->len; i++) {
-    const UsOomdUnit *u = e->oomd->units->pdata[i];
-    if (!km_system_find_memcg(e->sys, u->cgroup)) {
-      scenario_set_error(error, SCENARIO_ERROR_UNKNOWN_REF, e->header->file, u->line, u->col,
-                         "<unit cgroup=\"%s\">: no such cgroup", u->cgroup);
-      return FALSE;
-    }
-  }
-  return TRUE;
-}
-
-
 /* Runs the actors' passes due up to until_ns (inclusive), each at its own time, earliest first; at the same time
  * the kubelet, then earlyoom, then systemd-oomd. */
 static void actors_run_until(SimEngine *e, guint64 until_ns)
 {
+  SimUserspace *us = e->userspace;
   for (;;) {
-    userspace_skip_idle(e, until_ns);
+    if (us)
+      sim_userspace_skip_idle(us, e->gen, until_ns);
     guint64 kubelet = e->kubelet_runs ? e->next_eviction_ns : G_MAXUINT64;
-    guint64 earlyoom = e->earlyoom ? e->next_earlyoom_ns : G_MAXUINT64;
-    guint64 oomd = e->oomd ? e->next_oomd_ns : G_MAXUINT64;
+    guint64 earlyoom = us && us->earlyoom ? us->next_earlyoom_ns : G_MAXUINT64;
+    guint64 oomd = us && us->oomd ? us->next_oomd_ns : G_MAXUINT64;
     guint64 next = MIN(kubelet, MIN(earlyoom, oomd));
     if (e->panicked || next > until_ns || next == G_MAXUINT64)
       return;
@@ -1689,9 +1498,9 @@ static void actors_run_until(SimEngine *e, guint64 until_ns)
     if (next == kubelet)
       eviction_run(e);
     else if (next == earlyoom)
-      earlyoom_poll(e);
+      sim_userspace_earlyoom_poll(us, e);
     else
-      oomd_poll(e);
+      sim_userspace_oomd_poll(us, e);
     wake_blocked(e);
   }
 }
