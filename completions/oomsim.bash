@@ -23,11 +23,11 @@ _oomsim()
     done
 
     if [[ -z $cmd ]]; then
-        COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect explain help --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect explain actors help --help --version" -- "$cur"))
         return 0
     fi
     if [[ $cmd == help ]]; then
-        ((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect explain" -- "$cur"))
+        ((COMP_CWORD == i + 1)) && COMPREPLY=($(compgen -W "run check expand kernels validate sweep sweep-merge bisect explain actors" -- "$cur"))
         return 0
     fi
 
@@ -43,7 +43,7 @@ _oomsim()
             case $cmd in
                 run) COMPREPLY=($(compgen -W "text dmesg json" -- "$cur")) ;;
                 check) COMPREPLY=($(compgen -W "text tap junit" -- "$cur")) ;;
-                validate|explain) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+                validate|explain|actors) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
                 sweep|sweep-merge) COMPREPLY=($(compgen -W "text csv json" -- "$cur")) ;;
             esac
             return 0 ;;

@@ -24,6 +24,8 @@ KmPages km_wmark_min_pages(const KmSystem *sys);
 KmPages km_alloc_floor_pages(const KmSystem *sys);
 /* calculate_totalreserve_pages() */
 KmPages km_totalreserve_pages(const KmSystem *sys);
+/* si_mem_available(): /proc/meminfo MemAvailable in pages (see km-util.c) */
+KmPages km_si_mem_available(const KmSystem *sys);
 /* MemFree: pages not held by the kernel (incl. its per-process memory), anon, page cache, shmem or page tables */
 KmPages km_free_pages(const KmSystem *sys);
 

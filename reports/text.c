@@ -11,6 +11,8 @@
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-pcp.h"
 #include "../k8s/k8s-node.h"
+#include "../userspace/us-earlyoom.h"
+#include "../userspace/us-oomd.h"
 
 #include <stdarg.h>
 
@@ -173,6 +175,39 @@ static void print_processes(GString *out, const ScenarioHeader *h)
   report_table_render(t, out, "  ");
 }
 
+/* The userspace killers the scenario enables, in the words of their own start-up (earlyoom main.c) and settings. */
+static void print_userspace(GString *out, const ScenarioHeader *h)
+{
+  if (!h || (!h->earlyoom && !h->oomd))
+    return;
+  textf(out, "userspace OOM killers (docs/userspace-killers.md):\n");
+  const UsEarlyoom *eo = h->earlyoom;
+  if (eo) {
+    textf(out, "  earlyoom %s: sending SIGTERM when mem <= %5.2f%% and swap <= %5.2f%%, SIGKILL when mem <= %5.2f%% and "
+          "swap <= %5.2f%%", us_earlyoom_version_name(eo->version), eo->mem_term_percent, eo->swap_term_percent,
+          eo->mem_kill_percent, eo->swap_kill_percent);
+    const char *names[] = { "prefer", "avoid", "ignore" };
+    const char *values[] = { eo->prefer, eo->avoid, eo->ignore };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+      if (values[i])
+        textf(out, "; --%s '%s'", names[i], values[i]);
+    textf(out, "%s\n", eo->ignore_root_user ? "; --ignore-root-user" : "");
+  }
+  const UsOomd *od = h->oomd;
+  if (od) {
+    textf(out, "  systemd-oomd 252: SwapUsedLimit=%d.%02d%%", od->swap_used_limit_permyriad / 100,
+          od->swap_used_limit_permyriad % 100);
+    for (guint i = 0; i < od->units->len; i++) {
+      const UsOomdUnit *u = od->units->pdata[i];
+      textf(out, "; %s:%s%s", u->cgroup, u->swap_kill ? " ManagedOOMSwap=kill" : "",
+            u->preference == US_OOMD_PREFERENCE_AVOID  ? " ManagedOOMPreference=avoid"
+            : u->preference == US_OOMD_PREFERENCE_OMIT ? " ManagedOOMPreference=omit"
+                                                       : "");
+    }
+    textf(out, "\n");
+  }
+}
+
 static void print_begin(GString *out, const KmSystem *sys, const SimEvent *ev)
 {
   const ScenarioHeader *h = ev->header;
@@ -188,6 +223,7 @@ static void print_begin(GString *out, const KmSystem *sys, const SimEvent *ev)
     textf(out, "description: %s\n", h->description);
   textf(out, "kernel profile: %s (%s; uname %s)\n", prof->name, prof->summary, prof->uname);
   print_machine(out, sys);
+  print_userspace(out, h);
   print_cgroups(out, sys, h);
   print_processes(out, h);
   textf(out, "\ntimeline (virtual clock; sizes in pages of %u bytes):\n", sys->machine.page_size);
@@ -269,7 +305,10 @@ static void print_exit(GString *out, const KmSystem *sys, const SimEvent *ev)
                                    : g_strdup_printf("exit code %d", x->status);
   /* MemFree: the buddy lists (/proc/meminfo leaves the per-CPU lists out) */
   g_autofree char *free_now = pages_text(sys, km_buddy_free_pages(sys));
-  textf(out, "exit: status %d (%s), reason %s; MemFree now %s", x->status, how, x->reason ? x->reason : "-", free_now);
+  textf(out, "exit: status %d (%s), reason %s", x->status, how, x->reason ? x->reason : "-");
+  if (x->by)
+    textf(out, ", killed by %s", x->by);
+  textf(out, "; MemFree now %s", free_now);
   if (ev->task && ev->task->memcg && ev->task->memcg->parent) {
     g_autofree char *usage = pages_text(sys, ev->task->memcg->usage);
     textf(out, ", memcg %s usage %s", ev->task->memcg->path, usage);
@@ -718,6 +757,8 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
     print_simple(out, sys, ev, ev->detail ? ev->detail : "charge forced over the limit");
     break;
   case SIM_EV_KUBELET:
+  case SIM_EV_EARLYOOM:
+  case SIM_EV_OOMD:
     print_simple(out, sys, ev, ev->detail);
     break;
   case SIM_EV_RECLAIM:

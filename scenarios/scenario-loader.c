@@ -21,6 +21,8 @@
 #include "scenario-values.h"
 
 #include "../k8s/k8s-node.h"
+#include "../userspace/us-earlyoom.h"
+#include "../userspace/us-oomd.h"
 
 #include "../kernel-model/km-profile.h"
 
@@ -257,6 +259,7 @@ static const struct {
   { "survives", { "pid" } },
   { "livelock", { "pid" } },
   { "log", { "contains" } },
+  { "unit", { "cgroup" } },
 };
 
 static const char *
@@ -813,6 +816,35 @@ loader_read_description(ScenarioLoader *self)
   return TRUE;
 }
 
+static ScElement *loader_read_element(ScenarioLoader *self);
+
+/* <earlyoom> and <systemd-oomd> in <machine> (userspace/): read as written, interpreted by their modules. earlyoom
+ * reads MemTotal and SwapTotal before it parses -M and -S: the machine's ram and swap, in kB. */
+static gboolean
+loader_read_userspace_killer(ScenarioLoader *self)
+{
+  g_autoptr(ScElement) element = loader_read_element(self);
+  if (element == NULL)
+    return FALSE;
+  ScenarioHeader *header = self->header;
+  g_autoptr(GError) error = NULL;
+  if (strcmp(element->name, "earlyoom") == 0) {
+    header->earlyoom = us_earlyoom_new(element, header->file, (long long)(header->ram_bytes / 1024),
+                                       (long long)(header->swap_bytes / 1024), &error);
+    if (header->earlyoom == NULL) {
+      self->error = g_steal_pointer(&error);
+      return FALSE;
+    }
+    return TRUE;
+  }
+  header->oomd = us_oomd_new(element, header->file, &error);
+  if (header->oomd == NULL) {
+    self->error = g_steal_pointer(&error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 loader_read_machine(ScenarioLoader *self)
 {
@@ -852,6 +884,11 @@ loader_read_machine(ScenarioLoader *self)
 
   int depth = xmlTextReaderDepth(self->reader) + 1;
   while (loader_next_element(self, depth)) {
+    if (loader_at(self, "earlyoom") || loader_at(self, "systemd-oomd")) {
+      if (!loader_read_userspace_killer(self))
+        return FALSE;
+      continue;
+    }
     g_autoptr(ScSysctl) sysctl = g_new0(ScSysctl, 1);
     sysctl->line = loader_line(self);
     sysctl->col = 1;
@@ -1730,6 +1767,7 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
     g_autofree char *status = loader_attr(self, "status");
     expect->has_status = status != NULL;
     expect->reason = loader_attr(self, "reason");
+    expect->by = loader_attr(self, "by");
     return loader_expect_pid_attr(self, expect) && loader_int_attr32(self, "status", 0, 255, &expect->status);
   }
   case SC_EXPECT_ENOMEM:

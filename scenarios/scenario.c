@@ -10,6 +10,8 @@
 #include "scenario.h"
 
 #include "../k8s/k8s-node.h"
+#include "../userspace/us-earlyoom.h"
+#include "../userspace/us-oomd.h"
 
 #include <string.h>
 
@@ -122,6 +124,7 @@ sc_expect_free(ScExpect *expect)
   g_free(expect->constraint);
   g_free(expect->oom_memcg);
   g_free(expect->reason);
+  g_free(expect->by);
   g_free(expect->step);
   g_free(expect->errno_name);
   g_free(expect->message_contains);
@@ -175,6 +178,8 @@ scenario_header_free(ScenarioHeader *header)
   if (header->processes != NULL)
     g_ptr_array_unref(header->processes);
   k8s_node_free(header->k8s);
+  us_earlyoom_free(header->earlyoom);
+  us_oomd_free(header->oomd);
   g_free(header);
 }
 

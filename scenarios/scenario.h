@@ -57,6 +57,8 @@ typedef struct _ScElement {
 } ScElement;
 
 typedef struct _K8sNode K8sNode; /* k8s/k8s-node.h: the node the kubelet element describes */
+typedef struct _UsEarlyoom UsEarlyoom; /* userspace/us-earlyoom.h: <earlyoom> */
+typedef struct _UsOomd UsOomd;         /* userspace/us-oomd.h: <systemd-oomd> */
 
 typedef struct {
   char *name, *description, *kernel; /* kernel may be NULL: the default profile */
@@ -69,6 +71,8 @@ typedef struct {
   GPtrArray *processes; /* ScProcess* */
   K8sNode *k8s;         /* <kubelet>: the pods, their QoS classes and what was derived from them; NULL: none.
                            Its cgroups and container processes are in cgroups and processes too. */
+  UsEarlyoom *earlyoom; /* <machine><earlyoom>: earlyoom runs beside the kernel; NULL: not running */
+  UsOomd *oomd;         /* <machine><systemd-oomd>: systemd-oomd runs; NULL: not running */
   int line, col;        /* of <scenario> */
   char **overrides;     /* NULL, or the --set PARAM=VALUE applied to this header (whatif/overrides.c), for reports */
 } ScenarioHeader;
@@ -141,6 +145,7 @@ typedef struct {
   gboolean has_status;
   int status;             /* exit */
   char *reason;           /* exit: optional */
+  char *by;               /* exit: optional, the actor that killed it ("kernel", "earlyoom", ...; "none") */
   char *step;             /* enomem, step-error: step id */
   char *errno_name;       /* step-error: "EBUSY"; NULL: any error (ENOMEM included) */
   char *message_contains; /* panic, log */

@@ -34,6 +34,7 @@
 #include "../kernel-model/km-vmscan.h"
 #include "../scenarios/scenario-loader.h"
 #include "../k8s/k8s-eviction.h"
+#include "engine-userspace.h"
 
 #include <string.h>
 
@@ -88,6 +89,10 @@ struct _SimEngine {
   guint64 work;          /* units of work done so far ("Work" above) */
   guint64 max_work, max_steps;
   GError *limit_error;   /* set when the run went past a bound: every later call fails with it */
+  const char *exit_by;     /* the actor record_exit() names, when one other than the kernel kills */
+  gboolean kubelet_runs;   /* the eviction manager runs (a <kubelet>, and not switched off by SimOptions.actors) */
+  SimUserspace *userspace; /* earlyoom and systemd-oomd (sim/engine-userspace.c); NULL: neither runs */
+  gint64 gen;              /* counts changes to the model: steps, exits, reaps */
 };
 
 typedef enum {
@@ -503,8 +508,14 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
     sim_engine_free(e);
     return NULL;
   }
-  if (header->k8s)
+  SimActors actors = e->opts.actors;
+  e->kubelet_runs = header->k8s && (actors == SIM_ACTORS_SCENARIO || actors == SIM_ACTORS_KUBELET);
+  if (e->kubelet_runs)
     e->eviction = k8s_eviction_state_new(header->k8s);
+  if (!sim_userspace_new(header, actors, e->sys, &e->userspace, error)) {
+    sim_engine_free(e);
+    return NULL;
+  }
   SimEvent ev = { .kind = SIM_EV_BEGIN, .header = header, .scenario_file = header->file };
   emit(e, &ev);
   return e;
@@ -517,6 +528,7 @@ void sim_engine_free(SimEngine *e)
   g_queue_clear_full(&e->timers, g_free);
   g_queue_clear(&e->blocked);
   k8s_eviction_state_free(e->eviction);
+  sim_userspace_free(e->userspace);
   g_hash_table_destroy(e->procs);
   g_hash_table_destroy(e->mapping_owner);
   sim_outcome_free(e->outcome);
@@ -546,7 +558,13 @@ static void record_exit(SimEngine *e, KmTask *task, int code, int signal)
   x->pid = task->pid;
   x->signal = signal;
   x->status = signal ? 128 + signal : code;
+  x->time_ns = e->now_ns;
   gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
+  if (e->exit_by)
+    x->by = g_strdup(e->exit_by);
+  else if (task->killed_by_oom)
+    x->by = g_strdup("kernel");
+  e->gen++;
   if (e->exit_reason)
     x->reason = g_strdup(e->exit_reason);
   else if (task->killed_by_oom || memcg_oom_killed)
@@ -581,6 +599,7 @@ static void add_timer(SimEngine *e, guint64 when, KmTask *victim)
 static void reap(SimEngine *e, KmTask *victim)
 {
   KmPages anon = 0, file = 0, shmem = 0;
+  e->gen++;
   if (km_oom_reap_task(e->sys, victim, &anon, &file, &shmem)) {
     SimEvent ev = { .kind = SIM_EV_REAPED, .task = victim, .reaped_anon_rss = anon, .reaped_file_rss = file,
                     .reaped_shmem_rss = shmem };
@@ -1462,6 +1481,35 @@ static gboolean memcg_within(const KmMemcg *memcg, const KmMemcg *ancestor)
   return FALSE;
 }
 
+/* A signal from a userspace actor (the kubelet, earlyoom, systemd-oomd) to a process that does not handle it: the
+ * process ends at once with 128 + signal; one asleep in a v1 memcg OOM wakes to die. */
+void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *actor)
+{
+  SimProc *proc = find_proc(e, task->pid);
+  if (proc && proc->blocked_on) {
+    g_queue_remove(&e->blocked, proc);
+    proc->blocked_on = NULL;
+  }
+  e->exit_by = actor;
+  record_exit(e, task, 0, signal);
+  e->exit_by = NULL;
+}
+
+void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail)
+{
+  emit_simple(e, kind, NULL, task, detail);
+}
+
+gint64 sim_engine_generation(const SimEngine *e)
+{
+  return e->gen;
+}
+
+KmSystem *sim_engine_system(SimEngine *e)
+{
+  return e->sys;
+}
+
 static void evict_pod(SimEngine *e, const K8sPod *pod, const char *why)
 {
   KmMemcg *pod_memcg = km_system_find_memcg(e->sys, pod->cgroup);
@@ -1473,14 +1521,8 @@ static void evict_pod(SimEngine *e, const K8sPod *pod, const char *why)
   }
   emit_simple(e, SIM_EV_KUBELET, NULL, victims->len ? victims->pdata[0] : NULL, why);
   e->exit_reason = "Evicted";
-  for (guint i = 0; i < victims->len; i++) {
-    SimProc *proc = find_proc(e, ((KmTask *)victims->pdata[i])->pid);
-    if (proc && proc->blocked_on) {
-      g_queue_remove(&e->blocked, proc);
-      proc->blocked_on = NULL;
-    }
-    record_exit(e, victims->pdata[i], 0, SIGTERM);
-  }
+  for (guint i = 0; i < victims->len; i++)
+    sim_engine_actor_kill(e, victims->pdata[i], SIGTERM, "kubelet");
   e->exit_reason = NULL;
 }
 
@@ -1519,20 +1561,38 @@ static void eviction_pass(SimEngine *e)
   k8s_eviction_decision_clear(&d);
 }
 
-/* Runs the passes due up to until_ns (inclusive), each at its own time. */
-static void eviction_run_until(SimEngine *e, guint64 until_ns)
+/* The next pass of the eviction manager, due at e->next_eviction_ns. */
+static void eviction_run(SimEngine *e)
 {
-  if (!e->eviction)
-    return;
   const guint64 interval = e->header->k8s->housekeeping_interval_ns;
-  while (!e->panicked && e->next_eviction_ns <= until_ns) {
-    run_due_timers(e, e->next_eviction_ns);
-    e->now_ns = MAX(e->now_ns, e->next_eviction_ns);
-    eviction_pass(e);
+  eviction_pass(e);
+  e->next_eviction_ns = interval == 0 || e->next_eviction_ns > G_MAXUINT64 - interval ? G_MAXUINT64
+                                                                                      : e->next_eviction_ns + interval;
+}
+
+/* Runs the actors' passes due up to until_ns (inclusive), each at its own time, earliest first; at the same time
+ * the kubelet, then earlyoom, then systemd-oomd. */
+static void actors_run_until(SimEngine *e, guint64 until_ns)
+{
+  SimUserspace *us = e->userspace;
+  for (;;) {
+    if (us)
+      sim_userspace_skip_idle(us, e->gen, until_ns);
+    guint64 kubelet = e->kubelet_runs ? e->next_eviction_ns : G_MAXUINT64;
+    guint64 earlyoom = us && us->earlyoom ? us->next_earlyoom_ns : G_MAXUINT64;
+    guint64 oomd = us && us->oomd ? us->next_oomd_ns : G_MAXUINT64;
+    guint64 next = MIN(kubelet, MIN(earlyoom, oomd));
+    if (e->panicked || next > until_ns || next == G_MAXUINT64)
+      return;
+    run_due_timers(e, next);
+    e->now_ns = MAX(e->now_ns, next);
+    if (next == kubelet)
+      eviction_run(e);
+    else if (next == earlyoom)
+      sim_userspace_earlyoom_poll(us, e);
+    else
+      sim_userspace_oomd_poll(us, e);
     wake_blocked(e);
-    if (interval == 0 || e->next_eviction_ns > G_MAXUINT64 - interval)
-      break;
-    e->next_eviction_ns += interval;
   }
 }
 
@@ -1564,7 +1624,8 @@ static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
                       sc_step_kind_names[step->kind], step->pid);
   if (e->panicked)
     return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
-  eviction_run_until(e, step->has_at ? MAX(step->at_ns, e->now_ns) : e->now_ns);
+  e->gen++;
+  actors_run_until(e, step->has_at ? MAX(step->at_ns, e->now_ns) : e->now_ns);
   if (e->panicked)
     return TRUE;
   if (step->has_at && step->at_ns > e->now_ns) {
@@ -1703,6 +1764,7 @@ void sim_engine_finish(SimEngine *e)
       if (task->state != KM_TASK_RUNNING || (proc && proc->livelocked) || task->kthread || task->global_init)
         continue;
       record_exit(e, task, 0, 0);
+      ((SimExit *)e->outcome->exits->pdata[e->outcome->exits->len - 1])->survived = TRUE;
     }
   }
   fill_memcg_events(e);

@@ -125,6 +125,11 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
       fail(failures, file, x, "expected pid %d to exit with reason %s, got %s", x->pid, x->reason, e->reason);
       return FALSE;
     }
+    const char *by = e->by ? e->by : "none";
+    if (x->by && g_strcmp0(x->by, by) != 0) {
+      fail(failures, file, x, "expected pid %d to be killed by %s, got %s", x->pid, x->by, by);
+      return FALSE;
+    }
     return TRUE;
   }
   case SC_EXPECT_ENOMEM:

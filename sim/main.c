@@ -20,6 +20,7 @@
 #include "check-report.h"
 #include "expect.h"
 #include "sim.h"
+#include "actors.h"
 
 #ifndef OOMSIM_VERSION
 #define OOMSIM_VERSION "0.1.0"
@@ -379,9 +380,8 @@ static int cmd_expand(int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the expanded scenario to FILE", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx =
-    g_option_context_new("FILE - print the scenario with the kubelet's cgroups and oom_score_adj values written out");
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GOptionContext) ctx = command_context(
+    "FILE", "Prints the scenario with the kubelet's cgroups and oom_score_adj values written out.", entries);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error))
     return usage_error(ctx, error->message);
@@ -393,6 +393,38 @@ static int cmd_expand(int argc, char **argv)
     return EXIT_INVALID;
   }
   if (!write_output(output, expanded, &error)) {
+    fprintf(stderr, "oomsim: %s\n", error->message);
+    return EXIT_INVALID;
+  }
+  return 0;
+}
+
+/* oomsim actors FILE: the scenario once per actor, side by side (sim/actors.c, docs/userspace-killers.md). */
+static int cmd_actors(int argc, char **argv)
+{
+  g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
+  GOptionEntry entries[] = {
+    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1)", "VER" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Table format: text or json (default text)", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the table to FILE (only on success)", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) ctx = command_context(
+    "FILE", "Runs a scenario with the kernel alone, the kubelet, earlyoom and systemd-oomd, and compares who dies.",
+    entries);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error))
+    return usage_error(ctx, error->message);
+  if (argc != 2 || g_strcmp0(argv[1], "-") == 0)
+    return usage_error(ctx, "actors takes exactly one scenario file (not standard input: it is read once per actor)");
+  if (format && g_strcmp0(format, "text") != 0 && g_strcmp0(format, "json") != 0)
+    return usage_error(ctx, "--format must be text or json");
+  g_autoptr(GString) table = sim_actors(argv[1], kernel, g_strcmp0(format, "json") == 0, &error);
+  if (!table) {
+    fprintf(stderr, "%s\n", error->message);
+    return EXIT_INVALID;
+  }
+  if (!write_output(output, table, &error)) {
     fprintf(stderr, "oomsim: %s\n", error->message);
     return EXIT_INVALID;
   }
@@ -443,6 +475,7 @@ static const char usage_text[] =
   "  sweep-merge SHARD...    join the outputs of sweep --shard into one\n"
   "  bisect FILE --vary ...  the threshold of a parameter at which the outcome changes\n"
   "  explain [FILE|-]        read real OOM reports in a kernel log: era, constraint, badness, the victim\n"
+  "  actors FILE             the scenario with the kernel alone, the kubelet, earlyoom and systemd-oomd side by side\n"
   "  (run, check, sweep and bisect take --set PARAM=VALUE: docs/what-if.md)\n\n"
   "Options:\n"
   "  -h, --help              show this help; oomsim COMMAND --help (or oomsim help COMMAND): its options\n"
@@ -462,6 +495,7 @@ static const struct {
   { "sweep-merge", cmd_sweep_merge },
   { "bisect", cmd_bisect },
   { "explain", explain_cmd_main },
+  { "actors", cmd_actors },
 };
 
 /* GNU --version: the program's version, then the kernel profiles it models and the version of that list. */

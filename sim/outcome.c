@@ -17,6 +17,7 @@ static void exit_free(gpointer data)
 {
   SimExit *x = data;
   g_free(x->reason);
+  g_free(x->by);
   g_free(x);
 }
 

@@ -29,6 +29,9 @@ typedef struct {
   int status;     /* the shell's status: code, or 128 + signal */
   int signal;     /* 0 when the process exited by itself */
   char *reason;   /* "OOMKilled", "Completed", "Error", "Killed" */
+  guint64 time_ns; /* when, on the virtual clock (the simulator; 0 from the VM harness) */
+  char *by;       /* the actor that killed it: "kernel", "kubelet", "earlyoom", "systemd-oomd"; NULL: none */
+  gboolean survived; /* still running when the trace ended (the simulator ends it with 0) */
 } SimExit;
 
 typedef struct {

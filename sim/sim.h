@@ -28,8 +28,18 @@ typedef struct {
   guint64 managed, min, high, lowmem_reserve;
 } SimZone;
 
+/* Which actors besides the kernel run (`oomsim actors`, docs/userspace-killers.md). */
+typedef enum {
+  SIM_ACTORS_SCENARIO,    /* as the scenario says: <kubelet>, <earlyoom>, <systemd-oomd> */
+  SIM_ACTORS_KERNEL_ONLY, /* none: the kernel's OOM killer alone */
+  SIM_ACTORS_KUBELET,     /* the kubelet's eviction manager only (needs <kubelet>) */
+  SIM_ACTORS_EARLYOOM,    /* earlyoom only: the scenario's <earlyoom>, else earlyoom 1.7's defaults */
+  SIM_ACTORS_OOMD,        /* systemd-oomd only: the scenario's <systemd-oomd>, else ManagedOOMSwap=kill on / */
+} SimActors;
+
 typedef struct {
   const char *kernel;      /* profile name from --kernel; NULL: the scenario's kernel= or the default */
+  SimActors actors;
   SimFormat format;
   /* Machine overrides, used by the VM harness so that the model starts from the VM's real memory.
    * 0 means "as the scenario says". */

@@ -35,7 +35,7 @@ check "MANPATH finds the staged page: man -w oomsim" \
 check "the page's version is the binary's" \
   bash -c "grep -q \"^\\.TH OOMSIM 1 [0-9-]* \\\"oomsim \$('$bin' --version | head -n 1 | cut -d' ' -f2)\\\"\" '$share/man/man1/oomsim.1'"
 check "the page lists every option of every command's --help" bash -c '
-  for c in run check expand kernels validate sweep sweep-merge bisect explain; do
+  for c in run check expand kernels validate sweep sweep-merge bisect explain actors; do
     for o in $("'"$bin"'" $c --help | grep -oE -- "--[a-z][a-z-]*" | sort -u); do
       grep -qF -- "$(printf %s "$o" | sed "s/-/\\\\-/g")" "'"$share/man/man1/oomsim.1"'" || { echo "missing $c $o"; exit 1; }
     done
@@ -51,7 +51,7 @@ complete_words() { # complete_words WORD...: the completions of the last word
 check "bash: complete -p oomsim names _oomsim" \
   bash --norc -c "source '$share/bash-completion/completions/oomsim'; complete -p oomsim | grep -q -- '-F _oomsim oomsim'"
 check "bash: 'oomsim <TAB>' gives the commands" \
-  [ "$(complete_words oomsim '' | grep -v '^-' | tr '\n' ' ')" = "bisect check expand explain help kernels run sweep sweep-merge validate " ]
+  [ "$(complete_words oomsim '' | grep -v '^-' | tr '\n' ' ')" = "actors bisect check expand explain help kernels run sweep sweep-merge validate " ]
 check "bash: 'oomsim ch<TAB>' gives check" [ "$(complete_words oomsim ch)" = check ]
 check "bash: 'oomsim run --kernel <TAB>' gives the profiles of oomsim kernels" \
   [ "$(complete_words oomsim run --kernel '' | tr '\n' ' ')" = "$("$bin" kernels | cut -d' ' -f1 | sort | tr '\n' ' ')" ]
@@ -68,7 +68,7 @@ check "bash: 'oomsim run DIR/<TAB>' gives scenarios and directories, not other f
   [ "$(complete_words oomsim run "$tmp/sc/" | tr '\n' ' ')" = "$tmp/sc/dir $tmp/sc/pod.xml " ]
 check "bash: 'oomsim kernels <TAB>' gives nothing" [ -z "$(complete_words oomsim kernels '')" ]
 check "bash: 'oomsim help <TAB>' gives the commands" \
-  [ "$(complete_words oomsim help '' | tr '\n' ' ')" = "bisect check expand explain kernels run sweep sweep-merge validate " ]
+  [ "$(complete_words oomsim help '' | tr '\n' ' ')" = "actors bisect check expand explain kernels run sweep sweep-merge validate " ]
 
 # ---- zsh completion: it parses, and compinit registers it for oomsim from the staged fpath
 if command -v zsh >/dev/null; then

@@ -585,6 +585,25 @@ static void test_zones_1g(void)
   g_assert_cmpint(km_totalreserve_pages(sys), ==, 2555);
 }
 
+/* si_mem_available() on the 1 GiB machine above: MemFree - totalreserve_pages (2555) + page cache less
+ * min(pagecache / 2, the low watermarks); low = min + (high - min) / 2: DMA 15 + 3 = 18, DMA32 1009 + 258 = 1267,
+ * 1285 in all. 200000 anon + 10000 file: 52144 - 2555 + 10000 - min(5000, 1285) = 58304. 2000 file: 60144 - 2555 +
+ * 2000 - min(1000, 1285) = 58589. Nearly full (261000 anon, no cache): 1144 - 2555 < 0, so 0. */
+static void test_si_mem_available(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  g_assert_cmpint(km_si_mem_available(sys), ==, RAM_PAGES - 2555);
+  sys->machine.anon = 200000;
+  sys->machine.file = 10000;
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 52144);
+  g_assert_cmpint(km_si_mem_available(sys), ==, 58304);
+  sys->machine.file = 2000;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 58589);
+  sys->machine.anon = 261000;
+  sys->machine.file = 0;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 0);
+}
+
 /* 16 GiB: 4194304 pages; DMA 3840, DMA32 up to 3 GiB (786432) - 3840 = 782592, Normal 3407872.
  * min_free_kbytes int_sqrt(16777216 * 16) = 16384 kB = 4096 pages: DMA 4096 * 3840 / 4194304 = 3 (3.75),
  * DMA32 764 (764.25), Normal 3328. lowmem_reserve: DMA (782592 + 3407872) / 256 = 16369, DMA32 3407872 / 256
@@ -1272,6 +1291,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg-high/handle-reclaims", test_high_handle_reclaims);
   g_test_add_func("/kernel-model/profile/lookup", test_profile_lookup);
   g_test_add_func("/kernel-model/util/zones-1g", test_zones_1g);
+  g_test_add_func("/kernel-model/util/si-mem-available", test_si_mem_available);
   g_test_add_func("/kernel-model/util/zones-16g", test_zones_16g);
   g_test_add_func("/kernel-model/util/task-kernel-memory", test_task_kernel_memory);
   g_test_add_func("/kernel-model/memcg/mm-base-kmem", test_mm_base_kmem);

@@ -1177,6 +1177,15 @@ static const struct {
    * "; ", and a value's newline, tab and carriage return are shown escaped */
   { "not-utf8.xml", SCENARIO_ERROR_XML, 1 },
   { "size-with-control-characters.xml", SCENARIO_ERROR_SIZE, 2 },
+  /* userspace killers (userspace/): what earlyoom 1.7 and systemd-oomd 252 refuse, and what is not modelled */
+  { "earlyoom-m-over-99.xml", SCENARIO_ERROR_RANGE, 3 },       /* main(): -m up to 99 */
+  { "earlyoom-bad-regex.xml", SCENARIO_ERROR_RANGE, 4 },       /* regcomp() fails: earlyoom exits 6 */
+  { "earlyoom-ignore-on-1.7.xml", SCENARIO_ERROR_UNSUPPORTED, 3 }, /* --ignore is 1.8's */
+  { "earlyoom-twice.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "oomd-memory-pressure.xml", SCENARIO_ERROR_UNSUPPORTED, 5 }, /* the PSI rule is not modelled */
+  { "oomd-swap-used-limit.xml", SCENARIO_ERROR_RANGE, 3 },     /* above 100% */
+  { "oomd-unit-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 5 },
+  { "oomd-unit-no-cgroup.xml", SCENARIO_ERROR_SCHEMA, 4 },
 };
 
 static void
