@@ -30,10 +30,12 @@ include harness/harness.mk
 
 MODEL_SRCS := $(sort $(wildcard kernel-model/*.c))
 SCENARIO_SRCS := $(sort $(wildcard scenarios/*.c))
+K8S_SRCS := $(sort $(wildcard k8s/*.c))
 REPORT_SRCS := $(sort $(wildcard reports/*.c))
 SIM_SRCS := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
+WHATIF_SRCS := $(sort $(wildcard whatif/*.c))
 RESOURCE_C := $(BUILD)/gen/oomsim-resources.c
-LIB_SRCS := $(MODEL_SRCS) $(SCENARIO_SRCS) $(SIM_SRCS) $(REPORT_SRCS) $(HARNESS_SRCS)
+LIB_SRCS := $(MODEL_SRCS) $(SCENARIO_SRCS) $(K8S_SRCS) $(SIM_SRCS) $(REPORT_SRCS) $(WHATIF_SRCS) $(HARNESS_SRCS)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/oomsim-resources.o
 TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))

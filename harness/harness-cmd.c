@@ -177,6 +177,9 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
   opts.process_kernel_bytes = j->result->task_kernel_kb * 1024;
   opts.process_base_kmem_bytes = j->result->memcg_kmem_bytes;
   opts.pcp_bytes = j->result->pcp_kb * 1024;
+  opts.committed_as_bytes = j->result->committed_before_kb * 1024;
+  opts.process_base_vm_bytes = j->result->base_vm_kb * 1024;
+  opts.process_base_committed_bytes = j->result->committed_per_process_kb * 1024;
   opts.invert_tie_rule = invert_tie_rule;
   g_autoptr(SimOutcome) sim = NULL;
   g_autoptr(GString) sim_report = NULL;

@@ -22,7 +22,7 @@ struct CheckReport {
   CheckFormat format;
   guint n_planned, n_added;
   gboolean quiet;
-  guint passed, failed, invalid;
+  guint passed, failed, invalid, skipped;
   char *timestamp;
   GStrv properties;
   GPtrArray *cases; /* JUnit: CheckCase* in the order added */
@@ -122,6 +122,10 @@ static void add_text(CheckReport *r, const CheckResult *res, GString *out)
     /* the error itself goes to standard error (sim/main.c), as for `oomsim run` */
     g_string_append_printf(out, "INVALID %s\n", res->file);
     return;
+  case CHECK_SKIP:
+    if (!r->quiet)
+      g_string_append_printf(out, "SKIP %s (%s)\n", res->file, (const char *)res->messages->pdata[0]);
+    return;
   }
 }
 
@@ -134,11 +138,16 @@ static void add_tap(CheckReport *r, const CheckResult *res, GString *out)
   /* '#' starts a directive in a TAP description: escaped as the TAP specification says */
   g_auto(GStrv) parts = g_strsplit(name, "#", -1);
   g_autofree char *escaped = g_strjoinv("\\#", parts);
-  g_string_append_printf(out, "%s %u - %s", res->status == CHECK_PASS ? "ok" : "not ok", r->n_added, escaped);
+  g_string_append_printf(out, "%s %u - %s", res->status == CHECK_PASS || res->status == CHECK_SKIP ? "ok" : "not ok",
+                         r->n_added, escaped);
   if (res->kernel)
     g_string_append_printf(out, " (kernel %s)", res->kernel);
+  if (res->status == CHECK_SKIP) { /* TAP's SKIP directive: the reason, on one line, without a '#' */
+    g_autofree char *why = safe_text(res->messages->pdata[0], TRUE);
+    g_string_append_printf(out, " # SKIP %s", g_strdelimit(why, "#", ' '));
+  }
   g_string_append_c(out, '\n');
-  if (res->status == CHECK_PASS)
+  if (res->status == CHECK_PASS || res->status == CHECK_SKIP)
     return;
   g_string_append(out, "  ---\n");
   g_string_append_printf(out, "  result: %s\n", res->status == CHECK_FAIL ? "fail" : "invalid");
@@ -186,6 +195,8 @@ void check_report_add(CheckReport *r, const CheckResult *res, GString *out)
     r->passed++;
   else if (res->status == CHECK_FAIL)
     r->failed++;
+  else if (res->status == CHECK_SKIP)
+    r->skipped++;
   else
     r->invalid++;
   switch (r->format) {
@@ -212,7 +223,11 @@ static void write_junit_case(xmlTextWriterPtr w, const CheckCase *c)
   xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST c->name);
   xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST c->classname);
   xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST "0");
-  if (c->status != CHECK_PASS) {
+  if (c->status == CHECK_SKIP) {
+    xmlTextWriterStartElement(w, BAD_CAST "skipped");
+    xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST c->message);
+    xmlTextWriterEndElement(w);
+  } else if (c->status != CHECK_PASS) {
     xmlTextWriterStartElement(w, BAD_CAST(c->status == CHECK_FAIL ? "failure" : "error"));
     xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST c->message);
     xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST(c->status == CHECK_FAIL ? "expectation" : "invalid"));
@@ -239,7 +254,7 @@ static void finish_junit(CheckReport *r, GString *out)
   write_attr_uint(w, "tests", r->n_added);
   write_attr_uint(w, "failures", r->failed);
   write_attr_uint(w, "errors", r->invalid);
-  write_attr_uint(w, "skipped", 0);
+  write_attr_uint(w, "skipped", r->skipped);
   xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST "0");
   xmlTextWriterStartElement(w, BAD_CAST "properties");
   for (guint i = 0; r->properties && r->properties[i] && r->properties[i + 1]; i += 2) {
@@ -267,7 +282,10 @@ void check_report_finish(CheckReport *r, GString *out)
 {
   switch (r->format) {
   case CHECK_FORMAT_TEXT:
-    g_string_append_printf(out, "%u passed, %u failed\n", r->passed, r->failed + r->invalid);
+    g_string_append_printf(out, "%u passed, %u failed", r->passed, r->failed + r->invalid);
+    if (r->skipped)
+      g_string_append_printf(out, ", %u skipped", r->skipped);
+    g_string_append_c(out, '\n');
     break;
   case CHECK_FORMAT_TAP:
     if (r->n_added == 0)

@@ -21,6 +21,7 @@ typedef enum {
   CHECK_PASS,
   CHECK_FAIL,    /* an expectation did not hold */
   CHECK_INVALID, /* the scenario could not be run: bad input (exit status 2) */
+  CHECK_SKIP,    /* check --kernel LIST|all: this profile cannot run the scenario (its message says why) */
 } CheckStatus;
 
 typedef struct {
@@ -28,7 +29,7 @@ typedef struct {
   const char *kernel;        /* the profile that ran; NULL when the scenario was invalid before one was chosen */
   CheckStatus status;
   guint n_expectations;
-  const GPtrArray *messages; /* char*: each failed expectation (FAIL), or the one error (INVALID) */
+  const GPtrArray *messages; /* char*: each failed expectation (FAIL), or the one error (INVALID), or why (SKIP) */
 } CheckResult;
 
 typedef struct CheckReport CheckReport;

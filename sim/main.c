@@ -1,4 +1,4 @@
-/* sim/main.c: the oomsim command line: run, check, kernels, validate. The only place that prints. */
+/* sim/main.c: the oomsim command line: run, check, expand, kernels, validate. The only place that prints. */
 #include <errno.h>
 #include <locale.h>
 #include <stdint.h>
@@ -12,7 +12,10 @@
 
 #include "../harness/harness.h"
 #include "../kernel-model/km-profile.h"
+#include "../scenarios/scenario-expand.h"
 #include "../scenarios/scenario-loader.h"
+#include "../whatif/cli.h"
+#include "../whatif/overrides.h"
 #include "check-report.h"
 #include "expect.h"
 #include "sim.h"
@@ -150,8 +153,10 @@ static gboolean write_output(const char *path, const GString *data, GError **err
 static int cmd_run(int argc, char **argv)
 {
   g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
+  g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
-    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1)", "VER" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of the scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
+    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1); a list or all: the outcomes side by side", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg or json (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -166,9 +171,11 @@ static int cmd_run(int argc, char **argv)
   SimOptions opts = { .kernel = kernel };
   if (!parse_format(format, &opts.format))
     return usage_error(ctx, "--format must be text, dmesg or json");
+  if (kernel && (strcmp(kernel, "all") == 0 || strchr(kernel, ','))) /* every profile, side by side (issue 10) */
+    return whatif_run_kernels(argv[1], (const char *const *)sets, kernel, format, output, write_output);
 
   g_autoptr(GString) report = NULL;
-  if (!sim_run(argv[1], &opts, NULL, &report, NULL, NULL, &error)) {
+  if (!whatif_run(argv[1], (const char *const *)sets, &opts, NULL, &report, NULL, NULL, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return EXIT_INVALID;
   }
@@ -233,9 +240,10 @@ static char *junit_timestamp(GError **error)
   return g_date_time_format(t, "%Y-%m-%dT%H:%M:%S");
 }
 
-/* Runs one scenario's <expect>; fills res (messages into `messages`). */
-static void check_one_file(const char *file, const char *kernel, GPtrArray *messages, char **out_profile,
-                           CheckResult *res)
+/* Runs one scenario's <expect> with the --set overrides on one kernel; fills res (messages into `messages`). With
+ * several kernels (--kernel LIST|all), a profile that cannot run the scenario is skipped, not invalid. */
+static void check_one_file(const char *file, const char *const *sets, const char *kernel, gboolean several_kernels,
+                           GPtrArray *messages, char **out_profile, CheckResult *res)
 {
   /* the dmesg report is produced too, for <log> expectations */
   SimOptions opts = { .kernel = kernel, .format = SIM_FORMAT_DMESG };
@@ -244,7 +252,13 @@ static void check_one_file(const char *file, const char *kernel, GPtrArray *mess
   g_autoptr(GString) dmesg = NULL;
   g_autoptr(GError) run_error = NULL;
   *res = (CheckResult){ .file = file, .messages = messages };
-  if (!sim_run(file, &opts, &outcome, &dmesg, &expects, out_profile, &run_error)) {
+  if (!whatif_run(file, sets, &opts, &outcome, &dmesg, &expects, out_profile, &run_error)) {
+    if (several_kernels && g_error_matches(run_error, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED)) {
+      g_ptr_array_add(messages, g_strdup_printf("kernel %s cannot run it: %s", kernel, run_error->message));
+      res->kernel = kernel;
+      res->status = CHECK_SKIP;
+      return;
+    }
     g_ptr_array_add(messages, g_strdup(run_error->message));
     res->status = CHECK_INVALID;
     return;
@@ -261,8 +275,10 @@ static int cmd_check(int argc, char **argv)
 {
   g_autofree char *kernel = NULL, *format_name = NULL;
   gboolean quiet = FALSE;
+  g_auto(GStrv) sets = NULL;
   GOptionEntry entries[] = {
-    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile", "VER" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of each scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
+    { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Run every scenario on this kernel profile (a list, or all: on each)", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_name, "Report format: text, tap or junit (default text)",
       "FORMAT" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print only failures and the closing line (text)", NULL },
@@ -291,15 +307,17 @@ static int cmd_check(int argc, char **argv)
       return EXIT_INVALID;
     }
   }
+  g_autoptr(GPtrArray) kernels = whatif_kernel_names(kernel); /* --kernel LIST|all: each file on each (issue 10) */
   const char *properties[] = { "oomsim.version", OOMSIM_VERSION, kernel ? "kernel" : NULL, kernel, NULL };
-  g_autoptr(CheckReport) report = check_report_new(format, files->len, quiet, timestamp, properties);
+  g_autoptr(CheckReport) report = check_report_new(format, files->len * kernels->len, quiet, timestamp, properties);
   g_autoptr(GString) out = g_string_new(NULL);
   guint failed = 0, invalid = 0;
-  for (guint i = 0; i < files->len; i++) {
+  for (guint i = 0; i < files->len * kernels->len; i++) {
     g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *profile = NULL;
     CheckResult res;
-    check_one_file(files->pdata[i], kernel, messages, &profile, &res);
+    check_one_file(files->pdata[i / kernels->len], (const char *const *)sets, kernels->pdata[i % kernels->len],
+                   kernels->len > 1, messages, &profile, &res);
     failed += res.status == CHECK_FAIL;
     invalid += res.status == CHECK_INVALID;
     check_report_add(report, &res, out);
@@ -317,6 +335,34 @@ static int cmd_check(int argc, char **argv)
   return failed ? 1 : 0;
 }
 
+/* oomsim expand FILE: the scenario with what the loader derived (the kubelet's cgroups and processes) written out. */
+static int cmd_expand(int argc, char **argv)
+{
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the expanded scenario to FILE", "FILE" },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr(GOptionContext) ctx =
+    g_option_context_new("FILE - print the scenario with the kubelet's cgroups and oom_score_adj values written out");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse(ctx, &argc, &argv, &error))
+    return usage_error(ctx, error->message);
+  if (argc != 2)
+    return usage_error(ctx, "expand takes exactly one scenario file (\"-\" for standard input)");
+  g_autoptr(GString) expanded = scenario_expand(argv[1], &error);
+  if (expanded == NULL) {
+    fprintf(stderr, "%s\n", error->message);
+    return EXIT_INVALID;
+  }
+  if (!write_output(output, expanded, &error)) {
+    fprintf(stderr, "oomsim: %s\n", error->message);
+    return EXIT_INVALID;
+  }
+  return 0;
+}
+
 static int cmd_kernels(int argc, char **argv)
 {
   g_autoptr(GOptionContext) ctx = command_context(
@@ -332,14 +378,35 @@ static int cmd_kernels(int argc, char **argv)
   return 0;
 }
 
+/* The what-if commands (whatif/cli.c) write their output through write_output(). */
+static int cmd_sweep(int argc, char **argv)
+{
+  return whatif_cmd_sweep(argc, argv, write_output);
+}
+
+static int cmd_sweep_merge(int argc, char **argv)
+{
+  return whatif_cmd_sweep_merge(argc, argv, write_output);
+}
+
+static int cmd_bisect(int argc, char **argv)
+{
+  return whatif_cmd_bisect(argc, argv, write_output);
+}
+
 static const char usage_text[] =
   "Usage: oomsim COMMAND [OPTION\u2026] [ARGUMENT\u2026]\n\n"
   "Replays an XML scenario against a model of the Linux OOM killer and reports who dies, when and why.\n\n"
   "Commands:\n"
   "  run FILE                replay one scenario: a timeline, the kernel's dmesg lines, or JSON\n"
   "  check FILE|DIR...       check scenarios' <expect> (text, TAP or JUnit XML)\n"
+  "  expand FILE             the scenario with the kubelet's cgroups and oom_score_adj values written out\n"
   "  kernels                 list the kernel version profiles\n"
-  "  validate FILE|DIR...    replay scenarios on a real kernel in QEMU and compare\n\n"
+  "  validate FILE|DIR...    replay scenarios on a real kernel in QEMU and compare\n"
+  "  sweep FILE --vary ...   replay every combination of parameter values (what-if)\n"
+  "  sweep-merge SHARD...    join the outputs of sweep --shard into one\n"
+  "  bisect FILE --vary ...  the threshold of a parameter at which the outcome changes\n"
+  "  (run, check, sweep and bisect take --set PARAM=VALUE: docs/what-if.md)\n\n"
   "Options:\n"
   "  -h, --help              show this help; oomsim COMMAND --help (or oomsim help COMMAND): its options\n"
   "  --version               print the version and the kernel profile list\n\n"
@@ -351,8 +418,12 @@ static const struct {
 } commands[] = {
   { "run", cmd_run },
   { "check", cmd_check },
+  { "expand", cmd_expand },
   { "kernels", cmd_kernels },
   { "validate", harness_cmd_validate },
+  { "sweep", cmd_sweep },
+  { "sweep-merge", cmd_sweep_merge },
+  { "bisect", cmd_bisect },
 };
 
 /* GNU --version: the program's version, then the kernel profiles it models and the version of that list. */

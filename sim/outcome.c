@@ -27,6 +27,13 @@ static void events_free(gpointer data)
   g_free(ev);
 }
 
+static void peak_free(gpointer data)
+{
+  SimMemcgPeak *p = data;
+  g_free(p->cgroup);
+  g_free(p);
+}
+
 SimOutcome *sim_outcome_new(void)
 {
   SimOutcome *o = g_new0(SimOutcome, 1);
@@ -40,6 +47,7 @@ SimOutcome *sim_outcome_new(void)
   o->livelocked_pids = g_ptr_array_new();
   o->known_pids = g_ptr_array_new();
   o->memcg_events = g_ptr_array_new_with_free_func(events_free);
+  o->memcg_peaks = g_ptr_array_new_with_free_func(peak_free);
   return o;
 }
 
@@ -57,6 +65,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->livelocked_pids);
   g_ptr_array_unref(o->known_pids);
   g_ptr_array_unref(o->memcg_events);
+  g_ptr_array_unref(o->memcg_peaks);
   g_free(o->panic_message);
   g_free(o);
 }

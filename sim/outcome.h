@@ -21,6 +21,7 @@ typedef struct {
   /* the Killed process line, in kB as the kernel prints it */
   guint64 total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb;
   int oom_score_adj;
+  guint64 time_ns;      /* on the virtual clock (the simulator's; the harness leaves it 0) */
 } SimKill;
 
 typedef struct {
@@ -35,6 +36,15 @@ typedef struct {
   /* memory.events, hierarchical as the kernel reports them; -1: the file does not exist in this setup */
   gint64 low, high, max, oom, oom_kill, oom_group_kill;
 } SimMemcgEvents;
+
+/* A cgroup's peak memory and least headroom over the run (the simulator's; the harness fills none). */
+typedef struct {
+  char *cgroup;
+  guint64 peak_bytes;         /* page_counter watermark of memory (memory.peak) */
+  guint64 swap_peak_bytes;    /* of swap (memory.swap.peak; v1: 0) */
+  gboolean limited;           /* it had a memory.max (limit_in_bytes) below "max" at some point */
+  guint64 min_headroom_bytes; /* the least memory.max - usage any charge or limit write left (0: at the limit) */
+} SimMemcgPeak;
 
 typedef struct {
   GPtrArray *kills;          /* SimKill*: one per OOM kill decision, in order */
@@ -55,6 +65,11 @@ typedef struct {
   gboolean no_killable;      /* an OOM found nothing to kill */
   gboolean unresolved;       /* the run ended in a state the kernel would not leave (e.g. a memcg OOM with no
                                 killable task retrying for ever); see docs/model.md */
+  /* the simulator's only (what-if sweeps): */
+  guint64 oom_count;         /* out_of_memory() invocations, whatever they decided */
+  guint64 first_oom_ns;      /* virtual time of the first (0 when oom_count is 0) */
+  GPtrArray *memcg_peaks;    /* SimMemcgPeak*, in the scenario's cgroup order */
+  guint64 machine_peak_bytes; /* the root page counter's watermark: the most memory charged at once */
 } SimOutcome;
 
 SimOutcome *sim_outcome_new(void);
