@@ -343,9 +343,8 @@ static int cmd_expand(int argc, char **argv)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the expanded scenario to FILE", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx =
-    g_option_context_new("FILE - print the scenario with the kubelet's cgroups and oom_score_adj values written out");
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_autoptr(GOptionContext) ctx = command_context(
+    "FILE", "Prints the scenario FILE with the kubelet's cgroups and oom_score_adj values written out.", entries);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error))
     return usage_error(ctx, error->message);
