@@ -7,9 +7,10 @@ CC ?= gcc
 BUILD ?= build
 PKGS := glib-2.0 gio-2.0 libxml-2.0 json-glib-1.0
 # Debian packages the build and the test suite need (make deps installs the missing ones when run as root)
-DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev \
-            libxml2-utils perl man-db zsh
-DEB_PKGS_COVERAGE := lcov
+DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev
+# ... and those only the test suite needs (xmllint for JUnit.xsd, TAP::Parser, man --warnings, the zsh completion)
+DEB_PKGS_TEST := libxml2-utils perl man-db zsh
+DEB_PKGS_COVERAGE := lcov $(DEB_PKGS_TEST)
 OOMSIM_VERSION := 0.1.0
 
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wmissing-prototypes
@@ -45,7 +46,7 @@ BENCH_BIN := $(BUILD)/bench/gen-bench
 # fuzz/fuzz.mk: the libFuzzer targets, fuzz-smoke, fuzz, fuzz-mutate and the replay binaries make check runs
 include fuzz/fuzz.mk
 
-.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
+.PHONY: all deps deps-test deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
         clean install uninstall
 all: $(BUILD)/oomsim
 
@@ -60,6 +61,9 @@ deps:
 	    echo "run: sudo apt-get install -y --no-install-recommends$$missing"; exit 1; \
 	  fi; \
 	fi
+
+deps-test:
+	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="$(DEB_PKGS_TEST)"
 
 deps-coverage:
 	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="$(DEB_PKGS_COVERAGE)"
@@ -99,11 +103,11 @@ run: deps
 	@$(MAKE) --no-print-directory all >/dev/null
 	@$(BUILD)/oomsim run scenarios/library/k8s-pod-50mi-oomkilled.xml
 
-check: deps
+check: deps-test
 	@$(MAKE) --no-print-directory all test-binaries fuzz-seeds
 	@OOMSIM=$(BUILD)/oomsim TEST_DIR=$(BUILD)/tests bash tests/run-tests.sh
 
-sanitize: deps
+sanitize: deps-test
 	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all test-binaries fuzz-seeds

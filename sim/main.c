@@ -381,7 +381,7 @@ static int cmd_expand(int argc, char **argv)
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr(GOptionContext) ctx = command_context(
-    "FILE", "Prints the scenario with the kubelet's cgroups and oom_score_adj values written out.", entries);
+    "FILE", "Prints the scenario FILE with the kubelet's cgroups and oom_score_adj values written out.", entries);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error))
     return usage_error(ctx, error->message);

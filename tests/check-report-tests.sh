@@ -89,3 +89,13 @@ check "check --format xml exits 2" status_is 2 "$tmp/out" "$OOMSIM" check --form
 check "... saying what the formats are" grep -qF -- "--format must be text, tap or junit" "$tmp/err"
 check "check --format text is the default" \
   bash -c "cmp -s <(\"$OOMSIM\" check --format text $lib) <(\"$OOMSIM\" check $lib)"
+
+# ---- --kernel all: a profile that cannot run a scenario (cgroup v1 on 6.12) is skipped, in both formats
+v1=scenarios/library/v1-oom-kill-disable-blocks.xml
+n_prof=$("$OOMSIM" kernels | wc -l)
+check "junit --kernel all: exit 0" status_is 0 "$tmp/all-k.xml" "$OOMSIM" check --format junit --kernel all $v1
+check "... valid, tests=$n_prof skipped=1, one <skipped> saying why" bash -c \
+  "xmllint --noout --schema $xsd '$tmp/all-k.xml' 2>/dev/null && grep -qF 'tests=\"$n_prof\" failures=\"0\" errors=\"0\" skipped=\"1\"' '$tmp/all-k.xml' && [ \$(grep -c '<skipped message=\"kernel 6.12 cannot run it: ' '$tmp/all-k.xml') -eq 1 ]"
+"$OOMSIM" check --format tap --kernel all $v1 >"$tmp/all-k.tap"
+check "tap --kernel all: TAP::Parser reads $n_prof run, all passed, one of them skipped" bash -c \
+  "perl -MTAP::Parser -e '\$p = TAP::Parser->new({ source => \$ARGV[0] }); while (\$p->next) {} exit !(\$p->tests_run == $n_prof && \$p->passed == $n_prof && \$p->skipped == 1 && \$p->is_good_plan)' '$tmp/all-k.tap'"

@@ -9,14 +9,14 @@ run() { # run COMMAND...: stdout in $tmp/out, stderr in $tmp/err, status in $st
 }
 
 # ---- --help per command: "Usage:" and "oomsim CMD [OPTION…] ARGS" on stdout, nothing on stderr, exit 0
-for c in "run:FILE" "check:FILE|DIR…" "kernels:" "validate:FILE|DIR..."; do
+for c in "run:FILE" "check:FILE|DIR…" "expand:FILE" "kernels:" "validate:FILE|DIR..." "sweep:FILE" "sweep-merge:SHARD…" "bisect:FILE"; do
   cmd=${c%%:*} args=${c#*:}
   run env LC_ALL=C.UTF-8 "$OOMSIM" "$cmd" --help
   check "$cmd --help exits 0, prints on stdout only" [ $st -eq 0 -a -s "$tmp/out" -a ! -s "$tmp/err" ]
   check "... names the program: oomsim $cmd [OPTION…]${args:+ $args}" \
     grep -qxF "  oomsim $cmd [OPTION…]${args:+ $args}" "$tmp/out"
   check "... ends with the exit statuses and the man page" bash -c \
-    "tail -n 2 '$tmp/out' | head -n 1 | grep -q '^Exit status: 0 .*, 1 .*, 2 invalid input or usage\.$' && tail -n 1 '$tmp/out' | grep -qF 'oomsim(1)'"
+    "tail -n 2 '$tmp/out' | head -n 1 | grep -q '^Exit status: 0 [a-z].*, 2 invalid input or usage\.$' && tail -n 1 '$tmp/out' | grep -qF 'oomsim(1)'"
   check "oomsim help $cmd is $cmd --help" \
     bash -c "cmp -s <(LC_ALL=C.UTF-8 \"$OOMSIM\" help $cmd) '$tmp/out'"
 done
@@ -25,7 +25,7 @@ check "in the C locale the ellipsis is three dots, not '?'" grep -qxF "  oomsim 
 check "... and no byte outside ASCII" bash -c "! LC_ALL=C grep -q '[^ -~]' '$tmp/out'"
 run "$OOMSIM" --help
 check "--help exits 0 on stdout, listing every command" \
-  bash -c "[ $st -eq 0 ] && [ ! -s '$tmp/err' ] && for c in run check kernels validate; do grep -q \"^  \$c \" '$tmp/out' || exit 1; done"
+  bash -c "[ $st -eq 0 ] && [ ! -s '$tmp/err' ] && for c in run check expand kernels validate sweep sweep-merge bisect; do grep -q \"^  \$c \" '$tmp/out' || exit 1; done"
 
 # ---- usage errors: stderr, exit 2, stdout empty
 run "$OOMSIM"

@@ -28,14 +28,17 @@ check "the staged oomsim checks the staged library: all pass" \
 LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$share/man/man1/oomsim.1" >"$tmp/man.txt" 2>"$tmp/man.err"
 check "man --warnings -l on the staged page: no warning" [ ! -s "$tmp/man.err" ]
 [ -s "$tmp/man.err" ] && cat "$tmp/man.err"
-check "... it has a section per command and EXIT STATUS" bash -c \
-  "for s in 'oomsim run' 'oomsim check' 'oomsim kernels' 'oomsim validate'; do grep -q \"^   \$s\" '$tmp/man.txt' || exit 1; done; grep -q '^EXIT STATUS' '$tmp/man.txt'"
+# the commands, as oomsim --help lists them
+commands=$("$bin" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p')
+check "oomsim --help lists 10 commands" [ "$(wc -w <<<"$commands")" -eq 10 ]
+check "... the page has a section for each, and EXIT STATUS" bash -c \
+  "for c in $(echo $commands); do grep -qE \"^   oomsim \$c( |\$)\" '$tmp/man.txt' || { echo \"no section for \$c\"; exit 1; }; done; grep -q '^EXIT STATUS' '$tmp/man.txt'"
 check "MANPATH finds the staged page: man -w oomsim" \
   bash -c "[ \"\$(MANPATH='$share/man' man -w oomsim 2>/dev/null)\" = '$share/man/man1/oomsim.1' ]"
 check "the page's version is the binary's" \
   bash -c "grep -q \"^\\.TH OOMSIM 1 [0-9-]* \\\"oomsim \$('$bin' --version | head -n 1 | cut -d' ' -f2)\\\"\" '$share/man/man1/oomsim.1'"
 check "the page lists every option of every command's --help" bash -c '
-  for c in run check expand kernels validate sweep sweep-merge bisect explain actors; do
+  for c in '"$(echo $commands)"'; do
     for o in $("'"$bin"'" $c --help | grep -oE -- "--[a-z][a-z-]*" | sort -u); do
       grep -qF -- "$(printf %s "$o" | sed "s/-/\\\\-/g")" "'"$share/man/man1/oomsim.1"'" || { echo "missing $c $o"; exit 1; }
     done
@@ -50,11 +53,13 @@ complete_words() { # complete_words WORD...: the completions of the last word
 }
 check "bash: complete -p oomsim names _oomsim" \
   bash --norc -c "source '$share/bash-completion/completions/oomsim'; complete -p oomsim | grep -q -- '-F _oomsim oomsim'"
-check "bash: 'oomsim <TAB>' gives the commands" \
-  [ "$(complete_words oomsim '' | grep -v '^-' | tr '\n' ' ')" = "actors bisect check expand explain help kernels run sweep sweep-merge validate " ]
+check "bash: 'oomsim <TAB>' gives the commands of oomsim --help, and help" \
+  [ "$(complete_words oomsim '' | grep -v '^-' | tr '\n' ' ')" = "$(printf '%s\n' $commands help | sort | tr '\n' ' ')" ]
 check "bash: 'oomsim ch<TAB>' gives check" [ "$(complete_words oomsim ch)" = check ]
-check "bash: 'oomsim run --kernel <TAB>' gives the profiles of oomsim kernels" \
-  [ "$(complete_words oomsim run --kernel '' | tr '\n' ' ')" = "$("$bin" kernels | cut -d' ' -f1 | sort | tr '\n' ' ')" ]
+check "bash: 'oomsim run --kernel <TAB>' gives the profiles of oomsim kernels and all" \
+  [ "$(complete_words oomsim run --kernel '' | tr '\n' ' ')" = "$( ("$bin" kernels | cut -d' ' -f1; echo all) | sort | tr '\n' ' ')" ]
+check "bash: 'oomsim bisect --kernel <TAB>' gives the profiles only (one kernel)" \
+  [ "$(complete_words oomsim bisect --kernel '' | tr '\n' ' ')" = "$("$bin" kernels | cut -d' ' -f1 | sort | tr '\n' ' ')" ]
 check "bash: 'oomsim check --kernel=4<TAB>' gives 4.19" [ "$(complete_words oomsim check --kernel = 4)" = 4.19 ]
 check "bash: 'oomsim check --format <TAB>' gives junit tap text" \
   [ "$(complete_words oomsim check --format '' | tr '\n' ' ')" = "junit tap text " ]
@@ -68,13 +73,48 @@ check "bash: 'oomsim run DIR/<TAB>' gives scenarios and directories, not other f
   [ "$(complete_words oomsim run "$tmp/sc/" | tr '\n' ' ')" = "$tmp/sc/dir $tmp/sc/pod.xml " ]
 check "bash: 'oomsim kernels <TAB>' gives nothing" [ -z "$(complete_words oomsim kernels '')" ]
 check "bash: 'oomsim help <TAB>' gives the commands" \
-  [ "$(complete_words oomsim help '' | tr '\n' ' ')" = "actors bisect check expand explain kernels run sweep sweep-merge validate " ]
+  [ "$(complete_words oomsim help '' | tr '\n' ' ')" = "$(printf '%s\n' $commands | sort | tr '\n' ' ')" ]
+check "bash: 'oomsim run --kernel 4.19,6.1<TAB>' completes the list's last item" \
+  [ "$(complete_words oomsim run --kernel 4.19,6.1 | tr '\n' ' ')" = "4.19,6.1 4.19,6.12 " ]
+check "bash: 'oomsim check --kernel a<TAB>' gives all" [ "$(complete_words oomsim check --kernel a)" = all ]
+check "bash: 'oomsim sweep --format <TAB>' gives csv json text" \
+  [ "$(complete_words oomsim sweep --format '' | tr '\n' ' ')" = "csv json text " ]
+# --set/--vary PARAMs: the fixed ones, and the scenario's cgroups, pids and step ids (the pod scenario: cgroups
+# /kubepods and /kubepods/pod-a, process 4200, step heap)
+pod=scenarios/library/k8s-pod-50mi-oomkilled.xml
+check "bash: 'oomsim run --set sysctl.vm.o<TAB>' gives the vm.o* sysctls with '='" \
+  [ "$(complete_words oomsim run --set sysctl.vm.o | tr '\n' ' ')" = "sysctl.vm.oom_kill_allocating_task= sysctl.vm.overcommit_kbytes= sysctl.vm.overcommit_memory= sysctl.vm.overcommit_ratio= " ]
+check "bash: 'oomsim run POD --set cgroup[/kubepods/pod-a].memory.m<TAB>' gives memory.max and memory.memsw.*" \
+  [ "$(complete_words oomsim run $pod --set 'cgroup[/kubepods/pod-a].memory.m' | tr '\n' ' ')" = "cgroup[/kubepods/pod-a].memory.max= cgroup[/kubepods/pod-a].memory.memsw.limit_in_bytes= " ]
+check "bash: 'oomsim sweep POD --vary p<TAB>' gives process[4200]'s 12 fields" \
+  [ "$(complete_words oomsim sweep $pod --vary p | grep -c '^process\[4200\]\.')" -eq 12 ]
+check "bash: 'oomsim bisect POD --vary step[<TAB>' gives step[heap]'s 7 fields" \
+  [ "$(complete_words oomsim bisect $pod --vary 'step[' | grep -c '^step\[heap\]\.')" -eq 7 ]
+check "bash: 'oomsim bisect POD --until <TAB>' gives the conditions" \
+  [ "$(complete_words oomsim bisect $pod --until '' | tr '\n' ' ')" = "killed: no-enomem no-oom no-panic survives: " ]
+check "bash: 'oomsim bisect POD --until survives:<TAB>' gives the pids" \
+  [ "$(complete_words oomsim bisect $pod --until survives : '')" = 4200 ]
 
 # ---- zsh completion: it parses, and compinit registers it for oomsim from the staged fpath
 if command -v zsh >/dev/null; then
   check "zsh: _oomsim parses (zsh -n)" zsh -n "$share/zsh/site-functions/_oomsim"
   check "zsh: compinit binds oomsim to _oomsim from the staged site-functions" \
     zsh -f -c "fpath=('$share/zsh/site-functions' \$fpath); autoload -Uz compinit; compinit -u -d '$tmp/zcompdump'; [[ \$_comps[oomsim] == _oomsim ]]"
+  # the value helpers, with the completion system's _wanted and _call_program stood in for (the _arguments
+  # specifications themselves need an interactive zle, which these tests do not drive)
+  zsh_values() { # zsh_values FUNCTION WORD...: what FUNCTION offers with the command line WORD...
+    PATH="$stage/usr/bin:$PATH" zsh -f -c '
+      eval "$(sed "\$d" "$1")"  # the file without its last line, which runs _oomsim
+      _wanted() { local name=${@[-1]}; print -l ${(P)name} }
+      _call_program() { shift; eval "$*" }
+      f=$2; shift 2; words=("$@"); $f' _ "$share/zsh/site-functions/_oomsim" "$@" | sort | tr '\n' ' '
+  }
+  check "zsh: _oomsim_kernels gives the profiles of oomsim kernels" \
+    [ "$(zsh_values _oomsim_kernels oomsim run --kernel '')" = "$("$bin" kernels | cut -d' ' -f1 | sort | tr '\n' ' ')" ]
+  check "zsh: _oomsim_params gives the pod scenario's 12 process[4200] fields" \
+    [ "$(zsh_values _oomsim_params oomsim run $pod --set '' | tr ' ' '\n' | grep -c '^process\[4200\]\.')" -eq 12 ]
+  check "zsh: _oomsim_params gives step[heap].size, cgroup[/kubepods/pod-a].memory.max, machine.ram" bash -c \
+    "v=' $(zsh_values _oomsim_params oomsim run $pod --set '') '; for p in 'step[heap].size' 'cgroup[/kubepods/pod-a].memory.max' machine.ram; do [[ \$v == *\" \$p \"* ]] || exit 1; done"
 else
   nok "zsh is not installed (make deps installs it)"
 fi

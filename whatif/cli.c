@@ -106,10 +106,13 @@ int whatif_cmd_sweep(int argc, char **argv, WhatifWriteFunc write_output)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (only on success)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - replay a scenario for every combination of values");
+  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
+  g_option_context_set_summary(ctx, "Replays the scenario FILE for every combination of the --vary values.");
   g_option_context_set_description(ctx, "One row per variant: the values, the outcome (no OOM, killed N, ENOMEM, "
                                         "panic, livelock), victims, exits, the first OOM's time, each cgroup's peak "
-                                        "and least headroom. See docs/what-if.md.\n");
+                                        "and least headroom.\n\n"
+                                        "Exit status: 0 success, 2 invalid input or usage.\n"
+                                        "See oomsim(1) and docs/what-if.md for more.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error))
@@ -163,7 +166,10 @@ int whatif_cmd_sweep_merge(int argc, char **argv, WhatifWriteFunc write_output)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (only on success)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("SHARD... - join `sweep --shard I/N` outputs into one");
+  g_autoptr(GOptionContext) ctx = g_option_context_new("SHARD\u2026");
+  g_option_context_set_summary(ctx, "Joins the outputs of `sweep --shard I/N` into the output of one sweep.");
+  g_option_context_set_description(ctx, "Exit status: 0 success, 2 invalid input or usage.\n"
+                                        "See oomsim(1) and docs/what-if.md for more.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error))
@@ -197,9 +203,12 @@ int whatif_cmd_bisect(int argc, char **argv, WhatifWriteFunc write_output)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - the value of a parameter at which a condition starts or stops holding");
-  g_option_context_set_description(ctx, "Binary search at page resolution (sizes) or 1 (integers); the two ends must "
-                                        "differ (else exit status 1). See docs/what-if.md.\n");
+  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE");
+  g_option_context_set_summary(ctx, "Finds the value of a parameter at which a condition starts or stops holding.");
+  g_option_context_set_description(ctx, "Binary search at page resolution (sizes) or 1 (integers).\n\n"
+                                        "Exit status: 0 success, 1 the condition is the same at both ends, 2 invalid "
+                                        "input or usage.\n"
+                                        "See oomsim(1) and docs/what-if.md for more.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error))
