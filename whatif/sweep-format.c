@@ -100,6 +100,8 @@ static GPtrArray *row_cells(JsonObject *doc, JsonObject *row, gboolean human, co
 {
   GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(cells, g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member(row, "variant")));
+  if (!human) /* CSV: the total, so that a merge can tell a missing last shard */
+    g_ptr_array_add(cells, g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member(doc, "variants")));
   g_ptr_array_add(cells, g_strdup(json_object_get_string_member(row, "kernel")));
   JsonArray *values = json_object_get_array_member(row, "values");
   for (guint i = 0; i < json_array_get_length(values); i++)
@@ -133,6 +135,8 @@ static GPtrArray *header_cells(JsonObject *doc, gboolean human, const gboolean *
 {
   GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(cells, g_strdup("variant"));
+  if (!human)
+    g_ptr_array_add(cells, g_strdup("of"));
   g_ptr_array_add(cells, g_strdup("kernel"));
   JsonArray *vary = json_object_get_array_member(doc, "vary");
   for (guint i = 0; i < json_array_get_length(vary); i++)
@@ -488,7 +492,7 @@ static GString *merge_csv(const char *const *files, GError **error)
       return NULL;
     g_ptr_array_add(contents, text);
     char *nl = strchr(text, '\n');
-    if (!nl || !g_str_has_prefix(text, "variant,kernel,")) {
+    if (!nl || !g_str_has_prefix(text, "variant,of,kernel,")) {
       merge_error(error, files[i], "not the CSV output of oomsim sweep");
       return NULL;
     }
@@ -510,11 +514,22 @@ static GString *merge_csv(const char *const *files, GError **error)
     }
   }
   g_ptr_array_sort(lines, compare_lines);
-  for (guint r = 0; r < lines->len; r++)
-    if (g_ascii_strtoull(lines->pdata[r], NULL, 10) != r + 1) {
+  guint64 total = 0;
+  for (guint r = 0; r < lines->len; r++) {
+    const char *comma = strchr(lines->pdata[r], ',');
+    guint64 of = comma ? g_ascii_strtoull(comma + 1, NULL, 10) : 0;
+    if (r == 0)
+      total = of;
+    if (g_ascii_strtoull(lines->pdata[r], NULL, 10) != r + 1 || of != total) {
       merge_error(error, files[0], "variant %u is missing or repeated (a shard is missing?)", r + 1);
       return NULL;
     }
+  }
+  if (lines->len != total) {
+    merge_error(error, files[0], "the shards hold %u rows of %" G_GUINT64_FORMAT " variants (a shard is missing?)",
+                lines->len, total);
+    return NULL;
+  }
   GString *out = g_string_new(header0);
   g_string_append_c(out, '\n');
   for (guint r = 0; r < lines->len; r++)
