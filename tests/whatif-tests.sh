@@ -129,3 +129,8 @@ check "bisect over 10MiB..150MiB finds 45MiB: a tie with b's 45 MiB still kills 
   bash -c "\"$OOMSIM\" bisect $nm --vary 'step[a].size=10MiB..150MiB' --until killed:11 | grep -qF 'answer: killed:11 holds for step[a].size <= 45MiB (47185920 bytes, 11520 pages)'"
 check "bisect --until with an unknown pid exits 2" status_is 2 "$OOMSIM" bisect $ek --vary "$pod=1Mi..2Mi" --until killed:99
 check "bisect --until with a bad condition exits 2" status_is 2 "$OOMSIM" bisect $ek --vary "$pod=1Mi..2Mi" --until sometimes
+check "sweep-merge of a file that does not exist exits 2 with FILE:1:1:" status_is 2 "$OOMSIM" sweep-merge "$tmp/none.json"
+check "... one line" one_line_error "$tmp/none.json:1:1: " "cannot read it"
+printf '{"x": 1}\n' >"$tmp/other.json"
+check "sweep-merge of JSON that is not a sweep exits 2" status_is 2 "$OOMSIM" sweep-merge "$tmp/other.json"
+check "... one line" one_line_error "$tmp/other.json:1:1: " "not the JSON output of oomsim sweep"

@@ -437,12 +437,22 @@ static gboolean check_shards(const char *const *files, GPtrArray *headers, GErro
   return TRUE;
 }
 
+/* A shard's text; a file that cannot be read is one "FILE:1:1: why" line like every other error. */
+static char *read_shard(const char *file, GError **error)
+{
+  char *text = NULL;
+  g_autoptr(GError) io = NULL;
+  if (!g_file_get_contents(file, &text, NULL, &io))
+    merge_error(error, file, "cannot read it: %s", io->message);
+  return text;
+}
+
 /* Reads a shard as render_json() wrote it: the header object, and the rows one per line (each checked to be a
  * JSON object with a variant number). */
 static JsonObject *read_json_shard(const char *file, GPtrArray *rows, GError **error)
 {
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents(file, &text, NULL, error))
+  g_autofree char *text = read_shard(file, error);
+  if (!text)
     return NULL;
   char *mark = strstr(text, ",\n  \"rows\" : [");
   if (!mark) {
@@ -539,8 +549,8 @@ static GString *merge_csv(const char *const *files, GError **error)
   g_autoptr(GPtrArray) lines = g_ptr_array_new();
   const char *header0 = NULL;
   for (guint i = 0; files[i]; i++) {
-    char *text;
-    if (!g_file_get_contents(files[i], &text, NULL, error))
+    char *text = read_shard(files[i], error);
+    if (!text)
       return NULL;
     g_ptr_array_add(contents, text);
     char *nl = strchr(text, '\n');
@@ -591,9 +601,8 @@ static GString *merge_csv(const char *const *files, GError **error)
 
 GString *whatif_sweep_merge(const char *const *files, gboolean format_given, WhatifFormat format, GError **error)
 {
-  g_autofree char *first = NULL;
-  gsize len;
-  if (!g_file_get_contents(files[0], &first, &len, error))
+  g_autofree char *first = read_shard(files[0], error);
+  if (!first)
     return NULL;
   const char *c = first;
   while (g_ascii_isspace(*c))
