@@ -14,7 +14,11 @@ echo "scenario: $xml ($(du -h "$xml" | cut -f1), $tasks tasks, $cgroups cgroups,
 for format in none text; do
   out=$dir/report.$format
   if [ $format = none ]; then args=(check "$xml"); else args=(run --format $format -o "$out" "$xml"); fi
-  /usr/bin/time -f "%e %M" -o "$dir/time.$format" "$oomsim" "${args[@]}" >/dev/null 2>&1 || true
+  status=0
+  /usr/bin/time -f "%e %M" -o "$dir/time.$format" "$oomsim" "${args[@]}" >/dev/null 2>"$dir/err.$format" || status=$?
+  # exit 1 is a failed expectation of the generated scenario (timing still valid); 2 refused it (a bound, bad
+  # input): no figure to report
+  if [ $status -ge 2 ]; then echo "bench: oomsim ${args[0]} exited $status:"; head -n 3 "$dir/err.$format"; exit 1; fi
   read -r secs kb < <(tail -n 1 "$dir/time.$format")
   rate=$(awk -v s="$steps" -v t="$secs" 'BEGIN { printf "%.0f", (t > 0 ? s / t : 0) }')
   echo "oomsim ${args[0]} ($( [ $format = none ] && echo "expectations; dmesg report kept for <log>" || echo "$format report")): ${secs} s, ${rate} steps/s, peak RSS $((kb / 1024)) MiB"

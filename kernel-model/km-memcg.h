@@ -70,6 +70,7 @@ void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);
 /* munmap(): resident and swapped pages are freed and uncharged, VM_ACCOUNT pages leave Committed_AS. */
 void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping);
 void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem);
+void km_mm_set_base_vm(KmSystem *sys, KmMm *mm, KmPages vm, KmPages committed);
 /* Page-table pages (PTE + PMD) that populating n more pages of this mapping adds. */
 KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n);
 /* The largest k <= n such that k pages of mapping and the page-table pages they add fit in avail pages. */

@@ -9,6 +9,7 @@
  * than its floor when the trace starts (docs/model.md, "Zones").
  */
 #include "km-util.h"
+#include "km-pcp.h"
 
 static KmPages kb_to_pages(const KmSystem *sys, guint64 kb)
 {
@@ -88,6 +89,18 @@ gboolean km_vm_enough_memory(KmSystem *sys, const KmMm *mm, KmPages pages, gbool
   }
   m->committed_as -= pages; /* vm_unacct_memory(pages) */
   return FALSE;
+}
+
+/* init_admin_reserve() and init_user_reserve() (mm/mmap.c, 3.10-6.12; subsys_initcall): with free_kbytes the free
+ * pages at boot, sysctl_admin_reserve_kbytes = min(free_kbytes / 32, 1UL << 13) and sysctl_user_reserve_kbytes =
+ * min(free_kbytes / 32, 1UL << 17): 8 MiB and 128 MiB from 256 MiB (4 GiB) of free memory on, 3 % below. The model
+ * takes the free pages it starts with (RAM less kernel-reserved); the kernel counts them earlier in the boot
+ * (make differential seed 1 #117 on 6.1: a 256 MiB VM has an admin reserve of about 6.1 MiB, not 8). */
+void km_default_reserves(KmMachine *m, KmPages free_pages)
+{
+  guint64 free_kbytes = (guint64)free_pages * (m->page_size / 1024u);
+  m->admin_reserve_kbytes = MIN(free_kbytes / 32, (guint64)1 << 13);
+  m->user_reserve_kbytes = MIN(free_kbytes / 32, (guint64)1 << 17);
 }
 
 static guint64 int_sqrt(guint64 x)
@@ -214,4 +227,33 @@ KmPages km_alloc_floor_pages(const KmSystem *sys)
 KmPages km_totalreserve_pages(const KmSystem *sys)
 {
   return sum_zones(sys, zone_totalreserve);
+}
+
+/* WMARK_LOW of a zone: __setup_per_zone_wmarks() sets low = min + step and high = min + 2 * step (4.6+; 3.10:
+ * low = min + tmp / 4, high = min + tmp / 2 with the same halving), so low is exactly half way from min to high,
+ * which also holds for zones measured in a VM (machine.zones_given). */
+static KmPages zone_low(const KmZone *z)
+{
+  return z->wmark_min + (z->wmark_high - z->wmark_min) / 2;
+}
+
+/* si_mem_available(), mm/page_alloc.c of 6.1 (mm/show_mem.c from 6.2; the same estimate since 3.14, 4.19's adds
+ * NR_KERNEL_MISC_RECLAIMABLE to the slab term):
+ *
+ *   available = NR_FREE_PAGES - totalreserve_pages;
+ *   pagecache = active_file + inactive_file;  pagecache -= min(pagecache / 2, wmark_low);  available += pagecache;
+ *   reclaimable = SReclaimable + misc;  available += reclaimable - min(reclaimable / 2, wmark_low);
+ *   return max(available, 0);
+ *
+ * NR_FREE_PAGES is the buddy lists (MemFree: the per-CPU lists are not in it). The model's page cache is all on the
+ * file LRU (shmem sits on the anon LRU, as in the kernel) and it has no reclaimable slab, so the slab term is 0.
+ * Kernels before 3.14 have no MemAvailable (the 3.10 profile is RHEL 7's, which has it backported). */
+KmPages km_si_mem_available(const KmSystem *sys)
+{
+  KmPages wmark_low = sum_zones(sys, zone_low);
+  KmPages available = km_buddy_free_pages(sys) - km_totalreserve_pages(sys);
+  KmPages pagecache = sys->machine.file;
+  pagecache -= MIN(pagecache / 2, wmark_low);
+  available += pagecache;
+  return MAX(available, 0);
 }

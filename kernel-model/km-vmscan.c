@@ -100,9 +100,10 @@ static gboolean anon_allowed(const KmSystem *sys, const KmMemcg *target, gboolea
 
 KmReclaimResult km_reclaim(KmSystem *sys, KmMemcg *target, KmPages nr, gboolean may_swap)
 {
-  KmReclaimResult result = { 0, 0 };
+  KmReclaimResult result = { 0, 0, 0 };
   g_autoptr(GPtrArray) memcgs = g_ptr_array_new();
   collect_subtree(target ? target : sys->root_memcg, memcgs);
+  result.memcgs_visited = memcgs->len;
 
   result.file = reclaim_file(sys, memcgs, nr);
   if (result.file >= nr || !anon_allowed(sys, target, may_swap))

@@ -9,6 +9,8 @@ G_BEGIN_DECLS
 typedef struct {
   KmPages file;     /* clean page cache dropped */
   KmPages swapped;  /* anon pages written to swap */
+  guint memcgs_visited; /* the memcgs of the domain the pass walked (shrink_node_memcgs()): its cost, which the
+                         * simulator counts against its work bound */
 } KmReclaimResult;
 
 /* Reclaims up to nr pages from target's subtree (NULL: the whole machine): clean page cache first, then anon

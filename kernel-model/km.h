@@ -71,6 +71,8 @@ typedef struct {
   KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
   KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
   KmPages committed;        /* VM_ACCOUNT pages */
+  KmPages base_vm;          /* total_vm the process had before the trace (its text, data, heap, stack) */
+  KmPages base_committed;   /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
   guint flags;              /* KM_MMF_* */
   guint users;              /* processes using this mm (mm_users, per process not per thread) */
   KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */

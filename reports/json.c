@@ -380,6 +380,7 @@ static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
       add_int(b, "status", ev->exit->status);
       add_int(b, "signal", ev->exit->signal);
       add_str(b, "reason", ev->exit->reason);
+      add_str(b, "by", ev->exit->by);
     }
     add_int(b, "free_pages", km_buddy_free_pages(sys)); /* MemFree: without the per-CPU lists */
     break;
@@ -443,6 +444,7 @@ static void add_outcome(JsonBuilder *b, const SimOutcome *o)
     add_int(b, "status", x->status);
     add_int(b, "signal", x->signal);
     add_str(b, "reason", x->reason);
+    add_str(b, "by", x->by);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);

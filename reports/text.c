@@ -10,6 +10,9 @@
 
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-pcp.h"
+#include "../k8s/k8s-node.h"
+#include "../userspace/us-earlyoom.h"
+#include "../userspace/us-oomd.h"
 
 #include <stdarg.h>
 
@@ -172,6 +175,39 @@ static void print_processes(GString *out, const ScenarioHeader *h)
   report_table_render(t, out, "  ");
 }
 
+/* The userspace killers the scenario enables, in the words of their own start-up (earlyoom main.c) and settings. */
+static void print_userspace(GString *out, const ScenarioHeader *h)
+{
+  if (!h || (!h->earlyoom && !h->oomd))
+    return;
+  textf(out, "userspace OOM killers (docs/userspace-killers.md):\n");
+  const UsEarlyoom *eo = h->earlyoom;
+  if (eo) {
+    textf(out, "  earlyoom %s: sending SIGTERM when mem <= %5.2f%% and swap <= %5.2f%%, SIGKILL when mem <= %5.2f%% and "
+          "swap <= %5.2f%%", us_earlyoom_version_name(eo->version), eo->mem_term_percent, eo->swap_term_percent,
+          eo->mem_kill_percent, eo->swap_kill_percent);
+    const char *names[] = { "prefer", "avoid", "ignore" };
+    const char *values[] = { eo->prefer, eo->avoid, eo->ignore };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+      if (values[i])
+        textf(out, "; --%s '%s'", names[i], values[i]);
+    textf(out, "%s\n", eo->ignore_root_user ? "; --ignore-root-user" : "");
+  }
+  const UsOomd *od = h->oomd;
+  if (od) {
+    textf(out, "  systemd-oomd 252: SwapUsedLimit=%d.%02d%%", od->swap_used_limit_permyriad / 100,
+          od->swap_used_limit_permyriad % 100);
+    for (guint i = 0; i < od->units->len; i++) {
+      const UsOomdUnit *u = od->units->pdata[i];
+      textf(out, "; %s:%s%s", u->cgroup, u->swap_kill ? " ManagedOOMSwap=kill" : "",
+            u->preference == US_OOMD_PREFERENCE_AVOID  ? " ManagedOOMPreference=avoid"
+            : u->preference == US_OOMD_PREFERENCE_OMIT ? " ManagedOOMPreference=omit"
+                                                       : "");
+    }
+    textf(out, "\n");
+  }
+}
+
 static void print_begin(GString *out, const KmSystem *sys, const SimEvent *ev)
 {
   const ScenarioHeader *h = ev->header;
@@ -187,6 +223,7 @@ static void print_begin(GString *out, const KmSystem *sys, const SimEvent *ev)
     textf(out, "description: %s\n", h->description);
   textf(out, "kernel profile: %s (%s; uname %s)\n", prof->name, prof->summary, prof->uname);
   print_machine(out, sys);
+  print_userspace(out, h);
   print_cgroups(out, sys, h);
   print_processes(out, h);
   textf(out, "\ntimeline (virtual clock; sizes in pages of %u bytes):\n", sys->machine.page_size);
@@ -268,7 +305,10 @@ static void print_exit(GString *out, const KmSystem *sys, const SimEvent *ev)
                                    : g_strdup_printf("exit code %d", x->status);
   /* MemFree: the buddy lists (/proc/meminfo leaves the per-CPU lists out) */
   g_autofree char *free_now = pages_text(sys, km_buddy_free_pages(sys));
-  textf(out, "exit: status %d (%s), reason %s; MemFree now %s", x->status, how, x->reason ? x->reason : "-", free_now);
+  textf(out, "exit: status %d (%s), reason %s", x->status, how, x->reason ? x->reason : "-");
+  if (x->by)
+    textf(out, ", killed by %s", x->by);
+  textf(out, "; MemFree now %s", free_now);
   if (ev->task && ev->task->memcg && ev->task->memcg->parent) {
     g_autofree char *usage = pages_text(sys, ev->task->memcg->usage);
     textf(out, ", memcg %s usage %s", ev->task->memcg->path, usage);
@@ -632,6 +672,43 @@ static void print_summary(GString *out, const KmSystem *sys, const SimOutcome *o
                                                  : "no");
 }
 
+/* The pods of a <kubelet> node as `kubectl describe pod` would show their containers at the end of the trace
+ * (docs/kubernetes.md): the state and reason of each container's process, and what the kubelet does next. */
+static void print_pods(GString *out, const ScenarioHeader *header, const SimOutcome *o)
+{
+  const K8sNode *node = header->k8s;
+  textf(out, "  pods (kubelet %s; as kubectl describe pod shows them; restarts are not simulated):\n", node->version);
+  for (guint i = 0; i < node->pods->len; i++) {
+    const K8sPod *pod = node->pods->pdata[i];
+    gboolean evicted = FALSE, failed = FALSE;
+    for (guint j = 0; j < pod->containers->len; j++) {
+      const SimExit *x = sim_outcome_find_exit(o, ((K8sContainer *)pod->containers->pdata[j])->pid);
+      evicted = evicted || (x && g_strcmp0(x->reason, "Evicted") == 0);
+      failed = failed || (x && x->status != 0);
+    }
+    const char *status = evicted ? "Failed, Reason: Evicted"
+                         : !failed ? "Succeeded"
+                         : g_strcmp0(pod->restart_policy, "Never") == 0 ? "Failed"
+                                                                          : "Running (restarting a failed container)";
+    textf(out, "    %s/%s  QoS Class: %s  Priority: %" G_GINT64_FORMAT "  restartPolicy: %s  Status: %s\n",
+          pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority, pod->restart_policy, status);
+    for (guint j = 0; j < pod->containers->len; j++) {
+      const K8sContainer *c = pod->containers->pdata[j];
+      const SimExit *x = sim_outcome_find_exit(o, c->pid);
+      textf(out, "      %s (pid %d, oom_score_adj %d): ", c->name, c->pid, c->oom_score_adj);
+      if (!x) {
+        textf(out, "State: Running\n");
+        continue;
+      }
+      gboolean restarts = !evicted && x->status != 0 && g_strcmp0(pod->restart_policy, "Never") != 0;
+      textf(out, "%s: Terminated, Reason: %s, Exit Code: %d%s\n", restarts ? "Last State" : "State",
+            x->reason ? x->reason : "?", x->status,
+            restarts ? "; the kubelet restarts it after a CrashLoopBackOff back-off of 10 s (doubling to 5 min)"
+                     : "");
+    }
+  }
+}
+
 /* ---------------------------------------------------------------- dispatch */
 
 void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev)
@@ -679,6 +756,11 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
   case SIM_EV_CHARGE_FORCED:
     print_simple(out, sys, ev, ev->detail ? ev->detail : "charge forced over the limit");
     break;
+  case SIM_EV_KUBELET:
+  case SIM_EV_EARLYOOM:
+  case SIM_EV_OOMD:
+    print_simple(out, sys, ev, ev->detail);
+    break;
   case SIM_EV_RECLAIM:
     print_reclaim(out, sys, ev);
     break;
@@ -699,6 +781,8 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
     event_prefix(out, ev, NULL);
     textf(out, "end of trace\n");
     print_summary(out, sys, ev->outcome);
+    if (ev->header && ev->header->k8s)
+      print_pods(out, ev->header, ev->outcome);
     break;
   default:
     break;

@@ -9,6 +9,10 @@
  */
 #include "scenario.h"
 
+#include "../k8s/k8s-node.h"
+#include "../userspace/us-earlyoom.h"
+#include "../userspace/us-oomd.h"
+
 #include <string.h>
 
 const char *const sc_step_kind_names[SC_STEP_N_KINDS] = {
@@ -38,6 +42,8 @@ const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS] = {
   [SC_EXPECT_LIVELOCK] = "livelock",
   [SC_EXPECT_STEP_ERROR] = "step-error",
   [SC_EXPECT_LOG] = "log",
+  [SC_EXPECT_OOM_KILLS] = "oom-kills",
+  [SC_EXPECT_SUCCEEDS] = "succeeds",
 };
 
 G_DEFINE_QUARK(scenario-error-quark, scenario_error)
@@ -118,13 +124,40 @@ sc_expect_free(ScExpect *expect)
   g_free(expect->constraint);
   g_free(expect->oom_memcg);
   g_free(expect->reason);
+  g_free(expect->by);
   g_free(expect->step);
   g_free(expect->errno_name);
   g_free(expect->message_contains);
   g_free(expect->cgroup);
   if (expect->counters != NULL)
     g_ptr_array_unref(expect->counters);
+  g_free(expect->count);
+  g_strfreev(expect->kernels);
   g_free(expect);
+}
+
+void
+sc_element_free(ScElement *element)
+{
+  if (element == NULL)
+    return;
+  g_free(element->name);
+  if (element->attrs != NULL)
+    g_ptr_array_unref(element->attrs);
+  if (element->children != NULL)
+    g_ptr_array_unref(element->children);
+  g_free(element);
+}
+
+const ScAttr *
+sc_element_attr(const ScElement *element, const char *name)
+{
+  for (guint i = 0; i < element->attrs->len; i++) {
+    const ScAttr *attr = g_ptr_array_index(element->attrs, i);
+    if (strcmp(attr->name, name) == 0)
+      return attr;
+  }
+  return NULL;
 }
 
 void
@@ -144,6 +177,9 @@ scenario_header_free(ScenarioHeader *header)
     g_ptr_array_unref(header->cgroups);
   if (header->processes != NULL)
     g_ptr_array_unref(header->processes);
+  k8s_node_free(header->k8s);
+  us_earlyoom_free(header->earlyoom);
+  us_oomd_free(header->oomd);
   g_free(header);
 }
 
@@ -326,4 +362,72 @@ sc_parse_duration(const char *text, guint64 *out_ns)
     return TRUE;
   }
   return FALSE;
+}
+
+/* Counts of expectations (docs/scenario-format.md, "Counts and ranges") =================================== */
+
+static gboolean
+sc_parse_count_number(const char *text, guint64 *out)
+{
+  g_autofree char *digits = g_strstrip(g_strdup(text));
+  const char *d = digits[0] == '+' ? digits + 1 : digits;
+  return d[0] != '\0' && g_ascii_isdigit(d[0]) && g_ascii_string_to_unsigned(d, 10, 0, G_MAXINT64, out, NULL);
+}
+
+gboolean
+sc_parse_count(const char *text, ScCount *out)
+{
+  g_autofree char *t = g_strstrip(g_strdup(text ? text : ""));
+  *out = (ScCount){ .min = 0, .max = G_MAXINT64 };
+  if (strcmp(t, "none") == 0) {
+    out->none = TRUE;
+    return TRUE;
+  }
+  guint64 n, m;
+  const char *dots = strstr(t, "..");
+  if (t[0] == '>' || t[0] == '<') {
+    gboolean equal = t[1] == '=';
+    if (!sc_parse_count_number(t + 1 + equal, &n))
+      return FALSE;
+    if (t[0] == '>') {
+      if (!equal && n == G_MAXINT64)
+        return FALSE;
+      out->min = equal ? n : n + 1;
+    } else {
+      if (!equal && n == 0)
+        return FALSE; /* "<0": no count */
+      out->max = equal ? n : n - 1;
+    }
+    return TRUE;
+  }
+  if (dots) {
+    g_autofree char *low = g_strndup(t, (gsize)(dots - t));
+    if (!sc_parse_count_number(low, &n))
+      return FALSE;
+    out->min = n;
+    if (dots[2] == '\0')
+      return TRUE; /* "N..": N or more */
+    if (!sc_parse_count_number(dots + 2, &m) || m < n)
+      return FALSE;
+    out->max = m;
+    return TRUE;
+  }
+  if (!sc_parse_count_number(t, &n))
+    return FALSE;
+  out->min = out->max = n;
+  return TRUE;
+}
+
+gboolean
+sc_count_holds(const ScCount *count, gint64 value)
+{
+  if (value < 0)
+    return count->none;
+  return !count->none && (guint64) value >= count->min && (guint64) value <= count->max;
+}
+
+gboolean
+sc_expect_applies(const ScExpect *expect, const char *profile_name)
+{
+  return expect->kernels == NULL || g_strv_contains((const char *const *) expect->kernels, profile_name);
 }

@@ -12,6 +12,16 @@
  *
  * The engine decides nothing about who dies: that is kernel-model/km-oom.c. It owns time, lifecycles, and the
  * stream of events for the report writers.
+ *
+ * Work. A small scenario can ask for much: a file-read of 100 TiB on a 1 GiB machine is three billion reclaim
+ * rounds of SWAP_CLUSTER_MAX pages, which the model runs one by one because the per-CPU lists and the watermarks
+ * between them decide where an OOM comes. So the engine counts its work, deterministically, never by the clock: a
+ * unit is about the cost of one round of a fault or charge loop (measured in docs/performance.md), and one memcg
+ * visited by a reclaim pass, one task looked at by an OOM invocation and one repetition count one unit each; a
+ * step (reading it, its events) and a mapping created count WORK_STEP and WORK_MAPPING, which cost about that many
+ * rounds. A run that goes past its bound (SimOptions max_work, max_steps;
+ * `--max-work`, `--max-steps`) stops at once with SCENARIO_ERROR_LIMIT at the step that was running, naming the
+ * step and the bound; nothing of it is reported. Same scenario, same bound: same verdict on any machine.
  */
 #include "engine.h"
 
@@ -23,12 +33,17 @@
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-vmscan.h"
 #include "../scenarios/scenario-loader.h"
+#include "../k8s/k8s-eviction.h"
+#include "engine-userspace.h"
 
 #include <string.h>
 
 #define SIGKILL 9
 #define SIGSEGV 11
+#define SIGTERM 15
 #define GLIBC_MALLOC_HEADER 16
+#define WORK_STEP 64    /* units of work of a step, and of a mapping created ("Work" above) */
+#define WORK_MAPPING 64
 #define SWAP_CLUSTER_MAX 32 /* include/linux/swap.h: the reclaim batch */ /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
 
 typedef struct {
@@ -67,6 +82,17 @@ struct _SimEngine {
   GQueue blocked;        /* SimProc*, in the order they blocked */
   gboolean panicked;
   gboolean finished;
+  /* the kubelet's eviction manager (<kubelet>): its state and the time of its next pass */
+  K8sEvictionState *eviction;
+  guint64 next_eviction_ns;
+  const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
+  guint64 work;          /* units of work done so far ("Work" above) */
+  guint64 max_work, max_steps;
+  GError *limit_error;   /* set when the run went past a bound: every later call fails with it */
+  const char *exit_by;     /* the actor record_exit() names, when one other than the kernel kills */
+  gboolean kubelet_runs;   /* the eviction manager runs (a <kubelet>, and not switched off by SimOptions.actors) */
+  SimUserspace *userspace; /* earlyoom and systemd-oomd (sim/engine-userspace.c); NULL: neither runs */
+  gint64 gen;              /* counts changes to the model: steps, exits, reaps */
 };
 
 typedef enum {
@@ -79,11 +105,16 @@ typedef enum {
   FAULT_CHARGE_ENOMEM, /* a charge that is not a user fault failed: -ENOMEM to the syscall */
   FAULT_NO_VICTIM,     /* invoke_oom(): a memcg OOM found nothing to kill (the caller decides what follows) */
   FAULT_SEGV,          /* the mapping to fault in is not there: the access gets SIGSEGV */
+  FAULT_LIMIT,         /* the run went past its work bound: it stops (SimEngine limit_error) */
 } FaultResult;
 
 static void emit(SimEngine *e, SimEvent *ev)
 {
   ev->time_ns = e->now_ns;
+  /* a step event is a step that ran to its end without an error: <succeeds> looks its id up (only steps with an
+   * id, which are the only ones an expectation can name, so the list does not grow with an anonymous trace) */
+  if (ev->kind == SIM_EV_STEP && ev->step && ev->step->id)
+    g_ptr_array_add(e->outcome->completed_steps, g_strdup(ev->step->id));
   if (e->sink.event)
     e->sink.event(e->sink.data, e->sys, ev);
 }
@@ -92,6 +123,33 @@ static void emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, con
 {
   SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? step->index : 0 };
   emit(e, &ev);
+}
+
+/* Counts units of work done at step (which may be NULL: the end of the trace). FALSE once the run has gone past
+ * its bound; the first time, limit_error says where and which bound. */
+static gboolean work(SimEngine *e, const ScStep *step, guint64 units)
+{
+  e->work += units;
+  if (e->work <= e->max_work)
+    return TRUE;
+  if (!e->limit_error) {
+    g_autofree char *label = step && step->id ? g_strdup_printf(" (id %s)", step->id) : g_strdup("");
+    scenario_set_error(&e->limit_error, SCENARIO_ERROR_LIMIT, e->header->file, step ? step->line : e->header->line,
+                       step ? step->col : e->header->col,
+                       "<%s> step #%" G_GUINT64_FORMAT "%s: the run needs more than --max-work %" G_GUINT64_FORMAT
+                       " units of model work (docs/scenario-format.md, \"Limits\"): stopped here; a larger "
+                       "--max-work lets it go on",
+                       step ? sc_step_kind_names[step->kind] : "trace", step ? step->index : e->step_index, label,
+                       e->max_work);
+  }
+  return FALSE;
+}
+
+/* The cost of a reclaim pass: the memcgs of its domain (km_reclaim() walks them all); counted without a check, the
+ * loop around it checks. */
+static void work_reclaim(SimEngine *e, const KmReclaimResult *rec)
+{
+  e->work += rec->memcgs_visited;
 }
 
 static void proc_free(gpointer data)
@@ -253,6 +311,15 @@ static KmPages bytes_to_pages(SimEngine *e, guint64 bytes)
   return km_bytes_to_pages_up(e->sys, bytes);
 }
 
+/* The VM's measured address space of a fresh process (SimOptions; none without the harness): its total_vm and
+ * the VM_ACCOUNT pages exec committed (km_mm_set_base_vm()). */
+static void set_base_vm(SimEngine *e, KmMm *mm)
+{
+  if (e->opts.process_base_vm_bytes || e->opts.process_base_committed_bytes)
+    km_mm_set_base_vm(e->sys, mm, bytes_to_pages(e, e->opts.process_base_vm_bytes),
+                      bytes_to_pages(e, e->opts.process_base_committed_bytes));
+}
+
 static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
 {
   KmSystem *sys = e->sys;
@@ -304,6 +371,7 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
     guint64 pgt = e->opts.process_base_pgtables_bytes ? e->opts.process_base_pgtables_bytes : p->base_pgtables_bytes;
     km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
+    set_base_vm(e, task->mm);
   }
   SimProc *proc = proc_new(e, task);
   SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
@@ -353,6 +421,7 @@ static gboolean setup(SimEngine *e, GError **error)
   }
   m->min_free_kbytes = e->opts.min_free_kbytes ? e->opts.min_free_kbytes
                                                : km_default_min_free_kbytes(m->totalram_pages, (guint)h->page_size);
+  km_default_reserves(m, m->totalram_pages - m->kernel_pages);
   for (guint i = 0; i < h->sysctls->len; i++) {
     const ScSysctl *s = h->sysctls->pdata[i];
     if (!apply_sysctl(e, s->name, s->value, s->line, s->col, error))
@@ -375,6 +444,9 @@ static gboolean setup(SimEngine *e, GError **error)
   km_pcp_setup(sys);
   /* free pages already on the lists when the trace starts (measured in the VM; which list is not: movable) */
   m->pcp.count[KM_PCP_MOVABLE] = (KmPages)(e->opts.pcp_bytes / h->page_size);
+  /* what the VM had committed before its processes started (the agent's own mappings); each process adds its
+   * base (set_base_vm()) */
+  m->committed_as = (KmPages)(e->opts.committed_as_bytes / h->page_size);
   if (h->cgroup_version == 1 && !sys->profile->memcg_v1 && h->cgroups->len > 0) {
     const ScCgroup *c = h->cgroups->pdata[0];
     scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
@@ -425,12 +497,22 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
     e->sink = *sink;
   e->sys = km_system_new(profile, (guint)header->page_size);
   e->sys->invert_tie_rule = e->opts.invert_tie_rule;
+  e->max_work = e->opts.max_work ? e->opts.max_work : SIM_DEFAULT_MAX_WORK;
+  e->max_steps = e->opts.max_steps ? e->opts.max_steps : SIM_DEFAULT_MAX_STEPS;
   e->outcome = sim_outcome_new();
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
   e->mapping_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
   if (!setup(e, error)) {
+    sim_engine_free(e);
+    return NULL;
+  }
+  SimActors actors = e->opts.actors;
+  e->kubelet_runs = header->k8s && (actors == SIM_ACTORS_SCENARIO || actors == SIM_ACTORS_KUBELET);
+  if (e->kubelet_runs)
+    e->eviction = k8s_eviction_state_new(header->k8s);
+  if (!sim_userspace_new(header, actors, e->sys, &e->userspace, error)) {
     sim_engine_free(e);
     return NULL;
   }
@@ -445,10 +527,13 @@ void sim_engine_free(SimEngine *e)
     return;
   g_queue_clear_full(&e->timers, g_free);
   g_queue_clear(&e->blocked);
+  k8s_eviction_state_free(e->eviction);
+  sim_userspace_free(e->userspace);
   g_hash_table_destroy(e->procs);
   g_hash_table_destroy(e->mapping_owner);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
+  g_clear_error(&e->limit_error);
   g_free(e);
 }
 
@@ -473,8 +558,16 @@ static void record_exit(SimEngine *e, KmTask *task, int code, int signal)
   x->pid = task->pid;
   x->signal = signal;
   x->status = signal ? 128 + signal : code;
+  x->time_ns = e->now_ns;
   gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
-  if (task->killed_by_oom || memcg_oom_killed)
+  if (e->exit_by)
+    x->by = g_strdup(e->exit_by);
+  else if (task->killed_by_oom)
+    x->by = g_strdup("kernel");
+  e->gen++;
+  if (e->exit_reason)
+    x->reason = g_strdup(e->exit_reason);
+  else if (task->killed_by_oom || memcg_oom_killed)
     x->reason = g_strdup("OOMKilled");
   else if (signal == SIGKILL)
     x->reason = g_strdup("Killed");
@@ -506,6 +599,7 @@ static void add_timer(SimEngine *e, guint64 when, KmTask *victim)
 static void reap(SimEngine *e, KmTask *victim)
 {
   KmPages anon = 0, file = 0, shmem = 0;
+  e->gen++;
   if (km_oom_reap_task(e->sys, victim, &anon, &file, &shmem)) {
     SimEvent ev = { .kind = SIM_EV_REAPED, .task = victim, .reaped_anon_rss = anon, .reaped_file_rss = file,
                     .reaped_shmem_rss = shmem };
@@ -626,6 +720,7 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
   g_autoptr(OomControl) oc = km_oom_control_new(memcg, proc ? proc->task : NULL, gfp, 0);
   sys->current = proc ? proc->task : NULL;
   km_out_of_memory(sys, oc);
+  e->work += 1 + oc->rows->len; /* every task of the domain was looked at (select_bad_process(), dump_tasks()) */
   sys->current = NULL;
   if (e->outcome->oom_count++ == 0)
     e->outcome->first_oom_ns = e->now_ns;
@@ -791,6 +886,8 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
   gboolean forced = FALSE; /* 4.19/5.4: an OOM killed nobody, the charge goes over the limit (`goto force`) */
 
   while (*remaining > 0) {
+    if (!work(e, step, 1))
+      return FAULT_LIMIT;
     if (task->state != KM_TASK_RUNNING || !task->mm) {
       reclaim_flush(e, &acc, step, task);
       return FAULT_DIED;
@@ -846,6 +943,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
     if (gfree < 1 + growth) {
       /* __alloc_pages_slowpath(): direct reclaim of SWAP_CLUSTER_MAX pages, then __alloc_pages_may_oom() */
       KmReclaimResult rec = km_reclaim(sys, NULL, MAX(1 + growth - gfree, SWAP_CLUSTER_MAX), TRUE);
+      work_reclaim(e, &rec);
       if (rec.file + rec.swapped > 0) {
         /* __alloc_pages_direct_reclaim(): progress but still no page: drain_all_pages() once, then retry */
         if (km_alloc_available(sys) < 1 + growth)
@@ -871,6 +969,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
       /* try_to_free_mem_cgroup_pages(): nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX) for the one page */
       KmPages mgrowth = prof->memcg_charges_pgtables ? growth : 0;
       KmReclaimResult rec = km_reclaim(sys, over, MAX(1 + mgrowth - mmargin, SWAP_CLUSTER_MAX), !memsw);
+      work_reclaim(e, &rec);
       if (rec.file + rec.swapped > 0) {
         if (acc.any && acc.memcg != over)
           reclaim_flush(e, &acc, step, task);
@@ -899,6 +998,8 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         over->under_oom = TRUE;
         proc->blocked_on = over;
         task->state = KM_TASK_BLOCKED;
+        if (!g_ptr_array_find(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid), NULL))
+          g_ptr_array_add(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid));
         return FAULT_BLOCKED;
       }
       r = invoke_oom(e, proc, step, over);
@@ -983,6 +1084,7 @@ static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pag
     return FALSE;
   }
   km_mm_add_mapping(e->sys, task->mm, id, pages, TRUE);
+  e->work += WORK_MAPPING; /* checked by the caller's loop */
   return TRUE;
 }
 
@@ -1005,6 +1107,8 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
   if (per_rep == 0)
     return FAULT_DONE; /* touching nothing, however often, changes nothing */
   while (proc->rep_done < reps) {
+    if (!work(e, step, 1))
+      return FAULT_LIMIT;
     if (proc->rep_remaining == 0 && step->ref) {
       /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
        * mapped, and do_user_addr_fault() -> bad_area() sends SIGSEGV */
@@ -1036,6 +1140,8 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
   KmPages pages = bytes_to_pages(e, step->size_bytes + GLIBC_MALLOC_HEADER);
   guint reps = MAX(step->repeat, 1u);
   while (proc->rep_done < reps) {
+    if (!work(e, step, 1))
+      return FAULT_LIMIT;
     if (!proc->rep_mapping) {
       proc->rep_mapping = proc->rep_done == 0 && step->id ? g_strdup(step->id)
                                                           : generated_mapping_name(step, "#", proc->rep_done + 1);
@@ -1093,6 +1199,7 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
     km_mm_set_base(e->sys, child->mm, bytes_to_pages(e, e->opts.process_base_rss_bytes),
                    bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
+  set_base_vm(e, child->mm);
   proc_new(e, child)->mm_owner = child->pid;
   return TRUE;
 }
@@ -1102,7 +1209,10 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
 static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *step)
 {
   while (memcg->version == 2 && memcg->max != KM_PAGES_MAX && memcg->usage > memcg->max) {
+    if (!work(e, step, 1))
+      return FAULT_LIMIT;
     KmReclaimResult rec = km_reclaim(e->sys, memcg, memcg->usage - memcg->max, TRUE);
+    work_reclaim(e, &rec);
     if (rec.file + rec.swapped > 0)
       continue;
     km_memcg_memory_event(e->sys, memcg, KM_MEMCG_OOM);
@@ -1119,13 +1229,16 @@ static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *s
  * the memsw counter) and tries again, and fails with EBUSY, keeping the old limit, when reclaim makes no
  * progress. It never invokes the OOM killer. (The first failure drains the per-CPU charge stocks, which the
  * model does not have.) TRUE if the new limit holds; FALSE: restore the old limit, the write failed with EBUSY. */
-static gboolean v1_resize_max(SimEngine *e, KmMemcg *memcg, gboolean memsw)
+static gboolean v1_resize_max(SimEngine *e, const ScStep *step, KmMemcg *memcg, gboolean memsw)
 {
   for (;;) {
     KmPages usage = memsw ? memcg->memsw_usage : memcg->usage, max = memsw ? memcg->memsw_max : memcg->max;
     if (max == KM_PAGES_MAX || usage <= max)
       return TRUE;
+    if (!work(e, step, 1))
+      return TRUE; /* the run stops here (limit_error): nothing of it is reported */
     KmReclaimResult rec = km_reclaim(e->sys, memcg, SWAP_CLUSTER_MAX, !memsw);
+    work_reclaim(e, &rec);
     if (rec.file + rec.swapped == 0)
       return FALSE;
   }
@@ -1191,6 +1304,8 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     break;
   }
   switch (r) {
+  case FAULT_LIMIT:
+    return FALSE; /* the run stops (limit_error) */
   case FAULT_BLOCKED:
     proc->in_progress = TRUE;
     g_queue_push_tail(&e->blocked, proc);
@@ -1236,7 +1351,7 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
 static void drain_proc(SimEngine *e, SimProc *proc)
 {
   ScStep *step;
-  while (!e->panicked && (step = g_queue_peek_head(&proc->pending))) {
+  while (!e->panicked && !e->limit_error && (step = g_queue_peek_head(&proc->pending))) {
     if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING || proc->livelocked) {
       emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "the process is no longer running");
     } else if (!run_proc_step(e, proc, step)) {
@@ -1252,7 +1367,7 @@ static void drain_proc(SimEngine *e, SimProc *proc)
 static void wake_blocked(SimEngine *e)
 {
   gboolean progress = TRUE;
-  while (progress && !e->panicked) {
+  while (progress && !e->panicked && !e->limit_error) {
     progress = FALSE;
     g_autoptr(GPtrArray) sleepers = g_ptr_array_new();
     for (GList *l = e->blocked.head; l; l = l->next)
@@ -1304,7 +1419,7 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
       return FALSE;
     gboolean memsw = g_strcmp0(step->name, "memory.memsw.limit_in_bytes") == 0;
     if (memcg->version == 1 && (memsw || g_strcmp0(step->name, "memory.limit_in_bytes") == 0)) {
-      if (!v1_resize_max(e, memcg, memsw)) {
+      if (!v1_resize_max(e, step, memcg, memsw)) {
         memcg->max = old_max;
         memcg->memsw_max = old_memsw_max;
         record_step_error(e, step, NULL, "EBUSY",
@@ -1314,8 +1429,10 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
                                   "the old limit stays (mem_cgroup_resize_max)");
         return TRUE;
       }
-    } else if (shrink_to_limit(e, memcg, step) == FAULT_PANIC) {
-      return TRUE;
+    } else {
+      FaultResult r = shrink_to_limit(e, memcg, step);
+      if (r == FAULT_PANIC || r == FAULT_LIMIT)
+        return TRUE;
     }
   }
   emit_simple(e, SIM_EV_STEP, step, NULL, NULL);
@@ -1339,10 +1456,157 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, const ScStep *ste
                     step->pid);
 }
 
-gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
+/* ---------------------------------------------------------------- the kubelet's eviction manager
+ *
+ * The acting half of pkg/kubelet/eviction (the choosing half is k8s/k8s-eviction.c): a pass of synchronize() every
+ * housekeeping interval of the virtual clock, from 0, run before the first step at or after its time (a step runs
+ * to completion first, as the kubelet's goroutine cannot interrupt a page fault). It measures what the summary API
+ * would (working set = usage - inactive_file, all page cache counted inactive: the model's file pages were read
+ * once and sit on the inactive list), and evicts the pod it names: every process in the pod's cgroup gets SIGTERM
+ * (the runtime's StopContainer with the eviction's grace period: the modelled processes do not handle SIGTERM, so
+ * they exit at once, status 143) and reports the reason Evicted. */
+
+static guint64 memcg_working_set_bytes(SimEngine *e, const char *path)
+{
+  KmMemcg *memcg = km_system_find_memcg(e->sys, path);
+  KmPages ws = memcg ? memcg->usage - memcg->file : 0;
+  return (guint64)MAX(ws, 0) * e->sys->machine.page_size;
+}
+
+static gboolean memcg_within(const KmMemcg *memcg, const KmMemcg *ancestor)
+{
+  for (; memcg; memcg = memcg->parent)
+    if (memcg == ancestor)
+      return TRUE;
+  return FALSE;
+}
+
+/* A signal from a userspace actor (the kubelet, earlyoom, systemd-oomd) to a process that does not handle it: the
+ * process ends at once with 128 + signal; one asleep in a v1 memcg OOM wakes to die. */
+void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *actor)
+{
+  SimProc *proc = find_proc(e, task->pid);
+  if (proc && proc->blocked_on) {
+    g_queue_remove(&e->blocked, proc);
+    proc->blocked_on = NULL;
+  }
+  e->exit_by = actor;
+  record_exit(e, task, 0, signal);
+  e->exit_by = NULL;
+}
+
+void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail)
+{
+  emit_simple(e, kind, NULL, task, detail);
+}
+
+gint64 sim_engine_generation(const SimEngine *e)
+{
+  return e->gen;
+}
+
+KmSystem *sim_engine_system(SimEngine *e)
+{
+  return e->sys;
+}
+
+static void evict_pod(SimEngine *e, const K8sPod *pod, const char *why)
+{
+  KmMemcg *pod_memcg = km_system_find_memcg(e->sys, pod->cgroup);
+  g_autoptr(GPtrArray) victims = g_ptr_array_new();
+  for (GList *l = e->sys->tasks.head; l; l = l->next) {
+    KmTask *task = l->data;
+    if ((task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED) && memcg_within(task->memcg, pod_memcg))
+      g_ptr_array_add(victims, task);
+  }
+  emit_simple(e, SIM_EV_KUBELET, NULL, victims->len ? victims->pdata[0] : NULL, why);
+  e->exit_reason = "Evicted";
+  for (guint i = 0; i < victims->len; i++)
+    sim_engine_actor_kill(e, victims->pdata[i], SIGTERM, "kubelet");
+  e->exit_reason = NULL;
+}
+
+static void eviction_pass(SimEngine *e)
+{
+  const K8sNode *node = e->header->k8s;
+  g_autofree guint64 *pods_ws = g_new0(guint64, node->pods->len + 1);
+  for (guint i = 0; i < node->pods->len; i++) {
+    const K8sPod *pod = node->pods->pdata[i];
+    KmMemcg *memcg = km_system_find_memcg(e->sys, pod->cgroup);
+    gboolean running = FALSE;
+    for (GList *l = e->sys->tasks.head; l && !running; l = l->next)
+      running = ((KmTask *)l->data)->state != KM_TASK_DEAD && memcg_within(((KmTask *)l->data)->memcg, memcg);
+    pods_ws[i] = running ? memcg_working_set_bytes(e, pod->cgroup) : G_MAXUINT64;
+  }
+  KmPages used = e->sys->machine.totalram_pages - km_free_pages(e->sys) - e->sys->machine.file;
+  K8sEvictionStats stats = { .node_working_set_bytes = (guint64)MAX(used, 0) * e->sys->machine.page_size,
+                             .kubepods_working_set_bytes = memcg_working_set_bytes(e, node->kubepods_cgroup),
+                             .pod_working_set_bytes = pods_ws };
+  K8sEvictionDecision d;
+  k8s_eviction_synchronize(node, e->eviction, &stats, e->now_ns, &d);
+  if (d.pressure_changed) {
+    g_autofree char *detail = g_strdup_printf("kubelet: node condition MemoryPressure=%s (memory.available %"
+                                              G_GUINT64_FORMAT "Ki, allocatableMemory.available %" G_GUINT64_FORMAT "Ki)",
+                                              d.memory_pressure ? "True" : "False", d.memory_available_bytes / 1024,
+                                              d.allocatable_available_bytes / 1024);
+    emit_simple(e, SIM_EV_KUBELET, NULL, NULL, detail);
+  }
+  if (d.pod >= 0) {
+    const K8sPod *pod = node->pods->pdata[d.pod];
+    g_autofree char *why = g_strdup_printf("kubelet eviction manager: evicting pod %s/%s (%s, priority %" G_GINT64_FORMAT
+                                           "): %s", pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority,
+                                           d.message);
+    evict_pod(e, pod, why);
+  }
+  k8s_eviction_decision_clear(&d);
+}
+
+/* The next pass of the eviction manager, due at e->next_eviction_ns. */
+static void eviction_run(SimEngine *e)
+{
+  const guint64 interval = e->header->k8s->housekeeping_interval_ns;
+  eviction_pass(e);
+  e->next_eviction_ns = interval == 0 || e->next_eviction_ns > G_MAXUINT64 - interval ? G_MAXUINT64
+                                                                                      : e->next_eviction_ns + interval;
+}
+
+/* Runs the actors' passes due up to until_ns (inclusive), each at its own time, earliest first; at the same time
+ * the kubelet, then earlyoom, then systemd-oomd. */
+static void actors_run_until(SimEngine *e, guint64 until_ns)
+{
+  SimUserspace *us = e->userspace;
+  for (;;) {
+    if (us)
+      sim_userspace_skip_idle(us, e->gen, until_ns);
+    guint64 kubelet = e->kubelet_runs ? e->next_eviction_ns : G_MAXUINT64;
+    guint64 earlyoom = us && us->earlyoom ? us->next_earlyoom_ns : G_MAXUINT64;
+    guint64 oomd = us && us->oomd ? us->next_oomd_ns : G_MAXUINT64;
+    guint64 next = MIN(kubelet, MIN(earlyoom, oomd));
+    if (e->panicked || next > until_ns || next == G_MAXUINT64)
+      return;
+    run_due_timers(e, next);
+    e->now_ns = MAX(e->now_ns, next);
+    if (next == kubelet)
+      eviction_run(e);
+    else if (next == earlyoom)
+      sim_userspace_earlyoom_poll(us, e);
+    else
+      sim_userspace_oomd_poll(us, e);
+    wake_blocked(e);
+  }
+}
+
+static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
 {
   g_autoptr(ScStep) step = step_in;
   step->index = ++e->step_index;
+  if (step->index > e->max_steps)
+    return step_error(e, step, error, SCENARIO_ERROR_LIMIT,
+                      "<%s> step #%" G_GUINT64_FORMAT ": the trace has more than --max-steps %" G_GUINT64_FORMAT
+                      " steps (docs/scenario-format.md, \"Limits\"); a larger --max-steps lets it go on",
+                      sc_step_kind_names[step->kind], step->index, e->max_steps);
+  if (!work(e, step, WORK_STEP))
+    return TRUE; /* limit_error: sim_engine_step() fails */
   /* step ids are unique and refs name an earlier mmap or malloc: the loader checked (loader_check_step_refs()) */
   SimProc *proc = NULL;
   if (needs_pid(step->kind)) {
@@ -1360,6 +1624,10 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
                       sc_step_kind_names[step->kind], step->pid);
   if (e->panicked)
     return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
+  e->gen++;
+  actors_run_until(e, step->has_at ? MAX(step->at_ns, e->now_ns) : e->now_ns);
+  if (e->panicked)
+    return TRUE;
   if (step->has_at && step->at_ns > e->now_ns) {
     run_due_timers(e, step->at_ns);
     e->now_ns = step->at_ns;
@@ -1413,6 +1681,21 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step_in, GError **error)
     break;
   }
   wake_blocked(e);
+  return TRUE;
+}
+
+/* One trace step, then the bound: a step that went past it fails, and so does every later one. */
+gboolean sim_engine_step(SimEngine *e, ScStep *step, GError **error)
+{
+  if (e->limit_error) {
+    sc_step_free(step);
+  } else if (!engine_step(e, step, error)) {
+    return FALSE;
+  }
+  if (e->limit_error) {
+    g_propagate_error(error, g_error_copy(e->limit_error));
+    return FALSE;
+  }
   return TRUE;
 }
 
@@ -1481,6 +1764,7 @@ void sim_engine_finish(SimEngine *e)
       if (task->state != KM_TASK_RUNNING || (proc && proc->livelocked) || task->kthread || task->global_init)
         continue;
       record_exit(e, task, 0, 0);
+      ((SimExit *)e->outcome->exits->pdata[e->outcome->exits->len - 1])->survived = TRUE;
     }
   }
   fill_memcg_events(e);

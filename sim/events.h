@@ -31,6 +31,9 @@ typedef enum {
   SIM_EV_LIVELOCK,   /* a task retries a charge no OOM kill can satisfy, for ever */
   SIM_EV_WAIT,       /* the clock moved on to a pending timer (the delayed OOM reaper) */
   SIM_EV_THROTTLE,   /* memory.high: a step's returns to user over high (reclaim_high(), penalty sleeps), summed */
+  SIM_EV_KUBELET,    /* the kubelet's eviction manager: a node condition changed, or it evicts a pod (detail) */
+  SIM_EV_EARLYOOM,   /* earlyoom: low memory, and the signal it sends (detail) */
+  SIM_EV_OOMD,       /* systemd-oomd: the swap limit is hit, and the cgroup it kills (detail) */
   SIM_EV_END,        /* the trace ended; survivors have exited */
 } SimEventKind;
 

@@ -29,6 +29,9 @@ typedef struct {
   int status;     /* the shell's status: code, or 128 + signal */
   int signal;     /* 0 when the process exited by itself */
   char *reason;   /* "OOMKilled", "Completed", "Error", "Killed" */
+  guint64 time_ns; /* when, on the virtual clock (the simulator; 0 from the VM harness) */
+  char *by;       /* the actor that killed it: "kernel", "kubelet", "earlyoom", "systemd-oomd"; NULL: none */
+  gboolean survived; /* still running when the trace ended (the simulator ends it with 0) */
 } SimExit;
 
 typedef struct {
@@ -53,6 +56,10 @@ typedef struct {
   GPtrArray *step_errors;    /* char*: "LABEL ERRNO" of steps that failed with another error, in order (a v1
                                 limit write below unreclaimable usage: "#3 EBUSY") */
   GPtrArray *blocked_pids;   /* int as GINT_TO_POINTER: processes blocked at the end of the trace */
+  GPtrArray *ever_blocked_pids; /* int as GINT_TO_POINTER: processes that were blocked at some time, in the order
+                                   they first blocked (the simulator's; the VM harness leaves it empty) */
+  GPtrArray *completed_steps; /* char*: ids of the steps (with an id) that ran to their end without an error (the
+                                 simulator's, for <succeeds>; the VM harness leaves it empty) */
   GPtrArray *livelocked_pids; /* int as GINT_TO_POINTER: processes retrying a charge for ever */
   GPtrArray *known_pids;     /* int as GINT_TO_POINTER: every process of the run (scenario and forked) */
   GPtrArray *memcg_events;   /* SimMemcgEvents*, in the scenario's cgroup order */
@@ -76,6 +83,8 @@ gboolean sim_outcome_step_failed(const SimOutcome *outcome, const char *step_id)
 /* the errno name a step failed with ("EBUSY"), NULL if it did not fail with one (ENOMEM: enomem_steps) */
 const char *sim_outcome_step_error(const SimOutcome *outcome, const char *step_id);
 gboolean sim_outcome_is_blocked(const SimOutcome *outcome, int pid);
+gboolean sim_outcome_was_blocked(const SimOutcome *outcome, int pid);
+gboolean sim_outcome_step_completed(const SimOutcome *outcome, const char *step_id);
 gboolean sim_outcome_is_livelocked(const SimOutcome *outcome, int pid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimOutcome, sim_outcome_free)

@@ -22,11 +22,9 @@ struct _SimScenario {
   GPtrArray *expects; /* ScExpect* */
 };
 
-SimScenario *sim_scenario_load(const char *path, GError **error)
+/* The rest of a loader's scenario: its steps in order and its expectations. */
+static SimScenario *scenario_from_loader(ScenarioLoader *loader, GError **error)
 {
-  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
-  if (!loader)
-    return NULL;
   g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func((GDestroyNotify)sc_step_free);
   ScStep *step;
   while (scenario_loader_next_step(loader, &step, error))
@@ -41,6 +39,14 @@ SimScenario *sim_scenario_load(const char *path, GError **error)
   sc->steps = g_steal_pointer(&steps);
   sc->expects = g_steal_pointer(&expects);
   return sc;
+}
+
+SimScenario *sim_scenario_load(const char *path, GError **error)
+{
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
+  if (!loader)
+    return NULL;
+  return scenario_from_loader(loader, error);
 }
 
 void sim_scenario_free(SimScenario *sc)
@@ -85,19 +91,15 @@ const KmProfile *sim_resolve_profile(const char *option, const ScenarioHeader *h
   return profile;
 }
 
-gboolean sim_replay(const ScenarioHeader *header, GPtrArray *steps, const SimOptions *opts,
-                    SimOutcome **out_outcome, GString **out_report, char **out_profile_name, GError **error)
+/* Builds a fresh model from header and replays steps (each copied for the engine) with sink listening. */
+static gboolean replay_to_sink(const ScenarioHeader *header, GPtrArray *steps, const SimOptions *opts,
+                               const SimSink *sink, SimOutcome **out_outcome, char **out_profile_name, GError **error)
 {
-  SimOptions defaults = { .format = SIM_FORMAT_TEXT };
-  if (!opts)
-    opts = &defaults;
   const KmProfile *profile = sim_resolve_profile(opts->kernel, header, error);
   if (!profile)
     return FALSE;
-  g_autoptr(GString) report = g_string_new(NULL);
-  g_autoptr(ReportWriter) writer = opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
-  SimSink sink = writer ? report_writer_sink(writer) : (SimSink){ NULL, NULL };
-  g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, &sink, error);
+  SimSink none = { NULL, NULL };
+  g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, sink ? sink : &none, error);
   if (!engine)
     return FALSE;
   for (guint i = 0; i < steps->len; i++)
@@ -106,10 +108,38 @@ gboolean sim_replay(const ScenarioHeader *header, GPtrArray *steps, const SimOpt
   sim_engine_finish(engine);
   if (out_outcome)
     *out_outcome = sim_engine_steal_outcome(engine);
-  if (out_report)
-    *out_report = g_steal_pointer(&report);
   if (out_profile_name)
     *out_profile_name = g_strdup(profile->name);
+  return TRUE;
+}
+
+gboolean sim_replay(const ScenarioHeader *header, GPtrArray *steps, const SimOptions *opts,
+                    SimOutcome **out_outcome, GString **out_report, char **out_profile_name, GError **error)
+{
+  SimOptions defaults = { .format = SIM_FORMAT_TEXT };
+  if (!opts)
+    opts = &defaults;
+  g_autoptr(GString) report = g_string_new(NULL);
+  g_autoptr(ReportWriter) writer = opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
+  SimSink sink = writer ? report_writer_sink(writer) : (SimSink){ NULL, NULL };
+  if (!replay_to_sink(header, steps, opts, &sink, out_outcome, out_profile_name, error))
+    return FALSE;
+  g_clear_pointer(&writer, report_writer_free); /* a writer may append its last piece when freed */
+  if (out_report)
+    *out_report = g_steal_pointer(&report);
+  return TRUE;
+}
+
+gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const SimSink *sink,
+                        SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error)
+{
+  g_autoptr(SimScenario) sc = scenario_from_loader(loader, error);
+  if (!sc)
+    return FALSE;
+  if (!replay_to_sink(sc->header, sc->steps, opts, sink, out_outcome, out_profile_name, error))
+    return FALSE;
+  if (out_expects)
+    *out_expects = g_ptr_array_ref(sc->expects);
   return TRUE;
 }
 

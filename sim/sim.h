@@ -7,6 +7,8 @@
 #pragma once
 
 #include <glib.h>
+#include "../scenarios/scenario-loader.h"
+#include "events.h"
 #include "outcome.h"
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario.h"
@@ -26,8 +28,18 @@ typedef struct {
   guint64 managed, min, high, lowmem_reserve;
 } SimZone;
 
+/* Which actors besides the kernel run (`oomsim actors`, docs/userspace-killers.md). */
+typedef enum {
+  SIM_ACTORS_SCENARIO,    /* as the scenario says: <kubelet>, <earlyoom>, <systemd-oomd> */
+  SIM_ACTORS_KERNEL_ONLY, /* none: the kernel's OOM killer alone */
+  SIM_ACTORS_KUBELET,     /* the kubelet's eviction manager only (needs <kubelet>) */
+  SIM_ACTORS_EARLYOOM,    /* earlyoom only: the scenario's <earlyoom>, else earlyoom 1.7's defaults */
+  SIM_ACTORS_OOMD,        /* systemd-oomd only: the scenario's <systemd-oomd>, else ManagedOOMSwap=kill on / */
+} SimActors;
+
 typedef struct {
   const char *kernel;      /* profile name from --kernel; NULL: the scenario's kernel= or the default */
+  SimActors actors;
   SimFormat format;
   /* Machine overrides, used by the VM harness so that the model starts from the VM's real memory.
    * 0 means "as the scenario says". */
@@ -38,12 +50,24 @@ typedef struct {
   guint64 process_base_pgtables_bytes; /* page tables of every process before its first step */
   guint64 process_base_kmem_bytes;     /* kernel memory each mm charges to its memcg besides page tables */
   guint64 process_kernel_bytes;
-  guint64 pcp_bytes;                   /* free pages on the per-CPU lists when the trace starts */        /* kernel memory of every process (task_struct, stack, mm, ...) */
+  guint64 pcp_bytes;                   /* free pages on the per-CPU lists when the trace starts */
+  guint64 committed_as_bytes;          /* Committed_AS before the processes start (the system's own) */
+  guint64 process_base_vm_bytes;       /* total_vm of every process before its first step */
+  guint64 process_base_committed_bytes; /* what starting a process adds to Committed_AS (its VM_ACCOUNT mappings) */        /* kernel memory of every process (task_struct, stack, mm, ...) */
   /* The VM's zones (from /proc/zoneinfo), in pages; n_zones 0: derived from the RAM (km_zones_setup()). */
   guint n_zones;
   SimZone zones[3];
   gboolean invert_tie_rule; /* deliberately wrong model, for the harness's self-test */
+  /* Resource bounds (docs/scenario-format.md, "Limits"); 0: the default. A run that would go past one fails with
+   * SCENARIO_ERROR_LIMIT at the step where it happened. */
+  guint64 max_steps; /* trace steps (elements of <trace>) */
+  guint64 max_work;  /* units of model work (sim/engine.c, "Work") */
 } SimOptions;
+
+/* The defaults of the bounds: 16 Mi steps (16 times the bench's trace); 2^30 units of work, a minute or two of
+ * the model's own time on the 2-core machine docs/performance.md measured (sim/engine.c, "Work"). */
+#define SIM_DEFAULT_MAX_STEPS (G_GUINT64_CONSTANT(1) << 24)
+#define SIM_DEFAULT_MAX_WORK (G_GUINT64_CONSTANT(1) << 30)
 
 /* A scenario loaded once (sim/pipeline.c): its header, its steps in order and its expectations. */
 typedef struct _SimScenario SimScenario;
@@ -75,5 +99,10 @@ gboolean sim_scenario_replay(const SimScenario *sc, const SimOptions *opts, SimO
  * "FILE:LINE:COL: ..." messages. */
 gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
                  GPtrArray **out_expects, char **out_profile_name, GError **error);
+
+/* The same pipeline from a loader the caller made (scenario_loader_new_from_memory(): the fuzz targets), every event
+ * to sink (NULL: none) instead of one report writer, so that several writers can listen to one run. */
+gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const SimSink *sink,
+                        SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error);
 
 G_END_DECLS

@@ -203,3 +203,57 @@ st=$?
 check "-o read-only file: refused (exit 2, one line), left as it was" \
   bash -c "[ $st -eq 2 ] && [ \"\$(cat \"$tmp/ro.txt\")\" = old ] && [ \"\$(wc -l <\"$tmp/ro.out\")\" -eq 1 ] &&
            grep -q 'is read-only (mode 0444): not overwritten' \"$tmp/ro.out\""
+
+# issue 14: oomsim expand writes out what the kubelet derived, and the expanded scenario runs to the same decisions
+k8s=scenarios/library/k8s-guaranteed-survives-node-oom.xml
+check "expand exits 0 and shows the kubelet's oom_score_adj (Guaranteed -997, Burstable 750, BestEffort 1000)" \
+  bash -c "\"$OOMSIM\" expand $k8s >\"$tmp/exp.xml\" &&
+           grep -q 'pid=\"100\".*oom_score_adj=\"-997\"' \"$tmp/exp.xml\" &&
+           grep -q 'pid=\"200\".*oom_score_adj=\"750\"' \"$tmp/exp.xml\" &&
+           grep -q 'pid=\"300\".*oom_score_adj=\"1000\"' \"$tmp/exp.xml\" &&
+           grep -q 'Burstable: 1000 - 1000 \* 1073741824 / 4294967296 = 750' \"$tmp/exp.xml\""
+check "expand: the kubepods cgroups, no <kubelet> left" \
+  bash -c "grep -q 'path=\"/kubepods/burstable/poddefault-api/api\"' \"$tmp/exp.xml\" && ! grep -q '<kubelet' \"$tmp/exp.xml\""
+check "expand: the expanded scenario passes the same <expect>" \
+  bash -c "\"$OOMSIM\" check \"$tmp/exp.xml\" | grep -q '^PASS '"
+check "expand: the same kills in the JSON report, byte for byte apart from the file name" \
+  bash -c "diff <(\"$OOMSIM\" run --format json $k8s | grep -v '\"file\"') \
+                <(\"$OOMSIM\" run --format json \"$tmp/exp.xml\" | grep -v '\"file\"') >/dev/null"
+check "expand -o writes the file" bash -c "\"$OOMSIM\" expand -o \"$tmp/exp2.xml\" $k8s && cmp -s \"$tmp/exp.xml\" \"$tmp/exp2.xml\""
+printf '<scenario name="x">\n<kubelet version="1.28">\n<pod name="a"><container name="c" pid="2" request="2Gi" limit="1Gi"/></pod>\n</kubelet>\n</scenario>\n' >"$tmp/badpod.xml"
+check "expand of an invalid pod exits 2 with one FILE:LINE:COL: line" \
+  bash -c "\"$OOMSIM\" expand \"$tmp/badpod.xml\" >\"$tmp/out\" 2>\"$tmp/err\"; [ \$? -eq 2 ] && [ ! -s \"$tmp/out\" ] &&
+           [ \$(wc -l <\"$tmp/err\") -eq 1 ] && grep -q '^$tmp/badpod.xml:3:1: container c: request 2Gi is more than limit 1Gi' \"$tmp/err\""
+# issue 14: userspace killers and oomsim actors (docs/userspace-killers.md)
+eo=scenarios/library/earlyoom-acts-before-kernel.xml
+od=scenarios/library/systemd-oomd-kills-slice.xml
+check "actors: earlyoom's SIGTERM at 16.051 s against the kernel's SIGKILL at 20 s, side by side" \
+  bash -c "\"$OOMSIM\" actors $eo >\"$tmp/wi.txt\" &&
+           grep -qE '^300 +leak +137 by kernel at 20.000 s +n/a +143 by earlyoom at 16.051 s +137 by kernel at 20.000 s$' \"$tmp/wi.txt\" &&
+           grep -qE '^200 +editor +running +n/a +running +running$' \"$tmp/wi.txt\""
+check "actors: systemd-oomd kills the whole user-1000.slice at 16.050 s; the kernel (oom.group) both at 17 s" \
+  bash -c "\"$OOMSIM\" actors $od | grep -qE '^201 +thunderbird +137 by kernel at 17.000 s +n/a +running +137 by systemd-oomd at 16.050 s$'"
+check "actors: the same bytes twice, text and JSON" \
+  bash -c "\"$OOMSIM\" actors $od | cmp -s - <(\"$OOMSIM\" actors $od) &&
+           \"$OOMSIM\" actors --format json $od | cmp -s - <(\"$OOMSIM\" actors --format json $od)"
+check "actors --format json: each column's processes with status, time and actor" \
+  bash -c "\"$OOMSIM\" actors --format json $eo | grep -A4 '\"status\" : 143' | grep -q '\"by\" : \"earlyoom\"'"
+check "actors of standard input exits 2" status_is 2 "$OOMSIM" actors - <$eo
+check "actors of an invalid scenario exits 2 with one FILE:LINE:COL: line" \
+  bash -c "\"$OOMSIM\" actors tests/invalid/earlyoom-m-over-99.xml >\"$tmp/out\" 2>\"$tmp/err\"; [ \$? -eq 2 ] && [ ! -s \"$tmp/out\" ] &&
+           [ \$(wc -l <\"$tmp/err\") -eq 1 ] && grep -q '^tests/invalid/earlyoom-m-over-99.xml:3:1: ' \"$tmp/err\""
+check "the JSON report names the actor of each exit" \
+  bash -c "\"$OOMSIM\" run --format json $od | grep -q '\"by\" : \"systemd-oomd\"'"
+printf '<scenario name="x">\n<machine ram="1GiB" swap="1GiB">\n<systemd-oomd>\n<unit cgroup="/nope" ManagedOOMSwap="kill"/>\n</systemd-oomd>\n</machine>\n</scenario>\n' >"$tmp/oomd-ref.xml"
+check "a <systemd-oomd> unit naming no cgroup exits 2 at the <unit>" \
+  bash -c "\"$OOMSIM\" run \"$tmp/oomd-ref.xml\" >\"$tmp/out\" 2>\"$tmp/err\"; [ \$? -eq 2 ] && [ ! -s \"$tmp/out\" ] &&
+           grep -q '^$tmp/oomd-ref.xml:4:1: <unit cgroup=\"/nope\">: no such cgroup' \"$tmp/err\""
+printf '<scenario name="x" kernel="5.10">\n<machine ram="1GiB" swap="1GiB">\n<systemd-oomd/>\n</machine>\n<cgroups version="1"/>\n</scenario>\n' >"$tmp/oomd-v1.xml"
+check "<systemd-oomd> on cgroup v1 exits 2 (oomd needs the unified hierarchy)" \
+  bash -c "\"$OOMSIM\" run \"$tmp/oomd-v1.xml\" >\"$tmp/out\" 2>\"$tmp/err\"; [ \$? -eq 2 ] &&
+           grep -q '^$tmp/oomd-v1.xml:3:1: systemd-oomd needs the unified cgroup hierarchy' \"$tmp/err\""
+check "text report: the pods as kubectl describe shows them (OOMKilled 137 restarting; Evicted 143)" \
+  bash -c "\"$OOMSIM\" run scenarios/library/k8s-kubelet-50mi-oomkilled-v2.xml |
+             grep -q 'mem-alloc (pid 4200, oom_score_adj -997): Last State: Terminated, Reason: OOMKilled, Exit Code: 137' &&
+           \"$OOMSIM\" run scenarios/library/k8s-besteffort-evicted-before-burstable.xml |
+             grep -q 'jobs/batch  QoS Class: BestEffort  Priority: 0  restartPolicy: Always  Status: Failed, Reason: Evicted'"

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""tests/fuzz-mutate.py OOMSIM [RUNS] [SEED]: `make fuzz`. Mutates the numbers of the scenarios under scenarios/
+"""tests/fuzz-mutate.py OOMSIM [RUNS] [SEED]: `make fuzz-mutate`. Mutates the numbers of the scenarios under scenarios/
 at random (0, -1, huge, max, garbage...), runs each mutant through OOMSIM (the sanitizer build) with a random
 profile and format, and fails on anything but exit 0 or 2, on any sanitizer report, on an error that is not one
-line, and on a run longer than 20 s. Failing inputs are kept in build/fuzz/. Seeded: same arguments, same runs.
+line, and on a run longer than 20 s. Failing inputs are kept in build/fuzz-mutate/. Seeded: same arguments, same runs.
 It found the v1 memory.limit_in_bytes-above-memsw overflow (tests/cli/runtime-v1-limit-above-memsw.xml)."""
 import glob, os, random, re, subprocess, sys
 
@@ -15,7 +15,7 @@ values = ['0', '-1', '1', '2', '3', '100', '4096', '-999', '-1000', '1000', '429
 # G_DEBUG: a GLib critical or warning aborts the run (exit status 133 or a signal), which counts as a failure
 env = dict(os.environ, ASAN_OPTIONS='detect_leaks=1', UBSAN_OPTIONS='halt_on_error=1',
            G_DEBUG='fatal-criticals,fatal-warnings')
-os.makedirs('build/fuzz', exist_ok=True)
+os.makedirs('build/fuzz-mutate', exist_ok=True)
 bad = 0
 for i in range(runs):
     src = open(random.choice(files)).read()
@@ -25,7 +25,7 @@ for i in range(runs):
             break
         m = random.choice(tokens)
         src = src[:m.start()] + '"' + random.choice(values) + '"' + src[m.end():]
-    path = 'build/fuzz/input.xml'
+    path = 'build/fuzz-mutate/input.xml'
     open(path, 'w').write(src)
     cmd = [oomsim, 'run', '--format', random.choice(['text', 'dmesg', 'json']),
            '--kernel', random.choice(['3.10', '4.19', '5.4', '5.10', '6.1', '6.12']), path]
@@ -38,7 +38,7 @@ for i in range(runs):
         ok, why = False, 'timeout'
     if not ok:
         bad += 1
-        keep = f'build/fuzz/bad-{i}.xml'
+        keep = f'build/fuzz-mutate/bad-{i}.xml'
         open(keep, 'w').write(src)
         print(f'not ok {i} - {keep}: {why}')
 print(f'{runs - bad} passed, {bad} failed')

@@ -2,14 +2,21 @@
 # tests/run-tests.sh: the whole suite behind `make check` (and `make sanitize`, `make coverage`).
 #   1. every GTest binary in $TEST_DIR (TAP): each "ok"/"not ok" line counts;
 #   2. `oomsim check` over the scenario library and the version scenarios: each PASS/FAIL line counts;
-#   3. the CLI contract tests in tests/cli-tests.sh: each check counts;
+#   3. the CLI contract tests in tests/cli-tests.sh, and the resource bounds in tests/limits-tests.sh: each check
+#      counts;
 #   4. `oomsim validate --reuse` with stand-ins for QEMU (tests/harness-reuse-tests.sh), and the decision and
 #      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh): each check counts;
 #   5. the differential-testing generator, runner and shrinker without a VM (tests/differential-tests.sh);
 #   6. the what-if commands: --set, sweep, sweep-merge, bisect (tests/whatif-tests.sh).
+#   7. check --format tap|junit (tests/check-report-tests.sh), the expectations in both directions
+#      (tests/expect-tests.sh), the command-line conventions (tests/cli-conventions-tests.sh), and make install,
+#      the man page and the shell completions (tests/install-tests.sh).
+#   8. `oomsim explain` over the corpus of real reports, robustness and what-if (tests/explain-tests.sh).
+#   9. every fuzz target over its regression inputs (fuzz/regress/TARGET/) and its seeds ($FUZZ_SEED_DIR/TARGET,
+#      made by `make fuzz-seeds`), without libFuzzer (fuzz/fuzz-replay.c): each input counts.
 # Ends with the line "N passed, N failed"; exits 1 if anything failed.
 set -u
-: "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}"
+: "${OOMSIM:=build/oomsim}" "${TEST_DIR:=build/tests}" "${FUZZ_SEED_DIR:=build/fuzz/seed}"
 export G_TEST_SRCDIR="$PWD/tests" G_TEST_BUILDDIR="$PWD/$TEST_DIR" OOMSIM
 # a GLib critical or warning is a bug (house style: g_return_if_fail only for programming errors): abort on it
 export G_DEBUG=fatal-criticals,fatal-warnings
@@ -60,11 +67,25 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in whatif-tests harness-reuse-tests harness-verdict-tests differential-tests; do
+for t in limits-tests whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests differential-tests explain-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"
   count '^ok ' '^not ok ' <"$log"
+done
+
+for t in "$TEST_DIR"/fuzz-replay-*; do
+  [ -x "$t" ] || continue
+  target=${t##*/fuzz-replay-}
+  "$t" --tap "fuzz/regress/$target" "$FUZZ_SEED_DIR/$target" >"$log" 2>&1
+  status=$?
+  echo "== fuzz-replay-$target: $(grep -cE '^ok ' "$log") ok, $(grep -cE '^not ok ' "$log") not ok"
+  count '^ok ' '^not ok ' <"$log"
+  if [ $status -ne 0 ]; then
+    echo "not ok - fuzz-replay-$target exited with status $status after:"
+    tail -n 5 "$log"
+    failed=$((failed + 1))
+  fi
 done
 
 echo "$passed passed, $failed failed"

@@ -504,6 +504,43 @@ static void test_overcommit(void)
   g_assert_true(km_vm_enough_memory(sys, t->mm, G_MAXINT32, FALSE));
 }
 
+/* A process's own address space before the trace (make differential seed 1 #117): exec's VM_ACCOUNT mappings
+ * (the VM's worker of 2026-12-01: 444 pages) are in Committed_AS and its total_vm (663 pages) shrinks the user reserve.
+ * CommitLimit 131072; non-root: 131072 - 2048 (admin) - min(663 / 32 = 20, 32768) = 129004 allowed; with 444
+ * committed, 128559 more pages make 129003 < 129004 (fit), 128560 make 129004 (refused). At exit both go. */
+static void test_overcommit_base_vm(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *t = add_task(sys, 10, NULL, 0, 0);
+  sys->machine.overcommit_memory = 2;
+  km_mm_set_base_vm(sys, t->mm, 663, 444);
+  g_assert_cmpint(sys->machine.committed_as, ==, 444);
+  g_assert_cmpint(t->mm->total_vm, ==, 663);
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 128560, FALSE));
+  g_assert_cmpint(sys->machine.committed_as, ==, 444);
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 128559, FALSE));
+  sys->machine.committed_as -= 128559; /* as if the mapping were gone again */
+  km_task_exit(sys, t, 0, 0);
+  g_assert_cmpint(sys->machine.committed_as, ==, 0);
+}
+
+/* init_admin_reserve()/init_user_reserve(): min(free_kbytes / 32, 8 MiB) and min(free_kbytes / 32, 128 MiB).
+ * 1 GiB free: 1048576 / 32 = 32768 kB: admin 8192, user 32768. The 256 MiB VM of 6.1 (MemFree 195408 kB =
+ * 48852 pages): 6106 kB each. 8 GiB: 262144 kB: admin 8192, user 131072. */
+static void test_default_reserves(void)
+{
+  KmMachine m = {.page_size = 4096};
+  km_default_reserves(&m, RAM_PAGES);
+  g_assert_cmpuint(m.admin_reserve_kbytes, ==, 8192);
+  g_assert_cmpuint(m.user_reserve_kbytes, ==, 32768);
+  km_default_reserves(&m, 48852);
+  g_assert_cmpuint(m.admin_reserve_kbytes, ==, 6106);
+  g_assert_cmpuint(m.user_reserve_kbytes, ==, 6106);
+  km_default_reserves(&m, (KmPages)8 << 18);
+  g_assert_cmpuint(m.admin_reserve_kbytes, ==, 8192);
+  g_assert_cmpuint(m.user_reserve_kbytes, ==, 131072);
+}
+
 static void test_overcommit_heuristic_4_19(void)
 {
   g_autoptr(KmSystem) sys = make_system("4.19");
@@ -546,6 +583,25 @@ static void test_zones_1g(void)
   g_assert_cmpint(km_wmark_min_pages(sys), ==, 1024);
   g_assert_cmpint(km_alloc_floor_pages(sys), ==, 2033);
   g_assert_cmpint(km_totalreserve_pages(sys), ==, 2555);
+}
+
+/* si_mem_available() on the 1 GiB machine above: MemFree - totalreserve_pages (2555) + page cache less
+ * min(pagecache / 2, the low watermarks); low = min + (high - min) / 2: DMA 15 + 3 = 18, DMA32 1009 + 258 = 1267,
+ * 1285 in all. 200000 anon + 10000 file: 52144 - 2555 + 10000 - min(5000, 1285) = 58304. 2000 file: 60144 - 2555 +
+ * 2000 - min(1000, 1285) = 58589. Nearly full (261000 anon, no cache): 1144 - 2555 < 0, so 0. */
+static void test_si_mem_available(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  g_assert_cmpint(km_si_mem_available(sys), ==, RAM_PAGES - 2555);
+  sys->machine.anon = 200000;
+  sys->machine.file = 10000;
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 52144);
+  g_assert_cmpint(km_si_mem_available(sys), ==, 58304);
+  sys->machine.file = 2000;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 58589);
+  sys->machine.anon = 261000;
+  sys->machine.file = 0;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 0);
 }
 
 /* 16 GiB: 4194304 pages; DMA 3840, DMA32 up to 3 GiB (786432) - 3840 = 782592, Normal 3407872.
@@ -1219,6 +1275,8 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/oom/sacrifice-child-4.19", test_sacrifice_child);
   g_test_add_func("/kernel-model/util/overcommit", test_overcommit);
   g_test_add_func("/kernel-model/util/overcommit-heuristic-4.19", test_overcommit_heuristic_4_19);
+  g_test_add_func("/kernel-model/util/overcommit-base-vm", test_overcommit_base_vm);
+  g_test_add_func("/kernel-model/util/default-reserves", test_default_reserves);
   g_test_add_func("/kernel-model/util/default-min-free-kbytes", test_default_min_free);
   g_test_add_func("/kernel-model/vmscan/file-then-swap", test_reclaim_order);
   g_test_add_func("/kernel-model/memcg/events-hierarchy", test_events_hierarchy);
@@ -1233,6 +1291,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg-high/handle-reclaims", test_high_handle_reclaims);
   g_test_add_func("/kernel-model/profile/lookup", test_profile_lookup);
   g_test_add_func("/kernel-model/util/zones-1g", test_zones_1g);
+  g_test_add_func("/kernel-model/util/si-mem-available", test_si_mem_available);
   g_test_add_func("/kernel-model/util/zones-16g", test_zones_16g);
   g_test_add_func("/kernel-model/util/task-kernel-memory", test_task_kernel_memory);
   g_test_add_func("/kernel-model/memcg/mm-base-kmem", test_mm_base_kmem);

@@ -1106,7 +1106,10 @@ static const struct {
   { "pid-not-integer.xml", SCENARIO_ERROR_SCHEMA, 3 },
   { "sysctl-unknown.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "at-not-duration.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "at-without-unit.xml", SCENARIO_ERROR_SCHEMA, 6 }, /* issue 15: "the unit is missing: write 10s, ..." */
   { "misplaced-expect.xml", SCENARIO_ERROR_SCHEMA, 3 },
+  /* issue 15: a section out of order says so ("<processes> after <trace>: the sections ... go in the order") */
+  { "section-after-trace.xml", SCENARIO_ERROR_SCHEMA, 5 },
   { "cgroup-path-relative.xml", SCENARIO_ERROR_SCHEMA, 3 },
   { "cgroup-v1-on-v2.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "cgroup-v2-on-v1.xml", SCENARIO_ERROR_SCHEMA, 6 },
@@ -1135,6 +1138,11 @@ static const struct {
   { "repeat-too-large.xml", SCENARIO_ERROR_RANGE, 6 },          /* > 65530 (DEFAULT_MAX_MAP_COUNT) */
   { "base-rss-exceeds-ram.xml", SCENARIO_ERROR_RANGE, 6 },      /* 600 + 325 MiB > 1024 - 100 MiB */
   { "expect-exit-status.xml", SCENARIO_ERROR_RANGE, 5 },
+  /* issue 15: counts of expectations are a number, "none" or a range in which some count lies */
+  { "expect-count-reversed.xml", SCENARIO_ERROR_RANGE, 9 },
+  { "expect-oom-kills-none.xml", SCENARIO_ERROR_RANGE, 9 },
+  /* issue 15: <expect kernel="..."> names profiles; one without a profile would never apply */
+  { "expect-kernel-unknown.xml", SCENARIO_ERROR_KERNEL, 11 },
   /* Duplicates */
   { "sysctl-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 4 },
   { "cgroup-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 5 },
@@ -1157,12 +1165,27 @@ static const struct {
   { "expect-blocked-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
   { "expect-survives-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
   { "expect-livelock-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
+  { "expect-succeeds-unknown-step.xml", SCENARIO_ERROR_UNKNOWN_REF, 9 },
+  { "expect-step-error-unknown-step.xml", SCENARIO_ERROR_UNKNOWN_REF, 9 },
   /* A kernel thread has no mm (issue 15: a memory step of one dereferenced NULL) */
   { "kthread-touch.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
   { "kthread-malloc.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
   { "kthread-mmap.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
   { "kthread-file-read.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
   { "kthread-base-rss.xml", SCENARIO_ERROR_UNKNOWN_REF, 5 },
+  /* An error is one line (found by the fuzz-scenario target): libxml2's two-line encoding message is joined with
+   * "; ", and a value's newline, tab and carriage return are shown escaped */
+  { "not-utf8.xml", SCENARIO_ERROR_XML, 1 },
+  { "size-with-control-characters.xml", SCENARIO_ERROR_SIZE, 2 },
+  /* userspace killers (userspace/): what earlyoom 1.7 and systemd-oomd 252 refuse, and what is not modelled */
+  { "earlyoom-m-over-99.xml", SCENARIO_ERROR_RANGE, 3 },       /* main(): -m up to 99 */
+  { "earlyoom-bad-regex.xml", SCENARIO_ERROR_RANGE, 4 },       /* regcomp() fails: earlyoom exits 6 */
+  { "earlyoom-ignore-on-1.7.xml", SCENARIO_ERROR_UNSUPPORTED, 3 }, /* --ignore is 1.8's */
+  { "earlyoom-twice.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "oomd-memory-pressure.xml", SCENARIO_ERROR_UNSUPPORTED, 5 }, /* the PSI rule is not modelled */
+  { "oomd-swap-used-limit.xml", SCENARIO_ERROR_RANGE, 3 },     /* above 100% */
+  { "oomd-unit-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 5 },
+  { "oomd-unit-no-cgroup.xml", SCENARIO_ERROR_SCHEMA, 4 },
 };
 
 static void
@@ -1191,6 +1214,56 @@ test_invalid(gconstpointer data)
   const char *col = error->message + strlen(prefix);
   g_assert_true(g_ascii_isdigit(*col));
   g_assert_nonnull(strstr(col, ": "));
+  /* one line of text: no control character at all */
+  for (const char *c = error->message; *c; c++)
+    g_assert_false(g_ascii_iscntrl(*c));
+}
+
+/* At most 65535 memcgs, the root's included (MEM_CGROUP_ID_MAX): 65534 cgroups load, 65535 are refused at the
+ * last one, on its line (each <cgroup> on a line of its own after the two opening lines: line 65535 + 2). */
+static void
+test_cgroup_count_max(void)
+{
+  for (guint n = 65534; n <= 65535; n++) {
+    g_autoptr(GString) xml = g_string_new("<scenario name=\"many\">\n<cgroups>\n");
+    for (guint i = 1; i <= n; i++)
+      g_string_append_printf(xml, "<cgroup path=\"/c%u\"/>\n", i);
+    g_string_append(xml, "</cgroups>\n</scenario>\n");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScenarioLoader) loader = load_string(xml->str, &error);
+    if (n == 65534) {
+      g_assert_no_error(error);
+      g_assert_nonnull(loader);
+      g_assert_cmpuint(scenario_loader_get_header(loader)->cgroups->len, ==, 65534);
+    } else {
+      g_assert_null(loader);
+      g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+      g_assert_cmpstr(error->message, ==,
+                      "test.xml:65537:1: cgroup /c65535 is memory cgroup number 65536, the root's included: at most "
+                      "65535 (MEM_CGROUP_ID_MAX; the kernel's mkdir fails with ENOSPC)");
+    }
+  }
+}
+
+/* The two messages that were more than one line (fuzz-scenario findings), exactly. */
+static void
+test_error_one_line(void)
+{
+  g_autofree char *path = g_test_build_filename(G_TEST_DIST, "invalid", "size-with-control-characters.xml", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, &error);
+  g_assert_null(loader);
+  g_autofree char *expected = g_strdup_printf(
+    "%s:2:1: <machine> ram=\"2\\nGX\\t\\r\" is not a size (bytes, K/KiB, M/MiB, G/GiB, T/TiB, pages)", path);
+  g_assert_cmpstr(error->message, ==, expected);
+
+  g_clear_error(&error);
+  g_autofree char *utf8_path = g_test_build_filename(G_TEST_DIST, "invalid", "not-utf8.xml", NULL);
+  g_autoptr(ScenarioLoader) utf8_loader = scenario_loader_new(utf8_path, &error);
+  g_assert_null(utf8_loader);
+  g_autofree char *utf8_expected = g_strdup_printf(
+    "%s:1:5: Input is not proper UTF-8, indicate encoding !; Bytes: 0x92 0x9E 0x8D 0x96", utf8_path);
+  g_assert_cmpstr(error->message, ==, utf8_expected);
 }
 
 /* Test what you fly: every file in tests/invalid/ is in the table, and the table has no stale entry. */
@@ -1253,6 +1326,8 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/loader/error/dtd-in-utf16", test_error_dtd_utf16);
   g_test_add_func("/scenarios/loader/cgroup-path-max", test_cgroup_path_max);
   g_test_add_func("/scenarios/loader/error/set-error", test_error_set_error);
+  g_test_add_func("/scenarios/loader/error/one-line", test_error_one_line);
+  g_test_add_func("/scenarios/loader/cgroup-count-max", test_cgroup_count_max);
 
   g_test_add_func("/scenarios/loader/invalid/table-complete", test_invalid_table_complete);
   for (guint i = 0; i < G_N_ELEMENTS(invalid); i++) {

@@ -1,0 +1,45 @@
+/* fuzz/fuzz-common.c: the checks every fuzz target shares (fuzz-common.h). */
+#include "fuzz-common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fuzz_common_init(void)
+{
+  g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+}
+
+void fuzz_fail(const char *format, ...)
+{
+  va_list args;
+  va_start(args, format);
+  g_autofree char *message = g_strdup_vprintf(format, args);
+  va_end(args);
+  fprintf(stderr, "fuzz: %s\n", message);
+  abort();
+}
+
+void fuzz_check_message(const char *message, const char *display_name, const char *what)
+{
+  if (strchr(message, '\n'))
+    fuzz_fail("%s of more than one line: %s", what, message);
+  gsize n = strlen(display_name);
+  if (strncmp(message, display_name, n) != 0 || message[n] != ':')
+    fuzz_fail("%s does not start with \"%s:\": %s", what, display_name, message);
+  char *end = NULL;
+  guint64 line = g_ascii_strtoull(message + n + 1, &end, 10);
+  if (end == message + n + 1 || *end != ':' || line < 1)
+    fuzz_fail("%s has no line number >= 1: %s", what, message);
+  const char *col_start = end + 1;
+  guint64 col = g_ascii_strtoull(col_start, &end, 10);
+  if (end == col_start || col < 1 || strncmp(end, ": ", 2) != 0 || end[2] == '\0')
+    fuzz_fail("%s has no column >= 1 followed by \": what is wrong\": %s", what, message);
+}
+
+void fuzz_check_error_message(const GError *error, const char *display_name)
+{
+  if (!error)
+    fuzz_fail("refused without an error");
+  fuzz_check_message(error->message, display_name, "an error message");
+}

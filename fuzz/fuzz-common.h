@@ -1,0 +1,19 @@
+/* fuzz/fuzz-common.h: what every fuzz target shares: GLib criticals and warnings made fatal (as in make check),
+ * the check that an error is one "FILE:LINE:COL: ..." line, and how a target reports a broken property. */
+#pragma once
+
+#include <glib.h>
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+/* From LLVMFuzzerInitialize(): a GLib critical or warning aborts (a finding), as G_DEBUG=fatal-criticals does. */
+void fuzz_common_init(void);
+/* A broken property: prints "fuzz: ..." and aborts, which libFuzzer records as a crash with its input. */
+G_NORETURN void fuzz_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
+/* error is set and its message one line "display_name:LINE:COL: text", LINE and COL at least 1. */
+void fuzz_check_error_message(const GError *error, const char *display_name);
+/* The same rule for any message (what names what is checked, for fuzz_fail). */
+void fuzz_check_message(const char *message, const char *display_name, const char *what);
+
+G_END_DECLS

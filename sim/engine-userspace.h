@@ -1,0 +1,44 @@
+/* sim/engine-userspace.h: the acting halves of earlyoom and systemd-oomd beside the engine (the choosing halves are
+ * userspace/us-earlyoom.c and userspace/us-oomd.c): their polls on the virtual clock, what they read from the
+ * kernel model (/proc/meminfo, /proc/PID, the cgroups) and the signals they send through the engine. The engine
+ * (sim/engine.c) decides when a poll is due, beside the kubelet's eviction manager. docs/userspace-killers.md.
+ */
+#pragma once
+
+#include "../userspace/us-earlyoom.h"
+#include "../userspace/us-oomd.h"
+#include "engine.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const UsEarlyoom *earlyoom;     /* NULL: earlyoom does not run */
+  UsEarlyoom *earlyoom_owned;     /* earlyoom's defaults for `oomsim actors` */
+  guint64 next_earlyoom_ns;
+  gint64 earlyoom_idle_gen;       /* the engine's change count at the last poll if it signalled nothing; -1: it did */
+  guint64 earlyoom_idle_sleep_ns; /* the sleep after that idle poll */
+  const UsOomd *oomd;             /* NULL: systemd-oomd does not run */
+  UsOomd *oomd_owned;
+  guint64 next_oomd_ns;
+  gint64 oomd_idle_gen;
+} SimUserspace;
+
+/* The killers that run for actors (SimOptions.actors): *out NULL when neither does. Errors: a <systemd-oomd> unit
+ * naming no cgroup (SCENARIO_ERROR_UNKNOWN_REF), systemd-oomd on cgroup v1 (SCENARIO_ERROR_UNSUPPORTED). */
+gboolean sim_userspace_new(const ScenarioHeader *header, SimActors actors, KmSystem *sys, SimUserspace **out,
+                           GError **error);
+void sim_userspace_free(SimUserspace *us);
+/* Idle polls up to until_ns (inclusive) with the model unchanged since (gen) would repeat: skipped. */
+void sim_userspace_skip_idle(SimUserspace *us, gint64 gen, guint64 until_ns);
+/* One poll each, at its due time (the engine's clock is there). */
+void sim_userspace_earlyoom_poll(SimUserspace *us, SimEngine *e);
+void sim_userspace_oomd_poll(SimUserspace *us, SimEngine *e);
+
+/* What the engine offers its actors (sim/engine.c). */
+KmSystem *sim_engine_system(SimEngine *e);
+gint64 sim_engine_generation(const SimEngine *e);
+void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail);
+/* A signal the process does not handle: it ends at once with 128 + signal, the exit naming actor. */
+void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *actor);
+
+G_END_DECLS
