@@ -134,3 +134,27 @@ check "... one line" one_line_error "$tmp/none.json:1:1: " "cannot read it"
 printf '{"x": 1}\n' >"$tmp/other.json"
 check "sweep-merge of JSON that is not a sweep exits 2" status_is 2 "$OOMSIM" sweep-merge "$tmp/other.json"
 check "... one line" one_line_error "$tmp/other.json:1:1: " "not the JSON output of oomsim sweep"
+
+# docs/what-if.md's worked examples are real output: every "$ oomsim ..." line there is run and its output compared
+python3 - "$tmp/examples" <<'PY'
+import os, sys
+out = sys.argv[1]; os.makedirs(out, exist_ok=True)
+lines = open("docs/what-if.md").read().split("\n")
+n = 0; i = 0
+while i < len(lines):
+    if lines[i].startswith("$ oomsim "):
+        n += 1
+        cmd = lines[i][len("$ oomsim "):]
+        i += 1; expected = []
+        while i < len(lines) and not lines[i].startswith("$ ") and lines[i] != "```":
+            expected.append(lines[i]); i += 1
+        open(f"{out}/{n}.cmd", "w").write(cmd)
+        open(f"{out}/{n}.expected", "w").write("\n".join(expected) + "\n")
+    else:
+        i += 1
+PY
+for c in "$tmp"/examples/*.cmd; do
+  k=${c%.cmd}
+  check "docs/what-if.md example: oomsim $(cat "$c")" \
+    bash -c "eval \"\\\"$OOMSIM\\\" \$(cat '$c')\" | cmp -s - '$k.expected'"
+done
