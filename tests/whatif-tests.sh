@@ -158,3 +158,11 @@ for c in "$tmp"/examples/*.cmd; do
   check "docs/what-if.md example: oomsim $(cat "$c")" \
     bash -c "eval \"\\\"$OOMSIM\\\" \$(cat '$c')\" | cmp -s - '$k.expected'"
 done
+
+# the progress line: on stderr when it is a terminal (script(1) gives the command one), never in the output
+if command -v script >/dev/null; then
+  script -qc "\"$OOMSIM\" sweep $ek --vary '$pod=32Mi,64Mi' --format csv -o $tmp/tty.csv" "$tmp/typescript" >/dev/null 2>&1
+  check "sweep on a terminal shows 'N/N variants, R/s, ETA' on stderr" grep -q '2/2 variants, [0-9]*/s, ETA' "$tmp/typescript"
+  check "... and the output file is the same as without a terminal" \
+    bash -c "\"$OOMSIM\" sweep $ek --vary '$pod=32Mi,64Mi' --format csv | cmp -s - $tmp/tty.csv"
+fi
