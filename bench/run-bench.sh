@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run-bench.sh OOMSIM GEN: `make bench`. Generates the large scenario (100k tasks, 1k cgroups, 1M steps by
 # default; override with BENCH_TASKS, BENCH_CGROUPS, BENCH_STEPS) and reports steps/s and peak memory (RSS) of
-# `oomsim run --format json` on it (the report is written to a file). Record the figures in docs/performance.md.
+# `oomsim run --format json` on it (the report is written to a file), then the what-if sweep and bisect
+# (bench/whatif-bench.sh). Record the figures in docs/performance.md.
 set -euo pipefail
 oomsim=$1 gen=$2
 tasks=${BENCH_TASKS:-100000} cgroups=${BENCH_CGROUPS:-1000} steps=${BENCH_STEPS:-1000000}
@@ -22,3 +23,7 @@ for format in none text; do
   rate=$(awk -v s="$steps" -v t="$secs" 'BEGIN { printf "%.0f", (t > 0 ? s / t : 0) }')
   echo "oomsim ${args[0]} ($( [ $format = none ] && echo "expectations; dmesg report kept for <log>" || echo "$format report")): ${secs} s, ${rate} steps/s, peak RSS $((kb / 1024)) MiB"
 done
+
+
+# the what-if sweep and bisect (issue 10)
+bash bench/whatif-bench.sh "$oomsim" "$gen"

@@ -58,13 +58,13 @@ done
 check "sweep: 13 x 3 x 2 = 78 variants, one CSV row each" bash -c "[ \$(wc -l <$tmp/j1.csv) -eq 79 ]"
 # rows in variant order: the kernel varies fastest, then adj, then memory.max
 check "sweep: row 1 is 32MiB, adj -1000, 4.19; row 2 the same on 6.1; row 3 adj 0 on 4.19" \
-  bash -c "sed -n 2,4p $tmp/j1.csv | cut -d, -f1-4 | tr '\n' ' ' | grep -qxF '1,4.19,32MiB,-1000 2,6.1,32MiB,-1000 3,4.19,32MiB,0 '"
+  bash -c "sed -n 2,4p $tmp/j1.csv | cut -d, -f1-5 | tr '\n' ' ' | grep -qxF '1,78,4.19,32MiB,-1000 2,78,6.1,32MiB,-1000 3,78,4.19,32MiB,0 '"
 # 80 MiB touched + 40 PTE pages + 1 PMD page = 20521 pages = 84054016 bytes: above 80 MiB nothing is killed
 check "sweep: killed at 80MiB, no OOM from 88MiB; the peak of /pod at 88MiB is 20521 pages (84054016 bytes)" \
-  bash -c "grep -E '^[0-9]+,6.1,80MiB,0,killed 1,' $tmp/j1.csv >/dev/null && grep -E '^[0-9]+,6.1,88MiB,0,no OOM,' $tmp/j1.csv | grep -q ',84054016,[0-9]*,'"
+  bash -c "grep -E '^[0-9]+,78,6.1,80MiB,0,killed 1,' $tmp/j1.csv >/dev/null && grep -E '^[0-9]+,78,6.1,88MiB,0,no OOM,' $tmp/j1.csv | grep -q ',84054016,[0-9]*,'"
 # headroom at 88MiB: 22528 - 20521 = 2007 pages = 8220672 bytes
 check "... and its least headroom is 22528 - 20521 = 2007 pages (8220672 bytes)" \
-  bash -c "grep -E '^[0-9]+,6.1,88MiB,0,' $tmp/j1.csv | grep -q ',84054016,8220672,'"
+  bash -c "grep -E '^[0-9]+,78,6.1,88MiB,0,' $tmp/j1.csv | grep -q ',84054016,8220672,'"
 
 # shards: any split merges into the same bytes
 for fmt in json csv; do
@@ -85,6 +85,11 @@ check "sweep-merge of JSON shards --format text writes the text of one process" 
 check "sweep-merge with a shard missing exits 2" status_is 2 "$OOMSIM" sweep-merge "$tmp/s1.json" "$tmp/s2.json"
 check "... naming the missing shard" one_line_error "$tmp/s1.json:1:1: " "shard 3/7 is missing"
 check "sweep-merge with a CSV shard missing exits 2" status_is 2 "$OOMSIM" sweep-merge "$tmp/s1.csv" "$tmp/s3.csv"
+# the last shard's variants are the last ones: only the total tells they are missing
+for i in 1 2 3; do "$OOMSIM" sweep $ek --vary "$pod=32Mi,64Mi,96Mi" --format csv --shard $i/3 -o "$tmp/t$i.csv"; done
+check "sweep-merge without the last CSV shard (variant 3 of 3) exits 2" \
+  status_is 2 "$OOMSIM" sweep-merge "$tmp/t1.csv" "$tmp/t2.csv"
+check "... saying the rows are 2 of 3 variants" one_line_error "$tmp/t1.csv:1:1: " "the shards hold 2 rows of 3 variants"
 check "sweep-merge with a shard given twice exits 2" status_is 2 "$OOMSIM" sweep-merge "$tmp/s1.json" "$tmp/s1.json"
 
 # sweep errors
@@ -93,7 +98,17 @@ check "... with the loader's message" one_line_error "$ek:13:1: " 'out of range:
 check "sweep --vary a size range without a step exits 2" status_is 2 "$OOMSIM" sweep $ek --vary "$pod=32Mi..64Mi"
 check "sweep --shard 0/2 exits 2" status_is 2 "$OOMSIM" sweep $ek --vary "$pod=32Mi" --shard 0/2
 check "sweep --kernel all: a profile without cgroup v2 (3.10) is a row 'unsupported'" \
-  bash -c "\"$OOMSIM\" sweep $ek --kernel all --format csv | grep -q '^1,3.10,unsupported,'"
+  bash -c "\"$OOMSIM\" sweep $ek --kernel all --format csv | grep -q '^1,8,3.10,unsupported,'"
+ci=scenarios/what-if/ci-job-4.19-vs-6.1.xml
+check "run --kernel all: 4.19 sacrifices the child cc1, 5.4 .. 6.12 kill make, and they part between 4.19 and 5.4" \
+  bash -c "\"$OOMSIM\" run --kernel all $ci >$tmp/k.txt && grep -qxF '    4.19: killed 1: 401 (cc1)' $tmp/k.txt && grep -qxF '    5.4 .. 6.12: killed 1: 400 (make)' $tmp/k.txt && grep -qxF '    parts between 4.19 and 5.4' $tmp/k.txt"
+check "run --kernel all --format dmesg exits 2" status_is 2 "$OOMSIM" run --kernel all --format dmesg $ci
+check "check --kernel all: fails on 4.19 only, skips 3.10 (exit 1)" status_is 1 "$OOMSIM" check --kernel all $ci
+check "... 6 passed, 1 failed, one SKIP" \
+  bash -c "grep -qx '6 passed, 1 failed, 1 skipped' $tmp/out && grep -q '^FAIL .*(kernel 4.19)' $tmp/out && grep -q '^SKIP .*(kernel 3.10 cannot run it' $tmp/out"
+# strict overcommit at 50%: CommitLimit 1 GiB refuses every 1 GiB mmap; the touches then fault: SIGSEGV
+check "sweep: vm.overcommit_memory=2, ratio 50 refuses all three mmaps (ENOMEM a b c, exits 139)" \
+  bash -c "\"$OOMSIM\" sweep scenarios/what-if/overcommitted-node.xml --vary sysctl.vm.overcommit_memory=2 --vary sysctl.vm.overcommit_ratio=50 --format csv | grep -qxF '1,1,6.1,2,50,ENOMEM,,100:139 101:139 102:139,a b c,,0'"
 
 # bisect: the known threshold. 10 touches of 8 MiB = 20480 pages, their page tables 20480/512 = 40 PTE pages and
 # one PMD page: 20521 pages (84054016 bytes) charged to /pod. memory.max must hold them all: the smallest
@@ -114,3 +129,40 @@ check "bisect over 10MiB..150MiB finds 45MiB: a tie with b's 45 MiB still kills 
   bash -c "\"$OOMSIM\" bisect $nm --vary 'step[a].size=10MiB..150MiB' --until killed:11 | grep -qF 'answer: killed:11 holds for step[a].size <= 45MiB (47185920 bytes, 11520 pages)'"
 check "bisect --until with an unknown pid exits 2" status_is 2 "$OOMSIM" bisect $ek --vary "$pod=1Mi..2Mi" --until killed:99
 check "bisect --until with a bad condition exits 2" status_is 2 "$OOMSIM" bisect $ek --vary "$pod=1Mi..2Mi" --until sometimes
+check "sweep-merge of a file that does not exist exits 2 with FILE:1:1:" status_is 2 "$OOMSIM" sweep-merge "$tmp/none.json"
+check "... one line" one_line_error "$tmp/none.json:1:1: " "cannot read it"
+printf '{"x": 1}\n' >"$tmp/other.json"
+check "sweep-merge of JSON that is not a sweep exits 2" status_is 2 "$OOMSIM" sweep-merge "$tmp/other.json"
+check "... one line" one_line_error "$tmp/other.json:1:1: " "not the JSON output of oomsim sweep"
+
+# docs/what-if.md's worked examples are real output: every "$ oomsim ..." line there is run and its output compared
+python3 - "$tmp/examples" <<'PY'
+import os, sys
+out = sys.argv[1]; os.makedirs(out, exist_ok=True)
+lines = open("docs/what-if.md").read().split("\n")
+n = 0; i = 0
+while i < len(lines):
+    if lines[i].startswith("$ oomsim "):
+        n += 1
+        cmd = lines[i][len("$ oomsim "):]
+        i += 1; expected = []
+        while i < len(lines) and not lines[i].startswith("$ ") and lines[i] != "```":
+            expected.append(lines[i]); i += 1
+        open(f"{out}/{n}.cmd", "w").write(cmd)
+        open(f"{out}/{n}.expected", "w").write("\n".join(expected) + "\n")
+    else:
+        i += 1
+PY
+for c in "$tmp"/examples/*.cmd; do
+  k=${c%.cmd}
+  check "docs/what-if.md example: oomsim $(cat "$c")" \
+    bash -c "eval \"\\\"$OOMSIM\\\" \$(cat '$c')\" | cmp -s - '$k.expected'"
+done
+
+# the progress line: on stderr when it is a terminal (script(1) gives the command one), never in the output
+if command -v script >/dev/null; then
+  script -qc "\"$OOMSIM\" sweep $ek --vary '$pod=32Mi,64Mi' --format csv -o $tmp/tty.csv" "$tmp/typescript" >/dev/null 2>&1
+  check "sweep on a terminal shows 'N/N variants, R/s, ETA' on stderr" grep -q '2/2 variants, [0-9]*/s, ETA' "$tmp/typescript"
+  check "... and the output file is the same as without a terminal" \
+    bash -c "\"$OOMSIM\" sweep $ek --vary '$pod=32Mi,64Mi' --format csv | cmp -s - $tmp/tty.csv"
+fi

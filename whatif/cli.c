@@ -80,7 +80,7 @@ int whatif_run_kernels(const char *path, const char *const *sets, const char *ke
     return failed(error);
   WhatifSweepOptions opts = { .sets = sets, .axes = axes, .kernels = profiles, .threads = g_get_num_processors(),
                               .shard_index = 1, .shard_count = 1 };
-  g_autoptr(JsonObject) doc = whatif_sweep_run(sc, &opts, &error);
+  g_autoptr(WhatifSweepDoc) doc = whatif_sweep_run(sc, &opts, &error);
   if (!doc)
     return failed(error);
   g_autoptr(GString) out = whatif_sweep_render(doc, fmt);
@@ -147,7 +147,7 @@ int whatif_cmd_sweep(int argc, char **argv, WhatifWriteFunc write_output)
     return failed(error);
   opts.axes = axes;
   opts.kernels = kernels;
-  g_autoptr(JsonObject) doc = whatif_sweep_run(sc, &opts, &error);
+  g_autoptr(WhatifSweepDoc) doc = whatif_sweep_run(sc, &opts, &error);
   if (!doc)
     return failed(error);
   g_autoptr(GString) out = whatif_sweep_render(doc, fmt);

@@ -38,6 +38,25 @@ gboolean whatif_parse_shard(const char *text, guint *out_index, guint *out_count
   return TRUE;
 }
 
+void whatif_sweep_doc_free(WhatifSweepDoc *doc)
+{
+  if (!doc)
+    return;
+  if (doc->header)
+    json_object_unref(doc->header);
+  if (doc->rows)
+    g_ptr_array_unref(doc->rows);
+  g_free(doc);
+}
+
+/* Row i of doc, parsed (rows are kept as compact JSON text: a parsed row of a 1,000-task scenario is ~100 times
+ * its text, and a sweep holds thousands). NULL only for text that is not an object (a merge checks first). */
+static JsonObject *row_at(const WhatifSweepDoc *doc, guint i)
+{
+  g_autoptr(JsonNode) node = json_from_string(doc->rows->pdata[i], NULL);
+  return node && JSON_NODE_HOLDS_OBJECT(node) ? json_object_ref(json_node_get_object(node)) : NULL;
+}
+
 /* ---------------------------------------------------------------- cells */
 
 static char *human_bytes(gint64 bytes)
@@ -100,6 +119,8 @@ static GPtrArray *row_cells(JsonObject *doc, JsonObject *row, gboolean human, co
 {
   GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(cells, g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member(row, "variant")));
+  if (!human) /* CSV: the total, so that a merge can tell a missing last shard */
+    g_ptr_array_add(cells, g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member(doc, "variants")));
   g_ptr_array_add(cells, g_strdup(json_object_get_string_member(row, "kernel")));
   JsonArray *values = json_object_get_array_member(row, "values");
   for (guint i = 0; i < json_array_get_length(values); i++)
@@ -133,6 +154,8 @@ static GPtrArray *header_cells(JsonObject *doc, gboolean human, const gboolean *
 {
   GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
   g_ptr_array_add(cells, g_strdup("variant"));
+  if (!human)
+    g_ptr_array_add(cells, g_strdup("of"));
   g_ptr_array_add(cells, g_strdup("kernel"));
   JsonArray *vary = json_object_get_array_member(doc, "vary");
   for (guint i = 0; i < json_array_get_length(vary); i++)
@@ -179,14 +202,14 @@ static void csv_line(GString *out, GPtrArray *cells)
   g_string_append_c(out, '\n');
 }
 
-static GString *render_csv(JsonObject *doc)
+static GString *render_csv(const WhatifSweepDoc *doc)
 {
   GString *out = g_string_new(NULL);
-  g_autoptr(GPtrArray) header = header_cells(doc, FALSE, NULL);
+  g_autoptr(GPtrArray) header = header_cells(doc->header, FALSE, NULL);
   csv_line(out, header);
-  JsonArray *rows = json_object_get_array_member(doc, "rows");
-  for (guint i = 0; i < json_array_get_length(rows); i++) {
-    g_autoptr(GPtrArray) cells = row_cells(doc, json_array_get_object_element(rows, i), FALSE, NULL);
+  for (guint i = 0; i < doc->rows->len; i++) {
+    g_autoptr(JsonObject) row = row_at(doc, i);
+    g_autoptr(GPtrArray) cells = row_cells(doc->header, row, FALSE, NULL);
     csv_line(out, cells);
   }
   return out;
@@ -195,13 +218,12 @@ static GString *render_csv(JsonObject *doc)
 /* ---------------------------------------------------------------- text */
 
 /* Text shows the cgroups that had a limit in some row (peak and headroom of the others are in CSV and JSON). */
-static gboolean *limited_cgroups(JsonObject *doc)
+static gboolean *limited_cgroups(const WhatifSweepDoc *doc)
 {
-  JsonArray *rows = json_object_get_array_member(doc, "rows");
-  guint n = json_array_get_length(json_object_get_array_member(doc, "cgroups"));
+  guint n = json_array_get_length(json_object_get_array_member(doc->header, "cgroups"));
   gboolean *shown = g_new0(gboolean, MAX(n, 1));
-  for (guint r = 0; r < json_array_get_length(rows); r++) {
-    JsonObject *row = json_array_get_object_element(rows, r);
+  for (guint r = 0; r < doc->rows->len; r++) {
+    g_autoptr(JsonObject) row = row_at(doc, r);
     if (!json_object_has_member(row, "cgroups"))
       continue;
     JsonArray *cgroups = json_object_get_array_member(row, "cgroups");
@@ -233,19 +255,20 @@ static char *kernel_signature(JsonObject *row)
 /* --kernel with more than one profile: for each combination of values whose rows differ between kernels, the
  * kernels grouped by outcome, in profile order, and the boundaries where consecutive profiles part. Rows of one
  * combination are adjacent (the kernel axis varies fastest). */
-static void kernel_diff(GString *out, JsonObject *doc)
+static void kernel_diff(GString *out, const WhatifSweepDoc *doc)
 {
-  JsonArray *kernels = json_object_get_array_member(doc, "kernels");
-  JsonArray *vary = json_object_get_array_member(doc, "vary");
-  JsonArray *rows = json_object_get_array_member(doc, "rows");
-  guint nk = json_array_get_length(kernels), nrows = json_array_get_length(rows);
+  JsonArray *kernels = json_object_get_array_member(doc->header, "kernels");
+  JsonArray *vary = json_object_get_array_member(doc->header, "vary");
+  guint nk = json_array_get_length(kernels), nrows = doc->rows->len;
   if (nk < 2)
     return;
   gboolean any = FALSE;
   for (guint start = 0; start + nk <= nrows; start += nk) {
     g_autoptr(GPtrArray) sigs = g_ptr_array_new_with_free_func(g_free);
-    for (guint k = 0; k < nk; k++)
-      g_ptr_array_add(sigs, kernel_signature(json_array_get_object_element(rows, start + k)));
+    for (guint k = 0; k < nk; k++) {
+      g_autoptr(JsonObject) row = row_at(doc, start + k);
+      g_ptr_array_add(sigs, kernel_signature(row));
+    }
     gboolean differ = FALSE;
     for (guint k = 1; k < nk; k++)
       differ |= strcmp(sigs->pdata[k], sigs->pdata[0]) != 0;
@@ -254,7 +277,8 @@ static void kernel_diff(GString *out, JsonObject *doc)
     if (!any)
       g_string_append(out, "\nwhere the kernels part (docs/kernel-versions.md, \"Differences in behaviour\"):\n");
     any = TRUE;
-    JsonArray *values = json_object_get_array_member(json_array_get_object_element(rows, start), "values");
+    g_autoptr(JsonObject) first = row_at(doc, start);
+    JsonArray *values = json_object_get_array_member(first, "values");
     g_string_append(out, " ");
     for (guint i = 0; i < json_array_get_length(values); i++)
       g_string_append_printf(out, " %s=%s", json_array_get_string_element(vary, i),
@@ -277,22 +301,29 @@ static void kernel_diff(GString *out, JsonObject *doc)
   }
 }
 
-static GString *render_text(JsonObject *doc)
+static GString *render_text(const WhatifSweepDoc *doc)
 {
   GString *out = g_string_new(NULL);
-  JsonArray *rows = json_object_get_array_member(doc, "rows");
   g_string_append_printf(out, "sweep of %s (%s): %" G_GINT64_FORMAT " variants\n",
-                         json_object_get_string_member(doc, "scenario"), json_object_get_string_member(doc, "file"),
-                         json_object_get_int_member(doc, "variants"));
-  g_autofree char *sets = strings_text(doc, "set");
+                         json_object_get_string_member(doc->header, "scenario"),
+                         json_object_get_string_member(doc->header, "file"),
+                         json_object_get_int_member(doc->header, "variants"));
+  g_autofree char *sets = strings_text(doc->header, "set");
   if (*sets)
     g_string_append_printf(out, "overrides (--set): %s\n", sets);
   g_string_append(out, "\n");
   g_autofree gboolean *shown = limited_cgroups(doc);
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-  g_ptr_array_add(lines, header_cells(doc, TRUE, shown));
-  for (guint i = 0; i < json_array_get_length(rows); i++)
-    g_ptr_array_add(lines, row_cells(doc, json_array_get_object_element(rows, i), TRUE, shown));
+  g_autoptr(GString) errors = g_string_new(NULL);
+  g_ptr_array_add(lines, header_cells(doc->header, TRUE, shown));
+  for (guint i = 0; i < doc->rows->len; i++) {
+    g_autoptr(JsonObject) row = row_at(doc, i);
+    g_ptr_array_add(lines, row_cells(doc->header, row, TRUE, shown));
+    if (json_object_has_member(row, "error"))
+      g_string_append_printf(errors, "variant %" G_GINT64_FORMAT " (kernel %s): %s\n",
+                             json_object_get_int_member(row, "variant"), json_object_get_string_member(row, "kernel"),
+                             json_object_get_string_member(row, "error"));
+  }
   GPtrArray *first = lines->pdata[0];
   g_autofree guint *widths = g_new0(guint, first->len);
   for (guint l = 0; l < lines->len; l++) {
@@ -302,36 +333,39 @@ static GString *render_text(JsonObject *doc)
   }
   for (guint l = 0; l < lines->len; l++)
     text_line(out, lines->pdata[l], widths);
-  for (guint i = 0; i < json_array_get_length(rows); i++) {
-    JsonObject *row = json_array_get_object_element(rows, i);
-    if (json_object_has_member(row, "error"))
-      g_string_append_printf(out, "variant %" G_GINT64_FORMAT " (kernel %s): %s\n",
-                             json_object_get_int_member(row, "variant"), json_object_get_string_member(row, "kernel"),
-                             json_object_get_string_member(row, "error"));
-  }
+  g_string_append(out, errors->str);
   kernel_diff(out, doc);
   return out;
 }
 
 /* ---------------------------------------------------------------- JSON */
 
-static GString *render_json(JsonObject *doc)
+/* The header pretty-printed, then "rows" with one row per line (compact): what sweep-merge reads back, and what
+ * line tools (grep, jq -c) handle in a large sweep. */
+static GString *render_json(const WhatifSweepDoc *doc)
 {
   g_autoptr(JsonGenerator) gen = json_generator_new();
   g_autoptr(JsonNode) root = json_node_new(JSON_NODE_OBJECT);
-  json_node_set_object(root, doc);
+  json_node_set_object(root, doc->header);
   json_generator_set_root(gen, root);
   json_generator_set_pretty(gen, TRUE);
   json_generator_set_indent(gen, 2);
-  GString *out = g_string_new(NULL);
-  gsize len;
-  g_autofree char *text = json_generator_to_data(gen, &len);
-  g_string_append_len(out, text, (gssize)len);
-  g_string_append_c(out, '\n');
+  g_autofree char *header = json_generator_to_data(gen, NULL);
+  GString *out = g_string_new(header);
+  /* "{\n  ...\n}": reopen the object for its last member */
+  while (out->len && out->str[out->len - 1] != '}')
+    g_string_truncate(out, out->len - 1);
+  g_string_truncate(out, out->len ? out->len - 1 : 0);
+  while (out->len && out->str[out->len - 1] == '\n')
+    g_string_truncate(out, out->len - 1);
+  g_string_append(out, ",\n  \"rows\" : [");
+  for (guint i = 0; i < doc->rows->len; i++)
+    g_string_append_printf(out, "%s\n    %s", i ? "," : "", (const char *)doc->rows->pdata[i]);
+  g_string_append(out, doc->rows->len ? "\n  ]\n}\n" : "]\n}\n");
   return out;
 }
 
-GString *whatif_sweep_render(JsonObject *doc, WhatifFormat format)
+GString *whatif_sweep_render(const WhatifSweepDoc *doc, WhatifFormat format)
 {
   switch (format) {
   case WHATIF_FORMAT_CSV:
@@ -356,33 +390,26 @@ static void merge_error(GError **error, const char *file, const char *format, ..
   g_set_error(error, WHATIF_ERROR, WHATIF_ERROR_SYNTAX, "%s:1:1: %s", file, why);
 }
 
-static gint compare_variant(gconstpointer a, gconstpointer b)
-{
-  gint64 va = json_object_get_int_member(*(JsonObject *const *)a, "variant");
-  gint64 vb = json_object_get_int_member(*(JsonObject *const *)b, "variant");
-  return va < vb ? -1 : va > vb;
-}
-
-/* The header members of a sweep document, serialised, to compare shards (everything but shard and rows). */
-static char *header_key(JsonObject *doc)
+/* The header members of a sweep document, serialised, to compare shards (everything but "shard"). */
+static char *header_key(JsonObject *header)
 {
   g_autoptr(JsonObject) copy = json_object_new();
-  g_autoptr(GList) members = json_object_get_members(doc);
+  g_autoptr(GList) members = json_object_get_members(header);
   for (GList *m = members; m; m = m->next)
-    if (strcmp(m->data, "shard") != 0 && strcmp(m->data, "rows") != 0)
-      json_object_set_member(copy, m->data, json_node_copy(json_object_get_member(doc, m->data)));
+    if (strcmp(m->data, "shard") != 0)
+      json_object_set_member(copy, m->data, json_node_copy(json_object_get_member(header, m->data)));
   g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
   json_node_set_object(node, copy);
   return json_to_string(node, FALSE);
 }
 
-static gboolean check_shards(const char *const *files, GPtrArray *docs, GError **error)
+static gboolean check_shards(const char *const *files, GPtrArray *headers, GError **error)
 {
   guint count = 0;
   g_autofree gboolean *seen = NULL;
-  for (guint i = 0; i < docs->len; i++) {
-    JsonObject *doc = docs->pdata[i];
-    const char *shard = json_object_has_member(doc, "shard") ? json_object_get_string_member(doc, "shard") : "1/1";
+  for (guint i = 0; i < headers->len; i++) {
+    JsonObject *h = headers->pdata[i];
+    const char *shard = json_object_has_member(h, "shard") ? json_object_get_string_member(h, "shard") : "1/1";
     guint index = 0, n = 0;
     if (!whatif_parse_shard(shard, &index, &n)) {
       merge_error(error, files[i], "\"shard\": \"%s\" is not I/N", shard);
@@ -410,27 +437,73 @@ static gboolean check_shards(const char *const *files, GPtrArray *docs, GError *
   return TRUE;
 }
 
+/* A shard's text; a file that cannot be read is one "FILE:1:1: why" line like every other error. */
+static char *read_shard(const char *file, GError **error)
+{
+  char *text = NULL;
+  g_autoptr(GError) io = NULL;
+  if (!g_file_get_contents(file, &text, NULL, &io))
+    merge_error(error, file, "cannot read it: %s", io->message);
+  return text;
+}
+
+/* Reads a shard as render_json() wrote it: the header object, and the rows one per line (each checked to be a
+ * JSON object with a variant number). */
+static JsonObject *read_json_shard(const char *file, GPtrArray *rows, GError **error)
+{
+  g_autofree char *text = read_shard(file, error);
+  if (!text)
+    return NULL;
+  char *mark = strstr(text, ",\n  \"rows\" : [");
+  if (!mark) {
+    merge_error(error, file, "not the JSON output of oomsim sweep (its \"rows\" member, one row per line)");
+    return NULL;
+  }
+  *mark = '\0';
+  g_autofree char *header_text = g_strconcat(text, "\n}", NULL);
+  g_autoptr(JsonNode) node = json_from_string(header_text, NULL);
+  if (!node || !JSON_NODE_HOLDS_OBJECT(node) || !json_object_has_member(json_node_get_object(node), "oomsim_sweep")) {
+    merge_error(error, file, "not the JSON output of oomsim sweep");
+    return NULL;
+  }
+  g_auto(GStrv) lines = g_strsplit(mark + strlen(",\n  \"rows\" : ["), "\n", -1);
+  for (guint i = 0; lines[i]; i++) {
+    char *line = g_strstrip(lines[i]);
+    if (*line == '\0' || strcmp(line, "]") == 0 || strcmp(line, "}") == 0 || strcmp(line, "]}") == 0)
+      continue;
+    gsize len = strlen(line);
+    if (line[len - 1] == ',')
+      line[--len] = '\0';
+    g_autoptr(JsonNode) row = json_from_string(line, NULL);
+    if (!row || !JSON_NODE_HOLDS_OBJECT(row) || !json_object_has_member(json_node_get_object(row), "variant")) {
+      merge_error(error, file, "line %u of the rows is not a row of oomsim sweep", i + 1);
+      return NULL;
+    }
+    g_ptr_array_add(rows, g_strdup(line));
+  }
+  return json_object_ref(json_node_get_object(node));
+}
+
+static gint compare_row_text(gconstpointer a, gconstpointer b)
+{
+  /* every row starts {"variant":N, as run_variant() builds it */
+  const char *ta = strchr(*(char *const *)a, ':'), *tb = strchr(*(char *const *)b, ':');
+  guint64 va = ta ? g_ascii_strtoull(ta + 1, NULL, 10) : 0, vb = tb ? g_ascii_strtoull(tb + 1, NULL, 10) : 0;
+  return va < vb ? -1 : va > vb;
+}
+
 static GString *merge_json(const char *const *files, WhatifFormat format, GError **error)
 {
-  g_autoptr(GPtrArray) parsers = g_ptr_array_new_with_free_func(g_object_unref);
-  g_autoptr(GPtrArray) docs = g_ptr_array_new();
+  g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
+  g_autoptr(WhatifSweepDoc) merged = g_new0(WhatifSweepDoc, 1);
+  merged->rows = g_ptr_array_new_with_free_func(g_free);
   g_autofree char *key0 = NULL;
   for (guint i = 0; files[i]; i++) {
-    JsonParser *parser = json_parser_new();
-    g_ptr_array_add(parsers, parser);
-    g_autoptr(GError) parse_error = NULL;
-    if (!json_parser_load_from_file(parser, files[i], &parse_error)) {
-      g_set_error(error, WHATIF_ERROR, WHATIF_ERROR_SYNTAX, "%s%s%s", g_str_has_prefix(parse_error->message, files[i]) ? "" : files[i],
-                  g_str_has_prefix(parse_error->message, files[i]) ? "" : ":1:1: ", parse_error->message);
+    JsonObject *header = read_json_shard(files[i], merged->rows, error);
+    if (!header)
       return NULL;
-    }
-    JsonNode *root = json_parser_get_root(parser);
-    JsonObject *doc = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
-    if (!doc || !json_object_has_member(doc, "oomsim_sweep") || !json_object_has_member(doc, "rows")) {
-      merge_error(error, files[i], "not the JSON output of oomsim sweep");
-      return NULL;
-    }
-    g_autofree char *key = header_key(doc);
+    g_ptr_array_add(headers, header);
+    g_autofree char *key = header_key(header);
     if (i == 0)
       key0 = g_steal_pointer(&key);
     else if (strcmp(key, key0) != 0) {
@@ -438,36 +511,29 @@ static GString *merge_json(const char *const *files, WhatifFormat format, GError
                   files[0]);
       return NULL;
     }
-    g_ptr_array_add(docs, doc);
   }
-  if (!check_shards(files, docs, error))
+  if (!check_shards(files, headers, error))
     return NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new();
-  for (guint i = 0; i < docs->len; i++) {
-    JsonArray *a = json_object_get_array_member(docs->pdata[i], "rows");
-    for (guint r = 0; r < json_array_get_length(a); r++)
-      g_ptr_array_add(rows, json_array_get_object_element(a, r));
-  }
-  g_ptr_array_sort(rows, compare_variant);
-  gint64 total = json_object_get_int_member(docs->pdata[0], "variants");
-  if ((gint64)rows->len != total) {
-    merge_error(error, files[0], "the shards hold %u rows of %" G_GINT64_FORMAT " variants", rows->len, total);
+  g_ptr_array_sort(merged->rows, compare_row_text);
+  gint64 total = json_object_get_int_member(headers->pdata[0], "variants");
+  if ((gint64)merged->rows->len != total) {
+    merge_error(error, files[0], "the shards hold %u rows of %" G_GINT64_FORMAT " variants", merged->rows->len,
+                total);
     return NULL;
   }
-  for (guint r = 0; r < rows->len; r++)
-    if (json_object_get_int_member(rows->pdata[r], "variant") != (gint64)r + 1) {
+  for (guint r = 0; r < merged->rows->len; r++) {
+    g_autoptr(JsonObject) row = row_at(merged, r);
+    if (json_object_get_int_member(row, "variant") != (gint64)r + 1) {
       merge_error(error, files[0], "variant %u is missing or repeated", r + 1);
       return NULL;
     }
-  g_autoptr(JsonObject) merged = json_object_new();
-  g_autoptr(GList) members = json_object_get_members(docs->pdata[0]);
+  }
+  merged->header = json_object_new();
+  JsonObject *h0 = headers->pdata[0];
+  g_autoptr(GList) members = json_object_get_members(h0);
   for (GList *m = members; m; m = m->next)
-    if (strcmp(m->data, "shard") != 0 && strcmp(m->data, "rows") != 0)
-      json_object_set_member(merged, m->data, json_node_copy(json_object_get_member(docs->pdata[0], m->data)));
-  JsonArray *all = json_array_sized_new(rows->len);
-  for (guint r = 0; r < rows->len; r++)
-    json_array_add_object_element(all, json_object_ref(rows->pdata[r]));
-  json_object_set_array_member(merged, "rows", all);
+    if (strcmp(m->data, "shard") != 0)
+      json_object_set_member(merged->header, m->data, json_node_copy(json_object_get_member(h0, m->data)));
   return whatif_sweep_render(merged, format);
 }
 
@@ -483,12 +549,12 @@ static GString *merge_csv(const char *const *files, GError **error)
   g_autoptr(GPtrArray) lines = g_ptr_array_new();
   const char *header0 = NULL;
   for (guint i = 0; files[i]; i++) {
-    char *text;
-    if (!g_file_get_contents(files[i], &text, NULL, error))
+    char *text = read_shard(files[i], error);
+    if (!text)
       return NULL;
     g_ptr_array_add(contents, text);
     char *nl = strchr(text, '\n');
-    if (!nl || !g_str_has_prefix(text, "variant,kernel,")) {
+    if (!nl || !g_str_has_prefix(text, "variant,of,kernel,")) {
       merge_error(error, files[i], "not the CSV output of oomsim sweep");
       return NULL;
     }
@@ -510,11 +576,22 @@ static GString *merge_csv(const char *const *files, GError **error)
     }
   }
   g_ptr_array_sort(lines, compare_lines);
-  for (guint r = 0; r < lines->len; r++)
-    if (g_ascii_strtoull(lines->pdata[r], NULL, 10) != r + 1) {
+  guint64 total = 0;
+  for (guint r = 0; r < lines->len; r++) {
+    const char *comma = strchr(lines->pdata[r], ',');
+    guint64 of = comma ? g_ascii_strtoull(comma + 1, NULL, 10) : 0;
+    if (r == 0)
+      total = of;
+    if (g_ascii_strtoull(lines->pdata[r], NULL, 10) != r + 1 || of != total) {
       merge_error(error, files[0], "variant %u is missing or repeated (a shard is missing?)", r + 1);
       return NULL;
     }
+  }
+  if (lines->len != total) {
+    merge_error(error, files[0], "the shards hold %u rows of %" G_GUINT64_FORMAT " variants (a shard is missing?)",
+                lines->len, total);
+    return NULL;
+  }
   GString *out = g_string_new(header0);
   g_string_append_c(out, '\n');
   for (guint r = 0; r < lines->len; r++)
@@ -524,9 +601,8 @@ static GString *merge_csv(const char *const *files, GError **error)
 
 GString *whatif_sweep_merge(const char *const *files, gboolean format_given, WhatifFormat format, GError **error)
 {
-  g_autofree char *first = NULL;
-  gsize len;
-  if (!g_file_get_contents(files[0], &first, &len, error))
+  g_autofree char *first = read_shard(files[0], error);
+  if (!first)
     return NULL;
   const char *c = first;
   while (g_ascii_isspace(*c))

@@ -13,10 +13,19 @@ typedef enum {
   WHATIF_FORMAT_JSON,
 } WhatifFormat;
 
+/* A sweep's result: its header members (scenario, file, set, vary, kernels, cgroups, variants, shard) and its rows,
+ * each kept as compact JSON text (whatif/sweep.c builds them; a parsed row of a large scenario is much larger). */
+typedef struct {
+  JsonObject *header;
+  GPtrArray *rows; /* char*, in variant order */
+} WhatifSweepDoc;
+void whatif_sweep_doc_free(WhatifSweepDoc *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(WhatifSweepDoc, whatif_sweep_doc_free)
+
 gboolean whatif_format_parse(const char *text, WhatifFormat *out);
 /* "I/N" with 1 <= I <= N (--shard, and the "shard" member of a shard's JSON). */
 gboolean whatif_parse_shard(const char *text, guint *out_index, guint *out_count);
-GString *whatif_sweep_render(JsonObject *doc, WhatifFormat format);
+GString *whatif_sweep_render(const WhatifSweepDoc *doc, WhatifFormat format);
 /* Joins shard outputs (all JSON or all CSV, as `sweep --shard I/N --format json|csv` wrote them) into the document
  * one process would have written; CSV inputs can only be written as CSV (format must be CSV). Errors name the file
  * and what is wrong: a missing, repeated or foreign shard, a variant missing or twice. */

@@ -251,7 +251,7 @@ typedef struct {
   const WhatifSweepOptions *opts;
   guint64 total;
   guint64 *radix; /* values per axis, then kernels */
-  JsonObject **rows;   /* by job */
+  char **rows;         /* by job: compact JSON */
   GError **errors;     /* by job */
   guint64 *variant_of; /* job -> variant number */
   gint done;
@@ -268,7 +268,7 @@ static void decode(const SweepRun *run, guint64 v, guint64 *out_index)
   }
 }
 
-static JsonObject *run_variant(SweepRun *run, guint64 v, GError **error)
+static char *run_variant(SweepRun *run, guint64 v, GError **error)
 {
   const WhatifSweepOptions *opts = run->opts;
   guint n_axes = opts->axes->len;
@@ -317,7 +317,7 @@ static JsonObject *run_variant(SweepRun *run, guint64 v, GError **error)
   }
   json_builder_end_object(b);
   g_autoptr(JsonNode) node = json_builder_get_root(b);
-  return json_object_ref(json_node_get_object(node));
+  return json_to_string(node, FALSE); /* compact: the parsed form is ~100 times larger (whatif/sweep-format.h) */
 }
 
 static void run_job(gpointer job_ptr, gpointer user_data)
@@ -387,7 +387,7 @@ static JsonObject *document(const SimScenario *sc, const WhatifSweepOptions *opt
   return json_object_ref(json_node_get_object(node));
 }
 
-JsonObject *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions *opts, GError **error)
+WhatifSweepDoc *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions *opts, GError **error)
 {
   guint n_axes = opts->axes->len;
   SweepRun run = { .sc = sc, .opts = opts, .total = 1 };
@@ -410,7 +410,7 @@ JsonObject *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions *op
   for (guint64 j = 0; j < jobs; j++)
     variant_of[j] = opts->shard_index + j * opts->shard_count;
   run.variant_of = variant_of;
-  run.rows = g_new0(JsonObject *, MAX(jobs, 1));
+  run.rows = g_new0(char *, MAX(jobs, 1));
   run.errors = g_new0(GError *, MAX(jobs, 1));
 
   GThreadPool *pool = g_thread_pool_new(run_job, &run, (gint)MAX(opts->threads, 1), TRUE, NULL);
@@ -420,7 +420,7 @@ JsonObject *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions *op
     show_progress(&run, jobs);
   g_thread_pool_free(pool, FALSE, TRUE);
 
-  JsonObject *doc = NULL;
+  WhatifSweepDoc *doc = NULL;
   gboolean failed = FALSE;
   for (guint64 j = 0; j < jobs && !failed; j++)
     if (run.errors[j]) { /* the first error in variant order */
@@ -428,15 +428,14 @@ JsonObject *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions *op
       failed = TRUE;
     }
   if (!failed) {
-    doc = document(sc, opts, run.total);
-    JsonArray *rows = json_array_sized_new((guint)jobs);
+    doc = g_new0(WhatifSweepDoc, 1);
+    doc->header = document(sc, opts, run.total);
+    doc->rows = g_ptr_array_new_full((guint)jobs, g_free);
     for (guint64 j = 0; j < jobs; j++)
-      json_array_add_object_element(rows, g_steal_pointer(&run.rows[j]));
-    json_object_set_array_member(doc, "rows", rows);
+      g_ptr_array_add(doc->rows, g_steal_pointer(&run.rows[j]));
   }
   for (guint64 j = 0; j < jobs; j++) {
-    if (run.rows[j])
-      json_object_unref(run.rows[j]);
+    g_free(run.rows[j]);
     g_clear_error(&run.errors[j]);
   }
   g_free(run.rows);

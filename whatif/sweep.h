@@ -3,8 +3,8 @@
  *
  * The scenario is loaded once (sim_scenario_load()); each variant is a copy-on-write view of it
  * (whatif/overrides.c) replayed by sim_replay() on a fresh model, on a GThreadPool of -j threads. A row is built
- * from the variant's SimOutcome as a JsonObject (the one row model every output format renders, and that
- * sweep-merge reads back), and stored at the variant's index, so the output is in variant order whatever the
+ * from the variant's SimOutcome as a JSON object (the one row model every output format renders, and that
+ * sweep-merge reads back), kept as compact JSON text, and stored at the variant's index, so the output is in variant order whatever the
  * number of threads and whatever order they finish in.
  */
 #pragma once
@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "overrides.h"
+#include "sweep-format.h"
 
 G_BEGIN_DECLS
 
@@ -45,10 +46,10 @@ typedef struct {
   gboolean progress;         /* a progress line on stderr (only when it is a terminal) */
 } WhatifSweepOptions;
 
-/* Runs the sweep. Returns the document (JsonObject) with its rows, or NULL with error: bad input (a variant the
+/* Runs the sweep. Returns the document (header and rows), or NULL with error: bad input (a variant the
  * loader's checks refuse, a replay error other than a feature the kernel profile lacks) as SCENARIO_ERROR or
  * WHATIF_ERROR, the first in variant order. */
-JsonObject *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions *opts, GError **error);
+WhatifSweepDoc *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions *opts, GError **error);
 
 /* The row of one replay: its outcome class ("no OOM", "killed 2", "ENOMEM", "panic", "livelock", ...). */
 char *whatif_outcome_class(const SimOutcome *outcome);
