@@ -13,6 +13,7 @@
 #include "../kernel-model/km-profile.h"
 #include "../scenarios/scenario-loader.h"
 #include "expect.h"
+#include "output-file.h"
 #include "sim.h"
 
 #ifndef OOMSIM_VERSION
@@ -41,76 +42,6 @@ static int usage_error(GOptionContext *ctx, const char *message)
   return EXIT_INVALID;
 }
 
-/* The process's umask (umask() can only be read by setting it). */
-static mode_t umask_now(void)
-{
-  mode_t m = umask(022);
-  umask(m);
-  return m;
-}
-
-/* Writes all of data to fd; FALSE with errno set on a failure. */
-static gboolean write_all(int fd, const GString *data)
-{
-  for (gsize done = 0; done < data->len;) {
-    ssize_t n = write(fd, data->str + done, data->len - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return FALSE;
-    done += (gsize)n;
-  }
-  return TRUE;
-}
-
-/* Writes the finished report to path (docs/report-formats.md, "Output files"), or to stdout for "-":
- * - a symbolic link is followed: the file it names is written, the link stays;
- * - a target that exists and is not a regular file (a device such as /dev/null, a FIFO) is written through,
- *   never replaced (a rename over it would turn /dev/null into a regular file when run as root);
- * - a regular file is replaced atomically (a temporary file beside it renamed into place) and keeps its mode; one
- *   without its owner's write permission is refused, as the shell's `>` would refuse it for anyone but root. */
-static gboolean write_output(const char *path, const GString *data, GError **error)
-{
-  if (!path || g_strcmp0(path, "-") == 0) {
-    if (fwrite(data->str, 1, data->len, stdout) != data->len || fflush(stdout) != 0) {
-      g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write to standard output: %s",
-                  g_strerror(errno));
-      return FALSE;
-    }
-    return TRUE;
-  }
-  g_autofree char *target = g_file_test(path, G_FILE_TEST_IS_SYMLINK) ? realpath(path, NULL) : g_strdup(path);
-  if (!target) {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: a symbolic link to nowhere: %s", path,
-                g_strerror(errno));
-    return FALSE;
-  }
-  struct stat st;
-  if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
-    int fd = open(target, O_WRONLY | O_CLOEXEC);
-    gboolean ok = fd >= 0 && write_all(fd, data);
-    int saved = errno;
-    if (fd >= 0 && close(fd) != 0 && ok) {
-      ok = FALSE;
-      saved = errno;
-    }
-    if (!ok)
-      g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "%s: %s", path, g_strerror(saved));
-    return ok;
-  }
-  mode_t mode = 0666 & ~umask_now();
-  if (stat(target, &st) == 0) {
-    if (!(st.st_mode & S_IWUSR)) {
-      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ACCES, "%s is read-only (mode %04o): not overwritten", path,
-                  (unsigned)(st.st_mode & 07777));
-      return FALSE;
-    }
-    mode = st.st_mode & 07777;
-  }
-  return g_file_set_contents_full(target, data->str, (gssize)data->len, G_FILE_SET_CONTENTS_CONSISTENT, (int)mode,
-                                  error);
-}
-
 static int cmd_run(int argc, char **argv)
 {
   g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
@@ -131,12 +62,20 @@ static int cmd_run(int argc, char **argv)
   if (!parse_format(format, &opts.format))
     return usage_error(ctx, "--format must be text, dmesg or json");
 
-  g_autoptr(GString) report = NULL;
-  if (!sim_run(argv[1], &opts, NULL, &report, NULL, NULL, &error)) {
+  /* the output is opened first (a read-only -o is refused before a long run) and written as the run goes;
+   * it takes its place only on success (sim/output-file.c) */
+  g_autoptr(SimOutputFile) out = sim_output_file_open(output, &error);
+  if (!out) {
+    fprintf(stderr, "oomsim: %s\n", error->message);
+    return EXIT_INVALID;
+  }
+  opts.report_write = sim_output_file_write_cb;
+  opts.report_write_data = out;
+  if (!sim_run(argv[1], &opts, NULL, NULL, NULL, NULL, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return EXIT_INVALID;
   }
-  if (!write_output(output, report, &error)) {
+  if (!sim_output_file_commit(out, &error)) {
     fprintf(stderr, "oomsim: %s\n", error->message);
     return EXIT_INVALID;
   }

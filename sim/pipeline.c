@@ -27,6 +27,40 @@ static const KmProfile *resolve_profile(const char *option, const ScenarioHeader
   return profile;
 }
 
+/* The sink the engine sees: the report writer's, then, when the report has grown to a piece, the piece handed
+ * to opts->report_write. Events are synchronous, so the pieces leave in the order they were written. */
+typedef struct {
+  SimSink writer;
+  GString *report;
+  const SimOptions *opts;
+  GError *write_error; /* the first failure of report_write; the run stops at the next step */
+} ReportStream;
+
+static gboolean report_stream_flush(ReportStream *rs, gsize at_least)
+{
+  if (!rs->opts->report_write || rs->write_error || rs->report->len < at_least || rs->report->len == 0)
+    return rs->write_error == NULL;
+  gboolean ok = rs->opts->report_write(rs->opts->report_write_data, rs->report->str, rs->report->len,
+                                       &rs->write_error);
+  g_string_truncate(rs->report, 0);
+  return ok;
+}
+
+static void report_stream_event(gpointer data, const KmSystem *sys, const SimEvent *ev)
+{
+  ReportStream *rs = data;
+  rs->writer.event(rs->writer.data, sys, ev);
+  report_stream_flush(rs, SIM_REPORT_PIECE_BYTES);
+}
+
+static gboolean report_stream_failed(ReportStream *rs, GError **error)
+{
+  if (!rs->write_error)
+    return FALSE;
+  g_propagate_error(error, g_steal_pointer(&rs->write_error));
+  return TRUE;
+}
+
 gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
                  GPtrArray **out_expects, char **out_profile_name, GError **error)
 {
@@ -43,16 +77,19 @@ gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outc
 
   g_autoptr(GString) report = g_string_new(NULL);
   ReportWriter *writer = opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
-  SimSink sink = writer ? report_writer_sink(writer) : (SimSink){ NULL, NULL };
+  ReportStream rs = { .writer = report_writer_sink(writer), .report = report, .opts = opts };
+  SimSink sink = writer ? (SimSink){ report_stream_event, &rs } : (SimSink){ NULL, NULL };
   g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, &sink, error);
-  if (!engine) {
+  if (!engine || report_stream_failed(&rs, error)) {
     report_writer_free(writer);
+    g_clear_error(&rs.write_error);
     return FALSE;
   }
   ScStep *step;
   while (scenario_loader_next_step(loader, &step, error)) {
-    if (!sim_engine_step(engine, step, error)) {
+    if (!sim_engine_step(engine, step, error) || report_stream_failed(&rs, error)) {
       report_writer_free(writer);
+      g_clear_error(&rs.write_error);
       return FALSE;
     }
   }
@@ -67,6 +104,9 @@ gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outc
   }
   sim_engine_finish(engine);
   report_writer_free(writer);
+  report_stream_flush(&rs, 0);
+  if (report_stream_failed(&rs, error))
+    return FALSE;
   if (out_outcome)
     *out_outcome = sim_engine_steal_outcome(engine);
   if (out_report)

@@ -40,10 +40,17 @@ typedef struct {
   guint n_zones;
   SimZone zones[3];
   gboolean invert_tie_rule; /* deliberately wrong model, for the harness's self-test */
+  /* Streaming (issue 13): when set, the report is handed to report_write as the run goes, in pieces of about
+   * SIM_REPORT_PIECE_BYTES (the last one when the trace has ended), instead of being kept whole: memory does not
+   * grow with the report. *out_report is then empty. A FALSE from it (error set) stops the run with that error. */
+  gboolean (*report_write)(gpointer data, const char *bytes, gsize len, GError **error);
+  gpointer report_write_data;
 } SimOptions;
 
+#define SIM_REPORT_PIECE_BYTES (64u * 1024u)
+
 /* Replays the scenario at path ("-": stdin). On success returns TRUE, *out_outcome (if not NULL) holds the
- * outcome, *out_report (if not NULL) the report in opts->format, *out_expects (if not NULL) the scenario's
+ * outcome, *out_report (if not NULL) the report in opts->format (empty when opts->report_write took it), *out_expects (if not NULL) the scenario's
  * expectations (ScExpect*), and *out_profile_name the profile that ran. Errors are SCENARIO_ERROR with
  * "FILE:LINE:COL: ..." messages. */
 gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
