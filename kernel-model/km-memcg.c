@@ -542,10 +542,28 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pa
     /* Committed_AS was raised by __vm_enough_memory() already (km-util.c) */
   }
   g_queue_push_tail(&mm->mappings, mapping);
+  mapping->link = mm->mappings.tail;
+  mm->untouched_pages += pages;
+  if (!mm->untouched_from)
+    mm->untouched_from = mapping->link;
   if (mapping->id && !g_hash_table_contains(mm->mapping_by_id, mapping->id))
     g_hash_table_insert(mm->mapping_by_id, mapping->id, mapping);
+  else if (mapping->id)
+    mm->shadowed_ids++;
   (void)sys;
   return mapping;
+}
+
+/* The first mapping, in creation order, with untouched pages (the simulator's touch target; see KmMm): the walk
+ * starts where the last one stopped, since touched pages stay touched (resident or swapped) until the mapping goes
+ * or the reaper zaps it (which restarts the walk), so each mapping is passed over once: O(1) amortised. */
+KmMapping *km_mm_first_untouched(KmMm *mm)
+{
+  GList *l = mm->untouched_from;
+  while (l && km_mapping_untouched((KmMapping *)l->data) == 0)
+    l = l->next;
+  mm->untouched_from = l;
+  return l ? l->data : NULL;
 }
 
 KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
@@ -637,6 +655,8 @@ static void mapping_add_anon(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmMemc
 {
   mapping_charge(mapping, memcg)->resident += n;
   mapping->resident += n;
+  if (mapping->link)
+    mm->untouched_pages -= n;
   mm->anon_rss += n;
   km_memcg_charge(sys, memcg, KM_PAGE_ANON, n);
   KmLruChunk *tail = g_queue_peek_tail(&memcg->lru_anon);
@@ -728,11 +748,17 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
     mm->committed -= mapping->pages;
     sys->machine.committed_as -= mapping->pages;
   }
+  mm->untouched_pages -= km_mapping_untouched(mapping);
   mapping->resident = mapping->swapped = 0;
   mapping->dead = TRUE;
   if (mapping->id && g_hash_table_lookup(mm->mapping_by_id, mapping->id) == mapping)
     g_hash_table_remove(mm->mapping_by_id, mapping->id);
-  g_queue_remove(&mm->mappings, mapping);
+  else if (mapping->id)
+    mm->shadowed_ids--;
+  if (mm->untouched_from == mapping->link)
+    mm->untouched_from = mapping->link->next; /* those before it are still fully touched */
+  g_queue_delete_link(&mm->mappings, mapping->link);
+  mapping->link = NULL;
   km_mapping_unref(mapping);
 }
 
@@ -790,9 +816,11 @@ KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
     mm->anon_rss -= mapping->resident;
     mm->swapents -= mapping->swapped;
     /* the PTEs stay populated (zapped entries, tables kept): keep pte_pages, forget the pages */
+    mm->untouched_pages += mapping->resident + mapping->swapped;
     mapping->resident = 0;
     mapping->swapped = 0;
   }
+  mm->untouched_from = mm->mappings.head; /* zapped pages are untouched again */
   freed += base_zap(sys, mm, FALSE);
   return freed;
 }
