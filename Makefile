@@ -37,6 +37,7 @@ LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/oomsim
 TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCH_BIN := $(BUILD)/bench/gen-bench
+CPUTIME_BIN := $(BUILD)/bench/cputime
 
 .PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
         clean
@@ -80,6 +81,10 @@ $(BENCH_BIN): bench/gen-bench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
+$(CPUTIME_BIN): bench/cputime.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
 test-binaries: $(TEST_BINS)
 
 # The default scenario: the 50 MiB Kubernetes pod whose container ends OOMKilled with 137.
@@ -113,9 +118,9 @@ fuzz: deps
 	@python3 tests/fuzz-mutate.py build/sanitize/oomsim $${FUZZ_RUNS:-500} $${FUZZ_SEED:-1}
 
 bench:
-	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="time"
-	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@bash bench/run-bench.sh $(BUILD)/oomsim $(BENCH_BIN)
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(CPUTIME_BIN)
+	@bash bench/run-bench.sh $(BUILD)/oomsim $(BENCH_BIN) $(CPUTIME_BIN)
 
 validate: deps
 	@$(MAKE) --no-print-directory all build/harness/agent

@@ -30,6 +30,8 @@ static gboolean parse_format(const char *text, SimFormat *out)
     *out = SIM_FORMAT_DMESG;
   else if (g_strcmp0(text, "json") == 0)
     *out = SIM_FORMAT_JSON;
+  else if (g_strcmp0(text, "none") == 0)
+    *out = SIM_FORMAT_NONE; /* no report: the run's errors and exit status only (and `make bench`'s replay) */
   else
     return FALSE;
   return TRUE;
@@ -47,7 +49,7 @@ static int cmd_run(int argc, char **argv)
   g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
   GOptionEntry entries[] = {
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1)", "VER" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg or json (default text)", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg, json or none (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -60,7 +62,7 @@ static int cmd_run(int argc, char **argv)
     return usage_error(ctx, "run takes exactly one scenario file (\"-\" for standard input)");
   SimOptions opts = { .kernel = kernel };
   if (!parse_format(format, &opts.format))
-    return usage_error(ctx, "--format must be text, dmesg or json");
+    return usage_error(ctx, "--format must be text, dmesg, json or none");
 
   /* the output is opened first (a read-only -o is refused before a long run) and written as the run goes;
    * it takes its place only on success (sim/output-file.c) */
