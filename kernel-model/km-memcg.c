@@ -108,7 +108,8 @@ static void mm_free(KmMm *mm)
   while ((mapping = g_queue_pop_head(&mm->mappings)))
     km_mapping_unref(mapping);
   km_mapping_unref(mm->base);
-  g_hash_table_destroy(mm->mapping_by_id);
+  if (mm->mapping_by_id)
+    g_hash_table_destroy(mm->mapping_by_id);
   g_array_free(mm->pgtable_charges, TRUE);
   g_free(mm);
 }
@@ -193,7 +194,7 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
   mm->memcg = memcg;
   mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
   g_queue_init(&mm->mappings);
-  mm->mapping_by_id = g_hash_table_new(g_str_hash, g_str_equal);
+  /* mapping_by_id: made by the first mapping (a process that maps nothing pays nothing: issue 13) */
   return mm;
 }
 
@@ -550,6 +551,8 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pa
   mm->untouched_pages += pages;
   if (!mm->untouched_from)
     mm->untouched_from = mapping->link;
+  if (!mm->mapping_by_id)
+    mm->mapping_by_id = g_hash_table_new(g_str_hash, g_str_equal);
   if (mapping->id && !g_hash_table_contains(mm->mapping_by_id, mapping->id))
     g_hash_table_insert(mm->mapping_by_id, mapping->id, mapping);
   else if (mapping->id)
@@ -572,7 +575,7 @@ KmMapping *km_mm_first_untouched(KmMm *mm)
 
 KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
 {
-  return g_hash_table_lookup(mm->mapping_by_id, id);
+  return mm->mapping_by_id ? g_hash_table_lookup(mm->mapping_by_id, id) : NULL;
 }
 
 /* get_unmapped_area() (mm/mmap.c, 3.10-6.12): "if (len > TASK_SIZE - mmap_min_addr) return -ENOMEM", and the

@@ -78,7 +78,8 @@ typedef struct {
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
   GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first */
   GQueue mappings;          /* KmMapping*, creation order */
-  GHashTable *mapping_by_id; /* id -> the first KmMapping mapped with that id (while it is mapped) */
+  GHashTable *mapping_by_id; /* id -> the first KmMapping mapped with that id (while it is mapped); NULL until
+                             * the first mapping */
   /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
    * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
    * walk of every mapping (issue 13). */
