@@ -45,6 +45,7 @@ TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCH_BIN := $(BUILD)/bench/gen-bench
 # fuzz/fuzz.mk: the libFuzzer targets, fuzz-smoke, fuzz, fuzz-mutate and the replay binaries make check runs
 include fuzz/fuzz.mk
+CPUTIME_BIN := $(BUILD)/bench/cputime
 
 .PHONY: all deps deps-test deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
         clean install uninstall
@@ -91,6 +92,10 @@ $(BENCH_BIN): bench/gen-bench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
+$(CPUTIME_BIN): bench/cputime.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
 # the explain parser's fuzz target, run standalone over files by tests/explain-tests.sh (tests/fuzz/fuzz-explain.c)
 $(BUILD)/tests/fuzz-explain: tests/fuzz/fuzz-explain.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -122,9 +127,9 @@ coverage: deps-coverage
 	@bash tests/coverage-report.sh build/coverage
 
 bench:
-	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="time"
-	@$(MAKE) --no-print-directory all $(BENCH_BIN)
-	@bash bench/run-bench.sh $(BUILD)/oomsim $(BENCH_BIN)
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(CPUTIME_BIN)
+	@bash bench/run-bench.sh $(BUILD)/oomsim $(BENCH_BIN) $(CPUTIME_BIN)
 
 validate: deps
 	@$(MAKE) --no-print-directory all build/harness/agent

@@ -6,6 +6,10 @@
  * is a free/re-map pair, one in 1024 a fork, so the task list keeps changing.
  *
  * usage: gen-bench TASKS CGROUPS STEPS OUT.xml
+ *        gen-bench mappings N OUT.xml: one process maps N mappings of 4 pages, touches each by name (mapping=),
+ *        then N unnamed touches of 4 pages (each takes the first mapping with untouched pages), then unmaps all 2N
+ *        (the even ones first):
+ *        the many-mappings case (issue 13), quadratic if a touch walks or compares every mapping.
  */
 #include <glib.h>
 #include <libxml/xmlwriter.h>
@@ -34,8 +38,57 @@ static void attr_int(xmlTextWriterPtr w, const char *name, guint64 value)
   attr(w, name, buf);
 }
 
+static int gen_mappings(guint64 n, const char *out)
+{
+  xmlTextWriterPtr w = xmlNewTextWriterFilename(out, 0);
+  if (!w) {
+    fprintf(stderr, "gen-bench: cannot write %s\n", out);
+    return 2;
+  }
+  xmlTextWriterSetIndent(w, 1);
+  xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+  xmlTextWriterStartElement(w, BAD_CAST "scenario");
+  attr(w, "name", "bench-mappings");
+  xmlTextWriterStartElement(w, BAD_CAST "machine");
+  attr(w, "ram", "64GiB");
+  attr(w, "swap", "0");
+  xmlTextWriterEndElement(w);
+  xmlTextWriterStartElement(w, BAD_CAST "processes");
+  xmlTextWriterStartElement(w, BAD_CAST "process");
+  attr(w, "pid", "100");
+  attr(w, "comm", "many-maps");
+  xmlTextWriterEndElement(w);
+  xmlTextWriterEndElement(w);
+  xmlTextWriterStartElement(w, BAD_CAST "trace");
+  /* 2N mappings: the first N touched by name, the second N by unnamed touches */
+  for (int pass = 0; pass < 4; pass++) {
+    for (guint64 i = 0; i < n * (pass == 0 || pass == 3 ? 2 : 1); i++) {
+      char id[32]; /* the unmaps: the even mappings, then the odd ones (from the middle of the list) */
+      g_snprintf(id, sizeof id, "m%" G_GUINT64_FORMAT, pass != 3 ? i : i < n ? 2 * i : 2 * (i - n) + 1);
+      xmlTextWriterStartElement(w, BAD_CAST(pass == 0 ? "mmap" : pass == 3 ? "munmap" : "touch"));
+      attr(w, pass == 0 ? "id" : "pid", pass == 0 ? id : "100");
+      if (pass == 0)
+        attr(w, "pid", "100");
+      if (pass < 3)
+        attr(w, "size", "16KiB");
+      if (pass == 1)
+        attr(w, "mapping", id);
+      if (pass == 3)
+        attr(w, "ref", id);
+      xmlTextWriterEndElement(w);
+    }
+  }
+  xmlTextWriterEndElement(w);
+  xmlTextWriterEndElement(w);
+  xmlTextWriterEndDocument(w);
+  xmlFreeTextWriter(w);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
+  if (argc == 4 && g_strcmp0(argv[1], "mappings") == 0)
+    return gen_mappings(g_ascii_strtoull(argv[2], NULL, 10), argv[3]);
   if (argc != 5) {
     fprintf(stderr, "usage: gen-bench TASKS CGROUPS STEPS OUT.xml\n");
     return 2;

@@ -109,7 +109,8 @@ static void mm_free(KmMm *mm)
   while ((mapping = g_queue_pop_head(&mm->mappings)))
     km_mapping_unref(mapping);
   km_mapping_unref(mm->base);
-  g_hash_table_destroy(mm->mapping_by_id);
+  if (mm->mapping_by_id)
+    g_hash_table_destroy(mm->mapping_by_id);
   g_array_free(mm->pgtable_charges, TRUE);
   g_free(mm);
 }
@@ -194,7 +195,7 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
   mm->memcg = memcg;
   mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
   g_queue_init(&mm->mappings);
-  mm->mapping_by_id = g_hash_table_new(g_str_hash, g_str_equal);
+  /* mapping_by_id: made by the first mapping (a process that maps nothing pays nothing: issue 13) */
   return mm;
 }
 
@@ -237,13 +238,17 @@ void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
 
 /* mm_update_next_owner() (kernel/exit.c, 6.1): when the owner exits and others still use the mm, another user
  * becomes the owner (the kernel looks at children, then siblings, then every process; the model takes the first
- * user process in task-list order) and the mm's charges follow its memcg. Kernel threads are skipped. */
+ * user process in task-list order) and the mm's charges follow its memcg. Kernel threads are skipped. As in the
+ * kernel, an mm nobody else uses ("if (atomic_read(&mm->mm_users) <= 1)") just loses its owner: no walk of the
+ * task list, which made every exit O(tasks) (issue 13). */
 static void mm_update_next_owner(KmSystem *sys, KmTask *task)
 {
   KmMm *mm = task->mm;
   if (mm->owner != task)
     return;
   mm->owner = NULL;
+  if (mm->users <= 1)
+    return;
   for (GList *l = sys->tasks.head; l; l = l->next) {
     KmTask *p = l->data;
     if (p != task && p->mm == mm && !p->kthread && p->state != KM_TASK_DEAD) {
@@ -558,15 +563,35 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pa
     /* Committed_AS was raised by __vm_enough_memory() already (km-util.c) */
   }
   g_queue_push_tail(&mm->mappings, mapping);
+  mapping->link = mm->mappings.tail;
+  mm->untouched_pages += pages;
+  if (!mm->untouched_from)
+    mm->untouched_from = mapping->link;
+  if (!mm->mapping_by_id)
+    mm->mapping_by_id = g_hash_table_new(g_str_hash, g_str_equal);
   if (mapping->id && !g_hash_table_contains(mm->mapping_by_id, mapping->id))
     g_hash_table_insert(mm->mapping_by_id, mapping->id, mapping);
+  else if (mapping->id)
+    mm->shadowed_ids++;
   (void)sys;
   return mapping;
 }
 
+/* The first mapping, in creation order, with untouched pages (the simulator's touch target; see KmMm): the walk
+ * starts where the last one stopped, since touched pages stay touched (resident or swapped) until the mapping goes
+ * or the reaper zaps it (which restarts the walk), so each mapping is passed over once: O(1) amortised. */
+KmMapping *km_mm_first_untouched(KmMm *mm)
+{
+  GList *l = mm->untouched_from;
+  while (l && km_mapping_untouched((KmMapping *)l->data) == 0)
+    l = l->next;
+  mm->untouched_from = l;
+  return l ? l->data : NULL;
+}
+
 KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
 {
-  return g_hash_table_lookup(mm->mapping_by_id, id);
+  return mm->mapping_by_id ? g_hash_table_lookup(mm->mapping_by_id, id) : NULL;
 }
 
 /* get_unmapped_area() (mm/mmap.c, 3.10-6.12): "if (len > TASK_SIZE - mmap_min_addr) return -ENOMEM", and the
@@ -653,6 +678,8 @@ static void mapping_add_anon(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmMemc
 {
   mapping_charge(mapping, memcg)->resident += n;
   mapping->resident += n;
+  if (mapping->link)
+    mm->untouched_pages -= n;
   mm->anon_rss += n;
   km_memcg_charge(sys, memcg, KM_PAGE_ANON, n);
   KmLruChunk *tail = g_queue_peek_tail(&memcg->lru_anon);
@@ -744,11 +771,17 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
     mm->committed -= mapping->pages;
     sys->machine.committed_as -= mapping->pages;
   }
+  mm->untouched_pages -= km_mapping_untouched(mapping);
   mapping->resident = mapping->swapped = 0;
   mapping->dead = TRUE;
   if (mapping->id && g_hash_table_lookup(mm->mapping_by_id, mapping->id) == mapping)
     g_hash_table_remove(mm->mapping_by_id, mapping->id);
-  g_queue_remove(&mm->mappings, mapping);
+  else if (mapping->id)
+    mm->shadowed_ids--;
+  if (mm->untouched_from == mapping->link)
+    mm->untouched_from = mapping->link->next; /* those before it are still fully touched */
+  g_queue_delete_link(&mm->mappings, mapping->link);
+  mapping->link = NULL;
   km_mapping_unref(mapping);
 }
 
@@ -821,9 +854,11 @@ KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
     mm->anon_rss -= mapping->resident;
     mm->swapents -= mapping->swapped;
     /* the PTEs stay populated (zapped entries, tables kept): keep pte_pages, forget the pages */
+    mm->untouched_pages += mapping->resident + mapping->swapped;
     mapping->resident = 0;
     mapping->swapped = 0;
   }
+  mm->untouched_from = mm->mappings.head; /* zapped pages are untouched again */
   freed += base_zap(sys, mm, FALSE);
   return freed;
 }

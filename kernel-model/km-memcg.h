@@ -60,6 +60,14 @@ gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor);
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);
 KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted);
 KmMapping *km_mm_find_mapping(KmMm *mm, const char *id);
+/* Pages of the mapping neither resident nor swapped (never touched, or zapped by the reaper). */
+static inline KmPages km_mapping_untouched(const KmMapping *mapping)
+{
+  return mapping->pages - mapping->resident - mapping->swapped;
+}
+/* The simulator's touch target: the first mapping in creation order with untouched pages, or NULL (O(1)
+ * amortised: KmMm.untouched_from). */
+KmMapping *km_mm_first_untouched(KmMm *mm);
 /* get_unmapped_area(): TRUE if the address space has room for a mapping of pages more. */
 gboolean km_mm_get_unmapped_area(const KmMm *mm, KmPages pages);
 void km_mapping_unref(KmMapping *mapping);

@@ -52,6 +52,7 @@ typedef struct {
   guint refs;        /* the mm's reference plus one per LRU chunk */
   GArray *charges;   /* KmMapCharge, one per memcg its pages are charged to, in first-charge order; resident and
                       * swapped above are their sums */
+  GList *link;       /* its node in the mm's mappings while mapped (removal in O(1)); NULL for mm->base */
 } KmMapping;
 
 /* mm flags (include/linux/sched/coredump.h) */
@@ -79,7 +80,14 @@ typedef struct {
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
   GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first */
   GQueue mappings;          /* KmMapping*, creation order */
-  GHashTable *mapping_by_id; /* id -> GList node in mappings */
+  GHashTable *mapping_by_id; /* id -> the first KmMapping mapped with that id (while it is mapped); NULL until
+                             * the first mapping */
+  /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
+   * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
+   * walk of every mapping (issue 13). */
+  KmPages untouched_pages;  /* sum over mappings of pages - resident - swapped */
+  GList *untouched_from;    /* every mapping before this node is fully touched; NULL: all are */
+  guint shadowed_ids;       /* mappings whose id another mapping had already (not in mapping_by_id) */
 } KmMm;
 
 typedef enum {

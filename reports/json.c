@@ -1,6 +1,6 @@
-/* reports/json.c: the run as one JSON document (json-glib's JsonBuilder, pretty-printed by JsonGenerator): the
- * scenario, profile, machine, cgroups and processes, every event in order, and the outcome. Keys are written in
- * a fixed order (JsonBuilder keeps insertion order), so the document is byte-stable. Every field is documented
+/* reports/json.c: the run as one JSON document, written as the run goes (JsonStream, reports/json-stream.c: no
+ * tree is kept, so memory does not grow with the trace): the scenario, profile, machine, cgroups and processes,
+ * every event in order, and the outcome. Keys are written in a fixed order, so the document is byte-stable. Every field is documented
  * in docs/report-formats.md; sizes are in pages ("_pages"), kB ("_kb", as the kernel prints them) or bytes
  * ("_bytes"), as their names say.
  */
@@ -9,7 +9,7 @@
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-pcp.h"
 
-#include <json-glib/json-glib.h>
+#include "json-stream.h"
 
 #ifndef OOMSIM_VERSION
 #define OOMSIM_VERSION "unknown"
@@ -17,7 +17,7 @@
 
 struct _ReportJson {
   GString *out;
-  JsonBuilder *b;
+  JsonStream *b;
   gboolean begun, ended;
 };
 
@@ -25,7 +25,7 @@ ReportJson *report_json_new(GString *out)
 {
   ReportJson *json = g_new0(ReportJson, 1);
   json->out = out;
-  json->b = json_builder_new();
+  json->b = json_stream_new(out);
   return json;
 }
 
@@ -33,47 +33,47 @@ void report_json_free(ReportJson *json)
 {
   if (!json)
     return;
-  g_object_unref(json->b);
+  json_stream_free(json->b);
   g_free(json);
 }
 
 /* ---------------------------------------------------------------- small helpers */
 
-static void add_str(JsonBuilder *b, const char *name, const char *value)
+static void add_str(JsonStream *b, const char *name, const char *value)
 {
-  json_builder_set_member_name(b, name);
+  json_stream_set_member_name(b, name);
   if (value)
-    json_builder_add_string_value(b, value);
+    json_stream_add_string_value(b, value);
   else
-    json_builder_add_null_value(b);
+    json_stream_add_null_value(b);
 }
 
-static void add_int(JsonBuilder *b, const char *name, gint64 value)
+static void add_int(JsonStream *b, const char *name, gint64 value)
 {
-  json_builder_set_member_name(b, name);
-  json_builder_add_int_value(b, value);
+  json_stream_set_member_name(b, name);
+  json_stream_add_int_value(b, value);
 }
 
-static void add_uint(JsonBuilder *b, const char *name, guint64 value)
+static void add_uint(JsonStream *b, const char *name, guint64 value)
 {
-  json_builder_set_member_name(b, name);
-  json_builder_add_int_value(b, value > (guint64)G_MAXINT64 ? G_MAXINT64 : (gint64)value);
+  json_stream_set_member_name(b, name);
+  json_stream_add_int_value(b, value > (guint64)G_MAXINT64 ? G_MAXINT64 : (gint64)value);
 }
 
-static void add_bool(JsonBuilder *b, const char *name, gboolean value)
+static void add_bool(JsonStream *b, const char *name, gboolean value)
 {
-  json_builder_set_member_name(b, name);
-  json_builder_add_boolean_value(b, value);
+  json_stream_set_member_name(b, name);
+  json_stream_add_boolean_value(b, value);
 }
 
-static void add_null(JsonBuilder *b, const char *name)
+static void add_null(JsonStream *b, const char *name)
 {
-  json_builder_set_member_name(b, name);
-  json_builder_add_null_value(b);
+  json_stream_set_member_name(b, name);
+  json_stream_add_null_value(b);
 }
 
 /* a page_counter max: null for "max" */
-static void add_limit(JsonBuilder *b, const char *name, KmPages pages)
+static void add_limit(JsonStream *b, const char *name, KmPages pages)
 {
   if (pages == KM_PAGES_MAX)
     add_null(b, name);
@@ -82,7 +82,7 @@ static void add_limit(JsonBuilder *b, const char *name, KmPages pages)
 }
 
 /* a memory.events counter: null when the file or counter does not exist (-1 in SimMemcgEvents) */
-static void add_counter(JsonBuilder *b, const char *name, gint64 value)
+static void add_counter(JsonStream *b, const char *name, gint64 value)
 {
   if (value < 0)
     add_null(b, name);
@@ -90,58 +90,58 @@ static void add_counter(JsonBuilder *b, const char *name, gint64 value)
     add_int(b, name, value);
 }
 
-static void add_task_ref(JsonBuilder *b, const char *name, const KmTask *task)
+static void add_task_ref(JsonStream *b, const char *name, const KmTask *task)
 {
-  json_builder_set_member_name(b, name);
+  json_stream_set_member_name(b, name);
   if (!task) {
-    json_builder_add_null_value(b);
+    json_stream_add_null_value(b);
     return;
   }
-  json_builder_begin_object(b);
+  json_stream_begin_object(b);
   add_int(b, "pid", task->pid);
   add_str(b, "comm", task->comm);
-  json_builder_end_object(b);
+  json_stream_end_object(b);
 }
 
 /* ---------------------------------------------------------------- header */
 
-static void add_machine(JsonBuilder *b, const KmSystem *sys, const ScenarioHeader *h)
+static void add_machine(JsonStream *b, const KmSystem *sys, const ScenarioHeader *h)
 {
   const KmMachine *m = &sys->machine;
-  json_builder_set_member_name(b, "machine");
-  json_builder_begin_object(b);
+  json_stream_set_member_name(b, "machine");
+  json_stream_begin_object(b);
   add_uint(b, "page_size", m->page_size);
   add_int(b, "ram_pages", m->totalram_pages);
   add_int(b, "swap_pages", m->total_swap_pages);
   add_int(b, "kernel_reserved_pages", m->kernel_pages);
   add_int(b, "wmark_min_pages", km_wmark_min_pages(sys));
   add_int(b, "alloc_floor_pages", km_alloc_floor_pages(sys));
-  json_builder_set_member_name(b, "zones");
-  json_builder_begin_array(b);
+  json_stream_set_member_name(b, "zones");
+  json_stream_begin_array(b);
   for (guint i = 0; i < m->nr_zones; i++) {
     const KmZone *z = &m->zones[i];
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "name");
-    json_builder_add_string_value(b, z->name);
+    json_stream_begin_object(b);
+    json_stream_set_member_name(b, "name");
+    json_stream_add_string_value(b, z->name);
     add_int(b, "managed_pages", z->managed);
     add_int(b, "wmark_min_pages", z->wmark_min);
     add_int(b, "wmark_high_pages", z->wmark_high);
     add_int(b, "lowmem_reserve_pages", z->lowmem_reserve);
-    json_builder_end_object(b);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
+  json_stream_end_array(b);
   add_int(b, "cpus", m->nr_cpus);
-  json_builder_set_member_name(b, "pcp");
-  json_builder_begin_object(b);
+  json_stream_set_member_name(b, "pcp");
+  json_stream_begin_object(b);
   add_int(b, "batch", m->pcp.batch);
   add_int(b, "high", m->pcp.high);
   add_int(b, "high_min", m->pcp.high_min);
   add_int(b, "high_max", m->pcp.high_max);
-  json_builder_end_object(b);
+  json_stream_end_object(b);
   add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
   add_int(b, "cgroup_version", h ? h->cgroup_version : sys->root_memcg->version);
-  json_builder_set_member_name(b, "sysctls");
-  json_builder_begin_object(b);
+  json_stream_set_member_name(b, "sysctls");
+  json_stream_begin_object(b);
   add_uint(b, "vm.min_free_kbytes", m->min_free_kbytes);
   add_int(b, "vm.overcommit_memory", m->overcommit_memory);
   add_int(b, "vm.overcommit_ratio", m->overcommit_ratio);
@@ -151,17 +151,17 @@ static void add_machine(JsonBuilder *b, const KmSystem *sys, const ScenarioHeade
   add_int(b, "vm.panic_on_oom", m->panic_on_oom);
   add_int(b, "vm.oom_kill_allocating_task", m->oom_kill_allocating_task);
   add_int(b, "vm.swappiness", m->swappiness);
-  json_builder_end_object(b);
-  json_builder_end_object(b);
+  json_stream_end_object(b);
+  json_stream_end_object(b);
 }
 
-static void add_cgroups(JsonBuilder *b, const KmSystem *sys)
+static void add_cgroups(JsonStream *b, const KmSystem *sys)
 {
-  json_builder_set_member_name(b, "cgroups");
-  json_builder_begin_array(b);
+  json_stream_set_member_name(b, "cgroups");
+  json_stream_begin_array(b);
   for (guint i = 1; i < sys->memcgs->len; i++) {
     const KmMemcg *c = sys->memcgs->pdata[i];
-    json_builder_begin_object(b);
+    json_stream_begin_object(b);
     add_str(b, "path", c->path);
     add_int(b, "version", c->version);
     add_limit(b, "max_pages", c->max);
@@ -174,18 +174,18 @@ static void add_cgroups(JsonBuilder *b, const KmSystem *sys)
       add_bool(b, "oom_kill_disable", c->oom_kill_disable);
       add_bool(b, "use_hierarchy", c->use_hierarchy);
     }
-    json_builder_end_object(b);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
+  json_stream_end_array(b);
 }
 
-static void add_processes(JsonBuilder *b, const ScenarioHeader *h)
+static void add_processes(JsonStream *b, const ScenarioHeader *h)
 {
-  json_builder_set_member_name(b, "processes");
-  json_builder_begin_array(b);
+  json_stream_set_member_name(b, "processes");
+  json_stream_begin_array(b);
   for (guint i = 0; h && i < h->processes->len; i++) {
     const ScProcess *p = h->processes->pdata[i];
-    json_builder_begin_object(b);
+    json_stream_begin_object(b);
     add_int(b, "pid", p->pid);
     add_str(b, "comm", p->comm);
     add_str(b, "cgroup", p->cgroup ? p->cgroup : "/");
@@ -202,27 +202,27 @@ static void add_processes(JsonBuilder *b, const ScenarioHeader *h)
     add_bool(b, "vfork_child", p->vfork_child);
     add_uint(b, "base_rss_bytes", p->base_rss_bytes);
     add_uint(b, "base_pgtables_bytes", p->base_pgtables_bytes);
-    json_builder_end_object(b);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
+  json_stream_end_array(b);
 }
 
 static void begin_document(ReportJson *json, const KmSystem *sys, const SimEvent *ev)
 {
-  JsonBuilder *b = json->b;
+  JsonStream *b = json->b;
   const ScenarioHeader *h = ev ? ev->header : NULL;
   json->begun = TRUE;
-  json_builder_begin_object(b);
+  json_stream_begin_object(b);
   add_str(b, "oomsim", OOMSIM_VERSION);
   add_str(b, "scenario", h ? h->name : NULL);
   add_str(b, "description", h ? h->description : NULL);
   add_str(b, "file", ev && ev->scenario_file ? ev->scenario_file : h ? h->file : NULL);
   if (h && h->overrides) { /* only when --set was given: a run without overrides keeps its bytes */
-    json_builder_set_member_name(b, "overrides");
-    json_builder_begin_array(b);
+    json_stream_set_member_name(b, "overrides");
+    json_stream_begin_array(b);
     for (char **set = h->overrides; *set; set++)
-      json_builder_add_string_value(b, *set);
-    json_builder_end_array(b);
+      json_stream_add_string_value(b, *set);
+    json_stream_end_array(b);
   }
   add_str(b, "kernel_profile", sys->profile->name);
   add_str(b, "kernel_profile_summary", sys->profile->summary);
@@ -231,15 +231,15 @@ static void begin_document(ReportJson *json, const KmSystem *sys, const SimEvent
   add_machine(b, sys, h);
   add_cgroups(b, sys);
   add_processes(b, h);
-  json_builder_set_member_name(b, "events");
-  json_builder_begin_array(b);
+  json_stream_set_member_name(b, "events");
+  json_stream_begin_array(b);
 }
 
 /* ---------------------------------------------------------------- events */
 
-static void add_row(JsonBuilder *b, const KmSystem *sys, const KmOomRow *row)
+static void add_row(JsonStream *b, const KmSystem *sys, const KmOomRow *row)
 {
-  json_builder_begin_object(b);
+  json_stream_begin_object(b);
   add_int(b, "pid", row->task->pid);
   add_str(b, "comm", row->task->comm);
   add_str(b, "memcg", row->task->memcg ? row->task->memcg->path : NULL);
@@ -263,12 +263,12 @@ static void add_row(JsonBuilder *b, const KmSystem *sys, const KmOomRow *row)
   add_str(b, "skip", row->skip == KM_SKIP_NONE ? NULL : report_skip_code(row->skip));
   add_str(b, "skip_reason", row->skip == KM_SKIP_NONE ? NULL : km_skip_reason_text[row->skip]);
   add_bool(b, "in_dump", row->in_dump);
-  json_builder_end_object(b);
+  json_stream_end_object(b);
 }
 
-static void add_kill(JsonBuilder *b, const KmSystem *sys, const KmKill *k)
+static void add_kill(JsonStream *b, const KmSystem *sys, const KmKill *k)
 {
-  json_builder_begin_object(b);
+  json_stream_begin_object(b);
   add_int(b, "pid", k->task->pid);
   add_str(b, "comm", k->task->comm);
   add_str(b, "kind", report_kill_kind_name(k->kind));
@@ -292,10 +292,10 @@ static void add_kill(JsonBuilder *b, const KmSystem *sys, const KmKill *k)
   }
   add_bool(b, "stuck", k->task->stuck);
   add_task_ref(b, "pinned_by", k->pinned_by);
-  json_builder_end_object(b);
+  json_stream_end_object(b);
 }
 
-static void add_oom(JsonBuilder *b, const KmSystem *sys, const OomControl *oc)
+static void add_oom(JsonStream *b, const KmSystem *sys, const OomControl *oc)
 {
   add_str(b, "memcg", oc->memcg ? oc->memcg->path : NULL);
   add_str(b, "action", report_oom_action_name(oc->action));
@@ -325,21 +325,21 @@ static void add_oom(JsonBuilder *b, const KmSystem *sys, const OomControl *oc)
   add_str(b, "kill_message", oc->kill_message);
   add_str(b, "panic_message", oc->panic_message);
   add_bool(b, "dumped", oc->dumped);
-  json_builder_set_member_name(b, "candidates");
-  json_builder_begin_array(b);
+  json_stream_set_member_name(b, "candidates");
+  json_stream_begin_array(b);
   for (guint i = 0; i < oc->rows->len; i++)
     add_row(b, sys, &g_array_index(oc->rows, KmOomRow, i));
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "kills");
-  json_builder_begin_array(b);
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "kills");
+  json_stream_begin_array(b);
   for (guint i = 0; i < oc->kills->len; i++)
     add_kill(b, sys, &g_array_index(oc->kills, KmKill, i));
-  json_builder_end_array(b);
+  json_stream_end_array(b);
 }
 
-static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
+static void add_event(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
 {
-  json_builder_begin_object(b);
+  json_stream_begin_object(b);
   add_uint(b, "time_ns", ev->time_ns);
   add_str(b, "type", report_event_type_name(ev->kind));
   if (ev->step_index)
@@ -402,24 +402,24 @@ static void add_event(JsonBuilder *b, const KmSystem *sys, const SimEvent *ev)
   default:
     break;
   }
-  json_builder_end_object(b);
+  json_stream_end_object(b);
 }
 
 /* ---------------------------------------------------------------- outcome */
 
-static void add_outcome(JsonBuilder *b, const SimOutcome *o)
+static void add_outcome(JsonStream *b, const SimOutcome *o)
 {
-  json_builder_set_member_name(b, "outcome");
+  json_stream_set_member_name(b, "outcome");
   if (!o) {
-    json_builder_add_null_value(b);
+    json_stream_add_null_value(b);
     return;
   }
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "kills");
-  json_builder_begin_array(b);
+  json_stream_begin_object(b);
+  json_stream_set_member_name(b, "kills");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->kills->len; i++) {
     const SimKill *k = o->kills->pdata[i];
-    json_builder_begin_object(b);
+    json_stream_begin_object(b);
     add_int(b, "pid", k->pid);
     add_str(b, "comm", k->comm);
     add_str(b, "constraint", k->constraint);
@@ -432,42 +432,42 @@ static void add_outcome(JsonBuilder *b, const SimOutcome *o)
     add_uint(b, "shmem_rss_kb", k->shmem_rss_kb);
     add_uint(b, "pgtables_kb", k->pgtables_kb);
     add_int(b, "oom_score_adj", k->oom_score_adj);
-    json_builder_end_object(b);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "exits");
-  json_builder_begin_array(b);
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "exits");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->exits->len; i++) {
     const SimExit *x = o->exits->pdata[i];
-    json_builder_begin_object(b);
+    json_stream_begin_object(b);
     add_int(b, "pid", x->pid);
     add_int(b, "status", x->status);
     add_int(b, "signal", x->signal);
     add_str(b, "reason", x->reason);
     add_str(b, "by", x->by);
-    json_builder_end_object(b);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "enomem_steps");
-  json_builder_begin_array(b);
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "enomem_steps");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->enomem_steps->len; i++)
-    json_builder_add_string_value(b, o->enomem_steps->pdata[i]);
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "step_errors");
-  json_builder_begin_array(b);
+    json_stream_add_string_value(b, o->enomem_steps->pdata[i]);
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "step_errors");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->step_errors->len; i++) {
     g_auto(GStrv) f = g_strsplit(o->step_errors->pdata[i], " ", 2);
-    json_builder_begin_object(b);
+    json_stream_begin_object(b);
     add_str(b, "step", f[0]);
     add_str(b, "errno", f[1]);
-    json_builder_end_object(b);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "memory_events");
-  json_builder_begin_array(b);
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "memory_events");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->memcg_events->len; i++) {
     const SimMemcgEvents *e = o->memcg_events->pdata[i];
-    json_builder_begin_object(b);
+    json_stream_begin_object(b);
     add_str(b, "cgroup", e->cgroup);
     add_counter(b, "low", e->low);
     add_counter(b, "high", e->high);
@@ -475,41 +475,33 @@ static void add_outcome(JsonBuilder *b, const SimOutcome *o)
     add_counter(b, "oom", e->oom);
     add_counter(b, "oom_kill", e->oom_kill);
     add_counter(b, "oom_group_kill", e->oom_group_kill);
-    json_builder_end_object(b);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "blocked");
-  json_builder_begin_array(b);
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "blocked");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->blocked_pids->len; i++)
-    json_builder_add_int_value(b, GPOINTER_TO_INT(o->blocked_pids->pdata[i]));
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "livelocked");
-  json_builder_begin_array(b);
+    json_stream_add_int_value(b, GPOINTER_TO_INT(o->blocked_pids->pdata[i]));
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "livelocked");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->livelocked_pids->len; i++)
-    json_builder_add_int_value(b, GPOINTER_TO_INT(o->livelocked_pids->pdata[i]));
-  json_builder_end_array(b);
+    json_stream_add_int_value(b, GPOINTER_TO_INT(o->livelocked_pids->pdata[i]));
+  json_stream_end_array(b);
   add_bool(b, "panic", o->panicked);
   add_str(b, "panic_message", o->panic_message);
   add_bool(b, "no_killable", o->no_killable);
   add_bool(b, "unresolved", o->unresolved);
-  json_builder_end_object(b);
+  json_stream_end_object(b);
 }
 
 static void end_document(ReportJson *json, const SimEvent *ev)
 {
-  JsonBuilder *b = json->b;
+  JsonStream *b = json->b;
   json->ended = TRUE;
-  json_builder_end_array(b); /* events */
+  json_stream_end_array(b); /* events */
   add_outcome(b, ev->outcome);
-  json_builder_end_object(b);
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  json_generator_set_pretty(gen, TRUE);
-  json_generator_set_indent(gen, 2);
-  json_generator_set_root(gen, root);
-  gsize len = 0;
-  g_autofree char *data = json_generator_to_data(gen, &len);
-  g_string_append_len(json->out, data, (gssize)len);
+  json_stream_end_object(b);
   g_string_append_c(json->out, '\n');
 }
 

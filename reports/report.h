@@ -16,8 +16,9 @@ G_BEGIN_DECLS
 
 typedef struct _ReportWriter ReportWriter;
 
-/* A writer for format (not SIM_FORMAT_NONE) that appends to out; out must outlive the writer. The JSON
- * document is appended in one piece when the END event arrives. */
+/* A writer for format (not SIM_FORMAT_NONE) that appends to out as events arrive; out must outlive the writer.
+ * The caller may take out's text away between events (sim_run() streams it to the output file): no writer reads
+ * back what it wrote. */
 ReportWriter *report_writer_new(SimFormat format, GString *out);
 /* The sink to pass to sim_engine_new(); valid as long as the writer. */
 SimSink report_writer_sink(ReportWriter *writer);

@@ -765,23 +765,27 @@ static KmMapping *next_untouched(KmMm *mm, const char *only_id)
 {
   if (only_id) {
     KmMapping *m = km_mm_find_mapping(mm, only_id);
-    return (m && m->resident + m->swapped < m->pages) ? m : NULL;
+    return (m && km_mapping_untouched(m) > 0) ? m : NULL;
   }
-  for (GList *l = mm->mappings.head; l; l = l->next) {
-    KmMapping *m = l->data;
-    if (m->resident + m->swapped < m->pages)
-      return m;
-  }
-  return NULL;
+  return km_mm_first_untouched(mm);
 }
 
+/* Untouched pages of the mm's mappings, or of those named only_id: O(1) from the mm's counters (KmMm), unless two
+ * mappings share a name (an id mapped twice), where they are summed, as the kernel-model bookkeeping keeps only
+ * the first in mapping_by_id. */
 static KmPages untouched_total(KmMm *mm, const char *only_id)
 {
+  if (!only_id)
+    return mm->untouched_pages;
+  if (mm->shadowed_ids == 0) {
+    const KmMapping *m = km_mm_find_mapping(mm, only_id);
+    return m ? km_mapping_untouched(m) : 0;
+  }
   KmPages n = 0;
   for (GList *l = mm->mappings.head; l; l = l->next) {
     KmMapping *m = l->data;
-    if (!only_id || g_strcmp0(m->id, only_id) == 0)
-      n += m->pages - m->resident - m->swapped;
+    if (g_strcmp0(m->id, only_id) == 0)
+      n += km_mapping_untouched(m);
   }
   return n;
 }

@@ -19,6 +19,7 @@
 #include "../whatif/overrides.h"
 #include "check-report.h"
 #include "expect.h"
+#include "output-file.h"
 #include "sim.h"
 #include "actors.h"
 
@@ -36,6 +37,8 @@ static gboolean parse_format(const char *text, SimFormat *out)
     *out = SIM_FORMAT_DMESG;
   else if (g_strcmp0(text, "json") == 0)
     *out = SIM_FORMAT_JSON;
+  else if (g_strcmp0(text, "none") == 0)
+    *out = SIM_FORMAT_NONE; /* no report: the run's errors and exit status only (and `make bench`'s replay) */
   else
     return FALSE;
   return TRUE;
@@ -107,74 +110,12 @@ static gboolean limits_apply(const LimitArgs *args, SimOptions *opts)
   return TRUE;
 }
 
-/* The process's umask (umask() can only be read by setting it). */
-static mode_t umask_now(void)
-{
-  mode_t m = umask(022);
-  umask(m);
-  return m;
-}
-
-/* Writes all of data to fd; FALSE with errno set on a failure. */
-static gboolean write_all(int fd, const GString *data)
-{
-  for (gsize done = 0; done < data->len;) {
-    ssize_t n = write(fd, data->str + done, data->len - done);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return FALSE;
-    done += (gsize)n;
-  }
-  return TRUE;
-}
-
-/* Writes the finished report to path (docs/report-formats.md, "Output files"), or to stdout for "-":
- * - a symbolic link is followed: the file it names is written, the link stays;
- * - a target that exists and is not a regular file (a device such as /dev/null, a FIFO) is written through,
- *   never replaced (a rename over it would turn /dev/null into a regular file when run as root);
- * - a regular file is replaced atomically (a temporary file beside it renamed into place) and keeps its mode; one
- *   without its owner's write permission is refused, as the shell's `>` would refuse it for anyone but root. */
+/* The whole of data to path (NULL or "-": standard output) by the rules of sim/output-file.c, for the commands
+ * whose output is made in memory and is small (sweep, sweep-merge, bisect, run --kernel LIST). */
 static gboolean write_output(const char *path, const GString *data, GError **error)
 {
-  if (!path || g_strcmp0(path, "-") == 0) {
-    if (fwrite(data->str, 1, data->len, stdout) != data->len || fflush(stdout) != 0) {
-      g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "cannot write to standard output: %s",
-                  g_strerror(errno));
-      return FALSE;
-    }
-    return TRUE;
-  }
-  g_autofree char *target = g_file_test(path, G_FILE_TEST_IS_SYMLINK) ? realpath(path, NULL) : g_strdup(path);
-  if (!target) {
-    g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: a symbolic link to nowhere: %s", path,
-                g_strerror(errno));
-    return FALSE;
-  }
-  struct stat st;
-  if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
-    int fd = open(target, O_WRONLY | O_CLOEXEC);
-    gboolean ok = fd >= 0 && write_all(fd, data);
-    int saved = errno;
-    if (fd >= 0 && close(fd) != 0 && ok) {
-      ok = FALSE;
-      saved = errno;
-    }
-    if (!ok)
-      g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "%s: %s", path, g_strerror(saved));
-    return ok;
-  }
-  mode_t mode = 0666 & ~umask_now();
-  if (stat(target, &st) == 0) {
-    if (!(st.st_mode & S_IWUSR)) {
-      g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ACCES, "%s is read-only (mode %04o): not overwritten", path,
-                  (unsigned)(st.st_mode & 07777));
-      return FALSE;
-    }
-    mode = st.st_mode & 07777;
-  }
-  return g_file_set_contents_full(target, data->str, (gssize)data->len, G_FILE_SET_CONTENTS_CONSISTENT, (int)mode,
-                                  error);
+  g_autoptr(SimOutputFile) out = sim_output_file_open(path, error);
+  return out && sim_output_file_write(out, data->str, data->len, error) && sim_output_file_commit(out, error);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -185,7 +126,7 @@ static int cmd_run(int argc, char **argv)
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of the scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1); a list or all: the outcomes side by side", "VER" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg or json (default text)", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg, json or none (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
     LIMIT_OPTION_ENTRIES(limits),
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -199,18 +140,26 @@ static int cmd_run(int argc, char **argv)
     return usage_error(ctx, "run takes exactly one scenario file (\"-\" for standard input)");
   SimOptions opts = { .kernel = kernel };
   if (!parse_format(format, &opts.format))
-    return usage_error(ctx, "--format must be text, dmesg or json");
+    return usage_error(ctx, "--format must be text, dmesg, json or none");
   if (!limits_apply(&limits, &opts))
     return usage_error(ctx, "--max-steps and --max-work take a number of at least 1");
   if (kernel && (strcmp(kernel, "all") == 0 || strchr(kernel, ','))) /* every profile, side by side (issue 10) */
     return whatif_run_kernels(argv[1], (const char *const *)sets, kernel, format, output, write_output);
 
-  g_autoptr(GString) report = NULL;
-  if (!whatif_run(argv[1], (const char *const *)sets, &opts, NULL, &report, NULL, NULL, &error)) {
+  /* the output is opened first (a read-only -o is refused before a long run) and written as the run goes;
+   * it takes its place only on success (sim/output-file.c) */
+  g_autoptr(SimOutputFile) out = sim_output_file_open(output, &error);
+  if (!out) {
+    fprintf(stderr, "oomsim: %s\n", error->message);
+    return EXIT_INVALID;
+  }
+  opts.report_write = sim_output_file_write_cb;
+  opts.report_write_data = out;
+  if (!whatif_run(argv[1], (const char *const *)sets, &opts, NULL, NULL, NULL, NULL, &error)) {
     fprintf(stderr, "%s\n", error->message);
     return EXIT_INVALID;
   }
-  if (!write_output(output, report, &error)) {
+  if (!sim_output_file_commit(out, &error)) {
     fprintf(stderr, "oomsim: %s\n", error->message);
     return EXIT_INVALID;
   }

@@ -1,11 +1,13 @@
-/* sim/pipeline.c: the pipeline behind `oomsim run`, `check`, `validate`, `sweep` and `bisect`, in two stages:
+/* sim/pipeline.c: the pipeline behind `oomsim run`, `check`, `validate`, `sweep` and `bisect`:
  *
+ *   sim_run()             streams the file through the loader into the engine, step by step, with the report
+ *                         written as the run goes (issue 13): memory does not grow with the trace or the report;
  *   sim_scenario_load()   reads and checks the file once (the streaming loader, then the steps kept in order);
  *   sim_replay()          builds a fresh model from a header and replays the steps on it, with a report writer
  *                         listening; as many times as wanted, from the same loaded scenario, never re-parsing.
  *
  * A what-if variant (whatif/) is a header and a step list that differ from the loaded ones in a few values; it is
- * replayed through the same sim_replay(). sim_run() is load + one replay.
+ * replayed through the same sim_replay(). Both paths run the engine through run_engine().
  *
  * This file and sim/main.c are the application layer: they are the only sim/ files that use reports/.
  */
@@ -91,23 +93,113 @@ const KmProfile *sim_resolve_profile(const char *option, const ScenarioHeader *h
   return profile;
 }
 
-/* Builds a fresh model from header and replays steps (each copied for the engine) with sink listening. */
-static gboolean replay_to_sink(const ScenarioHeader *header, GPtrArray *steps, const SimOptions *opts,
-                               const SimSink *sink, SimOutcome **out_outcome, char **out_profile_name, GError **error)
+/* The sink the engine sees: the report writer's, then, when the report has grown to a piece, the piece handed
+ * to opts->report_write. Events are synchronous, so the pieces leave in the order they were written. */
+typedef struct {
+  SimSink writer;
+  GString *report;
+  const SimOptions *opts;
+  GError *write_error; /* the first failure of report_write; the run stops at the next step */
+} ReportStream;
+
+static gboolean report_stream_flush(ReportStream *rs, gsize at_least)
 {
+  if (!rs->opts->report_write || rs->write_error || rs->report->len < at_least || rs->report->len == 0)
+    return rs->write_error == NULL;
+  gboolean ok = rs->opts->report_write(rs->opts->report_write_data, rs->report->str, rs->report->len,
+                                       &rs->write_error);
+  g_string_truncate(rs->report, 0);
+  return ok;
+}
+
+static void report_stream_event(gpointer data, const KmSystem *sys, const SimEvent *ev)
+{
+  ReportStream *rs = data;
+  rs->writer.event(rs->writer.data, sys, ev);
+  report_stream_flush(rs, SIM_REPORT_PIECE_BYTES);
+}
+
+static gboolean report_stream_failed(ReportStream *rs, GError **error)
+{
+  if (!rs->write_error)
+    return FALSE;
+  g_propagate_error(error, g_steal_pointer(&rs->write_error));
+  return TRUE;
+}
+
+/* Where the engine's steps come from: the loader (streamed) or a loaded step list (each step copied, as the engine
+ * owns what it is given). FALSE at the end of the trace, or with *error set. */
+typedef gboolean (*StepSource)(gpointer data, ScStep **out_step, GError **error);
+
+static gboolean loader_source(gpointer data, ScStep **out_step, GError **error)
+{
+  return scenario_loader_next_step(data, out_step, error);
+}
+
+typedef struct {
+  GPtrArray *steps;
+  guint next;
+} StepList;
+
+static gboolean list_source(gpointer data, ScStep **out_step, GError **error G_GNUC_UNUSED)
+{
+  StepList *list = data;
+  if (list->next >= list->steps->len)
+    return FALSE;
+  *out_step = sc_step_copy(list->steps->pdata[list->next++]);
+  return TRUE;
+}
+
+/* A fresh model from header, every step from next, the events to caller_sink, or (NULL) to a report writer for
+ * opts->format, streamed to opts->report_write when that is set. loader (NULL for a step list) is finished after
+ * the trace; its expectations go to *out_expects. */
+static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpointer next_data, ScenarioLoader *loader,
+                           const SimOptions *opts, const SimSink *caller_sink, SimOutcome **out_outcome,
+                           GString **out_report, GPtrArray **out_expects, char **out_profile_name, GError **error)
+{
+  SimOptions defaults = { .format = SIM_FORMAT_TEXT };
+  if (!opts)
+    opts = &defaults;
   const KmProfile *profile = sim_resolve_profile(opts->kernel, header, error);
   if (!profile)
     return FALSE;
+
+  GError *local = NULL;
+  g_autoptr(GString) report = g_string_new(NULL);
+  ReportWriter *writer =
+    caller_sink || opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
+  ReportStream rs = { .writer = report_writer_sink(writer), .report = report, .opts = opts };
   SimSink none = { NULL, NULL };
-  g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, sink ? sink : &none, error);
-  if (!engine)
+  SimSink sink = caller_sink ? *caller_sink : writer ? (SimSink){ report_stream_event, &rs } : none;
+  g_autoptr(GPtrArray) expects = NULL;
+  g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, &sink, &local);
+  gboolean ok = engine && !report_stream_failed(&rs, &local);
+  ScStep *step;
+  while (ok && next(next_data, &step, &local))
+    ok = sim_engine_step(engine, step, &local) && !report_stream_failed(&rs, &local);
+  ok = ok && local == NULL;
+  if (ok && loader) {
+    expects = scenario_loader_finish(loader, &local);
+    ok = expects != NULL;
+  }
+  if (ok)
+    sim_engine_finish(engine);
+  report_writer_free(writer); /* a writer may append its last piece when freed */
+  if (ok) {
+    report_stream_flush(&rs, 0);
+    ok = !report_stream_failed(&rs, &local);
+  }
+  g_clear_error(&rs.write_error);
+  if (!ok) {
+    g_propagate_error(error, local);
     return FALSE;
-  for (guint i = 0; i < steps->len; i++)
-    if (!sim_engine_step(engine, sc_step_copy(steps->pdata[i]), error))
-      return FALSE;
-  sim_engine_finish(engine);
+  }
   if (out_outcome)
     *out_outcome = sim_engine_steal_outcome(engine);
+  if (out_report)
+    *out_report = g_steal_pointer(&report);
+  if (out_expects)
+    *out_expects = g_steal_pointer(&expects);
   if (out_profile_name)
     *out_profile_name = g_strdup(profile->name);
   return TRUE;
@@ -116,31 +208,9 @@ static gboolean replay_to_sink(const ScenarioHeader *header, GPtrArray *steps, c
 gboolean sim_replay(const ScenarioHeader *header, GPtrArray *steps, const SimOptions *opts,
                     SimOutcome **out_outcome, GString **out_report, char **out_profile_name, GError **error)
 {
-  SimOptions defaults = { .format = SIM_FORMAT_TEXT };
-  if (!opts)
-    opts = &defaults;
-  g_autoptr(GString) report = g_string_new(NULL);
-  g_autoptr(ReportWriter) writer = opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
-  SimSink sink = writer ? report_writer_sink(writer) : (SimSink){ NULL, NULL };
-  if (!replay_to_sink(header, steps, opts, &sink, out_outcome, out_profile_name, error))
-    return FALSE;
-  g_clear_pointer(&writer, report_writer_free); /* a writer may append its last piece when freed */
-  if (out_report)
-    *out_report = g_steal_pointer(&report);
-  return TRUE;
-}
-
-gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const SimSink *sink,
-                        SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error)
-{
-  g_autoptr(SimScenario) sc = scenario_from_loader(loader, error);
-  if (!sc)
-    return FALSE;
-  if (!replay_to_sink(sc->header, sc->steps, opts, sink, out_outcome, out_profile_name, error))
-    return FALSE;
-  if (out_expects)
-    *out_expects = g_ptr_array_ref(sc->expects);
-  return TRUE;
+  StepList list = { steps, 0 };
+  return run_engine(header, list_source, &list, NULL, opts, NULL, out_outcome, out_report, NULL, out_profile_name,
+                    error);
 }
 
 gboolean sim_scenario_replay(const SimScenario *sc, const SimOptions *opts, SimOutcome **out_outcome,
@@ -149,15 +219,20 @@ gboolean sim_scenario_replay(const SimScenario *sc, const SimOptions *opts, SimO
   return sim_replay(sc->header, sc->steps, opts, out_outcome, out_report, out_profile_name, error);
 }
 
+gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const SimSink *sink,
+                        SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error)
+{
+  SimSink none = { NULL, NULL };
+  return run_engine(scenario_loader_get_header(loader), loader_source, loader, loader, opts, sink ? sink : &none,
+                    out_outcome, NULL, out_expects, out_profile_name, error);
+}
+
 gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,
                  GPtrArray **out_expects, char **out_profile_name, GError **error)
 {
-  g_autoptr(SimScenario) sc = sim_scenario_load(path, error);
-  if (!sc)
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
+  if (!loader)
     return FALSE;
-  if (!sim_scenario_replay(sc, opts, out_outcome, out_report, out_profile_name, error))
-    return FALSE;
-  if (out_expects)
-    *out_expects = g_ptr_array_ref(sc->expects);
-  return TRUE;
+  return run_engine(scenario_loader_get_header(loader), loader_source, loader, loader, opts, NULL, out_outcome,
+                    out_report, out_expects, out_profile_name, error);
 }

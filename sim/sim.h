@@ -62,7 +62,14 @@ typedef struct {
    * SCENARIO_ERROR_LIMIT at the step where it happened. */
   guint64 max_steps; /* trace steps (elements of <trace>) */
   guint64 max_work;  /* units of model work (sim/engine.c, "Work") */
+  /* Streaming (issue 13): when set, the report is handed to report_write as the run goes, in pieces of about
+   * SIM_REPORT_PIECE_BYTES (the last one when the trace has ended), instead of being kept whole: memory does not
+   * grow with the report. *out_report is then empty. A FALSE from it (error set) stops the run with that error. */
+  gboolean (*report_write)(gpointer data, const char *bytes, gsize len, GError **error);
+  gpointer report_write_data;
 } SimOptions;
+
+#define SIM_REPORT_PIECE_BYTES (64u * 1024u)
 
 /* The defaults of the bounds: 16 Mi steps (16 times the bench's trace); 2^30 units of work, a minute or two of
  * the model's own time on the 2-core machine docs/performance.md measured (sim/engine.c, "Work"). */
@@ -94,7 +101,7 @@ gboolean sim_scenario_replay(const SimScenario *sc, const SimOptions *opts, SimO
                              GString **out_report, char **out_profile_name, GError **error);
 
 /* Replays the scenario at path ("-": stdin). On success returns TRUE, *out_outcome (if not NULL) holds the
- * outcome, *out_report (if not NULL) the report in opts->format, *out_expects (if not NULL) the scenario's
+ * outcome, *out_report (if not NULL) the report in opts->format (empty when opts->report_write took it), *out_expects (if not NULL) the scenario's
  * expectations (ScExpect*), and *out_profile_name the profile that ran. Errors are SCENARIO_ERROR with
  * "FILE:LINE:COL: ..." messages. */
 gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outcome, GString **out_report,

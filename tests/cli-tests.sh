@@ -18,6 +18,10 @@ check "no command exits 2" status_is 2 "$OOMSIM"
 check "an unknown command exits 2" status_is 2 "$OOMSIM" frobnicate
 check "run --help exits 0" status_is 0 "$OOMSIM" run --help
 check "run with a bad --format exits 2" status_is 2 "$OOMSIM" run --format xml "$lib"
+check "run --format none: exit 0, nothing on standard output" \
+  bash -c "\"$OOMSIM\" run --format none $lib >\"$tmp/none.out\" && [ ! -s \"$tmp/none.out\" ]"
+check "run --format none of a scenario with an unknown pid: exit 2 all the same" \
+  bash -c "printf '<scenario name=\"x\"><machine ram=\"1GiB\"/><processes><process pid=\"1\" comm=\"a\"/></processes><trace><touch pid=\"2\" size=\"1MiB\"/></trace></scenario>' | \"$OOMSIM\" run --format none - 2>/dev/null; [ \$? -eq 2 ]"
 check "kernels lists 8 profiles, 6.1 the default" \
   bash -c "[ \$(\"$OOMSIM\" kernels | wc -l) -eq 8 ] && \"$OOMSIM\" kernels | grep -q '^6.1 .*\[default\]'"
 
@@ -257,3 +261,51 @@ check "text report: the pods as kubectl describe shows them (OOMKilled 137 resta
              grep -q 'mem-alloc (pid 4200, oom_score_adj -997): Last State: Terminated, Reason: OOMKilled, Exit Code: 137' &&
            \"$OOMSIM\" run scenarios/library/k8s-besteffort-evicted-before-burstable.xml |
              grep -q 'jobs/batch  QoS Class: BestEffort  Priority: 0  restartPolicy: Always  Status: Failed, Reason: Evicted'"
+# Streaming (issue 13): the report is written as the run goes, into a temporary file beside -o (or a spool for
+# standard output, a device or a FIFO) that takes its place only on success. A trace whose report is larger than
+# the 1 MiB spool held in memory, and the same trace with a bad last step.
+mkdir -p "$tmp/stream"
+{
+  printf '<scenario name="stream"><machine ram="1GiB" swap="0"/><processes><process pid="1" comm="a"/></processes><trace>\n'
+  printf '<mmap id="heap" pid="1" size="512MiB"/>\n'
+  for i in $(seq 1 12000); do printf '<touch pid="1" size="4KiB"/>\n'; done
+} >"$tmp/stream-head.xml"
+{ cat "$tmp/stream-head.xml"; printf '</trace></scenario>\n'; } >"$tmp/stream-good.xml"
+{ cat "$tmp/stream-head.xml"; printf '<touch pid="2" size="4KiB"/>\n</trace></scenario>\n'; } >"$tmp/stream-bad.xml"
+"$OOMSIM" run --format json "$tmp/stream-good.xml" >"$tmp/stream-stdout.json" 2>/dev/null
+"$OOMSIM" run --format json -o "$tmp/stream/good.json" "$tmp/stream-good.xml" >/dev/null 2>&1
+check "a report larger than the in-memory spool: -o and standard output agree, byte for byte" \
+  bash -c "[ \$(stat -c %s \"$tmp/stream-stdout.json\") -gt 1048576 ] && cmp -s \"$tmp/stream-stdout.json\" \"$tmp/stream/good.json\""
+check "... and the -o directory holds the report only (the temporary file was renamed)" \
+  bash -c "[ \"\$(ls -A \"$tmp/stream\")\" = good.json ]"
+rm -f "$tmp/stream/good.json"
+for format in text dmesg json; do
+  "$OOMSIM" run --format $format "$tmp/stream-bad.xml" >"$tmp/stream-bad.out" 2>"$tmp/stream-bad.err"
+  st=$?
+  check "bad last step after 12,000 good ones ($format, standard output): exit 2, one line, nothing written" \
+    bash -c "[ $st -eq 2 ] && [ ! -s \"$tmp/stream-bad.out\" ] && [ \"\$(wc -l <\"$tmp/stream-bad.err\")\" -eq 1 ]"
+  "$OOMSIM" run --format $format -o "$tmp/stream/bad.$format" "$tmp/stream-bad.xml" >/dev/null 2>&1
+  st=$?
+  check "... (-o): exit 2, neither the report nor its temporary file is left" \
+    bash -c "[ $st -eq 2 ] && [ -z \"\$(ls -A \"$tmp/stream\")\" ]"
+done
+
+# A signal during the run removes the temporary file. The scenario comes from a FIFO that nothing writes yet, so
+# the run is certainly under way (its temporary file made) when the signal comes; no timing is involved.
+# SIGINT: a background job of a script starts with SIGINT ignored, which oomsim leaves so; env restores it.
+for sig in TERM INT HUP; do
+  rm -f "$tmp/scenario.fifo"
+  mkfifo "$tmp/scenario.fifo"
+  env --default-signal=INT "$OOMSIM" run --format json -o "$tmp/stream/sig.json" "$tmp/scenario.fifo" >/dev/null 2>&1 &
+  runner=$!
+  for _ in $(seq 1 200); do
+    ls -A "$tmp/stream" | grep -q '^\.sig\.json\.' && break
+    sleep 0.05
+  done
+  made=$(ls -A "$tmp/stream" | grep -c '^\.sig\.json\.')
+  kill -$sig $runner
+  wait $runner 2>/dev/null
+  st=$?
+  check "SIG$sig during a run: the temporary file was there, the process died of the signal, nothing is left" \
+    bash -c "[ $made -eq 1 ] && [ $st -eq $((128 + $(kill -l $sig))) ] && [ -z \"\$(ls -A \"$tmp/stream\")\" ]"
+done

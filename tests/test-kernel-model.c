@@ -71,6 +71,84 @@ static void test_pgtables_growth(void)
   g_assert_cmpint(sys->machine.pgtables, ==, 4);
 }
 
+/* The touch bookkeeping of KmMm (issue 13): untouched_pages, untouched_from and shadowed_ids against a walk of
+ * the mappings, by hand first, then after every operation of a fixed-seed sequence. */
+static KmPages walk_untouched(KmMm *mm, KmMapping **out_first)
+{
+  KmPages n = 0;
+  *out_first = NULL;
+  for (GList *l = mm->mappings.head; l; l = l->next) {
+    KmMapping *m = l->data;
+    n += m->pages - m->resident - m->swapped;
+    if (!*out_first && m->pages - m->resident - m->swapped > 0)
+      *out_first = m;
+  }
+  return n;
+}
+
+static void test_mm_untouched_bookkeeping(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *t = add_task(sys, 100, NULL, 0, 0);
+  KmMm *mm = t->mm;
+  KmMapping *a = km_mm_add_mapping(sys, mm, "a", 100, TRUE);
+  KmMapping *b = km_mm_add_mapping(sys, mm, "b", 50, TRUE);
+  KmMapping *a2 = km_mm_add_mapping(sys, mm, "a", 30, TRUE); /* the same name again: shadowed */
+  g_assert_cmpuint(mm->shadowed_ids, ==, 1);
+  g_assert_true(km_mm_find_mapping(mm, "a") == a);
+  g_assert_cmpint(mm->untouched_pages, ==, 180);
+  km_mm_populate(sys, mm, a, 100);
+  g_assert_cmpint(mm->untouched_pages, ==, 80); /* b 50 + a2 30 */
+  g_assert_true(km_mm_first_untouched(mm) == b);
+  km_mm_populate(sys, mm, b, 20);
+  km_mm_unmap(sys, mm, b);
+  g_assert_cmpint(mm->untouched_pages, ==, 30);
+  g_assert_true(km_mm_first_untouched(mm) == a2);
+  km_mm_unmap(sys, mm, a); /* the named one goes; a2 is not found by name, and still counts as shadowed */
+  g_assert_null(km_mm_find_mapping(mm, "a"));
+  g_assert_cmpuint(mm->shadowed_ids, ==, 1);
+  km_mm_populate(sys, mm, a2, 30);
+  g_assert_null(km_mm_first_untouched(mm));
+  g_assert_cmpint(mm->untouched_pages, ==, 0);
+  km_mm_reap(sys, mm); /* zapped: all 30 untouched again, and the walk starts over */
+  g_assert_cmpint(mm->untouched_pages, ==, 30);
+  g_assert_true(km_mm_first_untouched(mm) == a2);
+  km_mm_unmap(sys, mm, a2);
+  g_assert_cmpuint(mm->shadowed_ids, ==, 0);
+
+  /* 3,000 operations from a fixed seed: map (names from 8, so some repeat), touch, unmap, now and then reap */
+  guint64 rng = 12345;
+  for (int op = 0; op < 3000; op++) {
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    guint r = (guint)(rng >> 33);
+    guint len = g_queue_get_length(&mm->mappings);
+    if (r % 4 == 0 || len == 0) {
+      char name[8];
+      g_snprintf(name, sizeof name, "m%u", (r >> 4) % 8);
+      km_mm_add_mapping(sys, mm, name, 1 + (r >> 8) % 64, TRUE);
+    } else if (r % 4 == 1) {
+      KmMapping *m = km_mm_first_untouched(mm);
+      if (m)
+        km_mm_populate(sys, mm, m, 1 + (KmPages)((r >> 8) % (guint)(m->pages - m->resident - m->swapped)));
+    } else if (r % 4 == 2) {
+      km_mm_unmap(sys, mm, g_queue_peek_nth(&mm->mappings, (r >> 8) % len));
+    } else if ((r >> 8) % 50 == 0) {
+      km_mm_reap(sys, mm);
+    } else {
+      KmMapping *m = g_queue_peek_nth(&mm->mappings, (r >> 8) % len);
+      if (m->pages > m->resident + m->swapped)
+        km_mm_populate(sys, mm, m, 1);
+    }
+    KmMapping *first = NULL;
+    g_assert_cmpint(mm->untouched_pages, ==, walk_untouched(mm, &first));
+    g_assert_true(km_mm_first_untouched(mm) == first);
+    guint shadowed = 0;
+    for (GList *l = mm->mappings.head; l; l = l->next)
+      shadowed += km_mm_find_mapping(mm, ((KmMapping *)l->data)->id) != l->data;
+    g_assert_cmpuint(mm->shadowed_ids, ==, shadowed);
+  }
+}
+
 /* Issue 15 (global OOM with swap crashed): the fault path's batch at a PMD boundary. Mapping x fills 511 PTE pages,
  * mapping y has 511 pages in its one PTE page: 512 PTE pages, 1 PMD page. y's next page fits its PTE page (cost 1);
  * the page after needs a 513th PTE page and so a second PMD page (2 pages cost 2 + 1 + 1 = 4). */
@@ -1253,6 +1331,7 @@ int main(int argc, char **argv)
   /* g_test_init() does this already; said here so that no test can turn it off unnoticed */
   g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
+  g_test_add_func("/kernel-model/mm/untouched-bookkeeping", test_mm_untouched_bookkeeping);
   g_test_add_func("/kernel-model/mm/fault-batch-pmd-boundary", test_fault_batch_pmd_boundary);
   g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
   g_test_add_func("/kernel-model/badness/unsigned-floor-4.19", test_badness_unsigned_floor);

@@ -1,0 +1,307 @@
+/* tests/test-reports.c: the streaming report path (issue 13): JsonStream against json-glib's own generator on
+ * the same calls, the escaping rules by hand, and sim_run() handing the report out in pieces (their sum is the
+ * report; a failing writer stops the run with its error).
+ */
+#include "reports/json-stream.h"
+#include "sim/sim.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+/* ---------------------------------------------------------------- the same document, two writers */
+
+static guint64 rng = 0x2545f4914f6cdd1dull;
+
+static guint64 next_rand(void)
+{
+  /* xorshift64: fixed seed, the same documents on every run */
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return rng;
+}
+
+/* Characters a string may hold: every ASCII character but NUL and 0x1f (json-glib 1.6 leaves 0x1f unescaped, which
+ * JsonStream does not copy: /reports/json-stream/escape-0x1f), and multi-byte UTF-8. */
+static char *random_string(void)
+{
+  static const char *const multibyte[] = { "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xe2\x80\xa8" };
+  GString *s = g_string_new(NULL);
+  guint len = (guint)(next_rand() % 12);
+  for (guint i = 0; i < len; i++) {
+    guint r = (guint)(next_rand() % 140);
+    if (r >= 128)
+      g_string_append(s, multibyte[r % G_N_ELEMENTS(multibyte)]);
+    else if (r != 0 && r != 0x1f)
+      g_string_append_c(s, (char)r);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static gint64 random_int(void)
+{
+  static const gint64 edges[] = { 0, -1, 1, G_MININT64, G_MAXINT64, 4096, -4096, 1000000007 };
+  guint64 r = next_rand();
+  return r % 3 == 0 ? edges[(r / 3) % G_N_ELEMENTS(edges)] : (gint64)(next_rand() >> (r % 64));
+}
+
+/* One random value (containers up to depth 4) written to both writers. */
+static void random_value(JsonBuilder *b, JsonStream *js, guint depth)
+{
+  guint kind = (guint)(next_rand() % (depth < 4 ? 7 : 5));
+  switch (kind) {
+  case 0: {
+    g_autofree char *s = random_string();
+    json_builder_add_string_value(b, s);
+    json_stream_add_string_value(js, s);
+    break;
+  }
+  case 1: {
+    gint64 v = random_int();
+    json_builder_add_int_value(b, v);
+    json_stream_add_int_value(js, v);
+    break;
+  }
+  case 2:
+    json_builder_add_boolean_value(b, next_rand() % 2);
+    json_stream_add_boolean_value(js, rng % 2);
+    break;
+  case 3:
+  case 4:
+    json_builder_add_null_value(b);
+    json_stream_add_null_value(js);
+    break;
+  case 5: {
+    guint n = (guint)(next_rand() % 4);
+    json_builder_begin_array(b);
+    json_stream_begin_array(js);
+    for (guint i = 0; i < n; i++)
+      random_value(b, js, depth + 1);
+    json_builder_end_array(b);
+    json_stream_end_array(js);
+    break;
+  }
+  default: {
+    guint n = (guint)(next_rand() % 4);
+    json_builder_begin_object(b);
+    json_stream_begin_object(js);
+    for (guint i = 0; i < n; i++) {
+      g_autofree char *name = g_strdup_printf("k%u%s", i, next_rand() % 5 ? "" : "\"\n\\");
+      json_builder_set_member_name(b, name);
+      json_stream_set_member_name(js, name);
+      random_value(b, js, depth + 1);
+    }
+    json_builder_end_object(b);
+    json_stream_end_object(js);
+    break;
+  }
+  }
+}
+
+static char *generate(JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  json_generator_set_pretty(gen, TRUE);
+  json_generator_set_indent(gen, 2);
+  json_generator_set_root(gen, root);
+  return json_generator_to_data(gen, NULL);
+}
+
+/* 2,000 random documents: JsonStream writes exactly what JsonBuilder + JsonGenerator (pretty, indent 2) write,
+ * the layout the JSON goldens were made with. */
+static void test_same_as_json_glib(void)
+{
+  for (guint doc = 0; doc < 2000; doc++) {
+    g_autoptr(JsonBuilder) b = json_builder_new();
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(JsonStream) js = json_stream_new(out);
+    /* the root is a container, as the report's is */
+    json_builder_begin_object(b);
+    json_stream_begin_object(js);
+    guint n = (guint)(next_rand() % 6);
+    for (guint i = 0; i < n; i++) {
+      g_autofree char *random = random_string();
+      g_autofree char *name = g_strdup_printf("%u%s", i, random); /* unique: JsonObject keeps one of equal names */
+      json_builder_set_member_name(b, name);
+      json_stream_set_member_name(js, name);
+      random_value(b, js, 1);
+    }
+    json_builder_end_object(b);
+    json_stream_end_object(js);
+    g_assert_cmpuint(json_stream_depth(js), ==, 0);
+    g_autofree char *expected = generate(b);
+    g_assert_cmpstr(out->str, ==, expected);
+  }
+}
+
+/* A small document written by hand: the layout rules of json-stream.c's header. */
+static void test_layout_by_hand(void)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+  g_autoptr(JsonStream) js = json_stream_new(out);
+  json_stream_begin_object(js);
+  json_stream_set_member_name(js, "a");
+  json_stream_add_int_value(js, -12);
+  json_stream_set_member_name(js, "list");
+  json_stream_begin_array(js);
+  json_stream_add_boolean_value(js, TRUE);
+  json_stream_begin_array(js);
+  json_stream_end_array(js);
+  json_stream_begin_object(js);
+  json_stream_end_object(js);
+  json_stream_add_string_value(js, NULL);
+  json_stream_end_array(js);
+  json_stream_end_object(js);
+  g_assert_cmpstr(out->str, ==,
+                  "{\n"
+                  "  \"a\" : -12,\n"
+                  "  \"list\" : [\n"
+                  "    true,\n"
+                  "    [],\n"
+                  "    {    },\n" /* depth 2: the closer's indent is 4 spaces */
+                  "    null\n"
+                  "  ]\n"
+                  "}");
+}
+
+static void test_escape(void)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+  json_stream_append_escaped(out, "q\"b\\s/\b\f\n\r\t\x01\x7f\xc3\xa9");
+  g_assert_cmpstr(out->str, ==, "\"q\\\"b\\\\s/\\b\\f\\n\\r\\t\\u0001\\u007f\xc3\xa9\"");
+}
+
+/* json-glib 1.6 leaves 0x1f as it is (invalid JSON); JsonStream escapes it. XML cannot carry it. */
+static void test_escape_0x1f(void)
+{
+  g_autoptr(GString) out = g_string_new(NULL);
+  json_stream_append_escaped(out, "a\x1f");
+  g_assert_cmpstr(out->str, ==, "\"a\\u001f\"");
+}
+
+/* The caller may take the text away between calls: the pieces add up to the whole document. */
+static void test_emptied_between_calls(void)
+{
+  g_autoptr(GString) whole = g_string_new(NULL), piece = g_string_new(NULL), joined = g_string_new(NULL);
+  g_autoptr(JsonStream) a = json_stream_new(whole);
+  g_autoptr(JsonStream) b = json_stream_new(piece);
+  json_stream_begin_object(a);
+  json_stream_begin_object(b);
+  for (int i = 0; i < 50; i++) {
+    char name[16];
+    g_snprintf(name, sizeof name, "n%d", i);
+    json_stream_set_member_name(a, name);
+    json_stream_set_member_name(b, name);
+    g_string_append(joined, piece->str);
+    g_string_truncate(piece, 0);
+    json_stream_begin_array(a);
+    json_stream_begin_array(b);
+    json_stream_add_int_value(a, i);
+    json_stream_add_int_value(b, i);
+    g_string_append(joined, piece->str);
+    g_string_truncate(piece, 0);
+    json_stream_end_array(a);
+    json_stream_end_array(b);
+  }
+  json_stream_end_object(a);
+  json_stream_end_object(b);
+  g_string_append(joined, piece->str);
+  g_assert_cmpstr(joined->str, ==, whole->str);
+}
+
+/* ---------------------------------------------------------------- sim_run() in pieces */
+
+typedef struct {
+  GString *joined;
+  guint pieces, fail_at;
+  gsize shortest; /* of every piece but the last */
+  gsize last;
+} Pieces;
+
+static gboolean collect_piece(gpointer data, const char *bytes, gsize len, GError **error)
+{
+  Pieces *p = data;
+  p->pieces++;
+  if (p->pieces == p->fail_at) {
+    g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "no space left (test)");
+    return FALSE;
+  }
+  if (p->pieces > 1)
+    p->shortest = MIN(p->shortest, p->last);
+  p->last = len;
+  g_string_append_len(p->joined, bytes, (gssize)len);
+  return TRUE;
+}
+
+/* A scenario whose text report is several pieces long: 3,000 touches of one page. */
+static char *write_long_scenario(void)
+{
+  g_autoptr(GString) xml = g_string_new("<scenario name=\"pieces\"><machine ram=\"1GiB\" swap=\"0\"/>"
+                                        "<processes><process pid=\"1\" comm=\"a\"/></processes><trace>\n"
+                                        "<mmap id=\"heap\" pid=\"1\" size=\"64MiB\"/>\n");
+  for (int i = 0; i < 3000; i++)
+    g_string_append(xml, "<touch pid=\"1\" size=\"4KiB\"/>\n");
+  g_string_append(xml, "</trace></scenario>\n");
+  char *path = NULL;
+  int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
+  g_assert_cmpint(fd, >=, 0);
+  close(fd);
+  g_assert_true(g_file_set_contents(path, xml->str, (gssize)xml->len, NULL));
+  return path;
+}
+
+static void test_run_in_pieces(void)
+{
+  g_autofree char *path = write_long_scenario();
+  for (SimFormat format = SIM_FORMAT_TEXT; format <= SIM_FORMAT_JSON; format++) {
+    SimOptions whole_opts = { .format = format };
+    g_autoptr(GString) whole = NULL;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(sim_run(path, &whole_opts, NULL, &whole, NULL, NULL, &error));
+    g_assert_no_error(error);
+
+    Pieces p = { .joined = g_string_new(NULL), .shortest = G_MAXSIZE };
+    SimOptions opts = { .format = format, .report_write = collect_piece, .report_write_data = &p };
+    g_autoptr(GString) rest = NULL;
+    g_assert_true(sim_run(path, &opts, NULL, &rest, NULL, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(rest->len, ==, 0);
+    if (format == SIM_FORMAT_DMESG) /* no OOM, no warning: the kernel prints nothing, and no piece is offered */
+      g_assert_cmpuint(p.pieces + whole->len, ==, 0);
+    else /* text: one ~78-byte line a step, 3,000 steps, over 230 KB; json: more */
+      g_assert_cmpuint(p.pieces, >=, 3);
+    g_assert_cmpuint(p.shortest, >=, SIM_REPORT_PIECE_BYTES);
+    g_assert_cmpstr(p.joined->str, ==, whole->str);
+    g_string_free(p.joined, TRUE);
+  }
+  g_unlink(path);
+}
+
+static void test_run_write_fails(void)
+{
+  g_autofree char *path = write_long_scenario();
+  Pieces p = { .joined = g_string_new(NULL), .shortest = G_MAXSIZE, .fail_at = 2 };
+  SimOptions opts = { .format = SIM_FORMAT_TEXT, .report_write = collect_piece, .report_write_data = &p };
+  g_autoptr(GError) error = NULL;
+  g_assert_false(sim_run(path, &opts, NULL, NULL, NULL, NULL, &error));
+  g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_NOSPC);
+  g_assert_cmpuint(p.pieces, ==, 2); /* stopped at the failure: no further piece was offered */
+  g_string_free(p.joined, TRUE);
+  g_unlink(path);
+}
+
+int main(int argc, char **argv)
+{
+  g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/reports/json-stream/same-as-json-glib", test_same_as_json_glib);
+  g_test_add_func("/reports/json-stream/layout-by-hand", test_layout_by_hand);
+  g_test_add_func("/reports/json-stream/escape", test_escape);
+  g_test_add_func("/reports/json-stream/escape-0x1f", test_escape_0x1f);
+  g_test_add_func("/reports/json-stream/emptied-between-calls", test_emptied_between_calls);
+  g_test_add_func("/sim/run/report-in-pieces", test_run_in_pieces);
+  g_test_add_func("/sim/run/report-write-fails", test_run_write_fails);
+  return g_test_run();
+}
