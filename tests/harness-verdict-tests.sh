@@ -198,3 +198,10 @@ playback overcommit2-own-commitment 33 scenarios/validation/overcommit2-own-comm
 st=$?
 check "overcommit 2: the processes' own Committed_AS refuses the mapping on both sides (exit 0)" \
   bash -c "[ $st -eq 0 ] && grep -qE '^   ENOMEM steps +big +big\$' '$tmp/out.txt'"
+
+# A run that ends in a livelock never reaches the later steps: the model's EBUSY for a limit write after the
+# livelocked step is not expected from it (the real 6.1 run of make differential seed 1 #275, 2026-12-05).
+playback livelock-then-write 33 tests/harness/livelock-then-write.xml
+st=$?
+check "a livelocked run: the model's failed steps after the livelock are not compared (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   failed steps +none +none\$' '$tmp/out.txt'"
