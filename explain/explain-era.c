@@ -520,7 +520,7 @@ static gboolean score_rows(ExplainReport *r, KmSystem *sys, const ExplainEra *er
            era->badness_1000 ? "this era scores on a 0..1000 scale of totalpages" : "a candidate has a non-zero oom_score_adj");
     return FALSE;
   }
-  if (totalpages < 0)
+  if (totalpages < 0 && candidates > 0)
     explain_report_note(r, "totalpages is unknown, but %s, so the ranking does not depend on it (the points shown take "
                         "totalpages / 1000 as 0)", candidates <= 1 ? "there is one candidate" : "every candidate's oom_score_adj is 0");
   return TRUE;

@@ -4,7 +4,7 @@
  * any bracket holding a HH:MM:SS), dmesg --time-format iso, dmesg -x (`kern  :warn  : `), dmesg -r and /dev/kmsg
  * (`<4>`, `4,123,456,-;`), syslog and journalctl's short modes (`Nov 23 15:36:25 host kernel: `, ISO dates,
  * `[ 1.234] host kernel: ` of short-monotonic), journalctl -o json (one object per line, its MESSAGE) and
- * -o verbose (`    MESSAGE=`), or with no prefix at all. Prefixes are removed one after the other (syslog often
+ * -o verbose (`    MESSAGE=`), quoted in mail replies (`> `), or with no prefix at all. Prefixes are removed one after the other (syslog often
  * carries the dmesg timestamp too). CRLF line ends are accepted. A line wrapped by a mail client or a web page
  * (a prefixed log in which a line without prefix and without the leading blank of the kernel's own continuation
  * lines follows a long line) is joined back to the line it belongs to.
@@ -35,6 +35,7 @@ struct _ExplainInput {
 
 /* Prefixes, tried in this order, each anchored at the start; stripping repeats until none matches. */
 static const char *const prefix_patterns[] = {
+  "^(?:> ?)+",                                                     /* quoted in a mail reply */
   "^<\\d{1,3}>",                                                   /* dmesg -r, syslog PRI */
   "^\\d+,\\d+,\\d+,[^;]*;",                                        /* /dev/kmsg */
   "^(?:kern|user|daemon|syslog)\\s*:\\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\\s*: ", /* dmesg -x */

@@ -90,6 +90,7 @@ struct _ExplainParser {
   ExplainReport *cur;       /* the last of reports, while it is open */
   guint dropped;            /* reports beyond EXPLAIN_MAX_REPORTS */
   char *boot_version;       /* "Linux version X" seen earlier in the log */
+  char *log_release;        /* the first release string anywhere in the log (a CPU line, "Linux version") */
   ColId cols[MAX_COLS];
   guint ncols;
   gboolean in_table;
@@ -113,11 +114,20 @@ void explain_parser_free(ExplainParser *p)
       g_regex_unref(p->rx[i]);
   g_ptr_array_unref(p->reports);
   g_free(p->boot_version);
+  g_free(p->log_release);
   g_free(p);
 }
 
 GPtrArray *explain_parser_steal_reports(ExplainParser *p, guint *out_dropped)
 {
+  /* a report without its own release string takes the log's: the same machine printed it */
+  for (guint i = 0; p->log_release && i < p->reports->len; i++) {
+    ExplainReport *r = p->reports->pdata[i];
+    if (!r->version) {
+      r->version = g_strdup(p->log_release);
+      explain_report_note(r, "the release %s comes from another line of the log, not from this report", p->log_release);
+    }
+  }
   GPtrArray *out = g_steal_pointer(&p->reports);
   p->reports = g_ptr_array_new_with_free_func((GDestroyNotify)explain_report_free);
   p->cur = NULL;
@@ -214,6 +224,8 @@ static char *release_in(const char *msg)
 static void parse_cpu_line(ExplainParser *p, GMatchInfo *mi, const char *msg)
 {
   ExplainReport *r = p->cur;
+  if (!p->log_release)
+    p->log_release = release_in(msg);
   if (!r || report_has_outcome(r) || r->has_invoker_pid)
     return;
   g_autofree char *pid = fetch(mi, 1);
@@ -554,6 +566,8 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   if (match(p, RX_LINUX_VERSION, msg, &mi)) {
     g_free(p->boot_version);
     p->boot_version = fetch(mi, 1);
+    if (!p->log_release)
+      p->log_release = g_strdup(p->boot_version);
     return;
   }
   if (match(p, RX_CPU_LINE, msg, &mi) || match(p, RX_PID_LINE, msg, &mi)) {
