@@ -120,6 +120,14 @@ static const ExplainEra *era_from_format(const ExplainReport *r, GString *why)
     g_string_append(why, r->era_reason);
     return explain_era_by_name("2.6.32-2.6.35");
   }
+  if (r->killed_uid_form == 6) {
+    g_string_append(why, "RHEL 6's \"Killed process N, UID N, (comm)\" line (2.6.32 with the 2.6.36 OOM killer)");
+    return explain_era_by_name("2.6.36-3.9");
+  }
+  if (r->killed_uid_form == 7) {
+    g_string_append(why, "RHEL 7's \"Killed process N (comm), UID N,\" line (3.10)");
+    return explain_era_by_name("3.10-3.13");
+  }
   if (r->has_printed_score) {
     g_string_append(why, "a \"Kill process ... score ... or sacrifice child\" line (before 5.1)");
     return explain_era_by_name("4.17-5.0");
@@ -142,7 +150,12 @@ void explain_report_decide_era(ExplainReport *r)
     era = by_version;
     g_string_printf(why, "the release string %s", r->version);
     int lo = format_range[r->table_format].lo;
-    if (by_format && r->table_format != EXPLAIN_TABLE_NONE && v < lo && by_format->from > by_version->from) {
+    if (!by_format && r->invoked_has_score_adj && v < EV(2, 6, 36)) {
+      era = explain_era_by_name("2.6.36-3.9");
+      g_string_printf(why, "the invoked line's oom_score_adj, which release %s prints as a backport of 2.6.36's OOM "
+                      "killer", r->version);
+    } else if (by_format && (r->table_format != EXPLAIN_TABLE_NONE || r->killed_uid_form) &&
+               (r->table_format == EXPLAIN_TABLE_NONE || v < lo) && by_format->from > by_version->from) {
       /* an old release printing a newer format: the vendor backported the newer code */
       era = by_format;
       g_string_printf(why, "the task table's %s format, which release %s prints as a backport",

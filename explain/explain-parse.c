@@ -209,6 +209,7 @@ static void parse_invoked(ExplainParser *p, GMatchInfo *mi, guint line)
   g_autofree char *order = fetch(mi, 5), *adj = fetch(mi, 7);
   r->order = order ? to_int(order) : 0;
   r->invoker_adj = adj ? to_int(adj) : 0;
+  r->invoked_has_score_adj = adj != NULL;
 }
 
 /* "5.4.0-77-generic #86-Ubuntu": the release is the token before " #N" (after the taint flags). */
@@ -443,7 +444,10 @@ static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
   if (uid) {
     k.uid = to_int(uid);
     k.has_uid = TRUE;
+    r->killed_uid_form = 6;
   }
+  if (rest && g_str_has_prefix(rest, ", UID "))
+    r->killed_uid_form = 7;
   if (rest) {
     static const struct { const char *key; gsize off; } fields[] = {
       { "total-vm:", G_STRUCT_OFFSET(ExplainKill, total_vm_kb) },
@@ -471,6 +475,8 @@ static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
   if (r->kills->len == 0) {
     if (prefix && g_str_has_prefix(prefix, "Memory cgroup out of memory"))
       r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
+    else if (prefix && g_str_has_prefix(prefix, "Out of memory") && r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
+      r->trace_hint = EXPLAIN_CONSTRAINT_NONE; /* oom_kill_process(oc, "Out of memory"): not a memcg OOM */
     if (prefix && strstr(prefix, "oom_kill_allocating_task"))
       r->outcome = EXPLAIN_OUTCOME_ALLOCATING;
     else if (r->outcome != EXPLAIN_OUTCOME_ALLOCATING)
@@ -497,6 +503,8 @@ static void parse_kill_score(ExplainReport *r, GMatchInfo *mi)
   r->sacrifice_child = TRUE;
   if (prefix && g_str_has_prefix(prefix, "Memory cgroup out of memory"))
     r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
+  else if (prefix && g_str_has_prefix(prefix, "Out of memory") && r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
+    r->trace_hint = EXPLAIN_CONSTRAINT_NONE;
   if (prefix && strstr(prefix, "oom_kill_allocating_task"))
     r->outcome = EXPLAIN_OUTCOME_ALLOCATING;
   if (how && strcmp(how, "a child") == 0 && !r->era_reason)
@@ -509,6 +517,11 @@ static void parse_panic(ExplainParser *p, ExplainReport *r, const char *what, gu
   (void)line;
   if (!strstr(what, "Out of memory") && !strstr(what, "deadlocked on memory"))
     return;
+  /* "System is deadlocked on memory" and the "no killable processes" panic are global OOMs only (out_of_memory():
+   * `if (!is_sysrq_oom(oc) && !is_memcg_oom(oc)) panic(...)`); so is system-wide panic_on_oom (CONSTRAINT_NONE) */
+  if ((strstr(what, "deadlocked") || strstr(what, "no killable") || strstr(what, "system-wide")) &&
+      r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
+    r->constraint = EXPLAIN_CONSTRAINT_NONE;
   g_free(r->panic_message);
   r->panic_message = g_strdup(what);
   if (r->outcome != EXPLAIN_OUTCOME_NO_KILLABLE && !strstr(what, "no killable") && !strstr(what, "deadlocked"))
@@ -544,12 +557,21 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   if (!*msg)
     return;
   /* a cheap filter first: 100 MB of unrelated log must not run twenty regexes per line */
-  gboolean maybe = msg[0] == '[' || strstr(msg, "oom") || strstr(msg, "emory") || strstr(msg, "ill") ||
+  gboolean maybe = msg[0] == '[' || strstr(msg, "alloc_pages") || strstr(msg, "SysRq") || strstr(msg, "oom") || strstr(msg, "emory") || strstr(msg, "ill") ||
                    strstr(msg, "pages ") || strstr(msg, "swap") || strstr(msg, "Linux version") ||
                    strstr(msg, "PID: ") || strstr(msg, "Pid: ") || strstr(msg, "free:") || strstr(msg, "panic") ||
                    strstr(msg, "Task in ") || strstr(msg, "kmem:") || strstr(msg, "Mem-Info");
   if (!maybe)
     return;
+  /* the call trace says which path invoked the OOM killer, when nothing else in a cut report does */
+  if (p->cur && !report_has_outcome(p->cur) && p->cur->trace_hint == EXPLAIN_CONSTRAINT_UNKNOWN) {
+    if (strstr(msg, "SysRq : Manual OOM execution"))
+      p->cur->trace_hint = EXPLAIN_CONSTRAINT_NONE;
+    else if (strstr(msg, "mem_cgroup_out_of_memory") || strstr(msg, "mem_cgroup_oom_synchronize"))
+      p->cur->trace_hint = EXPLAIN_CONSTRAINT_MEMCG;
+    else if (strstr(msg, "__alloc_pages") && (strstr(msg, "slowpath") || strstr(msg, "nodemask") || strstr(msg, "__alloc_pages+")))
+      p->cur->trace_hint = EXPLAIN_CONSTRAINT_NONE;
+  }
   g_autoptr(GMatchInfo) mi = NULL;
   if (p->in_table && match(p, RX_ROW, msg, &mi)) {
     g_autofree char *pid = fetch(mi, 1), *rest = fetch(mi, 2);
