@@ -110,7 +110,10 @@ static void text_report(GString *out, const ExplainReport *r, guint index, guint
     g_string_append_printf(out, "  totalpages:  %s\n", r->totalpages_source ? r->totalpages_source : "unknown");
   text_table(out, r);
   text_outcome(out, r);
-  if (r->recomputed_pid) {
+  if (r->outcome == EXPLAIN_OUTCOME_ALLOCATING) {
+    g_string_append_printf(out, "  recomputed:  the allocating task is killed without a scan -> %s\n",
+                           explain_verdict_names[r->verdict]);
+  } else if (r->recomputed_pid) {
     const ExplainTask *mine = NULL;
     for (guint i = 0; i < r->tasks->len; i++)
       if (g_array_index(r->tasks, ExplainTask, i).pid == r->recomputed_pid)
@@ -120,7 +123,8 @@ static void text_report(GString *out, const ExplainReport *r, guint index, guint
   } else {
     g_string_append(out, "  recomputed:  no candidate");
   }
-  g_string_append_printf(out, " -> %s\n", explain_verdict_names[r->verdict]);
+  if (r->outcome != EXPLAIN_OUTCOME_ALLOCATING)
+    g_string_append_printf(out, " -> %s\n", explain_verdict_names[r->verdict]);
   text_list(out, "why:", r->reasons);
   g_autoptr(GPtrArray) order = explain_report_ranking(r);
   if (order->len > 1) {
