@@ -62,20 +62,19 @@ int explain_parse_version(const char *text)
   if (!text)
     return 0;
   int part[3] = { 0, 0, 0 };
+  int n = 0;
   const char *s = text;
-  for (int i = 0; i < 3; i++) {
-    if (!g_ascii_isdigit(*s))
-      return i >= 2 ? EV(part[0], part[1], 0) : 0;
+  while (n < 3 && g_ascii_isdigit(*s)) {
     char *end = NULL;
     guint64 v = g_ascii_strtoull(s, &end, 10);
-    part[i] = (int)MIN(v, 999);
+    part[n++] = (int)MIN(v, 999);
     s = end;
-    if (i < 2 && *s != '.')
-      return i == 1 ? EV(part[0], part[1], 0) : 0;
-    if (i < 2)
-      s++;
+    if (*s != '.')
+      break;
+    s++;
   }
-  if (part[0] < 2 || part[0] > 99)
+  /* "X.Y" at least, from 2.6 on (the eras start at 2.6.32) */
+  if (n < 2 || part[0] < 2 || part[0] > 99 || (part[0] == 2 && part[1] < 6))
     return 0;
   return EV(part[0], part[1], part[2]);
 }

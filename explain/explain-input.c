@@ -169,9 +169,22 @@ static void flush_pending(ExplainInput *in, ExplainLineFunc func, gpointer user_
 /* A line wrapped by a mail client or a web page: the log has prefixes, this line has none, and it does not
  * start with the blank of the kernel's own continuation lines (Mem-Info, memory.stat) or look like a journal
  * separator; the held line is long enough to have been wrapped. */
+static gboolean starts_a_record(const char *msg)
+{
+  static const char *const starts[] = {
+    "[", "Out of memory", "Killed process", "Memory cgroup", "oom-kill:", "oom_reaper:", "Tasks ", "Mem-Info",
+    "Kernel panic", "Task in ", "memory:", "memory+swap:", "swap:", "kmem:", "CPU:", "Pid:", "Call Trace",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(starts); i++)
+    if (g_str_has_prefix(msg, starts[i]))
+      return TRUE;
+  return strstr(msg, " invoked oom-killer: ") != NULL;
+}
+
 static gboolean is_wrapped_tail(const ExplainInput *in, const char *msg, gboolean prefixed)
 {
-  return in->has_pending && in->pending_prefixed && !prefixed && msg[0] != '\0' && !g_ascii_isspace(msg[0]) &&
+  /* a line that begins a record of its own (a log pasted partly without prefixes) is not a tail */
+  return !starts_a_record(msg) && in->has_pending && in->pending_prefixed && !prefixed && msg[0] != '\0' && !g_ascii_isspace(msg[0]) &&
          !g_str_has_prefix(msg, "--") && in->pending->len >= 40 && in->pending_joins < 8 &&
          in->pending->len + strlen(msg) < EXPLAIN_MAX_LINE;
 }
