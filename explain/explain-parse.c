@@ -91,6 +91,7 @@ struct _ExplainParser {
   guint dropped;            /* reports beyond EXPLAIN_MAX_REPORTS */
   char *boot_version;       /* "Linux version X" seen earlier in the log */
   char *log_release;        /* the first release string anywhere in the log (a CPU line, "Linux version") */
+  guint total_rows;         /* rows and Killed lines kept, over all reports (EXPLAIN_MAX_TOTAL_ROWS) */
   ColId cols[MAX_COLS];
   guint ncols;
   gboolean in_table;
@@ -139,6 +140,21 @@ GPtrArray *explain_parser_steal_reports(ExplainParser *p, guint *out_dropped)
 static gint64 to_i64(const char *s)
 {
   return g_ascii_strtoll(s, NULL, 10);
+}
+
+/* A page or kB count as printed, clamped to 0..2^40 (4 PiB of 4 KiB pages, beyond any machine), and a memcg limit
+ * in kB to 0..2^60 ("unlimited" prints as 2^53 kB): the sums and products of the recomputation (rss + swapents +
+ * page tables over 65536 rows, adj * totalpages / 1000) cannot overflow then. */
+#define COUNT_MAX (G_GINT64_CONSTANT(1) << 40)
+#define LIMIT_KB_MAX (G_GINT64_CONSTANT(1) << 60)
+static gint64 to_count(const char *s)
+{
+  return CLAMP(to_i64(s), 0, COUNT_MAX);
+}
+
+static gint64 to_limit_kb(const char *s)
+{
+  return CLAMP(to_i64(s), 0, LIMIT_KB_MAX);
 }
 
 /* An integer that fits int (a pid, uid or adj as printed); clamps absurd values rather than overflowing. */
@@ -276,12 +292,12 @@ static void parse_mem_usage(ExplainReport *r, GMatchInfo *mi)
   if (r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
     r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
   if (strcmp(kind, "memory") == 0) {
-    r->mem_usage_kb = to_i64(usage);
-    r->mem_limit_kb = to_i64(limit);
+    r->mem_usage_kb = to_limit_kb(usage);
+    r->mem_limit_kb = to_limit_kb(limit);
   } else if (strcmp(kind, "memory+swap") == 0) {
-    r->memsw_limit_kb = to_i64(limit);
+    r->memsw_limit_kb = to_limit_kb(limit);
   } else if (strcmp(kind, "swap") == 0) {
-    r->swap_limit_kb = to_i64(limit);
+    r->swap_limit_kb = to_limit_kb(limit);
   }
 }
 
@@ -366,18 +382,19 @@ static gboolean guess_columns(ExplainParser *p, ExplainReport *r, char **tok, gu
 
 static void set_column(ExplainTask *t, ColId c, gint64 v)
 {
+  gint64 count = CLAMP(v, 0, COUNT_MAX);
   switch (c) {
   case COL_UID: t->uid = (int)CLAMP(v, G_MININT, G_MAXINT); break;
   case COL_TGID: t->tgid = (int)CLAMP(v, G_MININT, G_MAXINT); break;
-  case COL_TOTAL_VM: t->total_vm = v; break;
-  case COL_RSS: t->rss = v; break;
-  case COL_RSS_ANON: t->rss_anon = v; break;
-  case COL_RSS_FILE: t->rss_file = v; break;
-  case COL_RSS_SHMEM: t->rss_shmem = v; break;
-  case COL_NR_PTES: t->nr_ptes = v; t->has_pgtables = TRUE; break;
-  case COL_NR_PMDS: t->nr_pmds = v; break;
-  case COL_PGTABLES_BYTES: t->pgtables_bytes = v; t->has_pgtables = TRUE; break;
-  case COL_SWAPENTS: t->swapents = v; t->has_swapents = TRUE; break;
+  case COL_TOTAL_VM: t->total_vm = count; break;
+  case COL_RSS: t->rss = count; break;
+  case COL_RSS_ANON: t->rss_anon = count; break;
+  case COL_RSS_FILE: t->rss_file = count; break;
+  case COL_RSS_SHMEM: t->rss_shmem = count; break;
+  case COL_NR_PTES: t->nr_ptes = count; t->has_pgtables = TRUE; break;
+  case COL_NR_PMDS: t->nr_pmds = count; break;
+  case COL_PGTABLES_BYTES: t->pgtables_bytes = count; t->has_pgtables = TRUE; break;
+  case COL_SWAPENTS: t->swapents = count; t->has_swapents = TRUE; break;
   case COL_OOM_SCORE_ADJ: t->oom_score_adj = (int)CLAMP(v, -1000, 1000); t->has_score_adj = TRUE; break;
   case COL_OOM_ADJ: t->oom_adj = (int)CLAMP(v, -17, 15); break;
   case COL_CPU: t->cpu = (int)CLAMP(v, 0, G_MAXINT); break;
@@ -398,12 +415,14 @@ static void parse_row(ExplainParser *p, ExplainReport *r, const char *pid, const
     r->table_cut = TRUE;
     return;
   }
-  if (r->tasks->len >= EXPLAIN_MAX_TASKS) {
+  if (r->tasks->len >= EXPLAIN_MAX_TASKS || p->total_rows >= EXPLAIN_MAX_TOTAL_ROWS) {
     if (!r->table_cut)
-      explain_report_note(r, "the task table has more than %u rows: the rest is not read", EXPLAIN_MAX_TASKS);
+      explain_report_note(r, "the task table has more rows than explain keeps (%u per table, %u in the whole log): "
+                          "the rest is not read", EXPLAIN_MAX_TASKS, EXPLAIN_MAX_TOTAL_ROWS);
     r->table_cut = TRUE;
     return;
   }
+  p->total_rows++;
   ExplainTask t = { .pid = to_int(pid), .line = line, .skip = KM_SKIP_NONE };
   gboolean ok = toks->len > p->ncols;
   for (guint c = 0; ok && c < p->ncols; c++) {
@@ -437,7 +456,7 @@ static void parse_row(ExplainParser *p, ExplainReport *r, const char *pid, const
   g_array_append_val(r->tasks, t);
 }
 
-static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
+static void parse_killed(ExplainParser *p, ExplainReport *r, GMatchInfo *mi, guint line)
 {
   g_autofree char *prefix = fetch(mi, 1), *pid = fetch(mi, 2), *uid = fetch(mi, 3), *rest = fetch(mi, 5);
   ExplainKill k = { .pid = pid ? to_int(pid) : 0, .comm = fetch(mi, 4), .line = line, .oom_score_adj = 0 };
@@ -459,7 +478,7 @@ static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
     for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
       const char *at = strstr(rest, fields[i].key);
       if (at)
-        G_STRUCT_MEMBER(gint64, &k, fields[i].off) = to_i64(at + strlen(fields[i].key));
+        G_STRUCT_MEMBER(gint64, &k, fields[i].off) = to_count(at + strlen(fields[i].key));
     }
     const char *u = strstr(rest, "UID:");
     if (u) {
@@ -486,10 +505,13 @@ static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
       r->chosen_comm = g_strdup(k.comm);
     }
   }
-  if (r->kills->len < EXPLAIN_MAX_TASKS)
+  if (r->kills->len < EXPLAIN_MAX_TASKS && p->total_rows < EXPLAIN_MAX_TOTAL_ROWS) {
     g_array_append_val(r->kills, k);
-  else
+    p->total_rows++;
+  } else {
     g_free(k.comm);
+    explain_report_note(r, "more Killed lines than explain keeps: the rest are not listed");
+  }
 }
 
 static void parse_kill_score(ExplainReport *r, GMatchInfo *mi)
@@ -650,7 +672,7 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
     if (!r)
       r = body_report(p, line, "the \"Killed process\" line");
     if (r)
-      parse_killed(r, mi, line);
+      parse_killed(p, r, mi, line);
   } else if (match(p, RX_KILL_SHARING, msg, &mi)) {
     r = p->cur;
   } else if (match(p, RX_NO_KILLABLE, msg, &mi)) {
@@ -685,23 +707,23 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   } else if (match(p, RX_PAGES_RAM, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->pages_ram = to_i64(n);
+      r->pages_ram = to_count(n);
   } else if (match(p, RX_PAGES_RESERVED, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->pages_reserved = to_i64(n);
+      r->pages_reserved = to_count(n);
   } else if (match(p, RX_TOTAL_SWAP, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->total_swap_kb = to_i64(n);
+      r->total_swap_kb = to_count(n);
   } else if (match(p, RX_FREE_SWAP, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->free_swap_kb = to_i64(n);
+      r->free_swap_kb = to_count(n);
   } else if (match(p, RX_ZONE, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->present_kb += to_i64(n);
+      r->present_kb = MIN(r->present_kb + to_count(n), COUNT_MAX);
   } else if (match(p, RX_MEMINFO, msg, &mi)) {
     r = body_report(p, line, "Mem-Info");
   } else if (match(p, RX_CPUSET, msg, &mi)) {

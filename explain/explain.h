@@ -32,6 +32,7 @@ typedef enum {
 #define EXPLAIN_MAX_REPORTS 4096   /* reports kept from one log */
 #define EXPLAIN_MAX_TASKS 65536    /* task-table rows kept per report (PID_MAX_LIMIT is 4M; real tables are far smaller) */
 #define EXPLAIN_MAX_NOTES 64       /* notes kept per report */
+#define EXPLAIN_MAX_TOTAL_ROWS 262144 /* task rows and Killed lines kept over the whole log (about 40 MB at most) */
 
 /* The task-table formats dump_tasks() has printed (the header line names the columns). */
 typedef enum {
