@@ -62,20 +62,19 @@ int explain_parse_version(const char *text)
   if (!text)
     return 0;
   int part[3] = { 0, 0, 0 };
+  int n = 0;
   const char *s = text;
-  for (int i = 0; i < 3; i++) {
-    if (!g_ascii_isdigit(*s))
-      return i >= 2 ? EV(part[0], part[1], 0) : 0;
+  while (n < 3 && g_ascii_isdigit(*s)) {
     char *end = NULL;
     guint64 v = g_ascii_strtoull(s, &end, 10);
-    part[i] = (int)MIN(v, 999);
+    part[n++] = (int)MIN(v, 999);
     s = end;
-    if (i < 2 && *s != '.')
-      return i == 1 ? EV(part[0], part[1], 0) : 0;
-    if (i < 2)
-      s++;
+    if (*s != '.')
+      break;
+    s++;
   }
-  if (part[0] < 2 || part[0] > 99)
+  /* "X.Y" at least, from 2.6 on (the eras start at 2.6.32) */
+  if (n < 2 || part[0] < 2 || part[0] > 99 || (part[0] == 2 && part[1] < 6))
     return 0;
   return EV(part[0], part[1], part[2]);
 }
@@ -120,6 +119,14 @@ static const ExplainEra *era_from_format(const ExplainReport *r, GString *why)
     g_string_append(why, r->era_reason);
     return explain_era_by_name("2.6.32-2.6.35");
   }
+  if (r->killed_uid_form == 6) {
+    g_string_append(why, "RHEL 6's \"Killed process N, UID N, (comm)\" line (2.6.32 with the 2.6.36 OOM killer)");
+    return explain_era_by_name("2.6.36-3.9");
+  }
+  if (r->killed_uid_form == 7) {
+    g_string_append(why, "RHEL 7's \"Killed process N (comm), UID N,\" line (3.10)");
+    return explain_era_by_name("3.10-3.13");
+  }
   if (r->has_printed_score) {
     g_string_append(why, "a \"Kill process ... score ... or sacrifice child\" line (before 5.1)");
     return explain_era_by_name("4.17-5.0");
@@ -142,7 +149,12 @@ void explain_report_decide_era(ExplainReport *r)
     era = by_version;
     g_string_printf(why, "the release string %s", r->version);
     int lo = format_range[r->table_format].lo;
-    if (by_format && r->table_format != EXPLAIN_TABLE_NONE && v < lo && by_format->from > by_version->from) {
+    if (!by_format && r->invoked_has_score_adj && v < EV(2, 6, 36)) {
+      era = explain_era_by_name("2.6.36-3.9");
+      g_string_printf(why, "the invoked line's oom_score_adj, which release %s prints as a backport of 2.6.36's OOM "
+                      "killer", r->version);
+    } else if (by_format && (r->table_format != EXPLAIN_TABLE_NONE || r->killed_uid_form) &&
+               (r->table_format == EXPLAIN_TABLE_NONE || v < lo) && by_format->from > by_version->from) {
       /* an old release printing a newer format: the vendor backported the newer code */
       era = by_format;
       g_string_printf(why, "the task table's %s format, which release %s prints as a backport",
@@ -319,33 +331,6 @@ static glong row_badness(KmSystem *sys, const ExplainReport *r, const ExplainTas
   return km_oom_badness(sys, &task, (KmPages)MAX(totalpages, 0), out_skip);
 }
 
-/* select_bad_process() / oom_evaluate_task() over the rows not yet taken, in table (scan) order. 5.9+:
- * `if (points == LONG_MIN || points < oc->chosen_points) goto next;` (an equal score: the later task wins);
- * before: `if (!points || points < chosen_points) next; if (points == chosen_points && thread_group_leader(chosen))
- * next;` (the earlier wins). Returns the index, or -1. */
-static int select_bad_process(const ExplainReport *r, const KmProfile *prof, const gboolean *taken)
-{
-  int chosen = -1;
-  glong chosen_points = prof->badness_signed ? G_MINLONG : 0;
-  for (guint i = 0; i < r->tasks->len; i++) {
-    const ExplainTask *t = &g_array_index(r->tasks, ExplainTask, i);
-    if (taken[i] || t->skip != KM_SKIP_NONE)
-      continue;
-    if (prof->badness_signed) {
-      if (t->points < chosen_points)
-        continue;
-    } else {
-      if (!t->points || t->points < chosen_points)
-        continue;
-      if (t->points == chosen_points && prof->tie_keeps_leader && chosen >= 0)
-        continue;
-    }
-    chosen = (int)i;
-    chosen_points = t->points;
-  }
-  return chosen;
-}
-
 /* The score the kernel prints in "Kill process N (comm) score S": before 5.9 select_bad_process() normalises
  * chosen_points * 1000 / totalpages; 2.6.36-3.9's points are already on that scale. */
 static glong printed_score(const ExplainEra *era, glong points, glong totalpages)
@@ -520,35 +505,65 @@ static gboolean score_rows(ExplainReport *r, KmSystem *sys, const ExplainEra *er
            era->badness_1000 ? "this era scores on a 0..1000 scale of totalpages" : "a candidate has a non-zero oom_score_adj");
     return FALSE;
   }
-  if (totalpages < 0)
+  if (totalpages < 0 && candidates > 0)
     explain_report_note(r, "totalpages is unknown, but %s, so the ranking does not depend on it (the points shown take "
                         "totalpages / 1000 as 0)", candidates <= 1 ? "there is one candidate" : "every candidate's oom_score_adj is 0");
   return TRUE;
 }
 
+/* select_bad_process() / oom_evaluate_task() over the table in scan order, repeated over the rows not yet taken to
+ * give the kill order. 5.9+: `if (points == LONG_MIN || points < oc->chosen_points) goto next;` (an equal score: the
+ * later task wins); before: `if (!points || points < chosen_points) next; if (points == chosen_points &&
+ * thread_group_leader(chosen)) next;` (the earlier wins). Each pass takes the highest score and, among equal scores,
+ * the later row (5.9+) or the earlier one (before), so the order is a sort by points, then by table position, which
+ * costs n log n rather than n passes over a table of up to 65536 rows. */
+typedef struct {
+  glong points;
+  guint index;
+} RankKey;
+
+static int compare_later_wins(const void *a, const void *b)
+{
+  const RankKey *x = a, *y = b;
+  if (x->points != y->points)
+    return x->points > y->points ? -1 : 1;
+  return x->index > y->index ? -1 : x->index < y->index; /* unique: the table position */
+}
+
+static int compare_earlier_wins(const void *a, const void *b)
+{
+  const RankKey *x = a, *y = b;
+  if (x->points != y->points)
+    return x->points > y->points ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
 static void rank_rows(ExplainReport *r, const KmProfile *prof)
 {
-  g_autofree gboolean *taken = g_new0(gboolean, MAX(r->tasks->len, 1));
-  for (int rank = 1;; rank++) {
-    int i = select_bad_process(r, prof, taken);
-    if (i < 0)
-      break;
-    taken[i] = TRUE;
-    g_array_index(r->tasks, ExplainTask, i).rank = rank;
+  g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(RankKey));
+  for (guint i = 0; i < r->tasks->len; i++) {
+    const ExplainTask *t = &g_array_index(r->tasks, ExplainTask, i);
+    /* unsigned eras skip a score of 0 (`if (!points ...) goto next`), which oom_badness() gives no candidate */
+    if (t->skip == KM_SKIP_NONE && (prof->badness_signed || t->points > 0)) {
+      RankKey k = { t->points, i };
+      g_array_append_val(keys, k);
+    }
   }
+  g_array_sort(keys, prof->badness_signed ? compare_later_wins : compare_earlier_wins);
+  for (guint k = 0; k < keys->len; k++)
+    g_array_index(r->tasks, ExplainTask, g_array_index(keys, RankKey, k).index).rank = (int)k + 1;
 }
 
 GPtrArray *explain_report_ranking(const ExplainReport *r)
 {
   GPtrArray *out = g_ptr_array_new();
-  for (int rank = 1;; rank++) {
-    ExplainTask *found = NULL;
-    for (guint i = 0; i < r->tasks->len && !found; i++)
-      if (g_array_index(r->tasks, ExplainTask, i).rank == rank)
-        found = &g_array_index(r->tasks, ExplainTask, i);
-    if (!found)
-      break;
-    g_ptr_array_add(out, found);
+  for (guint i = 0; i < r->tasks->len; i++)
+    if (g_array_index(r->tasks, ExplainTask, i).rank > 0)
+      g_ptr_array_add(out, NULL);
+  for (guint i = 0; i < r->tasks->len; i++) {
+    ExplainTask *t = &g_array_index(r->tasks, ExplainTask, i);
+    if (t->rank > 0 && (guint)t->rank <= out->len)
+      out->pdata[t->rank - 1] = t;
   }
   return out;
 }

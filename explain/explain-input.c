@@ -4,7 +4,7 @@
  * any bracket holding a HH:MM:SS), dmesg --time-format iso, dmesg -x (`kern  :warn  : `), dmesg -r and /dev/kmsg
  * (`<4>`, `4,123,456,-;`), syslog and journalctl's short modes (`Nov 23 15:36:25 host kernel: `, ISO dates,
  * `[ 1.234] host kernel: ` of short-monotonic), journalctl -o json (one object per line, its MESSAGE) and
- * -o verbose (`    MESSAGE=`), or with no prefix at all. Prefixes are removed one after the other (syslog often
+ * -o verbose (`    MESSAGE=`), quoted in mail replies (`> `), or with no prefix at all. Prefixes are removed one after the other (syslog often
  * carries the dmesg timestamp too). CRLF line ends are accepted. A line wrapped by a mail client or a web page
  * (a prefixed log in which a line without prefix and without the leading blank of the kernel's own continuation
  * lines follows a long line) is joined back to the line it belongs to.
@@ -35,6 +35,7 @@ struct _ExplainInput {
 
 /* Prefixes, tried in this order, each anchored at the start; stripping repeats until none matches. */
 static const char *const prefix_patterns[] = {
+  "^(?:> ?)+",                                                     /* quoted in a mail reply */
   "^<\\d{1,3}>",                                                   /* dmesg -r, syslog PRI */
   "^\\d+,\\d+,\\d+,[^;]*;",                                        /* /dev/kmsg */
   "^(?:kern|user|daemon|syslog)\\s*:\\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\\s*: ", /* dmesg -x */
@@ -168,9 +169,22 @@ static void flush_pending(ExplainInput *in, ExplainLineFunc func, gpointer user_
 /* A line wrapped by a mail client or a web page: the log has prefixes, this line has none, and it does not
  * start with the blank of the kernel's own continuation lines (Mem-Info, memory.stat) or look like a journal
  * separator; the held line is long enough to have been wrapped. */
+static gboolean starts_a_record(const char *msg)
+{
+  static const char *const starts[] = {
+    "[", "Out of memory", "Killed process", "Memory cgroup", "oom-kill:", "oom_reaper:", "Tasks ", "Mem-Info",
+    "Kernel panic", "Task in ", "memory:", "memory+swap:", "swap:", "kmem:", "CPU:", "Pid:", "Call Trace",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(starts); i++)
+    if (g_str_has_prefix(msg, starts[i]))
+      return TRUE;
+  return strstr(msg, " invoked oom-killer: ") != NULL;
+}
+
 static gboolean is_wrapped_tail(const ExplainInput *in, const char *msg, gboolean prefixed)
 {
-  return in->has_pending && in->pending_prefixed && !prefixed && msg[0] != '\0' && !g_ascii_isspace(msg[0]) &&
+  /* a line that begins a record of its own (a log pasted partly without prefixes) is not a tail */
+  return !starts_a_record(msg) && in->has_pending && in->pending_prefixed && !prefixed && msg[0] != '\0' && !g_ascii_isspace(msg[0]) &&
          !g_str_has_prefix(msg, "--") && in->pending->len >= 40 && in->pending_joins < 8 &&
          in->pending->len + strlen(msg) < EXPLAIN_MAX_LINE;
 }

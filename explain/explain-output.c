@@ -110,7 +110,10 @@ static void text_report(GString *out, const ExplainReport *r, guint index, guint
     g_string_append_printf(out, "  totalpages:  %s\n", r->totalpages_source ? r->totalpages_source : "unknown");
   text_table(out, r);
   text_outcome(out, r);
-  if (r->recomputed_pid) {
+  if (r->outcome == EXPLAIN_OUTCOME_ALLOCATING) {
+    g_string_append_printf(out, "  recomputed:  the allocating task is killed without a scan -> %s\n",
+                           explain_verdict_names[r->verdict]);
+  } else if (r->recomputed_pid) {
     const ExplainTask *mine = NULL;
     for (guint i = 0; i < r->tasks->len; i++)
       if (g_array_index(r->tasks, ExplainTask, i).pid == r->recomputed_pid)
@@ -120,7 +123,8 @@ static void text_report(GString *out, const ExplainReport *r, guint index, guint
   } else {
     g_string_append(out, "  recomputed:  no candidate");
   }
-  g_string_append_printf(out, " -> %s\n", explain_verdict_names[r->verdict]);
+  if (r->outcome != EXPLAIN_OUTCOME_ALLOCATING)
+    g_string_append_printf(out, " -> %s\n", explain_verdict_names[r->verdict]);
   text_list(out, "why:", r->reasons);
   g_autoptr(GPtrArray) order = explain_report_ranking(r);
   if (order->len > 1) {
@@ -286,22 +290,24 @@ static void json_report(JsonBuilder *b, const ExplainReport *r)
 GString *explain_format(const char *source, GPtrArray *reports, ExplainFormat format)
 {
   if (format == EXPLAIN_FORMAT_JSON) {
-    g_autoptr(JsonBuilder) b = json_builder_new();
-    json_builder_begin_object(b);
-    json_str(b, "source", source);
-    json_builder_set_member_name(b, "reports");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < reports->len; i++)
+    /* one JsonBuilder per report, written out and freed before the next: a log of many large tables never holds
+     * the node trees of all of them at once (json-glib has no streaming writer) */
+    GString *out = g_string_new("{\n  \"source\" : ");
+    g_autoptr(JsonNode) src = json_node_init_string(json_node_alloc(), source);
+    g_autofree char *src_text = json_to_string(src, FALSE);
+    g_string_append_printf(out, "%s,\n  \"reports\" : [", src_text);
+    for (guint i = 0; i < reports->len; i++) {
+      g_autoptr(JsonBuilder) b = json_builder_new();
       json_report(b, reports->pdata[i]);
-    json_builder_end_array(b);
-    json_builder_end_object(b);
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-    g_autoptr(JsonNode) root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    json_generator_set_pretty(gen, TRUE);
-    g_autofree char *text = json_generator_to_data(gen, NULL);
-    GString *out = g_string_new(text);
-    g_string_append_c(out, '\n');
+      g_autoptr(JsonGenerator) gen = json_generator_new();
+      g_autoptr(JsonNode) root = json_builder_get_root(b);
+      json_generator_set_root(gen, root);
+      json_generator_set_pretty(gen, TRUE);
+      g_autofree char *text = json_generator_to_data(gen, NULL);
+      g_string_append(out, i ? ",\n" : "\n");
+      g_string_append(out, text);
+    }
+    g_string_append(out, "\n  ]\n}\n");
     return out;
   }
   GString *out = g_string_new(NULL);

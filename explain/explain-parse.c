@@ -90,6 +90,8 @@ struct _ExplainParser {
   ExplainReport *cur;       /* the last of reports, while it is open */
   guint dropped;            /* reports beyond EXPLAIN_MAX_REPORTS */
   char *boot_version;       /* "Linux version X" seen earlier in the log */
+  char *log_release;        /* the first release string anywhere in the log (a CPU line, "Linux version") */
+  guint total_rows;         /* rows and Killed lines kept, over all reports (EXPLAIN_MAX_TOTAL_ROWS) */
   ColId cols[MAX_COLS];
   guint ncols;
   gboolean in_table;
@@ -113,11 +115,20 @@ void explain_parser_free(ExplainParser *p)
       g_regex_unref(p->rx[i]);
   g_ptr_array_unref(p->reports);
   g_free(p->boot_version);
+  g_free(p->log_release);
   g_free(p);
 }
 
 GPtrArray *explain_parser_steal_reports(ExplainParser *p, guint *out_dropped)
 {
+  /* a report without its own release string takes the log's: the same machine printed it */
+  for (guint i = 0; p->log_release && i < p->reports->len; i++) {
+    ExplainReport *r = p->reports->pdata[i];
+    if (!r->version) {
+      r->version = g_strdup(p->log_release);
+      explain_report_note(r, "the release %s comes from another line of the log, not from this report", p->log_release);
+    }
+  }
   GPtrArray *out = g_steal_pointer(&p->reports);
   p->reports = g_ptr_array_new_with_free_func((GDestroyNotify)explain_report_free);
   p->cur = NULL;
@@ -129,6 +140,21 @@ GPtrArray *explain_parser_steal_reports(ExplainParser *p, guint *out_dropped)
 static gint64 to_i64(const char *s)
 {
   return g_ascii_strtoll(s, NULL, 10);
+}
+
+/* A page or kB count as printed, clamped to 0..2^40 (4 PiB of 4 KiB pages, beyond any machine), and a memcg limit
+ * in kB to 0..2^60 ("unlimited" prints as 2^53 kB): the sums and products of the recomputation (rss + swapents +
+ * page tables over 65536 rows, adj * totalpages / 1000) cannot overflow then. */
+#define COUNT_MAX (G_GINT64_CONSTANT(1) << 40)
+#define LIMIT_KB_MAX (G_GINT64_CONSTANT(1) << 60)
+static gint64 to_count(const char *s)
+{
+  return CLAMP(to_i64(s), 0, COUNT_MAX);
+}
+
+static gint64 to_limit_kb(const char *s)
+{
+  return CLAMP(to_i64(s), 0, LIMIT_KB_MAX);
 }
 
 /* An integer that fits int (a pid, uid or adj as printed); clamps absurd values rather than overflowing. */
@@ -199,6 +225,7 @@ static void parse_invoked(ExplainParser *p, GMatchInfo *mi, guint line)
   g_autofree char *order = fetch(mi, 5), *adj = fetch(mi, 7);
   r->order = order ? to_int(order) : 0;
   r->invoker_adj = adj ? to_int(adj) : 0;
+  r->invoked_has_score_adj = adj != NULL;
 }
 
 /* "5.4.0-77-generic #86-Ubuntu": the release is the token before " #N" (after the taint flags). */
@@ -214,6 +241,8 @@ static char *release_in(const char *msg)
 static void parse_cpu_line(ExplainParser *p, GMatchInfo *mi, const char *msg)
 {
   ExplainReport *r = p->cur;
+  if (!p->log_release)
+    p->log_release = release_in(msg);
   if (!r || report_has_outcome(r) || r->has_invoker_pid)
     return;
   g_autofree char *pid = fetch(mi, 1);
@@ -263,12 +292,12 @@ static void parse_mem_usage(ExplainReport *r, GMatchInfo *mi)
   if (r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
     r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
   if (strcmp(kind, "memory") == 0) {
-    r->mem_usage_kb = to_i64(usage);
-    r->mem_limit_kb = to_i64(limit);
+    r->mem_usage_kb = to_limit_kb(usage);
+    r->mem_limit_kb = to_limit_kb(limit);
   } else if (strcmp(kind, "memory+swap") == 0) {
-    r->memsw_limit_kb = to_i64(limit);
+    r->memsw_limit_kb = to_limit_kb(limit);
   } else if (strcmp(kind, "swap") == 0) {
-    r->swap_limit_kb = to_i64(limit);
+    r->swap_limit_kb = to_limit_kb(limit);
   }
 }
 
@@ -353,18 +382,19 @@ static gboolean guess_columns(ExplainParser *p, ExplainReport *r, char **tok, gu
 
 static void set_column(ExplainTask *t, ColId c, gint64 v)
 {
+  gint64 count = CLAMP(v, 0, COUNT_MAX);
   switch (c) {
   case COL_UID: t->uid = (int)CLAMP(v, G_MININT, G_MAXINT); break;
   case COL_TGID: t->tgid = (int)CLAMP(v, G_MININT, G_MAXINT); break;
-  case COL_TOTAL_VM: t->total_vm = v; break;
-  case COL_RSS: t->rss = v; break;
-  case COL_RSS_ANON: t->rss_anon = v; break;
-  case COL_RSS_FILE: t->rss_file = v; break;
-  case COL_RSS_SHMEM: t->rss_shmem = v; break;
-  case COL_NR_PTES: t->nr_ptes = v; t->has_pgtables = TRUE; break;
-  case COL_NR_PMDS: t->nr_pmds = v; break;
-  case COL_PGTABLES_BYTES: t->pgtables_bytes = v; t->has_pgtables = TRUE; break;
-  case COL_SWAPENTS: t->swapents = v; t->has_swapents = TRUE; break;
+  case COL_TOTAL_VM: t->total_vm = count; break;
+  case COL_RSS: t->rss = count; break;
+  case COL_RSS_ANON: t->rss_anon = count; break;
+  case COL_RSS_FILE: t->rss_file = count; break;
+  case COL_RSS_SHMEM: t->rss_shmem = count; break;
+  case COL_NR_PTES: t->nr_ptes = count; t->has_pgtables = TRUE; break;
+  case COL_NR_PMDS: t->nr_pmds = count; break;
+  case COL_PGTABLES_BYTES: t->pgtables_bytes = count; t->has_pgtables = TRUE; break;
+  case COL_SWAPENTS: t->swapents = count; t->has_swapents = TRUE; break;
   case COL_OOM_SCORE_ADJ: t->oom_score_adj = (int)CLAMP(v, -1000, 1000); t->has_score_adj = TRUE; break;
   case COL_OOM_ADJ: t->oom_adj = (int)CLAMP(v, -17, 15); break;
   case COL_CPU: t->cpu = (int)CLAMP(v, 0, G_MAXINT); break;
@@ -385,12 +415,14 @@ static void parse_row(ExplainParser *p, ExplainReport *r, const char *pid, const
     r->table_cut = TRUE;
     return;
   }
-  if (r->tasks->len >= EXPLAIN_MAX_TASKS) {
+  if (r->tasks->len >= EXPLAIN_MAX_TASKS || p->total_rows >= EXPLAIN_MAX_TOTAL_ROWS) {
     if (!r->table_cut)
-      explain_report_note(r, "the task table has more than %u rows: the rest is not read", EXPLAIN_MAX_TASKS);
+      explain_report_note(r, "the task table has more rows than explain keeps (%u per table, %u in the whole log): "
+                          "the rest is not read", EXPLAIN_MAX_TASKS, EXPLAIN_MAX_TOTAL_ROWS);
     r->table_cut = TRUE;
     return;
   }
+  p->total_rows++;
   ExplainTask t = { .pid = to_int(pid), .line = line, .skip = KM_SKIP_NONE };
   gboolean ok = toks->len > p->ncols;
   for (guint c = 0; ok && c < p->ncols; c++) {
@@ -424,14 +456,17 @@ static void parse_row(ExplainParser *p, ExplainReport *r, const char *pid, const
   g_array_append_val(r->tasks, t);
 }
 
-static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
+static void parse_killed(ExplainParser *p, ExplainReport *r, GMatchInfo *mi, guint line)
 {
   g_autofree char *prefix = fetch(mi, 1), *pid = fetch(mi, 2), *uid = fetch(mi, 3), *rest = fetch(mi, 5);
   ExplainKill k = { .pid = pid ? to_int(pid) : 0, .comm = fetch(mi, 4), .line = line, .oom_score_adj = 0 };
   if (uid) {
     k.uid = to_int(uid);
     k.has_uid = TRUE;
+    r->killed_uid_form = 6;
   }
+  if (rest && g_str_has_prefix(rest, ", UID "))
+    r->killed_uid_form = 7;
   if (rest) {
     static const struct { const char *key; gsize off; } fields[] = {
       { "total-vm:", G_STRUCT_OFFSET(ExplainKill, total_vm_kb) },
@@ -443,7 +478,7 @@ static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
     for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
       const char *at = strstr(rest, fields[i].key);
       if (at)
-        G_STRUCT_MEMBER(gint64, &k, fields[i].off) = to_i64(at + strlen(fields[i].key));
+        G_STRUCT_MEMBER(gint64, &k, fields[i].off) = to_count(at + strlen(fields[i].key));
     }
     const char *u = strstr(rest, "UID:");
     if (u) {
@@ -459,6 +494,8 @@ static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
   if (r->kills->len == 0) {
     if (prefix && g_str_has_prefix(prefix, "Memory cgroup out of memory"))
       r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
+    else if (prefix && g_str_has_prefix(prefix, "Out of memory") && r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
+      r->trace_hint = EXPLAIN_CONSTRAINT_NONE; /* oom_kill_process(oc, "Out of memory"): not a memcg OOM */
     if (prefix && strstr(prefix, "oom_kill_allocating_task"))
       r->outcome = EXPLAIN_OUTCOME_ALLOCATING;
     else if (r->outcome != EXPLAIN_OUTCOME_ALLOCATING)
@@ -468,10 +505,13 @@ static void parse_killed(ExplainReport *r, GMatchInfo *mi, guint line)
       r->chosen_comm = g_strdup(k.comm);
     }
   }
-  if (r->kills->len < EXPLAIN_MAX_TASKS)
+  if (r->kills->len < EXPLAIN_MAX_TASKS && p->total_rows < EXPLAIN_MAX_TOTAL_ROWS) {
     g_array_append_val(r->kills, k);
-  else
+    p->total_rows++;
+  } else {
     g_free(k.comm);
+    explain_report_note(r, "more Killed lines than explain keeps: the rest are not listed");
+  }
 }
 
 static void parse_kill_score(ExplainReport *r, GMatchInfo *mi)
@@ -485,6 +525,8 @@ static void parse_kill_score(ExplainReport *r, GMatchInfo *mi)
   r->sacrifice_child = TRUE;
   if (prefix && g_str_has_prefix(prefix, "Memory cgroup out of memory"))
     r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
+  else if (prefix && g_str_has_prefix(prefix, "Out of memory") && r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
+    r->trace_hint = EXPLAIN_CONSTRAINT_NONE;
   if (prefix && strstr(prefix, "oom_kill_allocating_task"))
     r->outcome = EXPLAIN_OUTCOME_ALLOCATING;
   if (how && strcmp(how, "a child") == 0 && !r->era_reason)
@@ -497,6 +539,11 @@ static void parse_panic(ExplainParser *p, ExplainReport *r, const char *what, gu
   (void)line;
   if (!strstr(what, "Out of memory") && !strstr(what, "deadlocked on memory"))
     return;
+  /* "System is deadlocked on memory" and the "no killable processes" panic are global OOMs only (out_of_memory():
+   * `if (!is_sysrq_oom(oc) && !is_memcg_oom(oc)) panic(...)`); so is system-wide panic_on_oom (CONSTRAINT_NONE) */
+  if ((strstr(what, "deadlocked") || strstr(what, "no killable") || strstr(what, "system-wide")) &&
+      r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
+    r->constraint = EXPLAIN_CONSTRAINT_NONE;
   g_free(r->panic_message);
   r->panic_message = g_strdup(what);
   if (r->outcome != EXPLAIN_OUTCOME_NO_KILLABLE && !strstr(what, "no killable") && !strstr(what, "deadlocked"))
@@ -532,12 +579,21 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   if (!*msg)
     return;
   /* a cheap filter first: 100 MB of unrelated log must not run twenty regexes per line */
-  gboolean maybe = msg[0] == '[' || strstr(msg, "oom") || strstr(msg, "emory") || strstr(msg, "ill") ||
+  gboolean maybe = msg[0] == '[' || strstr(msg, "alloc_pages") || strstr(msg, "SysRq") || strstr(msg, "oom") || strstr(msg, "emory") || strstr(msg, "ill") ||
                    strstr(msg, "pages ") || strstr(msg, "swap") || strstr(msg, "Linux version") ||
                    strstr(msg, "PID: ") || strstr(msg, "Pid: ") || strstr(msg, "free:") || strstr(msg, "panic") ||
                    strstr(msg, "Task in ") || strstr(msg, "kmem:") || strstr(msg, "Mem-Info");
   if (!maybe)
     return;
+  /* the call trace says which path invoked the OOM killer, when nothing else in a cut report does */
+  if (p->cur && !report_has_outcome(p->cur) && p->cur->trace_hint == EXPLAIN_CONSTRAINT_UNKNOWN) {
+    if (strstr(msg, "SysRq : Manual OOM execution"))
+      p->cur->trace_hint = EXPLAIN_CONSTRAINT_NONE;
+    else if (strstr(msg, "mem_cgroup_out_of_memory") || strstr(msg, "mem_cgroup_oom_synchronize"))
+      p->cur->trace_hint = EXPLAIN_CONSTRAINT_MEMCG;
+    else if (strstr(msg, "__alloc_pages") && (strstr(msg, "slowpath") || strstr(msg, "nodemask") || strstr(msg, "__alloc_pages+")))
+      p->cur->trace_hint = EXPLAIN_CONSTRAINT_NONE;
+  }
   g_autoptr(GMatchInfo) mi = NULL;
   if (p->in_table && match(p, RX_ROW, msg, &mi)) {
     g_autofree char *pid = fetch(mi, 1), *rest = fetch(mi, 2);
@@ -554,6 +610,8 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   if (match(p, RX_LINUX_VERSION, msg, &mi)) {
     g_free(p->boot_version);
     p->boot_version = fetch(mi, 1);
+    if (!p->log_release)
+      p->log_release = g_strdup(p->boot_version);
     return;
   }
   if (match(p, RX_CPU_LINE, msg, &mi) || match(p, RX_PID_LINE, msg, &mi)) {
@@ -614,7 +672,7 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
     if (!r)
       r = body_report(p, line, "the \"Killed process\" line");
     if (r)
-      parse_killed(r, mi, line);
+      parse_killed(p, r, mi, line);
   } else if (match(p, RX_KILL_SHARING, msg, &mi)) {
     r = p->cur;
   } else if (match(p, RX_NO_KILLABLE, msg, &mi)) {
@@ -649,23 +707,23 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   } else if (match(p, RX_PAGES_RAM, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->pages_ram = to_i64(n);
+      r->pages_ram = to_count(n);
   } else if (match(p, RX_PAGES_RESERVED, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->pages_reserved = to_i64(n);
+      r->pages_reserved = to_count(n);
   } else if (match(p, RX_TOTAL_SWAP, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->total_swap_kb = to_i64(n);
+      r->total_swap_kb = to_count(n);
   } else if (match(p, RX_FREE_SWAP, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->free_swap_kb = to_i64(n);
+      r->free_swap_kb = to_count(n);
   } else if (match(p, RX_ZONE, msg, &mi)) {
     g_autofree char *n = fetch(mi, 1);
     if ((r = body_report(p, line, "Mem-Info")))
-      r->present_kb += to_i64(n);
+      r->present_kb = MIN(r->present_kb + to_count(n), COUNT_MAX);
   } else if (match(p, RX_MEMINFO, msg, &mi)) {
     r = body_report(p, line, "Mem-Info");
   } else if (match(p, RX_CPUSET, msg, &mi)) {

@@ -155,6 +155,16 @@ static void finish_reports(GPtrArray *reports)
                             "CONSTRAINT_NONE (a cpuset or mempolicy OOM looks the same)");
       } else if (r->pages_ram > 0) {
         r->constraint = EXPLAIN_CONSTRAINT_NONE;
+      } else if (r->trace_hint == EXPLAIN_CONSTRAINT_MEMCG) {
+        r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
+        explain_report_note(r, "the constraint comes from the call trace (mem_cgroup_out_of_memory): a memcg OOM");
+      } else if (r->trace_hint == EXPLAIN_CONSTRAINT_NONE) {
+        r->constraint = EXPLAIN_CONSTRAINT_NONE;
+        explain_report_note(r, "the constraint comes from the call trace (the page allocator's slow path): a global "
+                            "OOM, CONSTRAINT_NONE unless a cpuset or mempolicy limited it, which the log does not say");
+      } else {
+        explain_report_note(r, "the constraint cannot be told: the log has no memcg lines, no oom-kill: summary, no kill "
+                            "line, no Mem-Info and no call trace for this report");
       }
     }
   }

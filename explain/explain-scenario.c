@@ -119,6 +119,11 @@ GString *explain_to_scenario(const char *source, const ExplainReport *r, guint i
                   (prof->memcg_charges_pgtables ? MAX(explain_task_pgtables(r, t), 0) : 0);
   }
   gint64 limit = r->totalpages > 0 ? r->totalpages : 0;
+  if (limit > (G_GINT64_CONSTANT(1) << 38)) {
+    g_set_error(error, EXPLAIN_ERROR, EXPLAIN_ERROR_OPTION, "%s:%u:1: report %u cannot give a scenario: its totalpages "
+                "%" G_GINT64_FORMAT " is beyond the 1 PiB a scenario's memory may have", source, r->first_line, index, limit);
+    return NULL;
+  }
   gboolean raised = limit < rows_pages + FILLER_EXTRA_PAGES;
   if (raised)
     limit = rows_pages + 1024;

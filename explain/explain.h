@@ -32,6 +32,7 @@ typedef enum {
 #define EXPLAIN_MAX_REPORTS 4096   /* reports kept from one log */
 #define EXPLAIN_MAX_TASKS 65536    /* task-table rows kept per report (PID_MAX_LIMIT is 4M; real tables are far smaller) */
 #define EXPLAIN_MAX_NOTES 64       /* notes kept per report */
+#define EXPLAIN_MAX_TOTAL_ROWS 262144 /* task rows and Killed lines kept over the whole log (about 40 MB at most) */
 
 /* The task-table formats dump_tasks() has printed (the header line names the columns). */
 typedef enum {
@@ -127,6 +128,7 @@ typedef struct {
   gboolean has_invoker, has_invoker_pid;
   /* constraint */
   ExplainConstraint constraint;
+  ExplainConstraint trace_hint;   /* from the call trace (mem_cgroup_out_of_memory: memcg; the page allocator: not) */
   char *oom_memcg, *task_memcg;   /* paths */
   /* memcg lines (kB); -1 = not printed */
   gint64 mem_usage_kb, mem_limit_kb, memsw_limit_kb, swap_limit_kb;
@@ -162,6 +164,8 @@ typedef struct {
   gboolean whatif;
   GPtrArray *whatif_notes;
   gboolean table_wide_pid;       /* "[  pid  ]" (4.19+) rather than "[ pid ]" */
+  gboolean invoked_has_score_adj; /* the invoked line prints oom_score_adj (2.6.36+, or a backport) */
+  int killed_uid_form;            /* 6: RHEL 6's "Killed process N, UID N, (comm)"; 7: RHEL 7's "(comm), UID N," */
 } ExplainReport;
 
 ExplainReport *explain_report_new(guint first_line);

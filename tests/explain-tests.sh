@@ -149,6 +149,9 @@ cut = [i for i, l in enumerate(src) if "spike-B" in l and "[     80]" in l][0]
 open(f"{tmp}/cut.log", "w").write("\n".join(src[:cut]) + "\n" + src[cut][:40] + "\n")
 PY
 expect_exit2 "binary data" "$tmp/binary.log"
+# under AddressSanitizer (make sanitize) its quarantine of freed memory (256 MB by default) is capped at 16 MB for
+# this measurement, which is about explain's own memory
+case "$OOMSIM" in *sanitize*) export ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=16" ;; esac
 python3 -c "
 import resource, subprocess, sys
 p = subprocess.run([sys.argv[1], 'explain', '--format', 'json', sys.argv[2]], capture_output=True)
@@ -158,7 +161,9 @@ open(sys.argv[4], 'wb').write(p.stdout)" "$OOMSIM" "$tmp/noise.log" "$tmp/noise.
 read -r noise_status noise_kb <"$tmp/noise.rss"
 echo "# 100 MB of noise: exit $noise_status, peak RSS $noise_kb kB"
 check "100 MB of noise then a report: found, agrees" json "$tmp/noise.json" "len(j['reports']) == 2 and j['reports'][0]['verdict'] == 'agree'"
-check "100 MB of noise: peak memory below 64 MB (bounded, not the file's size)" test "$noise_kb" -lt 65536
+# AddressSanitizer's shadow memory (make sanitize) adds to the peak: the bound is then 128 MB (measured: 55 MB)
+limit_kb=65536; case "$OOMSIM" in *sanitize*) limit_kb=131072 ;; esac
+check "100 MB of noise: peak memory below $((limit_kb / 1024)) MB (bounded, not the file's size)" test "$noise_kb" -lt "$limit_kb"
 "$OOMSIM" explain --format json "$tmp/longline.log" >"$tmp/long.json"; s=$?
 check "1 MB lines: exit 0, the report found, the cut said" bash -c "[ $s = 0 ]" 
 check "1 MB lines: a note says lines were longer than 65536 bytes" json "$tmp/long.json" "any('longer than 65536' in n for n in j['reports'][0]['notes'])"
