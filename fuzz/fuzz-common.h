@@ -7,7 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* From LLVMFuzzerInitialize(): a GLib critical or warning aborts (a finding), as G_DEBUG=fatal-criticals does. */
+/* From LLVMFuzzerInitialize(): a GLib critical or warning aborts (a finding), as G_DEBUG=fatal-criticals does, and
+ * so does anything libxml2 raises through its global error handlers, which would print to stderr. */
 void fuzz_common_init(void);
 /* A broken property: prints "fuzz: ..." and aborts, which libFuzzer records as a crash with its input. */
 G_NORETURN void fuzz_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
