@@ -1351,7 +1351,7 @@ loader_start(ScenarioLoader *self, GError **error)
 {
   g_autoptr(ScenarioLoader) owned = self;
   xmlRelaxNGPtr schema = loader_get_schema(error);
-  g_auto(LoaderErrorScope) errors = loader_errors_enter(self);
+  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(self);
   if (schema == NULL)
     return NULL;
 
@@ -1674,7 +1674,7 @@ scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **er
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
   *out_step = NULL;
-  g_auto(LoaderErrorScope) errors = loader_errors_enter(loader);
+  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(loader);
   if (!loader_propagate(loader, error) || loader->state != LOADER_TRACE)
     return FALSE;
   if (!loader_next_element(loader, 2)) { /* </trace>, or an error */
@@ -1829,7 +1829,7 @@ scenario_loader_finish(ScenarioLoader *loader, GError **error)
 
   ScenarioLoader *self = loader;
   g_autoptr(GPtrArray) expects = g_ptr_array_new_with_free_func((GDestroyNotify) sc_expect_free);
-  g_auto(LoaderErrorScope) errors = loader_errors_enter(self);
+  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(self);
 
   /* programming error only: sim_run() and the harness call finish once */
   g_return_val_if_fail(self->state != LOADER_FINISHED, NULL);
