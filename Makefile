@@ -7,7 +7,8 @@ CC ?= gcc
 BUILD ?= build
 PKGS := glib-2.0 gio-2.0 libxml-2.0 json-glib-1.0
 # Debian packages the build and the test suite need (make deps installs the missing ones when run as root)
-DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev
+DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev \
+            libxml2-utils perl man-db zsh
 DEB_PKGS_COVERAGE := lcov
 OOMSIM_VERSION := 0.1.0
 
@@ -29,10 +30,13 @@ include harness/harness.mk
 
 MODEL_SRCS := $(sort $(wildcard kernel-model/*.c))
 SCENARIO_SRCS := $(sort $(wildcard scenarios/*.c))
+K8S_SRCS := $(sort $(wildcard k8s/*.c))
 REPORT_SRCS := $(sort $(wildcard reports/*.c))
 SIM_SRCS := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
+WHATIF_SRCS := $(sort $(wildcard whatif/*.c))
+EXPLAIN_SRCS := $(sort $(wildcard explain/*.c))
 RESOURCE_C := $(BUILD)/gen/oomsim-resources.c
-LIB_SRCS := $(MODEL_SRCS) $(SCENARIO_SRCS) $(SIM_SRCS) $(REPORT_SRCS) $(HARNESS_SRCS)
+LIB_SRCS := $(MODEL_SRCS) $(SCENARIO_SRCS) $(K8S_SRCS) $(SIM_SRCS) $(REPORT_SRCS) $(WHATIF_SRCS) $(HARNESS_SRCS) $(EXPLAIN_SRCS)
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/oomsim-resources.o
 TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -40,8 +44,8 @@ BENCH_BIN := $(BUILD)/bench/gen-bench
 # fuzz/fuzz.mk: the libFuzzer targets, fuzz-smoke, fuzz, fuzz-mutate and the replay binaries make check runs
 include fuzz/fuzz.mk
 
-.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench validate validate-ci differential \
-        clean
+.PHONY: all deps deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
+        clean install uninstall
 all: $(BUILD)/oomsim
 
 deps:
@@ -82,7 +86,12 @@ $(BENCH_BIN): bench/gen-bench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
-test-binaries: $(TEST_BINS) $(FUZZ_REPLAY_BINS)
+# the explain parser's fuzz target, run standalone over files by tests/explain-tests.sh (tests/fuzz/fuzz-explain.c)
+$(BUILD)/tests/fuzz-explain: tests/fuzz/fuzz-explain.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DFUZZ_STANDALONE -MMD -MP -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+
+test-binaries: $(TEST_BINS) $(BUILD)/tests/fuzz-explain $(FUZZ_REPLAY_BINS)
 
 # The default scenario: the 50 MiB Kubernetes pod whose container ends OOMKilled with 137.
 run: deps
@@ -135,6 +144,40 @@ differential: deps
 	@$(if $(VM_CACHE),true,bash harness/setup.sh)
 	@python3 harness/differential/run.py --oomsim $(BUILD)/oomsim --kernel $(KERNEL) --seed $(SEED) --count $(N) \
 	  $(if $(VM_CACHE),--vm-cache $(VM_CACHE))
+
+# GNU-style installation (docs/install.md): PREFIX (default /usr/local) and DESTDIR (a staging root, for packages).
+# The binary, the man page, the schema and scenarios, and the bash and zsh completions.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SCENARIO_DIRS := library versions validation
+INSTALLED_DATA := $(DESTDIR)$(DATADIR)/oomsim
+INSTALLED_BASH := $(DESTDIR)$(DATADIR)/bash-completion/completions/oomsim
+INSTALLED_ZSH := $(DESTDIR)$(DATADIR)/zsh/site-functions/_oomsim
+INSTALLED_MAN := $(DESTDIR)$(MANDIR)/man1/oomsim.1
+install: deps
+	@$(MAKE) --no-print-directory all
+	install -d "$(DESTDIR)$(BINDIR)" "$(dir $(INSTALLED_MAN))" "$(dir $(INSTALLED_BASH))" "$(dir $(INSTALLED_ZSH))"
+	install -m 755 $(BUILD)/oomsim "$(DESTDIR)$(BINDIR)/oomsim"
+	install -m 644 docs/oomsim.1 "$(INSTALLED_MAN)"
+	install -m 644 completions/oomsim.bash "$(INSTALLED_BASH)"
+	install -m 644 completions/_oomsim "$(INSTALLED_ZSH)"
+	install -d "$(INSTALLED_DATA)"
+	install -m 644 scenarios/oomsim.rng "$(INSTALLED_DATA)/oomsim.rng"
+	for d in $(SCENARIO_DIRS); do \
+	  install -d "$(INSTALLED_DATA)/scenarios/$$d" && install -m 644 scenarios/$$d/*.xml "$(INSTALLED_DATA)/scenarios/$$d/" || exit 1; \
+	done
+
+# Removes what install put there (and the directories it made that are left empty), nothing else.
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/oomsim" "$(INSTALLED_MAN)" "$(INSTALLED_BASH)" "$(INSTALLED_ZSH)" \
+	  "$(INSTALLED_DATA)/oomsim.rng"
+	for d in $(SCENARIO_DIRS); do \
+	  for f in scenarios/$$d/*.xml; do rm -f "$(INSTALLED_DATA)/scenarios/$$d/$${f##*/}"; done; \
+	  rmdir "$(INSTALLED_DATA)/scenarios/$$d" 2>/dev/null || true; \
+	done
+	rmdir "$(INSTALLED_DATA)/scenarios" "$(INSTALLED_DATA)" 2>/dev/null || true
 
 clean:
 	rm -rf build

@@ -158,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
   /* `oomsim check`: every expectation is evaluated; a failure is a line "fuzz.xml:LINE:COL: ..." */
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
-  sim_expect_check(DISPLAY_NAME, run.expects, run.outcome, run.dmesg->str, failures);
+  sim_expect_check(DISPLAY_NAME, run.expects, run.profile, run.outcome, run.dmesg->str, failures);
   for (guint i = 0; i < failures->len; i++)
     fuzz_check_message(g_ptr_array_index(failures, i), DISPLAY_NAME, "expectation failure");
   return 0;

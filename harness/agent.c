@@ -216,9 +216,11 @@ static int split(char *line, char **tok, int max)
 
 typedef struct {
   long handle;
-  char *addr;
+  char *addr;  /* NULL: not mapped (its mmap or malloc failed, or it was freed) */
+  char *holds; /* the pointer the program holds: what mmap() or malloc() returned (MAP_FAILED or NULL on failure) */
   size_t size, cursor;
   int is_malloc;
+  int freed; /* by a free or munmap step */
 } Map;
 
 static Map maps[MAX_MAPS];
@@ -249,16 +251,20 @@ static Map *map_add(long handle, char *addr, size_t size, int is_malloc)
   Map *m = &maps[n_maps++];
   m->handle = handle;
   m->addr = addr;
+  m->holds = addr;
+  m->freed = 0;
   m->size = size;
   m->cursor = 0;
   m->is_malloc = is_malloc;
   return m;
 }
 
+/* The mapping a step names: the first repetition of its malloc, as the model's mapping "ID" (a repetition after
+ * the first is "ID#2", ...). Also when it is not mapped (addr NULL): the caller then writes to what it holds. */
 static Map *map_find(long handle)
 {
-  for (int i = n_maps - 1; i >= 0; i--)
-    if (maps[i].handle == handle && maps[i].addr)
+  for (int i = 0; i < n_maps; i++)
+    if (maps[i].handle == handle)
       return &maps[i];
   return NULL;
 }
@@ -367,10 +373,13 @@ static void worker_step(int *chan, char *cmd, int passed_fd, char *reply, size_t
   if (strcmp(kind, "mmap") == 0 && n >= 3) {
     size_t size = (size_t)parse_u64(tok[2]);
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    Map *m = map_add(handle, p == MAP_FAILED ? NULL : p, size, 0);
     if (p == MAP_FAILED)
       err = -errno;
-    else if (!map_add(handle, p, size, 0))
+    if (!m)
       err = -E2BIG;
+    else
+      m->holds = p;
   } else if (strcmp(kind, "touch") == 0 && n >= 5) {
     size_t size = (size_t)parse_u64(tok[3]);
     unsigned long long repeat = parse_u64(tok[4]);
@@ -411,7 +420,14 @@ static void worker_step(int *chan, char *cmd, int passed_fd, char *reply, size_t
         size_t len = size;
         if (m->cursor + len > m->size)
           len = m->size - m->cursor;
-        touch_range(m->addr + m->cursor, len);
+        /* A mapping that is not there (its mmap or malloc failed, or it was unmapped): a program that does not
+         * check mmap()'s or malloc()'s result writes to the pointer it holds, MAP_FAILED or NULL (or the address
+         * it unmapped), which no vma covers: do_user_addr_fault() -> bad_area() (for MAP_FAILED, an address in
+         * kernel space) sends SIGSEGV, and the worker, which neither handles SIGSEGV nor dumps core, dies with
+         * signal 11, as the model's touch of a mapping that is not there does (docs/model.md; make differential,
+         * seed 1 #132). The kernel decides: should a later mmap have reused an unmapped range, the write succeeds,
+         * as the program's would. */
+        touch_range((m->addr ? m->addr : m->holds) + m->cursor, len);
         m->cursor += (len + PAGE - 1) / PAGE * PAGE;
       }
     }
@@ -421,7 +437,10 @@ static void worker_step(int *chan, char *cmd, int passed_fd, char *reply, size_t
     for (unsigned long long i = 0; i < repeat; i++) {
       char *p = malloc(size);
       if (!p) {
-        err = -ENOMEM;
+        if (!map_add(handle, NULL, size, 1)) /* holds NULL, as the program does */
+          err = -E2BIG;
+        else
+          err = -ENOMEM;
         break;
       }
       Map *m = map_add(handle, p, size, 1);
@@ -444,14 +463,18 @@ static void worker_step(int *chan, char *cmd, int passed_fd, char *reply, size_t
     int found = 0;
     for (int i = 0; i < n_maps; i++) {
       Map *m = &maps[i];
-      if (m->handle != ref || !m->addr)
+      if (m->handle != ref)
         continue;
+      if (m->freed)
+        continue; /* the program would free it twice (glibc aborts); the model does nothing */
       found = 1;
+      /* what the program does with the pointer it holds: free(NULL) does nothing, munmap(MAP_FAILED) is EINVAL */
       if (m->is_malloc)
         free(m->addr);
-      else if (munmap(m->addr, m->size) != 0)
+      else if (munmap(m->holds, m->size) != 0)
         err = -errno;
       m->addr = NULL;
+      m->freed = 1; /* holds keeps the address: a later touch writes there, as a use after munmap() does */
     }
     if (!found)
       err = -EBADF;
@@ -564,7 +587,7 @@ static int worker_main(int argc, char **argv)
   int threads = atoi(argv[5]);
   prctl(PR_SET_NAME, comm, 0, 0, 0);
   /* predictable malloc: fixed mmap threshold, no top padding, heap initialised before the trace */
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024); /* HARNESS_AGENT_MMAP_THRESHOLD_BYTES in harness.h */
   mallopt(M_TRIM_THRESHOLD, 128 * 1024);
   mallopt(M_TOP_PAD, 0);
   free(malloc(16));

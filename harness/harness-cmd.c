@@ -5,6 +5,7 @@
  * the order of the arguments whatever order the VMs finish in.
  */
 #include "harness.h"
+#include "harness-progress.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +25,8 @@ typedef struct {
   gboolean reuse;
   guint perturb;     /* 0, or the perturbation number (the scenario's name changed in the agent input) */
   char *work_dir;
+  const char *path;           /* the scenario file as given, for the progress lines */
+  HarnessProgress *progress;  /* borrowed; NULL: no progress (stderr is not a terminal) */
   HarnessVmRun *run;
   HarnessVmResult *result;
   GError *error;
@@ -40,10 +43,8 @@ static void job_free(gpointer p)
   g_free(j);
 }
 
-static void job_run(gpointer data, gpointer user_data)
+static void job_run_vm(Job *j)
 {
-  Job *j = data;
-  (void)user_data;
   g_autoptr(GBytes) initramfs = harness_initramfs_build(j->agent_path, j->scenario->input->str,
                                                         j->scenario->input->len, j->kernel,
                                                         (gsize)j->perturb * HARNESS_PERTURB_PAD_BYTES, &j->error);
@@ -54,6 +55,19 @@ static void job_run(gpointer data, gpointer user_data)
   if (!j->run)
     return;
   j->result = harness_vm_parse(j->scenario, j->run, &j->error);
+}
+
+static void job_run(gpointer data, gpointer user_data)
+{
+  Job *j = data;
+  (void)user_data;
+  gint64 started;
+  g_autofree char *what = j->perturb ? g_strdup_printf("%s (perturbed run %u)", j->path, j->perturb)
+                                     : g_strdup(j->path);
+  guint n = harness_progress_start(j->progress, what, j->kernel->key, &started);
+  job_run_vm(j);
+  harness_progress_end(j->progress, n, what, j->kernel->key, started,
+                       j->result ? "VM done" : "VM failed");
 }
 
 static gint path_cmp(gconstpointer a, gconstpointer b)
@@ -163,6 +177,9 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
   opts.process_kernel_bytes = j->result->task_kernel_kb * 1024;
   opts.process_base_kmem_bytes = j->result->memcg_kmem_bytes;
   opts.pcp_bytes = j->result->pcp_kb * 1024;
+  opts.committed_as_bytes = j->result->committed_before_kb * 1024;
+  opts.process_base_vm_bytes = j->result->base_vm_kb * 1024;
+  opts.process_base_committed_bytes = j->result->committed_per_process_kb * 1024;
   opts.invert_tie_rule = invert_tie_rule;
   g_autoptr(SimOutcome) sim = NULL;
   g_autoptr(GString) sim_report = NULL;
@@ -219,6 +236,7 @@ typedef struct {
   const char *work_root;
   const char *kernel_dir;
   int trace;
+  HarnessProgress *progress; /* NULL: stderr is not a terminal */
 } JobSettings;
 
 static Job *job_new(const JobSettings *set, const char *path, HarnessScenario *hs, guint perturb)
@@ -236,6 +254,8 @@ static Job *job_new(const JobSettings *set, const char *path, HarnessScenario *h
   j->time_limit_s = set->time_limit_s;
   j->reuse = set->reuse;
   j->perturb = perturb;
+  j->path = path;
+  j->progress = set->progress;
   g_autofree char *name = safe_name(path);
   g_autofree char *dir_name = perturb ? g_strdup_printf("%s~p%u", name, perturb) : g_strdup(name);
   j->work_dir = g_build_filename(set->work_root ? set->work_root : "build/harness/runs", set->kernel_dir, dir_name,
@@ -260,6 +280,7 @@ static void race_check(HarnessComparison *c, const JobSettings *set, const char 
       break;
     Job *j = job_new(set, path, hs, k);
     g_ptr_array_add(perturbed, j);
+    harness_progress_add(set->progress);
     g_thread_pool_push(pool, j, NULL);
   }
   g_thread_pool_free(pool, FALSE, TRUE);
@@ -335,7 +356,10 @@ int harness_cmd_validate(int argc, char **argv)
       {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args, NULL, "FILE|DIR..."},
       {NULL, 0, 0, 0, NULL, NULL, NULL},
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new("FILE|DIR... - compare the simulator with a real kernel");
+  g_autoptr(GOptionContext) ctx = g_option_context_new(NULL); /* FILE|DIR...: the G_OPTION_REMAINING entry */
+  g_option_context_set_summary(ctx, "Replays each scenario in QEMU on a real kernel and compares it with the simulator.");
+  g_option_context_set_description(ctx, "Exit status: 0 nothing disagrees, 1 a scenario disagrees, 2 invalid input or usage.\n"
+                                        "See oomsim(1) and docs/validation.md for more.");
   g_option_context_add_main_entries(ctx, entries, NULL);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
@@ -380,7 +404,8 @@ int harness_cmd_validate(int argc, char **argv)
     return 2;
   }
   g_autofree char *kernel_dir = g_strcanon(g_strdup(kernel->key), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_.", '_');
-  JobSettings set = {kernel, agent_path, (guint)MAX(time_limit, 1), reuse, work_root, kernel_dir, trace};
+  g_autoptr(HarnessProgress) progress = harness_progress_new(0); /* one line per VM, on a terminal only */
+  JobSettings set = {kernel, agent_path, (guint)MAX(time_limit, 1), reuse, work_root, kernel_dir, trace, progress};
 
   /* translate, then run the VMs in the pool */
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(job_free);
@@ -394,6 +419,12 @@ int harness_cmd_validate(int argc, char **argv)
     g_ptr_array_add(all, j);
     g_ptr_array_add(load_errors, hs ? NULL : g_strdup(lerr->message));
     if (hs && !hs->not_runnable)
+      harness_progress_add(progress);
+  }
+  /* pushed once all are counted, so that the progress lines say "[1/N]" with the final N */
+  for (guint i = 0; i < all->len; i++) {
+    Job *j = g_ptr_array_index(all, i);
+    if (j->scenario && !j->scenario->not_runnable)
       g_thread_pool_push(pool, j, NULL);
   }
   g_thread_pool_free(pool, FALSE, TRUE);

@@ -315,6 +315,9 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
   st.steps = g_string_new(NULL);
   g_autoptr(GHashTable) forked = g_hash_table_new(g_direct_hash, g_direct_equal);
   g_autoptr(GHashTable) non_root = g_hash_table_new(g_direct_hash, g_direct_equal); /* pids with uid != 0 */
+  /* malloc id -> its size; "freed" once freed: a touch after a free (see below) */
+  g_autoptr(GHashTable) small_mallocs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) freed_small_mallocs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < h->processes->len; i++) {
     const ScProcess *p = g_ptr_array_index(h->processes, i);
     g_hash_table_insert(st.comm_of_pid, GINT_TO_POINTER(p->pid), g_strdup(p->comm));
@@ -347,6 +350,19 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
         g_hash_table_contains(non_root, GINT_TO_POINTER(step->pid)))
       hs->not_runnable = g_strdup_printf("process %d is not root and reads a file: the VM's page cache is a zram "
                                          "block device only root may open", step->pid);
+    /* a touch of a malloc's memory after its free: the model, for which every malloc is an mmap, gives SIGSEGV;
+     * the agent's glibc serves a request below its mmap threshold (fixed at 128 KiB, docs/harness-protocol.md)
+     * from its heap, where the write after free succeeds and corrupts the heap instead (from the threshold on,
+     * glibc munmaps the chunk at free and the kernel answers, as for munmap) */
+    if (step->kind == SC_STEP_MALLOC && step->id && step->size_bytes < HARNESS_AGENT_MMAP_THRESHOLD_BYTES)
+      g_hash_table_add(small_mallocs, g_strdup(step->id));
+    if (step->kind == SC_STEP_FREE && step->ref && g_hash_table_contains(small_mallocs, step->ref))
+      g_hash_table_add(freed_small_mallocs, g_strdup(step->ref));
+    if (step->kind == SC_STEP_TOUCH && step->ref && !hs->not_runnable &&
+        g_hash_table_contains(freed_small_mallocs, step->ref))
+      hs->not_runnable = g_strdup_printf("process %d touches malloc \"%s\" after its free: below glibc's mmap "
+                                         "threshold that chunk stays on the heap, where the model (every malloc an "
+                                         "mmap) gives SIGSEGV", step->pid, step->ref);
     if (!step_to_input(hs, &st, index, step, error)) {
       ok = FALSE;
       break;

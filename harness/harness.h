@@ -64,6 +64,10 @@ typedef struct {
   GString *input;           /* the agent input */
 } HarnessScenario;
 
+/* The agent's glibc mmap threshold (mallopt(M_MMAP_THRESHOLD) in harness/agent.c): a smaller malloc comes from the
+ * heap, and its free does not unmap it. */
+#define HARNESS_AGENT_MMAP_THRESHOLD_BYTES (128 * 1024)
+
 HarnessScenario *harness_scenario_load(const char *path, GError **error);
 void harness_scenario_free(HarnessScenario *scenario);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessScenario, harness_scenario_free)
@@ -114,6 +118,10 @@ typedef struct {
   /* measurements right before the trace, in kB as /proc prints them */
   guint64 mem_total_kb, mem_free_kb, min_free_kbytes;
   guint64 base_rss_kb, base_anon_kb, base_pgtables_kb; /* of the first scenario process */
+  guint64 base_vm_kb;          /* its VmSize */
+  guint64 committed_before_kb; /* Committed_AS before the processes started */
+  guint64 committed_per_process_kb; /* what each started process added to Committed_AS (the average; a process
+                                     * sharing an mm adds only its owner's 64 KiB stack for it) */
   guint64 pcp_kb;              /* free pages on the per-CPU lists, not in MemFree (sum over the zones) */
   guint64 task_kernel_kb;      /* Slab + KernelStack grown per process while the agent started the processes */
   guint64 memcg_kmem_bytes;    /* per mm: what starting the processes charged to their memcgs beyond their own
@@ -122,6 +130,8 @@ typedef struct {
   SimZone zones[3];
   GPtrArray *kernel_lines;     /* char*: the kernel's OOM records (kmsg, and the console after a panic) */
   GPtrArray *step_results;     /* char*: "LABEL RESULT" per step */
+  GArray *killed_pids;         /* int: the scenario pid of every "Killed process" record (victims and the members
+                                * of a memory.oom.group killed alongside), in the kernel's order */
 } HarnessVmResult;
 
 HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const HarnessVmRun *run, GError **error);

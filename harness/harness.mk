@@ -6,7 +6,7 @@
 #   harness-selftest        boots the agent on harness/selftest/*.in (no simulator needed)
 
 HARNESS_SRCS := harness/harness-input.c harness/harness-vm.c harness/harness-result.c \
-                harness/harness-compare.c harness/harness-cmd.c
+                harness/harness-compare.c harness/harness-cmd.c harness/harness-progress.c
 
 HARNESS_AGENT_CFLAGS := -static -O2 -Wall -Wextra
 

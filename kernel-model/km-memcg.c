@@ -82,6 +82,7 @@ static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
   memcg->parent = parent;
   memcg->version = 2;
   memcg->max = memcg->high = memcg->swap_max = memcg->memsw_max = KM_PAGES_MAX;
+  memcg->min_headroom = KM_PAGES_MAX;
   /* v1 memory.use_hierarchy: inherited from the parent; the root's default is the profile's */
   memcg->use_hierarchy = parent ? parent->use_hierarchy : sys->profile->v1_use_hierarchy_default;
   memcg->id = sys->next_memcg_id++;
@@ -333,6 +334,15 @@ static int pcp_list(KmPageKind kind)
   }
 }
 
+void km_memcg_note_headroom(KmMemcg *memcg)
+{
+  if (memcg->max == KM_PAGES_MAX)
+    return;
+  KmPages headroom = memcg->max > memcg->usage ? memcg->max - memcg->usage : 0;
+  if (headroom < memcg->min_headroom)
+    memcg->min_headroom = headroom;
+}
+
 void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
 {
   KmPages *machine = machine_counter(sys, kind);
@@ -344,6 +354,10 @@ void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage += n;
     c->memsw_usage += n;
+    /* page_counter_charge(): "if (new > READ_ONCE(c->watermark)) WRITE_ONCE(c->watermark, new)" */
+    if (c->usage > c->watermark)
+      c->watermark = c->usage;
+    km_memcg_note_headroom(c);
   }
   if (kind == KM_PAGE_SHMEM) {
     /* shmem_add_to_page_cache() + lru_cache_add(): a swap-backed page on the anon LRU */
@@ -386,6 +400,8 @@ void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage -= n;
     c->swap_usage += n;
+    if (c->swap_usage > c->swap_watermark) /* page_counter_charge() of the swap counter */
+      c->swap_watermark = c->swap_usage;
   }
 }
 
@@ -759,6 +775,21 @@ void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmP
   mm->pgtables += pgtables;
 }
 
+/* The address space the process had before the trace: exec's mappings of its binary, data, bss, heap and stack.
+ * They count in total_vm (the user reserve of __vm_enough_memory() is total_vm / 32), and the writable private
+ * ones are VM_ACCOUNT: they were committed (vm_committed_as) when exec made them and are uncommitted by
+ * exit_mmap() (km_mm_put()). Called once, before the trace touches the mm (make differential seed 1 #117 on
+ * 6.12: without them a non-root 160 MiB mmap under overcommit 2 succeeded in the model, by 1231 pages). */
+void km_mm_set_base_vm(KmSystem *sys, KmMm *mm, KmPages vm, KmPages committed)
+{
+  g_return_if_fail(mm->base_vm == 0 && mm->base_committed == 0);
+  mm->base_vm = vm;
+  mm->total_vm += vm;
+  mm->base_committed = committed;
+  mm->committed += committed;
+  sys->machine.committed_as += committed; /* vm_acct_memory() at exec, never refused: the process is running */
+}
+
 /* zap_pte_range() over the base anon pages: resident ones uncharged, swap entries freed (each from the memcg it is
  * charged to). The mapping stays (the reaper) unless drop: exit_mmap(), after which LRU chunks let it go lazily. */
 static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
@@ -811,6 +842,10 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
   if (mm->pte_pages)
     mm_set_tables(sys, mm, mm->memcg, 0);
   base_zap(sys, mm, TRUE);
+  /* exit_mmap(): vm_unacct_memory() of the base's VM_ACCOUNT mappings */
+  mm->total_vm -= mm->base_vm;
+  mm->committed -= mm->base_committed;
+  sys->machine.committed_as -= mm->base_committed;
   if (mm->base_pgtables)
     km_memcg_uncharge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, mm->base_pgtables);
   /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */

@@ -30,6 +30,9 @@ KmMemcg *km_memcg_counter_parent(const KmMemcg *memcg);
  * (the caller checked the margin first, as try_charge_memcg() does). */
 void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
 void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
+/* Records memcg's headroom (max - usage) in min_headroom if it is the least yet: after a charge (done by
+ * km_memcg_charge()) and after a limit write. Not kernel logic: oomsim's measure for what-if sweeps. */
+void km_memcg_note_headroom(KmMemcg *memcg);
 /* n resident anon pages of memcg go to swap (memory -> swap counter on v2; memsw unchanged on v1) */
 /* kind: KM_PAGE_ANON or KM_PAGE_SHMEM */
 void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
@@ -67,6 +70,7 @@ void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);
 /* munmap(): resident and swapped pages are freed and uncharged, VM_ACCOUNT pages leave Committed_AS. */
 void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping);
 void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem);
+void km_mm_set_base_vm(KmSystem *sys, KmMm *mm, KmPages vm, KmPages committed);
 /* Page-table pages (PTE + PMD) that populating n more pages of this mapping adds. */
 KmPages km_mm_pte_growth(const KmMm *mm, const KmMapping *mapping, KmPages n);
 /* The largest k <= n such that k pages of mapping and the page-table pages they add fit in avail pages. */

@@ -151,6 +151,9 @@ typedef struct {
 } KmProfile;
 
 #define KM_DEFAULT_PROFILE "6.1"
+/* The version of the profile list, printed by `oomsim --version`: the date of the last change to the set of
+ * profiles or to what one of them models. Bump it with any such change (docs/kernel-versions.md). */
+#define KM_PROFILES_VERSION "2026-12-05"
 
 /* All profiles, oldest first, NULL-terminated. */
 const KmProfile *const *km_profiles(void);

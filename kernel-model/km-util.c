@@ -90,6 +90,18 @@ gboolean km_vm_enough_memory(KmSystem *sys, const KmMm *mm, KmPages pages, gbool
   return FALSE;
 }
 
+/* init_admin_reserve() and init_user_reserve() (mm/mmap.c, 3.10-6.12; subsys_initcall): with free_kbytes the free
+ * pages at boot, sysctl_admin_reserve_kbytes = min(free_kbytes / 32, 1UL << 13) and sysctl_user_reserve_kbytes =
+ * min(free_kbytes / 32, 1UL << 17): 8 MiB and 128 MiB from 256 MiB (4 GiB) of free memory on, 3 % below. The model
+ * takes the free pages it starts with (RAM less kernel-reserved); the kernel counts them earlier in the boot
+ * (make differential seed 1 #117 on 6.1: a 256 MiB VM has an admin reserve of about 6.1 MiB, not 8). */
+void km_default_reserves(KmMachine *m, KmPages free_pages)
+{
+  guint64 free_kbytes = (guint64)free_pages * (m->page_size / 1024u);
+  m->admin_reserve_kbytes = MIN(free_kbytes / 32, (guint64)1 << 13);
+  m->user_reserve_kbytes = MIN(free_kbytes / 32, (guint64)1 << 17);
+}
+
 static guint64 int_sqrt(guint64 x)
 {
   guint64 r = 0;

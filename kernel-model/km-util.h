@@ -11,6 +11,7 @@ KmPages km_vm_commit_limit(const KmSystem *sys);
  * mapping). On success Committed_AS has grown by pages; on failure it is unchanged. */
 gboolean km_vm_enough_memory(KmSystem *sys, const KmMm *mm, KmPages pages, gboolean cap_sys_admin);
 /* init_per_zone_wmark_min(): the default vm.min_free_kbytes for a machine of totalram pages */
+void km_default_reserves(KmMachine *m, KmPages free_pages);
 guint64 km_default_min_free_kbytes(KmPages totalram_pages, guint page_size);
 /* The zones, their watermarks (__setup_per_zone_wmarks()) and lowmem_reserve (setup_per_zone_lowmem_reserve())
  * from totalram_pages and min_free_kbytes, unless machine.zones_given. Called once the sysctls are applied

@@ -71,6 +71,8 @@ typedef struct {
   KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
   KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
   KmPages committed;        /* VM_ACCOUNT pages */
+  KmPages base_vm;          /* total_vm the process had before the trace (its text, data, heap, stack) */
+  KmPages base_committed;   /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
   guint flags;              /* KM_MMF_* */
   guint users;              /* processes using this mm (mm_users, per process not per thread) */
   KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
@@ -146,6 +148,12 @@ struct _KmMemcg {
   gboolean under_oom;       /* v1 memory.oom_control under_oom */
   /* page_counter usage */
   KmPages usage, swap_usage, memsw_usage;
+  /* page_counter.watermark of the memory and swap counters (mm/page_counter.c page_counter_charge(): the highest
+   * usage seen; memory.peak from 5.19, memory.swap.peak from 6.5, v1 memory.max_usage_in_bytes) */
+  KmPages watermark, swap_watermark;
+  /* Not a kernel counter: the least headroom (max - usage, 0 when over) any charge or limit write left, for the
+   * what-if sweeps (sim/outcome.h SimMemcgPeak). KM_PAGES_MAX while the memcg has no limit. */
+  KmPages min_headroom;
   guint64 failcnt, swap_failcnt, memsw_failcnt;
   /* local stats (memory.stat, not hierarchical) */
   KmPages anon, file, shmem, pgtables, kmem; /* kmem: MEMCG_KMEM less page tables */

@@ -217,6 +217,13 @@ static void begin_document(ReportJson *json, const KmSystem *sys, const SimEvent
   add_str(b, "scenario", h ? h->name : NULL);
   add_str(b, "description", h ? h->description : NULL);
   add_str(b, "file", ev && ev->scenario_file ? ev->scenario_file : h ? h->file : NULL);
+  if (h && h->overrides) { /* only when --set was given: a run without overrides keeps its bytes */
+    json_builder_set_member_name(b, "overrides");
+    json_builder_begin_array(b);
+    for (char **set = h->overrides; *set; set++)
+      json_builder_add_string_value(b, *set);
+    json_builder_end_array(b);
+  }
   add_str(b, "kernel_profile", sys->profile->name);
   add_str(b, "kernel_profile_summary", sys->profile->summary);
   add_str(b, "kernel_uname", sys->profile->uname);

@@ -61,6 +61,7 @@ const char *report_event_type_name(SimEventKind kind)
     [SIM_EV_LIVELOCK] = "livelock",
     [SIM_EV_WAIT] = "wait",
     [SIM_EV_THROTTLE] = "throttle",
+    [SIM_EV_KUBELET] = "kubelet",
     [SIM_EV_END] = "end",
   };
   return (guint)kind < G_N_ELEMENTS(names) && names[kind] ? names[kind] : "unknown";

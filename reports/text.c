@@ -10,6 +10,7 @@
 
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-pcp.h"
+#include "../k8s/k8s-node.h"
 
 #include <stdarg.h>
 
@@ -179,6 +180,10 @@ static void print_begin(GString *out, const KmSystem *sys, const SimEvent *ev)
   textf(out, "oomsim report\n");
   textf(out, "scenario: %s\n", h && h->name ? h->name : "(unnamed)");
   textf(out, "file: %s\n", ev->scenario_file ? ev->scenario_file : h && h->file ? h->file : "-");
+  if (h && h->overrides) {
+    g_autofree char *sets = g_strjoinv(" ", h->overrides);
+    textf(out, "overrides (--set): %s\n", sets);
+  }
   if (h && h->description)
     textf(out, "description: %s\n", h->description);
   textf(out, "kernel profile: %s (%s; uname %s)\n", prof->name, prof->summary, prof->uname);
@@ -628,6 +633,43 @@ static void print_summary(GString *out, const KmSystem *sys, const SimOutcome *o
                                                  : "no");
 }
 
+/* The pods of a <kubelet> node as `kubectl describe pod` would show their containers at the end of the trace
+ * (docs/kubernetes.md): the state and reason of each container's process, and what the kubelet does next. */
+static void print_pods(GString *out, const ScenarioHeader *header, const SimOutcome *o)
+{
+  const K8sNode *node = header->k8s;
+  textf(out, "  pods (kubelet %s; as kubectl describe pod shows them; restarts are not simulated):\n", node->version);
+  for (guint i = 0; i < node->pods->len; i++) {
+    const K8sPod *pod = node->pods->pdata[i];
+    gboolean evicted = FALSE, failed = FALSE;
+    for (guint j = 0; j < pod->containers->len; j++) {
+      const SimExit *x = sim_outcome_find_exit(o, ((K8sContainer *)pod->containers->pdata[j])->pid);
+      evicted = evicted || (x && g_strcmp0(x->reason, "Evicted") == 0);
+      failed = failed || (x && x->status != 0);
+    }
+    const char *status = evicted ? "Failed, Reason: Evicted"
+                         : !failed ? "Succeeded"
+                         : g_strcmp0(pod->restart_policy, "Never") == 0 ? "Failed"
+                                                                          : "Running (restarting a failed container)";
+    textf(out, "    %s/%s  QoS Class: %s  Priority: %" G_GINT64_FORMAT "  restartPolicy: %s  Status: %s\n",
+          pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority, pod->restart_policy, status);
+    for (guint j = 0; j < pod->containers->len; j++) {
+      const K8sContainer *c = pod->containers->pdata[j];
+      const SimExit *x = sim_outcome_find_exit(o, c->pid);
+      textf(out, "      %s (pid %d, oom_score_adj %d): ", c->name, c->pid, c->oom_score_adj);
+      if (!x) {
+        textf(out, "State: Running\n");
+        continue;
+      }
+      gboolean restarts = !evicted && x->status != 0 && g_strcmp0(pod->restart_policy, "Never") != 0;
+      textf(out, "%s: Terminated, Reason: %s, Exit Code: %d%s\n", restarts ? "Last State" : "State",
+            x->reason ? x->reason : "?", x->status,
+            restarts ? "; the kubelet restarts it after a CrashLoopBackOff back-off of 10 s (doubling to 5 min)"
+                     : "");
+    }
+  }
+}
+
 /* ---------------------------------------------------------------- dispatch */
 
 void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev)
@@ -675,6 +717,9 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
   case SIM_EV_CHARGE_FORCED:
     print_simple(out, sys, ev, ev->detail ? ev->detail : "charge forced over the limit");
     break;
+  case SIM_EV_KUBELET:
+    print_simple(out, sys, ev, ev->detail);
+    break;
   case SIM_EV_RECLAIM:
     print_reclaim(out, sys, ev);
     break;
@@ -695,6 +740,8 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
     event_prefix(out, ev, NULL);
     textf(out, "end of trace\n");
     print_summary(out, sys, ev->outcome);
+    if (ev->header && ev->header->k8s)
+      print_pods(out, ev->header, ev->outcome);
     break;
   default:
     break;

@@ -28,6 +28,8 @@ gboolean scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GE
 /* After the last step: the expectations (ScExpect*, possibly empty), or NULL with error set. */
 GPtrArray *scenario_loader_finish(ScenarioLoader *loader, GError **error);
 const char *scenario_loader_get_display_name(ScenarioLoader *loader);
+/* After scenario_loader_finish(): the header, which then outlives the loader (free with scenario_header_free()). */
+ScenarioHeader *scenario_loader_steal_header(ScenarioLoader *loader);
 void scenario_loader_free(ScenarioLoader *loader);
 
 /* Sets error to "FILE:LINE:COL: message" in SCENARIO_ERROR with the given code. */

@@ -1,11 +1,15 @@
 /* scenarios/scenario.c: the in-memory scenario types, their destructors, and size and duration syntax.
  *
  * Sizes are exact integers: no fractions, so that "1.5G" cannot round differently in two places. A plain
- * number is bytes; K/KiB, M/MiB, G/GiB, T/TiB are powers of 1024 (as the kernel's memparse() and cgroup files
- * read them); "N pages" multiplies by the page size; "max" is SC_SIZE_MAX. A value that would reach
+ * number is bytes; K/Ki/KiB, M/Mi/MiB, G/Gi/GiB/g, T/Ti/TiB/t, P/Pi/PiB/p are powers of 1024 (as the kernel's
+ * memparse() and cgroup files, Docker and Kubernetes read them); kB, MB, GB, TB, PB are powers of 1000 (what
+ * Kubernetes writes k, M, G, T, P); m, k and b are refused as ambiguous (sc_size_units below); "N pages"
+ * multiplies by the page size; "max" is SC_SIZE_MAX. A value that would reach
  * SC_SIZE_MAX without being "max" is an overflow, so "max" stays unambiguous.
  */
 #include "scenario.h"
+
+#include "../k8s/k8s-node.h"
 
 #include <string.h>
 
@@ -36,6 +40,8 @@ const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS] = {
   [SC_EXPECT_LIVELOCK] = "livelock",
   [SC_EXPECT_STEP_ERROR] = "step-error",
   [SC_EXPECT_LOG] = "log",
+  [SC_EXPECT_OOM_KILLS] = "oom-kills",
+  [SC_EXPECT_SUCCEEDS] = "succeeds",
 };
 
 G_DEFINE_QUARK(scenario-error-quark, scenario_error)
@@ -54,6 +60,60 @@ sc_step_free(ScStep *step)
   g_free(step);
 }
 
+ScStep *
+sc_step_copy(const ScStep *step)
+{
+  ScStep *copy = g_memdup2(step, sizeof *step);
+  copy->id = g_strdup(step->id);
+  copy->ref = g_strdup(step->ref);
+  copy->comm = g_strdup(step->comm);
+  copy->name = g_strdup(step->name);
+  copy->svalue = g_strdup(step->svalue);
+  copy->cgroup = g_strdup(step->cgroup);
+  return copy;
+}
+
+void
+sc_attr_free(ScAttr *attr)
+{
+  if (attr == NULL)
+    return;
+  g_free(attr->name);
+  g_free(attr->value);
+  g_free(attr);
+}
+
+void
+sc_sysctl_free(ScSysctl *sysctl)
+{
+  if (sysctl == NULL)
+    return;
+  g_free(sysctl->name);
+  g_free(sysctl);
+}
+
+void
+sc_cgroup_free(ScCgroup *cgroup)
+{
+  if (cgroup == NULL)
+    return;
+  g_free(cgroup->path);
+  if (cgroup->attrs != NULL)
+    g_ptr_array_unref(cgroup->attrs);
+  g_free(cgroup);
+}
+
+void
+sc_process_free(ScProcess *process)
+{
+  if (process == NULL)
+    return;
+  g_free(process->comm);
+  g_free(process->cgroup);
+  g_free(process->container);
+  g_free(process);
+}
+
 void
 sc_expect_free(ScExpect *expect)
 {
@@ -68,7 +128,33 @@ sc_expect_free(ScExpect *expect)
   g_free(expect->cgroup);
   if (expect->counters != NULL)
     g_ptr_array_unref(expect->counters);
+  g_free(expect->count);
+  g_strfreev(expect->kernels);
   g_free(expect);
+}
+
+void
+sc_element_free(ScElement *element)
+{
+  if (element == NULL)
+    return;
+  g_free(element->name);
+  if (element->attrs != NULL)
+    g_ptr_array_unref(element->attrs);
+  if (element->children != NULL)
+    g_ptr_array_unref(element->children);
+  g_free(element);
+}
+
+const ScAttr *
+sc_element_attr(const ScElement *element, const char *name)
+{
+  for (guint i = 0; i < element->attrs->len; i++) {
+    const ScAttr *attr = g_ptr_array_index(element->attrs, i);
+    if (strcmp(attr->name, name) == 0)
+      return attr;
+  }
+  return NULL;
 }
 
 void
@@ -79,6 +165,7 @@ scenario_header_free(ScenarioHeader *header)
   g_free(header->name);
   g_free(header->description);
   g_free(header->kernel);
+  g_strfreev(header->overrides);
   /* The arrays carry the destructors of their elements (set by whoever built them, normally the loader). */
   /* header->file is an interned string (g_intern_string): it outlives every loader and header. */
   if (header->sysctls != NULL)
@@ -87,6 +174,7 @@ scenario_header_free(ScenarioHeader *header)
     g_ptr_array_unref(header->cgroups);
   if (header->processes != NULL)
     g_ptr_array_unref(header->processes);
+  k8s_node_free(header->k8s);
   g_free(header);
 }
 
@@ -118,27 +206,73 @@ sc_skip_spaces(const char *s)
   return s;
 }
 
-/* The multiplier of a size suffix (trailing spaces already removed), or 0 if it is not one. */
-static guint64
-sc_size_unit(const char *unit, gsize len, guint64 page_size)
-{
-  static const struct {
-    const char *name;
-    guint64 bytes;
-  } units[] = {
-    { "", 1 },
-    { "K", G_GUINT64_CONSTANT(1) << 10 }, { "KiB", G_GUINT64_CONSTANT(1) << 10 },
-    { "M", G_GUINT64_CONSTANT(1) << 20 }, { "MiB", G_GUINT64_CONSTANT(1) << 20 },
-    { "G", G_GUINT64_CONSTANT(1) << 30 }, { "GiB", G_GUINT64_CONSTANT(1) << 30 },
-    { "T", G_GUINT64_CONSTANT(1) << 40 }, { "TiB", G_GUINT64_CONSTANT(1) << 40 },
-  };
+/* Size suffixes (docs/scenario-format.md, "Sizes and units"). Three conventions meet here: the kernel's memparse()
+ * (what `echo 50M > memory.max` means: K/k, M/m, G/g, T/t, P/p are powers of 1024), Docker's RAMInBytes()
+ * (b, k, m, g, t, p in either case, powers of 1024) and Kubernetes' resource.Quantity (Ki, Mi, Gi, Ti, Pi binary;
+ * k, M, G, T, P decimal; m is milli). A suffix is accepted with the meaning its users agree on; where they disagree
+ * and nothing in an oomsim file could tell which was meant, it is refused with the reason (`reason`), never
+ * guessed. The upper-case K, M, G, T keep the kernel's (and Docker's) binary meaning, as oomsim has always read
+ * them: a scenario writes cgroup files, and the kernel reads memory.max="50M" as 50 MiB. Kubernetes' decimal
+ * mega and giga are written MB, GB (SI, as kB, TB, PB). */
+static const struct {
+  const char *name;
+  guint64 bytes;
+  const char *reason; /* not NULL: refused, and why */
+} sc_size_units[] = {
+  { "", 1, NULL },
+  { "B", 1, NULL },
+  { "K", G_GUINT64_CONSTANT(1) << 10, NULL }, { "KiB", G_GUINT64_CONSTANT(1) << 10, NULL },
+  { "Ki", G_GUINT64_CONSTANT(1) << 10, NULL },
+  { "M", G_GUINT64_CONSTANT(1) << 20, NULL }, { "MiB", G_GUINT64_CONSTANT(1) << 20, NULL },
+  { "Mi", G_GUINT64_CONSTANT(1) << 20, NULL },
+  { "G", G_GUINT64_CONSTANT(1) << 30, NULL }, { "GiB", G_GUINT64_CONSTANT(1) << 30, NULL },
+  { "Gi", G_GUINT64_CONSTANT(1) << 30, NULL }, { "g", G_GUINT64_CONSTANT(1) << 30, NULL },
+  { "T", G_GUINT64_CONSTANT(1) << 40, NULL }, { "TiB", G_GUINT64_CONSTANT(1) << 40, NULL },
+  { "Ti", G_GUINT64_CONSTANT(1) << 40, NULL }, { "t", G_GUINT64_CONSTANT(1) << 40, NULL },
+  { "P", G_GUINT64_CONSTANT(1) << 50, NULL }, { "PiB", G_GUINT64_CONSTANT(1) << 50, NULL },
+  { "Pi", G_GUINT64_CONSTANT(1) << 50, NULL }, { "p", G_GUINT64_CONSTANT(1) << 50, NULL },
+  { "kB", G_GUINT64_CONSTANT(1000), NULL },
+  { "MB", G_GUINT64_CONSTANT(1000000), NULL },
+  { "GB", G_GUINT64_CONSTANT(1000000000), NULL },
+  { "TB", G_GUINT64_CONSTANT(1000000000000), NULL },
+  { "PB", G_GUINT64_CONSTANT(1000000000000000), NULL },
+  { "m", 0, "\"m\" is milli (1/1000 byte) to Kubernetes but MiB to Docker and the kernel: write Mi or MiB (2^20) "
+            "or MB (10^6)" },
+  { "k", 0, "\"k\" is 1000 to Kubernetes but 1024 to Docker and the kernel: write Ki or KiB (1024) or kB (1000)" },
+  { "b", 0, "\"b\" is bytes to Docker but bits to most readers: write the number alone, or B" },
+};
 
-  for (gsize i = 0; i < G_N_ELEMENTS(units); i++)
-    if (strlen(units[i].name) == len && strncmp(unit, units[i].name, len) == 0)
-      return units[i].bytes;
+/* The multiplier of a size suffix (trailing spaces already removed), or 0 if it is not one (*out_reason: why, when
+ * it is a suffix refused as ambiguous). */
+static guint64
+sc_size_unit(const char *unit, gsize len, guint64 page_size, const char **out_reason)
+{
+  *out_reason = NULL;
+  for (gsize i = 0; i < G_N_ELEMENTS(sc_size_units); i++)
+    if (strlen(sc_size_units[i].name) == len && strncmp(unit, sc_size_units[i].name, len) == 0) {
+      *out_reason = sc_size_units[i].reason;
+      return sc_size_units[i].bytes;
+    }
   if ((len == 5 && strncmp(unit, "pages", 5) == 0) || (len == 4 && strncmp(unit, "page", 4) == 0))
     return page_size; /* 0 when no page size is known: refused */
   return 0;
+}
+
+const char *
+sc_size_ambiguity(const char *text)
+{
+  if (text == NULL)
+    return NULL;
+  const char *s = sc_skip_spaces(text);
+  while (g_ascii_isdigit(*s))
+    s++;
+  s = sc_skip_spaces(s);
+  gsize len = strlen(s);
+  while (len > 0 && g_ascii_isspace(s[len - 1]))
+    len--;
+  const char *reason;
+  sc_size_unit(s, len, 0, &reason);
+  return reason;
 }
 
 gboolean
@@ -169,8 +303,9 @@ sc_parse_size(const char *text, guint64 page_size, gboolean allow_max, guint64 *
   while (p < end && g_ascii_isspace(*p))
     p++;
 
-  guint64 unit = sc_size_unit(p, (gsize) (end - p), page_size);
-  if (unit == 0)
+  const char *ambiguous;
+  guint64 unit = sc_size_unit(p, (gsize) (end - p), page_size, &ambiguous);
+  if (unit == 0) /* not a unit, or an ambiguous one (ambiguous says why: sc_size_ambiguity()) */
     return FALSE;
   if (number != 0 && unit > (G_MAXUINT64 - 1) / number)
     return FALSE; /* overflow, or exactly SC_SIZE_MAX which only "max" may mean */
@@ -222,4 +357,72 @@ sc_parse_duration(const char *text, guint64 *out_ns)
     return TRUE;
   }
   return FALSE;
+}
+
+/* Counts of expectations (docs/scenario-format.md, "Counts and ranges") =================================== */
+
+static gboolean
+sc_parse_count_number(const char *text, guint64 *out)
+{
+  g_autofree char *digits = g_strstrip(g_strdup(text));
+  const char *d = digits[0] == '+' ? digits + 1 : digits;
+  return d[0] != '\0' && g_ascii_isdigit(d[0]) && g_ascii_string_to_unsigned(d, 10, 0, G_MAXINT64, out, NULL);
+}
+
+gboolean
+sc_parse_count(const char *text, ScCount *out)
+{
+  g_autofree char *t = g_strstrip(g_strdup(text ? text : ""));
+  *out = (ScCount){ .min = 0, .max = G_MAXINT64 };
+  if (strcmp(t, "none") == 0) {
+    out->none = TRUE;
+    return TRUE;
+  }
+  guint64 n, m;
+  const char *dots = strstr(t, "..");
+  if (t[0] == '>' || t[0] == '<') {
+    gboolean equal = t[1] == '=';
+    if (!sc_parse_count_number(t + 1 + equal, &n))
+      return FALSE;
+    if (t[0] == '>') {
+      if (!equal && n == G_MAXINT64)
+        return FALSE;
+      out->min = equal ? n : n + 1;
+    } else {
+      if (!equal && n == 0)
+        return FALSE; /* "<0": no count */
+      out->max = equal ? n : n - 1;
+    }
+    return TRUE;
+  }
+  if (dots) {
+    g_autofree char *low = g_strndup(t, (gsize)(dots - t));
+    if (!sc_parse_count_number(low, &n))
+      return FALSE;
+    out->min = n;
+    if (dots[2] == '\0')
+      return TRUE; /* "N..": N or more */
+    if (!sc_parse_count_number(dots + 2, &m) || m < n)
+      return FALSE;
+    out->max = m;
+    return TRUE;
+  }
+  if (!sc_parse_count_number(t, &n))
+    return FALSE;
+  out->min = out->max = n;
+  return TRUE;
+}
+
+gboolean
+sc_count_holds(const ScCount *count, gint64 value)
+{
+  if (value < 0)
+    return count->none;
+  return !count->none && (guint64) value >= count->min && (guint64) value <= count->max;
+}
+
+gboolean
+sc_expect_applies(const ScExpect *expect, const char *profile_name)
+{
+  return expect->kernels == NULL || g_strv_contains((const char *const *) expect->kernels, profile_name);
 }

@@ -47,6 +47,17 @@ typedef struct {
   int line, col;
 } ScProcess;
 
+/* An element kept as written, attributes in document order: <kubelet> and its <pod> and <container> children,
+ * which k8s/k8s-node.c interprets (the loader checks only the structure). */
+typedef struct _ScElement {
+  char *name;
+  GPtrArray *attrs;    /* ScAttr* */
+  GPtrArray *children; /* ScElement* */
+  int line, col;
+} ScElement;
+
+typedef struct _K8sNode K8sNode; /* k8s/k8s-node.h: the node the kubelet element describes */
+
 typedef struct {
   char *name, *description, *kernel; /* kernel may be NULL: the default profile */
   const char *file; /* the path given to the loader, for messages */
@@ -56,7 +67,10 @@ typedef struct {
   int cgroup_version;   /* 1 or 2; 2 when the scenario has no <cgroups> */
   GPtrArray *cgroups;   /* ScCgroup*, parents before children as written */
   GPtrArray *processes; /* ScProcess* */
+  K8sNode *k8s;         /* <kubelet>: the pods, their QoS classes and what was derived from them; NULL: none.
+                           Its cgroups and container processes are in cgroups and processes too. */
   int line, col;        /* of <scenario> */
+  char **overrides;     /* NULL, or the --set PARAM=VALUE applied to this header (whatif/overrides.c), for reports */
 } ScenarioHeader;
 
 typedef enum {
@@ -111,7 +125,9 @@ typedef enum {
   SC_EXPECT_SURVIVES,
   SC_EXPECT_LIVELOCK, /* the process retries a charge no OOM kill can satisfy, for ever */
   SC_EXPECT_LOG,      /* the profile's dmesg output contains a line with this text (message_contains) */
-  SC_EXPECT_STEP_ERROR, /* the step failed with errno_name (a cgroup write refused with EBUSY) */
+  SC_EXPECT_STEP_ERROR, /* the step failed with errno_name (a cgroup write refused with EBUSY), or with any error */
+  SC_EXPECT_OOM_KILLS,  /* the number of OOM kill decisions is in a range (count) */
+  SC_EXPECT_SUCCEEDS,   /* the step ran to its end without an error */
   SC_EXPECT_N_KINDS
 } ScExpectKind;
 
@@ -119,27 +135,58 @@ extern const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS];
 
 typedef struct {
   ScExpectKind kind;
-  int pid;
+  int pid;                /* 0: oom-kill of any victim */
   char *constraint;       /* oom-kill: optional */
   char *oom_memcg;        /* oom-kill: optional */
   gboolean has_status;
   int status;             /* exit */
   char *reason;           /* exit: optional */
   char *step;             /* enomem, step-error: step id */
-  char *errno_name;       /* step-error: "EBUSY" */
+  char *errno_name;       /* step-error: "EBUSY"; NULL: any error (ENOMEM included) */
   char *message_contains; /* panic, log */
   char *cgroup;           /* memory-events */
   GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal, or "none": the counter
-                             does not exist on this kernel or cgroup version) */
+                             does not exist on this kernel or cgroup version), or a range (sc_parse_count) */
+  char *count;            /* oom-kills: a range (sc_parse_count) */
+  gboolean ever;          /* blocked: when="ever" (at some time), else at the end */
+  GStrv kernels;          /* the profiles of the enclosing <expect kernel="...">; NULL: every profile */
   int line, col;
 } ScExpect;
 
+/* A count an expectation accepts: "N", "none" (the counter does not exist), ">N", ">=N", "<N", "<=N", "N..M",
+ * "N.." (white space around the number allowed, a leading + too). */
+typedef struct {
+  gboolean none;
+  guint64 min, max;
+} ScCount;
+
+/* FALSE for anything else, and for a range no count is in ("<0", "3..2"). */
+gboolean sc_parse_count(const char *text, ScCount *out_count);
+/* Whether value (-1: the counter does not exist) is one the count accepts. */
+gboolean sc_count_holds(const ScCount *count, gint64 value);
+/* Whether the expectation applies to the profile that ran. */
+gboolean sc_expect_applies(const ScExpect *expect, const char *profile_name);
+
 void sc_step_free(ScStep *step);
+/* A deep copy (the engine owns and frees the steps it is given; a loaded scenario is replayed many times). */
+ScStep *sc_step_copy(const ScStep *step);
 void sc_expect_free(ScExpect *expect);
+void sc_attr_free(ScAttr *attr);
+void sc_sysctl_free(ScSysctl *sysctl);
+void sc_cgroup_free(ScCgroup *cgroup); /* its attrs array frees its ScAttr* */
+void sc_process_free(ScProcess *process);
 void scenario_header_free(ScenarioHeader *header);
+void sc_element_free(ScElement *element);
+/* The value of attribute name, or NULL. */
+const ScAttr *sc_element_attr(const ScElement *element, const char *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScStep, sc_step_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScAttr, sc_attr_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScSysctl, sc_sysctl_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScCgroup, sc_cgroup_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScProcess, sc_process_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScenarioHeader, scenario_header_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ScElement, sc_element_free)
 
 /* Error domain of everything that reads scenarios. Tests assert these codes exactly. */
 #define SCENARIO_ERROR (scenario_error_quark())
@@ -159,9 +206,12 @@ typedef enum {
   SCENARIO_ERROR_LIMIT,       /* the run would exceed a resource bound (--max-steps, --max-work): sim/engine.c */
 } ScenarioError;
 
-/* Sizes: bytes, or a number with K/KiB, M/MiB, G/GiB, T/TiB (powers of 1024), "N pages" / "Npages"
- * (needs page_size), or "max" (SC_SIZE_MAX, only where allow_max). FALSE on a bad or overflowing size. */
+/* Sizes: bytes, or a number with K/Ki/KiB, M/Mi/MiB, G/Gi/GiB/g, T/Ti/TiB/t, P/Pi/PiB/p (powers of 1024), kB, MB,
+ * GB, TB, PB (powers of 1000), "N pages" / "Npages" (needs page_size), or "max" (SC_SIZE_MAX, only where
+ * allow_max). FALSE on a bad, ambiguous or overflowing size. */
 gboolean sc_parse_size(const char *text, guint64 page_size, gboolean allow_max, guint64 *out_bytes);
+/* Why text's unit is refused as ambiguous ("50m": milli to Kubernetes, MiB to Docker), or NULL. */
+const char *sc_size_ambiguity(const char *text);
 /* "10s", "250ms", "5us", "100ns", "0": nanoseconds. */
 gboolean sc_parse_duration(const char *text, guint64 *out_ns);
 

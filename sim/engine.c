@@ -33,11 +33,13 @@
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-vmscan.h"
 #include "../scenarios/scenario-loader.h"
+#include "../k8s/k8s-eviction.h"
 
 #include <string.h>
 
 #define SIGKILL 9
 #define SIGSEGV 11
+#define SIGTERM 15
 #define GLIBC_MALLOC_HEADER 16
 #define WORK_STEP 64    /* units of work of a step, and of a mapping created ("Work" above) */
 #define WORK_MAPPING 64
@@ -79,6 +81,10 @@ struct _SimEngine {
   GQueue blocked;        /* SimProc*, in the order they blocked */
   gboolean panicked;
   gboolean finished;
+  /* the kubelet's eviction manager (<kubelet>): its state and the time of its next pass */
+  K8sEvictionState *eviction;
+  guint64 next_eviction_ns;
+  const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
   guint64 work;          /* units of work done so far ("Work" above) */
   guint64 max_work, max_steps;
   GError *limit_error;   /* set when the run went past a bound: every later call fails with it */
@@ -100,6 +106,10 @@ typedef enum {
 static void emit(SimEngine *e, SimEvent *ev)
 {
   ev->time_ns = e->now_ns;
+  /* a step event is a step that ran to its end without an error: <succeeds> looks its id up (only steps with an
+   * id, which are the only ones an expectation can name, so the list does not grow with an anonymous trace) */
+  if (ev->kind == SIM_EV_STEP && ev->step && ev->step->id)
+    g_ptr_array_add(e->outcome->completed_steps, g_strdup(ev->step->id));
   if (e->sink.event)
     e->sink.event(e->sink.data, e->sys, ev);
 }
@@ -210,6 +220,7 @@ static gboolean memcg_write(SimEngine *e, KmMemcg *memcg, const char *name, cons
       memcg->memsw_max = pages;
     else
       memcg->max = pages;
+    km_memcg_note_headroom(memcg);
     return TRUE;
   }
   if (!parse_bool01(value, &flag)) {
@@ -295,6 +306,15 @@ static KmPages bytes_to_pages(SimEngine *e, guint64 bytes)
   return km_bytes_to_pages_up(e->sys, bytes);
 }
 
+/* The VM's measured address space of a fresh process (SimOptions; none without the harness): its total_vm and
+ * the VM_ACCOUNT pages exec committed (km_mm_set_base_vm()). */
+static void set_base_vm(SimEngine *e, KmMm *mm)
+{
+  if (e->opts.process_base_vm_bytes || e->opts.process_base_committed_bytes)
+    km_mm_set_base_vm(e->sys, mm, bytes_to_pages(e, e->opts.process_base_vm_bytes),
+                      bytes_to_pages(e, e->opts.process_base_committed_bytes));
+}
+
 static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
 {
   KmSystem *sys = e->sys;
@@ -346,6 +366,7 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
     guint64 pgt = e->opts.process_base_pgtables_bytes ? e->opts.process_base_pgtables_bytes : p->base_pgtables_bytes;
     km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
+    set_base_vm(e, task->mm);
   }
   SimProc *proc = proc_new(e, task);
   SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
@@ -395,6 +416,7 @@ static gboolean setup(SimEngine *e, GError **error)
   }
   m->min_free_kbytes = e->opts.min_free_kbytes ? e->opts.min_free_kbytes
                                                : km_default_min_free_kbytes(m->totalram_pages, (guint)h->page_size);
+  km_default_reserves(m, m->totalram_pages - m->kernel_pages);
   for (guint i = 0; i < h->sysctls->len; i++) {
     const ScSysctl *s = h->sysctls->pdata[i];
     if (!apply_sysctl(e, s->name, s->value, s->line, s->col, error))
@@ -417,6 +439,9 @@ static gboolean setup(SimEngine *e, GError **error)
   km_pcp_setup(sys);
   /* free pages already on the lists when the trace starts (measured in the VM; which list is not: movable) */
   m->pcp.count[KM_PCP_MOVABLE] = (KmPages)(e->opts.pcp_bytes / h->page_size);
+  /* what the VM had committed before its processes started (the agent's own mappings); each process adds its
+   * base (set_base_vm()) */
+  m->committed_as = (KmPages)(e->opts.committed_as_bytes / h->page_size);
   if (h->cgroup_version == 1 && !sys->profile->memcg_v1 && h->cgroups->len > 0) {
     const ScCgroup *c = h->cgroups->pdata[0];
     scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
@@ -478,6 +503,8 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
     sim_engine_free(e);
     return NULL;
   }
+  if (header->k8s)
+    e->eviction = k8s_eviction_state_new(header->k8s);
   SimEvent ev = { .kind = SIM_EV_BEGIN, .header = header, .scenario_file = header->file };
   emit(e, &ev);
   return e;
@@ -489,6 +516,7 @@ void sim_engine_free(SimEngine *e)
     return;
   g_queue_clear_full(&e->timers, g_free);
   g_queue_clear(&e->blocked);
+  k8s_eviction_state_free(e->eviction);
   g_hash_table_destroy(e->procs);
   g_hash_table_destroy(e->mapping_owner);
   sim_outcome_free(e->outcome);
@@ -519,7 +547,9 @@ static void record_exit(SimEngine *e, KmTask *task, int code, int signal)
   x->signal = signal;
   x->status = signal ? 128 + signal : code;
   gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
-  if (task->killed_by_oom || memcg_oom_killed)
+  if (e->exit_reason)
+    x->reason = g_strdup(e->exit_reason);
+  else if (task->killed_by_oom || memcg_oom_killed)
     x->reason = g_strdup("OOMKilled");
   else if (signal == SIGKILL)
     x->reason = g_strdup("Killed");
@@ -631,6 +661,7 @@ static void record_kill(SimEngine *e, const OomControl *oc)
   sk->shmem_rss_kb = km_pages_to_kb(e->sys, k->shmem_rss);
   sk->pgtables_kb = km_pages_to_kb(e->sys, k->pgtables);
   sk->oom_score_adj = k->oom_score_adj;
+  sk->time_ns = e->now_ns;
   g_ptr_array_add(e->outcome->kills, sk);
 }
 
@@ -672,6 +703,8 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
   km_out_of_memory(sys, oc);
   e->work += 1 + oc->rows->len; /* every task of the domain was looked at (select_bad_process(), dump_tasks()) */
   sys->current = NULL;
+  if (e->outcome->oom_count++ == 0)
+    e->outcome->first_oom_ns = e->now_ns;
   SimEvent ev = { .kind = SIM_EV_OOM, .step = step, .step_index = step ? step->index : 0, .task = proc ? proc->task : NULL,
                   .oc = oc, .oom_memcg = memcg };
   emit(e, &ev);
@@ -946,6 +979,8 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         over->under_oom = TRUE;
         proc->blocked_on = over;
         task->state = KM_TASK_BLOCKED;
+        if (!g_ptr_array_find(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid), NULL))
+          g_ptr_array_add(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid));
         return FAULT_BLOCKED;
       }
       r = invoke_oom(e, proc, step, over);
@@ -1145,6 +1180,7 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
     km_mm_set_base(e->sys, child->mm, bytes_to_pages(e, e->opts.process_base_rss_bytes),
                    bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
+  set_base_vm(e, child->mm);
   proc_new(e, child)->mm_owner = child->pid;
   return TRUE;
 }
@@ -1401,6 +1437,105 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, const ScStep *ste
                     step->pid);
 }
 
+/* ---------------------------------------------------------------- the kubelet's eviction manager
+ *
+ * The acting half of pkg/kubelet/eviction (the choosing half is k8s/k8s-eviction.c): a pass of synchronize() every
+ * housekeeping interval of the virtual clock, from 0, run before the first step at or after its time (a step runs
+ * to completion first, as the kubelet's goroutine cannot interrupt a page fault). It measures what the summary API
+ * would (working set = usage - inactive_file, all page cache counted inactive: the model's file pages were read
+ * once and sit on the inactive list), and evicts the pod it names: every process in the pod's cgroup gets SIGTERM
+ * (the runtime's StopContainer with the eviction's grace period: the modelled processes do not handle SIGTERM, so
+ * they exit at once, status 143) and reports the reason Evicted. */
+
+static guint64 memcg_working_set_bytes(SimEngine *e, const char *path)
+{
+  KmMemcg *memcg = km_system_find_memcg(e->sys, path);
+  KmPages ws = memcg ? memcg->usage - memcg->file : 0;
+  return (guint64)MAX(ws, 0) * e->sys->machine.page_size;
+}
+
+static gboolean memcg_within(const KmMemcg *memcg, const KmMemcg *ancestor)
+{
+  for (; memcg; memcg = memcg->parent)
+    if (memcg == ancestor)
+      return TRUE;
+  return FALSE;
+}
+
+static void evict_pod(SimEngine *e, const K8sPod *pod, const char *why)
+{
+  KmMemcg *pod_memcg = km_system_find_memcg(e->sys, pod->cgroup);
+  g_autoptr(GPtrArray) victims = g_ptr_array_new();
+  for (GList *l = e->sys->tasks.head; l; l = l->next) {
+    KmTask *task = l->data;
+    if ((task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED) && memcg_within(task->memcg, pod_memcg))
+      g_ptr_array_add(victims, task);
+  }
+  emit_simple(e, SIM_EV_KUBELET, NULL, victims->len ? victims->pdata[0] : NULL, why);
+  e->exit_reason = "Evicted";
+  for (guint i = 0; i < victims->len; i++) {
+    SimProc *proc = find_proc(e, ((KmTask *)victims->pdata[i])->pid);
+    if (proc && proc->blocked_on) {
+      g_queue_remove(&e->blocked, proc);
+      proc->blocked_on = NULL;
+    }
+    record_exit(e, victims->pdata[i], 0, SIGTERM);
+  }
+  e->exit_reason = NULL;
+}
+
+static void eviction_pass(SimEngine *e)
+{
+  const K8sNode *node = e->header->k8s;
+  g_autofree guint64 *pods_ws = g_new0(guint64, node->pods->len + 1);
+  for (guint i = 0; i < node->pods->len; i++) {
+    const K8sPod *pod = node->pods->pdata[i];
+    KmMemcg *memcg = km_system_find_memcg(e->sys, pod->cgroup);
+    gboolean running = FALSE;
+    for (GList *l = e->sys->tasks.head; l && !running; l = l->next)
+      running = ((KmTask *)l->data)->state != KM_TASK_DEAD && memcg_within(((KmTask *)l->data)->memcg, memcg);
+    pods_ws[i] = running ? memcg_working_set_bytes(e, pod->cgroup) : G_MAXUINT64;
+  }
+  KmPages used = e->sys->machine.totalram_pages - km_free_pages(e->sys) - e->sys->machine.file;
+  K8sEvictionStats stats = { .node_working_set_bytes = (guint64)MAX(used, 0) * e->sys->machine.page_size,
+                             .kubepods_working_set_bytes = memcg_working_set_bytes(e, node->kubepods_cgroup),
+                             .pod_working_set_bytes = pods_ws };
+  K8sEvictionDecision d;
+  k8s_eviction_synchronize(node, e->eviction, &stats, e->now_ns, &d);
+  if (d.pressure_changed) {
+    g_autofree char *detail = g_strdup_printf("kubelet: node condition MemoryPressure=%s (memory.available %"
+                                              G_GUINT64_FORMAT "Ki, allocatableMemory.available %" G_GUINT64_FORMAT "Ki)",
+                                              d.memory_pressure ? "True" : "False", d.memory_available_bytes / 1024,
+                                              d.allocatable_available_bytes / 1024);
+    emit_simple(e, SIM_EV_KUBELET, NULL, NULL, detail);
+  }
+  if (d.pod >= 0) {
+    const K8sPod *pod = node->pods->pdata[d.pod];
+    g_autofree char *why = g_strdup_printf("kubelet eviction manager: evicting pod %s/%s (%s, priority %" G_GINT64_FORMAT
+                                           "): %s", pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority,
+                                           d.message);
+    evict_pod(e, pod, why);
+  }
+  k8s_eviction_decision_clear(&d);
+}
+
+/* Runs the passes due up to until_ns (inclusive), each at its own time. */
+static void eviction_run_until(SimEngine *e, guint64 until_ns)
+{
+  if (!e->eviction)
+    return;
+  const guint64 interval = e->header->k8s->housekeeping_interval_ns;
+  while (!e->panicked && e->next_eviction_ns <= until_ns) {
+    run_due_timers(e, e->next_eviction_ns);
+    e->now_ns = MAX(e->now_ns, e->next_eviction_ns);
+    eviction_pass(e);
+    wake_blocked(e);
+    if (interval == 0 || e->next_eviction_ns > G_MAXUINT64 - interval)
+      break;
+    e->next_eviction_ns += interval;
+  }
+}
+
 static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
 {
   g_autoptr(ScStep) step = step_in;
@@ -1429,6 +1564,9 @@ static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
                       sc_step_kind_names[step->kind], step->pid);
   if (e->panicked)
     return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
+  eviction_run_until(e, step->has_at ? MAX(step->at_ns, e->now_ns) : e->now_ns);
+  if (e->panicked)
+    return TRUE;
   if (step->has_at && step->at_ns > e->now_ns) {
     run_due_timers(e, step->at_ns);
     e->now_ns = step->at_ns;
@@ -1525,6 +1663,24 @@ static void fill_memcg_events(SimEngine *e)
   }
 }
 
+/* Each cgroup's page_counter watermark and least headroom, and the root counter's watermark (what-if sweeps). */
+static void fill_memcg_peaks(SimEngine *e)
+{
+  guint64 page = e->sys->machine.page_size;
+  for (guint i = 0; i < e->header->cgroups->len; i++) {
+    const ScCgroup *c = e->header->cgroups->pdata[i];
+    const KmMemcg *memcg = km_system_find_memcg(e->sys, c->path);
+    SimMemcgPeak *peak = g_new0(SimMemcgPeak, 1);
+    peak->cgroup = g_strdup(c->path);
+    peak->peak_bytes = (guint64)memcg->watermark * page;
+    peak->swap_peak_bytes = (guint64)memcg->swap_watermark * page;
+    peak->limited = memcg->min_headroom != KM_PAGES_MAX;
+    peak->min_headroom_bytes = peak->limited ? (guint64)memcg->min_headroom * page : 0;
+    g_ptr_array_add(e->outcome->memcg_peaks, peak);
+  }
+  e->outcome->machine_peak_bytes = (guint64)e->sys->root_memcg->watermark * page;
+}
+
 void sim_engine_finish(SimEngine *e)
 {
   if (e->finished)
@@ -1550,6 +1706,7 @@ void sim_engine_finish(SimEngine *e)
     }
   }
   fill_memcg_events(e);
+  fill_memcg_peaks(e);
   SimEvent ev = { .kind = SIM_EV_END, .header = e->header, .outcome = e->outcome, .scenario_file = e->header->file };
   emit(e, &ev);
 }

@@ -31,6 +31,7 @@ typedef enum {
   SIM_EV_LIVELOCK,   /* a task retries a charge no OOM kill can satisfy, for ever */
   SIM_EV_WAIT,       /* the clock moved on to a pending timer (the delayed OOM reaper) */
   SIM_EV_THROTTLE,   /* memory.high: a step's returns to user over high (reclaim_high(), penalty sleeps), summed */
+  SIM_EV_KUBELET,    /* the kubelet's eviction manager: a node condition changed, or it evicts a pod (detail) */
   SIM_EV_END,        /* the trace ended; survivors have exited */
 } SimEventKind;
 

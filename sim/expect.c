@@ -1,8 +1,12 @@
 /* sim/expect.c: `oomsim check`: the scenario's <expect> against what the simulation did.
  *
- * oom-kill expectations are the victims the OOM killer selected, one per kill decision, in order, exactly: the
- * n-th <oom-kill> is compared with the n-th kill and the count must match. The other expectations are
- * independent facts about the outcome.
+ * Only the expectations that apply to the profile that ran are checked (an <expect kernel="4.19"> applies to
+ * 4.19 only; one without kernel= to every profile). oom-kill expectations are the victims the OOM killer
+ * selected, one per kill decision, in order: the n-th <oom-kill> is compared with the n-th kill (a victim of any
+ * pid when it names none), and the number of kills must match, exactly, unless an <oom-kills count="..."> states
+ * the number (a range) instead. The other expectations are independent facts about the outcome. A failure says
+ * what was expected and what happened, with the run's kills when a count is wrong, so that a CI log is enough to
+ * see why.
  */
 #include "expect.h"
 
@@ -40,6 +44,22 @@ static gint64 counter_value(const SimMemcgEvents *ev, const char *name, gboolean
   return -1;
 }
 
+/* "kills: pid 10 (big) in /pod, pid 11 (small) global" (the first ten), or "kills: none". */
+static char *kills_text(const SimOutcome *o)
+{
+  GString *t = g_string_new("kills: ");
+  if (o->kills->len == 0)
+    g_string_append(t, "none");
+  for (guint i = 0; i < o->kills->len && i < 10; i++) {
+    const SimKill *k = o->kills->pdata[i];
+    g_string_append_printf(t, "%spid %d (%s) %s%s", i ? ", " : "", k->pid, k->comm, k->oom_memcg ? "in " : "global",
+                           k->oom_memcg ? k->oom_memcg : "");
+  }
+  if (o->kills->len > 10)
+    g_string_append_printf(t, ", and %u more", o->kills->len - 10);
+  return g_string_free(t, FALSE);
+}
+
 static gboolean names_pid(ScExpectKind kind)
 {
   return kind == SC_EXPECT_OOM_KILL || kind == SC_EXPECT_EXIT || kind == SC_EXPECT_BLOCKED ||
@@ -49,7 +69,7 @@ static gboolean names_pid(ScExpectKind kind)
 static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, const char *dmesg,
                           guint *kill_index, GPtrArray *failures)
 {
-  if (names_pid(x->kind) && !g_ptr_array_find(o->known_pids, GINT_TO_POINTER(x->pid), NULL)) {
+  if (names_pid(x->kind) && x->pid != 0 && !g_ptr_array_find(o->known_pids, GINT_TO_POINTER(x->pid), NULL)) {
     if (x->kind == SC_EXPECT_OOM_KILL)
       (*kill_index)++;
     fail(failures, file, x, "no process with pid %d took part in this run (a typo?)", x->pid);
@@ -58,13 +78,15 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
   switch (x->kind) {
   case SC_EXPECT_OOM_KILL: {
     guint i = (*kill_index)++;
+    g_autofree char *who = x->pid ? g_strdup_printf("pid %d", x->pid) : g_strdup("any process");
     if (i >= o->kills->len) {
-      fail(failures, file, x, "expected OOM kill #%u of pid %d, but only %u OOM kill(s) happened", i + 1, x->pid,
-           o->kills->len);
+      g_autofree char *kills = kills_text(o);
+      fail(failures, file, x, "expected OOM kill #%u (of %s), but only %u OOM kill(s) happened; %s", i + 1, who,
+           o->kills->len, kills);
       return FALSE;
     }
     const SimKill *k = o->kills->pdata[i];
-    if (k->pid != x->pid) {
+    if (x->pid && k->pid != x->pid) {
       fail(failures, file, x, "expected OOM kill #%u to be pid %d, got pid %d (%s)", i + 1, x->pid, k->pid, k->comm);
       return FALSE;
     }
@@ -75,6 +97,16 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
     if (x->oom_memcg && g_strcmp0(x->oom_memcg, k->oom_memcg ? k->oom_memcg : "global") != 0) {
       fail(failures, file, x, "expected OOM kill #%u in memcg %s, got %s", i + 1, x->oom_memcg,
            k->oom_memcg ? k->oom_memcg : "global");
+      return FALSE;
+    }
+    return TRUE;
+  }
+  case SC_EXPECT_OOM_KILLS: {
+    ScCount count;
+    sc_parse_count(x->count, &count); /* checked by the loader */
+    if (!sc_count_holds(&count, o->kills->len)) {
+      g_autofree char *kills = kills_text(o);
+      fail(failures, file, x, "expected OOM kills %s, got %u; %s", x->count, o->kills->len, kills);
       return FALSE;
     }
     return TRUE;
@@ -101,11 +133,22 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
       return FALSE;
     }
     return TRUE;
-  case SC_EXPECT_STEP_ERROR: {
-    const char *got = sim_outcome_step_error(o, x->step);
-    if (g_strcmp0(got, x->errno_name) != 0) {
-      fail(failures, file, x, "expected step \"%s\" to fail with %s, %s%s", x->step, x->errno_name,
-           got ? "it failed with " : "but it did not fail", got ? got : "");
+  case SC_EXPECT_STEP_ERROR:
+  case SC_EXPECT_SUCCEEDS: {
+    const char *got = sim_outcome_step_failed(o, x->step) ? "ENOMEM" : sim_outcome_step_error(o, x->step);
+    if (x->kind == SC_EXPECT_SUCCEEDS) {
+      if (got || !sim_outcome_step_completed(o, x->step)) {
+        fail(failures, file, x, "expected step \"%s\" to succeed, %s%s", x->step,
+             got ? "it failed with " : "but it did not run to its end (its process died, or is blocked or livelocked)",
+             got ? got : "");
+        return FALSE;
+      }
+      return TRUE;
+    }
+    if (!got || (x->errno_name && g_strcmp0(got, x->errno_name) != 0)) {
+      fail(failures, file, x, "expected step \"%s\" to fail with %s, %s%s", x->step,
+           x->errno_name ? x->errno_name : "an error", got ? "it failed with " : "but it did not fail",
+           got ? got : "");
       return FALSE;
     }
     return TRUE;
@@ -132,19 +175,26 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
       const ScAttr *a = x->counters->pdata[i];
       gboolean known;
       gint64 got = counter_value(ev, a->name, &known);
-      /* "none": the counter does not exist here (-1 in the outcome) */
-      gint64 want = g_strcmp0(a->value, "none") == 0 ? -1 : g_ascii_strtoll(a->value, NULL, 10);
-      if (!known || got != want) {
-        fail(failures, file, x, "expected %s %s %s, got %" G_GINT64_FORMAT "%s", x->cgroup, a->name, a->value, got,
-             got < 0 ? " (not available on this kernel/cgroup version)" : "");
+      ScCount want;
+      sc_parse_count(a->value, &want); /* checked by the loader */
+      if (!known || !sc_count_holds(&want, got)) {
+        g_autofree char *got_text = got < 0 ? g_strdup("none (not available on this kernel/cgroup version)")
+                                            : g_strdup_printf("%" G_GINT64_FORMAT, got);
+        g_autofree char *kills = kills_text(o);
+        fail(failures, file, x, "expected %s %s %s, got %s; %s", x->cgroup, a->name, a->value, got_text, kills);
         ok = FALSE;
       }
     }
     return ok;
   }
   case SC_EXPECT_BLOCKED:
-    if (!sim_outcome_is_blocked(o, x->pid)) {
-      fail(failures, file, x, "expected pid %d to be blocked at the end, but it is not", x->pid);
+    if (x->ever && !sim_outcome_was_blocked(o, x->pid)) {
+      fail(failures, file, x, "expected pid %d to be blocked at some time, but it never was", x->pid);
+      return FALSE;
+    }
+    if (!x->ever && !sim_outcome_is_blocked(o, x->pid)) {
+      fail(failures, file, x, "expected pid %d to be blocked at the end, but it is not%s", x->pid,
+           sim_outcome_was_blocked(o, x->pid) ? " (it was blocked earlier: when=\"ever\")" : "");
       return FALSE;
     }
     return TRUE;
@@ -184,28 +234,46 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
   }
 }
 
-gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *o, const char *dmesg,
-                          GPtrArray *failures)
+guint sim_expect_count(const GPtrArray *expects, const char *profile)
 {
-  gboolean ok = TRUE;
-  guint kill_index = 0, expected_kills = 0;
+  guint n = 0;
+  for (guint i = 0; i < expects->len; i++)
+    n += sc_expect_applies(expects->pdata[i], profile) ? 1 : 0;
+  return n;
+}
+
+gboolean sim_expect_check(const char *file, const GPtrArray *expects, const char *profile, const SimOutcome *o,
+                          const char *dmesg, GPtrArray *failures)
+{
+  gboolean ok = TRUE, count_given = FALSE;
+  guint kill_index = 0, expected_kills = 0, applied = 0;
   const ScExpect *last_kill = NULL;
   for (guint i = 0; i < expects->len; i++) {
     const ScExpect *x = expects->pdata[i];
+    if (!sc_expect_applies(x, profile))
+      continue;
+    applied++;
     if (x->kind == SC_EXPECT_OOM_KILL) {
       expected_kills++;
       last_kill = x;
     }
+    count_given |= x->kind == SC_EXPECT_OOM_KILLS;
     if (!check_one(file, x, o, dmesg, &kill_index, failures))
       ok = FALSE;
   }
+  if (expects->len > 0 && applied == 0) {
+    const ScExpect *first = expects->pdata[0];
+    fail(failures, file, first, "no <expect> applies to kernel %s (each names other kernels)", profile);
+    return FALSE;
+  }
   /* "the kill sequence, in order, exactly": more kills than expected is a failure too; a scenario with
-   * expectations but no <oom-kill> expects no OOM kill at all */
-  if (expects->len > 0 && o->kills->len > expected_kills) {
+   * expectations but no <oom-kill> expects no OOM kill at all, unless <oom-kills> gives the number */
+  if (applied > 0 && !count_given && o->kills->len > expected_kills) {
     const SimKill *k = o->kills->pdata[expected_kills];
     const ScExpect *where = last_kill ? last_kill : expects->pdata[0];
-    fail(failures, file, where, "expected %u OOM kill(s), got %u (next: pid %d (%s))", expected_kills,
-         o->kills->len, k->pid, k->comm);
+    g_autofree char *kills = kills_text(o);
+    fail(failures, file, where, "expected %u OOM kill(s), got %u (next: pid %d (%s)); %s", expected_kills,
+         o->kills->len, k->pid, k->comm, kills);
     ok = FALSE;
   }
   return ok;

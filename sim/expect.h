@@ -6,9 +6,12 @@
 
 G_BEGIN_DECLS
 
-/* Returns TRUE when every expectation holds. Each failed expectation adds one line to failures (if not NULL):
- * "FILE:LINE:COL: expected ..., got ...". dmesg is the run's dmesg report (for <log>), or NULL. */
-gboolean sim_expect_check(const char *file, const GPtrArray *expects, const SimOutcome *outcome, const char *dmesg,
-                          GPtrArray *failures);
+/* Returns TRUE when every expectation that applies to profile (the profile that ran: <expect kernel="...">)
+ * holds. Each failed expectation adds one line to failures (if not NULL): "FILE:LINE:COL: expected ..., got ...".
+ * dmesg is the run's dmesg report (for <log>), or NULL. */
+gboolean sim_expect_check(const char *file, const GPtrArray *expects, const char *profile, const SimOutcome *outcome,
+                          const char *dmesg, GPtrArray *failures);
+/* How many of expects apply to profile. */
+guint sim_expect_count(const GPtrArray *expects, const char *profile);
 
 G_END_DECLS

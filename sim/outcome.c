@@ -27,6 +27,13 @@ static void events_free(gpointer data)
   g_free(ev);
 }
 
+static void peak_free(gpointer data)
+{
+  SimMemcgPeak *p = data;
+  g_free(p->cgroup);
+  g_free(p);
+}
+
 SimOutcome *sim_outcome_new(void)
 {
   SimOutcome *o = g_new0(SimOutcome, 1);
@@ -35,9 +42,12 @@ SimOutcome *sim_outcome_new(void)
   o->enomem_steps = g_ptr_array_new_with_free_func(g_free);
   o->step_errors = g_ptr_array_new_with_free_func(g_free);
   o->blocked_pids = g_ptr_array_new();
+  o->ever_blocked_pids = g_ptr_array_new();
+  o->completed_steps = g_ptr_array_new_with_free_func(g_free);
   o->livelocked_pids = g_ptr_array_new();
   o->known_pids = g_ptr_array_new();
   o->memcg_events = g_ptr_array_new_with_free_func(events_free);
+  o->memcg_peaks = g_ptr_array_new_with_free_func(peak_free);
   return o;
 }
 
@@ -50,9 +60,12 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->enomem_steps);
   g_ptr_array_unref(o->step_errors);
   g_ptr_array_unref(o->blocked_pids);
+  g_ptr_array_unref(o->ever_blocked_pids);
+  g_ptr_array_unref(o->completed_steps);
   g_ptr_array_unref(o->livelocked_pids);
   g_ptr_array_unref(o->known_pids);
   g_ptr_array_unref(o->memcg_events);
+  g_ptr_array_unref(o->memcg_peaks);
   g_free(o->panic_message);
   g_free(o);
 }
@@ -88,6 +101,16 @@ gboolean sim_outcome_step_failed(const SimOutcome *o, const char *step_id)
 gboolean sim_outcome_is_blocked(const SimOutcome *o, int pid)
 {
   return g_ptr_array_find(o->blocked_pids, GINT_TO_POINTER(pid), NULL);
+}
+
+gboolean sim_outcome_was_blocked(const SimOutcome *o, int pid)
+{
+  return g_ptr_array_find(o->ever_blocked_pids, GINT_TO_POINTER(pid), NULL);
+}
+
+gboolean sim_outcome_step_completed(const SimOutcome *o, const char *step_id)
+{
+  return g_ptr_array_find_with_equal_func(o->completed_steps, step_id, g_str_equal, NULL);
 }
 
 gboolean sim_outcome_is_livelocked(const SimOutcome *o, int pid)

@@ -21,6 +21,7 @@ typedef struct {
   /* the Killed process line, in kB as the kernel prints it */
   guint64 total_vm_kb, anon_rss_kb, file_rss_kb, shmem_rss_kb, pgtables_kb;
   int oom_score_adj;
+  guint64 time_ns;      /* on the virtual clock (the simulator's; the harness leaves it 0) */
 } SimKill;
 
 typedef struct {
@@ -36,6 +37,15 @@ typedef struct {
   gint64 low, high, max, oom, oom_kill, oom_group_kill;
 } SimMemcgEvents;
 
+/* A cgroup's peak memory and least headroom over the run (the simulator's; the harness fills none). */
+typedef struct {
+  char *cgroup;
+  guint64 peak_bytes;         /* page_counter watermark of memory (memory.peak) */
+  guint64 swap_peak_bytes;    /* of swap (memory.swap.peak; v1: 0) */
+  gboolean limited;           /* it had a memory.max (limit_in_bytes) below "max" at some point */
+  guint64 min_headroom_bytes; /* the least memory.max - usage any charge or limit write left (0: at the limit) */
+} SimMemcgPeak;
+
 typedef struct {
   GPtrArray *kills;          /* SimKill*: one per OOM kill decision, in order */
   GPtrArray *exits;          /* SimExit*, in order of death */
@@ -43,6 +53,10 @@ typedef struct {
   GPtrArray *step_errors;    /* char*: "LABEL ERRNO" of steps that failed with another error, in order (a v1
                                 limit write below unreclaimable usage: "#3 EBUSY") */
   GPtrArray *blocked_pids;   /* int as GINT_TO_POINTER: processes blocked at the end of the trace */
+  GPtrArray *ever_blocked_pids; /* int as GINT_TO_POINTER: processes that were blocked at some time, in the order
+                                   they first blocked (the simulator's; the VM harness leaves it empty) */
+  GPtrArray *completed_steps; /* char*: ids of the steps (with an id) that ran to their end without an error (the
+                                 simulator's, for <succeeds>; the VM harness leaves it empty) */
   GPtrArray *livelocked_pids; /* int as GINT_TO_POINTER: processes retrying a charge for ever */
   GPtrArray *known_pids;     /* int as GINT_TO_POINTER: every process of the run (scenario and forked) */
   GPtrArray *memcg_events;   /* SimMemcgEvents*, in the scenario's cgroup order */
@@ -51,6 +65,11 @@ typedef struct {
   gboolean no_killable;      /* an OOM found nothing to kill */
   gboolean unresolved;       /* the run ended in a state the kernel would not leave (e.g. a memcg OOM with no
                                 killable task retrying for ever); see docs/model.md */
+  /* the simulator's only (what-if sweeps): */
+  guint64 oom_count;         /* out_of_memory() invocations, whatever they decided */
+  guint64 first_oom_ns;      /* virtual time of the first (0 when oom_count is 0) */
+  GPtrArray *memcg_peaks;    /* SimMemcgPeak*, in the scenario's cgroup order */
+  guint64 machine_peak_bytes; /* the root page counter's watermark: the most memory charged at once */
 } SimOutcome;
 
 SimOutcome *sim_outcome_new(void);
@@ -61,6 +80,8 @@ gboolean sim_outcome_step_failed(const SimOutcome *outcome, const char *step_id)
 /* the errno name a step failed with ("EBUSY"), NULL if it did not fail with one (ENOMEM: enomem_steps) */
 const char *sim_outcome_step_error(const SimOutcome *outcome, const char *step_id);
 gboolean sim_outcome_is_blocked(const SimOutcome *outcome, int pid);
+gboolean sim_outcome_was_blocked(const SimOutcome *outcome, int pid);
+gboolean sim_outcome_step_completed(const SimOutcome *outcome, const char *step_id);
 gboolean sim_outcome_is_livelocked(const SimOutcome *outcome, int pid);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimOutcome, sim_outcome_free)

@@ -1,7 +1,8 @@
 /* sim/sim.h: replay a scenario against the kernel model.
  *
- * sim_run() is the whole pipeline used by `oomsim run`, `check` and `validate`: load (streaming), build the
- * model, replay the trace on the virtual clock, and hand every event to the report writer.
+ * Two stages (sim/pipeline.c): sim_scenario_load() reads and checks a scenario once; sim_replay() builds a fresh
+ * model and replays the trace on the virtual clock, handing every event to the report writer, as many times as
+ * wanted (what-if variants, --kernel all). sim_run() is load + one replay, for `run`, `check` and `validate`.
  */
 #pragma once
 
@@ -9,6 +10,8 @@
 #include "../scenarios/scenario-loader.h"
 #include "events.h"
 #include "outcome.h"
+#include "../kernel-model/km-profile.h"
+#include "../scenarios/scenario.h"
 
 G_BEGIN_DECLS
 
@@ -37,7 +40,10 @@ typedef struct {
   guint64 process_base_pgtables_bytes; /* page tables of every process before its first step */
   guint64 process_base_kmem_bytes;     /* kernel memory each mm charges to its memcg besides page tables */
   guint64 process_kernel_bytes;
-  guint64 pcp_bytes;                   /* free pages on the per-CPU lists when the trace starts */        /* kernel memory of every process (task_struct, stack, mm, ...) */
+  guint64 pcp_bytes;                   /* free pages on the per-CPU lists when the trace starts */
+  guint64 committed_as_bytes;          /* Committed_AS before the processes start (the system's own) */
+  guint64 process_base_vm_bytes;       /* total_vm of every process before its first step */
+  guint64 process_base_committed_bytes; /* what starting a process adds to Committed_AS (its VM_ACCOUNT mappings) */        /* kernel memory of every process (task_struct, stack, mm, ...) */
   /* The VM's zones (from /proc/zoneinfo), in pages; n_zones 0: derived from the RAM (km_zones_setup()). */
   guint n_zones;
   SimZone zones[3];
@@ -52,6 +58,30 @@ typedef struct {
  * the model's own time on the 2-core machine docs/performance.md measured (sim/engine.c, "Work"). */
 #define SIM_DEFAULT_MAX_STEPS (G_GUINT64_CONSTANT(1) << 24)
 #define SIM_DEFAULT_MAX_WORK (G_GUINT64_CONSTANT(1) << 30)
+
+/* A scenario loaded once (sim/pipeline.c): its header, its steps in order and its expectations. */
+typedef struct _SimScenario SimScenario;
+
+/* Reads and checks the scenario at path ("-": stdin). NULL with a SCENARIO_ERROR "FILE:LINE:COL: ..." on bad input. */
+SimScenario *sim_scenario_load(const char *path, GError **error);
+void sim_scenario_free(SimScenario *sc);
+const ScenarioHeader *sim_scenario_header(const SimScenario *sc);
+GPtrArray *sim_scenario_steps(const SimScenario *sc);   /* ScStep*, owned by the scenario */
+GPtrArray *sim_scenario_expects(const SimScenario *sc); /* ScExpect*, owned by the scenario */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(SimScenario, sim_scenario_free)
+
+/* The profile to run: option (--kernel), else header's kernel=, else the default; an unknown version is a
+ * SCENARIO_ERROR_KERNEL at <scenario>. */
+const KmProfile *sim_resolve_profile(const char *option, const ScenarioHeader *header, GError **error);
+
+/* Builds a fresh model from header and replays steps (ScStep*, not modified: each is copied for the engine) on
+ * it. header and steps may be a loaded scenario's or a what-if variant of them (whatif/overrides.c). Outputs as
+ * sim_run(). */
+gboolean sim_replay(const ScenarioHeader *header, GPtrArray *steps, const SimOptions *opts,
+                    SimOutcome **out_outcome, GString **out_report, char **out_profile_name, GError **error);
+/* sim_replay() of the loaded scenario as it is. */
+gboolean sim_scenario_replay(const SimScenario *sc, const SimOptions *opts, SimOutcome **out_outcome,
+                             GString **out_report, char **out_profile_name, GError **error);
 
 /* Replays the scenario at path ("-": stdin). On success returns TRUE, *out_outcome (if not NULL) holds the
  * outcome, *out_report (if not NULL) the report in opts->format, *out_expects (if not NULL) the scenario's

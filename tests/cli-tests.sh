@@ -203,3 +203,29 @@ st=$?
 check "-o read-only file: refused (exit 2, one line), left as it was" \
   bash -c "[ $st -eq 2 ] && [ \"\$(cat \"$tmp/ro.txt\")\" = old ] && [ \"\$(wc -l <\"$tmp/ro.out\")\" -eq 1 ] &&
            grep -q 'is read-only (mode 0444): not overwritten' \"$tmp/ro.out\""
+
+# issue 14: oomsim expand writes out what the kubelet derived, and the expanded scenario runs to the same decisions
+k8s=scenarios/library/k8s-guaranteed-survives-node-oom.xml
+check "expand exits 0 and shows the kubelet's oom_score_adj (Guaranteed -997, Burstable 750, BestEffort 1000)" \
+  bash -c "\"$OOMSIM\" expand $k8s >\"$tmp/exp.xml\" &&
+           grep -q 'pid=\"100\".*oom_score_adj=\"-997\"' \"$tmp/exp.xml\" &&
+           grep -q 'pid=\"200\".*oom_score_adj=\"750\"' \"$tmp/exp.xml\" &&
+           grep -q 'pid=\"300\".*oom_score_adj=\"1000\"' \"$tmp/exp.xml\" &&
+           grep -q 'Burstable: 1000 - 1000 \* 1073741824 / 4294967296 = 750' \"$tmp/exp.xml\""
+check "expand: the kubepods cgroups, no <kubelet> left" \
+  bash -c "grep -q 'path=\"/kubepods/burstable/poddefault-api/api\"' \"$tmp/exp.xml\" && ! grep -q '<kubelet' \"$tmp/exp.xml\""
+check "expand: the expanded scenario passes the same <expect>" \
+  bash -c "\"$OOMSIM\" check \"$tmp/exp.xml\" | grep -q '^PASS '"
+check "expand: the same kills in the JSON report, byte for byte apart from the file name" \
+  bash -c "diff <(\"$OOMSIM\" run --format json $k8s | grep -v '\"file\"') \
+                <(\"$OOMSIM\" run --format json \"$tmp/exp.xml\" | grep -v '\"file\"') >/dev/null"
+check "expand -o writes the file" bash -c "\"$OOMSIM\" expand -o \"$tmp/exp2.xml\" $k8s && cmp -s \"$tmp/exp.xml\" \"$tmp/exp2.xml\""
+printf '<scenario name="x">\n<kubelet version="1.28">\n<pod name="a"><container name="c" pid="2" request="2Gi" limit="1Gi"/></pod>\n</kubelet>\n</scenario>\n' >"$tmp/badpod.xml"
+check "expand of an invalid pod exits 2 with one FILE:LINE:COL: line" \
+  bash -c "\"$OOMSIM\" expand \"$tmp/badpod.xml\" >\"$tmp/out\" 2>\"$tmp/err\"; [ \$? -eq 2 ] && [ ! -s \"$tmp/out\" ] &&
+           [ \$(wc -l <\"$tmp/err\") -eq 1 ] && grep -q '^$tmp/badpod.xml:3:1: container c: request 2Gi is more than limit 1Gi' \"$tmp/err\""
+check "text report: the pods as kubectl describe shows them (OOMKilled 137 restarting; Evicted 143)" \
+  bash -c "\"$OOMSIM\" run scenarios/library/k8s-kubelet-50mi-oomkilled-v2.xml |
+             grep -q 'mem-alloc (pid 4200, oom_score_adj -997): Last State: Terminated, Reason: OOMKilled, Exit Code: 137' &&
+           \"$OOMSIM\" run scenarios/library/k8s-besteffort-evicted-before-burstable.xml |
+             grep -q 'jobs/batch  QoS Class: BestEffort  Priority: 0  restartPolicy: Always  Status: Failed, Reason: Evicted'"

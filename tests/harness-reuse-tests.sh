@@ -78,3 +78,23 @@ st=$?
 check "a kernel and a model that both refuse a process in a cgroup with children agree (exit 0)" [ $st -eq 0 ]
 check "... the runs row says refused | refused" grep -Eq "runs +refused +refused" "$tmp/refused.txt"
 check "... the model's reason names the rule" grep -q "no internal process" "$tmp/refused.txt"
+
+# issue 15: progress per VM on standard error when it is a terminal (here a pty from script(1)): the scenario, the
+# kernel and the time the VM took; the report on standard output is the same bytes as without a terminal, and
+# without a terminal (every run above) nothing is printed on standard error
+if command -v script >/dev/null; then
+  q() { printf '%q ' "$@"; }
+  script -qec "PATH=$(q "$tmp/good:$PATH") $(q "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" --work-dir "$tmp/runs" --reuse "$scenario") >$(q "$tmp/tty-report.txt")" /dev/null \
+    | tr -d '\r' >"$tmp/tty-stderr.txt"
+  key="$tmp/kernel/vmlinuz"
+  check "validate on a terminal: '[1/1] KERNEL SCENARIO: VM started' on stderr" \
+    grep -qxF "[1/1] $key $scenario: VM started" "$tmp/tty-stderr.txt"
+  check "... then '[1/1] KERNEL SCENARIO: VM done in N.N s'" \
+    grep -qxE "\[1/1\] .* $scenario: VM done in [0-9]+\.[0-9] s" "$tmp/tty-stderr.txt"
+  check "... and nothing else there" [ "$(wc -l <"$tmp/tty-stderr.txt")" -eq 2 ]
+  check "... the report on stdout is unchanged" cmp -s "$tmp/first.txt" "$tmp/tty-report.txt"
+  validate good --reuse "$scenario" >/dev/null 2>"$tmp/notty-stderr.txt"
+  check "validate with stderr not a terminal: nothing on stderr" [ ! -s "$tmp/notty-stderr.txt" ]
+else
+  nok "script(1) is not installed (bsdutils)"
+fi

@@ -116,7 +116,12 @@ check "no perturbed run as the model: the kernel decided the same way every time
 # A panic after a kill: the real 6.1 run of scenarios/validation/global-kill-then-deadlock.xml (build/jitter/runs/
 # 6.1/global-kill-then-deadlock of 2026-12-05: QEMU status 1, pvpanic). The agent saw the kill but not the victim's
 # death before the panic; the victim got SIGKILL, so its exit is 137 on both sides.
-playback() { # playback NAME QEMU-STATUS SCENARIO: the stand-in plays tests/harness/NAME-6.1.{console,agent}.txt
+mkdir -p "$tmp/kernel-6.12" && cp "$tmp/kernel/vmlinuz" "$tmp/kernel-6.12/"
+echo "fake-kernel 6.12" >"$tmp/kernel-6.12/VERSION"
+echo "6.12.0-fake" >"$tmp/kernel-6.12/RELEASE"
+playback() { # playback NAME QEMU-STATUS SCENARIO [KERNEL]: the stand-in plays tests/harness/NAME-KERNEL.{console,agent}.txt
+  local k=${4:-6.1} kdir=$tmp/kernel
+  [ "$k" = 6.1 ] || kdir=$tmp/kernel-$k
   cat >"$tmp/qemu/qemu-system-x86_64" <<STANDIN
 #!/usr/bin/env bash
 serial=()
@@ -124,11 +129,11 @@ while [ \$# -gt 0 ]; do
   [ "\$1" = -serial ] && { serial+=("\${2#file:}"); shift; }
   shift
 done
-cp "$PWD/tests/harness/$1-6.1.console.txt" "\${serial[0]}"
-cp "$PWD/tests/harness/$1-6.1.agent.txt" "\${serial[1]}"
+cp "$PWD/tests/harness/$1-$k.console.txt" "\${serial[0]}"
+cp "$PWD/tests/harness/$1-$k.agent.txt" "\${serial[1]}"
 exit $2
 STANDIN
-  PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+  PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$kdir/vmlinuz" --agent "$tmp/agent" \
     --work-dir "$tmp/runs" --jitter "$tmp/jitter-33.txt" --race-runs 0 "$3" >"$tmp/out.txt" 2>&1
 }
 playback global-kill-then-deadlock 1 scenarios/validation/global-kill-then-deadlock.xml
@@ -167,3 +172,37 @@ PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" -
 st=$?
 check "a non-root file-read is not runnable in the VM (exit 0, counted apart)" \
   bash -c "[ $st -eq 0 ] && grep -q 'verdict: not runnable: process 270 is not root and reads a file' '$tmp/out.txt'"
+# A touch of a 64 KiB malloc's memory after its free: below the agent's glibc mmap threshold (128 KiB) the chunk
+# stays on the heap and the write succeeds, where the model gives SIGSEGV: not runnable, QEMU not started.
+PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \
+  --work-dir "$tmp/runs" tests/harness/touch-after-free.xml >"$tmp/out.txt" 2>&1
+st=$?
+check "a touch after free is not runnable in the VM (exit 0, counted apart)" \
+  bash -c "[ $st -eq 0 ] && grep -q 'verdict: not runnable: process 280 touches malloc \"buf\" after its free: below glibc' '$tmp/out.txt'"
+
+# A touch of a mapping whose mmap failed: the agent writes to MAP_FAILED, as the program would, and the kernel
+# kills it with SIGSEGV ("segfault at ffffffffffffffff" in the console, "death 230 signal 11"): exit 139 on both
+# sides, and the memcg OOM that the crasher's 24 MiB would have caused does not happen (real 6.1 run of
+# scenarios/validation/touch-failed-mmap-segv.xml, 2026-12-05; make differential seed 1 #132).
+playback touch-failed-mmap-segv 33 scenarios/validation/touch-failed-mmap-segv.xml
+st=$?
+check "a touch of a failed mmap: SIGSEGV, exit 139 on both sides, nobody OOM-killed (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +230:139, 231:0 +230:139, 231:0\$' '$tmp/out.txt' &&
+           grep -qE '^   victims +none +none\$' '$tmp/out.txt'"
+
+# memory.oom.group kills the victim and a member; then the -1000 allocator livelocks, and the agent never sees
+# either die: both exit 137, the victim first, as in the model (the real 6.12 run of make differential seed 1
+# #145, 2026-12-05; before, the member's exit was missing: the rule took only the victims).
+playback oom-group-then-livelock 33 tests/harness/oom-group-then-livelock.xml 6.12
+st=$?
+check "an oom.group member killed before a livelock exits 137 after the victim (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   exits \(pid:status\) +111:137, 110:137 +111:137, 110:137\$' '$tmp/out.txt'"
+
+# overcommit 2: the harness gives the model the VM's Committed_AS before the processes (3880 kB), what each added
+# (1808 kB) and a fresh worker's VmSize (2684 kB): with them the 174000 kB mapping is refused as in the kernel,
+# without them the model let it through (real 6.1 run of scenarios/validation/overcommit2-own-commitment.xml,
+# 2026-12-05; make differential seed 1 #117).
+playback overcommit2-own-commitment 33 scenarios/validation/overcommit2-own-commitment.xml
+st=$?
+check "overcommit 2: the processes' own Committed_AS refuses the mapping on both sides (exit 0)" \
+  bash -c "[ $st -eq 0 ] && grep -qE '^   ENOMEM steps +big +big\$' '$tmp/out.txt'"

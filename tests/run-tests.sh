@@ -7,7 +7,12 @@
 #   4. `oomsim validate --reuse` with stand-ins for QEMU (tests/harness-reuse-tests.sh), and the decision and
 #      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh): each check counts;
 #   5. the differential-testing generator, runner and shrinker without a VM (tests/differential-tests.sh);
-#   6. every fuzz target over its regression inputs (fuzz/regress/TARGET/) and its seeds ($FUZZ_SEED_DIR/TARGET,
+#   6. the what-if commands: --set, sweep, sweep-merge, bisect (tests/whatif-tests.sh).
+#   7. check --format tap|junit (tests/check-report-tests.sh), the expectations in both directions
+#      (tests/expect-tests.sh), the command-line conventions (tests/cli-conventions-tests.sh), and make install,
+#      the man page and the shell completions (tests/install-tests.sh).
+#   8. `oomsim explain` over the corpus of real reports, robustness and what-if (tests/explain-tests.sh).
+#   9. every fuzz target over its regression inputs (fuzz/regress/TARGET/) and its seeds ($FUZZ_SEED_DIR/TARGET,
 #      made by `make fuzz-seeds`), without libFuzzer (fuzz/fuzz-replay.c): each input counts.
 # Ends with the line "N passed, N failed"; exits 1 if anything failed.
 set -u
@@ -44,7 +49,7 @@ for t in "$TEST_DIR"/test-*; do
   fi
 done
 
-for dir in scenarios/library scenarios/versions; do
+for dir in scenarios/library scenarios/versions scenarios/what-if; do
   [ -d "$dir" ] || continue
   "$OOMSIM" check "$dir" >"$log" 2>&1
   status=$?
@@ -62,7 +67,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in limits-tests harness-reuse-tests harness-verdict-tests differential-tests; do
+for t in limits-tests whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests differential-tests explain-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"

@@ -504,6 +504,43 @@ static void test_overcommit(void)
   g_assert_true(km_vm_enough_memory(sys, t->mm, G_MAXINT32, FALSE));
 }
 
+/* A process's own address space before the trace (make differential seed 1 #117): exec's VM_ACCOUNT mappings
+ * (the VM's worker of 2026-12-01: 444 pages) are in Committed_AS and its total_vm (663 pages) shrinks the user reserve.
+ * CommitLimit 131072; non-root: 131072 - 2048 (admin) - min(663 / 32 = 20, 32768) = 129004 allowed; with 444
+ * committed, 128559 more pages make 129003 < 129004 (fit), 128560 make 129004 (refused). At exit both go. */
+static void test_overcommit_base_vm(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmTask *t = add_task(sys, 10, NULL, 0, 0);
+  sys->machine.overcommit_memory = 2;
+  km_mm_set_base_vm(sys, t->mm, 663, 444);
+  g_assert_cmpint(sys->machine.committed_as, ==, 444);
+  g_assert_cmpint(t->mm->total_vm, ==, 663);
+  g_assert_false(km_vm_enough_memory(sys, t->mm, 128560, FALSE));
+  g_assert_cmpint(sys->machine.committed_as, ==, 444);
+  g_assert_true(km_vm_enough_memory(sys, t->mm, 128559, FALSE));
+  sys->machine.committed_as -= 128559; /* as if the mapping were gone again */
+  km_task_exit(sys, t, 0, 0);
+  g_assert_cmpint(sys->machine.committed_as, ==, 0);
+}
+
+/* init_admin_reserve()/init_user_reserve(): min(free_kbytes / 32, 8 MiB) and min(free_kbytes / 32, 128 MiB).
+ * 1 GiB free: 1048576 / 32 = 32768 kB: admin 8192, user 32768. The 256 MiB VM of 6.1 (MemFree 195408 kB =
+ * 48852 pages): 6106 kB each. 8 GiB: 262144 kB: admin 8192, user 131072. */
+static void test_default_reserves(void)
+{
+  KmMachine m = {.page_size = 4096};
+  km_default_reserves(&m, RAM_PAGES);
+  g_assert_cmpuint(m.admin_reserve_kbytes, ==, 8192);
+  g_assert_cmpuint(m.user_reserve_kbytes, ==, 32768);
+  km_default_reserves(&m, 48852);
+  g_assert_cmpuint(m.admin_reserve_kbytes, ==, 6106);
+  g_assert_cmpuint(m.user_reserve_kbytes, ==, 6106);
+  km_default_reserves(&m, (KmPages)8 << 18);
+  g_assert_cmpuint(m.admin_reserve_kbytes, ==, 8192);
+  g_assert_cmpuint(m.user_reserve_kbytes, ==, 131072);
+}
+
 static void test_overcommit_heuristic_4_19(void)
 {
   g_autoptr(KmSystem) sys = make_system("4.19");
@@ -1219,6 +1256,8 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/oom/sacrifice-child-4.19", test_sacrifice_child);
   g_test_add_func("/kernel-model/util/overcommit", test_overcommit);
   g_test_add_func("/kernel-model/util/overcommit-heuristic-4.19", test_overcommit_heuristic_4_19);
+  g_test_add_func("/kernel-model/util/overcommit-base-vm", test_overcommit_base_vm);
+  g_test_add_func("/kernel-model/util/default-reserves", test_default_reserves);
   g_test_add_func("/kernel-model/util/default-min-free-kbytes", test_default_min_free);
   g_test_add_func("/kernel-model/vmscan/file-then-swap", test_reclaim_order);
   g_test_add_func("/kernel-model/memcg/events-hierarchy", test_events_hierarchy);

@@ -4,6 +4,7 @@
  * Expected numbers are computed by hand in the comments next to them.
  */
 #include "scenarios/scenario-loader.h"
+#include "scenarios/scenario-values.h"
 
 #include <string.h>
 
@@ -150,6 +151,52 @@ test_size_suffixes(void)
   }
 }
 
+/* Units users already write (docs/scenario-format.md, "Sizes and units"): Kubernetes' binary Ki/Mi/Gi/Ti/Pi, SI
+ * kB/MB/GB/TB/PB, Docker's lower-case g/t/p; the ambiguous m, k and b refused with the reason. */
+static void
+test_size_units_of_users(void)
+{
+  static const struct {
+    const char *text;
+    guint64 bytes;
+  } cases[] = {
+    { "50Mi", 52428800 },          /* 50 * 2^20 */
+    { "1Gi", 1073741824 },         /* 2^30 */
+    { "3Ki", 3072 },
+    { "2Ti", 2199023255552 },      /* 2 * 2^40 */
+    { "1Pi", 1125899906842624 },   /* 2^50 */
+    { "512MB", 512000000 },        /* Kubernetes' 512M: 512 * 10^6 */
+    { "2GB", 2000000000 },
+    { "3kB", 3000 },
+    { "1TB", 1000000000000 },
+    { "1g", 1073741824 },          /* docker run -m 1g */
+    { "2t", 2199023255552 },
+    { "100B", 100 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    guint64 bytes = 1;
+    g_test_message("size \"%s\"", cases[i].text);
+    g_assert_true(sc_parse_size(cases[i].text, 4096, FALSE, &bytes));
+    g_assert_cmpuint(bytes, ==, cases[i].bytes);
+  }
+  static const char *const ambiguous[] = { "50m", "512m", "4k", "100b" };
+  for (gsize i = 0; i < G_N_ELEMENTS(ambiguous); i++) {
+    guint64 bytes = 7;
+    g_assert_false(sc_parse_size(ambiguous[i], 4096, FALSE, &bytes));
+    g_assert_cmpuint(bytes, ==, 7);
+    g_assert_nonnull(sc_size_ambiguity(ambiguous[i]));
+  }
+  g_assert_null(sc_size_ambiguity("50Mi"));
+  g_assert_null(sc_size_ambiguity("50"));
+  g_autoptr(GError) error = NULL;
+  guint64 bytes;
+  g_assert_false(sc_value_size("cgroup", "memory.max", "50m", 4096, TRUE, &bytes, &error));
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_SIZE);
+  g_assert_cmpstr(error->message, ==,
+                  "<cgroup> memory.max=\"50m\": an ambiguous unit: \"m\" is milli (1/1000 byte) to Kubernetes but MiB "
+                  "to Docker and the kernel: write Mi or MiB (2^20) or MB (10^6)");
+}
+
 static void
 test_size_pages(void)
 {
@@ -198,7 +245,8 @@ static void
 test_size_garbage(void)
 {
   static const char *const garbage[] = {
-    "", " ", "K", "-1", "+1", "1.5G", "0x10", "1KB", "1 GB", "1kib", "1Ki", "1 K i B", "1Gb", "1e6",
+    /* "1 GB" and "1Ki" were refused before Kubernetes' and SI units came (issue 10): test_size_units_of_users */
+    "", " ", "K", "-1", "+1", "1.5G", "1.5Gi", "0x10", "1KB", "1kb", "1kib", "1 K i B", "1Gb", "1GiB5", "1e6", "1mi",
     "ten", "1 max", "max1", "1 pagess", "1 2", "1\n", /* trailing whitespace is fine, see below */
   };
   guint64 bytes = 0;
@@ -1058,7 +1106,10 @@ static const struct {
   { "pid-not-integer.xml", SCENARIO_ERROR_SCHEMA, 3 },
   { "sysctl-unknown.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "at-not-duration.xml", SCENARIO_ERROR_SCHEMA, 4 },
+  { "at-without-unit.xml", SCENARIO_ERROR_SCHEMA, 6 }, /* issue 15: "the unit is missing: write 10s, ..." */
   { "misplaced-expect.xml", SCENARIO_ERROR_SCHEMA, 3 },
+  /* issue 15: a section out of order says so ("<processes> after <trace>: the sections ... go in the order") */
+  { "section-after-trace.xml", SCENARIO_ERROR_SCHEMA, 5 },
   { "cgroup-path-relative.xml", SCENARIO_ERROR_SCHEMA, 3 },
   { "cgroup-v1-on-v2.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "cgroup-v2-on-v1.xml", SCENARIO_ERROR_SCHEMA, 6 },
@@ -1087,6 +1138,11 @@ static const struct {
   { "repeat-too-large.xml", SCENARIO_ERROR_RANGE, 6 },          /* > 65530 (DEFAULT_MAX_MAP_COUNT) */
   { "base-rss-exceeds-ram.xml", SCENARIO_ERROR_RANGE, 6 },      /* 600 + 325 MiB > 1024 - 100 MiB */
   { "expect-exit-status.xml", SCENARIO_ERROR_RANGE, 5 },
+  /* issue 15: counts of expectations are a number, "none" or a range in which some count lies */
+  { "expect-count-reversed.xml", SCENARIO_ERROR_RANGE, 9 },
+  { "expect-oom-kills-none.xml", SCENARIO_ERROR_RANGE, 9 },
+  /* issue 15: <expect kernel="..."> names profiles; one without a profile would never apply */
+  { "expect-kernel-unknown.xml", SCENARIO_ERROR_KERNEL, 11 },
   /* Duplicates */
   { "sysctl-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 4 },
   { "cgroup-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 5 },
@@ -1109,6 +1165,8 @@ static const struct {
   { "expect-blocked-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
   { "expect-survives-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
   { "expect-livelock-unknown-pid.xml", SCENARIO_ERROR_UNKNOWN_REF, 14 },
+  { "expect-succeeds-unknown-step.xml", SCENARIO_ERROR_UNKNOWN_REF, 9 },
+  { "expect-step-error-unknown-step.xml", SCENARIO_ERROR_UNKNOWN_REF, 9 },
   /* A kernel thread has no mm (issue 15: a memory step of one dereferenced NULL) */
   { "kthread-touch.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
   { "kthread-malloc.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 },
@@ -1190,7 +1248,7 @@ test_error_one_line(void)
   g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, &error);
   g_assert_null(loader);
   g_autofree char *expected = g_strdup_printf(
-    "%s:2:1: <machine> ram=\"2\\nGB\\t\\r\" is not a size (bytes, K/KiB, M/MiB, G/GiB, T/TiB, pages)", path);
+    "%s:2:1: <machine> ram=\"2\\nGX\\t\\r\" is not a size (bytes, K/KiB, M/MiB, G/GiB, T/TiB, pages)", path);
   g_assert_cmpstr(error->message, ==, expected);
 
   g_clear_error(&error);
@@ -1252,6 +1310,7 @@ main(int argc, char **argv)
   xmlSetGenericErrorFunc(NULL, on_global_generic_error);
 
   g_test_add_func("/scenarios/size/suffixes", test_size_suffixes);
+  g_test_add_func("/scenarios/size/units-of-users", test_size_units_of_users);
   g_test_add_func("/scenarios/size/pages", test_size_pages);
   g_test_add_func("/scenarios/size/max", test_size_max);
   g_test_add_func("/scenarios/size/overflow", test_size_overflow);

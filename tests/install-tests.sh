@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# tests/install-tests.sh: `make install DESTDIR=... PREFIX=/usr` gives a tree that works (issue 15): the staged
+# oomsim runs the staged scenarios, man finds and formats the staged page without a warning, the bash completion
+# loaded in a fresh bash completes commands, options, --kernel values and files, zsh loads its completion, and
+# `make uninstall` removes every file again.
+. "$(dirname "$0")/tap.sh"
+build=$(dirname "$OOMSIM")
+stage=$tmp/stage
+make -s --no-print-directory install DESTDIR="$stage" PREFIX=/usr BUILD="$build" >"$tmp/install.log" 2>&1
+check "make install DESTDIR=\$tmp/stage PREFIX=/usr succeeds" [ $? -eq 0 ]
+bin=$stage/usr/bin/oomsim
+share=$stage/usr/share
+check "the binary, man page, schema, completions are installed" \
+  bash -c "[ -x '$bin' ] && [ -f '$share/man/man1/oomsim.1' ] && [ -f '$share/oomsim/oomsim.rng' ] && [ -f '$share/bash-completion/completions/oomsim' ] && [ -f '$share/zsh/site-functions/_oomsim' ]"
+for d in library versions validation; do
+  check "scenarios/$d: every scenario installed" \
+    [ "$(ls "$share/oomsim/scenarios/$d"/*.xml | wc -l)" -eq "$(ls scenarios/$d/*.xml | wc -l)" ]
+done
+check "the installed schema is the one built into the binary" cmp -s scenarios/oomsim.rng "$share/oomsim/oomsim.rng"
+
+# ---- the staged oomsim itself
+check "the staged oomsim runs: --version" bash -c "'$bin' --version | head -n 1 | grep -qx 'oomsim [0-9.]*'"
+"$bin" check -q "$share/oomsim/scenarios/library" >"$tmp/out" 2>&1
+check "the staged oomsim checks the staged library: all pass" \
+  [ "$(tail -n 1 "$tmp/out")" = "$(ls scenarios/library/*.xml | wc -l) passed, 0 failed" ]
+
+# ---- man
+LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$share/man/man1/oomsim.1" >"$tmp/man.txt" 2>"$tmp/man.err"
+check "man --warnings -l on the staged page: no warning" [ ! -s "$tmp/man.err" ]
+[ -s "$tmp/man.err" ] && cat "$tmp/man.err"
+check "... it has a section per command and EXIT STATUS" bash -c \
+  "for s in 'oomsim run' 'oomsim check' 'oomsim kernels' 'oomsim validate'; do grep -q \"^   \$s\" '$tmp/man.txt' || exit 1; done; grep -q '^EXIT STATUS' '$tmp/man.txt'"
+check "MANPATH finds the staged page: man -w oomsim" \
+  bash -c "[ \"\$(MANPATH='$share/man' man -w oomsim 2>/dev/null)\" = '$share/man/man1/oomsim.1' ]"
+check "the page's version is the binary's" \
+  bash -c "grep -q \"^\\.TH OOMSIM 1 [0-9-]* \\\"oomsim \$('$bin' --version | head -n 1 | cut -d' ' -f2)\\\"\" '$share/man/man1/oomsim.1'"
+check "the page lists every option of every command's --help" bash -c '
+  for c in run check expand kernels validate sweep sweep-merge bisect explain; do
+    for o in $("'"$bin"'" $c --help | grep -oE -- "--[a-z][a-z-]*" | sort -u); do
+      grep -qF -- "$(printf %s "$o" | sed "s/-/\\\\-/g")" "'"$share/man/man1/oomsim.1"'" || { echo "missing $c $o"; exit 1; }
+    done
+  done'
+
+# ---- bash completion, loaded in a fresh bash as bash-completion would (the staged bin first on PATH)
+complete_words() { # complete_words WORD...: the completions of the last word
+  PATH="$stage/usr/bin:$PATH" bash --norc --noprofile -c '
+    source "$1"; shift
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+    _oomsim; printf "%s\n" "${COMPREPLY[@]}" | sort' _ "$share/bash-completion/completions/oomsim" "$@"
+}
+check "bash: complete -p oomsim names _oomsim" \
+  bash --norc -c "source '$share/bash-completion/completions/oomsim'; complete -p oomsim | grep -q -- '-F _oomsim oomsim'"
+check "bash: 'oomsim <TAB>' gives the commands" \
+  [ "$(complete_words oomsim '' | grep -v '^-' | tr '\n' ' ')" = "bisect check expand explain help kernels run sweep sweep-merge validate " ]
+check "bash: 'oomsim ch<TAB>' gives check" [ "$(complete_words oomsim ch)" = check ]
+check "bash: 'oomsim run --kernel <TAB>' gives the profiles of oomsim kernels" \
+  [ "$(complete_words oomsim run --kernel '' | tr '\n' ' ')" = "$("$bin" kernels | cut -d' ' -f1 | sort | tr '\n' ' ')" ]
+check "bash: 'oomsim check --kernel=4<TAB>' gives 4.19" [ "$(complete_words oomsim check --kernel = 4)" = 4.19 ]
+check "bash: 'oomsim check --format <TAB>' gives junit tap text" \
+  [ "$(complete_words oomsim check --format '' | tr '\n' ' ')" = "junit tap text " ]
+check "bash: 'oomsim run --format <TAB>' gives dmesg json text" \
+  [ "$(complete_words oomsim run -f '' | tr '\n' ' ')" = "dmesg json text " ]
+check "bash: 'oomsim check --<TAB>' gives the options of check --help" \
+  [ "$(complete_words oomsim check -- | tr '\n' ' ')" = "--format --help --kernel --max-steps --max-work --quiet --set " ]
+mkdir -p "$tmp/sc/dir"
+touch "$tmp/sc/pod.xml" "$tmp/sc/notes.txt"
+check "bash: 'oomsim run DIR/<TAB>' gives scenarios and directories, not other files" \
+  [ "$(complete_words oomsim run "$tmp/sc/" | tr '\n' ' ')" = "$tmp/sc/dir $tmp/sc/pod.xml " ]
+check "bash: 'oomsim kernels <TAB>' gives nothing" [ -z "$(complete_words oomsim kernels '')" ]
+check "bash: 'oomsim help <TAB>' gives the commands" \
+  [ "$(complete_words oomsim help '' | tr '\n' ' ')" = "bisect check expand explain kernels run sweep sweep-merge validate " ]
+
+# ---- zsh completion: it parses, and compinit registers it for oomsim from the staged fpath
+if command -v zsh >/dev/null; then
+  check "zsh: _oomsim parses (zsh -n)" zsh -n "$share/zsh/site-functions/_oomsim"
+  check "zsh: compinit binds oomsim to _oomsim from the staged site-functions" \
+    zsh -f -c "fpath=('$share/zsh/site-functions' \$fpath); autoload -Uz compinit; compinit -u -d '$tmp/zcompdump'; [[ \$_comps[oomsim] == _oomsim ]]"
+else
+  nok "zsh is not installed (make deps installs it)"
+fi
+
+# ---- uninstall
+make -s --no-print-directory uninstall DESTDIR="$stage" PREFIX=/usr BUILD="$build" >>"$tmp/install.log" 2>&1
+check "make uninstall succeeds" [ $? -eq 0 ]
+check "... and leaves no file behind" [ -z "$(find "$stage" -type f)" ]
+check "... nor the share/oomsim directory" [ ! -e "$share/oomsim" ]
