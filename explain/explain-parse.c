@@ -45,8 +45,9 @@ typedef enum {
 } RxId;
 
 static const char *const rx_patterns[RX_N] = {
-  [RX_INVOKED] = "^(.*?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\\(([^)]*)\\))?,(?: nodemask=([^,]*),)?\\s*"
-                 "order=(-?\\d+),(?: oom_adj=(-?\\d+),)? oom_score_adj=(-?\\d+)",
+  /* one pattern over two lines: parenthesised so that clang does not take the concatenation for a missing comma */
+  [RX_INVOKED] = ("^(.*?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\\(([^)]*)\\))?,(?: nodemask=([^,]*),)?\\s*"
+                  "order=(-?\\d+),(?: oom_adj=(-?\\d+),)? oom_score_adj=(-?\\d+)"),
   [RX_CPU_LINE] = "^CPU: \\d+ (?:UID: \\d+ )?PID: (\\d+) Comm: (.*?) (?:Not tainted|Tainted:|Kdump:)",
   [RX_PID_LINE] = "^Pid: (\\d+), comm: (.*?) (?:Not tainted|Tainted:)",
   [RX_LINUX_VERSION] = "^Linux version (\\S+)",

@@ -21,11 +21,15 @@ static void on_libxml2_generic(void *ctx, const char *msg, ...)
   fuzz_fail("libxml2 printed through its generic handler: %s", msg);
 }
 
-void fuzz_common_init(void)
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+  (void)argc;
+  (void)argv;
   g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   xmlSetStructuredErrorFunc(NULL, on_libxml2_structured);
   xmlSetGenericErrorFunc(NULL, on_libxml2_generic);
+  fuzz_target_init();
+  return 0;
 }
 
 void fuzz_fail(const char *format, ...)

@@ -61,15 +61,8 @@ static void check_json(const GString *report)
     fuzz_fail("the json report is not one JSON object");
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+void fuzz_target_init(void)
 {
-  (void)argc;
-  (void)argv;
-  fuzz_common_init();
-  return 0;
 }
 
 /* One run: the three reports, the outcome, the expectations and the profile; or FALSE and the error. */
