@@ -96,12 +96,7 @@ $(CPUTIME_BIN): bench/cputime.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
-# the explain parser's fuzz target, run standalone over files by tests/explain-tests.sh (tests/fuzz/fuzz-explain.c)
-$(BUILD)/tests/fuzz-explain: tests/fuzz/fuzz-explain.c $(LIB_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DFUZZ_STANDALONE -MMD -MP -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
-
-test-binaries: $(TEST_BINS) $(BUILD)/tests/fuzz-explain $(FUZZ_REPLAY_BINS)
+test-binaries: $(TEST_BINS) $(FUZZ_REPLAY_BINS)
 
 # The default scenario: the 50 MiB Kubernetes pod whose container ends OOMKilled with 137.
 run: deps

@@ -44,9 +44,19 @@ typedef enum {
   RX_N,
 } RxId;
 
+/* A value a report holds once (the chosen comm, the memcgs, the invoker's fields, ...): set again by a later line of
+ * the same report, the last one counts and the one it replaces is freed (found by fuzz-explain: a summary's task=
+ * with pid=0, then a Killed line, leaked the summary's comm). */
+static void set_str(char **field, char *value)
+{
+  g_free(*field);
+  *field = value;
+}
+
 static const char *const rx_patterns[RX_N] = {
-  [RX_INVOKED] = "^(.*?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\\(([^)]*)\\))?,(?: nodemask=([^,]*),)?\\s*"
-                 "order=(-?\\d+),(?: oom_adj=(-?\\d+),)? oom_score_adj=(-?\\d+)",
+  /* one pattern over two lines: parenthesised so that clang does not take the concatenation for a missing comma */
+  [RX_INVOKED] = ("^(.*?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\\(([^)]*)\\))?,(?: nodemask=([^,]*),)?\\s*"
+                  "order=(-?\\d+),(?: oom_adj=(-?\\d+),)? oom_score_adj=(-?\\d+)"),
   [RX_CPU_LINE] = "^CPU: \\d+ (?:UID: \\d+ )?PID: (\\d+) Comm: (.*?) (?:Not tainted|Tainted:|Kdump:)",
   [RX_PID_LINE] = "^Pid: (\\d+), comm: (.*?) (?:Not tainted|Tainted:)",
   [RX_LINUX_VERSION] = "^Linux version (\\S+)",
@@ -175,7 +185,7 @@ static ExplainReport *begin_report(ExplainParser *p, guint line)
   }
   ExplainReport *r = explain_report_new(line);
   if (p->boot_version)
-    r->version = g_strdup(p->boot_version);
+    set_str(&r->version, g_strdup(p->boot_version));
   g_ptr_array_add(p->reports, r);
   p->cur = r;
   return r;
@@ -218,10 +228,10 @@ static void parse_invoked(ExplainParser *p, GMatchInfo *mi, guint line)
   if (!r)
     return;
   r->has_invoker = TRUE;
-  r->invoker_comm = fetch(mi, 1);
-  r->gfp_mask = fetch(mi, 2);
-  r->gfp_flags = fetch(mi, 3);
-  r->nodemask = fetch(mi, 4);
+  set_str(&r->invoker_comm, fetch(mi, 1));
+  set_str(&r->gfp_mask, fetch(mi, 2));
+  set_str(&r->gfp_flags, fetch(mi, 3));
+  set_str(&r->nodemask, fetch(mi, 4));
   g_autofree char *order = fetch(mi, 5), *adj = fetch(mi, 7);
   r->order = order ? to_int(order) : 0;
   r->invoker_adj = adj ? to_int(adj) : 0;
@@ -266,20 +276,17 @@ static void parse_summary(ExplainReport *r, const char *constraint, const char *
   const char *task = strstr(rest, ",task=");
   const char *pid = task ? strstr(task, ",pid=") : NULL;
   if (task && pid) {
-    g_free(r->chosen_comm);
-    r->chosen_comm = g_strndup(task + 6, (gsize)(pid - task - 6));
+    set_str(&r->chosen_comm, g_strndup(task + 6, (gsize)(pid - task - 6)));
     r->chosen_pid = to_int(pid + 5);
   }
   g_auto(GStrv) fields = g_strsplit(rest, ",", -1);
   for (guint i = 0; fields[i]; i++) {
     if (g_str_has_prefix(fields[i], "oom_memcg=")) {
-      g_free(r->oom_memcg);
-      r->oom_memcg = g_strdup(fields[i] + 10);
+      set_str(&r->oom_memcg, g_strdup(fields[i] + 10));
     } else if (g_str_has_prefix(fields[i], "task_memcg=")) {
-      g_free(r->task_memcg);
-      r->task_memcg = g_strdup(fields[i] + 11);
+      set_str(&r->task_memcg, g_strdup(fields[i] + 11));
     } else if (g_str_has_prefix(fields[i], "nodemask=") && !r->nodemask) {
-      r->nodemask = g_strdup(fields[i] + 9);
+      set_str(&r->nodemask, g_strdup(fields[i] + 9));
     }
   }
 }
@@ -502,7 +509,7 @@ static void parse_killed(ExplainParser *p, ExplainReport *r, GMatchInfo *mi, gui
       r->outcome = EXPLAIN_OUTCOME_KILLED;
     if (!r->chosen_pid) {
       r->chosen_pid = k.pid;
-      r->chosen_comm = g_strdup(k.comm);
+      set_str(&r->chosen_comm, g_strdup(k.comm));
     }
   }
   if (r->kills->len < EXPLAIN_MAX_TASKS && p->total_rows < EXPLAIN_MAX_TOTAL_ROWS) {
@@ -518,8 +525,7 @@ static void parse_kill_score(ExplainReport *r, GMatchInfo *mi)
 {
   g_autofree char *prefix = fetch(mi, 1), *pid = fetch(mi, 2), *score = fetch(mi, 4), *how = fetch(mi, 5);
   r->chosen_pid = pid ? to_int(pid) : 0;
-  g_free(r->chosen_comm);
-  r->chosen_comm = fetch(mi, 3);
+  set_str(&r->chosen_comm, fetch(mi, 3));
   r->printed_score = score ? (glong)to_i64(score) : 0;
   r->has_printed_score = TRUE;
   r->sacrifice_child = TRUE;
@@ -530,7 +536,7 @@ static void parse_kill_score(ExplainReport *r, GMatchInfo *mi)
   if (prefix && strstr(prefix, "oom_kill_allocating_task"))
     r->outcome = EXPLAIN_OUTCOME_ALLOCATING;
   if (how && strcmp(how, "a child") == 0 && !r->era_reason)
-    r->era_reason = g_strdup("\"kill process ... or a child\" (2.6.32-2.6.35)");
+    set_str(&r->era_reason, g_strdup("\"kill process ... or a child\" (2.6.32-2.6.35)"));
 }
 
 static void parse_panic(ExplainParser *p, ExplainReport *r, const char *what, guint line)
@@ -544,8 +550,7 @@ static void parse_panic(ExplainParser *p, ExplainReport *r, const char *what, gu
   if ((strstr(what, "deadlocked") || strstr(what, "no killable") || strstr(what, "system-wide")) &&
       r->constraint == EXPLAIN_CONSTRAINT_UNKNOWN)
     r->constraint = EXPLAIN_CONSTRAINT_NONE;
-  g_free(r->panic_message);
-  r->panic_message = g_strdup(what);
+  set_str(&r->panic_message, g_strdup(what));
   if (r->outcome != EXPLAIN_OUTCOME_NO_KILLABLE && !strstr(what, "no killable") && !strstr(what, "deadlocked"))
     r->outcome = EXPLAIN_OUTCOME_PANIC;
   else
@@ -690,16 +695,15 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   } else if (match(p, RX_OOM_GROUP, msg, &mi)) {
     r = p->cur;
     if (r) {
-      g_free(r->oom_group);
-      r->oom_group = fetch(mi, 1);
+      set_str(&r->oom_group, fetch(mi, 1));
     }
   } else if (match(p, RX_TASK_IN, msg, &mi)) {
     if ((r = body_report(p, line, "the \"Task in ... killed as a result of limit of\" line"))) {
       r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
       g_free(r->task_memcg);
       g_free(r->oom_memcg);
-      r->task_memcg = fetch(mi, 1);
-      r->oom_memcg = fetch(mi, 2);
+      set_str(&r->task_memcg, fetch(mi, 1));
+      set_str(&r->oom_memcg, fetch(mi, 2));
     }
   } else if (match(p, RX_MEM_USAGE, msg, &mi)) {
     if ((r = body_report(p, line, "the memcg usage lines")))

@@ -19,9 +19,6 @@
 #include "../harness/harness.h"
 #include "fuzz-common.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static HarnessScenario *scenario;
 static HarnessKernel kernel = { .key = "6.1", .package = "linux-image-fuzz 6.1", .release = "6.1.0-fuzz" };
 
@@ -33,11 +30,8 @@ static GPtrArray *strv_array(const char *const *strings)
   return a;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+void fuzz_target_init(void)
 {
-  (void)argc;
-  (void)argv;
-  fuzz_common_init();
   scenario = g_new0(HarnessScenario, 1);
   scenario->path = g_strdup("fuzz.xml");
   scenario->name = g_strdup("fuzz");
@@ -52,7 +46,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   g_array_append_vals(scenario->pids, pids, G_N_ELEMENTS(pids));
   scenario->comms = strv_array((const char *const[]){ "big", "small", NULL });
   scenario->input = g_string_new(NULL);
-  return 0;
 }
 
 static void check_json(char *json)

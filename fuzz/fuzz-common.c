@@ -5,9 +5,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-void fuzz_common_init(void)
+#include <libxml/xmlerror.h>
+
+/* libxml2's global handlers print to stderr; the loader points them at itself while it runs libxml2
+ * (scenario-loader.c, loader_errors_enter()). One reached outside that is text on stderr beside the error. */
+static void on_libxml2_structured(void *ctx, xmlErrorPtr error)
 {
+  (void)ctx;
+  fuzz_fail("libxml2 reported through its global handler: %s", error && error->message ? error->message : "?");
+}
+
+static void on_libxml2_generic(void *ctx, const char *msg, ...)
+{
+  (void)ctx;
+  fuzz_fail("libxml2 printed through its generic handler: %s", msg);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+  (void)argc;
+  (void)argv;
   g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  xmlSetStructuredErrorFunc(NULL, on_libxml2_structured);
+  xmlSetGenericErrorFunc(NULL, on_libxml2_generic);
+  fuzz_target_init();
+  return 0;
 }
 
 void fuzz_fail(const char *format, ...)

@@ -7,8 +7,12 @@
 
 G_BEGIN_DECLS
 
-/* From LLVMFuzzerInitialize(): a GLib critical or warning aborts (a finding), as G_DEBUG=fatal-criticals does. */
-void fuzz_common_init(void);
+/* LLVMFuzzerInitialize() is defined once, in fuzz-common.c: a GLib critical or warning aborts (a finding), as
+ * G_DEBUG=fatal-criticals does, and so does anything libxml2 raises through its global error handlers, which would
+ * print to stderr; then it calls the target's own set-up, fuzz_target_init(), which every target defines. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+void fuzz_target_init(void);
 /* A broken property: prints "fuzz: ..." and aborts, which libFuzzer records as a crash with its input. */
 G_NORETURN void fuzz_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
 /* error is set and its message one line "display_name:LINE:COL: text", LINE and COL at least 1. */

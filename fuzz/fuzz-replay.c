@@ -18,8 +18,7 @@
 #error "FUZZ_TARGET_NAME must be defined (fuzz/fuzz.mk)"
 #endif
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz-common.h"
 
 static gint compare_strings(gconstpointer a, gconstpointer b)
 {

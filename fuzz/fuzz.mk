@@ -10,9 +10,9 @@
 # $(BUILD)/tests/fuzz-replay-TARGET, which make check and make sanitize run over fuzz/regress/TARGET/ (the
 # findings, kept in the tree) and the seeds. Seeds and dictionaries are generated here from the tree: seeds by
 # fuzz/make-seeds.sh, the scenario dictionary from the RelaxNG schema (fuzz/rng-dict.xsl) and the profile names,
-# the agent-output dictionary from the string literals harness/harness-result.c compares against.
+# the agent-output and explain dictionaries from the string literals their parsers compare against.
 
-FUZZ_TARGETS ?= scenario agent-output
+FUZZ_TARGETS ?= scenario agent-output explain
 FUZZ_COMMON := fuzz/fuzz-common.c
 FUZZ_DEB_PKGS := clang libclang-rt-14-dev xsltproc
 FUZZ_WORK := build/fuzz
@@ -43,13 +43,20 @@ $(FUZZ_WORK)/scenario.dict: fuzz/rng-dict.xsl scenarios/oomsim.rng $(BUILD)/ooms
 	@! grep -vE '^"([^"\\]|\\")*"$$' $@.tmp || { echo "fuzz.mk: a dictionary line needs escaping"; exit 1; }
 	@mv $@.tmp $@
 
+# the string literals a parser compares its input with
+LITERALS_DICT = grep -ohE '"[A-Za-z_][A-Za-z0-9_ :=().-]{1,40}"' $^ | grep -v '\.h"$$' | LC_ALL=C sort -u >$@
+
 $(FUZZ_WORK)/agent-output.dict: harness/harness-result.c
 	@mkdir -p $(dir $@)
-	@grep -oE '"[A-Za-z_][A-Za-z0-9_ :=().-]{1,40}"' $< | grep -v '\.h"$$' | LC_ALL=C sort -u >$@
+	@$(LITERALS_DICT)
+
+$(FUZZ_WORK)/explain.dict: explain/explain-parse.c explain/explain-input.c explain/explain-era.c
+	@mkdir -p $(dir $@)
+	@$(LITERALS_DICT)
 
 fuzz-build:
 	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="$(FUZZ_DEB_PKGS)"
-	@$(MAKE) --no-print-directory all fuzz-seeds $(FUZZ_WORK)/scenario.dict $(FUZZ_WORK)/agent-output.dict
+	@$(MAKE) --no-print-directory all fuzz-seeds $(patsubst %,$(FUZZ_WORK)/%.dict,$(FUZZ_TARGETS))
 	@$(MAKE) --no-print-directory BUILD=build/libfuzzer CC=clang OPT=-O1 \
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SANITIZE)" EXTRA_LDFLAGS="$(FUZZ_SANITIZE)" \
 	  $(patsubst %,build/libfuzzer/fuzz-%,$(FUZZ_TARGETS))

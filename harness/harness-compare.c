@@ -149,6 +149,8 @@ gboolean harness_jitter_load(const char *path, const char *kernel_key, HarnessJi
         (strcmp(f[1], "global") != 0 && strcmp(f[1], "memcg") != 0)) {
       g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_SETUP, "%s:%u: expected KERNEL global|memcg PAGES ...",
                   path, i + 1);
+      g_free(jitter->source); /* a failed load leaves nothing behind, as it found it */
+      *jitter = (HarnessJitter){0};
       return FALSE;
     }
     if (strcmp(f[0], kernel_key) != 0)

@@ -401,8 +401,56 @@ loader_on_xml_error(void *user_data, xmlErrorPtr xml_error)
   }
   int line = xml_error->line > 0 ? xml_error->line : xmlTextReaderGetParserLineNumber(self->reader);
   int col = xml_error->int2 > 0 ? xml_error->int2 : 1;
-  loader_fail(self, loader_parser_error_code(xml_error->code), MAX(line, 1), col, "%s", message);
+  if (xml_error->domain == XML_FROM_I18N) /* raised without a parser context (loader_errors_enter()) */
+    loader_fail(self, SCENARIO_ERROR_XML, MAX(line, 1), col, "the document's characters do not convert from the "
+                "encoding its first bytes announce: %s", message);
+  else
+    loader_fail(self, loader_parser_error_code(xml_error->code), MAX(line, 1), col, "%s", message);
 }
+
+/* libxml2 raises some errors without a parser context: an input encoding that fails to convert ("encoding error :
+ * input conversion failed due to input error, bytes 0x00 ...", then "I/O error : encoder error"). Those go to the
+ * thread's global handlers, which print to stderr, beside the loader's own message (found by fuzz-scenario with
+ * "<\0\0\0"). So while the loader is inside libxml2, the thread's structured handler is the loader's (such an
+ * error becomes its one error, with a position, like any other) and the generic one, which libxml2 uses only when
+ * no structured handler is set, prints nothing; on the way out the previous handlers are restored, so nothing
+ * outside the loader sees a change. */
+typedef struct {
+  gboolean active;
+  xmlStructuredErrorFunc structured;
+  void *structured_ctx;
+  xmlGenericErrorFunc generic;
+  void *generic_ctx;
+} LoaderErrorScope;
+
+static void
+loader_ignore_generic_error(void *ctx, const char *msg, ...)
+{
+  (void) ctx;
+  (void) msg;
+}
+
+static LoaderErrorScope
+loader_errors_enter(ScenarioLoader *self)
+{
+  LoaderErrorScope scope = { TRUE, xmlStructuredError, xmlStructuredErrorContext, xmlGenericError,
+                             xmlGenericErrorContext };
+  xmlSetStructuredErrorFunc(self, loader_on_xml_error);
+  xmlSetGenericErrorFunc(NULL, loader_ignore_generic_error);
+  return scope;
+}
+
+static void
+loader_errors_leave(LoaderErrorScope *scope)
+{
+  if (!scope->active)
+    return;
+  xmlSetStructuredErrorFunc(scope->structured_ctx, scope->structured);
+  xmlSetGenericErrorFunc(scope->generic_ctx, scope->generic);
+  scope->active = FALSE;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LoaderErrorScope, loader_errors_leave)
 
 /* Input ============================================================================================ */
 
@@ -1310,6 +1358,7 @@ loader_start(ScenarioLoader *self, GError **error)
 {
   g_autoptr(ScenarioLoader) owned = self;
   xmlRelaxNGPtr schema = loader_get_schema(error);
+  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(self);
   if (schema == NULL)
     return NULL;
 
@@ -1655,6 +1704,7 @@ scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **er
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
   *out_step = NULL;
+  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(loader);
   if (!loader_propagate(loader, error) || loader->state != LOADER_TRACE)
     return FALSE;
   if (!loader_next_element(loader, 2)) { /* </trace>, or an error */
@@ -1889,6 +1939,7 @@ scenario_loader_finish(ScenarioLoader *loader, GError **error)
 
   ScenarioLoader *self = loader;
   g_autoptr(GPtrArray) expects = g_ptr_array_new_with_free_func((GDestroyNotify) sc_expect_free);
+  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(self);
 
   /* programming error only: sim_run() and the harness call finish once */
   g_return_val_if_fail(self->state != LOADER_FINISHED, NULL);

@@ -54,6 +54,14 @@ jitter() { printf '# test\n6.1 global 500 a test figure\n6.1 memcg %s a test fig
 jitter 33
 jitter 34
 
+# A malformed line after one that matched the kernel: exit 2 naming the line, and nothing of the first kept (its
+# source string leaked, which make sanitize's LeakSanitizer turns into another exit status)
+printf '6.1 memcg 3 a test figure\n6.1 bogus\n' >"$tmp/jitter-bad.txt"
+validate normal --jitter "$tmp/jitter-bad.txt"
+st=$?
+check "a malformed jitter file: exit 2, FILE:2 named, no leak" \
+  bash -c "[ $st -eq 2 ] && grep -qx 'oomsim validate: $tmp/jitter-bad.txt:2: expected KERNEL global|memcg PAGES ...' '$tmp/out.txt'"
+
 validate normal --jitter "$tmp/jitter-33.txt"
 st=$?
 check "the real run agrees: decisions and figures (exit 0)" \
