@@ -513,7 +513,7 @@ static void decision_bars(GString *out, const KmSystem *sys, const OomControl *o
 
 static void decision_table(GString *out, const KmSystem *sys, const OomControl *oc, GPtrArray *rows)
 {
-  g_string_append(out, "<table class=\"terms\"><caption>oom_badness() of each candidate, in pages: the sum of the "
+  g_string_append(out, "<div class=\"wide\"><table class=\"terms\"><caption>oom_badness() of each candidate, in pages: the sum of the "
                        "terms is the points</caption>\n<thead><tr><th>pid</th><th>comm</th><th>rss</th><th>swap</th>"
                        "<th>page tables</th><th>oom_score_adj term</th><th>root bonus</th><th>floor</th>"
                        "<th>= points</th><th>verdict</th></tr></thead><tbody>\n");
@@ -531,7 +531,7 @@ static void decision_table(GString *out, const KmSystem *sys, const OomControl *
     g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td>%s</td></tr>\n", row->points,
                            victim ? "<strong>victim</strong>" : "candidate");
   }
-  g_string_append(out, "</tbody></table>\n");
+  g_string_append(out, "</tbody></table></div>\n");
 }
 
 static void decision_tie(GString *out, const KmSystem *sys, const OomControl *oc)
@@ -767,7 +767,7 @@ static const HtmlGlossary glossary[] = {
 };
 
 static const char page_css[] =
-  "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff}"
+  "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff;overflow-wrap:break-word}"
   "main{max-width:62rem;margin:0 auto;padding:0 1rem 3rem}"
   "h1{font-size:1.6rem;margin:1rem 0 .3rem}h2{border-bottom:1px solid #ccc;margin-top:2rem}"
   "svg{width:100%;height:auto;display:block}svg text{font:12px sans-serif;fill:#1b1b1b}"
@@ -785,7 +785,7 @@ static const char page_css[] =
   ".key.b-rss{background:#4e79a7}.key.b-swap{background:#f28e2b}.key.b-pt{background:#76b7b2}"
   ".key.b-adj{background:#e15759}.key.b-root{background:#b07aa1}.key.tickkey{width:3px;background:#000}"
   ".legend{font-size:.9rem}.ln-key{font-size:.9rem}"
-  "table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0;display:block;overflow-x:auto;max-width:100%}"
+  ".wide{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}"
   "th,td{border:1px solid #ccc;padding:.15rem .4rem;text-align:left}td.n{text-align:right}"
   "tr.victim{background:#fff1c2;font-weight:bold}caption{text-align:left;font-style:italic}"
   "pre{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre}"
@@ -957,7 +957,7 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
 
   /* the text alternative: the samples as a table (at most about 200 rows, evenly spaced, the last one kept) */
   guint every = (n + 199) / 200;
-  g_string_append(out, "<details><summary>The chart's figures as a table (MiB)</summary>\n<table class=\"samples\">"
+  g_string_append(out, "<details><summary>The chart's figures as a table (MiB)</summary>\n<div class=\"wide\"><table class=\"samples\">"
                        "<thead><tr><th>time</th><th>MemFree</th><th>swap used</th>");
   for (guint s = 0; s < html->n_series; s++) {
     g_string_append(out, "<th>");
@@ -976,7 +976,7 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
       g_string_append_printf(out, "<td class=\"n\">%.1f</td>", mib(sys, smp->usage[s]));
     g_string_append(out, "</tr>\n");
   }
-  g_string_append(out, "</tbody></table></details>\n");
+  g_string_append(out, "</tbody></table></div></details>\n");
   if (html->markers->len) {
     g_string_append(out, "<p>Markers:</p><ul class=\"markers\">\n");
     for (guint i = 0; i < html->markers->len; i++) {
