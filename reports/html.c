@@ -376,8 +376,10 @@ static void story_exit(ReportHtml *html, const KmSystem *sys, const SimEvent *ev
   if (exit->survived)
     g_string_append(html->story, " was still running when the trace ended");
   else if (exit->signal)
-    escf(html->story, " ended, killed by signal %d%s%s: exit status %d (reason %s)", exit->signal,
-         exit->by ? " from " : "", exit->by ? exit->by : "", exit->status, exit->reason ? exit->reason : "-");
+    escf(html->story, " ended, killed by signal %d%s%s: exit status %d%s (reason %s)", exit->signal,
+         exit->by ? " from " : "", exit->by ? exit->by : "", exit->status,
+         exit->status == 128 + exit->signal ? " (128 + the signal, as a shell or container runtime reports it)" : "",
+         exit->reason ? exit->reason : "-");
   else
     escf(html->story, " ended with exit status %d", exit->status);
   g_autofree char *free_text = bytes_of(sys, km_free_pages(sys));
@@ -586,8 +588,14 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
   }
   if (scored->len) {
     g_string_append(out, "<p class=\"legend\">");
-    for (int k = 0; k < 6; k++)
-      g_string_append_printf(out, "<span class=\"key %s\"></span> %s ", term_class[k], term_name[k]);
+    for (int k = 0; k < 6; k++) {
+      g_string_append_printf(out, "<span class=\"key %s\"></span> ", term_class[k]);
+      if (k == 3 || k == 4)
+        term(out, k == 3 ? "oom-score-adj" : "root-bonus", term_name[k]);
+      else
+        esc(out, term_name[k]);
+      g_string_append_c(out, ' ');
+    }
     g_string_append(out, "<span class=\"key tickkey\"></span> points (");
     term(out, "badness", "badness");
     g_string_append(out, ")</p>\n");
