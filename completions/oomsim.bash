@@ -91,7 +91,7 @@ _oomsim()
             return 0 ;;
         -f|--format)
             case $cmd in
-                run) COMPREPLY=($(compgen -W "text dmesg json" -- "$cur")) ;;
+                run) COMPREPLY=($(compgen -W "text dmesg json html" -- "$cur")) ;;
                 check) COMPREPLY=($(compgen -W "text tap junit" -- "$cur")) ;;
                 validate|explain|actors) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
                 sweep|sweep-merge) COMPREPLY=($(compgen -W "text csv json" -- "$cur")) ;;

@@ -85,8 +85,6 @@ glong km_oom_badness(const KmSystem *sys, KmTask *p, KmPages totalpages, KmSkipR
 {
   const KmProfile *prof = sys->profile;
   KmSkipReason skip = KM_SKIP_NONE;
-  glong points, adj;
-
   if (km_oom_unkillable_task(p))
     skip = KM_SKIP_UNKILLABLE;
   else if (!p->mm)
@@ -104,16 +102,30 @@ glong km_oom_badness(const KmSystem *sys, KmTask *p, KmPages totalpages, KmSkipR
 
   KmPages tables = prof->pgtables == KM_PGTABLES_NR_PTES ? p->mm->base_pgtables + p->mm->pte_pages
                                                           : p->mm->pgtables;
-  points = (glong)(km_mm_rss(p->mm) + p->mm->swapents + tables);
-  adj = p->oom_score_adj;
+  return km_oom_badness_split(prof, km_mm_rss(p->mm), p->mm->swapents, tables, p->oom_score_adj, p->cap_sys_admin,
+                              totalpages, NULL);
+}
+
+/* The arithmetic of oom_badness() once the task is known to be a candidate, term by term, so that a report can
+ * show the sum it prints (reports/html.c draws one bar segment per term). */
+glong km_oom_badness_split(const KmProfile *prof, KmPages rss, KmPages swapents, KmPages pgtables, int oom_score_adj,
+                           gboolean cap_sys_admin, KmPages totalpages, KmBadnessTerms *out_terms)
+{
+  KmBadnessTerms t = { .rss = (glong)rss, .swapents = (glong)swapents, .pgtables = (glong)pgtables };
+  glong points = t.rss + t.swapents + t.pgtables;
+  glong adj = oom_score_adj;
   switch (prof->root_bonus) {
   case KM_ROOT_BONUS_ADJ_30:
-    if (p->cap_sys_admin)
+    if (cap_sys_admin) {
       adj -= 30;
+      t.root_bonus = -30 * (glong)(totalpages / 1000);
+    }
     break;
   case KM_ROOT_BONUS_3_PERCENT:
-    if (p->cap_sys_admin)
-      points -= (points * 3) / 100;
+    if (cap_sys_admin) {
+      t.root_bonus = -((points * 3) / 100);
+      points += t.root_bonus;
+    }
     break;
   case KM_ROOT_BONUS_NONE:
     break;
@@ -121,8 +133,13 @@ glong km_oom_badness(const KmSystem *sys, KmTask *p, KmPages totalpages, KmSkipR
   /* "Normalize to oom_score_adj units": the division comes first */
   adj *= (glong)(totalpages / 1000);
   points += adj;
-  if (!prof->badness_signed)
-    return points > 0 ? points : 1;
+  t.adj = adj - (prof->root_bonus == KM_ROOT_BONUS_ADJ_30 ? t.root_bonus : 0);
+  if (!prof->badness_signed && points <= 0) {
+    t.floor = 1 - points;
+    points = 1;
+  }
+  if (out_terms)
+    *out_terms = t;
   return points;
 }
 

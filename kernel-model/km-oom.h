@@ -106,6 +106,16 @@ void km_oom_control_free(OomControl *oc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(OomControl, km_oom_control_free)
 
 glong km_oom_badness(const KmSystem *sys, KmTask *p, KmPages totalpages, KmSkipReason *out_skip);
+
+/* oom_badness()'s points of a candidate, term by term: their sum is the points. */
+typedef struct {
+  glong rss, swapents, pgtables; /* pages (pgtables: the profile's count, nr_ptes on 3.10) */
+  glong root_bonus;              /* CAP_SYS_ADMIN: 3.10 -30 * (totalpages / 1000); 4.x before 4.17 -3 %; else 0 */
+  glong adj;                     /* oom_score_adj * (totalpages / 1000) */
+  glong floor;                   /* before 5.9 a sum <= 0 is returned as 1: what that added */
+} KmBadnessTerms;
+glong km_oom_badness_split(const KmProfile *prof, KmPages rss, KmPages swapents, KmPages pgtables, int oom_score_adj,
+                           gboolean cap_sys_admin, KmPages totalpages, KmBadnessTerms *out_terms);
 int km_proc_oom_score(const KmSystem *sys, KmTask *p);
 KmPages km_oom_totalpages(const KmSystem *sys, KmMemcg *memcg);
 gboolean km_task_will_free_mem(const KmSystem *sys, KmTask *task);

@@ -22,6 +22,12 @@ ReportJson *report_json_new(GString *out);
 void report_json_event(ReportJson *json, const KmSystem *sys, const SimEvent *ev);
 void report_json_free(ReportJson *json);
 
+typedef struct _ReportHtml ReportHtml;
+ReportHtml *report_html_new(GString *out);
+void report_html_event(ReportHtml *html, const KmSystem *sys, const SimEvent *ev);
+void report_html_finish(ReportHtml *html, const KmSystem *sys, const SimEvent *ev); /* the page, at END */
+void report_html_free(ReportHtml *html);
+
 /* "[%5lu.%06lu]": the kernel's timestamp of a virtual time (no boot offset: the clock starts at 0). */
 void report_append_timestamp(GString *out, guint64 time_ns);
 

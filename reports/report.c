@@ -7,6 +7,7 @@ struct _ReportWriter {
   ReportText *text;
   ReportDmesg *dmesg;
   ReportJson *json;
+  ReportHtml *html;
 };
 
 static void writer_event(gpointer data, const KmSystem *sys, const SimEvent *ev)
@@ -21,6 +22,9 @@ static void writer_event(gpointer data, const KmSystem *sys, const SimEvent *ev)
     break;
   case SIM_FORMAT_JSON:
     report_json_event(writer->json, sys, ev);
+    break;
+  case SIM_FORMAT_HTML:
+    report_html_event(writer->html, sys, ev);
     break;
   case SIM_FORMAT_NONE:
   default:
@@ -44,6 +48,9 @@ ReportWriter *report_writer_new(SimFormat format, GString *out)
   case SIM_FORMAT_JSON:
     writer->json = report_json_new(out);
     break;
+  case SIM_FORMAT_HTML:
+    writer->html = report_html_new(out);
+    break;
   case SIM_FORMAT_NONE:
   default:
     break;
@@ -64,5 +71,6 @@ void report_writer_free(ReportWriter *writer)
   report_text_free(writer->text);
   report_dmesg_free(writer->dmesg);
   report_json_free(writer->json);
+  report_html_free(writer->html);
   g_free(writer);
 }

@@ -39,6 +39,8 @@ static gboolean parse_format(const char *text, SimFormat *out)
     *out = SIM_FORMAT_JSON;
   else if (g_strcmp0(text, "none") == 0)
     *out = SIM_FORMAT_NONE; /* no report: the run's errors and exit status only (and `make bench`'s replay) */
+  else if (g_strcmp0(text, "html") == 0)
+    *out = SIM_FORMAT_HTML;
   else
     return FALSE;
   return TRUE;
@@ -126,7 +128,7 @@ static int cmd_run(int argc, char **argv)
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of the scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1); a list or all: the outcomes side by side", "VER" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg, json or none (default text)", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg, json, html or none (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
     LIMIT_OPTION_ENTRIES(limits),
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -140,7 +142,7 @@ static int cmd_run(int argc, char **argv)
     return usage_error(ctx, "run takes exactly one scenario file (\"-\" for standard input)");
   SimOptions opts = { .kernel = kernel };
   if (!parse_format(format, &opts.format))
-    return usage_error(ctx, "--format must be text, dmesg, json or none");
+    return usage_error(ctx, "--format must be text, dmesg, json, html or none");
   if (!limits_apply(&limits, &opts))
     return usage_error(ctx, "--max-steps and --max-work take a number of at least 1");
   if (kernel && (strcmp(kernel, "all") == 0 || strchr(kernel, ','))) /* every profile, side by side (issue 10) */

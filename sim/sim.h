@@ -20,6 +20,7 @@ typedef enum {
   SIM_FORMAT_DMESG,
   SIM_FORMAT_JSON,
   SIM_FORMAT_NONE, /* no report (check, bench) */
+  SIM_FORMAT_HTML, /* one self-contained page (reports/html.c) */
 } SimFormat;
 
 /* A zone as measured in a VM (/proc/zoneinfo), in pages. */

@@ -71,7 +71,7 @@ run "$OOMSIM" run "$tmp/twice.xml"
 check "a section twice says so, at the second" grep -qF "$tmp/twice.xml:3:1: <machine> appears twice: the sections" "$tmp/err"
 
 # ---- the locale never reaches a report (setlocale(LC_ALL, "") is for messages and the character set only)
-for f in text dmesg json; do
+for f in text dmesg json html; do
   check "run --format $f: the same bytes in the C and C.UTF-8 locales" bash -c \
     "cmp -s <(LC_ALL=C \"$OOMSIM\" run --format $f scenarios/library/swap-full-then-oom.xml) <(LC_ALL=C.UTF-8 \"$OOMSIM\" run --format $f scenarios/library/swap-full-then-oom.xml)"
 done

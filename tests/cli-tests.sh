@@ -136,7 +136,7 @@ check "check --quiet prints only the closing line when all pass" \
 
 # determinism: every scenario, every format, twice
 for f in scenarios/library/*.xml scenarios/versions/*.xml; do
-  for format in text dmesg json; do
+  for format in text dmesg json html; do
     "$OOMSIM" run --format $format "$f" >"$tmp/a" 2>/dev/null
     s1=$?
     "$OOMSIM" run --format $format "$f" >"$tmp/b" 2>/dev/null

@@ -63,8 +63,8 @@ check "bash: 'oomsim bisect --kernel <TAB>' gives the profiles only (one kernel)
 check "bash: 'oomsim check --kernel=4<TAB>' gives 4.19" [ "$(complete_words oomsim check --kernel = 4)" = 4.19 ]
 check "bash: 'oomsim check --format <TAB>' gives junit tap text" \
   [ "$(complete_words oomsim check --format '' | tr '\n' ' ')" = "junit tap text " ]
-check "bash: 'oomsim run --format <TAB>' gives dmesg json text" \
-  [ "$(complete_words oomsim run -f '' | tr '\n' ' ')" = "dmesg json text " ]
+check "bash: 'oomsim run --format <TAB>' gives dmesg html json text" \
+  [ "$(complete_words oomsim run -f '' | tr '\n' ' ')" = "dmesg html json text " ]
 check "bash: 'oomsim check --<TAB>' gives the options of check --help" \
   [ "$(complete_words oomsim check -- | tr '\n' ' ')" = "--format --help --kernel --max-steps --max-work --quiet --set " ]
 mkdir -p "$tmp/sc/dir"

@@ -1300,6 +1300,47 @@ static void test_3_10_specifics(void)
   g_assert_false(b->fatal_signal_pending);
 }
 
+/* km_oom_badness_split() (the terms the HTML report draws, issue 12): every term by hand, and their sum is the
+ * points oom_badness() returns */
+static void test_badness_split_terms(void)
+{
+  KmBadnessTerms t;
+  /* 3.10, CAP_SYS_ADMIN: adj -= 30 before the scaling; totalpages / 1000 = 524 */
+  const KmProfile *p310 = km_profile_lookup("3.10");
+  glong points = km_oom_badness_split(p310, 1000, 200, 10, 100, TRUE, 524288, &t);
+  g_assert_cmpint(t.rss, ==, 1000);
+  g_assert_cmpint(t.swapents, ==, 200);
+  g_assert_cmpint(t.pgtables, ==, 10);
+  g_assert_cmpint(t.adj, ==, 52400);
+  g_assert_cmpint(t.root_bonus, ==, -15720);
+  g_assert_cmpint(t.floor, ==, 0);
+  g_assert_cmpint(points, ==, 37890);
+  /* before 5.9 a sum <= 0 comes back as 1: the floor term makes up the difference */
+  points = km_oom_badness_split(p310, 1000, 200, 10, -500, FALSE, 524288, &t);
+  g_assert_cmpint(t.adj, ==, -262000);
+  g_assert_cmpint(t.root_bonus, ==, 0);
+  g_assert_cmpint(points, ==, 1);
+  g_assert_cmpint(t.floor, ==, 260791);
+  g_assert_cmpint(t.rss + t.swapents + t.pgtables + t.adj + t.root_bonus + t.floor, ==, 1);
+  /* 6.1: signed, no bonus, no floor; totalpages under 1000 makes the adj term 0 */
+  const KmProfile *p61 = km_profile_lookup("6.1");
+  points = km_oom_badness_split(p61, 300, 0, 2, -1000 + 1, TRUE, 999, &t);
+  g_assert_cmpint(t.adj, ==, 0);
+  g_assert_cmpint(t.root_bonus, ==, 0);
+  g_assert_cmpint(points, ==, 302);
+  points = km_oom_badness_split(p61, 300, 0, 2, -500, FALSE, 4000, &t);
+  g_assert_cmpint(t.adj, ==, -2000);
+  g_assert_cmpint(t.floor, ==, 0);
+  g_assert_cmpint(points, ==, -1698);
+  /* 4.x before 4.17 (no profile of ours has it): points -= points * 3 / 100, before the adj term */
+  KmProfile p4 = *p61;
+  p4.root_bonus = KM_ROOT_BONUS_3_PERCENT;
+  points = km_oom_badness_split(&p4, 1000, 50, 17, 10, TRUE, 100000, &t);
+  g_assert_cmpint(t.root_bonus, ==, -32); /* 1067 * 3 / 100 */
+  g_assert_cmpint(t.adj, ==, 1000);
+  g_assert_cmpint(points, ==, 2035);
+}
+
 static void test_profile_lookup(void)
 {
   g_assert_cmpstr(km_profile_lookup("6.1")->name, ==, "6.1");
@@ -1369,6 +1410,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg-high/handle-no-reclaim", test_high_handle);
   g_test_add_func("/kernel-model/memcg-high/handle-reclaims", test_high_handle_reclaims);
   g_test_add_func("/kernel-model/profile/lookup", test_profile_lookup);
+  g_test_add_func("/kernel-model/badness/split-terms-add-up", test_badness_split_terms);
   g_test_add_func("/kernel-model/util/zones-1g", test_zones_1g);
   g_test_add_func("/kernel-model/util/si-mem-available", test_si_mem_available);
   g_test_add_func("/kernel-model/util/zones-16g", test_zones_16g);

@@ -70,6 +70,10 @@ int whatif_run_kernels(const char *path, const char *const *sets, const char *ke
     fprintf(stderr, "oomsim: run --kernel %s: --format dmesg shows one kernel's log; give one --kernel\n", kernels);
     return EXIT_INVALID;
   }
+  if (g_strcmp0(format, "html") == 0) { /* the side-by-side page of issue 12 is not written yet */
+    fprintf(stderr, "oomsim: run --kernel %s: --format html shows one kernel's run; give one --kernel\n", kernels);
+    return EXIT_INVALID;
+  }
   g_autoptr(GError) error = NULL;
   g_autoptr(SimScenario) sc = sim_scenario_load(path, &error);
   if (!sc)

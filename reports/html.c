@@ -1,0 +1,1127 @@
+/* reports/html.c: the HTML report (`--format html`): one self-contained page a learner can open from disk, with
+ * no network and no script: a memory-over-time chart (inline SVG) with the OOM kills, ENOMEM steps and panics
+ * marked on the time axis, one section per OOM decision with a bar per candidate split into oom_badness()'s
+ * terms (km_oom_badness_split(), the arithmetic the model itself decides with), a plain-language narrative whose
+ * kernel terms link to a glossary on the page, and the exact dmesg lines (the dmesg writer's own output).
+ *
+ * The writer listens to the same event stream as the others. It keeps in memory only what the page needs at
+ * the end, bounded: at most HTML_MAX_SAMPLES chart samples (when full, every other one is dropped and the
+ * sampling stride doubles), HTML_MAX_SERIES cgroups on the chart, HTML_MAX_MARKERS markers, HTML_MAX_DECISIONS
+ * detailed OOM decisions and HTML_MAX_STORY narrative lines (docs/report-formats.md, "HTML report"). The whole
+ * page is appended to the output when the END event arrives.
+ */
+#include "report-private.h"
+
+#include "../kernel-model/km-util.h"
+
+#include <stdarg.h>
+
+#define HTML_MAX_SAMPLES 2048
+#define HTML_MAX_SERIES 8
+#define HTML_MAX_MARKERS 1000
+#define HTML_MAX_DECISIONS 50
+#define HTML_MAX_STORY 400
+
+typedef struct {
+  guint64 time_ns;
+  guint64 seq; /* the event's ordinal: the x axis when the whole run happens at one instant */
+  KmPages free, swap_used, wmark_min, wmark_high;
+  KmPages usage[HTML_MAX_SERIES], max[HTML_MAX_SERIES];
+} HtmlSample;
+
+typedef enum {
+  HTML_MARK_KILL,   /* the OOM killer chose a victim (one per SimOutcome kill) */
+  HTML_MARK_ENOMEM, /* a step failed with ENOMEM */
+  HTML_MARK_PANIC,  /* the kernel panicked */
+  HTML_MARK_ACTOR,  /* a userspace killer or the kubelet acted */
+} HtmlMarkKind;
+
+typedef struct {
+  HtmlMarkKind kind;
+  guint64 time_ns, seq;
+  char *label;
+} HtmlMarker;
+
+struct _ReportHtml {
+  GString *out;
+  GString *dmesg_text;
+  ReportDmesg *dmesg;
+  GString *decisions; /* the OOM decision sections */
+  GString *story;     /* <li> lines of the narrative */
+  guint story_lines, story_dropped;
+  guint n_decisions, decisions_dropped;
+  GArray *samples;    /* HtmlSample */
+  guint stride, tick;
+  guint64 seq; /* events seen */
+  GArray *markers;    /* HtmlMarker */
+  guint markers_dropped;
+  const KmMemcg *series[HTML_MAX_SERIES];
+  char *series_path[HTML_MAX_SERIES];
+  guint n_series;
+  char *title, *description, *file;
+};
+
+static const char *const mark_class[] = {
+  [HTML_MARK_KILL] = "mk-kill",
+  [HTML_MARK_ENOMEM] = "mk-enomem",
+  [HTML_MARK_PANIC] = "mk-panic",
+  [HTML_MARK_ACTOR] = "mk-actor",
+};
+
+static const char *const mark_symbol[] = {
+  [HTML_MARK_KILL] = "K",
+  [HTML_MARK_ENOMEM] = "E",
+  [HTML_MARK_PANIC] = "P",
+  [HTML_MARK_ACTOR] = "U",
+};
+
+static void marker_clear(gpointer p)
+{
+  g_free(((HtmlMarker *)p)->label);
+}
+
+ReportHtml *report_html_new(GString *out)
+{
+  ReportHtml *html = g_new0(ReportHtml, 1);
+  html->out = out;
+  html->dmesg_text = g_string_new(NULL);
+  html->dmesg = report_dmesg_new(html->dmesg_text);
+  html->decisions = g_string_new(NULL);
+  html->story = g_string_new(NULL);
+  html->samples = g_array_new(FALSE, TRUE, sizeof(HtmlSample));
+  html->markers = g_array_new(FALSE, TRUE, sizeof(HtmlMarker));
+  g_array_set_clear_func(html->markers, marker_clear);
+  html->stride = 1;
+  return html;
+}
+
+void report_html_free(ReportHtml *html)
+{
+  if (!html)
+    return;
+  report_dmesg_free(html->dmesg);
+  g_string_free(html->dmesg_text, TRUE);
+  g_string_free(html->decisions, TRUE);
+  g_string_free(html->story, TRUE);
+  g_array_free(html->samples, TRUE);
+  g_array_free(html->markers, TRUE);
+  for (guint i = 0; i < html->n_series; i++)
+    g_free(html->series_path[i]);
+  g_free(html->title);
+  g_free(html->description);
+  g_free(html->file);
+  g_free(html);
+}
+
+/* ---------------------------------------------------------------- small helpers */
+
+static void esc(GString *out, const char *text)
+{
+  g_autofree char *e = g_markup_escape_text(text ? text : "", -1);
+  g_string_append(out, e);
+}
+
+static void escf(GString *out, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void escf(GString *out, const char *fmt, ...)
+{
+  va_list args;
+  va_start(args, fmt);
+  g_autofree char *text = g_strdup_vprintf(fmt, args);
+  va_end(args);
+  esc(out, text);
+}
+
+/* A glossary link: <a href="#g-ID">text</a>. Every ID used here has an entry in glossary[]. */
+static void term(GString *out, const char *id, const char *text)
+{
+  g_string_append_printf(out, "<a class=\"term\" href=\"#g-%s\">", id);
+  esc(out, text);
+  g_string_append(out, "</a>");
+}
+
+static char *seconds_text(guint64 ns)
+{
+  if (ns % 1000000000u == 0)
+    return g_strdup_printf("%" G_GUINT64_FORMAT " s", ns / 1000000000u);
+  return g_strdup_printf("%" G_GUINT64_FORMAT ".%03" G_GUINT64_FORMAT " s", ns / 1000000000u,
+                         (ns % 1000000000u) / 1000000u);
+}
+
+static char *bytes_of(const KmSystem *sys, KmPages pages)
+{
+  if (pages == KM_PAGES_MAX)
+    return g_strdup("max");
+  return report_format_bytes((guint64)MAX(pages, 0) * sys->machine.page_size);
+}
+
+static double mib(const KmSystem *sys, KmPages pages)
+{
+  return (double)MAX(pages, 0) * (double)sys->machine.page_size / (1024.0 * 1024.0);
+}
+
+/* ---------------------------------------------------------------- samples and markers */
+
+static void track_series(ReportHtml *html, const KmSystem *sys)
+{
+  for (guint i = 0; i < sys->memcgs->len && html->n_series < HTML_MAX_SERIES; i++) {
+    const KmMemcg *memcg = sys->memcgs->pdata[i];
+    gboolean known = memcg == sys->root_memcg;
+    for (guint s = 0; s < html->n_series && !known; s++)
+      known = html->series[s] == memcg;
+    if (known)
+      continue;
+    html->series[html->n_series] = memcg;
+    html->series_path[html->n_series] = g_strdup(memcg->path);
+    html->n_series++;
+  }
+}
+
+static KmPages wmark_high_pages(const KmSystem *sys)
+{
+  KmPages sum = 0;
+  for (guint z = 0; z < sys->machine.nr_zones; z++)
+    sum += sys->machine.zones[z].wmark_high;
+  return sum;
+}
+
+static void take_sample(ReportHtml *html, const KmSystem *sys, guint64 time_ns, gboolean force)
+{
+  if (!force && html->tick++ % html->stride != 0)
+    return;
+  track_series(html, sys);
+  HtmlSample s = { .time_ns = time_ns, .seq = html->seq, .free = km_free_pages(sys), .swap_used = sys->machine.swap_used,
+                   .wmark_min = km_wmark_min_pages(sys), .wmark_high = wmark_high_pages(sys) };
+  for (guint i = 0; i < html->n_series; i++) {
+    gboolean alive = FALSE; /* a cgroup removed since: its line stops at 0 */
+    for (guint m = 0; m < sys->memcgs->len; m++)
+      alive = alive || sys->memcgs->pdata[m] == html->series[i];
+    s.usage[i] = alive ? html->series[i]->usage : 0;
+    s.max[i] = alive ? html->series[i]->max : KM_PAGES_MAX;
+  }
+  if (html->samples->len == HTML_MAX_SAMPLES) {
+    /* keep every other sample (the first and the newest stay) and sample half as often from now on */
+    guint kept = 0;
+    for (guint i = 0; i < html->samples->len; i += 2)
+      g_array_index(html->samples, HtmlSample, kept++) = g_array_index(html->samples, HtmlSample, i);
+    g_array_set_size(html->samples, kept);
+    html->stride *= 2;
+  }
+  g_array_append_val(html->samples, s);
+}
+
+static void add_marker(ReportHtml *html, HtmlMarkKind kind, guint64 time_ns, char *label)
+{
+  if (html->markers->len >= HTML_MAX_MARKERS) {
+    html->markers_dropped++;
+    g_free(label);
+    return;
+  }
+  HtmlMarker m = { kind, time_ns, html->seq, label };
+  g_array_append_val(html->markers, m);
+}
+
+/* ---------------------------------------------------------------- narrative */
+
+static void story_begin(ReportHtml *html, guint64 time_ns)
+{
+  g_autofree char *t = seconds_text(time_ns);
+  g_string_append_printf(html->story, "<li><span class=\"t\">%s</span> ", t);
+}
+
+static gboolean story_room(ReportHtml *html)
+{
+  if (html->story_lines >= HTML_MAX_STORY) {
+    html->story_dropped++;
+    return FALSE;
+  }
+  html->story_lines++;
+  return TRUE;
+}
+
+static void story_task(GString *out, const KmTask *task)
+{
+  if (task)
+    escf(out, "pid %d (%s)", task->pid, task->comm);
+  else
+    g_string_append(out, "a process");
+}
+
+static void story_step(ReportHtml *html, const KmSystem *sys, const SimEvent *ev)
+{
+  if (!ev->step || !story_room(html))
+    return;
+  g_autofree char *what = report_describe_step(sys, ev->step);
+  story_begin(html, ev->time_ns);
+  story_task(html->story, ev->task);
+  g_string_append(html->story, ": ");
+  esc(html->story, what);
+  g_string_append(html->story, ".</li>\n");
+}
+
+static void story_enomem(ReportHtml *html, const KmSystem *sys, const SimEvent *ev)
+{
+  if (!story_room(html))
+    return;
+  g_autofree char *size = bytes_of(sys, ev->enomem_pages);
+  story_begin(html, ev->time_ns);
+  story_task(html->story, ev->task);
+  g_string_append(html->story, " asked for more memory and got ");
+  term(html->story, "enomem", "ENOMEM");
+  if (ev->oom_memcg) {
+    escf(html->story, ": the charge of %s to cgroup %s could not be satisfied (", size, ev->oom_memcg->path);
+    term(html->story, "memory-max", "memory.max");
+    g_string_append(html->story, "), and a system call fails rather than kill.</li>\n");
+  } else if (ev->enomem_overcommit) {
+    escf(html->story, ": %s more would pass the ", size);
+    term(html->story, "overcommit", "overcommit");
+    g_string_append(html->story, " policy's limit, so the mapping is refused before any memory is used (no OOM "
+                                 "killer runs: nothing was touched yet).</li>\n");
+  } else {
+    g_string_append(html->story, ": there is no room left in the process's address space (");
+    term(html->story, "virt-rss", "VIRT");
+    g_string_append(html->story, "), whatever the free memory.</li>\n");
+  }
+}
+
+static const KmOomRow *chosen_row(const OomControl *oc)
+{
+  for (guint i = 0; i < oc->rows->len; i++) {
+    const KmOomRow *row = &g_array_index(oc->rows, KmOomRow, i);
+    if (row->task == oc->chosen)
+      return row;
+  }
+  return NULL;
+}
+
+static void story_oom(ReportHtml *html, const KmSystem *sys, const SimEvent *ev, guint decision)
+{
+  const OomControl *oc = ev->oc;
+  if (!story_room(html))
+    return;
+  GString *s = html->story;
+  story_begin(html, ev->time_ns);
+  if (oc->memcg) {
+    g_autofree char *usage = bytes_of(sys, oc->memcg->usage);
+    g_autofree char *max = bytes_of(sys, oc->memcg->max);
+    escf(s, "cgroup %s had %s charged against its ", oc->memcg->path, usage);
+    term(s, "memory-max", "memory.max");
+    escf(s, " of %s; reclaim could free nothing more", max);
+    if (sys->machine.total_swap_pages == 0)
+      g_string_append(s, " and there is no swap");
+    g_string_append(s, ", so the ");
+    term(s, "memcg", "memcg");
+    g_string_append(s, " OOM killer ran");
+  } else {
+    g_string_append(s, "the whole machine ran out: free memory fell to the ");
+    term(s, "watermarks", "min watermark");
+    g_string_append(s, " and reclaim could free nothing more, so the global OOM killer ran");
+  }
+  g_autofree char *total = bytes_of(sys, oc->totalpages);
+  escf(s, " (%s, ", km_constraint_names[oc->constraint]);
+  term(s, "totalpages", "totalpages");
+  escf(s, " %s). ", total);
+  const KmOomRow *row = chosen_row(oc);
+  switch (oc->action) {
+  case KM_OOM_KILLED:
+  case KM_OOM_KILLED_ALLOCATING:
+    escf(s, "It killed pid %d (%s)", oc->chosen->pid, oc->chosen->comm);
+    if (oc->action == KM_OOM_KILLED_ALLOCATING)
+      g_string_append(s, ", the allocating task (vm.oom_kill_allocating_task)");
+    else if (row && !row->origin)
+      escf(s, ", the highest %s of %ld", "badness", row->points);
+    if (oc->kills->len > 1)
+      escf(s, ", and %u more processes", oc->kills->len - 1);
+    if (oc->oom_group) {
+      g_string_append(s, " (");
+      term(s, "oom-group", "memory.oom.group");
+      g_string_append(s, ")");
+    }
+    break;
+  case KM_OOM_NO_KILLABLE:
+    g_string_append(s, "It found no process it may kill (every one is unkillable or has ");
+    term(s, "oom-score-adj", "oom_score_adj");
+    g_string_append(s, " -1000)");
+    break;
+  case KM_OOM_PANIC:
+    g_string_append(s, "vm.panic_on_oom is set, so the kernel panics instead of killing (");
+    term(s, "panic-on-oom", "panic_on_oom");
+    g_string_append(s, ")");
+    break;
+  case KM_OOM_CURRENT_EXITING:
+  case KM_OOM_VICTIM_EXITING:
+    g_string_append(s, "A victim is already exiting: the kernel waits for it to free its memory instead of "
+                       "killing another");
+    break;
+  case KM_OOM_ABORTED:
+    g_string_append(s, "An earlier victim has not exited yet, so the scan stopped without killing");
+    break;
+  case KM_OOM_GFP_NOFS:
+  default:
+    g_string_append(s, "The allocation cannot enter the file system, so nothing was killed and it is retried");
+    break;
+  }
+  if (decision <= HTML_MAX_DECISIONS)
+    g_string_append_printf(s, ". <a href=\"#oom-%u\">See the decision</a>.</li>\n", decision);
+  else
+    g_string_append(s, ".</li>\n");
+}
+
+static void story_exit(ReportHtml *html, const KmSystem *sys, const SimEvent *ev)
+{
+  const SimExit *exit = ev->exit;
+  if (!exit || !story_room(html))
+    return;
+  story_begin(html, ev->time_ns);
+  story_task(html->story, ev->task);
+  if (exit->survived)
+    g_string_append(html->story, " was still running when the trace ended");
+  else if (exit->signal)
+    escf(html->story, " ended, killed by signal %d%s%s: exit status %d%s (reason %s)", exit->signal,
+         exit->by ? " from " : "", exit->by ? exit->by : "", exit->status,
+         exit->status == 128 + exit->signal ? " (128 + the signal, as a shell or container runtime reports it)" : "",
+         exit->reason ? exit->reason : "-");
+  else
+    escf(html->story, " ended with exit status %d", exit->status);
+  g_autofree char *free_text = bytes_of(sys, km_free_pages(sys));
+  escf(html->story, "; MemFree is now %s.", free_text);
+  g_string_append(html->story, "</li>\n");
+}
+
+static void story_plain(ReportHtml *html, const SimEvent *ev, const char *prefix, const char *glossary_id,
+                        const char *glossary_text)
+{
+  if (!story_room(html))
+    return;
+  story_begin(html, ev->time_ns);
+  esc(html->story, prefix);
+  if (ev->detail) {
+    g_string_append(html->story, ": ");
+    esc(html->story, ev->detail);
+  }
+  if (glossary_id) {
+    g_string_append(html->story, " (");
+    term(html->story, glossary_id, glossary_text);
+    g_string_append(html->story, ")");
+  }
+  g_string_append(html->story, ".</li>\n");
+}
+
+static void story_reclaim(ReportHtml *html, const KmSystem *sys, const SimEvent *ev)
+{
+  if (!story_room(html))
+    return;
+  g_autofree char *file = bytes_of(sys, ev->reclaimed_file);
+  g_autofree char *swap = bytes_of(sys, ev->reclaimed_swap);
+  story_begin(html, ev->time_ns);
+  escf(html->story, "reclaim made room before any OOM: it dropped %s of page cache and moved %s of anonymous "
+                    "memory to ", file, swap);
+  term(html->story, "swap", "swap");
+  g_string_append(html->story, ".</li>\n");
+}
+
+/* ---------------------------------------------------------------- one OOM decision */
+
+static const char *const term_class[] = { "b-rss", "b-swap", "b-pt", "b-adj", "b-root", "b-floor" };
+static const char *const term_name[] = { "rss", "swap", "page tables", "oom_score_adj term", "root bonus",
+                                         "floor (at least 1)" };
+
+static void row_terms(const KmSystem *sys, const OomControl *oc, const KmOomRow *row, glong out_terms[6])
+{
+  KmBadnessTerms t;
+  km_oom_badness_split(sys->profile, row->rss, row->swapents, row->pgtables, row->oom_score_adj,
+                       row->task->cap_sys_admin, oc->totalpages, &t);
+  out_terms[0] = t.rss;
+  out_terms[1] = t.swapents;
+  out_terms[2] = t.pgtables;
+  out_terms[3] = t.adj;
+  out_terms[4] = t.root_bonus;
+  out_terms[5] = t.floor;
+}
+
+static gboolean row_is_victim(const OomControl *oc, const KmOomRow *row)
+{
+  return row->task == oc->chosen && (oc->action == KM_OOM_KILLED || oc->action == KM_OOM_VICTIM_EXITING ||
+                                     oc->action == KM_OOM_KILLED_ALLOCATING);
+}
+
+/* The bars: positive terms stacked from 0 to the right, negative ones (a negative oom_score_adj, the root bonus)
+ * drawn below them back from the positive end; a tick marks the points oom_badness() returned. */
+static void decision_bars(GString *out, const KmSystem *sys, const OomControl *oc, GPtrArray *rows)
+{
+  double lo = 0, hi = 1;
+  for (guint i = 0; i < rows->len; i++) {
+    const KmOomRow *row = rows->pdata[i];
+    glong t[6], pos = 0, all = 0;
+    row_terms(sys, oc, row, t);
+    for (int k = 0; k < 6; k++) {
+      pos += MAX(t[k], 0);
+      all += t[k];
+    }
+    hi = MAX(hi, (double)pos);
+    lo = MIN(lo, (double)all);
+  }
+  const double x0 = 200, w = 560, row_h = 34;
+  double scale = w / (hi - lo);
+  double zero = x0 - lo * scale;
+  guint height = (guint)(row_h * rows->len + 24);
+  g_string_append_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bars\" viewBox=\"0 0 800 %u\" "
+                              "role=\"img\" aria-label=\"badness of each candidate, term by term (the table below "
+                              "has the figures)\">\n", height);
+  for (guint i = 0; i < rows->len; i++) {
+    const KmOomRow *row = rows->pdata[i];
+    gboolean victim = row_is_victim(oc, row);
+    glong t[6];
+    row_terms(sys, oc, row, t);
+    double y = 4 + row_h * i;
+    g_string_append_printf(out, "<g class=\"bar%s\" data-pid=\"%d\">", victim ? " victim" : "", row->task->pid);
+    if (victim)
+      g_string_append_printf(out, "<rect class=\"victim-bg\" x=\"0\" y=\"%.1f\" width=\"800\" height=\"%.1f\"/>",
+                             y - 2, row_h - 2);
+    g_string_append_printf(out, "<text x=\"4\" y=\"%.1f\">", y + 17);
+    escf(out, "%s%d %s", victim ? "\xe2\x96\xb6 victim: " : "", row->task->pid, row->task->comm);
+    g_string_append(out, "</text>");
+    double x = zero;
+    for (int k = 0; k < 6; k++) {
+      if (t[k] <= 0)
+        continue;
+      double bw = (double)t[k] * scale;
+      g_string_append_printf(out, "<rect class=\"%s\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"14\"><title>",
+                             term_class[k], x, y + 4, bw);
+      escf(out, "%s: %ld", term_name[k], t[k]);
+      g_string_append(out, "</title></rect>");
+      x += bw;
+    }
+    for (int k = 0; k < 6; k++) {
+      if (t[k] >= 0)
+        continue;
+      double bw = (double)-t[k] * scale;
+      x -= bw;
+      g_string_append_printf(out, "<rect class=\"%s neg\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"8\"><title>",
+                             term_class[k], x, y + 19, bw);
+      escf(out, "%s: %ld", term_name[k], t[k]);
+      g_string_append(out, "</title></rect>");
+    }
+    double px = zero + (double)row->points * scale;
+    if (!sys->profile->badness_signed)
+      px = zero + (double)(gulong)row->points * scale;
+    g_string_append_printf(out, "<line class=\"tick\" x1=\"%.2f\" x2=\"%.2f\" y1=\"%.1f\" y2=\"%.1f\"/>", px, px, y,
+                           y + 28);
+    g_string_append_printf(out, "<text class=\"pts\" x=\"%.2f\" y=\"%.1f\" text-anchor=\"%s\">%ld</text></g>\n",
+                           px > 700 ? px - 3 : px + 3, y + 14, px > 700 ? "end" : "start", row->points);
+  }
+  g_string_append_printf(out, "<line class=\"zero\" x1=\"%.2f\" x2=\"%.2f\" y1=\"0\" y2=\"%u\"/>\n</svg>\n", zero, zero,
+                         height);
+}
+
+static void decision_table(GString *out, const KmSystem *sys, const OomControl *oc, GPtrArray *rows)
+{
+  g_string_append(out, "<div class=\"wide\"><table class=\"terms\"><caption>oom_badness() of each candidate, in pages: the sum of the "
+                       "terms is the points</caption>\n<thead><tr><th>pid</th><th>comm</th><th>rss</th><th>swap</th>"
+                       "<th>page tables</th><th>oom_score_adj term</th><th>root bonus</th><th>floor</th>"
+                       "<th>= points</th><th>verdict</th></tr></thead><tbody>\n");
+  for (guint i = 0; i < rows->len; i++) {
+    const KmOomRow *row = rows->pdata[i];
+    glong t[6];
+    row_terms(sys, oc, row, t);
+    gboolean victim = row_is_victim(oc, row);
+    g_string_append_printf(out, "<tr%s data-pid=\"%d\"><td>%d</td><td>", victim ? " class=\"victim\"" : "",
+                           row->task->pid, row->task->pid);
+    esc(out, row->task->comm);
+    g_string_append(out, "</td>");
+    for (int k = 0; k < 6; k++)
+      g_string_append_printf(out, "<td class=\"n\">%ld</td>", t[k]);
+    g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td>%s</td></tr>\n", row->points,
+                           victim ? "<strong>victim</strong>" : "candidate");
+  }
+  g_string_append(out, "</tbody></table></div>\n");
+}
+
+static void decision_tie(GString *out, const KmSystem *sys, const OomControl *oc)
+{
+  const KmOomRow *chosen = chosen_row(oc);
+  if (!chosen || chosen->origin || chosen->skip != KM_SKIP_NONE)
+    return;
+  g_autoptr(GString) ties = g_string_new(NULL);
+  for (guint i = 0; i < oc->rows->len; i++) {
+    const KmOomRow *row = &g_array_index(oc->rows, KmOomRow, i);
+    if (row != chosen && row->skip == KM_SKIP_NONE && !row->origin && row->points == chosen->points)
+      g_string_append_printf(ties, "%s%d (%s)", ties->len ? ", " : "", row->task->pid, row->task->comm);
+  }
+  if (!ties->len)
+    return;
+  g_string_append(out, "<p class=\"tie\"><strong>Tie.</strong> ");
+  escf(out, "pid %s had the same points as the victim; on kernel %s %s", ties->str, sys->profile->name,
+       report_tie_later_wins(sys) ? "the later task in scan order wins (only a lower score is passed over)"
+                                  : "the earlier task keeps its place (an equal score does not displace it)");
+  g_string_append(out, " (");
+  term(out, "tie-rule", "tie rule");
+  g_string_append(out, ").</p>\n");
+}
+
+static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEvent *ev, guint n)
+{
+  const OomControl *oc = ev->oc;
+  GString *out = html->decisions;
+  g_autofree char *when = seconds_text(ev->time_ns);
+  g_autofree char *total = bytes_of(sys, oc->totalpages);
+  g_string_append_printf(out, "<section class=\"oom\" id=\"oom-%u\">\n<h3>OOM decision %u at %s</h3>\n", n, n, when);
+  g_string_append(out, "<p>");
+  term(out, "constraint", "Constraint");
+  escf(out, " %s; domain: %s; ", km_constraint_names[oc->constraint],
+       oc->memcg ? oc->memcg->path : "the whole machine (global OOM)");
+  term(out, "totalpages", "totalpages");
+  escf(out, " %" G_GINT64_FORMAT " (%s); outcome: %s.", oc->totalpages, total, report_oom_action_name(oc->action));
+  g_string_append(out, "</p>\n");
+
+  g_autoptr(GPtrArray) scored = g_ptr_array_new();
+  g_autoptr(GString) skipped = g_string_new(NULL);
+  for (guint i = 0; i < oc->rows->len; i++) {
+    const KmOomRow *row = &g_array_index(oc->rows, KmOomRow, i);
+    if (row->skip == KM_SKIP_NONE && !row->origin) {
+      g_ptr_array_add(scored, (gpointer)row);
+    } else {
+      g_string_append_printf(skipped, "<li data-pid=\"%d\">", row->task->pid);
+      escf(skipped, "pid %d (%s): %s", row->task->pid, row->task->comm,
+           row->origin ? "oom_task_origin: chosen at once, without a score" : km_skip_reason_text[row->skip]);
+      g_string_append(skipped, "</li>\n");
+    }
+  }
+  if (scored->len) {
+    g_string_append(out, "<p class=\"legend\">");
+    for (int k = 0; k < 6; k++) {
+      g_string_append_printf(out, "<span class=\"key %s\"></span> ", term_class[k]);
+      if (k == 3 || k == 4)
+        term(out, k == 3 ? "oom-score-adj" : "root-bonus", term_name[k]);
+      else
+        esc(out, term_name[k]);
+      g_string_append_c(out, ' ');
+    }
+    g_string_append(out, "<span class=\"key tickkey\"></span> points (");
+    term(out, "badness", "badness");
+    g_string_append(out, ")</p>\n");
+    decision_bars(out, sys, oc, scored);
+    decision_table(out, sys, oc, scored);
+  }
+  if (skipped->len) {
+    g_string_append(out, "<p>Not scored:</p>\n<ul class=\"skipped\">\n");
+    g_string_append(out, skipped->str);
+    g_string_append(out, "</ul>\n");
+  }
+  decision_tie(out, sys, oc);
+  if (sys->profile->normalise_chosen_points && oc->chosen)
+    g_string_append_printf(out, "<p>On this kernel chosen_points is then normalised to %ld (points * 1000 / "
+                           "totalpages).</p>\n", oc->chosen_points);
+  if (oc->kills->len) {
+    g_string_append(out, "<p>SIGKILL sent to: ");
+    for (guint i = 0; i < oc->kills->len; i++) {
+      const KmKill *kill = &g_array_index(oc->kills, KmKill, i);
+      escf(out, "%spid %d (%s, %s)", i ? ", " : "", kill->task->pid, kill->task->comm,
+           report_kill_kind_name(kill->kind));
+    }
+    g_string_append(out, ".</p>\n");
+  }
+  g_string_append(out, "</section>\n");
+}
+
+static void on_oom(ReportHtml *html, const KmSystem *sys, const SimEvent *ev)
+{
+  const OomControl *oc = ev->oc;
+  guint n = ++html->n_decisions;
+  if (n <= HTML_MAX_DECISIONS)
+    record_decision(html, sys, ev, n);
+  else
+    html->decisions_dropped++;
+  story_oom(html, sys, ev, n);
+  if ((oc->action == KM_OOM_KILLED || oc->action == KM_OOM_KILLED_ALLOCATING) && oc->chosen)
+    add_marker(html, HTML_MARK_KILL, ev->time_ns,
+               g_strdup_printf("OOM kill of pid %d (%s)", oc->chosen->pid, oc->chosen->comm));
+}
+
+/* ---------------------------------------------------------------- the event entry point */
+
+void report_html_event(ReportHtml *html, const KmSystem *sys, const SimEvent *ev)
+{
+  html->seq++;
+  report_dmesg_event(html->dmesg, sys, ev);
+  switch (ev->kind) {
+  case SIM_EV_BEGIN:
+    if (ev->header) {
+      html->title = g_strdup(ev->header->name);
+      html->description = g_strdup(ev->header->description);
+    }
+    html->file = g_strdup(ev->scenario_file);
+    take_sample(html, sys, ev->time_ns, TRUE);
+    return;
+  case SIM_EV_STEP:
+    story_step(html, sys, ev);
+    break;
+  case SIM_EV_ENOMEM:
+    story_enomem(html, sys, ev);
+    add_marker(html, HTML_MARK_ENOMEM, ev->time_ns, g_strdup_printf("ENOMEM for pid %d", ev->task ? ev->task->pid : 0));
+    break;
+  case SIM_EV_OOM:
+    if (ev->oc)
+      on_oom(html, sys, ev);
+    take_sample(html, sys, ev->time_ns, TRUE);
+    return;
+  case SIM_EV_EXIT:
+    story_exit(html, sys, ev);
+    break;
+  case SIM_EV_PANIC:
+    story_plain(html, ev, "the kernel panicked: nothing runs after this", "panic-on-oom", "panic_on_oom");
+    add_marker(html, HTML_MARK_PANIC, ev->time_ns, g_strdup("kernel panic"));
+    break;
+  case SIM_EV_RECLAIM:
+    story_reclaim(html, sys, ev);
+    break;
+  case SIM_EV_STEP_ERROR:
+    story_plain(html, ev, ev->errno_name ? ev->errno_name : "a step failed", NULL, NULL);
+    break;
+  case SIM_EV_SEGV:
+    story_plain(html, ev, "SIGSEGV: a touch of memory that is not mapped", "virt-rss", "VIRT vs RSS");
+    break;
+  case SIM_EV_LIVELOCK:
+    story_plain(html, ev, "livelock: a charge no OOM kill can satisfy is retried for ever", "memcg", "memcg");
+    break;
+  case SIM_EV_BLOCKED:
+    story_plain(html, ev, "a process sleeps in a cgroup whose OOM killer is disabled", NULL, NULL);
+    break;
+  case SIM_EV_CHARGE_FORCED:
+    story_plain(html, ev, "the memcg OOM killed nobody and the charge went over the limit", "memory-max",
+                "memory.max");
+    break;
+  case SIM_EV_KUBELET:
+  case SIM_EV_EARLYOOM:
+  case SIM_EV_OOMD:
+    story_plain(html, ev, ev->kind == SIM_EV_KUBELET ? "the kubelet" : ev->kind == SIM_EV_EARLYOOM ? "earlyoom"
+                                                                                                 : "systemd-oomd",
+                "userspace", "userspace killers");
+    if (ev->task)
+      add_marker(html, HTML_MARK_ACTOR, ev->time_ns, g_strdup(ev->detail ? ev->detail : "userspace action"));
+    break;
+  case SIM_EV_END:
+    take_sample(html, sys, ev->time_ns, TRUE);
+    report_html_finish(html, sys, ev);
+    return;
+  case SIM_EV_SKIPPED:
+  case SIM_EV_QUEUED:
+  case SIM_EV_UNBLOCKED:
+  case SIM_EV_REAPED:
+  case SIM_EV_WAIT:
+  case SIM_EV_THROTTLE:
+  default:
+    break;
+  }
+  take_sample(html, sys, ev->time_ns, FALSE);
+}
+
+/* ---------------------------------------------------------------- the page */
+
+typedef struct {
+  const char *id, *term, *text;
+} HtmlGlossary;
+
+static const HtmlGlossary glossary[] = {
+  { "virt-rss", "VIRT vs RSS",
+    "VIRT (total_vm) is the address space a process has mapped; RSS is the part actually in RAM. mmap() or "
+    "malloc() only grow VIRT: a page becomes resident, and costs memory, when it is first touched. The OOM killer "
+    "scores RSS (plus swap and page tables), never VIRT." },
+  { "overcommit", "overcommit",
+    "vm.overcommit_memory decides whether a mapping may promise more memory than exists. 0 (heuristic) refuses "
+    "only absurd requests, 1 always allows, 2 refuses once Committed_AS would pass CommitLimit (swap + "
+    "overcommit_ratio % of RAM): the mapping fails with ENOMEM and no OOM killer is needed." },
+  { "enomem", "ENOMEM",
+    "The error a system call returns when memory cannot be promised: a refused mmap(), or a charge a system call "
+    "makes to a cgroup at its limit. The process sees an error; nothing is killed." },
+  { "totalpages", "totalpages",
+    "The size of the OOM domain in pages: RAM + swap for a global OOM, the cgroup's memory.max (plus its share of "
+    "swap) for a memcg OOM. oom_score_adj is scaled by totalpages / 1000, so -1000..1000 spans the whole domain." },
+  { "badness", "badness (points)",
+    "oom_badness(): rss + swap entries + page-table pages + oom_score_adj * (totalpages / 1000), on some old kernels "
+    "with a bonus for root processes. The candidate with the most points is killed." },
+  { "oom-score-adj", "oom_score_adj",
+    "A per-process value from -1000 to 1000 (/proc/PID/oom_score_adj). It moves the badness by adj thousandths of "
+    "the domain; -1000 makes a process unkillable by the OOM killer." },
+  { "root-bonus", "root bonus",
+    "Old kernels favoured processes with CAP_SYS_ADMIN: 3.10 subtracted 30 from their oom_score_adj, 4.x before "
+    "4.17 took 3 % off their points. Newer kernels have no bonus." },
+  { "tie-rule", "tie rule",
+    "When two candidates have the same points, the scan order decides: from 5.x the later task wins; before, an "
+    "equal score does not displace a task already chosen." },
+  { "constraint", "constraint",
+    "Why the OOM happened: CONSTRAINT_NONE (the whole machine), CONSTRAINT_MEMCG (a cgroup at its limit), or a "
+    "cpuset or memory policy. It decides which processes are candidates." },
+  { "memcg", "memcg (memory cgroup)",
+    "A control group that charges the memory of its processes to one counter with limits. A cgroup at its limit "
+    "runs its own OOM killer, choosing only among its own processes." },
+  { "memory-max", "memory.max",
+    "The hard limit of a cgroup v2 (limit_in_bytes in v1). When a charge would pass it and reclaim frees nothing, "
+    "the memcg OOM killer runs; in Kubernetes this is the container's memory limit, and the kill shows as "
+    "OOMKilled, exit code 137 (128 + SIGKILL)." },
+  { "oom-group", "memory.oom.group",
+    "When set on a cgroup, an OOM kill there takes every process of the cgroup, not just the victim." },
+  { "watermarks", "watermarks",
+    "Free-memory thresholds of each zone (min, low, high) derived from vm.min_free_kbytes. Below min only the "
+    "kernel's reserves are left, so a user allocation that reclaim cannot help ends in the global OOM killer." },
+  { "swap", "swap",
+    "Disk space anonymous memory can be moved to. With swap, reclaim can free anonymous pages before an OOM; "
+    "swapped pages still count in the badness (swap entries)." },
+  { "panic-on-oom", "panic_on_oom",
+    "vm.panic_on_oom: 1 panics on a global OOM (not on a memcg one), 2 panics on any OOM. A panic stops the "
+    "machine instead of killing a process." },
+  { "userspace", "userspace killers",
+    "earlyoom, systemd-oomd and the kubelet's eviction watch memory from user space and kill before the kernel's "
+    "OOM killer has to." },
+};
+
+static const char page_css[] =
+  "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff;overflow-wrap:break-word}"
+  "main{max-width:62rem;margin:0 auto;padding:0 1rem 3rem}"
+  "h1{font-size:1.6rem;margin:1rem 0 .3rem}h2{border-bottom:1px solid #ccc;margin-top:2rem}"
+  "svg{width:100%;height:auto;display:block}svg text{font:12px sans-serif;fill:#1b1b1b}"
+  ".axis{stroke:#555;stroke-width:1}.grid{stroke:#ddd;stroke-width:1}"
+  ".ln{fill:none;stroke-width:2}.lim{fill:none;stroke-width:1.5;stroke-dasharray:6 4}"
+  ".c0{stroke:#1f77b4}.c1{stroke:#d62728}.c2{stroke:#2ca02c}.c3{stroke:#9467bd}.c4{stroke:#8c564b}"
+  ".c5{stroke:#e377c2}.c6{stroke:#7f7f7f}.c7{stroke:#bcbd22}.cf{stroke:#1f77b4}.cs{stroke:#ff7f0e}"
+  ".cw{stroke:#d62728}.ch{stroke:#2ca02c}"
+  ".mk line{stroke-width:1.5;stroke-dasharray:3 2}.mk-kill line{stroke:#b00}.mk-enomem line{stroke:#a60}"
+  ".mk-panic line{stroke:#000}.mk-actor line{stroke:#06c}.mk text{font-weight:bold}"
+  ".b-rss{fill:#4e79a7}.b-swap{fill:#f28e2b}.b-pt{fill:#76b7b2}.b-adj{fill:#e15759}.b-root{fill:#b07aa1}"
+  ".b-floor{fill:#999}.neg{opacity:.75}.tick,.zero{stroke:#000;stroke-width:2}.zero{stroke-width:1}"
+  ".victim-bg{fill:#fff1c2}.bar.victim text{font-weight:bold}"
+  ".key{display:inline-block;width:.9em;height:.9em;vertical-align:middle;background:#999}"
+  ".key.b-rss{background:#4e79a7}.key.b-swap{background:#f28e2b}.key.b-pt{background:#76b7b2}"
+  ".key.b-adj{background:#e15759}.key.b-root{background:#b07aa1}.key.tickkey{width:3px;background:#000}"
+  ".legend{font-size:.9rem}.ln-key{font-size:.9rem}"
+  ".wide{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}"
+  "th,td{border:1px solid #ccc;padding:.15rem .4rem;text-align:left}td.n{text-align:right}"
+  "tr.victim{background:#fff1c2;font-weight:bold}caption{text-align:left;font-style:italic}"
+  "pre{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre}"
+  ".t{font-variant-numeric:tabular-nums;font-weight:bold}dt{font-weight:bold;margin-top:.6rem}"
+  "section.oom{border-left:4px solid #b00;padding-left:.8rem;margin:1.5rem 0}"
+  "a.term{text-decoration:underline dotted}";
+
+typedef struct {
+  const char *name, *css;
+  gboolean dashed;
+  double *values; /* MiB, one per sample */
+} HtmlLine;
+
+/* The x axis: the virtual clock, or the events' order when the whole run happens at one instant (a trace
+ * without times). */
+typedef struct {
+  gboolean by_seq;
+  guint64 lo, hi;
+} HtmlAxis;
+
+static HtmlAxis axis_of(const GArray *samples)
+{
+  const HtmlSample *first = &g_array_index(samples, HtmlSample, 0);
+  const HtmlSample *last = &g_array_index(samples, HtmlSample, samples->len - 1);
+  HtmlAxis a = { FALSE, 0, last->time_ns };
+  if (last->time_ns == first->time_ns)
+    a = (HtmlAxis){ TRUE, first->seq, MAX(last->seq, first->seq + 1) };
+  return a;
+}
+
+static double x_of(const HtmlAxis *a, guint64 time_ns, guint64 seq)
+{
+  guint64 v = a->by_seq ? seq : time_ns;
+  v = CLAMP(v, a->lo, a->hi);
+  return 60.0 + 720.0 * (double)(v - a->lo) / (double)MAX(a->hi - a->lo, 1);
+}
+
+static char *axis_label(const HtmlAxis *a, guint64 v)
+{
+  if (a->by_seq)
+    return g_strdup_printf("event %" G_GUINT64_FORMAT, v);
+  return seconds_text(v);
+}
+
+static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *html, const char *id, const char *label,
+                        const HtmlLine *lines, guint n_lines, gboolean markers)
+{
+  GArray *samples = html->samples;
+  HtmlAxis ax = axis_of(samples);
+  double y_max = 1;
+  for (guint l = 0; l < n_lines; l++)
+    for (guint i = 0; i < samples->len; i++)
+      y_max = MAX(y_max, lines[l].values[i]);
+  y_max *= 1.08;
+  const double top = 24, bottom = 250;
+  g_string_append_printf(out, "<figure id=\"%s\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 800 280\" "
+                              "role=\"img\" aria-labelledby=\"%s-cap\">\n", id, id);
+  for (int g = 0; g <= 4; g++) {
+    double y = bottom - (bottom - top) * g / 4.0;
+    g_string_append_printf(out, "<line class=\"grid\" x1=\"60\" x2=\"780\" y1=\"%.1f\" y2=\"%.1f\"/>"
+                                "<text x=\"56\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
+                           y, y, y + 4, y_max * g / 4.0);
+  }
+  g_string_append_printf(out, "<text x=\"4\" y=\"14\">MiB</text><line class=\"axis\" x1=\"60\" x2=\"780\" "
+                              "y1=\"%.0f\" y2=\"%.0f\"/>\n", bottom, bottom);
+  for (int g = 0; g <= 4; g++) {
+    guint64 v = ax.lo + (ax.hi - ax.lo) * (guint64)g / 4;
+    g_autofree char *t = axis_label(&ax, v);
+    g_string_append_printf(out, "<text x=\"%.1f\" y=\"268\" text-anchor=\"%s\">%s</text>\n",
+                           60.0 + 180.0 * g, g == 4 ? "end" : g == 0 ? "start" : "middle", t);
+  }
+  for (guint l = 0; l < n_lines; l++) {
+    g_string_append_printf(out, "<polyline class=\"%s %s\" points=\"", lines[l].dashed ? "lim" : "ln", lines[l].css);
+    for (guint i = 0; i < samples->len; i++) {
+      const HtmlSample *s = &g_array_index(samples, HtmlSample, i);
+      double y = bottom - (bottom - top) * lines[l].values[i] / y_max;
+      /* a step chart: the value holds until the next sample */
+      if (i > 0)
+        g_string_append_printf(out, "%.1f,%.1f ", x_of(&ax, s->time_ns, s->seq),
+                               bottom - (bottom - top) * lines[l].values[i - 1] / y_max);
+      g_string_append_printf(out, "%.1f,%.1f ", x_of(&ax, s->time_ns, s->seq), y);
+    }
+    g_string_append(out, "\"><title>");
+    esc(out, lines[l].name);
+    g_string_append(out, "</title></polyline>\n");
+  }
+  for (guint i = 0; markers && i < html->markers->len; i++) {
+    const HtmlMarker *m = &g_array_index(html->markers, HtmlMarker, i);
+    double x = x_of(&ax, m->time_ns, m->seq);
+    g_string_append_printf(out, "<g class=\"mk %s\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\"/>"
+                                "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text><title>",
+                           mark_class[m->kind], x, x, top, bottom, x, top - 6 - 10.0 * (i % 2), mark_symbol[m->kind]);
+    g_autofree char *t = seconds_text(m->time_ns);
+    escf(out, "%s: %s", t, m->label);
+    g_string_append(out, "</title></g>\n");
+  }
+  g_string_append_printf(out, "</svg>\n<figcaption id=\"%s-cap\">", id);
+  esc(out, label);
+  g_string_append(out, " Key: ");
+  for (guint l = 0; l < n_lines; l++) {
+    g_string_append_printf(out, "<span class=\"ln-key\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"28\" "
+                                "height=\"10\" style=\"display:inline;width:28px\" aria-hidden=\"true\"><line "
+                                "class=\"%s %s\" x1=\"0\" x2=\"28\" y1=\"5\" y2=\"5\"/></svg> ",
+                           lines[l].dashed ? "lim" : "ln", lines[l].css);
+    esc(out, lines[l].name);
+    g_string_append(out, lines[l].dashed ? " (dashed)</span>; " : "</span>; ");
+  }
+  if (markers)
+    g_string_append(out, "markers on the time axis: K = OOM kill, E = ENOMEM, P = panic, U = userspace killer.");
+  g_string_append(out, "</figcaption></figure>\n");
+  (void)sys;
+}
+
+static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *html)
+{
+  GArray *samples = html->samples;
+  guint n = samples->len;
+  g_string_append(out, "<section id=\"chart\"><h2>Memory over time</h2>\n<p>Sampled at the simulator's events "
+                       "(a step, an OOM, an exit), not in between: a step that touches memory in a loop shows as "
+                       "one jump.</p>\n");
+  HtmlAxis ax = axis_of(samples);
+  if (ax.by_seq)
+    g_string_append(out, "<p>The whole run happens at one instant of the virtual clock (its steps have no "
+                         "times), so the x axis counts the simulator's events instead of seconds.</p>\n");
+  if (html->n_series) {
+    HtmlLine lines[HTML_MAX_SERIES * 2];
+    guint nl = 0;
+    for (guint s = 0; s < html->n_series; s++) {
+      gboolean limited = FALSE;
+      double *use = g_new0(double, n), *max = g_new0(double, n);
+      for (guint i = 0; i < n; i++) {
+        const HtmlSample *smp = &g_array_index(samples, HtmlSample, i);
+        use[i] = mib(sys, smp->usage[s]);
+        limited = limited || smp->max[s] != KM_PAGES_MAX;
+        max[i] = smp->max[s] == KM_PAGES_MAX ? 0 : mib(sys, smp->max[s]);
+      }
+      static const char *const colours[] = { "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7" };
+      lines[nl++] = (HtmlLine){ html->series_path[s], colours[s], FALSE, use };
+      if (limited)
+        lines[nl++] = (HtmlLine){ g_strdup_printf("%s memory.max", html->series_path[s]), colours[s], TRUE, max };
+      else
+        g_free(max);
+    }
+    chart_lines(out, sys, html, "chart-cgroups",
+                "Memory charged to each cgroup (memory.current) against its memory.max.", lines, nl, TRUE);
+    for (guint l = 0; l < nl; l++) {
+      g_free(lines[l].values);
+      if (lines[l].dashed)
+        g_free((char *)lines[l].name);
+    }
+  }
+  HtmlLine m[4] = { { "MemFree", "cf", FALSE, g_new0(double, n) }, { "swap used", "cs", FALSE, g_new0(double, n) },
+                    { "min watermark", "cw", TRUE, g_new0(double, n) },
+                    { "high watermark", "ch", TRUE, g_new0(double, n) } };
+  for (guint i = 0; i < n; i++) {
+    const HtmlSample *smp = &g_array_index(samples, HtmlSample, i);
+    m[0].values[i] = mib(sys, smp->free);
+    m[1].values[i] = mib(sys, smp->swap_used);
+    m[2].values[i] = mib(sys, smp->wmark_min);
+    m[3].values[i] = mib(sys, smp->wmark_high);
+  }
+  chart_lines(out, sys, html, "chart-machine", "The machine: MemFree against the zones' watermarks (summed), and swap "
+              "in use.", m, 4, html->n_series == 0);
+  for (int l = 0; l < 4; l++)
+    g_free(m[l].values);
+  if (html->markers_dropped)
+    g_string_append_printf(out, "<p>%u further markers are not drawn (at most %d).</p>\n", html->markers_dropped,
+                           HTML_MAX_MARKERS);
+
+  /* the text alternative: the samples as a table (at most about 200 rows, evenly spaced, the last one kept) */
+  guint every = (n + 199) / 200;
+  g_string_append(out, "<details><summary>The chart's figures as a table (MiB)</summary>\n<div class=\"wide\"><table class=\"samples\">"
+                       "<thead><tr><th>time</th><th>MemFree</th><th>swap used</th>");
+  for (guint s = 0; s < html->n_series; s++) {
+    g_string_append(out, "<th>");
+    esc(out, html->series_path[s]);
+    g_string_append(out, "</th>");
+  }
+  g_string_append(out, "</tr></thead><tbody>\n");
+  for (guint i = 0; i < n; i++) {
+    if (i % every != 0 && i != n - 1)
+      continue;
+    const HtmlSample *smp = &g_array_index(samples, HtmlSample, i);
+    g_autofree char *t = seconds_text(smp->time_ns);
+    g_string_append_printf(out, "<tr><td>%s</td><td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>", t,
+                           mib(sys, smp->free), mib(sys, smp->swap_used));
+    for (guint s = 0; s < html->n_series; s++)
+      g_string_append_printf(out, "<td class=\"n\">%.1f</td>", mib(sys, smp->usage[s]));
+    g_string_append(out, "</tr>\n");
+  }
+  g_string_append(out, "</tbody></table></div></details>\n");
+  if (html->markers->len) {
+    g_string_append(out, "<p>Markers:</p><ul class=\"markers\">\n");
+    for (guint i = 0; i < html->markers->len; i++) {
+      const HtmlMarker *mk = &g_array_index(html->markers, HtmlMarker, i);
+      g_autofree char *t = seconds_text(mk->time_ns);
+      g_string_append_printf(out, "<li>%s %s: ", mark_symbol[mk->kind], t);
+      esc(out, mk->label);
+      g_string_append(out, "</li>\n");
+    }
+    g_string_append(out, "</ul>\n");
+  }
+  g_string_append(out, "</section>\n");
+}
+
+static void outcome_section(GString *out, const KmSystem *sys, const SimOutcome *o)
+{
+  g_string_append(out, "<section id=\"outcome\"><h2>Outcome</h2>\n<ul>\n");
+  if (!o) {
+    g_string_append(out, "</ul></section>\n");
+    return;
+  }
+  g_string_append_printf(out, "<li>OOM killer invocations: %" G_GUINT64_FORMAT "; OOM kills: %u.</li>\n", o->oom_count,
+                         o->kills->len);
+  for (guint i = 0; i < o->kills->len; i++) {
+    const SimKill *k = o->kills->pdata[i];
+    g_autofree char *t = seconds_text(k->time_ns);
+    g_string_append(out, "<li class=\"kill\">");
+    escf(out, "%s: pid %d (%s) killed, %s, in %s.", t, k->pid, k->comm, k->constraint,
+         k->oom_memcg ? k->oom_memcg : "the whole machine");
+    g_string_append(out, "</li>\n");
+  }
+  if (o->enomem_steps->len)
+    g_string_append_printf(out, "<li>Steps refused with ENOMEM: %u.</li>\n", o->enomem_steps->len);
+  if (o->panicked)
+    {
+    g_string_append(out, "<li>The kernel panicked: ");
+    esc(out, o->panic_message);
+    g_string_append(out, "</li>\n");
+  }
+  for (guint i = 0; i < o->exits->len; i++) {
+    const SimExit *e = o->exits->pdata[i];
+    const char *comm = report_comm_of(sys, e->pid);
+    g_string_append(out, "<li>");
+    if (e->survived)
+      escf(out, "pid %d (%s) survived.", e->pid, comm ? comm : "?");
+    else
+      escf(out, "pid %d (%s) exited with status %d (%s)%s%s.", e->pid, comm ? comm : "?", e->status,
+           e->reason ? e->reason : "-", e->by ? ", killed by " : "", e->by ? e->by : "");
+    g_string_append(out, "</li>\n");
+  }
+  g_string_append(out, "</ul></section>\n");
+}
+
+static void dmesg_section(GString *out, const ReportHtml *html, const KmSystem *sys)
+{
+  g_string_append(out, "<section id=\"dmesg\"><h2>Kernel log</h2>\n");
+  g_string_append(out, "<p>");
+  escf(out, "The lines kernel %s prints for this run, exactly as `oomsim run --format dmesg` writes them (the "
+            "hardware-specific call trace and per-zone lines left out).", sys->profile->name);
+  g_string_append(out, "</p>\n");
+  if (html->dmesg_text->len) {
+    g_string_append(out, "<pre>");
+    esc(out, html->dmesg_text->str);
+    g_string_append(out, "</pre>\n");
+    g_string_append(out, "<details><summary>How to read these lines</summary><dl>"
+                         "<dt>… invoked oom-killer: gfp_mask=…, order=…, oom_score_adj=…</dt><dd>The task whose "
+                         "allocation failed (current), what it asked for and its own oom_score_adj.</dd>"
+                         "<dt>memory: usage … limit … failcnt …</dt><dd>The cgroup's counter against its "
+                         "memory.max at the moment of the OOM (a memcg OOM only).</dd>"
+                         "<dt>Tasks state (memory values in pages)</dt><dd>dump_tasks(): one row per candidate "
+                         "with total_vm (VIRT), rss, page tables, swap entries and oom_score_adj: the figures the "
+                         "bars above are made of.</dd>"
+                         "<dt>oom-kill:constraint=…</dt><dd>The constraint, the OOM domain and the victim's "
+                         "cgroup (from 5.0).</dd>"
+                         "<dt>Killed process … total-vm … anon-rss … file-rss …</dt><dd>The victim and its memory "
+                         "when SIGKILL was sent, in kB.</dd>"
+                         "<dt>oom_reaper: reaped process …</dt><dd>The OOM reaper freed the victim's anonymous "
+                         "memory without waiting for it to exit.</dd></dl></details>\n");
+  } else {
+    g_string_append(out, "<p>The kernel printed nothing for this run.</p>\n");
+  }
+  g_string_append(out, "</section>\n");
+}
+
+void report_html_finish(ReportHtml *html, const KmSystem *sys, const SimEvent *ev)
+{
+  GString *out = html->out;
+  const char *title = html->title ? html->title : "oomsim run";
+  g_string_append(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+                       "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, "
+                       "initial-scale=1\"/>\n<title>oomsim: ");
+  esc(out, title);
+  g_string_append_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", page_css);
+  esc(out, title);
+  g_string_append(out, "</h1>\n<p class=\"meta\">");
+  escf(out, "Kernel profile %s; scenario %s; RAM ", sys->profile->name, html->file ? html->file : "-");
+  g_autofree char *ram = bytes_of(sys, sys->machine.totalram_pages);
+  g_autofree char *swap = bytes_of(sys, sys->machine.total_swap_pages);
+  escf(out, "%s, swap %s.", ram, swap);
+  g_string_append(out, "</p>\n");
+  if (html->description) {
+    g_string_append(out, "<p class=\"desc\">");
+    esc(out, html->description);
+    g_string_append(out, "</p>\n");
+  }
+  g_string_append(out, "<nav><a href=\"#outcome\">Outcome</a> · <a href=\"#chart\">Chart</a> · <a "
+                       "href=\"#decisions\">OOM decisions</a> · <a href=\"#narrative\">What happened</a> · <a "
+                       "href=\"#dmesg\">Kernel log</a> · <a href=\"#glossary\">Glossary</a></nav>\n");
+  outcome_section(out, sys, ev->outcome);
+  chart_section(out, sys, html);
+
+  g_string_append(out, "<section id=\"decisions\"><h2>OOM decisions</h2>\n");
+  if (!html->n_decisions)
+    g_string_append(out, "<p>The OOM killer never ran.</p>\n");
+  g_string_append(out, html->decisions->str);
+  if (html->decisions_dropped)
+    g_string_append_printf(out, "<p>%u further OOM decisions are not shown (at most %d); the narrative and the "
+                                "kernel log have them.</p>\n", html->decisions_dropped, HTML_MAX_DECISIONS);
+  g_string_append(out, "</section>\n");
+
+  g_string_append(out, "<section id=\"narrative\"><h2>What happened</h2>\n<ol class=\"story\">\n");
+  g_string_append(out, html->story->str);
+  g_string_append(out, "</ol>\n");
+  if (html->story_dropped)
+    g_string_append_printf(out, "<p>%u further events are not told (at most %d).</p>\n", html->story_dropped,
+                           HTML_MAX_STORY);
+  g_string_append(out, "</section>\n");
+
+  dmesg_section(out, html, sys);
+
+  g_string_append(out, "<section id=\"glossary\"><h2>Glossary</h2>\n<dl>\n");
+  for (guint i = 0; i < G_N_ELEMENTS(glossary); i++) {
+    g_string_append_printf(out, "<dt id=\"g-%s\">", glossary[i].id);
+    esc(out, glossary[i].term);
+    g_string_append(out, "</dt><dd>");
+    esc(out, glossary[i].text);
+    g_string_append(out, "</dd>\n");
+  }
+  g_string_append(out, "</dl>\n</section>\n</main>\n</body>\n</html>\n");
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# tests/html-tests.sh: `oomsim run --format html` (docs/report-formats.md, "HTML report"), golden-free.
+#   1. every scenario of scenarios/library: the page is well-formed XML (xmllint), parses as HTML with no error
+#      but libxml2's HTML4 parser not knowing HTML5's element names, is the same bytes twice, and passes
+#      tests/html-check.pl against the same run's JSON and dmesg reports (links, markers, victim bars, terms,
+#      narrative, the exact kernel log);
+#   2. bad input: exit status 2, one FILE:LINE:COL message, no output file;
+#   3. a real browser: Debian's chromium, headless, loads pages from disk and the rendered DOM is checked (the
+#      sections, one kill marker per kill, the victim's bar); a page in a 390 px and a 1280 px wide frame must not
+#      scroll sideways; screenshots go to $HTML_SHOT_DIR. Skipped, with a line saying so, only when chromium is
+#      not installed (`make check` installs it: Makefile deps-browser).
+# Prints "ok - ..." / "not ok - ..." lines (counted by tests/run-tests.sh).
+set -u
+: "${OOMSIM:=build/oomsim}" "${HTML_SHOT_DIR:=build/html-test}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "ok - $*"; }
+nok() { echo "not ok - $*"; }
+
+html5_tags='main|nav|section|figure|figcaption|details|summary|svg|g|rect|line|polyline|text|title'
+for f in scenarios/library/*.xml; do
+  n=$(basename "$f" .xml)
+  if ! "$OOMSIM" run --format html -o "$tmp/$n.html" "$f" 2>"$tmp/err" ||
+     ! "$OOMSIM" run --format json -o "$tmp/$n.json" "$f" 2>>"$tmp/err" ||
+     ! "$OOMSIM" run --format dmesg -o "$tmp/$n.dmesg" "$f" 2>>"$tmp/err"; then
+    nok "$n: runs ($(head -c 300 "$tmp/err"))"
+    continue
+  fi
+  "$OOMSIM" run --format html "$f" >"$tmp/$n.again.html" 2>/dev/null
+  cmp -s "$tmp/$n.html" "$tmp/$n.again.html" && ok "$n: the same bytes twice (-o and stdout)" || nok "$n: not deterministic"
+  if xmllint --noout --nonet "$tmp/$n.html" 2>"$tmp/xml"; then ok "$n: well-formed"; else nok "$n: not well-formed: $(head -3 "$tmp/xml")"; fi
+  xmllint --html --noout --nonet "$tmp/$n.html" 2>&1 | grep -E 'error' | grep -vE "Tag ($html5_tags) invalid" >"$tmp/html"
+  [ -s "$tmp/html" ] && nok "$n: HTML parser errors: $(head -3 "$tmp/html")" || ok "$n: parses as HTML"
+  grep -q '^<!DOCTYPE html>$' "$tmp/$n.html" && ok "$n: HTML5 doctype" || nok "$n: no HTML5 doctype"
+  perl tests/html-check.pl "$tmp/$n.html" "$tmp/$n.json" "$tmp/$n.dmesg" "$n"
+done
+
+# the chart stays bounded on a long trace: a scenario of 3000 steps keeps at most 2048 samples (tests/html-check.pl
+# is not needed here: the point is the bound)
+{
+  echo '<scenario name="long"><machine ram="256MiB" swap="0"/><processes><process pid="100" comm="loop"/></processes><trace>'
+  echo '<mmap id="m" pid="100" size="16MiB"/>'
+  for i in $(seq 1 3000); do echo "<touch pid=\"100\" mapping=\"m\" size=\"4KiB\" at=\"${i}ms\"/>"; done
+  echo '</trace></scenario>'
+} >"$tmp/long.xml"
+if "$OOMSIM" run --format html -o "$tmp/long.html" "$tmp/long.xml" 2>"$tmp/err"; then
+  rows=$(grep -c '^<tr><td>' "$tmp/long.html")
+  points=$(grep -o '<polyline class="ln cf" points="[^"]*"' "$tmp/long.html" | tr ' ' '\n' | grep -c ',')
+  [ "$points" -le $((2 * 2048)) ] && [ "$points" -gt 1000 ] && ok "long trace: the chart keeps at most 2048 samples ($points polyline points)" ||
+    nok "long trace: $points polyline points"
+  [ "$rows" -le 201 ] && ok "long trace: the figures table is cut to about 200 rows ($rows)" || nok "long trace: $rows table rows"
+else
+  nok "long trace: does not run: $(head -c 300 "$tmp/err")"
+fi
+
+# bad input: one FILE:LINE:COL message, exit 2, nothing written
+printf '<scenario name="x">\n  <machine ram="lots"/>\n</scenario>\n' >"$tmp/bad.xml"
+"$OOMSIM" run --format html -o "$tmp/bad.html" "$tmp/bad.xml" 2>"$tmp/err" >/dev/null
+status=$?
+[ $status -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -qE "^$tmp/bad.xml:[0-9]+:[0-9]+: " "$tmp/err" &&
+  [ ! -e "$tmp/bad.html" ] && ok "bad input: exit 2, one FILE:LINE:COL line, no file" ||
+  nok "bad input: status $status, $(cat "$tmp/err"), file $(ls "$tmp/bad.html" 2>&1)"
+"$OOMSIM" run --kernel all --format html scenarios/library/k8s-pod-50mi-oomkilled.xml >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q 'give one --kernel' "$tmp/err" && ok "--kernel all --format html is refused (exit 2)" ||
+  nok "--kernel all --format html: $(cat "$tmp/err")"
+
+# ---------------------------------------------------------------- the browser
+browser=$(command -v chromium || true)
+if [ -z "$browser" ]; then
+  echo "# SKIP browser tests: chromium is not installed (make check installs it with apt; it could not here)"
+  exit 0
+fi
+mkdir -p "$HTML_SHOT_DIR"
+chrome() { # chrome ARGS...: headless, its own throw-away profile, nothing from the network
+  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/profile" \
+    --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars "$@" 2>>"$tmp/chrome.log"
+}
+# One browser start loads every page twice, in a 390x844 and a 1280x800 frame, and a script in the frames'
+# parent reads each rendered page: its sections, kill markers, highlighted bars and widths. (A headless start
+# costs seconds here, so the DOM checks share one; the screenshots need one each.)
+pages="k8s-pod-50mi-oomkilled k8s-qos-besteffort-dies-first memory-oom-group shared-mm-victim panic1-global-panic
+       overcommit2-enomem-at-commitlimit docker-malloc-untouched-3.10"
+{
+  echo '<!DOCTYPE html><html><body style="margin:0">'
+  for n in $pages; do
+    for size in 390x844 1280x800; do
+      echo "<iframe data-name=\"$n $size\" src=\"$n.html\" style=\"border:0;width:${size%x*}px;height:${size#*x}px\"></iframe>"
+    done
+  done
+  cat <<'EOF'
+<pre id="out">pending</pre><script>
+window.onload = function () {
+  var lines = [];
+  document.querySelectorAll('iframe').forEach(function (f) {
+    var d = f.contentDocument, e = d.documentElement;
+    lines.push('PAGE ' + f.dataset.name + ' sections=' +
+      d.querySelectorAll('section#outcome, section#chart, section#decisions, section#narrative, section#dmesg, section#glossary').length +
+      ' marks=' + d.querySelectorAll('g.mk.mk-kill').length + ' victims=' + d.querySelectorAll('g.bar.victim').length +
+      ' story=' + d.querySelectorAll('ol.story li').length + ' sw=' + e.scrollWidth + ' cw=' + e.clientWidth);
+  });
+  document.getElementById('out').textContent = lines.join('\n');
+};
+</script></body></html>
+EOF
+} >"$tmp/frames.html"
+chrome --allow-file-access-from-files --virtual-time-budget=10000 --dump-dom "file://$tmp/frames.html" >"$tmp/frames.dom"
+for n in $pages; do
+  kills=$(perl -MJSON::PP -0777 -ne 'print scalar @{decode_json($_)->{outcome}{kills}}' "$tmp/$n.json")
+  for size in 390x844 1280x800; do
+    line=$(grep -o "PAGE $n $size .*" "$tmp/frames.dom")
+    if [ -z "$line" ]; then nok "browser $n $size: not rendered"; continue; fi
+    val() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$line"; }
+    [ "$(val sections)" = 6 ] && ok "browser $n $size: the six sections are rendered" || nok "browser $n $size: $line"
+    [ "$(val marks)" = "$kills" ] && ok "browser $n $size: one kill marker per kill ($kills)" || nok "browser $n $size: $line, $kills kills"
+    { [ "$kills" = 0 ] || [ "$(val victims)" -ge 1 ]; } && ok "browser $n $size: the victim's bar is highlighted" ||
+      nok "browser $n $size: no highlighted bar: $line"
+    [ "$(val story)" -ge 1 ] && ok "browser $n $size: the narrative is rendered" || nok "browser $n $size: $line"
+    [ "$(val sw)" -le "$(val cw)" ] && ok "browser $n $size: no horizontal scrolling" ||
+      nok "browser $n $size: scrolls sideways: $line"
+  done
+done
+for n in k8s-pod-50mi-oomkilled k8s-qos-besteffort-dies-first docker-malloc-untouched-3.10; do
+  for size in 390,844 1280,800; do
+    rm -f "$HTML_SHOT_DIR/$n-${size%,*}.png"
+    chrome --window-size="$size" --screenshot="$HTML_SHOT_DIR/$n-${size%,*}.png" "file://$tmp/$n.html" >/dev/null
+    [ -s "$HTML_SHOT_DIR/$n-${size%,*}.png" ] && ok "browser $n: screenshot $HTML_SHOT_DIR/$n-${size%,*}.png" ||
+      nok "browser $n: no screenshot at $size"
+  done
+done
+# the pages have no script: any console message would be the browser's complaint about a page
+if grep -E 'CONSOLE|Uncaught|Not allowed to load' "$tmp/chrome.log" >"$tmp/console"; then
+  nok "browser: console messages: $(head -3 "$tmp/console")"
+else
+  ok "browser: no console message"
+fi
