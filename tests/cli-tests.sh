@@ -292,11 +292,12 @@ done
 
 # A signal during the run removes the temporary file. The scenario comes from a FIFO that nothing writes yet, so
 # the run is certainly under way (its temporary file made) when the signal comes; no timing is involved.
-# SIGINT: a background job of a script starts with SIGINT ignored, which oomsim leaves so; env restores it.
+# A background job of a script starts with SIGINT ignored, and under nohup SIGHUP is ignored too; oomsim leaves an
+# ignored signal ignored, so env restores the default of the three.
 for sig in TERM INT HUP; do
   rm -f "$tmp/scenario.fifo"
   mkfifo "$tmp/scenario.fifo"
-  env --default-signal=INT "$OOMSIM" run --format json -o "$tmp/stream/sig.json" "$tmp/scenario.fifo" >/dev/null 2>&1 &
+  env --default-signal=INT,TERM,HUP "$OOMSIM" run --format json -o "$tmp/stream/sig.json" "$tmp/scenario.fifo" >/dev/null 2>&1 &
   runner=$!
   for _ in $(seq 1 200); do
     ls -A "$tmp/stream" | grep -q '^\.sig\.json\.' && break
@@ -304,6 +305,9 @@ for sig in TERM INT HUP; do
   done
   made=$(ls -A "$tmp/stream" | grep -c '^\.sig\.json\.')
   kill -$sig $runner
+  # a process that does not die of the signal (it was ignored) must fail the check, not hang the suite
+  for _ in $(seq 1 200); do kill -0 $runner 2>/dev/null || break; sleep 0.05; done
+  kill -0 $runner 2>/dev/null && kill -KILL $runner
   wait $runner 2>/dev/null
   st=$?
   check "SIG$sig during a run: the temporary file was there, the process died of the signal, nothing is left" \
