@@ -417,7 +417,7 @@ static const char usage_text[] =
   "Usage: oomsim COMMAND [OPTION\u2026] [ARGUMENT\u2026]\n\n"
   "Replays an XML scenario against a model of the Linux OOM killer and reports who dies, when and why.\n\n"
   "Commands:\n"
-  "  run FILE                replay one scenario: a timeline, the kernel's dmesg lines, or JSON\n"
+  "  run FILE                replay one scenario: a timeline, the kernel's dmesg lines, JSON or an HTML page\n"
   "  check FILE|DIR...       check scenarios' <expect> (text, TAP or JUnit XML)\n"
   "  expand FILE             the scenario with the kubelet's cgroups and oom_score_adj values written out\n"
   "  kernels                 list the kernel version profiles\n"
