@@ -1575,8 +1575,10 @@ static void eviction_run(SimEngine *e)
 }
 
 /* Runs the actors' passes due up to until_ns (inclusive), each at its own time, earliest first; at the same time
- * the kubelet, then earlyoom, then systemd-oomd. */
-static void actors_run_until(SimEngine *e, guint64 until_ns)
+ * the kubelet, then earlyoom, then systemd-oomd. A pass is work ("Work" above): it looks at every task (and the
+ * kubelet at every pod), so a step far in the future after a long quiet time is bounded by --max-work, stopped at
+ * step with the one-line message, rather than spinning through every housekeeping interval unseen. */
+static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns)
 {
   SimUserspace *us = e->userspace;
   for (;;) {
@@ -1588,6 +1590,9 @@ static void actors_run_until(SimEngine *e, guint64 until_ns)
     guint64 next = MIN(kubelet, MIN(earlyoom, oomd));
     if (e->panicked || next > until_ns || next == G_MAXUINT64)
       return;
+    guint64 pods = next == kubelet ? e->header->k8s->pods->len : 0;
+    if (!work(e, step, 1 + pods + e->sys->tasks.length))
+      return; /* limit_error: sim_engine_step() fails */
     run_due_timers(e, next);
     e->now_ns = MAX(e->now_ns, next);
     if (next == kubelet)
@@ -1629,8 +1634,8 @@ static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
   if (e->panicked)
     return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
   e->gen++;
-  actors_run_until(e, step->has_at ? MAX(step->at_ns, e->now_ns) : e->now_ns);
-  if (e->panicked)
+  actors_run_until(e, step, step->has_at ? MAX(step->at_ns, e->now_ns) : e->now_ns);
+  if (e->panicked || e->limit_error)
     return TRUE;
   if (step->has_at && step->at_ns > e->now_ns) {
     run_due_timers(e, step->at_ns);

@@ -27,6 +27,13 @@ check "a touch of one page, twice, fits in --max-work 196" runs 0 --max-work 196
 check "... and not in 195 (exit 2, at the touch)" runs 2 --max-work 195 "$touch2"
 check "... FILE:11:1: <touch> step #1" grep -q "^$touch2:11:1: <touch> step #1: the run needs more than --max-work 195 " "$tmp/err"
 
+# a quiet time under an actor: every pass of the kubelet's eviction manager counts 1 + pods + tasks;
+# 2 x 64 + 11 passes x (1 + 1 + 1) = 161 units (tests/limits/kubelet-quiet.xml)
+quiet=tests/limits/kubelet-quiet.xml
+check "two steps 100 s apart under a kubelet fit in --max-work 161" runs 0 --max-work 161 --format none "$quiet"
+check "... and not in 160: exit 2 at the second step, where the passes ran" runs 2 --max-work 160 --format none "$quiet"
+check "... FILE:12:1: <sysctl> step #2" grep -q "^$quiet:12:1: <sysctl> step #2: the run needs more than --max-work 160 " "$tmp/err"
+
 # --max-steps counts the steps of the trace
 check "three steps fit in --max-steps 3" runs 0 --max-steps 3 "$sysctls"
 check "... and not in 2: exit 2 at the third" runs 2 --max-steps 2 "$sysctls"
