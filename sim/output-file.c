@@ -85,7 +85,7 @@ static void install_signal_handlers(void)
 
 static gboolean set_errno_error(GError **error, int saved, const char *path, const char *what)
 {
-  g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(saved), "%s: %s%s%s", path, what ? what : "",
+  g_set_error(error, G_FILE_ERROR, (gint)g_file_error_from_errno(saved), "%s: %s%s%s", path, what ? what : "",
               what ? ": " : "", g_strerror(saved));
   return FALSE;
 }
