@@ -700,8 +700,6 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
   } else if (match(p, RX_TASK_IN, msg, &mi)) {
     if ((r = body_report(p, line, "the \"Task in ... killed as a result of limit of\" line"))) {
       r->constraint = EXPLAIN_CONSTRAINT_MEMCG;
-      g_free(r->task_memcg);
-      g_free(r->oom_memcg);
       set_str(&r->task_memcg, fetch(mi, 1));
       set_str(&r->oom_memcg, fetch(mi, 2));
     }
