@@ -115,6 +115,27 @@ if command -v zsh >/dev/null; then
     [ "$(zsh_values _oomsim_params oomsim run $pod --set '' | tr ' ' '\n' | grep -c '^process\[4200\]\.')" -eq 12 ]
   check "zsh: _oomsim_params gives step[heap].size, cgroup[/kubepods/pod-a].memory.max, machine.ram" bash -c \
     "v=' $(zsh_values _oomsim_params oomsim run $pod --set '') '; for p in 'step[heap].size' 'cgroup[/kubepods/pod-a].memory.max' machine.ram; do [[ \$v == *\" \$p \"* ]] || exit 1; done"
+  # the whole completion as a user's interactive zsh runs it: zle, compinit, _arguments (tests/zsh-complete.zsh)
+  zsh_tab() { # zsh_tab LINE: the command line after LINE<TAB> in an interactive zsh with the staged install
+    timeout 30 zsh -f "$(dirname "$0")/zsh-complete.zsh" "$share/zsh/site-functions" "$stage/usr/bin" "$tmp" "$1"
+  }
+  check "zsh tty: 'oomsim expl<TAB>' completes the command" [ "$(zsh_tab 'oomsim expl')" = "oomsim explain " ]
+  check "zsh tty: 'oomsim run --kernel 4.<TAB>' completes the profile (from the oomsim on the line, not its command)" \
+    [ "$(zsh_tab 'oomsim run --kernel 4.')" = "oomsim run --kernel 4.19 " ]
+  check "zsh tty: 'oomsim sweep F --kernel 3<TAB>' completes the profile" \
+    [ "$(zsh_tab 'oomsim sweep x.xml --kernel 3')" = "oomsim sweep x.xml --kernel 3.10 " ]
+  check "zsh tty: 'oomsim check --format j<TAB>' completes junit" \
+    [ "$(zsh_tab 'oomsim check --format j')" = "oomsim check --format junit " ]
+  # zsh globs an unquoted [...] (NOMATCH), so the completion inserts the brackets quoted, and the line runs
+  check "zsh tty: 'oomsim run POD --set proc<TAB>' completes the pod's only pid, brackets quoted" \
+    [ "$(zsh_tab "oomsim run $pod --set proc")" = "oomsim run $pod --set process\\[4200\\]." ]
+  zline=$(zsh_tab "oomsim run $pod --set process\\[4200\\].oom_s")
+  check "zsh tty: '--set process\\[4200\\].oom_s<TAB>' completes oom_score_adj=" \
+    [ "$zline" = "oomsim run $pod --set process\\[4200\\].oom_score_adj=" ]
+  check "zsh tty: the completed line, with a value typed after it, runs in zsh (no 'no matches found')" \
+    env PATH="$stage/usr/bin:$PATH" zsh -f -c "${zline}-500 >/dev/null"
+  check "zsh tty: 'oomsim run scenarios/library/k8s-pod-50<TAB>' completes the scenario file" \
+    [ "$(zsh_tab 'oomsim run scenarios/library/k8s-pod-50')" = "oomsim run $pod " ]
 else
   nok "zsh is not installed (make deps installs it)"
 fi
