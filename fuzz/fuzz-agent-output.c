@@ -93,7 +93,7 @@ static void parse_as(const char *agent, const char *console, HarnessVmStatus sta
   g_autoptr(GString) text = g_string_new(NULL);
   for (guint i = 0; i < comparisons->len; i++)
     harness_comparison_render_text(g_ptr_array_index(comparisons, i), text);
-  check_json(harness_comparisons_to_json(comparisons, &kernel, &jitter));
+  check_json(harness_comparisons_to_json(comparisons, &kernel, &jitter, NULL));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

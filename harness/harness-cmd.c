@@ -12,6 +12,7 @@
 
 #include "../sim/sim.h"
 #include "../scenarios/scenario.h"
+#include "../whatif/overrides.h"
 
 /* the padding of one perturbation step: 61 pages and a bit, so that successive perturbations move both the page
  * layout and the unpacking time by an amount that is not a multiple of a page or of a timer tick */
@@ -26,6 +27,7 @@ typedef struct {
   guint perturb;     /* 0, or the perturbation number (the scenario's name changed in the agent input) */
   char *work_dir;
   const char *path;           /* the scenario file as given, for the progress lines */
+  const char *const *sets;    /* --set overrides (JobSettings'), for the simulator's side */
   HarnessProgress *progress;  /* borrowed; NULL: no progress (stderr is not a terminal) */
   HarnessVmRun *run;
   HarnessVmResult *result;
@@ -185,7 +187,7 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
   g_autoptr(GString) sim_report = NULL;
   g_autofree char *profile = NULL;
   g_autoptr(GError) serr = NULL;
-  if (!sim_run(path, &opts, &sim, &sim_report, NULL, &profile, &serr)) {
+  if (!whatif_run(path, j->sets, &opts, &sim, &sim_report, NULL, &profile, &serr)) {
     if (g_error_matches(serr, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED))
       c = harness_compare(j->scenario, NULL, serr->message, j->result, jitter);
     else
@@ -237,6 +239,7 @@ typedef struct {
   const char *kernel_dir;
   int trace;
   HarnessProgress *progress; /* NULL: stderr is not a terminal */
+  const char *const *sets;   /* --set PARAM=VALUE overrides, NULL-terminated, or NULL */
 } JobSettings;
 
 static Job *job_new(const JobSettings *set, const char *path, HarnessScenario *hs, guint perturb)
@@ -251,6 +254,7 @@ static Job *job_new(const JobSettings *set, const char *path, HarnessScenario *h
   j->scenario = hs;
   j->kernel = set->kernel;
   j->agent_path = set->agent_path;
+  j->sets = set->sets;
   j->time_limit_s = set->time_limit_s;
   j->reuse = set->reuse;
   j->perturb = perturb;
@@ -275,7 +279,7 @@ static void race_check(HarnessComparison *c, const JobSettings *set, const char 
   g_autoptr(GPtrArray) perturbed = g_ptr_array_new_with_free_func(job_free);
   GThreadPool *pool = g_thread_pool_new(job_run, NULL, MAX(jobs, 1), FALSE, NULL);
   for (guint k = 1; k <= runs; k++) {
-    HarnessScenario *hs = harness_scenario_load(path, NULL);
+    HarnessScenario *hs = harness_scenario_load_sets(path, set->sets, NULL);
     if (!hs)
       break;
     Job *j = job_new(set, path, hs, k);
@@ -325,8 +329,11 @@ int harness_cmd_validate(int argc, char **argv)
   int jobs = 2, time_limit = 120, perturb = 0, race_runs = 4;
   gboolean invert_tie_rule = FALSE, vm_only = FALSE, reuse = FALSE;
   int trace = 0;
-  g_auto(GStrv) args = NULL;
+  g_auto(GStrv) args = NULL, sets = NULL;
   GOptionEntry entries[] = {
+      {"set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of every scenario, in the VM and in "
+                                                         "the simulator alike (repeatable; docs/what-if.md)",
+       "PARAM=VALUE"},
       {"kernel-image", 'k', 0, G_OPTION_ARG_STRING, &kernel_spec, "6.1 (default), 6.12 or a vmlinuz path", "K"},
       {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default) or json", "FORMAT"},
       {"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "VMs run in parallel (default 2)", "N"},
@@ -405,7 +412,8 @@ int harness_cmd_validate(int argc, char **argv)
   }
   g_autofree char *kernel_dir = g_strcanon(g_strdup(kernel->key), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_.", '_');
   g_autoptr(HarnessProgress) progress = harness_progress_new(0); /* one line per VM, on a terminal only */
-  JobSettings set = {kernel, agent_path, (guint)MAX(time_limit, 1), reuse, work_root, kernel_dir, trace, progress};
+  JobSettings set = {kernel,      agent_path, (guint)MAX(time_limit, 1), reuse, work_root, kernel_dir, trace, progress,
+                     (const char *const *)sets};
 
   /* translate, then run the VMs in the pool */
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(job_free);
@@ -414,7 +422,7 @@ int harness_cmd_validate(int argc, char **argv)
   for (guint i = 0; i < files->len; i++) {
     const char *path = g_ptr_array_index(files, i);
     g_autoptr(GError) lerr = NULL;
-    HarnessScenario *hs = harness_scenario_load(path, &lerr);
+    HarnessScenario *hs = harness_scenario_load_sets(path, set.sets, &lerr);
     Job *j = job_new(&set, path, hs, (guint)perturb);
     g_ptr_array_add(all, j);
     g_ptr_array_add(load_errors, hs ? NULL : g_strdup(lerr->message));
@@ -438,6 +446,10 @@ int harness_cmd_validate(int argc, char **argv)
       g_string_append_printf(out, "figure jitter: global OOM %u pages, memcg OOM %u pages (%s)\n",
                              jitter.global_pages, jitter.memcg_pages,
                              jitter_source ? jitter_source : "none measured for this kernel: counter lag only");
+    for (guint i = 0; sets && sets[i]; i++)
+      g_string_append_printf(out, "%s --set %s", i == 0 ? "overrides (VM and simulator):" : ",", sets[i]);
+    if (sets && sets[0])
+      g_string_append_c(out, '\n');
   }
   g_autoptr(GPtrArray) comparisons = g_ptr_array_new_with_free_func((GDestroyNotify)harness_comparison_free);
   guint agree = 0, disagree = 0, not_runnable = 0;
@@ -473,7 +485,7 @@ int harness_cmd_validate(int argc, char **argv)
     g_ptr_array_add(comparisons, c);
   }
   if (json) {
-    g_autofree char *text = harness_comparisons_to_json(comparisons, kernel, &jitter);
+    g_autofree char *text = harness_comparisons_to_json(comparisons, kernel, &jitter, (const char *const *)sets);
     g_string_append_printf(out, "%s\n", text);
   } else if (!vm_only) {
     g_string_append_printf(out, "%u not runnable on %s (counted neither as agreeing nor as disagreeing)\n",

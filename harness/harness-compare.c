@@ -382,12 +382,18 @@ static void jdouble(JsonBuilder *b, const char *name, double value)
   json_builder_add_double_value(b, value);
 }
 
-char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel, const HarnessJitter *jitter)
+char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel, const HarnessJitter *jitter,
+                                  const char *const *sets)
 {
   g_autoptr(JsonBuilder) b = json_builder_new();
   json_builder_begin_object(b);
   jstr(b, "kernel", kernel->key);
   jstr(b, "kernel_package", kernel->package);
+  json_builder_set_member_name(b, "overrides");
+  json_builder_begin_array(b);
+  for (guint i = 0; sets && sets[i]; i++)
+    json_builder_add_string_value(b, sets[i]);
+  json_builder_end_array(b);
   json_builder_set_member_name(b, "figure_jitter");
   json_builder_begin_object(b);
   jint(b, "global_pages", jitter->global_pages);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../scenarios/scenario-loader.h"
+#include "../whatif/overrides.h"
 
 
 /* The agent's token format: no spaces, '%' escapes (%20 for a space). */
@@ -276,12 +277,35 @@ bad_ref:
 
 HarnessScenario *harness_scenario_load(const char *path, GError **error)
 {
+  return harness_scenario_load_sets(path, NULL, error);
+}
+
+HarnessScenario *harness_scenario_load_sets(const char *path, const char *const *sets, GError **error)
+{
   /* programming error only: the paths come from the command line's file list, never NULL */
   g_return_val_if_fail(path != NULL, NULL);
-  g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
-  if (!loader)
-    return NULL;
-  const ScenarioHeader *h = scenario_loader_get_header(loader);
+  /* without --set the steps stream from the loader; with it they come from the what-if variant, the same
+   * values the simulator replays (whatif_run()) */
+  g_autoptr(ScenarioLoader) loader = NULL;
+  g_autoptr(SimScenario) loaded = NULL;
+  g_autoptr(WhatifVariant) variant = NULL;
+  GPtrArray *variant_steps = NULL;
+  const ScenarioHeader *h;
+  if (sets && sets[0]) {
+    loaded = sim_scenario_load(path, error);
+    if (!loaded)
+      return NULL;
+    variant = whatif_variant_from_sets(loaded, sets, error);
+    if (!variant)
+      return NULL;
+    h = whatif_variant_header(variant);
+    variant_steps = whatif_variant_steps(variant);
+  } else {
+    loader = scenario_loader_new(path, error);
+    if (!loader)
+      return NULL;
+    h = scenario_loader_get_header(loader);
+  }
 
   g_autoptr(HarnessScenario) hs = g_new0(HarnessScenario, 1);
   hs->path = g_strdup(path);
@@ -327,10 +351,18 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
   gboolean ok = TRUE;
   guint index = 0;
   for (;;) {
-    g_autoptr(ScStep) step = NULL;
-    if (!scenario_loader_next_step(loader, &step, error)) {
-      ok = error == NULL || *error == NULL;
-      break;
+    g_autoptr(ScStep) owned = NULL; /* a step from the loader; a variant's steps stay the variant's */
+    const ScStep *step;
+    if (variant) {
+      if (index >= variant_steps->len)
+        break;
+      step = g_ptr_array_index(variant_steps, index);
+    } else {
+      if (!scenario_loader_next_step(loader, &owned, error)) {
+        ok = error == NULL || *error == NULL;
+        break;
+      }
+      step = owned;
     }
     g_ptr_array_add(hs->step_labels, step->id ? g_strdup(step->id) : g_strdup_printf("#%u", index + 1));
     gboolean write = step->kind == SC_STEP_SYSCTL || step->kind == SC_STEP_CGROUP_SET || step->kind == SC_STEP_SET ||
@@ -369,7 +401,7 @@ HarnessScenario *harness_scenario_load(const char *path, GError **error)
     }
     index++;
   }
-  if (ok) {
+  if (ok && loader) {
     GPtrArray *expects = scenario_loader_finish(loader, error);
     if (!expects)
       ok = FALSE;

@@ -69,6 +69,9 @@ typedef struct {
 #define HARNESS_AGENT_MMAP_THRESHOLD_BYTES (128 * 1024)
 
 HarnessScenario *harness_scenario_load(const char *path, GError **error);
+/* The same with `--set PARAM=VALUE` overrides applied (sets: NULL or empty for none), as whatif_run() applies
+ * them to the simulator's side: bad addresses and values get the same messages. */
+HarnessScenario *harness_scenario_load_sets(const char *path, const char *const *sets, GError **error);
 void harness_scenario_free(HarnessScenario *scenario);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessScenario, harness_scenario_free)
 
@@ -209,7 +212,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessComparison, harness_comparison_free)
 const char *harness_verdict_name(HarnessVerdict verdict);
 void harness_comparison_render_text(const HarnessComparison *comparison, GString *out);
 /* JSON of a whole run: {"kernel":..., "scenarios":[...], "agree":N, "disagree":N, "not_runnable":N} */
-char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel, const HarnessJitter *jitter);
+/* sets: the --set overrides every scenario ran with (NULL: none), listed as "overrides" */
+char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *kernel, const HarnessJitter *jitter,
+                                  const char *const *sets);
 
 /* --- the command -------------------------------------------------------------------------------------------- */
 
