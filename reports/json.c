@@ -11,6 +11,10 @@
 
 #include "json-stream.h"
 
+/* The JSON report's format version (docs/report-formats.md, "Versions"): raised when a field changes meaning or
+ * goes away; new fields keep it. docs/report.schema.json describes this version. */
+#define REPORT_JSON_VERSION 1
+
 #ifndef OOMSIM_VERSION
 #define OOMSIM_VERSION "unknown"
 #endif
@@ -214,6 +218,7 @@ static void begin_document(ReportJson *json, const KmSystem *sys, const SimEvent
   json->begun = TRUE;
   json_stream_begin_object(b);
   add_str(b, "oomsim", OOMSIM_VERSION);
+  add_int(b, "report_version", REPORT_JSON_VERSION); /* docs/report.schema.json */
   add_str(b, "scenario", h ? h->name : NULL);
   add_str(b, "description", h ? h->description : NULL);
   add_str(b, "file", ev && ev->scenario_file ? ev->scenario_file : h ? h->file : NULL);
@@ -337,6 +342,45 @@ static void add_oom(JsonStream *b, const KmSystem *sys, const OomControl *oc)
   json_stream_end_array(b);
 }
 
+/* "memory" of a step's end (docs/report-formats.md, "Memory over time"): the machine, the process's memcg and its
+ * ancestors (leaf first, the root left out), the process's counters. In pages. */
+static void add_memory(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
+{
+  ReportMemory m;
+  report_memory_now(sys, ev->task, &m);
+  json_stream_set_member_name(b, "memory");
+  json_stream_begin_object(b);
+  add_int(b, "mem_free_pages", m.mem_free);
+  add_int(b, "swap_used_pages", m.swap_used);
+  add_int(b, "committed_as_pages", m.committed_as);
+  add_int(b, "commit_limit_pages", m.commit_limit);
+  json_stream_set_member_name(b, "cgroups");
+  json_stream_begin_array(b);
+  for (const KmMemcg *memcg = ev->task->memcg; memcg && memcg->parent; memcg = memcg->parent) {
+    json_stream_begin_object(b);
+    add_str(b, "path", memcg->path);
+    add_int(b, "usage_pages", memcg->usage);
+    add_limit(b, "max_pages", memcg->max);
+    add_int(b, "swap_pages", memcg->swap_usage);
+    json_stream_end_object(b);
+  }
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "process");
+  if (m.has_mm) {
+    json_stream_begin_object(b);
+    add_int(b, "pid", ev->task->pid);
+    add_int(b, "rss_anon_pages", m.rss_anon);
+    add_int(b, "rss_file_pages", m.rss_file);
+    add_int(b, "rss_shmem_pages", m.rss_shmem);
+    add_int(b, "swap_pages", m.swap);
+    add_int(b, "total_vm_pages", m.total_vm);
+    json_stream_end_object(b);
+  } else {
+    json_stream_add_null_value(b);
+  }
+  json_stream_end_object(b);
+}
+
 static void add_event(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
 {
   json_stream_begin_object(b);
@@ -402,12 +446,14 @@ static void add_event(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
   default:
     break;
   }
+  if (report_memory_event(ev))
+    add_memory(b, sys, ev);
   json_stream_end_object(b);
 }
 
 /* ---------------------------------------------------------------- outcome */
 
-static void add_outcome(JsonStream *b, const SimOutcome *o)
+static void add_outcome(JsonStream *b, const SimOutcome *o, guint64 page)
 {
   json_stream_set_member_name(b, "outcome");
   if (!o) {
@@ -488,6 +534,23 @@ static void add_outcome(JsonStream *b, const SimOutcome *o)
   for (guint i = 0; i < o->livelocked_pids->len; i++)
     json_stream_add_int_value(b, GPOINTER_TO_INT(o->livelocked_pids->pdata[i]));
   json_stream_end_array(b);
+  /* the peaks (page_counter watermarks) and least headroom over the run */
+  add_uint(b, "machine_peak_pages", page ? o->machine_peak_bytes / page : 0);
+  json_stream_set_member_name(b, "memcg_peaks");
+  json_stream_begin_array(b);
+  for (guint i = 0; i < o->memcg_peaks->len; i++) {
+    const SimMemcgPeak *p = o->memcg_peaks->pdata[i];
+    json_stream_begin_object(b);
+    add_str(b, "cgroup", p->cgroup);
+    add_uint(b, "peak_pages", p->peak_bytes / page);
+    add_uint(b, "swap_peak_pages", p->swap_peak_bytes / page);
+    if (p->limited)
+      add_uint(b, "least_headroom_pages", p->min_headroom_bytes / page);
+    else
+      add_null(b, "least_headroom_pages");
+    json_stream_end_object(b);
+  }
+  json_stream_end_array(b);
   add_bool(b, "panic", o->panicked);
   add_str(b, "panic_message", o->panic_message);
   add_bool(b, "no_killable", o->no_killable);
@@ -495,12 +558,12 @@ static void add_outcome(JsonStream *b, const SimOutcome *o)
   json_stream_end_object(b);
 }
 
-static void end_document(ReportJson *json, const SimEvent *ev)
+static void end_document(ReportJson *json, const KmSystem *sys, const SimEvent *ev)
 {
   JsonStream *b = json->b;
   json->ended = TRUE;
   json_stream_end_array(b); /* events */
-  add_outcome(b, ev->outcome);
+  add_outcome(b, ev->outcome, sys->machine.page_size);
   json_stream_end_object(b);
   g_string_append_c(json->out, '\n');
 }
@@ -515,7 +578,7 @@ void report_json_event(ReportJson *json, const KmSystem *sys, const SimEvent *ev
     return;
   if (ev->kind == SIM_EV_END) {
     add_event(json->b, sys, ev);
-    end_document(json, ev);
+    end_document(json, sys, ev);
     return;
   }
   add_event(json->b, sys, ev);

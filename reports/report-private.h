@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 typedef struct _ReportText ReportText;
 ReportText *report_text_new(GString *out);
 void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev);
+void report_text_set_detail(ReportText *text, SimDetail detail);
 void report_text_free(ReportText *text);
 
 typedef struct _ReportDmesg ReportDmesg;
@@ -63,6 +64,19 @@ void report_memcg_stat(const KmMemcg *memcg, ReportMemcgStat *out);
 
 /* Swap pages charged locally to memcg (its counter minus its counter-children's). */
 KmPages report_memcg_local_swap(const KmMemcg *memcg);
+
+/* Memory over time (docs/report-formats.md, "Memory over time"): the figures the text and JSON reports give after
+ * each step, read from the model at that moment. Machine: /proc/meminfo's MemFree (the buddy lists, without the
+ * per-CPU lists), swap in use, Committed_AS and CommitLimit. Process (when task has an mm): get_mm_counter()'s
+ * MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES and MM_SWAPENTS, and total_vm (VIRT). In pages. */
+typedef struct {
+  KmPages mem_free, swap_used, committed_as, commit_limit;
+  gboolean has_mm;
+  KmPages rss_anon, rss_file, rss_shmem, swap, total_vm;
+} ReportMemory;
+void report_memory_now(const KmSystem *sys, const KmTask *task, ReportMemory *out);
+/* Which timeline events get a memory line / member: the end of a step (done, ENOMEM, a refused write). */
+gboolean report_memory_event(const SimEvent *ev);
 
 /* Tables with aligned columns. align: one char per column, 'l' or 'r'. */
 typedef struct _ReportTable ReportTable;

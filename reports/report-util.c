@@ -4,6 +4,8 @@
 #include "report-private.h"
 
 #include "../kernel-model/km-memcg.h"
+#include "../kernel-model/km-pcp.h"
+#include "../kernel-model/km-util.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -296,4 +298,26 @@ void report_table_free(ReportTable *table)
   g_free(table->align);
   g_ptr_array_unref(table->rows);
   g_free(table);
+}
+
+/* ---------------------------------------------------------------- memory over time */
+
+void report_memory_now(const KmSystem *sys, const KmTask *task, ReportMemory *out)
+{
+  *out = (ReportMemory){ .mem_free = km_buddy_free_pages(sys), .swap_used = sys->machine.swap_used,
+                         .committed_as = sys->machine.committed_as, .commit_limit = km_vm_commit_limit(sys) };
+  const KmMm *mm = task ? task->mm : NULL;
+  if (!mm)
+    return;
+  out->has_mm = TRUE;
+  out->rss_anon = mm->anon_rss;
+  out->rss_file = mm->file_rss;
+  out->rss_shmem = mm->shmem_rss;
+  out->swap = mm->swapents;
+  out->total_vm = mm->total_vm;
+}
+
+gboolean report_memory_event(const SimEvent *ev)
+{
+  return ev->task && (ev->kind == SIM_EV_STEP || ev->kind == SIM_EV_ENOMEM || ev->kind == SIM_EV_STEP_ERROR);
 }

@@ -58,6 +58,12 @@ ReportWriter *report_writer_new(SimFormat format, GString *out)
   return writer;
 }
 
+void report_writer_set_detail(ReportWriter *writer, SimDetail detail)
+{
+  if (writer && writer->text)
+    report_text_set_detail(writer->text, detail);
+}
+
 SimSink report_writer_sink(ReportWriter *writer)
 {
   SimSink sink = { writer ? writer_event : NULL, writer };

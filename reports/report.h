@@ -20,6 +20,8 @@ typedef struct _ReportWriter ReportWriter;
  * The caller may take out's text away between events (sim_run() streams it to the output file): no writer reads
  * back what it wrote. */
 ReportWriter *report_writer_new(SimFormat format, GString *out);
+/* The text timeline's memory lines (SIM_DETAIL_NORMAL unless set); before the first event. */
+void report_writer_set_detail(ReportWriter *writer, SimDetail detail);
 /* The sink to pass to sim_engine_new(); valid as long as the writer. */
 SimSink report_writer_sink(ReportWriter *writer);
 /* Accepts NULL. */

@@ -18,6 +18,7 @@
 
 struct _ReportText {
   GString *out;
+  SimDetail detail;
 };
 
 ReportText *report_text_new(GString *out)
@@ -25,6 +26,11 @@ ReportText *report_text_new(GString *out)
   ReportText *text = g_new0(ReportText, 1);
   text->out = out;
   return text;
+}
+
+void report_text_set_detail(ReportText *text, SimDetail detail)
+{
+  text->detail = detail;
 }
 
 void report_text_free(ReportText *text)
@@ -573,6 +579,8 @@ static void print_oom(GString *out, const KmSystem *sys, const SimEvent *ev)
 
 /* ---------------------------------------------------------------- summary */
 
+static void print_peaks(GString *out, const KmSystem *sys, const SimOutcome *o);
+
 static void print_summary(GString *out, const KmSystem *sys, const SimOutcome *o)
 {
   textf(out, "\nsummary (kernel profile %s):\n", sys->profile->name);
@@ -662,6 +670,7 @@ static void print_summary(GString *out, const KmSystem *sys, const SimOutcome *o
     g_string_append_printf(pids, " %d", GPOINTER_TO_INT(o->livelocked_pids->pdata[i]));
   textf(out, "  livelocked (retrying a charge for ever):%s\n", pids->len ? pids->str : " none");
   g_string_free(pids, TRUE);
+  print_peaks(out, sys, o);
   textf(out, "  no killable process found: %s\n", o->no_killable ? "yes" : "no");
   if (o->panicked)
     textf(out, "  panic: yes: %s\n", o->panic_message ? o->panic_message : "");
@@ -707,6 +716,81 @@ static void print_pods(GString *out, const ScenarioHeader *header, const SimOutc
                      : "");
     }
   }
+}
+
+/* ---------------------------------------------------------------- memory over time */
+
+static char *size_text(const KmSystem *sys, KmPages pages)
+{
+  return report_format_bytes((guint64)pages * sys->machine.page_size);
+}
+
+static void memcg_usage_text(GString *out, const KmSystem *sys, const KmMemcg *memcg)
+{
+  g_autofree char *usage = size_text(sys, memcg->usage);
+  if (memcg->max == KM_PAGES_MAX) {
+    textf(out, "%s %s (no limit)", memcg->path, usage);
+    return;
+  }
+  g_autofree char *max = size_text(sys, memcg->max);
+  textf(out, "%s %s of %s", memcg->path, usage, max);
+}
+
+/* The line after a step (docs/report-formats.md, "Memory over time"): the machine's memory, then the process's memcg
+ * (VERBOSE: and its ancestors, and the process's own counters). Human sizes; the JSON report has the pages. */
+static void print_memory(GString *out, const KmSystem *sys, const SimEvent *ev, SimDetail detail)
+{
+  ReportMemory m;
+  report_memory_now(sys, ev->task, &m);
+  g_autofree char *free_now = size_text(sys, m.mem_free);
+  g_autofree char *swap = size_text(sys, m.swap_used);
+  g_autofree char *committed = size_text(sys, m.committed_as);
+  g_autofree char *limit = size_text(sys, m.commit_limit);
+  textf(out, "    memory: MemFree %s, swap used %s, Committed_AS %s of CommitLimit %s", free_now, swap, committed,
+        limit);
+  const KmMemcg *memcg = ev->task->memcg;
+  if (memcg && memcg->parent) {
+    textf(out, "; memcg ");
+    memcg_usage_text(out, sys, memcg);
+    for (const KmMemcg *up = memcg->parent; detail == SIM_DETAIL_VERBOSE && up && up->parent; up = up->parent) {
+      textf(out, ", ");
+      memcg_usage_text(out, sys, up);
+    }
+  }
+  if (detail == SIM_DETAIL_VERBOSE && m.has_mm) {
+    g_autofree char *rss = size_text(sys, m.rss_anon + m.rss_file + m.rss_shmem);
+    g_autofree char *anon = size_text(sys, m.rss_anon);
+    g_autofree char *file = size_text(sys, m.rss_file);
+    g_autofree char *shmem = size_text(sys, m.rss_shmem);
+    g_autofree char *pswap = size_text(sys, m.swap);
+    g_autofree char *vm = size_text(sys, m.total_vm);
+    textf(out, "; pid %d rss %s (anon %s, file %s, shmem %s), swap %s, VIRT %s", ev->task->pid, rss, anon, file,
+          shmem, pswap, vm);
+  }
+  textf(out, "\n");
+}
+
+static void print_peaks(GString *out, const KmSystem *sys, const SimOutcome *o)
+{
+  guint64 page = sys->machine.page_size;
+  g_autofree char *machine = pages_text(sys, (KmPages)(o->machine_peak_bytes / page));
+  textf(out, "  memory peaks (page_counter watermarks: the most charged at once):\n    machine  %s\n", machine);
+  if (o->memcg_peaks->len == 0)
+    return;
+  g_autoptr(ReportTable) t = report_table_new("lrrl", "cgroup", "peak", "swap peak",
+                                              "least headroom (memory.max - usage)", NULL);
+  for (guint i = 0; i < o->memcg_peaks->len; i++) {
+    const SimMemcgPeak *p = o->memcg_peaks->pdata[i];
+    char **cells = g_new0(char *, 5);
+    cells[0] = g_strdup(p->cgroup);
+    cells[1] = pages_text(sys, (KmPages)(p->peak_bytes / page));
+    cells[2] = pages_text(sys, (KmPages)(p->swap_peak_bytes / page));
+    cells[3] = !p->limited                ? g_strdup("- (no limit)")
+               : p->min_headroom_bytes == 0 ? g_strdup("0 pages (at its limit)")
+                                            : pages_text(sys, (KmPages)(p->min_headroom_bytes / page));
+    report_table_add_take(t, cells);
+  }
+  report_table_render(t, out, "    ");
 }
 
 /* ---------------------------------------------------------------- dispatch */
@@ -787,4 +871,6 @@ void report_text_event(ReportText *text, const KmSystem *sys, const SimEvent *ev
   default:
     break;
   }
+  if (text->detail != SIM_DETAIL_QUIET && report_memory_event(ev))
+    print_memory(out, sys, ev, text->detail);
 }

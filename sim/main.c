@@ -125,11 +125,14 @@ static int cmd_run(int argc, char **argv)
   g_autofree char *kernel = NULL, *format = NULL, *output = NULL;
   g_auto(GStrv) sets = NULL;
   LimitArgs limits = { LIMIT_UNSET, LIMIT_UNSET };
+  gboolean quiet = FALSE, verbose = FALSE;
   GOptionEntry entries[] = {
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override a value of the scenario (repeatable; docs/what-if.md)", "PARAM=VALUE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "Kernel version profile (default: the scenario's, else 6.1); a list or all: the outcomes side by side", "VER" },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Report format: text, dmesg, json, html or none (default text)", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (only on success)", "FILE" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Text: no memory line after each step", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Text: the memory line also gives the process's rss, swap and VIRT and every ancestor cgroup", NULL },
     LIMIT_OPTION_ENTRIES(limits),
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
@@ -140,7 +143,9 @@ static int cmd_run(int argc, char **argv)
     return usage_error(ctx, error->message);
   if (argc != 2)
     return usage_error(ctx, "run takes exactly one scenario file (\"-\" for standard input)");
-  SimOptions opts = { .kernel = kernel };
+  if (quiet && verbose)
+    return usage_error(ctx, "--quiet and --verbose exclude each other");
+  SimOptions opts = { .kernel = kernel, .detail = quiet ? SIM_DETAIL_QUIET : verbose ? SIM_DETAIL_VERBOSE : SIM_DETAIL_NORMAL };
   if (!parse_format(format, &opts.format))
     return usage_error(ctx, "--format must be text, dmesg, json, html or none");
   if (!limits_apply(&limits, &opts))

@@ -168,6 +168,7 @@ static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpoint
   g_autoptr(GString) report = g_string_new(NULL);
   ReportWriter *writer =
     caller_sink || opts->format == SIM_FORMAT_NONE ? NULL : report_writer_new(opts->format, report);
+  report_writer_set_detail(writer, opts->detail);
   ReportStream rs = { .writer = report_writer_sink(writer), .report = report, .opts = opts };
   SimSink none = { NULL, NULL };
   SimSink sink = caller_sink ? *caller_sink : writer ? (SimSink){ report_stream_event, &rs } : none;

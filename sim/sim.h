@@ -38,10 +38,20 @@ typedef enum {
   SIM_ACTORS_OOMD,        /* systemd-oomd only: the scenario's <systemd-oomd>, else ManagedOOMSwap=kill on / */
 } SimActors;
 
+/* How much the text timeline says after each step (run --quiet / --verbose; docs/report-formats.md, "Memory over
+ * time"): NORMAL a line with the machine's memory and the process's memcg, VERBOSE also the process's counters and
+ * every ancestor memcg, QUIET no memory lines. The other formats ignore it. */
+typedef enum {
+  SIM_DETAIL_NORMAL,
+  SIM_DETAIL_QUIET,
+  SIM_DETAIL_VERBOSE,
+} SimDetail;
+
 typedef struct {
   const char *kernel;      /* profile name from --kernel; NULL: the scenario's kernel= or the default */
   SimActors actors;
   SimFormat format;
+  SimDetail detail;        /* the text report's memory lines */
   /* Machine overrides, used by the VM harness so that the model starts from the VM's real memory.
    * 0 means "as the scenario says". */
   guint64 ram_bytes;             /* MemTotal */
