@@ -80,6 +80,11 @@ static SimKill *parse_killed(const char *text, const Summary *s, GHashTable *kpi
                 "UID:%u pgtables:%llukB oom_score_adj:%d",
              &kpid, comm, &vm, &anon, &file, &shmem, &uid, &pgt, &adj) < 2)
     return NULL;
+  /* the 63-byte cap can cut a character of the (already valid UTF-8) output in two: keep the whole ones (a kernel's
+   * comm has at most 15 bytes; found by the agent-output fuzz target) */
+  const char *valid_end = NULL;
+  if (!g_utf8_validate(comm, -1, &valid_end))
+    comm[valid_end - comm] = '\0';
   SimKill *kill = g_new0(SimKill, 1);
   kill->pid = pid_of_kpid(kpids, kpid);
   kill->comm = g_strdup(comm);
