@@ -1706,9 +1706,12 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   default:
-    g_queue_push_tail(&proc->pending, step);
-    *out_queued = TRUE;
-    drain_proc(e, proc);
+    /* the queue is empty (above): the step runs at once, as drain_proc() would run it, and is queued only when it
+     * has to wait (it blocked, or the run stopped), so the common step costs no queue node */
+    if (e->panicked || e->limit_error || !run_proc_step(e, proc, step)) {
+      g_queue_push_tail(&proc->pending, step);
+      *out_queued = TRUE;
+    }
     break;
   }
   wake_blocked(e);
