@@ -1308,6 +1308,48 @@ on_global_generic_error(void *ctx, const char *msg, ...)
   g_error("libxml2 printed through its generic handler: %s", msg);
 }
 
+/* sc_value_int(): plain digits take the fast path (scenario-values.c int_fast()), everything else the general one;
+ * both must give the same values and the same errors. */
+static void
+test_int_fast_and_general(void)
+{
+  static const struct {
+    const char *text;
+    gint64 want;
+  } ok[] = {
+    { "42", 42 }, { "-7", -7 }, { "007", 7 }, { "-0", 0 }, { " 5 ", 5 }, { "+3", 3 }, { "100000", 100000 },
+    { "999999999999999999", 999999999999999999 },      /* 18 digits: the fast path's longest */
+    { "9223372036854775807", G_MAXINT64 },             /* 19: the general path */
+    { "-9223372036854775808", G_MININT64 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(ok); i++) {
+    gint64 v = 1;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(sc_value_int("set", "oom_score_adj", ok[i].text, G_MININT64, G_MAXINT64, &v, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(v, ==, ok[i].want);
+  }
+  gint64 v = 11;
+  g_autoptr(GError) range = NULL;
+  g_assert_false(sc_value_int("set", "oom_score_adj", "1001", -1000, 1000, &v, &range));
+  g_assert_error(range, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+  g_assert_cmpstr(range->message, ==, "<set> oom_score_adj=\"1001\" is out of range: -1000..1000");
+  g_assert_cmpint(v, ==, 11);
+  g_autoptr(GError) below = NULL;
+  g_assert_false(sc_value_int("set", "oom_score_adj", "-1001", -1000, 1000, &v, &below));
+  g_assert_error(below, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+  g_autoptr(GError) garbage = NULL;
+  g_assert_false(sc_value_int("exit", "code", "12a", 0, 255, &v, &garbage));
+  g_assert_error(garbage, SCENARIO_ERROR, SCENARIO_ERROR_SCHEMA);
+  g_assert_cmpstr(garbage->message, ==, "<exit> code=\"12a\" is not an integer");
+  g_autoptr(GError) empty = NULL;
+  g_assert_false(sc_value_int("exit", "code", "", 0, 255, &v, &empty));
+  g_assert_error(empty, SCENARIO_ERROR, SCENARIO_ERROR_SCHEMA);
+  g_autoptr(GError) minus = NULL;
+  g_assert_false(sc_value_int("exit", "code", "-", 0, 255, &v, &minus));
+  g_assert_error(minus, SCENARIO_ERROR, SCENARIO_ERROR_SCHEMA);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1327,6 +1369,7 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/duration/units", test_duration_units);
   g_test_add_func("/scenarios/duration/invalid", test_duration_invalid);
   g_test_add_func("/scenarios/kind-names", test_kind_names);
+  g_test_add_func("/scenarios/int/fast-and-general", test_int_fast_and_general);
 
   g_test_add_func("/scenarios/loader/valid/minimal", test_valid_minimal);
   g_test_add_func("/scenarios/loader/valid/empty-sections", test_valid_empty_sections);
