@@ -1329,25 +1329,27 @@ test_int_fast_and_general(void)
     g_assert_no_error(error);
     g_assert_cmpint(v, ==, ok[i].want);
   }
-  gint64 v = 11;
-  g_autoptr(GError) range = NULL;
-  g_assert_false(sc_value_int("set", "oom_score_adj", "1001", -1000, 1000, &v, &range));
-  g_assert_error(range, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
-  g_assert_cmpstr(range->message, ==, "<set> oom_score_adj=\"1001\" is out of range: -1000..1000");
-  g_assert_cmpint(v, ==, 11);
-  g_autoptr(GError) below = NULL;
-  g_assert_false(sc_value_int("set", "oom_score_adj", "-1001", -1000, 1000, &v, &below));
-  g_assert_error(below, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
-  g_autoptr(GError) garbage = NULL;
-  g_assert_false(sc_value_int("exit", "code", "12a", 0, 255, &v, &garbage));
-  g_assert_error(garbage, SCENARIO_ERROR, SCENARIO_ERROR_SCHEMA);
-  g_assert_cmpstr(garbage->message, ==, "<exit> code=\"12a\" is not an integer");
-  g_autoptr(GError) empty = NULL;
-  g_assert_false(sc_value_int("exit", "code", "", 0, 255, &v, &empty));
-  g_assert_error(empty, SCENARIO_ERROR, SCENARIO_ERROR_SCHEMA);
-  g_autoptr(GError) minus = NULL;
-  g_assert_false(sc_value_int("exit", "code", "-", 0, 255, &v, &minus));
-  g_assert_error(minus, SCENARIO_ERROR, SCENARIO_ERROR_SCHEMA);
+  static const struct {
+    const char *text;
+    gint64 min, max;
+    ScenarioError code;
+    const char *message; /* NULL: not checked */
+  } bad[] = {
+    { "1001", -1000, 1000, SCENARIO_ERROR_RANGE, "<set> oom_score_adj=\"1001\" is out of range: -1000..1000" },
+    { "-1001", -1000, 1000, SCENARIO_ERROR_RANGE, NULL },
+    { "12a", 0, 255, SCENARIO_ERROR_SCHEMA, "<set> oom_score_adj=\"12a\" is not an integer" },
+    { "", 0, 255, SCENARIO_ERROR_SCHEMA, NULL },
+    { "-", 0, 255, SCENARIO_ERROR_SCHEMA, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    gint64 v = 11;
+    g_autoptr(GError) error = NULL;
+    g_assert_false(sc_value_int("set", "oom_score_adj", bad[i].text, bad[i].min, bad[i].max, &v, &error));
+    g_assert_error(error, SCENARIO_ERROR, (gint)bad[i].code);
+    if (bad[i].message)
+      g_assert_cmpstr(error->message, ==, bad[i].message);
+    g_assert_cmpint(v, ==, 11);
+  }
 }
 
 int
