@@ -60,12 +60,24 @@ void km_mapping_unref(KmMapping *mapping)
   }
 }
 
+void km_lru_push_tail(KmMemcg *memcg, KmLruChunk *chunk)
+{
+  chunk->link.data = chunk;
+  g_queue_push_tail_link(&memcg->lru_anon, &chunk->link);
+}
+
+KmLruChunk *km_lru_pop_head(KmMemcg *memcg)
+{
+  GList *link = g_queue_pop_head_link(&memcg->lru_anon);
+  return link ? link->data : NULL;
+}
+
 static void memcg_free(gpointer data)
 {
   KmMemcg *memcg = data;
   KmLruChunk *chunk;
 
-  while ((chunk = g_queue_pop_head(&memcg->lru_anon))) {
+  while ((chunk = km_lru_pop_head(memcg))) {
     km_mapping_unref(chunk->mapping);
     g_free(chunk);
   }
@@ -372,7 +384,7 @@ void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
     } else {
       KmLruChunk *chunk = g_new0(KmLruChunk, 1);
       chunk->pages = n;
-      g_queue_push_tail(&memcg->lru_anon, chunk);
+      km_lru_push_tail(memcg, chunk);
     }
   }
 }
@@ -591,7 +603,12 @@ KmMapping *km_mm_first_untouched(KmMm *mm)
 
 KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
 {
-  return mm->mapping_by_id ? g_hash_table_lookup(mm->mapping_by_id, id) : NULL;
+  if (mm->last_found && strcmp(mm->last_found->id, id) == 0)
+    return mm->last_found;
+  KmMapping *found = mm->mapping_by_id ? g_hash_table_lookup(mm->mapping_by_id, id) : NULL;
+  if (found)
+    mm->last_found = found;
+  return found;
 }
 
 /* get_unmapped_area() (mm/mmap.c, 3.10-6.12): "if (len > TASK_SIZE - mmap_min_addr) return -ENOMEM", and the
@@ -691,7 +708,7 @@ static void mapping_add_anon(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmMemc
     chunk->mapping = mapping;
     chunk->pages = n;
     mapping->refs++;
-    g_queue_push_tail(&memcg->lru_anon, chunk);
+    km_lru_push_tail(memcg, chunk);
   }
 }
 
@@ -774,6 +791,8 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
   mm->untouched_pages -= km_mapping_untouched(mapping);
   mapping->resident = mapping->swapped = 0;
   mapping->dead = TRUE;
+  if (mm->last_found == mapping)
+    mm->last_found = NULL;
   if (mapping->id && g_hash_table_lookup(mm->mapping_by_id, mapping->id) == mapping)
     g_hash_table_remove(mm->mapping_by_id, mapping->id);
   else if (mapping->id)

@@ -30,6 +30,9 @@ KmMemcg *km_memcg_counter_parent(const KmMemcg *memcg);
  * (the caller checked the margin first, as try_charge_memcg() does). */
 void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
 void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n);
+/* The anon LRU (KmMemcg.lru_anon): a chunk is queued with its own list node (KmLruChunk.link), no allocation. */
+void km_lru_push_tail(KmMemcg *memcg, KmLruChunk *chunk);
+KmLruChunk *km_lru_pop_head(KmMemcg *memcg); /* NULL when empty; the chunk is the caller's */
 /* Records memcg's headroom (max - usage) in min_headroom if it is the least yet: after a charge (done by
  * km_memcg_charge()) and after a limit write. Not kernel logic: oomsim's measure for what-if sweeps. */
 void km_memcg_note_headroom(KmMemcg *memcg);

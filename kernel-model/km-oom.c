@@ -47,6 +47,7 @@ OomControl *km_oom_control_new(KmMemcg *memcg, KmTask *current, guint gfp_mask, 
   oc->current = current;
   oc->gfp_mask = gfp_mask;
   oc->order = order;
+  oc->dump_figures = TRUE;
   oc->rows = g_array_new(FALSE, TRUE, sizeof(KmOomRow));
   oc->kills = g_array_new(FALSE, TRUE, sizeof(KmKill));
   return oc;
@@ -195,9 +196,11 @@ gboolean km_task_will_free_mem(const KmSystem *sys, KmTask *task)
   return TRUE;
 }
 
-static KmOomRow make_row(const KmSystem *sys, KmTask *task)
+static KmOomRow make_row(const KmSystem *sys, const OomControl *oc, KmTask *task)
 {
   KmOomRow row = { .task = task, .skip = KM_SKIP_NOT_SCANNED, .oom_score_adj = task->oom_score_adj };
+  if (!oc->dump_figures)
+    return row; /* nobody prints dump_tasks(): select_bad_process() needs the task alone */
   row.in_dump = !km_oom_unkillable_task(task) && task->mm != NULL;
   if (task->mm) {
     row.total_vm = task->mm->total_vm;
@@ -219,13 +222,13 @@ static void snapshot_rows(const KmSystem *sys, OomControl *oc)
   if (oc->memcg) {
     g_autoptr(GPtrArray) tasks = km_memcg_scan_tasks(oc->memcg);
     for (guint i = 0; i < tasks->len; i++) {
-      KmOomRow row = make_row(sys, tasks->pdata[i]);
+      KmOomRow row = make_row(sys, oc, tasks->pdata[i]);
       g_array_append_val(oc->rows, row);
     }
     return;
   }
   for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmOomRow row = make_row(sys, l->data);
+    KmOomRow row = make_row(sys, oc, l->data);
     g_array_append_val(oc->rows, row);
   }
 }

@@ -31,7 +31,8 @@ typedef enum {
 } KmSkipReason;
 extern const char *const km_skip_reason_text[KM_SKIP_N];
 
-/* One row of the scan, with the figures dump_task() prints. */
+/* One row of the scan, with the figures dump_task() prints (those only when OomControl.dump_figures is set; the
+ * decision reads task, skip, origin and points alone). */
 typedef struct {
   KmTask *task;
   KmSkipReason skip;
@@ -79,6 +80,8 @@ typedef struct {
   KmTask *current;
   guint gfp_mask;
   int order;
+  gboolean dump_figures;   /* fill every row's dump_task() figures and /proc oom_score (TRUE by default; a caller
+                            * with no report to print them clears it: the decision does not read them) */
   /* decided by out_of_memory() */
   KmConstraint constraint;
   KmPages totalpages;

@@ -55,7 +55,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
       chunk->pages -= k;
       done += k;
       if (chunk->pages == 0)
-        g_free(g_queue_pop_head(&memcg->lru_anon));
+        g_free(km_lru_pop_head(memcg));
       continue;
     }
     /* the chunk is on this memcg's LRU, so its pages are charged here (a process that moved has pages in both) */
@@ -73,7 +73,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
       done += k;
     }
     if (chunk->pages == 0 || mapping->dead || !charge || charge->resident == 0) {
-      g_queue_pop_head(&memcg->lru_anon);
+      km_lru_pop_head(memcg);
       km_mapping_unref(mapping);
       g_free(chunk);
     }

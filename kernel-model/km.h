@@ -88,6 +88,8 @@ typedef struct {
   KmPages untouched_pages;  /* sum over mappings of pages - resident - swapped */
   GList *untouched_from;    /* every mapping before this node is fully touched; NULL: all are */
   guint shadowed_ids;       /* mappings whose id another mapping had already (not in mapping_by_id) */
+  KmMapping *last_found;    /* what km_mm_find_mapping() last returned, while it is in mapping_by_id: a touch looks
+                             * its mapping up several times (compared by name, so never a stale answer) */
 } KmMm;
 
 typedef enum {
@@ -139,6 +141,7 @@ typedef struct {
   KmMm *mm;
   KmMapping *mapping;
   KmPages pages;
+  GList link; /* its node in the memcg's lru_anon (link.data is the chunk): queueing allocates nothing */
 } KmLruChunk;
 
 /* struct mem_cgroup with its page_counters. */

@@ -11,6 +11,9 @@
  * So the writer needs only, per open container, whether it has had a member yet: the separator before a member
  * (or the newline after the opener) is written when the member starts, the closer's line when it ends.
  *
+ * json_stream_new_compact() writes json-glib's other layout, json_to_string(node, FALSE): no whitespace at all,
+ * "{\"key\":[1,2]}", "{}" and "[]" when empty (what-if sweep rows: whatif/sweep.c).
+ *
  * Strings are escaped as json-glib escapes them ('"', '\\', \b \f \n \r \t, other control characters and DEL as
  * \u00XX, everything else, UTF-8 included, as it is), with one deliberate difference: json-glib 1.6 leaves 0x1f
  * unescaped (an off-by-one in its table; invalid JSON), this writer escapes it. No scenario can carry it: XML 1.0
@@ -25,6 +28,7 @@ typedef struct {
 
 struct _JsonStream {
   GString *out;
+  gboolean compact; /* json_to_string(node, FALSE)'s layout: no whitespace */
   GArray *levels; /* JsonLevel, innermost last */
 };
 
@@ -33,6 +37,13 @@ JsonStream *json_stream_new(GString *out)
   JsonStream *js = g_new0(JsonStream, 1);
   js->out = out;
   js->levels = g_array_new(FALSE, FALSE, sizeof(JsonLevel));
+  return js;
+}
+
+JsonStream *json_stream_new_compact(GString *out)
+{
+  JsonStream *js = json_stream_new(out);
+  js->compact = TRUE;
   return js;
 }
 
@@ -69,6 +80,12 @@ static void start_member(JsonStream *js, gboolean is_name)
   JsonLevel *level = &g_array_index(js->levels, JsonLevel, js->levels->len - 1);
   if (level->is_object && !is_name)
     return; /* the value after its name */
+  if (js->compact) {
+    if (level->has_members)
+      g_string_append_c(js->out, ',');
+    level->has_members = TRUE;
+    return;
+  }
   g_string_append(js->out, level->has_members ? ",\n" : "\n");
   level->has_members = TRUE;
   indent(js->out, js->levels->len);
@@ -130,7 +147,9 @@ static void close_level(JsonStream *js, gboolean is_object)
   JsonLevel level = g_array_index(js->levels, JsonLevel, js->levels->len - 1);
   g_return_if_fail(level.is_object == is_object);
   g_array_set_size(js->levels, js->levels->len - 1);
-  if (level.has_members) {
+  if (js->compact) {
+    /* nothing before the closer */
+  } else if (level.has_members) {
     g_string_append_c(js->out, '\n');
     indent(js->out, js->levels->len);
   } else if (is_object) {
@@ -163,7 +182,7 @@ void json_stream_set_member_name(JsonStream *js, const char *name)
 {
   start_member(js, TRUE);
   json_stream_append_escaped(js->out, name);
-  g_string_append(js->out, " : ");
+  g_string_append(js->out, js->compact ? ":" : " : ");
 }
 
 void json_stream_add_string_value(JsonStream *js, const char *value)

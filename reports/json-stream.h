@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 typedef struct _JsonStream JsonStream;
 
 JsonStream *json_stream_new(GString *out);
+/* The compact layout instead: json-glib's json_to_string(node, FALSE), byte for byte (no whitespace). */
+JsonStream *json_stream_new_compact(GString *out);
 void json_stream_free(JsonStream *js); /* accepts NULL */
 
 void json_stream_begin_object(JsonStream *js);

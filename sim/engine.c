@@ -93,6 +93,7 @@ struct _SimEngine {
   gboolean kubelet_runs;   /* the eviction manager runs (a <kubelet>, and not switched off by SimOptions.actors) */
   SimUserspace *userspace; /* earlyoom and systemd-oomd (sim/engine-userspace.c); NULL: neither runs */
   gint64 gen;              /* counts changes to the model: steps, exits, reaps */
+  gboolean shared_steps;   /* steps are borrowed (sim_engine_step_shared()): queued ones are not freed here */
 };
 
 typedef enum {
@@ -529,6 +530,13 @@ void sim_engine_free(SimEngine *e)
   g_queue_clear(&e->blocked);
   k8s_eviction_state_free(e->eviction);
   sim_userspace_free(e->userspace);
+  if (e->shared_steps) { /* borrowed steps still queued (a run stopped early) are not the engine's to free */
+    GHashTableIter iter;
+    gpointer proc;
+    g_hash_table_iter_init(&iter, e->procs);
+    while (g_hash_table_iter_next(&iter, NULL, &proc))
+      g_queue_clear(&((SimProc *)proc)->pending);
+  }
   g_hash_table_destroy(e->procs);
   g_hash_table_destroy(e->mapping_owner);
   sim_outcome_free(e->outcome);
@@ -718,6 +726,7 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
   KmSystem *sys = e->sys;
   guint gfp = memcg ? KM_GFP_KERNEL : KM_GFP_HIGHUSER_MOVABLE;
   g_autoptr(OomControl) oc = km_oom_control_new(memcg, proc ? proc->task : NULL, gfp, 0);
+  oc->dump_figures = e->sink.event != NULL; /* only a report prints the rows' figures (issue 13) */
   sys->current = proc ? proc->task : NULL;
   km_out_of_memory(sys, oc);
   e->work += 1 + oc->rows->len; /* every task of the domain was looked at (select_bad_process(), dump_tasks()) */
@@ -1351,6 +1360,13 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   return TRUE;
 }
 
+/* A step the engine is done with: freed when it was handed over, left alone when borrowed. */
+static void step_release(SimEngine *e, ScStep *step)
+{
+  if (!e->shared_steps)
+    sc_step_free(step);
+}
+
 /* Runs queued steps of proc until it blocks or its queue is empty. */
 static void drain_proc(SimEngine *e, SimProc *proc)
 {
@@ -1361,7 +1377,7 @@ static void drain_proc(SimEngine *e, SimProc *proc)
     } else if (!run_proc_step(e, proc, step)) {
       return;
     }
-    sc_step_free(g_queue_pop_head(&proc->pending));
+    step_release(e, g_queue_pop_head(&proc->pending));
   }
 }
 
@@ -1370,6 +1386,8 @@ static void drain_proc(SimEngine *e, SimProc *proc)
  * does not count as progress, so this cannot loop for ever. */
 static void wake_blocked(SimEngine *e)
 {
+  if (g_queue_is_empty(&e->blocked))
+    return; /* nobody sleeps: nothing to build (the common case, after every step) */
   gboolean progress = TRUE;
   while (progress && !e->panicked && !e->limit_error) {
     progress = FALSE;
@@ -1605,10 +1623,12 @@ static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns)
   }
 }
 
-static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
+/* One step; *out_queued is set when the step went to its process's queue (the engine keeps it until it runs). */
+static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GError **error)
 {
-  g_autoptr(ScStep) step = step_in;
-  step->index = ++e->step_index;
+  guint64 index = ++e->step_index;
+  if (step->index != index)
+    step->index = index; /* a shared step list has its positions already (sim_scenario_load()): never written */
   if (step->index > e->max_steps)
     return step_error(e, step, error, SCENARIO_ERROR_LIMIT,
                       "<%s> step #%" G_GUINT64_FORMAT ": the trace has more than --max-steps %" G_GUINT64_FORMAT
@@ -1656,7 +1676,8 @@ static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
   }
   if (proc->blocked_on || !g_queue_is_empty(&proc->pending)) {
     emit_simple(e, SIM_EV_QUEUED, step, task, "the process is blocked: the step waits");
-    g_queue_push_tail(&proc->pending, g_steal_pointer(&step));
+    g_queue_push_tail(&proc->pending, step);
+    *out_queued = TRUE;
     return TRUE;
   }
   switch (step->kind) {
@@ -1685,8 +1706,12 @@ static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   default:
-    g_queue_push_tail(&proc->pending, g_steal_pointer(&step));
-    drain_proc(e, proc);
+    /* the queue is empty (above): the step runs at once, as drain_proc() would run it, and is queued only when it
+     * has to wait (it blocked, or the run stopped), so the common step costs no queue node */
+    if (e->panicked || e->limit_error || !run_proc_step(e, proc, step)) {
+      g_queue_push_tail(&proc->pending, step);
+      *out_queued = TRUE;
+    }
     break;
   }
   wake_blocked(e);
@@ -1694,18 +1719,33 @@ static gboolean engine_step(SimEngine *e, ScStep *step_in, GError **error)
 }
 
 /* One trace step, then the bound: a step that went past it fails, and so does every later one. */
-gboolean sim_engine_step(SimEngine *e, ScStep *step, GError **error)
+static gboolean engine_step_bounded(SimEngine *e, ScStep *step, GError **error)
 {
-  if (e->limit_error) {
-    sc_step_free(step);
-  } else if (!engine_step(e, step, error)) {
+  gboolean queued = FALSE, ok = e->limit_error || engine_step(e, step, &queued, error);
+  if (!queued)
+    step_release(e, step);
+  if (!ok)
     return FALSE;
-  }
   if (e->limit_error) {
     g_propagate_error(error, g_error_copy(e->limit_error));
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean sim_engine_step(SimEngine *e, ScStep *step, GError **error)
+{
+  /* programming error only: an engine is fed either handed-over steps or borrowed ones */
+  g_return_val_if_fail(!e->shared_steps || e->step_index == 0, FALSE);
+  e->shared_steps = FALSE;
+  return engine_step_bounded(e, step, error);
+}
+
+gboolean sim_engine_step_shared(SimEngine *e, const ScStep *step, GError **error)
+{
+  g_return_val_if_fail(e->shared_steps || e->step_index == 0, FALSE);
+  e->shared_steps = TRUE;
+  return engine_step_bounded(e, (ScStep *)step, error);
 }
 
 static void fill_memcg_events(SimEngine *e)

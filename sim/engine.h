@@ -17,6 +17,10 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
                           const SimSink *sink, GError **error);
 /* Runs one trace step; takes ownership of step. FALSE with error for an unknown pid, cgroup or step id. */
 gboolean sim_engine_step(SimEngine *engine, ScStep *step, GError **error);
+/* The same with a borrowed step (a loaded scenario's, replayed many times without copies): it must outlive the
+ * engine, and its index be its 1-based position in the trace (sim_scenario_load() sets it), so that replays on
+ * several threads never write to it. An engine takes steps one way or the other, never both. */
+gboolean sim_engine_step_shared(SimEngine *engine, const ScStep *step, GError **error);
 /* End of trace: pending timers run, survivors exit 0, the END event is sent. */
 void sim_engine_finish(SimEngine *engine);
 SimOutcome *sim_engine_steal_outcome(SimEngine *engine);

@@ -29,8 +29,10 @@ static SimScenario *scenario_from_loader(ScenarioLoader *loader, GError **error)
 {
   g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func((GDestroyNotify)sc_step_free);
   ScStep *step;
-  while (scenario_loader_next_step(loader, &step, error))
+  while (scenario_loader_next_step(loader, &step, error)) {
+    step->index = steps->len + 1; /* its position: replays borrow the step and never write to it */
     g_ptr_array_add(steps, step);
+  }
   if (error && *error)
     return NULL;
   g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, error);
@@ -127,8 +129,8 @@ static gboolean report_stream_failed(ReportStream *rs, GError **error)
   return TRUE;
 }
 
-/* Where the engine's steps come from: the loader (streamed) or a loaded step list (each step copied, as the engine
- * owns what it is given). FALSE at the end of the trace, or with *error set. */
+/* Where the engine's steps come from: the loader (streamed, each step handed over to the engine) or a loaded step
+ * list (borrowed: sim_engine_step_shared(), no copy; issue 13). FALSE at the end of the trace, or with *error set. */
 typedef gboolean (*StepSource)(gpointer data, ScStep **out_step, GError **error);
 
 static gboolean loader_source(gpointer data, ScStep **out_step, GError **error)
@@ -146,14 +148,15 @@ static gboolean list_source(gpointer data, ScStep **out_step, GError **error G_G
   StepList *list = data;
   if (list->next >= list->steps->len)
     return FALSE;
-  *out_step = sc_step_copy(list->steps->pdata[list->next++]);
+  *out_step = list->steps->pdata[list->next++];
   return TRUE;
 }
 
 /* A fresh model from header, every step from next, the events to caller_sink, or (NULL) to a report writer for
  * opts->format, streamed to opts->report_write when that is set. loader (NULL for a step list) is finished after
  * the trace; its expectations go to *out_expects. */
-static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpointer next_data, ScenarioLoader *loader,
+static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpointer next_data, gboolean shared,
+                           ScenarioLoader *loader,
                            const SimOptions *opts, const SimSink *caller_sink, SimOutcome **out_outcome,
                            GString **out_report, GPtrArray **out_expects, char **out_profile_name, GError **error)
 {
@@ -177,7 +180,8 @@ static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpoint
   gboolean ok = engine && !report_stream_failed(&rs, &local);
   ScStep *step;
   while (ok && next(next_data, &step, &local))
-    ok = sim_engine_step(engine, step, &local) && !report_stream_failed(&rs, &local);
+    ok = (shared ? sim_engine_step_shared(engine, step, &local) : sim_engine_step(engine, step, &local)) &&
+         !report_stream_failed(&rs, &local);
   ok = ok && local == NULL;
   if (ok && loader) {
     expects = scenario_loader_finish(loader, &local);
@@ -210,7 +214,7 @@ gboolean sim_replay(const ScenarioHeader *header, GPtrArray *steps, const SimOpt
                     SimOutcome **out_outcome, GString **out_report, char **out_profile_name, GError **error)
 {
   StepList list = { steps, 0 };
-  return run_engine(header, list_source, &list, NULL, opts, NULL, out_outcome, out_report, NULL, out_profile_name,
+  return run_engine(header, list_source, &list, TRUE, NULL, opts, NULL, out_outcome, out_report, NULL, out_profile_name,
                     error);
 }
 
@@ -224,7 +228,7 @@ gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const Si
                         SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error)
 {
   SimSink none = { NULL, NULL };
-  return run_engine(scenario_loader_get_header(loader), loader_source, loader, loader, opts, sink ? sink : &none,
+  return run_engine(scenario_loader_get_header(loader), loader_source, loader, FALSE, loader, opts, sink ? sink : &none,
                     out_outcome, NULL, out_expects, out_profile_name, error);
 }
 
@@ -234,6 +238,6 @@ gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outc
   g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
   if (!loader)
     return FALSE;
-  return run_engine(scenario_loader_get_header(loader), loader_source, loader, loader, opts, NULL, out_outcome,
+  return run_engine(scenario_loader_get_header(loader), loader_source, loader, FALSE, loader, opts, NULL, out_outcome,
                     out_report, out_expects, out_profile_name, error);
 }

@@ -1364,6 +1364,11 @@ static void test_default_min_free(void)
   g_assert_cmpuint(km_default_min_free_kbytes(RAM_PAGES, 4096), ==, 4096);
   g_assert_cmpuint(km_default_min_free_kbytes(256, 4096), ==, 128);
   g_assert_cmpuint(km_default_min_free_kbytes((KmPages)1 << 40, 4096), ==, 262144);
+  /* floor of a root that is not whole: 3 GiB, int_sqrt(3145728 * 16 = 50331648) = 7094 (7094^2 = 50324836,
+   * 7095^2 = 50339025); 5 GiB, int_sqrt(83886080) = 9158 (83868964 / 83887281); 1 TiB, int_sqrt(2^34) = 2^17 */
+  g_assert_cmpuint(km_default_min_free_kbytes(786432, 4096), ==, 7094);
+  g_assert_cmpuint(km_default_min_free_kbytes(1310720, 4096), ==, 9158);
+  g_assert_cmpuint(km_default_min_free_kbytes((KmPages)1 << 28, 4096), ==, 131072);
 }
 
 int main(int argc, char **argv)

@@ -100,6 +100,12 @@ static void random_value(JsonBuilder *b, JsonStream *js, guint depth)
   }
 }
 
+static char *generate_compact(JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  return json_to_string(root, FALSE);
+}
+
 static char *generate(JsonBuilder *b)
 {
   g_autoptr(JsonNode) root = json_builder_get_root(b);
@@ -111,13 +117,13 @@ static char *generate(JsonBuilder *b)
 }
 
 /* 2,000 random documents: JsonStream writes exactly what JsonBuilder + JsonGenerator (pretty, indent 2) write,
- * the layout the JSON goldens were made with. */
-static void test_same_as_json_glib(void)
+ * the layout the JSON goldens were made with; compact: exactly json_to_string(node, FALSE), the sweep rows'. */
+static void same_as_json_glib(gboolean compact)
 {
   for (guint doc = 0; doc < 2000; doc++) {
     g_autoptr(JsonBuilder) b = json_builder_new();
     g_autoptr(GString) out = g_string_new(NULL);
-    g_autoptr(JsonStream) js = json_stream_new(out);
+    g_autoptr(JsonStream) js = compact ? json_stream_new_compact(out) : json_stream_new(out);
     /* the root is a container, as the report's is */
     json_builder_begin_object(b);
     json_stream_begin_object(js);
@@ -132,9 +138,19 @@ static void test_same_as_json_glib(void)
     json_builder_end_object(b);
     json_stream_end_object(js);
     g_assert_cmpuint(json_stream_depth(js), ==, 0);
-    g_autofree char *expected = generate(b);
+    g_autofree char *expected = compact ? generate_compact(b) : generate(b);
     g_assert_cmpstr(out->str, ==, expected);
   }
+}
+
+static void test_same_as_json_glib(void)
+{
+  same_as_json_glib(FALSE);
+}
+
+static void test_compact_same_as_json_glib(void)
+{
+  same_as_json_glib(TRUE);
 }
 
 /* A small document written by hand: the layout rules of json-stream.c's header. */
@@ -297,6 +313,7 @@ int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/reports/json-stream/same-as-json-glib", test_same_as_json_glib);
+  g_test_add_func("/reports/json-stream/compact-same-as-json-glib", test_compact_same_as_json_glib);
   g_test_add_func("/reports/json-stream/layout-by-hand", test_layout_by_hand);
   g_test_add_func("/reports/json-stream/escape", test_escape);
   g_test_add_func("/reports/json-stream/escape-0x1f", test_escape_0x1f);

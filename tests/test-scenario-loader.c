@@ -1308,6 +1308,50 @@ on_global_generic_error(void *ctx, const char *msg, ...)
   g_error("libxml2 printed through its generic handler: %s", msg);
 }
 
+/* sc_value_int(): plain digits take the fast path (scenario-values.c int_fast()), everything else the general one;
+ * both must give the same values and the same errors. */
+static void
+test_int_fast_and_general(void)
+{
+  static const struct {
+    const char *text;
+    gint64 want;
+  } ok[] = {
+    { "42", 42 }, { "-7", -7 }, { "007", 7 }, { "-0", 0 }, { " 5 ", 5 }, { "+3", 3 }, { "100000", 100000 },
+    { "999999999999999999", 999999999999999999 },      /* 18 digits: the fast path's longest */
+    { "9223372036854775807", G_MAXINT64 },             /* 19: the general path */
+    { "-9223372036854775808", G_MININT64 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(ok); i++) {
+    gint64 v = 1;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(sc_value_int("set", "oom_score_adj", ok[i].text, G_MININT64, G_MAXINT64, &v, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(v, ==, ok[i].want);
+  }
+  static const struct {
+    const char *text;
+    gint64 min, max;
+    ScenarioError code;
+    const char *message; /* NULL: not checked */
+  } bad[] = {
+    { "1001", -1000, 1000, SCENARIO_ERROR_RANGE, "<set> oom_score_adj=\"1001\" is out of range: -1000..1000" },
+    { "-1001", -1000, 1000, SCENARIO_ERROR_RANGE, NULL },
+    { "12a", 0, 255, SCENARIO_ERROR_SCHEMA, "<set> oom_score_adj=\"12a\" is not an integer" },
+    { "", 0, 255, SCENARIO_ERROR_SCHEMA, NULL },
+    { "-", 0, 255, SCENARIO_ERROR_SCHEMA, NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+    gint64 v = 11;
+    g_autoptr(GError) error = NULL;
+    g_assert_false(sc_value_int("set", "oom_score_adj", bad[i].text, bad[i].min, bad[i].max, &v, &error));
+    g_assert_error(error, SCENARIO_ERROR, (gint)bad[i].code);
+    if (bad[i].message)
+      g_assert_cmpstr(error->message, ==, bad[i].message);
+    g_assert_cmpint(v, ==, 11);
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1327,6 +1371,7 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/duration/units", test_duration_units);
   g_test_add_func("/scenarios/duration/invalid", test_duration_invalid);
   g_test_add_func("/scenarios/kind-names", test_kind_names);
+  g_test_add_func("/scenarios/int/fast-and-general", test_int_fast_and_general);
 
   g_test_add_func("/scenarios/loader/valid/minimal", test_valid_minimal);
   g_test_add_func("/scenarios/loader/valid/empty-sections", test_valid_empty_sections);

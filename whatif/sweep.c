@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../reports/json-stream.h"
 #include "../scenarios/scenario-loader.h"
 
 void whatif_axis_free(WhatifAxis *axis)
@@ -179,69 +180,69 @@ char *whatif_outcome_class(const SimOutcome *o)
   return g_strdup("no OOM");
 }
 
-static void add_strings(JsonBuilder *b, const char *name, GPtrArray *strings)
+static void add_strings(JsonStream *b, const char *name, GPtrArray *strings)
 {
-  json_builder_set_member_name(b, name);
-  json_builder_begin_array(b);
+  json_stream_set_member_name(b, name);
+  json_stream_begin_array(b);
   for (guint i = 0; i < strings->len; i++)
-    json_builder_add_string_value(b, strings->pdata[i]);
-  json_builder_end_array(b);
+    json_stream_add_string_value(b, strings->pdata[i]);
+  json_stream_end_array(b);
 }
 
-static void add_outcome(JsonBuilder *b, const SimOutcome *o)
+static void add_outcome(JsonStream *b, const SimOutcome *o)
 {
   g_autofree char *klass = whatif_outcome_class(o);
-  json_builder_set_member_name(b, "outcome");
-  json_builder_add_string_value(b, klass);
-  json_builder_set_member_name(b, "victims");
-  json_builder_begin_array(b);
+  json_stream_set_member_name(b, "outcome");
+  json_stream_add_string_value(b, klass);
+  json_stream_set_member_name(b, "victims");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->kills->len; i++) {
     const SimKill *k = o->kills->pdata[i];
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "pid");
-    json_builder_add_int_value(b, k->pid);
-    json_builder_set_member_name(b, "comm");
-    json_builder_add_string_value(b, k->comm);
-    json_builder_set_member_name(b, "time_ns");
-    json_builder_add_int_value(b, (gint64)k->time_ns);
-    json_builder_end_object(b);
+    json_stream_begin_object(b);
+    json_stream_set_member_name(b, "pid");
+    json_stream_add_int_value(b, k->pid);
+    json_stream_set_member_name(b, "comm");
+    json_stream_add_string_value(b, k->comm);
+    json_stream_set_member_name(b, "time_ns");
+    json_stream_add_int_value(b, (gint64)k->time_ns);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
-  json_builder_set_member_name(b, "exits");
-  json_builder_begin_array(b);
+  json_stream_end_array(b);
+  json_stream_set_member_name(b, "exits");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->exits->len; i++) {
     const SimExit *x = o->exits->pdata[i];
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "pid");
-    json_builder_add_int_value(b, x->pid);
-    json_builder_set_member_name(b, "status");
-    json_builder_add_int_value(b, x->status);
-    json_builder_end_object(b);
+    json_stream_begin_object(b);
+    json_stream_set_member_name(b, "pid");
+    json_stream_add_int_value(b, x->pid);
+    json_stream_set_member_name(b, "status");
+    json_stream_add_int_value(b, x->status);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
+  json_stream_end_array(b);
   add_strings(b, "enomem_steps", o->enomem_steps);
-  json_builder_set_member_name(b, "first_oom_ns");
+  json_stream_set_member_name(b, "first_oom_ns");
   if (o->oom_count > 0)
-    json_builder_add_int_value(b, (gint64)o->first_oom_ns);
+    json_stream_add_int_value(b, (gint64)o->first_oom_ns);
   else
-    json_builder_add_null_value(b);
-  json_builder_set_member_name(b, "machine_peak_bytes");
-  json_builder_add_int_value(b, (gint64)o->machine_peak_bytes);
-  json_builder_set_member_name(b, "cgroups");
-  json_builder_begin_array(b);
+    json_stream_add_null_value(b);
+  json_stream_set_member_name(b, "machine_peak_bytes");
+  json_stream_add_int_value(b, (gint64)o->machine_peak_bytes);
+  json_stream_set_member_name(b, "cgroups");
+  json_stream_begin_array(b);
   for (guint i = 0; i < o->memcg_peaks->len; i++) {
     const SimMemcgPeak *p = o->memcg_peaks->pdata[i];
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "peak_bytes");
-    json_builder_add_int_value(b, (gint64)p->peak_bytes);
-    json_builder_set_member_name(b, "min_headroom_bytes");
+    json_stream_begin_object(b);
+    json_stream_set_member_name(b, "peak_bytes");
+    json_stream_add_int_value(b, (gint64)p->peak_bytes);
+    json_stream_set_member_name(b, "min_headroom_bytes");
     if (p->limited)
-      json_builder_add_int_value(b, (gint64)p->min_headroom_bytes);
+      json_stream_add_int_value(b, (gint64)p->min_headroom_bytes);
     else
-      json_builder_add_null_value(b);
-    json_builder_end_object(b);
+      json_stream_add_null_value(b);
+    json_stream_end_object(b);
   }
-  json_builder_end_array(b);
+  json_stream_end_array(b);
 }
 
 /* ---------------------------------------------------------------- the pool */
@@ -277,21 +278,24 @@ static char *run_variant(SweepRun *run, guint64 v, GError **error)
   g_autoptr(WhatifVariant) variant = whatif_variant_new(run->sc);
   if (!whatif_variant_apply_sets(variant, opts->sets, error))
     return NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "variant");
-  json_builder_add_int_value(b, (gint64)v);
+  /* the row is written as compact JSON text directly (reports/json-stream.c: the bytes json_to_string() would
+   * print for the same JsonBuilder calls, without the tree: issue 10's performance) */
+  g_autoptr(GString) text = g_string_new(NULL);
+  g_autoptr(JsonStream) b = json_stream_new_compact(text);
+  json_stream_begin_object(b);
+  json_stream_set_member_name(b, "variant");
+  json_stream_add_int_value(b, (gint64)v);
   const KmProfile *kernel = opts->kernels->len ? opts->kernels->pdata[index[n_axes]] : NULL;
-  json_builder_set_member_name(b, "values");
-  json_builder_begin_array(b);
+  json_stream_set_member_name(b, "values");
+  json_stream_begin_array(b);
   for (guint i = 0; i < n_axes; i++) {
     const WhatifAxis *axis = opts->axes->pdata[i];
     const char *value = axis->values->pdata[index[i]];
     if (!whatif_variant_set(variant, axis->param, value, error))
       return NULL;
-    json_builder_add_string_value(b, value);
+    json_stream_add_string_value(b, value);
   }
-  json_builder_end_array(b);
+  json_stream_end_array(b);
   if (!whatif_variant_check(variant, error))
     return NULL;
   SimOptions sim_opts = { .kernel = kernel ? kernel->name : NULL, .format = SIM_FORMAT_NONE };
@@ -300,24 +304,23 @@ static char *run_variant(SweepRun *run, guint64 v, GError **error)
   g_autoptr(GError) replay_error = NULL;
   gboolean ok = sim_replay(whatif_variant_header(variant), whatif_variant_steps(variant), &sim_opts, &outcome, NULL,
                            &profile, &replay_error);
-  json_builder_set_member_name(b, "kernel");
-  json_builder_add_string_value(b, profile ? profile : kernel ? kernel->name : NULL);
+  json_stream_set_member_name(b, "kernel");
+  json_stream_add_string_value(b, profile ? profile : kernel ? kernel->name : NULL);
   if (!ok) {
     /* --kernel all runs "every profile that can run it": a feature this kernel lacks is a row, not an error */
     if (!kernel || !g_error_matches(replay_error, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED)) {
       g_propagate_error(error, g_steal_pointer(&replay_error));
       return NULL;
     }
-    json_builder_set_member_name(b, "outcome");
-    json_builder_add_string_value(b, "unsupported");
-    json_builder_set_member_name(b, "error");
-    json_builder_add_string_value(b, replay_error->message);
+    json_stream_set_member_name(b, "outcome");
+    json_stream_add_string_value(b, "unsupported");
+    json_stream_set_member_name(b, "error");
+    json_stream_add_string_value(b, replay_error->message);
   } else {
     add_outcome(b, outcome);
   }
-  json_builder_end_object(b);
-  g_autoptr(JsonNode) node = json_builder_get_root(b);
-  return json_to_string(node, FALSE); /* compact: the parsed form is ~100 times larger (whatif/sweep-format.h) */
+  json_stream_end_object(b);
+  return g_string_free(g_steal_pointer(&text), FALSE); /* compact: the parsed form is ~100 times larger */
 }
 
 static void run_job(gpointer job_ptr, gpointer user_data)
