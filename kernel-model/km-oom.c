@@ -216,7 +216,7 @@ static KmOomRow make_row(const KmSystem *sys, KmTask *task)
 /* The domain's processes in the kernel's scan order, as rows (they are also dump_tasks()'s table). */
 static void snapshot_rows(const KmSystem *sys, OomControl *oc)
 {
-  if (oc->memcg) {
+  if (oc->memcg && !oc->dump_global) {
     g_autoptr(GPtrArray) tasks = km_memcg_scan_tasks(oc->memcg);
     for (guint i = 0; i < tasks->len; i++) {
       KmOomRow row = make_row(sys, tasks->pdata[i]);
@@ -476,6 +476,13 @@ gboolean km_out_of_memory(KmSystem *sys, OomControl *oc)
   if (check_panic_on_oom(sys, oc)) {
     oc->action = KM_OOM_PANIC;
     oc->dumped = TRUE;
+    if (oc->memcg && sys->profile->memcg_panic_dumps_global) {
+      /* 3.10: check_panic_on_oom() calls dump_header(NULL, gfp_mask, order, NULL, nodemask): no memcg, so show_mem()
+       * and dump_tasks() of every task */
+      oc->dump_global = TRUE;
+      g_array_set_size(oc->rows, 0);
+      snapshot_rows(sys, oc);
+    }
     return TRUE;
   }
   if (!oc->memcg && sys->machine.oom_kill_allocating_task && current && current->mm &&
@@ -494,7 +501,8 @@ gboolean km_out_of_memory(KmSystem *sys, OomControl *oc)
     /* "Out of memory and no killable processes..."; a global OOM then panics: "System is deadlocked on
      * memory" */
     oc->action = KM_OOM_NO_KILLABLE;
-    oc->dumped = TRUE;
+    /* 3.10 mem_cgroup_out_of_memory(): `if (!chosen) return;` before any dump_header() */
+    oc->dumped = !(oc->memcg && sys->profile->memcg_no_victim_silent);
     if (sys->profile->no_killable_always_panics && !oc->memcg)
       oc->panic_message = "Out of memory and no killable processes...";
     else if (!oc->memcg)
