@@ -16,8 +16,8 @@
  * totalpages (watermarks, reclaim and the page allocator's path are not reproduced); when the rows hold more than the
  * report's totalpages (a 4 kB limit in an LTP test) the limit is raised to fit them, which changes nothing when every
  * candidate's oom_score_adj is 0; the model's profile for the era (2.6.36-3.9 and 3.14-4.16 have none: 3.10's is
- * used, with another CAP_SYS_ADMIN bonus); threads, parents (no child is sacrificed) and file/shmem rss (modelled as
- * anon). Only 4 KiB pages are modelled.
+ * used, whose CAP_SYS_ADMIN bonus is the 3% of 3.14 and the 3.10.y stable series, not 2.6.36-3.13's adj -= 30);
+ * threads, parents (no child is sacrificed) and file/shmem rss (modelled as anon). Only 4 KiB pages are modelled.
  */
 #include "explain.h"
 

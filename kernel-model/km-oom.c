@@ -79,8 +79,9 @@ static glong badness_skip_value(const KmSystem *sys)
  *   if (adj == OOM_SCORE_ADJ_MIN || test_bit(MMF_OOM_SKIP, &p->mm->flags) || in_vfork(p)) return LONG_MIN;
  *   points = get_mm_rss(p->mm) + get_mm_counter(p->mm, MM_SWAPENTS) + mm_pgtables_bytes(p->mm) / PAGE_SIZE;
  *   adj *= totalpages / 1000;  points += adj;  return points;
- * Before 5.9 it returns unsigned long, 0 for "skip" and `points > 0 ? points : 1`; 3.10 counts nr_ptes and
- * gives CAP_SYS_ADMIN tasks adj -= 30; 4.x before 4.17 points -= points * 3 / 100. */
+ * Before 5.9 it returns unsigned long, 0 for "skip" and `points > 0 ? points : 1`; 3.10 counts nr_ptes; a
+ * CAP_SYS_ADMIN task loses points * 3 / 100 before 4.17 (3.14, and 3.10.y stable as 3.10.105 and RHEL 7.9 have it;
+ * 3.10.9-3.13 had adj -= 30, KM_ROOT_BONUS_ADJ_30, which explain's eras use). */
 glong km_oom_badness(const KmSystem *sys, KmTask *p, KmPages totalpages, KmSkipReason *out_skip)
 {
   const KmProfile *prof = sys->profile;

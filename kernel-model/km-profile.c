@@ -16,9 +16,9 @@
 static const KmProfile profile_3_10 = {
   .name = "3.10",
   .version = KM_KVER(3, 10),
-  .summary = "RHEL 7: root bonus adj -= 30, unsigned points floored at 1, nr_ptes, first of equal scores wins, sacrifice child, no oom_reaper, no memory.oom.group, \"no killable processes\" panics",
+  .summary = "RHEL 7: root bonus points -= points * 3 / 100 (3.10.y stable, RHEL 7.9), unsigned points floored at 1, nr_ptes, first of equal scores wins, sacrifice child, no oom_reaper, no memory.oom.group, \"no killable processes\" panics",
   .uname = "3.10.0-oomsim",
-  .root_bonus = KM_ROOT_BONUS_ADJ_30,
+  .root_bonus = KM_ROOT_BONUS_3_PERCENT, /* 3.10.105 and RHEL 7.9 (3.10.0-1160); 3.10.9 had adj -= 30 */
   .badness_signed = FALSE,
   .pgtables = KM_PGTABLES_NR_PTES,
   .tie_keeps_leader = TRUE,

@@ -19,8 +19,9 @@ typedef enum {
 
 typedef enum {
   KM_ROOT_BONUS_NONE,        /* 4.17+ */
-  KM_ROOT_BONUS_ADJ_30,      /* 3.x: adj -= 30 before adj *= totalpages / 1000 */
-  KM_ROOT_BONUS_3_PERCENT,   /* 4.x < 4.17: points -= points * 3 / 100 */
+  KM_ROOT_BONUS_ADJ_30,      /* 2.6.36-3.13 (3.10.9): adj -= 30 before adj *= totalpages / 1000 (explain's eras) */
+  KM_ROOT_BONUS_3_PERCENT,   /* 3.14-4.16 and the 3.10.y stable backport (3.10.105, RHEL 7.9): points -= points * 3 / 100
+                              * ("mm, oom: base root bonus on current usage") */
 } KmRootBonus;
 
 typedef enum {
