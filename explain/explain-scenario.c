@@ -16,8 +16,8 @@
  * totalpages (watermarks, reclaim and the page allocator's path are not reproduced); when the rows hold more than the
  * report's totalpages (a 4 kB limit in an LTP test) the limit is raised to fit them, which changes nothing when every
  * candidate's oom_score_adj is 0; the model's profile for the era (2.6.36-3.9 and 3.14-4.16 have none: 3.10's is
- * used, with another CAP_SYS_ADMIN bonus); threads, parents (no child is sacrificed) and file/shmem rss (modelled as
- * anon). Only 4 KiB pages are modelled.
+ * used, whose CAP_SYS_ADMIN bonus is the 3% of 3.14 and the 3.10.y stable series, not 2.6.36-3.13's adj -= 30);
+ * threads, parents (no child is sacrificed) and file/shmem rss (modelled as anon). Only 4 KiB pages are modelled.
  */
 #include "explain.h"
 
@@ -33,6 +33,14 @@ static const char *refusal(const ExplainReport *r, const ExplainTask **out_victi
     return "its kernel era's badness() cannot be recomputed (2.6.32-2.6.35) or is unknown";
   if (r->page_size != 4096)
     return "its page size is not 4 KiB, the only one the model has";
+  if (r->outcome == EXPLAIN_OUTCOME_PANIC && r->panic_message &&
+      strstr(r->panic_message, "compulsory panic_on_oom is enabled")) {
+    /* vm.panic_on_oom=2 panics for every OOM, the scenario's memcg one too: the scenario expects the panic */
+    return r->whatif ? "with vm.panic_on_oom=2 the kernel panics before choosing, whatever the what-if changes" : NULL;
+  }
+  if (r->outcome == EXPLAIN_OUTCOME_PANIC && r->panic_message && strstr(r->panic_message, "system-wide"))
+    return "vm.panic_on_oom=1 panics only for a global OOM (CONSTRAINT_NONE), and the scenario stands a memcg OOM for "
+           "the report's";
   if (r->tasks->len == 0)
     return "the log holds no task table for it";
   if (r->outcome != EXPLAIN_OUTCOME_KILLED)
@@ -132,19 +140,27 @@ GString *explain_to_scenario(const char *source, const ExplainReport *r, guint i
   g_autofree char *src = g_markup_escape_text(source, -1);
   GString *x = g_string_new("<?xml version=\"1.0\"?>\n");
   g_string_append_printf(x, "<scenario name=\"explain-%u\" kernel=\"%s\">\n", index, prof->name);
+  g_autofree char *outcome =
+    !victim ? g_strdup("With vm.panic_on_oom=2 the kernel panicked before choosing: the scenario expects the panic.")
+            : g_strdup_printf("%s pid %d (%s).", r->whatif ? "With the what-if changes (oom_score_adj, limit or kernel "
+                              "rules) the victim is" : "The kernel killed", victim->pid, victim->name ? victim->name : "?");
+  g_autofree char *outcome_xml = g_markup_escape_text(outcome, -1);
   g_string_append_printf(x, "  <description>Written by oomsim explain --to-scenario from report %u (lines %u-%u) of %s: "
                          "kernel era %s, modelled with the %s profile. The task table's %u rows are processes in scan "
                          "order (the candidates in one memory cgroup) of memory.max = %s%" G_GINT64_FORMAT " pages; a filler with "
                          "oom_score_adj -1000 touches %" G_GINT64_FORMAT " pages to make the charge fail. %s%s"
-                         "%s pid %d (%s).</description>\n",
+                         "%s</description>\n",
                          index, r->first_line, r->last_line, src, r->used_era->name, prof->name, r->tasks->len,
                          raised ? "" : "the report's totalpages, ", limit, filler,
                          r->constraint == EXPLAIN_CONSTRAINT_MEMCG ? "" : "The report's OOM was not a memcg one: a "
                          "memcg OOM of the same totalpages stands for it. ",
                          raised ? "The rows hold more than the report's totalpages: the limit is raised to fit them. " : "",
-                         r->whatif ? "With the what-if changes (oom_score_adj, limit or kernel rules) the victim is"
-                                   : "The kernel killed", victim->pid, victim->name ? victim->name : "?");
-  g_string_append_printf(x, "  <machine ram=\"%" G_GINT64_FORMAT " pages\" swap=\"0\"/>\n", limit + 65536);
+                         outcome_xml);
+  if (victim)
+    g_string_append_printf(x, "  <machine ram=\"%" G_GINT64_FORMAT " pages\" swap=\"0\"/>\n", limit + 65536);
+  else
+    g_string_append_printf(x, "  <machine ram=\"%" G_GINT64_FORMAT " pages\" swap=\"0\">\n    <sysctl name=\"vm.panic_on_oom\" "
+                           "value=\"2\"/>\n  </machine>\n", limit + 65536);
   g_string_append_printf(x, "  <cgroups version=\"%d\">\n", prof->memcg_v2 ? 2 : 1);
   if (prof->memcg_v2)
     g_string_append_printf(x, "    <cgroup path=\"%s\" memory.max=\"%" G_GINT64_FORMAT " pages\" memory.swap.max=\"0\"/>\n",
@@ -170,7 +186,10 @@ GString *explain_to_scenario(const char *source, const ExplainReport *r, guint i
   g_string_append_printf(x, "    <touch pid=\"%d\" mapping=\"fill\" size=\"%" G_GINT64_FORMAT " pages\" at=\"1s\"/>\n",
                          fpid, filler);
   g_string_append(x, "  </trace>\n  <expect>\n");
-  g_string_append_printf(x, "    <oom-kill pid=\"%d\"/>\n", victim->pid);
+  if (victim)
+    g_string_append_printf(x, "    <oom-kill pid=\"%d\"/>\n", victim->pid);
+  else
+    g_string_append(x, "    <panic message-contains=\"compulsory panic_on_oom is enabled\"/>\n");
   g_string_append(x, "  </expect>\n</scenario>\n");
   return x;
 }

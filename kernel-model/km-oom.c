@@ -80,8 +80,9 @@ static glong badness_skip_value(const KmSystem *sys)
  *   if (adj == OOM_SCORE_ADJ_MIN || test_bit(MMF_OOM_SKIP, &p->mm->flags) || in_vfork(p)) return LONG_MIN;
  *   points = get_mm_rss(p->mm) + get_mm_counter(p->mm, MM_SWAPENTS) + mm_pgtables_bytes(p->mm) / PAGE_SIZE;
  *   adj *= totalpages / 1000;  points += adj;  return points;
- * Before 5.9 it returns unsigned long, 0 for "skip" and `points > 0 ? points : 1`; 3.10 counts nr_ptes and
- * gives CAP_SYS_ADMIN tasks adj -= 30; 4.x before 4.17 points -= points * 3 / 100. */
+ * Before 5.9 it returns unsigned long, 0 for "skip" and `points > 0 ? points : 1`; 3.10 counts nr_ptes; a
+ * CAP_SYS_ADMIN task loses points * 3 / 100 before 4.17 (3.14, and 3.10.y stable as 3.10.105 and RHEL 7.9 have it;
+ * 3.10.9-3.13 had adj -= 30, KM_ROOT_BONUS_ADJ_30, which explain's eras use). */
 glong km_oom_badness(const KmSystem *sys, KmTask *p, KmPages totalpages, KmSkipReason *out_skip)
 {
   const KmProfile *prof = sys->profile;
@@ -219,7 +220,7 @@ static KmOomRow make_row(const KmSystem *sys, const OomControl *oc, KmTask *task
 /* The domain's processes in the kernel's scan order, as rows (they are also dump_tasks()'s table). */
 static void snapshot_rows(const KmSystem *sys, OomControl *oc)
 {
-  if (oc->memcg) {
+  if (oc->memcg && !oc->dump_global) {
     g_autoptr(GPtrArray) tasks = km_memcg_scan_tasks(oc->memcg);
     for (guint i = 0; i < tasks->len; i++) {
       KmOomRow row = make_row(sys, oc, tasks->pdata[i]);
@@ -479,6 +480,13 @@ gboolean km_out_of_memory(KmSystem *sys, OomControl *oc)
   if (check_panic_on_oom(sys, oc)) {
     oc->action = KM_OOM_PANIC;
     oc->dumped = TRUE;
+    if (oc->memcg && sys->profile->memcg_panic_dumps_global) {
+      /* 3.10: check_panic_on_oom() calls dump_header(NULL, gfp_mask, order, NULL, nodemask): no memcg, so show_mem()
+       * and dump_tasks() of every task */
+      oc->dump_global = TRUE;
+      g_array_set_size(oc->rows, 0);
+      snapshot_rows(sys, oc);
+    }
     return TRUE;
   }
   if (!oc->memcg && sys->machine.oom_kill_allocating_task && current && current->mm &&
@@ -497,7 +505,8 @@ gboolean km_out_of_memory(KmSystem *sys, OomControl *oc)
     /* "Out of memory and no killable processes..."; a global OOM then panics: "System is deadlocked on
      * memory" */
     oc->action = KM_OOM_NO_KILLABLE;
-    oc->dumped = TRUE;
+    /* 3.10 mem_cgroup_out_of_memory(): `if (!chosen) return;` before any dump_header() */
+    oc->dumped = !(oc->memcg && sys->profile->memcg_no_victim_silent);
     if (sys->profile->no_killable_always_panics && !oc->memcg)
       oc->panic_message = "Out of memory and no killable processes...";
     else if (!oc->memcg)

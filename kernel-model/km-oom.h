@@ -92,6 +92,8 @@ typedef struct {
   const char *panic_message; /* "Out of memory: system-wide panic_on_oom is enabled" ... */
   const char *kill_message;  /* "Out of memory", "Memory cgroup out of memory", "... (oom_kill_allocating_task)" */
   gboolean dumped;           /* dump_header() printed */
+  gboolean dump_global;      /* 3.10's panic in a memcg OOM: dump_header() without the memcg (global Mem-Info, every
+                              * task in rows) */
   KmTask *sacrificed_for;    /* before 5.1: the parent named in "Kill process ... or sacrifice child" */
   glong sacrificed_for_score;
   KmMemcg *oom_group;        /* memory.oom.group cgroup killed as a whole */

@@ -16,9 +16,9 @@
 static const KmProfile profile_3_10 = {
   .name = "3.10",
   .version = KM_KVER(3, 10),
-  .summary = "RHEL 7: root bonus adj -= 30, unsigned points floored at 1, nr_ptes, first of equal scores wins, sacrifice child, no oom_reaper, no memory.oom.group, \"no killable processes\" panics",
+  .summary = "RHEL 7: root bonus points -= points * 3 / 100 (3.10.y stable, RHEL 7.9), unsigned points floored at 1, nr_ptes, first of equal scores wins, sacrifice child, no oom_reaper, no memory.oom.group, \"no killable processes\" panics",
   .uname = "3.10.0-oomsim",
-  .root_bonus = KM_ROOT_BONUS_ADJ_30,
+  .root_bonus = KM_ROOT_BONUS_3_PERCENT, /* 3.10.105 and RHEL 7.9 (3.10.0-1160); 3.10.9 had adj -= 30 */
   .badness_signed = FALSE,
   .pgtables = KM_PGTABLES_NR_PTES,
   .tie_keeps_leader = TRUE,
@@ -65,6 +65,16 @@ static const KmProfile profile_3_10 = {
   .taskdump_has_state_line = FALSE,
   .memcg_stats_one_record_per_line = FALSE,
   .memcg_v1_task_in_line = TRUE,
+  .meminfo = KM_MEMINFO_3_10,
+  .show_mem_shared_lines = TRUE,
+  .has_swap_cache_stats = TRUE,
+  .memcg_stat = KM_MEMCG_STAT_V1_LINE_3_10,
+  .memcg_panic_dumps_global = TRUE,
+  .memcg_no_victim_silent = TRUE,
+  .config_cma = FALSE,
+  .config_memory_failure = FALSE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = FALSE,
 };
 
 static const KmProfile profile_4_19 = {
@@ -119,6 +129,16 @@ static const KmProfile profile_4_19 = {
   .taskdump_has_state_line = TRUE,
   .memcg_stats_one_record_per_line = FALSE,
   .memcg_v1_task_in_line = TRUE,
+  .meminfo = KM_MEMINFO_4_X,
+  .show_mem_shared_lines = FALSE,
+  .has_swap_cache_stats = TRUE,
+  .memcg_stat = KM_MEMCG_STAT_V1_LINE_4_X,
+  .memcg_panic_dumps_global = FALSE,
+  .memcg_no_victim_silent = FALSE,
+  .config_cma = FALSE,
+  .config_memory_failure = TRUE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = FALSE,
 };
 
 static const KmProfile profile_5_4 = {
@@ -173,6 +193,16 @@ static const KmProfile profile_5_4 = {
   .taskdump_has_state_line = TRUE,
   .memcg_stats_one_record_per_line = FALSE,
   .memcg_v1_task_in_line = FALSE,
+  .meminfo = KM_MEMINFO_4_X,
+  .show_mem_shared_lines = FALSE,
+  .has_swap_cache_stats = TRUE,
+  .memcg_stat = KM_MEMCG_STAT_5_4,
+  .memcg_panic_dumps_global = FALSE,
+  .memcg_no_victim_silent = FALSE,
+  .config_cma = TRUE,
+  .config_memory_failure = TRUE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = FALSE,
 };
 
 static const KmProfile profile_5_10 = {
@@ -227,6 +257,16 @@ static const KmProfile profile_5_10 = {
   .taskdump_has_state_line = TRUE,
   .memcg_stats_one_record_per_line = FALSE,
   .memcg_v1_task_in_line = FALSE,
+  .meminfo = KM_MEMINFO_5_10,
+  .show_mem_shared_lines = FALSE,
+  .has_swap_cache_stats = TRUE,
+  .memcg_stat = KM_MEMCG_STAT_5_10,
+  .memcg_panic_dumps_global = FALSE,
+  .memcg_no_victim_silent = FALSE,
+  .config_cma = FALSE,
+  .config_memory_failure = TRUE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = FALSE,
 };
 
 static const KmProfile profile_5_15 = {
@@ -281,6 +321,16 @@ static const KmProfile profile_5_15 = {
   .taskdump_has_state_line = TRUE,
   .memcg_stats_one_record_per_line = FALSE,
   .memcg_v1_task_in_line = FALSE,
+  .meminfo = KM_MEMINFO_5_15,
+  .show_mem_shared_lines = FALSE,
+  .has_swap_cache_stats = TRUE,
+  .memcg_stat = KM_MEMCG_STAT_5_15,
+  .memcg_panic_dumps_global = FALSE,
+  .memcg_no_victim_silent = FALSE,
+  .config_cma = TRUE,
+  .config_memory_failure = TRUE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = FALSE,
 };
 
 static const KmProfile profile_6_1 = {
@@ -335,6 +385,16 @@ static const KmProfile profile_6_1 = {
   .taskdump_has_state_line = TRUE,
   .memcg_stats_one_record_per_line = FALSE,
   .memcg_v1_task_in_line = FALSE,
+  .meminfo = KM_MEMINFO_6_X,
+  .show_mem_shared_lines = FALSE,
+  .has_swap_cache_stats = FALSE,
+  .memcg_stat = KM_MEMCG_STAT_6_1,
+  .memcg_panic_dumps_global = FALSE,
+  .memcg_no_victim_silent = FALSE,
+  .config_cma = FALSE,
+  .config_memory_failure = FALSE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = FALSE,
 };
 
 static const KmProfile profile_6_6 = {
@@ -387,8 +447,18 @@ static const KmProfile profile_6_6 = {
   .killed_has_shmem = TRUE,
   .taskdump = KM_TASKDUMP_PGTABLES,
   .taskdump_has_state_line = TRUE,
-  .memcg_stats_one_record_per_line = FALSE,
+  .memcg_stats_one_record_per_line = TRUE,
   .memcg_v1_task_in_line = FALSE,
+  .meminfo = KM_MEMINFO_6_X,
+  .show_mem_shared_lines = FALSE,
+  .has_swap_cache_stats = FALSE,
+  .memcg_stat = KM_MEMCG_STAT_6_6,
+  .memcg_panic_dumps_global = FALSE,
+  .memcg_no_victim_silent = FALSE,
+  .config_cma = FALSE,
+  .config_memory_failure = TRUE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = FALSE,
 };
 
 static const KmProfile profile_6_12 = {
@@ -443,6 +513,16 @@ static const KmProfile profile_6_12 = {
   .taskdump_has_state_line = TRUE,
   .memcg_stats_one_record_per_line = TRUE,
   .memcg_v1_task_in_line = FALSE,
+  .meminfo = KM_MEMINFO_6_X,
+  .show_mem_shared_lines = FALSE,
+  .has_swap_cache_stats = FALSE,
+  .memcg_stat = KM_MEMCG_STAT_6_12,
+  .memcg_panic_dumps_global = FALSE,
+  .memcg_no_victim_silent = FALSE,
+  .config_cma = FALSE,
+  .config_memory_failure = TRUE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = TRUE,
 };
 
 static const KmProfile *const all_profiles[] = {

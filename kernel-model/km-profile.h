@@ -19,8 +19,9 @@ typedef enum {
 
 typedef enum {
   KM_ROOT_BONUS_NONE,        /* 4.17+ */
-  KM_ROOT_BONUS_ADJ_30,      /* 3.x: adj -= 30 before adj *= totalpages / 1000 */
-  KM_ROOT_BONUS_3_PERCENT,   /* 4.x < 4.17: points -= points * 3 / 100 */
+  KM_ROOT_BONUS_ADJ_30,      /* 2.6.36-3.13 (3.10.9): adj -= 30 before adj *= totalpages / 1000 (explain's eras) */
+  KM_ROOT_BONUS_3_PERCENT,   /* 3.14-4.16 and the 3.10.y stable backport (3.10.105, RHEL 7.9): points -= points * 3 / 100
+                              * ("mm, oom: base root bonus on current usage") */
 } KmRootBonus;
 
 typedef enum {
@@ -34,6 +35,30 @@ typedef enum {
   KM_TASKDUMP_PGTABLES,     /* 4.19-6.6: pgtables_bytes column */
   KM_TASKDUMP_RSS_SPLIT,    /* 6.8+: adds rss_anon rss_file rss_shmem */
 } KmTaskDumpKind;
+
+/* show_free_areas()'s global counters record after "Mem-Info:" (mm/page_alloc.c; mm/show_mem.c from 6.2) */
+typedef enum {
+  KM_MEMINFO_3_10,  /* 3.10: " unevictable:%lu dirty:%lu writeback:%lu unstable:%lu", " free:%lu slab_reclaimable:..",
+                     * " mapped:%lu shmem:%lu pagetables:%lu bounce:%lu", " free_cma:%lu" on a line of its own */
+  KM_MEMINFO_4_X,   /* 4.19, 5.4 (and RHEL 7.9's 3.10.0-1160): unstable, then " free:%lu free_pcp:%lu free_cma:%lu" */
+  KM_MEMINFO_5_10,  /* 5.8+ (NR_UNSTABLE_NFS gone): " unevictable:%lu dirty:%lu writeback:%lu" */
+  KM_MEMINFO_5_15,  /* 5.14+: adds " kernel_misc_reclaimable:%lu" */
+  KM_MEMINFO_6_X,   /* 6.0+: " mapped:%lu shmem:%lu pagetables:%lu", " sec_pagetables:%lu bounce:%lu" */
+} KmMeminfoKind;
+
+/* The memory.stat key list mem_cgroup_print_oom_meminfo() prints (mm/memcontrol.c memory_stat_format() and
+ * memory_stats[]); before 5.0 mem_cgroup_print_oom_info() prints one "Memory cgroup stats for PATH: k:vKB ..." line
+ * per memcg of the subtree instead (reports/dmesg.c has the lists) */
+typedef enum {
+  KM_MEMCG_STAT_V1_LINE_3_10, /* cache rss rss_huge mapped_file swap, then the LRU lists */
+  KM_MEMCG_STAT_V1_LINE_4_X,  /* 4.x: cache rss rss_huge shmem mapped_file dirty writeback swap, then the LRU lists */
+  KM_MEMCG_STAT_5_4,          /* 31 keys, anon file kernel_stack slab sock ... thp_collapse_alloc */
+  KM_MEMCG_STAT_5_10,         /* memory_stats[] of 5.10: percpu, workingset_*_anon/_file; no pagetables */
+  KM_MEMCG_STAT_5_15,         /* adds pagetables, swapcached, file_thp, shmem_thp */
+  KM_MEMCG_STAT_6_1,          /* adds kernel, sec_pagetables, vmalloc, pgscan_/pgsteal_kswapd/direct */
+  KM_MEMCG_STAT_6_6,          /* adds pgscan_/pgsteal_khugepaged; a v1 memcg prints memcg1_stat_format() */
+  KM_MEMCG_STAT_6_12,         /* adds pgdemote_*, pgpromote_success, swpin_zero, swpout_zero, thp_swpout*, numa_* */
+} KmMemcgStatKind;
 
 typedef enum {
   KM_VM_WARN_NONE,       /* 5.10.223 and older: __vm_enough_memory() prints nothing */
@@ -146,8 +171,22 @@ typedef struct {
   gboolean killed_has_shmem;      /* 4.9+: shmem-rss */
   KmTaskDumpKind taskdump;
   gboolean taskdump_has_state_line; /* "Tasks state (memory values in pages):" 4.19+ */
-  gboolean memcg_stats_one_record_per_line; /* 6.12: each stat line is its own printk record */
+  gboolean memcg_stats_one_record_per_line; /* 6.6, 6.12: seq_buf_do_printk(), each stat line is its own printk record */
   gboolean memcg_v1_task_in_line;  /* < 5.0: "Task in X killed as a result of limit of Y" */
+  KmMeminfoKind meminfo;           /* show_free_areas() */
+  gboolean show_mem_shared_lines;  /* 3.10 lib/show_mem.c: "N pages shared", "N pages non-shared" (page walk); 3.15+
+                                    * and RHEL 7.9: "N pages HighMem/MovableOnly" instead */
+  gboolean has_swap_cache_stats;   /* show_swap_cache_info(): "Swap cache stats: add N, delete N, find N/N" < 6.0 */
+  KmMemcgStatKind memcg_stat;
+  /* 3.10 check_panic_on_oom() calls dump_header(NULL, ..., memcg NULL, ...): a panic in a memcg OOM prints the
+   * global Mem-Info and every task; mem_cgroup_out_of_memory() returns before any dump when nothing is killable */
+  gboolean memcg_panic_dumps_global;
+  gboolean memcg_no_victim_silent;
+  /* build options of the fleet's kernel that add report lines (show_mem(), memory_stats[]) */
+  gboolean config_cma;             /* "N pages cma reserved" */
+  gboolean config_memory_failure;  /* "N pages hwpoisoned" */
+  gboolean config_zswap;           /* memory.stat zswap, zswapped (and zswpin, zswpout, zswpwb events) */
+  gboolean config_numa_balancing;  /* memory.stat pgpromote_success, numa_* events (6.12) */
 } KmProfile;
 
 #define KM_DEFAULT_PROFILE "6.1"

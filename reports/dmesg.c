@@ -1,10 +1,14 @@
 /* reports/dmesg.c: the kernel log of a run: the lines mm/oom_kill.c, mm/memcontrol.c, mm/show_mem.c and
  * mm/util.c print for the same events, in the printk formats of the profile's kernel version
  * (docs/research/kernel-sources.md, section 12, has every format string verbatim; KmProfile says which one a
- * version uses).
+ * version uses). The records around the killer lines follow their version too (issue 11): show_free_areas()'s
+ * Mem-Info record, show_swap_cache_info(), show_mem()'s totals with the build-option lines of the fleet's kernel,
+ * and the memcg memory.stat key list, each read in that version's mm/page_alloc.c, mm/show_mem.c,
+ * mm/swap_state.c, lib/show_mem.c and mm/memcontrol.c (docs/research/kernel-sources.md, section 13).
  *
  * What a real log has and this one does not (docs/report-formats.md): dump_stack() (the CPU, Hardware name,
- * Call Trace, register and Code lines), the per-node and per-zone lines of show_mem() and the buddy lists:
+ * Call Trace, register and Code lines), the per-node, per-zone and (3.10) per-CPU lines of show_mem() and the
+ * buddy lists:
  * they describe the hardware and the build, not the OOM decision. The timestamp is the virtual clock
  * ("[%5lu.%06lu] "), which starts at 0 when the trace starts. Every line of a multi-line record carries the
  * record's timestamp, as the console and dmesg(1) print it.
@@ -118,6 +122,12 @@ static void print_invoked(GString *out, const KmSystem *sys, guint64 t, const Oo
     kline(out, t, "%s cpuset=/ mems_allowed=0", comm);
 }
 
+/* Free pages: the buddy lists and the per-CPU lists */
+static KmPages free_pages_of(const KmSystem *sys)
+{
+  return km_buddy_free_pages(sys) + km_pcp_count(sys);
+}
+
 /* ---------------------------------------------------------------- memcg information */
 
 typedef enum {
@@ -131,60 +141,160 @@ typedef enum {
   STAT_INACTIVE_FILE,
 } StatValue;
 
-/* memory_stat_format() of 6.1 (the order and names of the reference log, shared/reference/kernel-6.1-vm),
- * used for every profile from 5.0: the list of other versions differs in a few names (docs/report-formats.md). */
-static const struct {
+/* A key of memory.stat: printed when its build option is on (memory_stats[]'s #ifdefs) */
+typedef enum {
+  COND_ALWAYS,
+  COND_ZSWAP,         /* CONFIG_ZSWAP (and CONFIG_MEMCG_KMEM before 6.12) */
+  COND_NUMA_BALANCING,
+} StatCond;
+
+typedef struct {
   const char *name;
   StatValue value;
-} memory_stat_6_1[] = {
-  { "anon", STAT_ANON },
-  { "file", STAT_FILE },
-  { "kernel", STAT_KERNEL },
-  { "kernel_stack", STAT_ZERO },
-  { "pagetables", STAT_PGTABLES },
-  { "sec_pagetables", STAT_ZERO },
-  { "percpu", STAT_ZERO },
-  { "sock", STAT_ZERO },
-  { "vmalloc", STAT_ZERO },
-  { "shmem", STAT_SHMEM },
-  { "file_mapped", STAT_ZERO },
-  { "file_dirty", STAT_ZERO },
-  { "file_writeback", STAT_ZERO },
-  { "swapcached", STAT_ZERO },
-  { "anon_thp", STAT_ZERO },
-  { "file_thp", STAT_ZERO },
-  { "shmem_thp", STAT_ZERO },
-  { "inactive_anon", STAT_INACTIVE_ANON },
-  { "active_anon", STAT_ZERO },
-  { "inactive_file", STAT_INACTIVE_FILE },
-  { "active_file", STAT_ZERO },
-  { "unevictable", STAT_ZERO },
-  { "slab_reclaimable", STAT_ZERO },
-  { "slab_unreclaimable", STAT_ZERO },
-  { "slab", STAT_ZERO },
-  { "workingset_refault_anon", STAT_ZERO },
-  { "workingset_refault_file", STAT_ZERO },
-  { "workingset_activate_anon", STAT_ZERO },
-  { "workingset_activate_file", STAT_ZERO },
-  { "workingset_restore_anon", STAT_ZERO },
-  { "workingset_restore_file", STAT_ZERO },
-  { "workingset_nodereclaim", STAT_ZERO },
-  { "pgscan", STAT_ZERO },
-  { "pgsteal", STAT_ZERO },
-  { "pgscan_kswapd", STAT_ZERO },
-  { "pgscan_direct", STAT_ZERO },
-  { "pgsteal_kswapd", STAT_ZERO },
-  { "pgsteal_direct", STAT_ZERO },
-  { "pgfault", STAT_ZERO },
-  { "pgmajfault", STAT_ZERO },
-  { "pgrefill", STAT_ZERO },
-  { "pgactivate", STAT_ZERO },
-  { "pgdeactivate", STAT_ZERO },
-  { "pglazyfree", STAT_ZERO },
-  { "pglazyfreed", STAT_ZERO },
-  { "thp_fault_alloc", STAT_ZERO },
-  { "thp_collapse_alloc", STAT_ZERO },
+  StatCond cond;
+} StatKey;
+
+#define STAT_END { NULL, STAT_ZERO, COND_ALWAYS }
+
+/* memory_stat_format() of 5.4 (31 keys in its own order: seq_buf_printf() calls, the LRU lists by
+ * mem_cgroup_lru_names[], the memcg events); read in 5.4.301 */
+static const StatKey memory_stat_5_4[] = {
+  { "anon", STAT_ANON, 0 }, { "file", STAT_FILE, 0 }, { "kernel_stack", STAT_ZERO, 0 }, { "slab", STAT_ZERO, 0 },
+  { "sock", STAT_ZERO, 0 }, { "shmem", STAT_SHMEM, 0 }, { "file_mapped", STAT_ZERO, 0 },
+  { "file_dirty", STAT_ZERO, 0 }, { "file_writeback", STAT_ZERO, 0 }, { "anon_thp", STAT_ZERO, 0 },
+  { "inactive_anon", STAT_INACTIVE_ANON, 0 }, { "active_anon", STAT_ZERO, 0 },
+  { "inactive_file", STAT_INACTIVE_FILE, 0 }, { "active_file", STAT_ZERO, 0 }, { "unevictable", STAT_ZERO, 0 },
+  { "slab_reclaimable", STAT_ZERO, 0 }, { "slab_unreclaimable", STAT_ZERO, 0 }, { "pgfault", STAT_ZERO, 0 },
+  { "pgmajfault", STAT_ZERO, 0 }, { "workingset_refault", STAT_ZERO, 0 }, { "workingset_activate", STAT_ZERO, 0 },
+  { "workingset_nodereclaim", STAT_ZERO, 0 }, { "pgrefill", STAT_ZERO, 0 }, { "pgscan", STAT_ZERO, 0 },
+  { "pgsteal", STAT_ZERO, 0 }, { "pgactivate", STAT_ZERO, 0 }, { "pgdeactivate", STAT_ZERO, 0 },
+  { "pglazyfree", STAT_ZERO, 0 }, { "pglazyfreed", STAT_ZERO, 0 }, { "thp_fault_alloc", STAT_ZERO, 0 },
+  { "thp_collapse_alloc", STAT_ZERO, 0 }, STAT_END,
 };
+
+/* The tail of 5.10's and 5.15's list: the workingset counters of memory_stats[], then the events */
+#define MEMORY_STATS_5_X_TAIL                                                                                       \
+  { "workingset_refault_anon", STAT_ZERO, 0 }, { "workingset_refault_file", STAT_ZERO, 0 },                         \
+    { "workingset_activate_anon", STAT_ZERO, 0 }, { "workingset_activate_file", STAT_ZERO, 0 },                     \
+    { "workingset_restore_anon", STAT_ZERO, 0 }, { "workingset_restore_file", STAT_ZERO, 0 },                       \
+    { "workingset_nodereclaim", STAT_ZERO, 0 }, { "pgfault", STAT_ZERO, 0 }, { "pgmajfault", STAT_ZERO, 0 },        \
+    { "pgrefill", STAT_ZERO, 0 }, { "pgscan", STAT_ZERO, 0 }, { "pgsteal", STAT_ZERO, 0 },                          \
+    { "pgactivate", STAT_ZERO, 0 }, { "pgdeactivate", STAT_ZERO, 0 }, { "pglazyfree", STAT_ZERO, 0 },               \
+    { "pglazyfreed", STAT_ZERO, 0 }, { "thp_fault_alloc", STAT_ZERO, 0 }, { "thp_collapse_alloc", STAT_ZERO, 0 },   \
+    STAT_END
+
+/* 5.10 (5.10.265): memory_stats[] (slab after slab_unreclaimable), then the events printed one by one */
+static const StatKey memory_stat_5_10[] = {
+  { "anon", STAT_ANON, 0 }, { "file", STAT_FILE, 0 }, { "kernel_stack", STAT_ZERO, 0 }, { "percpu", STAT_ZERO, 0 },
+  { "sock", STAT_ZERO, 0 }, { "shmem", STAT_SHMEM, 0 }, { "file_mapped", STAT_ZERO, 0 },
+  { "file_dirty", STAT_ZERO, 0 }, { "file_writeback", STAT_ZERO, 0 }, { "anon_thp", STAT_ZERO, 0 },
+  { "inactive_anon", STAT_INACTIVE_ANON, 0 }, { "active_anon", STAT_ZERO, 0 },
+  { "inactive_file", STAT_INACTIVE_FILE, 0 }, { "active_file", STAT_ZERO, 0 }, { "unevictable", STAT_ZERO, 0 },
+  { "slab_reclaimable", STAT_ZERO, 0 }, { "slab_unreclaimable", STAT_ZERO, 0 }, { "slab", STAT_ZERO, 0 },
+  MEMORY_STATS_5_X_TAIL,
+};
+
+/* 5.15 (5.15.215): adds pagetables, swapcached, file_thp, shmem_thp; no kernel, sec_pagetables, vmalloc */
+static const StatKey memory_stat_5_15[] = {
+  { "anon", STAT_ANON, 0 }, { "file", STAT_FILE, 0 }, { "kernel_stack", STAT_ZERO, 0 },
+  { "pagetables", STAT_PGTABLES, 0 }, { "percpu", STAT_ZERO, 0 }, { "sock", STAT_ZERO, 0 },
+  { "shmem", STAT_SHMEM, 0 }, { "file_mapped", STAT_ZERO, 0 }, { "file_dirty", STAT_ZERO, 0 },
+  { "file_writeback", STAT_ZERO, 0 }, { "swapcached", STAT_ZERO, 0 }, { "anon_thp", STAT_ZERO, 0 },
+  { "file_thp", STAT_ZERO, 0 }, { "shmem_thp", STAT_ZERO, 0 }, { "inactive_anon", STAT_INACTIVE_ANON, 0 },
+  { "active_anon", STAT_ZERO, 0 }, { "inactive_file", STAT_INACTIVE_FILE, 0 }, { "active_file", STAT_ZERO, 0 },
+  { "unevictable", STAT_ZERO, 0 }, { "slab_reclaimable", STAT_ZERO, 0 }, { "slab_unreclaimable", STAT_ZERO, 0 },
+  { "slab", STAT_ZERO, 0 }, MEMORY_STATS_5_X_TAIL,
+};
+
+/* The head of memory_stats[] shared by 6.1, 6.6 and 6.12 (the order and names of the 6.1 reference log,
+ * shared/reference/kernel-6.1-vm) */
+#define MEMORY_STATS_6_X_HEAD                                                                                        \
+  { "anon", STAT_ANON, 0 }, { "file", STAT_FILE, 0 }, { "kernel", STAT_KERNEL, 0 }, { "kernel_stack", STAT_ZERO, 0 }, \
+    { "pagetables", STAT_PGTABLES, 0 }, { "sec_pagetables", STAT_ZERO, 0 }, { "percpu", STAT_ZERO, 0 },             \
+    { "sock", STAT_ZERO, 0 }, { "vmalloc", STAT_ZERO, 0 }, { "shmem", STAT_SHMEM, 0 },                              \
+    { "zswap", STAT_ZERO, COND_ZSWAP }, { "zswapped", STAT_ZERO, COND_ZSWAP }, { "file_mapped", STAT_ZERO, 0 },     \
+    { "file_dirty", STAT_ZERO, 0 }, { "file_writeback", STAT_ZERO, 0 }, { "swapcached", STAT_ZERO, 0 },             \
+    { "anon_thp", STAT_ZERO, 0 }, { "file_thp", STAT_ZERO, 0 }, { "shmem_thp", STAT_ZERO, 0 },                      \
+    { "inactive_anon", STAT_INACTIVE_ANON, 0 }, { "active_anon", STAT_ZERO, 0 },                                    \
+    { "inactive_file", STAT_INACTIVE_FILE, 0 }, { "active_file", STAT_ZERO, 0 }, { "unevictable", STAT_ZERO, 0 },   \
+    { "slab_reclaimable", STAT_ZERO, 0 }, { "slab_unreclaimable", STAT_ZERO, 0 }, { "slab", STAT_ZERO, 0 },         \
+    { "workingset_refault_anon", STAT_ZERO, 0 }, { "workingset_refault_file", STAT_ZERO, 0 },                       \
+    { "workingset_activate_anon", STAT_ZERO, 0 }, { "workingset_activate_file", STAT_ZERO, 0 },                     \
+    { "workingset_restore_anon", STAT_ZERO, 0 }, { "workingset_restore_file", STAT_ZERO, 0 },                       \
+    { "workingset_nodereclaim", STAT_ZERO, 0 }
+
+/* 6.1 (6.1.192): memory_stats[], pgscan, pgsteal, then memcg_vm_event_stat[] without pgpgin/pgpgout */
+static const StatKey memory_stat_6_1[] = {
+  MEMORY_STATS_6_X_HEAD, { "pgscan", STAT_ZERO, 0 }, { "pgsteal", STAT_ZERO, 0 },
+  { "pgscan_kswapd", STAT_ZERO, 0 }, { "pgscan_direct", STAT_ZERO, 0 }, { "pgsteal_kswapd", STAT_ZERO, 0 },
+  { "pgsteal_direct", STAT_ZERO, 0 }, { "pgfault", STAT_ZERO, 0 }, { "pgmajfault", STAT_ZERO, 0 },
+  { "pgrefill", STAT_ZERO, 0 }, { "pgactivate", STAT_ZERO, 0 }, { "pgdeactivate", STAT_ZERO, 0 },
+  { "pglazyfree", STAT_ZERO, 0 }, { "pglazyfreed", STAT_ZERO, 0 }, { "zswpin", STAT_ZERO, COND_ZSWAP },
+  { "zswpout", STAT_ZERO, COND_ZSWAP }, { "thp_fault_alloc", STAT_ZERO, 0 }, { "thp_collapse_alloc", STAT_ZERO, 0 },
+  STAT_END,
+};
+
+/* 6.6 (6.6.57): memcg_stat_format(): as 6.1 with the khugepaged scans */
+static const StatKey memory_stat_6_6[] = {
+  MEMORY_STATS_6_X_HEAD, { "pgscan", STAT_ZERO, 0 }, { "pgsteal", STAT_ZERO, 0 },
+  { "pgscan_kswapd", STAT_ZERO, 0 }, { "pgscan_direct", STAT_ZERO, 0 }, { "pgscan_khugepaged", STAT_ZERO, 0 },
+  { "pgsteal_kswapd", STAT_ZERO, 0 }, { "pgsteal_direct", STAT_ZERO, 0 }, { "pgsteal_khugepaged", STAT_ZERO, 0 },
+  { "pgfault", STAT_ZERO, 0 }, { "pgmajfault", STAT_ZERO, 0 }, { "pgrefill", STAT_ZERO, 0 },
+  { "pgactivate", STAT_ZERO, 0 }, { "pgdeactivate", STAT_ZERO, 0 }, { "pglazyfree", STAT_ZERO, 0 },
+  { "pglazyfreed", STAT_ZERO, 0 }, { "zswpin", STAT_ZERO, COND_ZSWAP }, { "zswpout", STAT_ZERO, COND_ZSWAP },
+  { "thp_fault_alloc", STAT_ZERO, 0 }, { "thp_collapse_alloc", STAT_ZERO, 0 }, STAT_END,
+};
+
+/* 6.12 (6.12.19; Debian's 6.12 cloud config: CONFIG_NUMA_BALANCING=y, no CONFIG_ZSWAP): memory_stats[] adds
+ * pgdemote_* and pgpromote_success, memcg_vm_event_stat[] swpin_zero, swpout_zero, zswpwb, thp_swpout* and numa_* */
+static const StatKey memory_stat_6_12[] = {
+  MEMORY_STATS_6_X_HEAD, { "pgdemote_kswapd", STAT_ZERO, 0 }, { "pgdemote_direct", STAT_ZERO, 0 },
+  { "pgdemote_khugepaged", STAT_ZERO, 0 }, { "pgpromote_success", STAT_ZERO, COND_NUMA_BALANCING },
+  { "pgscan", STAT_ZERO, 0 }, { "pgsteal", STAT_ZERO, 0 }, { "pgscan_kswapd", STAT_ZERO, 0 },
+  { "pgscan_direct", STAT_ZERO, 0 }, { "pgscan_khugepaged", STAT_ZERO, 0 }, { "pgsteal_kswapd", STAT_ZERO, 0 },
+  { "pgsteal_direct", STAT_ZERO, 0 }, { "pgsteal_khugepaged", STAT_ZERO, 0 }, { "pgfault", STAT_ZERO, 0 },
+  { "pgmajfault", STAT_ZERO, 0 }, { "pgrefill", STAT_ZERO, 0 }, { "pgactivate", STAT_ZERO, 0 },
+  { "pgdeactivate", STAT_ZERO, 0 }, { "pglazyfree", STAT_ZERO, 0 }, { "pglazyfreed", STAT_ZERO, 0 },
+  { "swpin_zero", STAT_ZERO, 0 }, { "swpout_zero", STAT_ZERO, 0 }, { "zswpin", STAT_ZERO, COND_ZSWAP },
+  { "zswpout", STAT_ZERO, COND_ZSWAP }, { "zswpwb", STAT_ZERO, COND_ZSWAP }, { "thp_fault_alloc", STAT_ZERO, 0 },
+  { "thp_collapse_alloc", STAT_ZERO, 0 }, { "thp_swpout", STAT_ZERO, 0 }, { "thp_swpout_fallback", STAT_ZERO, 0 },
+  { "numa_pages_migrated", STAT_ZERO, COND_NUMA_BALANCING }, { "numa_pte_updates", STAT_ZERO, COND_NUMA_BALANCING },
+  { "numa_hint_faults", STAT_ZERO, COND_NUMA_BALANCING }, STAT_END,
+};
+
+static const StatKey *memory_stat_keys(KmMemcgStatKind kind)
+{
+  switch (kind) {
+  case KM_MEMCG_STAT_5_4:
+    return memory_stat_5_4;
+  case KM_MEMCG_STAT_5_10:
+    return memory_stat_5_10;
+  case KM_MEMCG_STAT_5_15:
+    return memory_stat_5_15;
+  case KM_MEMCG_STAT_6_6:
+    return memory_stat_6_6;
+  case KM_MEMCG_STAT_6_12:
+    return memory_stat_6_12;
+  case KM_MEMCG_STAT_6_1:
+  case KM_MEMCG_STAT_V1_LINE_3_10:
+  case KM_MEMCG_STAT_V1_LINE_4_X:
+  default:
+    return memory_stat_6_1;
+  }
+}
+
+static gboolean stat_cond_holds(const KmProfile *prof, StatCond cond)
+{
+  switch (cond) {
+  case COND_ZSWAP:
+    return prof->config_zswap;
+  case COND_NUMA_BALANCING:
+    return prof->config_numa_balancing;
+  case COND_ALWAYS:
+  default:
+    return TRUE;
+  }
+}
 
 static KmPages stat_pages(const ReportMemcgStat *s, StatValue v)
 {
@@ -209,9 +319,47 @@ static KmPages stat_pages(const ReportMemcgStat *s, StatValue v)
   }
 }
 
+/* memcg1_stat_format() (6.6, a v1 memcg): the v1 memory.stat file, local counters then the hierarchical limits and
+ * the total_ counters; CONFIG_TRANSPARENT_HUGEPAGE on (rss_huge), swap only with memsw accounting (on) */
+static void print_memcg1_stat(GString *out, const KmSystem *sys, guint64 t, const KmMemcg *memcg,
+                              const ReportMemcgStat *total)
+{
+  static const char *const events[] = { "pgpgin", "pgpgout", "pgfault", "pgmajfault" };
+  static const char *const lru[] = { "inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable" };
+  guint64 ps = sys->machine.page_size;
+  KmPages max = KM_PAGES_MAX, memsw_max = KM_PAGES_MAX;
+  for (const KmMemcg *mi = memcg; mi; mi = mi->parent) {
+    max = MIN(max, mi->max);
+    memsw_max = MIN(memsw_max, mi->memsw_max);
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    const char *pre = pass ? "total_" : "";
+    KmPages anon = pass ? total->anon : memcg->anon, file = pass ? total->file : memcg->file;
+    KmPages shmem = pass ? total->shmem : memcg->shmem;
+    KmPages swap = pass ? MAX(memcg->memsw_usage - memcg->usage, 0) : report_memcg_local_swap(memcg);
+    guint64 v[] = { (guint64)(file + shmem), (guint64)anon, 0, (guint64)shmem, 0, 0, 0, 0, 0, (guint64)swap };
+    static const char *const names[] = { "cache", "rss", "rss_huge", "shmem", "mapped_file", "dirty", "writeback",
+                                         "workingset_refault_anon", "workingset_refault_file", "swap" };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) /* workingset_refault_* are counts, the rest pages */
+      kline(out, t, "%s%s %" G_GUINT64_FORMAT, pre, names[i], i == 7 || i == 8 ? v[i] : v[i] * ps);
+    for (guint i = 0; i < G_N_ELEMENTS(events); i++)
+      kline(out, t, "%s%s 0", pre, events[i]);
+    guint64 lv[] = { (guint64)(anon + shmem), 0, (guint64)file, 0, 0 };
+    for (guint i = 0; i < G_N_ELEMENTS(lru); i++)
+      kline(out, t, "%s%s %" G_GUINT64_FORMAT, pre, lru[i], lv[i] * ps);
+    if (!pass) {
+      kline(out, t, "hierarchical_memory_limit %" G_GUINT64_FORMAT,
+            (max == KM_PAGES_MAX ? (guint64)(G_MAXINT64 / (gint64)ps) : (guint64)max) * ps);
+      kline(out, t, "hierarchical_memsw_limit %" G_GUINT64_FORMAT,
+            (memsw_max == KM_PAGES_MAX ? (guint64)(G_MAXINT64 / (gint64)ps) : (guint64)memsw_max) * ps);
+    }
+  }
+}
+
 /* mem_cgroup_print_oom_meminfo(), 5.0+ */
 static void print_memcg_meminfo(GString *out, const KmSystem *sys, guint64 t, const KmMemcg *memcg)
 {
+  const KmProfile *prof = sys->profile;
   ReportMemcgStat stat;
   report_memcg_stat(memcg, &stat);
   kline(out, t, "memory: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt %" G_GUINT64_FORMAT,
@@ -227,27 +375,45 @@ static void print_memcg_meminfo(GString *out, const KmSystem *sys, guint64 t, co
           K(sys, stat.pgtables), limit_kb(sys, KM_PAGES_MAX));
   }
   kline(out, t, "Memory cgroup stats for %s:", memcg->path);
+  /* 6.6+: memory_stat_format() prints a v1 memcg's own memory.stat (memcg1_stat_format()) */
+  if (memcg->version == 1 && prof->memcg_stat >= KM_MEMCG_STAT_6_6) {
+    print_memcg1_stat(out, sys, t, memcg, &stat);
+    return;
+  }
   guint64 page_size = sys->machine.page_size;
-  for (guint i = 0; i < G_N_ELEMENTS(memory_stat_6_1); i++)
-    kline(out, t, "%s %" G_GUINT64_FORMAT, memory_stat_6_1[i].name,
-          (guint64)MAX(stat_pages(&stat, memory_stat_6_1[i].value), 0) * page_size);
+  for (const StatKey *k = memory_stat_keys(prof->memcg_stat); k->name; k++)
+    if (stat_cond_holds(prof, k->cond))
+      kline(out, t, "%s %" G_GUINT64_FORMAT, k->name, (guint64)MAX(stat_pages(&stat, k->value), 0) * page_size);
 }
 
+/* One "Memory cgroup stats for PATH:" line per memcg of the subtree (for_each_mem_cgroup_tree, pre-order): 3.10's
+ * mem_cgroup_stat_names[] (cache rss rss_huge mapped_file swap) or 4.x's memcg1_stat_names[] (adds shmem, dirty,
+ * writeback), in KB, then mem_cgroup_lru_names[]; swap only with do_swap_account (the model accounts swap) */
 static void memcg_v1_stats_tree(GString *out, const KmSystem *sys, guint64 t, const KmMemcg *memcg)
 {
-  kline(out, t,
-        "Memory cgroup stats for %s: cache:%" G_GUINT64_FORMAT "KB rss:%" G_GUINT64_FORMAT
-        "KB rss_huge:0KB shmem:%" G_GUINT64_FORMAT "KB mapped_file:0KB dirty:0KB writeback:0KB swap:%" G_GUINT64_FORMAT
-        "KB inactive_anon:%" G_GUINT64_FORMAT "KB active_anon:0KB inactive_file:%" G_GUINT64_FORMAT
-        "KB active_file:0KB unevictable:0KB",
-        memcg->path, K(sys, memcg->file + memcg->shmem), K(sys, memcg->anon), K(sys, memcg->shmem),
-        K(sys, report_memcg_local_swap(memcg)), K(sys, memcg->anon + memcg->shmem), K(sys, memcg->file));
+  guint64 cache = K(sys, memcg->file + memcg->shmem), rss = K(sys, memcg->anon);
+  guint64 swap = K(sys, report_memcg_local_swap(memcg));
+  guint64 inactive_anon = K(sys, memcg->anon + memcg->shmem), inactive_file = K(sys, memcg->file);
+  if (sys->profile->memcg_stat == KM_MEMCG_STAT_V1_LINE_3_10)
+    kline(out, t,
+          "Memory cgroup stats for %s: cache:%" G_GUINT64_FORMAT "KB rss:%" G_GUINT64_FORMAT
+          "KB rss_huge:0KB mapped_file:0KB swap:%" G_GUINT64_FORMAT "KB inactive_anon:%" G_GUINT64_FORMAT
+          "KB active_anon:0KB inactive_file:%" G_GUINT64_FORMAT "KB active_file:0KB unevictable:0KB",
+          memcg->path, cache, rss, swap, inactive_anon, inactive_file);
+  else
+    kline(out, t,
+          "Memory cgroup stats for %s: cache:%" G_GUINT64_FORMAT "KB rss:%" G_GUINT64_FORMAT
+          "KB rss_huge:0KB shmem:%" G_GUINT64_FORMAT "KB mapped_file:0KB dirty:0KB writeback:0KB swap:%" G_GUINT64_FORMAT
+          "KB inactive_anon:%" G_GUINT64_FORMAT "KB active_anon:0KB inactive_file:%" G_GUINT64_FORMAT
+          "KB active_file:0KB unevictable:0KB",
+          memcg->path, cache, rss, K(sys, memcg->shmem), swap, inactive_anon, inactive_file);
   for (GList *l = memcg->children.head; l; l = l->next)
     memcg_v1_stats_tree(out, sys, t, l->data);
 }
 
 /* mem_cgroup_print_oom_info(), before 5.0: the "Task in" line, three counters, then one stats line per memcg
- * of the subtree (for_each_mem_cgroup_tree, pre-order) with the v1 stat names in KB. */
+ * of the subtree with the v1 stat names in KB. 3.10 prints nothing without a task (`if (!p) return;`); 4.x says
+ * "Memory limit reached of cgroup PATH" instead of the "Task in" line. */
 static void print_memcg_info_v1(GString *out, const KmSystem *sys, guint64 t, const KmMemcg *memcg,
                                 const KmTask *victim)
 {
@@ -255,6 +421,8 @@ static void print_memcg_info_v1(GString *out, const KmSystem *sys, guint64 t, co
   report_memcg_stat(memcg, &stat);
   if (victim)
     kline(out, t, "Task in %s killed as a result of limit of %s", victim->memcg->path, memcg->path);
+  else if (sys->profile->memcg_stat == KM_MEMCG_STAT_V1_LINE_3_10)
+    return;
   else
     kline(out, t, "Memory limit reached of cgroup %s", memcg->path);
   kline(out, t, "memory: usage %" G_GUINT64_FORMAT "kB, limit %" G_GUINT64_FORMAT "kB, failcnt %" G_GUINT64_FORMAT,
@@ -266,29 +434,69 @@ static void print_memcg_info_v1(GString *out, const KmSystem *sys, guint64 t, co
   memcg_v1_stats_tree(out, sys, t, memcg);
 }
 
-/* show_mem(): the Mem-Info header, the global counters record (6.1's layout; continuation lines start with a
- * space, as the kernel's format string does) and the swap/RAM totals. The per-node, per-zone and buddy-list
- * lines are left out (they describe the hardware's zones, which the model has as one). */
-static void print_show_mem(GString *out, const KmSystem *sys, guint64 t)
+/* show_free_areas()'s global counters record, per version (KmMeminfoKind; continuation lines start with a space,
+ * as the kernel's format string does). The model has one LRU list per type (inactive) and no slab, dirty or
+ * writeback pages. */
+static void print_free_areas_record(GString *out, const KmSystem *sys, guint64 t)
 {
   const KmMachine *m = &sys->machine;
-  kline(out, t, "Mem-Info:");
+  KmMeminfoKind kind = sys->profile->meminfo;
+  KmPages free_pages = km_buddy_free_pages(sys);
   kline(out, t, "active_anon:0 inactive_anon:%" G_GINT64_FORMAT " isolated_anon:0", m->anon + m->shmem);
   kline(out, t, " active_file:0 inactive_file:%" G_GINT64_FORMAT " isolated_file:0", m->file);
-  kline(out, t, " unevictable:0 dirty:0 writeback:0");
+  if (kind == KM_MEMINFO_3_10) {
+    kline(out, t, " unevictable:0 dirty:0 writeback:0 unstable:0");
+    kline(out, t, " free:%" G_GINT64_FORMAT " slab_reclaimable:0 slab_unreclaimable:0", free_pages);
+    kline(out, t, " mapped:0 shmem:%" G_GINT64_FORMAT " pagetables:%" G_GINT64_FORMAT " bounce:0", m->shmem,
+          m->pgtables);
+    kline(out, t, " free_cma:0");
+    return;
+  }
+  kline(out, t, kind == KM_MEMINFO_4_X ? " unevictable:0 dirty:0 writeback:0 unstable:0" : " unevictable:0 dirty:0 writeback:0");
   kline(out, t, " slab_reclaimable:0 slab_unreclaimable:0");
-  kline(out, t, " mapped:0 shmem:%" G_GINT64_FORMAT " pagetables:%" G_GINT64_FORMAT, m->shmem, m->pgtables);
-  kline(out, t, " sec_pagetables:0 bounce:0");
-  kline(out, t, " kernel_misc_reclaimable:0");
-  kline(out, t, " free:%" G_GINT64_FORMAT " free_pcp:%" G_GINT64_FORMAT " free_cma:0", km_buddy_free_pages(sys),
-        km_pcp_count(sys));
+  if (kind == KM_MEMINFO_6_X) {
+    kline(out, t, " mapped:0 shmem:%" G_GINT64_FORMAT " pagetables:%" G_GINT64_FORMAT, m->shmem, m->pgtables);
+    kline(out, t, " sec_pagetables:0 bounce:0");
+  } else {
+    kline(out, t, " mapped:0 shmem:%" G_GINT64_FORMAT " pagetables:%" G_GINT64_FORMAT " bounce:0", m->shmem,
+          m->pgtables);
+  }
+  if (kind == KM_MEMINFO_5_15 || kind == KM_MEMINFO_6_X)
+    kline(out, t, " kernel_misc_reclaimable:0");
+  kline(out, t, " free:%" G_GINT64_FORMAT " free_pcp:%" G_GINT64_FORMAT " free_cma:0", free_pages, km_pcp_count(sys));
+}
+
+/* show_mem(): "Mem-Info:", show_free_areas() (the record above; then "N total pagecache pages" and
+ * show_swap_cache_info()), and the RAM totals. The per-node, per-zone, buddy-list and (3.10) per-CPU lines are
+ * left out: they describe the hardware's zones, which the model has as one (docs/report-formats.md). The model has
+ * no swap cache: its pages and the "Swap cache stats" counters (add, delete, find) are 0. */
+static void print_show_mem(GString *out, const KmSystem *sys, guint64 t)
+{
+  const KmProfile *prof = sys->profile;
+  const KmMachine *m = &sys->machine;
+  kline(out, t, "Mem-Info:");
+  print_free_areas_record(out, sys, t);
   kline(out, t, "%" G_GINT64_FORMAT " total pagecache pages", m->file + m->shmem);
   kline(out, t, "0 pages in swap cache");
+  if (prof->has_swap_cache_stats)
+    kline(out, t, "Swap cache stats: add 0, delete 0, find 0/0");
   kline(out, t, "Free swap  = %" G_GUINT64_FORMAT "kB", K(sys, m->total_swap_pages - m->swap_used));
   kline(out, t, "Total swap = %" G_GUINT64_FORMAT "kB", K(sys, m->total_swap_pages));
   kline(out, t, "%" G_GINT64_FORMAT " pages RAM", m->totalram_pages);
+  if (prof->show_mem_shared_lines) {
+    /* 3.10 lib/show_mem.c walks every page: reserved, shared (page_count > 1) and non-shared (page_count == 1);
+     * the model's pages are never shared, so every page in use is non-shared ("HighMem" only with CONFIG_HIGHMEM) */
+    kline(out, t, "0 pages reserved");
+    kline(out, t, "0 pages shared");
+    kline(out, t, "%" G_GINT64_FORMAT " pages non-shared", MAX(m->totalram_pages - free_pages_of(sys), 0));
+    return;
+  }
   kline(out, t, "0 pages HighMem/MovableOnly");
   kline(out, t, "0 pages reserved");
+  if (prof->config_cma)
+    kline(out, t, "0 pages cma reserved");
+  if (prof->config_memory_failure)
+    kline(out, t, "0 pages hwpoisoned");
 }
 
 /* ---------------------------------------------------------------- dump_tasks() */
@@ -371,7 +579,7 @@ static void print_dump_header(GString *out, const KmSystem *sys, guint64 t, cons
 {
   print_invoked(out, sys, t, oc);
   /* dump_stack(): left out (hardware and build specific) */
-  if (oc->memcg) {
+  if (oc->memcg && !oc->dump_global) {
     if (sys->profile->memcg_v1_task_in_line)
       print_memcg_info_v1(out, sys, t, oc->memcg, p);
     else
@@ -455,6 +663,8 @@ static void print_oom(GString *out, const KmSystem *sys, guint64 t, const OomCon
     print_kills(out, sys, t, oc);
     break;
   case KM_OOM_NO_KILLABLE:
+    if (!oc->dumped) /* 3.10's memcg OOM with nothing killable: no report */
+      break;
     print_dump_header(out, sys, t, oc, NULL);
     /* 3.10 panics with this text instead (the PANIC event prints it) */
     if (!sys->profile->no_killable_always_panics)

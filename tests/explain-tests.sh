@@ -199,23 +199,68 @@ PY
     bash -c "\"$TEST_DIR/fuzz-replay-explain\" tests/corpus/*.log \"$tmp\"/mut/*.log >/dev/null"
 fi
 
-# --- --to-scenario: every corpus report the recomputation decides gives a scenario on which `oomsim run` picks the
-# kernel's victim (oomsim check loads it against scenarios/oomsim.rng, then compares the one expected kill) ---
-made=0; refused=0; rt_bad=0
+# --- --to-scenario over every corpus report: either a scenario on which `oomsim run` gives the kernel's outcome (the
+# kernel's victim, or the panic of vm.panic_on_oom=2; oomsim check loads it against scenarios/oomsim.rng, then
+# compares the expectation), or a refusal whose one-line reason is the one the report's own explanation (its JSON)
+# calls for: no task table, no outcome in the log, a panic or no killable process, the allocating task, an era
+# whose badness cannot be recomputed, an undecided recomputation ---
+: >"$tmp/rt.tsv"
 for f in $corpus/*.log; do
-  nrep=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['reports']))" "$tmp/corpus/$(basename "$f" .log).json" 2>/dev/null || echo 0)
+  b=$(basename "$f" .log)
+  nrep=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['reports']))" "$tmp/corpus/$b.json" 2>/dev/null || echo 0)
   for i in $(seq 1 "$nrep"); do
     if "$OOMSIM" explain --to-scenario --report "$i" "$f" >"$tmp/rt.xml" 2>"$tmp/rt.err"; then
-      made=$((made + 1))
-      "$OOMSIM" check "$tmp/rt.xml" >"$tmp/rt.out" 2>&1 || { echo "# $f report $i:"; sed 's/^/#   /' "$tmp/rt.out"; rt_bad=1; }
+      if "$OOMSIM" check "$tmp/rt.xml" >"$tmp/rt.out" 2>&1; then r=pass; else r="fail: $(tr '\n' ' ' <"$tmp/rt.out")"; fi
+      printf '%s\t%s\tmade\t%s\t%s\n' "$b" "$i" "$r" "$(grep -o '<oom-kill pid="[0-9]*"/>\|<panic [^>]*>' "$tmp/rt.xml")" >>"$tmp/rt.tsv"
     else
-      refused=$((refused + 1))
-      [ "$(wc -l <"$tmp/rt.err")" = 1 ] && grep -q "cannot give a scenario: " "$tmp/rt.err" || { echo "# $f report $i: $(cat "$tmp/rt.err")"; rt_bad=1; }
+      printf '%s\t%s\trefused\t%s\t%s\n' "$b" "$i" "$(wc -l <"$tmp/rt.err")" "$(head -n 1 "$tmp/rt.err")" >>"$tmp/rt.tsv"
     fi
   done
 done
-echo "# --to-scenario over the corpus: $made scenarios, $refused reports refused (no table, no victim, undecided)"
-check "--to-scenario round trip: $made corpus reports, oomsim run picks the kernel's victim in each" test "$rt_bad" = 0 -a "$made" -ge 10
+python3 - "$tmp/rt.tsv" "$tmp/corpus" >"$tmp/rt.sum" <<'PY'
+import json, re, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+# the reason a report cannot give a scenario, and what its explanation must show for that reason to be right
+why = {
+    "no task table": ("the log holds no task table for it", lambda r: len(r["tasks"]) == 0),
+    "cut": ("the log has no victim for it (it is cut)", lambda r: r["outcome"] == "none"),
+    "no one killed": ("the kernel killed no one (a panic, or no killable process)",
+                      lambda r: r["outcome"] in ("panic", "no-killable")),
+    "panic_on_oom=1": ("vm.panic_on_oom=1 panics only for a global OOM",
+                       lambda r: r["outcome"] == "panic" and "system-wide" in (r["panic"] or "")),
+    "allocating task": ("vm.oom_kill_allocating_task chose without a scan",
+                        lambda r: r["outcome"] == "killed-allocating-task"),
+    "era": ("its kernel era's badness() cannot be recomputed",
+            lambda r: r["era"] in (None, "2.6.32-2.6.35")),
+    "undecided": ("the recomputation cannot decide it", lambda r: r["verdict"] == "undecided" and r["reasons"]),
+}
+bad, tally = [], {}
+for name, idx, status, a, b in rows:
+    rep = json.load(open("%s/%s.json" % (sys.argv[2], name)))["reports"][int(idx) - 1]
+    if status == "made":
+        expect_panic = rep["outcome"] == "panic"
+        # the victim: the chosen task, or (its row missing: "Kill process P ... or sacrifice child" names a parent
+        # outside the table) the process the kernel killed
+        pids = [t["pid"] for t in rep["tasks"]]
+        victim = rep["chosen_pid"] if rep["chosen_pid"] in pids or not rep["killed"] else rep["killed"][0]["pid"]
+        ok = a == "pass" and (("<panic" in b) if expect_panic else b == '<oom-kill pid="%d"/>' % victim)
+        key = "made: " + ("panic" if expect_panic else "victim")
+    else:
+        key = next((k for k, (text, _) in why.items() if text in b), None)
+        ok = a == "1" and key is not None and bool(why[key][1](rep)) and "cannot give a scenario: " in b
+        key = "refused: " + str(key)
+    tally[key] = tally.get(key, 0) + 1
+    if not ok:
+        bad.append("%s report %s: %s %s %s" % (name, idx, status, a, b))
+for x in bad:
+    print("# " + x)
+print("# " + ", ".join("%s %d" % kv for kv in sorted(tally.items())))
+print("BAD" if bad else "GOOD", len(rows), tally.get("made: victim", 0) + tally.get("made: panic", 0))
+PY
+sed -n '/^# /p' "$tmp/rt.sum"
+read -r rt_verdict rt_total rt_made < <(grep -E '^(GOOD|BAD) ' "$tmp/rt.sum")
+check "--to-scenario over all ${rt_total:-?} corpus reports: $rt_made round-trip (oomsim run gives the kernel's victim or panic), every other one refused with the reason its explanation shows" \
+  test "${rt_verdict:-BAD}" = GOOD -a "${rt_made:-0}" -ge 14
 "$OOMSIM" explain --to-scenario --set 'process[80].oom_score_adj=0' $corpus/vm6.1-memcg-kmsg.log >"$tmp/wrt.xml"
 check "--to-scenario with a what-if: the changed victim (spike-A) is expected and picked" \
   bash -c 'grep -q "<oom-kill pid=\"79\"/>" "$1" && "$2" check "$1" >/dev/null' _ "$tmp/wrt.xml" "$OOMSIM"
