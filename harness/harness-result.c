@@ -202,6 +202,48 @@ static void console_after_panic(HarnessVmResult *r, Summary *s, GHashTable *kpid
   }
 }
 
+/* The agent's %XX escapes (docs/harness-protocol.md, "Tokens"), undone in place. */
+static void unescape_token(char *s)
+{
+  char *w = s;
+  for (const char *r = s; *r; r++) {
+    if (r[0] == '%' && g_ascii_isxdigit(r[1]) && g_ascii_isxdigit(r[2])) {
+      *w++ = (char)(g_ascii_xdigit_value(r[1]) * 16 + g_ascii_xdigit_value(r[2]));
+      r += 2;
+    } else {
+      *w++ = *r;
+    }
+  }
+  *w = 0;
+}
+
+/* One line of earlyoom's log (kill.c kill_process(), kill_wait()): "sending SIGTERM to process KPID uid ..." is a
+ * signal; "escalating to SIGKILL after 0.1 seconds" a second one, SIGKILL, to the same process. */
+static void earlyoom_log_line(HarnessVmResult *r, GHashTable *kpids, const char *text)
+{
+  char signame[16];
+  int kpid;
+  const char *sending = strstr(text, "sending ");
+  SimActorSignal *a = NULL;
+  if (sending && sscanf(sending, "sending %15s to process %d", signame, &kpid) == 2 &&
+      (strcmp(signame, "SIGTERM") == 0 || strcmp(signame, "SIGKILL") == 0)) {
+    a = g_new0(SimActorSignal, 1);
+    gpointer pid = g_hash_table_lookup(kpids, GINT_TO_POINTER(kpid));
+    a->pid = pid ? GPOINTER_TO_INT(pid) : -kpid; /* not a scenario process: its kernel pid, negated */
+    a->signal = strcmp(signame, "SIGTERM") == 0 ? 15 : 9;
+  } else if (strstr(text, "escalating to SIGKILL") && r->outcome->actor_signals->len) {
+    const SimActorSignal *last = g_ptr_array_index(r->outcome->actor_signals, r->outcome->actor_signals->len - 1);
+    a = g_new0(SimActorSignal, 1);
+    a->pid = last->pid;
+    a->signal = 9;
+  }
+  if (a) {
+    a->actor = g_strdup("earlyoom");
+    a->steps_done = G_MAXUINT64; /* set from its death below */
+    g_ptr_array_add(r->outcome->actor_signals, a);
+  }
+}
+
 static const char *exit_reason(int status, int sig, gboolean oom_killed)
 {
   if (sig == 0 || sig == 11)
@@ -353,6 +395,14 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
     } else if (strcmp(what, "unsupported") == 0) {
       r->unsupported = TRUE;
       set_string(&r->unsupported_reason, g_strjoinv(" ", tok + 1));
+    } else if (strcmp(what, "earlyoom-log") == 0 && n >= 2) {
+      g_autofree char *text = g_strjoinv(" ", tok + 1);
+      unescape_token(text);
+      g_ptr_array_add(r->kernel_lines, g_strdup_printf("earlyoom: %s", text));
+      earlyoom_log_line(r, kpids, text);
+    } else if (strcmp(what, "earlyoom-death") == 0 && n >= 5) {
+      g_autofree char *how = g_strjoinv(" ", tok + 1);
+      set_string(&r->earlyoom_death, g_steal_pointer(&how));
     } else if (strcmp(what, "finish") == 0) {
       finished = TRUE;
     } else if (strcmp(what, "fatal") == 0) {
@@ -416,6 +466,15 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
     }
   }
   g_array_sort(deaths, death_cmp);
+  /* earlyoom's signals: when their process died, in steps run (death after step N: N + 1; at the end: all) */
+  for (guint i = 0; i < r->outcome->actor_signals->len; i++) {
+    SimActorSignal *a = g_ptr_array_index(r->outcome->actor_signals, i);
+    for (guint j = 0; j < deaths->len; j++) {
+      const Death *d = &g_array_index(deaths, Death, j);
+      if (d->pid == a->pid)
+        a->steps_done = d->step == G_MAXLONG ? scenario->step_labels->len : (guint64)d->step + 1;
+    }
+  }
   for (guint i = 0; i < deaths->len; i++) {
     const Death *d = &g_array_index(deaths, Death, i);
     SimExit *e = g_new0(SimExit, 1);
@@ -455,5 +514,6 @@ void harness_vm_result_free(HarnessVmResult *r)
     g_ptr_array_unref(r->step_results);
   if (r->killed_pids)
     g_array_unref(r->killed_pids);
+  g_free(r->earlyoom_death);
   g_free(r);
 }

@@ -1499,6 +1499,18 @@ void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *a
   e->exit_by = NULL;
 }
 
+void sim_engine_actor_signal(SimEngine *e, const char *actor, const KmTask *task, int signal)
+{
+  SimActorSignal *a = g_new0(SimActorSignal, 1);
+  a->actor = g_strdup(actor);
+  a->pid = task->pid;
+  a->signal = signal;
+  /* actors poll before a step (actors_run_until()), whose index is already counted */
+  a->steps_done = e->step_index ? e->step_index - 1 : 0;
+  a->time_ns = e->now_ns;
+  g_ptr_array_add(e->outcome->actor_signals, a);
+}
+
 void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail)
 {
   emit_simple(e, kind, NULL, task, detail);
