@@ -185,6 +185,7 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
   opts.process_kernel_bytes = j->result->task_kernel_kb * 1024;
   opts.process_base_kmem_bytes = j->result->memcg_kmem_bytes;
   opts.pcp_bytes = j->result->pcp_kb * 1024;
+  opts.slab_reclaimable_bytes = j->result->slab_reclaimable_kb * 1024;
   opts.committed_as_bytes = j->result->committed_before_kb * 1024;
   opts.process_base_vm_bytes = j->result->base_vm_kb * 1024;
   opts.process_base_committed_bytes = j->result->committed_per_process_kb * 1024;

@@ -231,11 +231,16 @@ static void earlyoom_log_line(HarnessVmResult *r, GHashTable *kpids, const char 
     gpointer pid = g_hash_table_lookup(kpids, GINT_TO_POINTER(kpid));
     a->pid = pid ? GPOINTER_TO_INT(pid) : -kpid; /* not a scenario process: its kernel pid, negated */
     a->signal = strcmp(signame, "SIGTERM") == 0 ? 15 : 9;
+    a->badness = -1;
+    const char *fig = strstr(sending, "\": badness ");
+    if (!fig || sscanf(fig, "\": badness %d, VmRSS %lld MiB", &a->badness, &a->rss_mib) != 2)
+      a->badness = -1;
   } else if (strstr(text, "escalating to SIGKILL") && r->outcome->actor_signals->len) {
     const SimActorSignal *last = g_ptr_array_index(r->outcome->actor_signals, r->outcome->actor_signals->len - 1);
     a = g_new0(SimActorSignal, 1);
     a->pid = last->pid;
     a->signal = 9;
+    a->badness = -1;
   }
   if (a) {
     a->actor = g_strdup("earlyoom");
@@ -300,6 +305,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       kernel_before = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
       r->committed_before_kb = field_u64(tok, n, "Committed_AS");
     } else if (strcmp(what, "meminfo") == 0 && started > 0) {
+      r->slab_reclaimable_kb = field_u64(tok, n, "SReclaimable");
       /* the kernel memory each started process took: task_struct, kernel stack, mm, vmas, files, ... */
       guint64 kernel_after = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
       if (kernel_after > kernel_before)

@@ -130,6 +130,7 @@ typedef struct {
   guint64 committed_per_process_kb; /* what each started process added to Committed_AS (the average; a process
                                      * sharing an mm adds only its owner's 64 KiB stack for it) */
   guint64 pcp_kb;              /* free pages on the per-CPU lists, not in MemFree (sum over the zones) */
+  guint64 slab_reclaimable_kb; /* SReclaimable after the processes started (MemAvailable's slab term) */
   guint64 task_kernel_kb;      /* Slab + KernelStack grown per process while the agent started the processes */
   guint64 memcg_kmem_bytes;    /* per mm: what starting the processes charged to their memcgs beyond their own
                                 * anon and page tables (pgd, mm_struct, vmas, ...), stocks drained */

@@ -444,6 +444,7 @@ static gboolean setup(SimEngine *e, GError **error)
   km_pcp_setup(sys);
   /* free pages already on the lists when the trace starts (measured in the VM; which list is not: movable) */
   m->pcp.count[KM_PCP_MOVABLE] = (KmPages)(e->opts.pcp_bytes / h->page_size);
+  m->slab_reclaimable = (KmPages)(e->opts.slab_reclaimable_bytes / h->page_size);
   /* what the VM had committed before its processes started (the agent's own mappings); each process adds its
    * base (set_base_vm()) */
   m->committed_as = (KmPages)(e->opts.committed_as_bytes / h->page_size);
@@ -1499,7 +1500,8 @@ void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *a
   e->exit_by = NULL;
 }
 
-void sim_engine_actor_signal(SimEngine *e, const char *actor, const KmTask *task, int signal)
+void sim_engine_actor_signal(SimEngine *e, const char *actor, const KmTask *task, int signal, int badness,
+                             long long rss_mib)
 {
   SimActorSignal *a = g_new0(SimActorSignal, 1);
   a->actor = g_strdup(actor);
@@ -1508,6 +1510,8 @@ void sim_engine_actor_signal(SimEngine *e, const char *actor, const KmTask *task
   /* actors poll before a step (actors_run_until()), whose index is already counted */
   a->steps_done = e->step_index ? e->step_index - 1 : 0;
   a->time_ns = e->now_ns;
+  a->badness = badness;
+  a->rss_mib = rss_mib;
   g_ptr_array_add(e->outcome->actor_signals, a);
 }
 

@@ -43,6 +43,8 @@ typedef struct {
   guint64 steps_done;    /* trace steps run before it (the simulator's: its polls fall between steps; the VM
                           * harness: the steps the agent had run when it saw the process die, itself included) */
   guint64 time_ns;       /* the simulator's virtual clock; 0 from the VM harness */
+  int badness;           /* earlyoom's badness of the victim (oom_score with --prefer/--avoid), -1: none (escalation) */
+  long long rss_mib;     /* its VmRSS in MiB, as earlyoom logs it */
 } SimActorSignal;
 
 typedef struct {

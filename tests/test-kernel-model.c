@@ -666,7 +666,10 @@ static void test_zones_1g(void)
 /* si_mem_available() on the 1 GiB machine above: MemFree - totalreserve_pages (2555) + page cache less
  * min(pagecache / 2, the low watermarks); low = min + (high - min) / 2: DMA 15 + 3 = 18, DMA32 1009 + 258 = 1267,
  * 1285 in all. 200000 anon + 10000 file: 52144 - 2555 + 10000 - min(5000, 1285) = 58304. 2000 file: 60144 - 2555 +
- * 2000 - min(1000, 1285) = 58589. Nearly full (261000 anon, no cache): 1144 - 2555 < 0, so 0. */
+ * 2000 - min(1000, 1285) = 58589. Nearly full (261000 anon, no cache): 1144 - 2555 < 0, so 0.
+ * Reclaimable slab (the VM's SReclaimable, 9052 kB = 2263 pages, scenarios/validation/earlyoom-prefer-avoid.xml) adds
+ * 2263 - min(1131, 1285) = 1132 to the 2000-file case: 59721; 2000 pages add 2000 - min(1000, 1285) = 1000, and
+ * 4000 pages 4000 - min(2000, 1285) = 2715 (the cap at the low watermarks). */
 static void test_si_mem_available(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -677,6 +680,13 @@ static void test_si_mem_available(void)
   g_assert_cmpint(km_si_mem_available(sys), ==, 58304);
   sys->machine.file = 2000;
   g_assert_cmpint(km_si_mem_available(sys), ==, 58589);
+  sys->machine.slab_reclaimable = 2263;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 59721);
+  sys->machine.slab_reclaimable = 2000;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 58589 + 1000);
+  sys->machine.slab_reclaimable = 4000;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 58589 + 2715);
+  sys->machine.slab_reclaimable = 0;
   sys->machine.anon = 261000;
   sys->machine.file = 0;
   g_assert_cmpint(km_si_mem_available(sys), ==, 0);
