@@ -1429,6 +1429,11 @@ static void wait_until_at(long long at_ns)
     t.tv_sec++;
     t.tv_nsec -= 1000000000L;
   }
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long late_us = ((long long)(now.tv_sec - t.tv_sec) * 1000000000LL + (now.tv_nsec - t.tv_nsec)) / 1000;
+  if (late_us > 0)
+    out("behind %lld us", late_us); /* the steps before took longer than the trace allows: no wait */
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR) {
   }
   kmsg_drain();

@@ -142,6 +142,8 @@ typedef struct {
                                 * of a memory.oom.group killed alongside), in the kernel's order */
   /* earlyoom in the VM (the outcome's actor_signals hold its signals): */
   char *earlyoom_death;        /* NULL: it ran to the end of the trace; else how it ended ("signal 9 after #3") */
+  guint64 late_us;             /* the most a step with an at= time started after it ("behind" lines), in us */
+  long late_step;              /* that step's index, -1: none late */
 } HarnessVmResult;
 
 HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const HarnessVmRun *run, GError **error);
@@ -160,6 +162,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessVmResult, harness_vm_result_free)
  * code (docs/validation.md). */
 #define HARNESS_RSS_TOLERANCE_PAGES 66
 #define HARNESS_PGTABLES_TOLERANCE_PAGES 2
+/* With earlyoom in the VM: how late a step may start after its at= time, earlyoom's shortest sleep (main.c
+ * sleep_time_ms(): 100 ms), so that its polls between two steps are still those of the model. */
+#define HARNESS_SCHEDULE_SLACK_US 100000
 
 typedef enum {
   HARNESS_AGREE,
