@@ -276,7 +276,8 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   g_autoptr(GHashTable) events = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, memcg_events_free);
   g_autoptr(GArray) deaths = g_array_new(FALSE, FALSE, sizeof(Death));
   Summary s = { .kpid = -1 };
-  gboolean seen_header = FALSE, finished = FALSE, have_base = FALSE, pending_late = FALSE;
+  gboolean seen_header = FALSE, finished = FALSE, have_base = FALSE;
+  guint64 pending_late_us = 0;
   guint64 kernel_before = 0, started = 0;
   double last_ts = -1;
   g_autofree char *fatal = NULL;
@@ -347,9 +348,13 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       r->base_pgtables_kb = field_u64(tok, n, "pgtables");
       r->base_vm_kb = field_u64(tok, n, "vm");
     } else if (strcmp(what, "step") == 0 && n >= 3) {
-      if (pending_late)
+      /* a step of a dead process runs nothing: its lateness (the agent reaping the victim of the step before,
+       * whose exit takes guest time) changes nothing */
+      if (pending_late_us > r->late_us && strcmp(tok[2], "not-run") != 0) {
+        r->late_us = pending_late_us;
         r->late_step = atol(tok[1]);
-      pending_late = FALSE;
+      }
+      pending_late_us = 0;
       const char *label = step_label(scenario, tok[1]);
       g_autofree char *rest = g_strjoinv(" ", tok + 2);
       g_ptr_array_add(r->step_results, g_strdup_printf("%s %s", label, rest));
@@ -411,11 +416,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       g_ptr_array_add(r->kernel_lines, g_strdup_printf("earlyoom: %s", text));
       earlyoom_log_line(r, kpids, text);
     } else if (strcmp(what, "behind") == 0 && n >= 2) {
-      guint64 us = g_ascii_strtoull(tok[1], NULL, 10);
-      if (us > r->late_us) {
-        r->late_us = us;
-        pending_late = TRUE; /* the next step line names the step */
-      }
+      pending_late_us = g_ascii_strtoull(tok[1], NULL, 10); /* the next step line names the step */
     } else if (strcmp(what, "earlyoom-death") == 0 && n >= 5) {
       g_autofree char *how = g_strjoinv(" ", tok + 1);
       set_string(&r->earlyoom_death, g_steal_pointer(&how));

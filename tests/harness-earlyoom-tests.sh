@@ -32,6 +32,11 @@ death 200 signal 15 step 22/' "$fixture" >"$tmp/late.txt"
 sed 's/^death 100 exit 0 step end$/earlyoom-death signal 9 step 30\
 death 100 exit 0 step end/' "$fixture" >"$tmp/died.txt"
 sed 's/process%2083%20uid/process%2099%20uid/' "$fixture" >"$tmp/stranger.txt"
+sed 's/^step 10 ok$/behind 300000 us\
+step 10 ok/' "$fixture" >"$tmp/behind.txt"
+sed 's/^step 29 not-run dead$/behind 900000 us\
+step 29 not-run dead/; s/^step 9 ok$/behind 100000 us\
+step 9 ok/' "$fixture" >"$tmp/behind-dead.txt"
 
 standin_qemu "$tmp/qemu/qemu-system-x86_64" "$(cat <<TAIL
 cp "\$initrd" "$tmp/last-initramfs.cpio"
@@ -61,9 +66,9 @@ check "the initramfs holds usr/bin/earlyoom, its loader and the cache's earlyoom
   bash -c "grep -aq 'usr/bin/earlyoom' '$cpio' && grep -aq 'lib64/ld-linux-x86-64.so.2' '$cpio' && grep -aqF 'not earlyoom' '$cpio'"
 check "the agent input starts earlyoom with the scenario's options as written" \
   grep -aFqx 'earlyoom -m 10 --prefer ^browser$ --avoid ^db$' "$cpio"
-check "the agent input has the at= time of each timed step (step 5 at 4 s, step 40 at 21.5 s)" \
-  bash -c "grep -a -A1 -x 'at 4000000000' '$cpio' | grep -q '^step 5 300 touch 4 ' &&
-           grep -a -A1 -x 'at 21500000000' '$cpio' | grep -q '^step 40 300 touch 4 '"
+check "the agent input has the at= time of each timed step (step 5 at 12 s, step 40 at 47 s)" \
+  bash -c "grep -a -A1 -x 'at 12000000000' '$cpio' | grep -q '^step 5 300 touch 4 ' &&
+           grep -a -A1 -x 'at 47000000000' '$cpio' | grep -q '^step 40 300 touch 4 '"
 
 # 2. the model's reclaimable-slab term decides the step: without it (SReclaimable 0) the model signals a step early
 validate "$tmp/noslab.txt" "$scenario"
@@ -91,14 +96,23 @@ validate "$tmp/stranger.txt" "$scenario"
 check "a signal to a process outside the scenario disagrees, as -KPID (exit $?)" \
   grep -qE "^ ! earlyoom signals .* -99:SIGTERM \(not seen to die\), 300:SIGTERM after #29$" "$tmp/out.txt"
 
-# 7. no earlyoom in the cache: a set-up error naming the cure, nothing run
+# 7. the VM behind the trace's schedule: a step 300 ms late (more than earlyoom's 100 ms poll) disagrees; 100 ms
+#    late, or late steps of a dead process (which run nothing), do not
+validate "$tmp/behind.txt" "$scenario"
+check "a step 300 ms after its at= time: 'at= times kept' disagrees (exit $?)" \
+  grep -qE "^ ! at= times kept +yes +no: #11 started 300 ms late " "$tmp/out.txt"
+validate "$tmp/behind-dead.txt" "$scenario"
+check "100 ms late, and 900 ms late for a step of a dead process: kept (exit $?)" \
+  bash -c "grep -qE '^   at= times kept +yes +yes$' '$tmp/out.txt' && grep -q '^1 agree, 0 disagree$' '$tmp/out.txt'"
+
+# 8. no earlyoom in the cache: a set-up error naming the cure, nothing run
 rm -rf "$tmp/cache/earlyoom"
 validate "$fixture" "$scenario"
 status=$?
 check "without earlyoom in the VM cache: exit 1 and 'run \`make validate-setup\`' (exit $status)" \
   bash -c "[ $status = 1 ] && grep -q 'the VM cache has no earlyoom: run \`make validate-setup\`' '$tmp/out.txt'"
 
-# 8. actors that cannot run in the VM, and earlyoom 1.8 (Debian 12 has 1.7): not runnable, no VM started
+# 9. actors that cannot run in the VM, and earlyoom 1.8 (Debian 12 has 1.7): not runnable, no VM started
 rm -f "$tmp/last-initramfs.cpio"
 validate "$fixture" scenarios/library/systemd-oomd-kills-slice.xml scenarios/library/k8s-kubelet-50mi-oomkilled-v2.xml
 check "a <systemd-oomd> and a <kubelet> scenario are not runnable, without a VM run" \
