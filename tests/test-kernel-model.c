@@ -838,6 +838,51 @@ static void test_pcp_available_612(void)
   g_assert_cmpint(p->alloc_factor, ==, 5); /* km_alloc_available() changes nothing */
 }
 
+/* decay_pcp_high() (6.7-6.12), the VM's lists of scenarios/validation/earlyoom-prefer-avoid.xml on 6.12 (batch 31,
+ * high_min 828, high_max 14396) right after a 60 MiB process freed its pages onto them (count 14389, high at
+ * high_max): high = max(count - (31 << 5), high - high / 8, high_min) = max(13397, 12597, 828) = 13397, and the 992
+ * pages above it go back to the buddy lists (the real earlyoom saw MemAvailable rise by 4 MiB a second after the
+ * exit). Again: max(12405, 11723, 828) = 12405, 992 more. With 100 pages on the list: max(-892, 12405 - 1550 =
+ * 10855, 828), nothing drained; at high_min with count below it: nothing to do (FALSE). 6.1 has no decay. */
+static void test_pcp_decay_612(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.12");
+  KmPcp *p = &sys->machine.pcp;
+  p->batch = 31;
+  p->high_min = 828;
+  p->high_max = 14396;
+  p->high = 14396;
+  p->count[KM_PCP_MOVABLE] = 14389;
+  g_assert_true(km_pcp_decay_high(sys));
+  g_assert_cmpint(p->high, ==, 13397);
+  g_assert_cmpint(km_pcp_count(sys), ==, 13397);
+  g_assert_true(km_pcp_decay_high(sys));
+  g_assert_cmpint(p->high, ==, 12405);
+  g_assert_cmpint(km_pcp_count(sys), ==, 12405);
+  p->count[KM_PCP_MOVABLE] = 100;
+  g_assert_true(km_pcp_decay_high(sys));
+  g_assert_cmpint(p->high, ==, 10855);
+  g_assert_cmpint(km_pcp_count(sys), ==, 100);
+  p->high = 828;
+  g_assert_false(km_pcp_decay_high(sys));
+  g_assert_cmpint(km_pcp_count(sys), ==, 100);
+  /* the movable list is emptied first (free_pcppages_bulk() from pindex 0 + 1) */
+  p->high = 900;
+  p->count[KM_PCP_MOVABLE] = 500;
+  p->count[KM_PCP_UNMOVABLE] = 500;
+  g_assert_true(km_pcp_decay_high(sys)); /* high = max(8, 788, 828) = 828: 172 drained, all movable */
+  g_assert_cmpint(p->high, ==, 828);
+  g_assert_cmpint(p->count[KM_PCP_MOVABLE], ==, 328);
+  g_assert_cmpint(p->count[KM_PCP_UNMOVABLE], ==, 500);
+
+  g_autoptr(KmSystem) s61 = make_system("6.1");
+  s61->machine.pcp.batch = 31;
+  s61->machine.pcp.high = 800;
+  s61->machine.pcp.count[KM_PCP_MOVABLE] = 900;
+  g_assert_false(km_pcp_decay_high(s61));
+  g_assert_cmpint(km_pcp_count(s61), ==, 900);
+}
+
 static void test_pcp_alloc_612_ramp(void)
 {
   g_autoptr(KmSystem) sys = pcp_system("6.12", 40000);
@@ -1429,6 +1474,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/pcp/setup", test_pcp_setup);
   g_test_add_func("/kernel-model/pcp/available-6.1", test_pcp_available_61);
   g_test_add_func("/kernel-model/pcp/available-6.12", test_pcp_available_612);
+  g_test_add_func("/kernel-model/pcp/decay-6.12", test_pcp_decay_612);
   g_test_add_func("/kernel-model/pcp/alloc-6.12-ramp", test_pcp_alloc_612_ramp);
   g_test_add_func("/kernel-model/pcp/free-6.1", test_pcp_free_61);
   g_test_add_func("/kernel-model/pcp/free-5.10", test_pcp_free_510);
