@@ -225,7 +225,7 @@ static void earlyoom_log_line(HarnessVmResult *r, GHashTable *kpids, const char 
   int kpid;
   const char *sending = strstr(text, "sending ");
   SimActorSignal *a = NULL;
-  if (sending && sscanf(sending, "sending %15s to process %d", signame, &kpid) == 2 &&
+  if (sending && sscanf(sending, "sending %15s to process %d", signame, &kpid) == 2 && kpid > 0 &&
       (strcmp(signame, "SIGTERM") == 0 || strcmp(signame, "SIGKILL") == 0)) {
     a = g_new0(SimActorSignal, 1);
     gpointer pid = g_hash_table_lookup(kpids, GINT_TO_POINTER(kpid));
