@@ -1350,16 +1350,36 @@ static void exit_survivors(void)
  * ("earlyoom-log" lines): earlyoom writes while the coordinator waits on a worker, and a file never blocks it. */
 static void earlyoom_dump_log(void)
 {
-  static char log[1 << 16];
-  ssize_t n = read_file(EARLYOOM_LOG, log, sizeof log);
-  if (n <= 0)
+  /* read in pieces: the log grows by a report line a second (earlyoom's -r default), whatever the trace's length */
+  int fd = open(EARLYOOM_LOG, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
     return;
-  char *save = NULL;
-  for (char *l = strtok_r(log, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+  static char line[LINE_MAX_LEN];
+  size_t len = 0;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+    for (ssize_t i = 0; i < n; i++) {
+      if (buf[i] != '\n') {
+        if (len + 1 < sizeof line)
+          line[len++] = buf[i]; /* a longer line is cut: earlyoom's are short */
+        continue;
+      }
+      line[len] = 0;
+      char esc[LINE_MAX_LEN];
+      escape(line, esc, sizeof esc);
+      if (len)
+        out("earlyoom-log %s", esc);
+      len = 0;
+    }
+  }
+  if (len) {
+    line[len] = 0;
     char esc[LINE_MAX_LEN];
-    escape(l, esc, sizeof esc);
+    escape(line, esc, sizeof esc);
     out("earlyoom-log %s", esc);
   }
+  close(fd);
 }
 
 /* Started before the processes (its own memory is then part of the baseline the host measures), in the root
