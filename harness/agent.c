@@ -645,6 +645,13 @@ static long kmsg_no_killable; /* "no killable processes" records in the current 
 static long current_step = -1;
 static long long step_limit_ms = 60000;
 static long long delay_us; /* input line `delay-us N`: idle N us before the trace (a perturbation) */
+/* input line `earlyoom ARGS...`: Debian's earlyoom runs beside the trace, which then runs on its `at` times */
+#define EARLYOOM_MAX_ARGS 24
+#define EARLYOOM_LOG "/earlyoom.log"
+static char *earlyoom_argv[EARLYOOM_MAX_ARGS + 2];
+static int want_earlyoom;
+static pid_t earlyoom_kpid = -1;
+static struct timespec trace_start_ts; /* CLOCK_MONOTONIC at "start": the `at` times count from here */
 static int want_trace; /* input line `trace N`: record the page allocator's per-CPU list activity up to the Nth
                         * OOM kill (--trace N) */
 static void trace_dump(void);
@@ -761,10 +768,12 @@ static int proc_dying(const Proc *p)
   snprintf(path, sizeof path, "/proc/%d/status", p->kpid);
   if (read_file(path, buf, sizeof buf) <= 0)
     return 1;
+  /* SIGKILL from the kernel's OOM killer; SIGTERM from earlyoom (a worker does not handle it: it ends) */
+  unsigned long long fatal_sigs = (1ULL << (SIGKILL - 1)) | (want_earlyoom ? 1ULL << (SIGTERM - 1) : 0);
   const char *keys[] = {"SigPnd:", "ShdPnd:"};
   for (int i = 0; i < 2; i++) {
     char *s = strstr(buf, keys[i]);
-    if (s && (strtoull(s + strlen(keys[i]), NULL, 16) & (1ULL << (SIGKILL - 1))))
+    if (s && (strtoull(s + strlen(keys[i]), NULL, 16) & fatal_sigs))
       return 1;
   }
   return 0;
@@ -1335,9 +1344,127 @@ static void exit_survivors(void)
   }
 }
 
+/* --- earlyoom ------------------------------------------------------------------------------------------------- */
+
+/* Its log (stdout and stderr, as journald would get them) goes to a file in the rootfs, read out at the end
+ * ("earlyoom-log" lines): earlyoom writes while the coordinator waits on a worker, and a file never blocks it. */
+static void earlyoom_dump_log(void)
+{
+  /* read in pieces: the log grows by a report line a second (earlyoom's -r default), whatever the trace's length */
+  int fd = open(EARLYOOM_LOG, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  static char line[LINE_MAX_LEN];
+  size_t len = 0;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+    for (ssize_t i = 0; i < n; i++) {
+      if (buf[i] != '\n') {
+        if (len + 1 < sizeof line)
+          line[len++] = buf[i]; /* a longer line is cut: earlyoom's are short */
+        continue;
+      }
+      line[len] = 0;
+      char esc[LINE_MAX_LEN];
+      escape(line, esc, sizeof esc);
+      if (len)
+        out("earlyoom-log %s", esc);
+      len = 0;
+    }
+  }
+  if (len) {
+    line[len] = 0;
+    char esc[LINE_MAX_LEN];
+    escape(line, esc, sizeof esc);
+    out("earlyoom-log %s", esc);
+  }
+  close(fd);
+}
+
+/* Started before the processes (its own memory is then part of the baseline the host measures), in the root
+ * cgroup, as root; ready once it has printed its limits ("SIGKILL when mem <= ...", the last start-up line). */
+static void earlyoom_start(void)
+{
+  int fd = open(EARLYOOM_LOG, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    fatal("open %s: %s", EARLYOOM_LOG, strerror(errno));
+  pid_t pid = fork();
+  if (pid < 0)
+    fatal("fork earlyoom: %s", strerror(errno));
+  if (pid == 0) {
+    munlockall(); /* the coordinator's lock is not inherited by exec anyway; earlyoom locks itself */
+    dup2(fd, 1);
+    dup2(fd, 2);
+    char *envp[] = {"PATH=/usr/bin", NULL};
+    execve("/usr/bin/earlyoom", earlyoom_argv, envp);
+    _exit(127);
+  }
+  close(fd);
+  earlyoom_kpid = pid;
+  static char log[1 << 16];
+  for (int waited_ms = 0;; waited_ms += 10) {
+    ssize_t n = read_file(EARLYOOM_LOG, log, sizeof log);
+    if (n > 0 && strstr(log, "SIGKILL when mem"))
+      break;
+    int status;
+    if (waitpid(pid, &status, WNOHANG) == pid || waited_ms > 10000) {
+      earlyoom_dump_log();
+      fatal("earlyoom did not start (%s)", waited_ms > 10000 ? "no start-up lines in 10 s" : "it exited");
+    }
+    struct timespec ts = {0, 10 * 1000000};
+    nanosleep(&ts, NULL);
+  }
+  out("earlyoom kpid %d", (int)pid);
+}
+
+/* The trace has ended (or the run stops): earlyoom stops first, so that it acts on nothing after the trace. */
+static void earlyoom_stop(void)
+{
+  if (earlyoom_kpid < 0)
+    return;
+  int status;
+  pid_t r = waitpid(earlyoom_kpid, &status, WNOHANG);
+  if (r == earlyoom_kpid) {
+    if (WIFSIGNALED(status))
+      out("earlyoom-death signal %d step %ld", WTERMSIG(status), current_step);
+    else
+      out("earlyoom-death exit %d step %ld", WEXITSTATUS(status), current_step);
+  } else {
+    kill(earlyoom_kpid, SIGKILL);
+    waitpid(earlyoom_kpid, &status, 0);
+  }
+  earlyoom_kpid = -1;
+  earlyoom_dump_log();
+}
+
+/* `at NS`: wait until NS after "start" (at once if that is past), then report the deaths earlyoom caused meanwhile,
+ * after the step before (the model's polls between two steps come after the first of them). */
+static void wait_until_at(long long at_ns)
+{
+  struct timespec t = trace_start_ts;
+  t.tv_sec += at_ns / 1000000000LL;
+  t.tv_nsec += at_ns % 1000000000LL;
+  if (t.tv_nsec >= 1000000000L) {
+    t.tv_sec++;
+    t.tv_nsec -= 1000000000L;
+  }
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long late_us = ((long long)(now.tv_sec - t.tv_sec) * 1000000000LL + (now.tv_nsec - t.tv_nsec)) / 1000;
+  if (late_us > 0)
+    out("behind %lld us", late_us); /* the steps before took longer than the trace allows: no wait */
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL) == EINTR) {
+  }
+  kmsg_drain();
+  reap_dead();
+  kmsg_drain();
+}
+
 static void finish(const char *why) __attribute__((noreturn));
 static void finish(const char *why)
 {
+  earlyoom_stop();
   kmsg_drain();
   for (int i = 0; i < n_procs; i++)
     if (procs[i].state == P_BLOCKED)
@@ -1652,13 +1779,20 @@ static int coordinator_main(void)
   for (int i = 1; i < n_lines; i++) {
     char copy[LINE_MAX_LEN];
     snprintf(copy, sizeof copy, "%s", lines[i]);
-    char *tok[12];
-    int nt = split(copy, tok, 12);
+    char *tok[EARLYOOM_MAX_ARGS + 2];
+    int nt = split(copy, tok, EARLYOOM_MAX_ARGS + 2);
     if (nt == 0)
       continue;
-    if (strcmp(tok[0], "step") == 0) {
+    if (strcmp(tok[0], "step") == 0 || strcmp(tok[0], "at") == 0) {
       first_step = i;
       break;
+    }
+    if (strcmp(tok[0], "earlyoom") == 0) {
+      want_earlyoom = 1;
+      earlyoom_argv[0] = "earlyoom";
+      for (int a = 1; a < nt && a <= EARLYOOM_MAX_ARGS; a++)
+        earlyoom_argv[a] = strdup(tok[a]);
+      continue;
     }
     if (strcmp(tok[0], "swap") == 0 && nt >= 2)
       swap_bytes = parse_u64(tok[1]);
@@ -1770,6 +1904,8 @@ static int coordinator_main(void)
     if (read_file("/proc/sys/vm/overcommit_memory", buf, sizeof buf) > 0)
       out("overcommit_memory %lld", atoll(buf));
   }
+  if (want_earlyoom)
+    earlyoom_start();
   long long memcg_before_kb = memcg_top_current_kb();
   report_memory("meminfo-before-procs");
   report_zones();
@@ -1796,6 +1932,7 @@ static int coordinator_main(void)
     }
   }
   out("start");
+  clock_gettime(CLOCK_MONOTONIC, &trace_start_ts);
 
   for (int i = first_step; i < n_lines; i++) {
     char copy[LINE_MAX_LEN];
@@ -1804,6 +1941,8 @@ static int coordinator_main(void)
     int nt = split(copy, tok, 12);
     if (nt >= 4 && strcmp(tok[0], "step") == 0)
       run_step(tok, nt);
+    else if (nt >= 2 && strcmp(tok[0], "at") == 0)
+      wait_until_at(atoll(tok[1]));
     else if (nt >= 1 && strcmp(tok[0], "end") == 0)
       break;
   }

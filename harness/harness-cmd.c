@@ -47,9 +47,17 @@ static void job_free(gpointer p)
 
 static void job_run_vm(Job *j)
 {
+  if (j->scenario->earlyoom && !j->kernel->earlyoom_root) {
+    g_set_error(&j->error, HARNESS_ERROR, HARNESS_ERROR_SETUP,
+                "the scenario runs earlyoom and the VM cache has no earlyoom: run `make validate-setup` "
+                "(harness/setup.sh earlyoom)");
+    return;
+  }
   g_autoptr(GBytes) initramfs = harness_initramfs_build(j->agent_path, j->scenario->input->str,
                                                         j->scenario->input->len, j->kernel,
-                                                        (gsize)j->perturb * HARNESS_PERTURB_PAD_BYTES, &j->error);
+                                                        (gsize)j->perturb * HARNESS_PERTURB_PAD_BYTES,
+                                                        j->scenario->earlyoom ? j->kernel->earlyoom_root : NULL,
+                                                        &j->error);
   if (!initramfs)
     return;
   j->run = harness_vm_run(j->kernel, initramfs, j->scenario->ram_mib, j->time_limit_s, j->work_dir, j->reuse,
@@ -179,6 +187,7 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
   opts.process_kernel_bytes = j->result->task_kernel_kb * 1024;
   opts.process_base_kmem_bytes = j->result->memcg_kmem_bytes;
   opts.pcp_bytes = j->result->pcp_kb * 1024;
+  opts.slab_reclaimable_bytes = j->result->slab_reclaimable_kb * 1024;
   opts.committed_as_bytes = j->result->committed_before_kb * 1024;
   opts.process_base_vm_bytes = j->result->base_vm_kb * 1024;
   opts.process_base_committed_bytes = j->result->committed_per_process_kb * 1024;
@@ -476,7 +485,10 @@ int harness_cmd_validate(int argc, char **argv)
     }
     if (j->run)
       c->vm_seconds = j->run->wall_seconds;
-    c->kernel_package = g_strdup(kernel->package);
+    /* the real earlyoom's packages beside the kernel's, where it ran */
+    c->kernel_package = j->scenario && j->scenario->earlyoom && kernel->earlyoom_package
+                            ? g_strdup_printf("%s; %s", kernel->package, kernel->earlyoom_package)
+                            : g_strdup(kernel->package);
     agree += c->verdict == HARNESS_AGREE;
     disagree += c->verdict == HARNESS_DISAGREE || c->verdict == HARNESS_ERROR_VERDICT;
     not_runnable += c->verdict == HARNESS_NOT_RUNNABLE;

@@ -81,6 +81,42 @@ static char *exits_text(const SimOutcome *o, const SimOutcome *unseen)
   return g_string_free(s, FALSE);
 }
 
+/* earlyoom's signals: "PID:SIGTERM after LABEL", LABEL the last step run before it (the simulator's polls fall
+ * between steps; in the VM, the step after which the agent saw the process die) */
+static char *signals_text(const SimOutcome *o, const HarnessScenario *scenario)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < o->actor_signals->len; i++) {
+    const SimActorSignal *a = g_ptr_array_index(o->actor_signals, i);
+    g_string_append_printf(s, "%s%d:%s ", s->len ? ", " : "", a->pid, a->signal == 9 ? "SIGKILL" : "SIGTERM");
+    if (a->steps_done == G_MAXUINT64)
+      g_string_append(s, "(not seen to die)");
+    else if (a->steps_done == 0)
+      g_string_append(s, "before the first step");
+    else if (a->steps_done <= scenario->step_labels->len)
+      g_string_append_printf(s, "after %s", (const char *)g_ptr_array_index(scenario->step_labels, a->steps_done - 1));
+    else
+      g_string_append(s, "after the trace");
+  }
+  if (!s->len)
+    g_string_append(s, "none");
+  return g_string_free(s, FALSE);
+}
+
+/* The victims' badness and VmRSS as each earlyoom logged them: shown, not compared (see the row below). */
+static char *signal_figures_text(const SimOutcome *o)
+{
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < o->actor_signals->len; i++) {
+    const SimActorSignal *a = g_ptr_array_index(o->actor_signals, i);
+    if (a->badness >= 0)
+      g_string_append_printf(s, "%s%d:%d/%lld MiB", s->len ? ", " : "", a->pid, a->badness, a->rss_mib);
+  }
+  if (!s->len)
+    g_string_append(s, "none");
+  return g_string_free(s, FALSE);
+}
+
 static char *strings_text(GPtrArray *a)
 {
   if (!a->len)
@@ -278,6 +314,34 @@ HarnessComparison *harness_compare(const HarnessScenario *scenario, const SimOut
     u->note = g_strdup(real->livelock ? "the kernel retried the OOM with nothing to kill"
                                       : "time limit reached");
   add_text_row(c, "blocked at the end", pids_text(sim->blocked_pids), pids_text(vm->blocked_pids));
+  if (scenario->earlyoom) {
+    /* Debian's earlyoom ran in the VM (docs/userspace-killers.md, "Validation"): whom it signalled, with what,
+     * after which step; and that it was still running at the end (the kernel may kill it: the model has no
+     * earlyoom process) */
+    add_text_row(c, "earlyoom signals", signals_text(sim, scenario), signals_text(vm, scenario));
+    /* the real earlyoom polls during a step too (a step takes guest time), so it may read the victim part way
+     * through the step the model's poll follows: its badness and VmRSS are lower by up to one step's pages */
+    HarnessRow *f = add_row(c, g_strdup("earlyoom badness/VmRSS"), signal_figures_text(sim), signal_figures_text(vm),
+                            TRUE);
+    f->note = g_strdup("shown, not compared: the real earlyoom may read them part way through a step");
+    add_text_row(c, "earlyoom ran to the end", g_strdup("yes"),
+                 real->earlyoom_death ? g_strdup_printf("no (%s)", real->earlyoom_death) : g_strdup("yes"));
+    /* The model runs each step at its at= time; the VM can only when the steps before it took less guest time
+     * than the trace allows. A step more than earlyoom's shortest sleep late leaves it no poll between the steps
+     * the model has it poll between: the comparison of when it acted means nothing then (a harness limit; write
+     * the scenario with more time between its steps) */
+    gboolean kept = real->late_us <= HARNESS_SCHEDULE_SLACK_US;
+    HarnessRow *r = add_row(c, g_strdup("at= times kept"), g_strdup("yes"),
+                            kept ? g_strdup("yes")
+                                 : g_strdup_printf("no: %s started %" G_GUINT64_FORMAT " ms late",
+                                                   real->late_step >= 0 && (guint)real->late_step < scenario->step_labels->len
+                                                       ? (const char *)g_ptr_array_index(scenario->step_labels, real->late_step)
+                                                       : "a step",
+                                                   real->late_us / 1000),
+                            kept);
+    if (!kept)
+      r->note = g_strdup("the VM's steps took longer than the trace's times allow: give them more time");
+  }
   compare_events(c, sim, vm);
   /* rss figures only where the victims are the same processes */
   for (guint i = 0; i < nk; i++) {
@@ -331,6 +395,8 @@ void harness_comparison_render_text(const HarnessComparison *c, GString *out)
   if (c->kernel_release)
     /* no wall time here: the text report of two runs must be byte-identical (it is in the JSON) */
     g_string_append_printf(out, "   kernel %s\n", c->kernel_release);
+  if (c->kernel_package && strstr(c->kernel_package, "; earlyoom "))
+    g_string_append_printf(out, "   with %s\n", strstr(c->kernel_package, "; earlyoom ") + 2);
   if (c->rows->len) {
     int w_what = 4, w_sim = 9;
     for (guint i = 0; i < c->rows->len; i++) {
@@ -412,6 +478,7 @@ char *harness_comparisons_to_json(GPtrArray *comparisons, const HarnessKernel *k
     jstr(b, "scenario", c->scenario);
     jstr(b, "path", c->path);
     jstr(b, "kernel_release", c->kernel_release);
+    jstr(b, "packages", c->kernel_package);
     jstr(b, "verdict", c->verdict == HARNESS_AGREE          ? "agree"
                        : c->verdict == HARNESS_DISAGREE     ? "disagree"
                        : c->verdict == HARNESS_NOT_RUNNABLE ? "not-runnable"

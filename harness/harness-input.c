@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../scenarios/scenario-loader.h"
+#include "../userspace/us-earlyoom.h"
 #include "../whatif/overrides.h"
 
 
@@ -80,6 +81,13 @@ static void header_to_input(HarnessScenario *hs, const ScenarioHeader *h, GHashT
     g_string_append(out, "sysctl");
     append_token(out, s->name);
     append_int(out, s->value);
+    g_string_append_c(out, '\n');
+  }
+  if (hs->earlyoom) {
+    /* Debian's earlyoom, started by the agent before the processes with the scenario's options as written */
+    g_string_append(out, "earlyoom");
+    for (guint i = 0; i < h->earlyoom->argv->len; i++)
+      append_token(out, g_ptr_array_index(h->earlyoom->argv, i));
     g_string_append_c(out, '\n');
   }
   for (guint i = 0; i < h->cgroups->len; i++) {
@@ -192,7 +200,9 @@ static gboolean step_to_input(HarnessScenario *hs, StepState *st, guint index, c
 {
   GString *out = st->steps;
   const char *kind = agent_step_name(s->kind);
-  (void)hs;
+  /* with earlyoom in the VM the trace runs on its clock: the agent waits for the step's time (docs/harness-protocol.md) */
+  if (hs->earlyoom && s->has_at)
+    g_string_append_printf(out, "at %" G_GUINT64_FORMAT "\n", s->at_ns);
   g_string_append_printf(out, "step %u %d %s", index, s->pid, kind);
   switch (s->kind) {
   case SC_STEP_MMAP:
@@ -329,6 +339,16 @@ HarnessScenario *harness_scenario_load_sets(const char *path, const char *const 
     if (why)
       hs->not_runnable = g_strdup_printf("process %d is %s, which only the model has", p->pid, why);
   }
+  /* The actors beside the kernel: earlyoom 1.7 is Debian 12's package and runs in the VM; the others cannot. */
+  if (h->k8s && !hs->not_runnable)
+    hs->not_runnable = g_strdup("a <kubelet>: the kubelet cannot run in the VM (its model is tested against the "
+                                "kubelet's own unit tests, docs/kubernetes.md)");
+  if (h->oomd && !hs->not_runnable)
+    hs->not_runnable = g_strdup("a <systemd-oomd>: systemd-oomd needs systemd as PID 1, which the VM's agent is not");
+  if (h->earlyoom && h->earlyoom->version != US_EARLYOOM_1_7 && !hs->not_runnable)
+    hs->not_runnable = g_strdup_printf("earlyoom %s: the VM runs Debian 12's earlyoom, 1.7",
+                                       us_earlyoom_version_name(h->earlyoom->version));
+  hs->earlyoom = h->earlyoom != NULL;
   if (hs->ram_mib < 96 && !hs->not_runnable)
     hs->not_runnable = g_strdup_printf("%u MiB of RAM is too little to boot the VM", hs->ram_mib);
 

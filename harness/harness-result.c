@@ -207,6 +207,53 @@ static void console_after_panic(HarnessVmResult *r, Summary *s, GHashTable *kpid
   }
 }
 
+/* The agent's %XX escapes (docs/harness-protocol.md, "Tokens"), undone in place. */
+static void unescape_token(char *s)
+{
+  char *w = s;
+  for (const char *r = s; *r; r++) {
+    if (r[0] == '%' && g_ascii_isxdigit(r[1]) && g_ascii_isxdigit(r[2])) {
+      *w++ = (char)(g_ascii_xdigit_value(r[1]) * 16 + g_ascii_xdigit_value(r[2]));
+      r += 2;
+    } else {
+      *w++ = *r;
+    }
+  }
+  *w = 0;
+}
+
+/* One line of earlyoom's log (kill.c kill_process(), kill_wait()): "sending SIGTERM to process KPID uid ..." is a
+ * signal; "escalating to SIGKILL after 0.1 seconds" a second one, SIGKILL, to the same process. */
+static void earlyoom_log_line(HarnessVmResult *r, GHashTable *kpids, const char *text)
+{
+  char signame[16];
+  int kpid;
+  const char *sending = strstr(text, "sending ");
+  SimActorSignal *a = NULL;
+  if (sending && sscanf(sending, "sending %15s to process %d", signame, &kpid) == 2 && kpid > 0 &&
+      (strcmp(signame, "SIGTERM") == 0 || strcmp(signame, "SIGKILL") == 0)) {
+    a = g_new0(SimActorSignal, 1);
+    gpointer pid = g_hash_table_lookup(kpids, GINT_TO_POINTER(kpid));
+    a->pid = pid ? GPOINTER_TO_INT(pid) : -kpid; /* not a scenario process: its kernel pid, negated */
+    a->signal = strcmp(signame, "SIGTERM") == 0 ? 15 : 9;
+    a->badness = -1;
+    const char *fig = strstr(sending, "\": badness ");
+    if (!fig || sscanf(fig, "\": badness %d, VmRSS %lld MiB", &a->badness, &a->rss_mib) != 2)
+      a->badness = -1;
+  } else if (strstr(text, "escalating to SIGKILL") && r->outcome->actor_signals->len) {
+    const SimActorSignal *last = g_ptr_array_index(r->outcome->actor_signals, r->outcome->actor_signals->len - 1);
+    a = g_new0(SimActorSignal, 1);
+    a->pid = last->pid;
+    a->signal = 9;
+    a->badness = -1;
+  }
+  if (a) {
+    a->actor = g_strdup("earlyoom");
+    a->steps_done = G_MAXUINT64; /* set from its death below */
+    g_ptr_array_add(r->outcome->actor_signals, a);
+  }
+}
+
 static const char *exit_reason(int status, int sig, gboolean oom_killed)
 {
   if (sig == 0 || sig == 11)
@@ -228,12 +275,14 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   r->kernel_lines = g_ptr_array_new_with_free_func(g_free);
   r->step_results = g_ptr_array_new_with_free_func(g_free);
   r->killed_pids = g_array_new(FALSE, FALSE, sizeof(int));
+  r->late_step = -1;
   g_autoptr(GHashTable) kpids = g_hash_table_new(g_direct_hash, g_direct_equal);
   /* path -> SimMemcgEvents*, keyed by the event's own cgroup string */
   g_autoptr(GHashTable) events = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, memcg_events_free);
   g_autoptr(GArray) deaths = g_array_new(FALSE, FALSE, sizeof(Death));
   Summary s = { .kpid = -1 };
   gboolean seen_header = FALSE, finished = FALSE, have_base = FALSE;
+  guint64 pending_late_us = 0;
   guint64 kernel_before = 0, started = 0;
   double last_ts = -1;
   g_autofree char *fatal = NULL;
@@ -263,6 +312,7 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       kernel_before = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
       r->committed_before_kb = field_u64(tok, n, "Committed_AS");
     } else if (strcmp(what, "meminfo") == 0 && started > 0) {
+      r->slab_reclaimable_kb = field_u64(tok, n, "SReclaimable");
       /* the kernel memory each started process took: task_struct, kernel stack, mm, vmas, files, ... */
       guint64 kernel_after = field_u64(tok, n, "Slab") + field_u64(tok, n, "KernelStack");
       if (kernel_after > kernel_before)
@@ -303,6 +353,13 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       r->base_pgtables_kb = field_u64(tok, n, "pgtables");
       r->base_vm_kb = field_u64(tok, n, "vm");
     } else if (strcmp(what, "step") == 0 && n >= 3) {
+      /* a step of a dead process runs nothing: its lateness (the agent reaping the victim of the step before,
+       * whose exit takes guest time) changes nothing */
+      if (pending_late_us > r->late_us && strcmp(tok[2], "not-run") != 0) {
+        r->late_us = pending_late_us;
+        r->late_step = atol(tok[1]);
+      }
+      pending_late_us = 0;
       const char *label = step_label(scenario, tok[1]);
       g_autofree char *rest = g_strjoinv(" ", tok + 2);
       g_ptr_array_add(r->step_results, g_strdup_printf("%s %s", label, rest));
@@ -358,6 +415,16 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
     } else if (strcmp(what, "unsupported") == 0) {
       r->unsupported = TRUE;
       set_string(&r->unsupported_reason, g_strjoinv(" ", tok + 1));
+    } else if (strcmp(what, "earlyoom-log") == 0 && n >= 2) {
+      g_autofree char *text = g_strjoinv(" ", tok + 1);
+      unescape_token(text);
+      g_ptr_array_add(r->kernel_lines, g_strdup_printf("earlyoom: %s", text));
+      earlyoom_log_line(r, kpids, text);
+    } else if (strcmp(what, "behind") == 0 && n >= 2) {
+      pending_late_us = g_ascii_strtoull(tok[1], NULL, 10); /* the next step line names the step */
+    } else if (strcmp(what, "earlyoom-death") == 0 && n >= 5) {
+      g_autofree char *how = g_strjoinv(" ", tok + 1);
+      set_string(&r->earlyoom_death, g_steal_pointer(&how));
     } else if (strcmp(what, "finish") == 0) {
       finished = TRUE;
     } else if (strcmp(what, "fatal") == 0) {
@@ -421,6 +488,15 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
     }
   }
   g_array_sort(deaths, death_cmp);
+  /* earlyoom's signals: when their process died, in steps run (death after step N: N + 1; at the end: all) */
+  for (guint i = 0; i < r->outcome->actor_signals->len; i++) {
+    SimActorSignal *a = g_ptr_array_index(r->outcome->actor_signals, i);
+    for (guint j = 0; j < deaths->len; j++) {
+      const Death *d = &g_array_index(deaths, Death, j);
+      if (d->pid == a->pid)
+        a->steps_done = d->step == G_MAXLONG ? scenario->step_labels->len : (guint64)d->step + 1;
+    }
+  }
   for (guint i = 0; i < deaths->len; i++) {
     const Death *d = &g_array_index(deaths, Death, i);
     SimExit *e = g_new0(SimExit, 1);
@@ -460,5 +536,6 @@ void harness_vm_result_free(HarnessVmResult *r)
     g_ptr_array_unref(r->step_results);
   if (r->killed_pids)
     g_array_unref(r->killed_pids);
+  g_free(r->earlyoom_death);
   g_free(r);
 }

@@ -36,10 +36,16 @@ HarnessKernel *harness_kernel_resolve(const char *spec, const char *cache_dir, G
   g_return_val_if_fail(spec != NULL, NULL);
   g_autoptr(HarnessKernel) k = g_new0(HarnessKernel, 1);
   k->key = g_strdup(spec);
+  const char *cache = cache_dir ? cache_dir : g_getenv("OOMSIM_VM_CACHE");
+  if (!cache || !*cache)
+    cache = "build/vm-cache";
+  /* Debian's earlyoom for the scenarios with an <earlyoom> actor, whatever the kernel */
+  g_autofree char *eo_root = g_build_filename(cache, "earlyoom", "root", NULL);
+  g_autofree char *eo_version = g_build_filename(cache, "earlyoom", "VERSION", NULL);
+  k->earlyoom_package = read_trimmed(eo_version);
+  if (k->earlyoom_package && g_file_test(eo_root, G_FILE_TEST_IS_DIR))
+    k->earlyoom_root = g_steal_pointer(&eo_root);
   if (strcmp(spec, "6.1") == 0 || strcmp(spec, "6.12") == 0) {
-    const char *cache = cache_dir ? cache_dir : g_getenv("OOMSIM_VM_CACHE");
-    if (!cache || !*cache)
-      cache = "build/vm-cache";
     g_autofree char *dir = g_build_filename(cache, spec, NULL);
     k->vmlinuz = g_build_filename(dir, "vmlinuz", NULL);
     k->modules_dir = g_build_filename(dir, "modules", NULL);
@@ -90,6 +96,8 @@ void harness_kernel_free(HarnessKernel *k)
   g_free(k->package);
   g_free(k->release);
   g_free(k->profile);
+  g_free(k->earlyoom_root);
+  g_free(k->earlyoom_package);
   g_free(k);
 }
 
@@ -160,8 +168,36 @@ static gboolean add_file(GPtrArray *entries, const char *name, const char *path,
   return TRUE;
 }
 
+/* A directory tree under prefix ("" at the top): directories and regular files, names as they are (the entries are
+ * sorted afterwards); anything else (a symlink, a device) is an error, since the cache holds none. */
+static gboolean add_tree(GPtrArray *entries, const char *dir_path, const char *prefix, GError **error)
+{
+  g_autoptr(GDir) dir = g_dir_open(dir_path, 0, error);
+  if (!dir)
+    return FALSE;
+  const char *name;
+  while ((name = g_dir_read_name(dir))) {
+    g_autofree char *path = g_build_filename(dir_path, name, NULL);
+    g_autofree char *entry = *prefix ? g_strconcat(prefix, "/", name, NULL) : g_strdup(name);
+    if (g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+      g_set_error(error, HARNESS_ERROR, HARNESS_ERROR_SETUP, "%s: a symbolic link in the initramfs tree", path);
+      return FALSE;
+    }
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+      cpio_add(entries, entry, 0040755, NULL);
+      if (!add_tree(entries, path, entry, error))
+        return FALSE;
+    } else if (!add_file(entries, entry, path, g_file_test(path, G_FILE_TEST_IS_EXECUTABLE) ? 0100755 : 0100644,
+                         error)) {
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 GBytes *harness_initramfs_build(const char *agent_path, const char *input, gsize input_len,
-                                const HarnessKernel *kernel, gsize pad_bytes, GError **error)
+                                const HarnessKernel *kernel, gsize pad_bytes, const char *extra_root,
+                                GError **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func(cpio_entry_free);
   const char *dirs[] = {"dev", "modules", "proc", "shm", "sys"};
@@ -201,6 +237,8 @@ GBytes *harness_initramfs_build(const char *agent_path, const char *input, gsize
     if (g_file_test(order, G_FILE_TEST_IS_REGULAR) && !add_file(entries, "modules/modules.order", order, 0100644, error))
       return NULL;
   }
+  if (extra_root && !add_tree(entries, extra_root, "", error))
+    return NULL;
   g_ptr_array_sort(entries, cpio_entry_cmp);
 
   GByteArray *out = g_byte_array_new();

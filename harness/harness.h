@@ -39,6 +39,8 @@ typedef struct {
   char *package;      /* "linux-image-6.1.0-56-cloud-amd64 6.1.192-2" (VERSION file), or the path */
   char *release;      /* uname -r, when known */
   char *profile;      /* simulator kernel profile to compare with ("6.1"), NULL: the scenario's */
+  char *earlyoom_root; /* the cache's earlyoom/root/ (Debian's earlyoom and its libc, harness/setup.sh), NULL: none */
+  char *earlyoom_package; /* its VERSION: "earlyoom 1.7-1+b1, libc6 2.36-9+deb12u14" */
 } HarnessKernel;
 
 /* cache_dir NULL: $OOMSIM_VM_CACHE or build/vm-cache. A PATH is a vmlinuz; modules are then looked for in
@@ -61,6 +63,8 @@ typedef struct {
   GArray *pids;             /* int: the scenario's pids, in order */
   GPtrArray *comms;         /* char*: comm of each pid, same order */
   char *not_runnable;       /* NULL, or why the scenario cannot be reproduced in the VM (a modelled-only feature) */
+  gboolean earlyoom;        /* an <earlyoom> actor: Debian's earlyoom runs in the VM and the trace is replayed on
+                             * its `at=` times (docs/userspace-killers.md, "Validation") */
   GString *input;           /* the agent input */
 } HarnessScenario;
 
@@ -80,8 +84,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessScenario, harness_scenario_free)
 /* newc cpio: /init (agent), /oomsim.in, /modules/ *, empty dev proc sys shm; mtime 0, owner 0:0, sorted.
  * pad_bytes > 0: also /perturb, that many bytes of a fixed pattern nobody reads (a perturbation: the kernel
  * unpacks and keeps it, which shifts the VM's state before the trace, its free pages and its timer phase). */
+/* extra_root: NULL, or a directory whose tree is packed as is (directories and regular files, e.g. the earlyoom
+ * root of the cache: usr/bin/earlyoom and its libc). */
 GBytes *harness_initramfs_build(const char *agent_path, const char *input, gsize input_len,
-                                const HarnessKernel *kernel, gsize pad_bytes, GError **error);
+                                const HarnessKernel *kernel, gsize pad_bytes, const char *extra_root,
+                                GError **error);
 
 typedef enum {
   HARNESS_VM_FINISHED,   /* the agent reported and left through isa-debug-exit (QEMU status 33) */
@@ -126,6 +133,7 @@ typedef struct {
   guint64 committed_per_process_kb; /* what each started process added to Committed_AS (the average; a process
                                      * sharing an mm adds only its owner's 64 KiB stack for it) */
   guint64 pcp_kb;              /* free pages on the per-CPU lists, not in MemFree (sum over the zones) */
+  guint64 slab_reclaimable_kb; /* SReclaimable after the processes started (MemAvailable's slab term) */
   guint64 task_kernel_kb;      /* Slab + KernelStack grown per process while the agent started the processes */
   guint64 memcg_kmem_bytes;    /* per mm: what starting the processes charged to their memcgs beyond their own
                                 * anon and page tables (pgd, mm_struct, vmas, ...), stocks drained */
@@ -135,6 +143,10 @@ typedef struct {
   GPtrArray *step_results;     /* char*: "LABEL RESULT" per step */
   GArray *killed_pids;         /* int: the scenario pid of every "Killed process" record (victims and the members
                                 * of a memory.oom.group killed alongside), in the kernel's order */
+  /* earlyoom in the VM (the outcome's actor_signals hold its signals): */
+  char *earlyoom_death;        /* NULL: it ran to the end of the trace; else how it ended ("signal 9 after #3") */
+  guint64 late_us;             /* the most a step with an at= time started after it ("behind" lines), in us */
+  long late_step;              /* that step's index, -1: none late */
 } HarnessVmResult;
 
 HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const HarnessVmRun *run, GError **error);
@@ -153,6 +165,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HarnessVmResult, harness_vm_result_free)
  * code (docs/validation.md). */
 #define HARNESS_RSS_TOLERANCE_PAGES 66
 #define HARNESS_PGTABLES_TOLERANCE_PAGES 2
+/* With earlyoom in the VM: how late a step may start after its at= time, earlyoom's shortest sleep (main.c
+ * sleep_time_ms(): 100 ms), so that its polls between two steps are still those of the model. */
+#define HARNESS_SCHEDULE_SLACK_US 100000
 
 typedef enum {
   HARNESS_AGREE,

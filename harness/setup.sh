@@ -1,7 +1,7 @@
 #!/bin/bash
 # harness/setup.sh: idempotent set-up of the real-kernel validation harness.
 #
-#   harness/setup.sh [6.1|6.12|all]      (default: all)
+#   harness/setup.sh [6.1|6.12|earlyoom|all]      (default: all)
 #
 # - installs qemu-system-x86, cpio and xz-utils when missing (as root; otherwise prints the apt-get line and fails);
 # - resolves Debian's cloud kernel metapackages to concrete linux-image-*-cloud-amd64 packages
@@ -15,6 +15,7 @@
 #     modules/*.ko       pvpanic, pvpanic-mmio, zsmalloc, zram and zram's default compressor, uncompressed
 #     modules.dep        "m.ko: dep.ko ..." for those modules, read from each module's depends= field
 #     modules.order      the load order (dependencies first), one file name a line
+# and Debian's earlyoom with its libc in $OOMSIM_VM_CACHE/earlyoom/ (fetch_earlyoom below).
 # A kernel already in the cache is kept (set OOMSIM_VM_REFRESH=1 to fetch the current build again), so that
 # validation runs stay comparable; the metapackages move when Debian publishes a new build.
 set -euo pipefail
@@ -165,13 +166,52 @@ fetch_kernel() { # KEY META
   log "$key: $(cat "$dest/VERSION") -> $dest ($(tr '\n' ' ' <"$dest/modules.order"))"
 }
 
+# --- earlyoom -----------------------------------------------------------------------------------------------
+# Debian 12's earlyoom (1.7) for the scenarios with an <earlyoom> actor, with the two files of libc6 it needs
+# (it is linked dynamically against libc.so.6 only), unpacked into $CACHE/earlyoom/root/ as the initramfs
+# will hold them: usr/bin/earlyoom, lib/x86_64-linux-gnu/libc.so.6, lib64/ld-linux-x86-64.so.2 (a copy, not
+# Debian's symlink: harness-vm.c packs regular files only). VERSION names both packages; cached like a kernel.
+fetch_earlyoom() {
+  local dest="$CACHE/earlyoom"
+  if [ "$REFRESH" != 1 ] && [ -s "$dest/VERSION" ] && [ -s "$dest/root/usr/bin/earlyoom" ]; then
+    log "earlyoom: cached $(cat "$dest/VERSION")"
+    return 0
+  fi
+  local eo_ver libc_ver
+  eo_ver=$(candidate earlyoom)
+  [ -n "$eo_ver" ] || { apt_update; eo_ver=$(candidate earlyoom); }
+  libc_ver=$(candidate libc6)
+  [ -n "$eo_ver" ] && [ -n "$libc_ver" ] || die "earlyoom: cannot resolve earlyoom and libc6 (apt-get update as root first?)"
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  chmod 777 "$tmp"
+  if ! (cd "$tmp" && apt-get download -q "earlyoom=$eo_ver" "libc6=$libc_ver" >/dev/null 2>&1); then
+    apt_update
+    (cd "$tmp" && apt-get download -q "earlyoom=$eo_ver" "libc6=$libc_ver" >/dev/null) \
+      || die "earlyoom: apt-get download earlyoom=$eo_ver libc6=$libc_ver failed"
+  fi
+  for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$tmp/x"; done
+  rm -rf "$dest.new"
+  mkdir -p "$dest.new/root/usr/bin" "$dest.new/root/lib/x86_64-linux-gnu" "$dest.new/root/lib64"
+  cp "$tmp/x/usr/bin/earlyoom" "$dest.new/root/usr/bin/earlyoom"
+  cp -L "$tmp/x/lib/x86_64-linux-gnu/libc.so.6" "$dest.new/root/lib/x86_64-linux-gnu/libc.so.6"
+  cp -L "$tmp/x/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$dest.new/root/lib64/ld-linux-x86-64.so.2"
+  echo "earlyoom $eo_ver, libc6 $libc_ver" >"$dest.new/VERSION"
+  rm -rf "$dest"
+  mv "$dest.new" "$dest"
+  log "earlyoom: $(cat "$dest/VERSION") -> $dest/root"
+}
+
 mkdir -p "$CACHE"
 case "$WHICH" in
+  earlyoom) fetch_earlyoom ;;
   6.1) fetch_kernel 6.1 linux-image-cloud-amd64 ;;
   6.12) fetch_kernel 6.12 linux-image-6.12-cloud-amd64 ;;
   all)
     fetch_kernel 6.1 linux-image-cloud-amd64
     fetch_kernel 6.12 linux-image-6.12-cloud-amd64
+    fetch_earlyoom
     ;;
-  *) die "usage: $0 [6.1|6.12|all]" ;;
+  *) die "usage: $0 [6.1|6.12|earlyoom|all]" ;;
 esac

@@ -18,8 +18,10 @@
  * Simplified (docs/model.md): the lists of one CPU, the one the tasks run on (high is that CPU's share,
  * zone_highsize()); those of the zone allocations come from first (the highest populated one) stand for every
  * zone's; only page tables are unmovable allocations (the kernel's own slab
- * and stack pages are not on the lists); ZONE_RECLAIM_ACTIVE (kswapd at work: 6.1 caps high at 4 * batch) and
- * 6.7+'s decay_pcp_high() (the vmstat timer, once a second) are not modelled, the model having no time.
+ * and stack pages are not on the lists); ZONE_RECLAIM_ACTIVE (kswapd at work: 6.1 caps high at 4 * batch) is not
+ * modelled. 6.7+'s decay_pcp_high() is km_pcp_decay_high(), which the simulator calls once a second of its virtual
+ * clock (vmstat_update()'s period, sysctl_stat_interval = HZ; found by the real earlyoom on 6.12, whose MemAvailable
+ * rose in the seconds after a process freed 60 MiB onto the lists: docs/userspace-killers.md, "Validation").
  */
 #include "km-pcp.h"
 #include "km-util.h"
@@ -210,6 +212,30 @@ static void bulk_free_round_robin(KmPcp *p, KmPages count)
   }
   p->count[KM_PCP_UNMOVABLE] = lists[0];
   p->count[KM_PCP_MOVABLE] = lists[1];
+}
+
+gboolean km_pcp_decay_high(KmSystem *sys)
+{
+  KmPcp *p = &sys->machine.pcp;
+  if (sys->profile->pcp != KM_PCP_AUTOTUNE || !p->batch)
+    return FALSE;
+  gboolean todo = FALSE;
+  KmPages count = km_pcp_count(sys);
+  /* "Decrease pcp->high periodically to try to free possible idle PCP pages. And, avoid to free too many pages to
+   * control latency. This caps pcp->high decrement too." */
+  if (p->high > p->high_min) {
+    KmPages high = MAX(count - ((KmPages)p->batch << PCP_BATCH_SCALE_MAX), (KmPages)(p->high - (p->high >> 3)));
+    p->high = (int)MAX(high, (KmPages)p->high_min);
+    todo = p->high > p->high_min;
+  }
+  KmPages to_drain = count - p->high;
+  if (to_drain > 0) {
+    /* free_pcppages_bulk(zone, to_drain, pcp, 0): pindex 0 is incremented before the first list is taken, so the
+     * movable list (pindex 1 for order 0) is emptied first */
+    bulk_free_from(p, to_drain, KM_PCP_MOVABLE);
+    todo = TRUE;
+  }
+  return todo;
 }
 
 /* nr_pcp_free() of 5.14-6.6 */

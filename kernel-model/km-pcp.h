@@ -18,6 +18,11 @@ void km_pcp_alloc(KmSystem *sys, KmPcpList list, KmPages n);
 /* n order-0 pages freed to a list (free_unref_page_commit()), bulk-freed to the buddy lists past pcp->high.
  * Call before the pages are counted as free. */
 void km_pcp_free(KmSystem *sys, KmPcpList list, KmPages n);
+/* decay_pcp_high() of 6.7+ (mm/page_alloc.c 6.7-6.12), one call, as vmstat_update() makes it once a second:
+ * pcp->high loses an eighth (at least down to count - (batch << 5), at most to high_min) and what the list holds
+ * above it goes back to the buddy lists. TRUE when there is more to do (high above high_min, or pages drained);
+ * FALSE, and nothing changed, before 6.7 or when the list is settled. */
+gboolean km_pcp_decay_high(KmSystem *sys);
 /* drain_all_pages(): every list back to the buddy lists */
 void km_pcp_drain(KmSystem *sys);
 /* Order-0 GFP_HIGHUSER_MOVABLE pages that can still be allocated before get_page_from_freelist() fails: each

@@ -230,6 +230,8 @@ typedef struct {
   /* state */
   KmPages anon, file, shmem, pgtables, swap_used;
   KmPages committed_as;     /* vm_committed_as */
+  KmPages slab_reclaimable; /* NR_SLAB_RECLAIMABLE_B + NR_KERNEL_MISC_RECLAIMABLE: part of the kernel's own memory
+                             * (kernel_reserved), counted only by si_mem_available(): the model never shrinks it */
   KmPcp pcp;                /* free pages on the per-CPU lists are part of km_free_pages() */
 } KmMachine;
 

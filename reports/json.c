@@ -558,12 +558,105 @@ static void add_outcome(JsonStream *b, const SimOutcome *o, guint64 page)
   json_stream_end_object(b);
 }
 
+/* ---------------------------------------------------------------- pods */
+
+static void add_bytes_or_null(JsonStream *b, const char *name, guint64 bytes)
+{
+  if (bytes)
+    add_uint(b, name, bytes);
+  else
+    add_null(b, name);
+}
+
+/* A container as `kubectl describe pod` shows it at the end of the trace (docs/report-formats.md, "pods"). */
+static void add_container(JsonStream *b, const K8sPod *pod, const K8sContainer *c, const SimOutcome *o,
+                          gboolean evicted)
+{
+  const SimExit *x = o ? sim_outcome_find_exit(o, c->pid) : NULL;
+  json_stream_begin_object(b);
+  add_str(b, "name", c->name);
+  add_int(b, "pid", c->pid);
+  add_str(b, "comm", c->comm);
+  add_str(b, "cgroup", c->cgroup);
+  add_int(b, "oom_score_adj", c->oom_score_adj);
+  add_bytes_or_null(b, "request_bytes", c->request_bytes);
+  add_bytes_or_null(b, "limit_bytes", c->limit_bytes);
+  add_bool(b, "sidecar", c->sidecar);
+  /* "running": no exit (a run that ended early); a survivor of the trace exits 0 like every process */
+  add_str(b, "state", x ? "terminated" : "running");
+  add_str(b, "reason", x ? x->reason : NULL);
+  if (x) {
+    add_int(b, "exit_code", x->status);
+    add_int(b, "signal", x->signal);
+    add_uint(b, "finished_ns", x->time_ns);
+  } else {
+    add_null(b, "exit_code");
+    add_null(b, "signal");
+    add_null(b, "finished_ns");
+  }
+  add_str(b, "by", x ? x->by : NULL);
+  add_bool(b, "survived", x && x->survived);
+  /* restarts are not simulated: a failed container of an Always/OnFailure pod would be restarted after the
+   * CrashLoopBackOff back-off (10 s, doubling to 5 min); its process does not run again in the model */
+  add_int(b, "restart_count", 0);
+  add_bool(b, "would_restart", x && !evicted && x->status != 0 && g_strcmp0(pod->restart_policy, "Never") != 0);
+  json_stream_end_object(b);
+}
+
+/* The kubelet's node and pods (only with a <kubelet>): what it derived (QoS class, cgroups, limits, oom_score_adj)
+ * and each container's outcome; evictions are the containers with reason "Evicted". */
+static void add_pods(JsonStream *b, const K8sNode *node, const SimOutcome *o)
+{
+  json_stream_set_member_name(b, "kubelet");
+  json_stream_begin_object(b);
+  add_str(b, "version", node->version);
+  add_str(b, "cgroup_driver", node->cgroup_driver);
+  add_int(b, "cgroup_version", node->cgroup_version);
+  add_uint(b, "capacity_bytes", node->capacity_bytes);
+  add_uint(b, "kube_reserved_bytes", node->kube_reserved_bytes);
+  add_uint(b, "system_reserved_bytes", node->system_reserved_bytes);
+  add_uint(b, "hard_eviction_bytes", node->hard_eviction_bytes);
+  add_uint(b, "allocatable_bytes", node->allocatable_bytes);
+  add_uint(b, "kubepods_limit_bytes", node->kubepods_limit_bytes);
+  add_str(b, "kubepods_cgroup", node->kubepods_cgroup);
+  json_stream_set_member_name(b, "pods");
+  json_stream_begin_array(b);
+  for (guint i = 0; i < node->pods->len; i++) {
+    const K8sPod *pod = node->pods->pdata[i];
+    const char *reason = NULL;
+    const char *phase = o ? report_pod_phase(pod, o, &reason) : "Running";
+    json_stream_begin_object(b);
+    add_str(b, "namespace", pod->namespace_);
+    add_str(b, "name", pod->name);
+    add_str(b, "uid", pod->uid);
+    add_str(b, "qos_class", k8s_qos_names[pod->qos]);
+    add_int(b, "priority", pod->priority);
+    add_str(b, "priority_class", pod->priority_class);
+    add_str(b, "restart_policy", pod->restart_policy);
+    add_str(b, "cgroup", pod->cgroup);
+    add_bytes_or_null(b, "memory_limit_bytes", pod->memory_limit_bytes);
+    add_uint(b, "memory_request_bytes", pod->memory_request_bytes);
+    add_str(b, "phase", phase);
+    add_str(b, "reason", reason);
+    json_stream_set_member_name(b, "containers");
+    json_stream_begin_array(b);
+    for (guint j = 0; j < pod->containers->len; j++)
+      add_container(b, pod, pod->containers->pdata[j], o, reason != NULL);
+    json_stream_end_array(b);
+    json_stream_end_object(b);
+  }
+  json_stream_end_array(b);
+  json_stream_end_object(b);
+}
+
 static void end_document(ReportJson *json, const KmSystem *sys, const SimEvent *ev)
 {
   JsonStream *b = json->b;
   json->ended = TRUE;
   json_stream_end_array(b); /* events */
   add_outcome(b, ev->outcome, sys->machine.page_size);
+  if (ev->header && ev->header->k8s)
+    add_pods(b, ev->header->k8s, ev->outcome);
   json_stream_end_object(b);
   g_string_append_c(json->out, '\n');
 }

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "report.h"
+#include "../k8s/k8s-node.h"
+#include "../sim/outcome.h"
 
 G_BEGIN_DECLS
 
@@ -50,6 +52,13 @@ gboolean report_tie_later_wins(const KmSystem *sys);
 
 /* The scenario's name for a pid (comm of the task if the model knows it). NULL if unknown. */
 const char *report_comm_of(const KmSystem *sys, int pid);
+
+/* A pod's phase at the end of the trace, as `kubectl describe pod` says it (docs/kubernetes.md, "Container
+ * outcomes"): "Failed" with *out_reason "Evicted" when the kubelet evicted it; "Succeeded" when every container ended
+ * with 0 (processes still running when the trace ends exit 0, as in every scenario); "Failed" when one failed and
+ * restartPolicy is Never; "Running" when the kubelet restarts a failed container. *out_reason: NULL unless
+ * evicted. */
+const char *report_pod_phase(const K8sPod *pod, const SimOutcome *outcome, const char **out_reason);
 
 /* One line describing what a step does ("touch 4 MiB (1024 pages)"). */
 char *report_describe_step(const KmSystem *sys, const ScStep *step);

@@ -689,18 +689,13 @@ static void print_pods(GString *out, const ScenarioHeader *header, const SimOutc
   textf(out, "  pods (kubelet %s; as kubectl describe pod shows them; restarts are not simulated):\n", node->version);
   for (guint i = 0; i < node->pods->len; i++) {
     const K8sPod *pod = node->pods->pdata[i];
-    gboolean evicted = FALSE, failed = FALSE;
-    for (guint j = 0; j < pod->containers->len; j++) {
-      const SimExit *x = sim_outcome_find_exit(o, ((K8sContainer *)pod->containers->pdata[j])->pid);
-      evicted = evicted || (x && g_strcmp0(x->reason, "Evicted") == 0);
-      failed = failed || (x && x->status != 0);
-    }
-    const char *status = evicted ? "Failed, Reason: Evicted"
-                         : !failed ? "Succeeded"
-                         : g_strcmp0(pod->restart_policy, "Never") == 0 ? "Failed"
-                                                                          : "Running (restarting a failed container)";
-    textf(out, "    %s/%s  QoS Class: %s  Priority: %" G_GINT64_FORMAT "  restartPolicy: %s  Status: %s\n",
-          pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority, pod->restart_policy, status);
+    const char *reason;
+    const char *phase = report_pod_phase(pod, o, &reason);
+    gboolean evicted = reason != NULL;
+    textf(out, "    %s/%s  QoS Class: %s  Priority: %" G_GINT64_FORMAT "  restartPolicy: %s  Status: %s%s%s\n",
+          pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority, pod->restart_policy, phase,
+          evicted ? ", Reason: " : strcmp(phase, "Running") == 0 ? " (restarting a failed container)" : "",
+          evicted ? reason : "");
     for (guint j = 0; j < pod->containers->len; j++) {
       const K8sContainer *c = pod->containers->pdata[j];
       const SimExit *x = sim_outcome_find_exit(o, c->pid);

@@ -106,6 +106,7 @@ void sim_userspace_earlyoom_poll(SimUserspace *us, SimEngine *e)
                                                 low, sig == SIGKILL ? "SIGKILL" : "SIGTERM", victim->pid, victim->uid,
                                                 victim->comm, badness, rss_kib / 1024);
       sim_engine_actor_event(e, SIM_EV_EARLYOOM, victim, detail);
+      sim_engine_actor_signal(e, "earlyoom", victim, sig, badness, rss_kib / 1024);
       /* kill_wait(): the process is gone at its first is_alive() check, before any escalation to SIGKILL; one
        * already dying in the kernel (an OOM victim waiting for the reaper) is waited for, 100 polls of 100 ms */
       if (victim->state == KM_TASK_DYING)

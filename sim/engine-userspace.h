@@ -38,6 +38,10 @@ void sim_userspace_oomd_poll(SimUserspace *us, SimEngine *e);
 KmSystem *sim_engine_system(SimEngine *e);
 gint64 sim_engine_generation(const SimEngine *e);
 void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail);
+/* Records in the outcome that actor sent signal to task (SimOutcome.actor_signals), before any kill; badness and
+ * VmRSS as the actor logged them. */
+void sim_engine_actor_signal(SimEngine *e, const char *actor, const KmTask *task, int signal, int badness,
+                             long long rss_mib);
 /* A signal the process does not handle: it ends at once with 128 + signal, the exit naming actor. */
 void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *actor);
 

@@ -41,6 +41,7 @@
 #define SIGKILL 9
 #define SIGSEGV 11
 #define SIGTERM 15
+#define VMSTAT_INTERVAL_NS G_GUINT64_CONSTANT(1000000000) /* sysctl_stat_interval: HZ, one second */
 #define GLIBC_MALLOC_HEADER 16
 #define WORK_STEP 64    /* units of work of a step, and of a mapping created ("Work" above) */
 #define WORK_MAPPING 64
@@ -85,6 +86,7 @@ struct _SimEngine {
   /* the kubelet's eviction manager (<kubelet>): its state and the time of its next pass */
   K8sEvictionState *eviction;
   guint64 next_eviction_ns;
+  guint64 next_vmstat_ns; /* the next whole second of vmstat_update() (run_vmstat_until()) */
   const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
   guint64 work;          /* units of work done so far ("Work" above) */
   guint64 max_work, max_steps;
@@ -445,6 +447,7 @@ static gboolean setup(SimEngine *e, GError **error)
   km_pcp_setup(sys);
   /* free pages already on the lists when the trace starts (measured in the VM; which list is not: movable) */
   m->pcp.count[KM_PCP_MOVABLE] = (KmPages)(e->opts.pcp_bytes / h->page_size);
+  m->slab_reclaimable = (KmPages)(e->opts.slab_reclaimable_bytes / h->page_size);
   /* what the VM had committed before its processes started (the agent's own mappings); each process adds its
    * base (set_base_vm()) */
   m->committed_as = (KmPages)(e->opts.committed_as_bytes / h->page_size);
@@ -501,6 +504,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->max_work = e->opts.max_work ? e->opts.max_work : SIM_DEFAULT_MAX_WORK;
   e->max_steps = e->opts.max_steps ? e->opts.max_steps : SIM_DEFAULT_MAX_STEPS;
   e->outcome = sim_outcome_new();
+  e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
   e->mapping_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
@@ -628,9 +632,27 @@ static void run_timer(SimEngine *e, SimTimer *t)
   g_free(t);
 }
 
+/* vmstat_update() (mm/vmstat.c), the per-CPU vmstat work of every sysctl_stat_interval (1 s): its part that
+ * changes what the model counts, decay_pcp_high() (6.7+), at each whole second of the virtual clock up to until_ns.
+ * Once the lists have settled (nothing to do) only a step can unsettle them: the next call is then the first whole
+ * second after until_ns, and a trace whose steps are hours apart costs one call per step. The real work's phase
+ * against the trace is the VM's boot time, which the model does not know. */
+static void run_vmstat_until(SimEngine *e, guint64 until_ns)
+{
+  while (e->next_vmstat_ns <= until_ns) {
+    if (!km_pcp_decay_high(e->sys) || e->next_vmstat_ns > G_MAXUINT64 - VMSTAT_INTERVAL_NS) {
+      guint64 k = until_ns / VMSTAT_INTERVAL_NS + 1;
+      e->next_vmstat_ns = k > G_MAXUINT64 / VMSTAT_INTERVAL_NS ? G_MAXUINT64 : k * VMSTAT_INTERVAL_NS;
+      break;
+    }
+    e->next_vmstat_ns += VMSTAT_INTERVAL_NS;
+  }
+}
+
 static void run_due_timers(SimEngine *e, guint64 until_ns)
 {
   SimTimer *t;
+  run_vmstat_until(e, until_ns);
   while ((t = g_queue_peek_head(&e->timers)) && t->time_ns <= until_ns)
     run_timer(e, g_queue_pop_head(&e->timers));
 }
@@ -1515,6 +1537,21 @@ void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *a
   e->exit_by = actor;
   record_exit(e, task, 0, signal);
   e->exit_by = NULL;
+}
+
+void sim_engine_actor_signal(SimEngine *e, const char *actor, const KmTask *task, int signal, int badness,
+                             long long rss_mib)
+{
+  SimActorSignal *a = g_new0(SimActorSignal, 1);
+  a->actor = g_strdup(actor);
+  a->pid = task->pid;
+  a->signal = signal;
+  /* actors poll before a step (actors_run_until()), whose index is already counted */
+  a->steps_done = e->step_index ? e->step_index - 1 : 0;
+  a->time_ns = e->now_ns;
+  a->badness = badness;
+  a->rss_mib = rss_mib;
+  g_ptr_array_add(e->outcome->actor_signals, a);
 }
 
 void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail)

@@ -35,6 +35,13 @@ static void peak_free(gpointer data)
   g_free(p);
 }
 
+static void actor_signal_free(gpointer p)
+{
+  SimActorSignal *a = p;
+  g_free(a->actor);
+  g_free(a);
+}
+
 SimOutcome *sim_outcome_new(void)
 {
   SimOutcome *o = g_new0(SimOutcome, 1);
@@ -49,6 +56,7 @@ SimOutcome *sim_outcome_new(void)
   o->known_pids = g_ptr_array_new();
   o->memcg_events = g_ptr_array_new_with_free_func(events_free);
   o->memcg_peaks = g_ptr_array_new_with_free_func(peak_free);
+  o->actor_signals = g_ptr_array_new_with_free_func(actor_signal_free);
   return o;
 }
 
@@ -67,6 +75,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->known_pids);
   g_ptr_array_unref(o->memcg_events);
   g_ptr_array_unref(o->memcg_peaks);
+  g_ptr_array_unref(o->actor_signals);
   g_free(o->panic_message);
   g_free(o);
 }

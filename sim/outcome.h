@@ -34,6 +34,19 @@ typedef struct {
   gboolean survived; /* still running when the trace ended (the simulator ends it with 0) */
 } SimExit;
 
+/* A signal a userspace actor sent (earlyoom's "sending SIGTERM to process ..."), whether or not the process was
+ * still alive to be ended by it (a victim already dying in the kernel is signalled too). */
+typedef struct {
+  char *actor;           /* "earlyoom" */
+  int pid;
+  int signal;            /* 15 or 9 */
+  guint64 steps_done;    /* trace steps run before it (the simulator's: its polls fall between steps; the VM
+                          * harness: the steps the agent had run when it saw the process die, itself included) */
+  guint64 time_ns;       /* the simulator's virtual clock; 0 from the VM harness */
+  int badness;           /* earlyoom's badness of the victim (oom_score with --prefer/--avoid), -1: none (escalation) */
+  long long rss_mib;     /* its VmRSS in MiB, as earlyoom logs it */
+} SimActorSignal;
+
 typedef struct {
   char *cgroup;
   /* memory.events, hierarchical as the kernel reports them; -1: the file does not exist in this setup */
@@ -63,6 +76,7 @@ typedef struct {
   GPtrArray *livelocked_pids; /* int as GINT_TO_POINTER: processes retrying a charge for ever */
   GPtrArray *known_pids;     /* int as GINT_TO_POINTER: every process of the run (scenario and forked) */
   GPtrArray *memcg_events;   /* SimMemcgEvents*, in the scenario's cgroup order */
+  GPtrArray *actor_signals;  /* SimActorSignal*, in order: earlyoom's signals */
   gboolean panicked;
   char *panic_message;       /* "Out of memory: system-wide panic_on_oom is enabled", ... */
   gboolean no_killable;      /* an OOM found nothing to kill */

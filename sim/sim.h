@@ -62,6 +62,8 @@ typedef struct {
   guint64 process_base_kmem_bytes;     /* kernel memory each mm charges to its memcg besides page tables */
   guint64 process_kernel_bytes;
   guint64 pcp_bytes;                   /* free pages on the per-CPU lists when the trace starts */
+  guint64 slab_reclaimable_bytes;      /* SReclaimable when the trace starts: part of kernel_reserved that
+                                        * MemAvailable counts (km_si_mem_available()) */
   guint64 committed_as_bytes;          /* Committed_AS before the processes start (the system's own) */
   guint64 process_base_vm_bytes;       /* total_vm of every process before its first step */
   guint64 process_base_committed_bytes; /* what starting a process adds to Committed_AS (its VM_ACCOUNT mappings) */        /* kernel memory of every process (task_struct, stack, mm, ...) */

@@ -6,28 +6,21 @@
 # parses and agrees with the model; --reuse then reads it back without starting QEMU and prints the same report;
 # without --reuse QEMU is started; a changed scenario (another RAM size: another initramfs) is not reused.
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/harness-standin.sh"
 
 scenario=scenarios/validation/memcg-largest-dies.xml
 fixture=$PWD/tests/harness/memcg-largest-dies-6.1.agent.txt
-mkdir -p "$tmp/kernel" "$tmp/good" "$tmp/bad" "$tmp/changed"
-echo "not a kernel" >"$tmp/kernel/vmlinuz"
-echo "fake-kernel 6.1" >"$tmp/kernel/VERSION"
-echo "6.1.0-fake" >"$tmp/kernel/RELEASE"
-echo "not an agent" >"$tmp/agent"
-cat >"$tmp/good/qemu-system-x86_64" <<STANDIN
-#!/usr/bin/env bash
+fake_kernel
+mkdir -p "$tmp/good" "$tmp/bad" "$tmp/changed"
+standin_qemu "$tmp/good/qemu-system-x86_64" "$(cat <<TAIL
 echo call >>"$tmp/calls"
-serial=()
-while [ \$# -gt 0 ]; do
-  if [ "\$1" = -serial ]; then serial+=("\${2#file:}"); shift; fi
-  shift
-done
 : >"\${serial[0]}"
 cp "$fixture" "\${serial[1]}"
 exit 33
-STANDIN
+TAIL
+)"
 printf '#!/bin/sh\necho call >>"%s/calls-bad"\nexit 99\n' "$tmp" >"$tmp/bad/qemu-system-x86_64"
-chmod +x "$tmp/good/qemu-system-x86_64" "$tmp/bad/qemu-system-x86_64"
+chmod +x "$tmp/bad/qemu-system-x86_64"
 calls() { [ -f "$tmp/$1" ] && wc -l <"$tmp/$1" || echo 0; }
 validate() { # validate QEMU-DIR ARGS...
   local dir=$1; shift

@@ -10,29 +10,18 @@
 # The "race" copy adds a second kill (pid 10, "small", at step 3) and so another set of decisions. The stand-in
 # plays it for the unperturbed run and for the perturbed runs not named in $tmp/agreeing.
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/harness-standin.sh"
 
 scenario=scenarios/validation/memcg-largest-dies.xml
 fixture=$PWD/tests/harness/memcg-largest-dies-6.1.agent.txt
-mkdir -p "$tmp/kernel" "$tmp/qemu"
-echo "not a kernel" >"$tmp/kernel/vmlinuz"
-echo "fake-kernel 6.1" >"$tmp/kernel/VERSION"
-echo "6.1.0-fake" >"$tmp/kernel/RELEASE"
-echo "not an agent" >"$tmp/agent"
+fake_kernel
+mkdir -p "$tmp/qemu"
 sed 's/anon-rss:24480kB/anon-rss:24236kB/' "$fixture" >"$tmp/figure.txt"
 sed -e 's/^death 10 exit 0 step end$/kmsg 400 23.000000 small invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0\
 kmsg 401 23.000100 oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=\/,mems_allowed=0,oom_memcg=\/job,task_memcg=\/job,task=small,pid=82,uid=0\
 kmsg 402 23.000200 Memory cgroup out of memory: Killed process 82 (small) total-vm:15000kB, anon-rss:12348kB, file-rss:4kB, shmem-rss:808kB, UID:0 pgtables:56kB oom_score_adj:0\
 death 10 signal 9 step 3/' -e 's/oom_kill 1 oom_group_kill 0/oom_kill 2 oom_group_kill 0/' "$fixture" >"$tmp/race.txt"
-cat >"$tmp/qemu/qemu-system-x86_64" <<STANDIN
-#!/usr/bin/env bash
-serial=() initrd=
-while [ \$# -gt 0 ]; do
-  case "\$1" in
-    -serial) serial+=("\${2#file:}"); shift ;;
-    -initrd) initrd=\$2; shift ;;
-  esac
-  shift
-done
+standin_qemu "$tmp/qemu/qemu-system-x86_64" "$(cat <<TAIL
 play=\$(cat "$tmp/play")
 if [ "\$play" = race ]; then
   for k in \$(cat "$tmp/agreeing"); do
@@ -43,8 +32,8 @@ fi
 : >"\${serial[0]}"
 cp "\$src" "\${serial[1]}"
 exit 33
-STANDIN
-chmod +x "$tmp/qemu/qemu-system-x86_64"
+TAIL
+)"
 validate() { # validate PLAY ARGS...
   echo "$1" >"$tmp/play"; shift
   PATH="$tmp/qemu:$PATH" "$OOMSIM" validate --kernel-image "$tmp/kernel/vmlinuz" --agent "$tmp/agent" \

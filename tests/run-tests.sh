@@ -5,7 +5,8 @@
 #   3. the CLI contract tests in tests/cli-tests.sh, and the resource bounds in tests/limits-tests.sh: each check
 #      counts;
 #   4. `oomsim validate --reuse` with stand-ins for QEMU (tests/harness-reuse-tests.sh), and the decision and
-#      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh): each check counts;
+#      figure verdicts and kernel-race re-runs (tests/harness-verdict-tests.sh), Debian's earlyoom in the VM
+#      (tests/harness-earlyoom-tests.sh): each check counts;
 #   5. the differential-testing generator, runner and shrinker without a VM (tests/differential-tests.sh);
 #   6. the what-if commands: --set, sweep, sweep-merge, bisect (tests/whatif-tests.sh).
 #   7. check --format tap|junit (tests/check-report-tests.sh), the expectations in both directions
@@ -69,7 +70,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in limits-tests report-schema-tests whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests differential-tests explain-tests dmesg-shape-tests html-tests; do
+for t in limits-tests report-schema-tests whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests harness-earlyoom-tests differential-tests explain-tests dmesg-shape-tests html-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"

@@ -667,7 +667,10 @@ static void test_zones_1g(void)
 /* si_mem_available() on the 1 GiB machine above: MemFree - totalreserve_pages (2555) + page cache less
  * min(pagecache / 2, the low watermarks); low = min + (high - min) / 2: DMA 15 + 3 = 18, DMA32 1009 + 258 = 1267,
  * 1285 in all. 200000 anon + 10000 file: 52144 - 2555 + 10000 - min(5000, 1285) = 58304. 2000 file: 60144 - 2555 +
- * 2000 - min(1000, 1285) = 58589. Nearly full (261000 anon, no cache): 1144 - 2555 < 0, so 0. */
+ * 2000 - min(1000, 1285) = 58589. Nearly full (261000 anon, no cache): 1144 - 2555 < 0, so 0.
+ * Reclaimable slab (the VM's SReclaimable, 9052 kB = 2263 pages, scenarios/validation/earlyoom-prefer-avoid.xml) adds
+ * 2263 - min(1131, 1285) = 1132 to the 2000-file case: 59721; 2000 pages add 2000 - min(1000, 1285) = 1000, and
+ * 4000 pages 4000 - min(2000, 1285) = 2715 (the cap at the low watermarks). */
 static void test_si_mem_available(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -678,6 +681,13 @@ static void test_si_mem_available(void)
   g_assert_cmpint(km_si_mem_available(sys), ==, 58304);
   sys->machine.file = 2000;
   g_assert_cmpint(km_si_mem_available(sys), ==, 58589);
+  sys->machine.slab_reclaimable = 2263;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 59721);
+  sys->machine.slab_reclaimable = 2000;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 58589 + 1000);
+  sys->machine.slab_reclaimable = 4000;
+  g_assert_cmpint(km_si_mem_available(sys), ==, 58589 + 2715);
+  sys->machine.slab_reclaimable = 0;
   sys->machine.anon = 261000;
   sys->machine.file = 0;
   g_assert_cmpint(km_si_mem_available(sys), ==, 0);
@@ -827,6 +837,51 @@ static void test_pcp_available_612(void)
   set_free(sys, 652 + 1000);
   g_assert_cmpint(km_alloc_available(sys), ==, 480 + 480 + 1);
   g_assert_cmpint(p->alloc_factor, ==, 5); /* km_alloc_available() changes nothing */
+}
+
+/* decay_pcp_high() (6.7-6.12), the VM's lists of scenarios/validation/earlyoom-prefer-avoid.xml on 6.12 (batch 31,
+ * high_min 828, high_max 14396) right after a 60 MiB process freed its pages onto them (count 14389, high at
+ * high_max): high = max(count - (31 << 5), high - high / 8, high_min) = max(13397, 12597, 828) = 13397, and the 992
+ * pages above it go back to the buddy lists (the real earlyoom saw MemAvailable rise by 4 MiB a second after the
+ * exit). Again: max(12405, 11723, 828) = 12405, 992 more. With 100 pages on the list: max(-892, 12405 - 1550 =
+ * 10855, 828), nothing drained; at high_min with count below it: nothing to do (FALSE). 6.1 has no decay. */
+static void test_pcp_decay_612(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.12");
+  KmPcp *p = &sys->machine.pcp;
+  p->batch = 31;
+  p->high_min = 828;
+  p->high_max = 14396;
+  p->high = 14396;
+  p->count[KM_PCP_MOVABLE] = 14389;
+  g_assert_true(km_pcp_decay_high(sys));
+  g_assert_cmpint(p->high, ==, 13397);
+  g_assert_cmpint(km_pcp_count(sys), ==, 13397);
+  g_assert_true(km_pcp_decay_high(sys));
+  g_assert_cmpint(p->high, ==, 12405);
+  g_assert_cmpint(km_pcp_count(sys), ==, 12405);
+  p->count[KM_PCP_MOVABLE] = 100;
+  g_assert_true(km_pcp_decay_high(sys));
+  g_assert_cmpint(p->high, ==, 10855);
+  g_assert_cmpint(km_pcp_count(sys), ==, 100);
+  p->high = 828;
+  g_assert_false(km_pcp_decay_high(sys));
+  g_assert_cmpint(km_pcp_count(sys), ==, 100);
+  /* the movable list is emptied first (free_pcppages_bulk() from pindex 0 + 1) */
+  p->high = 900;
+  p->count[KM_PCP_MOVABLE] = 500;
+  p->count[KM_PCP_UNMOVABLE] = 500;
+  g_assert_true(km_pcp_decay_high(sys)); /* high = max(8, 788, 828) = 828: 172 drained, all movable */
+  g_assert_cmpint(p->high, ==, 828);
+  g_assert_cmpint(p->count[KM_PCP_MOVABLE], ==, 328);
+  g_assert_cmpint(p->count[KM_PCP_UNMOVABLE], ==, 500);
+
+  g_autoptr(KmSystem) s61 = make_system("6.1");
+  s61->machine.pcp.batch = 31;
+  s61->machine.pcp.high = 800;
+  s61->machine.pcp.count[KM_PCP_MOVABLE] = 900;
+  g_assert_false(km_pcp_decay_high(s61));
+  g_assert_cmpint(km_pcp_count(s61), ==, 900);
 }
 
 static void test_pcp_alloc_612_ramp(void)
@@ -1427,6 +1482,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/pcp/setup", test_pcp_setup);
   g_test_add_func("/kernel-model/pcp/available-6.1", test_pcp_available_61);
   g_test_add_func("/kernel-model/pcp/available-6.12", test_pcp_available_612);
+  g_test_add_func("/kernel-model/pcp/decay-6.12", test_pcp_decay_612);
   g_test_add_func("/kernel-model/pcp/alloc-6.12-ramp", test_pcp_alloc_612_ramp);
   g_test_add_func("/kernel-model/pcp/free-6.1", test_pcp_free_61);
   g_test_add_func("/kernel-model/pcp/free-5.10", test_pcp_free_510);

@@ -309,9 +309,111 @@ static void test_run_write_fails(void)
   g_unlink(path);
 }
 
+/* ---------------------------------------------------------------- the kubelet's pods in the JSON report */
+
+static JsonNode *run_json(const char *library_file)
+{
+  g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "scenarios", "library", library_file, NULL);
+  SimOptions opts = { .format = SIM_FORMAT_JSON };
+  g_autoptr(GString) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(sim_run(path, &opts, NULL, &report, NULL, NULL, &error));
+  g_assert_no_error(error);
+  JsonNode *root = json_from_string(report->str, &error);
+  g_assert_no_error(error);
+  return root;
+}
+
+static JsonObject *array_object(JsonObject *o, const char *member, guint i)
+{
+  JsonArray *a = json_object_get_array_member(o, member);
+  g_assert_cmpuint(i, <, json_array_get_length(a));
+  return json_array_get_object_element(a, i);
+}
+
+/* k8s-besteffort-evicted-before-burstable.xml (kubelet 1.28, capacity 4 GiB, eviction-hard memory.available<500Mi):
+ * allocatable = 4294967296 - 500 * 1048576 = 3770679296; no reservations, so the kubepods limit is the capacity.
+ * Burstable adj = 1000 - 1000 * request / capacity (pkg/kubelet/qos/policy.go): api (1.5Gi) 1000 - 375 = 625, nginx
+ * (256Mi) 1000 - 62 = 938 (62.5 truncated); BestEffort 1000. The batch pod is evicted at the pass of 10 s: SIGTERM,
+ * exit 143, reason Evicted, phase Failed. The other containers run to the end (exit 0 there: Succeeded). */
+static void test_json_pods_evicted(void)
+{
+  g_autoptr(JsonNode) root = run_json("k8s-besteffort-evicted-before-burstable.xml");
+  JsonObject *kubelet = json_object_get_object_member(json_node_get_object(root), "kubelet");
+  g_assert_nonnull(kubelet);
+  g_assert_cmpstr(json_object_get_string_member(kubelet, "version"), ==, "1.28");
+  g_assert_cmpint(json_object_get_int_member(kubelet, "capacity_bytes"), ==, 4294967296);
+  g_assert_cmpint(json_object_get_int_member(kubelet, "hard_eviction_bytes"), ==, 524288000);
+  g_assert_cmpint(json_object_get_int_member(kubelet, "allocatable_bytes"), ==, 3770679296);
+  g_assert_cmpint(json_object_get_int_member(kubelet, "kubepods_limit_bytes"), ==, 4294967296);
+  g_assert_cmpuint(json_array_get_length(json_object_get_array_member(kubelet, "pods")), ==, 3);
+  static const struct { const char *ns, *name, *qos, *phase, *container, *reason; int adj, exit_code; } want[] = {
+      { "default", "api", "Burstable", "Succeeded", "api", "Completed", 625, 0 },
+      { "default", "web", "Burstable", "Succeeded", "nginx", "Completed", 938, 0 },
+      { "jobs", "batch", "BestEffort", "Failed", "worker", "Evicted", 1000, 143 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+    JsonObject *pod = array_object(kubelet, "pods", i);
+    g_assert_cmpstr(json_object_get_string_member(pod, "namespace"), ==, want[i].ns);
+    g_assert_cmpstr(json_object_get_string_member(pod, "name"), ==, want[i].name);
+    g_assert_cmpstr(json_object_get_string_member(pod, "qos_class"), ==, want[i].qos);
+    g_assert_cmpstr(json_object_get_string_member(pod, "phase"), ==, want[i].phase);
+    JsonObject *c = array_object(pod, "containers", 0);
+    g_assert_cmpstr(json_object_get_string_member(c, "name"), ==, want[i].container);
+    g_assert_cmpint(json_object_get_int_member(c, "oom_score_adj"), ==, want[i].adj);
+    g_assert_cmpstr(json_object_get_string_member(c, "reason"), ==, want[i].reason);
+    g_assert_cmpint(json_object_get_int_member(c, "exit_code"), ==, want[i].exit_code);
+    g_assert_cmpint(json_object_get_int_member(c, "restart_count"), ==, 0);
+    g_assert_false(json_object_get_boolean_member(c, "would_restart"));
+  }
+  JsonObject *batch = array_object(kubelet, "pods", 2), *worker = array_object(batch, "containers", 0);
+  g_assert_cmpstr(json_object_get_string_member(batch, "reason"), ==, "Evicted");
+  g_assert_cmpstr(json_object_get_string_member(batch, "cgroup"), ==, "/kubepods/besteffort/podjobs-batch");
+  g_assert_cmpstr(json_object_get_string_member(worker, "cgroup"), ==, "/kubepods/besteffort/podjobs-batch/worker");
+  g_assert_cmpstr(json_object_get_string_member(worker, "by"), ==, "kubelet");
+  g_assert_cmpint(json_object_get_int_member(worker, "signal"), ==, 15);
+  g_assert_cmpint(json_object_get_int_member(worker, "finished_ns"), ==, 10000000000);
+  g_assert_true(json_object_get_null_member(worker, "request_bytes"));
+  g_assert_true(json_object_get_null_member(array_object(kubelet, "pods", 0), "reason"));
+}
+
+/* k8s-kubelet-50mi-oomkilled-v2.xml: a Guaranteed pod (request = limit = 50Mi = 52428800), kubelet 1.28:
+ * guaranteedOOMScoreAdj -997; the systemd driver's cgroups; the memcg OOM kills it (137, OOMKilled, by the kernel)
+ * and, with restartPolicy Always, the kubelet would restart it: phase Running. Default eviction-hard 100Mi: allocatable
+ * = 2 GiB - 104857600 = 2042626048. */
+static void test_json_pods_oomkilled(void)
+{
+  g_autoptr(JsonNode) root = run_json("k8s-kubelet-50mi-oomkilled-v2.xml");
+  JsonObject *kubelet = json_object_get_object_member(json_node_get_object(root), "kubelet");
+  g_assert_cmpstr(json_object_get_string_member(kubelet, "cgroup_driver"), ==, "systemd");
+  g_assert_cmpint(json_object_get_int_member(kubelet, "allocatable_bytes"), ==, 2042626048);
+  JsonObject *pod = array_object(kubelet, "pods", 0), *c = array_object(pod, "containers", 0);
+  g_assert_cmpstr(json_object_get_string_member(pod, "qos_class"), ==, "Guaranteed");
+  g_assert_cmpint(json_object_get_int_member(pod, "memory_limit_bytes"), ==, 52428800);
+  g_assert_cmpstr(json_object_get_string_member(pod, "phase"), ==, "Running");
+  g_assert_cmpstr(json_object_get_string_member(c, "cgroup"), ==,
+                  "/kubepods.slice/kubepods-pod6f1c.slice/cri-containerd-mem-alloc.scope");
+  g_assert_cmpint(json_object_get_int_member(c, "oom_score_adj"), ==, -997);
+  g_assert_cmpint(json_object_get_int_member(c, "limit_bytes"), ==, 52428800);
+  g_assert_cmpstr(json_object_get_string_member(c, "reason"), ==, "OOMKilled");
+  g_assert_cmpint(json_object_get_int_member(c, "exit_code"), ==, 137);
+  g_assert_cmpstr(json_object_get_string_member(c, "by"), ==, "kernel");
+  g_assert_true(json_object_get_boolean_member(c, "would_restart"));
+}
+
+/* Without a <kubelet> the document has no "kubelet" member (its bytes are those of before the section existed). */
+static void test_json_no_kubelet(void)
+{
+  g_autoptr(JsonNode) root = run_json("k8s-pod-50mi-oomkilled.xml");
+  g_assert_false(json_object_has_member(json_node_get_object(root), "kubelet"));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
+  g_test_add_func("/reports/json/kubelet-pods-evicted", test_json_pods_evicted);
+  g_test_add_func("/reports/json/kubelet-pods-oomkilled", test_json_pods_oomkilled);
+  g_test_add_func("/reports/json/no-kubelet", test_json_no_kubelet);
   g_test_add_func("/reports/json-stream/same-as-json-glib", test_same_as_json_glib);
   g_test_add_func("/reports/json-stream/compact-same-as-json-glib", test_compact_same_as_json_glib);
   g_test_add_func("/reports/json-stream/layout-by-hand", test_layout_by_hand);

@@ -126,6 +126,7 @@ UsEarlyoom *us_earlyoom_new_default(void)
 {
   UsEarlyoom *cfg = g_new0(UsEarlyoom, 1);
   set_defaults(cfg);
+  cfg->argv = g_ptr_array_new_with_free_func(g_free);
   return cfg;
 }
 
@@ -162,6 +163,27 @@ static gboolean compile_regex(const ScElement *el, const char *file, const char 
   }
   *out_src = g_strdup(value);
   return TRUE;
+}
+
+/* The attributes (already checked) as main()'s getopt_long() options: -m -s -M -S take the value as written,
+ * --prefer --avoid --ignore the regex, --ignore-root-user is a flag; version is not an option. */
+static void command_line(const ScElement *el, GPtrArray *argv)
+{
+  static const char *const valued[][2] = {
+      {"m", "-m"}, {"s", "-s"}, {"M", "-M"}, {"S", "-S"},
+      {"prefer", "--prefer"}, {"avoid", "--avoid"}, {"ignore", "--ignore"},
+  };
+  for (guint i = 0; i < el->attrs->len; i++) {
+    const ScAttr *a = el->attrs->pdata[i];
+    for (guint j = 0; j < G_N_ELEMENTS(valued); j++)
+      if (strcmp(a->name, valued[j][0]) == 0) {
+        g_ptr_array_add(argv, g_strdup(valued[j][1]));
+        g_ptr_array_add(argv, g_strdup(a->value));
+      }
+    gboolean flag = FALSE;
+    if (strcmp(a->name, "ignore-root-user") == 0 && parse_bool(a->value, &flag) && flag)
+      g_ptr_array_add(argv, g_strdup("--ignore-root-user"));
+  }
 }
 
 UsEarlyoom *us_earlyoom_new(const ScElement *el, const char *file, long long mem_total_kib, long long swap_total_kib,
@@ -219,6 +241,7 @@ UsEarlyoom *us_earlyoom_new(const ScElement *el, const char *file, long long mem
                        "ignore-root-user must be true or false");
     return NULL;
   }
+  command_line(el, cfg->argv);
   return g_steal_pointer(&cfg);
 }
 
@@ -235,6 +258,8 @@ void us_earlyoom_free(UsEarlyoom *cfg)
   g_free(cfg->prefer);
   g_free(cfg->avoid);
   g_free(cfg->ignore);
+  if (cfg->argv)
+    g_ptr_array_unref(cfg->argv);
   g_free(cfg);
 }
 

@@ -26,6 +26,9 @@ typedef struct _UsEarlyoom {
   char *prefer, *avoid, *ignore;        /* the regexes as written; NULL: not given */
   regex_t prefer_re, avoid_re, ignore_re; /* compiled REG_EXTENDED | REG_NOSUB, as main() compiles them */
   gboolean ignore_root_user;            /* 1.8 --ignore-root-user */
+  GPtrArray *argv;                      /* char*: the options as earlyoom's command line takes them, from the
+                                         * attributes as written, in document order ("-m", "10", "--prefer", RE);
+                                         * what `oomsim validate` starts the real earlyoom with */
   int line, col;
 } UsEarlyoom;
 
