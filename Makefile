@@ -47,7 +47,7 @@ BENCH_BIN := $(BUILD)/bench/gen-bench
 include fuzz/fuzz.mk
 CPUTIME_BIN := $(BUILD)/bench/cputime
 
-.PHONY: all deps deps-test deps-browser deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci differential \
+.PHONY: all deps deps-test deps-browser deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci validate-open differential \
         clean install uninstall
 all: $(BUILD)/oomsim
 
@@ -142,6 +142,12 @@ validate-ci: deps
 	@$(MAKE) --no-print-directory all build/harness/agent
 	@bash harness/setup.sh
 	@bash harness/validate-all.sh $(BUILD)/oomsim --ci
+
+# scenarios/validation-open/: the open decision disagreements, on both kernels (not in CI; docs/validation.md)
+validate-open: deps
+	@$(MAKE) --no-print-directory all build/harness/agent
+	@bash harness/setup.sh
+	@st=0; for k in 6.1 6.12; do $(BUILD)/oomsim validate --kernel-image $$k scenarios/validation-open || st=1; done; exit $$st
 
 # Differential testing (docs/validation.md): N generated scenarios from SEED on KERNEL (6.1, 6.12 or all), in the VM
 # and the simulator; decision disagreements are shrunk into build/differential/shrunk/. VM_CACHE=DIR: another
