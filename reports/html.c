@@ -329,8 +329,11 @@ static void story_oom(ReportHtml *html, const KmSystem *sys, const SimEvent *ev,
       g_string_append(s, ", the allocating task (vm.oom_kill_allocating_task)");
     else if (row && !row->origin)
       escf(s, ", the highest %s of %ld", "badness", row->points);
-    if (oc->kills->len > 1)
-      escf(s, ", and %u more processes", oc->kills->len - 1);
+    guint others = 0; /* processes killed with the victim (an oom.group can signal the victim twice) */
+    for (guint i = 0; i < oc->kills->len; i++)
+      others += g_array_index(oc->kills, KmKill, i).task != oc->chosen;
+    if (others)
+      escf(s, ", and %u more process%s", others, others == 1 ? "" : "es");
     if (oc->oom_group) {
       g_string_append(s, " (");
       term(s, "oom-group", "memory.oom.group");
@@ -444,14 +447,63 @@ static gboolean row_is_victim(const OomControl *oc, const KmOomRow *row)
                                      oc->action == KM_OOM_KILLED_ALLOCATING);
 }
 
-/* The bars: positive terms stacked from 0 to the right, negative ones (a negative oom_score_adj, the root bonus)
- * drawn below them back from the positive end; a tick marks the points oom_badness() returned. */
-static void decision_bars(GString *out, const KmSystem *sys, const OomControl *oc, GPtrArray *rows)
+static gboolean row_scored(const KmOomRow *row)
 {
+  return row->skip == KM_SKIP_NONE && !row->origin;
+}
+
+/* Why a row has no points, in words: the scan's own reason, and for the rows never scanned what stopped it. */
+static const char *row_unscored_reason(const OomControl *oc, const KmOomRow *row)
+{
+  if (row->origin)
+    return "oom_task_origin: chosen at once, without a score";
+  if (row->skip != KM_SKIP_NOT_SCANNED)
+    return km_skip_reason_text[row->skip];
+  switch (oc->action) {
+  case KM_OOM_PANIC:
+    return "not scanned: panic_on_oom panics before any process is scored";
+  case KM_OOM_KILLED_ALLOCATING:
+    return "not scanned: oom_kill_allocating_task kills the allocating task without a scan";
+  case KM_OOM_ABORTED:
+    return "not scanned: the scan stopped at an earlier victim still exiting";
+  default:
+    return km_skip_reason_text[row->skip];
+  }
+}
+
+/* Another process this decision sent SIGKILL to (an oom.group member, a process sharing the victim's mm, a
+ * sacrificed child), or NULL. */
+static const char *row_killed_too(const OomControl *oc, const KmOomRow *row)
+{
+  for (guint i = 0; i < oc->kills->len; i++) {
+    const KmKill *kill = &g_array_index(oc->kills, KmKill, i);
+    if (kill->task == row->task && kill->kind != KM_KILL_VICTIM)
+      return report_kill_kind_name(kill->kind);
+  }
+  return NULL;
+}
+
+/* The memory a row holds in pages, as dump_tasks() prints it: what an unscored bar shows. */
+static glong row_held(const KmOomRow *row)
+{
+  return (glong)(MAX(row->rss, 0) + MAX(row->swapents, 0) + MAX(row->pgtables, 0));
+}
+
+/* The bars, one per row of the scan: a scored candidate's positive terms stacked from 0 to the right, negative
+ * ones (a negative oom_score_adj, the root bonus) drawn below them back from the positive end, a tick at the
+ * points oom_badness() returned; a row the scan did not score is a dashed grey bar of the memory it holds
+ * (rss + swap + page tables, the dump_tasks() figures) labelled with the reason, and no tick. */
+static void decision_bars(GString *out, const KmSystem *sys, const OomControl *oc)
+{
+  GArray *rows = oc->rows;
   double lo = 0, hi = 1;
   for (guint i = 0; i < rows->len; i++) {
-    const KmOomRow *row = rows->pdata[i];
+    const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
     glong t[6], pos = 0, all = 0;
+    if (!row_scored(row)) {
+      hi = MAX(hi, (double)row_held(row));
+      continue;
+    }
     row_terms(sys, oc, row, t);
     for (int k = 0; k < 6; k++) {
       pos += MAX(t[k], 0);
@@ -468,18 +520,31 @@ static void decision_bars(GString *out, const KmSystem *sys, const OomControl *o
                               "role=\"img\" aria-label=\"badness of each candidate, term by term (the table below "
                               "has the figures)\">\n", height);
   for (guint i = 0; i < rows->len; i++) {
-    const KmOomRow *row = rows->pdata[i];
-    gboolean victim = row_is_victim(oc, row);
+    const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
+    gboolean victim = row_is_victim(oc, row), scored = row_scored(row);
+    const char *too = victim ? NULL : row_killed_too(oc, row);
+    double y = 4 + row_h * i;
+    g_string_append_printf(out, "<g class=\"bar%s%s%s\" data-pid=\"%d\">", victim ? " victim" : "",
+                           scored ? "" : " unscored", too ? " killed-too" : "", row->task->pid);
+    if (victim || too)
+      g_string_append_printf(out, "<rect class=\"%s\" x=\"0\" y=\"%.1f\" width=\"800\" height=\"%.1f\"/>",
+                             victim ? "victim-bg" : "killed-bg", y - 2, row_h - 2);
+    g_string_append_printf(out, "<text x=\"4\" y=\"%.1f\">", y + 17);
+    escf(out, "%s%d %s", victim ? "\xe2\x96\xb6 victim: " : too ? "killed too: " : "", row->task->pid, row->task->comm);
+    g_string_append(out, "</text>");
+    if (!scored) {
+      double bw = MAX((double)row_held(row) * scale, 1.0);
+      g_string_append_printf(out, "<rect class=\"held\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"14\"><title>",
+                             zero, y + 4, bw);
+      escf(out, "holds %ld pages (rss + swap + page tables); not scored: %s", row_held(row),
+           row_unscored_reason(oc, row));
+      g_string_append_printf(out, "</title></rect><text class=\"why\" x=\"%.2f\" y=\"%.1f\">", zero + 3, y + 30);
+      escf(out, "not scored: %s", row_unscored_reason(oc, row));
+      g_string_append(out, "</text></g>\n");
+      continue;
+    }
     glong t[6];
     row_terms(sys, oc, row, t);
-    double y = 4 + row_h * i;
-    g_string_append_printf(out, "<g class=\"bar%s\" data-pid=\"%d\">", victim ? " victim" : "", row->task->pid);
-    if (victim)
-      g_string_append_printf(out, "<rect class=\"victim-bg\" x=\"0\" y=\"%.1f\" width=\"800\" height=\"%.1f\"/>",
-                             y - 2, row_h - 2);
-    g_string_append_printf(out, "<text x=\"4\" y=\"%.1f\">", y + 17);
-    escf(out, "%s%d %s", victim ? "\xe2\x96\xb6 victim: " : "", row->task->pid, row->task->comm);
-    g_string_append(out, "</text>");
     double x = zero;
     for (int k = 0; k < 6; k++) {
       if (t[k] <= 0)
@@ -513,25 +578,45 @@ static void decision_bars(GString *out, const KmSystem *sys, const OomControl *o
                          height);
 }
 
-static void decision_table(GString *out, const KmSystem *sys, const OomControl *oc, GPtrArray *rows)
+static void decision_table(GString *out, const KmSystem *sys, const OomControl *oc)
 {
+  GArray *rows = oc->rows;
   g_string_append(out, "<div class=\"wide\"><table class=\"terms\"><caption>oom_badness() of each candidate, in pages: the sum of the "
                        "terms is the points</caption>\n<thead><tr><th>pid</th><th>comm</th><th>rss</th><th>swap</th>"
                        "<th>page tables</th><th>oom_score_adj term</th><th>root bonus</th><th>floor</th>"
                        "<th>= points</th><th>verdict</th></tr></thead><tbody>\n");
   for (guint i = 0; i < rows->len; i++) {
-    const KmOomRow *row = rows->pdata[i];
-    glong t[6];
-    row_terms(sys, oc, row, t);
+    const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
     gboolean victim = row_is_victim(oc, row);
+    const char *too = victim ? NULL : row_killed_too(oc, row);
     g_string_append_printf(out, "<tr%s data-pid=\"%d\"><td>%d</td><td>", victim ? " class=\"victim\"" : "",
                            row->task->pid, row->task->pid);
     esc(out, row->task->comm);
     g_string_append(out, "</td>");
+    if (!row_scored(row)) {
+      g_string_append_printf(out, "<td class=\"n\">%" G_GINT64_FORMAT "</td><td class=\"n\">%" G_GINT64_FORMAT
+                             "</td><td class=\"n\">%" G_GINT64_FORMAT "</td><td colspan=\"3\"></td><td>-</td><td>",
+                             (gint64)row->rss, (gint64)row->swapents, (gint64)row->pgtables);
+      if (victim)
+        g_string_append(out, "<strong>victim</strong>, ");
+      else if (too)
+        escf(out, "killed too (%s), ", too);
+      escf(out, "not scored: %s", row_unscored_reason(oc, row));
+      g_string_append(out, "</td></tr>\n");
+      continue;
+    }
+    glong t[6];
+    row_terms(sys, oc, row, t);
     for (int k = 0; k < 6; k++)
       g_string_append_printf(out, "<td class=\"n\">%ld</td>", t[k]);
-    g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td>%s</td></tr>\n", row->points,
-                           victim ? "<strong>victim</strong>" : "candidate");
+    g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td>", row->points);
+    if (victim)
+      g_string_append(out, "<strong>victim</strong>");
+    else if (too)
+      escf(out, "killed too (%s)", too);
+    else
+      g_string_append(out, "candidate");
+    g_string_append(out, "</td></tr>\n");
   }
   g_string_append(out, "</tbody></table></div>\n");
 }
@@ -573,20 +658,16 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
   escf(out, " %" G_GINT64_FORMAT " (%s); outcome: %s.", oc->totalpages, total, report_oom_action_name(oc->action));
   g_string_append(out, "</p>\n");
 
-  g_autoptr(GPtrArray) scored = g_ptr_array_new();
   g_autoptr(GString) skipped = g_string_new(NULL);
   for (guint i = 0; i < oc->rows->len; i++) {
     const KmOomRow *row = &g_array_index(oc->rows, KmOomRow, i);
-    if (row->skip == KM_SKIP_NONE && !row->origin) {
-      g_ptr_array_add(scored, (gpointer)row);
-    } else {
-      g_string_append_printf(skipped, "<li data-pid=\"%d\">", row->task->pid);
-      escf(skipped, "pid %d (%s): %s", row->task->pid, row->task->comm,
-           row->origin ? "oom_task_origin: chosen at once, without a score" : km_skip_reason_text[row->skip]);
-      g_string_append(skipped, "</li>\n");
-    }
+    if (row_scored(row))
+      continue;
+    g_string_append_printf(skipped, "<li data-pid=\"%d\">", row->task->pid);
+    escf(skipped, "pid %d (%s): %s", row->task->pid, row->task->comm, row_unscored_reason(oc, row));
+    g_string_append(skipped, "</li>\n");
   }
-  if (scored->len) {
+  if (oc->rows->len) {
     g_string_append(out, "<p class=\"legend\">");
     for (int k = 0; k < 6; k++) {
       g_string_append_printf(out, "<span class=\"key %s\"></span> ", term_class[k]);
@@ -598,9 +679,11 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
     }
     g_string_append(out, "<span class=\"key tickkey\"></span> points (");
     term(out, "badness", "badness");
-    g_string_append(out, ")</p>\n");
-    decision_bars(out, sys, oc, scored);
-    decision_table(out, sys, oc, scored);
+    g_string_append(out, ") <span class=\"key held\"></span> not scored (the memory it holds)</p>\n");
+    decision_bars(out, sys, oc);
+    decision_table(out, sys, oc);
+  } else {
+    g_string_append(out, "<p>No process was scanned: the decision was taken before select_bad_process().</p>\n");
   }
   if (skipped->len) {
     g_string_append(out, "<p>Not scored:</p>\n<ul class=\"skipped\">\n");
@@ -788,7 +871,8 @@ static const char page_css[] =
   ".mk-panic line{stroke:#000}.mk-actor line{stroke:#06c}.mk text{font-weight:bold}"
   ".b-rss{fill:#4e79a7}.b-swap{fill:#f28e2b}.b-pt{fill:#76b7b2}.b-adj{fill:#e15759}.b-root{fill:#b07aa1}"
   ".b-floor{fill:#999}.neg{opacity:.75}.tick,.zero{stroke:#000;stroke-width:2}.zero{stroke-width:1}"
-  ".victim-bg{fill:#fff1c2}.bar.victim text{font-weight:bold}"
+  ".victim-bg{fill:#fff1c2}.killed-bg{fill:#fde0dc}.bar.victim text{font-weight:bold}.held{fill:#e4e4e4;stroke:#666;stroke-dasharray:4 2}"
+  "svg text.why{font-size:11px;font-style:italic}.key.held{background:#e4e4e4;border:1px dashed #666}"
   ".key{display:inline-block;width:.9em;height:.9em;vertical-align:middle;background:#999}"
   ".key.b-rss{background:#4e79a7}.key.b-swap{background:#f28e2b}.key.b-pt{background:#76b7b2}"
   ".key.b-adj{background:#e15759}.key.b-root{background:#b07aa1}.key.tickkey{width:3px;background:#000}"

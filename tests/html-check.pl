@@ -39,7 +39,7 @@ check($markers == scalar @$kills, "one kill marker per OOM kill", "$markers mark
 
 # the victim's bar is highlighted: in order, the victim bars are the killed pids (a decision whose victim was
 # picked without a score, oom_kill_allocating_task or oom_task_origin, has no bar of its own)
-my @victim_bars = ($page =~ /<g class="bar victim" data-pid="(\d+)">/g);
+my @victim_bars = ($page =~ /<g class="bar victim[^"]*" data-pid="(\d+)">/g);
 my @victim_rows = ($page =~ /<tr class="victim" data-pid="(\d+)">/g);
 my @scored = map { $_->{pid} } grep { !$_->{allocating_task} } @$kills;
 check("@victim_bars" eq "@victim_rows", "each highlighted bar has its highlighted table row",

@@ -5,10 +5,11 @@
 #      tests/html-check.pl against the same run's JSON and dmesg reports (links, markers, victim bars, terms,
 #      narrative, the exact kernel log);
 #   2. bad input: exit status 2, one FILE:LINE:COL message, no output file;
-#   3. a real browser: Debian's chromium, headless, loads pages from disk and the rendered DOM is checked (the
-#      sections, one kill marker per kill, the victim's bar); a page in a 390 px and a 1280 px wide frame must not
-#      scroll sideways; screenshots go to $HTML_SHOT_DIR. Skipped, with a line saying so, only when chromium is
-#      not installed (`make check` installs it: Makefile deps-browser).
+#   3. a real browser: gallery/gallery.sh on eight pages: headless chromium renders each in a 1280x800 and a
+#      390x844 frame and gallery/verdict.js checks the rendered DOM (sections, chart, one kill marker per kill, a
+#      visible bar per candidate with the victim highlighted, the narrative naming every victim, no sideways
+#      scrolling, no resource loaded); screenshots go to $HTML_SHOT_DIR. Skipped, with a line saying so, only when
+#      chromium is not installed (`make check` installs it: Makefile deps-browser).
 # Prints "ok - ..." / "not ok - ..." lines (counted by tests/run-tests.sh).
 set -u
 : "${OOMSIM:=build/oomsim}" "${HTML_SHOT_DIR:=build/html-test}"
@@ -70,66 +71,10 @@ if [ -z "$browser" ]; then
   echo "# SKIP browser tests: chromium is not installed (make check installs it with apt; it could not here)"
   exit 0
 fi
-mkdir -p "$HTML_SHOT_DIR"
-chrome() { # chrome ARGS...: headless, its own throw-away profile, nothing from the network
-  timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$tmp/profile" \
-    --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars "$@" 2>>"$tmp/chrome.log"
-}
-# One browser start loads every page twice, in a 390x844 and a 1280x800 frame, and a script in the frames'
-# parent reads each rendered page: its sections, kill markers, highlighted bars and widths. (A headless start
-# costs seconds here, so the DOM checks share one; the screenshots need one each.)
+# The browser checks are the gallery's (gallery/gallery.sh, gallery/verdict.js: the rendered DOM of each page in
+# a 1280x800 and a 390x844 frame, screenshots), run here on a few pages that cover a memcg kill, QoS, oom.group,
+# a shared mm, a panic with no candidate scored, ENOMEM without an OOM, the 3.10 root bonus and
+# oom_kill_allocating_task; `make gallery` runs it on every scenario.
 pages="k8s-pod-50mi-oomkilled k8s-qos-besteffort-dies-first memory-oom-group shared-mm-victim panic1-global-panic
-       overcommit2-enomem-at-commitlimit docker-malloc-untouched-3.10"
-{
-  echo '<!DOCTYPE html><html><body style="margin:0">'
-  for n in $pages; do
-    for size in 390x844 1280x800; do
-      echo "<iframe data-name=\"$n $size\" src=\"$n.html\" style=\"border:0;width:${size%x*}px;height:${size#*x}px\"></iframe>"
-    done
-  done
-  cat <<'EOF'
-<pre id="out">pending</pre><script>
-window.onload = function () {
-  var lines = [];
-  document.querySelectorAll('iframe').forEach(function (f) {
-    var d = f.contentDocument, e = d.documentElement;
-    lines.push('PAGE ' + f.dataset.name + ' sections=' +
-      d.querySelectorAll('section#outcome, section#chart, section#decisions, section#narrative, section#dmesg, section#glossary').length +
-      ' marks=' + d.querySelectorAll('g.mk.mk-kill').length + ' victims=' + d.querySelectorAll('g.bar.victim').length +
-      ' story=' + d.querySelectorAll('ol.story li').length + ' sw=' + e.scrollWidth + ' cw=' + e.clientWidth);
-  });
-  document.getElementById('out').textContent = lines.join('\n');
-};
-</script></body></html>
-EOF
-} >"$tmp/frames.html"
-chrome --allow-file-access-from-files --virtual-time-budget=10000 --dump-dom "file://$tmp/frames.html" >"$tmp/frames.dom"
-for n in $pages; do
-  kills=$(perl -MJSON::PP -0777 -ne 'print scalar @{decode_json($_)->{outcome}{kills}}' "$tmp/$n.json")
-  for size in 390x844 1280x800; do
-    line=$(grep -o "PAGE $n $size .*" "$tmp/frames.dom")
-    if [ -z "$line" ]; then nok "browser $n $size: not rendered"; continue; fi
-    val() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$line"; }
-    [ "$(val sections)" = 6 ] && ok "browser $n $size: the six sections are rendered" || nok "browser $n $size: $line"
-    [ "$(val marks)" = "$kills" ] && ok "browser $n $size: one kill marker per kill ($kills)" || nok "browser $n $size: $line, $kills kills"
-    { [ "$kills" = 0 ] || [ "$(val victims)" -ge 1 ]; } && ok "browser $n $size: the victim's bar is highlighted" ||
-      nok "browser $n $size: no highlighted bar: $line"
-    [ "$(val story)" -ge 1 ] && ok "browser $n $size: the narrative is rendered" || nok "browser $n $size: $line"
-    [ "$(val sw)" -le "$(val cw)" ] && ok "browser $n $size: no horizontal scrolling" ||
-      nok "browser $n $size: scrolls sideways: $line"
-  done
-done
-for n in k8s-pod-50mi-oomkilled k8s-qos-besteffort-dies-first docker-malloc-untouched-3.10; do
-  for size in 390,844 1280,800; do
-    rm -f "$HTML_SHOT_DIR/$n-${size%,*}.png"
-    chrome --window-size="$size" --screenshot="$HTML_SHOT_DIR/$n-${size%,*}.png" "file://$tmp/$n.html" >/dev/null
-    [ -s "$HTML_SHOT_DIR/$n-${size%,*}.png" ] && ok "browser $n: screenshot $HTML_SHOT_DIR/$n-${size%,*}.png" ||
-      nok "browser $n: no screenshot at $size"
-  done
-done
-# the pages have no script: any console message would be the browser's complaint about a page
-if grep -E 'CONSOLE|Uncaught|Not allowed to load' "$tmp/chrome.log" >"$tmp/console"; then
-  nok "browser: console messages: $(head -3 "$tmp/console")"
-else
-  ok "browser: no console message"
-fi
+       overcommit2-enomem-at-commitlimit docker-malloc-untouched-3.10 oom-kill-allocating-task"
+bash gallery/gallery.sh -o "$HTML_SHOT_DIR" $(for n in $pages; do echo "scenarios/library/$n.xml"; done) | grep -E '^(ok|not ok) '
