@@ -4,8 +4,9 @@
 # (gallery/verdict.js reads the rendered DOM of every page in a 1280x800 and a 390x844 frame: the sections, the
 # chart, one kill marker per kill, a visible bar per candidate of every OOM decision with the victim's
 # highlighted, a narrative naming every victim, no sideways scrolling, no resource loaded; what each page must
-# have comes from the same run's JSON report), takes a full-page screenshot of each at 1280 px (OUT/FOLDER/NAME.png)
-# and writes OUT/index.html linking pages, screenshots and verdicts. Prints "ok - ..." / "not ok - ..." lines and
+# have comes from the same run's JSON report), takes a screenshot of each at 1280 px from the top to the end of
+# the narrative (OUT/FOLDER/NAME.png, gallery/shoot.pl) and writes OUT/index.html linking pages, screenshots and
+# verdicts. Prints "ok - ..." / "not ok - ..." lines and
 # "gallery: N pages, N passed, N failed"; exits 1 when a page fails or chromium is missing.
 #
 # usage: gallery/gallery.sh [-o OUT] [--no-screenshots] [SCENARIO.xml...]   (OUT: build/gallery)
@@ -94,7 +95,7 @@ echo '};' >>"$tmp/expected.js"
 chrome --allow-file-access-from-files --virtual-time-budget=30000 --dump-dom "file://$out/.check.html" >"$tmp/check.dom"
 [ -n "${GALLERY_KEEP:-}" ] || rm -f "$out/.check.html"
 
-declare -A verdict height
+declare -A verdict
 for name in "${names[@]}"; do
   page_ok=1
   for size in 1280x800 390x844; do
@@ -108,7 +109,6 @@ for name in "${names[@]}"; do
       nok "$name $size: ${line#VERDICT $name $size FAIL }"
       page_ok=0
     fi
-    [ "$size" = 1280x800 ] && height[$name]=$(sed -n 's/^VERDICT [^ ]* [^ ]* [a-zA-Z]* \([0-9]*\).*/\1/p' <<<"$line")
   done
   if [ $page_ok = 1 ]; then verdict[$name]=passed; passed=$((passed + 1)); else verdict[$name]=failed; failed=$((failed + 1)); fi
 done
@@ -118,17 +118,16 @@ if grep -E 'CONSOLE|Uncaught|Not allowed to load|ERR_NAME_NOT_RESOLVED' "$tmp/ch
   failed=$((failed + 1))
 fi
 
-# 3. a full-page screenshot of each page at 1280 px (its height measured above, at most 16000 px)
+# 3. a screenshot of each page at 1280 px, from the top down to the end of its narrative, all from one browser
+# (gallery/shoot.pl drives it over the DevTools pipe: a browser start per page would cost minutes)
 if [ $shots = 1 ]; then
+  perl "$here/shoot.pl" "$browser" "$tmp/shoot-profile" 1280 "$out" "${names[@]}" 2>>"$tmp/chrome.log" >"$tmp/shots"
   for name in "${names[@]}"; do
-    h=${height[$name]:-800}
-    [ -n "$h" ] && [ "$h" -ge 800 ] || h=800
-    [ "$h" -le 16000 ] || h=16000
-    chrome --window-size="1280,$h" --screenshot="$out/$name.png" "file://$out/$name.html" >/dev/null
-    if [ -s "$out/$name.png" ]; then
-      ok "$name: screenshot $out/$name.png (1280x$h)"
+    line=$(grep -E "^$name (FAILED|[0-9]+x[0-9]+$)" "$tmp/shots" | head -1)
+    if [[ $line =~ ^$name\ ([0-9]+x[0-9]+)$ ]] && [ -s "$out/$name.png" ]; then
+      ok "$name: screenshot $out/$name.png (${BASH_REMATCH[1]})"
     else
-      nok "$name: no screenshot"
+      nok "$name: no screenshot: ${line:-$(grep FAILED "$tmp/shots" | head -1)}"
       failed=$((failed + 1))
     fi
   done

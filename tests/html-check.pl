@@ -72,3 +72,11 @@ my ($pre) = $page =~ m{<section id="dmesg">.*?<pre>(.*?)</pre>}s;
 $pre = '' unless defined $pre;
 $pre =~ s/&lt;/</g; $pre =~ s/&gt;/>/g; $pre =~ s/&quot;/"/g; $pre =~ s/&#39;/'/g; $pre =~ s/&amp;/&/g;
 check($pre eq $dmesg, "the kernel log is --format dmesg's output", length($pre) . " vs " . length($dmesg) . " bytes");
+
+# the processes' chart has a band for every victim that held memory when it was killed (when at most 8 processes
+# are charted, the page says so otherwise)
+if ($page !~ /Only the first 8 processes to hold memory are drawn/) {
+  my @no_band = grep { my $k = $_; $k->{anon_rss_kb} + $k->{file_rss_kb} + $k->{shmem_rss_kb} > 0 &&
+                       $page !~ m{<polygon class="area c\d"[^>]*><title>\Q$k->{pid} $k->{comm}\E rss</title>} } @$kills;
+  check(!@no_band, "the processes' chart has a band for every victim", "no band for @{[map { $_->{pid} } @no_band]}");
+}

@@ -54,6 +54,13 @@ else
   nok "long trace: does not run: $(head -c 300 "$tmp/err")"
 fi
 
+# Committed_AS against CommitLimit is charted when overcommit matters (mode 2 here), and only then
+grep -q 'id="chart-commit"' "$tmp/overcommit2-enomem-at-commitlimit.html" &&
+  grep -q '<title>CommitLimit</title>' "$tmp/overcommit2-enomem-at-commitlimit.html" &&
+  ! grep -q 'id="chart-commit"' "$tmp/k8s-pod-50mi-oomkilled.html" &&
+  ok "the overcommit chart is drawn for vm.overcommit_memory=2 and not for a memcg OOM in mode 0" ||
+  nok "the overcommit chart: drawn for the wrong page, or missing"
+
 # bad input: one FILE:LINE:COL message, exit 2, nothing written
 printf '<scenario name="x">\n  <machine ram="lots"/>\n</scenario>\n' >"$tmp/bad.xml"
 "$OOMSIM" run --format html -o "$tmp/bad.html" "$tmp/bad.xml" 2>"$tmp/err" >/dev/null
