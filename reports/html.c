@@ -13,6 +13,7 @@
  * (docs/report-formats.md, "HTML report"). The whole page is appended to the output when the END event arrives.
  */
 #include "report-private.h"
+#include "html-dmesg.h"
 
 #include "../kernel-model/km-util.h"
 
@@ -943,6 +944,9 @@ static const char page_css[] =
   "th,td{border:1px solid #ccc;padding:.15rem .4rem;text-align:left}td.n{text-align:right}"
   "tr.victim{background:#fff1c2;font-weight:bold}caption{text-align:left;font-style:italic}"
   "pre{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre}"
+  ".klog{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem}.klog summary{white-space:pre;cursor:pointer}"
+  ".klog summary code{font-size:.8rem}.klog p{white-space:normal;margin:.2rem 0 .5rem 1.2rem;font-size:.85rem;"
+  "max-width:60rem;background:#fff;padding:.3rem .5rem;border-left:3px solid #4e79a7}"
   ".t{font-variant-numeric:tabular-nums;font-weight:bold}dt{font-weight:bold;margin-top:.6rem}"
   "section.oom{border-left:4px solid #b00;padding-left:.8rem;margin:1.5rem 0}"
   "a.term{text-decoration:underline dotted}";
@@ -1327,12 +1331,11 @@ static void dmesg_section(GString *out, const ReportHtml *html, const KmSystem *
   g_string_append(out, "<section id=\"dmesg\"><h2>Kernel log</h2>\n");
   g_string_append(out, "<p>");
   escf(out, "The lines kernel %s prints for this run, exactly as `oomsim run --format dmesg` writes them (the "
-            "hardware-specific call trace and per-zone lines left out).", sys->profile->name);
+            "hardware-specific call trace and per-zone lines left out). Open a line to see what it says and "
+            "which kernel function prints it.", sys->profile->name);
   g_string_append(out, "</p>\n");
   if (html->dmesg_text->len) {
-    g_string_append(out, "<pre>");
-    esc(out, html->dmesg_text->str);
-    g_string_append(out, "</pre>\n");
+    report_html_dmesg_lines(out, html->dmesg_text->str, sys->machine.page_size);
     g_string_append(out, "<details><summary>How to read these lines</summary><dl>"
                          "<dt>… invoked oom-killer: gfp_mask=…, order=…, oom_score_adj=…</dt><dd>The task whose "
                          "allocation failed (current), what it asked for and its own oom_score_adj.</dd>"

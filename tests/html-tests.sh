@@ -18,7 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 ok() { echo "ok - $*"; }
 nok() { echo "not ok - $*"; }
 
-html5_tags='main|nav|section|figure|figcaption|details|summary|svg|g|rect|line|polyline|text|title'
+html5_tags='main|nav|section|figure|figcaption|details|summary|svg|g|rect|line|polyline|polygon|text|title'
 for f in scenarios/library/*.xml; do
   n=$(basename "$f" .xml)
   if ! "$OOMSIM" run --format html -o "$tmp/$n.html" "$f" 2>"$tmp/err" ||
@@ -53,6 +53,15 @@ if "$OOMSIM" run --format html -o "$tmp/long.html" "$tmp/long.xml" 2>"$tmp/err";
 else
   nok "long trace: does not run: $(head -c 300 "$tmp/err")"
 fi
+
+# the kernel log's lines explained: the dump_tasks() row of mem_alloc read with the header's columns (rss 12774
+# pages * 4096 / 2^20 = 49.9 MiB, pgtables_bytes 106496 / 4096 = 26 pages), the Killed line as __oom_kill_process()
+p=$tmp/k8s-pod-50mi-oomkilled.html
+grep -q 'mem_alloc</code></summary><p>dump_tasks(): one process the OOM killer looked at. pid 4200; uid 0; tgid 4200; total_vm 512000 pages = 2000.0 MiB of address space (VIRT, not what is scored); rss 12774 pages = 49.9 MiB resident (RSS, scored); pgtables_bytes 106496 = 26 pages of page tables' "$p" &&
+  grep -q 'Killed process 4200 (mem_alloc)[^<]*</code></summary><p>__oom_kill_process(): SIGKILL was sent.' "$p" &&
+  grep -q 'memory: usage 51200kB, limit 51200kB, failcnt 1</code></summary><p>mem_cgroup_print_oom_meminfo()' "$p" &&
+  ok "kernel log: a dump_tasks() row, the Killed line and the memcg usage line are explained" ||
+  nok "kernel log: the lines of k8s-pod-50mi-oomkilled are not explained as expected"
 
 # Committed_AS against CommitLimit is charted when overcommit matters (mode 2 here), and only then
 grep -q 'id="chart-commit"' "$tmp/overcommit2-enomem-at-commitlimit.html" &&
