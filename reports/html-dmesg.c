@@ -140,19 +140,28 @@ static void esc_n(GString *out, const char *text, gssize len)
   g_string_append(out, e);
 }
 
-/* A dump_tasks() row: the header's column names paired with the row's fields. */
-static void explain_task_row(GString *out, const char *body, char **columns, guint page_size)
+/* The words of a dump_tasks() line (the header or a row), the brackets around the pid taken as spaces;
+ * NULL-terminated. */
+static GStrv task_words(const char *body)
 {
   g_autofree char *flat = g_strdup(body);
   g_strdelimit(flat, "[]", ' ');
   g_auto(GStrv) fields = g_strsplit_set(g_strstrip(flat), " ", -1);
-  g_autoptr(GPtrArray) values = g_ptr_array_new();
+  GPtrArray *words = g_ptr_array_new();
   for (guint i = 0; fields[i]; i++)
     if (fields[i][0])
-      g_ptr_array_add(values, fields[i]);
+      g_ptr_array_add(words, g_strdup(fields[i]));
+  g_ptr_array_add(words, NULL);
+  return (GStrv)g_ptr_array_free(words, FALSE);
+}
+
+/* A dump_tasks() row: the header's column names paired with the row's fields. */
+static void explain_task_row(GString *out, const char *body, char **columns, guint page_size)
+{
+  g_auto(GStrv) values = task_words(body);
   g_string_append(out, "dump_tasks(): one process the OOM killer looked at. ");
-  for (guint i = 0; columns[i] && i < values->len; i++) {
-    const char *col = columns[i], *val = values->pdata[i];
+  for (guint i = 0; columns[i] && values[i]; i++) {
+    const char *col = columns[i], *val = values[i];
     char *end = NULL;
     guint64 n = g_ascii_strtoull(val, &end, 10);
     gboolean number = end && *end == '\0' && end != val;
@@ -200,16 +209,8 @@ static void explain_line(GString *out, const char *body, DmesgBlock *block, GStr
       return;
     }
     /* the dump_tasks() header: remember its columns for the rows */
-    g_autofree char *flat = g_strdup(body);
-    g_strdelimit(flat, "[]", ' ');
-    g_auto(GStrv) words = g_strsplit_set(g_strstrip(flat), " ", -1);
-    g_autoptr(GPtrArray) cols = g_ptr_array_new();
-    for (guint i = 0; words[i]; i++)
-      if (words[i][0])
-        g_ptr_array_add(cols, g_strdup(words[i]));
-    g_ptr_array_add(cols, NULL);
     g_strfreev(*columns);
-    *columns = (GStrv)g_ptr_array_free(g_steal_pointer(&cols), FALSE);
+    *columns = task_words(body);
     g_string_append(out, "dump_tasks(): the columns of the rows below: pid, uid, tgid, total_vm (the address "
                          "space, VIRT), rss (resident pages), page tables (nr_ptes in pages before 4.15, "
                          "pgtables_bytes after), swapents (pages in swap), oom_score_adj and name. The badness is "
