@@ -47,7 +47,7 @@ BENCH_BIN := $(BUILD)/bench/gen-bench
 include fuzz/fuzz.mk
 CPUTIME_BIN := $(BUILD)/bench/cputime
 
-.PHONY: all deps deps-test deps-browser deps-coverage run check test-binaries sanitize coverage bench fuzz validate validate-ci validate-open differential \
+.PHONY: all deps deps-test deps-browser deps-coverage run check gallery test-binaries sanitize coverage bench fuzz validate validate-ci validate-open differential \
         clean install uninstall
 all: $(BUILD)/oomsim
 
@@ -111,6 +111,12 @@ run: deps
 check: deps-test deps-browser
 	@$(MAKE) --no-print-directory all test-binaries fuzz-seeds
 	@OOMSIM=$(BUILD)/oomsim TEST_DIR=$(BUILD)/tests bash tests/run-tests.sh
+
+# every scenario of scenarios/library and scenarios/versions as an HTML report, each checked in headless chromium
+# and screenshotted, with an index: build/gallery/index.html (gallery/gallery.sh, docs/education.md)
+gallery: deps-test deps-browser
+	@$(MAKE) --no-print-directory all
+	@OOMSIM=$(BUILD)/oomsim bash gallery/gallery.sh -o $(BUILD)/gallery
 
 sanitize: deps-test
 	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT=-O1 \

@@ -94,7 +94,7 @@ _oomsim()
                 run) COMPREPLY=($(compgen -W "text dmesg json html" -- "$cur")) ;;
                 check) COMPREPLY=($(compgen -W "text tap junit" -- "$cur")) ;;
                 validate|explain|actors) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
-                sweep|sweep-merge) COMPREPLY=($(compgen -W "text csv json" -- "$cur")) ;;
+                sweep|sweep-merge) COMPREPLY=($(compgen -W "text csv json html" -- "$cur")) ;;
             esac
             return 0 ;;
         -s|--set|-V|--vary)

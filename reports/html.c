@@ -1,16 +1,19 @@
 /* reports/html.c: the HTML report (`--format html`): one self-contained page a learner can open from disk, with
- * no network and no script: a memory-over-time chart (inline SVG) with the OOM kills, ENOMEM steps and panics
- * marked on the time axis, one section per OOM decision with a bar per candidate split into oom_badness()'s
- * terms (km_oom_badness_split(), the arithmetic the model itself decides with), a plain-language narrative whose
- * kernel terms link to a glossary on the page, and the exact dmesg lines (the dmesg writer's own output).
+ * no network and no script: memory-over-time charts (inline SVG: each cgroup against its limits, each process's
+ * rss and swap stacked, MemFree against the watermarks, Committed_AS against CommitLimit when overcommit
+ * matters) with the OOM kills, ENOMEM steps and panics marked on the time axis, one section per OOM decision with
+ * a bar per process of the scan, a scored candidate's split into oom_badness()'s terms (km_oom_badness_split(),
+ * the arithmetic the model itself decides with), a plain-language narrative whose kernel terms link to a
+ * glossary on the page, and the exact dmesg lines (the dmesg writer's own output).
  *
  * The writer listens to the same event stream as the others. It keeps in memory only what the page needs at
  * the end, bounded: at most HTML_MAX_SAMPLES chart samples (when full, every other one is dropped and the
- * sampling stride doubles), HTML_MAX_SERIES cgroups on the chart, HTML_MAX_MARKERS markers, HTML_MAX_DECISIONS
- * detailed OOM decisions and HTML_MAX_STORY narrative lines (docs/report-formats.md, "HTML report"). The whole
- * page is appended to the output when the END event arrives.
+ * sampling stride doubles), HTML_MAX_SERIES cgroups and HTML_MAX_PROCS processes on the charts,
+ * HTML_MAX_MARKERS markers, HTML_MAX_DECISIONS detailed OOM decisions and HTML_MAX_STORY narrative lines
+ * (docs/report-formats.md, "HTML report"). The whole page is appended to the output when the END event arrives.
  */
 #include "report-private.h"
+#include "html-dmesg.h"
 
 #include "../kernel-model/km-util.h"
 
@@ -18,6 +21,7 @@
 
 #define HTML_MAX_SAMPLES 2048
 #define HTML_MAX_SERIES 8
+#define HTML_MAX_PROCS 8
 #define HTML_MAX_MARKERS 1000
 #define HTML_MAX_DECISIONS 50
 #define HTML_MAX_STORY 400
@@ -25,8 +29,11 @@
 typedef struct {
   guint64 time_ns;
   guint64 seq; /* the event's ordinal: the x axis when the whole run happens at one instant */
-  KmPages free, swap_used, wmark_min, wmark_high;
-  KmPages usage[HTML_MAX_SERIES], max[HTML_MAX_SERIES];
+  KmPages free, swap_used, wmark_min, wmark_high, committed_as, commit_limit;
+  /* per cgroup: memory.current, memory.max, memory.high, memory.swap.current, memory.swap.max */
+  KmPages usage[HTML_MAX_SERIES], max[HTML_MAX_SERIES], high[HTML_MAX_SERIES], swap[HTML_MAX_SERIES],
+    swap_max[HTML_MAX_SERIES];
+  KmPages proc_rss[HTML_MAX_PROCS], proc_swap[HTML_MAX_PROCS]; /* per process: get_mm_rss(), MM_SWAPENTS */
 } HtmlSample;
 
 typedef enum {
@@ -58,6 +65,14 @@ struct _ReportHtml {
   const KmMemcg *series[HTML_MAX_SERIES];
   char *series_path[HTML_MAX_SERIES];
   guint n_series;
+  /* the processes of the stacked chart: the first HTML_MAX_PROCS to hold memory, known by pid and task-list
+   * position (a pid can be reused) */
+  int proc_pid[HTML_MAX_PROCS];
+  guint64 proc_seq[HTML_MAX_PROCS];
+  char *proc_label[HTML_MAX_PROCS];
+  guint n_procs;
+  gboolean procs_dropped;      /* a further process held memory and is not drawn */
+  gboolean overcommit_matters; /* vm.overcommit_memory=2 at some sample, or an mmap refused by it */
   char *title, *description, *file;
 };
 
@@ -107,6 +122,8 @@ void report_html_free(ReportHtml *html)
   g_array_free(html->markers, TRUE);
   for (guint i = 0; i < html->n_series; i++)
     g_free(html->series_path[i]);
+  for (guint i = 0; i < html->n_procs; i++)
+    g_free(html->proc_label[i]);
   g_free(html->title);
   g_free(html->description);
   g_free(html->file);
@@ -176,6 +193,33 @@ static void track_series(ReportHtml *html, const KmSystem *sys)
   }
 }
 
+/* The processes of the stacked chart, in task-list order: a scan only while there is room (so a run with many
+ * processes pays it until the first HTML_MAX_PROCS hold memory), and one more look to know whether any is left
+ * out. */
+static void track_procs(ReportHtml *html, const KmSystem *sys)
+{
+  if (html->procs_dropped)
+    return;
+  for (GList *l = sys->tasks.head; l; l = l->next) {
+    const KmTask *task = l->data;
+    if (!task->mm || task->kthread || km_mm_rss(task->mm) + task->mm->swapents == 0)
+      continue;
+    gboolean known = FALSE;
+    for (guint p = 0; p < html->n_procs && !known; p++)
+      known = html->proc_pid[p] == task->pid && html->proc_seq[p] == task->seq;
+    if (known)
+      continue;
+    if (html->n_procs == HTML_MAX_PROCS) {
+      html->procs_dropped = TRUE;
+      return;
+    }
+    html->proc_pid[html->n_procs] = task->pid;
+    html->proc_seq[html->n_procs] = task->seq;
+    html->proc_label[html->n_procs] = g_strdup_printf("%d %s", task->pid, task->comm);
+    html->n_procs++;
+  }
+}
+
 static KmPages wmark_high_pages(const KmSystem *sys)
 {
   KmPages sum = 0;
@@ -189,14 +233,27 @@ static void take_sample(ReportHtml *html, const KmSystem *sys, guint64 time_ns, 
   if (!force && html->tick++ % html->stride != 0)
     return;
   track_series(html, sys);
+  track_procs(html, sys);
   HtmlSample s = { .time_ns = time_ns, .seq = html->seq, .free = km_free_pages(sys), .swap_used = sys->machine.swap_used,
-                   .wmark_min = km_wmark_min_pages(sys), .wmark_high = wmark_high_pages(sys) };
+                   .wmark_min = km_wmark_min_pages(sys), .wmark_high = wmark_high_pages(sys),
+                   .committed_as = sys->machine.committed_as, .commit_limit = km_vm_commit_limit(sys) };
+  html->overcommit_matters = html->overcommit_matters || sys->machine.overcommit_memory == 2;
   for (guint i = 0; i < html->n_series; i++) {
     gboolean alive = FALSE; /* a cgroup removed since: its line stops at 0 */
     for (guint m = 0; m < sys->memcgs->len; m++)
       alive = alive || sys->memcgs->pdata[m] == html->series[i];
-    s.usage[i] = alive ? html->series[i]->usage : 0;
-    s.max[i] = alive ? html->series[i]->max : KM_PAGES_MAX;
+    const KmMemcg *memcg = html->series[i];
+    s.usage[i] = alive ? memcg->usage : 0;
+    s.max[i] = alive ? memcg->max : KM_PAGES_MAX;
+    s.high[i] = alive && memcg->version == 2 ? memcg->high : KM_PAGES_MAX;
+    s.swap[i] = alive ? (memcg->version == 2 ? memcg->swap_usage : memcg->memsw_usage - MIN(memcg->memsw_usage, memcg->usage)) : 0;
+    s.swap_max[i] = alive && memcg->version == 2 ? memcg->swap_max : KM_PAGES_MAX;
+  }
+  for (guint p = 0; p < html->n_procs; p++) {
+    const KmTask *task = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(html->proc_pid[p]));
+    gboolean same = task && task->seq == html->proc_seq[p] && task->mm; /* exited: its band ends */
+    s.proc_rss[p] = same ? km_mm_rss(task->mm) : 0;
+    s.proc_swap[p] = same ? task->mm->swapents : 0;
   }
   if (html->samples->len == HTML_MAX_SAMPLES) {
     /* keep every other sample (the first and the newest stay) and sample half as often from now on */
@@ -329,8 +386,11 @@ static void story_oom(ReportHtml *html, const KmSystem *sys, const SimEvent *ev,
       g_string_append(s, ", the allocating task (vm.oom_kill_allocating_task)");
     else if (row && !row->origin)
       escf(s, ", the highest %s of %ld", "badness", row->points);
-    if (oc->kills->len > 1)
-      escf(s, ", and %u more processes", oc->kills->len - 1);
+    guint others = 0; /* processes killed with the victim (an oom.group can signal the victim twice) */
+    for (guint i = 0; i < oc->kills->len; i++)
+      others += g_array_index(oc->kills, KmKill, i).task != oc->chosen;
+    if (others)
+      escf(s, ", and %u more process%s", others, others == 1 ? "" : "es");
     if (oc->oom_group) {
       g_string_append(s, " (");
       term(s, "oom-group", "memory.oom.group");
@@ -444,14 +504,63 @@ static gboolean row_is_victim(const OomControl *oc, const KmOomRow *row)
                                      oc->action == KM_OOM_KILLED_ALLOCATING);
 }
 
-/* The bars: positive terms stacked from 0 to the right, negative ones (a negative oom_score_adj, the root bonus)
- * drawn below them back from the positive end; a tick marks the points oom_badness() returned. */
-static void decision_bars(GString *out, const KmSystem *sys, const OomControl *oc, GPtrArray *rows)
+static gboolean row_scored(const KmOomRow *row)
 {
+  return row->skip == KM_SKIP_NONE && !row->origin;
+}
+
+/* Why a row has no points, in words: the scan's own reason, and for the rows never scanned what stopped it. */
+static const char *row_unscored_reason(const OomControl *oc, const KmOomRow *row)
+{
+  if (row->origin)
+    return "oom_task_origin: chosen at once, without a score";
+  if (row->skip != KM_SKIP_NOT_SCANNED)
+    return km_skip_reason_text[row->skip];
+  switch (oc->action) {
+  case KM_OOM_PANIC:
+    return "not scanned: panic_on_oom panics before any process is scored";
+  case KM_OOM_KILLED_ALLOCATING:
+    return "not scanned: oom_kill_allocating_task kills the allocating task without a scan";
+  case KM_OOM_ABORTED:
+    return "not scanned: the scan stopped at an earlier victim still exiting";
+  default:
+    return km_skip_reason_text[row->skip];
+  }
+}
+
+/* Another process this decision sent SIGKILL to (an oom.group member, a process sharing the victim's mm, a
+ * sacrificed child), or NULL. */
+static const char *row_killed_too(const OomControl *oc, const KmOomRow *row)
+{
+  for (guint i = 0; i < oc->kills->len; i++) {
+    const KmKill *kill = &g_array_index(oc->kills, KmKill, i);
+    if (kill->task == row->task && kill->kind != KM_KILL_VICTIM)
+      return report_kill_kind_name(kill->kind);
+  }
+  return NULL;
+}
+
+/* The memory a row holds in pages, as dump_tasks() prints it: what an unscored bar shows. */
+static glong row_held(const KmOomRow *row)
+{
+  return (glong)(MAX(row->rss, 0) + MAX(row->swapents, 0) + MAX(row->pgtables, 0));
+}
+
+/* The bars, one per row of the scan: a scored candidate's positive terms stacked from 0 to the right, negative
+ * ones (a negative oom_score_adj, the root bonus) drawn below them back from the positive end, a tick at the
+ * points oom_badness() returned; a row the scan did not score is a dashed grey bar of the memory it holds
+ * (rss + swap + page tables, the dump_tasks() figures) labelled with the reason, and no tick. */
+static void decision_bars(GString *out, const KmSystem *sys, const OomControl *oc)
+{
+  GArray *rows = oc->rows;
   double lo = 0, hi = 1;
   for (guint i = 0; i < rows->len; i++) {
-    const KmOomRow *row = rows->pdata[i];
+    const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
     glong t[6], pos = 0, all = 0;
+    if (!row_scored(row)) {
+      hi = MAX(hi, (double)row_held(row));
+      continue;
+    }
     row_terms(sys, oc, row, t);
     for (int k = 0; k < 6; k++) {
       pos += MAX(t[k], 0);
@@ -468,18 +577,31 @@ static void decision_bars(GString *out, const KmSystem *sys, const OomControl *o
                               "role=\"img\" aria-label=\"badness of each candidate, term by term (the table below "
                               "has the figures)\">\n", height);
   for (guint i = 0; i < rows->len; i++) {
-    const KmOomRow *row = rows->pdata[i];
-    gboolean victim = row_is_victim(oc, row);
+    const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
+    gboolean victim = row_is_victim(oc, row), scored = row_scored(row);
+    const char *too = victim ? NULL : row_killed_too(oc, row);
+    double y = 4 + row_h * i;
+    g_string_append_printf(out, "<g class=\"bar%s%s%s\" data-pid=\"%d\">", victim ? " victim" : "",
+                           scored ? "" : " unscored", too ? " killed-too" : "", row->task->pid);
+    if (victim || too)
+      g_string_append_printf(out, "<rect class=\"%s\" x=\"0\" y=\"%.1f\" width=\"800\" height=\"%.1f\"/>",
+                             victim ? "victim-bg" : "killed-bg", y - 2, row_h - 2);
+    g_string_append_printf(out, "<text x=\"4\" y=\"%.1f\">", y + 17);
+    escf(out, "%s%d %s", victim ? "\xe2\x96\xb6 victim: " : too ? "killed too: " : "", row->task->pid, row->task->comm);
+    g_string_append(out, "</text>");
+    if (!scored) {
+      double bw = MAX((double)row_held(row) * scale, 1.0);
+      g_string_append_printf(out, "<rect class=\"held\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"14\"><title>",
+                             zero, y + 4, bw);
+      escf(out, "holds %ld pages (rss + swap + page tables); not scored: %s", row_held(row),
+           row_unscored_reason(oc, row));
+      g_string_append_printf(out, "</title></rect><text class=\"why\" x=\"%.2f\" y=\"%.1f\">", zero + 3, y + 30);
+      escf(out, "not scored: %s", row_unscored_reason(oc, row));
+      g_string_append(out, "</text></g>\n");
+      continue;
+    }
     glong t[6];
     row_terms(sys, oc, row, t);
-    double y = 4 + row_h * i;
-    g_string_append_printf(out, "<g class=\"bar%s\" data-pid=\"%d\">", victim ? " victim" : "", row->task->pid);
-    if (victim)
-      g_string_append_printf(out, "<rect class=\"victim-bg\" x=\"0\" y=\"%.1f\" width=\"800\" height=\"%.1f\"/>",
-                             y - 2, row_h - 2);
-    g_string_append_printf(out, "<text x=\"4\" y=\"%.1f\">", y + 17);
-    escf(out, "%s%d %s", victim ? "\xe2\x96\xb6 victim: " : "", row->task->pid, row->task->comm);
-    g_string_append(out, "</text>");
     double x = zero;
     for (int k = 0; k < 6; k++) {
       if (t[k] <= 0)
@@ -513,25 +635,45 @@ static void decision_bars(GString *out, const KmSystem *sys, const OomControl *o
                          height);
 }
 
-static void decision_table(GString *out, const KmSystem *sys, const OomControl *oc, GPtrArray *rows)
+static void decision_table(GString *out, const KmSystem *sys, const OomControl *oc)
 {
+  GArray *rows = oc->rows;
   g_string_append(out, "<div class=\"wide\"><table class=\"terms\"><caption>oom_badness() of each candidate, in pages: the sum of the "
                        "terms is the points</caption>\n<thead><tr><th>pid</th><th>comm</th><th>rss</th><th>swap</th>"
                        "<th>page tables</th><th>oom_score_adj term</th><th>root bonus</th><th>floor</th>"
                        "<th>= points</th><th>verdict</th></tr></thead><tbody>\n");
   for (guint i = 0; i < rows->len; i++) {
-    const KmOomRow *row = rows->pdata[i];
-    glong t[6];
-    row_terms(sys, oc, row, t);
+    const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
     gboolean victim = row_is_victim(oc, row);
+    const char *too = victim ? NULL : row_killed_too(oc, row);
     g_string_append_printf(out, "<tr%s data-pid=\"%d\"><td>%d</td><td>", victim ? " class=\"victim\"" : "",
                            row->task->pid, row->task->pid);
     esc(out, row->task->comm);
     g_string_append(out, "</td>");
+    if (!row_scored(row)) {
+      g_string_append_printf(out, "<td class=\"n\">%" G_GINT64_FORMAT "</td><td class=\"n\">%" G_GINT64_FORMAT
+                             "</td><td class=\"n\">%" G_GINT64_FORMAT "</td><td colspan=\"3\"></td><td>-</td><td>",
+                             (gint64)row->rss, (gint64)row->swapents, (gint64)row->pgtables);
+      if (victim)
+        g_string_append(out, "<strong>victim</strong>, ");
+      else if (too)
+        escf(out, "killed too (%s), ", too);
+      escf(out, "not scored: %s", row_unscored_reason(oc, row));
+      g_string_append(out, "</td></tr>\n");
+      continue;
+    }
+    glong t[6];
+    row_terms(sys, oc, row, t);
     for (int k = 0; k < 6; k++)
       g_string_append_printf(out, "<td class=\"n\">%ld</td>", t[k]);
-    g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td>%s</td></tr>\n", row->points,
-                           victim ? "<strong>victim</strong>" : "candidate");
+    g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td>", row->points);
+    if (victim)
+      g_string_append(out, "<strong>victim</strong>");
+    else if (too)
+      escf(out, "killed too (%s)", too);
+    else
+      g_string_append(out, "candidate");
+    g_string_append(out, "</td></tr>\n");
   }
   g_string_append(out, "</tbody></table></div>\n");
 }
@@ -573,20 +715,16 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
   escf(out, " %" G_GINT64_FORMAT " (%s); outcome: %s.", oc->totalpages, total, report_oom_action_name(oc->action));
   g_string_append(out, "</p>\n");
 
-  g_autoptr(GPtrArray) scored = g_ptr_array_new();
   g_autoptr(GString) skipped = g_string_new(NULL);
   for (guint i = 0; i < oc->rows->len; i++) {
     const KmOomRow *row = &g_array_index(oc->rows, KmOomRow, i);
-    if (row->skip == KM_SKIP_NONE && !row->origin) {
-      g_ptr_array_add(scored, (gpointer)row);
-    } else {
-      g_string_append_printf(skipped, "<li data-pid=\"%d\">", row->task->pid);
-      escf(skipped, "pid %d (%s): %s", row->task->pid, row->task->comm,
-           row->origin ? "oom_task_origin: chosen at once, without a score" : km_skip_reason_text[row->skip]);
-      g_string_append(skipped, "</li>\n");
-    }
+    if (row_scored(row))
+      continue;
+    g_string_append_printf(skipped, "<li data-pid=\"%d\">", row->task->pid);
+    escf(skipped, "pid %d (%s): %s", row->task->pid, row->task->comm, row_unscored_reason(oc, row));
+    g_string_append(skipped, "</li>\n");
   }
-  if (scored->len) {
+  if (oc->rows->len) {
     g_string_append(out, "<p class=\"legend\">");
     for (int k = 0; k < 6; k++) {
       g_string_append_printf(out, "<span class=\"key %s\"></span> ", term_class[k]);
@@ -598,9 +736,11 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
     }
     g_string_append(out, "<span class=\"key tickkey\"></span> points (");
     term(out, "badness", "badness");
-    g_string_append(out, ")</p>\n");
-    decision_bars(out, sys, oc, scored);
-    decision_table(out, sys, oc, scored);
+    g_string_append(out, ") <span class=\"key held\"></span> not scored (the memory it holds)</p>\n");
+    decision_bars(out, sys, oc);
+    decision_table(out, sys, oc);
+  } else {
+    g_string_append(out, "<p>No process was scanned: the decision was taken before select_bad_process().</p>\n");
   }
   if (skipped->len) {
     g_string_append(out, "<p>Not scored:</p>\n<ul class=\"skipped\">\n");
@@ -656,6 +796,7 @@ void report_html_event(ReportHtml *html, const KmSystem *sys, const SimEvent *ev
     story_step(html, sys, ev);
     break;
   case SIM_EV_ENOMEM:
+    html->overcommit_matters = html->overcommit_matters || ev->enomem_overcommit;
     story_enomem(html, sys, ev);
     add_marker(html, HTML_MARK_ENOMEM, ev->time_ns, g_strdup_printf("ENOMEM for pid %d", ev->task ? ev->task->pid : 0));
     break;
@@ -783,12 +924,18 @@ static const char page_css[] =
   ".ln{fill:none;stroke-width:2}.lim{fill:none;stroke-width:1.5;stroke-dasharray:6 4}"
   ".c0{stroke:#1f77b4}.c1{stroke:#d62728}.c2{stroke:#2ca02c}.c3{stroke:#9467bd}.c4{stroke:#8c564b}"
   ".c5{stroke:#e377c2}.c6{stroke:#7f7f7f}.c7{stroke:#bcbd22}.cf{stroke:#1f77b4}.cs{stroke:#ff7f0e}"
-  ".cw{stroke:#d62728}.ch{stroke:#2ca02c}"
+  ".cw{stroke:#d62728}.ch{stroke:#2ca02c}.thin{stroke-width:1}.dot{stroke-dasharray:2 3}.dashdot{stroke-dasharray:8 3 2 3}"
+  ".area{stroke-width:.5;fill-opacity:.7}.area.sw{fill-opacity:.3}.key.area{width:1.4em;opacity:.8}"
+  ".area.c0,.key.c0{fill:#1f77b4;background:#1f77b4}.area.c1,.key.c1{fill:#d62728;background:#d62728}"
+  ".area.c2,.key.c2{fill:#2ca02c;background:#2ca02c}.area.c3,.key.c3{fill:#9467bd;background:#9467bd}"
+  ".area.c4,.key.c4{fill:#8c564b;background:#8c564b}.area.c5,.key.c5{fill:#e377c2;background:#e377c2}"
+  ".area.c6,.key.c6{fill:#7f7f7f;background:#7f7f7f}.area.c7,.key.c7{fill:#bcbd22;background:#bcbd22}.key.sw{opacity:.4}"
   ".mk line{stroke-width:1.5;stroke-dasharray:3 2}.mk-kill line{stroke:#b00}.mk-enomem line{stroke:#a60}"
   ".mk-panic line{stroke:#000}.mk-actor line{stroke:#06c}.mk text{font-weight:bold}"
   ".b-rss{fill:#4e79a7}.b-swap{fill:#f28e2b}.b-pt{fill:#76b7b2}.b-adj{fill:#e15759}.b-root{fill:#b07aa1}"
   ".b-floor{fill:#999}.neg{opacity:.75}.tick,.zero{stroke:#000;stroke-width:2}.zero{stroke-width:1}"
-  ".victim-bg{fill:#fff1c2}.bar.victim text{font-weight:bold}"
+  ".victim-bg{fill:#fff1c2}.killed-bg{fill:#fde0dc}.bar.victim text{font-weight:bold}.held{fill:#e4e4e4;stroke:#666;stroke-dasharray:4 2}"
+  "svg text.why{font-size:11px;font-style:italic}.key.held{background:#e4e4e4;border:1px dashed #666}"
   ".key{display:inline-block;width:.9em;height:.9em;vertical-align:middle;background:#999}"
   ".key.b-rss{background:#4e79a7}.key.b-swap{background:#f28e2b}.key.b-pt{background:#76b7b2}"
   ".key.b-adj{background:#e15759}.key.b-root{background:#b07aa1}.key.tickkey{width:3px;background:#000}"
@@ -797,14 +944,32 @@ static const char page_css[] =
   "th,td{border:1px solid #ccc;padding:.15rem .4rem;text-align:left}td.n{text-align:right}"
   "tr.victim{background:#fff1c2;font-weight:bold}caption{text-align:left;font-style:italic}"
   "pre{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre}"
+  ".klog{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem}.klog summary{white-space:pre;cursor:pointer}"
+  ".klog summary code{font-size:.8rem}.klog p{white-space:normal;margin:.2rem 0 .5rem 1.2rem;font-size:.85rem;"
+  "max-width:60rem;background:#fff;padding:.3rem .5rem;border-left:3px solid #4e79a7}"
   ".t{font-variant-numeric:tabular-nums;font-weight:bold}dt{font-weight:bold;margin-top:.6rem}"
   "section.oom{border-left:4px solid #b00;padding-left:.8rem;margin:1.5rem 0}"
   "a.term{text-decoration:underline dotted}";
 
+typedef enum { HTML_SOLID, HTML_DASHED, HTML_DOTTED, HTML_THIN, HTML_DASHDOT } HtmlLineStyle;
+
+static const char *const line_class[] = {
+  [HTML_SOLID] = "ln", [HTML_DASHED] = "lim", [HTML_DOTTED] = "lim dot", [HTML_THIN] = "ln thin",
+  [HTML_DASHDOT] = "lim dashdot",
+};
+
+/* said in the key, so that the line style, not only its colour, tells the series apart */
+static const char *const line_style_words[] = {
+  [HTML_SOLID] = "", [HTML_DASHED] = " (dashed)", [HTML_DOTTED] = " (dotted)", [HTML_THIN] = " (thin)",
+  [HTML_DASHDOT] = " (dash-dot)",
+};
+
 typedef struct {
-  const char *name, *css;
-  gboolean dashed;
-  double *values; /* MiB, one per sample */
+  char *name;
+  const char *css;
+  HtmlLineStyle style;
+  gboolean stacked; /* an area on top of the stacked series before it */
+  double *values;   /* MiB, one per sample */
 } HtmlLine;
 
 /* The x axis: the virtual clock, or the events' order when the whole run happens at one instant (a trace
@@ -838,17 +1003,26 @@ static char *axis_label(const HtmlAxis *a, guint64 v)
   return seconds_text(v);
 }
 
+/* One chart: a grid, the time axis, stacked areas (the `stacked` series, in order, each band on top of the ones
+ * before), lines (solid, or dashed for a limit) and, when asked, the markers. Every series is a step function:
+ * a value holds until the next sample. */
 static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *html, const char *id, const char *label,
                         const HtmlLine *lines, guint n_lines, gboolean markers)
 {
   GArray *samples = html->samples;
+  guint n = samples->len;
   HtmlAxis ax = axis_of(samples);
+  g_autofree double *base = g_new0(double, n), *top_of = g_new0(double, n);
   double y_max = 1;
   for (guint l = 0; l < n_lines; l++)
-    for (guint i = 0; i < samples->len; i++)
-      y_max = MAX(y_max, lines[l].values[i]);
+    for (guint i = 0; i < n; i++) {
+      if (lines[l].stacked)
+        base[i] += lines[l].values[i];
+      y_max = MAX(y_max, lines[l].stacked ? base[i] : lines[l].values[i]);
+    }
   y_max *= 1.08;
   const double top = 24, bottom = 250;
+#define Y_OF(v) (bottom - (bottom - top) * (v) / y_max)
   g_string_append_printf(out, "<figure id=\"%s\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 800 280\" "
                               "role=\"img\" aria-labelledby=\"%s-cap\">\n", id, id);
   for (int g = 0; g <= 4; g++) {
@@ -865,21 +1039,48 @@ static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *htm
     g_string_append_printf(out, "<text x=\"%.1f\" y=\"268\" text-anchor=\"%s\">%s</text>\n",
                            60.0 + 180.0 * g, g == 4 ? "end" : g == 0 ? "start" : "middle", t);
   }
+  memset(base, 0, n * sizeof *base);
   for (guint l = 0; l < n_lines; l++) {
-    g_string_append_printf(out, "<polyline class=\"%s %s\" points=\"", lines[l].dashed ? "lim" : "ln", lines[l].css);
-    for (guint i = 0; i < samples->len; i++) {
+    if (!lines[l].stacked)
+      continue;
+    /* the band: its upper edge left to right, then the edge below it (the bands before) right to left */
+    g_string_append_printf(out, "<polygon class=\"area %s\" points=\"", lines[l].css);
+    for (guint i = 0; i < n; i++) {
       const HtmlSample *s = &g_array_index(samples, HtmlSample, i);
-      double y = bottom - (bottom - top) * lines[l].values[i] / y_max;
-      /* a step chart: the value holds until the next sample */
+      double x = x_of(&ax, s->time_ns, s->seq);
+      top_of[i] = base[i] + lines[l].values[i];
       if (i > 0)
-        g_string_append_printf(out, "%.1f,%.1f ", x_of(&ax, s->time_ns, s->seq),
-                               bottom - (bottom - top) * lines[l].values[i - 1] / y_max);
-      g_string_append_printf(out, "%.1f,%.1f ", x_of(&ax, s->time_ns, s->seq), y);
+        g_string_append_printf(out, "%.1f,%.1f ", x, Y_OF(top_of[i - 1]));
+      g_string_append_printf(out, "%.1f,%.1f ", x, Y_OF(top_of[i]));
+    }
+    for (guint i = n; i-- > 0;) {
+      const HtmlSample *s = &g_array_index(samples, HtmlSample, i);
+      double x = x_of(&ax, s->time_ns, s->seq);
+      g_string_append_printf(out, "%.1f,%.1f ", x, Y_OF(base[i]));
+      if (i > 0)
+        g_string_append_printf(out, "%.1f,%.1f ", x, Y_OF(base[i - 1]));
+    }
+    g_string_append(out, "\"><title>");
+    esc(out, lines[l].name);
+    g_string_append(out, "</title></polygon>\n");
+    memcpy(base, top_of, n * sizeof *base);
+  }
+  for (guint l = 0; l < n_lines; l++) {
+    if (lines[l].stacked)
+      continue;
+    g_string_append_printf(out, "<polyline class=\"%s %s\" points=\"", line_class[lines[l].style], lines[l].css);
+    for (guint i = 0; i < n; i++) {
+      const HtmlSample *s = &g_array_index(samples, HtmlSample, i);
+      double x = x_of(&ax, s->time_ns, s->seq);
+      if (i > 0)
+        g_string_append_printf(out, "%.1f,%.1f ", x, Y_OF(lines[l].values[i - 1]));
+      g_string_append_printf(out, "%.1f,%.1f ", x, Y_OF(lines[l].values[i]));
     }
     g_string_append(out, "\"><title>");
     esc(out, lines[l].name);
     g_string_append(out, "</title></polyline>\n");
   }
+#undef Y_OF
   for (guint i = 0; markers && i < html->markers->len; i++) {
     const HtmlMarker *m = &g_array_index(html->markers, HtmlMarker, i);
     double x = x_of(&ax, m->time_ns, m->seq);
@@ -894,17 +1095,128 @@ static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *htm
   esc(out, label);
   g_string_append(out, " Key: ");
   for (guint l = 0; l < n_lines; l++) {
-    g_string_append_printf(out, "<span class=\"ln-key\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"28\" "
-                                "height=\"10\" style=\"display:inline;width:28px\" aria-hidden=\"true\"><line "
-                                "class=\"%s %s\" x1=\"0\" x2=\"28\" y1=\"5\" y2=\"5\"/></svg> ",
-                           lines[l].dashed ? "lim" : "ln", lines[l].css);
+    if (lines[l].stacked)
+      g_string_append_printf(out, "<span class=\"ln-key\"><span class=\"key area %s\"></span> ", lines[l].css);
+    else
+      g_string_append_printf(out, "<span class=\"ln-key\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"28\" "
+                                  "height=\"10\" style=\"display:inline;width:28px\" aria-hidden=\"true\"><line "
+                                  "class=\"%s %s\" x1=\"0\" x2=\"28\" y1=\"5\" y2=\"5\"/></svg> ",
+                             line_class[lines[l].style], lines[l].css);
     esc(out, lines[l].name);
-    g_string_append(out, lines[l].dashed ? " (dashed)</span>; " : "</span>; ");
+    g_string_append_printf(out, "%s</span>; ", line_style_words[lines[l].style]);
   }
   if (markers)
     g_string_append(out, "markers on the time axis: K = OOM kill, E = ENOMEM, P = panic, U = userspace killer.");
   g_string_append(out, "</figcaption></figure>\n");
   (void)sys;
+}
+
+static const char *const colours[] = { "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7" };
+static const char *const swap_colours[] = { "c0 sw", "c1 sw", "c2 sw", "c3 sw", "c4 sw", "c5 sw", "c6 sw", "c7 sw" };
+
+/* A series of a chart, in MiB, from one field of every sample; NULL when it never leaves `unset` (a limit that
+ * is "max", a counter that stays 0), so that a chart draws only what the run used. */
+static double *series_of(const KmSystem *sys, const GArray *samples, gsize offset, KmPages unset)
+{
+  gboolean used = FALSE;
+  double *v = g_new0(double, samples->len);
+  for (guint i = 0; i < samples->len; i++) {
+    KmPages p = *(const KmPages *)((const char *)&g_array_index(samples, HtmlSample, i) + offset);
+    used = used || p != unset;
+    v[i] = p == KM_PAGES_MAX ? 0 : mib(sys, p);
+  }
+  if (!used)
+    g_clear_pointer(&v, g_free);
+  return v;
+}
+
+#define SERIES(field, k) (G_STRUCT_OFFSET(HtmlSample, field) + (gsize)(k) * sizeof(KmPages))
+
+static void chart_cgroups(GString *out, const KmSystem *sys, const ReportHtml *html)
+{
+  HtmlLine lines[HTML_MAX_SERIES * 5] = { { 0 } };
+  guint nl = 0;
+  for (guint s = 0; s < html->n_series; s++) {
+    static const struct {
+      gsize offset;
+      KmPages unset;
+      HtmlLineStyle style;
+      const char *what;
+    } parts[] = {
+      { G_STRUCT_OFFSET(HtmlSample, usage), KM_PAGES_MAX, HTML_SOLID, NULL },
+      { G_STRUCT_OFFSET(HtmlSample, max), KM_PAGES_MAX, HTML_DASHED, "memory.max" },
+      { G_STRUCT_OFFSET(HtmlSample, high), KM_PAGES_MAX, HTML_DOTTED, "memory.high" },
+      { G_STRUCT_OFFSET(HtmlSample, swap), 0, HTML_THIN, "swap charged" },
+      { G_STRUCT_OFFSET(HtmlSample, swap_max), KM_PAGES_MAX, HTML_DASHDOT, "memory.swap.max" },
+    };
+    for (guint k = 0; k < G_N_ELEMENTS(parts); k++) {
+      double *v = series_of(sys, html->samples, parts[k].offset + s * sizeof(KmPages), parts[k].unset);
+      if (!v)
+        continue;
+      char *name = parts[k].what ? g_strdup_printf("%s %s", html->series_path[s], parts[k].what)
+                                 : g_strdup(html->series_path[s]);
+      lines[nl++] = (HtmlLine){ name, colours[s], parts[k].style, FALSE, v };
+    }
+  }
+  chart_lines(out, sys, html, "chart-cgroups", "Memory charged to each cgroup (memory.current) against its limits "
+              "(memory.max, memory.high; memory.swap.max and the swap charged to it when swap is used).", lines, nl,
+              TRUE);
+  for (guint l = 0; l < nl; l++) {
+    g_free(lines[l].values);
+    g_free(lines[l].name);
+  }
+}
+
+static void chart_procs(GString *out, const KmSystem *sys, const ReportHtml *html)
+{
+  HtmlLine lines[HTML_MAX_PROCS * 2] = { { 0 } };
+  guint nl = 0;
+  for (guint p = 0; p < html->n_procs; p++) {
+    lines[nl++] = (HtmlLine){ g_strdup_printf("%s rss", html->proc_label[p]), colours[p], HTML_SOLID, TRUE,
+                              series_of(sys, html->samples, SERIES(proc_rss, p), KM_PAGES_MAX) };
+    double *swap = series_of(sys, html->samples, SERIES(proc_swap, p), 0);
+    if (swap)
+      lines[nl++] = (HtmlLine){ g_strdup_printf("%s swap", html->proc_label[p]), swap_colours[p], HTML_SOLID, TRUE,
+                                swap };
+  }
+  g_autofree char *label = g_strdup_printf("The memory of each process, stacked: its resident pages (rss) and, "
+                                           "lighter, its pages in swap: what oom_badness() counts, with the page "
+                                           "tables.%s", html->procs_dropped ? " Only the first 8 processes to hold "
+                                           "memory are drawn." : "");
+  chart_lines(out, sys, html, "chart-procs", label, lines, nl, html->n_series == 0);
+  for (guint l = 0; l < nl; l++) {
+    g_free(lines[l].values);
+    g_free(lines[l].name);
+  }
+}
+
+static void chart_machine(GString *out, const KmSystem *sys, const ReportHtml *html)
+{
+  HtmlLine m[4] = {
+    { g_strdup("MemFree"), "cf", HTML_SOLID, FALSE, series_of(sys, html->samples, SERIES(free, 0), KM_PAGES_MAX) },
+    { g_strdup("swap used"), "cs", HTML_SOLID, FALSE, series_of(sys, html->samples, SERIES(swap_used, 0), KM_PAGES_MAX) },
+    { g_strdup("min watermark"), "cw", HTML_DASHED, FALSE, series_of(sys, html->samples, SERIES(wmark_min, 0), KM_PAGES_MAX) },
+    { g_strdup("high watermark"), "ch", HTML_DASHED, FALSE, series_of(sys, html->samples, SERIES(wmark_high, 0), KM_PAGES_MAX) },
+  };
+  chart_lines(out, sys, html, "chart-machine", "The machine: MemFree against the zones' watermarks (summed), and "
+              "swap in use.", m, 4, html->n_series == 0 && html->n_procs == 0);
+  for (int l = 0; l < 4; l++) {
+    g_free(m[l].values);
+    g_free(m[l].name);
+  }
+  if (!html->overcommit_matters)
+    return;
+  HtmlLine c[2] = {
+    { g_strdup("Committed_AS"), "cf", HTML_SOLID, FALSE, series_of(sys, html->samples, SERIES(committed_as, 0), KM_PAGES_MAX) },
+    { g_strdup("CommitLimit"), "cw", HTML_DASHED, FALSE, series_of(sys, html->samples, SERIES(commit_limit, 0), KM_PAGES_MAX) },
+  };
+  chart_lines(out, sys, html, "chart-commit", "Overcommit: the memory promised to mappings (Committed_AS) against "
+              "CommitLimit (swap + overcommit_ratio % of RAM), which vm.overcommit_memory=2 enforces at mmap() "
+              "time. The markers are on the first chart.", c, 2, FALSE);
+  for (int l = 0; l < 2; l++) {
+    g_free(c[l].values);
+    g_free(c[l].name);
+  }
 }
 
 static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *html)
@@ -918,47 +1230,11 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
   if (ax.by_seq)
     g_string_append(out, "<p>The whole run happens at one instant of the virtual clock (its steps have no "
                          "times), so the x axis counts the simulator's events instead of seconds.</p>\n");
-  if (html->n_series) {
-    HtmlLine lines[HTML_MAX_SERIES * 2];
-    guint nl = 0;
-    for (guint s = 0; s < html->n_series; s++) {
-      gboolean limited = FALSE;
-      double *use = g_new0(double, n), *max = g_new0(double, n);
-      for (guint i = 0; i < n; i++) {
-        const HtmlSample *smp = &g_array_index(samples, HtmlSample, i);
-        use[i] = mib(sys, smp->usage[s]);
-        limited = limited || smp->max[s] != KM_PAGES_MAX;
-        max[i] = smp->max[s] == KM_PAGES_MAX ? 0 : mib(sys, smp->max[s]);
-      }
-      static const char *const colours[] = { "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7" };
-      lines[nl++] = (HtmlLine){ html->series_path[s], colours[s], FALSE, use };
-      if (limited)
-        lines[nl++] = (HtmlLine){ g_strdup_printf("%s memory.max", html->series_path[s]), colours[s], TRUE, max };
-      else
-        g_free(max);
-    }
-    chart_lines(out, sys, html, "chart-cgroups",
-                "Memory charged to each cgroup (memory.current) against its memory.max.", lines, nl, TRUE);
-    for (guint l = 0; l < nl; l++) {
-      g_free(lines[l].values);
-      if (lines[l].dashed)
-        g_free((char *)lines[l].name);
-    }
-  }
-  HtmlLine m[4] = { { "MemFree", "cf", FALSE, g_new0(double, n) }, { "swap used", "cs", FALSE, g_new0(double, n) },
-                    { "min watermark", "cw", TRUE, g_new0(double, n) },
-                    { "high watermark", "ch", TRUE, g_new0(double, n) } };
-  for (guint i = 0; i < n; i++) {
-    const HtmlSample *smp = &g_array_index(samples, HtmlSample, i);
-    m[0].values[i] = mib(sys, smp->free);
-    m[1].values[i] = mib(sys, smp->swap_used);
-    m[2].values[i] = mib(sys, smp->wmark_min);
-    m[3].values[i] = mib(sys, smp->wmark_high);
-  }
-  chart_lines(out, sys, html, "chart-machine", "The machine: MemFree against the zones' watermarks (summed), and swap "
-              "in use.", m, 4, html->n_series == 0);
-  for (int l = 0; l < 4; l++)
-    g_free(m[l].values);
+  if (html->n_series)
+    chart_cgroups(out, sys, html);
+  if (html->n_procs)
+    chart_procs(out, sys, html);
+  chart_machine(out, sys, html);
   if (html->markers_dropped)
     g_string_append_printf(out, "<p>%u further markers are not drawn (at most %d).</p>\n", html->markers_dropped,
                            HTML_MAX_MARKERS);
@@ -972,6 +1248,13 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
     esc(out, html->series_path[s]);
     g_string_append(out, "</th>");
   }
+  for (guint p = 0; p < html->n_procs; p++) {
+    g_string_append(out, "<th>");
+    escf(out, "%s rss", html->proc_label[p]);
+    g_string_append(out, "</th>");
+  }
+  if (html->overcommit_matters)
+    g_string_append(out, "<th>Committed_AS</th><th>CommitLimit</th>");
   g_string_append(out, "</tr></thead><tbody>\n");
   for (guint i = 0; i < n; i++) {
     if (i % every != 0 && i != n - 1)
@@ -982,6 +1265,11 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
                            mib(sys, smp->free), mib(sys, smp->swap_used));
     for (guint s = 0; s < html->n_series; s++)
       g_string_append_printf(out, "<td class=\"n\">%.1f</td>", mib(sys, smp->usage[s]));
+    for (guint p = 0; p < html->n_procs; p++)
+      g_string_append_printf(out, "<td class=\"n\">%.1f</td>", mib(sys, smp->proc_rss[p]));
+    if (html->overcommit_matters)
+      g_string_append_printf(out, "<td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>", mib(sys, smp->committed_as),
+                             mib(sys, smp->commit_limit));
     g_string_append(out, "</tr>\n");
   }
   g_string_append(out, "</tbody></table></div></details>\n");
@@ -1043,12 +1331,11 @@ static void dmesg_section(GString *out, const ReportHtml *html, const KmSystem *
   g_string_append(out, "<section id=\"dmesg\"><h2>Kernel log</h2>\n");
   g_string_append(out, "<p>");
   escf(out, "The lines kernel %s prints for this run, exactly as `oomsim run --format dmesg` writes them (the "
-            "hardware-specific call trace and per-zone lines left out).", sys->profile->name);
+            "hardware-specific call trace and per-zone lines left out). Open a line to see what it says and "
+            "which kernel function prints it.", sys->profile->name);
   g_string_append(out, "</p>\n");
   if (html->dmesg_text->len) {
-    g_string_append(out, "<pre>");
-    esc(out, html->dmesg_text->str);
-    g_string_append(out, "</pre>\n");
+    report_html_dmesg_lines(out, html->dmesg_text->str, sys->machine.page_size);
     g_string_append(out, "<details><summary>How to read these lines</summary><dl>"
                          "<dt>… invoked oom-killer: gfp_mask=…, order=…, oom_score_adj=…</dt><dd>The task whose "
                          "allocation failed (current), what it asked for and its own oom_score_adj.</dd>"

@@ -39,7 +39,7 @@ check($markers == scalar @$kills, "one kill marker per OOM kill", "$markers mark
 
 # the victim's bar is highlighted: in order, the victim bars are the killed pids (a decision whose victim was
 # picked without a score, oom_kill_allocating_task or oom_task_origin, has no bar of its own)
-my @victim_bars = ($page =~ /<g class="bar victim" data-pid="(\d+)">/g);
+my @victim_bars = ($page =~ /<g class="bar victim[^"]*" data-pid="(\d+)">/g);
 my @victim_rows = ($page =~ /<tr class="victim" data-pid="(\d+)">/g);
 my @scored = map { $_->{pid} } grep { !$_->{allocating_task} } @$kills;
 check("@victim_bars" eq "@victim_rows", "each highlighted bar has its highlighted table row",
@@ -68,7 +68,18 @@ check(!@unnamed, "the narrative names every victim", "@{[map { $_->{pid} } @unna
 # the kernel log is the dmesg writer's output, to the byte
 open my $dh, '<:raw', $dmesg_file or die "$dmesg_file: $!";
 my $dmesg = <$dh>;
-my ($pre) = $page =~ m{<section id="dmesg">.*?<pre>(.*?)</pre>}s;
-$pre = '' unless defined $pre;
+# (one <details> per line: the line is its summary, byte for byte, and every line has an explanation)
+my ($klog) = $page =~ m{<section id="dmesg">.*?<div class="klog">\n(.*?)</div>}s;
+$klog = '' unless defined $klog;
+my @lines = $klog =~ m{<details><summary><code>(.*?)</code></summary><p>[^<]+</p></details>\n}g;
+my $pre = join '', map { "$_\n" } @lines;
 $pre =~ s/&lt;/</g; $pre =~ s/&gt;/>/g; $pre =~ s/&quot;/"/g; $pre =~ s/&#39;/'/g; $pre =~ s/&amp;/&/g;
 check($pre eq $dmesg, "the kernel log is --format dmesg's output", length($pre) . " vs " . length($dmesg) . " bytes");
+
+# the processes' chart has a band for every victim that held memory when it was killed (when at most 8 processes
+# are charted, the page says so otherwise)
+if ($page !~ /Only the first 8 processes to hold memory are drawn/) {
+  my @no_band = grep { my $k = $_; $k->{anon_rss_kb} + $k->{file_rss_kb} + $k->{shmem_rss_kb} > 0 &&
+                       $page !~ m{<polygon class="area c\d"[^>]*><title>\Q$k->{pid} $k->{comm}\E rss</title>} } @$kills;
+  check(!@no_band, "the processes' chart has a band for every victim", "no band for @{[map { $_->{pid} } @no_band]}");
+}

@@ -77,8 +77,8 @@ check "bash: 'oomsim help <TAB>' gives the commands" \
 check "bash: 'oomsim run --kernel 4.19,6.1<TAB>' completes the list's last item" \
   [ "$(complete_words oomsim run --kernel 4.19,6.1 | tr '\n' ' ')" = "4.19,6.1 4.19,6.12 " ]
 check "bash: 'oomsim check --kernel a<TAB>' gives all" [ "$(complete_words oomsim check --kernel a)" = all ]
-check "bash: 'oomsim sweep --format <TAB>' gives csv json text" \
-  [ "$(complete_words oomsim sweep --format '' | tr '\n' ' ')" = "csv json text " ]
+check "bash: 'oomsim sweep --format <TAB>' gives csv html json text" \
+  [ "$(complete_words oomsim sweep --format '' | tr '\n' ' ')" = "csv html json text " ]
 # --set/--vary PARAMs: the fixed ones, and the scenario's cgroups, pids and step ids (the pod scenario: cgroups
 # /kubepods and /kubepods/pod-a, process 4200, step heap)
 pod=scenarios/library/k8s-pod-50mi-oomkilled.xml

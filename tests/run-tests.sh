@@ -13,8 +13,9 @@
 #      (tests/expect-tests.sh), the command-line conventions (tests/cli-conventions-tests.sh), and make install,
 #      the man page and the shell completions (tests/install-tests.sh).
 #   8. `oomsim explain` over the corpus of real reports, robustness and what-if (tests/explain-tests.sh), the dmesg
-#      output of every profile against the real reports of its version (tests/dmesg-shape-tests.sh), and the
-#      HTML report's structure and its rendering in headless chromium (tests/html-tests.sh).
+#      output of every profile against the real reports of its version (tests/dmesg-shape-tests.sh), the
+#      HTML report's structure and its rendering in headless chromium (tests/html-tests.sh), and the lessons of
+#      docs/education.md against their scenarios (tests/education-tests.sh).
 #   9. every fuzz target over its regression inputs (fuzz/regress/TARGET/) and its seeds ($FUZZ_SEED_DIR/TARGET,
 #      made by `make fuzz-seeds`), without libFuzzer (fuzz/fuzz-replay.c): each input counts.
 # Ends with the line "N passed, N failed"; exits 1 if anything failed.
@@ -70,7 +71,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in limits-tests report-schema-tests whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests harness-earlyoom-tests differential-tests explain-tests dmesg-shape-tests html-tests; do
+for t in limits-tests report-schema-tests whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests harness-earlyoom-tests differential-tests explain-tests dmesg-shape-tests html-tests education-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"

@@ -1,10 +1,13 @@
-/* whatif/sweep-format.c: the sweep's three output formats and sweep-merge (whatif/sweep-format.h).
+/* whatif/sweep-format.c: the sweep's output formats (text, CSV, JSON, HTML) and sweep-merge (whatif/sweep-format.h).
  *
  * Every format is rendered from the same JSON document (header members and "rows"), so a merged set of JSON
  * shards renders to exactly the bytes of one process, in any format. The text table's column widths depend on
  * all rows, so text is never merged from text: shards are written as JSON (or CSV, merged line by line: each row
  * is one line starting with its variant number). Columns and members are in a fixed order; numbers are bytes and
- * nanoseconds in CSV and JSON, human units in text.
+ * nanoseconds in CSV and JSON, human units in text and HTML. The HTML page is the text table as a table, for a
+ * learner comparing kernels (issue 12): a cell that differs from the first row of its group (the rows that differ
+ * only by kernel) is marked, in words as well as colour, and `run --kernel LIST --format html` adds each kernel's
+ * own report below it (whatif_sweep_render_html()).
  */
 #include "sweep-format.h"
 
@@ -21,6 +24,8 @@ gboolean whatif_format_parse(const char *text, WhatifFormat *out)
     *out = WHATIF_FORMAT_CSV;
   else if (strcmp(text, "json") == 0)
     *out = WHATIF_FORMAT_JSON;
+  else if (strcmp(text, "html") == 0)
+    *out = WHATIF_FORMAT_HTML;
   else
     return FALSE;
   return TRUE;
@@ -365,9 +370,133 @@ static GString *render_json(const WhatifSweepDoc *doc)
   return out;
 }
 
+/* ---------------------------------------------------------------- HTML */
+
+static void html_esc(GString *out, const char *text)
+{
+  g_autofree char *e = g_markup_escape_text(text ? text : "", -1);
+  g_string_append(out, e);
+}
+
+static const char html_css[] =
+  "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff;overflow-wrap:break-word}"
+  "main{max-width:70rem;margin:0 auto;padding:0 1rem 3rem}h1{font-size:1.6rem}.wide{overflow-x:auto;max-width:100%}"
+  "table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;"
+  "vertical-align:top}td.differs{background:#fde0dc;font-weight:bold}pre{background:#f6f6f6;padding:.5rem;"
+  "overflow-x:auto;font-size:.85rem}iframe{width:100%;height:80vh;border:1px solid #ccc}summary{cursor:pointer}";
+
+/* The table, one row per variant; in a group of rows that differ only by kernel (adjacent: the kernel axis varies
+ * fastest), a cell other than the first row's is marked "differs" (and starts with a "≠"). */
+static void html_table(GString *out, const WhatifSweepDoc *doc)
+{
+  g_autofree gboolean *shown = limited_cgroups(doc);
+  g_autoptr(GPtrArray) head = header_cells(doc->header, TRUE, shown);
+  guint nk = MAX(json_array_get_length(json_object_get_array_member(doc->header, "kernels")), 1);
+  g_string_append(out, "<div class=\"wide\"><table class=\"sweep\"><thead><tr>");
+  for (guint i = 0; i < head->len; i++) {
+    g_string_append(out, "<th scope=\"col\">");
+    html_esc(out, head->pdata[i]);
+    g_string_append(out, "</th>");
+  }
+  g_string_append(out, "</tr></thead><tbody>\n");
+  g_autoptr(GPtrArray) group_first = NULL;
+  for (guint r = 0; r < doc->rows->len; r++) {
+    g_autoptr(JsonObject) row = row_at(doc, r);
+    GPtrArray *cells = row_cells(doc->header, row, TRUE, shown);
+    if (r % nk == 0)
+      g_clear_pointer(&group_first, g_ptr_array_unref);
+    g_string_append_printf(out, "<tr data-kernel=\"%s\">", json_object_get_string_member(row, "kernel"));
+    /* the variant number and the kernel differ by design; an unsupported row has only its outcome */
+    gboolean ran = !json_object_has_member(row, "error");
+    for (guint i = 0; i < cells->len; i++) {
+      const char *cell = cells->pdata[i];
+      gboolean differs = group_first && i > 1 && (ran || *cell) && strcmp(cell, group_first->pdata[i]) != 0;
+      g_string_append(out, differs ? "<td class=\"differs\">\xe2\x89\xa0 " : "<td>");
+      html_esc(out, differs && !*cell ? "(none)" : cell);
+      g_string_append(out, "</td>");
+    }
+    g_string_append(out, "</tr>\n");
+    if (!group_first)
+      group_first = cells;
+    else
+      g_ptr_array_unref(cells);
+  }
+  g_string_append(out, "</tbody></table></div>\n");
+}
+
+GString *whatif_sweep_render_html(const WhatifSweepDoc *doc, GPtrArray *pages)
+{
+  GString *out = g_string_new(NULL);
+  const char *scenario = json_object_get_string_member(doc->header, "scenario");
+  g_string_append(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
+                       "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, "
+                       "initial-scale=1\"/>\n<title>oomsim: ");
+  html_esc(out, scenario);
+  g_string_append_printf(out, " side by side</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", html_css);
+  html_esc(out, scenario);
+  g_string_append(out, ": one row per variant</h1>\n<p>");
+  g_autofree char *title = g_strdup_printf("Scenario %s, %" G_GINT64_FORMAT " variants. A cell marked \xe2\x89\xa0 "
+                                           "(shaded) differs from the first row of its group, the rows that differ "
+                                           "only by kernel version.", json_object_get_string_member(doc->header, "file"),
+                                           json_object_get_int_member(doc->header, "variants"));
+  html_esc(out, title);
+  g_autofree char *sets = strings_text(doc->header, "set");
+  if (*sets) {
+    g_string_append(out, " Overrides (--set): ");
+    html_esc(out, sets);
+    g_string_append(out, ".");
+  }
+  g_string_append(out, "</p>\n<section id=\"table\">\n");
+  html_table(out, doc);
+  g_autoptr(GString) errors = g_string_new(NULL);
+  for (guint i = 0; i < doc->rows->len; i++) {
+    g_autoptr(JsonObject) row = row_at(doc, i);
+    if (!json_object_has_member(row, "error"))
+      continue;
+    g_autofree char *line = g_strdup_printf("variant %" G_GINT64_FORMAT " (kernel %s): %s",
+                                            json_object_get_int_member(row, "variant"),
+                                            json_object_get_string_member(row, "kernel"),
+                                            json_object_get_string_member(row, "error"));
+    g_string_append(errors, "<li>");
+    html_esc(errors, line);
+    g_string_append(errors, "</li>\n");
+  }
+  if (errors->len)
+    g_string_append_printf(out, "<p>Not run:</p>\n<ul>\n%s</ul>\n", errors->str);
+  g_autoptr(GString) diff = g_string_new(NULL);
+  kernel_diff(diff, doc);
+  if (diff->len) {
+    g_string_append(out, "<pre class=\"diff\">");
+    html_esc(out, diff->str + 1); /* kernel_diff() starts with a blank line */
+    g_string_append(out, "</pre>\n");
+  }
+  g_string_append(out, "</section>\n");
+  for (guint i = 0; pages && i < pages->len && i < doc->rows->len; i++) {
+    const GString *page = pages->pdata[i];
+    if (!page)
+      continue;
+    g_autoptr(JsonObject) row = row_at(doc, i);
+    g_string_append_printf(out, "<section class=\"kernel-run\" id=\"kernel-%s\"><details><summary>",
+                           json_object_get_string_member(row, "kernel"));
+    g_autofree char *summary = g_strdup_printf("Kernel %s: the whole report (%s)",
+                                               json_object_get_string_member(row, "kernel"),
+                                               json_object_get_string_member(row, "outcome"));
+    html_esc(out, summary);
+    g_string_append(out, "</summary>\n<iframe title=\"");
+    html_esc(out, summary);
+    g_string_append(out, "\" srcdoc=\"");
+    html_esc(out, page->str);
+    g_string_append(out, "\"></iframe></details></section>\n");
+  }
+  g_string_append(out, "</main>\n</body>\n</html>\n");
+  return out;
+}
+
 GString *whatif_sweep_render(const WhatifSweepDoc *doc, WhatifFormat format)
 {
   switch (format) {
+  case WHATIF_FORMAT_HTML:
+    return whatif_sweep_render_html(doc, NULL);
   case WHATIF_FORMAT_CSV:
     return render_csv(doc);
   case WHATIF_FORMAT_JSON:

@@ -1,0 +1,79 @@
+/* gallery/verdict.js: the in-browser checks of the gallery (gallery/gallery.sh, docs/education.md "The gallery").
+ * Runs in a harness page whose iframes hold the HTML reports, after every frame has loaded and been laid out, and
+ * reads what the browser rendered, not the HTML text: each page must show, visibly (a non-empty box, not
+ * display:none, not visibility:hidden, not transparent), its six sections, a memory chart with at least one
+ * drawn line, one kill marker per OOM kill, for every OOM decision a bar per candidate of the scan with the
+ * victim's bar highlighted, and a narrative that names every victim; it must not scroll sideways and must not
+ * have loaded any resource (Performance API: nothing but the page itself). `EXPECTED` (written by gallery.sh
+ * from the same run's JSON report, not from the page) says what each page must have. One line per frame goes into
+ * <pre id="out">: "VERDICT NAME SIZE ok HEIGHT" or "VERDICT NAME SIZE FAIL HEIGHT: reason; reason".
+ */
+function oomsimVisible(el) {
+  if (!el) return false;
+  var r = el.getBoundingClientRect();
+  /* a flat line of a chart has a box of no height: an SVG shape needs one side, anything else both */
+  var shape = el instanceof el.ownerDocument.defaultView.SVGGeometryElement;
+  if (shape ? r.width <= 0 && r.height <= 0 : r.width <= 0 || r.height <= 0) return false;
+  if (el.checkVisibility)
+    return el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+  var s = el.ownerDocument.defaultView.getComputedStyle(el);
+  return s.display !== 'none' && s.visibility !== 'hidden' && s.opacity !== '0';
+}
+
+function oomsimVerdict(frame, want) {
+  var d = frame.contentDocument, why = [];
+  if (!d || !d.body) return ['not loaded'];
+  var all = function (sel) { return Array.prototype.slice.call(d.querySelectorAll(sel)); };
+  var visible = function (sel) { return all(sel).filter(oomsimVisible); };
+  ['outcome', 'chart', 'decisions', 'narrative', 'dmesg', 'glossary'].forEach(function (id) {
+    if (!oomsimVisible(d.getElementById(id))) why.push('section ' + id + ' not visible');
+  });
+  /* the chart: the machine's chart always, drawn lines with at least two points and a box */
+  if (!oomsimVisible(d.querySelector('#chart-machine svg'))) why.push('the machine chart is not visible');
+  var lines = visible('#chart polyline.ln').filter(function (p) { return p.points.numberOfItems >= 2; });
+  if (lines.length < 1) why.push('no chart line is drawn');
+  var marks = visible('#chart g.mk.mk-kill');
+  if (marks.length !== want.kills) why.push(marks.length + ' kill markers for ' + want.kills + ' kills');
+  /* the decisions: one section per OOM decision shown, a visible bar per candidate, the victim's highlighted */
+  var sections = all('#decisions section.oom');
+  if (sections.length !== want.decisions.length)
+    why.push(sections.length + ' decision sections for ' + want.decisions.length + ' OOM decisions');
+  want.decisions.forEach(function (dec, i) {
+    var sec = d.getElementById('oom-' + (i + 1));
+    if (!oomsimVisible(sec)) { why.push('decision ' + (i + 1) + ' not visible'); return; }
+    var bars = Array.prototype.slice.call(sec.querySelectorAll('g.bar')).filter(oomsimVisible);
+    if (bars.length !== dec.candidates)
+      why.push('decision ' + (i + 1) + ': ' + bars.length + ' visible bars for ' + dec.candidates + ' candidates');
+    if (dec.victim) {
+      var v = sec.querySelector('g.bar.victim[data-pid="' + dec.victim + '"]');
+      if (!oomsimVisible(v)) why.push('decision ' + (i + 1) + ': the victim ' + dec.victim + ' has no highlighted bar');
+    }
+  });
+  /* the narrative: visible lines, and every victim named */
+  var story = visible('#narrative ol.story li');
+  if (story.length < 1) why.push('no narrative line is visible');
+  var text = story.map(function (li) { return li.textContent; }).join('\n');
+  want.victims.forEach(function (pid) {
+    if (!new RegExp('pid ' + pid + ' \\(').test(text)) why.push('the narrative does not name the victim ' + pid);
+  });
+  var e = d.documentElement;
+  if (e.scrollWidth > e.clientWidth) why.push('scrolls sideways: ' + e.scrollWidth + ' > ' + e.clientWidth);
+  var loaded = frame.contentWindow.performance.getEntriesByType('resource');
+  if (loaded.length) why.push('loaded ' + loaded[0].name + (loaded.length > 1 ? ' and ' + (loaded.length - 1) + ' more' : ''));
+  return why;
+}
+
+window.addEventListener('load', function () {
+  var out = [];
+  Array.prototype.forEach.call(document.querySelectorAll('iframe'), function (f) {
+    var name = f.dataset.name, size = f.dataset.size, why;
+    try {
+      why = oomsimVerdict(f, EXPECTED[name]);
+    } catch (err) {
+      why = ['the check failed: ' + err];
+    }
+    var h = f.contentDocument && f.contentDocument.documentElement ? f.contentDocument.documentElement.scrollHeight : 0;
+    out.push('VERDICT ' + name + ' ' + size + ' ' + (why.length ? 'FAIL ' + h + ': ' + why.join('; ') : 'ok ' + h));
+  });
+  document.getElementById('out').textContent = out.join('\n');
+});
