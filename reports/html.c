@@ -700,6 +700,18 @@ static void decision_tie(GString *out, const KmSystem *sys, const OomControl *oc
   g_string_append(out, ").</p>\n");
 }
 
+/* What out_of_memory() did, in words (the JSON and text reports' token follows in parentheses). */
+static const char *const action_words[] = {
+  [KM_OOM_KILLED] = "a victim was killed",
+  [KM_OOM_KILLED_ALLOCATING] = "the allocating task was killed without a scan (vm.oom_kill_allocating_task)",
+  [KM_OOM_CURRENT_EXITING] = "the allocating task is exiting already, so nothing more is killed",
+  [KM_OOM_VICTIM_EXITING] = "the chosen victim is exiting already, so it is not signalled again",
+  [KM_OOM_GFP_NOFS] = "nothing, the allocation cannot enter the file system and is retried",
+  [KM_OOM_ABORTED] = "nothing, an earlier victim is still exiting",
+  [KM_OOM_NO_KILLABLE] = "nothing, no process may be killed",
+  [KM_OOM_PANIC] = "the kernel panicked (vm.panic_on_oom)",
+};
+
 static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEvent *ev, guint n)
 {
   const OomControl *oc = ev->oc;
@@ -712,7 +724,8 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
   escf(out, " %s; domain: %s; ", km_constraint_names[oc->constraint],
        oc->memcg ? oc->memcg->path : "the whole machine (global OOM)");
   term(out, "totalpages", "totalpages");
-  escf(out, " %" G_GINT64_FORMAT " (%s); outcome: %s.", oc->totalpages, total, report_oom_action_name(oc->action));
+  escf(out, " %" G_GINT64_FORMAT " (%s); outcome: %s (%s).", oc->totalpages, total, action_words[oc->action],
+       report_oom_action_name(oc->action));
   g_string_append(out, "</p>\n");
 
   g_autoptr(GString) skipped = g_string_new(NULL);
