@@ -297,6 +297,28 @@ static void test_memcg_oom_adj(void)
   g_assert_cmpuint(m->events[KM_MEMCG_OOM_KILL], ==, 1);
 }
 
+/* The same memcg OOM with dump_figures off (no report listening): the same decision, points and skips; the rows
+ * carry no dump_task() figures (a's rss would be 6071 pages with them). */
+static void test_memcg_oom_without_figures(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *m = add_memcg(sys, "/spike", 16384);
+  KmTask *a = add_task(sys, 79, "/spike", 6071, 0);
+  KmTask *b = add_task(sys, 80, "/spike", 5081, 500);
+  add_task(sys, 81, "/spike", 5081, -1000);
+  g_autoptr(OomControl) oc = km_oom_control_new(m, a, KM_GFP_KERNEL, 0);
+  oc->dump_figures = FALSE;
+  g_assert_true(km_out_of_memory(sys, oc));
+  g_assert_cmpint(oc->action, ==, KM_OOM_KILLED);
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 0).points, ==, 6084);
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 1).points, ==, 13092);
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 2).skip, ==, KM_SKIP_ADJ_MIN);
+  g_assert_true(oc->chosen == b);
+  g_assert_cmpuint(oc->kills->len, ==, 1);
+  g_assert_cmpint(g_array_index(oc->rows, KmOomRow, 0).rss, ==, 0);
+  g_assert_false(g_array_index(oc->rows, KmOomRow, 0).in_dump);
+}
+
 static void test_tie_rule(void)
 {
   /* two processes with the same score: 6.1 takes the later one, 4.19 the earlier one */
@@ -1444,6 +1466,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/proc/oom-score", test_proc_oom_score);
   g_test_add_func("/kernel-model/memcg/totalpages", test_memcg_totalpages);
   g_test_add_func("/kernel-model/oom/memcg-adj-reference-vm", test_memcg_oom_adj);
+  g_test_add_func("/kernel-model/oom/memcg-adj-without-figures", test_memcg_oom_without_figures);
   g_test_add_func("/kernel-model/oom/tie-rule", test_tie_rule);
   g_test_add_func("/kernel-model/oom/normalised-points-4.19", test_normalised_points);
   g_test_add_func("/kernel-model/oom/panic-on-oom", test_panic_on_oom);
