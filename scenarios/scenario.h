@@ -64,6 +64,8 @@ typedef struct {
   char *name, *description, *kernel; /* kernel may be NULL: the default profile */
   const char *file; /* the path given to the loader, for messages */
   guint64 ram_bytes, swap_bytes, page_size, kernel_reserved_bytes;
+  guint64 committed_as_bytes; /* <machine committed-as>: Committed_AS before the trace (vm_committed_as) */
+  guint64 vm_ram_bytes;       /* <machine vm-ram>: the RAM oomsim validate gives QEMU; 0: ram (the model ignores it) */
   int cpus;             /* <machine cpus>: the machine's CPUs (1) */
   GPtrArray *sysctls;   /* ScSysctl* */
   int cgroup_version;   /* 1 or 2; 2 when the scenario has no <cgroups> */
