@@ -1849,6 +1849,7 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
     return loader_count(self, expect, "count", expect->count, &count);
   }
   case SC_EXPECT_PANIC:
+  case SC_EXPECT_REFUSED:
     expect->message_contains = loader_attr(self, "message-contains");
     return TRUE;
   case SC_EXPECT_MEMORY_EVENTS:

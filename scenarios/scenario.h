@@ -134,6 +134,7 @@ typedef enum {
   SC_EXPECT_STEP_ERROR, /* the step failed with errno_name (a cgroup write refused with EBUSY), or with any error */
   SC_EXPECT_OOM_KILLS,  /* the number of OOM kill decisions is in a range (count) */
   SC_EXPECT_SUCCEEDS,   /* the step ran to its end without an error */
+  SC_EXPECT_REFUSED,    /* the kernel refuses the scenario (SCENARIO_ERROR_UNSUPPORTED): nothing runs (oomsim check) */
   SC_EXPECT_N_KINDS
 } ScExpectKind;
 
@@ -150,7 +151,7 @@ typedef struct {
   char *by;               /* exit: optional, the actor that killed it ("kernel", "earlyoom", ...; "none") */
   char *step;             /* enomem, step-error: step id */
   char *errno_name;       /* step-error: "EBUSY"; NULL: any error (ENOMEM included) */
-  char *message_contains; /* panic, log */
+  char *message_contains; /* panic, log, refused */
   char *cgroup;           /* memory-events */
   GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal, or "none": the counter
                              does not exist on this kernel or cgroup version), or a range (sc_parse_count) */
