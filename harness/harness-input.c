@@ -326,7 +326,9 @@ HarnessScenario *harness_scenario_load_sets(const char *path, const char *const 
   hs->pids = g_array_new(FALSE, FALSE, sizeof(int));
   hs->comms = g_ptr_array_new_with_free_func(g_free);
   hs->cgroup_version = h->cgroup_version;
-  hs->ram_mib = (guint)((h->ram_bytes + (1 << 20) - 1) >> 20);
+  /* the VM's RAM: <machine vm-ram> when the scenario gives ram as the VM's MemTotal, else ram */
+  guint64 vm_ram = h->vm_ram_bytes ? h->vm_ram_bytes : h->ram_bytes;
+  hs->ram_mib = (guint)((vm_ram + (1 << 20) - 1) >> 20);
 
   if (h->page_size && h->page_size != 4096)
     hs->not_runnable = g_strdup_printf("page size %" G_GUINT64_FORMAT " (the VM has 4096)", h->page_size);

@@ -911,6 +911,8 @@ loader_read_machine(ScenarioLoader *self)
   if (!loader_size_attr(self, "ram", FALSE, &header->ram_bytes) ||
       !loader_size_attr(self, "swap", FALSE, &header->swap_bytes) ||
       !loader_size_attr(self, "kernel-reserved", FALSE, &header->kernel_reserved_bytes) ||
+      !loader_size_attr(self, "committed-as", FALSE, &header->committed_as_bytes) ||
+      !loader_size_attr(self, "vm-ram", FALSE, &header->vm_ram_bytes) ||
       !loader_int_attr32(self, "cpus", 1, SC_CPUS_MAX, &header->cpus))
     return FALSE;
   if (header->ram_bytes > SC_MACHINE_BYTES_MAX || header->swap_bytes > SC_MACHINE_BYTES_MAX) {
@@ -925,6 +927,17 @@ loader_read_machine(ScenarioLoader *self)
   }
   if (header->kernel_reserved_bytes >= header->ram_bytes) {
     loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1, "kernel-reserved must be less than ram");
+    return FALSE;
+  }
+  if (header->committed_as_bytes > SC_MACHINE_BYTES_MAX) {
+    loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1,
+                "committed-as is more than 4 PiB (2^52 bytes), the most the model takes");
+    return FALSE;
+  }
+  /* a VM's MemTotal is its RAM less what the kernel reserves at boot: never more than the RAM */
+  if (header->vm_ram_bytes && (header->vm_ram_bytes < header->ram_bytes || header->vm_ram_bytes > SC_MACHINE_BYTES_MAX)) {
+    loader_fail(self, SCENARIO_ERROR_RANGE, loader_line(self), 1,
+                "vm-ram must be at least ram (ram is the VM's MemTotal, which its RAM holds) and at most 4 PiB");
     return FALSE;
   }
   if (xmlTextReaderIsEmptyElement(self->reader))
@@ -1836,6 +1849,7 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
     return loader_count(self, expect, "count", expect->count, &count);
   }
   case SC_EXPECT_PANIC:
+  case SC_EXPECT_REFUSED:
     expect->message_contains = loader_attr(self, "message-contains");
     return TRUE;
   case SC_EXPECT_MEMORY_EVENTS:

@@ -44,6 +44,7 @@ const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS] = {
   [SC_EXPECT_LOG] = "log",
   [SC_EXPECT_OOM_KILLS] = "oom-kills",
   [SC_EXPECT_SUCCEEDS] = "succeeds",
+  [SC_EXPECT_REFUSED] = "refused",
 };
 
 G_DEFINE_QUARK(scenario-error-quark, scenario_error)

@@ -64,6 +64,8 @@ typedef struct {
   char *name, *description, *kernel; /* kernel may be NULL: the default profile */
   const char *file; /* the path given to the loader, for messages */
   guint64 ram_bytes, swap_bytes, page_size, kernel_reserved_bytes;
+  guint64 committed_as_bytes; /* <machine committed-as>: Committed_AS before the trace (vm_committed_as) */
+  guint64 vm_ram_bytes;       /* <machine vm-ram>: the RAM oomsim validate gives QEMU; 0: ram (the model ignores it) */
   int cpus;             /* <machine cpus>: the machine's CPUs (1) */
   GPtrArray *sysctls;   /* ScSysctl* */
   int cgroup_version;   /* 1 or 2; 2 when the scenario has no <cgroups> */
@@ -132,6 +134,7 @@ typedef enum {
   SC_EXPECT_STEP_ERROR, /* the step failed with errno_name (a cgroup write refused with EBUSY), or with any error */
   SC_EXPECT_OOM_KILLS,  /* the number of OOM kill decisions is in a range (count) */
   SC_EXPECT_SUCCEEDS,   /* the step ran to its end without an error */
+  SC_EXPECT_REFUSED,    /* the kernel refuses the scenario (SCENARIO_ERROR_UNSUPPORTED): nothing runs (oomsim check) */
   SC_EXPECT_N_KINDS
 } ScExpectKind;
 
@@ -148,7 +151,7 @@ typedef struct {
   char *by;               /* exit: optional, the actor that killed it ("kernel", "earlyoom", ...; "none") */
   char *step;             /* enomem, step-error: step id */
   char *errno_name;       /* step-error: "EBUSY"; NULL: any error (ENOMEM included) */
-  char *message_contains; /* panic, log */
+  char *message_contains; /* panic, log, refused */
   char *cgroup;           /* memory-events */
   GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal, or "none": the counter
                              does not exist on this kernel or cgroup version), or a range (sc_parse_count) */

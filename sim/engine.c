@@ -449,8 +449,8 @@ static gboolean setup(SimEngine *e, GError **error)
   m->pcp.count[KM_PCP_MOVABLE] = (KmPages)(e->opts.pcp_bytes / h->page_size);
   m->slab_reclaimable = (KmPages)(e->opts.slab_reclaimable_bytes / h->page_size);
   /* what the VM had committed before its processes started (the agent's own mappings); each process adds its
-   * base (set_base_vm()) */
-  m->committed_as = (KmPages)(e->opts.committed_as_bytes / h->page_size);
+   * base (set_base_vm()); without a VM's measurements, the scenario's <machine committed-as> (0 by default) */
+  m->committed_as = (KmPages)((e->opts.ram_bytes ? e->opts.committed_as_bytes : h->committed_as_bytes) / h->page_size);
   if (h->cgroup_version == 1 && !sys->profile->memcg_v1 && h->cgroups->len > 0) {
     const ScCgroup *c = h->cgroups->pdata[0];
     scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,

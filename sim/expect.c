@@ -158,6 +158,9 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
     }
     return TRUE;
   }
+  case SC_EXPECT_REFUSED: /* met only by a run that did not start: sim_expect_check_refused() */
+    fail(failures, file, x, "expected the kernel to refuse the scenario, but it ran");
+    return FALSE;
   case SC_EXPECT_PANIC:
     if (!o->panicked) {
       fail(failures, file, x, "expected a kernel panic, but there was none");
@@ -245,6 +248,32 @@ guint sim_expect_count(const GPtrArray *expects, const char *profile)
   for (guint i = 0; i < expects->len; i++)
     n += sc_expect_applies(expects->pdata[i], profile) ? 1 : 0;
   return n;
+}
+
+/* The profile refused the scenario (SCENARIO_ERROR_UNSUPPORTED, `refusal` its message): the expectations that
+ * apply must all be <refused> (whose message-contains must be in the message), since nothing else happened. FALSE
+ * with no failure added when none applies: the refusal was not expected, and stays an error. */
+gboolean sim_expect_check_refused(const char *file, const GPtrArray *expects, const char *profile,
+                                  const char *refusal, GPtrArray *failures)
+{
+  gboolean expected = FALSE;
+  for (guint i = 0; i < expects->len; i++) {
+    const ScExpect *x = expects->pdata[i];
+    expected |= x->kind == SC_EXPECT_REFUSED && sc_expect_applies(x, profile);
+  }
+  if (!expected)
+    return FALSE;
+  for (guint i = 0; i < expects->len; i++) {
+    const ScExpect *x = expects->pdata[i];
+    if (!sc_expect_applies(x, profile))
+      continue;
+    if (x->kind != SC_EXPECT_REFUSED)
+      fail(failures, file, x, "the kernel refused the scenario, so this <%s> cannot hold: %s",
+           sc_expect_kind_names[x->kind], refusal);
+    else if (x->message_contains && !strstr(refusal, x->message_contains))
+      fail(failures, file, x, "expected the refusal to contain \"%s\", got \"%s\"", x->message_contains, refusal);
+  }
+  return TRUE;
 }
 
 gboolean sim_expect_check(const char *file, const GPtrArray *expects, const char *profile, const SimOutcome *o,

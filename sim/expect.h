@@ -11,6 +11,11 @@ G_BEGIN_DECLS
  * dmesg is the run's dmesg report (for <log>), or NULL. */
 gboolean sim_expect_check(const char *file, const GPtrArray *expects, const char *profile, const SimOutcome *outcome,
                           const char *dmesg, GPtrArray *failures);
+/* The profile refused the scenario (SCENARIO_ERROR_UNSUPPORTED; refusal: its message): TRUE when a <refused>
+ * applies to profile, with a line in failures for each applicable expectation the refusal does not meet (another
+ * kind, or a message-contains not in the message); FALSE when none applies (the refusal is an error). */
+gboolean sim_expect_check_refused(const char *file, const GPtrArray *expects, const char *profile,
+                                  const char *refusal, GPtrArray *failures);
 /* How many of expects apply to profile. */
 guint sim_expect_count(const GPtrArray *expects, const char *profile);
 

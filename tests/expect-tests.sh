@@ -140,6 +140,25 @@ fails $tie "per-kernel-general-only" "$both" 0 \
 check "the number of expectations counts only those that apply" \
   grep -qF "(kernel 6.1, 2 expectations)" <(variant $tie count "$both"; "$OOMSIM" check "$tmp/count.xml")
 
+# ---- <refused>: a profile that refuses the scenario (SCENARIO_ERROR_UNSUPPORTED) meets it; a run does not
+# (frozen is cgroup v1, which 6.12 has not: its <cgroup> is on line 8)
+v1msg='kernel 6.12 has no cgroup v1 memory controller (CONFIG_MEMCG_V1 is off by default since 6.11)'
+refusal='<expect kernel="6.1"><blocked pid="100"/></expect><expect kernel="6.12"><refused message-contains="no cgroup v1 memory controller"/></expect>'
+holds $frozen "refused-6.12" "$refusal" --kernel 6.12
+holds $frozen "refused-6.1-runs" "$refusal" --kernel 6.1
+check "... both kernels pass, none skipped" \
+  bash -c "\"$OOMSIM\" check --kernel 6.1,6.12 \"$tmp/refused-6.12.xml\" | grep -qx '2 passed, 0 failed'"
+fails $frozen "refused-but-ran" '<expect><refused/></expect>' 0 \
+  "expected the kernel to refuse the scenario, but it ran" --kernel 6.1
+fails $frozen "refused-other-message" '<expect><refused message-contains="no such rule"/></expect>' 0 \
+  "expected the refusal to contain \"no such rule\", got \"$tmp/refused-other-message.xml:8:1: $v1msg\"" --kernel 6.12
+fails $frozen "refused-and-blocked" '<expect><refused/><blocked pid="100"/></expect>' 0 \
+  "the kernel refused the scenario, so this <blocked> cannot hold: $tmp/refused-and-blocked.xml:8:1: $v1msg" --kernel 6.12
+# without a <refused> that applies, a refusal stays what it was: invalid with one kernel, a SKIP with several
+variant $frozen "refused-unexpected" '<expect kernel="6.1"><blocked pid="100"/></expect>'
+check "an unexpected refusal is still invalid (exit 2)" \
+  bash -c "\"$OOMSIM\" check --kernel 6.12 \"$tmp/refused-unexpected.xml\" >/dev/null 2>&1; [ \$? -eq 2 ]"
+
 # ---- malformed expectations: exit 2, one line FILE:LINE:1:
 invalid $two "bad-range-negative" '<expect><oom-kills count="2"/><memory-events cgroup="/pod" oom_kill="-1"/></expect>' 0 \
   '<memory-events> oom_kill="-1" must be a count (0 or more), none, or a range of counts: >N, >=N, <N, <=N, N..M, N..'

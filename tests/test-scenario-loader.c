@@ -460,7 +460,8 @@ test_valid_issue_example(void)
 static const char full_scenario[] =
   "<scenario name=\"full\" kernel=\"6.12\">\n"                                                  /* 1 */
   "  <description>\n  Every element.\n  </description>\n"                                     /* 2-4 */
-  "  <machine ram=\"262144 pages\" swap=\"512MiB\" kernel-reserved=\"64MiB\" page-size=\"4096\">\n" /* 5 */
+  "  <machine ram=\"262144 pages\" swap=\"512MiB\" kernel-reserved=\"64MiB\" page-size=\"4096\""
+  " committed-as=\"5688KiB\" vm-ram=\"1280MiB\">\n"                                        /* 5 */
   "    <sysctl name=\"vm.overcommit_memory\" value=\"2\"/>\n"                                  /* 6 */
   "    <sysctl name=\"vm.overcommit_ratio\" value=\"1000000\"/>\n"
   "    <sysctl name=\"vm.overcommit_kbytes\" value=\"0\"/>\n"
@@ -530,6 +531,8 @@ check_full_header(const ScenarioHeader *header)
   g_assert_cmpuint(header->ram_bytes, ==, 1073741824); /* 262144 * 4096 */
   g_assert_cmpuint(header->swap_bytes, ==, 536870912);
   g_assert_cmpuint(header->kernel_reserved_bytes, ==, 67108864);
+  g_assert_cmpuint(header->committed_as_bytes, ==, 5688 * 1024);
+  g_assert_cmpuint(header->vm_ram_bytes, ==, 1280u << 20);
   g_assert_cmpuint(header->page_size, ==, 4096);
 
   static const struct {
@@ -1130,6 +1133,8 @@ static const struct {
   { "page-size.xml", SCENARIO_ERROR_RANGE, 3 },
   { "ram-zero.xml", SCENARIO_ERROR_RANGE, 2 },
   { "cpus-zero.xml", SCENARIO_ERROR_RANGE, 2 },
+  { "vm-ram-below-ram.xml", SCENARIO_ERROR_RANGE, 3 }, /* the VM's MemTotal (ram) cannot exceed its RAM */
+  { "committed-as-too-large.xml", SCENARIO_ERROR_RANGE, 2 },
   { "at-overflow.xml", SCENARIO_ERROR_RANGE, 3 },
   { "cgroup-path-too-deep.xml", SCENARIO_ERROR_RANGE, 4 }, /* 4096 bytes, 2048 levels */
   /* Issue 15: sizes and counts have documented maxima (docs/scenario-format.md, "Limits") */
