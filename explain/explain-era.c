@@ -31,6 +31,9 @@ static const ExplainEra eras[] = {
   { "2.6.36-3.9", EV(2, 6, 36), EV(3, 9, 999), TRUE, TRUE, "3.10", KM_ROOT_BONUS_ADJ_30, TRUE },
   { "3.10-3.13", EV(3, 10, 0), EV(3, 13, 999), TRUE, FALSE, "3.10", KM_ROOT_BONUS_ADJ_30, TRUE },
   { "3.14-4.16", EV(3, 14, 0), EV(4, 16, 999), TRUE, FALSE, "3.10", KM_ROOT_BONUS_3_PERCENT, TRUE },
+  /* RHEL 7.9 (the release 3.10.0-1160*, no version range of its own): 3.10's formats with 3.14's 3% root bonus
+   * (read in its mm/oom_kill.c; the report tests/corpus/ltp-1080-rhel7.9-memcg-score-110000 prints it) */
+  { "3.10-rhel7", 1, 0, TRUE, FALSE, "3.10-rhel7", KM_ROOT_BONUS_3_PERCENT, TRUE },
   { "4.17-5.0", EV(4, 17, 0), EV(5, 0, 999), TRUE, FALSE, "4.19", KM_ROOT_BONUS_NONE, TRUE },
   { "5.1-5.8", EV(5, 1, 0), EV(5, 8, 999), TRUE, FALSE, "5.4", KM_ROOT_BONUS_NONE, FALSE },
   { "5.9-6.x", EV(5, 9, 0), EV(99, 999, 999), TRUE, FALSE, "6.1", KM_ROOT_BONUS_NONE, FALSE },
@@ -162,6 +165,10 @@ void explain_report_decide_era(ExplainReport *r)
     }
   } else if (r->version) {
     explain_report_note(r, "the release string %s is not a kernel version: the era comes from the format", r->version);
+  }
+  if (era && era == by_version && g_str_has_prefix(r->version, "3.10.0-1160")) {
+    era = explain_era_by_name("3.10-rhel7");
+    g_string_printf(why, "the release string %s (RHEL 7.9, whose oom_badness() has 3.14's 3%% root bonus)", r->version);
   }
   r->era = era;
   g_free(r->era_reason);

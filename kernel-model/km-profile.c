@@ -60,6 +60,7 @@ static const KmProfile profile_3_10 = {
   .killed_has_prefix = FALSE,
   .killed_has_uid = FALSE,
   .killed_has_pgtables_adj = FALSE,
+  .killed_rhel7_uid = FALSE,
   .killed_has_shmem = FALSE,
   .taskdump = KM_TASKDUMP_NR_PTES,
   .taskdump_has_state_line = FALSE,
@@ -67,6 +68,74 @@ static const KmProfile profile_3_10 = {
   .memcg_v1_task_in_line = TRUE,
   .meminfo = KM_MEMINFO_3_10,
   .show_mem_shared_lines = TRUE,
+  .has_swap_cache_stats = TRUE,
+  .memcg_stat = KM_MEMCG_STAT_V1_LINE_3_10,
+  .memcg_panic_dumps_global = TRUE,
+  .memcg_no_victim_silent = TRUE,
+  .config_cma = FALSE,
+  .config_memory_failure = FALSE,
+  .config_zswap = FALSE,
+  .config_numa_balancing = FALSE,
+};
+
+/* RHEL 7.9's 3.10.0-1160 (read in tremb1e/linux-3.10.0-1160.el7: mm/oom_kill.c, mm/memcontrol.c, mm/page_alloc.c,
+ * lib/show_mem.c, mm/swap_state.c): the 3.10 profile's rules, with the report lines Red Hat backported. The
+ * release "3.10.0-1160..." selects it (km_profile_lookup()). */
+static const KmProfile profile_3_10_rhel7 = {
+  .name = "3.10-rhel7",
+  .version = KM_KVER(3, 10),
+  .summary = "RHEL 7.9 (3.10.0-1160): the 3.10 profile with RHEL's report lines: \"Killed process N (comm), UID N, total-vm:...\" with shmem-rss, 4.x's Mem-Info record (free_pcp), no shared/non-shared page counts",
+  .uname = "3.10.0-1160.oomsim",
+  .root_bonus = KM_ROOT_BONUS_3_PERCENT,
+  .badness_signed = FALSE,
+  .pgtables = KM_PGTABLES_NR_PTES,
+  .tie_keeps_leader = TRUE,
+  .normalise_chosen_points = TRUE,
+  .unkillable_checks_memcg = TRUE,
+  .gfp_fs_bail = KM_GFP_FS_BAIL_ANY_WITH_MASK,
+  .sacrifice_child = TRUE,
+  .has_oom_group = FALSE,
+  .has_oom_group_kill_event = FALSE,
+  .allocating_task_checks_cpuset = FALSE,
+  .has_oom_reaper = FALSE,
+  .no_killable_always_panics = TRUE,
+  .sharers_skip_adj_min = TRUE,
+  .sharers_kill_line = TRUE,
+  .oom_group_skips_init = FALSE,
+  .set_oom_adj_shares_mm = FALSE,
+  .oom_group_scan_resched = FALSE,
+  .oom_reaper_delay_ns = 0,
+  .overcommit_heuristic = TRUE,
+  .vm_warning = KM_VM_WARN_NONE,
+  .watermark_scale_factor = FALSE,
+  .pcp = KM_PCP_FIXED,
+  .pcp_batch_cap_kb = 512,
+  .memcg_events_hierarchical = FALSE,
+  .memcg_v1 = TRUE,
+  .memcg_v2 = FALSE,
+  .v1_use_hierarchy_default = FALSE,
+  .v1_use_hierarchy_settable = TRUE,
+  .lru_gen = FALSE,
+  .memcg_charges_pgtables = FALSE,
+  .memcg_oom_user_fault_only = TRUE,
+  .memcg_oom_failed_forces = FALSE,
+  .memcg_charge_batch = 32,
+  .high_throttle = KM_HIGH_RECLAIM_ONLY,
+  .high_sync = FALSE,
+  .oom_score_2000 = FALSE,
+  .invoked_has_nodemask = FALSE,
+  .has_oom_kill_summary = FALSE,
+  .killed_has_prefix = FALSE,
+  .killed_has_uid = FALSE,
+  .killed_has_pgtables_adj = FALSE,
+  .killed_rhel7_uid = TRUE,
+  .killed_has_shmem = TRUE,
+  .taskdump = KM_TASKDUMP_NR_PTES,
+  .taskdump_has_state_line = FALSE,
+  .memcg_stats_one_record_per_line = FALSE,
+  .memcg_v1_task_in_line = TRUE,
+  .meminfo = KM_MEMINFO_4_X,
+  .show_mem_shared_lines = FALSE,
   .has_swap_cache_stats = TRUE,
   .memcg_stat = KM_MEMCG_STAT_V1_LINE_3_10,
   .memcg_panic_dumps_global = TRUE,
@@ -124,6 +193,7 @@ static const KmProfile profile_4_19 = {
   .killed_has_prefix = FALSE,
   .killed_has_uid = FALSE,
   .killed_has_pgtables_adj = FALSE,
+  .killed_rhel7_uid = FALSE,
   .killed_has_shmem = TRUE,
   .taskdump = KM_TASKDUMP_PGTABLES,
   .taskdump_has_state_line = TRUE,
@@ -188,6 +258,7 @@ static const KmProfile profile_5_4 = {
   .killed_has_prefix = TRUE,
   .killed_has_uid = TRUE,
   .killed_has_pgtables_adj = TRUE,
+  .killed_rhel7_uid = FALSE,
   .killed_has_shmem = TRUE,
   .taskdump = KM_TASKDUMP_PGTABLES,
   .taskdump_has_state_line = TRUE,
@@ -252,6 +323,7 @@ static const KmProfile profile_5_10 = {
   .killed_has_prefix = TRUE,
   .killed_has_uid = TRUE,
   .killed_has_pgtables_adj = TRUE,
+  .killed_rhel7_uid = FALSE,
   .killed_has_shmem = TRUE,
   .taskdump = KM_TASKDUMP_PGTABLES,
   .taskdump_has_state_line = TRUE,
@@ -316,6 +388,7 @@ static const KmProfile profile_5_15 = {
   .killed_has_prefix = TRUE,
   .killed_has_uid = TRUE,
   .killed_has_pgtables_adj = TRUE,
+  .killed_rhel7_uid = FALSE,
   .killed_has_shmem = TRUE,
   .taskdump = KM_TASKDUMP_PGTABLES,
   .taskdump_has_state_line = TRUE,
@@ -380,6 +453,7 @@ static const KmProfile profile_6_1 = {
   .killed_has_prefix = TRUE,
   .killed_has_uid = TRUE,
   .killed_has_pgtables_adj = TRUE,
+  .killed_rhel7_uid = FALSE,
   .killed_has_shmem = TRUE,
   .taskdump = KM_TASKDUMP_PGTABLES,
   .taskdump_has_state_line = TRUE,
@@ -444,6 +518,7 @@ static const KmProfile profile_6_6 = {
   .killed_has_prefix = TRUE,
   .killed_has_uid = TRUE,
   .killed_has_pgtables_adj = TRUE,
+  .killed_rhel7_uid = FALSE,
   .killed_has_shmem = TRUE,
   .taskdump = KM_TASKDUMP_PGTABLES,
   .taskdump_has_state_line = TRUE,
@@ -508,6 +583,7 @@ static const KmProfile profile_6_12 = {
   .killed_has_prefix = TRUE,
   .killed_has_uid = TRUE,
   .killed_has_pgtables_adj = TRUE,
+  .killed_rhel7_uid = FALSE,
   .killed_has_shmem = TRUE,
   .taskdump = KM_TASKDUMP_RSS_SPLIT,
   .taskdump_has_state_line = TRUE,
@@ -526,7 +602,7 @@ static const KmProfile profile_6_12 = {
 };
 
 static const KmProfile *const all_profiles[] = {
-  &profile_3_10, &profile_4_19, &profile_5_4, &profile_5_10, &profile_5_15, &profile_6_1, &profile_6_6, &profile_6_12, NULL,
+  &profile_3_10, &profile_3_10_rhel7, &profile_4_19, &profile_5_4, &profile_5_10, &profile_5_15, &profile_6_1, &profile_6_6, &profile_6_12, NULL,
 };
 
 const KmProfile *const *km_profiles(void)
@@ -567,6 +643,9 @@ const KmProfile *km_profile_lookup(const char *version)
   for (const KmProfile *const *p = all_profiles; *p; p++)
     if (g_strcmp0((*p)->name, version) == 0)
       return *p;
+  /* RHEL 7.9's kernels are 3.10.0-1160.*: their own profile */
+  if (g_str_has_prefix(version, "3.10.0-1160"))
+    return &profile_3_10_rhel7;
   if (!parse_version(version, &wanted))
     return NULL;
   for (const KmProfile *const *p = all_profiles; *p; p++)

@@ -169,6 +169,8 @@ typedef struct {
   gboolean killed_has_uid;        /* 5.3+ */
   gboolean killed_has_pgtables_adj; /* 5.4+ */
   gboolean killed_has_shmem;      /* 4.9+: shmem-rss */
+  gboolean killed_rhel7_uid;      /* RHEL 7.9's 3.10.0-1160: "Killed process %d (%s), UID %d, total-vm:%lukB, ...,
+                                   * shmem-rss:%lukB" */
   KmTaskDumpKind taskdump;
   gboolean taskdump_has_state_line; /* "Tasks state (memory values in pages):" 4.19+ */
   gboolean memcg_stats_one_record_per_line; /* 6.6, 6.12: seq_buf_do_printk(), each stat line is its own printk record */

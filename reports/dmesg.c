@@ -600,11 +600,17 @@ static void print_killed(GString *out, const KmSystem *sys, guint64 t, const Oom
   GString *text = g_string_new(NULL);
   if (prof->killed_has_prefix)
     g_string_append_printf(text, "%s: ", oc->kill_message ? oc->kill_message : "Out of memory");
-  g_string_append_printf(text,
-                         "Killed process %d (%s) total-vm:%" G_GUINT64_FORMAT "kB, anon-rss:%" G_GUINT64_FORMAT
-                         "kB, file-rss:%" G_GUINT64_FORMAT "kB",
-                         kill->task->pid, kill->task->comm, K(sys, kill->total_vm), K(sys, kill->anon_rss),
-                         K(sys, kill->file_rss));
+  if (prof->killed_rhel7_uid) /* RHEL 7.9 */
+    g_string_append_printf(text, "Killed process %d (%s), UID %d, total-vm:%" G_GUINT64_FORMAT "kB, anon-rss:%"
+                           G_GUINT64_FORMAT "kB, file-rss:%" G_GUINT64_FORMAT "kB",
+                           kill->task->pid, kill->task->comm, (int)kill->task->uid, K(sys, kill->total_vm),
+                           K(sys, kill->anon_rss), K(sys, kill->file_rss));
+  else
+    g_string_append_printf(text,
+                           "Killed process %d (%s) total-vm:%" G_GUINT64_FORMAT "kB, anon-rss:%" G_GUINT64_FORMAT
+                           "kB, file-rss:%" G_GUINT64_FORMAT "kB",
+                           kill->task->pid, kill->task->comm, K(sys, kill->total_vm), K(sys, kill->anon_rss),
+                           K(sys, kill->file_rss));
   if (prof->killed_has_shmem)
     g_string_append_printf(text, ", shmem-rss:%" G_GUINT64_FORMAT "kB", K(sys, kill->shmem_rss));
   if (prof->killed_has_uid)

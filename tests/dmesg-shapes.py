@@ -119,7 +119,7 @@ NOT_MODELLED = {
 }
 
 # Lines in corpus logs that are not part of an OOM report (boot messages, the test harness's markers): skipped
-NOISE = re.compile(r"^(Memory: \d+K/\d+K available|spike: |Linux version |tsc: |clocksource: |\S+\[\d+\]: |$)")
+NOISE = re.compile(r"^(Adding \d+k swap on |Memory: \d+K/\d+K available|spike: |Linux version |tsc: |clocksource: |\S+\[\d+\]: |$)")
 
 PREFIXES = [re.compile(p) for p in (
     r"^<\d+>",

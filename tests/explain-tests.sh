@@ -30,9 +30,13 @@ check "global 6.1: totalpages 55908 (pages RAM - reserved + swap)" json "$tmp/gl
 check "global 6.1: spike-X 32948 points, agree" json "$tmp/global.json" "j['reports'][0]['tasks'][0]['points'] == 32948 and j['reports'][0]['verdict'] == 'agree'"
 check "global 6.1: page size 4096 from Mem-Info's zones" json "$tmp/global.json" "j['reports'][0]['page_size'] == 4096"
 "$OOMSIM" explain --format json $corpus/ltp-1080-rhel7.9-memcg-score-110000.log >"$tmp/ltp.json"
-# rss 105 + nr_ptes 8 = 113 pages; RHEL 7.9 printed 110000 = (113 - 113 * 3 / 100) * 1000 / 1: the 3% root bonus
-check "RHEL 7.9: score 110000 is the 3% root bonus, not 3.10's adj -= 30" json "$tmp/ltp.json" \
-  "j['reports'][0]['verdict'] == 'agree-victim-score-differs' and any('3 / 100' in x and '110 points' in x for x in j['reports'][0]['reasons'])"
+# rss 105 + nr_ptes 8 = 113 pages; RHEL 7.9 printed 110000 = (113 - 113 * 3 / 100) * 1000 / 1: the 3% root bonus,
+# which the release 3.10.0-1160 selects (the 3.10-rhel7 era), so the recomputation agrees, score included
+check "RHEL 7.9: era 3.10-rhel7 by its release, 110 points (113 - 113 * 3 / 100), agrees with the printed 110000" json "$tmp/ltp.json" \
+  "j['reports'][0]['era'] == '3.10-rhel7' and j['reports'][0]['tasks'][0]['points'] == 110 and j['reports'][0]['verdict'] == 'agree'"
+# another RHEL 7 release (7.2's 3.10.0-327) stays in the 3.10-3.13 era
+"$OOMSIM" explain --format json $corpus/k8s-56891-3.10-memcg-sacrifice-child.log >"$tmp/rhel72.json"
+check "RHEL 7.2 (3.10.0-327): era 3.10-3.13" json "$tmp/rhel72.json" "j['reports'][0]['era'] == '3.10-3.13'"
 "$OOMSIM" explain --format json $corpus/vm6.1-alloc_task-kmsg.log >"$tmp/alloc.json"
 check "allocating task: the invoker was killed, the scan would pick spike-X" json "$tmp/alloc.json" \
   "j['reports'][0]['outcome'] == 'killed-allocating-task' and j['reports'][0]['chosen_pid'] == 80 and j['reports'][0]['recomputed_pid'] == 79"

@@ -1426,6 +1426,10 @@ static void test_profile_lookup(void)
   g_assert_cmpstr(km_profile_lookup("6.1")->name, ==, "6.1");
   g_assert_cmpstr(km_profile_lookup("6.1.0-56-cloud-amd64")->name, ==, "6.1");
   g_assert_cmpstr(km_profile_lookup("5.10.209")->name, ==, "5.10");
+  /* issue 11: RHEL 7.9's release has its own profile, other RHEL 7 releases are 3.10 */
+  g_assert_cmpstr(km_profile_lookup("3.10.0-1160.el7.x86_64")->name, ==, "3.10-rhel7");
+  g_assert_cmpstr(km_profile_lookup("3.10-rhel7")->name, ==, "3.10-rhel7");
+  g_assert_cmpstr(km_profile_lookup("3.10.0-327.4.5.el7.x86_64")->name, ==, "3.10");
   /* issue 9: a version without a profile of its own is not run as the nearest older one */
   g_assert_null(km_profile_lookup("5.19"));
   g_assert_null(km_profile_lookup("4.18"));
@@ -1434,7 +1438,7 @@ static void test_profile_lookup(void)
   g_assert_null(km_profile_lookup("latest"));
   g_assert_null(km_profile_lookup("6"));
   g_autofree char *names = km_profile_names();
-  g_assert_cmpstr(names, ==, "3.10, 4.19, 5.4, 5.10, 5.15, 6.1, 6.6, 6.12");
+  g_assert_cmpstr(names, ==, "3.10, 3.10-rhel7, 4.19, 5.4, 5.10, 5.15, 6.1, 6.6, 6.12");
   g_assert_cmpstr(km_profile_default()->name, ==, "6.1");
 }
 
