@@ -122,8 +122,8 @@ if command -v zsh >/dev/null; then
   check "zsh tty: 'oomsim expl<TAB>' completes the command" [ "$(zsh_tab 'oomsim expl')" = "oomsim explain " ]
   check "zsh tty: 'oomsim run --kernel 4.<TAB>' completes the profile (from the oomsim on the line, not its command)" \
     [ "$(zsh_tab 'oomsim run --kernel 4.')" = "oomsim run --kernel 4.19 " ]
-  check "zsh tty: 'oomsim sweep F --kernel 3<TAB>' completes the profile" \
-    [ "$(zsh_tab 'oomsim sweep x.xml --kernel 3')" = "oomsim sweep x.xml --kernel 3.10 " ]
+  check "zsh tty: 'oomsim sweep F --kernel 3.10-r<TAB>' completes the profile" \
+    [ "$(zsh_tab 'oomsim sweep x.xml --kernel 3.10-r')" = "oomsim sweep x.xml --kernel 3.10-rhel7 " ]
   check "zsh tty: 'oomsim check --format j<TAB>' completes junit" \
     [ "$(zsh_tab 'oomsim check --format j')" = "oomsim check --format junit " ]
   # zsh globs an unquoted [...] (NOMATCH), so the completion inserts the brackets quoted, and the line runs
