@@ -207,7 +207,7 @@ static void console_after_panic(HarnessVmResult *r, Summary *s, GHashTable *kpid
   }
 }
 
-/* The agent's %XX escapes (docs/harness-protocol.md, "Tokens"), undone in place. */
+/* The agent's %XX escapes (docs/harness-protocol.md, "Tokens"), undone in place: the result may be any bytes. */
 static void unescape_token(char *s)
 {
   char *w = s;
@@ -416,8 +416,11 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
       r->unsupported = TRUE;
       set_string(&r->unsupported_reason, g_strjoinv(" ", tok + 1));
     } else if (strcmp(what, "earlyoom-log") == 0 && n >= 2) {
-      g_autofree char *text = g_strjoinv(" ", tok + 1);
-      unescape_token(text);
+      g_autofree char *escaped = g_strjoinv(" ", tok + 1);
+      unescape_token(escaped);
+      /* an escape may stand for any byte: the line is made valid UTF-8 again, as the whole output was (found by
+       * make fuzz-smoke: "%a2" in a line made validate's JSON invalid) */
+      g_autofree char *text = g_utf8_make_valid(escaped, -1);
       g_ptr_array_add(r->kernel_lines, g_strdup_printf("earlyoom: %s", text));
       earlyoom_log_line(r, kpids, text);
     } else if (strcmp(what, "behind") == 0 && n >= 2) {
