@@ -368,6 +368,9 @@ void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
   if (machine)
     *machine += n;
   *memcg_stat(memcg, kind) += n;
+  sys->charged += n;
+  if (sys->charged > sys->charged_peak)
+    sys->charged_peak = sys->charged;
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage += n;
     c->memsw_usage += n;
@@ -397,6 +400,7 @@ void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n
   if (machine)
     *machine -= n;
   *memcg_stat(memcg, kind) -= n;
+  sys->charged -= n;
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage -= n;
     c->memsw_usage -= n;
@@ -414,6 +418,7 @@ void km_memcg_swap_out(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n
   *memcg_stat(memcg, kind) -= n;
   if (kind == KM_PAGE_SHMEM)
     memcg->shmem_swapped += n;
+  sys->charged -= n;
   for (KmMemcg *c = memcg; c; c = km_memcg_counter_parent(c)) {
     c->usage -= n;
     c->swap_usage += n;

@@ -241,6 +241,10 @@ typedef struct {
   GQueue tasks;             /* KmTask*, task-list order (for_each_process) */
   GHashTable *task_by_pid;  /* int -> KmTask* */
   KmMemcg *root_memcg;
+  /* every page charged to any memcg (the root included), and its high-water mark: what the root page counter
+   * would count if every v1 memcg were hierarchical. Not a kernel counter (a v1 memcg with use_hierarchy=0 has
+   * no parent counter, so the root's watermark then misses its pages); the reports' machine-wide peak. */
+  KmPages charged, charged_peak;
   GHashTable *memcg_by_path; /* char* -> KmMemcg* */
   GPtrArray *memcgs;        /* KmMemcg*, creation order (for stable output) */
   guint64 next_seq;

@@ -1825,7 +1825,7 @@ static void fill_memcg_peaks(SimEngine *e)
     peak->min_headroom_bytes = peak->limited ? (guint64)memcg->min_headroom * page : 0;
     g_ptr_array_add(e->outcome->memcg_peaks, peak);
   }
-  e->outcome->machine_peak_bytes = (guint64)e->sys->root_memcg->watermark * page;
+  e->outcome->machine_peak_bytes = (guint64)e->sys->charged_peak * page;
 }
 
 void sim_engine_finish(SimEngine *e)

@@ -86,7 +86,7 @@ typedef struct {
   guint64 oom_count;         /* out_of_memory() invocations, whatever they decided */
   guint64 first_oom_ns;      /* virtual time of the first (0 when oom_count is 0) */
   GPtrArray *memcg_peaks;    /* SimMemcgPeak*, in the scenario's cgroup order */
-  guint64 machine_peak_bytes; /* the root page counter's watermark: the most memory charged at once */
+  guint64 machine_peak_bytes; /* KmSystem.charged_peak: the most memory charged to memcgs at once */
 } SimOutcome;
 
 SimOutcome *sim_outcome_new(void);
