@@ -301,8 +301,18 @@ static void set_status(HarnessVmRun *run, gboolean killed)
     run->status = HARNESS_VM_OTHER;
 }
 
+/* A run worth keeping for --reuse: one the guest finished, panicked or failed in, with the agent's output. Not a
+ * run the time limit ended, nor one where QEMU itself failed (any other status, e.g. it could not start or was
+ * killed by a signal), nor one whose agent said nothing (QEMU's exit 1 before the guest ran looks like a panic):
+ * those say something about the host, not the kernel, and a second attempt may well succeed. */
+static gboolean run_reusable(const HarnessVmRun *run)
+{
+  return run->status != HARNESS_VM_TIMEOUT && run->status != HARNESS_VM_OTHER && run->agent_output &&
+         run->agent_output[0] != '\0';
+}
+
 /* --reuse: the outputs of an earlier run with the same key (run.txt: the key, then QEMU's status), never of a
- * run the time limit ended */
+ * run that run_reusable() refuses */
 static HarnessVmRun *reuse_run(const char *runinfo, const char *key, const char *agent, const char *console,
                                const char *errlog)
 {
@@ -323,6 +333,10 @@ static HarnessVmRun *reuse_run(const char *runinfo, const char *key, const char 
   run->agent_output = slurp(agent);
   run->console_output = slurp(console);
   run->qemu_stderr = slurp(errlog);
+  if (!run_reusable(run)) {
+    harness_vm_run_free(run);
+    return NULL;
+  }
   return run;
 }
 
@@ -402,7 +416,7 @@ HarnessVmRun *harness_vm_run(const HarnessKernel *kernel, GBytes *initramfs, gui
   run->console_output = slurp(console);
   run->qemu_stderr = g_string_free(err_text, FALSE);
   g_file_set_contents(errlog, run->qemu_stderr, -1, NULL);
-  if (!killed) {
+  if (run_reusable(run)) {
     g_autofree char *info = g_strdup_printf("%s\nqemu_status %d wall %.6f\n", key, run->qemu_status, run->wall_seconds);
     g_file_set_contents(runinfo, info, -1, NULL);
   }

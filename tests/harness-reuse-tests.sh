@@ -4,7 +4,9 @@
 # (tests/harness/memcg-largest-dies-6.1.agent.txt: build/harness/runs/6.1/memcg-largest-dies/agent.txt of the
 # 2026-12-01 `make validate`) and counts its calls; a second stand-in always fails. Checked: the played-back run
 # parses and agrees with the model; --reuse then reads it back without starting QEMU and prints the same report;
-# without --reuse QEMU is started; a changed scenario (another RAM size: another initramfs) is not reused.
+# without --reuse QEMU is started; a changed scenario (another RAM size: another initramfs) is not reused; a run
+# where QEMU failed (an exit status that is neither the guest's nor a panic's, or exit 1 before the agent said
+# anything) is not kept for --reuse.
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/harness-standin.sh"
 
@@ -48,13 +50,26 @@ st=$?
 check "without --reuse QEMU is started (and its failure is a disagreement, exit 1)" \
   bash -c "[ $st -eq 1 ] && [ \"\$(wc -l <\"$tmp/calls-bad\")\" -eq 1 ]"
 
+# a run where QEMU itself failed is not kept: the next --reuse starts QEMU again (it kept the failure before)
+validate bad --reuse "$scenario" >/dev/null 2>&1
+st=$?
+check "--reuse after a failed QEMU (exit 99) starts QEMU again" \
+  bash -c "[ $st -eq 1 ] && [ \"\$(wc -l <\"$tmp/calls-bad\")\" -eq 2 ]"
+mkdir -p "$tmp/early"
+printf '#!/bin/sh\necho call >>"%s/calls-early"\necho "qemu: could not allocate guest RAM" >&2\nexit 1\n' "$tmp" \
+  >"$tmp/early/qemu-system-x86_64"
+chmod +x "$tmp/early/qemu-system-x86_64"
+validate early "$scenario" >/dev/null 2>&1
+validate early --reuse "$scenario" >/dev/null 2>&1
+check "a QEMU exit 1 with no agent output (QEMU did not start, not a panic) is not reused" [ "$(calls calls-early)" -eq 2 ]
+
 sed 's/ram="256MiB"/ram="257MiB"/' "$scenario" >"$tmp/changed/memcg-largest-dies.xml"
 check "... (the changed copy really differs)" bash -c "! cmp -s \"$scenario\" \"$tmp/changed/memcg-largest-dies.xml\""
 validate good "$scenario" >/dev/null 2>&1 # a good run.txt again
 validate bad --reuse "$tmp/changed/memcg-largest-dies.xml" >"$tmp/fourth.txt" 2>&1
 st=$?
 check "--reuse of a changed scenario (another initramfs) starts QEMU" \
-  bash -c "[ $st -eq 1 ] && [ \"\$(wc -l <\"$tmp/calls-bad\")\" -eq 2 ]"
+  bash -c "[ $st -eq 1 ] && [ \"\$(wc -l <\"$tmp/calls-bad\")\" -eq 3 ]"
 
 # Issue 9 (4.1): a process the kernel will not put in its cgroup (cgroup v2's no-internal-process rule) is the
 # kernel refusing the scenario, and the model refuses it too: "runs: refused | refused", an agreement. The agent
