@@ -599,7 +599,7 @@ static void add_container(JsonStream *b, const K8sPod *pod, const K8sContainer *
   /* restarts are not simulated: a failed container of an Always/OnFailure pod would be restarted after the
    * CrashLoopBackOff back-off (10 s, doubling to 5 min); its process does not run again in the model */
   add_int(b, "restart_count", 0);
-  add_bool(b, "would_restart", x && !evicted && x->status != 0 && g_strcmp0(pod->restart_policy, "Never") != 0);
+  add_bool(b, "would_restart", report_container_restarts(pod, x, evicted));
   json_stream_end_object(b);
 }
 

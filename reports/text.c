@@ -704,11 +704,10 @@ static void print_pods(GString *out, const ScenarioHeader *header, const SimOutc
         textf(out, "State: Running\n");
         continue;
       }
-      gboolean restarts = !evicted && x->status != 0 && g_strcmp0(pod->restart_policy, "Never") != 0;
+      gboolean restarts = report_container_restarts(pod, x, evicted);
       textf(out, "%s: Terminated, Reason: %s, Exit Code: %d%s\n", restarts ? "Last State" : "State",
             x->reason ? x->reason : "?", x->status,
-            restarts ? "; the kubelet restarts it after a CrashLoopBackOff back-off of 10 s (doubling to 5 min)"
-                     : "");
+            restarts ? "; the kubelet restarts it: " REPORT_RESTART_WORDS : "");
     }
   }
 }
