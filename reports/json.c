@@ -582,6 +582,7 @@ static void add_container(JsonStream *b, const K8sPod *pod, const K8sContainer *
   add_bytes_or_null(b, "request_bytes", c->request_bytes);
   add_bytes_or_null(b, "limit_bytes", c->limit_bytes);
   add_bool(b, "sidecar", c->sidecar);
+  add_bool(b, "privileged", c->privileged); /* securityContext.privileged: the only way to CAP_SYS_ADMIN here */
   /* "running": no exit (a run that ended early); a survivor of the trace exits 0 like every process */
   add_str(b, "state", x ? "terminated" : "running");
   add_str(b, "reason", x ? x->reason : NULL);

@@ -400,6 +400,7 @@ static void test_json_pods_oomkilled(void)
   g_assert_cmpint(json_object_get_int_member(c, "exit_code"), ==, 137);
   g_assert_cmpstr(json_object_get_string_member(c, "by"), ==, "kernel");
   g_assert_true(json_object_get_boolean_member(c, "would_restart"));
+  g_assert_false(json_object_get_boolean_member(c, "privileged")); /* not said: the runtime's default capabilities */
 }
 
 /* ShouldContainerBeRestarted() (pkg/kubelet/container/helpers.go): Never never restarts, OnFailure after a
