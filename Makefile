@@ -149,11 +149,13 @@ validate-ci: deps
 	@bash harness/setup.sh
 	@bash harness/validate-all.sh $(BUILD)/oomsim --ci
 
-# scenarios/validation-open/: the open decision disagreements, on both kernels (not in CI; docs/validation.md)
+# scenarios/validation-open/: the open decision disagreements, on both kernels, each in 5 runs (the unperturbed
+# one and 4 perturbed ones; a strict majority must decide as the model), not in CI (harness/validate-open.sh,
+# docs/validation.md)
 validate-open: deps
 	@$(MAKE) --no-print-directory all build/harness/agent
 	@bash harness/setup.sh
-	@st=0; for k in 6.1 6.12; do $(BUILD)/oomsim validate --kernel-image $$k scenarios/validation-open || st=1; done; exit $$st
+	@bash harness/validate-open.sh $(BUILD)/oomsim
 
 # Differential testing (docs/validation.md): N generated scenarios from SEED on KERNEL (6.1, 6.12 or all), in the VM
 # and the simulator; decision disagreements are shrunk into build/differential/shrunk/. VM_CACHE=DIR: another

@@ -90,6 +90,7 @@ k8s_explain_process(const K8sNode *node, int pid)
     return NULL;
   g_autofree char *adj = k8s_explain_oom_score_adj(node, pod, c);
   return g_strdup_printf("kubelet: pod %s/%s container %s, request %" G_GUINT64_FORMAT ", limit %" G_GUINT64_FORMAT
-                         "; oom_score_adj: %s", pod->namespace_, pod->name, c->name, c->request_bytes,
-                         c->limit_bytes, adj);
+                         "; oom_score_adj: %s; %s", pod->namespace_, pod->name, c->name, c->request_bytes,
+                         c->limit_bytes, adj, c->privileged ? "privileged: every capability, CAP_SYS_ADMIN included"
+                         : "not privileged: the runtime's default capabilities, no CAP_SYS_ADMIN");
 }

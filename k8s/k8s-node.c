@@ -434,6 +434,8 @@ read_container(Ctx *ctx, K8sContainer *c)
   c->pid = (int) pid;
   const char *sidecar = attr(ctx->element, "sidecar");
   c->sidecar = sidecar && (strcmp(sidecar, "true") == 0 || strcmp(sidecar, "1") == 0);
+  const char *privileged = attr(ctx->element, "privileged");
+  c->privileged = privileged && (strcmp(privileged, "true") == 0 || strcmp(privileged, "1") == 0);
   const char *comm = attr(ctx->element, "comm");
   c->comm = comm ? g_strdup(comm) : g_strndup(c->name, K8S_TASK_COMM_LEN - 1); /* TASK_COMM_LEN truncates */
   if (strlen(c->comm) == 0 || strlen(c->comm) >= K8S_TASK_COMM_LEN)
@@ -630,7 +632,13 @@ read_pod(Ctx *ctx, K8sNode *node, const ScElement *element, GPtrArray *out_cgrou
     p->oom_score_adj = c->oom_score_adj;
     p->container = g_strdup(c->name);
     p->threads = 1;
-    p->cap_sys_admin = TRUE; /* uid 0, as most images run */
+    /* uid 0, as most images run, but without CAP_SYS_ADMIN: the runtimes' default capability set (containerd's
+     * and CRI-O's oci.WithDefaultSpec / DefaultCapabilities, Docker's defaultCapabilities(): CHOWN, DAC_OVERRIDE,
+     * FSETID, FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT, KILL,
+     * AUDIT_WRITE) leaves it out; a privileged container gets every capability (oci.WithPrivileged). Kernels
+     * before 4.17 give CAP_SYS_ADMIN tasks the root bonus in oom_badness(), and __vm_enough_memory() the admin
+     * reserve, so this decides who dies there. */
+    p->cap_sys_admin = c->privileged;
     p->line = c->line;
     p->col = 1;
     g_ptr_array_add(out_processes, p);

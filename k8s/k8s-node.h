@@ -35,6 +35,7 @@ typedef struct {
   char *name;
   guint64 request_bytes, limit_bytes; /* after the API server's defaulting; 0: none */
   gboolean sidecar;
+  gboolean privileged; /* securityContext.privileged: the only way the modelled container gets CAP_SYS_ADMIN */
   int pid;
   char *comm;
   char *cgroup;      /* derived: the container's cgroup */

@@ -955,7 +955,7 @@ static const char page_css[] =
   ".legend{font-size:.9rem}.ln-key{font-size:.9rem}"
   ".wide{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}"
   "th,td{border:1px solid #ccc;padding:.15rem .4rem;text-align:left}td.n{text-align:right}"
-  "tr.victim{background:#fff1c2;font-weight:bold}caption{text-align:left;font-style:italic}"
+  "tr.victim{background:#fff1c2;font-weight:bold}tr.pod{background:#f3f6fa}caption{text-align:left;font-style:italic}"
   "pre{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre}"
   ".klog{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem}.klog summary{white-space:pre;cursor:pointer}"
   ".klog summary code{font-size:.8rem}.klog p{white-space:normal;margin:.2rem 0 .5rem 1.2rem;font-size:.85rem;"
@@ -1339,6 +1339,77 @@ static void outcome_section(GString *out, const KmSystem *sys, const SimOutcome 
   g_string_append(out, "</ul></section>\n");
 }
 
+/* The pods of a <kubelet> node (docs/kubernetes.md, "Container outcomes"): what the kubelet derived for each pod
+ * and container (QoS class, cgroup limits, oom_score_adj) beside what happened to it, as `kubectl describe pod`
+ * would show it at the end of the trace: evicted, OOMKilled (exit 137), completed, and whether the kubelet restarts
+ * it (report_container_restarts()). */
+static void pods_section(GString *out, const K8sNode *node, const SimOutcome *o)
+{
+  g_autofree char *capacity = report_format_bytes(node->capacity_bytes);
+  g_autofree char *allocatable = report_format_bytes(node->allocatable_bytes);
+  g_autofree char *kubepods = report_format_bytes(node->kubepods_limit_bytes);
+  g_string_append(out, "<section id=\"pods\"><h2>Pods</h2>\n<p>");
+  escf(out, "kubelet %s, cgroup driver %s, cgroup v%d: capacity %s; the kubepods cgroup %s is limited to %s "
+            "(capacity - kube-reserved - system-reserved); allocatable %s. Each container's state is what "
+            "`kubectl describe pod` would show at the end of the trace.", node->version, node->cgroup_driver,
+       node->cgroup_version, capacity, node->kubepods_cgroup, kubepods, allocatable);
+  g_string_append(out, "</p>\n<div class=\"wide\"><table class=\"pods\"><caption>Pods and their containers: what the "
+                       "kubelet derived, and what happened</caption>\n<tr><th>pod / container</th><th>QoS class, "
+                       "priority</th><th>cgroup</th><th>request</th><th>limit</th><th>oom_score_adj</th>"
+                       "<th>state</th><th>restarts</th></tr>\n");
+  for (guint i = 0; i < node->pods->len; i++) {
+    const K8sPod *pod = node->pods->pdata[i];
+    const char *reason = NULL;
+    const char *phase = o ? report_pod_phase(pod, o, &reason) : "Running";
+    g_autofree char *limit = pod->memory_limit_bytes ? report_format_bytes(pod->memory_limit_bytes) : g_strdup("none");
+    g_autofree char *request = report_format_bytes(pod->memory_request_bytes);
+    g_string_append(out, "<tr class=\"pod\"><th>");
+    escf(out, "%s/%s", pod->namespace_, pod->name);
+    g_string_append(out, "</th><td>");
+    escf(out, "%s, %" G_GINT64_FORMAT, k8s_qos_names[pod->qos], pod->priority);
+    g_string_append(out, "</td><td><code>");
+    esc(out, pod->cgroup);
+    g_string_append(out, "</code></td><td class=\"n\">");
+    esc(out, request);
+    g_string_append(out, "</td><td class=\"n\">");
+    esc(out, limit);
+    g_string_append(out, "</td><td></td><td>");
+    escf(out, "Status: %s%s%s; restartPolicy %s", phase, reason ? ", Reason: " : "", reason ? reason : "",
+         pod->restart_policy);
+    g_string_append(out, "</td><td></td></tr>\n");
+    for (guint j = 0; j < pod->containers->len; j++) {
+      const K8sContainer *c = pod->containers->pdata[j];
+      const SimExit *x = o ? sim_outcome_find_exit(o, c->pid) : NULL;
+      gboolean restarts = report_container_restarts(pod, x, reason != NULL);
+      g_autofree char *climit = c->limit_bytes ? report_format_bytes(c->limit_bytes) : g_strdup("none");
+      g_autofree char *crequest = report_format_bytes(c->request_bytes);
+      g_autofree char *t = x ? seconds_text(x->time_ns) : NULL;
+      g_string_append_printf(out, "<tr class=\"container%s\"><td>", x && x->status == 137 ? " victim" : "");
+      escf(out, "%s (pid %d)%s", c->name, c->pid, c->privileged ? ", privileged" : "");
+      g_string_append(out, "</td><td></td><td><code>");
+      esc(out, c->cgroup);
+      g_string_append(out, "</code></td><td class=\"n\">");
+      esc(out, crequest);
+      g_string_append(out, "</td><td class=\"n\">");
+      esc(out, climit);
+      g_string_append_printf(out, "</td><td class=\"n\">%d</td><td>", c->oom_score_adj);
+      if (!x)
+        g_string_append(out, "Running");
+      else if (x->survived)
+        escf(out, "Terminated, Reason: %s, Exit Code: %d (still running when the trace ended)",
+             x->reason ? x->reason : "?", x->status);
+      else
+        escf(out, "%s: Terminated, Reason: %s, Exit Code: %d at %s%s%s", restarts ? "Last State" : "State",
+             x->reason ? x->reason : "?", x->status, t, x->by ? ", killed by " : "", x->by ? x->by : "");
+      g_string_append(out, "</td><td>");
+      esc(out, restarts ? "0 when the trace ended; the kubelet restarts it " REPORT_RESTART_WORDS : "0");
+      g_string_append(out, "</td></tr>\n");
+    }
+  }
+  g_string_append(out, "</table></div>\n");
+  g_string_append(out, "</section>\n");
+}
+
 static void dmesg_section(GString *out, const ReportHtml *html, const KmSystem *sys)
 {
   g_string_append(out, "<section id=\"dmesg\"><h2>Kernel log</h2>\n");
@@ -1390,10 +1461,16 @@ void report_html_finish(ReportHtml *html, const KmSystem *sys, const SimEvent *e
     esc(out, html->description);
     g_string_append(out, "</p>\n");
   }
-  g_string_append(out, "<nav><a href=\"#outcome\">Outcome</a> · <a href=\"#chart\">Chart</a> · <a "
+  const K8sNode *node = ev->header ? ev->header->k8s : NULL;
+  g_string_append(out, "<nav><a href=\"#outcome\">Outcome</a> · ");
+  if (node)
+    g_string_append(out, "<a href=\"#pods\">Pods</a> · ");
+  g_string_append(out, "<a href=\"#chart\">Chart</a> · <a "
                        "href=\"#decisions\">OOM decisions</a> · <a href=\"#narrative\">What happened</a> · <a "
                        "href=\"#dmesg\">Kernel log</a> · <a href=\"#glossary\">Glossary</a></nav>\n");
   outcome_section(out, sys, ev->outcome);
+  if (node)
+    pods_section(out, node, ev->outcome);
   chart_section(out, sys, html);
 
   g_string_append(out, "<section id=\"decisions\"><h2>OOM decisions</h2>\n");

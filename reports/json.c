@@ -582,6 +582,7 @@ static void add_container(JsonStream *b, const K8sPod *pod, const K8sContainer *
   add_bytes_or_null(b, "request_bytes", c->request_bytes);
   add_bytes_or_null(b, "limit_bytes", c->limit_bytes);
   add_bool(b, "sidecar", c->sidecar);
+  add_bool(b, "privileged", c->privileged); /* securityContext.privileged: the only way to CAP_SYS_ADMIN here */
   /* "running": no exit (a run that ended early); a survivor of the trace exits 0 like every process */
   add_str(b, "state", x ? "terminated" : "running");
   add_str(b, "reason", x ? x->reason : NULL);
@@ -599,7 +600,7 @@ static void add_container(JsonStream *b, const K8sPod *pod, const K8sContainer *
   /* restarts are not simulated: a failed container of an Always/OnFailure pod would be restarted after the
    * CrashLoopBackOff back-off (10 s, doubling to 5 min); its process does not run again in the model */
   add_int(b, "restart_count", 0);
-  add_bool(b, "would_restart", x && !evicted && x->status != 0 && g_strcmp0(pod->restart_policy, "Never") != 0);
+  add_bool(b, "would_restart", report_container_restarts(pod, x, evicted));
   json_stream_end_object(b);
 }
 

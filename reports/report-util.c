@@ -322,18 +322,28 @@ gboolean report_memory_event(const SimEvent *ev)
   return ev->task && (ev->kind == SIM_EV_STEP || ev->kind == SIM_EV_ENOMEM || ev->kind == SIM_EV_STEP_ERROR);
 }
 
+gboolean report_container_restarts(const K8sPod *pod, const SimExit *x, gboolean evicted)
+{
+  if (!x || x->survived || evicted || g_strcmp0(pod->restart_policy, "Never") == 0)
+    return FALSE;
+  return g_strcmp0(pod->restart_policy, "OnFailure") != 0 || x->status != 0;
+}
+
 const char *report_pod_phase(const K8sPod *pod, const SimOutcome *outcome, const char **out_reason)
 {
-  gboolean evicted = FALSE, failed = FALSE;
+  gboolean evicted = FALSE, failed = FALSE, restarts = FALSE;
   for (guint j = 0; j < pod->containers->len; j++) {
     const SimExit *x = sim_outcome_find_exit(outcome, ((const K8sContainer *)pod->containers->pdata[j])->pid);
     evicted = evicted || (x && g_strcmp0(x->reason, "Evicted") == 0);
     failed = failed || (x && x->status != 0);
   }
+  for (guint j = 0; j < pod->containers->len && !evicted; j++)
+    restarts = restarts || report_container_restarts(pod, sim_outcome_find_exit(outcome,
+                                                     ((const K8sContainer *)pod->containers->pdata[j])->pid), FALSE);
   *out_reason = evicted ? "Evicted" : NULL;
   if (evicted)
     return "Failed";
-  if (!failed)
-    return "Succeeded";
-  return g_strcmp0(pod->restart_policy, "Never") == 0 ? "Failed" : "Running";
+  if (restarts)
+    return "Running";
+  return failed ? "Failed" : "Succeeded";
 }

@@ -694,21 +694,21 @@ static void print_pods(GString *out, const ScenarioHeader *header, const SimOutc
     gboolean evicted = reason != NULL;
     textf(out, "    %s/%s  QoS Class: %s  Priority: %" G_GINT64_FORMAT "  restartPolicy: %s  Status: %s%s%s\n",
           pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority, pod->restart_policy, phase,
-          evicted ? ", Reason: " : strcmp(phase, "Running") == 0 ? " (restarting a failed container)" : "",
+          evicted ? ", Reason: " : strcmp(phase, "Running") == 0 ? " (the kubelet restarts a container)" : "",
           evicted ? reason : "");
     for (guint j = 0; j < pod->containers->len; j++) {
       const K8sContainer *c = pod->containers->pdata[j];
       const SimExit *x = sim_outcome_find_exit(o, c->pid);
-      textf(out, "      %s (pid %d, oom_score_adj %d): ", c->name, c->pid, c->oom_score_adj);
+      textf(out, "      %s (pid %d, oom_score_adj %d%s): ", c->name, c->pid, c->oom_score_adj,
+            c->privileged ? ", privileged" : "");
       if (!x) {
         textf(out, "State: Running\n");
         continue;
       }
-      gboolean restarts = !evicted && x->status != 0 && g_strcmp0(pod->restart_policy, "Never") != 0;
+      gboolean restarts = report_container_restarts(pod, x, evicted);
       textf(out, "%s: Terminated, Reason: %s, Exit Code: %d%s\n", restarts ? "Last State" : "State",
             x->reason ? x->reason : "?", x->status,
-            restarts ? "; the kubelet restarts it after a CrashLoopBackOff back-off of 10 s (doubling to 5 min)"
-                     : "");
+            restarts ? "; the kubelet restarts it: " REPORT_RESTART_WORDS : "");
     }
   }
 }

@@ -109,6 +109,23 @@ else
   nok "--kernel all --format html: $(cat "$tmp/err")"
 fi
 
+# issue 14: the pods section of a <kubelet> node (and none without one): the evicted BestEffort pod with its reason
+# and exit 143, the Burstable container's adj 1000 - 1000 * 268435456 / 4294967296 = 938, the nav link; the 50Mi
+# container OOMKilled with exit 137 and restarted (restartPolicy Always, its first failure)
+"$OOMSIM" run --format html -o "$tmp/ev.html" scenarios/library/k8s-besteffort-evicted-before-burstable.xml 2>/dev/null
+"$OOMSIM" run --format html -o "$tmp/oomk.html" scenarios/library/k8s-kubelet-50mi-oomkilled-v2.xml 2>/dev/null
+"$OOMSIM" run --format html -o "$tmp/plain.html" scenarios/library/global-oom-largest-dies.xml 2>/dev/null
+grep -q '<a href="#pods">Pods</a>' "$tmp/ev.html" && grep -q '<section id="pods"><h2>Pods</h2>' "$tmp/ev.html" &&
+  ok "html pods: a <kubelet> scenario has the pods section and its nav link" || nok "html pods: no pods section"
+grep -q '<th>jobs/batch</th><td>BestEffort, 0</td>.*Status: Failed, Reason: Evicted; restartPolicy Always' "$tmp/ev.html" &&
+  grep -q '<td>worker (pid 400)</td>.*<td class="n">1000</td><td>State: Terminated, Reason: Evicted, Exit Code: 143 at 10 s, killed by kubelet</td><td>0</td>' "$tmp/ev.html" &&
+  grep -q '<td>nginx (pid 300)</td>.*<td class="n">938</td>' "$tmp/ev.html" &&
+  ok "html pods: the evicted pod (143, by kubelet, not restarted) and the Burstable adj 938" || nok "html pods: evicted pod row"
+grep -q '<tr class="container victim"><td>mem-alloc (pid 4200)</td>.*<td class="n">-997</td><td>Last State: Terminated, Reason: OOMKilled, Exit Code: 137 at 1 s, killed by kernel</td><td>0 when the trace ended; the kubelet restarts it at once' "$tmp/oomk.html" &&
+  ok "html pods: OOMKilled 137, Guaranteed -997, restarted under restartPolicy Always" || nok "html pods: OOMKilled row"
+! grep -q 'id="pods"\|href="#pods"' "$tmp/plain.html" && ok "html pods: no pods section without <kubelet>" ||
+  nok "html pods: a pods section without <kubelet>"
+
 # ---------------------------------------------------------------- the browser
 browser=$(command -v chromium || true)
 if [ -z "$browser" ]; then

@@ -12,6 +12,8 @@
 #include "k8s/k8s-node.h"
 #include "k8s/k8s-policy.h"
 #include "k8s/k8s-quantity.h"
+#include "kernel-model/km-oom.h"
+#include "kernel-model/km-profile.h"
 #include "scenarios/scenario-loader.h"
 
 #include <string.h>
@@ -204,6 +206,16 @@ load(const char *xml, GError **error)
   return scenario_loader_new_from_memory(xml, strlen(xml), "test.xml", error);
 }
 
+/* A scenario that must load: its header (the loader, which owns it, in *out_loader). */
+static const ScenarioHeader *
+load_ok(const char *xml, ScenarioLoader **out_loader)
+{
+  g_autoptr(GError) error = NULL;
+  *out_loader = load(xml, &error);
+  g_assert_no_error(error);
+  return scenario_loader_get_header(*out_loader);
+}
+
 static const ScCgroup *
 find_cgroup(const ScenarioHeader *h, const char *path)
 {
@@ -253,10 +265,8 @@ test_node_cgroupfs_v1(void)
     "  </kubelet>\n"
     "  <processes><process pid=\"1\" comm=\"systemd\"/></processes>\n"
     "</scenario>\n";
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ScenarioLoader) loader = load(xml, &error);
-  g_assert_no_error(error);
-  const ScenarioHeader *h = scenario_loader_get_header(loader);
+  g_autoptr(ScenarioLoader) loader = NULL;
+  const ScenarioHeader *h = load_ok(xml, &loader);
   const K8sNode *node = h->k8s;
   g_assert_nonnull(node);
   g_assert_cmpuint(node->kubepods_limit_bytes, ==, G_GUINT64_CONSTANT(7516192768));
@@ -299,10 +309,8 @@ test_node_systemd_v2(void)
     "    <pod name=\"api\" uid=\"c-d\"><container name=\"api\" pid=\"20\" request=\"1Gi\"/></pod>\n"
     "  </kubelet>\n"
     "</scenario>\n";
-  g_autoptr(GError) error = NULL;
-  g_autoptr(ScenarioLoader) loader = load(xml, &error);
-  g_assert_no_error(error);
-  const ScenarioHeader *h = scenario_loader_get_header(loader);
+  g_autoptr(ScenarioLoader) loader = NULL;
+  const ScenarioHeader *h = load_ok(xml, &loader);
   /* 10% of 4294967296: ParseThresholdConfig() takes float32(10) / 100 = 0.100000001490116 (float32), and
    * GetThresholdQuantity() multiplies in float64: 4294967296 * 0.100000001490116 = 429496736.0 (not 429496729.6) */
   g_assert_cmpuint(h->k8s->hard_eviction_bytes, ==, G_GUINT64_CONSTANT(429496736));
@@ -312,6 +320,45 @@ test_node_systemd_v2(void)
   find_cgroup(h, "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-podc_d.slice/cri-containerd-api.scope");
   g_assert_cmpint(find_process(h, 10)->oom_score_adj, ==, -997);
   g_assert_cmpint(find_process(h, 20)->oom_score_adj, ==, 750); /* 1000 - 1000 * 2^30 / 2^32 */
+}
+
+/* securityContext.privileged: only a privileged container gets CAP_SYS_ADMIN (the runtimes' default capability
+ * set leaves it out), and on kernels before 4.17 that is oom_badness()'s root bonus. On 3.10 (3.10.105, RHEL 7.9:
+ * points -= points * 3 / 100) with totalpages 262144 (a 1Gi memcg) and oom_score_adj 1000 (adj counts
+ * 1000 * (262144 / 1000) = 262000): 131584 rss + 257 page-table pages = 131841 points, less 131841 * 3 / 100 =
+ * 3955 when privileged: 127886 + 262000 = 389886, else 131841 + 262000 = 393841. On 4.19 no bonus: 393841. */
+static void
+test_node_privileged(void)
+{
+  const char *xml =
+    "<scenario name=\"p\" kernel=\"3.10\">\n"
+    "  <machine ram=\"2GiB\"/>\n"
+    "  <cgroups version=\"1\"/>\n"
+    "  <kubelet version=\"1.21\">\n"
+    "    <pod name=\"app\"><container name=\"app\" pid=\"10\"/></pod>\n"
+    "    <pod name=\"agent\"><container name=\"agent\" pid=\"20\" privileged=\"true\"/>\n"
+    "      <container name=\"helper\" pid=\"21\" privileged=\"false\"/></pod>\n"
+    "  </kubelet>\n"
+    "</scenario>\n";
+  g_autoptr(ScenarioLoader) loader = NULL;
+  const ScenarioHeader *h = load_ok(xml, &loader);
+  g_assert_false(find_process(h, 10)->cap_sys_admin); /* the default: not privileged, although uid 0 */
+  g_assert_cmpint(find_process(h, 10)->uid, ==, 0);
+  g_assert_true(find_process(h, 20)->cap_sys_admin);
+  g_assert_false(find_process(h, 21)->cap_sys_admin); /* privileged is per container */
+
+  const KmProfile *p310 = km_profile_lookup("3.10");
+  const KmProfile *p419 = km_profile_lookup("4.19");
+  g_assert_nonnull(p310);
+  g_assert_nonnull(p419);
+  KmBadnessTerms t;
+  g_assert_cmpint(km_oom_badness_split(p310, 131584, 0, 257, 1000, find_process(h, 20)->cap_sys_admin, 262144, &t),
+                  ==, 389886);
+  g_assert_cmpint(t.root_bonus, ==, -3955);
+  g_assert_cmpint(km_oom_badness_split(p310, 131584, 0, 257, 1000, find_process(h, 10)->cap_sys_admin, 262144, &t),
+                  ==, 393841);
+  g_assert_cmpint(t.root_bonus, ==, 0);
+  g_assert_cmpint(km_oom_badness_split(p419, 131584, 0, 257, 1000, TRUE, 262144, NULL), ==, 393841);
 }
 
 /* Invalid <kubelet> input: each gives one error, its code and the line of the element at fault. */
@@ -353,6 +400,8 @@ test_invalid(void)
       "</kubelet>", SCENARIO_ERROR_SCHEMA, 3 },
     { "<kubelet version=\"1.28\">\n<pod name=\"a\"><container name=\"c\" pid=\"2\"/></pod></kubelet>\n"
       "<processes><process pid=\"2\" comm=\"x\"/></processes>", SCENARIO_ERROR_DUPLICATE, 4 },
+    { "<kubelet version=\"1.28\">\n<pod name=\"a\">\n<container name=\"c\" pid=\"2\" privileged=\"yes\"/></pod>"
+      "</kubelet>", SCENARIO_ERROR_SCHEMA, 4 },
     { "<cgroups><cgroup path=\"/kubepods\"/></cgroups>\n<kubelet version=\"1.28\"/>", SCENARIO_ERROR_DUPLICATE, 3 },
     { "<machine ram=\"1GiB\" swap=\"1GiB\"/>\n<kubelet version=\"1.28\"/>", SCENARIO_ERROR_UNSUPPORTED, 3 },
   };
@@ -447,6 +496,7 @@ main(int argc, char **argv)
   g_test_add_func("/k8s/policy/qos-from-memory", test_qos_from_memory);
   g_test_add_func("/k8s/node/cgroupfs-v1-1.18", test_node_cgroupfs_v1);
   g_test_add_func("/k8s/node/systemd-v2-1.28", test_node_systemd_v2);
+  g_test_add_func("/k8s/node/privileged-cap-sys-admin-3.10", test_node_privileged);
   g_test_add_func("/k8s/node/invalid", test_invalid);
   g_test_add_func("/k8s/eviction/synchronize-ranking-grace-reclaim-pressure", test_eviction_synchronize);
   return g_test_run();

@@ -3,6 +3,7 @@
  * report; a failing writer stops the run with its error).
  */
 #include "reports/json-stream.h"
+#include "reports/report-private.h"
 #include "sim/sim.h"
 
 #include <json-glib/json-glib.h>
@@ -399,6 +400,37 @@ static void test_json_pods_oomkilled(void)
   g_assert_cmpint(json_object_get_int_member(c, "exit_code"), ==, 137);
   g_assert_cmpstr(json_object_get_string_member(c, "by"), ==, "kernel");
   g_assert_true(json_object_get_boolean_member(c, "would_restart"));
+  g_assert_false(json_object_get_boolean_member(c, "privileged")); /* not said: the runtime's default capabilities */
+}
+
+/* ShouldContainerBeRestarted() (pkg/kubelet/container/helpers.go): Never never restarts, OnFailure after a
+ * non-zero exit code only, Always after any exit; an evicted pod is failed (no restart), and a process still running
+ * when the trace ended (survived, exit 0 by the model) has not exited for the kubelet. */
+static void test_container_restarts(void)
+{
+  const struct {
+    const char *policy;
+    int status;
+    gboolean survived, evicted, has_exit, restarts;
+  } cases[] = {
+    { "Always", 137, FALSE, FALSE, TRUE, TRUE },   /* OOMKilled */
+    { "Always", 0, FALSE, FALSE, TRUE, TRUE },     /* an <exit code="0"> step: Always restarts it too */
+    { "Always", 0, TRUE, FALSE, TRUE, FALSE },     /* still running at the end of the trace */
+    { "Always", 143, FALSE, TRUE, TRUE, FALSE },   /* evicted */
+    { "Always", 0, FALSE, FALSE, FALSE, FALSE },   /* no exit: running */
+    { "OnFailure", 137, FALSE, FALSE, TRUE, TRUE },
+    { "OnFailure", 0, FALSE, FALSE, TRUE, FALSE },
+    { "OnFailure", 139, FALSE, FALSE, TRUE, TRUE }, /* SIGSEGV */
+    { "Never", 137, FALSE, FALSE, TRUE, FALSE },
+    { "Never", 1, FALSE, FALSE, TRUE, FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    K8sPod pod = { .restart_policy = (char *)cases[i].policy };
+    SimExit x = { .status = cases[i].status, .survived = cases[i].survived };
+    if (report_container_restarts(&pod, cases[i].has_exit ? &x : NULL, cases[i].evicted) != cases[i].restarts)
+      g_error("case %" G_GSIZE_FORMAT ": restartPolicy %s, status %d: expected %s", i, cases[i].policy,
+              cases[i].status, cases[i].restarts ? "a restart" : "none");
+  }
 }
 
 /* Without a <kubelet> the document has no "kubelet" member (its bytes are those of before the section existed). */
@@ -414,6 +446,7 @@ int main(int argc, char **argv)
   g_test_add_func("/reports/json/kubelet-pods-evicted", test_json_pods_evicted);
   g_test_add_func("/reports/json/kubelet-pods-oomkilled", test_json_pods_oomkilled);
   g_test_add_func("/reports/json/no-kubelet", test_json_no_kubelet);
+  g_test_add_func("/reports/kubelet/container-restarts-policy", test_container_restarts);
   g_test_add_func("/reports/json-stream/same-as-json-glib", test_same_as_json_glib);
   g_test_add_func("/reports/json-stream/compact-same-as-json-glib", test_compact_same_as_json_glib);
   g_test_add_func("/reports/json-stream/layout-by-hand", test_layout_by_hand);
