@@ -92,7 +92,7 @@ KINDS = [
     ("vm_enough_memory", r"^__vm_enough_memory: "),
     # not modelled (NOT_MODELLED says why)
     ("COMPACTION is disabled", r"^COMPACTION is disabled!!!$"),
-    ("dump_stack", r"^(\[<[0-9a-f]+>\] |CPU: \d+ PID: \d+ Comm: |Hardware name: |Call Trace:|<TASK>|</TASK>|<IRQ>|</IRQ>|\? |"
+    ("dump_stack", r"^(\[<[0-9a-f]+>\] |CPU: \d+ PID: \d+ Comm: |Hardware name: |Call [Tt]race:|<TASK>|</TASK>|<IRQ>|</IRQ>|\? |"
      r"[\w.]+\+0x[0-9a-f]+/0x[0-9a-f]+|RIP: |RSP: |RAX: |RDX: |RBP: |R\d+: |Code: |FS: |CS: |CR2: |"
      r"Backtrace:|Stack:|Workqueue: |Tainted: )"),
     ("per-node", r"^Node \d+ active_anon:"),
@@ -127,6 +127,7 @@ PREFIXES = [re.compile(p) for p in (
     r"^\[ *\d+\.\d+\] ?",
     r"^[A-Z][a-z]{2} +\d+ [\d:]+ \S+ kernel: ",  # syslog
     r"^\d{4}-\d\d-\d\dT\S+ \S+ kernel: ",  # ISO syslog
+    r"^\d{4}-\d\d-\d\dT\S+ In\(\d+\) \S+ - Guest: ",  # a VMware guest's console in vmware.log
 )]
 
 
