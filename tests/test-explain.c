@@ -49,6 +49,8 @@ static void test_prefixes(void)
     { "kern  :warn  : [  1.0] x", "x", TRUE },
     { "> > [   1.0] x", "x", TRUE },
     { "2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <6>[39291577.009363] Tasks state", "Tasks state", TRUE },
+    { "10.200.70.91: kern:    info: [2025-06-04T04:51:57.578636906Z]: anon 4280025088", "anon 4280025088", TRUE },
+    { "kern:   alert: [2024-08-22T17:52:26.326790011Z]:  </TASK>", " </TASK>", TRUE }, /* the kernel's own blank stays */
     { "{\"MESSAGE\":\"Killed process 1 (a)\",\"_TRANSPORT\":\"kernel\"}", "Killed process 1 (a)", TRUE },
     { "Dec  5 17:35:01 node-1 sshd[999]: Accepted publickey", "", TRUE },
     /* a task-table row and a plain message keep their text */
