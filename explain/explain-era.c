@@ -30,7 +30,9 @@ static const ExplainEra eras[] = {
   { "2.6.32-2.6.35", EV(2, 6, 0), EV(2, 6, 35), FALSE, FALSE, "3.10", KM_ROOT_BONUS_NONE, TRUE },
   { "2.6.36-3.9", EV(2, 6, 36), EV(3, 9, 999), TRUE, TRUE, "3.10", KM_ROOT_BONUS_ADJ_30, TRUE },
   { "3.10-3.13", EV(3, 10, 0), EV(3, 13, 999), TRUE, FALSE, "3.10", KM_ROOT_BONUS_ADJ_30, TRUE },
-  { "3.14-4.16", EV(3, 14, 0), EV(4, 16, 999), TRUE, FALSE, "3.10", KM_ROOT_BONUS_3_PERCENT, TRUE },
+  /* the 4.14 profile (4.14.177's mm/oom_kill.c); 3.14-4.5 had no OOM reaper, which only changes how a victim of an
+   * earlier report still in the table is taken (as reaped: skipped; before 4.6 it would abort the scan) */
+  { "3.14-4.16", EV(3, 14, 0), EV(4, 16, 999), TRUE, FALSE, "4.14", KM_ROOT_BONUS_3_PERCENT, TRUE },
   /* RHEL 7.9 (the release 3.10.0-1160*, no version range of its own): 3.10's formats with 3.14's 3% root bonus
    * (read in its mm/oom_kill.c; the report tests/corpus/ltp-1080-rhel7.9-memcg-score-110000 prints it) */
   { "3.10-rhel7", 1, 0, TRUE, FALSE, "3.10-rhel7", KM_ROOT_BONUS_3_PERCENT, TRUE },
@@ -108,6 +110,11 @@ static const ExplainEra *era_from_format(const ExplainReport *r, GString *why)
     }
     if (r->has_printed_score) {
       g_string_append(why, "the task table has pgtables_bytes and a \"Kill process ... score\" line (4.19-5.0)");
+      return explain_era_by_name("4.17-5.0");
+    }
+    if (r->v1_stats_line) {
+      g_string_append(why, "the task table has pgtables_bytes and the memcg counters are one \"Memory cgroup stats "
+                           "for ...: cache:...\" line (4.19-5.0)");
       return explain_era_by_name("4.17-5.0");
     }
     g_string_append(why, "the task table has pgtables_bytes and no \"Kill process ... score\" line (5.1+)");

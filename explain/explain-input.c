@@ -4,7 +4,9 @@
  * any bracket holding a HH:MM:SS), dmesg --time-format iso, dmesg -x (`kern  :warn  : `), dmesg -r and /dev/kmsg
  * (`<4>`, `4,123,456,-;`), syslog and journalctl's short modes (`Nov 23 15:36:25 host kernel: `, ISO dates,
  * `[ 1.234] host kernel: ` of short-monotonic), journalctl -o json (one object per line, its MESSAGE) and
- * -o verbose (`    MESSAGE=`), quoted in mail replies (`> `), or with no prefix at all. Prefixes are removed one after the other (syslog often
+ * -o verbose (`    MESSAGE=`), quoted in mail replies (`> `), a VMware guest's console as vmware.log records it
+ * (`2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <6>[...] `), talosctl dmesg (`10.0.0.1: kern:    info:
+ * [2025-06-04T04:51:57.5Z]: `), or with no prefix at all. Prefixes are removed one after the other (syslog often
  * carries the dmesg timestamp too). CRLF line ends are accepted. A line wrapped by a mail client or a web page
  * (a prefixed log in which a line without prefix and without the leading blank of the kernel's own continuation
  * lines follows a long line) is joined back to the line it belongs to.
@@ -38,6 +40,9 @@ static const char *const prefix_patterns[] = {
   "^(?:> ?)+",                                                     /* quoted in a mail reply */
   "^<\\d{1,3}>",                                                   /* dmesg -r, syslog PRI */
   "^\\d+,\\d+,\\d+,[^;]*;",                                        /* /dev/kmsg */
+  /* talosctl dmesg, with the node in front when it asks several: "10.0.0.1: kern:    info: [2025-06-04T04:51:57Z]: " */
+  "^(?:\\S+: )?(?:kern|user|daemon|syslog)\\s*:\\s*(?:emerg|alert|crit|err|warning|notice|info|debug)\\s*: "
+  "\\[\\d{4}-\\d\\d-\\d\\dT[^\\]\\n]{0,40}\\]: ",
   "^(?:kern|user|daemon|syslog)\\s*:\\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\\s*: ", /* dmesg -x */
   "^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)? (?:\\S+ kernel(?:\\[\\d+\\])?: )?",
   "^\\S+ +\\d{1,2},? \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\S+ (?:kernel|vmunix)(?:\\[\\d+\\])?: ", /* syslog, journalctl */
@@ -45,6 +50,7 @@ static const char *const prefix_patterns[] = {
   "^\\[\\s*\\d+\\.\\d+\\](?:\\[\\s*[TC]\\d+\\])? ?",               /* dmesg (with the caller id of CONFIG_PRINTK_CALLER) */
   "^\\[[^\\]\\n]{0,64}?\\d\\d?:\\d\\d:\\d\\d[^\\]\\n]{0,64}\\] ?",  /* dmesg -T, any locale */
   "^kernel: ",
+  "^In\\(\\d+\\) \\S+ - Guest: ",                                   /* a VMware guest's console in vmware.log (after its date) */
 };
 #define N_PREFIXES G_N_ELEMENTS(prefix_patterns)
 

@@ -703,6 +703,10 @@ void explain_parser_line(const char *message, guint line, gpointer parser)
       set_str(&r->task_memcg, fetch(mi, 1));
       set_str(&r->oom_memcg, fetch(mi, 2));
     }
+  } else if (g_str_has_prefix(msg, "Memory cgroup stats for ") && strstr(msg, ": cache:")) {
+    /* before 5.0 the memcg's counters are one line (mem_cgroup_print_oom_info()); 5.0 on print memory.stat */
+    if ((r = body_report(p, line, "the memcg stats line")))
+      r->v1_stats_line = TRUE;
   } else if (match(p, RX_MEM_USAGE, msg, &mi)) {
     if ((r = body_report(p, line, "the memcg usage lines")))
       parse_mem_usage(r, mi);

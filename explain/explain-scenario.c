@@ -15,8 +15,9 @@
  * What this does not rebuild, and says in the scenario's description: a global OOM becomes a memcg OOM of the same
  * totalpages (watermarks, reclaim and the page allocator's path are not reproduced); when the rows hold more than the
  * report's totalpages (a 4 kB limit in an LTP test) the limit is raised to fit them, which changes nothing when every
- * candidate's oom_score_adj is 0; the model's profile for the era (2.6.36-3.9 and 3.14-4.16 have none: 3.10's is
- * used, whose CAP_SYS_ADMIN bonus is the 3% of 3.14 and the 3.10.y stable series, not 2.6.36-3.13's adj -= 30);
+ * candidate's oom_score_adj is 0; the model's profile for the era (2.6.36-3.9 has none: 3.10's is used, whose
+ * CAP_SYS_ADMIN bonus is the 3% of 3.14 and the 3.10.y stable series, not 2.6.36-3.13's adj -= 30; 3.14-4.16 runs on
+ * the 4.14 profile);
  * threads, parents (no child is sacrificed) and file/shmem rss (modelled as anon). Only 4 KiB pages are modelled.
  */
 #include "explain.h"

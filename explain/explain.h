@@ -147,6 +147,7 @@ typedef struct {
   char *chosen_comm;
   glong printed_score;
   gboolean has_printed_score, sacrifice_child;
+  gboolean v1_stats_line;     /* a one-line "Memory cgroup stats for X: cache:...KB ..." (mem_cgroup_print_oom_info(), before 5.0) */
   char *panic_message;
   char *oom_group;               /* "Tasks in PATH are going to be killed due to memory.oom.group set" */
   GArray *kills;                 /* ExplainKill, in log order */

@@ -68,6 +68,24 @@ gboolean km_oom_unkillable_task(const KmTask *p)
   return p->global_init || p->kthread;
 }
 
+/* The page-table pages oom_badness() adds, per version: 3.10 `p->mm->nr_ptes` (the PTE level only; the pages the
+ * process had before the trace count as PTE pages); 4.0-4.14 `atomic_long_read(&p->mm->nr_ptes) +
+ * mm_nr_pmds(p->mm)` (v4.14 mm/oom_kill.c); 4.15+ `mm_pgtables_bytes(p->mm) / PAGE_SIZE`. The model keeps two
+ * levels (PTE and PMD), so 4.14's sum and 4.15's bytes are the same number of pages; 4.15 also counts PUD pages,
+ * which the model does not have. */
+KmPages km_oom_scored_pgtables(const KmProfile *prof, const KmMm *mm)
+{
+  switch (prof->pgtables) {
+  case KM_PGTABLES_NR_PTES:
+    return mm->base_pgtables + mm->pte_pages;
+  case KM_PGTABLES_NR_PTES_PMDS:
+    return mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
+  case KM_PGTABLES_BYTES:
+  default:
+    return mm->pgtables;
+  }
+}
+
 /* The skip value of the profile's oom_badness(): LONG_MIN from 5.9, 0 before. */
 static glong badness_skip_value(const KmSystem *sys)
 {
@@ -102,10 +120,8 @@ glong km_oom_badness(const KmSystem *sys, KmTask *p, KmPages totalpages, KmSkipR
   if (skip != KM_SKIP_NONE)
     return badness_skip_value(sys);
 
-  KmPages tables = prof->pgtables == KM_PGTABLES_NR_PTES ? p->mm->base_pgtables + p->mm->pte_pages
-                                                          : p->mm->pgtables;
-  return km_oom_badness_split(prof, km_mm_rss(p->mm), p->mm->swapents, tables, p->oom_score_adj, p->cap_sys_admin,
-                              totalpages, NULL);
+  return km_oom_badness_split(prof, km_mm_rss(p->mm), p->mm->swapents, km_oom_scored_pgtables(prof, p->mm),
+                              p->oom_score_adj, p->cap_sys_admin, totalpages, NULL);
 }
 
 /* The arithmetic of oom_badness() once the task is known to be a candidate, term by term, so that a report can
@@ -210,8 +226,8 @@ static KmOomRow make_row(const KmSystem *sys, const OomControl *oc, KmTask *task
     row.shmem_rss = task->mm->shmem_rss;
     row.rss = km_mm_rss(task->mm);
     row.swapents = task->mm->swapents;
-    row.pgtables = sys->profile->pgtables == KM_PGTABLES_NR_PTES ? task->mm->base_pgtables + task->mm->pte_pages
-                                                                 : task->mm->pgtables;
+    row.pgtables = km_oom_scored_pgtables(sys->profile, task->mm);
+    row.nr_pmds = task->mm->pmd_pages;
   }
   row.proc_oom_score = km_proc_oom_score(sys, task);
   return row;

@@ -40,6 +40,7 @@ typedef struct {
   glong points;             /* oom_badness(), valid when skip == KM_SKIP_NONE */
   gboolean in_dump;         /* dump_tasks() prints this task */
   KmPages total_vm, rss, anon_rss, file_rss, shmem_rss, swapents, pgtables;
+  KmPages nr_pmds;          /* 4.0-4.14's nr_pmds column (pgtables then counts nr_ptes + nr_pmds) */
   int oom_score_adj;
   int proc_oom_score;       /* /proc/PID/oom_score at this moment */
 } KmOomRow;
@@ -119,6 +120,8 @@ typedef struct {
   glong adj;                     /* oom_score_adj * (totalpages / 1000) */
   glong floor;                   /* before 5.9 a sum <= 0 is returned as 1: what that added */
 } KmBadnessTerms;
+/* The page-table pages the profile's oom_badness() scores (nr_ptes; nr_ptes + nr_pmds; pgtables_bytes / PAGE_SIZE) */
+KmPages km_oom_scored_pgtables(const KmProfile *prof, const KmMm *mm);
 glong km_oom_badness_split(const KmProfile *prof, KmPages rss, KmPages swapents, KmPages pgtables, int oom_score_adj,
                            gboolean cap_sys_admin, KmPages totalpages, KmBadnessTerms *out_terms);
 int km_proc_oom_score(const KmSystem *sys, KmTask *p);

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 typedef enum {
   KM_PGTABLES_NR_PTES,       /* 3.10: mm->nr_ptes (pages) */
+  KM_PGTABLES_NR_PTES_PMDS,  /* 4.0-4.14: atomic_long_read(&mm->nr_ptes) + mm_nr_pmds(mm) (pages); the model has no
+                              * PUD level, so the sum is the 4.15+ mm_pgtables_bytes / PAGE_SIZE too */
   KM_PGTABLES_BYTES,         /* 4.15+: mm_pgtables_bytes(mm) / PAGE_SIZE */
 } KmPgtablesKind;
 
@@ -32,6 +34,7 @@ typedef enum {
 
 typedef enum {
   KM_TASKDUMP_NR_PTES,      /* 3.10: "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name" */
+  KM_TASKDUMP_NR_PTES_PMDS, /* 4.0-4.14: "... rss nr_ptes nr_pmds swapents oom_score_adj name", "[%5d]" rows */
   KM_TASKDUMP_PGTABLES,     /* 4.19-6.6: pgtables_bytes column */
   KM_TASKDUMP_RSS_SPLIT,    /* 6.8+: adds rss_anon rss_file rss_shmem */
 } KmTaskDumpKind;
@@ -57,12 +60,14 @@ typedef enum {
   KM_MEMCG_STAT_5_15,         /* adds pagetables, swapcached, file_thp, shmem_thp */
   KM_MEMCG_STAT_6_1,          /* adds kernel, sec_pagetables, vmalloc, pgscan_/pgsteal_kswapd/direct */
   KM_MEMCG_STAT_6_6,          /* adds pgscan_/pgsteal_khugepaged; a v1 memcg prints memcg1_stat_format() */
+  KM_MEMCG_STAT_6_8,          /* 6.8: memcg_vm_event_stat[] adds zswpwb (with zswap), thp_swpout, thp_swpout_fallback */
   KM_MEMCG_STAT_6_12,         /* adds pgdemote_*, pgpromote_success, swpin_zero, swpout_zero, thp_swpout*, numa_* */
 } KmMemcgStatKind;
 
 typedef enum {
   KM_VM_WARN_NONE,       /* 5.10.223 and older: __vm_enough_memory() prints nothing */
   KM_VM_WARN_NO_ENOUGH,  /* 6.1.192: "%s: pid: %d, comm: %s, no enough memory for the allocation" */
+  KM_VM_WARN_NOT_ENOUGH, /* 6.8.0: "%s: pid: %d, comm: %s, not enough memory for the allocation" */
   KM_VM_WARN_BYTES,      /* 6.12: "%s: pid: %d, comm: %s, bytes: %lu not enough memory for the allocation" */
 } KmVmWarning;
 
@@ -164,6 +169,7 @@ typedef struct {
 
   /* printk formats (reports/dmesg.c) */
   gboolean invoked_has_nodemask;  /* < 5.0 */
+  gboolean invoked_order_two_spaces; /* 4.8-4.18 dump_header(): pr_cont(",  order=%d, oom_score_adj=%hd\n") */
   gboolean has_oom_kill_summary;  /* 5.0+: "oom-kill:constraint=..." (dump_oom_summary) */
   gboolean killed_has_prefix;     /* 5.1+: "Out of memory: Killed process ..." */
   gboolean killed_has_uid;        /* 5.3+ */
@@ -194,7 +200,7 @@ typedef struct {
 #define KM_DEFAULT_PROFILE "6.1"
 /* The version of the profile list, printed by `oomsim --version`: the date of the last change to the set of
  * profiles or to what one of them models. Bump it with any such change (docs/kernel-versions.md). */
-#define KM_PROFILES_VERSION "2026-12-05"
+#define KM_PROFILES_VERSION "2026-12-06"
 
 /* All profiles, oldest first, NULL-terminated. */
 const KmProfile *const *km_profiles(void);

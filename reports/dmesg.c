@@ -80,8 +80,14 @@ static void gfp_for_profile(const KmProfile *prof, guint gfp, guint *out_mask, c
   } else if (prof->version >= KM_KVER(5, 0)) {
     *out_mask = anon ? 0x100dcau : 0xcc0u;
     *out_names = anon ? "GFP_HIGHUSER_MOVABLE|__GFP_ZERO" : "GFP_KERNEL";
-  } else if (prof->version >= KM_KVER(4, 0)) {
+  } else if (prof->version >= KM_KVER(4, 15)) {
     *out_mask = anon ? 0x6280cau : 0x6000c0u;
+    *out_names = anon ? "GFP_HIGHUSER_MOVABLE|__GFP_ZERO" : "GFP_KERNEL";
+  } else if (prof->version >= KM_KVER(4, 0)) {
+    /* v4.14 include/linux/gfp.h, before __GFP_COLD and __GFP_NOTRACK went (4.15): ___GFP_DIRECT_RECLAIM 0x400000,
+     * ___GFP_KSWAPD_RECLAIM 0x1000000, so GFP_KERNEL = 0x14000c0 and GFP_HIGHUSER_MOVABLE = 0x14200ca (as the 4.14.67
+     * report tests/corpus/kata-1310-4.14-memcg-nodemask prints it), | __GFP_ZERO 0x8000 */
+    *out_mask = anon ? 0x14280cau : 0x14000c0u;
     *out_names = anon ? "GFP_HIGHUSER_MOVABLE|__GFP_ZERO" : "GFP_KERNEL";
   } else {
     *out_mask = anon ? 0x280dau : 0xd0u;
@@ -112,8 +118,9 @@ static void print_invoked(GString *out, const KmSystem *sys, guint64 t, const Oo
     kline(out, t, "%s invoked oom-killer: gfp_mask=0x%x, order=%d, oom_score_adj=%hd", comm, mask, oc->order,
           (short)adj);
   else if (prof->invoked_has_nodemask)
-    kline(out, t, "%s invoked oom-killer: gfp_mask=%#x(%s), nodemask=(null), order=%d, oom_score_adj=%hd", comm,
-          mask, names, oc->order, (short)adj);
+    /* 4.8-4.18 print the nodemask with pr_cont() and then ",  order=" with two blanks (v4.14 dump_header()) */
+    kline(out, t, "%s invoked oom-killer: gfp_mask=%#x(%s), nodemask=(null),%s order=%d, oom_score_adj=%hd", comm,
+          mask, names, prof->invoked_order_two_spaces ? " " : "", oc->order, (short)adj);
   else
     kline(out, t, "%s invoked oom-killer: gfp_mask=%#x(%s), order=%d, oom_score_adj=%hd", comm, mask, names,
           oc->order, (short)adj);
@@ -235,14 +242,25 @@ static const StatKey memory_stat_6_1[] = {
 };
 
 /* 6.6 (6.6.57): memcg_stat_format(): as 6.1 with the khugepaged scans */
+/* 6.6 on: pgscan and pgsteal (with khugepaged's), then memcg_vm_event_stat[] up to pglazyfreed */
+#define MEMORY_EVENTS_6_6_HEAD                                                                                       \
+  { "pgscan", STAT_ZERO, 0 }, { "pgsteal", STAT_ZERO, 0 }, { "pgscan_kswapd", STAT_ZERO, 0 },                       \
+    { "pgscan_direct", STAT_ZERO, 0 }, { "pgscan_khugepaged", STAT_ZERO, 0 }, { "pgsteal_kswapd", STAT_ZERO, 0 },   \
+    { "pgsteal_direct", STAT_ZERO, 0 }, { "pgsteal_khugepaged", STAT_ZERO, 0 }, { "pgfault", STAT_ZERO, 0 },        \
+    { "pgmajfault", STAT_ZERO, 0 }, { "pgrefill", STAT_ZERO, 0 }, { "pgactivate", STAT_ZERO, 0 },                   \
+    { "pgdeactivate", STAT_ZERO, 0 }, { "pglazyfree", STAT_ZERO, 0 }, { "pglazyfreed", STAT_ZERO, 0 }
+
 static const StatKey memory_stat_6_6[] = {
-  MEMORY_STATS_6_X_HEAD, { "pgscan", STAT_ZERO, 0 }, { "pgsteal", STAT_ZERO, 0 },
-  { "pgscan_kswapd", STAT_ZERO, 0 }, { "pgscan_direct", STAT_ZERO, 0 }, { "pgscan_khugepaged", STAT_ZERO, 0 },
-  { "pgsteal_kswapd", STAT_ZERO, 0 }, { "pgsteal_direct", STAT_ZERO, 0 }, { "pgsteal_khugepaged", STAT_ZERO, 0 },
-  { "pgfault", STAT_ZERO, 0 }, { "pgmajfault", STAT_ZERO, 0 }, { "pgrefill", STAT_ZERO, 0 },
-  { "pgactivate", STAT_ZERO, 0 }, { "pgdeactivate", STAT_ZERO, 0 }, { "pglazyfree", STAT_ZERO, 0 },
-  { "pglazyfreed", STAT_ZERO, 0 }, { "zswpin", STAT_ZERO, COND_ZSWAP }, { "zswpout", STAT_ZERO, COND_ZSWAP },
+  MEMORY_STATS_6_X_HEAD, MEMORY_EVENTS_6_6_HEAD, { "zswpin", STAT_ZERO, COND_ZSWAP }, { "zswpout", STAT_ZERO, COND_ZSWAP },
   { "thp_fault_alloc", STAT_ZERO, 0 }, { "thp_collapse_alloc", STAT_ZERO, 0 }, STAT_END,
+};
+
+/* 6.8 (6.8.0 memcg_stat_format()): as 6.6, memcg_vm_event_stat[] adds zswpwb (with zswap), thp_swpout and
+ * thp_swpout_fallback */
+static const StatKey memory_stat_6_8[] = {
+  MEMORY_STATS_6_X_HEAD, MEMORY_EVENTS_6_6_HEAD, { "zswpin", STAT_ZERO, COND_ZSWAP }, { "zswpout", STAT_ZERO, COND_ZSWAP },
+  { "zswpwb", STAT_ZERO, COND_ZSWAP }, { "thp_fault_alloc", STAT_ZERO, 0 }, { "thp_collapse_alloc", STAT_ZERO, 0 },
+  { "thp_swpout", STAT_ZERO, 0 }, { "thp_swpout_fallback", STAT_ZERO, 0 }, STAT_END,
 };
 
 /* 6.12 (6.12.19; Debian's 6.12 cloud config: CONFIG_NUMA_BALANCING=y, no CONFIG_ZSWAP): memory_stats[] adds
@@ -250,12 +268,7 @@ static const StatKey memory_stat_6_6[] = {
 static const StatKey memory_stat_6_12[] = {
   MEMORY_STATS_6_X_HEAD, { "pgdemote_kswapd", STAT_ZERO, 0 }, { "pgdemote_direct", STAT_ZERO, 0 },
   { "pgdemote_khugepaged", STAT_ZERO, 0 }, { "pgpromote_success", STAT_ZERO, COND_NUMA_BALANCING },
-  { "pgscan", STAT_ZERO, 0 }, { "pgsteal", STAT_ZERO, 0 }, { "pgscan_kswapd", STAT_ZERO, 0 },
-  { "pgscan_direct", STAT_ZERO, 0 }, { "pgscan_khugepaged", STAT_ZERO, 0 }, { "pgsteal_kswapd", STAT_ZERO, 0 },
-  { "pgsteal_direct", STAT_ZERO, 0 }, { "pgsteal_khugepaged", STAT_ZERO, 0 }, { "pgfault", STAT_ZERO, 0 },
-  { "pgmajfault", STAT_ZERO, 0 }, { "pgrefill", STAT_ZERO, 0 }, { "pgactivate", STAT_ZERO, 0 },
-  { "pgdeactivate", STAT_ZERO, 0 }, { "pglazyfree", STAT_ZERO, 0 }, { "pglazyfreed", STAT_ZERO, 0 },
-  { "swpin_zero", STAT_ZERO, 0 }, { "swpout_zero", STAT_ZERO, 0 }, { "zswpin", STAT_ZERO, COND_ZSWAP },
+  MEMORY_EVENTS_6_6_HEAD, { "swpin_zero", STAT_ZERO, 0 }, { "swpout_zero", STAT_ZERO, 0 }, { "zswpin", STAT_ZERO, COND_ZSWAP },
   { "zswpout", STAT_ZERO, COND_ZSWAP }, { "zswpwb", STAT_ZERO, COND_ZSWAP }, { "thp_fault_alloc", STAT_ZERO, 0 },
   { "thp_collapse_alloc", STAT_ZERO, 0 }, { "thp_swpout", STAT_ZERO, 0 }, { "thp_swpout_fallback", STAT_ZERO, 0 },
   { "numa_pages_migrated", STAT_ZERO, COND_NUMA_BALANCING }, { "numa_pte_updates", STAT_ZERO, COND_NUMA_BALANCING },
@@ -273,6 +286,8 @@ static const StatKey *memory_stat_keys(KmMemcgStatKind kind)
     return memory_stat_5_15;
   case KM_MEMCG_STAT_6_6:
     return memory_stat_6_6;
+  case KM_MEMCG_STAT_6_8:
+    return memory_stat_6_8;
   case KM_MEMCG_STAT_6_12:
     return memory_stat_6_12;
   case KM_MEMCG_STAT_6_1:
@@ -518,6 +533,12 @@ static void print_task_row(GString *out, const KmSystem *sys, guint64 t, const K
           "         %5hd %s",
           task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->pgtables, row->swapents, adj, task->comm);
     break;
+  case KM_TASKDUMP_NR_PTES_PMDS: /* v4.14 dump_tasks(): "[%5d] %5d %5d %8lu %8lu %7ld %7ld %8lu         %5hd %s" */
+    kline(out, t, "[%5d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT
+          " %8" G_GINT64_FORMAT "         %5hd %s",
+          task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->pgtables - row->nr_pmds, row->nr_pmds,
+          row->swapents, adj, task->comm);
+    break;
   case KM_TASKDUMP_RSS_SPLIT:
     kline(out, t, "[%7d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT
           " %9" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "         %5hd %s",
@@ -542,6 +563,9 @@ static void print_dump_tasks(GString *out, const KmSystem *sys, guint64 t, const
   switch (prof->taskdump) {
   case KM_TASKDUMP_NR_PTES:
     kline(out, t, "[ pid ]   uid  tgid total_vm      rss nr_ptes swapents oom_score_adj name");
+    break;
+  case KM_TASKDUMP_NR_PTES_PMDS:
+    kline(out, t, "[ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name");
     break;
   case KM_TASKDUMP_RSS_SPLIT:
     kline(out, t, "[  pid  ]   uid  tgid total_vm      rss rss_anon rss_file rss_shmem pgtables_bytes swapents "
@@ -699,6 +723,10 @@ static void print_vm_warning(GString *out, const KmSystem *sys, const SimEvent *
   case KM_VM_WARN_NO_ENOUGH:
     kline(out, ev->time_ns, "__vm_enough_memory: pid: %d, comm: %s, no enough memory for the allocation", ev->task->pid,
           ev->task->comm);
+    break;
+  case KM_VM_WARN_NOT_ENOUGH:
+    kline(out, ev->time_ns, "__vm_enough_memory: pid: %d, comm: %s, not enough memory for the allocation",
+          ev->task->pid, ev->task->comm);
     break;
   case KM_VM_WARN_BYTES:
     kline(out, ev->time_ns, "__vm_enough_memory: pid: %d, comm: %s, bytes: %" G_GUINT64_FORMAT

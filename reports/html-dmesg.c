@@ -176,6 +176,8 @@ static void explain_task_row(GString *out, const char *body, char **columns, gui
                              n / page_size);
     else if (strcmp(col, "nr_ptes") == 0)
       g_string_append_printf(out, "nr_ptes %s pages of page tables (scored); ", val);
+    else if (strcmp(col, "nr_pmds") == 0) /* 4.0-4.14: oom_badness() adds mm_nr_pmds() too */
+      g_string_append_printf(out, "nr_pmds %s pages of PMD page tables (scored); ", val);
     else if (strcmp(col, "swapents") == 0)
       g_string_append_printf(out, "swapents %s pages in swap (scored); ", val);
     else if (strcmp(col, "oom_score_adj") == 0)
@@ -212,8 +214,8 @@ static void explain_line(GString *out, const char *body, DmesgBlock *block, GStr
     g_strfreev(*columns);
     *columns = task_words(body);
     g_string_append(out, "dump_tasks(): the columns of the rows below: pid, uid, tgid, total_vm (the address "
-                         "space, VIRT), rss (resident pages), page tables (nr_ptes in pages before 4.15, "
-                         "pgtables_bytes after), swapents (pages in swap), oom_score_adj and name. The badness is "
+                         "space, VIRT), rss (resident pages), page tables (nr_ptes in pages before 4.15, with "
+                         "nr_pmds from 4.0, pgtables_bytes after), swapents (pages in swap), oom_score_adj and name. The badness is "
                          "rss + page tables + swapents + the oom_score_adj term: total_vm is not in it.");
     return;
   }

@@ -22,8 +22,8 @@ check "run --format none: exit 0, nothing on standard output" \
   bash -c "\"$OOMSIM\" run --format none $lib >\"$tmp/none.out\" && [ ! -s \"$tmp/none.out\" ]"
 check "run --format none of a scenario with an unknown pid: exit 2 all the same" \
   bash -c "printf '<scenario name=\"x\"><machine ram=\"1GiB\"/><processes><process pid=\"1\" comm=\"a\"/></processes><trace><touch pid=\"2\" size=\"1MiB\"/></trace></scenario>' | \"$OOMSIM\" run --format none - 2>/dev/null; [ \$? -eq 2 ]"
-check "kernels lists 9 profiles, 6.1 the default" \
-  bash -c "[ \$(\"$OOMSIM\" kernels | wc -l) -eq 9 ] && \"$OOMSIM\" kernels | grep -q '^6.1 .*\[default\]'"
+check "kernels lists 11 profiles, 6.1 the default" \
+  bash -c "[ \$(\"$OOMSIM\" kernels | wc -l) -eq 11 ] && \"$OOMSIM\" kernels | grep -q '^6.1 .*\[default\]'"
 
 # -o appears only on success
 rm -f "$tmp/report.txt"

@@ -92,7 +92,7 @@ KINDS = [
     ("vm_enough_memory", r"^__vm_enough_memory: "),
     # not modelled (NOT_MODELLED says why)
     ("COMPACTION is disabled", r"^COMPACTION is disabled!!!$"),
-    ("dump_stack", r"^(\[<[0-9a-f]+>\] |CPU: \d+ PID: \d+ Comm: |Hardware name: |Call Trace:|<TASK>|</TASK>|<IRQ>|</IRQ>|\? |"
+    ("dump_stack", r"^(\[<[0-9a-f]+>\] |CPU: \d+ PID: \d+ Comm: |Hardware name: |Call [Tt]race:|<TASK>|</TASK>|<IRQ>|</IRQ>|\? |"
      r"[\w.]+\+0x[0-9a-f]+/0x[0-9a-f]+|RIP: |RSP: |RAX: |RDX: |RBP: |R\d+: |Code: |FS: |CS: |CR2: |"
      r"Backtrace:|Stack:|Workqueue: |Tainted: )"),
     ("per-node", r"^Node \d+ active_anon:"),
@@ -127,6 +127,8 @@ PREFIXES = [re.compile(p) for p in (
     r"^\[ *\d+\.\d+\] ?",
     r"^[A-Z][a-z]{2} +\d+ [\d:]+ \S+ kernel: ",  # syslog
     r"^\d{4}-\d\d-\d\dT\S+ \S+ kernel: ",  # ISO syslog
+    r"^\d{4}-\d\d-\d\dT\S+ In\(\d+\) \S+ - Guest: ",  # a VMware guest's console in vmware.log
+    r"^(\S+: )?(kern|user|daemon|syslog)\s*:\s*\w+: \[\d{4}-\d\d-\d\dT[^\]]*\]: ",  # talosctl dmesg
 )]
 
 
@@ -252,7 +254,9 @@ for prof in profiles + sorted(p for p in by_profile if p not in profiles):
     problems, checked = [], {}
     for log in logs:
         text = open(log, errors="replace").read()
-        console = "serial console" in open(log[:-4] + ".meta", errors="replace").read()
+        meta = open(log[:-4] + ".meta", errors="replace").read()
+        # a memory.stat record cut short: by a serial console (CONSOLE_LOG_MAX) or by the excerpt the source quotes
+        console = "serial console" in meta or "memory.stat cut by the excerpt" in meta
         for k, line in records(text):
             name = os.path.basename(log)
             if k is None:
@@ -263,8 +267,8 @@ for prof in profiles + sorted(p for p in by_profile if p not in profiles):
                 problems.append("%s: oomsim %s never prints a %r line (the corpus has %r)" % (name, prof, k,
                                                                                              line[:100]))
             elif k == "memory.stat":
-                # a serial console cuts a record longer than CONSOLE_LOG_MAX (1024 bytes with the line prefixes):
-                # there the corpus keys must be a prefix of oomsim's
+                # a serial console cuts a record longer than CONSOLE_LOG_MAX (1024 bytes with the line prefixes), and
+                # an excerpt may stop inside the record: there the corpus keys must be a prefix of oomsim's
                 cut = console and any(x[:len(line)] == line for x in ours[prof][k])
                 if line not in ours[prof][k] and not cut:
                     problems.append("%s: memory.stat keys differ: corpus %s; oomsim %s" % (

@@ -86,8 +86,9 @@ if "$OOMSIM" run --kernel all --format html -o "$tmp/all.html" "$f" 2>"$tmp/err"
     nok "--kernel all --format html: not well-formed"
   [ "$(grep -o '<tr data-kernel="[^"]*"' "$tmp/all.html" | sed 's/.*="//; s/"//' | tr '\n' ' ')" = "$(echo $kernels) " ] &&
     ok "--kernel all --format html: one row per profile, in order" || nok "--kernel all --format html: the rows"
-  # 3.10 and RHEL 7.9's 3.10 (both with the 3% root bonus) kill userd; from 4.19 on rootd, marked as differing
-  grep -q '<tr data-kernel="4.19"><td>3</td><td>4.19</td><td>killed 1</td><td class="differs">≠ 200 (rootd)</td>' "$tmp/all.html" &&
+  # 3.10, RHEL 7.9's 3.10 and 4.14 (all with the 3% root bonus) kill userd; from 4.19 on rootd, marked as differing
+  grep -q '<tr data-kernel="4.14"><td>3</td><td>4.14</td><td>killed 1</td><td>201 (userd)</td>' "$tmp/all.html" &&
+    grep -q '<tr data-kernel="4.19"><td>4</td><td>4.19</td><td>killed 1</td><td class="differs">≠ 200 (rootd)</td>' "$tmp/all.html" &&
     grep -q '<tr data-kernel="3.10"><td>1</td><td>3.10</td><td>killed 1</td><td>201 (userd)</td>' "$tmp/all.html" &&
     grep -q '<tr data-kernel="3.10-rhel7"><td>2</td><td>3.10-rhel7</td><td>killed 1</td><td>201 (userd)</td>' "$tmp/all.html" &&
     ok "--kernel all --format html: the victim that differs from 3.10's is marked" ||

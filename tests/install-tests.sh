@@ -60,7 +60,8 @@ check "bash: 'oomsim run --kernel <TAB>' gives the profiles of oomsim kernels an
   [ "$(complete_words oomsim run --kernel '' | tr '\n' ' ')" = "$( ("$bin" kernels | cut -d' ' -f1; echo all) | sort | tr '\n' ' ')" ]
 check "bash: 'oomsim bisect --kernel <TAB>' gives the profiles only (one kernel)" \
   [ "$(complete_words oomsim bisect --kernel '' | tr '\n' ' ')" = "$("$bin" kernels | cut -d' ' -f1 | sort | tr '\n' ' ')" ]
-check "bash: 'oomsim check --kernel=4<TAB>' gives 4.19" [ "$(complete_words oomsim check --kernel = 4)" = 4.19 ]
+check "bash: 'oomsim check --kernel=4<TAB>' gives 4.14 and 4.19" [ "$(complete_words oomsim check --kernel = 4 | tr '\n' ' ')" = "4.14 4.19 " ]
+check "bash: 'oomsim check --kernel=4.19<TAB>' gives 4.19" [ "$(complete_words oomsim check --kernel = 4.19)" = 4.19 ]
 check "bash: 'oomsim check --format <TAB>' gives junit tap text" \
   [ "$(complete_words oomsim check --format '' | tr '\n' ' ')" = "junit tap text " ]
 check "bash: 'oomsim run --format <TAB>' gives dmesg html json text" \
@@ -120,8 +121,10 @@ if command -v zsh >/dev/null; then
     timeout 30 zsh -f "$(dirname "$0")/zsh-complete.zsh" "$share/zsh/site-functions" "$stage/usr/bin" "$tmp" "$1"
   }
   check "zsh tty: 'oomsim expl<TAB>' completes the command" [ "$(zsh_tab 'oomsim expl')" = "oomsim explain " ]
-  check "zsh tty: 'oomsim run --kernel 4.<TAB>' completes the profile (from the oomsim on the line, not its command)" \
-    [ "$(zsh_tab 'oomsim run --kernel 4.')" = "oomsim run --kernel 4.19 " ]
+  check "zsh tty: 'oomsim run --kernel 4.19<TAB>' completes the profile (from the oomsim on the line, not its command)" \
+    [ "$(zsh_tab 'oomsim run --kernel 4.19')" = "oomsim run --kernel 4.19 " ]
+  check "zsh tty: 'oomsim run --kernel 4.<TAB>' completes the prefix 4.14 and 4.19 share" \
+    [ "$(zsh_tab 'oomsim run --kernel 4.')" = "oomsim run --kernel 4.1" ]
   check "zsh tty: 'oomsim sweep F --kernel 3.10-r<TAB>' completes the profile" \
     [ "$(zsh_tab 'oomsim sweep x.xml --kernel 3.10-r')" = "oomsim sweep x.xml --kernel 3.10-rhel7 " ]
   check "zsh tty: 'oomsim check --format j<TAB>' completes junit" \

@@ -48,6 +48,9 @@ static void test_prefixes(void)
     { "4,1234,5678,-;x", "x", TRUE },
     { "kern  :warn  : [  1.0] x", "x", TRUE },
     { "> > [   1.0] x", "x", TRUE },
+    { "2023-12-04T10:49:30.127Z In(05) vcpu-5 - Guest: <6>[39291577.009363] Tasks state", "Tasks state", TRUE },
+    { "10.200.70.91: kern:    info: [2025-06-04T04:51:57.578636906Z]: anon 4280025088", "anon 4280025088", TRUE },
+    { "kern:   alert: [2024-08-22T17:52:26.326790011Z]:  </TASK>", " </TASK>", TRUE }, /* the kernel's own blank stays */
     { "{\"MESSAGE\":\"Killed process 1 (a)\",\"_TRANSPORT\":\"kernel\"}", "Killed process 1 (a)", TRUE },
     { "Dec  5 17:35:01 node-1 sshd[999]: Accepted publickey", "", TRUE },
     /* a task-table row and a plain message keep their text */
@@ -156,6 +159,25 @@ static void test_badness_3_percent(void)
   g_assert_cmpint(r->verdict, ==, EXPLAIN_VERDICT_AGREE);
 }
 
+/* A cut 4.19 memcg report (no kill line, no release): the wide pgtables_bytes table alone would say 5.1+, the
+ * one-line v1 "Memory cgroup stats for X: cache:..." (mem_cgroup_print_oom_info(), before 5.0) says 4.19-5.0 */
+static void test_era_v1_stats_line(void)
+{
+  g_autoptr(GPtrArray) reports = explain_text(
+    "[ 1.0] Memory cgroup stats for /pod: cache:0KB rss:4096KB rss_huge:0KB shmem:0KB mapped_file:0KB dirty:0KB "
+    "writeback:0KB swap:0KB inactive_anon:0KB active_anon:4096KB inactive_file:0KB active_file:0KB unevictable:0KB\n"
+    "[ 1.0] Tasks state (memory values in pages):\n"
+    "[ 1.0] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n"
+    "[ 1.0] [     20]     0    20     2000     1024    40960        0             0 a\n");
+  ExplainReport *r = reports->pdata[0];
+  g_assert_cmpstr(r->era->name, ==, "4.17-5.0");
+  g_autoptr(GPtrArray) later = explain_text(
+    "[ 1.0] Tasks state (memory values in pages):\n"
+    "[ 1.0] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n"
+    "[ 1.0] [     20]     0    20     2000     1024    40960        0             0 a\n");
+  g_assert_cmpstr(((ExplainReport *)later->pdata[0])->era->name, ==, "5.9-6.x");
+}
+
 /* Equal scores: before 5.9 the earlier task of the scan wins, from 5.9 the later (oom_evaluate_task()). */
 static void test_ties(void)
 {
@@ -210,6 +232,7 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/explain/input/prefixes", test_prefixes);
   g_test_add_func("/explain/era/versions", test_versions);
+  g_test_add_func("/explain/era/v1-stats-line-before-5.0", test_era_v1_stats_line);
   g_test_add_func("/explain/whatif/grammar", test_whatif_grammar);
   g_test_add_func("/explain/badness/2.6.36-0-to-1000-scale", test_badness_2636);
   g_test_add_func("/explain/badness/3.14-root-3-percent", test_badness_3_percent);

@@ -224,6 +224,26 @@ static void test_badness_root_bonus_3_10(void)
   g_assert_cmpint(km_oom_badness(sys61, t61, RAM_PAGES, NULL), ==, 20041);
 }
 
+/* oom_badness() of v4.14 (4.14.177 mm/oom_kill.c): points = rss + swapents + nr_ptes + nr_pmds; a CAP_SYS_ADMIN task
+ * loses (points * 3) / 100; only then adj *= totalpages / 1000 and points += adj */
+static void test_badness_root_bonus_4_14(void)
+{
+  g_autoptr(KmSystem) sys = make_system("4.14");
+  KmTask *t = add_task(sys, 100, NULL, 20000, 0);
+  /* 20000 rss + 40 PTE pages (ceil(20000 / 512)) + 1 PMD page = 20041: 3.10 had 20040, nr_ptes only */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 20041);
+  t->cap_sys_admin = TRUE;
+  /* 20041 - 20041 * 3 / 100 = 20041 - 601 = 19440 */
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 19440);
+  /* the order of operations: adj 100 * (262144 / 1000 = 262) = 26200 is added after the bonus, 19440 + 26200 =
+   * 45640; a bonus taken after the adj term would give 46241 - 46241 * 3 / 100 = 46241 - 1387 = 44854 */
+  t->oom_score_adj = 100;
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 45640);
+  /* unsigned before 5.9: adj -1000 + 1 = -999 * 262 = -261738 makes it negative, floored at 1 */
+  t->oom_score_adj = -999;
+  g_assert_cmpint(km_oom_badness(sys, t, RAM_PAGES, NULL), ==, 1);
+}
+
 static void test_unkillable(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -1430,6 +1450,8 @@ static void test_profile_lookup(void)
   g_assert_cmpstr(km_profile_lookup("3.10.0-1160.el7.x86_64")->name, ==, "3.10-rhel7");
   g_assert_cmpstr(km_profile_lookup("3.10-rhel7")->name, ==, "3.10-rhel7");
   g_assert_cmpstr(km_profile_lookup("3.10.0-327.4.5.el7.x86_64")->name, ==, "3.10");
+  g_assert_cmpstr(km_profile_lookup("4.14.238-182.422.amzn2.x86_64")->name, ==, "4.14");
+  g_assert_cmpstr(km_profile_lookup("4.14.67+")->name, ==, "4.14");
   /* issue 9: a version without a profile of its own is not run as the nearest older one */
   g_assert_null(km_profile_lookup("5.19"));
   g_assert_null(km_profile_lookup("4.18"));
@@ -1438,7 +1460,7 @@ static void test_profile_lookup(void)
   g_assert_null(km_profile_lookup("latest"));
   g_assert_null(km_profile_lookup("6"));
   g_autofree char *names = km_profile_names();
-  g_assert_cmpstr(names, ==, "3.10, 3.10-rhel7, 4.19, 5.4, 5.10, 5.15, 6.1, 6.6, 6.12");
+  g_assert_cmpstr(names, ==, "3.10, 3.10-rhel7, 4.14, 4.19, 5.4, 5.10, 5.15, 6.1, 6.6, 6.8, 6.12");
   g_assert_cmpstr(km_profile_default()->name, ==, "6.1");
 }
 
@@ -1466,6 +1488,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
   g_test_add_func("/kernel-model/badness/unsigned-floor-4.19", test_badness_unsigned_floor);
   g_test_add_func("/kernel-model/badness/root-bonus-3.10", test_badness_root_bonus_3_10);
+  g_test_add_func("/kernel-model/badness/root-bonus-4.14", test_badness_root_bonus_4_14);
   g_test_add_func("/kernel-model/badness/unkillable-vfork-reaped", test_unkillable);
   g_test_add_func("/kernel-model/proc/oom-score", test_proc_oom_score);
   g_test_add_func("/kernel-model/memcg/totalpages", test_memcg_totalpages);

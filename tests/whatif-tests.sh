@@ -98,14 +98,14 @@ check "... with the loader's message" one_line_error "$ek:13:1: " 'out of range:
 check "sweep --vary a size range without a step exits 2" status_is 2 "$OOMSIM" sweep $ek --vary "$pod=32Mi..64Mi"
 check "sweep --shard 0/2 exits 2" status_is 2 "$OOMSIM" sweep $ek --vary "$pod=32Mi" --shard 0/2
 check "sweep --kernel all: a profile without cgroup v2 (3.10) is a row 'unsupported'" \
-  bash -c "\"$OOMSIM\" sweep $ek --kernel all --format csv | grep -q '^1,9,3.10,unsupported,'"
+  bash -c "\"$OOMSIM\" sweep $ek --kernel all --format csv | grep -q '^1,11,3.10,unsupported,'"
 ci=scenarios/what-if/ci-job-4.19-vs-6.1.xml
-check "run --kernel all: 4.19 sacrifices the child cc1, 5.4 .. 6.12 kill make, and they part between 4.19 and 5.4" \
-  bash -c "\"$OOMSIM\" run --kernel all $ci >$tmp/k.txt && grep -qxF '    4.19: killed 1: 401 (cc1)' $tmp/k.txt && grep -qxF '    5.4 .. 6.12: killed 1: 400 (make)' $tmp/k.txt && grep -qxF '    parts between 4.19 and 5.4' $tmp/k.txt"
+check "run --kernel all: 4.14 and 4.19 sacrifice the child cc1, 5.4 .. 6.12 kill make, and they part between 4.19 and 5.4" \
+  bash -c "\"$OOMSIM\" run --kernel all $ci >$tmp/k.txt && grep -qxF '    4.14 .. 4.19: killed 1: 401 (cc1)' $tmp/k.txt && grep -qxF '    5.4 .. 6.12: killed 1: 400 (make)' $tmp/k.txt && grep -qxF '    parts between 4.19 and 5.4' $tmp/k.txt"
 check "run --kernel all --format dmesg exits 2" status_is 2 "$OOMSIM" run --kernel all --format dmesg $ci
-check "check --kernel all: fails on 4.19 only, skips 3.10 and 3.10-rhel7 (exit 1)" status_is 1 "$OOMSIM" check --kernel all $ci
-check "... 6 passed, 1 failed, two SKIPs (3.10, 3.10-rhel7)" \
-  bash -c "grep -qx '6 passed, 1 failed, 2 skipped' $tmp/out && grep -q '^FAIL .*(kernel 4.19)' $tmp/out && grep -q '^SKIP .*(kernel 3.10 cannot run it' $tmp/out"
+check "check --kernel all: fails on 4.14 and 4.19 only, skips 3.10 and 3.10-rhel7 (exit 1)" status_is 1 "$OOMSIM" check --kernel all $ci
+check "... 7 passed, 2 failed, two SKIPs (3.10, 3.10-rhel7)" \
+  bash -c "grep -qx '7 passed, 2 failed, 2 skipped' $tmp/out && grep -q '^FAIL .*(kernel 4.14)' $tmp/out && grep -q '^FAIL .*(kernel 4.19)' $tmp/out && grep -q '^SKIP .*(kernel 3.10 cannot run it' $tmp/out"
 # strict overcommit at 50%: CommitLimit 1 GiB refuses every 1 GiB mmap; the touches then fault: SIGSEGV
 check "sweep: vm.overcommit_memory=2, ratio 50 refuses all three mmaps (ENOMEM a b c, exits 139)" \
   bash -c "\"$OOMSIM\" sweep scenarios/what-if/overcommitted-node.xml --vary sysctl.vm.overcommit_memory=2 --vary sysctl.vm.overcommit_ratio=50 --format csv | grep -qxF '1,1,6.1,2,50,ENOMEM,,100:139 101:139 102:139,a b c,,0'"
