@@ -131,6 +131,13 @@ static const char page_css[] =
   "dl.facts dd{margin:0}section.report{border-left:4px solid #b00;padding-left:.8rem;margin:1.5rem 0}"
   "tr.pick td:first-child::before{content:\"\u25b7 \"}";
 
+void html_with_term(GString *out, const char *before, const char *id, const char *text, const char *after)
+{
+  html_esc(out, before);
+  html_term(out, id, text);
+  html_esc(out, after);
+}
+
 void html_page_begin(GString *out, const char *title)
 {
   g_string_append(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
@@ -234,9 +241,13 @@ void html_badness_bars(GString *out, const HtmlBarRow *rows, guint n, gboolean p
       g_string_append_printf(out, "<rect class=\"%s\" x=\"0\" y=\"%.1f\" width=\"800\" height=\"%.1f\"/>",
                              victim ? "victim-bg" : "killed-bg", y - 2, row_h - 2);
     g_string_append_printf(out, "<text x=\"4\" y=\"%.1f\">", y + 17);
-    html_escf(out, "%s%d %s%s%s", victim ? "\xe2\x96\xb6 victim: " : too ? "killed too: " : "", row->pid, row->comm,
-              row->mark ? " \xc2\xb7 " : "", row->mark ? row->mark : "");
+    html_escf(out, "%s%d %s", victim ? "\xe2\x96\xb6 victim: " : too ? "killed too: " : "", row->pid, row->comm);
     g_string_append(out, "</text>");
+    if (row->mark) { /* under the name, left of the bars */
+      g_string_append_printf(out, "<text class=\"why mark\" x=\"4\" y=\"%.1f\">", y + 30);
+      html_esc(out, row->mark);
+      g_string_append(out, "</text>");
+    }
     if (!scored) {
       double bw = MAX((double)row->held * scale, 1.0);
       g_string_append_printf(out, "<rect class=\"held\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"14\"><title>",

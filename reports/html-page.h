@@ -11,6 +11,9 @@ void html_escf(GString *out, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* A glossary link: <a class="term" href="#g-ID">text</a>; ID must be one of the glossary's (html_page_end()). */
 void html_term(GString *out, const char *id, const char *text);
 
+/* before, the glossary link, after: a sentence around one term (before and after are escaped) */
+void html_with_term(GString *out, const char *before, const char *id, const char *text, const char *after);
+
 /* "<!DOCTYPE html>...<main>\n<h1>TITLE</h1>\n": the head with the inline style sheet; nothing from the network. */
 void html_page_begin(GString *out, const char *title);
 /* The glossary section and the end of the page. */
