@@ -72,7 +72,7 @@ static const char *row_killed_too(const ExplainReport *r, const ExplainTask *t)
 
 static gboolean scored(const ExplainReport *r, const ExplainTask *t)
 {
-  return t->skip == KM_SKIP_NONE && r->used_era && r->used_era->recomputable && t->rank > 0;
+  return t->skip == KM_SKIP_NONE && r->used_era && r->used_era->recomputable;
 }
 
 static const char *unscored_reason(const ExplainReport *r, const ExplainTask *t)
@@ -220,7 +220,11 @@ static void table(GString *out, const ExplainReport *r)
       terms_of(r, t, terms);
       for (guint c = 0; c < ncols; c++)
         g_string_append_printf(out, "<td class=\"n\">%ld</td>", terms[cols[c]]);
-      g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td class=\"n\">%d</td><td>", t->points, t->rank);
+      g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td class=\"n\">", t->points);
+      if (t->rank)
+        g_string_append_printf(out, "%d</td><td>", t->rank);
+      else
+        g_string_append(out, "-</td><td>"); /* not ranked: the ranking is undecided (the reasons say why) */
     } else {
       g_string_append_printf(out, "<td colspan=\"%u\"></td><td>-</td><td>-</td><td>", ncols);
     }
