@@ -490,9 +490,10 @@ static void whatif(GString *out, const ExplainReport *r)
   g_string_append(out, r->baseline_order->len ? (r->baseline_order->len > 10 ? ", ...</p>\n" : "</p>\n") : "none</p>\n");
 }
 
-static void log_lines(GString *out, const ExplainReport *r)
+static void log_lines(GString *out, const ExplainReport *r, gboolean shot_end)
 {
-  g_string_append(out, "<h4>The report's lines</h4>\n");
+  /* the gallery's screenshot (gallery/shoot.pl) ends at the first report's lines */
+  g_string_append_printf(out, "<h4%s>The report's lines</h4>\n", shot_end ? " data-shot-end=\"1\"" : "");
   if (!r->log_lines || !r->log_lines->len) {
     g_string_append(out, "<p>No line of the log was kept for this report.</p>\n");
     return;
@@ -548,7 +549,7 @@ static void report_section(GString *out, const ExplainReport *r, guint index, gu
   }
   whatif(out, r);
   list(out, "What the log does not say, and what was assumed:", r->notes, "notes");
-  log_lines(out, r);
+  log_lines(out, r, index == 0);
   g_string_append(out, "</section>\n");
 }
 

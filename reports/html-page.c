@@ -127,8 +127,8 @@ static const char page_css[] =
   ".b-mem{fill:#4e79a7}.b-ceil{fill:#555}.key.b-mem{background:#4e79a7}.key.b-ceil{background:#555}"
   ".verdict{display:inline-block;padding:0 .4rem;border:2px solid #555;font-weight:bold}.v-agree{border-color:#2a7}"
   ".v-disagree{border-color:#b00}.v-undecided{border-color:#a60}.v-score{border-color:#a60}"
-  "dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.1rem 1rem}dl.facts dt{margin:0}"
-  "dl.facts dd{margin:0}section.report{border-left:4px solid #b00;padding-left:.8rem;margin:1.5rem 0}"
+  "dl.facts{display:grid;grid-template-columns:minmax(6rem,max-content) minmax(0,1fr);gap:.1rem 1rem}dl.facts dt{margin:0}"
+  "dl.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}section.report h2,section.report li{overflow-wrap:anywhere}section.report{border-left:4px solid #b00;padding-left:.8rem;margin:1.5rem 0}"
   "tr.pick td:first-child::before{content:\"\u25b7 \"}";
 
 void html_with_term(GString *out, const char *before, const char *id, const char *text, const char *after)

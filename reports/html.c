@@ -1203,7 +1203,8 @@ void report_html_finish(ReportHtml *html, const KmSystem *sys, const SimEvent *e
 
   g_string_append(out, "<section id=\"decisions\"><h2>OOM decisions</h2>\n");
   if (!html->n_decisions)
-    g_string_append(out, "<p>The OOM killer never ran.</p>\n");
+    g_string_append(out, "<p>The OOM killer never ran, so no process was scored: this run has no candidate bars. What "
+                         "happened instead is in the narrative below.</p>\n");
   g_string_append(out, html->decisions->str);
   if (html->decisions_dropped)
     g_string_append_printf(out, "<p>%u further OOM decisions are not shown (at most %d); the narrative and the "
