@@ -57,8 +57,9 @@ static const HtmlGlossary glossary[] = {
     "A per-process value from -1000 to 1000 (/proc/PID/oom_score_adj). It moves the badness by adj thousandths of "
     "the domain; -1000 makes a process unkillable by the OOM killer." },
   { "root-bonus", "root bonus",
-    "Old kernels favoured processes with CAP_SYS_ADMIN: 3.10 subtracted 30 from their oom_score_adj, 4.x before "
-    "4.17 took 3 % off their points. Newer kernels have no bonus." },
+    "Old kernels favoured processes with CAP_SYS_ADMIN: 2.6.36 to 3.13 subtracted 30 from their oom_score_adj (30 "
+    "thousandths of totalpages); 3.14 to 4.16, and the 3.10.y stable series and RHEL 7.9 that took the change, take "
+    "3 % off their points. 4.17 and newer have no bonus." },
   { "tie-rule", "tie rule",
     "When two candidates have the same points, the scan order decides: from 5.x the later task wins; before, an "
     "equal score does not displace a task already chosen." },
