@@ -370,12 +370,10 @@ static void story(GString *out, const ExplainReport *r)
       html_escf(out, " and killed pid %d (%s)%s", k->pid, k->comm ? k->comm : "?",
                 r->sacrifice_child ? " (\"or sacrifice child\": a child was killed in its place, or the chosen pid was a "
                 "thread of that process)" : " (the chosen pid is a thread of that process)");
-    if (r->outcome == EXPLAIN_OUTCOME_ALLOCATING)
+    if (r->outcome == EXPLAIN_OUTCOME_ALLOCATING) {
       g_string_append(out, ", the task that asked for memory (vm.oom_kill_allocating_task: no scan)");
-    else if (v && scored(r, v))
-      html_escf(out, ", whose ");
-    if (r->outcome != EXPLAIN_OUTCOME_ALLOCATING && v && scored(r, v)) {
-      html_term(out, "badness", "badness");
+    } else if (v && scored(r, v)) {
+      html_with_term(out, ", whose ", "badness", "badness", "");
       html_escf(out, " recomputes to %ld points", v->points);
     }
     if (r->has_printed_score)

@@ -5,7 +5,8 @@
  * dmesg -T, journalctl and syslog removed, wrapped lines joined, bounded line length); explain-parse.c recognises
  * the records of dump_header(), dump_tasks() and oom_kill_process() and groups them into reports;
  * explain-era.c knows which kernel printed which format and recomputes oom_badness() and select_bad_process()
- * through kernel-model/; explain-output.c writes the text and JSON explanations; explain-scenario.c turns a report
+ * through kernel-model/; explain-output.c writes the text and JSON explanations, explain-html.c the HTML page (with
+ * reports/html-page.c's pieces); explain-scenario.c turns a report
  * into a scenario; explain-cmd.c is the command line. Nothing here prints except explain-cmd.c.
  */
 #pragma once
