@@ -93,7 +93,8 @@ _oomsim()
             case $cmd in
                 run) COMPREPLY=($(compgen -W "text dmesg json html" -- "$cur")) ;;
                 check) COMPREPLY=($(compgen -W "text tap junit" -- "$cur")) ;;
-                validate|explain|actors) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
+                explain) COMPREPLY=($(compgen -W "text json html" -- "$cur")) ;;
+                validate|actors) COMPREPLY=($(compgen -W "text json" -- "$cur")) ;;
                 sweep|sweep-merge) COMPREPLY=($(compgen -W "text csv json html" -- "$cur")) ;;
             esac
             return 0 ;;

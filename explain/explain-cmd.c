@@ -1,7 +1,8 @@
-/* explain/explain-cmd.c: `oomsim explain [FILE|-] [--format text|json] [--set ...] [--kernel VER]
-`, the command line of explain (sim/main.c only dispatches to it). The only file of
- * explain/ that prints. Exit status: 0 explained, 2 invalid input or options (one `FILE:LINE:COL: ...` line). */
+/* explain/explain-cmd.c: `oomsim explain [FILE|-] [--format text|json|html] [-o FILE] [--set ...] [--kernel VER]`,
+ * the command line of explain (sim/main.c only dispatches to it). The only file of explain/ that prints. Exit status: 0 explained, 2 invalid input or options (one `FILE:LINE:COL: ...` line). */
 #include "explain.h"
+
+#include "../sim/output-file.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,12 +38,13 @@ static void recompute_all(GPtrArray *reports, const ExplainWhatIf *w)
 
 int explain_cmd_main(int argc, char **argv)
 {
-  g_autofree char *format = NULL, *kernel = NULL;
+  g_autofree char *format = NULL, *kernel = NULL, *output = NULL;
   g_auto(GStrv) sets = NULL;
   gboolean to_scenario = FALSE;
   int report_no = 1;
   GOptionEntry entries[] = {
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: text or json (default text)", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Output: text, json or html (default text)", "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the explanation to FILE (only on success)", "FILE" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets,
       "What-if: process[PID].oom_score_adj=N or memcg.limit=SIZE (repeatable)", "CHANGE" },
     { "kernel", 'k', 0, G_OPTION_ARG_STRING, &kernel, "What-if: recompute with kernel VER's rules (e.g. 4.14, 6.1)", "VER" },
@@ -61,8 +63,10 @@ int explain_cmd_main(int argc, char **argv)
   ExplainFormat fmt = EXPLAIN_FORMAT_TEXT;
   if (format && strcmp(format, "json") == 0)
     fmt = EXPLAIN_FORMAT_JSON;
+  else if (format && strcmp(format, "html") == 0)
+    fmt = EXPLAIN_FORMAT_HTML;
   else if (format && strcmp(format, "text") != 0)
-    return usage(ctx, "--format must be text or json");
+    return usage(ctx, "--format must be text, json or html");
 
   ExplainWhatIf w;
   explain_whatif_init(&w);
@@ -84,7 +88,9 @@ int explain_cmd_main(int argc, char **argv)
   }
   const char *path = argc == 2 ? argv[1] : "-";
   const char *source = strcmp(path, "-") == 0 ? "<stdin>" : path;
-  g_autoptr(GPtrArray) reports = explain_read_log(path, NULL, &error);
+  /* the HTML page shows each report's own lines: only then are they kept */
+  g_autoptr(GPtrArray) reports = fmt == EXPLAIN_FORMAT_HTML && !to_scenario ? explain_read_log_lines(path, NULL, &error)
+                                                                            : explain_read_log(path, NULL, &error);
   if (!reports) {
     fprintf(stderr, "%s\n", error->message);
     explain_whatif_clear(&w);
@@ -107,8 +113,10 @@ int explain_cmd_main(int argc, char **argv)
   } else {
     out = explain_format(source, reports, fmt);
   }
-  if (fwrite(out->str, 1, out->len, stdout) != out->len || fflush(stdout) != 0) {
-    fprintf(stderr, "oomsim: cannot write to standard output\n");
+  /* written whole, and to FILE only now that everything succeeded (sim/output-file.c: a temporary file renamed) */
+  g_autoptr(SimOutputFile) file = sim_output_file_open(output, &error);
+  if (!file || !sim_output_file_write(file, out->str, out->len, &error) || !sim_output_file_commit(file, &error)) {
+    fprintf(stderr, "oomsim: %s\n", error->message);
     return EXIT_INVALID;
   }
   return 0;

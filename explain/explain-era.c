@@ -327,6 +327,34 @@ static glong badness_1000(const ExplainReport *r, const ExplainTask *t, glong to
   return MIN(points, 1000);
 }
 
+gboolean explain_task_terms(const ExplainReport *r, const ExplainTask *t, ExplainTerms *out)
+{
+  const ExplainEra *era = r->used_era;
+  memset(out, 0, sizeof *out);
+  if (!era || !era->recomputable || t->skip != KM_SKIP_NONE)
+    return FALSE;
+  glong totalpages = MAX(r->totalpages, 0);
+  if (era->badness_1000) {
+    /* badness_1000() above, term by term */
+    glong sum = (glong)(t->rss + t->swapents + explain_task_pgtables(r, t)) * 1000 / MAX(totalpages, 1);
+    out->mem_1000 = sum;
+    if (era->root_bonus != KM_ROOT_BONUS_NONE && t->uid == 0)
+      out->pages.root_bonus = -30;
+    out->pages.adj = t->oom_score_adj;
+    sum += out->pages.root_bonus + out->pages.adj;
+    if (sum <= 0)
+      out->pages.floor = 1 - sum;
+    else if (sum > 1000)
+      out->ceiling = 1000 - sum;
+    return TRUE;
+  }
+  KmProfile prof = *km_profile_lookup(era->profile);
+  prof.root_bonus = era->root_bonus;
+  km_oom_badness_split(&prof, (KmPages)t->rss, (KmPages)t->swapents, (KmPages)explain_task_pgtables(r, t),
+                       t->oom_score_adj, t->uid == 0, (KmPages)totalpages, &out->pages);
+  return TRUE;
+}
+
 /* km_oom_badness() on a task built from one row. */
 static glong row_badness(KmSystem *sys, const ExplainReport *r, const ExplainTask *t, glong totalpages,
                          KmSkipReason *out_skip)

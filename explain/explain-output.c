@@ -5,7 +5,7 @@
 
 #include <json-glib/json-glib.h>
 
-static const char *skip_short(const ExplainTask *t)
+const char *explain_task_skip_short(const ExplainTask *t)
 {
   static const char *const text[KM_SKIP_N] = {
     [KM_SKIP_NONE] = "", [KM_SKIP_UNKILLABLE] = "unkillable", [KM_SKIP_OTHER_MEMCG] = "other memcg",
@@ -35,7 +35,7 @@ static void text_table(GString *out, const ExplainReport *r)
     const ExplainTask *t = &g_array_index(r->tasks, ExplainTask, i);
     g_autofree char *points = t->skip == KM_SKIP_NONE && r->era && r->era->recomputable
                               ? g_strdup_printf("%ld", t->points) : g_strdup("-");
-    g_autofree char *rank = t->rank ? g_strdup_printf("%d", t->rank) : g_strdup(skip_short(t));
+    g_autofree char *rank = t->rank ? g_strdup_printf("%d", t->rank) : g_strdup(explain_task_skip_short(t));
     g_autofree char *adj = t->oom_score_adj != t->printed_adj ? g_strdup_printf("%d*", t->oom_score_adj)
                                                               : g_strdup_printf("%d", t->oom_score_adj);
     g_string_append_printf(out, "  %7d %6d %10" G_GINT64_FORMAT " %9" G_GINT64_FORMAT " %9" G_GINT64_FORMAT
@@ -73,6 +73,20 @@ static void text_outcome(GString *out, const ExplainReport *r)
   default:
     g_string_append(out, "  kernel:      (no outcome line in the log)\n");
   }
+}
+
+char *explain_whatif_result(const ExplainReport *r)
+{
+  g_autoptr(GPtrArray) order = explain_report_ranking(r);
+  if (!order->len)
+    return g_strdup("no process would be killable");
+  if (!r->baseline_order->len)
+    return NULL;
+  int before = g_array_index(r->baseline_order, int, 0);
+  const ExplainTask *now = order->pdata[0];
+  if (before == now->pid)
+    return g_strdup_printf("the victim is still pid %d (%s)", now->pid, now->name);
+  return g_strdup_printf("pid %d (%s) would have died instead of pid %d", now->pid, now->name, before);
 }
 
 static void text_report(GString *out, const ExplainReport *r, guint index, guint total)
@@ -139,17 +153,9 @@ static void text_report(GString *out, const ExplainReport *r, guint index, guint
   }
   if (r->whatif) {
     text_list(out, "what-if:", r->whatif_notes);
-    if (r->baseline_order->len && order->len) {
-      int before = g_array_index(r->baseline_order, int, 0);
-      const ExplainTask *now = order->pdata[0];
-      if (before == now->pid)
-        g_string_append_printf(out, "  what-if result: the victim is still pid %d (%s)\n", now->pid, now->name);
-      else
-        g_string_append_printf(out, "  what-if result: pid %d (%s) would have died instead of pid %d\n", now->pid,
-                               now->name, before);
-    } else if (!order->len) {
-      g_string_append(out, "  what-if result: no process would be killable\n");
-    }
+    g_autofree char *result = explain_whatif_result(r);
+    if (result)
+      g_string_append_printf(out, "  what-if result: %s\n", result);
   }
   text_list(out, "notes (what the log does not say, and what was assumed):", r->notes);
 }
@@ -289,6 +295,8 @@ static void json_report(JsonBuilder *b, const ExplainReport *r)
 
 GString *explain_format(const char *source, GPtrArray *reports, ExplainFormat format)
 {
+  if (format == EXPLAIN_FORMAT_HTML)
+    return explain_format_html(source, reports);
   if (format == EXPLAIN_FORMAT_JSON) {
     /* one JsonBuilder per report, written out and freed before the next: a log of many large tables never holds
      * the node trees of all of them at once (json-glib has no streaming writer) */

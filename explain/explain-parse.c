@@ -129,6 +129,11 @@ void explain_parser_free(ExplainParser *p)
   g_free(p);
 }
 
+GPtrArray *explain_parser_peek_reports(ExplainParser *p)
+{
+  return p->reports;
+}
+
 GPtrArray *explain_parser_steal_reports(ExplainParser *p, guint *out_dropped)
 {
   /* a report without its own release string takes the log's: the same machine printed it */

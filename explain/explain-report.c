@@ -89,6 +89,8 @@ void explain_report_free(ExplainReport *r)
   g_ptr_array_unref(r->reasons);
   g_ptr_array_unref(r->whatif_notes);
   g_array_unref(r->baseline_order);
+  if (r->log_lines)
+    g_array_unref(r->log_lines);
   g_free(r);
 }
 
@@ -170,7 +172,92 @@ static void finish_reports(GPtrArray *reports)
   }
 }
 
+/* Keeping each report's own lines while the log streams through (explain_read_log_lines()): the lines since the
+ * open report's first line wait in `tail`; when a report is finished (the next one began, or the log ended) the
+ * lines of its range go to it, and lines no report can take any more are dropped at once, so 100 MB of unrelated
+ * log costs no memory. The tail is bounded (EXPLAIN_MAX_REPORT_LINES): past it, lines after the open report's
+ * last line so far are dropped first, then new lines. */
+typedef struct {
+  ExplainParser *parser;
+  GArray *tail;      /* ExplainLogLine */
+  guint done;        /* reports that have their lines */
+  guint total;       /* lines handed to reports */
+} LineKeeper;
+
+static void log_line_clear(gpointer p)
+{
+  g_free(((ExplainLogLine *)p)->text);
+}
+
+static void keeper_hand_over(LineKeeper *k, ExplainReport *r)
+{
+  r->log_lines = g_array_new(FALSE, FALSE, sizeof(ExplainLogLine));
+  g_array_set_clear_func(r->log_lines, log_line_clear);
+  for (guint i = 0; i < k->tail->len; i++) {
+    ExplainLogLine *l = &g_array_index(k->tail, ExplainLogLine, i);
+    if (l->line < r->first_line || l->line > r->last_line)
+      continue;
+    if (k->total >= EXPLAIN_MAX_TOTAL_LINES) {
+      r->log_lines_dropped++;
+      continue;
+    }
+    g_array_append_val(r->log_lines, *l);
+    l->text = NULL; /* now the report's */
+    k->total++;
+  }
+}
+
+static void keeper_flush(LineKeeper *k, gboolean at_end)
+{
+  GPtrArray *reports = explain_parser_peek_reports(k->parser);
+  guint finished = at_end ? reports->len : reports->len ? reports->len - 1 : 0;
+  for (; k->done < finished; k->done++)
+    keeper_hand_over(k, reports->pdata[k->done]);
+  guint keep_from = G_MAXUINT;
+  if (k->done < reports->len)
+    keep_from = ((ExplainReport *)reports->pdata[k->done])->first_line;
+  guint drop = 0;
+  while (drop < k->tail->len && g_array_index(k->tail, ExplainLogLine, drop).line < keep_from)
+    drop++;
+  if (drop)
+    g_array_remove_range(k->tail, 0, drop);
+}
+
+static void keeper_line(const char *message, guint line, gpointer data)
+{
+  LineKeeper *k = data;
+  explain_parser_line(message, line, k->parser);
+  GPtrArray *reports = explain_parser_peek_reports(k->parser);
+  if (k->tail->len >= EXPLAIN_MAX_REPORT_LINES && k->done < reports->len) {
+    ExplainReport *open = reports->pdata[reports->len - 1];
+    guint keep = k->tail->len;
+    while (keep > 0 && g_array_index(k->tail, ExplainLogLine, keep - 1).line > open->last_line)
+      keep--;
+    if (keep < k->tail->len)
+      g_array_set_size(k->tail, keep);
+    if (k->tail->len >= EXPLAIN_MAX_REPORT_LINES && line <= open->last_line)
+      open->log_lines_dropped++;
+  }
+  if (k->tail->len < EXPLAIN_MAX_REPORT_LINES) {
+    ExplainLogLine l = { line, g_strdup(message) };
+    g_array_append_val(k->tail, l);
+  }
+  keeper_flush(k, FALSE);
+}
+
+static GPtrArray *read_log(const char *path, gboolean keep_lines, guint *out_lines, GError **error);
+
 GPtrArray *explain_read_log(const char *path, guint *out_lines, GError **error)
+{
+  return read_log(path, FALSE, out_lines, error);
+}
+
+GPtrArray *explain_read_log_lines(const char *path, guint *out_lines, GError **error)
+{
+  return read_log(path, TRUE, out_lines, error);
+}
+
+static GPtrArray *read_log(const char *path, gboolean keep_lines, guint *out_lines, GError **error)
 {
   gboolean is_stdin = g_strcmp0(path, "-") == 0;
   const char *name = is_stdin ? "<stdin>" : path;
@@ -183,9 +270,14 @@ GPtrArray *explain_read_log(const char *path, guint *out_lines, GError **error)
   g_autoptr(ExplainInput) in = explain_input_new(name);
   g_autoptr(ExplainParser) parser = explain_parser_new();
   g_autofree char *buf = g_malloc(65536);
+  g_autoptr(GArray) tail = g_array_new(FALSE, FALSE, sizeof(ExplainLogLine));
+  g_array_set_clear_func(tail, log_line_clear);
+  LineKeeper keeper = { parser, tail, 0, 0 };
+  ExplainLineFunc func = keep_lines ? keeper_line : explain_parser_line;
+  gpointer data = keep_lines ? (gpointer)&keeper : (gpointer)parser;
   size_t n;
   while ((n = fread(buf, 1, 65536, f)) > 0)
-    explain_input_feed(in, buf, n, explain_parser_line, parser);
+    explain_input_feed(in, buf, n, func, data);
   gboolean read_error = ferror(f) != 0;
   int e = errno;
   if (!is_stdin)
@@ -195,7 +287,9 @@ GPtrArray *explain_read_log(const char *path, guint *out_lines, GError **error)
                 explain_input_lines(in) + 1, g_strerror(e));
     return NULL;
   }
-  explain_input_finish(in, explain_parser_line, parser);
+  explain_input_finish(in, func, data);
+  if (keep_lines)
+    keeper_flush(&keeper, TRUE);
   guint dropped = 0;
   GPtrArray *reports = explain_parser_steal_reports(parser, &dropped);
   if (out_lines)

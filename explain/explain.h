@@ -5,7 +5,8 @@
  * dmesg -T, journalctl and syslog removed, wrapped lines joined, bounded line length); explain-parse.c recognises
  * the records of dump_header(), dump_tasks() and oom_kill_process() and groups them into reports;
  * explain-era.c knows which kernel printed which format and recomputes oom_badness() and select_bad_process()
- * through kernel-model/; explain-output.c writes the text and JSON explanations; explain-scenario.c turns a report
+ * through kernel-model/; explain-output.c writes the text and JSON explanations, explain-html.c the HTML page (with
+ * reports/html-page.c's pieces); explain-scenario.c turns a report
  * into a scenario; explain-cmd.c is the command line. Nothing here prints except explain-cmd.c.
  */
 #pragma once
@@ -33,6 +34,8 @@ typedef enum {
 #define EXPLAIN_MAX_TASKS 65536    /* task-table rows kept per report (PID_MAX_LIMIT is 4M; real tables are far smaller) */
 #define EXPLAIN_MAX_NOTES 64       /* notes kept per report */
 #define EXPLAIN_MAX_TOTAL_ROWS 262144 /* task rows and Killed lines kept over the whole log (about 40 MB at most) */
+#define EXPLAIN_MAX_REPORT_LINES 20000 /* log lines kept per report for --format html (its lines explained) */
+#define EXPLAIN_MAX_TOTAL_LINES 262144 /* ... and over the whole log */
 
 /* The task-table formats dump_tasks() has printed (the header line names the columns). */
 typedef enum {
@@ -114,6 +117,12 @@ typedef struct {
   gboolean prints_score;   /* "Kill process N (comm) score S ..." (before 5.1) */
 } ExplainEra;
 
+/* One line of the log as a kernel message (the prefixes removed), kept for the HTML page. */
+typedef struct {
+  guint line;
+  char *text;
+} ExplainLogLine;
+
 typedef struct {
   guint first_line, last_line;  /* input lines */
   char *version;                /* kernel release as printed ("5.4.0-77-generic"), or NULL */
@@ -167,6 +176,9 @@ typedef struct {
   gboolean table_wide_pid;       /* "[  pid  ]" (4.19+) rather than "[ pid ]" */
   gboolean invoked_has_score_adj; /* the invoked line prints oom_score_adj (2.6.36+, or a backport) */
   int killed_uid_form;            /* 6: RHEL 6's "Killed process N, UID N, (comm)"; 7: RHEL 7's "(comm), UID N," */
+  /* the report's own lines, first_line..last_line (explain_read_log_lines() only; NULL otherwise) */
+  GArray *log_lines;              /* ExplainLogLine */
+  guint log_lines_dropped;        /* lines of the report past EXPLAIN_MAX_REPORT_LINES / EXPLAIN_MAX_TOTAL_LINES */
 } ExplainReport;
 
 ExplainReport *explain_report_new(guint first_line);
@@ -197,11 +209,15 @@ ExplainParser *explain_parser_new(void);
 void explain_parser_free(ExplainParser *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ExplainParser, explain_parser_free)
 void explain_parser_line(const char *message, guint line, gpointer parser);
+/* The reports found so far, borrowed (the last may still grow). */
+GPtrArray *explain_parser_peek_reports(ExplainParser *p);
 /* The reports found, in log order (the parser keeps ownership until steal). */
 GPtrArray *explain_parser_steal_reports(ExplainParser *p, guint *out_dropped);
 
 /* Reads a whole log (path, or "-" for standard input) into reports. Exit-2 errors: unreadable, binary, no report. */
 GPtrArray *explain_read_log(const char *path, guint *out_lines, GError **error);
+/* The same, and each report keeps its own lines (r->log_lines), bounded, for the HTML page. */
+GPtrArray *explain_read_log_lines(const char *path, guint *out_lines, GError **error);
 
 /* explain-era.c */
 const ExplainEra *explain_era_for_version(int version);
@@ -223,14 +239,33 @@ void explain_whatif_clear(ExplainWhatIf *w);
 gboolean explain_whatif_parse_set(ExplainWhatIf *w, const char *text, GError **error);
 gboolean explain_whatif_any(const ExplainWhatIf *w);
 
+/* oom_badness()'s terms of a candidate row as the recomputation's era adds them up: km_oom_badness_split()'s (pages)
+ * from 3.10 on; 2.6.36-3.9's memory in thousandths of totalpages, its root -30, oom_score_adj, and the clamp to
+ * 1..1000. Their sum is t->points. FALSE when the row is no candidate or the era cannot be recomputed. */
+typedef struct {
+  KmBadnessTerms pages;  /* rss, swapents, pgtables, root_bonus, adj, floor */
+  glong mem_1000;        /* 2.6.36-3.9: (rss + nr_ptes + swapents) * 1000 / totalpages (then pages.rss.. are 0) */
+  glong ceiling;         /* 2.6.36-3.9: what the clamp to 1000 took off (<= 0) */
+} ExplainTerms;
+gboolean explain_task_terms(const ExplainReport *r, const ExplainTask *t, ExplainTerms *out);
+
 /* Recomputes every task's badness, the ranking and the verdict (w may be NULL). */
 void explain_report_recompute(ExplainReport *r, const ExplainWhatIf *w, GPtrArray *earlier_victims);
 /* The candidates in kill order (ExplainTask *, borrowed): rank 1 first. */
 GPtrArray *explain_report_ranking(const ExplainReport *r);
 
 /* explain-output.c */
-typedef enum { EXPLAIN_FORMAT_TEXT, EXPLAIN_FORMAT_JSON } ExplainFormat;
+typedef enum { EXPLAIN_FORMAT_TEXT, EXPLAIN_FORMAT_JSON, EXPLAIN_FORMAT_HTML } ExplainFormat;
 GString *explain_format(const char *source, GPtrArray *reports, ExplainFormat format);
+/* The what-if's result in words ("pid X (comm) would have died instead of pid Y"), NULL when there was no
+ * candidate either way. */
+char *explain_whatif_result(const ExplainReport *r);
+/* The skipped row's reason in a word or two ("adj -1000", "reaped"), "" for a candidate. */
+const char *explain_task_skip_short(const ExplainTask *t);
+
+/* explain-html.c: one self-contained page for every report of the log (--format html). */
+GString *explain_format_html(const char *source, GPtrArray *reports);
+
 
 /* explain-scenario.c: a scenario reproducing report number index (1-based) of source; NULL + error (exit 2) when
  * the report cannot give one, saying why. */

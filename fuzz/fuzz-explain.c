@@ -1,6 +1,6 @@
 /* fuzz/fuzz-explain.c: libFuzzer target for the real-report parser of `oomsim explain` (explain/): a kernel log
  * (dmesg, journal, syslog, serial console) is fed as it comes, every report found is dated to an era,
- * recomputed (oom_badness() of every task row) and written as text and JSON. Written with explain/ and adopted as
+ * recomputed (oom_badness() of every task row) and written as text, JSON and the HTML page. Written with explain/ and adopted as
  * the project's third target (docs/testing.md); linked with fuzz/fuzz-replay.c it is also
  * build/tests/fuzz-replay-explain, which make check runs over fuzz/regress/explain/ and the seeds (the logs of
  * tests/corpus/), and tests/explain-tests.sh over the corpus and 300 deterministic mutations of it. */
@@ -32,9 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   g_autoptr(GString) text = explain_format("fuzz", reports, EXPLAIN_FORMAT_TEXT);
   g_autoptr(GString) json = explain_format("fuzz", reports, EXPLAIN_FORMAT_JSON);
+  g_autoptr(GString) html = explain_format("fuzz", reports, EXPLAIN_FORMAT_HTML);
   /* what a report quotes from the log may be any bytes; what explain writes is UTF-8, and its JSON is JSON */
   if (!g_utf8_validate(text->str, (gssize)text->len, NULL))
     fuzz_fail("the text output is not valid UTF-8");
+  if (!g_utf8_validate(html->str, (gssize)html->len, NULL))
+    fuzz_fail("the HTML page is not valid UTF-8");
   g_autoptr(JsonParser) json_parser = json_parser_new();
   g_autoptr(GError) error = NULL;
   if (!json_parser_load_from_data(json_parser, json->str, (gssize)json->len, &error))

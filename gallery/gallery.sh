@@ -24,7 +24,13 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
-[ $# -gt 0 ] || set -- scenarios/library/*.xml scenarios/versions/*.xml
+# besides the scenarios: explain's page of real kernel reports of several eras (6.1 memcg with an oom_score_adj term,
+# RHEL 7.9's 3% root bonus, 3.10 with a sacrificed child, RHEL 6's 0..1000 scale, a 6.1 panic, a 4.x table of
+# oom_score_adj 1000 rows), and `run --kernel all` side by side (kernel-all:SCENARIO)
+explain_logs="tests/corpus/vm6.1-memcg-kmsg.log tests/corpus/ltp-1080-rhel7.9-memcg-score-110000.log
+  tests/corpus/k8s-56891-3.10-memcg-sacrifice-child.log tests/corpus/emqx-356-rhel6-2.6.32-sacrifice-child.log
+  tests/corpus/vm6.1-panic1_global-console.log tests/corpus/stress-ng-177-adj-1000-rows.log"
+[ $# -gt 0 ] || set -- scenarios/library/*.xml scenarios/versions/*.xml $explain_logs kernel-all:scenarios/versions/root-bonus-3.10.xml
 browser=$(command -v chromium || true)
 if [ -z "$browser" ]; then
   echo "not ok - gallery: chromium is not installed (make deps-browser installs it)"
@@ -51,12 +57,16 @@ names=()
 declare -A src
 echo 'var EXPECTED = {' >"$tmp/expected.js"
 for f in "$@"; do
-  folder=$(basename "$(dirname "$f")")
-  name="$folder/$(basename "$f" .xml)"
+  case $f in
+    kernel-all:*) f=${f#kernel-all:}; folder=kernel-all; name="$folder/$(basename "$f" .xml)"
+      cmd=(run --kernel all); kind=kernels ;;
+    *.log) folder=explain; name="$folder/$(basename "$f" .log)"; cmd=(explain); kind=explain ;;
+    *) folder=$(basename "$(dirname "$f")"); name="$folder/$(basename "$f" .xml)"; cmd=(run); kind=run ;;
+  esac
   mkdir -p "$out/$folder"
   rm -f "$out/$name.html" "$out/$name.png"
-  if ! "$OOMSIM" run --format html -o "$out/$name.html" "$f" 2>"$tmp/err" ||
-     ! "$OOMSIM" run --format json -o "$tmp/run.json" "$f" 2>>"$tmp/err"; then
+  if ! "$OOMSIM" "${cmd[@]}" --format html -o "$out/$name.html" "$f" 2>"$tmp/err" ||
+     ! "$OOMSIM" "${cmd[@]}" --format json -o "$tmp/run.json" "$f" 2>>"$tmp/err"; then
     nok "$name: does not run: $(head -c 300 "$tmp/err")"
     failed=$((failed + 1))
     continue
@@ -64,6 +74,32 @@ for f in "$@"; do
   names+=("$name")
   src[$name]=$f
   cp "$tmp/run.json" "$tmp/${name//\//__}.json"
+  if [ $kind != run ]; then
+    # explain: per report, the bars the page draws (every row up to 60) and the bar that must be highlighted: the
+    # kernel's victim when it has a row, else the Killed line's process (docs/explain.md); kernels: a row per
+    # profile of `oomsim kernels`, and each profile's report (those that ran) with its chart and its kills
+    perl -MJSON::PP -0777 -e '
+      my ($kind, $file, $nk) = @ARGV;
+      open my $fh, "<", $file or die; local $/; my $j = decode_json(<$fh>);
+      my %w = (type => $kind);
+      if ($kind eq "explain") {
+        for my $r (@{$j->{reports}}) {
+          my %row = map { $_->{pid} => 1 } @{$r->{tasks}};
+          my $v = $r->{outcome} =~ /^killed/ ? ($r->{chosen_pid} || ($r->{killed}[0] // {})->{pid} || 0) : 0;
+          $v = ($r->{killed}[0] // {})->{pid} // 0 if $v && !$row{$v};
+          my $n = @{$r->{tasks}};
+          push @{$w{reports}}, { bars => $n > 60 ? 60 : $n, victim => $v && $row{$v} ? $v + 0 : undef };
+        }
+      } else {
+        $w{rows} = $nk + 0;
+        $w{reports} = [ map { { kernel => $_->{kernel}, kills => scalar @{$_->{victims} // []} } }
+                        grep { !exists $_->{error} } @{$j->{rows}} ];
+      }
+      print JSON::PP->new->canonical->encode(\%w);
+    ' "$kind" "$tmp/run.json" "$("$OOMSIM" kernels | wc -l)" >"$tmp/want"
+    echo "\"$name\": $(cat "$tmp/want")," >>"$tmp/expected.js"
+    continue
+  fi
   # the HTML report details at most 50 OOM decisions (docs/report-formats.md)
   perl -MJSON::PP -0777 -ne '
     my $j = decode_json($_);
@@ -104,7 +140,11 @@ for name in "${names[@]}"; do
       nok "$name $size: the browser did not render it"
       page_ok=0
     elif [[ $line == "VERDICT $name $size ok "* ]]; then
-      ok "$name $size: sections, chart, markers, bars and narrative visible"
+      case $name in
+        explain/*) ok "$name $size: every report, its bars with the kernel's victim highlighted, its lines visible" ;;
+        kernel-all/*) ok "$name $size: the table with a row per profile, each profile's chart and bars visible" ;;
+        *) ok "$name $size: sections, chart, markers, bars and narrative visible" ;;
+      esac
     else
       nok "$name $size: ${line#VERDICT $name $size FAIL }"
       page_ok=0
@@ -139,7 +179,7 @@ perl -MJSON::PP -e '
   my ($tmp, $shots, $rows_file) = @ARGV;
   open my $rh, "<", $rows_file or die "$rows_file: $!"; chomp(my @rows = <$rh>);
   sub esc { my $t = shift // ""; $t =~ s/&/&amp;/g; $t =~ s/</&lt;/g; $t =~ s/>/&gt;/g; $t =~ s/"/&quot;/g; $t }
-  print qq{<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n<meta name="viewport" content="width=device-width, initial-scale=1"/>\n<title>oomsim gallery</title>\n<style>body{font:16px/1.5 system-ui,sans-serif;max-width:70rem;margin:0 auto;padding:0 1rem 3rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;text-align:left}img{width:160px;height:auto;border:1px solid #ccc}.failed{color:#b00;font-weight:bold}</style>\n</head>\n<body>\n<h1>oomsim gallery</h1>\n<p>The HTML report (<code>oomsim run --format html</code>) of every scenario of scenarios/library and scenarios/versions, each checked in headless chromium (the chart, a bar per candidate of every OOM decision, the narrative). The lessons that use these pages are in docs/education.md.</p>\n};
+  print qq{<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n<meta name="viewport" content="width=device-width, initial-scale=1"/>\n<title>oomsim gallery</title>\n<style>body{font:16px/1.5 system-ui,sans-serif;max-width:70rem;margin:0 auto;padding:0 1rem 3rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;text-align:left}img{width:160px;height:auto;border:1px solid #ccc}.failed{color:#b00;font-weight:bold}</style>\n</head>\n<body>\n<h1>oomsim gallery</h1>\n<p>The HTML report (<code>oomsim run --format html</code>) of every scenario of scenarios/library and scenarios/versions, each checked in headless chromium (the chart, a bar per candidate of every OOM decision, the narrative); <code>oomsim explain --format html</code> of real kernel reports of several eras (the bars of every report, the kernel&#39;s victim highlighted); and <code>oomsim run --kernel all --format html</code> (a row per profile, each profile&#39;s report). The lessons that use these pages are in docs/education.md.</p>\n};
   my $folder = "";
   for my $row (@rows) {
     my ($name, $file, $verdict) = split /\t/, $row;
@@ -147,16 +187,29 @@ perl -MJSON::PP -e '
     if ($f ne $folder) {
       print "</tbody></table>\n" if $folder;
       $folder = $f;
-      print qq{<h2 id="$f">scenarios/$f</h2>\n<table><thead><tr><th>scenario</th><th>kernel</th><th>what happens</th><th>outcome</th><th>check</th><th>screenshot</th></tr></thead><tbody>\n};
+      my $title = $f eq "explain" ? "oomsim explain: real kernel reports (tests/corpus)" : $f eq "kernel-all" ? "run --kernel all" : "scenarios/$f";
+      print qq{<h2 id="$f">$title</h2>\n<table><thead><tr><th>scenario</th><th>kernel</th><th>what happens</th><th>outcome</th><th>check</th><th>screenshot</th></tr></thead><tbody>\n};
     }
     (my $key = $name) =~ s{/}{__}g;
     open my $fh, "<", "$tmp/$key.json" or die "$key: $!";
     local $/; my $j = decode_json(<$fh>);
-    my $o = $j->{outcome};
-    my @k = map { "pid $_->{pid} ($_->{comm}) killed" } @{$o->{kills}};
-    push @k, "panic" if $o->{panic};
-    push @k, scalar(@{$o->{enomem_steps}}) . " ENOMEM" if @{$o->{enomem_steps}};
-    my $what = @k ? join(", ", @k) : "no OOM kill";
+    my $what;
+    if ($f eq "explain") { # explain of a real report: the verdicts
+      $j->{scenario} = $j->{source};
+      $j->{kernel_profile} = join(", ", map { $_->{era} // "?" } @{$j->{reports}});
+      $j->{description} = "oomsim explain of a real kernel log: " . scalar(@{$j->{reports}}) . " report(s)";
+      $what = join(", ", map { "$_->{outcome}: $_->{verdict}" } @{$j->{reports}});
+    } elsif ($f eq "kernel-all") { # run --kernel all: the victims per profile
+      $j->{kernel_profile} = "all";
+      $j->{description} = "oomsim run --kernel all: the scenario on every profile, side by side";
+      $what = join(", ", map { "$_->{kernel}: " . ($_->{error} ? "unsupported" : join(" ", map { "$_->{pid} ($_->{comm})" } @{$_->{victims} // []}) || "none") } @{$j->{rows}});
+    } else {
+      my $o = $j->{outcome};
+      my @k = map { "pid $_->{pid} ($_->{comm}) killed" } @{$o->{kills}};
+      push @k, "panic" if $o->{panic};
+      push @k, scalar(@{$o->{enomem_steps}}) . " ENOMEM" if @{$o->{enomem_steps}};
+      $what = @k ? join(", ", @k) : "no OOM kill";
+    }
     my $img = $shots ? qq{<a href="$name.png"><img src="$name.png" alt="screenshot of the $name page" loading="lazy"/></a>} : "-";
     my $cls = $verdict eq "passed" ? "" : " class=\"failed\"";
     printf qq{<tr id="%s"><td><a href="%s.html">%s</a></td><td>%s</td><td>%s</td><td>%s</td><td%s>%s</td><td>%s</td></tr>\n},

@@ -3,7 +3,8 @@
 # from one headless chromium driven over the DevTools protocol on a pipe (--remote-debugging-pipe: JSON messages
 # ended by a NUL byte on file descriptors 3 and 4), because a browser start costs seconds on a loaded machine
 # and `chromium --screenshot` takes one page per start. For each page: a viewport WIDTH x 800, load the file, read
-# the height of the page down to the end of its narrative section and capture that (Page.captureScreenshot with
+# the height of the page down to the end of its narrative section (explain's page: the element marked
+# data-shot-end; otherwise the whole page) and capture that (Page.captureScreenshot with
 # captureBeyondViewport), at most 16000 px high. Prints "NAME WIDTHxHEIGHT" per page written, or
 # "NAME FAILED: why"; exits 1 if any failed. Perl core modules only (JSON::PP, MIME::Base64, POSIX).
 use strict;
@@ -108,7 +109,7 @@ for my $name (@names) {
     wait_event($target, 'Page.loadEventFired');
     # down to the end of the narrative (the kernel log and the glossary below it are text the page has anyway)
     my $r = call($target, 'Runtime.evaluate', { returnByValue => JSON::PP::true, expression =>
-      '(function(){var n=document.getElementById("narrative");' .
+      '(function(){var n=document.getElementById("narrative")||document.querySelector("[data-shot-end]");' .
       'return Math.ceil(n ? n.getBoundingClientRect().bottom + window.scrollY + 16 : document.documentElement.scrollHeight);})()' });
     my $h = int($r->{result}{value} // 800);
     $h = 800 if $h < 800;

@@ -36,7 +36,12 @@ static const DmesgRule rules[] = {
     "allocating task's own value, not the victim's.", BLOCK_NONE },
   { "mems_allowed=",
     "dump_header(): the cpuset of the allocating task and the NUMA nodes it may allocate from. A restricted "
-    "cpuset or memory policy would make the OOM constrained to those nodes; here there is one node.", BLOCK_NONE },
+    "cpuset or memory policy would make the OOM constrained to those nodes.", BLOCK_NONE },
+  { "Call Trace:",
+    "dump_stack(): the kernel stack of the allocating task follows, innermost call first: the path that ended in "
+    "out_of_memory() (mem_cgroup_out_of_memory for a cgroup's OOM, __alloc_pages_slowpath for the machine's).",
+    BLOCK_NONE },
+  { "Hardware name:", "dump_stack(): the machine as its firmware names it.", BLOCK_NONE },
   { "killed as a result of limit of",
     "mem_cgroup_print_oom_context() before 5.0: the cgroup of the task about to be chosen and the cgroup whose "
     "limit was hit, which is the OOM domain: only its processes are candidates.", BLOCK_NONE },
@@ -65,6 +70,9 @@ static const DmesgRule rules[] = {
     BLOCK_NONE },
   { "[ pid ]", NULL, BLOCK_TASKS }, /* the dump_tasks() header: explained with its columns */
   { "[  pid  ]", NULL, BLOCK_TASKS },
+  { " PID: ",
+    "dump_stack(): the CPU the allocating task ran on, its pid and comm, whether the kernel is tainted, and the "
+    "kernel release: the release tells which kernel printed the report, and so which formulas apply.", BLOCK_NONE },
   { "oom-kill:constraint=",
     "dump_oom_summary() (5.0+): one line for tools: the constraint (CONSTRAINT_MEMCG: a cgroup at its limit; "
     "CONSTRAINT_NONE: the whole machine), nodemask and cpuset, oom_memcg (the OOM domain), task_memcg (the "
@@ -236,12 +244,38 @@ static void explain_line(GString *out, const char *body, DmesgBlock *block, GStr
     g_string_append(out, ".");
     return;
   }
+  if (*block == BLOCK_MEMINFO && strstr(p, "kB") && (strncmp(p, "Node ", 5) == 0 || strncmp(p, "lowmem", 6) == 0)) {
+    g_string_append(out, "show_mem(): a node's or a zone's counters, in kB: free memory against the zone's min, low "
+                         "and high watermarks, the LRU lists, and the free blocks of each order.");
+    return;
+  }
   if (*block == BLOCK_MEMINFO) {
     g_string_append(out, "show_mem(): counters of the whole machine, in pages (free: free pages in the buddy "
                          "allocator; free_pcp: on the per-CPU lists; the LRU lists of anonymous and file pages).");
     return;
   }
-  g_string_append(out, "A line of the OOM report; the legend under the log says what the report is made of.");
+  if (strstr(p, "+0x")) {
+    g_string_append(out, "A frame of the call trace: a kernel function the allocating task was in, with its offset "
+                         "and size (\"?\" marks a frame the unwinder is not sure of).");
+    return;
+  }
+  g_string_append(out, "A line of the OOM report that has no explanation of its own here (the lines of "
+                       "mm/oom_kill.c, mm/memcontrol.c and lib/show_mem.c are explained; per-zone counters, "
+                       "registers and lines of other subsystems are not).");
+}
+
+/* One line: the summary is the line as given, the explanation is of `body` (the message without timestamp). */
+static void one_line(GString *out, const char *line, const char *body, guint number, DmesgBlock *block, GStrv *columns,
+                     guint page_size)
+{
+  g_string_append(out, "<details><summary>");
+  if (number)
+    g_string_append_printf(out, "<span class=\"lno\">%u</span> ", number);
+  g_string_append(out, "<code>");
+  esc_n(out, line, -1);
+  g_string_append(out, "</code></summary><p>");
+  explain_line(out, body, block, columns, page_size);
+  g_string_append(out, "</p></details>\n");
 }
 
 void report_html_dmesg_lines(GString *out, const char *log, guint page_size)
@@ -260,11 +294,18 @@ void report_html_dmesg_lines(GString *out, const char *log, guint page_size)
       if (close)
         body = close + 2;
     }
-    g_string_append(out, "<details><summary><code>");
-    esc_n(out, lines[i], -1);
-    g_string_append(out, "</code></summary><p>");
-    explain_line(out, body, &block, &columns, page_size);
-    g_string_append(out, "</p></details>\n");
+    one_line(out, lines[i], body, 0, &block, &columns, page_size);
   }
+  g_string_append(out, "</div>\n");
+}
+
+void report_html_dmesg_line_list(GString *out, const char *const *lines, const guint *numbers, guint n,
+                                 guint page_size)
+{
+  g_auto(GStrv) columns = NULL;
+  DmesgBlock block = BLOCK_NONE;
+  g_string_append(out, "<div class=\"klog\">\n");
+  for (guint i = 0; i < n; i++)
+    one_line(out, lines[i], lines[i], numbers ? numbers[i] : 0, &block, &columns, page_size);
   g_string_append(out, "</div>\n");
 }

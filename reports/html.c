@@ -14,10 +14,11 @@
  */
 #include "report-private.h"
 #include "html-dmesg.h"
+#include "html-page.h"
 
 #include "../kernel-model/km-util.h"
 
-#include <stdarg.h>
+#include <string.h>
 
 #define HTML_MAX_SAMPLES 2048
 #define HTML_MAX_SERIES 8
@@ -132,29 +133,6 @@ void report_html_free(ReportHtml *html)
 
 /* ---------------------------------------------------------------- small helpers */
 
-static void esc(GString *out, const char *text)
-{
-  g_autofree char *e = g_markup_escape_text(text ? text : "", -1);
-  g_string_append(out, e);
-}
-
-static void escf(GString *out, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void escf(GString *out, const char *fmt, ...)
-{
-  va_list args;
-  va_start(args, fmt);
-  g_autofree char *text = g_strdup_vprintf(fmt, args);
-  va_end(args);
-  esc(out, text);
-}
-
-/* A glossary link: <a href="#g-ID">text</a>. Every ID used here has an entry in glossary[]. */
-static void term(GString *out, const char *id, const char *text)
-{
-  g_string_append_printf(out, "<a class=\"term\" href=\"#g-%s\">", id);
-  esc(out, text);
-  g_string_append(out, "</a>");
-}
 
 static char *seconds_text(guint64 ns)
 {
@@ -298,7 +276,7 @@ static gboolean story_room(ReportHtml *html)
 static void story_task(GString *out, const KmTask *task)
 {
   if (task)
-    escf(out, "pid %d (%s)", task->pid, task->comm);
+    html_escf(out, "pid %d (%s)", task->pid, task->comm);
   else
     g_string_append(out, "a process");
 }
@@ -311,7 +289,7 @@ static void story_step(ReportHtml *html, const KmSystem *sys, const SimEvent *ev
   story_begin(html, ev->time_ns);
   story_task(html->story, ev->task);
   g_string_append(html->story, ": ");
-  esc(html->story, what);
+  html_esc(html->story, what);
   g_string_append(html->story, ".</li>\n");
 }
 
@@ -323,19 +301,19 @@ static void story_enomem(ReportHtml *html, const KmSystem *sys, const SimEvent *
   story_begin(html, ev->time_ns);
   story_task(html->story, ev->task);
   g_string_append(html->story, " asked for more memory and got ");
-  term(html->story, "enomem", "ENOMEM");
+  html_term(html->story, "enomem", "ENOMEM");
   if (ev->oom_memcg) {
-    escf(html->story, ": the charge of %s to cgroup %s could not be satisfied (", size, ev->oom_memcg->path);
-    term(html->story, "memory-max", "memory.max");
+    html_escf(html->story, ": the charge of %s to cgroup %s could not be satisfied (", size, ev->oom_memcg->path);
+    html_term(html->story, "memory-max", "memory.max");
     g_string_append(html->story, "), and a system call fails rather than kill.</li>\n");
   } else if (ev->enomem_overcommit) {
-    escf(html->story, ": %s more would pass the ", size);
-    term(html->story, "overcommit", "overcommit");
+    html_escf(html->story, ": %s more would pass the ", size);
+    html_term(html->story, "overcommit", "overcommit");
     g_string_append(html->story, " policy's limit, so the mapping is refused before any memory is used (no OOM "
                                  "killer runs: nothing was touched yet).</li>\n");
   } else {
     g_string_append(html->story, ": there is no room left in the process's address space (");
-    term(html->story, "virt-rss", "VIRT");
+    html_term(html->story, "virt-rss", "VIRT");
     g_string_append(html->story, "), whatever the free memory.</li>\n");
   }
 }
@@ -360,51 +338,51 @@ static void story_oom(ReportHtml *html, const KmSystem *sys, const SimEvent *ev,
   if (oc->memcg) {
     g_autofree char *usage = bytes_of(sys, oc->memcg->usage);
     g_autofree char *max = bytes_of(sys, oc->memcg->max);
-    escf(s, "cgroup %s had %s charged against its ", oc->memcg->path, usage);
-    term(s, "memory-max", "memory.max");
-    escf(s, " of %s; reclaim could free nothing more", max);
+    html_escf(s, "cgroup %s had %s charged against its ", oc->memcg->path, usage);
+    html_term(s, "memory-max", "memory.max");
+    html_escf(s, " of %s; reclaim could free nothing more", max);
     if (sys->machine.total_swap_pages == 0)
       g_string_append(s, " and there is no swap");
     g_string_append(s, ", so the ");
-    term(s, "memcg", "memcg");
+    html_term(s, "memcg", "memcg");
     g_string_append(s, " OOM killer ran");
   } else {
     g_string_append(s, "the whole machine ran out: free memory fell to the ");
-    term(s, "watermarks", "min watermark");
+    html_term(s, "watermarks", "min watermark");
     g_string_append(s, " and reclaim could free nothing more, so the global OOM killer ran");
   }
   g_autofree char *total = bytes_of(sys, oc->totalpages);
-  escf(s, " (%s, ", km_constraint_names[oc->constraint]);
-  term(s, "totalpages", "totalpages");
-  escf(s, " %s). ", total);
+  html_escf(s, " (%s, ", km_constraint_names[oc->constraint]);
+  html_term(s, "totalpages", "totalpages");
+  html_escf(s, " %s). ", total);
   const KmOomRow *row = chosen_row(oc);
   switch (oc->action) {
   case KM_OOM_KILLED:
   case KM_OOM_KILLED_ALLOCATING:
-    escf(s, "It killed pid %d (%s)", oc->chosen->pid, oc->chosen->comm);
+    html_escf(s, "It killed pid %d (%s)", oc->chosen->pid, oc->chosen->comm);
     if (oc->action == KM_OOM_KILLED_ALLOCATING)
       g_string_append(s, ", the allocating task (vm.oom_kill_allocating_task)");
     else if (row && !row->origin)
-      escf(s, ", the highest %s of %ld", "badness", row->points);
+      html_escf(s, ", the highest %s of %ld", "badness", row->points);
     guint others = 0; /* processes killed with the victim (an oom.group can signal the victim twice) */
     for (guint i = 0; i < oc->kills->len; i++)
       others += g_array_index(oc->kills, KmKill, i).task != oc->chosen;
     if (others)
-      escf(s, ", and %u more process%s", others, others == 1 ? "" : "es");
+      html_escf(s, ", and %u more process%s", others, others == 1 ? "" : "es");
     if (oc->oom_group) {
       g_string_append(s, " (");
-      term(s, "oom-group", "memory.oom.group");
+      html_term(s, "oom-group", "memory.oom.group");
       g_string_append(s, ")");
     }
     break;
   case KM_OOM_NO_KILLABLE:
     g_string_append(s, "It found no process it may kill (every one is unkillable or has ");
-    term(s, "oom-score-adj", "oom_score_adj");
+    html_term(s, "oom-score-adj", "oom_score_adj");
     g_string_append(s, " -1000)");
     break;
   case KM_OOM_PANIC:
     g_string_append(s, "vm.panic_on_oom is set, so the kernel panics instead of killing (");
-    term(s, "panic-on-oom", "panic_on_oom");
+    html_term(s, "panic-on-oom", "panic_on_oom");
     g_string_append(s, ")");
     break;
   case KM_OOM_CURRENT_EXITING:
@@ -436,14 +414,14 @@ static void story_exit(ReportHtml *html, const KmSystem *sys, const SimEvent *ev
   if (exit->survived)
     g_string_append(html->story, " was still running when the trace ended");
   else if (exit->signal)
-    escf(html->story, " ended, killed by signal %d%s%s: exit status %d%s (reason %s)", exit->signal,
+    html_escf(html->story, " ended, killed by signal %d%s%s: exit status %d%s (reason %s)", exit->signal,
          exit->by ? " from " : "", exit->by ? exit->by : "", exit->status,
          exit->status == 128 + exit->signal ? " (128 + the signal, as a shell or container runtime reports it)" : "",
          exit->reason ? exit->reason : "-");
   else
-    escf(html->story, " ended with exit status %d", exit->status);
+    html_escf(html->story, " ended with exit status %d", exit->status);
   g_autofree char *free_text = bytes_of(sys, km_free_pages(sys));
-  escf(html->story, "; MemFree is now %s.", free_text);
+  html_escf(html->story, "; MemFree is now %s.", free_text);
   g_string_append(html->story, "</li>\n");
 }
 
@@ -453,14 +431,14 @@ static void story_plain(ReportHtml *html, const SimEvent *ev, const char *prefix
   if (!story_room(html))
     return;
   story_begin(html, ev->time_ns);
-  esc(html->story, prefix);
+  html_esc(html->story, prefix);
   if (ev->detail) {
     g_string_append(html->story, ": ");
-    esc(html->story, ev->detail);
+    html_esc(html->story, ev->detail);
   }
   if (glossary_id) {
     g_string_append(html->story, " (");
-    term(html->story, glossary_id, glossary_text);
+    html_term(html->story, glossary_id, glossary_text);
     g_string_append(html->story, ")");
   }
   g_string_append(html->story, ".</li>\n");
@@ -473,29 +451,28 @@ static void story_reclaim(ReportHtml *html, const KmSystem *sys, const SimEvent 
   g_autofree char *file = bytes_of(sys, ev->reclaimed_file);
   g_autofree char *swap = bytes_of(sys, ev->reclaimed_swap);
   story_begin(html, ev->time_ns);
-  escf(html->story, "reclaim made room before any OOM: it dropped %s of page cache and moved %s of anonymous "
+  html_escf(html->story, "reclaim made room before any OOM: it dropped %s of page cache and moved %s of anonymous "
                     "memory to ", file, swap);
-  term(html->story, "swap", "swap");
+  html_term(html->story, "swap", "swap");
   g_string_append(html->story, ".</li>\n");
 }
 
 /* ---------------------------------------------------------------- one OOM decision */
 
-static const char *const term_class[] = { "b-rss", "b-swap", "b-pt", "b-adj", "b-root", "b-floor" };
-static const char *const term_name[] = { "rss", "swap", "page tables", "oom_score_adj term", "root bonus",
-                                         "floor (at least 1)" };
 
-static void row_terms(const KmSystem *sys, const OomControl *oc, const KmOomRow *row, glong out_terms[6])
+/* km_oom_badness_split()'s terms in the order of the table's columns (HTML_TERM_RSS..HTML_TERM_FLOOR) */
+static void row_terms(const KmSystem *sys, const OomControl *oc, const KmOomRow *row, glong out_terms[HTML_TERM_N])
 {
   KmBadnessTerms t;
   km_oom_badness_split(sys->profile, row->rss, row->swapents, row->pgtables, row->oom_score_adj,
                        row->task->cap_sys_admin, oc->totalpages, &t);
-  out_terms[0] = t.rss;
-  out_terms[1] = t.swapents;
-  out_terms[2] = t.pgtables;
-  out_terms[3] = t.adj;
-  out_terms[4] = t.root_bonus;
-  out_terms[5] = t.floor;
+  memset(out_terms, 0, HTML_TERM_N * sizeof *out_terms);
+  out_terms[HTML_TERM_RSS] = t.rss;
+  out_terms[HTML_TERM_SWAP] = t.swapents;
+  out_terms[HTML_TERM_PT] = t.pgtables;
+  out_terms[HTML_TERM_ADJ] = t.adj;
+  out_terms[HTML_TERM_ROOT] = t.root_bonus;
+  out_terms[HTML_TERM_FLOOR] = t.floor;
 }
 
 static gboolean row_is_victim(const OomControl *oc, const KmOomRow *row)
@@ -546,93 +523,28 @@ static glong row_held(const KmOomRow *row)
   return (glong)(MAX(row->rss, 0) + MAX(row->swapents, 0) + MAX(row->pgtables, 0));
 }
 
-/* The bars, one per row of the scan: a scored candidate's positive terms stacked from 0 to the right, negative
- * ones (a negative oom_score_adj, the root bonus) drawn below them back from the positive end, a tick at the
- * points oom_badness() returned; a row the scan did not score is a dashed grey bar of the memory it holds
- * (rss + swap + page tables, the dump_tasks() figures) labelled with the reason, and no tick. */
+
+/* The bars of one decision (html_badness_bars()), one per row of the scan in scan order. */
 static void decision_bars(GString *out, const KmSystem *sys, const OomControl *oc)
 {
-  GArray *rows = oc->rows;
-  double lo = 0, hi = 1;
-  for (guint i = 0; i < rows->len; i++) {
-    const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
-    glong t[6], pos = 0, all = 0;
-    if (!row_scored(row)) {
-      hi = MAX(hi, (double)row_held(row));
-      continue;
+  g_autofree HtmlBarRow *bars = g_new0(HtmlBarRow, MAX(oc->rows->len, 1));
+  for (guint i = 0; i < oc->rows->len; i++) {
+    const KmOomRow *row = &g_array_index(oc->rows, KmOomRow, i);
+    HtmlBarRow *b = &bars[i];
+    b->pid = row->task->pid;
+    b->comm = row->task->comm;
+    b->scored = row_scored(row);
+    b->victim = row_is_victim(oc, row);
+    b->killed_too = b->victim ? NULL : row_killed_too(oc, row);
+    b->held = row_held(row);
+    if (b->scored) {
+      row_terms(sys, oc, row, b->terms);
+      b->points = row->points;
+    } else {
+      b->unscored_reason = row_unscored_reason(oc, row);
     }
-    row_terms(sys, oc, row, t);
-    for (int k = 0; k < 6; k++) {
-      pos += MAX(t[k], 0);
-      all += t[k];
-    }
-    hi = MAX(hi, (double)pos);
-    lo = MIN(lo, (double)all);
   }
-  const double x0 = 200, w = 560, row_h = 34;
-  double scale = w / (hi - lo);
-  double zero = x0 - lo * scale;
-  guint height = (guint)(row_h * rows->len + 24);
-  g_string_append_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"bars\" viewBox=\"0 0 800 %u\" "
-                              "role=\"img\" aria-label=\"badness of each candidate, term by term (the table below "
-                              "has the figures)\">\n", height);
-  for (guint i = 0; i < rows->len; i++) {
-    const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
-    gboolean victim = row_is_victim(oc, row), scored = row_scored(row);
-    const char *too = victim ? NULL : row_killed_too(oc, row);
-    double y = 4 + row_h * i;
-    g_string_append_printf(out, "<g class=\"bar%s%s%s\" data-pid=\"%d\">", victim ? " victim" : "",
-                           scored ? "" : " unscored", too ? " killed-too" : "", row->task->pid);
-    if (victim || too)
-      g_string_append_printf(out, "<rect class=\"%s\" x=\"0\" y=\"%.1f\" width=\"800\" height=\"%.1f\"/>",
-                             victim ? "victim-bg" : "killed-bg", y - 2, row_h - 2);
-    g_string_append_printf(out, "<text x=\"4\" y=\"%.1f\">", y + 17);
-    escf(out, "%s%d %s", victim ? "\xe2\x96\xb6 victim: " : too ? "killed too: " : "", row->task->pid, row->task->comm);
-    g_string_append(out, "</text>");
-    if (!scored) {
-      double bw = MAX((double)row_held(row) * scale, 1.0);
-      g_string_append_printf(out, "<rect class=\"held\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"14\"><title>",
-                             zero, y + 4, bw);
-      escf(out, "holds %ld pages (rss + swap + page tables); not scored: %s", row_held(row),
-           row_unscored_reason(oc, row));
-      g_string_append_printf(out, "</title></rect><text class=\"why\" x=\"%.2f\" y=\"%.1f\">", zero + 3, y + 30);
-      escf(out, "not scored: %s", row_unscored_reason(oc, row));
-      g_string_append(out, "</text></g>\n");
-      continue;
-    }
-    glong t[6];
-    row_terms(sys, oc, row, t);
-    double x = zero;
-    for (int k = 0; k < 6; k++) {
-      if (t[k] <= 0)
-        continue;
-      double bw = (double)t[k] * scale;
-      g_string_append_printf(out, "<rect class=\"%s\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"14\"><title>",
-                             term_class[k], x, y + 4, bw);
-      escf(out, "%s: %ld", term_name[k], t[k]);
-      g_string_append(out, "</title></rect>");
-      x += bw;
-    }
-    for (int k = 0; k < 6; k++) {
-      if (t[k] >= 0)
-        continue;
-      double bw = (double)-t[k] * scale;
-      x -= bw;
-      g_string_append_printf(out, "<rect class=\"%s neg\" x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"8\"><title>",
-                             term_class[k], x, y + 19, bw);
-      escf(out, "%s: %ld", term_name[k], t[k]);
-      g_string_append(out, "</title></rect>");
-    }
-    double px = zero + (double)row->points * scale;
-    if (!sys->profile->badness_signed)
-      px = zero + (double)(gulong)row->points * scale;
-    g_string_append_printf(out, "<line class=\"tick\" x1=\"%.2f\" x2=\"%.2f\" y1=\"%.1f\" y2=\"%.1f\"/>", px, px, y,
-                           y + 28);
-    g_string_append_printf(out, "<text class=\"pts\" x=\"%.2f\" y=\"%.1f\" text-anchor=\"%s\">%ld</text></g>\n",
-                           px > 700 ? px - 3 : px + 3, y + 14, px > 700 ? "end" : "start", row->points);
-  }
-  g_string_append_printf(out, "<line class=\"zero\" x1=\"%.2f\" x2=\"%.2f\" y1=\"0\" y2=\"%u\"/>\n</svg>\n", zero, zero,
-                         height);
+  html_badness_bars(out, bars, oc->rows->len, !sys->profile->badness_signed);
 }
 
 static void decision_table(GString *out, const KmSystem *sys, const OomControl *oc)
@@ -648,7 +560,7 @@ static void decision_table(GString *out, const KmSystem *sys, const OomControl *
     const char *too = victim ? NULL : row_killed_too(oc, row);
     g_string_append_printf(out, "<tr%s data-pid=\"%d\"><td>%d</td><td>", victim ? " class=\"victim\"" : "",
                            row->task->pid, row->task->pid);
-    esc(out, row->task->comm);
+    html_esc(out, row->task->comm);
     g_string_append(out, "</td>");
     if (!row_scored(row)) {
       g_string_append_printf(out, "<td class=\"n\">%" G_GINT64_FORMAT "</td><td class=\"n\">%" G_GINT64_FORMAT
@@ -657,20 +569,20 @@ static void decision_table(GString *out, const KmSystem *sys, const OomControl *
       if (victim)
         g_string_append(out, "<strong>victim</strong>, ");
       else if (too)
-        escf(out, "killed too (%s), ", too);
-      escf(out, "not scored: %s", row_unscored_reason(oc, row));
+        html_escf(out, "killed too (%s), ", too);
+      html_escf(out, "not scored: %s", row_unscored_reason(oc, row));
       g_string_append(out, "</td></tr>\n");
       continue;
     }
-    glong t[6];
+    glong t[HTML_TERM_N];
     row_terms(sys, oc, row, t);
-    for (int k = 0; k < 6; k++)
+    for (int k = HTML_TERM_RSS; k <= HTML_TERM_FLOOR; k++)
       g_string_append_printf(out, "<td class=\"n\">%ld</td>", t[k]);
     g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td>", row->points);
     if (victim)
       g_string_append(out, "<strong>victim</strong>");
     else if (too)
-      escf(out, "killed too (%s)", too);
+      html_escf(out, "killed too (%s)", too);
     else
       g_string_append(out, "candidate");
     g_string_append(out, "</td></tr>\n");
@@ -692,11 +604,11 @@ static void decision_tie(GString *out, const KmSystem *sys, const OomControl *oc
   if (!ties->len)
     return;
   g_string_append(out, "<p class=\"tie\"><strong>Tie.</strong> ");
-  escf(out, "pid %s had the same points as the victim; on kernel %s %s", ties->str, sys->profile->name,
+  html_escf(out, "pid %s had the same points as the victim; on kernel %s %s", ties->str, sys->profile->name,
        report_tie_later_wins(sys) ? "the later task in scan order wins (only a lower score is passed over)"
                                   : "the earlier task keeps its place (an equal score does not displace it)");
   g_string_append(out, " (");
-  term(out, "tie-rule", "tie rule");
+  html_term(out, "tie-rule", "tie rule");
   g_string_append(out, ").</p>\n");
 }
 
@@ -720,11 +632,11 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
   g_autofree char *total = bytes_of(sys, oc->totalpages);
   g_string_append_printf(out, "<section class=\"oom\" id=\"oom-%u\">\n<h3>OOM decision %u at %s</h3>\n", n, n, when);
   g_string_append(out, "<p>");
-  term(out, "constraint", "Constraint");
-  escf(out, " %s; domain: %s; ", km_constraint_names[oc->constraint],
+  html_term(out, "constraint", "Constraint");
+  html_escf(out, " %s; domain: %s; ", km_constraint_names[oc->constraint],
        oc->memcg ? oc->memcg->path : "the whole machine (global OOM)");
-  term(out, "totalpages", "totalpages");
-  escf(out, " %" G_GINT64_FORMAT " (%s); outcome: %s (%s).", oc->totalpages, total, action_words[oc->action],
+  html_term(out, "totalpages", "totalpages");
+  html_escf(out, " %" G_GINT64_FORMAT " (%s); outcome: %s (%s).", oc->totalpages, total, action_words[oc->action],
        report_oom_action_name(oc->action));
   g_string_append(out, "</p>\n");
 
@@ -734,22 +646,11 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
     if (row_scored(row))
       continue;
     g_string_append_printf(skipped, "<li data-pid=\"%d\">", row->task->pid);
-    escf(skipped, "pid %d (%s): %s", row->task->pid, row->task->comm, row_unscored_reason(oc, row));
+    html_escf(skipped, "pid %d (%s): %s", row->task->pid, row->task->comm, row_unscored_reason(oc, row));
     g_string_append(skipped, "</li>\n");
   }
   if (oc->rows->len) {
-    g_string_append(out, "<p class=\"legend\">");
-    for (int k = 0; k < 6; k++) {
-      g_string_append_printf(out, "<span class=\"key %s\"></span> ", term_class[k]);
-      if (k == 3 || k == 4)
-        term(out, k == 3 ? "oom-score-adj" : "root-bonus", term_name[k]);
-      else
-        esc(out, term_name[k]);
-      g_string_append_c(out, ' ');
-    }
-    g_string_append(out, "<span class=\"key tickkey\"></span> points (");
-    term(out, "badness", "badness");
-    g_string_append(out, ") <span class=\"key held\"></span> not scored (the memory it holds)</p>\n");
+    html_badness_legend(out, HTML_TERMS_PAGES);
     decision_bars(out, sys, oc);
     decision_table(out, sys, oc);
   } else {
@@ -768,7 +669,7 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
     g_string_append(out, "<p>SIGKILL sent to: ");
     for (guint i = 0; i < oc->kills->len; i++) {
       const KmKill *kill = &g_array_index(oc->kills, KmKill, i);
-      escf(out, "%spid %d (%s, %s)", i ? ", " : "", kill->task->pid, kill->task->comm,
+      html_escf(out, "%spid %d (%s, %s)", i ? ", " : "", kill->task->pid, kill->task->comm,
            report_kill_kind_name(kill->kind));
     }
     g_string_append(out, ".</p>\n");
@@ -871,98 +772,7 @@ void report_html_event(ReportHtml *html, const KmSystem *sys, const SimEvent *ev
 
 /* ---------------------------------------------------------------- the page */
 
-typedef struct {
-  const char *id, *term, *text;
-} HtmlGlossary;
 
-static const HtmlGlossary glossary[] = {
-  { "virt-rss", "VIRT vs RSS",
-    "VIRT (total_vm) is the address space a process has mapped; RSS is the part actually in RAM. mmap() or "
-    "malloc() only grow VIRT: a page becomes resident, and costs memory, when it is first touched. The OOM killer "
-    "scores RSS (plus swap and page tables), never VIRT." },
-  { "overcommit", "overcommit",
-    "vm.overcommit_memory decides whether a mapping may promise more memory than exists. 0 (heuristic) refuses "
-    "only absurd requests, 1 always allows, 2 refuses once Committed_AS would pass CommitLimit (swap + "
-    "overcommit_ratio % of RAM): the mapping fails with ENOMEM and no OOM killer is needed." },
-  { "enomem", "ENOMEM",
-    "The error a system call returns when memory cannot be promised: a refused mmap(), or a charge a system call "
-    "makes to a cgroup at its limit. The process sees an error; nothing is killed." },
-  { "totalpages", "totalpages",
-    "The size of the OOM domain in pages: RAM + swap for a global OOM, the cgroup's memory.max (plus its share of "
-    "swap) for a memcg OOM. oom_score_adj is scaled by totalpages / 1000, so -1000..1000 spans the whole domain." },
-  { "badness", "badness (points)",
-    "oom_badness(): rss + swap entries + page-table pages + oom_score_adj * (totalpages / 1000), on some old kernels "
-    "with a bonus for root processes. The candidate with the most points is killed." },
-  { "oom-score-adj", "oom_score_adj",
-    "A per-process value from -1000 to 1000 (/proc/PID/oom_score_adj). It moves the badness by adj thousandths of "
-    "the domain; -1000 makes a process unkillable by the OOM killer." },
-  { "root-bonus", "root bonus",
-    "Old kernels favoured processes with CAP_SYS_ADMIN: 3.10 subtracted 30 from their oom_score_adj, 4.x before "
-    "4.17 took 3 % off their points. Newer kernels have no bonus." },
-  { "tie-rule", "tie rule",
-    "When two candidates have the same points, the scan order decides: from 5.x the later task wins; before, an "
-    "equal score does not displace a task already chosen." },
-  { "constraint", "constraint",
-    "Why the OOM happened: CONSTRAINT_NONE (the whole machine), CONSTRAINT_MEMCG (a cgroup at its limit), or a "
-    "cpuset or memory policy. It decides which processes are candidates." },
-  { "memcg", "memcg (memory cgroup)",
-    "A control group that charges the memory of its processes to one counter with limits. A cgroup at its limit "
-    "runs its own OOM killer, choosing only among its own processes." },
-  { "memory-max", "memory.max",
-    "The hard limit of a cgroup v2 (limit_in_bytes in v1). When a charge would pass it and reclaim frees nothing, "
-    "the memcg OOM killer runs; in Kubernetes this is the container's memory limit, and the kill shows as "
-    "OOMKilled, exit code 137 (128 + SIGKILL)." },
-  { "oom-group", "memory.oom.group",
-    "When set on a cgroup, an OOM kill there takes every process of the cgroup, not just the victim." },
-  { "watermarks", "watermarks",
-    "Free-memory thresholds of each zone (min, low, high) derived from vm.min_free_kbytes. Below min only the "
-    "kernel's reserves are left, so a user allocation that reclaim cannot help ends in the global OOM killer." },
-  { "swap", "swap",
-    "Disk space anonymous memory can be moved to. With swap, reclaim can free anonymous pages before an OOM; "
-    "swapped pages still count in the badness (swap entries)." },
-  { "panic-on-oom", "panic_on_oom",
-    "vm.panic_on_oom: 1 panics on a global OOM (not on a memcg one), 2 panics on any OOM. A panic stops the "
-    "machine instead of killing a process." },
-  { "userspace", "userspace killers",
-    "earlyoom, systemd-oomd and the kubelet's eviction watch memory from user space and kill before the kernel's "
-    "OOM killer has to." },
-};
-
-static const char page_css[] =
-  "body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fff;overflow-wrap:break-word}"
-  "main{max-width:62rem;margin:0 auto;padding:0 1rem 3rem}"
-  "h1{font-size:1.6rem;margin:1rem 0 .3rem}h2{border-bottom:1px solid #ccc;margin-top:2rem}"
-  "svg{width:100%;height:auto;display:block}svg text{font:12px sans-serif;fill:#1b1b1b}"
-  ".axis{stroke:#555;stroke-width:1}.grid{stroke:#ddd;stroke-width:1}"
-  ".ln{fill:none;stroke-width:2}.lim{fill:none;stroke-width:1.5;stroke-dasharray:6 4}"
-  ".c0{stroke:#1f77b4}.c1{stroke:#d62728}.c2{stroke:#2ca02c}.c3{stroke:#9467bd}.c4{stroke:#8c564b}"
-  ".c5{stroke:#e377c2}.c6{stroke:#7f7f7f}.c7{stroke:#bcbd22}.cf{stroke:#1f77b4}.cs{stroke:#ff7f0e}"
-  ".cw{stroke:#d62728}.ch{stroke:#2ca02c}.thin{stroke-width:1}.dot{stroke-dasharray:2 3}.dashdot{stroke-dasharray:8 3 2 3}"
-  ".area{stroke-width:.5;fill-opacity:.7}.area.sw{fill-opacity:.3}.key.area{width:1.4em;opacity:.8}"
-  ".area.c0,.key.c0{fill:#1f77b4;background:#1f77b4}.area.c1,.key.c1{fill:#d62728;background:#d62728}"
-  ".area.c2,.key.c2{fill:#2ca02c;background:#2ca02c}.area.c3,.key.c3{fill:#9467bd;background:#9467bd}"
-  ".area.c4,.key.c4{fill:#8c564b;background:#8c564b}.area.c5,.key.c5{fill:#e377c2;background:#e377c2}"
-  ".area.c6,.key.c6{fill:#7f7f7f;background:#7f7f7f}.area.c7,.key.c7{fill:#bcbd22;background:#bcbd22}.key.sw{opacity:.4}"
-  ".mk line{stroke-width:1.5;stroke-dasharray:3 2}.mk-kill line{stroke:#b00}.mk-enomem line{stroke:#a60}"
-  ".mk-panic line{stroke:#000}.mk-actor line{stroke:#06c}.mk text{font-weight:bold}"
-  ".b-rss{fill:#4e79a7}.b-swap{fill:#f28e2b}.b-pt{fill:#76b7b2}.b-adj{fill:#e15759}.b-root{fill:#b07aa1}"
-  ".b-floor{fill:#999}.neg{opacity:.75}.tick,.zero{stroke:#000;stroke-width:2}.zero{stroke-width:1}"
-  ".victim-bg{fill:#fff1c2}.killed-bg{fill:#fde0dc}.bar.victim text{font-weight:bold}.held{fill:#e4e4e4;stroke:#666;stroke-dasharray:4 2}"
-  "svg text.why{font-size:11px;font-style:italic}.key.held{background:#e4e4e4;border:1px dashed #666}"
-  ".key{display:inline-block;width:.9em;height:.9em;vertical-align:middle;background:#999}"
-  ".key.b-rss{background:#4e79a7}.key.b-swap{background:#f28e2b}.key.b-pt{background:#76b7b2}"
-  ".key.b-adj{background:#e15759}.key.b-root{background:#b07aa1}.key.tickkey{width:3px;background:#000}"
-  ".legend{font-size:.9rem}.ln-key{font-size:.9rem}"
-  ".wide{overflow-x:auto;max-width:100%}table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0}"
-  "th,td{border:1px solid #ccc;padding:.15rem .4rem;text-align:left}td.n{text-align:right}"
-  "tr.victim{background:#fff1c2;font-weight:bold}tr.pod{background:#f3f6fa}caption{text-align:left;font-style:italic}"
-  "pre{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre}"
-  ".klog{background:#f6f6f6;padding:.5rem;overflow-x:auto;font-size:.8rem}.klog summary{white-space:pre;cursor:pointer}"
-  ".klog summary code{font-size:.8rem}.klog p{white-space:normal;margin:.2rem 0 .5rem 1.2rem;font-size:.85rem;"
-  "max-width:60rem;background:#fff;padding:.3rem .5rem;border-left:3px solid #4e79a7}"
-  ".t{font-variant-numeric:tabular-nums;font-weight:bold}dt{font-weight:bold;margin-top:.6rem}"
-  "section.oom{border-left:4px solid #b00;padding-left:.8rem;margin:1.5rem 0}"
-  "a.term{text-decoration:underline dotted}";
 
 typedef enum { HTML_SOLID, HTML_DASHED, HTML_DOTTED, HTML_THIN, HTML_DASHDOT } HtmlLineStyle;
 
@@ -1074,7 +884,7 @@ static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *htm
         g_string_append_printf(out, "%.1f,%.1f ", x, Y_OF(base[i - 1]));
     }
     g_string_append(out, "\"><title>");
-    esc(out, lines[l].name);
+    html_esc(out, lines[l].name);
     g_string_append(out, "</title></polygon>\n");
     memcpy(base, top_of, n * sizeof *base);
   }
@@ -1090,7 +900,7 @@ static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *htm
       g_string_append_printf(out, "%.1f,%.1f ", x, Y_OF(lines[l].values[i]));
     }
     g_string_append(out, "\"><title>");
-    esc(out, lines[l].name);
+    html_esc(out, lines[l].name);
     g_string_append(out, "</title></polyline>\n");
   }
 #undef Y_OF
@@ -1101,11 +911,11 @@ static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *htm
                                 "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text><title>",
                            mark_class[m->kind], x, x, top, bottom, x, top - 6 - 10.0 * (i % 2), mark_symbol[m->kind]);
     g_autofree char *t = seconds_text(m->time_ns);
-    escf(out, "%s: %s", t, m->label);
+    html_escf(out, "%s: %s", t, m->label);
     g_string_append(out, "</title></g>\n");
   }
   g_string_append_printf(out, "</svg>\n<figcaption id=\"%s-cap\">", id);
-  esc(out, label);
+  html_esc(out, label);
   g_string_append(out, " Key: ");
   for (guint l = 0; l < n_lines; l++) {
     if (lines[l].stacked)
@@ -1115,7 +925,7 @@ static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *htm
                                   "height=\"10\" style=\"display:inline;width:28px\" aria-hidden=\"true\"><line "
                                   "class=\"%s %s\" x1=\"0\" x2=\"28\" y1=\"5\" y2=\"5\"/></svg> ",
                              line_class[lines[l].style], lines[l].css);
-    esc(out, lines[l].name);
+    html_esc(out, lines[l].name);
     g_string_append_printf(out, "%s</span>; ", line_style_words[lines[l].style]);
   }
   if (markers)
@@ -1258,12 +1068,12 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
                        "<thead><tr><th>time</th><th>MemFree</th><th>swap used</th>");
   for (guint s = 0; s < html->n_series; s++) {
     g_string_append(out, "<th>");
-    esc(out, html->series_path[s]);
+    html_esc(out, html->series_path[s]);
     g_string_append(out, "</th>");
   }
   for (guint p = 0; p < html->n_procs; p++) {
     g_string_append(out, "<th>");
-    escf(out, "%s rss", html->proc_label[p]);
+    html_escf(out, "%s rss", html->proc_label[p]);
     g_string_append(out, "</th>");
   }
   if (html->overcommit_matters)
@@ -1292,7 +1102,7 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
       const HtmlMarker *mk = &g_array_index(html->markers, HtmlMarker, i);
       g_autofree char *t = seconds_text(mk->time_ns);
       g_string_append_printf(out, "<li>%s %s: ", mark_symbol[mk->kind], t);
-      esc(out, mk->label);
+      html_esc(out, mk->label);
       g_string_append(out, "</li>\n");
     }
     g_string_append(out, "</ul>\n");
@@ -1313,7 +1123,7 @@ static void outcome_section(GString *out, const KmSystem *sys, const SimOutcome 
     const SimKill *k = o->kills->pdata[i];
     g_autofree char *t = seconds_text(k->time_ns);
     g_string_append(out, "<li class=\"kill\">");
-    escf(out, "%s: pid %d (%s) killed, %s, in %s.", t, k->pid, k->comm, k->constraint,
+    html_escf(out, "%s: pid %d (%s) killed, %s, in %s.", t, k->pid, k->comm, k->constraint,
          k->oom_memcg ? k->oom_memcg : "the whole machine");
     g_string_append(out, "</li>\n");
   }
@@ -1322,7 +1132,7 @@ static void outcome_section(GString *out, const KmSystem *sys, const SimOutcome 
   if (o->panicked)
     {
     g_string_append(out, "<li>The kernel panicked: ");
-    esc(out, o->panic_message);
+    html_esc(out, o->panic_message);
     g_string_append(out, "</li>\n");
   }
   for (guint i = 0; i < o->exits->len; i++) {
@@ -1330,9 +1140,9 @@ static void outcome_section(GString *out, const KmSystem *sys, const SimOutcome 
     const char *comm = report_comm_of(sys, e->pid);
     g_string_append(out, "<li>");
     if (e->survived)
-      escf(out, "pid %d (%s) survived.", e->pid, comm ? comm : "?");
+      html_escf(out, "pid %d (%s) survived.", e->pid, comm ? comm : "?");
     else
-      escf(out, "pid %d (%s) exited with status %d (%s)%s%s.", e->pid, comm ? comm : "?", e->status,
+      html_escf(out, "pid %d (%s) exited with status %d (%s)%s%s.", e->pid, comm ? comm : "?", e->status,
            e->reason ? e->reason : "-", e->by ? ", killed by " : "", e->by ? e->by : "");
     g_string_append(out, "</li>\n");
   }
@@ -1349,7 +1159,7 @@ static void pods_section(GString *out, const K8sNode *node, const SimOutcome *o)
   g_autofree char *allocatable = report_format_bytes(node->allocatable_bytes);
   g_autofree char *kubepods = report_format_bytes(node->kubepods_limit_bytes);
   g_string_append(out, "<section id=\"pods\"><h2>Pods</h2>\n<p>");
-  escf(out, "kubelet %s, cgroup driver %s, cgroup v%d: capacity %s; the kubepods cgroup %s is limited to %s "
+  html_escf(out, "kubelet %s, cgroup driver %s, cgroup v%d: capacity %s; the kubepods cgroup %s is limited to %s "
             "(capacity - kube-reserved - system-reserved); allocatable %s. Each container's state is what "
             "`kubectl describe pod` would show at the end of the trace.", node->version, node->cgroup_driver,
        node->cgroup_version, capacity, node->kubepods_cgroup, kubepods, allocatable);
@@ -1364,17 +1174,17 @@ static void pods_section(GString *out, const K8sNode *node, const SimOutcome *o)
     g_autofree char *limit = pod->memory_limit_bytes ? report_format_bytes(pod->memory_limit_bytes) : g_strdup("none");
     g_autofree char *request = report_format_bytes(pod->memory_request_bytes);
     g_string_append(out, "<tr class=\"pod\"><th>");
-    escf(out, "%s/%s", pod->namespace_, pod->name);
+    html_escf(out, "%s/%s", pod->namespace_, pod->name);
     g_string_append(out, "</th><td>");
-    escf(out, "%s, %" G_GINT64_FORMAT, k8s_qos_names[pod->qos], pod->priority);
+    html_escf(out, "%s, %" G_GINT64_FORMAT, k8s_qos_names[pod->qos], pod->priority);
     g_string_append(out, "</td><td><code>");
-    esc(out, pod->cgroup);
+    html_esc(out, pod->cgroup);
     g_string_append(out, "</code></td><td class=\"n\">");
-    esc(out, request);
+    html_esc(out, request);
     g_string_append(out, "</td><td class=\"n\">");
-    esc(out, limit);
+    html_esc(out, limit);
     g_string_append(out, "</td><td></td><td>");
-    escf(out, "Status: %s%s%s; restartPolicy %s", phase, reason ? ", Reason: " : "", reason ? reason : "",
+    html_escf(out, "Status: %s%s%s; restartPolicy %s", phase, reason ? ", Reason: " : "", reason ? reason : "",
          pod->restart_policy);
     g_string_append(out, "</td><td></td></tr>\n");
     for (guint j = 0; j < pod->containers->len; j++) {
@@ -1385,24 +1195,24 @@ static void pods_section(GString *out, const K8sNode *node, const SimOutcome *o)
       g_autofree char *crequest = report_format_bytes(c->request_bytes);
       g_autofree char *t = x ? seconds_text(x->time_ns) : NULL;
       g_string_append_printf(out, "<tr class=\"container%s\"><td>", x && x->status == 137 ? " victim" : "");
-      escf(out, "%s (pid %d)%s", c->name, c->pid, c->privileged ? ", privileged" : "");
+      html_escf(out, "%s (pid %d)%s", c->name, c->pid, c->privileged ? ", privileged" : "");
       g_string_append(out, "</td><td></td><td><code>");
-      esc(out, c->cgroup);
+      html_esc(out, c->cgroup);
       g_string_append(out, "</code></td><td class=\"n\">");
-      esc(out, crequest);
+      html_esc(out, crequest);
       g_string_append(out, "</td><td class=\"n\">");
-      esc(out, climit);
+      html_esc(out, climit);
       g_string_append_printf(out, "</td><td class=\"n\">%d</td><td>", c->oom_score_adj);
       if (!x)
         g_string_append(out, "Running");
       else if (x->survived)
-        escf(out, "Terminated, Reason: %s, Exit Code: %d (still running when the trace ended)",
+        html_escf(out, "Terminated, Reason: %s, Exit Code: %d (still running when the trace ended)",
              x->reason ? x->reason : "?", x->status);
       else
-        escf(out, "%s: Terminated, Reason: %s, Exit Code: %d at %s%s%s", restarts ? "Last State" : "State",
+        html_escf(out, "%s: Terminated, Reason: %s, Exit Code: %d at %s%s%s", restarts ? "Last State" : "State",
              x->reason ? x->reason : "?", x->status, t, x->by ? ", killed by " : "", x->by ? x->by : "");
       g_string_append(out, "</td><td>");
-      esc(out, restarts ? "0 when the trace ended; the kubelet restarts it " REPORT_RESTART_WORDS : "0");
+      html_esc(out, restarts ? "0 when the trace ended; the kubelet restarts it " REPORT_RESTART_WORDS : "0");
       g_string_append(out, "</td></tr>\n");
     }
   }
@@ -1414,7 +1224,7 @@ static void dmesg_section(GString *out, const ReportHtml *html, const KmSystem *
 {
   g_string_append(out, "<section id=\"dmesg\"><h2>Kernel log</h2>\n");
   g_string_append(out, "<p>");
-  escf(out, "The lines kernel %s prints for this run, exactly as `oomsim run --format dmesg` writes them (the "
+  html_escf(out, "The lines kernel %s prints for this run, exactly as `oomsim run --format dmesg` writes them (the "
             "hardware-specific call trace and per-zone lines left out). Open a line to see what it says and "
             "which kernel function prints it.", sys->profile->name);
   g_string_append(out, "</p>\n");
@@ -1444,21 +1254,16 @@ void report_html_finish(ReportHtml *html, const KmSystem *sys, const SimEvent *e
 {
   GString *out = html->out;
   const char *title = html->title ? html->title : "oomsim run";
-  g_string_append(out, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
-                       "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, "
-                       "initial-scale=1\"/>\n<title>oomsim: ");
-  esc(out, title);
-  g_string_append_printf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>", page_css);
-  esc(out, title);
-  g_string_append(out, "</h1>\n<p class=\"meta\">");
-  escf(out, "Kernel profile %s; scenario %s; RAM ", sys->profile->name, html->file ? html->file : "-");
+  html_page_begin(out, title);
+  g_string_append(out, "<p class=\"meta\">");
+  html_escf(out, "Kernel profile %s; scenario %s; RAM ", sys->profile->name, html->file ? html->file : "-");
   g_autofree char *ram = bytes_of(sys, sys->machine.totalram_pages);
   g_autofree char *swap = bytes_of(sys, sys->machine.total_swap_pages);
-  escf(out, "%s, swap %s.", ram, swap);
+  html_escf(out, "%s, swap %s.", ram, swap);
   g_string_append(out, "</p>\n");
   if (html->description) {
     g_string_append(out, "<p class=\"desc\">");
-    esc(out, html->description);
+    html_esc(out, html->description);
     g_string_append(out, "</p>\n");
   }
   const K8sNode *node = ev->header ? ev->header->k8s : NULL;
@@ -1475,7 +1280,8 @@ void report_html_finish(ReportHtml *html, const KmSystem *sys, const SimEvent *e
 
   g_string_append(out, "<section id=\"decisions\"><h2>OOM decisions</h2>\n");
   if (!html->n_decisions)
-    g_string_append(out, "<p>The OOM killer never ran.</p>\n");
+    g_string_append(out, "<p>The OOM killer never ran, so no process was scored: this run has no candidate bars. What "
+                         "happened instead is in the narrative below.</p>\n");
   g_string_append(out, html->decisions->str);
   if (html->decisions_dropped)
     g_string_append_printf(out, "<p>%u further OOM decisions are not shown (at most %d); the narrative and the "
@@ -1492,13 +1298,5 @@ void report_html_finish(ReportHtml *html, const KmSystem *sys, const SimEvent *e
 
   dmesg_section(out, html, sys);
 
-  g_string_append(out, "<section id=\"glossary\"><h2>Glossary</h2>\n<dl>\n");
-  for (guint i = 0; i < G_N_ELEMENTS(glossary); i++) {
-    g_string_append_printf(out, "<dt id=\"g-%s\">", glossary[i].id);
-    esc(out, glossary[i].term);
-    g_string_append(out, "</dt><dd>");
-    esc(out, glossary[i].text);
-    g_string_append(out, "</dd>\n");
-  }
-  g_string_append(out, "</dl>\n</section>\n</main>\n</body>\n</html>\n");
+  html_page_end(out);
 }

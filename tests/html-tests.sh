@@ -8,7 +8,9 @@
 #   3. a real browser: gallery/gallery.sh on eight pages: headless chromium renders each in a 1280x800 and a
 #      390x844 frame and gallery/verdict.js checks the rendered DOM (sections, chart, one kill marker per kill, a
 #      visible bar per candidate with the victim highlighted, the narrative naming every victim, no sideways
-#      scrolling, no resource loaded); screenshots go to $HTML_SHOT_DIR. Skipped, with a line saying so, only when
+#      scrolling, no resource loaded), and likewise three pages of `oomsim explain --format html` and the page of
+#      `run --kernel all --format html` (a row per profile, each profile's report with its chart and victim bar);
+#      screenshots go to $HTML_SHOT_DIR. Skipped, with a line saying so, only when
 #      chromium is not installed (`make check` installs it: Makefile deps-browser).
 # Prints "ok - ..." / "not ok - ..." lines (counted by tests/run-tests.sh).
 set -u
@@ -137,6 +139,10 @@ fi
 # a 1280x800 and a 390x844 frame, screenshots), run here on a few pages that cover a memcg kill, QoS, oom.group,
 # a shared mm, a panic with no candidate scored, ENOMEM without an OOM, the 3.10 root bonus and
 # oom_kill_allocating_task; `make gallery` runs it on every scenario.
+# explain's page of real reports of three eras (6.1's memcg with an oom_score_adj term, RHEL 7.9's root bonus,
+# RHEL 6's 0..1000 scale) and `run --kernel all` side by side are checked the same way (gallery/verdict.js).
 pages="k8s-pod-50mi-oomkilled k8s-qos-besteffort-dies-first memory-oom-group shared-mm-victim panic1-global-panic
        overcommit2-enomem-at-commitlimit docker-malloc-untouched-3.10 oom-kill-allocating-task"
-bash gallery/gallery.sh -o "$HTML_SHOT_DIR" $(for n in $pages; do echo "scenarios/library/$n.xml"; done) | grep -E '^(ok|not ok) '
+bash gallery/gallery.sh -o "$HTML_SHOT_DIR" $(for n in $pages; do echo "scenarios/library/$n.xml"; done) \
+  tests/corpus/vm6.1-memcg-kmsg.log tests/corpus/ltp-1080-rhel7.9-memcg-score-110000.log \
+  tests/corpus/emqx-356-rhel6-2.6.32-sacrifice-child.log kernel-all:scenarios/versions/root-bonus-3.10.xml | grep -E '^(ok|not ok) '

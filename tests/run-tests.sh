@@ -13,7 +13,8 @@
 #   7. check --format tap|junit (tests/check-report-tests.sh), the expectations in both directions
 #      (tests/expect-tests.sh), the command-line conventions (tests/cli-conventions-tests.sh), and make install,
 #      the man page and the shell completions (tests/install-tests.sh).
-#   8. `oomsim explain` over the corpus of real reports, robustness and what-if (tests/explain-tests.sh), the dmesg
+#   8. `oomsim explain` over the corpus of real reports, robustness and what-if (tests/explain-tests.sh), its HTML
+#      page over every report of the corpus (tests/explain-html-tests.sh), the dmesg
 #      output of every profile against the real reports of its version (tests/dmesg-shape-tests.sh), the
 #      HTML report's structure and its rendering in headless chromium (tests/html-tests.sh), and the lessons of
 #      docs/education.md against their scenarios (tests/education-tests.sh).
@@ -77,7 +78,7 @@ if [ -f tests/cli-tests.sh ]; then
   count '^ok ' '^not ok ' <"$log"
 fi
 
-for t in limits-tests report-schema-tests whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests harness-earlyoom-tests differential-tests explain-tests dmesg-shape-tests html-tests education-tests; do
+for t in limits-tests report-schema-tests whatif-tests check-report-tests expect-tests cli-conventions-tests install-tests harness-reuse-tests harness-verdict-tests harness-earlyoom-tests differential-tests explain-tests explain-html-tests dmesg-shape-tests html-tests education-tests; do
   [ -f tests/$t.sh ] || continue
   bash tests/$t.sh >"$log" 2>&1
   echo "== $t: $(grep -c '^ok ' "$log") ok, $(grep -c '^not ok ' "$log") not ok"

@@ -471,13 +471,15 @@ GString *whatif_sweep_render_html(const WhatifSweepDoc *doc, GPtrArray *pages)
     g_string_append(out, "</pre>\n");
   }
   g_string_append(out, "</section>\n");
+  guint opened = 0;
   for (guint i = 0; pages && i < pages->len && i < doc->rows->len; i++) {
     const GString *page = pages->pdata[i];
     if (!page)
       continue;
     g_autoptr(JsonObject) row = row_at(doc, i);
-    g_string_append_printf(out, "<section class=\"kernel-run\" id=\"kernel-%s\"><details><summary>",
-                           json_object_get_string_member(row, "kernel"));
+    /* the first report is open, so the page shows one profile's chart without a click */
+    g_string_append_printf(out, "<section class=\"kernel-run\" id=\"kernel-%s\"><details%s><summary>",
+                           json_object_get_string_member(row, "kernel"), opened++ ? "" : " open=\"open\"");
     g_autofree char *summary = g_strdup_printf("Kernel %s: the whole report (%s)",
                                                json_object_get_string_member(row, "kernel"),
                                                json_object_get_string_member(row, "outcome"));
