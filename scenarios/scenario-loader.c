@@ -660,8 +660,12 @@ loader_parse_schema(GError **error)
  * sc_flat_element_vouches() vouches for is not run through xmlRelaxNGValidateFullElement() (it would accept it:
  * scenario-flat-elements.c); any other element is, so every
  * message is libxml2's as before. The reader itself validates nothing. An element is popped just before the read
- * that leaves it (the reader does it inside that read, after parsing ahead; the schema has no element whose
- * compiled content can be incomplete at its end, so no pop ever fails and the order cannot show). */
+ * that leaves it: the reader pops it inside that read, before freeing it (the validator may name the node in its
+ * message), and after parsing ahead when the element's next sibling is not parsed yet. A pop fails only for a
+ * compiled element whose content is incomplete (`<pod name="a"></pod>`: "Expecting an element , got nothing"),
+ * so only a document with that error and a syntax error in the next chunk of input, read at that very moment,
+ * could be told apart; a pod without containers followed by a syntax error, behind 0 to 1,100 bytes of padding
+ * (every position against the parser's 512-byte chunks), gave the same message as before every time. */
 
 static gboolean loader_use_flat_elements = TRUE;
 
