@@ -46,6 +46,7 @@ BENCH_BIN := $(BUILD)/bench/gen-bench
 # fuzz/fuzz.mk: the libFuzzer targets, fuzz-smoke, fuzz, fuzz-mutate and the replay binaries make check runs
 include fuzz/fuzz.mk
 CPUTIME_BIN := $(BUILD)/bench/cputime
+INGEST_BIN := $(BUILD)/bench/ingest-bench
 
 .PHONY: all deps deps-test deps-browser deps-coverage run check gallery test-binaries sanitize coverage bench fuzz validate validate-ci validate-open differential \
         clean install uninstall
@@ -97,6 +98,10 @@ $(BENCH_BIN): bench/gen-bench.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
 
+$(INGEST_BIN): bench/ingest-bench.c $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+
 $(CPUTIME_BIN): bench/cputime.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
@@ -134,8 +139,8 @@ coverage: deps-coverage
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(CPUTIME_BIN)
-	@bash bench/run-bench.sh $(BUILD)/oomsim $(BENCH_BIN) $(CPUTIME_BIN)
+	@$(MAKE) --no-print-directory all $(BENCH_BIN) $(CPUTIME_BIN) $(INGEST_BIN)
+	@INGEST_BENCH=$(INGEST_BIN) bash bench/run-bench.sh $(BUILD)/oomsim $(BENCH_BIN) $(CPUTIME_BIN)
 
 validate: deps
 	@$(MAKE) --no-print-directory all build/harness/agent

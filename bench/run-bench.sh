@@ -7,6 +7,7 @@
 # Sizes (override): BENCH_TASKS=100000 BENCH_CGROUPS=1000 BENCH_STEPS=1000000 (the replay case),
 # BENCH_LONG_STEPS=10000000 (the 10M-step cases; 0 skips them), BENCH_MANY_TASKS=1000000 (memory per task),
 # BENCH_VM_RUNS=build/harness/runs (where `oomsim validate` keeps its VM runs and their wall times).
+# INGEST_BENCH=build/bench/ingest-bench (make bench sets it): the row of XML ingest alone.
 # Then the what-if sweep and bisect (issue 10, bench/whatif-bench.sh).
 set -euo pipefail
 oomsim=$1 gen=$2 cputime=$3
@@ -38,6 +39,12 @@ rate=$(awk -v s="$steps" -v c="$cpu" 'BEGIN { printf "%.0f", s / c }')
 row "replay $steps steps, $tasks tasks, no report" "$(fmt "$rate" "%'d steps/s")" "5,000,000/s" "$(ratio "$rate" 5000000)"
 ingest=$(awk -v m="$mb" -v c="$cpu" 'BEGIN { printf "%.1f", m / c }')
 row "XML ingest ($mb MB, whole replay: lower bound)" "$ingest MB/s" "100 MB/s" "$(ratio "$ingest" 100)"
+# ingest alone: the loader reads, validates and hands out every step, nothing runs (bench/ingest-bench.c)
+if [ -n "${INGEST_BENCH:-}" ]; then
+  read -r cpu _ rss < <("$cputime" 3 "$INGEST_BENCH" "$xml" 2>"$dir/stderr" || true)
+  ingest=$(awk -v m="$mb" -v c="$cpu" 'BEGIN { printf "%.1f", m / c }')
+  row "XML ingest alone ($mb MB, loader only)" "$ingest MB/s" "100 MB/s" "$(ratio "$ingest" 100)"
+fi
 row "  peak RSS of that replay" "$((rss / 1024)) MB" "-" "-"
 for format in text json; do
   read -r cpu _ rss < <(measure 1 run --format "$format" -o "$dir/report.$format" "$xml")

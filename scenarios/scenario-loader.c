@@ -1,8 +1,9 @@
 /* scenarios/scenario-loader.c: streaming reader of oomsim scenarios (libxml2 xmlTextReader + RelaxNG).
  *
- * How it reads. One xmlTextReader walks the document once, validating each element against the embedded
+ * How it reads. One xmlTextReader walks the document once, and each node is validated against the embedded
  * oomsim.rng as it goes (libxml2 compiles the schema's content models to automata, so validation needs no
- * tree). scenario_loader_new() reads up to the <trace> start tag, next_step() reads one step element, and
+ * tree; the loader drives libxml2's streaming validation itself, see "RelaxNG validation" below, so that the
+ * trace's steps can be vouched for by scenario-flat-elements.c instead of libxml2's slow path). scenario_loader_new() reads up to the <trace> start tag, next_step() reads one step element, and
  * finish() reads <expect> and the end of the document. The reader frees each node once it has moved past it,
  * so memory is the same for ten steps or ten million.
  *
@@ -18,6 +19,7 @@
  * (in an encoding the scanner does not read: it reads bytes and UTF-16 code units) is refused as well.
  */
 #include "scenario-loader.h"
+#include "scenario-flat-elements.h"
 #include "scenario-values.h"
 
 #include "../k8s/k8s-node.h"
@@ -85,6 +87,12 @@ struct _ScenarioLoader {
   char *display_name;
   char last_section[16]; /* the last child of <scenario> read ("machine"), for "<trace> after <expect>" */
   xmlTextReaderPtr reader;
+  /* RelaxNG validation, driven as xmlTextReader drives it (loader_validate_node()) */
+  xmlRelaxNGValidCtxtPtr rng;
+  xmlNodePtr rng_full_node; /* the element validated whole: its descendants and end are not pushed */
+  xmlNodePtr rng_pop_node;  /* the element the next read leaves: popped first */
+  guint rng_errors;
+  guint64 elements_vouched; /* elements validated by sc_flat_element_vouches() instead of libxml2 */
   LoaderState state;
   GError *error; /* the first error */
   ScenarioHeader *header;
@@ -641,12 +649,101 @@ loader_parse_schema(GError **error)
 
 /* Reading nodes ==================================================================================== */
 
+/* RelaxNG validation ==================================================================================
+ *
+ * The loader drives libxml2's streaming RelaxNG validation itself, with the calls and in the order xmlTextReader
+ * makes them when a schema is attached (xmlreader.c of libxml2 2.9.14: xmlTextReaderValidatePush(),
+ * xmlTextReaderValidateCData(), xmlTextReaderValidatePop()): an element is pushed when the reader reaches its
+ * start, text is pushed as character data, an element is popped when the reader leaves it, and an element whose
+ * content model did not compile (xmlRelaxNGValidatePushElement() returns 0) is expanded and validated whole, its
+ * descendants then skipped. The one difference: a step of <trace>, a <process> or a <cgroup> that
+ * sc_flat_element_vouches() vouches for is not run through xmlRelaxNGValidateFullElement() (it would accept it:
+ * scenario-flat-elements.c); any other element is, so every
+ * message is libxml2's as before. The reader itself validates nothing. An element is popped just before the read
+ * that leaves it: the reader pops it inside that read, before freeing it (the validator may name the node in its
+ * message), and after parsing ahead when the element's next sibling is not parsed yet. A pop fails only for a
+ * compiled element whose content is incomplete (`<pod name="a"></pod>`: "Expecting an element , got nothing"),
+ * so only a document with that error and a syntax error in the next chunk of input, read at that very moment,
+ * could be told apart; a pod without containers followed by a syntax error, behind 0 to 1,100 bytes of padding
+ * (every position against the parser's 512-byte chunks), gave the same message as before every time. */
+
+static gboolean loader_use_flat_elements = TRUE;
+
+void
+scenario_loader_use_flat_elements(gboolean use)
+{
+  loader_use_flat_elements = use;
+}
+
+static void
+loader_validate_push(ScenarioLoader *self, xmlNodePtr node)
+{
+  if (self->rng_full_node != NULL)
+    return;
+  int ret = xmlRelaxNGValidatePushElement(self->rng, node->doc, node);
+  if (ret == 0) { /* this element requires a full tree */
+    xmlNodePtr full = xmlTextReaderExpand(self->reader);
+    if (full == NULL) {
+      ret = -1;
+    } else {
+      if (loader_use_flat_elements && xmlTextReaderDepth(self->reader) == 2 && sc_flat_element_vouches(full)) {
+        self->elements_vouched++;
+        ret = 1;
+      } else {
+        ret = xmlRelaxNGValidateFullElement(self->rng, full->doc, full);
+      }
+      self->rng_full_node = full;
+    }
+  }
+  if (ret != 1)
+    self->rng_errors++;
+}
+
+static void
+loader_validate_pop(ScenarioLoader *self, xmlNodePtr node)
+{
+  if (self->rng_full_node != NULL) {
+    if (node == self->rng_full_node)
+      self->rng_full_node = NULL;
+    return;
+  }
+  if (xmlRelaxNGValidatePopElement(self->rng, node->doc, node) != 1)
+    self->rng_errors++;
+}
+
+/* The node the reader has just moved to. */
+static void
+loader_validate_node(ScenarioLoader *self)
+{
+  xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
+  int type = xmlTextReaderNodeType(self->reader);
+  if (node == NULL)
+    return;
+  if (type == XML_READER_TYPE_ELEMENT) {
+    loader_validate_push(self, node);
+    if (xmlTextReaderIsEmptyElement(self->reader) == 1)
+      self->rng_pop_node = node;
+  } else if (type == XML_READER_TYPE_END_ELEMENT) {
+    self->rng_pop_node = node;
+  } else if ((node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) &&
+             self->rng_full_node == NULL) {
+    if (xmlRelaxNGValidatePushCData(self->rng, node->content, xmlStrlen(node->content)) != 1)
+      self->rng_errors++;
+  }
+}
+
 /* Moves to the next node. FALSE at the end of the document or on an error (self->error set). */
 static gboolean
 loader_read_node(ScenarioLoader *self)
 {
   if (self->error != NULL)
     return FALSE;
+  if (self->rng_pop_node != NULL) { /* the element this read leaves */
+    loader_validate_pop(self, self->rng_pop_node);
+    self->rng_pop_node = NULL;
+    if (self->error != NULL)
+      return FALSE;
+  }
   int ret = xmlTextReaderRead(self->reader);
   if (self->error != NULL)
     return FALSE;
@@ -656,6 +753,9 @@ loader_read_node(ScenarioLoader *self)
     return FALSE;
   }
   if (ret == 0)
+    return FALSE;
+  loader_validate_node(self);
+  if (self->error != NULL)
     return FALSE;
 
   switch (xmlTextReaderNodeType(self->reader)) {
@@ -707,10 +807,38 @@ loader_at(ScenarioLoader *self, const char *name)
 
 /* Attributes ======================================================================================= */
 
+/* The value of the attribute name (no namespace) of the element under the reader, NULL when it has none: what
+ * xmlTextReaderGetAttribute() answers (xmlGetNoNsProp(): a value parsed as one text node is that node's text, no
+ * text is "", anything else is put together by xmlNodeListGetString()), without its copies: the value is
+ * borrowed from the node when it is one text node, otherwise *out_owned holds it. Issue 13: the copies and
+ * xmlSplitQName2() were 10% of reading a trace. */
+static const char *
+loader_attr_peek(ScenarioLoader *self, const char *name, char **out_owned)
+{
+  xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
+  *out_owned = NULL;
+  if (node == NULL || node->type != XML_ELEMENT_NODE)
+    return NULL;
+  for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
+    if (attr->ns != NULL || attr->name[0] != (xmlChar) name[0] || strcmp((const char *) attr->name, name) != 0)
+      continue;
+    xmlNodePtr text = attr->children;
+    if (text == NULL)
+      return "";
+    if (text->next == NULL && (text->type == XML_TEXT_NODE || text->type == XML_CDATA_SECTION_NODE))
+      return text->content != NULL ? (const char *) text->content : "";
+    *out_owned = loader_steal_xml_string(xmlGetNoNsProp(node, BAD_CAST name));
+    return *out_owned;
+  }
+  return NULL;
+}
+
 static char *
 loader_attr(ScenarioLoader *self, const char *name)
 {
-  return loader_steal_xml_string(xmlTextReaderGetAttribute(self->reader, BAD_CAST name));
+  char *owned;
+  const char *value = loader_attr_peek(self, name, &owned);
+  return owned != NULL ? owned : g_strdup(value);
 }
 
 /* Fails with a value check's error (scenario-values.c) at the current element. */
@@ -730,7 +858,8 @@ loader_element(ScenarioLoader *self)
 static gboolean
 loader_int_attr(ScenarioLoader *self, const char *name, gint64 min, gint64 max, gint64 *out)
 {
-  g_autofree char *text = loader_attr(self, name);
+  g_autofree char *owned = NULL;
+  const char *text = loader_attr_peek(self, name, &owned);
   if (text == NULL)
     return TRUE;
   g_autoptr(GError) value_error = NULL;
@@ -759,7 +888,8 @@ loader_pid_attr(ScenarioLoader *self, const char *name, int *out)
 static gboolean
 loader_bool_attr(ScenarioLoader *self, const char *name, gboolean *out)
 {
-  g_autofree char *text = loader_attr(self, name);
+  g_autofree char *owned = NULL;
+  const char *text = loader_attr_peek(self, name, &owned);
   if (text == NULL)
     return TRUE;
   g_autoptr(GError) value_error = NULL;
@@ -772,7 +902,8 @@ loader_bool_attr(ScenarioLoader *self, const char *name, gboolean *out)
 static gboolean
 loader_size_attr(ScenarioLoader *self, const char *name, gboolean allow_max, guint64 *out_bytes)
 {
-  g_autofree char *text = loader_attr(self, name);
+  g_autofree char *owned = NULL;
+  const char *text = loader_attr_peek(self, name, &owned);
   if (text == NULL)
     return TRUE;
   g_autoptr(GError) value_error = NULL;
@@ -1402,13 +1533,13 @@ loader_start(ScenarioLoader *self, GError **error)
     return NULL;
   }
   xmlTextReaderSetStructuredErrorHandler(self->reader, loader_on_xml_error, self);
-  if (xmlTextReaderRelaxNGSetSchema(self->reader, schema) != 0) {
-    loader_fail(self, SCENARIO_ERROR_IO, 0, 0, "cannot attach the scenario schema to the reader");
+  self->rng = xmlRelaxNGNewValidCtxt(schema);
+  if (self->rng == NULL) {
+    loader_fail(self, SCENARIO_ERROR_IO, 0, 0, "cannot create the scenario schema's validation context");
     loader_propagate(self, error);
     return NULL;
   }
-  /* Again, so that the validation context created just now reports through the same handler. */
-  xmlTextReaderSetStructuredErrorHandler(self->reader, loader_on_xml_error, self);
+  xmlRelaxNGSetValidStructuredErrors(self->rng, loader_on_xml_error, self);
 
   loader_read_header(self);
   if (!loader_propagate(self, error))
@@ -1476,13 +1607,22 @@ scenario_loader_steal_header(ScenarioLoader *loader)
   return g_steal_pointer(&loader->header);
 }
 
+guint64
+scenario_loader_elements_vouched(ScenarioLoader *loader)
+{
+  g_return_val_if_fail(loader != NULL, 0); /* programming error only */
+  return loader->elements_vouched;
+}
+
 void
 scenario_loader_free(ScenarioLoader *loader)
 {
   if (loader == NULL)
     return;
   if (loader->reader != NULL)
-    xmlFreeTextReader(loader->reader); /* frees its RelaxNG validation context; the schema is shared */
+    xmlFreeTextReader(loader->reader);
+  if (loader->rng != NULL)
+    xmlRelaxNGFreeValidCtxt(loader->rng); /* the schema is shared */
   if (loader->close_fd)
     g_close(loader->fd, NULL);
   g_clear_pointer(&loader->cgroups, g_hash_table_unref);
@@ -1501,8 +1641,9 @@ scenario_loader_free(ScenarioLoader *loader)
 static gboolean
 loader_step_kind(ScenarioLoader *self, ScStepKind *out_kind)
 {
+  const char *name = (const char *) xmlTextReaderConstName(self->reader);
   for (int kind = 0; kind < SC_STEP_N_KINDS; kind++) {
-    if (loader_at(self, sc_step_kind_names[kind])) {
+    if (name[0] == sc_step_kind_names[kind][0] && strcmp(name, sc_step_kind_names[kind]) == 0) {
       *out_kind = (ScStepKind) kind;
       return TRUE;
     }
@@ -1984,7 +2125,7 @@ scenario_loader_finish(ScenarioLoader *loader, GError **error)
   while (loader_read_node(self))
     ;
   self->state = LOADER_FINISHED;
-  if (self->error == NULL && xmlTextReaderIsValid(self->reader) != 1)
+  if (self->error == NULL && self->rng_errors != 0)
     loader_fail(self, SCENARIO_ERROR_SCHEMA, self->header->line, 1, "the scenario does not follow oomsim.rng");
   if (!loader_propagate(self, error))
     return NULL;

@@ -31,6 +31,11 @@ const char *scenario_loader_get_display_name(ScenarioLoader *loader);
 /* After scenario_loader_finish(): the header, which then outlives the loader (free with scenario_header_free()). */
 ScenarioHeader *scenario_loader_steal_header(ScenarioLoader *loader);
 void scenario_loader_free(ScenarioLoader *loader);
+/* How many elements so far sc_flat_element_vouches() validated instead of libxml2's RelaxNG (for tests). */
+guint64 scenario_loader_elements_vouched(ScenarioLoader *loader);
+/* For tests: FALSE sends every element through libxml2's RelaxNG validator, as before issue 13 (default TRUE).
+ * Not thread-safe: call it before loading. */
+void scenario_loader_use_flat_elements(gboolean use);
 
 /* Sets error to "FILE:LINE:COL: message" in SCENARIO_ERROR with the given code. */
 void scenario_set_error(GError **error, ScenarioError code, const char *file, int line, int col,

@@ -66,8 +66,8 @@ static gboolean names_pid(ScExpectKind kind)
          kind == SC_EXPECT_SURVIVES || kind == SC_EXPECT_LIVELOCK;
 }
 
-static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, const char *dmesg,
-                          guint *kill_index, GPtrArray *failures)
+static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, SimLogContains log_contains,
+                          gpointer log_data, guint *kill_index, GPtrArray *failures)
 {
   if (names_pid(x->kind) && x->pid != 0 && !g_ptr_array_find(o->known_pids, GINT_TO_POINTER(x->pid), NULL)) {
     if (x->kind == SC_EXPECT_OOM_KILL)
@@ -232,7 +232,7 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
     }
     return TRUE;
   case SC_EXPECT_LOG:
-    if (!dmesg || !strstr(dmesg, x->message_contains)) {
+    if (!log_contains || !log_contains(log_data, x->message_contains)) {
       fail(failures, file, x, "expected the kernel log to contain \"%s\", but it does not", x->message_contains);
       return FALSE;
     }
@@ -276,8 +276,19 @@ gboolean sim_expect_check_refused(const char *file, const GPtrArray *expects, co
   return TRUE;
 }
 
+static gboolean string_contains(gpointer data, const char *needle)
+{
+  return strstr(data, needle) != NULL;
+}
+
 gboolean sim_expect_check(const char *file, const GPtrArray *expects, const char *profile, const SimOutcome *o,
                           const char *dmesg, GPtrArray *failures)
+{
+  return sim_expect_check_log(file, expects, profile, o, dmesg ? string_contains : NULL, (gpointer)dmesg, failures);
+}
+
+gboolean sim_expect_check_log(const char *file, const GPtrArray *expects, const char *profile, const SimOutcome *o,
+                              SimLogContains log_contains, gpointer log_data, GPtrArray *failures)
 {
   gboolean ok = TRUE, count_given = FALSE;
   guint kill_index = 0, expected_kills = 0, applied = 0;
@@ -292,7 +303,7 @@ gboolean sim_expect_check(const char *file, const GPtrArray *expects, const char
       last_kill = x;
     }
     count_given |= x->kind == SC_EXPECT_OOM_KILLS;
-    if (!check_one(file, x, o, dmesg, &kill_index, failures))
+    if (!check_one(file, x, o, log_contains, log_data, &kill_index, failures))
       ok = FALSE;
   }
   if (expects->len > 0 && applied == 0) {

@@ -16,6 +16,12 @@ typedef struct _SimOutputFile SimOutputFile;
 /* path NULL or "-": standard output. Refuses (G_FILE_ERROR) a read-only file, a symbolic link to nowhere, a
  * directory that cannot take the temporary file. Installs the signal handlers that remove the temporary file. */
 SimOutputFile *sim_output_file_open(const char *path, GError **error);
+/* A spool without a destination, to be searched (`oomsim check`'s <log>): memory up to 1 MiB, then an unlinked
+ * temporary file; never committed. */
+SimOutputFile *sim_output_file_open_search(void);
+/* Whether what was written contains needle (anywhere, across lines, as strstr() finds it); G_FILE_ERROR if the
+ * spill file cannot be read back. */
+gboolean sim_output_file_contains(SimOutputFile *out, const char *needle, gboolean *out_found, GError **error);
 /* Appends bytes; G_FILE_ERROR on a write error (disk full). */
 gboolean sim_output_file_write(SimOutputFile *out, const char *bytes, gsize len, GError **error);
 /* The same, as SimOptions.report_write wants it (data: the SimOutputFile). */

@@ -4,6 +4,7 @@
  */
 #include "reports/json-stream.h"
 #include "reports/report-private.h"
+#include "sim/output-file.h"
 #include "sim/sim.h"
 
 #include <json-glib/json-glib.h>
@@ -440,6 +441,55 @@ static void test_json_no_kubelet(void)
   g_assert_false(json_object_has_member(json_node_get_object(root), "kubelet"));
 }
 
+/* sim_output_file_contains() (`oomsim check`'s <log>, issue 13) against strstr() on the whole text: logs of 1,000
+ * bytes (in memory) and 3 MiB (written in pieces of random sizes, so it spills to the temporary file), searched for
+ * substrings taken at random places, across the 64 KiB blocks of the search, and for strings of the same alphabet
+ * that are often not in it. */
+static void check_search(SimOutputFile *spool, const GString *all, const char *needle)
+{
+  gboolean found = FALSE;
+  g_autoptr(GError) error = NULL;
+  g_assert_true(sim_output_file_contains(spool, needle, &found, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(found, ==, strstr(all->str, needle) != NULL);
+}
+
+static void test_output_search(void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed(13);
+  const guint sizes[] = { 1000, 3u << 20 };
+  for (guint s = 0; s < G_N_ELEMENTS(sizes); s++) {
+    g_autoptr(SimOutputFile) spool = sim_output_file_open_search();
+    g_autoptr(GString) all = g_string_new(NULL);
+    while (all->len < sizes[s]) { /* lines of a small alphabet, so that near misses are common */
+      g_autoptr(GString) piece = g_string_new(NULL);
+      guint n = (guint)g_rand_int_range(rand, 1, sizes[s] < 70000 ? 300 : 70000);
+      for (guint i = 0; i < n; i++)
+        g_string_append_c(piece, i % 61 == 60 ? '\n' : (char)('a' + g_rand_int_range(rand, 0, 3)));
+      g_autoptr(GError) error = NULL;
+      g_assert_true(sim_output_file_write(spool, piece->str, piece->len, &error));
+      g_string_append_len(all, piece->str, (gssize)piece->len);
+    }
+    guint found = 0;
+    for (guint i = 0; i < 300; i++) {
+      gsize len = (gsize)g_rand_int_range(rand, 1, 40);
+      gsize at = (gsize)g_rand_int_range(rand, 0, (gint32)(all->len - len));
+      if (i >= 100 && i < 200) /* across a block boundary of the search */
+        at = MIN(all->len - len, ((gsize)(i - 99) << 16) - (gsize)g_rand_int_range(rand, 0, (gint32)len));
+      g_autofree char *needle = g_strndup(all->str + at, len);
+      if (i >= 200) /* a string of the alphabet, often not in the log */
+        for (gsize k = 0; k < len; k++)
+          needle[k] = (char)('a' + g_rand_int_range(rand, 0, 3));
+      check_search(spool, all, needle);
+      found += strstr(all->str, needle) != NULL;
+    }
+    check_search(spool, all, all->str + all->len - 20); /* the end */
+    check_search(spool, all, "abcabcabcabcabcabcabcd"); /* 'd' is not in it */
+    g_assert_cmpuint(found, >, 200); /* mostly hits: finding is tested, not only missing */
+    g_assert_cmpuint(found, <, 300); /* and some misses */
+  }
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -448,6 +498,7 @@ int main(int argc, char **argv)
   g_test_add_func("/reports/json/no-kubelet", test_json_no_kubelet);
   g_test_add_func("/reports/kubelet/container-restarts-policy", test_container_restarts);
   g_test_add_func("/reports/json-stream/same-as-json-glib", test_same_as_json_glib);
+  g_test_add_func("/sim/output-file/search", test_output_search);
   g_test_add_func("/reports/json-stream/compact-same-as-json-glib", test_compact_same_as_json_glib);
   g_test_add_func("/reports/json-stream/layout-by-hand", test_layout_by_hand);
   g_test_add_func("/reports/json-stream/escape", test_escape);

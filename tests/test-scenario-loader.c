@@ -3,6 +3,7 @@
  * Run with G_TEST_SRCDIR pointing at tests/ (the invalid scenarios are tests/invalid/<name>.xml).
  * Expected numbers are computed by hand in the comments next to them.
  */
+#include "scenarios/scenario-flat-elements.h"
 #include "scenarios/scenario-loader.h"
 #include "scenarios/scenario-values.h"
 
@@ -11,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <libxml/xmlmemory.h>
+#include <libxml/xpath.h>
 
 /* libxml2's heap, counted: xmlMemSetup() routes every libxml2 allocation through these, so the streaming
  * test can measure what the reader holds (ASan's quarantine makes RSS useless for that). */
@@ -1357,6 +1359,265 @@ test_int_fast_and_general(void)
   }
 }
 
+
+/* Flat elements (issue 13, scenarios/scenario-flat-elements.c) =========================================== */
+
+/* The parents and elements the table vouches for, and a value the schema accepts for each attribute by name. */
+static const struct {
+  const char *parent, *element;
+} flat_elements[] = {
+  { "processes", "process" }, { "cgroups", "cgroup" }, { "trace", "mmap" }, { "trace", "touch" },
+  { "trace", "malloc" }, { "trace", "free" }, { "trace", "munmap" }, { "trace", "file-read" },
+  { "trace", "shmem-write" }, { "trace", "fork" }, { "trace", "exit" }, { "trace", "set" },
+  { "trace", "sysctl" }, { "trace", "cgroup-set" }, { "trace", "move" },
+};
+
+static const char *
+flat_valid_value(const char *element, const char *attr, const char *type)
+{
+  if (strcmp(type, "integer") == 0)
+    return strcmp(attr, "pid") == 0 || strcmp(attr, "parent") == 0 || strcmp(attr, "shares-mm-with") == 0 ? "1" : "2";
+  if (strcmp(type, "boolean") == 0)
+    return "0";
+  if (strcmp(type, "choice") == 0)
+    return strcmp(element, "sysctl") == 0 ? "vm.swappiness" : strcmp(element, "cgroup-set") == 0 ? "memory.max"
+         : strcmp(element, "malloc") == 0 ? "all" : "1";
+  if (strcmp(attr, "size") == 0 || strcmp(attr, "base-rss") == 0 || strcmp(attr, "base-pgtables") == 0 ||
+      g_str_has_prefix(attr, "memory."))
+    return "4KiB";
+  if (strcmp(attr, "cgroup") == 0 || strcmp(attr, "path") == 0)
+    return strcmp(element, "cgroup") == 0 ? "/b" : "/a";
+  if (strcmp(attr, "at") == 0)
+    return "1s";
+  return strcmp(attr, "comm") == 0 || strcmp(attr, "id") == 0 ? "x" : "ref-x";
+}
+
+/* The loader's verdict on a document: "ok" or its one error message. */
+static char *
+flat_load(const char *xml, guint64 *out_vouched)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(xml, strlen(xml), "t.xml", &error);
+  if (loader != NULL) {
+    ScStep *step = NULL;
+    while (scenario_loader_next_step(loader, &step, &error))
+      sc_step_free(step);
+    if (error == NULL) {
+      g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, &error);
+    }
+    *out_vouched += scenario_loader_elements_vouched(loader);
+  }
+  return error != NULL ? g_strdup(error->message) : g_strdup("ok");
+}
+
+/* One element in its place in a scenario, loaded with and without the table: the same verdict, word for word. */
+static void
+flat_compare(const char *parent, const char *element_xml, guint64 *vouched, guint *n_valid)
+{
+  g_autofree char *xml = g_strdup_printf(
+    "<scenario name=\"t\">\n<machine ram=\"1GiB\"/>\n<cgroups><cgroup path=\"/a\"/>%s</cgroups>\n"
+    "<processes><process pid=\"1\" comm=\"a\"/>%s</processes>\n<trace><malloc id=\"ref-x\" pid=\"1\" size=\"4KiB\"/>\n"
+    "%s</trace>\n</scenario>\n",
+    strcmp(parent, "cgroups") == 0 ? element_xml : "", strcmp(parent, "processes") == 0 ? element_xml : "",
+    strcmp(parent, "trace") == 0 ? element_xml : "");
+  guint64 ignored = 0;
+  scenario_loader_use_flat_elements(FALSE);
+  g_autofree char *relaxng = flat_load(xml, &ignored);
+  scenario_loader_use_flat_elements(TRUE);
+  g_autofree char *table = flat_load(xml, vouched);
+  if (g_strcmp0(relaxng, table) != 0)
+    g_test_message("%s", xml);
+  g_assert_cmpstr(table, ==, relaxng);
+  *n_valid += !g_str_has_prefix(relaxng, "t.xml") || !strstr(relaxng, "schema") ? 1 : 0;
+}
+
+/* Every attribute of every flat element: absent, alone, with odd values; unknown, namespaced and doubled
+ * attributes; content. The table may only ever say "valid" where libxml2's validator says so, and the loader's
+ * messages must not change. */
+static void
+test_flat_elements_same_as_relaxng(void)
+{
+  static const char *const odd_values[] = {
+    "", " ", "1", "0", "-1", "+1", " 1", "1 ", "007", "-0", "1x", "x", "true", "false", "TRUE", "yes", " 0",
+    "999999999999999999", "1000000000000000000", "-999999999999999999", "99999999999999999999999",
+    "9999999999999999999999999", "first", "all", "none", " all", "memory.max", "memory.oom.group ",
+    "vm.swappiness", "vm.swappiness ", "vm.overcommit_memory", "4KiB", "max", "/a", "&#32;1", "1&#10;", "&#x31;",
+    "&lt;", "\xc3\xa9",
+  };
+  static const char *const extras[] = {
+    "bogus=\"1\"", "xml:lang=\"en\"", "xmlns:a=\"urn:a\" a:pid=\"1\"", "xmlns=\"urn:x\"", "pid=\"1\"",
+    "repeat=\"2\"", "comm=\"x\"", "size=\"4KiB\"", "id=\"y\"", "at=\"1s\"", "cgroup=\"/a\"", "name=\"memory.max\"",
+  };
+  static const char *const contents[] = { "", " ", "\n", "x", "<x/>", "<!-- c -->", "<![CDATA[ ]]>", "<?pi x?>" };
+  guint64 vouched = 0;
+  guint n = 0, n_valid = 0;
+  for (gsize e = 0; e < G_N_ELEMENTS(flat_elements); e++) {
+    const char *parent = flat_elements[e].parent, *element = flat_elements[e].element;
+    const char *names[16], *types[16];
+    const char *const *values;
+    gboolean required[16];
+    guint n_attrs = 0;
+    while (n_attrs < 16 &&
+           sc_flat_element_attribute(parent, element, n_attrs, &names[n_attrs], &required[n_attrs], &types[n_attrs],
+                                     &values))
+      n_attrs++;
+    g_assert_cmpuint(n_attrs, >, 0);
+    /* variant v of attribute a: -1 absent, -2 the valid value, k >= 0 odd_values[k]; the others valid if required */
+    for (guint a = 0; a < n_attrs; a++) {
+      for (int v = -2; v < (int) G_N_ELEMENTS(odd_values); v++) {
+        g_autoptr(GString) el = g_string_new(NULL);
+        g_string_append_printf(el, "<%s", element);
+        for (guint i = 0; i < n_attrs; i++) {
+          const char *value = flat_valid_value(element, names[i], types[i]);
+          if (i == a)
+            value = v == -1 ? NULL : v == -2 ? value : odd_values[v];
+          else if (!required[i])
+            value = NULL;
+          if (value != NULL)
+            g_string_append_printf(el, " %s=\"%s\"", names[i], value);
+        }
+        g_string_append(el, "/>\n");
+        flat_compare(parent, el->str, &vouched, &n_valid);
+        n++;
+      }
+    }
+    /* the required attributes with valid values, then an extra attribute or some content */
+    g_autoptr(GString) attrs = g_string_new(NULL);
+    for (guint i = 0; i < n_attrs; i++)
+      if (required[i])
+        g_string_append_printf(attrs, " %s=\"%s\"", names[i], flat_valid_value(element, names[i], types[i]));
+    for (gsize x = 0; x < G_N_ELEMENTS(extras); x++) {
+      g_autofree char *el = g_strdup_printf("<%s%s %s/>\n", element, attrs->str, extras[x]);
+      flat_compare(parent, el, &vouched, &n_valid);
+      n++;
+    }
+    for (gsize c = 0; c < G_N_ELEMENTS(contents); c++) {
+      g_autofree char *el = g_strdup_printf("<%s%s>%s</%s>\n", element, attrs->str, contents[c], element);
+      flat_compare(parent, el, &vouched, &n_valid);
+      n++;
+    }
+  }
+  g_test_message("%u documents, %" G_GUINT64_FORMAT " elements vouched for", n, vouched);
+  /* the table must be used, or this test shows nothing: every document has at least two flat elements it
+   * vouches for (the <process>, the <cgroup> and the <malloc> written around the element under test) */
+  g_assert_cmpuint(vouched, >=, 2 * (guint64) n);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathContext, xmlXPathFreeContext)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
+
+/* The table against oomsim.rng itself: the same attributes for each element under its parent, required the same
+ * way, of the same type (integer, boolean, text or a choice of values). */
+static char *
+rng_prop(xmlNodePtr node, const char *name)
+{
+  xmlChar *value = xmlGetProp(node, BAD_CAST name);
+  char *copy = g_strdup((const char *) value);
+  xmlFree(value);
+  return copy;
+}
+
+/* The <value>s under an attribute, through refs, in document order. */
+static void
+rng_values(xmlNodePtr node, GString *out)
+{
+  for (xmlNodePtr child = node->children; child != NULL; child = child->next) {
+    if (child->type != XML_ELEMENT_NODE)
+      continue;
+    if (xmlStrEqual(child->name, BAD_CAST "value")) {
+      xmlChar *value = xmlNodeGetContent(child);
+      g_string_append_printf(out, " %s", (const char *) value);
+      xmlFree(value);
+    } else if (xmlStrEqual(child->name, BAD_CAST "ref")) {
+      g_autofree char *ref = rng_prop(child, "name");
+      g_autofree char *xpath = g_strdup_printf("//*[local-name()='define'][@name='%s']", ref);
+      g_autoptr(xmlXPathContext) context = xmlXPathNewContext(child->doc);
+      g_autoptr(xmlXPathObject) found = xmlXPathEvalExpression(BAD_CAST xpath, context);
+      g_assert_cmpint(xmlXPathNodeSetGetLength(found->nodesetval), ==, 1);
+      rng_values(found->nodesetval->nodeTab[0], out);
+    } else {
+      rng_values(child, out);
+    }
+  }
+}
+
+static void
+rng_collect(xmlDocPtr rng, xmlNodePtr node, gboolean optional, GHashTable *out)
+{
+  for (xmlNodePtr child = node->children; child != NULL; child = child->next) {
+    if (child->type != XML_ELEMENT_NODE)
+      continue;
+    const char *kind = (const char *) child->name;
+    if (strcmp(kind, "attribute") == 0) {
+      g_autofree char *name = rng_prop(child, "name");
+      g_autoptr(GHashTable) types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+      rng_collect(rng, child, FALSE, types); /* the value's type, through refs */
+      const char *type = g_hash_table_contains(types, "#integer") ? "integer"
+                         : g_hash_table_contains(types, "#boolean") ? "boolean"
+                         : g_hash_table_contains(types, "#choice") ? "choice" : "text";
+      /* a choice's values in the schema's order, as "required choice a b c" */
+      g_autoptr(GString) description = g_string_new(NULL);
+      g_string_printf(description, "%s %s", optional ? "optional" : "required", type);
+      rng_values(child, description);
+      g_hash_table_insert(out, g_strdup(name), g_string_free(g_steal_pointer(&description), FALSE));
+    } else if (strcmp(kind, "ref") == 0) {
+      g_autofree char *ref = rng_prop(child, "name");
+      g_autofree char *xpath = g_strdup_printf("//*[local-name()='define'][@name='%s']", ref);
+      g_autoptr(xmlXPathContext) context = xmlXPathNewContext(rng);
+      g_autoptr(xmlXPathObject) found = xmlXPathEvalExpression(BAD_CAST xpath, context);
+      g_assert_nonnull(found);
+      g_assert_cmpint(xmlXPathNodeSetGetLength(found->nodesetval), ==, 1);
+      rng_collect(rng, found->nodesetval->nodeTab[0], optional, out);
+    } else if (strcmp(kind, "data") == 0) {
+      g_autofree char *type = rng_prop(child, "type");
+      g_hash_table_add(out, g_strdup_printf("#%s", type));
+    } else if (strcmp(kind, "value") == 0) {
+      xmlChar *value = xmlNodeGetContent(child);
+      g_hash_table_add(out, g_strdup("#choice"));
+      g_hash_table_add(out, g_strdup_printf("#value %s", (const char *) value));
+      xmlFree(value);
+    } else if (strcmp(kind, "choice") == 0) {
+      g_hash_table_add(out, g_strdup("#choice"));
+      rng_collect(rng, child, optional, out);
+    } else if (strcmp(kind, "element") != 0) { /* optional, group...; an element child is not this element's */
+      rng_collect(rng, child, optional || strcmp(kind, "optional") == 0 || strcmp(kind, "zeroOrMore") == 0, out);
+    }
+  }
+}
+
+static void
+test_flat_elements_match_schema(void)
+{
+  g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "scenarios", "oomsim.rng", NULL);
+  g_autoptr(xmlDoc) rng = xmlReadFile(path, NULL, XML_PARSE_NONET);
+  g_assert_nonnull(rng);
+  for (gsize e = 0; e < G_N_ELEMENTS(flat_elements); e++) {
+    const char *parent = flat_elements[e].parent, *element = flat_elements[e].element;
+    g_autofree char *xpath = g_strdup_printf("//*[local-name()='define'][@name='%s']//*[local-name()='element']"
+                                             "[@name='%s']", parent, element);
+    g_autoptr(xmlXPathContext) context = xmlXPathNewContext(rng);
+    g_autoptr(xmlXPathObject) found = xmlXPathEvalExpression(BAD_CAST xpath, context);
+    g_assert_cmpint(xmlXPathNodeSetGetLength(found->nodesetval), ==, 1);
+    g_autoptr(GHashTable) schema = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    rng_collect(rng, found->nodesetval->nodeTab[0], FALSE, schema);
+    guint n_attrs = 0;
+    const char *name, *type;
+    const char *const *values;
+    gboolean required;
+    while (sc_flat_element_attribute(parent, element, n_attrs, &name, &required, &type, &values)) {
+      g_autoptr(GString) expected = g_string_new(NULL);
+      g_string_printf(expected, "%s %s", required ? "required" : "optional", type);
+      for (guint v = 0; strcmp(type, "choice") == 0 && values[v] != NULL; v++)
+        g_string_append_printf(expected, " %s", values[v]);
+      g_test_message("<%s> in <%s>: %s %s", element, parent, name, expected->str);
+      g_assert_cmpstr(g_hash_table_lookup(schema, name), ==, expected->str);
+      n_attrs++;
+    }
+    g_assert_cmpuint(n_attrs, ==, g_hash_table_size(schema));
+  }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1387,6 +1648,8 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/loader/valid/no-trace", test_valid_no_trace);
   g_test_add_func("/scenarios/loader/valid/forward-refs", test_valid_forward_refs);
 
+  g_test_add_func("/scenarios/flat-elements/same-as-relaxng", test_flat_elements_same_as_relaxng);
+  g_test_add_func("/scenarios/flat-elements/match-schema", test_flat_elements_match_schema);
   g_test_add_func("/scenarios/loader/stream/200000-steps", test_stream_steps);
   g_test_add_func("/scenarios/loader/stream/lines-beyond-65535", test_stream_big_lines);
 
