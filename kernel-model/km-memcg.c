@@ -55,7 +55,6 @@ void km_mapping_unref(KmMapping *mapping)
   if (mapping && --mapping->refs == 0) {
     if (mapping->charges)
       g_array_free(mapping->charges, TRUE);
-    g_free(mapping->id);
     g_free(mapping);
   }
 }
@@ -562,10 +561,10 @@ GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg)
   return out;
 }
 
-KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted)
+KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages, gboolean accounted)
 {
   KmMapping *mapping = g_new0(KmMapping, 1);
-  mapping->id = g_strdup(id);
+  mapping->key = key;
   mapping->pages = pages;
   mapping->accounted = accounted;
   mapping->refs = 1;
@@ -580,10 +579,10 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pa
   if (!mm->untouched_from)
     mm->untouched_from = mapping->link;
   if (!mm->mapping_by_id)
-    mm->mapping_by_id = g_hash_table_new(g_str_hash, g_str_equal);
-  if (mapping->id && !g_hash_table_contains(mm->mapping_by_id, mapping->id))
-    g_hash_table_insert(mm->mapping_by_id, mapping->id, mapping);
-  else if (mapping->id)
+    mm->mapping_by_id = g_hash_table_new(g_int64_hash, g_int64_equal);
+  if (mapping->key && !g_hash_table_contains(mm->mapping_by_id, &mapping->key))
+    g_hash_table_insert(mm->mapping_by_id, &mapping->key, mapping);
+  else if (mapping->key)
     mm->shadowed_ids++;
   (void)sys;
   return mapping;
@@ -601,11 +600,13 @@ KmMapping *km_mm_first_untouched(KmMm *mm)
   return l ? l->data : NULL;
 }
 
-KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
+KmMapping *km_mm_find_mapping(KmMm *mm, guint64 key)
 {
-  if (mm->last_found && strcmp(mm->last_found->id, id) == 0)
+  if (key == 0)
+    return NULL;
+  if (mm->last_found && mm->last_found->key == key)
     return mm->last_found;
-  KmMapping *found = mm->mapping_by_id ? g_hash_table_lookup(mm->mapping_by_id, id) : NULL;
+  KmMapping *found = mm->mapping_by_id ? g_hash_table_lookup(mm->mapping_by_id, &key) : NULL;
   if (found)
     mm->last_found = found;
   return found;
@@ -793,9 +794,9 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
   mapping->dead = TRUE;
   if (mm->last_found == mapping)
     mm->last_found = NULL;
-  if (mapping->id && g_hash_table_lookup(mm->mapping_by_id, mapping->id) == mapping)
-    g_hash_table_remove(mm->mapping_by_id, mapping->id);
-  else if (mapping->id)
+  if (mapping->key && g_hash_table_lookup(mm->mapping_by_id, &mapping->key) == mapping)
+    g_hash_table_remove(mm->mapping_by_id, &mapping->key);
+  else if (mapping->key)
     mm->shadowed_ids--;
   if (mm->untouched_from == mapping->link)
     mm->untouched_from = mapping->link->next; /* those before it are still fully touched */

@@ -61,8 +61,8 @@ gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor);
 
 /* mm: mappings, population, page tables */
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);
-KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted);
-KmMapping *km_mm_find_mapping(KmMm *mm, const char *id);
+KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages, gboolean accounted);
+KmMapping *km_mm_find_mapping(KmMm *mm, guint64 key);
 /* Pages of the mapping neither resident nor swapped (never touched, or zapped by the reaper). */
 static inline KmPages km_mapping_untouched(const KmMapping *mapping)
 {

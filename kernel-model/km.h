@@ -43,7 +43,8 @@ typedef struct {
 
 /* One mapping (VMA) of an mm. Pages are untouched, resident or swapped out. */
 typedef struct {
-  char *id;          /* the step id that created it (may be generated: "#N") */
+  guint64 key;       /* the simulator's name for it, resolved once from the trace's step ids (sim/engine.c,
+                      * mapping_key()): 0 for a mapping nothing can name, which km_mm_find_mapping() never finds */
   KmPages pages;     /* size */
   KmPages resident;  /* touched, in RAM (anon rss) */
   KmPages swapped;   /* touched, on swap (swapents) */
@@ -80,16 +81,17 @@ typedef struct {
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
   GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first */
   GQueue mappings;          /* KmMapping*, creation order */
-  GHashTable *mapping_by_id; /* id -> the first KmMapping mapped with that id (while it is mapped); NULL until
-                             * the first mapping */
+  GHashTable *mapping_by_id; /* key (guint64*) -> the first KmMapping mapped with that key (while it is mapped);
+                             * NULL until the first mapping. Integer keys: no string is hashed or compared on a
+                             * touch (issue 13) */
   /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
    * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
    * walk of every mapping (issue 13). */
   KmPages untouched_pages;  /* sum over mappings of pages - resident - swapped */
   GList *untouched_from;    /* every mapping before this node is fully touched; NULL: all are */
-  guint shadowed_ids;       /* mappings whose id another mapping had already (not in mapping_by_id) */
+  guint shadowed_ids;       /* mappings whose key another mapping had already (not in mapping_by_id) */
   KmMapping *last_found;    /* what km_mm_find_mapping() last returned, while it is in mapping_by_id: a touch looks
-                             * its mapping up several times (compared by name, so never a stale answer) */
+                             * its mapping up several times (compared by key, so never a stale answer) */
 } KmMm;
 
 typedef enum {

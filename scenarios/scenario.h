@@ -118,6 +118,8 @@ typedef struct {
   char *svalue;        /* cgroup-set value */
   char *cgroup;        /* cgroup-set, move target */
   guint64 index;       /* 1-based position in the trace, set by the simulator when the step arrives */
+  guint64 ref_index;   /* the index of the mmap or malloc step that ref names: resolved once, after loading
+                        * (sim/pipeline.c), or by the engine when it is handed the step; 0 until then */
   int line, col;
 } ScStep;
 

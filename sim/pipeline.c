@@ -24,6 +24,21 @@ struct _SimScenario {
   GPtrArray *expects; /* ScExpect* */
 };
 
+/* The compiled trace (issue 13): every ref resolved to the index of the mmap or malloc step it names, once after
+ * loading, so that a replay (each of a sweep's variants) finds a mapping by an integer key and never hashes or
+ * compares a string (sim/engine.c, mapping_key()). The loader checked that each ref names an earlier step's id. */
+static void resolve_refs(GPtrArray *steps)
+{
+  g_autoptr(GHashTable) index_by_id = g_hash_table_new(g_str_hash, g_str_equal);
+  for (guint i = 0; i < steps->len; i++) {
+    ScStep *step = steps->pdata[i];
+    if (step->ref)
+      step->ref_index = GPOINTER_TO_SIZE(g_hash_table_lookup(index_by_id, step->ref));
+    if (step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC))
+      g_hash_table_insert(index_by_id, step->id, GSIZE_TO_POINTER(step->index));
+  }
+}
+
 /* The rest of a loader's scenario: its steps in order and its expectations. */
 static SimScenario *scenario_from_loader(ScenarioLoader *loader, GError **error)
 {
@@ -33,6 +48,7 @@ static SimScenario *scenario_from_loader(ScenarioLoader *loader, GError **error)
     step->index = steps->len + 1; /* its position: replays borrow the step and never write to it */
     g_ptr_array_add(steps, step);
   }
+  resolve_refs(steps);
   if (error && *error)
     return NULL;
   g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, error);
