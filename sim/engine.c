@@ -796,10 +796,10 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
 
 /* ---------------------------------------------------------------- the fault loop */
 
-static KmMapping *next_untouched(KmMm *mm, guint64 only_key)
+static KmMapping *next_untouched(KmSystem *sys, KmMm *mm, guint64 only_key)
 {
   if (only_key) {
-    KmMapping *m = km_mm_find_mapping(mm, only_key);
+    KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
     return (m && km_mapping_untouched(m) > 0) ? m : NULL;
   }
   return km_mm_first_untouched(mm);
@@ -807,19 +807,19 @@ static KmMapping *next_untouched(KmMm *mm, guint64 only_key)
 
 /* Untouched pages of the mm's mappings, or of those named only_key: O(1) from the mm's counters (KmMm), unless two
  * mappings share a name (an id mapped twice), where they are summed, as the kernel-model bookkeeping keeps only
- * the first in mapping_by_id. */
-static KmPages untouched_total(KmMm *mm, guint64 only_key)
+ * the first in mapping_by_name. */
+static KmPages untouched_total(KmSystem *sys, KmMm *mm, guint64 only_key)
 {
   if (!only_key)
     return mm->untouched_pages;
   if (mm->shadowed_ids == 0) {
-    const KmMapping *m = km_mm_find_mapping(mm, only_key);
+    const KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
     return m ? km_mapping_untouched(m) : 0;
   }
   KmPages n = 0;
   for (GList *l = mm->mappings.head; l; l = l->next) {
     KmMapping *m = l->data;
-    if (m->key == only_key)
+    if (m->name.key == only_key)
       n += km_mapping_untouched(m);
   }
   return n;
@@ -936,11 +936,11 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
      * shmem from a system call: mm NULL -> current->mm), even for a mapping partly charged elsewhere before a move */
     KmMemcg *memcg = task->mm->memcg;
     if (kind == KM_PAGE_ANON) {
-      if (mapping_key && !km_mm_find_mapping(task->mm, mapping_key)) {
+      if (mapping_key && !km_mm_find_mapping(e->sys, task->mm, mapping_key)) {
         reclaim_flush(e, &acc, step, task);
         return FAULT_SEGV; /* unmapped by a process sharing the mm while this one slept in its fault */
       }
-      mapping = next_untouched(task->mm, mapping_key);
+      mapping = next_untouched(sys, task->mm, mapping_key);
       if (!mapping) {
         /* every page the step meant to touch is resident already: a process sharing the mm touched them while
          * this one slept in its fault. Touching resident pages costs nothing. */
@@ -1176,14 +1176,14 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
     if (proc->rep_remaining == 0 && step->ref) {
       /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
        * mapped, and do_user_addr_fault() -> bad_area() sends SIGSEGV */
-      if (!km_mm_find_mapping(proc->task->mm, ref_key(step, 1)))
+      if (!km_mm_find_mapping(e->sys, proc->task->mm, ref_key(step, 1)))
         return FAULT_SEGV;
       /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
-      proc->rep_remaining = MIN(per_rep, untouched_total(proc->task->mm, ref_key(step, 1)));
+      proc->rep_remaining = MIN(per_rep, untouched_total(e->sys, proc->task->mm, ref_key(step, 1)));
       if (proc->rep_remaining == 0)
         break;
     } else if (proc->rep_remaining == 0) {
-      KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, 0));
+      KmPages missing = per_rep - MIN(per_rep, untouched_total(e->sys, proc->task->mm, 0));
       if (missing > 0) {
         if (!do_mmap(e, proc, mapping_key(step->index, proc->rep_done + 1, TRUE), missing))
           return FAULT_ENOMEM;
@@ -1226,7 +1226,7 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
 static const char *run_unmap(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmMm *mm = proc->task->mm;
-  KmMapping *m = km_mm_find_mapping(mm, ref_key(step, 1));
+  KmMapping *m = km_mm_find_mapping(e->sys, mm, ref_key(step, 1));
   if (!m) {
     /* the malloc or mmap failed (ENOMEM) or was undone already: free(NULL) does nothing, munmap() of
      * MAP_FAILED fails with EINVAL and changes nothing (a double free that glibc would abort on is not modelled) */
@@ -1235,7 +1235,7 @@ static const char *run_unmap(SimEngine *e, SimProc *proc, const ScStep *step)
   km_mm_unmap(e->sys, mm, m);
   if (step->kind == SC_STEP_FREE) {
     for (guint i = 2;; i++) {
-      KmMapping *more = km_mm_find_mapping(mm, ref_key(step, i)); /* "ref#i" */
+      KmMapping *more = km_mm_find_mapping(e->sys, mm, ref_key(step, i)); /* "ref#i" */
       if (!more)
         break;
       km_mm_unmap(e->sys, mm, more);

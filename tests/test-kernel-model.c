@@ -27,7 +27,7 @@ static KmSystem *make_system(const char *version)
   return sys;
 }
 
-/* Mapping keys (KmMapping.key: the simulator's names, compiled to integers) */
+/* Mapping keys (KmMapping.name.key: the simulator's names, compiled to integers) */
 #define HEAP 1
 #define KEY_A 1
 #define KEY_B 2
@@ -66,7 +66,7 @@ static void test_pgtables_growth(void)
   g_assert_cmpint(t->mm->pmd_pages, ==, 1);
   g_assert_cmpint(t->mm->pgtables, ==, 3);
   /* 24 more pages (1024): still 2 PTE pages; one more (1025): 3 */
-  KmMapping *m = km_mm_find_mapping(t->mm, HEAP);
+  KmMapping *m = km_mm_find_mapping(sys, t->mm, HEAP);
   m->pages = 2000;
   km_mm_populate(sys, t->mm, m, 24);
   g_assert_cmpint(t->mm->pgtables, ==, 3);
@@ -101,7 +101,7 @@ static void test_mm_untouched_bookkeeping(void)
   KmMapping *b = km_mm_add_mapping(sys, mm, KEY_B, 50, TRUE);
   KmMapping *a2 = km_mm_add_mapping(sys, mm, KEY_A, 30, TRUE); /* the same name again: shadowed */
   g_assert_cmpuint(mm->shadowed_ids, ==, 1);
-  g_assert_true(km_mm_find_mapping(mm, KEY_A) == a);
+  g_assert_true(km_mm_find_mapping(sys, mm, KEY_A) == a);
   g_assert_cmpint(mm->untouched_pages, ==, 180);
   km_mm_populate(sys, mm, a, 100);
   g_assert_cmpint(mm->untouched_pages, ==, 80); /* b 50 + a2 30 */
@@ -111,7 +111,7 @@ static void test_mm_untouched_bookkeeping(void)
   g_assert_cmpint(mm->untouched_pages, ==, 30);
   g_assert_true(km_mm_first_untouched(mm) == a2);
   km_mm_unmap(sys, mm, a); /* the named one goes; a2 is not found by name, and still counts as shadowed */
-  g_assert_null(km_mm_find_mapping(mm, KEY_A));
+  g_assert_null(km_mm_find_mapping(sys, mm, KEY_A));
   g_assert_cmpuint(mm->shadowed_ids, ==, 1);
   km_mm_populate(sys, mm, a2, 30);
   g_assert_null(km_mm_first_untouched(mm));
@@ -148,7 +148,7 @@ static void test_mm_untouched_bookkeeping(void)
     g_assert_true(km_mm_first_untouched(mm) == first);
     guint shadowed = 0;
     for (GList *l = mm->mappings.head; l; l = l->next)
-      shadowed += km_mm_find_mapping(mm, ((KmMapping *)l->data)->key) != l->data;
+      shadowed += km_mm_find_mapping(sys, mm, ((KmMapping *)l->data)->name.key) != l->data;
     g_assert_cmpuint(mm->shadowed_ids, ==, shadowed);
   }
 }
