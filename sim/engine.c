@@ -78,6 +78,8 @@ struct _SimEngine {
   guint64 step_index;
   SimOutcome *outcome;
   GHashTable *procs;     /* pid -> SimProc* */
+  GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
+  GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
   GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process) */
   GHashTable *mapping_index; /* id of an mmap/malloc step -> its index, to resolve the refs of handed-over steps
                               * (sim_engine_step()); borrowed steps come resolved (ScStep.ref_index) */
@@ -301,12 +303,18 @@ static gboolean apply_sysctl(SimEngine *e, const char *name, gint64 value, int l
 
 static SimProc *find_proc(SimEngine *e, int pid);
 
-static SimProc *proc_new(SimEngine *e, KmTask *task)
+/* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). */
+static SimProc *proc_new(SimEngine *e, KmTask *task, guint slot)
 {
   SimProc *proc = g_new0(SimProc, 1);
   proc->task = task;
   g_queue_init(&proc->pending);
   g_hash_table_insert(e->procs, GINT_TO_POINTER(task->pid), proc);
+  if (slot) {
+    if (e->proc_by_slot->len < slot)
+      g_ptr_array_set_size(e->proc_by_slot, (gint)slot); /* at most SC_PID_MAX: one per pid */
+    e->proc_by_slot->pdata[slot - 1] = proc;
+  }
   g_ptr_array_add(e->outcome->known_pids, GINT_TO_POINTER(task->pid));
   return proc;
 }
@@ -325,7 +333,7 @@ static void set_base_vm(SimEngine *e, KmMm *mm)
                       bytes_to_pages(e, e->opts.process_base_committed_bytes));
 }
 
-static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
+static gboolean create_process(SimEngine *e, const ScProcess *p, guint slot, GError **error)
 {
   KmSystem *sys = e->sys;
   KmMemcg *memcg = p->cgroup ? km_system_find_memcg(sys, p->cgroup) : sys->root_memcg;
@@ -378,7 +386,7 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
     set_base_vm(e, task->mm);
   }
-  SimProc *proc = proc_new(e, task);
+  SimProc *proc = proc_new(e, task, slot);
   SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
   proc->mm_owner = owner ? owner->mm_owner : p->pid;
   return TRUE;
@@ -476,6 +484,7 @@ static gboolean setup(SimEngine *e, GError **error)
       return FALSE;
     }
     memcg->version = h->cgroup_version;
+    g_ptr_array_add(e->memcg_by_slot, memcg); /* slot i + 1 */
     for (guint j = 0; j < c->attrs->len; j++) {
       const ScAttr *a = c->attrs->pdata[j];
       if (!memcg_write(e, memcg, a->name, a->value, a->line, a->col, error))
@@ -485,7 +494,7 @@ static gboolean setup(SimEngine *e, GError **error)
       return FALSE;
   }
   for (guint i = 0; i < h->processes->len; i++)
-    if (!create_process(e, h->processes->pdata[i], error))
+    if (!create_process(e, h->processes->pdata[i], i + 1, error))
       return FALSE;
   return check_oom_adj_per_mm(e, error);
 }
@@ -508,6 +517,8 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->outcome = sim_outcome_new();
   e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
+  e->proc_by_slot = g_ptr_array_new();
+  e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
   e->mapping_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
@@ -545,6 +556,8 @@ void sim_engine_free(SimEngine *e)
       g_queue_clear(&((SimProc *)proc)->pending);
   }
   g_hash_table_destroy(e->procs);
+  g_ptr_array_free(e->proc_by_slot, TRUE);
+  g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
   g_hash_table_destroy(e->mapping_index);
   sim_outcome_free(e->outcome);
@@ -563,6 +576,22 @@ SimOutcome *sim_engine_steal_outcome(SimEngine *e)
 static SimProc *find_proc(SimEngine *e, int pid)
 {
   return g_hash_table_lookup(e->procs, GINT_TO_POINTER(pid));
+}
+
+/* The process a step names: by its slot when the trace is compiled (sim/pipeline.c), else by pid. */
+static SimProc *step_proc(SimEngine *e, const ScStep *step)
+{
+  if (step->pid_slot)
+    return step->pid_slot <= e->proc_by_slot->len ? e->proc_by_slot->pdata[step->pid_slot - 1] : NULL;
+  return find_proc(e, step->pid);
+}
+
+/* The cgroup a move or cgroup-set step names: by its slot, else by path (NULL: none). */
+static KmMemcg *step_memcg(SimEngine *e, const ScStep *step)
+{
+  if (step->cgroup_slot && step->cgroup_slot <= e->memcg_by_slot->len)
+    return e->memcg_by_slot->pdata[step->cgroup_slot - 1];
+  return km_system_find_memcg(e->sys, step->cgroup);
 }
 
 /* What a container runtime or shell reports (docs/model.md): 128 + signal, or the exit code; the reason
@@ -1261,7 +1290,7 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
                    bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
   set_base_vm(e, child->mm);
-  proc_new(e, child)->mm_owner = child->pid;
+  proc_new(e, child, step->child_slot)->mm_owner = child->pid;
   return TRUE;
 }
 
@@ -1319,7 +1348,7 @@ static void record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, c
  * cgroup that has children fails with EBUSY and the process stays where it was. TRUE if the move may go on. */
 static gboolean vet_move(SimEngine *e, SimProc *proc, const ScStep *step)
 {
-  if (km_cgroup_migrate_vet_dst(km_system_find_memcg(e->sys, step->cgroup)))
+  if (km_cgroup_migrate_vet_dst(step_memcg(e, step)))
     return TRUE;
   record_step_error(e, step, proc, "EBUSY",
                     "cgroup.procs write into a cgroup with a child cgroup: cgroup v2's \"no internal process\" "
@@ -1481,7 +1510,7 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
     if (!apply_sysctl(e, step->name, step->value, step->line, step->col, error))
       return FALSE;
   } else {
-    KmMemcg *memcg = km_system_find_memcg(e->sys, step->cgroup);
+    KmMemcg *memcg = step_memcg(e, step);
     if (!memcg)
       return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
     KmPages old_max = memcg->max, old_memsw_max = memcg->memsw_max;
@@ -1708,11 +1737,11 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   /* step ids are unique and refs name an earlier mmap or malloc: the loader checked (loader_check_step_refs()) */
   SimProc *proc = NULL;
   if (needs_pid(step->kind)) {
-    proc = find_proc(e, step->pid);
+    proc = step_proc(e, step);
     if (!proc)
       return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "no process with pid %d", step->pid);
   }
-  if (step->kind == SC_STEP_MOVE && !km_system_find_memcg(e->sys, step->cgroup))
+  if (step->kind == SC_STEP_MOVE && !step_memcg(e, step))
     return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
   if (!check_mapping_ref(e, proc, step, error))
     return FALSE;
@@ -1771,7 +1800,7 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   case SC_STEP_MOVE:
     if (!vet_move(e, proc, step))
       break;
-    km_task_attach(e->sys, task, km_system_find_memcg(e->sys, step->cgroup));
+    km_task_attach(e->sys, task, step_memcg(e, step));
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   default:
