@@ -55,7 +55,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
       chunk->pages -= k;
       done += k;
       if (chunk->pages == 0)
-        g_free(km_lru_pop_head(memcg));
+        km_lru_chunk_free(sys, km_lru_pop_head(memcg));
       continue;
     }
     /* the chunk is on this memcg's LRU, so its pages are charged here (a process that moved has pages in both) */
