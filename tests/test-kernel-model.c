@@ -1056,6 +1056,36 @@ static void test_base_anon_swaps_first(void)
   g_assert_true(g_queue_is_empty(&app->lru_anon));
 }
 
+/* Issue 13's LRU chunk blocks (km_lru_chunk_new()): a shmem chunk that reclaim swaps out whole goes back to the
+ * system's free list, and the next chunk made is that one. (It went to free() at first, although it is part of a
+ * block: memory corruption on differential seed 7, found by make check.) */
+static void test_lru_chunk_pool_shmem(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 1000;
+  KmMemcg *app = add_memcg(sys, "/app", 1000);
+  km_memcg_charge(sys, app, KM_PAGE_SHMEM, 10); /* one chunk of 10 shmem pages */
+  KmLruChunk *shmem = g_queue_peek_tail(&app->lru_anon);
+  g_assert_null(shmem->mapping);
+  g_assert_cmpint(shmem->pages, ==, 10);
+  KmTask *t = km_task_create(sys, 10, "t", app, NULL);
+  KmMapping *heap = km_mm_add_mapping(sys, t->mm, HEAP, 100, TRUE);
+  km_mm_populate(sys, t->mm, heap, 20); /* an anon chunk of 20 behind it */
+  g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, 2);
+  /* 10 pages: the oldest chunk, the shmem one, whole */
+  KmReclaimResult rec = km_reclaim(sys, app, 10, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 10);
+  g_assert_cmpint(app->shmem_swapped, ==, 10);
+  g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, 1);
+  g_assert_true(((KmLruChunk *)g_queue_peek_head(&app->lru_anon))->mapping == heap);
+  /* the next chunk is the one reclaim gave back */
+  km_memcg_charge(sys, app, KM_PAGE_SHMEM, 5);
+  g_assert_true(g_queue_peek_tail(&app->lru_anon) == shmem);
+  g_assert_null(shmem->mapping);
+  g_assert_cmpint(shmem->pages, ==, 5);
+  g_assert_cmpint(app->usage, ==, 20 + 1 + 1 + 5); /* anon, its PTE and PMD pages, the new shmem */
+}
+
 /* Issue 9, section 4: a process moved to another memcg (v2 moves no charges). Pages faulted before the move stay
  * charged to /a; pages faulted after it, in the same mapping, go to /b (get_mem_cgroup_from_mm() at fault time).
  * Swap-out, unmap and exit uncharge each page from its own memcg, and each memcg's LRU holds only its pages. */
@@ -1467,6 +1497,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
   g_test_add_func("/kernel-model/mm/untouched-bookkeeping", test_mm_untouched_bookkeeping);
   g_test_add_func("/kernel-model/mm/fault-batch-pmd-boundary", test_fault_batch_pmd_boundary);
+  g_test_add_func("/kernel-model/mm/lru-chunk-pool-shmem", test_lru_chunk_pool_shmem);
   g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
   g_test_add_func("/kernel-model/badness/unsigned-floor-4.19", test_badness_unsigned_floor);
   g_test_add_func("/kernel-model/badness/root-bonus-3.10", test_badness_root_bonus_3_10);
