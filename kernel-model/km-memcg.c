@@ -55,7 +55,6 @@ void km_mapping_unref(KmMapping *mapping)
   if (mapping && --mapping->refs == 0) {
     if (mapping->charges)
       g_array_free(mapping->charges, TRUE);
-    g_free(mapping->id);
     g_free(mapping);
   }
 }
@@ -72,17 +71,41 @@ KmLruChunk *km_lru_pop_head(KmMemcg *memcg)
   return link ? link->data : NULL;
 }
 
+/* LRU chunks are made and dropped at every touch that starts a new run on an LRU, and reclaim drops them: they come
+ * from blocks of LRU_CHUNK_BLOCK that the system owns, through a free list, instead of one malloc each. */
+#define LRU_CHUNK_BLOCK 256
+
+KmLruChunk *km_lru_chunk_new(KmSystem *sys)
+{
+  if (!sys->lru_chunk_free) {
+    KmLruChunk *block = g_new(KmLruChunk, LRU_CHUNK_BLOCK);
+    g_ptr_array_add(sys->lru_chunk_blocks, block);
+    for (guint i = 0; i < LRU_CHUNK_BLOCK; i++) /* a free chunk's link.data is the next free one */
+      block[i].link.data = i + 1 < LRU_CHUNK_BLOCK ? &block[i + 1] : NULL;
+    sys->lru_chunk_free = block;
+  }
+  KmLruChunk *chunk = sys->lru_chunk_free;
+  sys->lru_chunk_free = chunk->link.data;
+  memset(chunk, 0, sizeof *chunk);
+  return chunk;
+}
+
+void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk)
+{
+  chunk->link.data = sys->lru_chunk_free;
+  sys->lru_chunk_free = chunk;
+}
+
+/* A memcg's chunks belong to the system's blocks (freed after the memcgs, km_system_free()). */
 static void memcg_free(gpointer data)
 {
   KmMemcg *memcg = data;
   KmLruChunk *chunk;
 
-  while ((chunk = km_lru_pop_head(memcg))) {
+  while ((chunk = km_lru_pop_head(memcg)))
     km_mapping_unref(chunk->mapping);
-    g_free(chunk);
-  }
   g_queue_clear(&memcg->children);
-  g_queue_clear(&memcg->tasks);
+  g_queue_init(&memcg->tasks); /* its nodes are the tasks' own (KmTask.memcg_node) */
   g_free(memcg->path);
   g_free(memcg);
 }
@@ -117,14 +140,24 @@ static void task_free(gpointer data)
 
 static void mm_free(KmMm *mm)
 {
-  KmMapping *mapping;
-  while ((mapping = g_queue_pop_head(&mm->mappings)))
-    km_mapping_unref(mapping);
+  GList *link;
+  while ((link = g_queue_pop_head_link(&mm->mappings))) /* the node is the mapping's own (KmMapping.node) */
+    km_mapping_unref(link->data);
   km_mapping_unref(mm->base);
-  if (mm->mapping_by_id)
-    g_hash_table_destroy(mm->mapping_by_id);
   g_array_free(mm->pgtable_charges, TRUE);
   g_free(mm);
+}
+
+static guint mapping_name_hash(gconstpointer p)
+{
+  const KmMappingName *name = p;
+  return g_int64_hash(&name->key) * 31u + name->mm_id;
+}
+
+static gboolean mapping_name_equal(gconstpointer a, gconstpointer b)
+{
+  const KmMappingName *x = a, *y = b;
+  return x->key == y->key && x->mm_id == y->mm_id;
 }
 
 KmSystem *km_system_new(const KmProfile *profile, guint page_size)
@@ -140,7 +173,9 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   g_queue_init(&sys->tasks);
   sys->task_by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
+  sys->mapping_by_name = g_hash_table_new(mapping_name_hash, mapping_name_equal);
   sys->memcgs = g_ptr_array_new_with_free_func(memcg_free);
+  sys->lru_chunk_blocks = g_ptr_array_new_with_free_func(g_free);
   sys->root_memcg = memcg_alloc(sys, "/", NULL);
   return sys;
 }
@@ -166,9 +201,11 @@ void km_system_free(KmSystem *sys)
   while (g_hash_table_iter_next(&iter, &key, &value))
     task_free(value);
   g_hash_table_destroy(sys->task_by_pid);
-  g_queue_clear(&sys->tasks);
+  g_queue_init(&sys->tasks); /* its nodes were the tasks' own (KmTask.task_node) */
   g_hash_table_destroy(sys->memcg_by_path);
+  g_hash_table_destroy(sys->mapping_by_name);
   g_ptr_array_free(sys->memcgs, TRUE);
+  g_ptr_array_free(sys->lru_chunk_blocks, TRUE); /* after the memcgs, whose LRUs are made of them */
   g_free(sys);
 }
 
@@ -207,7 +244,6 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
   mm->memcg = memcg;
   mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
   g_queue_init(&mm->mappings);
-  /* mapping_by_id: made by the first mapping (a process that maps nothing pays nothing: issue 13) */
   return mm;
 }
 
@@ -224,8 +260,9 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
     task->mm->owner = task; /* mm_init_owner() */
   task->mm->users++;
   g_hash_table_insert(sys->task_by_pid, GINT_TO_POINTER(pid), task);
-  g_queue_push_tail(&sys->tasks, task);
-  task->task_link = sys->tasks.tail;
+  task->task_node.data = task;
+  task->task_link = &task->task_node;
+  g_queue_push_tail_link(&sys->tasks, task->task_link);
   km_task_attach(sys, task, memcg);
   return task;
 }
@@ -238,12 +275,13 @@ void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
 {
   (void)sys;
   if (task->memcg) {
-    g_queue_delete_link(&task->memcg->tasks, task->memcg_link);
+    g_queue_unlink(&task->memcg->tasks, task->memcg_link);
     task->memcg_link = NULL;
   }
   task->memcg = memcg;
-  g_queue_push_tail(&memcg->tasks, task);
-  task->memcg_link = memcg->tasks.tail;
+  task->memcg_node.data = task;
+  task->memcg_link = &task->memcg_node;
+  g_queue_push_tail_link(&memcg->tasks, task->memcg_link);
   if (task->mm && task->mm->owner == task)
     task->mm->memcg = memcg;
 }
@@ -281,9 +319,9 @@ void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
     km_mm_put(sys, task->mm);
     task->mm = NULL;
   }
-  g_queue_delete_link(&task->memcg->tasks, task->memcg_link);
+  g_queue_unlink(&task->memcg->tasks, task->memcg_link);
   task->memcg_link = NULL;
-  g_queue_delete_link(&sys->tasks, task->task_link);
+  g_queue_unlink(&sys->tasks, task->task_link);
   task->task_link = NULL;
   task->state = KM_TASK_DEAD;
   task->exit_code = code;
@@ -385,7 +423,7 @@ void km_memcg_charge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n)
     if (tail && !tail->mapping) {
       tail->pages += n;
     } else {
-      KmLruChunk *chunk = g_new0(KmLruChunk, 1);
+      KmLruChunk *chunk = km_lru_chunk_new(sys);
       chunk->pages = n;
       km_lru_push_tail(memcg, chunk);
     }
@@ -567,10 +605,10 @@ GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg)
   return out;
 }
 
-KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted)
+KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages, gboolean accounted)
 {
   KmMapping *mapping = g_new0(KmMapping, 1);
-  mapping->id = g_strdup(id);
+  mapping->name = (KmMappingName){ .key = key, .mm_id = mm->id };
   mapping->pages = pages;
   mapping->accounted = accounted;
   mapping->refs = 1;
@@ -579,16 +617,15 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pa
     mm->committed += pages;
     /* Committed_AS was raised by __vm_enough_memory() already (km-util.c) */
   }
-  g_queue_push_tail(&mm->mappings, mapping);
-  mapping->link = mm->mappings.tail;
+  mapping->node.data = mapping;
+  mapping->link = &mapping->node;
+  g_queue_push_tail_link(&mm->mappings, mapping->link);
   mm->untouched_pages += pages;
   if (!mm->untouched_from)
     mm->untouched_from = mapping->link;
-  if (!mm->mapping_by_id)
-    mm->mapping_by_id = g_hash_table_new(g_str_hash, g_str_equal);
-  if (mapping->id && !g_hash_table_contains(mm->mapping_by_id, mapping->id))
-    g_hash_table_insert(mm->mapping_by_id, mapping->id, mapping);
-  else if (mapping->id)
+  if (key && !g_hash_table_contains(sys->mapping_by_name, &mapping->name))
+    g_hash_table_insert(sys->mapping_by_name, &mapping->name, mapping);
+  else if (key)
     mm->shadowed_ids++;
   (void)sys;
   return mapping;
@@ -606,11 +643,14 @@ KmMapping *km_mm_first_untouched(KmMm *mm)
   return l ? l->data : NULL;
 }
 
-KmMapping *km_mm_find_mapping(KmMm *mm, const char *id)
+KmMapping *km_mm_find_mapping(KmSystem *sys, KmMm *mm, guint64 key)
 {
-  if (mm->last_found && strcmp(mm->last_found->id, id) == 0)
+  if (key == 0)
+    return NULL;
+  if (mm->last_found && mm->last_found->name.key == key)
     return mm->last_found;
-  KmMapping *found = mm->mapping_by_id ? g_hash_table_lookup(mm->mapping_by_id, id) : NULL;
+  KmMappingName name = { .key = key, .mm_id = mm->id };
+  KmMapping *found = g_hash_table_lookup(sys->mapping_by_name, &name);
   if (found)
     mm->last_found = found;
   return found;
@@ -673,13 +713,20 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
   }
 }
 
-KmMapCharge *km_mapping_find_charge(const KmMapping *mapping, const KmMemcg *memcg)
+KmMapCharge *km_mapping_charge_at(KmMapping *mapping, guint i)
 {
-  for (guint i = 0; mapping->charges && i < mapping->charges->len; i++) {
-    KmMapCharge *c = &g_array_index(mapping->charges, KmMapCharge, i);
+  if (i == 0)
+    return mapping->charge0.memcg ? &mapping->charge0 : NULL;
+  return mapping->charges && i - 1 < mapping->charges->len ? &g_array_index(mapping->charges, KmMapCharge, i - 1)
+                                                           : NULL;
+}
+
+KmMapCharge *km_mapping_find_charge(KmMapping *mapping, const KmMemcg *memcg)
+{
+  KmMapCharge *c;
+  for (guint i = 0; (c = km_mapping_charge_at(mapping, i)); i++)
     if (c->memcg == memcg)
       return c;
-  }
   return NULL;
 }
 
@@ -688,6 +735,10 @@ static KmMapCharge *mapping_charge(KmMapping *mapping, KmMemcg *memcg)
   KmMapCharge *c = km_mapping_find_charge(mapping, memcg);
   if (c)
     return c;
+  if (!mapping->charge0.memcg) {
+    mapping->charge0.memcg = memcg;
+    return &mapping->charge0;
+  }
   if (!mapping->charges)
     mapping->charges = g_array_new(FALSE, FALSE, sizeof(KmMapCharge));
   g_array_append_val(mapping->charges, ((KmMapCharge){ .memcg = memcg }));
@@ -708,7 +759,7 @@ static void mapping_add_anon(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmMemc
   if (tail && tail->mapping == mapping) {
     tail->pages += n;
   } else {
-    KmLruChunk *chunk = g_new0(KmLruChunk, 1);
+    KmLruChunk *chunk = km_lru_chunk_new(sys);
     chunk->mm = mm;
     chunk->mapping = mapping;
     chunk->pages = n;
@@ -767,8 +818,8 @@ KmPages km_mm_fault_batch(const KmMm *mm, const KmMapping *mapping, KmPages n, K
  * mapping itself are left to the caller. */
 static void mapping_uncharge_all(KmSystem *sys, KmMapping *mapping)
 {
-  for (guint i = 0; mapping->charges && i < mapping->charges->len; i++) {
-    KmMapCharge *c = &g_array_index(mapping->charges, KmMapCharge, i);
+  KmMapCharge *c;
+  for (guint i = 0; (c = km_mapping_charge_at(mapping, i)); i++) {
     if (c->resident)
       km_memcg_uncharge(sys, c->memcg, KM_PAGE_ANON, c->resident);
     if (c->swapped)
@@ -798,13 +849,13 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
   mapping->dead = TRUE;
   if (mm->last_found == mapping)
     mm->last_found = NULL;
-  if (mapping->id && g_hash_table_lookup(mm->mapping_by_id, mapping->id) == mapping)
-    g_hash_table_remove(mm->mapping_by_id, mapping->id);
-  else if (mapping->id)
+  if (mapping->name.key && g_hash_table_lookup(sys->mapping_by_name, &mapping->name) == mapping)
+    g_hash_table_remove(sys->mapping_by_name, &mapping->name);
+  else if (mapping->name.key)
     mm->shadowed_ids--;
   if (mm->untouched_from == mapping->link)
     mm->untouched_from = mapping->link->next; /* those before it are still fully touched */
-  g_queue_delete_link(&mm->mappings, mapping->link);
+  g_queue_unlink(&mm->mappings, mapping->link);
   mapping->link = NULL;
   km_mapping_unref(mapping);
 }

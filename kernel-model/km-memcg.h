@@ -33,6 +33,9 @@ void km_memcg_uncharge(KmSystem *sys, KmMemcg *memcg, KmPageKind kind, KmPages n
 /* The anon LRU (KmMemcg.lru_anon): a chunk is queued with its own list node (KmLruChunk.link), no allocation. */
 void km_lru_push_tail(KmMemcg *memcg, KmLruChunk *chunk);
 KmLruChunk *km_lru_pop_head(KmMemcg *memcg); /* NULL when empty; the chunk is the caller's */
+/* A zeroed chunk from the system's blocks, and its return to them (freed with the system). */
+KmLruChunk *km_lru_chunk_new(KmSystem *sys);
+void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk);
 /* Records memcg's headroom (max - usage) in min_headroom if it is the least yet: after a charge (done by
  * km_memcg_charge()) and after a limit write. Not kernel logic: oomsim's measure for what-if sweeps. */
 void km_memcg_note_headroom(KmMemcg *memcg);
@@ -61,8 +64,8 @@ gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor);
 
 /* mm: mappings, population, page tables */
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);
-KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, const char *id, KmPages pages, gboolean accounted);
-KmMapping *km_mm_find_mapping(KmMm *mm, const char *id);
+KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages, gboolean accounted);
+KmMapping *km_mm_find_mapping(KmSystem *sys, KmMm *mm, guint64 key);
 /* Pages of the mapping neither resident nor swapped (never touched, or zapped by the reaper). */
 static inline KmPages km_mapping_untouched(const KmMapping *mapping)
 {
@@ -75,7 +78,9 @@ KmMapping *km_mm_first_untouched(KmMm *mm);
 gboolean km_mm_get_unmapped_area(const KmMm *mm, KmPages pages);
 void km_mapping_unref(KmMapping *mapping);
 /* The mapping's pages charged to memcg (NULL if none ever were). */
-KmMapCharge *km_mapping_find_charge(const KmMapping *mapping, const KmMemcg *memcg);
+KmMapCharge *km_mapping_find_charge(KmMapping *mapping, const KmMemcg *memcg);
+/* The i-th memcg's charge of the mapping in first-charge order (charge0, then the array), NULL past the last. */
+KmMapCharge *km_mapping_charge_at(KmMapping *mapping, guint i);
 /* n pages of mapping become resident anon pages: counters, LRU and page tables, charged (no checks). */
 void km_mm_populate(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmPages n);
 /* munmap(): resident and swapped pages are freed and uncharged, VM_ACCOUNT pages leave Committed_AS. */

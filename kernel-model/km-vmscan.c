@@ -55,7 +55,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
       chunk->pages -= k;
       done += k;
       if (chunk->pages == 0)
-        g_free(km_lru_pop_head(memcg));
+        km_lru_chunk_free(sys, km_lru_pop_head(memcg));
       continue;
     }
     /* the chunk is on this memcg's LRU, so its pages are charged here (a process that moved has pages in both) */
@@ -75,7 +75,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
     if (chunk->pages == 0 || mapping->dead || !charge || charge->resident == 0) {
       km_lru_pop_head(memcg);
       km_mapping_unref(mapping);
-      g_free(chunk);
+      km_lru_chunk_free(sys, chunk);
     }
   }
   return done;

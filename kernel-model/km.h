@@ -41,18 +41,28 @@ typedef struct {
   KmPages pages;
 } KmMemcgPages;
 
+/* What names a mapping: a key, the simulator's name for it, resolved once from the trace's step ids (sim/engine.c,
+ * mapping_key()), and the mm it is in. Key 0: a mapping nothing can name, which km_mm_find_mapping() never finds. */
+typedef struct {
+  guint64 key;
+  guint mm_id;
+} KmMappingName;
+
 /* One mapping (VMA) of an mm. Pages are untouched, resident or swapped out. */
 typedef struct {
-  char *id;          /* the step id that created it (may be generated: "#N") */
+  KmMappingName name;
   KmPages pages;     /* size */
   KmPages resident;  /* touched, in RAM (anon rss) */
   KmPages swapped;   /* touched, on swap (swapents) */
   gboolean accounted; /* VM_ACCOUNT: counted in Committed_AS */
   gboolean dead;     /* unmapped; kept while LRU entries still point to it */
   guint refs;        /* the mm's reference plus one per LRU chunk */
-  GArray *charges;   /* KmMapCharge, one per memcg its pages are charged to, in first-charge order; resident and
-                      * swapped above are their sums */
+  KmMapCharge charge0; /* the first memcg its pages are charged to (memcg NULL: none yet), inline: most mappings
+                        * have no other, and so allocate nothing for their charges */
+  GArray *charges;   /* KmMapCharge, the other memcgs, in first-charge order (NULL until a second one); resident
+                      * and swapped above are the sums of charge0 and these (km_mapping_charge_at()) */
   GList *link;       /* its node in the mm's mappings while mapped (removal in O(1)); NULL for mm->base */
+  GList node;        /* what link points to: the node is part of the mapping, so mapping allocates no list node */
 } KmMapping;
 
 /* mm flags (include/linux/sched/coredump.h) */
@@ -80,16 +90,15 @@ typedef struct {
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
   GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first */
   GQueue mappings;          /* KmMapping*, creation order */
-  GHashTable *mapping_by_id; /* id -> the first KmMapping mapped with that id (while it is mapped); NULL until
-                             * the first mapping */
   /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
    * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
    * walk of every mapping (issue 13). */
   KmPages untouched_pages;  /* sum over mappings of pages - resident - swapped */
   GList *untouched_from;    /* every mapping before this node is fully touched; NULL: all are */
-  guint shadowed_ids;       /* mappings whose id another mapping had already (not in mapping_by_id) */
-  KmMapping *last_found;    /* what km_mm_find_mapping() last returned, while it is in mapping_by_id: a touch looks
-                             * its mapping up several times (compared by name, so never a stale answer) */
+  guint shadowed_ids;       /* mappings whose key another mapping of the mm had already (not in
+                             * KmSystem.mapping_by_name) */
+  KmMapping *last_found;    /* what km_mm_find_mapping() last returned, while it is in mapping_by_name: a touch looks
+                             * its mapping up several times (compared by key, so never a stale answer) */
 } KmMm;
 
 typedef enum {
@@ -116,8 +125,9 @@ struct _KmTask {
   gboolean fatal_signal_pending;
   KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user */
   guint64 seq;              /* position in the task list (creation order) */
-  GList *task_link;         /* node in KmSystem.tasks */
-  GList *memcg_link;        /* node in memcg->tasks */
+  GList *task_link;         /* node in KmSystem.tasks (&task_node while listed, else NULL) */
+  GList *memcg_link;        /* node in memcg->tasks (&memcg_node while attached, else NULL) */
+  GList task_node, memcg_node; /* the nodes themselves, part of the task: the lists allocate nothing */
   /* how it ended */
   int exit_code, exit_signal;
   gboolean killed_by_oom;
@@ -246,6 +256,9 @@ typedef struct {
    * no parent counter, so the root's watermark then misses its pages); the reports' machine-wide peak. */
   KmPages charged, charged_peak;
   GHashTable *memcg_by_path; /* char* -> KmMemcg* */
+  GHashTable *mapping_by_name; /* KmMappingName* -> the first KmMapping of that mm mapped with that key, while it is
+                               * mapped. One table for every mm (an mm allocates none) and integer keys: no string
+                               * is hashed or compared on a touch (issue 13) */
   GPtrArray *memcgs;        /* KmMemcg*, creation order (for stable output) */
   guint64 next_seq;
   guint next_mm_id, next_memcg_id;
@@ -255,6 +268,10 @@ typedef struct {
     KmPages pages;
   } stock;
   gboolean invert_tie_rule; /* deliberately wrong model (harness self-test) */
+  /* Where LRU chunks come from (km_lru_chunk_new()): blocks the system owns, and a free list threaded through the
+   * chunks' link.next; not kernel state, the allocator beneath it (issue 13: a touch allocates nothing) */
+  GPtrArray *lru_chunk_blocks;
+  KmLruChunk *lru_chunk_free;
 } KmSystem;
 
 /* Errors of the model's set-up calls (bad cgroup tree). */

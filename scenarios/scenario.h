@@ -118,6 +118,12 @@ typedef struct {
   char *svalue;        /* cgroup-set value */
   char *cgroup;        /* cgroup-set, move target */
   guint64 index;       /* 1-based position in the trace, set by the simulator when the step arrives */
+  guint64 ref_index;   /* the index of the mmap or malloc step that ref names: resolved once, after loading
+                        * (sim/pipeline.c), or by the engine when it is handed the step; 0 until then */
+  /* The compiled trace (sim/pipeline.c, compile_steps()): pid, child_pid and cgroup as slots, 1-based numbers the
+   * engine indexes arrays with (header processes in order, then fork children in trace order; header cgroups in
+   * order); 0: not resolved, the engine looks the pid or path up */
+  guint pid_slot, child_slot, cgroup_slot;
   int line, col;
 } ScStep;
 

@@ -33,6 +33,7 @@
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-vmscan.h"
 #include "../scenarios/scenario-loader.h"
+#include "../scenarios/scenario-values.h"
 #include "../k8s/k8s-eviction.h"
 #include "engine-userspace.h"
 
@@ -54,7 +55,7 @@ typedef struct {
   gboolean in_progress;  /* the head step has started */
   guint rep_done;        /* repetitions of the head step completed */
   KmPages rep_remaining; /* pages of the current repetition still to fault; 0: not started */
-  char *rep_mapping;     /* malloc: id of the current repetition's mapping */
+  guint64 rep_mapping;   /* malloc: key of the current repetition's mapping (mapping_key()); 0: none */
   KmPages refused_pages; /* the last mapping refused, or the pages a charge could not get */
   const char *refused_why; /* by which kernel function (NULL: __vm_enough_memory()), or why no OOM kill helped */
   KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
@@ -77,7 +78,11 @@ struct _SimEngine {
   guint64 step_index;
   SimOutcome *outcome;
   GHashTable *procs;     /* pid -> SimProc* */
-  GHashTable *mapping_owner; /* id of an mmap/malloc step -> GINT_TO_POINTER(mm_owner of its process) */
+  GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
+  GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
+  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process) */
+  GHashTable *mapping_index; /* id of an mmap/malloc step -> its index, to resolve the refs of handed-over steps
+                              * (sim_engine_step()); borrowed steps come resolved (ScStep.ref_index) */
   GQueue timers;         /* SimTimer*, by time then seq */
   guint64 timer_seq;
   GQueue blocked;        /* SimProc*, in the order they blocked */
@@ -161,7 +166,6 @@ static void proc_free(gpointer data)
   ScStep *step;
   while ((step = g_queue_pop_head(&proc->pending)))
     sc_step_free(step);
-  g_free(proc->rep_mapping);
   g_free(proc);
 }
 
@@ -299,12 +303,18 @@ static gboolean apply_sysctl(SimEngine *e, const char *name, gint64 value, int l
 
 static SimProc *find_proc(SimEngine *e, int pid);
 
-static SimProc *proc_new(SimEngine *e, KmTask *task)
+/* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). */
+static SimProc *proc_new(SimEngine *e, KmTask *task, guint slot)
 {
   SimProc *proc = g_new0(SimProc, 1);
   proc->task = task;
   g_queue_init(&proc->pending);
   g_hash_table_insert(e->procs, GINT_TO_POINTER(task->pid), proc);
+  if (slot) {
+    if (e->proc_by_slot->len < slot)
+      g_ptr_array_set_size(e->proc_by_slot, (gint)slot); /* at most SC_PID_MAX: one per pid */
+    e->proc_by_slot->pdata[slot - 1] = proc;
+  }
   g_ptr_array_add(e->outcome->known_pids, GINT_TO_POINTER(task->pid));
   return proc;
 }
@@ -323,7 +333,7 @@ static void set_base_vm(SimEngine *e, KmMm *mm)
                       bytes_to_pages(e, e->opts.process_base_committed_bytes));
 }
 
-static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
+static gboolean create_process(SimEngine *e, const ScProcess *p, guint slot, GError **error)
 {
   KmSystem *sys = e->sys;
   KmMemcg *memcg = p->cgroup ? km_system_find_memcg(sys, p->cgroup) : sys->root_memcg;
@@ -376,7 +386,7 @@ static gboolean create_process(SimEngine *e, const ScProcess *p, GError **error)
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
     set_base_vm(e, task->mm);
   }
-  SimProc *proc = proc_new(e, task);
+  SimProc *proc = proc_new(e, task, slot);
   SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
   proc->mm_owner = owner ? owner->mm_owner : p->pid;
   return TRUE;
@@ -474,6 +484,7 @@ static gboolean setup(SimEngine *e, GError **error)
       return FALSE;
     }
     memcg->version = h->cgroup_version;
+    g_ptr_array_add(e->memcg_by_slot, memcg); /* slot i + 1 */
     for (guint j = 0; j < c->attrs->len; j++) {
       const ScAttr *a = c->attrs->pdata[j];
       if (!memcg_write(e, memcg, a->name, a->value, a->line, a->col, error))
@@ -483,7 +494,7 @@ static gboolean setup(SimEngine *e, GError **error)
       return FALSE;
   }
   for (guint i = 0; i < h->processes->len; i++)
-    if (!create_process(e, h->processes->pdata[i], error))
+    if (!create_process(e, h->processes->pdata[i], i + 1, error))
       return FALSE;
   return check_oom_adj_per_mm(e, error);
 }
@@ -506,7 +517,10 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->outcome = sim_outcome_new();
   e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
-  e->mapping_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  e->proc_by_slot = g_ptr_array_new();
+  e->memcg_by_slot = g_ptr_array_new();
+  e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
+  e->mapping_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
   if (!setup(e, error)) {
@@ -542,7 +556,10 @@ void sim_engine_free(SimEngine *e)
       g_queue_clear(&((SimProc *)proc)->pending);
   }
   g_hash_table_destroy(e->procs);
+  g_ptr_array_free(e->proc_by_slot, TRUE);
+  g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
+  g_hash_table_destroy(e->mapping_index);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
   g_clear_error(&e->limit_error);
@@ -559,6 +576,22 @@ SimOutcome *sim_engine_steal_outcome(SimEngine *e)
 static SimProc *find_proc(SimEngine *e, int pid)
 {
   return g_hash_table_lookup(e->procs, GINT_TO_POINTER(pid));
+}
+
+/* The process a step names: by its slot when the trace is compiled (sim/pipeline.c), else by pid. */
+static SimProc *step_proc(SimEngine *e, const ScStep *step)
+{
+  if (step->pid_slot)
+    return step->pid_slot <= e->proc_by_slot->len ? e->proc_by_slot->pdata[step->pid_slot - 1] : NULL;
+  return find_proc(e, step->pid);
+}
+
+/* The cgroup a move or cgroup-set step names: by its slot, else by path (NULL: none). */
+static KmMemcg *step_memcg(SimEngine *e, const ScStep *step)
+{
+  if (step->cgroup_slot && step->cgroup_slot <= e->memcg_by_slot->len)
+    return e->memcg_by_slot->pdata[step->cgroup_slot - 1];
+  return km_system_find_memcg(e->sys, step->cgroup);
 }
 
 /* What a container runtime or shell reports (docs/model.md): 128 + signal, or the exit code; the reason
@@ -792,30 +825,30 @@ static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
 
 /* ---------------------------------------------------------------- the fault loop */
 
-static KmMapping *next_untouched(KmMm *mm, const char *only_id)
+static KmMapping *next_untouched(KmSystem *sys, KmMm *mm, guint64 only_key)
 {
-  if (only_id) {
-    KmMapping *m = km_mm_find_mapping(mm, only_id);
+  if (only_key) {
+    KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
     return (m && km_mapping_untouched(m) > 0) ? m : NULL;
   }
   return km_mm_first_untouched(mm);
 }
 
-/* Untouched pages of the mm's mappings, or of those named only_id: O(1) from the mm's counters (KmMm), unless two
+/* Untouched pages of the mm's mappings, or of those named only_key: O(1) from the mm's counters (KmMm), unless two
  * mappings share a name (an id mapped twice), where they are summed, as the kernel-model bookkeeping keeps only
- * the first in mapping_by_id. */
-static KmPages untouched_total(KmMm *mm, const char *only_id)
+ * the first in mapping_by_name. */
+static KmPages untouched_total(KmSystem *sys, KmMm *mm, guint64 only_key)
 {
-  if (!only_id)
+  if (!only_key)
     return mm->untouched_pages;
   if (mm->shadowed_ids == 0) {
-    const KmMapping *m = km_mm_find_mapping(mm, only_id);
+    const KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
     return m ? km_mapping_untouched(m) : 0;
   }
   KmPages n = 0;
   for (GList *l = mm->mappings.head; l; l = l->next) {
     KmMapping *m = l->data;
-    if (g_strcmp0(m->id, only_id) == 0)
+    if (m->name.key == only_key)
       n += km_mapping_untouched(m);
   }
   return n;
@@ -911,7 +944,7 @@ static void reclaim_add(ReclaimAcc *acc, KmMemcg *memcg, KmReclaimResult rec)
  * and shmem pages by read() and write(), system calls. The kernel treats the two differently once a memcg OOM
  * cannot help (try_charge_memcg(), mem_cgroup_oom(), per profile: docs/kernel-versions.md, "Charge paths"). */
 static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
-                                          const char *mapping_id, KmPages *remaining, ThrottleAcc *thr)
+                                          guint64 mapping_key, KmPages *remaining, ThrottleAcc *thr)
 {
   KmSystem *sys = e->sys;
   const KmProfile *prof = sys->profile;
@@ -932,11 +965,11 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
      * shmem from a system call: mm NULL -> current->mm), even for a mapping partly charged elsewhere before a move */
     KmMemcg *memcg = task->mm->memcg;
     if (kind == KM_PAGE_ANON) {
-      if (mapping_id && !km_mm_find_mapping(task->mm, mapping_id)) {
+      if (mapping_key && !km_mm_find_mapping(e->sys, task->mm, mapping_key)) {
         reclaim_flush(e, &acc, step, task);
         return FAULT_SEGV; /* unmapped by a process sharing the mm while this one slept in its fault */
       }
-      mapping = next_untouched(task->mm, mapping_id);
+      mapping = next_untouched(sys, task->mm, mapping_key);
       if (!mapping) {
         /* every page the step meant to touch is resident already: a process sharing the mm touched them while
          * this one slept in its fault. Touching resident pages costs nothing. */
@@ -1063,10 +1096,10 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
 
 /* A fault returns to user mode after each page (handled in the loop); a system call once, at its end. */
 static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
-                                const char *mapping_id, KmPages *remaining)
+                                guint64 mapping_key, KmPages *remaining)
 {
   ThrottleAcc thr = { 0 };
-  FaultResult r = charge_pages_throttled(e, proc, step, kind, mapping_id, remaining, &thr);
+  FaultResult r = charge_pages_throttled(e, proc, step, kind, mapping_key, remaining, &thr);
   if (kind != KM_PAGE_ANON && (r == FAULT_DONE || r == FAULT_CHARGE_ENOMEM))
     handle_over_high(e, proc->task, &thr);
   throttle_flush(e, &thr, step, proc->task);
@@ -1104,7 +1137,7 @@ static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const
 
 /* do_mmap() of pages for proc: get_unmapped_area() finds room in the address space, then mmap_region() asks
  * __vm_enough_memory() (a VM_ACCOUNT private writable mapping). */
-static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pages)
+static gboolean do_mmap(SimEngine *e, SimProc *proc, guint64 key, KmPages pages)
 {
   KmTask *task = proc->task;
   proc->refused_pages = pages;
@@ -1118,7 +1151,7 @@ static gboolean do_mmap(SimEngine *e, SimProc *proc, const char *id, KmPages pag
     proc->refused_memcg = NULL;
     return FALSE;
   }
-  km_mm_add_mapping(e->sys, task->mm, id, pages, TRUE);
+  km_mm_add_mapping(e->sys, task->mm, key, pages, TRUE);
   e->work += WORK_MAPPING; /* checked by the caller's loop */
   return TRUE;
 }
@@ -1135,6 +1168,31 @@ static char *generated_mapping_name(const ScStep *step, const char *sep, guint r
   return g_strdup_printf("#%" G_GUINT64_FORMAT "%s%u", step->index, sep, rep);
 }
 
+/* The name of repetition rep (1-based) of a malloc: its id for the first, else generated (above). */
+static char *malloc_mapping_name(const ScStep *step, guint rep)
+{
+  return rep == 1 && step->id ? g_strdup(step->id) : generated_mapping_name(step, "#", rep);
+}
+
+/* The compiled form of those names (issue 13): the model finds a mapping by an integer key, never by a string. A
+ * name is made of the step that created it (its id, or its index when it has none), the repetition, and the
+ * separator ("#" for a malloc's repetitions, "#map" for what a touch maps); the key is made of the same three, with
+ * the step's index for its id (ids are unique in a trace: the loader checks), so two names are equal exactly when
+ * their keys are. An mmap or malloc step with an id is repetition 1; what a ref names is resolved once to the index
+ * of its step (ScStep.ref_index). Repetitions are at most SC_REPEAT_MAX (< 2^17) and indexes below 2^46. */
+#define MAPPING_KEY_REP_BITS 17
+G_STATIC_ASSERT(SC_REPEAT_MAX < (1u << MAPPING_KEY_REP_BITS));
+static guint64 mapping_key(guint64 step_index, guint rep, gboolean touch_map)
+{
+  return step_index << (MAPPING_KEY_REP_BITS + 1) | (guint64)rep << 1 | (touch_map ? 1u : 0u);
+}
+
+/* The key of the mapping step->ref names (repetition rep of its malloc: 1 for the mapping of its id). */
+static guint64 ref_key(const ScStep *step, guint rep)
+{
+  return step->ref ? mapping_key(step->ref_index, rep, FALSE) : 0;
+}
+
 static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmPages per_rep = bytes_to_pages(e, step->size_bytes);
@@ -1147,22 +1205,21 @@ static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
     if (proc->rep_remaining == 0 && step->ref) {
       /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
        * mapped, and do_user_addr_fault() -> bad_area() sends SIGSEGV */
-      if (!km_mm_find_mapping(proc->task->mm, step->ref))
+      if (!km_mm_find_mapping(e->sys, proc->task->mm, ref_key(step, 1)))
         return FAULT_SEGV;
       /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
-      proc->rep_remaining = MIN(per_rep, untouched_total(proc->task->mm, step->ref));
+      proc->rep_remaining = MIN(per_rep, untouched_total(e->sys, proc->task->mm, ref_key(step, 1)));
       if (proc->rep_remaining == 0)
         break;
     } else if (proc->rep_remaining == 0) {
-      KmPages missing = per_rep - MIN(per_rep, untouched_total(proc->task->mm, NULL));
+      KmPages missing = per_rep - MIN(per_rep, untouched_total(e->sys, proc->task->mm, 0));
       if (missing > 0) {
-        g_autofree char *id = generated_mapping_name(step, "#map", proc->rep_done + 1);
-        if (!do_mmap(e, proc, id, missing))
+        if (!do_mmap(e, proc, mapping_key(step->index, proc->rep_done + 1, TRUE), missing))
           return FAULT_ENOMEM;
       }
       proc->rep_remaining = per_rep;
     }
-    FaultResult r = charge_pages(e, proc, step, KM_PAGE_ANON, step->ref, &proc->rep_remaining);
+    FaultResult r = charge_pages(e, proc, step, KM_PAGE_ANON, ref_key(step, 1), &proc->rep_remaining);
     if (r != FAULT_DONE)
       return r;
     proc->rep_done++;
@@ -1178,10 +1235,9 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
     if (!work(e, step, 1))
       return FAULT_LIMIT;
     if (!proc->rep_mapping) {
-      proc->rep_mapping = proc->rep_done == 0 && step->id ? g_strdup(step->id)
-                                                          : generated_mapping_name(step, "#", proc->rep_done + 1);
+      proc->rep_mapping = mapping_key(step->index, proc->rep_done + 1, FALSE);
       if (!do_mmap(e, proc, proc->rep_mapping, pages)) {
-        g_clear_pointer(&proc->rep_mapping, g_free);
+        proc->rep_mapping = 0;
         return FAULT_ENOMEM;
       }
       proc->rep_remaining = step->touch_none ? 0 : step->touch_all ? pages : 1;
@@ -1189,7 +1245,7 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
     FaultResult r = charge_pages(e, proc, step, KM_PAGE_ANON, proc->rep_mapping, &proc->rep_remaining);
     if (r != FAULT_DONE)
       return r;
-    g_clear_pointer(&proc->rep_mapping, g_free);
+    proc->rep_mapping = 0;
     proc->rep_done++;
   }
   return FAULT_DONE;
@@ -1199,7 +1255,7 @@ static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
 static const char *run_unmap(SimEngine *e, SimProc *proc, const ScStep *step)
 {
   KmMm *mm = proc->task->mm;
-  KmMapping *m = km_mm_find_mapping(mm, step->ref);
+  KmMapping *m = km_mm_find_mapping(e->sys, mm, ref_key(step, 1));
   if (!m) {
     /* the malloc or mmap failed (ENOMEM) or was undone already: free(NULL) does nothing, munmap() of
      * MAP_FAILED fails with EINVAL and changes nothing (a double free that glibc would abort on is not modelled) */
@@ -1208,8 +1264,7 @@ static const char *run_unmap(SimEngine *e, SimProc *proc, const ScStep *step)
   km_mm_unmap(e->sys, mm, m);
   if (step->kind == SC_STEP_FREE) {
     for (guint i = 2;; i++) {
-      g_autofree char *id = g_strdup_printf("%s#%u", step->ref, i);
-      KmMapping *more = km_mm_find_mapping(mm, id);
+      KmMapping *more = km_mm_find_mapping(e->sys, mm, ref_key(step, i)); /* "ref#i" */
       if (!more)
         break;
       km_mm_unmap(e->sys, mm, more);
@@ -1235,7 +1290,7 @@ static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
                    bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    bytes_to_pages(e, e->opts.process_base_kmem_bytes));
   set_base_vm(e, child->mm);
-  proc_new(e, child)->mm_owner = child->pid;
+  proc_new(e, child, step->child_slot)->mm_owner = child->pid;
   return TRUE;
 }
 
@@ -1293,7 +1348,7 @@ static void record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, c
  * cgroup that has children fails with EBUSY and the process stays where it was. TRUE if the move may go on. */
 static gboolean vet_move(SimEngine *e, SimProc *proc, const ScStep *step)
 {
-  if (km_cgroup_migrate_vet_dst(km_system_find_memcg(e->sys, step->cgroup)))
+  if (km_cgroup_migrate_vet_dst(step_memcg(e, step)))
     return TRUE;
   record_step_error(e, step, proc, "EBUSY",
                     "cgroup.procs write into a cgroup with a child cgroup: cgroup v2's \"no internal process\" "
@@ -1318,7 +1373,7 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   FaultResult r = FAULT_DONE;
   switch (step->kind) {
   case SC_STEP_MMAP:
-    if (!do_mmap(e, proc, step->id, bytes_to_pages(e, step->size_bytes)))
+    if (!do_mmap(e, proc, step->id ? mapping_key(step->index, 1, FALSE) : 0, bytes_to_pages(e, step->size_bytes)))
       r = FAULT_ENOMEM;
     break;
   case SC_STEP_TOUCH:
@@ -1332,7 +1387,7 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     if (proc->rep_remaining == 0 && !proc->in_progress)
       proc->rep_remaining = bytes_to_pages(e, step->size_bytes);
     proc->in_progress = TRUE;
-    r = charge_pages(e, proc, step, step->kind == SC_STEP_FILE_READ ? KM_PAGE_FILE : KM_PAGE_SHMEM, NULL,
+    r = charge_pages(e, proc, step, step->kind == SC_STEP_FILE_READ ? KM_PAGE_FILE : KM_PAGE_SHMEM, 0,
                      &proc->rep_remaining);
     break;
   default:
@@ -1357,9 +1412,10 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     break;
   }
   case FAULT_SEGV: {
+    g_autofree char *name = step->ref ? g_strdup(step->ref) : malloc_mapping_name(step, proc->rep_done + 1);
     g_autofree char *detail = g_strdup_printf("SIGSEGV: mapping \"%s\" is not mapped (its mmap or malloc failed, or it "
                                               "was unmapped): the process is killed by signal 11",
-                                              step->ref ? step->ref : proc->rep_mapping);
+                                              name);
     emit_simple(e, SIM_EV_SEGV, step, proc->task, detail);
     record_exit(e, proc->task, 0, SIGSEGV);
     break;
@@ -1378,7 +1434,7 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   proc->in_progress = FALSE;
   proc->rep_done = 0;
   proc->rep_remaining = 0;
-  g_clear_pointer(&proc->rep_mapping, g_free);
+  proc->rep_mapping = 0;
   return TRUE;
 }
 
@@ -1454,7 +1510,7 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
     if (!apply_sysctl(e, step->name, step->value, step->line, step->col, error))
       return FALSE;
   } else {
-    KmMemcg *memcg = km_system_find_memcg(e->sys, step->cgroup);
+    KmMemcg *memcg = step_memcg(e, step);
     if (!memcg)
       return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
     KmPages old_max = memcg->max, old_memsw_max = memcg->memsw_max;
@@ -1486,13 +1542,18 @@ static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
 /* The loader checked that a mapping=/ref= names an earlier mmap or malloc; here: of this process's mm (its own, or
  * one it shares). Whether the mapping is still there is decided when the step runs (SIGSEGV, or nothing to free).
  * Also records the owner of an mmap or malloc with an id. */
-static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, const ScStep *step, GError **error)
+static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GError **error)
 {
-  if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC))
-    g_hash_table_insert(e->mapping_owner, g_strdup(step->id), GINT_TO_POINTER(proc->mm_owner));
+  if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC)) {
+    g_hash_table_insert(e->mapping_owner, GSIZE_TO_POINTER(step->index), GINT_TO_POINTER(proc->mm_owner));
+    if (!e->shared_steps)
+      g_hash_table_insert(e->mapping_index, g_strdup(step->id), GSIZE_TO_POINTER(step->index));
+  }
   if (!proc || !step->ref)
     return TRUE;
-  int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, step->ref));
+  if (!e->shared_steps) /* a handed-over step is the engine's: its ref is resolved here, once */
+    step->ref_index = GPOINTER_TO_SIZE(g_hash_table_lookup(e->mapping_index, step->ref));
+  int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, GSIZE_TO_POINTER(step->ref_index)));
   if (owner == proc->mm_owner)
     return TRUE;
   return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
@@ -1676,11 +1737,11 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   /* step ids are unique and refs name an earlier mmap or malloc: the loader checked (loader_check_step_refs()) */
   SimProc *proc = NULL;
   if (needs_pid(step->kind)) {
-    proc = find_proc(e, step->pid);
+    proc = step_proc(e, step);
     if (!proc)
       return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "no process with pid %d", step->pid);
   }
-  if (step->kind == SC_STEP_MOVE && !km_system_find_memcg(e->sys, step->cgroup))
+  if (step->kind == SC_STEP_MOVE && !step_memcg(e, step))
     return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
   if (!check_mapping_ref(e, proc, step, error))
     return FALSE;
@@ -1739,7 +1800,7 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   case SC_STEP_MOVE:
     if (!vet_move(e, proc, step))
       break;
-    km_task_attach(e->sys, task, km_system_find_memcg(e->sys, step->cgroup));
+    km_task_attach(e->sys, task, step_memcg(e, step));
     emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   default:

@@ -27,6 +27,12 @@ static KmSystem *make_system(const char *version)
   return sys;
 }
 
+/* Mapping keys (KmMapping.name.key: the simulator's names, compiled to integers) */
+#define HEAP 1
+#define KEY_A 1
+#define KEY_B 2
+#define KEY_Y 3
+
 /* A process with `pages` anon pages touched in one mapping. */
 static KmTask *add_task(KmSystem *sys, int pid, const char *memcg_path, KmPages pages, int adj)
 {
@@ -36,7 +42,7 @@ static KmTask *add_task(KmSystem *sys, int pid, const char *memcg_path, KmPages 
   g_snprintf(t->comm, sizeof t->comm, "t%d", pid);
   t->oom_score_adj = adj;
   if (pages) {
-    KmMapping *m = km_mm_add_mapping(sys, t->mm, "heap", pages, TRUE);
+    KmMapping *m = km_mm_add_mapping(sys, t->mm, HEAP, pages, TRUE);
     km_mm_populate(sys, t->mm, m, pages);
   }
   return t;
@@ -60,7 +66,7 @@ static void test_pgtables_growth(void)
   g_assert_cmpint(t->mm->pmd_pages, ==, 1);
   g_assert_cmpint(t->mm->pgtables, ==, 3);
   /* 24 more pages (1024): still 2 PTE pages; one more (1025): 3 */
-  KmMapping *m = km_mm_find_mapping(t->mm, "heap");
+  KmMapping *m = km_mm_find_mapping(sys, t->mm, HEAP);
   m->pages = 2000;
   km_mm_populate(sys, t->mm, m, 24);
   g_assert_cmpint(t->mm->pgtables, ==, 3);
@@ -91,11 +97,11 @@ static void test_mm_untouched_bookkeeping(void)
   g_autoptr(KmSystem) sys = make_system("6.1");
   KmTask *t = add_task(sys, 100, NULL, 0, 0);
   KmMm *mm = t->mm;
-  KmMapping *a = km_mm_add_mapping(sys, mm, "a", 100, TRUE);
-  KmMapping *b = km_mm_add_mapping(sys, mm, "b", 50, TRUE);
-  KmMapping *a2 = km_mm_add_mapping(sys, mm, "a", 30, TRUE); /* the same name again: shadowed */
+  KmMapping *a = km_mm_add_mapping(sys, mm, KEY_A, 100, TRUE);
+  KmMapping *b = km_mm_add_mapping(sys, mm, KEY_B, 50, TRUE);
+  KmMapping *a2 = km_mm_add_mapping(sys, mm, KEY_A, 30, TRUE); /* the same name again: shadowed */
   g_assert_cmpuint(mm->shadowed_ids, ==, 1);
-  g_assert_true(km_mm_find_mapping(mm, "a") == a);
+  g_assert_true(km_mm_find_mapping(sys, mm, KEY_A) == a);
   g_assert_cmpint(mm->untouched_pages, ==, 180);
   km_mm_populate(sys, mm, a, 100);
   g_assert_cmpint(mm->untouched_pages, ==, 80); /* b 50 + a2 30 */
@@ -105,7 +111,7 @@ static void test_mm_untouched_bookkeeping(void)
   g_assert_cmpint(mm->untouched_pages, ==, 30);
   g_assert_true(km_mm_first_untouched(mm) == a2);
   km_mm_unmap(sys, mm, a); /* the named one goes; a2 is not found by name, and still counts as shadowed */
-  g_assert_null(km_mm_find_mapping(mm, "a"));
+  g_assert_null(km_mm_find_mapping(sys, mm, KEY_A));
   g_assert_cmpuint(mm->shadowed_ids, ==, 1);
   km_mm_populate(sys, mm, a2, 30);
   g_assert_null(km_mm_first_untouched(mm));
@@ -116,16 +122,14 @@ static void test_mm_untouched_bookkeeping(void)
   km_mm_unmap(sys, mm, a2);
   g_assert_cmpuint(mm->shadowed_ids, ==, 0);
 
-  /* 3,000 operations from a fixed seed: map (names from 8, so some repeat), touch, unmap, now and then reap */
+  /* 3,000 operations from a fixed seed: map (keys from 8, so some repeat), touch, unmap, now and then reap */
   guint64 rng = 12345;
   for (int op = 0; op < 3000; op++) {
     rng = rng * 6364136223846793005ull + 1442695040888963407ull;
     guint r = (guint)(rng >> 33);
     guint len = g_queue_get_length(&mm->mappings);
     if (r % 4 == 0 || len == 0) {
-      char name[8];
-      g_snprintf(name, sizeof name, "m%u", (r >> 4) % 8);
-      km_mm_add_mapping(sys, mm, name, 1 + (r >> 8) % 64, TRUE);
+      km_mm_add_mapping(sys, mm, 1 + (r >> 4) % 8, 1 + (r >> 8) % 64, TRUE);
     } else if (r % 4 == 1) {
       KmMapping *m = km_mm_first_untouched(mm);
       if (m)
@@ -144,7 +148,7 @@ static void test_mm_untouched_bookkeeping(void)
     g_assert_true(km_mm_first_untouched(mm) == first);
     guint shadowed = 0;
     for (GList *l = mm->mappings.head; l; l = l->next)
-      shadowed += km_mm_find_mapping(mm, ((KmMapping *)l->data)->id) != l->data;
+      shadowed += km_mm_find_mapping(sys, mm, ((KmMapping *)l->data)->name.key) != l->data;
     g_assert_cmpuint(mm->shadowed_ids, ==, shadowed);
   }
 }
@@ -156,7 +160,7 @@ static void test_fault_batch_pmd_boundary(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
   KmTask *t = add_task(sys, 100, NULL, 511 * 512, 0);
-  KmMapping *y = km_mm_add_mapping(sys, t->mm, "y", 1000, TRUE);
+  KmMapping *y = km_mm_add_mapping(sys, t->mm, KEY_Y, 1000, TRUE);
   km_mm_populate(sys, t->mm, y, 511);
   g_assert_cmpint(t->mm->pte_pages, ==, 512);
   g_assert_cmpint(t->mm->pmd_pages, ==, 1);
@@ -1011,7 +1015,7 @@ static void test_base_anon_swaps_first(void)
   KmMemcg *app = add_memcg(sys, "/app", 1000);
   KmTask *t = km_task_create(sys, 10, "t", app, NULL);
   km_mm_set_base(sys, t->mm, 15, 8, 0);
-  KmMapping *heap = km_mm_add_mapping(sys, t->mm, "heap", 100, TRUE);
+  KmMapping *heap = km_mm_add_mapping(sys, t->mm, HEAP, 100, TRUE);
   km_mm_populate(sys, t->mm, heap, 100);
   KmTask *u = km_task_create(sys, 11, "u", app, NULL);
   km_mm_set_base(sys, u->mm, 15, 0, 0);
@@ -1072,6 +1076,36 @@ static void test_base_anon_swaps_first(void)
   g_assert_true(g_queue_is_empty(&app->lru_anon));
 }
 
+/* Issue 13's LRU chunk blocks (km_lru_chunk_new()): a shmem chunk that reclaim swaps out whole goes back to the
+ * system's free list, and the next chunk made is that one. (It went to free() at first, although it is part of a
+ * block: memory corruption on differential seed 7, found by make check.) */
+static void test_lru_chunk_pool_shmem(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 1000;
+  KmMemcg *app = add_memcg(sys, "/app", 1000);
+  km_memcg_charge(sys, app, KM_PAGE_SHMEM, 10); /* one chunk of 10 shmem pages */
+  KmLruChunk *shmem = g_queue_peek_tail(&app->lru_anon);
+  g_assert_null(shmem->mapping);
+  g_assert_cmpint(shmem->pages, ==, 10);
+  KmTask *t = km_task_create(sys, 10, "t", app, NULL);
+  KmMapping *heap = km_mm_add_mapping(sys, t->mm, HEAP, 100, TRUE);
+  km_mm_populate(sys, t->mm, heap, 20); /* an anon chunk of 20 behind it */
+  g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, 2);
+  /* 10 pages: the oldest chunk, the shmem one, whole */
+  KmReclaimResult rec = km_reclaim(sys, app, 10, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 10);
+  g_assert_cmpint(app->shmem_swapped, ==, 10);
+  g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, 1);
+  g_assert_true(((KmLruChunk *)g_queue_peek_head(&app->lru_anon))->mapping == heap);
+  /* the next chunk is the one reclaim gave back */
+  km_memcg_charge(sys, app, KM_PAGE_SHMEM, 5);
+  g_assert_true(g_queue_peek_tail(&app->lru_anon) == shmem);
+  g_assert_null(shmem->mapping);
+  g_assert_cmpint(shmem->pages, ==, 5);
+  g_assert_cmpint(app->usage, ==, 20 + 1 + 1 + 5); /* anon, its PTE and PMD pages, the new shmem */
+}
+
 /* Issue 9, section 4: a process moved to another memcg (v2 moves no charges). Pages faulted before the move stay
  * charged to /a; pages faulted after it, in the same mapping, go to /b (get_mem_cgroup_from_mm() at fault time).
  * Swap-out, unmap and exit uncharge each page from its own memcg, and each memcg's LRU holds only its pages. */
@@ -1082,7 +1116,7 @@ static void test_move_charges_new_faults(void)
   KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
   KmMemcg *b = add_memcg(sys, "/b", KM_PAGES_MAX);
   KmTask *t = km_task_create(sys, 10, "mover", a, NULL);
-  KmMapping *m = km_mm_add_mapping(sys, t->mm, "heap", 2048, TRUE);
+  KmMapping *m = km_mm_add_mapping(sys, t->mm, HEAP, 2048, TRUE);
   /* 100 pages in /a: 1 PTE page + 1 PMD page */
   km_mm_populate(sys, t->mm, m, 100);
   g_assert_cmpint(a->usage, ==, 100 + 2);
@@ -1135,7 +1169,7 @@ static void test_move_mm_owner(void)
   KmMm *mm = owner->mm;
   km_task_attach(sys, clone, b);
   g_assert_true(mm->memcg == a);
-  KmMapping *m = km_mm_add_mapping(sys, mm, "heap", 100, TRUE);
+  KmMapping *m = km_mm_add_mapping(sys, mm, HEAP, 100, TRUE);
   km_mm_populate(sys, mm, m, 10);
   g_assert_cmpint(a->anon, ==, 10);
   km_task_exit(sys, owner, 0, 0);
@@ -1485,6 +1519,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
   g_test_add_func("/kernel-model/mm/untouched-bookkeeping", test_mm_untouched_bookkeeping);
   g_test_add_func("/kernel-model/mm/fault-batch-pmd-boundary", test_fault_batch_pmd_boundary);
+  g_test_add_func("/kernel-model/mm/lru-chunk-pool-shmem", test_lru_chunk_pool_shmem);
   g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
   g_test_add_func("/kernel-model/badness/unsigned-floor-4.19", test_badness_unsigned_floor);
   g_test_add_func("/kernel-model/badness/root-bonus-3.10", test_badness_root_bonus_3_10);

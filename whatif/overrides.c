@@ -618,6 +618,7 @@ static gboolean set_step(WhatifVariant *v, const WhatifParam *p, const char *val
     ScStep *w = step_for_write(v, p->index);
     g_free(w->cgroup);
     w->cgroup = g_strdup(value);
+    w->cgroup_slot = 0; /* compiled for the old path: the engine looks the new one up (sim/pipeline.c) */
     return TRUE;
   }
   if (strcmp(f, "size") == 0) {
