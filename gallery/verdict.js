@@ -114,10 +114,16 @@ function oomsimVerdict(frame, want) {
   want.victims.forEach(function (pid) {
     if (!new RegExp('pid ' + pid + ' \\(').test(text)) why.push('the narrative does not name the victim ' + pid);
   });
-  /* a run without an OOM decision has no bars: the page says so, visibly */
+  /* a run without an OOM decision: the page says so, visibly, and where it shows the scores the OOM killer would
+   * give at the end of the trace (a process alive then), they are visible bars said to be no decision */
   if (!want.decisions.length) {
     var none = d.querySelector('#decisions p');
     if (!oomsimVisible(none) || !/never ran/.test(none.textContent)) why.push('no OOM decision, and the page does not say so');
+    if (d.getElementById('final-scores')) {
+      var fbars = all('#final-scores g.bar').filter(oomsimVisible);
+      if (fbars.length < 1) why.push('no OOM decision: no visible bar of the end-of-trace scores');
+      if (!/not a decision the kernel took/.test(none.textContent)) why.push('the end-of-trace scores are not said to be no decision');
+    }
   }
   oomsimPageChecks(frame, d, d.getElementById('narrative'), why);
   return why;

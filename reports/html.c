@@ -677,6 +677,82 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
   g_string_append(out, "</section>\n");
 }
 
+#define HTML_MAX_FINAL_BARS 60
+
+/* A run in which the OOM killer never ran: the processes alive at the end of the trace as oom_badness() would
+ * score them over the whole machine (totalpages = RAM + swap, what proc_oom_score() reads in /proc/PID/oom_score),
+ * so that a learner sees the badness and oom_score_adj at work even where nothing was killed. Said plainly to be
+ * no decision of the kernel's (SimFinalScore, sim/engine.c fill_final_scores()). */
+static void final_scores_section(GString *out, const KmSystem *sys, const SimOutcome *o)
+{
+  KmPages totalpages = sys->machine.totalram_pages + sys->machine.total_swap_pages;
+  g_autofree char *total = bytes_of(sys, totalpages);
+  g_string_append(out, "<p>The OOM killer never ran, so the kernel scored no one and chose no victim; what happened "
+                       "instead is in the narrative below. For reading the scores, here is what it <em>would</em> "
+                       "score if it ran over the whole machine at the end of the trace: each process's ");
+  html_term(out, "badness", "oom_badness()");
+  g_string_append(out, " with ");
+  html_term(out, "totalpages", "totalpages");
+  html_escf(out, " = RAM + swap = %" G_GINT64_FORMAT " (%s), the figure /proc/PID/oom_score shows. This is not a "
+                 "decision the kernel took.", totalpages, total);
+  g_string_append(out, "</p>\n");
+  guint n = MIN(o->final_scores->len, HTML_MAX_FINAL_BARS);
+  g_autofree HtmlBarRow *bars = g_new0(HtmlBarRow, MAX(n, 1));
+  for (guint i = 0; i < n; i++) {
+    const SimFinalScore *f = o->final_scores->pdata[i];
+    HtmlBarRow *b = &bars[i];
+    b->pid = f->pid;
+    b->comm = f->comm;
+    b->held = (glong)(f->rss + f->swapents + f->pgtables);
+    /* oom_badness(): "if (adj == OOM_SCORE_ADJ_MIN || ...) return LONG_MIN" */
+    b->scored = f->oom_score_adj != -1000;
+    if (!b->scored) {
+      b->unscored_reason = "oom_score_adj -1000: never chosen";
+      continue;
+    }
+    KmBadnessTerms t;
+    b->points = km_oom_badness_split(sys->profile, f->rss, f->swapents, f->pgtables, f->oom_score_adj,
+                                     f->cap_sys_admin, totalpages, &t);
+    b->terms[HTML_TERM_RSS] = t.rss;
+    b->terms[HTML_TERM_SWAP] = t.swapents;
+    b->terms[HTML_TERM_PT] = t.pgtables;
+    b->terms[HTML_TERM_ADJ] = t.adj;
+    b->terms[HTML_TERM_ROOT] = t.root_bonus;
+    b->terms[HTML_TERM_FLOOR] = t.floor;
+  }
+  g_string_append(out, "<section class=\"scores\" id=\"final-scores\">\n<h3>The scores at the end of the trace "
+                       "(no OOM decision)</h3>\n");
+  html_badness_legend(out, HTML_TERMS_PAGES);
+  html_badness_bars(out, bars, n, !sys->profile->badness_signed);
+  g_string_append(out, "<div class=\"wide\"><table class=\"terms\"><caption>oom_badness() of each process at the "
+                       "end of the trace, in pages, and /proc/PID/oom_score</caption>\n<thead><tr><th>pid</th>"
+                       "<th>comm</th><th>rss</th><th>swap</th><th>page tables</th><th>oom_score_adj term</th>"
+                       "<th>root bonus</th><th>floor</th><th>= points</th><th>oom_score</th></tr></thead><tbody>\n");
+  for (guint i = 0; i < n; i++) {
+    const SimFinalScore *f = o->final_scores->pdata[i];
+    const HtmlBarRow *b = &bars[i];
+    g_string_append_printf(out, "<tr data-pid=\"%d\"><td>%d</td><td>", f->pid, f->pid);
+    html_esc(out, f->comm);
+    g_string_append(out, "</td>");
+    if (!b->scored) {
+      g_string_append_printf(out, "<td class=\"n\">%" G_GINT64_FORMAT "</td><td class=\"n\">%" G_GINT64_FORMAT
+                             "</td><td class=\"n\">%" G_GINT64_FORMAT "</td><td colspan=\"4\">%s</td>",
+                             f->rss, f->swapents, f->pgtables, b->unscored_reason);
+    } else {
+      for (int k = HTML_TERM_RSS; k <= HTML_TERM_FLOOR; k++)
+        g_string_append_printf(out, "<td class=\"n\">%ld</td>", b->terms[k]);
+      g_string_append_printf(out, "<td class=\"n pts\">%ld</td>", b->points);
+    }
+    g_string_append_printf(out, "<td class=\"n\">%d</td></tr>\n", f->proc_oom_score);
+  }
+  g_string_append(out, "</tbody></table></div>\n");
+  guint left = o->final_scores->len - n + o->final_scores_dropped;
+  if (left)
+    g_string_append_printf(out, "<p>%u further processes are not shown (at most %d).</p>\n", left,
+                           HTML_MAX_FINAL_BARS);
+  g_string_append(out, "</section>\n");
+}
+
 static void on_oom(ReportHtml *html, const KmSystem *sys, const SimEvent *ev)
 {
   const OomControl *oc = ev->oc;
@@ -1279,7 +1355,9 @@ void report_html_finish(ReportHtml *html, const KmSystem *sys, const SimEvent *e
   chart_section(out, sys, html);
 
   g_string_append(out, "<section id=\"decisions\"><h2>OOM decisions</h2>\n");
-  if (!html->n_decisions)
+  if (!html->n_decisions && ev->outcome && ev->outcome->final_scores->len)
+    final_scores_section(out, sys, ev->outcome);
+  else if (!html->n_decisions)
     g_string_append(out, "<p>The OOM killer never ran, so no process was scored: this run has no candidate bars. What "
                          "happened instead is in the narrative below.</p>\n");
   g_string_append(out, html->decisions->str);

@@ -1889,6 +1889,35 @@ static void fill_memcg_peaks(SimEngine *e)
   e->outcome->machine_peak_bytes = (guint64)e->sys->charged_peak * page;
 }
 
+/* The processes alive at the end of the trace as the OOM killer would score them over the whole machine: for the
+ * reports of a run in which it never ran (SimFinalScore). Before the survivors exit; kernel threads and init are
+ * left out (oom_unkillable_task()), as are tasks without an mm; a process blocked in a v1 memcg is alive. */
+static void fill_final_scores(SimEngine *e)
+{
+  if (e->outcome->oom_count > 0 || e->panicked)
+    return;
+  for (GList *l = e->sys->tasks.head; l; l = l->next) {
+    KmTask *task = l->data;
+    gboolean alive = task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED;
+    if (!alive || !task->mm || km_oom_unkillable_task(task))
+      continue;
+    if (e->outcome->final_scores->len >= SIM_FINAL_SCORES_MAX) {
+      e->outcome->final_scores_dropped++;
+      continue;
+    }
+    SimFinalScore *f = g_new0(SimFinalScore, 1);
+    f->pid = task->pid;
+    f->comm = g_strdup(task->comm);
+    f->rss = km_mm_rss(task->mm);
+    f->swapents = task->mm->swapents;
+    f->pgtables = km_oom_scored_pgtables(e->sys->profile, task->mm);
+    f->oom_score_adj = task->oom_score_adj;
+    f->cap_sys_admin = task->cap_sys_admin;
+    f->proc_oom_score = km_proc_oom_score(e->sys, task);
+    g_ptr_array_add(e->outcome->final_scores, f);
+  }
+}
+
 void sim_engine_finish(SimEngine *e)
 {
   if (e->finished)
@@ -1898,6 +1927,7 @@ void sim_engine_finish(SimEngine *e)
     /* pending reapers run; then every process still running exits 0, in task-list order */
     while (g_queue_get_length(&e->timers) > 0 && !e->panicked)
       wait_for_timer(e);
+    fill_final_scores(e);
     g_autoptr(GPtrArray) alive = g_ptr_array_new();
     for (GList *l = e->sys->tasks.head; l; l = l->next)
       g_ptr_array_add(alive, l->data);

@@ -42,6 +42,13 @@ static void actor_signal_free(gpointer p)
   g_free(a);
 }
 
+static void final_score_free(gpointer p)
+{
+  SimFinalScore *f = p;
+  g_free(f->comm);
+  g_free(f);
+}
+
 SimOutcome *sim_outcome_new(void)
 {
   SimOutcome *o = g_new0(SimOutcome, 1);
@@ -57,6 +64,7 @@ SimOutcome *sim_outcome_new(void)
   o->memcg_events = g_ptr_array_new_with_free_func(events_free);
   o->memcg_peaks = g_ptr_array_new_with_free_func(peak_free);
   o->actor_signals = g_ptr_array_new_with_free_func(actor_signal_free);
+  o->final_scores = g_ptr_array_new_with_free_func(final_score_free);
   return o;
 }
 
@@ -76,6 +84,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->memcg_events);
   g_ptr_array_unref(o->memcg_peaks);
   g_ptr_array_unref(o->actor_signals);
+  g_ptr_array_unref(o->final_scores);
   g_free(o->panic_message);
   g_free(o);
 }

@@ -62,6 +62,20 @@ typedef struct {
   guint64 min_headroom_bytes; /* the least memory.max - usage any charge or limit write left (0: at the limit) */
 } SimMemcgPeak;
 
+/* A process alive at the end of the trace, before the survivors exit: what oom_badness() would score for it over
+ * the whole machine (totalpages = RAM + swap, as proc_oom_score() does), for a report of a run in which the OOM
+ * killer never ran. Kernel threads and init are left out, as select_bad_process() leaves them out. */
+typedef struct {
+  int pid;
+  char *comm;
+  gint64 rss, swapents, pgtables; /* pages, as the profile's oom_badness() counts them */
+  int oom_score_adj;
+  gboolean cap_sys_admin;
+  int proc_oom_score;        /* /proc/PID/oom_score at that moment */
+} SimFinalScore;
+
+#define SIM_FINAL_SCORES_MAX 1000
+
 typedef struct {
   GPtrArray *kills;          /* SimKill*: one per OOM kill decision, in order */
   GPtrArray *exits;          /* SimExit*, in order of death */
@@ -87,6 +101,9 @@ typedef struct {
   guint64 first_oom_ns;      /* virtual time of the first (0 when oom_count is 0) */
   GPtrArray *memcg_peaks;    /* SimMemcgPeak*, in the scenario's cgroup order */
   guint64 machine_peak_bytes; /* KmSystem.charged_peak: the most memory charged to memcgs at once */
+  GPtrArray *final_scores;   /* SimFinalScore*, task-list order, only when oom_count is 0 and the run did not panic;
+                                at most SIM_FINAL_SCORES_MAX (final_scores_dropped: the others) */
+  guint final_scores_dropped;
 } SimOutcome;
 
 SimOutcome *sim_outcome_new(void);

@@ -72,6 +72,45 @@ grep -q 'id="chart-commit"' "$tmp/overcommit2-enomem-at-commitlimit.html" &&
   ok "the overcommit chart is drawn for vm.overcommit_memory=2 and not for a memcg OOM in mode 0" ||
   nok "the overcommit chart: drawn for the wrong page, or missing"
 
+# every library page has candidate bars: an OOM decision's, or (the OOM killer never ran) the end-of-trace scores
+nobars=
+for f in scenarios/library/*.xml; do
+  n=$(basename "$f" .xml)
+  grep -q '<g class="bar' "$tmp/$n.html" || nobars="$nobars $n"
+done
+[ -z "$nobars" ] && ok "every library page draws candidate bars (an OOM decision's, or the end-of-trace scores)" ||
+  nok "library pages without candidate bars:$nobars"
+
+# the end-of-trace scores of a run with no OOM (6.1), by hand: 1 GiB of RAM = 262144 pages, no swap, so totalpages
+# 262144 and the adj term of oom_score_adj 500 is 500 * (262144 / 1000) = 500 * 262 = 131000; pid 100 has touched
+# 100 MiB = 25600 pages; points = 25600 + its page tables + 131000; /proc/PID/oom_score (6.1's proc_oom_score()):
+# (1000 + points * 1000 / 262144) * 2 / 3. Pid 200 has oom_score_adj -1000: never chosen, no points.
+cat >"$tmp/noom.xml" <<'XML'
+<scenario name="noom">
+  <machine ram="1GiB" swap="0"/>
+  <processes>
+    <process pid="100" comm="big" oom_score_adj="500"/>
+    <process pid="200" comm="shielded" oom_score_adj="-1000"/>
+  </processes>
+  <trace>
+    <touch pid="100" size="100MiB"/>
+    <touch pid="200" size="8MiB"/>
+  </trace>
+</scenario>
+XML
+"$OOMSIM" run --kernel 6.1 --format html -o "$tmp/noom.html" "$tmp/noom.xml" 2>"$tmp/err"
+row=$(sed -n '/id="final-scores"/,/<\/section>/p' "$tmp/noom.html" | grep -o '<tr data-pid="100">.*</tr>')
+cells=$(printf '%s' "$row" | grep -o '<td class="n[^"]*">-\?[0-9]*</td>' | sed 's/<[^>]*>//g' | tr '\n' ' ')
+read -r rss swap pt adj root floor points score <<<"$cells"
+if [ "${rss:-}" = 25600 ] && [ "$swap" = 0 ] && [ "$adj" = 131000 ] && [ "$root" = 0 ] && [ "$floor" = 0 ] &&
+   [ "$points" = $((25600 + pt + 131000)) ] && [ "$score" = $(((1000 + points * 1000 / 262144) * 2 / 3)) ] &&
+   grep -q 'never ran' "$tmp/noom.html" && grep -q 'This is not a decision the kernel took' "$tmp/noom.html" &&
+   sed -n '/id="final-scores"/,/<\/section>/p' "$tmp/noom.html" | grep -q '<tr data-pid="200">.*oom_score_adj -1000: never chosen'; then
+  ok "no OOM: the end-of-trace scores by hand (rss 25600, adj term 131000, points $points, oom_score $score; -1000 never chosen)"
+else
+  nok "no OOM: the end-of-trace scores: cells '$cells' ($(head -c 200 "$tmp/err"))"
+fi
+
 # bad input: one FILE:LINE:COL message, exit 2, nothing written
 printf '<scenario name="x">\n  <machine ram="lots"/>\n</scenario>\n' >"$tmp/bad.xml"
 "$OOMSIM" run --format html -o "$tmp/bad.html" "$tmp/bad.xml" 2>"$tmp/err" >/dev/null
