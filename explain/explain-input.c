@@ -41,8 +41,8 @@ static const char *const prefix_patterns[] = {
   "^<\\d{1,3}>",                                                   /* dmesg -r, syslog PRI */
   "^\\d+,\\d+,\\d+,[^;]*;",                                        /* /dev/kmsg */
   /* talosctl dmesg, with the node in front when it asks several: "10.0.0.1: kern:    info: [2025-06-04T04:51:57Z]: " */
-  "^(?:\\S+: )?(?:kern|user|daemon|syslog)\\s*:\\s*(?:emerg|alert|crit|err|warning|notice|info|debug)\\s*: "
-  "\\[\\d{4}-\\d\\d-\\d\\dT[^\\]\\n]{0,40}\\]: ",
+  ("^(?:\\S+: )?(?:kern|user|daemon|syslog)\\s*:\\s*(?:emerg|alert|crit|err|warning|notice|info|debug)\\s*: "
+   "\\[\\d{4}-\\d\\d-\\d\\dT[^\\]\\n]{0,40}\\]: "), /* one pattern on two lines */
   "^(?:kern|user|daemon|syslog)\\s*:\\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\\s*: ", /* dmesg -x */
   "^\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:[.,]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)? (?:\\S+ kernel(?:\\[\\d+\\])?: )?",
   "^\\S+ +\\d{1,2},? \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\S+ (?:kernel|vmunix)(?:\\[\\d+\\])?: ", /* syslog, journalctl */
