@@ -460,12 +460,14 @@ static void story_reclaim(ReportHtml *html, const KmSystem *sys, const SimEvent 
 /* ---------------------------------------------------------------- one OOM decision */
 
 
-/* km_oom_badness_split()'s terms in the order of the table's columns (HTML_TERM_RSS..HTML_TERM_FLOOR) */
-static void row_terms(const KmSystem *sys, const OomControl *oc, const KmOomRow *row, glong out_terms[HTML_TERM_N])
+/* km_oom_badness_split()'s terms in the order of the table's columns (HTML_TERM_RSS..HTML_TERM_FLOOR); returns
+ * the points */
+static glong badness_terms(const KmSystem *sys, KmPages rss, KmPages swapents, KmPages pgtables, int oom_score_adj,
+                           gboolean cap_sys_admin, KmPages totalpages, glong out_terms[HTML_TERM_N])
 {
   KmBadnessTerms t;
-  km_oom_badness_split(sys->profile, row->rss, row->swapents, row->pgtables, row->oom_score_adj,
-                       row->task->cap_sys_admin, oc->totalpages, &t);
+  glong points = km_oom_badness_split(sys->profile, rss, swapents, pgtables, oom_score_adj, cap_sys_admin,
+                                      totalpages, &t);
   memset(out_terms, 0, HTML_TERM_N * sizeof *out_terms);
   out_terms[HTML_TERM_RSS] = t.rss;
   out_terms[HTML_TERM_SWAP] = t.swapents;
@@ -473,6 +475,32 @@ static void row_terms(const KmSystem *sys, const OomControl *oc, const KmOomRow 
   out_terms[HTML_TERM_ADJ] = t.adj;
   out_terms[HTML_TERM_ROOT] = t.root_bonus;
   out_terms[HTML_TERM_FLOOR] = t.floor;
+  return points;
+}
+
+static void row_terms(const KmSystem *sys, const OomControl *oc, const KmOomRow *row, glong out_terms[HTML_TERM_N])
+{
+  badness_terms(sys, row->rss, row->swapents, row->pgtables, row->oom_score_adj, row->task->cap_sys_admin,
+                oc->totalpages, out_terms);
+}
+
+/* The head of a table of oom_badness() terms, one row per process; `last` names the column after the points. */
+static void terms_table_head(GString *out, const char *caption, const char *last)
+{
+  g_string_append(out, "<div class=\"wide\"><table class=\"terms\"><caption>");
+  html_esc(out, caption);
+  g_string_append(out, "</caption>\n<thead><tr><th>pid</th><th>comm</th><th>rss</th><th>swap</th><th>page tables</th>"
+                       "<th>oom_score_adj term</th><th>root bonus</th><th>floor</th><th>= points</th><th>");
+  html_esc(out, last);
+  g_string_append(out, "</th></tr></thead><tbody>\n");
+}
+
+/* The term cells and the points of a scored row. */
+static void terms_cells(GString *out, const glong terms[HTML_TERM_N], glong points)
+{
+  for (int k = HTML_TERM_RSS; k <= HTML_TERM_FLOOR; k++)
+    g_string_append_printf(out, "<td class=\"n\">%ld</td>", terms[k]);
+  g_string_append_printf(out, "<td class=\"n pts\">%ld</td>", points);
 }
 
 static gboolean row_is_victim(const OomControl *oc, const KmOomRow *row)
@@ -550,10 +578,7 @@ static void decision_bars(GString *out, const KmSystem *sys, const OomControl *o
 static void decision_table(GString *out, const KmSystem *sys, const OomControl *oc)
 {
   GArray *rows = oc->rows;
-  g_string_append(out, "<div class=\"wide\"><table class=\"terms\"><caption>oom_badness() of each candidate, in pages: the sum of the "
-                       "terms is the points</caption>\n<thead><tr><th>pid</th><th>comm</th><th>rss</th><th>swap</th>"
-                       "<th>page tables</th><th>oom_score_adj term</th><th>root bonus</th><th>floor</th>"
-                       "<th>= points</th><th>verdict</th></tr></thead><tbody>\n");
+  terms_table_head(out, "oom_badness() of each candidate, in pages: the sum of the terms is the points", "verdict");
   for (guint i = 0; i < rows->len; i++) {
     const KmOomRow *row = &g_array_index(rows, KmOomRow, i);
     gboolean victim = row_is_victim(oc, row);
@@ -576,9 +601,8 @@ static void decision_table(GString *out, const KmSystem *sys, const OomControl *
     }
     glong t[HTML_TERM_N];
     row_terms(sys, oc, row, t);
-    for (int k = HTML_TERM_RSS; k <= HTML_TERM_FLOOR; k++)
-      g_string_append_printf(out, "<td class=\"n\">%ld</td>", t[k]);
-    g_string_append_printf(out, "<td class=\"n pts\">%ld</td><td>", row->points);
+    terms_cells(out, t, row->points);
+    g_string_append(out, "<td>");
     if (victim)
       g_string_append(out, "<strong>victim</strong>");
     else if (too)
@@ -705,29 +729,20 @@ static void final_scores_section(GString *out, const KmSystem *sys, const SimOut
     b->comm = f->comm;
     b->held = (glong)(f->rss + f->swapents + f->pgtables);
     /* oom_badness(): "if (adj == OOM_SCORE_ADJ_MIN || ...) return LONG_MIN" */
-    b->scored = f->oom_score_adj != -1000;
+    b->scored = f->oom_score_adj != OOM_SCORE_ADJ_MIN;
     if (!b->scored) {
       b->unscored_reason = "oom_score_adj -1000: never chosen";
       continue;
     }
-    KmBadnessTerms t;
-    b->points = km_oom_badness_split(sys->profile, f->rss, f->swapents, f->pgtables, f->oom_score_adj,
-                                     f->cap_sys_admin, totalpages, &t);
-    b->terms[HTML_TERM_RSS] = t.rss;
-    b->terms[HTML_TERM_SWAP] = t.swapents;
-    b->terms[HTML_TERM_PT] = t.pgtables;
-    b->terms[HTML_TERM_ADJ] = t.adj;
-    b->terms[HTML_TERM_ROOT] = t.root_bonus;
-    b->terms[HTML_TERM_FLOOR] = t.floor;
+    b->points = badness_terms(sys, f->rss, f->swapents, f->pgtables, f->oom_score_adj, f->cap_sys_admin, totalpages,
+                              b->terms);
   }
   g_string_append(out, "<section class=\"scores\" id=\"final-scores\">\n<h3>The scores at the end of the trace "
                        "(no OOM decision)</h3>\n");
   html_badness_legend(out, HTML_TERMS_PAGES);
   html_badness_bars(out, bars, n, !sys->profile->badness_signed);
-  g_string_append(out, "<div class=\"wide\"><table class=\"terms\"><caption>oom_badness() of each process at the "
-                       "end of the trace, in pages, and /proc/PID/oom_score</caption>\n<thead><tr><th>pid</th>"
-                       "<th>comm</th><th>rss</th><th>swap</th><th>page tables</th><th>oom_score_adj term</th>"
-                       "<th>root bonus</th><th>floor</th><th>= points</th><th>oom_score</th></tr></thead><tbody>\n");
+  terms_table_head(out, "oom_badness() of each process at the end of the trace, in pages, and /proc/PID/oom_score",
+                   "oom_score");
   for (guint i = 0; i < n; i++) {
     const SimFinalScore *f = o->final_scores->pdata[i];
     const HtmlBarRow *b = &bars[i];
@@ -739,9 +754,7 @@ static void final_scores_section(GString *out, const KmSystem *sys, const SimOut
                              "</td><td class=\"n\">%" G_GINT64_FORMAT "</td><td colspan=\"4\">%s</td>",
                              f->rss, f->swapents, f->pgtables, b->unscored_reason);
     } else {
-      for (int k = HTML_TERM_RSS; k <= HTML_TERM_FLOOR; k++)
-        g_string_append_printf(out, "<td class=\"n\">%ld</td>", b->terms[k]);
-      g_string_append_printf(out, "<td class=\"n pts\">%ld</td>", b->points);
+      terms_cells(out, b->terms, b->points);
     }
     g_string_append_printf(out, "<td class=\"n\">%d</td></tr>\n", f->proc_oom_score);
   }
