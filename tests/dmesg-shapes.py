@@ -234,17 +234,15 @@ for prof in profiles:
 by_profile = {}
 for log in sorted(glob.glob(os.path.join(CORPUS, "*.log"))):
     meta = log[:-4] + ".meta"
-    release = ""
+    release, era = "", None
     for l in open(meta, errors="replace"):
         if l.startswith("kernel: "):
             release = l[len("kernel: "):].split()[0] if l[len("kernel: "):].strip() else ""
-    prof = profile_of_release(release, profiles)
+        elif l.startswith("era-profile: "):
+            era = l[len("era-profile: "):].split()[0].rstrip(",")
     # a report whose exact release is unknown but whose era its .meta establishes from the format ("era-profile:
     # PROFILE, because ..."): compared with the profile that stands for that era
-    for l in open(meta, errors="replace"):
-        if not prof and l.startswith("era-profile: "):
-            prof = l[len("era-profile: "):].split()[0].rstrip(",")
-            prof = prof if prof in profiles else None
+    prof = profile_of_release(release, profiles) or (era if era in profiles else None)
     if prof:
         by_profile.setdefault(prof, []).append(log)
 
