@@ -558,6 +558,7 @@ static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns,
 
 void engine_sleep_killable(SimEngine *e, const ScStep *step, const KmTask *task, guint64 until_ns)
 {
+  e->gen++; /* the step charged pages since the last poll: an actor's idle poll is not repeated blindly */
   actors_run_until(e, step, until_ns, task);
   if (task->state != KM_TASK_RUNNING || e->limit_error || e->panicked)
     return; /* woken by the fatal signal (or the run stops): the rest of the sleep does not happen */

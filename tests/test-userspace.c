@@ -248,7 +248,7 @@ static void test_oomd_pressure_duration(void)
     guint64 sec_x10; /* tenths of a second; 0: refused */
   } cases[] = { { "20", 200 }, { "20s", 200 }, { "1min 30s", 900 }, { "1min30s", 900 }, { "1.5min", 900 },
                 { "2 min", 1200 }, { "1h", 36000 }, { "500ms", 5 }, { "0", 300 }, { "1.5", 15 },
-                { "30 parsecs", 0 }, { "", 0 }, { "s", 0 }, { "-5s", 0 } };
+                { "30 parsecs", 0 }, { "", 0 }, { "s", 0 }, { "-5s", 0 }, { "99999999999y", 0 } /* -ERANGE */ };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
     g_autoptr(GError) error = NULL;
     g_autoptr(ScElement) el = element("systemd-oomd", "DefaultMemoryPressureDurationSec", cases[i].text, NULL);

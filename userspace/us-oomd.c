@@ -98,17 +98,14 @@ static gboolean parse_sec(const char *text, guint64 *out_ns)
   guint64 usec = 0;
   gboolean any = FALSE;
   while (*p) {
-    guint64 whole = 0, frac = 0, frac_div = 1;
-    const char *q;
+    guint64 whole = 0;
+    const char *q, *frac = NULL;
     if (!parse_digits(p, &q, &whole) && *q != '.')
       return FALSE;
     if (*q == '.') {
-      const char *r;
-      if (!parse_digits(q + 1, &r, &frac) || r - (q + 1) > 9)
-        return FALSE;
-      for (const char *d = q + 1; d < r; d++)
-        frac_div *= 10;
-      q = r;
+      frac = q + 1;
+      for (q = frac; g_ascii_isdigit(*q); q++)
+        ;
     }
     while (g_ascii_isspace(*q))
       q++;
@@ -120,17 +117,21 @@ static gboolean parse_sec(const char *text, guint64 *out_ns)
         break;
       }
     }
-    if (whole > G_MAXUINT64 / 1000 / mult)
+    if (q == p || whole > (G_MAXUINT64 / 1000 - usec) / mult)
+      return FALSE; /* nothing read, or -ERANGE */
+    usec += whole * mult;
+    /* the fraction digit by digit, each worth a tenth of the one before, as parse_time() adds it (no overflow: the
+     * fraction is below one mult) */
+    for (guint64 k = mult / 10; frac && g_ascii_isdigit(*frac); frac++, k /= 10)
+      usec += (guint64)(*frac - '0') * k;
+    if (usec > G_MAXUINT64 / 1000)
       return FALSE;
-    usec += whole * mult + frac * mult / frac_div;
     any = TRUE;
     while (g_ascii_isspace(*q))
       q++;
-    if (q == p)
-      return FALSE;
     p = q;
   }
-  if (!any || usec > G_MAXUINT64 / 1000)
+  if (!any)
     return FALSE;
   *out_ns = usec * 1000;
   return TRUE;
