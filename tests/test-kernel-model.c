@@ -1600,6 +1600,45 @@ static void test_psi_calc_load(void)
   g_assert_cmpuint(km_calc_load_n(2048, 1677, 0, 2), ==, 1373);
 }
 
+/* Reads drive the averages too (psi_show() updates them when due), as systemd-oomd's reads every second do in
+ * scenarios/library/systemd-oomd-pressure-kills-throttled.xml, whose description has these two figures: a stall from
+ * 1.0 s, read at 2, 3, 4 and 5 s. The enter arms the work at 1.0 + 2.004 = 3.004 s.
+ *   2.0 read: total 1.0 s; 2.0 < avg_next_update 2.004: no update.
+ *   3.0 read: total 2.0 s; update (3.0 >= 2.004, no missed period): period 3.0 - 0, sample 2.0 s, pct = 200 / 3 = 66:
+ *        avg10 = (66 * 2048 * 371 + 2047) / 2048 = 50149375 / 2048 = 24486 (11.95); next 2.004 + 2.004 = 4.008.
+ *   3.004 work: total 2.004 (4 ms = 1 jiffy); 3.004 < 4.008: no update; re-armed 3.004 + (251 + 1) j = 4.012.
+ *   4.0 read: 4.0 < 4.008: still 24486.
+ *   4.012 work: total 3.012; update: period 4.012 - 3.0 = 1.012 s, sample 3.012 - 2.0 = 1.012 s: 100%:
+ *        (24486 * 1677 + 204800 * 371 + 2047) / 2048 = 117045869 / 2048 = 57151 (27.90); next 6.012.
+ *   5.0 read: 5.0 < 6.012: 57151.
+ * Then the work every period (re-armed at 6.016, 8.020, 10.024: each 501 jiffies after the last, the grid being
+ * 6.012, 8.016, 10.020), each a 100% period: (57151 * 1677 + 75982847) / 2048 = 171825074 / 2048 = 83898 (40.96),
+ * (83898 * 1677 + 75982847) / 2048 = 105800 (51.66), (105800 * 1677 + 75982847) / 2048 = 253409447 / 2048 = 123735
+ * (60.41: 855 * 100 >> 11 = 41). The 10 s read still has 51.66, not above 60%; the 11 s read has 60.41. */
+static void test_psi_reads_update(void)
+{
+  const guint64 ms = 1000000;
+  KmPsiGroup g = { 0 };
+  km_psi_memstall_enter(&g, 1000 * ms);
+  g_assert_cmpuint(km_psi_show(&g, 2000 * ms).avg10, ==, 0);
+  KmPsiShow show = km_psi_show(&g, 3000 * ms);
+  g_assert_cmpuint(show.avg10, ==, 24486);
+  g_assert_cmpuint(km_load_int(show.avg10), ==, 11);
+  g_assert_cmpuint(km_load_frac(show.avg10), ==, 95);
+  g_assert_cmpuint(km_psi_show(&g, 4000 * ms).avg10, ==, 24486);
+  g_assert_cmpuint(g.work_at_ns, ==, 4012 * ms);
+  show = km_psi_show(&g, 5000 * ms);
+  g_assert_cmpuint(show.avg10, ==, 57151);
+  g_assert_cmpuint(km_load_frac(show.avg10), ==, 90);
+  g_assert_cmpuint(show.total_us, ==, 4000000);
+  g_assert_cmpuint(km_psi_show(&g, 7000 * ms).avg10, ==, 83898);
+  g_assert_cmpuint(km_psi_show(&g, 10000 * ms).avg10, ==, 105800);
+  show = km_psi_show(&g, 11000 * ms);
+  g_assert_cmpuint(show.avg10, ==, 123735);
+  g_assert_cmpuint(km_load_int(show.avg10), ==, 60);
+  g_assert_cmpuint(km_load_frac(show.avg10), ==, 41);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -1666,5 +1705,6 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/psi/averages-by-hand", test_psi_averages);
   g_test_add_func("/kernel-model/psi/sub-jiffy-stall", test_psi_sub_jiffy);
   g_test_add_func("/kernel-model/psi/calc-load", test_psi_calc_load);
+  g_test_add_func("/kernel-model/psi/reads-update-averages", test_psi_reads_update);
   return g_test_run();
 }
