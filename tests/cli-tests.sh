@@ -259,6 +259,9 @@ check "pressure rule: a monitored root cgroup never has reclaim activity (oomd r
 sed 's|<unit cgroup="/user.slice/user-1000.slice" ManagedOOMMemoryPressure="kill"/>|<unit cgroup="/user.slice/user-1000.slice" ManagedOOMMemoryPressure="kill" ManagedOOMMemoryPressureLimit="50%"/>|' $op >"$tmp/limit50.xml"
 check "pressure rule: ManagedOOMMemoryPressureLimit=50% is first exceeded at the 9 s poll: the kill at 39 s" \
   bash -c "\"$OOMSIM\" run \"$tmp/limit50.xml\" | grep -q '^\[   39.000000\] .*systemd-oomd: Killed .* > 50.00% for > 30s'"
+check "pressure rule: the post-action delay: the second kill 15 s after the first (41 s, then 56 s), none between" \
+  bash -c "\"$OOMSIM\" check tests/cli/oomd-post-action-delay.xml >/dev/null &&
+           [ \"\$(\"$OOMSIM\" run tests/cli/oomd-post-action-delay.xml | grep 'systemd-oomd: Killed' | cut -c1-14 | tr '\\n' ' ')\" = '[   41.000000] [   56.000000] ' ]"
 check "actors: the same bytes twice, text and JSON" \
   bash -c "\"$OOMSIM\" actors $od | cmp -s - <(\"$OOMSIM\" actors $od) &&
            \"$OOMSIM\" actors --format json $od | cmp -s - <(\"$OOMSIM\" actors --format json $od)"
