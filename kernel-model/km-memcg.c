@@ -563,6 +563,14 @@ gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor)
   return FALSE;
 }
 
+guint64 km_memcg_pgscan(const KmMemcg *memcg)
+{
+  guint64 n = memcg->pgscan_local;
+  for (GList *l = memcg->children.head; l; l = l->next)
+    n += km_memcg_pgscan(l->data);
+  return n;
+}
+
 /* mem_cgroup_get_oom_group(), 4.19+: walk from the victim's memcg up to the OOM domain (the root for a global
  * OOM) and keep the highest one with oom.group set. Only cgroup v2 has the file. */
 KmMemcg *km_memcg_get_oom_group(const KmSystem *sys, KmTask *victim, KmMemcg *oom_domain)

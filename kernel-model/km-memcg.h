@@ -61,6 +61,8 @@ KmMemcg *km_memcg_get_oom_group(const KmSystem *sys, KmTask *victim, KmMemcg *oo
  * memcg), each memcg's tasks in attach order. Returns a new array of KmTask*. */
 GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg);
 gboolean km_memcg_is_descendant(const KmMemcg *memcg, const KmMemcg *ancestor);
+/* memory.stat "pgscan" (v2, hierarchical: the memcg's and its descendants' PGSCAN_DIRECT + PGSCAN_KSWAPD events) */
+guint64 km_memcg_pgscan(const KmMemcg *memcg);
 
 /* mm: mappings, population, page tables */
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);

@@ -31,6 +31,7 @@ static KmPages reclaim_file(KmSystem *sys, GPtrArray *memcgs, KmPages nr)
     KmPages k = MIN(memcg->file, nr - done);
     if (k > 0) {
       km_memcg_uncharge(sys, memcg, KM_PAGE_FILE, k);
+      memcg->pgscan_local += (guint64)k; /* scanned = reclaimed in the model */
       done += k;
     }
   }
@@ -52,6 +53,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
     if (!mapping) {
       KmPages k = MIN(chunk->pages, MIN(nr - done, room));
       km_memcg_swap_out(sys, memcg, KM_PAGE_SHMEM, k);
+      memcg->pgscan_local += (guint64)k;
       chunk->pages -= k;
       done += k;
       if (chunk->pages == 0)
@@ -63,6 +65,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
     KmPages k = MIN(MIN(chunk->pages, mapping->dead || !charge ? 0 : charge->resident), MIN(nr - done, room));
     if (k > 0) {
       km_memcg_swap_out(sys, memcg, KM_PAGE_ANON, k);
+      memcg->pgscan_local += (guint64)k;
       charge->resident -= k;
       charge->swapped += k;
       mapping->resident -= k;

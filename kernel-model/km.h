@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include "km-profile.h"
+#include "km-psi.h"
 
 G_BEGIN_DECLS
 
@@ -185,6 +186,11 @@ struct _KmMemcg {
   GQueue tasks;             /* KmTask*, attach order */
   GQueue lru_anon;          /* KmLruChunk*, oldest first */
   guint id;
+  /* memory.pressure (v2; the root's is /proc/pressure/memory): kernel-model/km-psi.c */
+  KmPsiGroup psi;
+  /* pages reclaim scanned on this memcg's own LRUs (the lruvec's PGSCAN_DIRECT/KSWAPD events); memory.stat's pgscan
+   * is the sum over the subtree (km_memcg_pgscan()). The model scans exactly what it reclaims. */
+  guint64 pgscan_local;
 };
 
 /* The machine and its sysctls. */

@@ -342,6 +342,25 @@ static void add_oom(JsonStream *b, const KmSystem *sys, const OomControl *oc)
   json_stream_end_array(b);
 }
 
+/* "memory_pressure" of a cgroup: its memory.pressure line (some and full alike in the model), the averages as the
+ * file prints them (two decimals, text) and total= in microseconds; absent where the file is not (v1, before 4.20) */
+static void add_pressure(JsonStream *b, const KmSystem *sys, const KmMemcg *memcg, guint64 now_ns)
+{
+  KmPsiShow p;
+  if (!report_memory_pressure(sys, memcg, now_ns, &p))
+    return;
+  json_stream_set_member_name(b, "memory_pressure");
+  json_stream_begin_object(b);
+  const unsigned long avgs[3] = { p.avg10, p.avg60, p.avg300 };
+  const char *names[3] = { "avg10", "avg60", "avg300" };
+  for (int i = 0; i < 3; i++) {
+    g_autofree char *v = g_strdup_printf("%lu.%02lu", km_load_int(avgs[i]), km_load_frac(avgs[i]));
+    add_str(b, names[i], v);
+  }
+  add_uint(b, "total_us", p.total_us);
+  json_stream_end_object(b);
+}
+
 /* "memory" of a step's end (docs/report-formats.md, "Memory over time"): the machine, the process's memcg and its
  * ancestors (leaf first, the root left out), the process's counters. In pages. */
 static void add_memory(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
@@ -362,6 +381,7 @@ static void add_memory(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
     add_int(b, "usage_pages", memcg->usage);
     add_limit(b, "max_pages", memcg->max);
     add_int(b, "swap_pages", memcg->swap_usage);
+    add_pressure(b, sys, memcg, ev->time_ns);
     json_stream_end_object(b);
   }
   json_stream_end_array(b);

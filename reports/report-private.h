@@ -96,6 +96,10 @@ typedef struct {
   KmPages rss_anon, rss_file, rss_shmem, swap, total_vm;
 } ReportMemory;
 void report_memory_now(const KmSystem *sys, const KmTask *task, ReportMemory *out);
+/* memory.pressure of memcg as a read at now_ns would show it (km_psi_peek(): the report does not read, so it changes
+ * nothing); FALSE where the file does not exist: a cgroup v1 memcg, or a kernel before 4.20 (no PSI). The root's is
+ * /proc/pressure/memory. In the model the "some" and "full" lines are the same. */
+gboolean report_memory_pressure(const KmSystem *sys, const KmMemcg *memcg, guint64 now_ns, KmPsiShow *out);
 /* Which timeline events get a memory line / member: the end of a step (done, ENOMEM, a refused write). */
 gboolean report_memory_event(const SimEvent *ev);
 

@@ -317,6 +317,14 @@ void report_memory_now(const KmSystem *sys, const KmTask *task, ReportMemory *ou
   out->total_vm = mm->total_vm;
 }
 
+gboolean report_memory_pressure(const KmSystem *sys, const KmMemcg *memcg, guint64 now_ns, KmPsiShow *out)
+{
+  if (sys->profile->version < KM_KVER(4, 20) || (memcg->parent && memcg->version != 2))
+    return FALSE;
+  *out = km_psi_peek(&memcg->psi, now_ns);
+  return TRUE;
+}
+
 gboolean report_memory_event(const SimEvent *ev)
 {
   return ev->task && (ev->kind == SIM_EV_STEP || ev->kind == SIM_EV_ENOMEM || ev->kind == SIM_EV_STEP_ERROR);

@@ -13,6 +13,7 @@
 #include "../k8s/k8s-node.h"
 #include "../userspace/us-earlyoom.h"
 #include "../userspace/us-oomd.h"
+#include "../userspace/us-oomd-pressure.h"
 
 #include <stdarg.h>
 
@@ -203,12 +204,21 @@ static void print_userspace(GString *out, const ScenarioHeader *h)
   if (od) {
     textf(out, "  systemd-oomd 252: SwapUsedLimit=%d.%02d%%", od->swap_used_limit_permyriad / 100,
           od->swap_used_limit_permyriad % 100);
+    if (us_oomd_has_pressure_units(od)) {
+      g_autofree char *duration = us_oomd_format_timespan(od->mem_pressure_duration_ns);
+      textf(out, ", DefaultMemoryPressureLimit=%d.%02d%%, DefaultMemoryPressureDurationSec=%s",
+            od->mem_pressure_limit_permyriad / 100, od->mem_pressure_limit_permyriad % 100, duration);
+    }
     for (guint i = 0; i < od->units->len; i++) {
       const UsOomdUnit *u = od->units->pdata[i];
       textf(out, "; %s:%s%s", u->cgroup, u->swap_kill ? " ManagedOOMSwap=kill" : "",
-            u->preference == US_OOMD_PREFERENCE_AVOID  ? " ManagedOOMPreference=avoid"
-            : u->preference == US_OOMD_PREFERENCE_OMIT ? " ManagedOOMPreference=omit"
-                                                       : "");
+            u->pressure_kill ? " ManagedOOMMemoryPressure=kill" : "");
+      if (u->pressure_kill && u->pressure_limit_permyriad > 0)
+        textf(out, " ManagedOOMMemoryPressureLimit=%d.%02d%%", u->pressure_limit_permyriad / 100,
+              u->pressure_limit_permyriad % 100);
+      textf(out, "%s", u->preference == US_OOMD_PREFERENCE_AVOID  ? " ManagedOOMPreference=avoid"
+                       : u->preference == US_OOMD_PREFERENCE_OMIT ? " ManagedOOMPreference=omit"
+                                                                  : "");
     }
     textf(out, "\n");
   }
@@ -720,15 +730,27 @@ static char *size_text(const KmSystem *sys, KmPages pages)
   return report_format_bytes((guint64)pages * sys->machine.page_size);
 }
 
-static void memcg_usage_text(GString *out, const KmSystem *sys, const KmMemcg *memcg)
+/* memory.pressure once the memcg has stalled (total > 0): the same figures as the file's lines */
+static void memcg_pressure_text(GString *out, const KmSystem *sys, const KmMemcg *memcg, guint64 now_ns)
+{
+  KmPsiShow p;
+  if (!report_memory_pressure(sys, memcg, now_ns, &p) || p.total_us == 0)
+    return;
+  textf(out, " (memory.pressure avg10=%lu.%02lu avg60=%lu.%02lu avg300=%lu.%02lu total=%" G_GUINT64_FORMAT ")",
+        km_load_int(p.avg10), km_load_frac(p.avg10), km_load_int(p.avg60), km_load_frac(p.avg60),
+        km_load_int(p.avg300), km_load_frac(p.avg300), p.total_us);
+}
+
+static void memcg_usage_text(GString *out, const KmSystem *sys, const KmMemcg *memcg, guint64 now_ns)
 {
   g_autofree char *usage = size_text(sys, memcg->usage);
   if (memcg->max == KM_PAGES_MAX) {
     textf(out, "%s %s (no limit)", memcg->path, usage);
-    return;
+  } else {
+    g_autofree char *max = size_text(sys, memcg->max);
+    textf(out, "%s %s of %s", memcg->path, usage, max);
   }
-  g_autofree char *max = size_text(sys, memcg->max);
-  textf(out, "%s %s of %s", memcg->path, usage, max);
+  memcg_pressure_text(out, sys, memcg, now_ns);
 }
 
 /* The line after a step (docs/report-formats.md, "Memory over time"): the machine's memory, then the process's memcg
@@ -746,10 +768,10 @@ static void print_memory(GString *out, const KmSystem *sys, const SimEvent *ev, 
   const KmMemcg *memcg = ev->task->memcg;
   if (memcg && memcg->parent) {
     textf(out, "; memcg ");
-    memcg_usage_text(out, sys, memcg);
+    memcg_usage_text(out, sys, memcg, ev->time_ns);
     for (const KmMemcg *up = memcg->parent; detail == SIM_DETAIL_VERBOSE && up && up->parent; up = up->parent) {
       textf(out, ", ");
-      memcg_usage_text(out, sys, up);
+      memcg_usage_text(out, sys, up, ev->time_ns);
     }
   }
   if (detail == SIM_DETAIL_VERBOSE && m.has_mm) {

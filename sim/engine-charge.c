@@ -22,6 +22,7 @@ static KmMapping *next_untouched(KmSystem *sys, KmMm *mm, guint64 only_key)
 typedef struct {
   guint64 handles, reclaim_calls, sleeps, slept_jiffies;
   KmPages file, swapped;
+  const ScStep *step; /* the step the task runs (its sleeps are in it) */
 } ThrottleAcc;
 
 static void throttle_flush(SimEngine *e, ThrottleAcc *acc, const ScStep *step, const KmTask *task)
@@ -38,11 +39,27 @@ static void throttle_flush(SimEngine *e, ThrottleAcc *acc, const ScStep *step, c
                   .detail = detail, .throttle_slept_ns = acc->slept_jiffies * KM_NS_PER_JIFFY,
                   .throttle_sleeps = acc->sleeps };
   engine_emit(e, &ev);
-  *acc = (ThrottleAcc){ 0 };
+  *acc = (ThrottleAcc){ .step = acc->step };
+}
+
+/* psi_memstall_enter() / psi_memstall_leave() (kernel/sched/psi.c, 4.20+) for task: psi_task_change() changes the
+ * task's cgroup and every ancestor up to the root, whose group is /proc/pressure/memory. */
+static void memstall(SimEngine *e, const KmTask *task, gboolean enter)
+{
+  if (e->sys->profile->version < KM_KVER(4, 20))
+    return; /* no PSI */
+  for (KmMemcg *c = task->memcg; c; c = c->parent) {
+    if (enter)
+      km_psi_memstall_enter(&c->psi, e->now_ns);
+    else
+      km_psi_memstall_leave(&c->psi, e->now_ns);
+  }
 }
 
 /* mem_cgroup_handle_over_high() for the task (on return to user mode, or from try_charge_memcg() on 5.18+), and
- * its sleep on the virtual clock: timers due meanwhile (the OOM reaper) fire in order. */
+ * its sleep on the virtual clock, between psi_memstall_enter() and psi_memstall_leave() (5.4+, which have the
+ * sleep): timers and the actors' polls due meanwhile run in order, and a kill by one ends the sleep. The reclaim
+ * before it (reclaim_high(): try_to_free_mem_cgroup_pages(), a memstall too) takes no time in the model. */
 static void handle_over_high(SimEngine *e, KmTask *task, ThrottleAcc *acc)
 {
   KmPages nr_pages = task->memcg_nr_pages_over_high;
@@ -59,8 +76,9 @@ static void handle_over_high(SimEngine *e, KmTask *task, ThrottleAcc *acc)
   acc->sleeps++;
   acc->slept_jiffies += r.penalty_jiffies;
   guint64 until = e->now_ns + r.penalty_jiffies * KM_NS_PER_JIFFY;
-  engine_run_due_timers(e, until);
-  e->now_ns = MAX(e->now_ns, until);
+  memstall(e, task, TRUE);
+  engine_sleep_killable(e, acc->step, task, until);
+  memstall(e, task, FALSE);
 }
 
 /* try_charge_memcg()'s stock for n single-page charges to memcg, and its done_restock check of memory.high. */
@@ -261,7 +279,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
 FaultResult engine_charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
                                 guint64 mapping_key, KmPages *remaining)
 {
-  ThrottleAcc thr = { 0 };
+  ThrottleAcc thr = { .step = step };
   FaultResult r = charge_pages_throttled(e, proc, step, kind, mapping_key, remaining, &thr);
   if (kind != KM_PAGE_ANON && (r == FAULT_DONE || r == FAULT_CHARGE_ENOMEM))
     handle_over_high(e, proc->task, &thr);

@@ -109,6 +109,10 @@ SimProc *engine_find_proc(SimEngine *e, int pid);
 KmMemcg *engine_step_memcg(SimEngine *e, const ScStep *step);
 void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal);
 void engine_run_due_timers(SimEngine *e, guint64 until_ns);
+/* schedule_timeout_killable() of task, asleep in step until until_ns on the virtual clock: the timers and the
+ * actors' polls due meanwhile run at their times (the daemons run while the task sleeps); a kill of the task ends
+ * the sleep there, and the clock stays at the kill. */
+void engine_sleep_killable(SimEngine *e, const ScStep *step, const KmTask *task, guint64 until_ns);
 gboolean engine_step_error(SimEngine *e, const ScStep *step, GError **error, ScenarioError code, const char *fmt, ...)
   G_GNUC_PRINTF(5, 6);
 void engine_record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, const char *errno_name,

@@ -1,10 +1,13 @@
 /* sim/engine-userspace.c: the acting halves of earlyoom (1.7, 1.8: main.c poll_loop(), kill.c kill_process()) and
- * systemd-oomd (252: oomd-manager.c monitor_swap_contexts_handler()) beside the kernel; the choosing halves are
- * userspace/us-earlyoom.c and userspace/us-oomd.c.
+ * systemd-oomd (252: oomd-manager.c monitor_swap_contexts_handler() and monitor_memory_pressure_contexts_handler())
+ * beside the kernel; the choosing halves are userspace/us-earlyoom.c, userspace/us-oomd.c and
+ * userspace/us-oomd-pressure.c.
  *
  * Each polls on the virtual clock from 0, like the eviction manager: a poll due at a time runs
  * before the first step at or after it, so a step (a burst of page faults) runs to completion first, as the
- * daemons, sleeping in nanosleep() or sd-event, cannot interrupt the page fault path. They read /proc/meminfo as the
+ * daemons, sleeping in nanosleep() or sd-event, cannot interrupt the page fault path; but while the step's task
+ * sleeps in memory.high's throttle the polls due run at their times, and a kill ends the sleep
+ * (engine_sleep_killable()). They read /proc/meminfo as the
  * kernel model fills it (MemAvailable: si_mem_available()), and signal processes that do not handle signals: they
  * end at once with 128 + signal. Polls that find nothing to do and see the same model as the previous idle poll
  * would do the same again; they are skipped (sim_userspace_skip_idle()), which changes nothing but the run time. */
@@ -122,6 +125,29 @@ void sim_userspace_earlyoom_poll(SimUserspace *us, SimEngine *e)
   us->next_earlyoom_ns = clock_add(us->next_earlyoom_ns, us->earlyoom_idle_sleep_ns);
 }
 
+/* oomd_cgroup_kill(path, recurse=true): the processes of memcg and its descendants that a SIGKILL ends (a process
+ * already dying, an OOM victim waiting for the reaper, gets the signal again to no effect) */
+static GPtrArray *oomd_cgroup_procs(KmSystem *sys, KmMemcg *memcg)
+{
+  GPtrArray *victims = g_ptr_array_new();
+  for (GList *l = sys->tasks.head; l; l = l->next) {
+    KmTask *task = l->data;
+    if ((task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED || task->state == KM_TASK_LIVELOCKED) &&
+        km_memcg_is_descendant(task->memcg, memcg))
+      g_ptr_array_add(victims, task);
+  }
+  return victims;
+}
+
+/* The log line (detail, which names the processes' count), then SIGKILL to each. */
+static void oomd_kill(SimEngine *e, GPtrArray *victims, const char *detail)
+{
+  g_autofree char *line = g_strdup_printf("%s, %u process%s)", detail, victims->len, victims->len == 1 ? "" : "es");
+  sim_engine_actor_event(e, SIM_EV_OOMD, victims->pdata[0], line);
+  for (guint i = 0; i < victims->len; i++)
+    sim_engine_actor_kill(e, victims->pdata[i], SIGKILL, "systemd-oomd");
+}
+
 /* systemd 252 oomd-manager.c monitor_swap_contexts_handler(): the swap rule, every SWAP_INTERVAL_USEC. */
 void sim_userspace_oomd_poll(SimUserspace *us, SimEngine *e)
 {
@@ -141,26 +167,95 @@ void sim_userspace_oomd_poll(SimUserspace *us, SimEngine *e)
   if (chosen < 0)
     return; /* "No cgroup candidates found for swap-based OOM action" */
   const UsOomdCandidate *c = &g_array_index(candidates, UsOomdCandidate, chosen);
-  /* oomd_cgroup_kill(path, recurse=true): SIGKILL to every process of the cgroup and its descendants */
-  g_autoptr(GPtrArray) victims = g_ptr_array_new();
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *task = l->data;
-    /* a process already dying (an OOM victim waiting for the reaper) gets the signal again to no effect */
-    if ((task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED || task->state == KM_TASK_LIVELOCKED) &&
-        km_memcg_is_descendant(task->memcg, c->memcg))
-      g_ptr_array_add(victims, task);
-  }
+  g_autoptr(GPtrArray) victims = oomd_cgroup_procs(sys, c->memcg);
   if (victims->len == 0)
     return; /* nothing killed: 252 logs nothing and the pass ends */
   us->oomd_idle_gen = -1;
   g_autofree char *detail = g_strdup_printf(
       "systemd-oomd: Killed %s due to memory used (%" G_GUINT64_FORMAT ") / total (%" G_GUINT64_FORMAT ") and swap used (%"
       G_GUINT64_FORMAT ") / total (%" G_GUINT64_FORMAT ") being more than %d.%02d%% (swap usage of %s: %" G_GUINT64_FORMAT
-      " bytes, %u process%s)", c->memcg->path, mem_used, mem_total, su, st, cfg->swap_used_limit_permyriad / 100,
-      cfg->swap_used_limit_permyriad % 100, c->memcg->path, c->swap_usage, victims->len, victims->len == 1 ? "" : "es");
-  sim_engine_actor_event(e, SIM_EV_OOMD, victims->pdata[0], detail);
-  for (guint i = 0; i < victims->len; i++)
-    sim_engine_actor_kill(e, victims->pdata[i], SIGKILL, "systemd-oomd");
+      " bytes", c->memcg->path, mem_used, mem_total, su, st, cfg->swap_used_limit_permyriad / 100,
+      cfg->swap_used_limit_permyriad % 100, c->memcg->path, c->swap_usage);
+  oomd_kill(e, victims, detail);
+}
+
+/* update_monitored_cgroup_contexts_candidates(): the candidates gathered now, with last_pgscan from the kept ones */
+static void oomd_pressure_refresh_candidates(SimUserspace *us, KmSystem *sys)
+{
+  GArray *fresh = us_oomd_candidates(us->oomd, sys, US_OOMD_RULE_PRESSURE);
+  us_oomd_carry_candidates(us->oomd_candidates, fresh);
+  if (us->oomd_candidates)
+    g_array_unref(us->oomd_candidates);
+  us->oomd_candidates = fresh;
+}
+
+/* The kill of the pressure rule below target t (oomd_kill_by_pgscan_rate()); with no candidate, or none with a
+ * process, 252 still starts the post-action delay, and logs nothing. */
+static void oomd_pressure_kill(SimUserspace *us, SimEngine *e, const UsOomdPressureCgroup *t, guint64 now_ns)
+{
+  KmSystem *sys = sim_engine_system(e);
+  oomd_pressure_refresh_candidates(us, sys);
+  int chosen = us_oomd_select_by_pgscan_rate(us->oomd_candidates, t->memcg->path);
+  us->oomd_post_action = TRUE;
+  us->oomd_post_action_start_ns = now_ns;
+  if (chosen < 0)
+    return;
+  const UsOomdCandidate *c = &g_array_index(us->oomd_candidates, UsOomdCandidate, chosen);
+  g_autoptr(GPtrArray) victims = oomd_cgroup_procs(sys, c->memcg);
+  if (victims->len == 0)
+    return;
+  g_autofree char *duration = us_oomd_format_timespan(us->oomd->mem_pressure_duration_ns);
+  g_autofree char *detail = g_strdup_printf(
+      "systemd-oomd: Killed %s due to memory pressure for %s being %lu.%02lu%% > %lu.%02lu%% for > %s with reclaim "
+      "activity (pgscan rate of %s: %" G_GUINT64_FORMAT " pages, memory.current %" G_GUINT64_FORMAT " bytes",
+      c->memcg->path, t->memcg->path, km_load_int(t->avg10), km_load_frac(t->avg10),
+      km_load_int(t->mem_pressure_limit), km_load_frac(t->mem_pressure_limit), duration, c->memcg->path,
+      us_oomd_pgscan_rate(c->pgscan, c->last_pgscan), c->current_memory_usage);
+  oomd_kill(e, victims, detail);
+}
+
+/* systemd 252 oomd-manager.c monitor_memory_pressure_contexts_handler(), every MEM_PRESSURE_INTERVAL_USEC. */
+void sim_userspace_oomd_pressure_poll(SimUserspace *us, SimEngine *e)
+{
+  KmSystem *sys = sim_engine_system(e);
+  const guint64 now_ns = sim_engine_now(e);
+  gboolean kept = FALSE; /* clear_candidate_hashmapp(): the candidates are dropped unless updated in this poll */
+  us->next_oomd_pressure_ns = clock_add(us->next_oomd_pressure_ns, US_OOMD_MEM_PRESSURE_INTERVAL_NS);
+  /* update_monitored_cgroup_contexts(): memory.pressure ("full" avg10) and memory.stat's pgscan of each */
+  for (guint i = 0; i < us->oomd_monitored->len; i++) {
+    UsOomdPressureCgroup *c = &g_array_index(us->oomd_monitored, UsOomdPressureCgroup, i);
+    KmPsiShow full = km_psi_show(&c->memcg->psi, now_ns);
+    us_oomd_pressure_update(c, c->memcg->parent ? km_memcg_pgscan(c->memcg) : 0, us_oomd_read_psi_avg(full.avg10),
+                            now_ns);
+  }
+  gboolean in_delay = FALSE;
+  if (us->oomd_post_action) {
+    if (us->oomd_post_action_start_ns + US_OOMD_POST_ACTION_DELAY_NS > now_ns)
+      in_delay = TRUE;
+    else
+      us->oomd_post_action = FALSE;
+  }
+  guint targets = us_oomd_pressure_above(us->oomd_monitored, us->oomd->mem_pressure_duration_ns, now_ns);
+  if (targets > 0 && !in_delay) {
+    for (guint i = 0; i < us->oomd_monitored->len; i++) {
+      const UsOomdPressureCgroup *t = &g_array_index(us->oomd_monitored, UsOomdPressureCgroup, i);
+      if (!t->target || !us_oomd_had_recent_reclaim(t, now_ns))
+        continue;
+      oomd_pressure_kill(us, e, t, now_ns);
+      return; /* one kill per poll; the candidates were just updated */
+    }
+  } else {
+    /* a monitored cgroup over its limit: the candidates are kept up to date, their pgscan rates per poll */
+    for (guint i = 0; i < us->oomd_monitored->len && !kept; i++)
+      if (g_array_index(us->oomd_monitored, UsOomdPressureCgroup, i).limit_hit) {
+        oomd_pressure_refresh_candidates(us, sys);
+        kept = TRUE;
+      }
+  }
+  if (!kept && us->oomd_candidates) {
+    g_array_unref(us->oomd_candidates);
+    us->oomd_candidates = NULL;
+  }
 }
 
 /* An actor whose last poll did nothing, with the model unchanged since, would do nothing at every poll up to
@@ -210,6 +305,8 @@ gboolean sim_userspace_new(const ScenarioHeader *h, SimActors actors, KmSystem *
     sim_userspace_free(g_steal_pointer(&us));
     return FALSE;
   }
+  if (us->oomd && us_oomd_has_pressure_units(us->oomd))
+    us->oomd_monitored = us_oomd_pressure_monitored(us->oomd, sys);
   if (us->earlyoom || us->oomd)
     *out = g_steal_pointer(&us);
   return TRUE;
@@ -221,5 +318,9 @@ void sim_userspace_free(SimUserspace *us)
     return;
   us_earlyoom_free(us->earlyoom_owned);
   us_oomd_free(us->oomd_owned);
+  if (us->oomd_monitored)
+    g_array_unref(us->oomd_monitored);
+  if (us->oomd_candidates)
+    g_array_unref(us->oomd_candidates);
   g_free(us);
 }

@@ -7,6 +7,7 @@
 
 #include "../userspace/us-earlyoom.h"
 #include "../userspace/us-oomd.h"
+#include "../userspace/us-oomd-pressure.h"
 #include "engine.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,12 @@ typedef struct {
   UsOomd *oomd_owned;
   guint64 next_oomd_ns;
   gint64 oomd_idle_gen;
+  /* systemd-oomd's memory-pressure rule (userspace/us-oomd-pressure.c); monitored NULL: no unit asks for it */
+  GArray *oomd_monitored;         /* UsOomdPressureCgroup, path order */
+  GArray *oomd_candidates;        /* UsOomdCandidate kept from the previous poll; NULL: cleared */
+  guint64 next_oomd_pressure_ns;
+  gboolean oomd_post_action;      /* mem_pressure_post_action_delay_start != 0 */
+  guint64 oomd_post_action_start_ns;
 } SimUserspace;
 
 /* The killers that run for actors (SimOptions.actors): *out NULL when neither does. Errors: a <systemd-oomd> unit
@@ -33,9 +40,14 @@ void sim_userspace_skip_idle(SimUserspace *us, gint64 gen, guint64 until_ns);
 /* One poll each, at its due time (the engine's clock is there). */
 void sim_userspace_earlyoom_poll(SimUserspace *us, SimEngine *e);
 void sim_userspace_oomd_poll(SimUserspace *us, SimEngine *e);
+/* systemd-oomd's memory-pressure poll (monitor_memory_pressure_contexts_handler()), every second from 0. Never
+ * skipped: its reads of memory.pressure drive the kernel's averages (km_psi_show()). */
+void sim_userspace_oomd_pressure_poll(SimUserspace *us, SimEngine *e);
+
 
 /* What the engine offers its actors (sim/engine.c). */
 KmSystem *sim_engine_system(SimEngine *e);
+guint64 sim_engine_now(const SimEngine *e);
 gint64 sim_engine_generation(const SimEngine *e);
 void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail);
 /* Records in the outcome that actor sent signal to task (SimOutcome.actor_signals), before any kill; badness and

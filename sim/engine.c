@@ -515,11 +515,18 @@ KmSystem *sim_engine_system(SimEngine *e)
   return e->sys;
 }
 
+guint64 sim_engine_now(const SimEngine *e)
+{
+  return e->now_ns;
+}
+
 /* Runs the actors' passes due up to until_ns (inclusive), each at its own time, earliest first; at the same time
- * the kubelet, then earlyoom, then systemd-oomd. A pass is work ("Work" above): it looks at every task (and the
- * kubelet at every pod), so a step far in the future after a long quiet time is bounded by --max-work, stopped at
- * step with the one-line message, rather than spinning through every housekeeping interval unseen. */
-static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns)
+ * the kubelet, then earlyoom, then systemd-oomd's swap rule, then its pressure rule. A pass is work ("Work" above):
+ * it looks at every task (and the kubelet at every pod), so a step far in the future after a long quiet time is
+ * bounded by --max-work, stopped at step with the one-line message, rather than spinning through every
+ * housekeeping interval unseen. With sleeper (a task asleep in a step), it stops once the sleeper is no longer
+ * running: a kill ended the sleep. */
+static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns, const KmTask *sleeper)
 {
   SimUserspace *us = e->userspace;
   for (;;) {
@@ -528,8 +535,9 @@ static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns)
     guint64 kubelet = e->kubelet_runs ? e->next_eviction_ns : G_MAXUINT64;
     guint64 earlyoom = us && us->earlyoom ? us->next_earlyoom_ns : G_MAXUINT64;
     guint64 oomd = us && us->oomd ? us->next_oomd_ns : G_MAXUINT64;
-    guint64 next = MIN(kubelet, MIN(earlyoom, oomd));
-    if (e->panicked || next > until_ns || next == G_MAXUINT64)
+    guint64 pressure = us && us->oomd_monitored ? us->next_oomd_pressure_ns : G_MAXUINT64;
+    guint64 next = MIN(MIN(kubelet, earlyoom), MIN(oomd, pressure));
+    if (e->panicked || next > until_ns || next == G_MAXUINT64 || (sleeper && sleeper->state != KM_TASK_RUNNING))
       return;
     guint64 pods = next == kubelet ? e->header->k8s->pods->len : 0;
     if (!engine_work(e, step, 1 + pods + e->sys->tasks.length))
@@ -540,10 +548,22 @@ static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns)
       engine_eviction_run(e);
     else if (next == earlyoom)
       sim_userspace_earlyoom_poll(us, e);
-    else
+    else if (next == oomd)
       sim_userspace_oomd_poll(us, e);
+    else
+      sim_userspace_oomd_pressure_poll(us, e);
     wake_blocked(e);
   }
+}
+
+void engine_sleep_killable(SimEngine *e, const ScStep *step, const KmTask *task, guint64 until_ns)
+{
+  e->gen++; /* the step charged pages since the last poll: an actor's idle poll is not repeated blindly */
+  actors_run_until(e, step, until_ns, task);
+  if (task->state != KM_TASK_RUNNING || e->limit_error || e->panicked)
+    return; /* woken by the fatal signal (or the run stops): the rest of the sleep does not happen */
+  engine_run_due_timers(e, until_ns);
+  e->now_ns = MAX(e->now_ns, until_ns);
 }
 
 /* One step; *out_queued is set when the step went to its process's queue (the engine keeps it until it runs). */
@@ -577,7 +597,7 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   if (e->panicked)
     return TRUE; /* the machine is gone: later steps are read (and validated) but not run */
   e->gen++;
-  actors_run_until(e, step, step->has_at ? MAX(step->at_ns, e->now_ns) : e->now_ns);
+  actors_run_until(e, step, step->has_at ? MAX(step->at_ns, e->now_ns) : e->now_ns, NULL);
   if (e->panicked || e->limit_error)
     return TRUE;
   if (step->has_at && step->at_ns > e->now_ns) {

@@ -240,6 +240,28 @@ check "actors: earlyoom's SIGTERM at 16.051 s against the kernel's SIGKILL at 20
            grep -qE '^200 +editor +running +n/a +running +running$' \"$tmp/wi.txt\""
 check "actors: systemd-oomd kills the whole user-1000.slice at 16.050 s; the kernel (oom.group) both at 17 s" \
   bash -c "\"$OOMSIM\" actors $od | grep -qE '^201 +thunderbird +137 by kernel at 17.000 s +n/a +running +137 by systemd-oomd at 16.050 s$'"
+# systemd-oomd 252's memory-pressure rule (scenarios/library/systemd-oomd-pressure-kills-throttled.xml): pressure
+# above 60% from the 11 s poll, 30 s later the kill, within the throttled step (its sleep ends there)
+op=scenarios/library/systemd-oomd-pressure-kills-throttled.xml
+check "pressure rule: oomd kills app-build.scope at 41 s, 30 s after avg10 first read above 60% (11 s)" \
+  bash -c "\"$OOMSIM\" run $op | grep -q '^\[   41.000000\] .*systemd-oomd: Killed /user.slice/user-1000.slice/app-build.scope due to memory pressure for /user.slice/user-1000.slice being 98.02% > 60.00% for > 30s with reclaim activity'"
+# without the indexer's page cache nothing is ever reclaimed (no swap): pgscan never grows, so oomd 252 does not act
+# however high the pressure ("if there isn't any reclaim pressure, no need to kill something")
+grep -v 'file-read' $op | sed 's|<exit pid="400" status="137" by="systemd-oomd"/>|<survives pid="400"/>|; s|<exit pid="401" status="137" by="systemd-oomd"/>|<survives pid="401"/>|' >"$tmp/noreclaim.xml"
+check "pressure rule: no reclaim activity, no kill, though the pressure is above the limit" \
+  bash -c "\"$OOMSIM\" check \"$tmp/noreclaim.xml\" >/dev/null && \"$OOMSIM\" run \"$tmp/noreclaim.xml\" | grep -q 'memory.pressure avg10=9[0-9]' &&
+           ! \"$OOMSIM\" run \"$tmp/noreclaim.xml\" | grep -q 'systemd-oomd: Killed'"
+# the root monitored: oomd reads no pgscan for it (0), so it never has reclaim activity: no kill either
+sed 's|<unit cgroup="/user.slice/user-1000.slice" ManagedOOMMemoryPressure="kill"/>|<unit cgroup="/" ManagedOOMMemoryPressure="kill"/>|; s|<exit pid="400" status="137" by="systemd-oomd"/>|<survives pid="400"/>|; s|<exit pid="401" status="137" by="systemd-oomd"/>|<survives pid="401"/>|' $op >"$tmp/rootmon.xml"
+check "pressure rule: a monitored root cgroup never has reclaim activity (oomd reads no pgscan for it): no kill" \
+  bash -c "\"$OOMSIM\" check \"$tmp/rootmon.xml\" >/dev/null && ! \"$OOMSIM\" run \"$tmp/rootmon.xml\" | grep -q 'systemd-oomd: Killed'"
+# ManagedOOMMemoryPressureLimit=50%: avg10 above 50.00 from the 9 s poll (51.66), so the kill comes at 39 s
+sed 's|<unit cgroup="/user.slice/user-1000.slice" ManagedOOMMemoryPressure="kill"/>|<unit cgroup="/user.slice/user-1000.slice" ManagedOOMMemoryPressure="kill" ManagedOOMMemoryPressureLimit="50%"/>|' $op >"$tmp/limit50.xml"
+check "pressure rule: ManagedOOMMemoryPressureLimit=50% is first exceeded at the 9 s poll: the kill at 39 s" \
+  bash -c "\"$OOMSIM\" run \"$tmp/limit50.xml\" | grep -q '^\[   39.000000\] .*systemd-oomd: Killed .* > 50.00% for > 30s'"
+check "pressure rule: the post-action delay: the second kill 15 s after the first (41 s, then 56 s), none between" \
+  bash -c "\"$OOMSIM\" check tests/cli/oomd-post-action-delay.xml >/dev/null &&
+           [ \"\$(\"$OOMSIM\" run tests/cli/oomd-post-action-delay.xml | grep 'systemd-oomd: Killed' | cut -c1-14 | tr '\\n' ' ')\" = '[   41.000000] [   56.000000] ' ]"
 check "actors: the same bytes twice, text and JSON" \
   bash -c "\"$OOMSIM\" actors $od | cmp -s - <(\"$OOMSIM\" actors $od) &&
            \"$OOMSIM\" actors --format json $od | cmp -s - <(\"$OOMSIM\" actors --format json $od)"

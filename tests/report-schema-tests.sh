@@ -77,9 +77,25 @@ d = json.load(open(sys.argv[1]))
 m = d["events"][0]["memory"]
 ok = (m["mem_free_pages"], m["swap_used_pages"], m["committed_as_pages"], m["commit_limit_pages"]) == (524288, 0, 512000, 262144)
 ok = ok and m["process"] == {"pid": 4200, "rss_anon_pages": 0, "rss_file_pages": 0, "rss_shmem_pages": 0, "swap_pages": 0, "total_vm_pages": 512000}
-ok = ok and m["cgroups"] == [{"path": "/kubepods/pod-a", "usage_pages": 0, "max_pages": 12800, "swap_pages": 0},
-                             {"path": "/kubepods", "usage_pages": 0, "max_pages": None, "swap_pages": 0}]
+nopsi = {"avg10": "0.00", "avg60": "0.00", "avg300": "0.00", "total_us": 0}
+ok = ok and m["cgroups"] == [{"path": "/kubepods/pod-a", "usage_pages": 0, "max_pages": 12800, "swap_pages": 0,
+                              "memory_pressure": nopsi},
+                             {"path": "/kubepods", "usage_pages": 0, "max_pages": None, "swap_pages": 0,
+                              "memory_pressure": nopsi}]
 sys.exit(0 if ok else 1)' "$tmp/pod.json"
+# memory.pressure (kernel-model/km-psi.c): the only stall the model has is memory.high's penalty sleep, so total= of
+# /throttled after memory-high-throttles-never-kills.xml's one step is the sum of its sleeps, 378139 jiffies (worked out
+# in the scenario's description) of 4 ms = 1512556000 us; the averages of a stall that long are 100.00 (avg10: a
+# fixed point the rounding up of calc_load() holds at 100 * 2048 once reached); 4.19 has no PSI (no member)
+"$OOMSIM" run --format json -o "$tmp/high.json" scenarios/library/memory-high-throttles-never-kills.xml
+"$OOMSIM" run --kernel 4.19 --format json -o "$tmp/high-419.json" scenarios/library/memory-high-throttles-never-kills.xml
+check "memory.high: /throttled's memory.pressure total=1512556000 us after the step, avg10 100.00; none on 4.19" python3 -c '
+import json, sys
+steps = [e for e in json.load(open(sys.argv[1]))["events"] if e.get("memory")]
+p = steps[-1]["memory"]["cgroups"][0]["memory_pressure"]
+old = [e for e in json.load(open(sys.argv[2]))["events"] if e.get("memory")]
+ok = p["total_us"] == 1512556000 and p["avg10"] == "100.00" and "memory_pressure" not in old[-1]["memory"]["cgroups"][0]
+sys.exit(0 if ok else 1)' "$tmp/high.json" "$tmp/high-419.json"
 check "pod: peaks: machine 12800, /kubepods/pod-a 12800 with 0 headroom, /kubepods no limit (null)" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))["outcome"]

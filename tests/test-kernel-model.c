@@ -9,6 +9,7 @@
 #include "kernel-model/km-oom.h"
 #include "kernel-model/km-cgroup.h"
 #include "kernel-model/km-memcg-high.h"
+#include "kernel-model/km-psi.h"
 #include "kernel-model/km-pcp.h"
 #include "kernel-model/km-proc.h"
 #include "kernel-model/km-util.h"
@@ -1511,6 +1512,133 @@ static void test_default_min_free(void)
   g_assert_cmpuint(km_default_min_free_kbytes((KmPages)1 << 28, 4096), ==, 131072);
 }
 
+/* kernel/sched/psi.c by hand: one task stalls in its cgroup from 0 to 10 s (memory.high's penalty sleep), then
+ * nothing. psi_period = PSI_FREQ (2 * 250 + 1 = 501 jiffies) * 4 ms = 2.004 s; the grid starts at 0, so
+ * avg_next_update is 2.004 s. The enter arms the averages work PSI_FREQ later, at 2.004 s. Each run of the work
+ * folds the time (total += the stall since the last fold), updates the averages if now >= avg_next_update, and,
+ * the stall having grown, re-arms at now + (nsecs_to_jiffies(avg_next_update - now) + 1) jiffies:
+ *   2.004: period 2.004 - 0 = 2.004 s, sample 2.004 s: 100%; next update 4.008; re-armed 2.004 + 502 j = 4.012
+ *   4.012: period 4.012 - 2.004 = 2.008 s, sample 2.008 s: 100%; next 6.012; re-armed 4.012 + 501 j = 6.016
+ *   6.016: period 2.004, sample 2.004: 100%; next 8.016; re-armed 8.020
+ *   8.020: 100%; next 10.020; re-armed 10.024
+ *  10.024: the stall ended at 10.0: sample 10.0 - 8.020 = 1.980 s of period 10.024 - 8.020 = 2.004 s,
+ *          pct = 1.980e9 * 100 / 2.004e9 = 98; next 12.024; re-armed (it grew) 10.024 + (500 + 1) j = 12.028
+ *  12.028: sample 0 of 2.004 s: 0%; next 14.028; nothing grew: the work stops.
+ * calc_load(load, 1677, pct * 2048) = (load * 1677 + pct * 2048 * 371 (+ 2047 when pct * 2048 >= load)) / 2048:
+ *   avg10 = (0 + 75980800 + 2047) / 2048 = 37100 (18.11); (37100 * 1677 + 75982847) / 2048 = 67480 (32.94);
+ *   (67480 * 1677 + 75982847) / 2048 = 92356 (45.09); (92356 * 1677 + 75982847) / 2048 = 112726 (55.04);
+ *   98%: (112726 * 1677 + 200704 * 371 + 2047) / 2048 = 263504733 / 2048 = 128664 (62.82);
+ *   0%: 128664 * 1677 / 2048 = 215769528 / 2048 = 105356 (51.44).
+ * A read at 30 s: now - 14.028 = 15.972 s, 7 missed periods; next 14.028 + 8 * 2.004; period 30 - (12.028 + 7 *
+ * 2.004) = 3.944 s, sample 0. calc_load_n(105356, 1677, 0, 7): fixed_power_int(1677, 11, 7): r = (2048 * 1677 +
+ * 1024) >> 11 = 1677, x = (1677^2 + 1024) >> 11 = 1373, r = (1677 * 1373 + 1024) >> 11 = 1124, x = (1373^2 + 1024)
+ * >> 11 = 920, r = (1124 * 920 + 1024) >> 11 = 505; 105356 * 505 / 2048 = 25978; then calc_load(25978, 1677, 0) =
+ * 43565106 / 2048 = 21272 (10.38: 21272 - 10 * 2048 = 792, 792 * 100 >> 11 = 38). */
+static void test_psi_averages(void)
+{
+  const guint64 s = G_GUINT64_CONSTANT(1000000000), ms = 1000000;
+  KmPsiGroup g = { 0 };
+  km_psi_memstall_enter(&g, 0);
+  KmPsiShow show = km_psi_peek(&g, 2 * s);
+  g_assert_cmpuint(show.avg10, ==, 0); /* before the first update */
+  g_assert_cmpuint(show.total_us, ==, 2000000);
+  show = km_psi_peek(&g, 8020 * ms);
+  g_assert_cmpuint(show.avg10, ==, 112726);
+  g_assert_cmpuint(km_load_int(show.avg10), ==, 55);
+  g_assert_cmpuint(km_load_frac(show.avg10), ==, 4);
+  km_psi_memstall_leave(&g, 10 * s);
+  show = km_psi_peek(&g, 10024 * ms);
+  g_assert_cmpuint(show.avg10, ==, 128664);
+  g_assert_cmpuint(show.total_us, ==, 10000000);
+  show = km_psi_peek(&g, 12028 * ms);
+  g_assert_cmpuint(show.avg10, ==, 105356);
+  g_assert_cmpuint(g.work_at_ns, ==, 10024 * ms); /* peeking changed nothing */
+  show = km_psi_show(&g, 30 * s);
+  g_assert_cmpuint(show.avg10, ==, 21272);
+  g_assert_cmpuint(km_load_int(show.avg10), ==, 10);
+  g_assert_cmpuint(km_load_frac(show.avg10), ==, 38);
+  g_assert_cmpuint(g.work_at_ns, ==, KM_PSI_NO_WORK);
+  g_assert_cmpuint(g.avg_next_update_ns, ==, 14028 * ms + 8 * 2004 * ms);
+  g_assert_cmpuint(show.total_us, ==, 10000000);
+  /* avg60 after the first update: (204800 * (2048 - 1981) + 2047) / 2048 = 13723647 / 2048 = 6700 */
+  KmPsiGroup h = { 0 };
+  km_psi_memstall_enter(&h, 0);
+  g_assert_cmpuint(km_psi_peek(&h, 2004 * ms).avg60, ==, 6700);
+  /* avg300: (204800 * 14 + 2047) / 2048 = 1400 */
+  g_assert_cmpuint(km_psi_peek(&h, 2004 * ms).avg300, ==, 1400);
+}
+
+/* A stall shorter than a jiffy between two folds adds nothing to total= (collect_percpu_times() weighs each CPU by
+ * its non-idle time in whole jiffies: nsecs_to_jiffies(3 ms) = 0 at HZ 250); the work still ran (the time grew). */
+static void test_psi_sub_jiffy(void)
+{
+  const guint64 ms = 1000000;
+  KmPsiGroup g = { 0 };
+  km_psi_memstall_enter(&g, 1000 * ms);
+  km_psi_memstall_leave(&g, 1003 * ms);
+  KmPsiShow show = km_psi_show(&g, 5000 * ms);
+  g_assert_cmpuint(show.total_us, ==, 0);
+  g_assert_cmpuint(show.avg10, ==, 0);
+  /* the same 3 ms inside a longer fold window with 5 ms more: 8 ms = 2 jiffies, all of it counts */
+  KmPsiGroup h = { 0 };
+  km_psi_memstall_enter(&h, 1000 * ms);
+  km_psi_memstall_leave(&h, 1003 * ms);
+  km_psi_memstall_enter(&h, 2000 * ms);
+  km_psi_memstall_leave(&h, 2005 * ms);
+  g_assert_cmpuint(km_psi_show(&h, 5000 * ms).total_us, ==, 8000);
+}
+
+/* loadavg.h and loadavg.c helpers: calc_load() rounds up only when the load grows; fixed_power_int(x, 11, 0) = 1.0 */
+static void test_psi_calc_load(void)
+{
+  g_assert_cmpuint(km_calc_load(0, 1677, 0), ==, 0);              /* (0 + 0 + 2047) / 2048 */
+  g_assert_cmpuint(km_calc_load(2048, 1677, 2048), ==, 2048);     /* (3434496 + 759808 + 2047) / 2048 */
+  g_assert_cmpuint(km_calc_load(2048, 1677, 0), ==, 1677);        /* 3434496 / 2048 */
+  g_assert_cmpuint(km_fixed_power_int(1677, 11, 0), ==, 2048);
+  g_assert_cmpuint(km_fixed_power_int(1677, 11, 1), ==, 1677);    /* (2048 * 1677 + 1024) >> 11 */
+  g_assert_cmpuint(km_fixed_power_int(1677, 11, 2), ==, 1373);    /* (1677^2 + 1024) >> 11, then (2048 * 1373 + 1024) >> 11 */
+  g_assert_cmpuint(km_calc_load_n(2048, 1677, 0, 2), ==, 1373);
+}
+
+/* Reads drive the averages too (psi_show() updates them when due), as systemd-oomd's reads every second do in
+ * scenarios/library/systemd-oomd-pressure-kills-throttled.xml, whose description has these two figures: a stall from
+ * 1.0 s, read at 2, 3, 4 and 5 s. The enter arms the work at 1.0 + 2.004 = 3.004 s.
+ *   2.0 read: total 1.0 s; 2.0 < avg_next_update 2.004: no update.
+ *   3.0 read: total 2.0 s; update (3.0 >= 2.004, no missed period): period 3.0 - 0, sample 2.0 s, pct = 200 / 3 = 66:
+ *        avg10 = (66 * 2048 * 371 + 2047) / 2048 = 50149375 / 2048 = 24486 (11.95); next 2.004 + 2.004 = 4.008.
+ *   3.004 work: total 2.004 (4 ms = 1 jiffy); 3.004 < 4.008: no update; re-armed 3.004 + (251 + 1) j = 4.012.
+ *   4.0 read: 4.0 < 4.008: still 24486.
+ *   4.012 work: total 3.012; update: period 4.012 - 3.0 = 1.012 s, sample 3.012 - 2.0 = 1.012 s: 100%:
+ *        (24486 * 1677 + 204800 * 371 + 2047) / 2048 = 117045869 / 2048 = 57151 (27.90); next 6.012.
+ *   5.0 read: 5.0 < 6.012: 57151.
+ * Then the work every period (re-armed at 6.016, 8.020, 10.024: each 501 jiffies after the last, the grid being
+ * 6.012, 8.016, 10.020), each a 100% period: (57151 * 1677 + 75982847) / 2048 = 171825074 / 2048 = 83898 (40.96),
+ * (83898 * 1677 + 75982847) / 2048 = 105800 (51.66), (105800 * 1677 + 75982847) / 2048 = 253409447 / 2048 = 123735
+ * (60.41: 855 * 100 >> 11 = 41). The 10 s read still has 51.66, not above 60%; the 11 s read has 60.41. */
+static void test_psi_reads_update(void)
+{
+  const guint64 ms = 1000000;
+  KmPsiGroup g = { 0 };
+  km_psi_memstall_enter(&g, 1000 * ms);
+  g_assert_cmpuint(km_psi_show(&g, 2000 * ms).avg10, ==, 0);
+  KmPsiShow show = km_psi_show(&g, 3000 * ms);
+  g_assert_cmpuint(show.avg10, ==, 24486);
+  g_assert_cmpuint(km_load_int(show.avg10), ==, 11);
+  g_assert_cmpuint(km_load_frac(show.avg10), ==, 95);
+  g_assert_cmpuint(km_psi_show(&g, 4000 * ms).avg10, ==, 24486);
+  g_assert_cmpuint(g.work_at_ns, ==, 4012 * ms);
+  show = km_psi_show(&g, 5000 * ms);
+  g_assert_cmpuint(show.avg10, ==, 57151);
+  g_assert_cmpuint(km_load_frac(show.avg10), ==, 90);
+  g_assert_cmpuint(show.total_us, ==, 4000000);
+  g_assert_cmpuint(km_psi_show(&g, 7000 * ms).avg10, ==, 83898);
+  g_assert_cmpuint(km_psi_show(&g, 10000 * ms).avg10, ==, 105800);
+  show = km_psi_show(&g, 11000 * ms);
+  g_assert_cmpuint(show.avg10, ==, 123735);
+  g_assert_cmpuint(km_load_int(show.avg10), ==, 60);
+  g_assert_cmpuint(km_load_frac(show.avg10), ==, 41);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -1574,5 +1702,9 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
   g_test_add_func("/kernel-model/oom/3.10-specifics", test_3_10_specifics);
   g_test_add_func("/kernel-model/memcg/base-anon-swaps-first", test_base_anon_swaps_first);
+  g_test_add_func("/kernel-model/psi/averages-by-hand", test_psi_averages);
+  g_test_add_func("/kernel-model/psi/sub-jiffy-stall", test_psi_sub_jiffy);
+  g_test_add_func("/kernel-model/psi/calc-load", test_psi_calc_load);
+  g_test_add_func("/kernel-model/psi/reads-update-averages", test_psi_reads_update);
   return g_test_run();
 }

@@ -1189,7 +1189,8 @@ static const struct {
   { "earlyoom-bad-regex.xml", SCENARIO_ERROR_RANGE, 4 },       /* regcomp() fails: earlyoom exits 6 */
   { "earlyoom-ignore-on-1.7.xml", SCENARIO_ERROR_UNSUPPORTED, 3 }, /* --ignore is 1.8's */
   { "earlyoom-twice.xml", SCENARIO_ERROR_SCHEMA, 4 },
-  { "oomd-memory-pressure.xml", SCENARIO_ERROR_UNSUPPORTED, 5 }, /* the PSI rule is not modelled */
+  { "oomd-pressure-limit.xml", SCENARIO_ERROR_RANGE, 5 },      /* ManagedOOMMemoryPressureLimit= above 100% */
+  { "oomd-pressure-duration.xml", SCENARIO_ERROR_RANGE, 4 },   /* not a time span parse_sec() takes */
   { "oomd-swap-used-limit.xml", SCENARIO_ERROR_RANGE, 3 },     /* above 100% */
   { "oomd-unit-duplicate.xml", SCENARIO_ERROR_DUPLICATE, 5 },
   { "oomd-unit-no-cgroup.xml", SCENARIO_ERROR_SCHEMA, 4 },

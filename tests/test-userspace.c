@@ -1,5 +1,5 @@
-/* tests/test-userspace.c: earlyoom (userspace/us-earlyoom.c) and systemd-oomd (userspace/us-oomd.c), the choosing
- * halves. Every expected number is worked out by hand next to the assertion from the programs' own formulas
+/* tests/test-userspace.c: earlyoom (userspace/us-earlyoom.c) and systemd-oomd (userspace/us-oomd.c,
+ * us-oomd-pressure.c), the choosing halves. Every expected number is worked out by hand next to the assertion from the programs' own formulas
  * (earlyoom 1.7 main.c, kill.c, meminfo.c, msg.c; systemd 252 src/oom/). */
 #include <glib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "scenarios/scenario-loader.h"
 #include "userspace/us-earlyoom.h"
 #include "userspace/us-oomd.h"
+#include "userspace/us-oomd-pressure.h"
 
 /* An element as the loader reads it: name, then attribute name/value pairs, NULL-terminated. */
 static ScElement *element(const char *name, ...)
@@ -231,9 +232,173 @@ static void test_oomd_swap_used_limit(void)
     }
   }
   g_autoptr(GError) error = NULL;
-  g_autoptr(ScElement) el = element("systemd-oomd", "DefaultMemoryPressureLimit", "60%", NULL);
-  g_assert_null(us_oomd_new(el, "f.xml", &error));
-  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED);
+  g_autoptr(ScElement) el = element("systemd-oomd", "DefaultMemoryPressureLimit", "60.5%", NULL);
+  g_autoptr(UsOomd) cfg = us_oomd_new(el, "f.xml", &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(cfg->mem_pressure_limit_permyriad, ==, 6050);
+}
+
+/* DefaultMemoryPressureDurationSec= as config_parse_sec() reads it (parse_time(), seconds by default); 0 is the
+ * default, 30 s (manager_start()); what parse_time() refuses is refused. */
+static void test_oomd_pressure_duration(void)
+{
+  const guint64 s = G_GUINT64_CONSTANT(1000000000);
+  static const struct {
+    const char *text;
+    guint64 sec_x10; /* tenths of a second; 0: refused */
+  } cases[] = { { "20", 200 }, { "20s", 200 }, { "1min 30s", 900 }, { "1min30s", 900 }, { "1.5min", 900 },
+                { "2 min", 1200 }, { "1h", 36000 }, { "500ms", 5 }, { "0", 300 }, { "1.5", 15 },
+                { "30 parsecs", 0 }, { "", 0 }, { "s", 0 }, { "-5s", 0 }, { "99999999999y", 0 } /* -ERANGE */ };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScElement) el = element("systemd-oomd", "DefaultMemoryPressureDurationSec", cases[i].text, NULL);
+    g_autoptr(UsOomd) cfg = us_oomd_new(el, "f.xml", &error);
+    g_test_message("%s", cases[i].text);
+    if (!cases[i].sec_x10) {
+      g_assert_null(cfg);
+      g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_RANGE);
+    } else {
+      g_assert_no_error(error);
+      g_assert_cmpuint(cfg->mem_pressure_duration_ns, ==, cases[i].sec_x10 * s / 10);
+    }
+  }
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScElement) el = element("systemd-oomd", "DefaultMemoryPressureDurationSec", "infinity", NULL);
+  g_autoptr(UsOomd) cfg = us_oomd_new(el, "f.xml", &error);
+  g_assert_cmpuint(cfg->mem_pressure_duration_ns, ==, G_MAXUINT64);
+}
+
+/* store_loadavg_fixed_point(i, f) = i << 11 | DIV_ROUND_UP(f << 11, 100); the kernel's averages go through the
+ * two-decimal text of memory.pressure on their way to oomd. */
+static void test_oomd_loadavg(void)
+{
+  g_assert_cmpuint(us_oomd_loadavg(60, 0), ==, 122880);                /* 60 * 2048 */
+  g_assert_cmpuint(us_oomd_loadavg(12, 34), ==, 24576 + 697);          /* 34 * 2048 = 69632, / 100 rounded up */
+  g_assert_cmpuint(us_oomd_limit_loadavg(6050), ==, 122880 + 1024);    /* 50 * 2048 / 100 = 1024 exactly */
+  /* the kernel's 128664 prints as 62.82 (128664 - 62 * 2048 = 1688, 1688 * 100 >> 11 = 82): 126976 + ceil(167936 /
+   * 100) = 126976 + 1680 */
+  g_assert_cmpuint(us_oomd_read_psi_avg(128664), ==, 128656);
+  /* 122900 is above 60% in the kernel, but prints as 60.00 (20 * 100 >> 11 = 0): oomd reads exactly the limit,
+   * which is not above it */
+  g_assert_cmpuint(us_oomd_read_psi_avg(122900), ==, 122880);
+  g_assert_cmpuint(us_oomd_read_psi_avg(122900), <=, us_oomd_limit_loadavg(6000));
+  /* 60.01 (21 * 100 >> 11 = 1: the first kernel value printed so is 122880 + 21): 122880 + ceil(2048 / 100) = 122901 */
+  g_assert_cmpuint(us_oomd_read_psi_avg(122901), ==, 122901);
+  g_assert_cmpuint(us_oomd_read_psi_avg(122900 + 1), >, us_oomd_limit_loadavg(6000));
+}
+
+/* oomd_pressure_above() with DefaultMemoryPressureDurationSec=30s on one monitored cgroup, polls once a second;
+ * the reclaim check (RECLAIM_DURATION_USEC 30 s); oomd_pgscan_rate(). */
+static void test_oomd_pressure_above(void)
+{
+  const guint64 s = G_GUINT64_CONSTANT(1000000000), dur = 30 * s;
+  g_autoptr(GArray) mon = g_array_new(FALSE, TRUE, sizeof(UsOomdPressureCgroup));
+  UsOomdPressureCgroup c0 = { .mem_pressure_limit = us_oomd_limit_loadavg(6000) };
+  g_array_append_val(mon, c0);
+  UsOomdPressureCgroup *c = &g_array_index(mon, UsOomdPressureCgroup, 0);
+  us_oomd_pressure_update(c, 0, us_oomd_loadavg(61, 0), 1 * s);
+  g_assert_cmpuint(us_oomd_pressure_above(mon, dur, 1 * s), ==, 0); /* the clock starts at 1 s */
+  g_assert_true(c->limit_hit);
+  us_oomd_pressure_update(c, 0, us_oomd_loadavg(61, 0), 30 * s);
+  g_assert_cmpuint(us_oomd_pressure_above(mon, dur, 30 * s), ==, 0); /* 29 s */
+  us_oomd_pressure_update(c, 0, us_oomd_loadavg(61, 0), 31 * s);
+  g_assert_cmpuint(us_oomd_pressure_above(mon, dur, 31 * s), ==, 1); /* 30 s >= 30 s */
+  g_assert_true(c->target);
+  g_assert_false(us_oomd_had_recent_reclaim(c, 31 * s)); /* pgscan never grew */
+  us_oomd_pressure_update(c, 0, us_oomd_loadavg(60, 0), 32 * s); /* not above: the clock is reset */
+  g_assert_cmpuint(us_oomd_pressure_above(mon, dur, 32 * s), ==, 0);
+  g_assert_false(c->limit_hit);
+  us_oomd_pressure_update(c, 0, us_oomd_loadavg(99, 0), 33 * s);
+  g_assert_cmpuint(us_oomd_pressure_above(mon, dur, 33 * s), ==, 0);
+  g_assert_cmpuint(c->limit_hit_start_ns, ==, 33 * s);
+  /* pgscan grows from 0 to 10 at 40 s: reclaim activity then, and within 30 s of it up to 70 s inclusive */
+  us_oomd_pressure_update(c, 10, us_oomd_loadavg(99, 0), 40 * s);
+  g_assert_true(us_oomd_had_recent_reclaim(c, 70 * s));
+  g_assert_false(us_oomd_had_recent_reclaim(c, 70 * s + 1));
+  us_oomd_pressure_update(c, 10, us_oomd_loadavg(99, 0), 41 * s); /* rate 0: the activity stays at 40 s */
+  g_assert_cmpuint(c->last_had_mem_reclaim_ns, ==, 40 * s);
+  g_assert_cmpuint(us_oomd_pgscan_rate(100, 40), ==, 60);
+  g_assert_cmpuint(us_oomd_pgscan_rate(30, 40), ==, 30); /* "assume the cgroup was recreated" */
+}
+
+/* oomd_kill_by_pgscan_rate() below /user.slice/u: the candidates, their pgscan (now, at the last gathering) and
+ * memory.current. Rates: a 500 - 100 = 400, b 400 (usage larger: first of the two), c (avoid) 1000, d 0 and no
+ * usage (skipped), ab is not under /user.slice/u (path_startswith() is by components). */
+static void test_oomd_select_by_pgscan(void)
+{
+  KmMemcg m[5] = { { .path = (char *)"/user.slice/u/a" }, { .path = (char *)"/user.slice/u/b" },
+                   { .path = (char *)"/user.slice/u/c" }, { .path = (char *)"/user.slice/u/d" },
+                   { .path = (char *)"/user.slice/uab" } };
+  UsOomdCandidate cands[] = {
+    { .memcg = &m[0], .pgscan = 500, .last_pgscan = 100, .current_memory_usage = 1000 },
+    { .memcg = &m[1], .pgscan = 400, .last_pgscan = 0, .current_memory_usage = 2000 },
+    { .memcg = &m[2], .pgscan = 1000, .preference = US_OOMD_PREFERENCE_AVOID, .current_memory_usage = 1 },
+    { .memcg = &m[3] },
+    { .memcg = &m[4], .pgscan = 9999, .current_memory_usage = 9999 },
+  };
+  g_autoptr(GArray) c = g_array_new(FALSE, FALSE, sizeof(UsOomdCandidate));
+  g_array_append_vals(c, cands, G_N_ELEMENTS(cands));
+  int i = us_oomd_select_by_pgscan_rate(c, "/user.slice/u");
+  g_assert_cmpstr(g_array_index(c, UsOomdCandidate, i).memcg->path, ==, "/user.slice/u/b");
+  g_assert_cmpstr(g_array_index(c, UsOomdCandidate, i + 1).memcg->path, ==, "/user.slice/u/a");
+  /* under "/" everything is: uab's rate 9999 wins */
+  i = us_oomd_select_by_pgscan_rate(c, "/");
+  g_assert_cmpstr(g_array_index(c, UsOomdCandidate, i).memcg->path, ==, "/user.slice/uab");
+  /* only d under /user.slice/u/d: no pgscan, no usage: nothing */
+  g_assert_cmpint(us_oomd_select_by_pgscan_rate(c, "/user.slice/u/d"), ==, -1);
+  /* only c (avoid) under its own path: avoid is sorted last, not dropped */
+  i = us_oomd_select_by_pgscan_rate(c, "/user.slice/u/c");
+  g_assert_cmpstr(g_array_index(c, UsOomdCandidate, i).memcg->path, ==, "/user.slice/u/c");
+  /* the previous gathering's pgscan becomes last_pgscan, by cgroup */
+  g_autoptr(GArray) fresh = g_array_new(FALSE, FALSE, sizeof(UsOomdCandidate));
+  UsOomdCandidate f = { .memcg = &m[0], .pgscan = 600 };
+  g_array_append_val(fresh, f);
+  us_oomd_carry_candidates(c, fresh);
+  g_assert_cmpuint(g_array_index(fresh, UsOomdCandidate, 0).last_pgscan, ==, 500);
+  g_assert_true(us_oomd_path_under("/a/b", "/a"));
+  g_assert_true(us_oomd_path_under("/a", "/a/"));
+  g_assert_false(us_oomd_path_under("/ab", "/a"));
+  g_assert_true(us_oomd_path_under("/ab", "/"));
+}
+
+/* The monitored cgroups' limits: ManagedOOMMemoryPressureLimit= of the unit, else DefaultMemoryPressureLimit= (0%
+ * is the default too); a unit naming no cgroup of the model is not monitored here (the simulator refuses it). */
+static void test_oomd_pressure_monitored(void)
+{
+  g_autoptr(KmSystem) sys = km_system_new(km_profile_lookup("6.1"), 4096);
+  const char *paths[] = { "/a", "/b", "/c" };
+  for (gsize i = 0; i < G_N_ELEMENTS(paths); i++)
+    g_assert_nonnull(km_memcg_create(sys, paths[i], NULL));
+  g_autoptr(UsOomd) cfg = us_oomd_new_default();
+  g_ptr_array_set_size(cfg->units, 0);
+  cfg->mem_pressure_limit_permyriad = 7000;
+  UsOomdUnit units[] = { { .cgroup = (char *)"/c", .pressure_kill = TRUE, .pressure_limit_permyriad = 5000 },
+                         { .cgroup = (char *)"/a", .pressure_kill = TRUE },
+                         { .cgroup = (char *)"/b", .swap_kill = TRUE } };
+  g_ptr_array_set_free_func(cfg->units, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS(units); i++)
+    g_ptr_array_add(cfg->units, &units[i]);
+  g_autoptr(GArray) mon = us_oomd_pressure_monitored(cfg, sys);
+  g_assert_cmpuint(mon->len, ==, 2);
+  g_assert_cmpstr(g_array_index(mon, UsOomdPressureCgroup, 0).memcg->path, ==, "/a");
+  g_assert_cmpuint(g_array_index(mon, UsOomdPressureCgroup, 0).mem_pressure_limit, ==, 70 * 2048);
+  g_assert_cmpuint(g_array_index(mon, UsOomdPressureCgroup, 1).mem_pressure_limit, ==, 50 * 2048);
+}
+
+/* FORMAT_TIMESPAN(t, USEC_PER_SEC) of format_timespan(): whole units down to seconds; what is left below a second
+ * is dropped once something is printed */
+static void test_oomd_format_timespan(void)
+{
+  const guint64 s = G_GUINT64_CONSTANT(1000000000);
+  static const struct {
+    guint64 ms;
+    const char *text;
+  } cases[] = { { 30000, "30s" }, { 90000, "1min 30s" }, { 3600000, "1h" }, { 500, "500ms" }, { 1500, "1s" },
+                { 0, "0" }, { 86400000 + 1000, "1d 1s" } };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *t = us_oomd_format_timespan(cases[i].ms * (s / 1000));
+    g_assert_cmpstr(t, ==, cases[i].text);
+  }
 }
 
 /* recursively_get_cgroup_context() below /user.slice: a (a leaf), b (memory.oom.group=1: a candidate as a whole,
@@ -294,5 +459,11 @@ int main(int argc, char **argv)
   g_test_add_func("/userspace/oomd/swap-limit", test_oomd_swap_limit);
   g_test_add_func("/userspace/oomd/swap-used-limit-parse", test_oomd_swap_used_limit);
   g_test_add_func("/userspace/oomd/candidates-and-choice", test_oomd_candidates);
+  g_test_add_func("/userspace/oomd/pressure-duration-parse", test_oomd_pressure_duration);
+  g_test_add_func("/userspace/oomd/pressure-loadavg", test_oomd_loadavg);
+  g_test_add_func("/userspace/oomd/pressure-above", test_oomd_pressure_above);
+  g_test_add_func("/userspace/oomd/pressure-select-by-pgscan", test_oomd_select_by_pgscan);
+  g_test_add_func("/userspace/oomd/pressure-monitored", test_oomd_pressure_monitored);
+  g_test_add_func("/userspace/oomd/pressure-format-timespan", test_oomd_format_timespan);
   return g_test_run();
 }
