@@ -1484,7 +1484,7 @@ static void finish(const char *why)
 /* validate --stats, for diagnosis: after each step the /proc/vmstat counters that say who reclaimed how much
  * (kswapd or direct reclaim), the free pages and zram's memory (mm_stat: orig_data_size compr_data_size
  * mem_used_total ...), read as the step ends. Reading costs the VM nothing the model would see (static buffers). */
-static void report_stats(long n)
+static void report_stats(const char *tag, long n)
 {
   static char vm[16384], zr[256];
   static const char *const keys[] = {"nr_free_pages", "nr_zone_inactive_anon", "nr_zone_active_anon",
@@ -1496,7 +1496,7 @@ static void report_stats(long n)
   if (read_file("/proc/vmstat", vm, sizeof vm) <= 0)
     return;
   char line[1024];
-  int len = snprintf(line, sizeof line, "stats %ld", n);
+  int len = snprintf(line, sizeof line, "%s %ld", tag, n);
   for (int i = 0; keys[i] && len > 0 && (size_t)len < sizeof line; i++)
     len += snprintf(line + len, sizeof line - (size_t)len, " %s %lld", keys[i], file_field(vm, keys[i]));
   if (read_file("/sys/block/zram0/mm_stat", zr, sizeof zr) > 0 && len > 0 && (size_t)len < sizeof line) {
@@ -1512,7 +1512,7 @@ static void step_result(long n, const char *res)
 {
   out("step %ld %s", n, res);
   if (want_stats)
-    report_stats(n);
+    report_stats("stats", n);
 }
 
 static void run_step(char **tok, int ntok)
@@ -1973,9 +1973,11 @@ static int coordinator_main(void)
     int nt = split(copy, tok, 12);
     if (nt >= 4 && strcmp(tok[0], "step") == 0)
       run_step(tok, nt);
-    else if (nt >= 2 && strcmp(tok[0], "at") == 0)
+    else if (nt >= 2 && strcmp(tok[0], "at") == 0) {
       wait_until_at(atoll(tok[1]));
-    else if (nt >= 1 && strcmp(tok[0], "end") == 0)
+      if (want_stats)
+        report_stats("stats-at", i); /* the counters when the next step is due: what ran between the steps */
+    } else if (nt >= 1 && strcmp(tok[0], "end") == 0)
       break;
   }
   current_step = -1;

@@ -382,7 +382,7 @@ int harness_cmd_validate(int argc, char **argv)
        "N"},
       {"stats", 0, 0, G_OPTION_ARG_NONE, &stats, "diagnosis: the kernel's reclaim counters (/proc/vmstat: free "
                                                   "pages, kswapd's and direct reclaim's scans and steals, pswpout; "
-                                                  "zram's mm_stat) after every step, as stats lines in agent.txt",
+                                                  "zram's mm_stat) after every step and when a step is due, as stats lines in agent.txt",
        NULL},
       {"reuse", 0, 0, G_OPTION_ARG_NONE, &reuse, "read an earlier VM run's outputs from the work directory when "
                                                   "its initramfs, kernel and RAM are the same (runs are deterministic)",
