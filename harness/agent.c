@@ -1492,7 +1492,7 @@ static void report_stats(const char *tag, long n)
                                      "pswpout", "pgscan_kswapd", "pgsteal_kswapd", "pgscan_direct",
                                      "pgsteal_direct", "pageoutrun", "kswapd_low_wmark_hit_quickly",
                                      "kswapd_high_wmark_hit_quickly", "allocstall_dma32", "allocstall_movable",
-                                     NULL};
+                                     "pgfree", "pgalloc_dma", "pgalloc_dma32", NULL};
   if (read_file("/proc/vmstat", vm, sizeof vm) <= 0)
     return;
   char line[1024];
