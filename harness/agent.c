@@ -652,6 +652,7 @@ static char *earlyoom_argv[EARLYOOM_MAX_ARGS + 2];
 static int want_earlyoom;
 static pid_t earlyoom_kpid = -1;
 static struct timespec trace_start_ts; /* CLOCK_MONOTONIC at "start": the `at` times count from here */
+static int want_stats; /* input line `stats` (validate --stats): the kernel's reclaim counters after every step */
 static int want_trace; /* input line `trace N`: record the page allocator's per-CPU list activity up to the Nth
                         * OOM kill (--trace N) */
 static void trace_dump(void);
@@ -1480,9 +1481,38 @@ static void finish(const char *why)
   qemu_exit(EXIT_FINISHED);
 }
 
+/* validate --stats, for diagnosis: after each step the /proc/vmstat counters that say who reclaimed how much
+ * (kswapd or direct reclaim), the free pages and zram's memory (mm_stat: orig_data_size compr_data_size
+ * mem_used_total ...), read as the step ends. Reading costs the VM nothing the model would see (static buffers). */
+static void report_stats(const char *tag, long n)
+{
+  static char vm[16384], zr[256];
+  static const char *const keys[] = {"nr_free_pages", "nr_zone_inactive_anon", "nr_zone_active_anon",
+                                     "nr_slab_reclaimable", "nr_slab_unreclaimable", "nr_swapcached",
+                                     "pswpout", "pgscan_kswapd", "pgsteal_kswapd", "pgscan_direct",
+                                     "pgsteal_direct", "pageoutrun", "kswapd_low_wmark_hit_quickly",
+                                     "kswapd_high_wmark_hit_quickly", "allocstall_dma32", "allocstall_movable",
+                                     "pgfree", "pgalloc_dma", "pgalloc_dma32", NULL};
+  if (read_file("/proc/vmstat", vm, sizeof vm) <= 0)
+    return;
+  char line[1024];
+  int len = snprintf(line, sizeof line, "%s %ld", tag, n);
+  for (int i = 0; keys[i] && len > 0 && (size_t)len < sizeof line; i++)
+    len += snprintf(line + len, sizeof line - (size_t)len, " %s %lld", keys[i], file_field(vm, keys[i]));
+  if (read_file("/sys/block/zram0/mm_stat", zr, sizeof zr) > 0 && len > 0 && (size_t)len < sizeof line) {
+    char *nl = strchr(zr, '\n');
+    if (nl)
+      *nl = 0;
+    snprintf(line + len, sizeof line - (size_t)len, " zram_mm_stat %s", zr);
+  }
+  out("%s", line);
+}
+
 static void step_result(long n, const char *res)
 {
   out("step %ld %s", n, res);
+  if (want_stats)
+    report_stats("stats", n);
 }
 
 static void run_step(char **tok, int ntok)
@@ -1804,6 +1834,8 @@ static int coordinator_main(void)
       step_limit_ms = atoll(tok[1]);
     else if (strcmp(tok[0], "thp") == 0 && nt >= 2)
       snprintf(thp, sizeof thp, "%s", tok[1]);
+    else if (strcmp(tok[0], "stats") == 0)
+      want_stats = 1;
     else if (strcmp(tok[0], "trace") == 0)
       want_trace = nt >= 2 ? atoi(tok[1]) : 1;
     else if (strcmp(tok[0], "delay-us") == 0 && nt >= 2)
@@ -1941,9 +1973,11 @@ static int coordinator_main(void)
     int nt = split(copy, tok, 12);
     if (nt >= 4 && strcmp(tok[0], "step") == 0)
       run_step(tok, nt);
-    else if (nt >= 2 && strcmp(tok[0], "at") == 0)
+    else if (nt >= 2 && strcmp(tok[0], "at") == 0) {
       wait_until_at(atoll(tok[1]));
-    else if (nt >= 1 && strcmp(tok[0], "end") == 0)
+      if (want_stats)
+        report_stats("stats-at", i); /* the counters when the next step is due: what ran between the steps */
+    } else if (nt >= 1 && strcmp(tok[0], "end") == 0)
       break;
   }
   current_step = -1;

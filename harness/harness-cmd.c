@@ -204,6 +204,17 @@ static HarnessComparison *judge(const Job *j, const char *path, const HarnessKer
   } else {
     g_autofree char *dmesg_path = g_build_filename(j->work_dir, "simulated-dmesg.txt", NULL);
     g_file_set_contents(dmesg_path, sim_report->str, (gssize)sim_report->len, NULL); /* for reading only */
+    /* the same run as a JSON report (its memory after every step), to set the model's figures beside the ones the
+     * kernel's tools logged (earlyoom's MemAvailable and SwapFree); for reading only, as the dmesg */
+    SimOptions jopts = opts;
+    jopts.format = SIM_FORMAT_JSON;
+    g_autoptr(SimOutcome) jsim = NULL;
+    g_autoptr(GString) json_report = NULL;
+    g_autofree char *jprofile = NULL;
+    if (whatif_run(path, j->sets, &jopts, &jsim, &json_report, NULL, &jprofile, NULL)) {
+      g_autofree char *json_path = g_build_filename(j->work_dir, "simulated.json", NULL);
+      g_file_set_contents(json_path, json_report->str, (gssize)json_report->len, NULL);
+    }
     c = harness_compare(j->scenario, sim, NULL, j->result, jitter);
   }
   return c;
@@ -247,6 +258,7 @@ typedef struct {
   const char *work_root;
   const char *kernel_dir;
   int trace;
+  gboolean stats; /* --stats: the agent reports the kernel's reclaim counters after every step */
   HarnessProgress *progress; /* NULL: stderr is not a terminal */
   const char *const *sets;   /* --set PARAM=VALUE overrides, NULL-terminated, or NULL */
 } JobSettings;
@@ -257,6 +269,8 @@ static Job *job_new(const JobSettings *set, const char *path, HarnessScenario *h
     g_autofree char *line = g_strdup_printf("trace %d\n", set->trace); /* right after the header line */
     insert_line_after(hs->input, 0, line);
   }
+  if (hs && set->stats)
+    insert_line_after(hs->input, 0, "stats\n");
   if (hs && perturb)
     perturb_input(hs, perturb);
   Job *j = g_new0(Job, 1);
@@ -336,7 +350,7 @@ int harness_cmd_validate(int argc, char **argv)
   g_autofree char *kernel_spec = NULL, *format = NULL, *work_root = NULL, *agent = NULL, *cache = NULL;
   g_autofree char *jitter_path = NULL;
   int jobs = 2, time_limit = 120, perturb = 0, race_runs = 4;
-  gboolean invert_tie_rule = FALSE, vm_only = FALSE, reuse = FALSE;
+  gboolean invert_tie_rule = FALSE, vm_only = FALSE, reuse = FALSE, stats = FALSE;
   int trace = 0;
   g_auto(GStrv) args = NULL, sets = NULL;
   GOptionEntry entries[] = {
@@ -366,6 +380,10 @@ int harness_cmd_validate(int argc, char **argv)
                                                  "frees, page frees and reclaim in the VM up to the Nth OOM kill (trace "
                                                  "lines in agent.txt; changes the VM's memory, so not for comparing)",
        "N"},
+      {"stats", 0, 0, G_OPTION_ARG_NONE, &stats, "diagnosis: the kernel's reclaim counters (/proc/vmstat: free "
+                                                  "pages, kswapd's and direct reclaim's scans and steals, pswpout; "
+                                                  "zram's mm_stat) after every step and when a step is due, as stats lines in agent.txt",
+       NULL},
       {"reuse", 0, 0, G_OPTION_ARG_NONE, &reuse, "read an earlier VM run's outputs from the work directory when "
                                                   "its initramfs, kernel and RAM are the same (runs are deterministic)",
        NULL},
@@ -421,8 +439,8 @@ int harness_cmd_validate(int argc, char **argv)
   }
   g_autofree char *kernel_dir = g_strcanon(g_strdup(kernel->key), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_.", '_');
   g_autoptr(HarnessProgress) progress = harness_progress_new(0); /* one line per VM, on a terminal only */
-  JobSettings set = {kernel,      agent_path, (guint)MAX(time_limit, 1), reuse, work_root, kernel_dir, trace, progress,
-                     (const char *const *)sets};
+  JobSettings set = {kernel,      agent_path, (guint)MAX(time_limit, 1), reuse, work_root, kernel_dir, trace, stats,
+                     progress,    (const char *const *)sets};
 
   /* translate, then run the VMs in the pool */
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func(job_free);

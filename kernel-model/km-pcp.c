@@ -18,8 +18,9 @@
  * Simplified (docs/model.md): the lists of one CPU, the one the tasks run on (high is that CPU's share,
  * zone_highsize()); those of the zone allocations come from first (the highest populated one) stand for every
  * zone's; only page tables are unmovable allocations (the kernel's own slab
- * and stack pages are not on the lists); ZONE_RECLAIM_ACTIVE (kswapd at work: 6.1 caps high at 4 * batch) is not
- * modelled. 6.7+'s decay_pcp_high() is km_pcp_decay_high(), which the simulator calls once a second of its virtual
+ * and stack pages are not on the lists). ZONE_RECLAIM_ACTIVE (5.14+: while kswapd is in balance_pgdat(), a free
+ * finds high at most 4 * batch, and 6.7+ lowers pcp->high by free_count on each free) is pcp.reclaim_active, which
+ * km_kswapd_run() sets. 6.7+'s decay_pcp_high() is km_pcp_decay_high(), which the simulator calls once a second of its virtual
  * clock (vmstat_update()'s period, sysctl_stat_interval = HZ; found by the real earlyoom on 6.12, whose MemAvailable
  * rose in the seconds after a process freed 60 MiB onto the lists: docs/userspace-killers.md, "Validation").
  */
@@ -250,12 +251,25 @@ static KmPages nr_pcp_free_factor(KmPcp *p, int high)
   return MIN(MAX(batch, min_nr_free), max_nr_free);
 }
 
-/* nr_pcp_high() of 6.7+ for an order-0 free (ZONE_RECLAIM_ACTIVE not modelled) */
+/* nr_pcp_high() of 5.14-6.6: pcp->high, or while kswapd reclaims (ZONE_RECLAIM_ACTIVE) at most batch << 2 ("If
+ * reclaim is active, limit the number of pages that can be stored on pcp lists") */
+static int nr_pcp_high_free_factor(const KmPcp *p)
+{
+  return p->reclaim_active ? MIN(p->batch << 2, p->high) : p->high;
+}
+
+/* nr_pcp_high() of 6.7+ for an order-0 free */
 static int nr_pcp_high_autotune(KmPcp *p, KmPages total)
 {
   int high = p->high = CLAMP(p->high, p->high_min, p->high_max);
   if (!high)
     return 0;
+  if (p->reclaim_active) {
+    /* "If reclaim is active, limit the number of pages that can be stored on pcp lists" */
+    int free_count = MAX(p->free_count, p->batch);
+    p->high = MAX(high - free_count, p->high_min);
+    return MIN(p->batch << 2, p->high);
+  }
   if (p->high_min == p->high_max)
     return high;
   if (p->below_high) {
@@ -277,6 +291,8 @@ static int nr_pcp_high_autotune(KmPcp *p, KmPages total)
 static KmPages autotune_quiet_pages(const KmPcp *p)
 {
   int high = CLAMP(p->high, p->high_min, p->high_max);
+  if (p->reclaim_active)
+    return 0; /* each free may lower pcp->high */
   if (high == 0 || (p->below_high && high != p->high_min && p->high_min != p->high_max))
     return 0;
   KmPages total = p->count[KM_PCP_UNMOVABLE] + p->count[KM_PCP_MOVABLE];
@@ -296,15 +312,16 @@ void km_pcp_free(KmSystem *sys, KmPcpList list, KmPages n)
     case KM_PCP_FIXED:
     case KM_PCP_FREE_FACTOR: {
       /* up to the page that brings pcp->count to high, which triggers the bulk free */
+      int high = sys->profile->pcp == KM_PCP_FIXED ? p->high : nr_pcp_high_free_factor(p);
       KmPages total = km_pcp_count(sys);
-      KmPages t = MIN(n - done, MAX((KmPages)p->high - total, 1));
+      KmPages t = MIN(n - done, MAX((KmPages)high - total, 1));
       p->count[list] += t;
       done += t;
-      if (km_pcp_count(sys) >= p->high) {
+      if (km_pcp_count(sys) >= high) {
         if (sys->profile->pcp == KM_PCP_FIXED)
           bulk_free_round_robin(p, p->batch);
         else
-          bulk_free_from(p, nr_pcp_free_factor(p, p->high), list);
+          bulk_free_from(p, nr_pcp_free_factor(p, high), list);
       }
       break;
     }

@@ -250,6 +250,18 @@ static KmPages zone_low(const KmZone *z)
   return z->wmark_min + (z->wmark_high - z->wmark_min) / 2;
 }
 
+/* zone_watermark_fast(zone, 0, low_wmark_pages(zone), ...) of the allocator's fast path fails at free <= low +
+ * lowmem_reserve[ZONE_MOVABLE] (capped by the zone's size), summed like the floor */
+static KmPages zone_low_mark(const KmZone *z)
+{
+  return MIN(z->managed, zone_low(z) + z->lowmem_reserve);
+}
+
+KmPages km_low_mark_pages(const KmSystem *sys)
+{
+  return sum_zones(sys, zone_low_mark);
+}
+
 /* si_mem_available(), mm/page_alloc.c of 6.1 (mm/show_mem.c from 6.2; the same estimate since 3.14, 4.19's adds
  * NR_KERNEL_MISC_RECLAIMABLE to the slab term):
  *

@@ -22,6 +22,9 @@ void km_zones_setup(KmSystem *sys);
 KmPages km_wmark_min_pages(const KmSystem *sys);
 /* free pages at which an order-0 GFP_HIGHUSER_MOVABLE allocation fails in every zone: sum of min + reserve */
 KmPages km_alloc_floor_pages(const KmSystem *sys);
+/* free pages at or below which the allocator's fast path (ALLOC_WMARK_LOW) fails in every zone and wakes kswapd:
+ * sum of low + reserve */
+KmPages km_low_mark_pages(const KmSystem *sys);
 /* calculate_totalreserve_pages() */
 KmPages km_totalreserve_pages(const KmSystem *sys);
 /* si_mem_available(): /proc/meminfo MemAvailable in pages (see km-util.c) */

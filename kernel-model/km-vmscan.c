@@ -115,3 +115,11 @@ KmReclaimResult km_reclaim(KmSystem *sys, KmMemcg *target, KmPages nr, gboolean 
     result.swapped += swap_out_memcg(sys, memcgs->pdata[i], nr - result.file - result.swapped);
   return result;
 }
+
+KmPages km_reclaim_lru_pages(const KmSystem *sys, gboolean may_swap)
+{
+  const KmMachine *m = &sys->machine;
+  /* can_reclaim_anon_pages(): get_nr_swap_pages() > 0 */
+  gboolean swap_room = m->total_swap_pages > m->swap_used;
+  return m->file + (swap_room && anon_allowed(sys, NULL, may_swap) ? m->anon + m->shmem : 0);
+}

@@ -16,5 +16,9 @@ typedef struct {
 /* Reclaims up to nr pages from target's subtree (NULL: the whole machine): clean page cache first, then anon
  * pages to swap when may_swap and there is swap room. */
 KmReclaimResult km_reclaim(KmSystem *sys, KmMemcg *target, KmPages nr, gboolean may_swap);
+/* The pages reclaim of target's subtree (NULL: the machine) would scan at priority 0: its page cache, and its anon
+ * and shmem pages when they may go to swap (get_scan_count(): SCAN_FILE without swap room or with swappiness 0
+ * where that forbids anon). Machine-wide only (target NULL) in this version. */
+KmPages km_reclaim_lru_pages(const KmSystem *sys, gboolean may_swap);
 
 G_END_DECLS

@@ -219,6 +219,7 @@ typedef struct {
   int free_factor;                /* 5.14-6.6 */
   int alloc_factor, free_count;   /* 6.7+ */
   gboolean below_high;            /* 6.7+ ZONE_BELOW_HIGH */
+  gboolean reclaim_active;        /* 5.14+ ZONE_RECLAIM_ACTIVE: kswapd is in balance_pgdat() (km-kswapd.c) */
 } KmPcp;
 
 typedef struct {

@@ -451,8 +451,8 @@ static void story_reclaim(ReportHtml *html, const KmSystem *sys, const SimEvent 
   g_autofree char *file = bytes_of(sys, ev->reclaimed_file);
   g_autofree char *swap = bytes_of(sys, ev->reclaimed_swap);
   story_begin(html, ev->time_ns);
-  html_escf(html->story, "reclaim made room before any OOM: it dropped %s of page cache and moved %s of anonymous "
-                    "memory to ", file, swap);
+  html_escf(html->story, "%s made room before any OOM: it dropped %s of page cache and moved %s of anonymous "
+                    "memory to ", ev->detail ? "kswapd's background reclaim" : "reclaim", file, swap);
   html_term(html->story, "swap", "swap");
   g_string_append(html->story, ".</li>\n");
 }

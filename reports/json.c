@@ -370,6 +370,7 @@ static void add_memory(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
   json_stream_set_member_name(b, "memory");
   json_stream_begin_object(b);
   add_int(b, "mem_free_pages", m.mem_free);
+  add_int(b, "mem_available_pages", m.mem_available);
   add_int(b, "swap_used_pages", m.swap_used);
   add_int(b, "committed_as_pages", m.committed_as);
   add_int(b, "commit_limit_pages", m.commit_limit);

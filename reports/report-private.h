@@ -91,7 +91,7 @@ KmPages report_memcg_local_swap(const KmMemcg *memcg);
  * per-CPU lists), swap in use, Committed_AS and CommitLimit. Process (when task has an mm): get_mm_counter()'s
  * MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES and MM_SWAPENTS, and total_vm (VIRT). In pages. */
 typedef struct {
-  KmPages mem_free, swap_used, committed_as, commit_limit;
+  KmPages mem_free, mem_available, swap_used, committed_as, commit_limit;
   gboolean has_mm;
   KmPages rss_anon, rss_file, rss_shmem, swap, total_vm;
 } ReportMemory;

@@ -304,7 +304,8 @@ void report_table_free(ReportTable *table)
 
 void report_memory_now(const KmSystem *sys, const KmTask *task, ReportMemory *out)
 {
-  *out = (ReportMemory){ .mem_free = km_buddy_free_pages(sys), .swap_used = sys->machine.swap_used,
+  *out = (ReportMemory){ .mem_free = km_buddy_free_pages(sys), .mem_available = km_si_mem_available(sys),
+                         .swap_used = sys->machine.swap_used,
                          .committed_as = sys->machine.committed_as, .commit_limit = km_vm_commit_limit(sys) };
   const KmMm *mm = task ? task->mm : NULL;
   if (!mm)

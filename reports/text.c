@@ -294,7 +294,9 @@ static void print_reclaim(GString *out, const KmSystem *sys, const SimEvent *ev)
 {
   g_autofree char *file = pages_text(sys, ev->reclaimed_file);
   g_autofree char *swap = pages_text(sys, ev->reclaimed_swap);
+  /* kswapd's background reclaim says what it did in detail (sim/engine-charge.c engine_kswapd()) */
   g_autofree char *scope = ev->oom_memcg ? g_strdup_printf("memcg %s at its limit", ev->oom_memcg->path)
+                           : ev->detail  ? g_strdup(ev->detail)
                                          : g_strdup("machine at WMARK_MIN");
   event_prefix(out, ev, ev->task);
   textf(out, "reclaim (%s): dropped %s of page cache, swapped out %s of anon and shmem memory\n", scope, file, swap);

@@ -7,6 +7,7 @@
  * where the profile's kernel gives it. Pages are charged in bulk as long as nothing is at a limit. Part of the
  * engine (sim/engine.c). */
 #include "engine-internal.h"
+#include "kernel-model/km-kswapd.h"
 
 static KmMapping *next_untouched(KmSystem *sys, KmMm *mm, guint64 only_key)
 {
@@ -285,4 +286,26 @@ FaultResult engine_charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
     handle_over_high(e, proc->task, &thr);
   throttle_flush(e, &thr, step, proc->task);
   return r;
+}
+
+/* kswapd (kernel-model/km-kswapd.c): woken by the allocations of the step that just ran when they took the
+ * machine down to its low watermark, it reclaims in balance_pgdat() until the node is balanced. The model's steps
+ * take no time, so kswapd gets none during one; it runs when the clock moves on after it (engine_run_due_timers()),
+ * before anything that happens at the later time (an actor's poll, a timer, the next step). The timeline gets one
+ * reclaim line for the run, without a process. */
+void engine_kswapd(SimEngine *e)
+{
+  if (e->panicked)
+    return;
+  KmKswapdResult r = km_kswapd_run(e->sys);
+  KmReclaimResult cost = { r.file, r.swapped, r.memcgs_visited };
+  engine_work_reclaim(e, &cost);
+  if (r.file + r.swapped == 0)
+    return;
+  g_autofree char *detail =
+    g_strdup_printf("kswapd, woken below the low watermark: balance_pgdat() in %u pass%s down to priority %d, %s",
+                    r.passes, r.passes == 1 ? "" : "es", r.priority,
+                    r.balanced ? "then balanced (free pages above the high watermark)" : "not balanced");
+  SimEvent ev = { .kind = SIM_EV_RECLAIM, .detail = detail, .reclaimed_file = r.file, .reclaimed_swap = r.swapped };
+  engine_emit(e, &ev);
 }

@@ -141,6 +141,8 @@ const char *engine_run_unmap(SimEngine *e, SimProc *proc, const ScStep *step);
 /* sim/engine-charge.c */
 FaultResult engine_charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
                                 guint64 mapping_key, KmPages *remaining);
+/* kswapd's balance_pgdat() when the clock moves on, if the last step woke it */
+void engine_kswapd(SimEngine *e);
 
 /* sim/engine-oom.c */
 void engine_run_timer(SimEngine *e, SimTimer *t);

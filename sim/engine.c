@@ -251,6 +251,8 @@ static void run_vmstat_until(SimEngine *e, guint64 until_ns)
 void engine_run_due_timers(SimEngine *e, guint64 until_ns)
 {
   SimTimer *t;
+  if (until_ns > e->now_ns)
+    engine_kswapd(e); /* the time passing is kswapd's (sim/engine-charge.c) */
   run_vmstat_until(e, until_ns);
   while ((t = g_queue_peek_head(&e->timers)) && t->time_ns <= until_ns)
     engine_run_timer(e, g_queue_pop_head(&e->timers));

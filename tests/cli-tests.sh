@@ -232,6 +232,17 @@ check "expand of an invalid pod exits 2 with one FILE:LINE:COL: line" \
   bash -c "\"$OOMSIM\" expand \"$tmp/badpod.xml\" >\"$tmp/out\" 2>\"$tmp/err\"; [ \$? -eq 2 ] && [ ! -s \"$tmp/out\" ] &&
            [ \$(wc -l <\"$tmp/err\") -eq 1 ] && grep -q '^$tmp/badpod.xml:3:1: container c: request 2Gi is more than limit 1Gi' \"$tmp/err\""
 # issue 14: userspace killers and oomsim actors (docs/userspace-killers.md)
+# issue 14: kswapd gets the time the virtual clock moves on after a step, and none without it (docs/model.md, "kswapd")
+for at in '' ' at="1s"'; do
+  printf '<?xml version="1.0"?>\n<scenario name="k">\n<machine ram="256MiB" swap="256MiB"/>\n<processes><process pid="1" comm="a"/></processes>\n<trace>\n<mmap id="m" pid="1" size="400MiB"/>\n<touch pid="1" mapping="m" size="300MiB"/>\n<touch pid="1" mapping="m" size="8MiB"%s/>\n</trace>\n</scenario>\n' "$at" >"$tmp/kswapd${at:+-at}.xml"
+done
+check "kswapd: steps without at= times give it no time: direct reclaim only" \
+  bash -c "\"$OOMSIM\" run \"$tmp/kswapd.xml\" >\"$tmp/k.txt\" && grep -q 'reclaim (machine at WMARK_MIN)' \"$tmp/k.txt\" &&
+           ! grep -q 'reclaim (kswapd' \"$tmp/k.txt\""
+check "kswapd: when the clock moves to 1 s it runs once, at 0 s, before the step, in text and JSON" \
+  bash -c "\"$OOMSIM\" run \"$tmp/kswapd-at.xml\" >\"$tmp/k.txt\" && [ \$(grep -c 'reclaim (kswapd, woken below the low watermark: balance_pgdat() in [0-9]* passes down to priority [0-9]*, then balanced' \"$tmp/k.txt\") -eq 1 ] &&
+           grep -A1 'reclaim (kswapd' \"$tmp/k.txt\" | tail -1 | grep -q '^\[    1.000000\] #3 ' &&
+           \"$OOMSIM\" run --format json \"$tmp/kswapd-at.xml\" | python3 -c 'import json,sys; e=[x for x in json.load(sys.stdin)[\"events\"] if x[\"type\"]==\"reclaim\" and x[\"pid\"] is None]; assert len(e)==1 and e[0][\"memcg\"] is None and e[0][\"detail\"].startswith(\"kswapd\") and e[0][\"time_ns\"]==0 and e[0][\"reclaimed_swap_pages\"]>0'"
 eo=scenarios/library/earlyoom-acts-before-kernel.xml
 od=scenarios/library/systemd-oomd-kills-slice.xml
 check "actors: earlyoom's SIGTERM at 16.051 s against the kernel's SIGKILL at 20 s, side by side" \

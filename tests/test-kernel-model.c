@@ -14,6 +14,7 @@
 #include "kernel-model/km-proc.h"
 #include "kernel-model/km-util.h"
 #include "kernel-model/km-vmscan.h"
+#include "kernel-model/km-kswapd.h"
 
 #define RAM_PAGES 262144
 
@@ -946,6 +947,119 @@ static void test_pcp_alloc_612_ramp(void)
   g_assert_cmpint(km_buddy_free_pages(sys), ==, 40000 - 1425);
 }
 
+/* kswapd (km-kswapd.c) on the 6.1 VM's zones (vm_zones()): DMA min 32 high 48 reserve 193, DMA32 min 436 high 654.
+ * low = min + (high - min) / 2: DMA 40, DMA32 545. wakeup: free <= (40 + 193) + 545 = 778; pgdat_balanced(): free >
+ * (48 + 193) + 654 = 895 (= totalreserve_pages); kswapd_shrink_node()'s nr_to_reclaim: max(48, 32) + max(654, 32)
+ * = 702. */
+static void test_kswapd_marks(void)
+{
+  g_autoptr(KmSystem) sys = pcp_system("6.1", 779);
+  g_assert_cmpint(km_low_mark_pages(sys), ==, 778);
+  g_assert_cmpint(km_kswapd_nr_to_reclaim(sys), ==, 702);
+  g_assert_false(km_kswapd_woken(sys));
+  KmKswapdResult r = km_kswapd_run(sys); /* asleep: nothing */
+  g_assert_cmpuint(r.passes, ==, 0);
+  set_free(sys, 778);
+  g_assert_true(km_kswapd_woken(sys));
+  g_assert_false(km_kswapd_balanced(sys));
+  set_free(sys, 895);
+  g_assert_false(km_kswapd_balanced(sys));
+  set_free(sys, 896);
+  g_assert_true(km_kswapd_balanced(sys));
+}
+
+/* `buddy` free pages in the buddy lists whatever the tasks hold: the kernel's own memory takes the rest */
+static void set_buddy(KmSystem *sys, KmPages buddy)
+{
+  sys->machine.kernel_pages = 0;
+  sys->machine.kernel_pages = km_buddy_free_pages(sys) - buddy;
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, buddy);
+}
+
+/* A 6.1 system with the VM's zones, 40960 anon pages of one task, 65536 pages of swap, `buddy` free pages and no
+ * per-CPU lists (batch 0: every freed page is in the buddy lists at once), so that balance_pgdat() alone counts */
+static KmSystem *kswapd_system(KmPages buddy)
+{
+  KmSystem *sys = make_system("6.1");
+  vm_zones(sys, FALSE);
+  sys->machine.pcp.batch = 0;
+  sys->machine.total_swap_pages = 65536;
+  add_task(sys, 10, NULL, 40960, 0);
+  set_buddy(sys, buddy);
+  return sys;
+}
+
+static void test_kswapd_balance_pgdat(void)
+{
+  /* 700 free: woken. Each pass scans the anon LRU >> priority, all below nr_to_reclaim (702), so the priority is
+   * raised after each: 40960 >> 12 = 10 (710 free), 40950 >> 11 = 19 (729), 40931 >> 10 = 39 (768), 40892 >> 9 =
+   * 79 (847), 40813 >> 8 = 159 (1006 > 895: balanced at the top of the next iteration). 306 pages to swap in 5
+   * passes, the last at priority 8. */
+  g_autoptr(KmSystem) sys = kswapd_system(700);
+  KmKswapdResult r = km_kswapd_run(sys);
+  g_assert_cmpint(r.swapped, ==, 306);
+  g_assert_cmpint(r.file, ==, 0);
+  g_assert_cmpuint(r.passes, ==, 5);
+  g_assert_cmpint(r.priority, ==, 8);
+  g_assert_true(r.balanced);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 1006);
+  g_assert_cmpint(sys->machine.swap_used, ==, 306);
+  /* the pass that crosses the high watermark is not cut short: from 100 free the same five passes leave 406,
+   * then 40654 >> 7 = 317 (723) and 40337 >> 6 = 630 (1353): 1253 pages, 458 above the mark */
+  g_autoptr(KmSystem) low = kswapd_system(100);
+  r = km_kswapd_run(low);
+  g_assert_cmpint(r.swapped, ==, 1253);
+  g_assert_cmpuint(r.passes, ==, 7);
+  g_assert_cmpint(r.priority, ==, 6);
+  g_assert_cmpint(km_buddy_free_pages(low), ==, 1353);
+  /* nothing to reclaim (no swap, no page cache): every priority from 12 to 1 passes with nothing scanned
+   * (get_scan_count(): SCAN_FILE without swap), and the node stays unbalanced */
+  g_autoptr(KmSystem) noswap = kswapd_system(700);
+  noswap->machine.total_swap_pages = 0;
+  r = km_kswapd_run(noswap);
+  g_assert_cmpint(r.swapped + r.file, ==, 0);
+  g_assert_cmpuint(r.passes, ==, 12);
+  g_assert_cmpint(r.priority, ==, 1);
+  g_assert_false(r.balanced);
+  /* page cache goes first (km_reclaim()): 300 clean file pages, 700 free; 41260 >> 12 = 10 file pages, 41250 >> 11
+   * = 20, 41230 >> 10 = 40, 41190 >> 9 = 80, 41110 >> 8 = 160: 310 reclaimed, 300 of them file, then 10 anon */
+  g_autoptr(KmSystem) cache = kswapd_system(1000);
+  km_memcg_charge(cache, cache->root_memcg, KM_PAGE_FILE, 300);
+  set_buddy(cache, 700);
+  r = km_kswapd_run(cache);
+  g_assert_cmpint(r.file, ==, 300);
+  g_assert_cmpint(r.swapped, ==, 10);
+  g_assert_cmpint(km_buddy_free_pages(cache), ==, 1010);
+}
+
+/* ZONE_RECLAIM_ACTIVE (5.14+): while kswapd reclaims, a free finds high at most batch << 2 = 60 (batch 15 on the
+ * VM's zones). 6.1, 100 pages freed onto an empty list: at the 60th nr_pcp_free() gives batch << free_factor = 15
+ * (free_factor 0 -> 1), 45 left; 15 more reach 60 again: 15 << 1 = 30 (within [15, 45]), 30 left; the last 25:
+ * 55 on the list, 45 in the buddy lists. Without it high is the low watermark (545): all 100 stay.
+ * 6.12: nr_pcp_high() lowers pcp->high by free_count but not below high_min (538) and returns min(60, 538); at the
+ * 60th page nr_pcp_free() frees free_count (60) clamped to [15, 45] = 45, 15 left; 40 more: 55 on the list. */
+static void test_kswapd_reclaim_active_pcp(void)
+{
+  const char *versions[] = { "6.1", "6.12" };
+  for (guint i = 0; i < G_N_ELEMENTS(versions); i++) {
+    g_autoptr(KmSystem) sys = pcp_system(versions[i], 5000);
+    sys->machine.pcp.reclaim_active = TRUE;
+    km_pcp_free(sys, KM_PCP_MOVABLE, 100);
+    g_assert_cmpint(sys->machine.pcp.count[KM_PCP_MOVABLE], ==, 55);
+    g_autoptr(KmSystem) idle = pcp_system(versions[i], 5000);
+    km_pcp_free(idle, KM_PCP_MOVABLE, 100);
+    g_assert_cmpint(idle->machine.pcp.count[KM_PCP_MOVABLE], ==, 100);
+  }
+  /* km_kswapd_run() sets it for its run and clears it after */
+  g_autoptr(KmSystem) sys = pcp_system("6.1", 700);
+  sys->machine.total_swap_pages = 65536;
+  add_task(sys, 10, NULL, 40960, 0);
+  set_buddy(sys, 700);
+  km_kswapd_run(sys);
+  g_assert_false(sys->machine.pcp.reclaim_active);
+  g_assert_cmpint(sys->machine.pcp.count[KM_PCP_MOVABLE], <, 60);
+}
+
 static void test_pcp_free_61(void)
 {
   g_autoptr(KmSystem) sys = pcp_system("6.1", 20000);
@@ -1698,6 +1812,9 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/pcp/decay-6.12", test_pcp_decay_612);
   g_test_add_func("/kernel-model/pcp/alloc-6.12-ramp", test_pcp_alloc_612_ramp);
   g_test_add_func("/kernel-model/pcp/free-6.1", test_pcp_free_61);
+  g_test_add_func("/kernel-model/kswapd/marks", test_kswapd_marks);
+  g_test_add_func("/kernel-model/kswapd/balance-pgdat", test_kswapd_balance_pgdat);
+  g_test_add_func("/kernel-model/kswapd/reclaim-active-pcp", test_kswapd_reclaim_active_pcp);
   g_test_add_func("/kernel-model/pcp/free-5.10", test_pcp_free_510);
   g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
   g_test_add_func("/kernel-model/oom/3.10-specifics", test_3_10_specifics);
