@@ -72,6 +72,7 @@ typedef enum {
 typedef struct {
   ScStepKind kind;
   int line;
+  guint64 index; /* the step's position in the trace (ScStep.index) */
 } LoaderStepId;
 
 /* What the prolog scanner knows of the encoding (loader_scan()). */
@@ -93,6 +94,7 @@ struct _ScenarioLoader {
   xmlNodePtr rng_pop_node;  /* the element the next read leaves: popped first */
   guint rng_errors;
   guint64 elements_vouched; /* elements validated by sc_flat_element_vouches() instead of libxml2 */
+  guint64 steps_read;       /* trace steps read so far: the last one's ScStep.index */
   LoaderState state;
   GError *error; /* the first error */
   ScenarioHeader *header;
@@ -1768,10 +1770,11 @@ loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
   g_return_val_if_reached(FALSE); /* unreachable: loader_step_kind() returns one of the kinds above */
 }
 
-/* A step's id is unique in the trace; touch mapping=, free ref= and munmap ref= name an earlier mmap or malloc.
- * Whether that mapping still exists when the step runs is the simulator's business (docs/model.md: SIGSEGV). */
+/* A step's id is unique in the trace; touch mapping=, free ref= and munmap ref= name an earlier mmap or malloc,
+ * whose index goes to step->ref_index. Whether that mapping still exists when the step runs is the simulator's
+ * business (docs/model.md: SIGSEGV). */
 static gboolean
-loader_check_step_refs(ScenarioLoader *self, const ScStep *step)
+loader_check_step_refs(ScenarioLoader *self, ScStep *step)
 {
   const char *what = sc_step_kind_names[step->kind];
   if (step->id != NULL) {
@@ -1789,10 +1792,11 @@ loader_check_step_refs(ScenarioLoader *self, const ScStep *step)
                   what, step->kind == SC_STEP_TOUCH ? "mapping" : "ref", step->ref);
       return FALSE;
     }
+    step->ref_index = target->index; /* the compiled trace's ref (issue 13): the simulator keeps no table of ids */
   }
   if (step->id != NULL) {
     LoaderStepId *seen = g_new(LoaderStepId, 1);
-    *seen = (LoaderStepId){ .kind = step->kind, .line = step->line };
+    *seen = (LoaderStepId){ .kind = step->kind, .line = step->line, .index = step->index };
     g_hash_table_insert(self->step_ids, g_strdup(step->id), seen);
   }
   if (step->kind == SC_STEP_FORK)
@@ -1853,6 +1857,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   g_autoptr(ScStep) step = g_new0(ScStep, 1);
   if (!loader_step_kind(self, &step->kind))
     return FALSE;
+  step->index = ++self->steps_read;
   step->line = loader_line(self);
   step->col = 1;
   step->repeat = 1;

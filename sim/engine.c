@@ -131,7 +131,6 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->proc_by_slot = g_ptr_array_new();
   e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
-  e->mapping_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
   if (!engine_setup(e, error)) {
@@ -167,7 +166,6 @@ void sim_engine_free(SimEngine *e)
   g_ptr_array_free(e->proc_by_slot, TRUE);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
-  g_hash_table_destroy(e->mapping_index);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
   g_clear_error(&e->limit_error);
@@ -448,13 +446,10 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GEr
 {
   if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC)) {
     g_hash_table_insert(e->mapping_owner, GSIZE_TO_POINTER(step->index), GINT_TO_POINTER(proc->mm_owner));
-    if (!e->shared_steps)
-      g_hash_table_insert(e->mapping_index, g_strdup(step->id), GSIZE_TO_POINTER(step->index));
   }
   if (!proc || !step->ref)
     return TRUE;
-  if (!e->shared_steps) /* a handed-over step is the engine's: its ref is resolved here, once */
-    step->ref_index = GPOINTER_TO_SIZE(g_hash_table_lookup(e->mapping_index, step->ref));
+  /* step->ref_index: resolved by the loader (loader_check_step_refs()), or after loading (compile_steps()) */
   int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, GSIZE_TO_POINTER(step->ref_index)));
   if (owner == proc->mm_owner)
     return TRUE;
