@@ -65,8 +65,8 @@ static int pid_of_kpid(GHashTable *kpids, int kpid)
 }
 
 /* "Memory cgroup out of memory: Killed process 80 (spike-B) total-vm:21624kB, anon-rss:20324kB, file-rss:0kB,
- *  shmem-rss:580kB, UID:0 pgtables:68kB oom_score_adj:500" */
-static SimKill *parse_killed(const char *text, const Summary *s, GHashTable *kpids)
+ *  shmem-rss:580kB, UID:0 pgtables:68kB oom_score_adj:500": a kill added to outcome, or NULL (not such a line) */
+static SimKill *parse_killed(SimOutcome *outcome, const char *text, const Summary *s, GHashTable *kpids)
 {
   const char *k = strstr(text, "Killed process ");
   if (!k)
@@ -85,15 +85,15 @@ static SimKill *parse_killed(const char *text, const Summary *s, GHashTable *kpi
   const char *valid_end = NULL;
   if (!g_utf8_validate(comm, -1, &valid_end))
     comm[valid_end - comm] = '\0';
-  SimKill *kill = g_new0(SimKill, 1);
+  SimKill *kill = sim_outcome_add_kill(outcome);
   kill->pid = pid_of_kpid(kpids, kpid);
-  kill->comm = g_strdup(comm);
+  kill->comm = sim_outcome_intern(outcome, comm);
   kill->allocating_task = strstr(text, "(oom_kill_allocating_task)") != NULL;
   if (s->kpid == kpid) {
-    kill->constraint = g_strdup(s->constraint);
+    kill->constraint = sim_outcome_intern(outcome, s->constraint);
     if (s->oom_memcg && strcmp(s->oom_memcg, "global_oom") != 0)
-      kill->oom_memcg = g_strdup(s->oom_memcg);
-    kill->task_memcg = g_strdup(s->task_memcg);
+      kill->oom_memcg = sim_outcome_intern(outcome, s->oom_memcg);
+    kill->task_memcg = sim_outcome_intern(outcome, s->task_memcg);
   }
   kill->total_vm_kb = vm;
   kill->anon_rss_kb = anon;
@@ -168,9 +168,7 @@ static void kernel_record(HarnessVmResult *r, Summary *s, GHashTable *kpids, con
     if (!s->decision_open)
       return;
     s->decision_open = FALSE;
-    SimKill *k = parse_killed(text, s, kpids);
-    if (k)
-      g_ptr_array_add(r->outcome->kills, k);
+    parse_killed(r->outcome, text, s, kpids);
   } else if (strstr(text, "no killable processes"))
     r->outcome->no_killable = TRUE;
 }
@@ -502,12 +500,11 @@ HarnessVmResult *harness_vm_parse(const HarnessScenario *scenario, const Harness
   }
   for (guint i = 0; i < deaths->len; i++) {
     const Death *d = &g_array_index(deaths, Death, i);
-    SimExit *e = g_new0(SimExit, 1);
+    SimExit *e = sim_outcome_add_exit(r->outcome);
     e->pid = d->pid;
     e->status = d->status;
     e->signal = d->signal;
-    e->reason = g_strdup(exit_reason(d->status, d->signal, d->order != G_MAXUINT && d->signal == 9));
-    g_ptr_array_add(r->outcome->exits, e);
+    e->reason = sim_outcome_intern(r->outcome, exit_reason(d->status, d->signal, d->order != G_MAXUINT && d->signal == 9));
   }
 
   /* memory.events in the scenario's cgroup order; -1 where the VM has no such file (the v2 root) */

@@ -87,13 +87,56 @@ KmLruChunk *km_lru_chunk_new(KmSystem *sys)
   KmLruChunk *chunk = sys->lru_chunk_free;
   sys->lru_chunk_free = chunk->link.data;
   memset(chunk, 0, sizeof *chunk);
+  sys->lru_chunks++;
   return chunk;
 }
 
 void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk)
 {
+  if (chunk->mapping && chunk->mapping->dead)
+    sys->lru_dead_chunks--;
+  sys->lru_chunks--;
   chunk->link.data = sys->lru_chunk_free;
   sys->lru_chunk_free = chunk;
+}
+
+/* Dead chunks. zap_pte_range() frees the pages of an unmapped range at munmap and exit, and with them their place on
+ * the LRU. The model uncharges them at once too (km_mm_unmap()), but leaves the mapping's LRU chunks where they are,
+ * holding no page, because a chunk does not know its neighbours' mapping nor a mapping its chunks: reclaim drops a
+ * dead chunk when it reaches it, taking nothing from it (swap_out_memcg()). Without swap reclaim never reaches
+ * them, and on a long trace they were most of the model's memory. So the chunks of dead mappings are counted, and
+ * dropped from every LRU in one walk once they are half of all chunks: the walk's cost is paid by the dead chunks
+ * it frees (amortised O(1) each), and at most as many dead chunks as live ones are kept.
+ *
+ * No figure changes. A dead chunk is invisible to reclaim (it swaps nothing from it and goes on to the next), and
+ * its only other effect is to sit at an LRU's tail: a touch of the mapping before it then starts a new chunk
+ * instead of growing that one (mapping_add_anon(), the shmem case of km_memcg_charge()). Two chunks of one mapping
+ * next to each other give up their pages to reclaim exactly as one chunk of their total would: each takes
+ * MIN(pages, the mapping's resident pages here, what is left to do, swap room), and a chunk is dropped when either
+ * runs out. */
+static void mapping_dies(KmSystem *sys, KmMapping *mapping)
+{
+  mapping->dead = TRUE;
+  sys->lru_dead_chunks += mapping->refs - 1; /* every reference but the mm's is an LRU chunk */
+  if (sys->lru_dead_chunks >= KM_LRU_DROP_DEAD_MIN && sys->lru_dead_chunks * 2 >= sys->lru_chunks)
+    km_lru_drop_dead(sys);
+}
+
+void km_lru_drop_dead(KmSystem *sys)
+{
+  for (guint i = 0; i < sys->memcgs->len && sys->lru_dead_chunks > 0; i++) {
+    KmMemcg *memcg = sys->memcgs->pdata[i];
+    for (GList *l = memcg->lru_anon.head, *next; l; l = next) {
+      KmLruChunk *chunk = l->data;
+      KmMapping *mapping = chunk->mapping;
+      next = l->next;
+      if (!mapping || !mapping->dead)
+        continue;
+      g_queue_unlink(&memcg->lru_anon, l);
+      km_lru_chunk_free(sys, chunk);
+      km_mapping_unref(mapping);
+    }
+  }
 }
 
 /* A memcg's chunks belong to the system's blocks (freed after the memcgs, km_system_free()). */
@@ -144,7 +187,8 @@ static void mm_free(KmMm *mm)
   while ((link = g_queue_pop_head_link(&mm->mappings))) /* the node is the mapping's own (KmMapping.node) */
     km_mapping_unref(link->data);
   km_mapping_unref(mm->base);
-  g_array_free(mm->pgtable_charges, TRUE);
+  if (mm->pgtable_charges)
+    g_array_free(mm->pgtable_charges, TRUE);
   g_free(mm);
 }
 
@@ -242,7 +286,6 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
   KmMm *mm = g_new0(KmMm, 1);
   mm->id = sys->next_mm_id++;
   mm->memcg = memcg;
-  mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
   g_queue_init(&mm->mappings);
   return mm;
 }
@@ -700,8 +743,10 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
   mm->pte_pages = pte_pages;
   mm->pmd_pages = pmd_pages_for(pte_pages);
   mm->pgtables = mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
-  GArray *ledger = mm->pgtable_charges;
   if (mm->pgtables > before) {
+    if (!mm->pgtable_charges) /* made by the first page table: an mm that maps nothing has none (issue 13) */
+      mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
+    GArray *ledger = mm->pgtable_charges;
     KmPages n = mm->pgtables - before;
     km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, n);
     KmMemcgPages *last = ledger->len ? &g_array_index(ledger, KmMemcgPages, ledger->len - 1) : NULL;
@@ -710,7 +755,8 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
     else
       g_array_append_val(ledger, ((KmMemcgPages){ .memcg = memcg, .pages = n }));
   }
-  for (KmPages n = before - mm->pgtables; n > 0 && ledger->len;) {
+  GArray *ledger = mm->pgtable_charges;
+  for (KmPages n = before - mm->pgtables; n > 0 && ledger && ledger->len;) {
     KmMemcgPages *last = &g_array_index(ledger, KmMemcgPages, ledger->len - 1);
     KmPages k = MIN(n, last->pages);
     km_memcg_uncharge(sys, last->memcg, KM_PAGE_PGTABLE, k);
@@ -854,7 +900,7 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
   }
   mm->untouched_pages -= km_mapping_untouched(mapping);
   mapping->resident = mapping->swapped = 0;
-  mapping->dead = TRUE;
+  mapping_dies(sys, mapping);
   if (mm->last_found == mapping)
     mm->last_found = NULL;
   if (mapping->name.key && g_hash_table_lookup(sys->mapping_by_name, &mapping->name) == mapping)
@@ -919,7 +965,7 @@ static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
   mm->swapents -= base->swapped;
   base->resident = base->swapped = 0;
   if (drop) {
-    base->dead = TRUE;
+    mapping_dies(sys, base);
     mm->base = NULL;
     km_mapping_unref(base);
   }

@@ -36,6 +36,10 @@ KmLruChunk *km_lru_pop_head(KmMemcg *memcg); /* NULL when empty; the chunk is th
 /* A zeroed chunk from the system's blocks, and its return to them (freed with the system). */
 KmLruChunk *km_lru_chunk_new(KmSystem *sys);
 void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk);
+/* Dead chunks are dropped from every LRU once there are at least this many and they are half of all chunks. */
+#define KM_LRU_DROP_DEAD_MIN 1024
+/* Unlinks and frees every chunk of a dead mapping from every memcg's LRU (kept lazily until then). */
+void km_lru_drop_dead(KmSystem *sys);
 /* Records memcg's headroom (max - usage) in min_headroom if it is the least yet: after a charge (done by
  * km_memcg_charge()) and after a limit write. Not kernel logic: oomsim's measure for what-if sweeps. */
 void km_memcg_note_headroom(KmMemcg *memcg);

@@ -89,7 +89,8 @@ typedef struct {
   guint users;              /* processes using this mm (mm_users, per process not per thread) */
   KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
-  GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first */
+  GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first;
+                             * NULL until the mm's first page table */
   GQueue mappings;          /* KmMapping*, creation order */
   /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
    * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
@@ -279,6 +280,10 @@ typedef struct {
    * chunks' link.next; not kernel state, the allocator beneath it (issue 13: a touch allocates nothing) */
   GPtrArray *lru_chunk_blocks;
   KmLruChunk *lru_chunk_free;
+  /* Chunks on the LRUs, and how many of them point to a dead (unmapped) mapping: those hold no page, and are
+   * dropped in bulk once they are half of all (km_lru_drop_dead()), so that they do not pile up on an LRU that
+   * reclaim never reaches (no swap) and memory does not grow with the trace (issue 13) */
+  guint64 lru_chunks, lru_dead_chunks;
 } KmSystem;
 
 /* Errors of the model's set-up calls (bad cgroup tree). */

@@ -72,6 +72,7 @@ typedef enum {
 typedef struct {
   ScStepKind kind;
   int line;
+  guint64 index; /* the step's position in the trace (ScStep.index) */
 } LoaderStepId;
 
 /* What the prolog scanner knows of the encoding (loader_scan()). */
@@ -93,12 +94,17 @@ struct _ScenarioLoader {
   xmlNodePtr rng_pop_node;  /* the element the next read leaves: popped first */
   guint rng_errors;
   guint64 elements_vouched; /* elements validated by sc_flat_element_vouches() instead of libxml2 */
+  guint64 steps_read;       /* trace steps read so far: the last one's ScStep.index */
   LoaderState state;
   GError *error; /* the first error */
   ScenarioHeader *header;
   GHashTable *cgroups;   /* path -> ScCgroup* of the header (borrowed); "/" is not stored */
   GHashTable *implicit_cgroups; /* path of an ancestor created implicitly -> the ScCgroup* that needed it */
-  GHashTable *processes; /* GINT_TO_POINTER(pid) -> ScProcess* (borrowed) */
+  /* The pids of <processes> and those of kernel threads with no mm of their own, as bit sets indexed by pid (1 to
+   * SC_PID_MAX, 512 KiB each, made by the first process; pages of it never written are never touched, so a small
+   * scenario costs a page or two): a hash table of pid -> ScProcess was about 32 bytes a process (issue 13). The
+   * error paths that name the process find it in header->processes (loader_find_process()). */
+  guint64 *process_pids, *kthread_pids;
   /* What the trace names, for the references of later steps and of <expect>: these grow with the step ids and
    * forks of the trace (the simulator keeps as much), not with its length. */
   GHashTable *step_ids;  /* id -> LoaderStepId* */
@@ -1228,18 +1234,48 @@ loader_read_cgroups(ScenarioLoader *self)
   return self->error == NULL;
 }
 
+/* A set of pids 1..SC_PID_MAX, one bit each (ScenarioLoader.process_pids). */
+#define PID_SET_WORDS (SC_PID_MAX / 64 + 1)
+
+static void
+pid_set_add(guint64 **set, int pid)
+{
+  if (*set == NULL)
+    *set = g_new0(guint64, PID_SET_WORDS);
+  (*set)[(guint) pid / 64] |= G_GUINT64_CONSTANT(1) << ((guint) pid % 64);
+}
+
+static gboolean
+pid_set_has(const guint64 *set, int pid)
+{
+  return set != NULL && pid > 0 && pid <= SC_PID_MAX && (set[(guint) pid / 64] >> ((guint) pid % 64)) & 1;
+}
+
+/* The header's process with this pid (the first), or NULL: a walk, for error messages only. */
+static const ScProcess *
+loader_find_process(ScenarioLoader *self, int pid)
+{
+  for (guint i = 0; i < self->header->processes->len; i++) {
+    const ScProcess *process = g_ptr_array_index(self->header->processes, i);
+    if (process->pid == pid)
+      return process;
+  }
+  return NULL;
+}
+
 /* Adds a process to the header (taking it); a pid defined twice is SCENARIO_ERROR_DUPLICATE. */
 static gboolean
 loader_add_process(ScenarioLoader *self, ScProcess *process_in)
 {
   g_autoptr(ScProcess) process = process_in;
-  const ScProcess *earlier = g_hash_table_lookup(self->processes, GINT_TO_POINTER(process->pid));
-  if (earlier != NULL) {
+  if (pid_set_has(self->process_pids, process->pid)) {
     loader_fail(self, SCENARIO_ERROR_DUPLICATE, process->line, 1, "pid %d is already defined on line %d",
-                process->pid, earlier->line);
+                process->pid, loader_find_process(self, process->pid)->line);
     return FALSE;
   }
-  g_hash_table_insert(self->processes, GINT_TO_POINTER(process->pid), process);
+  pid_set_add(&self->process_pids, process->pid);
+  if (process->kthread && process->shares_mm_with == 0)
+    pid_set_add(&self->kthread_pids, process->pid);
   g_ptr_array_add(self->header->processes, g_steal_pointer(&process));
   return TRUE;
 }
@@ -1408,7 +1444,7 @@ loader_check_process_refs(ScenarioLoader *self)
                     process->pid, refs[j].attr);
         return FALSE;
       }
-      if (!g_hash_table_contains(self->processes, GINT_TO_POINTER(refs[j].pid))) {
+      if (!pid_set_has(self->process_pids, refs[j].pid)) {
         loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, process->line, 1,
                     "pid %d: %s=\"%d\" is not a process of <processes>", process->pid, refs[j].attr,
                     refs[j].pid);
@@ -1518,7 +1554,6 @@ loader_start(ScenarioLoader *self, GError **error)
   header->processes = g_ptr_array_new_with_free_func((GDestroyNotify) sc_process_free);
   self->cgroups = g_hash_table_new(g_str_hash, g_str_equal);
   self->implicit_cgroups = g_hash_table_new(g_str_hash, g_str_equal);
-  self->processes = g_hash_table_new(NULL, NULL);
   self->step_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   self->forked = g_hash_table_new(NULL, NULL);
   self->scan = SCAN_TEXT;
@@ -1627,7 +1662,8 @@ scenario_loader_free(ScenarioLoader *loader)
     g_close(loader->fd, NULL);
   g_clear_pointer(&loader->cgroups, g_hash_table_unref);
   g_clear_pointer(&loader->implicit_cgroups, g_hash_table_unref);
-  g_clear_pointer(&loader->processes, g_hash_table_unref);
+  g_free(loader->process_pids);
+  g_free(loader->kthread_pids);
   g_clear_pointer(&loader->step_ids, g_hash_table_unref);
   g_clear_pointer(&loader->forked, g_hash_table_unref);
   scenario_header_free(loader->header);
@@ -1734,10 +1770,11 @@ loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
   g_return_val_if_reached(FALSE); /* unreachable: loader_step_kind() returns one of the kinds above */
 }
 
-/* A step's id is unique in the trace; touch mapping=, free ref= and munmap ref= name an earlier mmap or malloc.
- * Whether that mapping still exists when the step runs is the simulator's business (docs/model.md: SIGSEGV). */
+/* A step's id is unique in the trace; touch mapping=, free ref= and munmap ref= name an earlier mmap or malloc,
+ * whose index goes to step->ref_index. Whether that mapping still exists when the step runs is the simulator's
+ * business (docs/model.md: SIGSEGV). */
 static gboolean
-loader_check_step_refs(ScenarioLoader *self, const ScStep *step)
+loader_check_step_refs(ScenarioLoader *self, ScStep *step)
 {
   const char *what = sc_step_kind_names[step->kind];
   if (step->id != NULL) {
@@ -1755,10 +1792,11 @@ loader_check_step_refs(ScenarioLoader *self, const ScStep *step)
                   what, step->kind == SC_STEP_TOUCH ? "mapping" : "ref", step->ref);
       return FALSE;
     }
+    step->ref_index = target->index; /* the compiled trace's ref (issue 13): the simulator keeps no table of ids */
   }
   if (step->id != NULL) {
     LoaderStepId *seen = g_new(LoaderStepId, 1);
-    *seen = (LoaderStepId){ .kind = step->kind, .line = step->line };
+    *seen = (LoaderStepId){ .kind = step->kind, .line = step->line, .index = step->index };
     g_hash_table_insert(self->step_ids, g_strdup(step->id), seen);
   }
   if (step->kind == SC_STEP_FORK)
@@ -1804,9 +1842,9 @@ loader_fail_duration(ScenarioLoader *self, const ScStep *step, const char *at)
 static gboolean
 loader_check_step_mm(ScenarioLoader *self, const ScStep *step)
 {
-  const ScProcess *process = g_hash_table_lookup(self->processes, GINT_TO_POINTER(step->pid));
-  if (step_mm_use[step->kind] == NULL || process == NULL || !process->kthread || process->shares_mm_with != 0)
+  if (step_mm_use[step->kind] == NULL || !pid_set_has(self->kthread_pids, step->pid))
     return TRUE;
+  const ScProcess *process = loader_find_process(self, step->pid);
   loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, step->line, 1,
               "<%s> pid %d is a kernel thread (kthread=\"1\", line %d): a kernel thread has no mm: it cannot %s",
               sc_step_kind_names[step->kind], step->pid, process->line, step_mm_use[step->kind]);
@@ -1819,6 +1857,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   g_autoptr(ScStep) step = g_new0(ScStep, 1);
   if (!loader_step_kind(self, &step->kind))
     return FALSE;
+  step->index = ++self->steps_read;
   step->line = loader_line(self);
   step->col = 1;
   step->repeat = 1;
@@ -1945,7 +1984,7 @@ loader_expect_pid_attr(ScenarioLoader *self, ScExpect *expect)
 {
   if (!loader_pid_attr(self, "pid", &expect->pid))
     return FALSE;
-  if (g_hash_table_contains(self->processes, GINT_TO_POINTER(expect->pid)) ||
+  if (pid_set_has(self->process_pids, expect->pid) ||
       g_hash_table_contains(self->forked, GINT_TO_POINTER(expect->pid)))
     return TRUE;
   loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, expect->line, 1,

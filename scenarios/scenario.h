@@ -117,9 +117,10 @@ typedef struct {
   gint64 value;        /* sysctl value */
   char *svalue;        /* cgroup-set value */
   char *cgroup;        /* cgroup-set, move target */
-  guint64 index;       /* 1-based position in the trace, set by the simulator when the step arrives */
-  guint64 ref_index;   /* the index of the mmap or malloc step that ref names: resolved once, after loading
-                        * (sim/pipeline.c), or by the engine when it is handed the step; 0 until then */
+  guint64 index;       /* 1-based position in the trace: set by the loader (and by the simulator when the step
+                        * arrives) */
+  guint64 ref_index;   /* the index of the mmap or malloc step that ref names: set by the loader, which checks
+                        * that ref names an earlier mmap or malloc (and once more after loading, sim/pipeline.c) */
   /* The compiled trace (sim/pipeline.c, compile_steps()): pid, child_pid and cgroup as slots, 1-based numbers the
    * engine indexes arrays with (header processes in order, then fork children in trace order; header cgroups in
    * order); 0: not resolved, the engine looks the pid or path up */

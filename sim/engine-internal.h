@@ -59,12 +59,11 @@ struct _SimEngine {
   guint64 now_ns;
   guint64 step_index;
   SimOutcome *outcome;
-  GHashTable *procs;     /* pid -> SimProc* */
+  GPtrArray *procs;      /* SimProc* by its task's KmTask.seq (creation order; found by pid through the model's
+                          * task_by_pid: one table of pids, not two, issue 13) */
   GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
   GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
   GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process) */
-  GHashTable *mapping_index; /* id of an mmap/malloc step -> its index, to resolve the refs of handed-over steps
-                              * (sim_engine_step()); borrowed steps come resolved (ScStep.ref_index) */
   GQueue timers;         /* SimTimer*, by time then seq */
   guint64 timer_seq;
   GQueue blocked;        /* SimProc*, in the order they blocked */

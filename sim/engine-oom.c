@@ -85,12 +85,13 @@ static void record_kill(SimEngine *e, const OomControl *oc)
   if (oc->kills->len == 0)
     return;
   const KmKill *k = &g_array_index(oc->kills, KmKill, 0);
-  SimKill *sk = g_new0(SimKill, 1);
+  SimOutcome *o = e->outcome;
+  SimKill *sk = sim_outcome_add_kill(o); /* strings interned: the outcome keeps every kill to the end */
   sk->pid = k->task->pid;
-  sk->comm = g_strdup(k->task->comm);
-  sk->constraint = g_strdup(km_constraint_names[oc->constraint]);
-  sk->oom_memcg = oc->memcg ? g_strdup(oc->memcg->path) : NULL;
-  sk->task_memcg = g_strdup(k->task->memcg->path);
+  sk->comm = sim_outcome_intern(o, k->task->comm);
+  sk->constraint = sim_outcome_intern(o, km_constraint_names[oc->constraint]);
+  sk->oom_memcg = sim_outcome_intern(o, oc->memcg ? oc->memcg->path : NULL);
+  sk->task_memcg = sim_outcome_intern(o, k->task->memcg->path);
   sk->allocating_task = oc->action == KM_OOM_KILLED_ALLOCATING;
   sk->total_vm_kb = km_pages_to_kb(e->sys, k->total_vm);
   sk->anon_rss_kb = km_pages_to_kb(e->sys, k->anon_rss);
@@ -99,7 +100,6 @@ static void record_kill(SimEngine *e, const OomControl *oc)
   sk->pgtables_kb = km_pages_to_kb(e->sys, k->pgtables);
   sk->oom_score_adj = k->oom_score_adj;
   sk->time_ns = e->now_ns;
-  g_ptr_array_add(e->outcome->kills, sk);
 }
 
 static void do_panic(SimEngine *e, const char *message)

@@ -38,7 +38,7 @@ void engine_emit(SimEngine *e, SimEvent *ev)
   /* a step event is a step that ran to its end without an error: <succeeds> looks its id up (only steps with an
    * id, which are the only ones an expectation can name, so the list does not grow with an anonymous trace) */
   if (ev->kind == SIM_EV_STEP && ev->step && ev->step->id)
-    g_ptr_array_add(e->outcome->completed_steps, g_strdup(ev->step->id));
+    sim_outcome_add_completed_step(e->outcome, ev->step->id);
   if (e->sink.event)
     e->sink.event(e->sink.data, e->sys, ev);
 }
@@ -80,6 +80,8 @@ static void proc_free(gpointer data)
 {
   SimProc *proc = data;
   ScStep *step;
+  if (!proc)
+    return;
   while ((step = g_queue_pop_head(&proc->pending)))
     sc_step_free(step);
   g_free(proc);
@@ -91,7 +93,9 @@ SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
   SimProc *proc = g_new0(SimProc, 1);
   proc->task = task;
   g_queue_init(&proc->pending);
-  g_hash_table_insert(e->procs, GINT_TO_POINTER(task->pid), proc);
+  if (e->procs->len <= task->seq)
+    g_ptr_array_set_size(e->procs, (gint)task->seq + 1); /* at most one per pid: SC_PID_MAX */
+  e->procs->pdata[task->seq] = proc;
   if (slot) {
     if (e->proc_by_slot->len < slot)
       g_ptr_array_set_size(e->proc_by_slot, (gint)slot); /* at most SC_PID_MAX: one per pid */
@@ -123,11 +127,10 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->max_steps = e->opts.max_steps ? e->opts.max_steps : SIM_DEFAULT_MAX_STEPS;
   e->outcome = sim_outcome_new();
   e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
-  e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
+  e->procs = g_ptr_array_new_with_free_func(proc_free);
   e->proc_by_slot = g_ptr_array_new();
   e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
-  e->mapping_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
   if (!engine_setup(e, error)) {
@@ -155,18 +158,14 @@ void sim_engine_free(SimEngine *e)
   g_queue_clear(&e->blocked);
   k8s_eviction_state_free(e->eviction);
   sim_userspace_free(e->userspace);
-  if (e->shared_steps) { /* borrowed steps still queued (a run stopped early) are not the engine's to free */
-    GHashTableIter iter;
-    gpointer proc;
-    g_hash_table_iter_init(&iter, e->procs);
-    while (g_hash_table_iter_next(&iter, NULL, &proc))
-      g_queue_clear(&((SimProc *)proc)->pending);
-  }
-  g_hash_table_destroy(e->procs);
+  if (e->shared_steps) /* borrowed steps still queued (a run stopped early) are not the engine's to free */
+    for (guint i = 0; i < e->procs->len; i++)
+      if (e->procs->pdata[i])
+        g_queue_clear(&((SimProc *)e->procs->pdata[i])->pending);
+  g_ptr_array_free(e->procs, TRUE);
   g_ptr_array_free(e->proc_by_slot, TRUE);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
-  g_hash_table_destroy(e->mapping_index);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
   g_clear_error(&e->limit_error);
@@ -180,7 +179,8 @@ SimOutcome *sim_engine_steal_outcome(SimEngine *e)
 
 SimProc *engine_find_proc(SimEngine *e, int pid)
 {
-  return g_hash_table_lookup(e->procs, GINT_TO_POINTER(pid));
+  const KmTask *task = km_system_find_task(e->sys, pid);
+  return task && task->seq < e->procs->len ? e->procs->pdata[task->seq] : NULL;
 }
 
 /* The process a step names: by its slot when the trace is compiled (sim/pipeline.c), else by pid. */
@@ -204,29 +204,29 @@ KmMemcg *engine_step_memcg(SimEngine *e, const ScStep *step)
  * whose memcg counted an oom_kill. */
 void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal)
 {
-  SimExit *x = g_new0(SimExit, 1);
+  SimOutcome *o = e->outcome;
+  SimExit *x = sim_outcome_add_exit(o); /* strings interned: the outcome keeps every exit to the end */
   x->pid = task->pid;
   x->signal = signal;
   x->status = signal ? 128 + signal : code;
   x->time_ns = e->now_ns;
   gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
   if (e->exit_by)
-    x->by = g_strdup(e->exit_by);
+    x->by = sim_outcome_intern(o, e->exit_by);
   else if (task->killed_by_oom)
-    x->by = g_strdup("kernel");
+    x->by = sim_outcome_intern(o, "kernel");
   e->gen++;
   if (e->exit_reason)
-    x->reason = g_strdup(e->exit_reason);
+    x->reason = sim_outcome_intern(o, e->exit_reason);
   else if (task->killed_by_oom || memcg_oom_killed)
-    x->reason = g_strdup("OOMKilled");
+    x->reason = sim_outcome_intern(o, "OOMKilled");
   else if (signal == SIGKILL)
-    x->reason = g_strdup("Killed");
+    x->reason = sim_outcome_intern(o, "Killed");
   else if (signal)
-    x->reason = g_strdup("Error"); /* SIGSEGV: what Kubernetes reports for a crash (exit code 139) */
+    x->reason = sim_outcome_intern(o, "Error"); /* SIGSEGV: what Kubernetes reports for a crash (exit code 139) */
   else
-    x->reason = g_strdup(code == 0 ? "Completed" : "Error");
+    x->reason = sim_outcome_intern(o, code == 0 ? "Completed" : "Error");
   km_task_exit(e->sys, task, code, signal);
-  g_ptr_array_add(e->outcome->exits, x);
   SimEvent ev = { .kind = SIM_EV_EXIT, .task = task, .exit = x };
   engine_emit(e, &ev);
 }
@@ -448,13 +448,10 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GEr
 {
   if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC)) {
     g_hash_table_insert(e->mapping_owner, GSIZE_TO_POINTER(step->index), GINT_TO_POINTER(proc->mm_owner));
-    if (!e->shared_steps)
-      g_hash_table_insert(e->mapping_index, g_strdup(step->id), GSIZE_TO_POINTER(step->index));
   }
   if (!proc || !step->ref)
     return TRUE;
-  if (!e->shared_steps) /* a handed-over step is the engine's: its ref is resolved here, once */
-    step->ref_index = GPOINTER_TO_SIZE(g_hash_table_lookup(e->mapping_index, step->ref));
+  /* step->ref_index: resolved by the loader (loader_check_step_refs()), or after loading (compile_steps()) */
   int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, GSIZE_TO_POINTER(step->ref_index)));
   if (owner == proc->mm_owner)
     return TRUE;

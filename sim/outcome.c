@@ -3,24 +3,6 @@
 
 #include <string.h>
 
-static void kill_free(gpointer data)
-{
-  SimKill *k = data;
-  g_free(k->comm);
-  g_free(k->constraint);
-  g_free(k->oom_memcg);
-  g_free(k->task_memcg);
-  g_free(k);
-}
-
-static void exit_free(gpointer data)
-{
-  SimExit *x = data;
-  g_free(x->reason);
-  g_free(x->by);
-  g_free(x);
-}
-
 static void events_free(gpointer data)
 {
   SimMemcgEvents *ev = data;
@@ -52,20 +34,46 @@ static void final_score_free(gpointer p)
 SimOutcome *sim_outcome_new(void)
 {
   SimOutcome *o = g_new0(SimOutcome, 1);
-  o->kills = g_ptr_array_new_with_free_func(kill_free);
-  o->exits = g_ptr_array_new_with_free_func(exit_free);
+  o->kills = g_ptr_array_new_with_free_func(g_free); /* their strings are in strings */
+  o->exits = g_ptr_array_new_with_free_func(g_free);
   o->enomem_steps = g_ptr_array_new_with_free_func(g_free);
   o->step_errors = g_ptr_array_new_with_free_func(g_free);
   o->blocked_pids = g_ptr_array_new();
   o->ever_blocked_pids = g_ptr_array_new();
-  o->completed_steps = g_ptr_array_new_with_free_func(g_free);
+  o->completed_steps = g_ptr_array_new(); /* the ids are in strings (sim_outcome_add_completed_step()) */
   o->livelocked_pids = g_ptr_array_new();
   o->known_pids = g_ptr_array_new();
   o->memcg_events = g_ptr_array_new_with_free_func(events_free);
   o->memcg_peaks = g_ptr_array_new_with_free_func(peak_free);
   o->actor_signals = g_ptr_array_new_with_free_func(actor_signal_free);
   o->final_scores = g_ptr_array_new_with_free_func(final_score_free);
+  o->strings = g_string_chunk_new(4096);
   return o;
+}
+
+SimKill *sim_outcome_add_kill(SimOutcome *o)
+{
+  SimKill *k = g_new0(SimKill, 1);
+  g_ptr_array_add(o->kills, k);
+  return k;
+}
+
+SimExit *sim_outcome_add_exit(SimOutcome *o)
+{
+  SimExit *x = g_new0(SimExit, 1);
+  g_ptr_array_add(o->exits, x);
+  return x;
+}
+
+void sim_outcome_add_completed_step(SimOutcome *o, const char *step_id)
+{
+  /* each id once in a trace: a copy, not interned (which would keep a hash table entry for each) */
+  g_ptr_array_add(o->completed_steps, g_string_chunk_insert(o->strings, step_id));
+}
+
+const char *sim_outcome_intern(SimOutcome *o, const char *text)
+{
+  return text ? g_string_chunk_insert_const(o->strings, text) : NULL;
 }
 
 void sim_outcome_free(SimOutcome *o)
@@ -86,6 +94,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->actor_signals);
   g_ptr_array_unref(o->final_scores);
   g_free(o->panic_message);
+  g_string_chunk_free(o->strings);
   g_free(o);
 }
 

@@ -25,16 +25,15 @@ struct _SimScenario {
 };
 
 /* The compiled trace (issue 13), made once after loading and shared by every replay of the steps (each of a
- * sweep's variants): every ref resolved to the index of the mmap or malloc step it names, so that a replay finds a
- * mapping by an integer key (sim/engine.c, mapping_key()); every pid and fork child to a process slot (the header's
- * processes in order, then each new fork child in trace order) and every cgroup path to the header cgroup's slot, so
- * that the engine finds a step's process and cgroup by index. Nothing on a replay's path hashes or compares a
- * string. What does not resolve (a pid no process has yet, "/", a name the loader would have refused) stays 0 and
- * is looked up by the engine as before, so the errors and their order are unchanged. The loader checked that each
- * ref names an earlier step's id. */
+ * sweep's variants). The loader has resolved every ref to the index of the mmap or malloc step it names
+ * (ScStep.ref_index), so that a replay finds a mapping by an integer key (sim/engine-mm.c); here every pid and
+ * fork child is resolved to a process slot (the header's processes in order, then each new fork child in trace
+ * order) and every cgroup path to the header cgroup's slot, so that the engine finds a step's process and cgroup by
+ * index. Nothing on a replay's path hashes or compares a string. What does not resolve (a pid no process has yet,
+ * "/", a name the loader would have refused) stays 0 and is looked up by the engine as before, so the errors and
+ * their order are unchanged. */
 static void compile_steps(const ScenarioHeader *header, GPtrArray *steps)
 {
-  g_autoptr(GHashTable) index_by_id = g_hash_table_new(g_str_hash, g_str_equal);
   g_autoptr(GHashTable) slot_by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
   g_autoptr(GHashTable) slot_by_path = g_hash_table_new(g_str_hash, g_str_equal);
   guint next_slot = 0;
@@ -51,10 +50,6 @@ static void compile_steps(const ScenarioHeader *header, GPtrArray *steps)
   }
   for (guint i = 0; i < steps->len; i++) {
     ScStep *step = steps->pdata[i];
-    if (step->ref)
-      step->ref_index = GPOINTER_TO_SIZE(g_hash_table_lookup(index_by_id, step->ref));
-    if (step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC))
-      g_hash_table_insert(index_by_id, step->id, GSIZE_TO_POINTER(step->index));
     step->pid_slot = GPOINTER_TO_UINT(g_hash_table_lookup(slot_by_pid, GINT_TO_POINTER(step->pid)));
     if (step->cgroup)
       step->cgroup_slot = GPOINTER_TO_UINT(g_hash_table_lookup(slot_by_path, step->cgroup));

@@ -1221,6 +1221,55 @@ static void test_lru_chunk_pool_shmem(void)
   g_assert_cmpint(app->usage, ==, 20 + 1 + 1 + 5); /* anon, its PTE and PMD pages, the new shmem */
 }
 
+/* Issue 13: the LRU chunks of unmapped mappings are dropped from the LRUs in one walk once they are
+ * KM_LRU_DROP_DEAD_MIN or more and half of all chunks (km_lru_drop_dead()), so that without swap (reclaim never
+ * reaches them) they do not grow with the trace; the pages themselves were uncharged at munmap, and reclaim gives
+ * the same figures with them or without them. */
+static void test_lru_dead_chunks_dropped(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  sys->machine.total_swap_pages = 100000;
+  KmMemcg *app = add_memcg(sys, "/app", 100000);
+  KmTask *t = km_task_create(sys, 10, "t", app, NULL);
+  const guint n = KM_LRU_DROP_DEAD_MIN;
+  KmMapping *a = km_mm_add_mapping(sys, t->mm, KEY_A, 10 * n, TRUE);
+  GPtrArray *junk = g_ptr_array_new();
+  for (guint i = 0; i < n; i++) { /* the LRU: a, j0, a, j1, ...: 2n chunks of one page */
+    km_mm_populate(sys, t->mm, a, 1);
+    KmMapping *j = km_mm_add_mapping(sys, t->mm, 100 + i, 1, TRUE);
+    km_mm_populate(sys, t->mm, j, 1);
+    g_ptr_array_add(junk, j);
+  }
+  g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, 2 * n);
+  g_assert_cmpuint(sys->lru_chunks, ==, 2 * n);
+  /* n - 1 unmapped: fewer dead chunks than the minimum, they stay (holding no page) */
+  for (guint i = 0; i + 1 < n; i++)
+    km_mm_unmap(sys, t->mm, junk->pdata[i]);
+  g_assert_cmpuint(sys->lru_dead_chunks, ==, n - 1);
+  g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, 2 * n);
+  g_assert_cmpint(app->anon, ==, n + 1);
+  /* the n-th: n dead of 2n, every dead chunk goes; a's n chunks stay, in order */
+  km_mm_unmap(sys, t->mm, junk->pdata[n - 1]);
+  g_ptr_array_free(junk, TRUE);
+  g_assert_cmpuint(sys->lru_dead_chunks, ==, 0);
+  g_assert_cmpuint(sys->lru_chunks, ==, n);
+  g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, n);
+  for (GList *l = app->lru_anon.head; l; l = l->next)
+    g_assert_true(((KmLruChunk *)l->data)->mapping == a);
+  /* a touch of a now grows the tail chunk, as if j(n-1) had never been there */
+  km_mm_populate(sys, t->mm, a, 1);
+  g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, n);
+  g_assert_cmpint(((KmLruChunk *)g_queue_peek_tail(&app->lru_anon))->pages, ==, 2);
+  /* reclaim: every page of a, n + 1, whatever the chunks */
+  g_assert_cmpint(app->anon, ==, n + 1);
+  KmReclaimResult rec = km_reclaim(sys, app, 10 * n, TRUE);
+  g_assert_cmpint(rec.swapped, ==, n + 1);
+  g_assert_cmpint(t->mm->swapents, ==, n + 1);
+  g_assert_cmpint(t->mm->anon_rss, ==, 0);
+  g_assert_cmpuint(sys->lru_chunks, ==, 0);
+  g_assert_true(g_queue_is_empty(&app->lru_anon));
+}
+
 /* Issue 9, section 4: a process moved to another memcg (v2 moves no charges). Pages faulted before the move stay
  * charged to /a; pages faulted after it, in the same mapping, go to /b (get_mem_cgroup_from_mm() at fault time).
  * Swap-out, unmap and exit uncharge each page from its own memcg, and each memcg's LRU holds only its pages. */
@@ -1823,5 +1872,6 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/psi/sub-jiffy-stall", test_psi_sub_jiffy);
   g_test_add_func("/kernel-model/psi/calc-load", test_psi_calc_load);
   g_test_add_func("/kernel-model/psi/reads-update-averages", test_psi_reads_update);
+  g_test_add_func("/kernel-model/memcg/lru-dead-chunks-dropped", test_lru_dead_chunks_dropped);
   return g_test_run();
 }

@@ -490,6 +490,41 @@ static void test_output_search(void)
   }
 }
 
+/* Issue 13: kills and exits keep each distinct string once (sim_outcome_intern()), records are appended in order,
+ * completed step ids are copies (the step that named them may be freed), and the look-ups read them. */
+static void test_outcome_records(void)
+{
+  g_autoptr(SimOutcome) o = sim_outcome_new();
+  char comm[] = "worker";
+  SimKill *k1 = sim_outcome_add_kill(o);
+  k1->pid = 10;
+  k1->comm = sim_outcome_intern(o, comm);
+  k1->oom_memcg = sim_outcome_intern(o, NULL);
+  SimKill *k2 = sim_outcome_add_kill(o);
+  k2->pid = 11;
+  k2->comm = sim_outcome_intern(o, "worker");
+  g_assert_true(k1->comm == k2->comm);          /* one copy */
+  g_assert_true(k1->comm != comm);               /* the outcome's, not the caller's */
+  comm[0] = 'W';
+  g_assert_cmpstr(k1->comm, ==, "worker");
+  g_assert_null(k1->oom_memcg);
+  g_assert_cmpuint(o->kills->len, ==, 2);
+  g_assert_true(o->kills->pdata[0] == k1 && o->kills->pdata[1] == k2);
+  g_assert_cmpint(k2->oom_score_adj, ==, 0);     /* zeroed */
+  SimExit *x = sim_outcome_add_exit(o);
+  x->pid = 10;
+  x->reason = sim_outcome_intern(o, "OOMKilled");
+  g_assert_true(sim_outcome_find_exit(o, 10) == x);
+  g_assert_null(sim_outcome_find_exit(o, 11));
+  g_autofree char *id = g_strdup("m1");
+  sim_outcome_add_completed_step(o, id);
+  sim_outcome_add_completed_step(o, "m1"); /* not interned: each completed step is one entry */
+  g_clear_pointer(&id, g_free); /* the outcome has its own copy */
+  g_assert_cmpuint(o->completed_steps->len, ==, 2);
+  g_assert_true(sim_outcome_step_completed(o, "m1"));
+  g_assert_false(sim_outcome_step_completed(o, "m2"));
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
@@ -506,5 +541,6 @@ int main(int argc, char **argv)
   g_test_add_func("/reports/json-stream/emptied-between-calls", test_emptied_between_calls);
   g_test_add_func("/sim/run/report-in-pieces", test_run_in_pieces);
   g_test_add_func("/sim/run/report-write-fails", test_run_write_fails);
+  g_test_add_func("/sim/outcome/records-and-strings", test_outcome_records);
   return g_test_run();
 }
