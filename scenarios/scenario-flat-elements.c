@@ -150,38 +150,72 @@ attr_value(xmlAttrPtr attr)
   return (const char *) text->content;
 }
 
+/* The attributes the table allows on element under parent, NULL when it has no entry. */
+static const FlatAttr *
+flat_attrs(const char *parent, const char *element)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(flat_grammar); i++)
+    if (element[0] == flat_grammar[i].element[0] && strcmp(element, flat_grammar[i].element) == 0 &&
+        strcmp(parent, flat_grammar[i].parent) == 0)
+      return flat_grammar[i].attrs;
+  return NULL;
+}
+
+/* One attribute: TRUE when the table lists it and vouches for its value; its bit is set in *seen. An attribute
+ * already seen is refused (the parser refuses it first when it reads a node; the trace's own scanner does not). */
+static gboolean
+flat_attr_vouched(const FlatAttr *attrs, const char *name, const char *value, guint *seen)
+{
+  guint i = 0;
+  while (i < FLAT_ATTRS_MAX && attrs[i].name != NULL &&
+         (name[0] != attrs[i].name[0] || strcmp(name, attrs[i].name) != 0))
+    i++;
+  if (i == FLAT_ATTRS_MAX || attrs[i].name == NULL || (*seen & (1u << i)) != 0 ||
+      !value_vouched(attrs[i].type, value))
+    return FALSE;
+  *seen |= 1u << i;
+  return TRUE;
+}
+
+static gboolean
+flat_required_seen(const FlatAttr *attrs, guint seen)
+{
+  for (guint i = 0; i < FLAT_ATTRS_MAX && attrs[i].name != NULL; i++)
+    if (attrs[i].required && (seen & (1u << i)) == 0)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 sc_flat_element_vouches(xmlNodePtr node)
 {
   if (node == NULL || node->type != XML_ELEMENT_NODE || node->ns != NULL || node->children != NULL ||
       node->parent == NULL || node->parent->type != XML_ELEMENT_NODE)
     return FALSE;
-  const FlatAttr *attrs = NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS(flat_grammar) && attrs == NULL; i++)
-    if (node->name[0] == (xmlChar) flat_grammar[i].element[0] &&
-        strcmp((const char *) node->name, flat_grammar[i].element) == 0 &&
-        strcmp((const char *) node->parent->name, flat_grammar[i].parent) == 0)
-      attrs = flat_grammar[i].attrs;
+  const FlatAttr *attrs = flat_attrs((const char *) node->parent->name, (const char *) node->name);
   if (attrs == NULL)
     return FALSE;
-
-  guint seen = 0; /* bit i: attrs[i] is present (the parser refuses an attribute written twice) */
+  guint seen = 0; /* bit i: attrs[i] is present */
   for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
     const char *value = attr_value(attr);
-    if (attr->ns != NULL || value == NULL)
+    if (attr->ns != NULL || value == NULL || !flat_attr_vouched(attrs, (const char *) attr->name, value, &seen))
       return FALSE;
-    guint i = 0;
-    while (i < FLAT_ATTRS_MAX && attrs[i].name != NULL &&
-           (attr->name[0] != (xmlChar) attrs[i].name[0] || strcmp((const char *) attr->name, attrs[i].name) != 0))
-      i++;
-    if (i == FLAT_ATTRS_MAX || attrs[i].name == NULL || !value_vouched(attrs[i].type, value))
-      return FALSE;
-    seen |= 1u << i;
   }
-  for (guint i = 0; i < FLAT_ATTRS_MAX && attrs[i].name != NULL; i++)
-    if (attrs[i].required && (seen & (1u << i)) == 0)
+  return flat_required_seen(attrs, seen);
+}
+
+gboolean
+sc_flat_element_vouches_attrs(const char *parent, const char *element, guint n_attrs, const char *const *names,
+                              const char *const *values)
+{
+  const FlatAttr *attrs = flat_attrs(parent, element);
+  if (attrs == NULL)
+    return FALSE;
+  guint seen = 0;
+  for (guint i = 0; i < n_attrs; i++)
+    if (!flat_attr_vouched(attrs, names[i], values[i], &seen))
       return FALSE;
-  return TRUE;
+  return flat_required_seen(attrs, seen);
 }
 
 gboolean

@@ -9,6 +9,11 @@
 /* TRUE only if oomsim.rng accepts node under its parent; FALSE: not known, let RelaxNG decide. */
 gboolean sc_flat_element_vouches(xmlNodePtr node);
 
+/* The same for an element read by the trace's own scanner (scenario-trace-scan.c), given by its names and values:
+ * no namespace, no content, values as the parser would give them. A name given twice is refused. */
+gboolean sc_flat_element_vouches_attrs(const char *parent, const char *element, guint n_attrs,
+                                       const char *const *names, const char *const *values);
+
 /* For tests: the index-th attribute the table allows on element under parent (FALSE past the last one); its type
  * is "integer", "boolean", "text" or "choice"; out_values: the values vouched for (a choice's, or a boolean's
  * 0, 1, true, false), NULL-terminated, or NULL. */

@@ -20,6 +20,7 @@
  */
 #include "scenario-loader.h"
 #include "scenario-flat-elements.h"
+#include "scenario-trace-scan.h"
 #include "scenario-values.h"
 
 #include "../k8s/k8s-node.h"
@@ -83,6 +84,14 @@ typedef enum {
   SCAN_ENCODING_UTF16BE,
 } ScanEncoding;
 
+/* Who reads the bytes of <trace> (scenario-trace-scan.c and "The trace's fast path" below). */
+typedef enum {
+  FAST_WAITING,    /* before <trace>: libxml2 gets the bytes up to its start tag's '>', then waits */
+  FAST_ACTIVE,     /* the loader reads the steps itself; libxml2 stands on <trace> */
+  FAST_STAND_IN,   /* handed back: libxml2 gets a stand-in for the bytes read, then the rest */
+  FAST_OFF,        /* libxml2 reads everything */
+} FastState;
+
 struct _ScenarioLoader {
   char *display_name;
   char last_section[16]; /* the last child of <scenario> read ("machine"), for "<trace> after <expect>" */
@@ -105,12 +114,32 @@ struct _ScenarioLoader {
   GHashTable *forked;    /* GINT_TO_POINTER(pid) of every <fork child>, run or not */
   guint64 base_bytes;    /* base-rss + base-pgtables of the processes so far */
 
-  /* Input: a file descriptor or a buffer. */
+  /* Input: a file descriptor or a buffer, read through a window (loader_input_fill()). */
   int fd;
   gboolean close_fd;
-  const char *data;
-  gsize data_len, data_pos;
-  guint64 bytes_read;
+  const char *win;        /* the window: the caller's buffer, or win_owned */
+  char *win_owned;
+  gsize win_cap, win_len; /* win_len bytes valid from win[0] */
+  guint64 win_offset;     /* the document offset of win[0] */
+  gboolean win_eof;       /* nothing follows win[win_len - 1] */
+  guint64 pos;            /* the document offset of the next byte libxml2 gets */
+  guint64 bytes_read;     /* bytes handed to libxml2 */
+
+  /* The trace's fast path (loader_fast_*()) */
+  FastState fast;
+  ScTraceFinder finder;
+  guint64 boundary;            /* the offset just after <trace>'s '>' (0: not found) */
+  int fast_base_line;          /* libxml2's line at the boundary */
+  guint64 fast_off;            /* the scanner's offset */
+  guint64 fast_newlines;       /* '\n' from the boundary to fast_off */
+  guint64 fast_line_start;     /* the offset of the first byte of fast_off's line (or the boundary) */
+  guint64 markup_end;          /* just after the last step or comment read: libxml2 goes on from here */
+  guint64 markup_newlines, markup_line_start; /* fast_newlines and fast_line_start at markup_end */
+  guint64 sub_newlines, sub_spaces; /* the stand-in for the bytes read still to give libxml2 */
+  guint sub_run;               /* line feeds given since the last comment of the stand-in */
+  const ScTraceItem *fast_item; /* the step being read from the scanner, or NULL: the reader's node */
+  int fast_line;
+  char fast_scratch[4096];
 
   ScanState scan;
   ScanEncoding scan_encoding;
@@ -231,9 +260,12 @@ loader_node_line(ScenarioLoader *self, xmlNodePtr node)
   return (int) CLAMP(line, 1, G_MAXINT);
 }
 
+/* The line of the element being read: the reader's node, or the step the trace's scanner read. */
 static int
 loader_line(ScenarioLoader *self)
 {
+  if (self->fast_item != NULL)
+    return self->fast_line;
   return loader_node_line(self, xmlTextReaderCurrentNode(self->reader));
 }
 
@@ -567,30 +599,72 @@ loader_scan(ScenarioLoader *self, const char *buf, gsize len)
   return TRUE;
 }
 
-/* The xmlInputReadCallback of the reader. */
+/* The window over the input. An fd is read in blocks of LOADER_WINDOW_BYTES into win_owned, and the bytes from
+ * keep_from on are kept (those libxml2 has not had yet, or those the trace's scanner may still hand to it); a
+ * buffer is its own window. Returns the bytes added: 0 at the end of the input (win_eof) or when the window is full
+ * of bytes to keep, -1 on a read error (error set). Memory stays at one window, whatever the document's size. */
+#define LOADER_WINDOW_BYTES 65536
+
+static gssize
+loader_input_fill(ScenarioLoader *self, guint64 keep_from)
+{
+  if (self->win_eof)
+    return 0;
+  gsize drop = (gsize) (keep_from - self->win_offset);
+  if (drop > 0) {
+    memmove(self->win_owned, self->win_owned + drop, self->win_len - drop);
+    self->win_len -= drop;
+    self->win_offset = keep_from;
+  }
+  if (self->win_len == self->win_cap)
+    return 0;
+  gssize got;
+  do
+    got = read(self->fd, self->win_owned + self->win_len, self->win_cap - self->win_len);
+  while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    int saved_errno = errno;
+    loader_fail(self, SCENARIO_ERROR_IO, 0, 0, "cannot read: %s", g_strerror(saved_errno));
+    return -1;
+  }
+  if (got == 0)
+    self->win_eof = TRUE;
+  self->win_len += (gsize) got;
+  return got;
+}
+
+static gsize loader_fast_limit(ScenarioLoader *self, gsize n);
+static void loader_fast_hand_over(ScenarioLoader *self);
+static gsize loader_stand_in(ScenarioLoader *self, char *buf, gsize len);
+
+/* The xmlInputReadCallback of the reader: the document's bytes, except that before <trace> they stop at its start
+ * tag (loader_fast_limit()) and, after the loader has read steps itself, a stand-in takes their place
+ * (loader_stand_in()). */
 static int
 loader_read(void *context, char *buf, int len)
 {
   ScenarioLoader *self = context;
-  gsize n;
+  gsize n = 0;
 
   if (self->error != NULL || len <= 0)
     return -1;
-  if (self->data != NULL) {
-    n = MIN((gsize) len, self->data_len - self->data_pos);
-    memcpy(buf, self->data + self->data_pos, n);
-    self->data_pos += n;
-  } else {
-    gssize got;
-    do
-      got = read(self->fd, buf, (gsize) len);
-    while (got < 0 && errno == EINTR);
-    if (got < 0) {
-      int saved_errno = errno;
-      loader_fail(self, SCENARIO_ERROR_IO, 0, 0, "cannot read: %s", g_strerror(saved_errno));
+  if (self->fast == FAST_ACTIVE) /* libxml2 asks for bytes the loader is reading: it gets them all back */
+    loader_fast_hand_over(self);
+  if (self->fast == FAST_STAND_IN) {
+    n = loader_stand_in(self, buf, (gsize) len);
+    if (n == 0)
+      self->fast = FAST_OFF;
+  }
+  if (n == 0) {
+    /* as many bytes as asked, as read(2) of a file gives them: libxml2's reads, hence where it meets what, are
+     * the same as without the window */
+    if (self->win_offset + self->win_len - self->pos < (gsize) len && loader_input_fill(self, self->pos) < 0)
       return -1;
-    }
-    n = (gsize) got;
+    n = MIN((gsize) len, (gsize) (self->win_offset + self->win_len - self->pos));
+    if (self->fast == FAST_WAITING)
+      n = loader_fast_limit(self, n);
+    memcpy(buf, self->win + (self->pos - self->win_offset), n);
+    self->pos += n;
   }
   if (!loader_scan(self, buf, n))
     return -1;
@@ -815,8 +889,14 @@ loader_at(ScenarioLoader *self, const char *name)
 static const char *
 loader_attr_peek(ScenarioLoader *self, const char *name, char **out_owned)
 {
-  xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
   *out_owned = NULL;
+  if (self->fast_item != NULL) { /* a step read by the trace's scanner: its values are what libxml2 would give */
+    for (guint i = 0; i < self->fast_item->n_attrs; i++)
+      if (self->fast_item->attr_names[i][0] == name[0] && strcmp(self->fast_item->attr_names[i], name) == 0)
+        return self->fast_item->attr_values[i];
+    return NULL;
+  }
+  xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
   if (node == NULL || node->type != XML_ELEMENT_NODE)
     return NULL;
   for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
@@ -851,6 +931,8 @@ loader_fail_value(ScenarioLoader *self, GError *value_error)
 static const char *
 loader_element(ScenarioLoader *self)
 {
+  if (self->fast_item != NULL)
+    return self->fast_item->name;
   return (const char *) xmlTextReaderConstName(self->reader);
 }
 
@@ -1523,6 +1605,7 @@ loader_start(ScenarioLoader *self, GError **error)
   self->forked = g_hash_table_new(NULL, NULL);
   self->scan = SCAN_TEXT;
   self->scan_line = self->scan_col = 1;
+  sc_trace_finder_init(&self->finder);
 
   /* No XML_PARSE_NOENT (no entity substitution), no XML_PARSE_DTDLOAD/DTDVALID (no external subset). */
   self->reader = xmlReaderForIO(loader_read, NULL, self, NULL, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
@@ -1569,6 +1652,9 @@ scenario_loader_new(const char *path, GError **error)
     }
     self->close_fd = TRUE;
   }
+  self->win_owned = g_malloc(LOADER_WINDOW_BYTES);
+  self->win = self->win_owned;
+  self->win_cap = LOADER_WINDOW_BYTES;
   return loader_start(self, error);
 }
 
@@ -1582,8 +1668,9 @@ scenario_loader_new_from_memory(const char *data, gsize len, const char *display
   ScenarioLoader *self = g_new0(ScenarioLoader, 1);
   self->display_name = g_strdup(display_name != NULL ? display_name : "<memory>");
   self->fd = -1;
-  self->data = data != NULL ? data : "";
-  self->data_len = len;
+  self->win = data != NULL ? data : "";
+  self->win_len = self->win_cap = len;
+  self->win_eof = TRUE;
   return loader_start(self, error);
 }
 
@@ -1625,6 +1712,7 @@ scenario_loader_free(ScenarioLoader *loader)
     xmlRelaxNGFreeValidCtxt(loader->rng); /* the schema is shared */
   if (loader->close_fd)
     g_close(loader->fd, NULL);
+  g_free(loader->win_owned);
   g_clear_pointer(&loader->cgroups, g_hash_table_unref);
   g_clear_pointer(&loader->implicit_cgroups, g_hash_table_unref);
   g_clear_pointer(&loader->processes, g_hash_table_unref);
@@ -1641,15 +1729,14 @@ scenario_loader_free(ScenarioLoader *loader)
 static gboolean
 loader_step_kind(ScenarioLoader *self, ScStepKind *out_kind)
 {
-  const char *name = (const char *) xmlTextReaderConstName(self->reader);
+  const char *name = loader_element(self);
   for (int kind = 0; kind < SC_STEP_N_KINDS; kind++) {
     if (name[0] == sc_step_kind_names[kind][0] && strcmp(name, sc_step_kind_names[kind]) == 0) {
       *out_kind = (ScStepKind) kind;
       return TRUE;
     }
   }
-  loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "<%s> is not a trace step",
-              (const char *) xmlTextReaderConstName(self->reader));
+  loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "<%s> is not a trace step", name);
   return FALSE;
 }
 
@@ -1849,6 +1936,178 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   return TRUE;
 }
 
+/* The trace's fast path ==================================================================================
+ *
+ * scenario-trace-scan.c reads the steps of <trace> from the document's bytes, in their plainest form, and this
+ * loader hands them out through the very code libxml2's steps go through (loader_read_step(): the same ScStep,
+ * the same checks), with libxml2 kept in step around it:
+ *
+ * 1. Before <trace>, loader_read() gives libxml2 the document as it comes, except that the read that would cross
+ *    the '>' of the <trace> start tag (found by sc_trace_finder_feed()) stops just before it, and the '>' comes
+ *    alone in the next read. A read of one byte is parsed at once (xmlTextReaderPushData() parses what it holds
+ *    when it holds less than its 512-byte chunk), so libxml2 stands on <trace> having asked for nothing beyond it.
+ * 2. When the first step is asked for, the loader takes over only if it can prove that state: libxml2 has
+ *    consumed exactly the bytes up to that '>' (xmlTextReaderByteConsumed()), its node is an empty-so-far <trace>
+ *    child of the root, the document is UTF-8 (or ASCII) read byte for byte, and nothing has failed so far
+ *    (loader_fast_engage()). Otherwise libxml2 reads on as before.
+ * 3. The scanner reads white space, comments and the steps it vouches for; each step is handed out as it is read
+ *    (memory is one input window, whatever the length of the trace). RelaxNG: <trace> is zeroOrMore of a choice
+ *    of steps, so its automaton is in the same state after any number of valid steps, and is not told of them.
+ * 4. At </trace>, at anything the scanner cannot vouch for, and at a step whose checks fail (the scanner never
+ *    reports an error: the loader clears it and hands the element over), libxml2 gets the rest of the document
+ *    from just after the last step or comment read. In place of the bytes read, it first gets a stand-in with the
+ *    same line feeds, and the spaces that bring the column to the same place (every byte read was ASCII, one
+ *    column each); so its lines and columns, hence every message, are those of the document. A comment `<!---->`
+ *    after every 4096 line feeds keeps libxml2's text node of the stand-in small.
+ *
+ * What can differ: a document with two errors less than libxml2's read-ahead apart (a few KB) may report another
+ * of them than before, since which one libxml2 meets first depends on where its reads begin; with one error, the
+ * message is the same. A step on a line from 65535 on gets its exact line; libxml2 stores such lines in 16 bits
+ * and the loader estimates them from the text that follows (loader_node_line()), which gives the same line when
+ * white space follows the step, as it does in every generated trace. */
+
+static gboolean loader_use_trace_scan = TRUE;
+static gsize loader_trace_scan_min_bytes = 32768;
+
+void
+scenario_loader_use_trace_scan(gboolean use, gsize min_bytes)
+{
+  loader_use_trace_scan = use;
+  loader_trace_scan_min_bytes = min_bytes;
+}
+
+/* Before the loader takes over: the bytes libxml2 may have of the n available at self->pos. */
+static gsize
+loader_fast_limit(ScenarioLoader *self, gsize n)
+{
+  if (self->boundary == 0) {
+    gssize gt = loader_use_trace_scan ? sc_trace_finder_feed(&self->finder, self->win + (self->pos - self->win_offset), n)
+                                      : -1;
+    if (gt < 0)
+      return n;
+    self->boundary = self->pos + (guint64) gt + 1;
+    /* a short document is left to libxml2 (its reads, and so the order in which it meets two errors, as before) */
+    while (!self->win_eof && self->win_offset + self->win_len < self->boundary + loader_trace_scan_min_bytes)
+      if (loader_input_fill(self, self->pos) <= 0)
+        break;
+    if (self->win_offset + self->win_len < self->boundary + loader_trace_scan_min_bytes) {
+      self->fast = FAST_OFF;
+      return n;
+    }
+  }
+  if (self->pos >= self->boundary) { /* libxml2 wants more before the loader took over: it reads on */
+    self->fast = FAST_OFF;
+    return n;
+  }
+  if (self->pos + n >= self->boundary)
+    n = MAX((gsize) (self->boundary - 1 - self->pos), 1); /* up to the '>', then the '>' alone */
+  return n;
+}
+
+static void
+loader_fast_engage(ScenarioLoader *self)
+{
+  self->fast = FAST_OFF;
+  if (!loader_use_trace_scan || !loader_use_flat_elements || self->error != NULL || self->rng_errors != 0 ||
+      self->rng_full_node != NULL || self->rng_pop_node != NULL || self->boundary == 0 ||
+      self->pos != self->boundary || self->scan_encoding != SCAN_ENCODING_BYTES ||
+      xmlTextReaderByteConsumed(self->reader) != (long) self->boundary)
+    return;
+  xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
+  if (node == NULL || node->type != XML_ELEMENT_NODE || node->ns != NULL || node->children != NULL ||
+      !xmlStrEqual(node->name, BAD_CAST "trace") || xmlTextReaderDepth(self->reader) != 1 ||
+      xmlTextReaderIsEmptyElement(self->reader) != 0)
+    return;
+  const xmlChar *encoding = xmlTextReaderConstEncoding(self->reader);
+  if (encoding != NULL && xmlStrcasecmp(encoding, BAD_CAST "UTF-8") != 0 && xmlStrcasecmp(encoding, BAD_CAST "UTF8") != 0)
+    return;
+  self->fast_base_line = xmlTextReaderGetParserLineNumber(self->reader);
+  self->fast_off = self->markup_end = self->fast_line_start = self->markup_line_start = self->boundary;
+  self->fast_newlines = self->markup_newlines = 0;
+  self->fast = FAST_ACTIVE;
+}
+
+/* libxml2 goes on from just after the last step or comment read, behind a stand-in for what was read. */
+static void
+loader_fast_hand_over(ScenarioLoader *self)
+{
+  self->sub_newlines = self->markup_newlines;
+  self->sub_spaces = self->markup_end - self->markup_line_start;
+  self->sub_run = 0;
+  self->pos = self->markup_end;
+  self->fast = FAST_STAND_IN;
+}
+
+static gsize
+loader_stand_in(ScenarioLoader *self, char *buf, gsize len)
+{
+  static const char comment[] = "<!---->";
+  gsize n = 0;
+  while (n < len && (self->sub_newlines > 0 || self->sub_spaces > 0)) {
+    if (self->sub_newlines > 0 && self->sub_run >= 4096 && len - n >= sizeof comment - 1) {
+      memcpy(buf + n, comment, sizeof comment - 1); /* at the start of a line that a line feed ends */
+      n += sizeof comment - 1;
+      self->sub_run = 0;
+    } else if (self->sub_newlines > 0) {
+      buf[n++] = '\n';
+      self->sub_newlines--;
+      self->sub_run++;
+    } else {
+      buf[n++] = ' ';
+      self->sub_spaces--;
+    }
+  }
+  return n;
+}
+
+/* The next step, read by the scanner: TRUE with *out_step; FALSE once the rest is handed to libxml2 (or on a read
+ * error: self->error). */
+static gboolean
+loader_fast_next_step(ScenarioLoader *self, ScStep **out_step)
+{
+  for (;;) {
+    gsize at = (gsize) (self->fast_off - self->win_offset);
+    ScTraceItem item;
+    ScTraceItemKind kind = sc_trace_scan_item(self->win + at, self->win_len - at, self->win_eof,
+                                              self->fast_scratch, sizeof self->fast_scratch, &item);
+    if (kind == SC_TRACE_ITEM_MORE) {
+      gssize got = loader_input_fill(self, self->markup_end);
+      if (got < 0)
+        return FALSE;
+      if (got == 0 && !self->win_eof) /* a window of white space or of one item: libxml2 reads it */
+        break;
+      continue;
+    }
+    if (kind != SC_TRACE_ITEM_SPACE && kind != SC_TRACE_ITEM_COMMENT && kind != SC_TRACE_ITEM_STEP)
+      break; /* </trace>, or what the scanner does not vouch for */
+    guint64 newlines = self->fast_newlines + item.newlines;
+    guint64 line_start = item.newlines > 0 ? self->fast_off + item.after_last_newline : self->fast_line_start;
+    if (kind == SC_TRACE_ITEM_STEP) {
+      self->fast_item = &item;
+      self->fast_line = (int) MIN((guint64) self->fast_base_line + newlines, (guint64) G_MAXINT);
+      gboolean ok = loader_read_step(self, out_step);
+      self->fast_item = NULL;
+      if (!ok) { /* libxml2 reads it again, and the loader says what is wrong with it as before */
+        g_clear_error(&self->error);
+        break;
+      }
+      self->elements_vouched++;
+    }
+    self->fast_off += item.len;
+    self->fast_newlines = newlines;
+    self->fast_line_start = line_start;
+    if (kind != SC_TRACE_ITEM_SPACE) {
+      self->markup_end = self->fast_off;
+      self->markup_newlines = newlines;
+      self->markup_line_start = line_start;
+    }
+    if (kind == SC_TRACE_ITEM_STEP)
+      return TRUE;
+  }
+  loader_fast_hand_over(self);
+  return FALSE;
+}
+
 gboolean
 scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **error)
 {
@@ -1861,6 +2120,14 @@ scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **er
   G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(loader);
   if (!loader_propagate(loader, error) || loader->state != LOADER_TRACE)
     return FALSE;
+  if (loader->fast == FAST_WAITING)
+    loader_fast_engage(loader);
+  if (loader->fast == FAST_ACTIVE) {
+    if (loader_fast_next_step(loader, out_step))
+      return TRUE;
+    if (!loader_propagate(loader, error)) /* a read error */
+      return FALSE;
+  }
   if (!loader_next_element(loader, 2)) { /* </trace>, or an error */
     loader->state = LOADER_AFTER_TRACE;
     loader_propagate(loader, error);
