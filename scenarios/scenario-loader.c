@@ -102,6 +102,7 @@ struct _ScenarioLoader {
   xmlNodePtr rng_pop_node;  /* the element the next read leaves: popped first */
   guint rng_errors;
   guint64 elements_vouched; /* elements validated by sc_flat_element_vouches() instead of libxml2 */
+  guint64 steps_scanned;    /* steps read by the trace's scanner (scenario-trace-scan.c) */
   LoaderState state;
   GError *error; /* the first error */
   ScenarioHeader *header;
@@ -137,9 +138,15 @@ struct _ScenarioLoader {
   guint64 markup_newlines, markup_line_start; /* fast_newlines and fast_line_start at markup_end */
   guint64 sub_newlines, sub_spaces; /* the stand-in for the bytes read still to give libxml2 */
   guint sub_run;               /* line feeds given since the last comment of the stand-in */
+  char sub_pad[7 + 2 * 512];   /* its first bytes: a comment that aligns libxml2's chunks (loader_fast_hand_over()) */
+  gsize sub_pad_len, sub_pad_pos;
   const ScTraceItem *fast_item; /* the step being read from the scanner, or NULL: the reader's node */
   int fast_line;
-  char fast_scratch[4096];
+  ScTraceItem peek;            /* the step after the current one, when peek_valid */
+  guint64 peek_off;
+  gboolean peek_valid;
+  int scratch_cur;             /* the scratch buffer of the current step; the other one is the peeked step's */
+  char fast_scratch[2][4096];
 
   ScanState scan;
   ScanEncoding scan_encoding;
@@ -650,21 +657,20 @@ loader_read(void *context, char *buf, int len)
     return -1;
   if (self->fast == FAST_ACTIVE) /* libxml2 asks for bytes the loader is reading: it gets them all back */
     loader_fast_hand_over(self);
-  if (self->fast == FAST_STAND_IN) {
-    n = loader_stand_in(self, buf, (gsize) len);
-    if (n == 0)
-      self->fast = FAST_OFF;
-  }
-  if (n == 0) {
+  if (self->fast == FAST_STAND_IN)
+    n = loader_stand_in(self, buf, (gsize) len); /* FAST_OFF once it is all given */
+  if (n < (gsize) len && self->fast != FAST_STAND_IN) {
     /* as many bytes as asked, as read(2) of a file gives them: libxml2's reads, hence where it meets what, are
      * the same as without the window */
-    if (self->win_offset + self->win_len - self->pos < (gsize) len && loader_input_fill(self, self->pos) < 0)
+    gsize want = (gsize) len - n;
+    if (self->win_offset + self->win_len - self->pos < want && loader_input_fill(self, self->pos) < 0)
       return -1;
-    n = MIN((gsize) len, (gsize) (self->win_offset + self->win_len - self->pos));
+    gsize m = MIN(want, (gsize) (self->win_offset + self->win_len - self->pos));
     if (self->fast == FAST_WAITING)
-      n = loader_fast_limit(self, n);
-    memcpy(buf, self->win + (self->pos - self->win_offset), n);
-    self->pos += n;
+      m = loader_fast_limit(self, m);
+    memcpy(buf + n, self->win + (self->pos - self->win_offset), m);
+    self->pos += m;
+    n += m;
   }
   if (!loader_scan(self, buf, n))
     return -1;
@@ -1701,6 +1707,13 @@ scenario_loader_elements_vouched(ScenarioLoader *loader)
   return loader->elements_vouched;
 }
 
+guint64
+scenario_loader_steps_scanned(ScenarioLoader *loader)
+{
+  g_return_val_if_fail(loader != NULL, 0); /* programming error only */
+  return loader->steps_scanned;
+}
+
 void
 scenario_loader_free(ScenarioLoader *loader)
 {
@@ -2027,22 +2040,52 @@ loader_fast_engage(ScenarioLoader *self)
   self->fast = FAST_ACTIVE;
 }
 
-/* libxml2 goes on from just after the last step or comment read, behind a stand-in for what was read. */
+/* libxml2 goes on from just after the last step or comment read, behind a stand-in for what was read: the same
+ * line feeds (a comment `<!---->` after every 4096, so that libxml2's text node stays small), then the spaces that
+ * bring the column to the same place, and first a comment whose length puts libxml2's 512-byte chunks where they
+ * were: libxml2's reader parses the document in chunks that start at offset 4 (xmlNewTextReader() reads 4 bytes,
+ * then 4096 at a time; xmlTextReaderPushData() parses CHUNK_SIZE 512), and a chunk is parsed whole before the
+ * reader moves to a node that starts in it, so which of two errors near each other libxml2 meets first depends on
+ * where the chunks begin. Without a line feed, the comment must not move the column: its padding is then made of
+ * 'é' (two bytes, one column, as libxml2 counts columns in characters), which needs a stand-in of at least 7
+ * columns plus the padding; a trace on one line shorter than that keeps another alignment. */
 static void
 loader_fast_hand_over(ScenarioLoader *self)
 {
   self->sub_newlines = self->markup_newlines;
   self->sub_spaces = self->markup_end - self->markup_line_start;
   self->sub_run = 0;
+  self->sub_pad_len = self->sub_pad_pos = 0;
+  guint64 natural = self->sub_newlines + self->sub_spaces + (self->sub_newlines > 0 ? (self->sub_newlines - 1) / 4096 * 7 : 0);
+  gsize pad = (gsize) ((self->markup_end - 4 - natural) % 512 + 512) % 512; /* (resume - 4 - natural) mod 512 */
+  if (pad > 0 && self->sub_newlines > 0) {
+    if (pad < 7)
+      pad += 512;
+    memcpy(self->sub_pad, "<!--", 4);
+    memset(self->sub_pad + 4, ' ', pad - 7);
+    memcpy(self->sub_pad + pad - 3, "-->", 3);
+    self->sub_pad_len = pad;
+  } else if (pad > 0 && self->sub_spaces >= 7 + pad) { /* pad characters of two bytes: pad bytes more */
+    memcpy(self->sub_pad, "<!--", 4);
+    for (gsize i = 0; i < pad; i++)
+      memcpy(self->sub_pad + 4 + 2 * i, "\xc3\xa9", 2);
+    memcpy(self->sub_pad + 4 + 2 * pad, "-->", 3);
+    self->sub_pad_len = 7 + 2 * pad;
+    self->sub_spaces -= 7 + pad;
+  }
   self->pos = self->markup_end;
+  self->peek_valid = FALSE;
   self->fast = FAST_STAND_IN;
 }
 
+/* The next bytes of the stand-in, at most len; FAST_OFF once it is all given. */
 static gsize
 loader_stand_in(ScenarioLoader *self, char *buf, gsize len)
 {
   static const char comment[] = "<!---->";
-  gsize n = 0;
+  gsize n = MIN(len, self->sub_pad_len - self->sub_pad_pos);
+  memcpy(buf, self->sub_pad + self->sub_pad_pos, n);
+  self->sub_pad_pos += n;
   while (n < len && (self->sub_newlines > 0 || self->sub_spaces > 0)) {
     if (self->sub_newlines > 0 && self->sub_run >= 4096 && len - n >= sizeof comment - 1) {
       memcpy(buf + n, comment, sizeof comment - 1); /* at the start of a line that a line feed ends */
@@ -2057,32 +2100,84 @@ loader_stand_in(ScenarioLoader *self, char *buf, gsize len)
       self->sub_spaces--;
     }
   }
+  if (self->sub_pad_pos == self->sub_pad_len && self->sub_newlines == 0 && self->sub_spaces == 0)
+    self->fast = FAST_OFF;
   return n;
 }
 
+/* The item at offset off, its step copied to scratch buffer `scratch`. The window is filled when the item goes past
+ * its end; a window full of bytes to keep gives STOP (libxml2 reads them). FALSE on a read error (self->error). */
+static gboolean
+loader_fast_scan(ScenarioLoader *self, guint64 off, int scratch, ScTraceItem *item)
+{
+  for (;;) {
+    gsize at = (gsize) (off - self->win_offset);
+    if (sc_trace_scan_item(self->win + at, self->win_len - at, self->win_eof, self->fast_scratch[scratch],
+                           sizeof self->fast_scratch[scratch], item) != SC_TRACE_ITEM_MORE)
+      return TRUE;
+    gssize got = loader_input_fill(self, self->markup_end);
+    if (got < 0)
+      return FALSE;
+    if (got == 0 && !self->win_eof) {
+      item->kind = SC_TRACE_ITEM_STOP;
+      return TRUE;
+    }
+  }
+}
+
+/* What follows a step that ends at off: the kind of the next item other than white space and comments. A step is
+ * kept (self->peek) for the next call, in the other scratch buffer. */
+static gboolean
+loader_fast_peek(ScenarioLoader *self, guint64 off, ScTraceItemKind *out_kind)
+{
+  for (;;) {
+    ScTraceItem item;
+    if (!loader_fast_scan(self, off, 1 - self->scratch_cur, &item))
+      return FALSE;
+    if (item.kind == SC_TRACE_ITEM_SPACE || item.kind == SC_TRACE_ITEM_COMMENT) {
+      off += item.len;
+      continue;
+    }
+    if (item.kind == SC_TRACE_ITEM_STEP) {
+      self->peek = item;
+      self->peek_off = off;
+      self->peek_valid = TRUE;
+    }
+    *out_kind = item.kind;
+    return TRUE;
+  }
+}
+
 /* The next step, read by the scanner: TRUE with *out_step; FALSE once the rest is handed to libxml2 (or on a read
- * error: self->error). */
+ * error: self->error).
+ *
+ * A step is handed out only when what follows it (past white space and comments) is a step or </trace>. Before
+ * anything else, libxml2 reads that step too: its validator names the last element it was given in a message
+ * about text (`<trace>` ... `x`: "Did not expect text in element ..." on that element's line), so that element
+ * must be the one it would have had. */
 static gboolean
 loader_fast_next_step(ScenarioLoader *self, ScStep **out_step)
 {
   for (;;) {
-    gsize at = (gsize) (self->fast_off - self->win_offset);
     ScTraceItem item;
-    ScTraceItemKind kind = sc_trace_scan_item(self->win + at, self->win_len - at, self->win_eof,
-                                              self->fast_scratch, sizeof self->fast_scratch, &item);
-    if (kind == SC_TRACE_ITEM_MORE) {
-      gssize got = loader_input_fill(self, self->markup_end);
-      if (got < 0)
-        return FALSE;
-      if (got == 0 && !self->win_eof) /* a window of white space or of one item: libxml2 reads it */
-        break;
-      continue;
+    if (self->peek_valid && self->peek_off == self->fast_off) {
+      item = self->peek;
+      self->peek_valid = FALSE;
+      self->scratch_cur = 1 - self->scratch_cur;
+    } else if (!loader_fast_scan(self, self->fast_off, self->scratch_cur, &item)) {
+      return FALSE;
     }
+    ScTraceItemKind kind = item.kind;
     if (kind != SC_TRACE_ITEM_SPACE && kind != SC_TRACE_ITEM_COMMENT && kind != SC_TRACE_ITEM_STEP)
       break; /* </trace>, or what the scanner does not vouch for */
     guint64 newlines = self->fast_newlines + item.newlines;
     guint64 line_start = item.newlines > 0 ? self->fast_off + item.after_last_newline : self->fast_line_start;
     if (kind == SC_TRACE_ITEM_STEP) {
+      ScTraceItemKind next;
+      if (!loader_fast_peek(self, self->fast_off + item.len, &next))
+        return FALSE;
+      if (next == SC_TRACE_ITEM_STOP)
+        break;
       self->fast_item = &item;
       self->fast_line = (int) MIN((guint64) self->fast_base_line + newlines, (guint64) G_MAXINT);
       gboolean ok = loader_read_step(self, out_step);
@@ -2092,6 +2187,7 @@ loader_fast_next_step(ScenarioLoader *self, ScStep **out_step)
         break;
       }
       self->elements_vouched++;
+      self->steps_scanned++;
     }
     self->fast_off += item.len;
     self->fast_newlines = newlines;
