@@ -2046,9 +2046,13 @@ loader_fast_engage(ScenarioLoader *self)
  * were: libxml2's reader parses the document in chunks that start at offset 4 (xmlNewTextReader() reads 4 bytes,
  * then 4096 at a time; xmlTextReaderPushData() parses CHUNK_SIZE 512), and a chunk is parsed whole before the
  * reader moves to a node that starts in it, so which of two errors near each other libxml2 meets first depends on
- * where the chunks begin. Without a line feed, the comment must not move the column: its padding is then made of
- * 'é' (two bytes, one column, as libxml2 counts columns in characters), which needs a stand-in of at least 7
- * columns plus the padding; a trace on one line shorter than that keeps another alignment. */
+ * where the chunks begin. The comment must not move a column libxml2 may report (it reports the position before
+ * pending white space at the end of the input, for one): it is made of spaces when the stand-in has a line feed
+ * after it; otherwise its padding is made of 'é' (two bytes, one column, as libxml2 counts columns in characters),
+ * which needs a stand-in of at least 7 columns plus the padding. When libxml2 is handed a step (one that fails
+ * its checks, or one before what the scanner leaves to libxml2), the white space before the step is replaced too,
+ * so the first step of a trace written on its own line gets its line feed. Only a trace whose first steps are on
+ * the line of <trace> (or a trace on one line, for under 518 columns) can keep another alignment. */
 static void
 loader_fast_hand_over(ScenarioLoader *self)
 {
@@ -2176,14 +2180,18 @@ loader_fast_next_step(ScenarioLoader *self, ScStep **out_step)
       ScTraceItemKind next;
       if (!loader_fast_peek(self, self->fast_off + item.len, &next))
         return FALSE;
-      if (next == SC_TRACE_ITEM_STOP)
-        break;
-      self->fast_item = &item;
-      self->fast_line = (int) MIN((guint64) self->fast_base_line + newlines, (guint64) G_MAXINT);
-      gboolean ok = loader_read_step(self, out_step);
-      self->fast_item = NULL;
-      if (!ok) { /* libxml2 reads it again, and the loader says what is wrong with it as before */
-        g_clear_error(&self->error);
+      gboolean ok = next != SC_TRACE_ITEM_STOP;
+      if (ok) {
+        self->fast_item = &item;
+        self->fast_line = (int) MIN((guint64) self->fast_base_line + newlines, (guint64) G_MAXINT);
+        ok = loader_read_step(self, out_step);
+        self->fast_item = NULL;
+        g_clear_error(&self->error); /* if it fails, libxml2 reads it again and the loader says what is wrong */
+      }
+      if (!ok) { /* libxml2 goes on from the step, the white space before it in the stand-in */
+        self->markup_end = self->fast_off;
+        self->markup_newlines = self->fast_newlines;
+        self->markup_line_start = self->fast_line_start;
         break;
       }
       self->elements_vouched++;

@@ -419,6 +419,45 @@ test_file(void)
   g_unlink(path);
 }
 
+static void
+collect_files(const char *dir, gboolean any, GPtrArray *out)
+{
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_DIR))
+      collect_files(path, any, out);
+    else if (any || g_str_has_suffix(name, ".xml"))
+      g_ptr_array_add(out, g_steal_pointer(&path));
+  }
+}
+
+/* Every scenario of scenarios/ and tests/ (valid and invalid), the scanner taking any trace, however short; and
+ * every file under $TRACE_SCAN_FILES when it is set (docs/performance.md: the mutants of bench/mutate-flat.py). */
+static void
+test_scenario_files(void)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  g_autofree char *scenarios = g_test_build_filename(G_TEST_DIST, "..", "scenarios", NULL);
+  collect_files(scenarios, FALSE, files);
+  g_autofree char *tests = g_test_build_filename(G_TEST_DIST, ".", NULL);
+  collect_files(tests, FALSE, files);
+  g_assert_cmpuint(files->len, >, 250);
+  if (g_getenv("TRACE_SCAN_FILES") != NULL)
+    collect_files(g_getenv("TRACE_SCAN_FILES"), TRUE, files);
+  guint64 scanned = 0;
+  for (guint i = 0; i < files->len; i++) {
+    g_autofree char *text = NULL;
+    gsize len;
+    if (!g_file_get_contents(files->pdata[i], &text, &len, NULL))
+      continue;
+    scanned += compare(text, len);
+  }
+  g_test_message("%u files, %" G_GUINT64_FORMAT " steps read by the scanner", files->len, scanned);
+  g_assert_cmpuint(scanned, >, 500);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -431,5 +470,6 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/trace-scan/every-byte", test_every_byte);
   g_test_add_func("/scenarios/trace-scan/lines-beyond-65535", test_big_lines);
   g_test_add_func("/scenarios/trace-scan/file", test_file);
+  g_test_add_func("/scenarios/trace-scan/scenario-files", test_scenario_files);
   return g_test_run();
 }
