@@ -161,8 +161,7 @@ flat_attrs(const char *parent, const char *element)
   return NULL;
 }
 
-/* One attribute: TRUE when the table lists it and vouches for its value; its bit is set in *seen. An attribute
- * already seen is refused (the parser refuses it first when it reads a node; the trace's own scanner does not). */
+/* One attribute: TRUE when the table lists it and vouches for its value; its bit is set in *seen. */
 static gboolean
 flat_attr_vouched(const FlatAttr *attrs, const char *name, const char *value, guint *seen)
 {
@@ -170,8 +169,7 @@ flat_attr_vouched(const FlatAttr *attrs, const char *name, const char *value, gu
   while (i < FLAT_ATTRS_MAX && attrs[i].name != NULL &&
          (name[0] != attrs[i].name[0] || strcmp(name, attrs[i].name) != 0))
     i++;
-  if (i == FLAT_ATTRS_MAX || attrs[i].name == NULL || (*seen & (1u << i)) != 0 ||
-      !value_vouched(attrs[i].type, value))
+  if (i == FLAT_ATTRS_MAX || attrs[i].name == NULL || !value_vouched(attrs[i].type, value))
     return FALSE;
   *seen |= 1u << i;
   return TRUE;
@@ -204,18 +202,48 @@ sc_flat_element_vouches(xmlNodePtr node)
   return flat_required_seen(attrs, seen);
 }
 
-gboolean
-sc_flat_element_vouches_attrs(const char *parent, const char *element, guint n_attrs, const char *const *names,
-                              const char *const *values)
+/* name[0..len) is the table's name (NUL-terminated). */
+static gboolean
+same_name(const char *table_name, const char *name, gsize len)
 {
-  const FlatAttr *attrs = flat_attrs(parent, element);
-  if (attrs == NULL)
-    return FALSE;
-  guint seen = 0;
-  for (guint i = 0; i < n_attrs; i++)
-    if (!flat_attr_vouched(attrs, names[i], values[i], &seen))
+  for (gsize i = 0; i < len; i++)
+    if (table_name[i] != name[i]) /* also stops at the table name's NUL */
       return FALSE;
-  return flat_required_seen(attrs, seen);
+  return table_name[len] == '\0';
+}
+
+/* The scanner's interface: the element by its name's bytes, then each attribute by its name's bytes. */
+const ScFlatElement *
+sc_flat_element_lookup(const char *parent, const char *name, gsize len)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(flat_grammar); i++)
+    if (same_name(flat_grammar[i].element, name, len) && strcmp(parent, flat_grammar[i].parent) == 0)
+      return (const ScFlatElement *) flat_grammar[i].attrs;
+  return NULL;
+}
+
+int
+sc_flat_element_attr_index(const ScFlatElement *element, const char *name, gsize len, const char **out_name)
+{
+  const FlatAttr *attrs = (const FlatAttr *) element;
+  for (int i = 0; i < FLAT_ATTRS_MAX && attrs[i].name != NULL; i++)
+    if (same_name(attrs[i].name, name, len)) {
+      *out_name = attrs[i].name;
+      return i;
+    }
+  return -1;
+}
+
+gboolean
+sc_flat_element_value_vouched(const ScFlatElement *element, int index, const char *value)
+{
+  return value_vouched(((const FlatAttr *) element)[index].type, value);
+}
+
+gboolean
+sc_flat_element_complete(const ScFlatElement *element, guint seen)
+{
+  return flat_required_seen((const FlatAttr *) element, seen);
 }
 
 gboolean

@@ -897,9 +897,13 @@ loader_attr_peek(ScenarioLoader *self, const char *name, char **out_owned)
 {
   *out_owned = NULL;
   if (self->fast_item != NULL) { /* a step read by the trace's scanner: its values are what libxml2 would give */
-    for (guint i = 0; i < self->fast_item->n_attrs; i++)
-      if (self->fast_item->attr_names[i][0] == name[0] && strcmp(self->fast_item->attr_names[i], name) == 0)
+    for (guint i = 0; i < self->fast_item->n_attrs; i++) {
+      const char *a = self->fast_item->attr_names[i], *b = name;
+      while (*a == *b && *a != '\0')
+        a++, b++;
+      if (*a == *b)
         return self->fast_item->attr_values[i];
+    }
     return NULL;
   }
   xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
@@ -2221,14 +2225,20 @@ scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **er
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
   *out_step = NULL;
-  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(loader);
   if (!loader_propagate(loader, error) || loader->state != LOADER_TRACE)
     return FALSE;
+  /* the trace's scanner calls nothing of libxml2: the error handlers are set for libxml2 only (setting them costs
+   * about as much as the scanner's reading a step) */
+  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = { FALSE, NULL, NULL, NULL, NULL };
+  if (loader->fast != FAST_ACTIVE)
+    errors = loader_errors_enter(loader);
   if (loader->fast == FAST_WAITING)
     loader_fast_engage(loader);
   if (loader->fast == FAST_ACTIVE) {
     if (loader_fast_next_step(loader, out_step))
       return TRUE;
+    if (!errors.active)
+      errors = loader_errors_enter(loader);
     if (!loader_propagate(loader, error)) /* a read error */
       return FALSE;
   }

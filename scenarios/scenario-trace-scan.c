@@ -29,6 +29,11 @@
 
 #include <string.h>
 
+/* Bytes of a start tag's attributes other than quotes, '>', '/', and NUL. */
+static const guint8 attr_plain_byte[256] = {
+  [1 ... '!'] = 1, ['#' ... '&'] = 1, ['(' ... '.'] = 1, ['0' ... '='] = 1, ['?' ... 255] = 1,
+};
+
 enum {
   FIND_TEXT,
   FIND_LT,
@@ -130,6 +135,14 @@ sc_trace_finder_feed(ScTraceFinder *finder, const char *buf, gsize len)
       }
       break;
     case FIND_ATTRS:
+      while (i + 1 < len && attr_plain_byte[(guchar) c]) { /* names, '=' and blanks of the attributes */
+        finder->attrs |= !is_space(c);
+        c = buf[++i];
+      }
+      if (c == '>' || c == '/' || c == '\0') {
+        i--; /* ends the tag (or the finder) above, at the next turn */
+        break;
+      }
       if (c == '"') {
         finder->attrs = TRUE;
         finder->state = FIND_QUOTE_DOUBLE;
@@ -232,12 +245,13 @@ is_plain(char c)
   return c >= 0x20 && c < 0x7f;
 }
 
-static gboolean
-is_name_char(char c)
-{
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-         c == '.' || c == ':';
-}
+/* The bytes of names (the table's names use no others), and those of values other than the quotes. */
+static const guint8 name_byte[256] = {
+  ['a' ... 'z'] = 1, ['A' ... 'Z'] = 1, ['0' ... '9'] = 1, ['-'] = 1, ['_'] = 1, ['.'] = 1, [':'] = 1,
+};
+static const guint8 value_byte[256] = {
+  [' ' ... '!'] = 1, ['#' ... '%'] = 1, ['(' ... ';'] = 1, ['=' ... '~'] = 1, /* not " & ' < */
+};
 
 /* Spaces, tabs and line feeds (a carriage return is left to libxml2, which counts lines around it its own way). */
 static ScTraceItemKind
@@ -301,29 +315,30 @@ scan_end(const char *p, gsize len, gboolean at_eof, ScTraceItem *item)
   return item->kind;
 }
 
-/* A name at p[*i]: copied to scratch, NUL-terminated. FALSE if it is not there (or the scratch is full). */
-static gboolean
-scan_name(const char *p, gsize len, gsize *i, char *scratch, gsize scratch_size, gsize *used)
+static gsize
+name_end(const char *p, gsize len, gsize i)
 {
-  gsize start = *i;
-  while (*i < len && is_name_char(p[*i]))
-    (*i)++;
-  gsize name_len = *i - start;
-  if (name_len == 0 || *used + name_len + 1 > scratch_size)
-    return FALSE;
-  memcpy(scratch + *used, p + start, name_len);
-  scratch[*used + name_len] = '\0';
-  *used += name_len + 1;
-  return TRUE;
+  while (i < len && name_byte[(guchar) p[i]])
+    i++;
+  return i;
 }
 
 static ScTraceItemKind
 scan_step(const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratch_size, ScTraceItem *item)
 {
-  gsize i = 1, used = 0;
+  gsize i = name_end(p, len, 1), used = 0;
+  if (i == len)
+    return scan_short(item, at_eof);
+  const ScFlatElement *element = i > 1 ? sc_flat_element_lookup("trace", p + 1, i - 1) : NULL;
+  if (element == NULL)
+    return scan_stop(item);
+  if (i > scratch_size)
+    return scan_stop(item);
+  memcpy(scratch, p + 1, i - 1);
+  scratch[i - 1] = '\0';
   item->name = scratch;
-  if (!scan_name(p, len, &i, scratch, scratch_size, &used))
-    return i == len ? scan_short(item, at_eof) : scan_stop(item);
+  used = i;
+  guint seen = 0;
   for (;;) {
     gsize space_start = i;
     for (; i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n'); i++)
@@ -344,33 +359,43 @@ scan_step(const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratc
     /* an attribute: white space before it, name="value" */
     if (i == space_start || item->n_attrs == SC_TRACE_ATTRS_MAX)
       return scan_stop(item);
-    const char *name = scratch + used;
-    if (!scan_name(p, len, &i, scratch, scratch_size, &used))
-      return i == len ? scan_short(item, at_eof) : scan_stop(item);
+    gsize name_start = i;
+    i = name_end(p, len, i);
     if (i + 2 > len)
       return scan_short(item, at_eof);
-    if (p[i] != '=' || (p[i + 1] != '"' && p[i + 1] != '\''))
-      return scan_stop(item);
+    const char *name;
+    int index = i > name_start ? sc_flat_element_attr_index(element, p + name_start, i - name_start, &name) : -1;
+    if (index < 0 || (seen & (1u << index)) != 0 || p[i] != '=' || (p[i + 1] != '"' && p[i + 1] != '\''))
+      return scan_stop(item); /* unknown, twice (the parser's error), or not name="value" */
+    seen |= 1u << index;
     char quote = p[i + 1];
     i += 2;
     gsize value_start = i;
-    for (; i < len && p[i] != quote; i++)
-      if (!is_plain(p[i]) || p[i] == '<' || p[i] == '&')
+    for (;;) {
+      while (i < len && value_byte[(guchar) p[i]])
+        i++;
+      if (i == len)
+        return scan_short(item, at_eof);
+      if (p[i] == quote)
+        break;
+      if (p[i] != '"' && p[i] != '\'') /* '<', '&', a control character, a byte from 0x80 */
         return scan_stop(item);
-    if (i == len)
-      return scan_short(item, at_eof);
+      i++;
+    }
     gsize value_len = i - value_start;
     if (used + value_len + 1 > scratch_size)
       return scan_stop(item);
     memcpy(scratch + used, p + value_start, value_len);
     scratch[used + value_len] = '\0';
+    if (!sc_flat_element_value_vouched(element, index, scratch + used))
+      return scan_stop(item);
     item->attr_names[item->n_attrs] = name;
     item->attr_values[item->n_attrs] = scratch + used;
     item->n_attrs++;
     used += value_len + 1;
     i++; /* the closing quote */
   }
-  if (!sc_flat_element_vouches_attrs("trace", item->name, item->n_attrs, item->attr_names, item->attr_values))
+  if (!sc_flat_element_complete(element, seen))
     return scan_stop(item);
   item->kind = SC_TRACE_ITEM_STEP;
   return item->kind;
@@ -379,7 +404,12 @@ scan_step(const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratc
 ScTraceItemKind
 sc_trace_scan_item(const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratch_size, ScTraceItem *item)
 {
-  memset(item, 0, sizeof *item);
+  /* only what every item says (a step's attributes are set as they are read) */
+  item->len = 0;
+  item->newlines = 0;
+  item->after_last_newline = 0;
+  item->name = NULL;
+  item->n_attrs = 0;
   if (len == 0)
     return scan_short(item, at_eof);
   if (p[0] == ' ' || p[0] == '\t' || p[0] == '\n')
