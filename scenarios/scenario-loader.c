@@ -102,7 +102,7 @@ struct _ScenarioLoader {
   xmlNodePtr rng_pop_node;  /* the element the next read leaves: popped first */
   guint rng_errors;
   guint64 elements_vouched; /* elements validated by sc_flat_element_vouches() instead of libxml2 */
-  guint64 steps_scanned;    /* steps read by the trace's scanner (scenario-trace-scan.c) */
+  guint64 steps_scanned;    /* steps and processes read by the scanner (scenario-trace-scan.c) */
   LoaderState state;
   GError *error; /* the first error */
   ScenarioHeader *header;
@@ -129,7 +129,8 @@ struct _ScenarioLoader {
   /* The trace's fast path (loader_fast_*()) */
   FastState fast;
   ScTraceFinder finder;
-  guint64 boundary;            /* the offset just after <trace>'s '>' (0: not found) */
+  guint64 boundary;            /* the offset just after the '>' of <processes> or <trace> (0: not found) */
+  const char *fast_parent;     /* which: "processes" or "trace" */
   int fast_base_line;          /* libxml2's line at the boundary */
   guint64 fast_off;            /* the scanner's offset */
   guint64 fast_newlines;       /* '\n' from the boundary to fast_off */
@@ -641,6 +642,7 @@ loader_input_fill(ScenarioLoader *self, guint64 keep_from)
 }
 
 static gsize loader_fast_limit(ScenarioLoader *self, gsize n);
+static gboolean loader_fast_rearm(ScenarioLoader *self);
 static void loader_fast_hand_over(ScenarioLoader *self);
 static gsize loader_stand_in(ScenarioLoader *self, char *buf, gsize len);
 
@@ -1511,10 +1513,19 @@ loader_check_process_refs(ScenarioLoader *self)
   return TRUE;
 }
 
+static gboolean loader_fast_next(ScenarioLoader *self, ScStep **out_step);
+static void loader_fast_engage(ScenarioLoader *self, const char *parent);
+
 static gboolean
 loader_read_processes(ScenarioLoader *self)
 {
   if (!xmlTextReaderIsEmptyElement(self->reader)) {
+    if (self->fast == FAST_WAITING)
+      loader_fast_engage(self, "processes");
+    while (self->fast == FAST_ACTIVE && loader_fast_next(self, NULL)) /* the plain ones by the scanner */
+      ;
+    if (self->error != NULL)
+      return FALSE;
     int depth = xmlTextReaderDepth(self->reader) + 1;
     while (loader_next_element(self, depth))
       if (!loader_read_process(self))
@@ -1615,7 +1626,7 @@ loader_start(ScenarioLoader *self, GError **error)
   self->forked = g_hash_table_new(NULL, NULL);
   self->scan = SCAN_TEXT;
   self->scan_line = self->scan_col = 1;
-  sc_trace_finder_init(&self->finder);
+  sc_trace_finder_init(&self->finder, 0);
 
   /* No XML_PARSE_NOENT (no entity substitution), no XML_PARSE_DTDLOAD/DTDVALID (no external subset). */
   self->reader = xmlReaderForIO(loader_read, NULL, self, NULL, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
@@ -1964,7 +1975,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
  *    alone in the next read. A read of one byte is parsed at once (xmlTextReaderPushData() parses what it holds
  *    when it holds less than its 512-byte chunk), so libxml2 stands on <trace> having asked for nothing beyond it.
  * 2. When the first step is asked for, the loader takes over only if it can prove that state: libxml2 has
- *    consumed exactly the bytes up to that '>' (xmlTextReaderByteConsumed()), its node is an empty-so-far <trace>
+ *    consumed exactly the bytes it was given, up to that '>' (xmlTextReaderByteConsumed()), its node is an empty-so-far <trace>
  *    child of the root, the document is UTF-8 (or ASCII) read byte for byte, and nothing has failed so far
  *    (loader_fast_engage()). Otherwise libxml2 reads on as before.
  * 3. The scanner reads white space, comments and the steps it vouches for; each step is handed out as it is read
@@ -2003,6 +2014,7 @@ loader_fast_limit(ScenarioLoader *self, gsize n)
     if (gt < 0)
       return n;
     self->boundary = self->pos + (guint64) gt + 1;
+    self->fast_parent = self->finder.found;
     /* a short document is left to libxml2 (its reads, and so the order in which it meets two errors, as before) */
     while (!self->win_eof && self->win_offset + self->win_len < self->boundary + loader_trace_scan_min_bytes)
       if (loader_input_fill(self, self->pos) <= 0)
@@ -2013,31 +2025,52 @@ loader_fast_limit(ScenarioLoader *self, gsize n)
     }
   }
   if (self->pos >= self->boundary) { /* libxml2 wants more before the loader took over: it reads on */
-    self->fast = FAST_OFF;
-    return n;
+    if (!loader_fast_rearm(self))
+      return n;
+    return loader_fast_limit(self, n); /* the finder looks for <trace> in these bytes */
   }
   if (self->pos + n >= self->boundary)
     n = MAX((gsize) (self->boundary - 1 - self->pos), 1); /* up to the '>', then the '>' alone */
   return n;
 }
 
-static void
-loader_fast_engage(ScenarioLoader *self)
+/* After <processes> (taken over or not), the finder looks for <trace> from self->pos, inside <processes>. FALSE
+ * (and FAST_OFF) after <trace>. */
+static gboolean
+loader_fast_rearm(ScenarioLoader *self)
 {
-  self->fast = FAST_OFF;
-  if (!loader_use_trace_scan || !loader_use_flat_elements || self->error != NULL || self->rng_errors != 0 ||
-      self->rng_full_node != NULL || self->rng_pop_node != NULL || self->boundary == 0 ||
-      self->pos != self->boundary || self->scan_encoding != SCAN_ENCODING_BYTES ||
-      xmlTextReaderByteConsumed(self->reader) != (long) self->boundary)
-    return;
+  if (self->fast_parent == NULL || strcmp(self->fast_parent, "processes") != 0) {
+    self->fast = FAST_OFF;
+    return FALSE;
+  }
+  sc_trace_finder_init(&self->finder, 2);
+  self->boundary = 0;
+  self->fast_parent = NULL;
+  self->fast = FAST_WAITING;
+  return TRUE;
+}
+
+/* Takes over from libxml2, standing on the start tag of parent ("processes" or "trace"), if it can prove the state
+ * it needs; otherwise libxml2 reads on (and, after <processes>, the finder looks for <trace>). */
+static void
+loader_fast_engage(ScenarioLoader *self, const char *parent)
+{
+  if (self->fast_parent == NULL || strcmp(self->fast_parent, parent) != 0 || self->pos != self->boundary)
+    return; /* not at the start tag the finder found (loader_fast_limit() deals with reads past it) */
   xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
-  if (node == NULL || node->type != XML_ELEMENT_NODE || node->ns != NULL || node->children != NULL ||
-      !xmlStrEqual(node->name, BAD_CAST "trace") || xmlTextReaderDepth(self->reader) != 1 ||
-      xmlTextReaderIsEmptyElement(self->reader) != 0)
-    return;
   const xmlChar *encoding = xmlTextReaderConstEncoding(self->reader);
-  if (encoding != NULL && xmlStrcasecmp(encoding, BAD_CAST "UTF-8") != 0 && xmlStrcasecmp(encoding, BAD_CAST "UTF8") != 0)
+  if (!loader_use_trace_scan || !loader_use_flat_elements || self->error != NULL || self->rng_errors != 0 ||
+      self->rng_full_node != NULL || self->rng_pop_node != NULL || self->scan_encoding != SCAN_ENCODING_BYTES ||
+      xmlTextReaderByteConsumed(self->reader) != (long) self->bytes_read || node == NULL ||
+      node->type != XML_ELEMENT_NODE || node->ns != NULL || node->children != NULL ||
+      !xmlStrEqual(node->name, BAD_CAST parent) || xmlTextReaderDepth(self->reader) != 1 ||
+      xmlTextReaderIsEmptyElement(self->reader) != 0 ||
+      (encoding != NULL && xmlStrcasecmp(encoding, BAD_CAST "UTF-8") != 0 &&
+       xmlStrcasecmp(encoding, BAD_CAST "UTF8") != 0)) {
+    loader_fast_rearm(self);
     return;
+  }
+  self->fast_parent = parent;
   self->fast_base_line = xmlTextReaderGetParserLineNumber(self->reader);
   self->fast_off = self->markup_end = self->fast_line_start = self->markup_line_start = self->boundary;
   self->fast_newlines = self->markup_newlines = 0;
@@ -2109,7 +2142,7 @@ loader_stand_in(ScenarioLoader *self, char *buf, gsize len)
     }
   }
   if (self->sub_pad_pos == self->sub_pad_len && self->sub_newlines == 0 && self->sub_spaces == 0)
-    self->fast = FAST_OFF;
+    loader_fast_rearm(self); /* after <processes>: the finder looks for <trace> in the bytes that follow */
   return n;
 }
 
@@ -2120,7 +2153,7 @@ loader_fast_scan(ScenarioLoader *self, guint64 off, int scratch, ScTraceItem *it
 {
   for (;;) {
     gsize at = (gsize) (off - self->win_offset);
-    if (sc_trace_scan_item(self->win + at, self->win_len - at, self->win_eof, self->fast_scratch[scratch],
+    if (sc_trace_scan_item(self->fast_parent, self->win + at, self->win_len - at, self->win_eof, self->fast_scratch[scratch],
                            sizeof self->fast_scratch[scratch], item) != SC_TRACE_ITEM_MORE)
       return TRUE;
     gssize got = loader_input_fill(self, self->markup_end);
@@ -2156,15 +2189,15 @@ loader_fast_peek(ScenarioLoader *self, guint64 off, ScTraceItemKind *out_kind)
   }
 }
 
-/* The next step, read by the scanner: TRUE with *out_step; FALSE once the rest is handed to libxml2 (or on a read
- * error: self->error).
+/* The next step (out_step) or process (out_step NULL: added to the header), read by the scanner: TRUE when one is
+ * read; FALSE once the rest is handed to libxml2 (or on a read error: self->error).
  *
- * A step is handed out only when what follows it (past white space and comments) is a step or </trace>. Before
- * anything else, libxml2 reads that step too: its validator names the last element it was given in a message
- * about text (`<trace>` ... `x`: "Did not expect text in element ..." on that element's line), so that element
- * must be the one it would have had. */
+ * A step is handed out only when what follows it (past white space and comments) is another step. The last one
+ * before anything else, </trace> included, libxml2 reads too: its validator names the last element it was given in
+ * a message about text (`<trace>` ... `x`, or text after `</trace>`: "Did not expect text in element ..." on that
+ * element's line), so that element must be the one it would have had. */
 static gboolean
-loader_fast_next_step(ScenarioLoader *self, ScStep **out_step)
+loader_fast_next(ScenarioLoader *self, ScStep **out_step)
 {
   for (;;) {
     ScTraceItem item;
@@ -2184,13 +2217,17 @@ loader_fast_next_step(ScenarioLoader *self, ScStep **out_step)
       ScTraceItemKind next;
       if (!loader_fast_peek(self, self->fast_off + item.len, &next))
         return FALSE;
-      gboolean ok = next != SC_TRACE_ITEM_STOP;
+      gboolean ok = next == SC_TRACE_ITEM_STEP;
       if (ok) {
         self->fast_item = &item;
         self->fast_line = (int) MIN((guint64) self->fast_base_line + newlines, (guint64) G_MAXINT);
-        ok = loader_read_step(self, out_step);
+        guint64 base_bytes = self->base_bytes; /* loader_check_base_memory() adds before later checks */
+        ok = out_step != NULL ? loader_read_step(self, out_step) : loader_read_process(self);
         self->fast_item = NULL;
-        g_clear_error(&self->error); /* if it fails, libxml2 reads it again and the loader says what is wrong */
+        if (!ok) { /* libxml2 reads it again and the loader says what is wrong, as if it had not been read */
+          g_clear_error(&self->error);
+          self->base_bytes = base_bytes;
+        }
       }
       if (!ok) { /* libxml2 goes on from the step, the white space before it in the stand-in */
         self->markup_end = self->fast_off;
@@ -2199,7 +2236,7 @@ loader_fast_next_step(ScenarioLoader *self, ScStep **out_step)
         break;
       }
       self->elements_vouched++;
-      self->steps_scanned++;
+      self->steps_scanned++; /* or a process */
     }
     self->fast_off += item.len;
     self->fast_newlines = newlines;
@@ -2233,9 +2270,9 @@ scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **er
   if (loader->fast != FAST_ACTIVE)
     errors = loader_errors_enter(loader);
   if (loader->fast == FAST_WAITING)
-    loader_fast_engage(loader);
+    loader_fast_engage(loader, "trace");
   if (loader->fast == FAST_ACTIVE) {
-    if (loader_fast_next_step(loader, out_step))
+    if (loader_fast_next(loader, out_step))
       return TRUE;
     if (!errors.active)
       errors = loader_errors_enter(loader);

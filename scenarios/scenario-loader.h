@@ -33,7 +33,7 @@ ScenarioHeader *scenario_loader_steal_header(ScenarioLoader *loader);
 void scenario_loader_free(ScenarioLoader *loader);
 /* How many elements so far sc_flat_element_vouches() validated instead of libxml2's RelaxNG (for tests). */
 guint64 scenario_loader_elements_vouched(ScenarioLoader *loader);
-/* How many steps so far the trace's scanner read instead of libxml2 (for tests). */
+/* How many steps and processes so far the scanner (scenario-trace-scan.c) read instead of libxml2 (for tests). */
 guint64 scenario_loader_steps_scanned(ScenarioLoader *loader);
 /* For tests: FALSE sends every element through libxml2's RelaxNG validator, as before issue 13 (default TRUE).
  * Not thread-safe: call it before loading. */

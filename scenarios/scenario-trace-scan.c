@@ -58,10 +58,11 @@ enum {
 };
 
 void
-sc_trace_finder_init(ScTraceFinder *finder)
+sc_trace_finder_init(ScTraceFinder *finder, int depth)
 {
   memset(finder, 0, sizeof *finder);
   finder->state = FIND_TEXT;
+  finder->depth = depth;
 }
 
 static gboolean
@@ -70,12 +71,16 @@ is_space(char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* The end of a start tag at '>': TRUE if it is <trace> under the root. */
+/* The end of a start tag at '>': TRUE if it is <processes> or <trace> under the root. */
 static gboolean
 finder_start_tag_end(ScTraceFinder *finder)
 {
-  if (finder->depth == 1 && finder->name_len == 5 && memcmp(finder->name, "trace", 5) == 0 && !finder->attrs)
-    return TRUE;
+  static const char *const sections[] = { "processes", "trace" };
+  for (gsize i = 0; i < G_N_ELEMENTS(sections) && finder->depth == 1 && !finder->attrs; i++)
+    if (finder->name_len == strlen(sections[i]) && memcmp(finder->name, sections[i], finder->name_len) == 0) {
+      finder->found = sections[i];
+      return TRUE;
+    }
   finder->depth++;
   return FALSE;
 }
@@ -295,14 +300,13 @@ scan_comment(const char *p, gsize len, gboolean at_eof, ScTraceItem *item)
   return scan_short(item, at_eof);
 }
 
-/* </trace> with optional white space before '>'. */
+/* </parent> with optional white space before '>'. */
 static ScTraceItemKind
-scan_end(const char *p, gsize len, gboolean at_eof, ScTraceItem *item)
+scan_end(const char *parent, const char *p, gsize len, gboolean at_eof, ScTraceItem *item)
 {
-  static const char end_tag[] = "</trace";
-  gsize i = 0;
-  for (; i < len && i < sizeof end_tag - 1; i++)
-    if (p[i] != end_tag[i])
+  gsize i = 2, parent_len = strlen(parent);
+  for (; i < len && i < 2 + parent_len; i++)
+    if (p[i] != parent[i - 2])
       return scan_stop(item);
   for (; i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n'); i++)
     ;
@@ -324,12 +328,13 @@ name_end(const char *p, gsize len, gsize i)
 }
 
 static ScTraceItemKind
-scan_step(const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratch_size, ScTraceItem *item)
+scan_step(const char *parent, const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratch_size,
+          ScTraceItem *item)
 {
   gsize i = name_end(p, len, 1), used = 0;
   if (i == len)
     return scan_short(item, at_eof);
-  const ScFlatElement *element = i > 1 ? sc_flat_element_lookup("trace", p + 1, i - 1) : NULL;
+  const ScFlatElement *element = i > 1 ? sc_flat_element_lookup(parent, p + 1, i - 1) : NULL;
   if (element == NULL)
     return scan_stop(item);
   if (i > scratch_size)
@@ -402,7 +407,8 @@ scan_step(const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratc
 }
 
 ScTraceItemKind
-sc_trace_scan_item(const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratch_size, ScTraceItem *item)
+sc_trace_scan_item(const char *parent, const char *p, gsize len, gboolean at_eof, char *scratch, gsize scratch_size,
+                   ScTraceItem *item)
 {
   /* only what every item says (a step's attributes are set as they are read) */
   item->len = 0;
@@ -421,6 +427,6 @@ sc_trace_scan_item(const char *p, gsize len, gboolean at_eof, char *scratch, gsi
   if (p[1] == '!')
     return scan_comment(p, len, at_eof, item);
   if (p[1] == '/')
-    return scan_end(p, len, at_eof, item);
-  return scan_step(p, len, at_eof, scratch, scratch_size, item);
+    return scan_end(parent, p, len, at_eof, item);
+  return scan_step(parent, p, len, at_eof, scratch, scratch_size, item);
 }
