@@ -138,7 +138,9 @@ struct _ScenarioLoader {
   guint64 markup_end;          /* just after the last step or comment read: libxml2 goes on from here */
   guint64 markup_newlines, markup_line_start; /* fast_newlines and fast_line_start at markup_end */
   guint64 sub_newlines, sub_spaces; /* the stand-in for the bytes read still to give libxml2 */
-  guint sub_run;               /* line feeds given since the last comment of the stand-in */
+  guint sub_run;               /* line feeds given since the last element of the stand-in */
+  guint64 stand_in_elements;   /* elements of the stand-in that libxml2 has been given and the loader not skipped */
+  gsize sub_element_pos;       /* bytes of the current one given */
   char sub_pad[7 + 2 * 512];   /* its first bytes: a comment that aligns libxml2's chunks (loader_fast_hand_over()) */
   gsize sub_pad_len, sub_pad_pos;
   const ScTraceItem *fast_item; /* the step being read from the scanner, or NULL: the reader's node */
@@ -1527,9 +1529,12 @@ loader_read_processes(ScenarioLoader *self)
     if (self->error != NULL)
       return FALSE;
     int depth = xmlTextReaderDepth(self->reader) + 1;
-    while (loader_next_element(self, depth))
-      if (!loader_read_process(self))
+    while (loader_next_element(self, depth)) {
+      if (self->stand_in_elements > 0) /* one of the stand-in's (loader_stand_in_element()) */
+        self->stand_in_elements--;
+      else if (!loader_read_process(self))
         return FALSE;
+    }
     if (self->error != NULL)
       return FALSE;
   }
@@ -1985,8 +1990,8 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
  *    reports an error: the loader clears it and hands the element over), libxml2 gets the rest of the document
  *    from just after the last step or comment read. In place of the bytes read, it first gets a stand-in with the
  *    same line feeds, and the spaces that bring the column to the same place (every byte read was ASCII, one
- *    column each); so its lines and columns, hence every message, are those of the document. A comment `<!---->`
- *    after every 4096 line feeds keeps libxml2's text node of the stand-in small.
+ *    column each); so its lines and columns, hence every message, are those of the document. An element that the
+ *    loader skips after every 64 line feeds keeps what libxml2 holds of the stand-in small.
  *
  * What can differ: a document with two errors less than libxml2's read-ahead apart (a few KB) may report another
  * of them than before, since which one libxml2 meets first depends on where its reads begin; with one error, the
@@ -2078,7 +2083,7 @@ loader_fast_engage(ScenarioLoader *self, const char *parent)
 }
 
 /* libxml2 goes on from just after the last step or comment read, behind a stand-in for what was read: the same
- * line feeds (a comment `<!---->` after every 4096, so that libxml2's text node stays small), then the spaces that
+ * line feeds (and an element after every 64: loader_stand_in_element()), then the spaces that
  * bring the column to the same place, and first a comment whose length puts libxml2's 512-byte chunks where they
  * were: libxml2's reader parses the document in chunks that start at offset 4 (xmlNewTextReader() reads 4 bytes,
  * then 4096 at a time; xmlTextReaderPushData() parses CHUNK_SIZE 512), and a chunk is parsed whole before the
@@ -2090,6 +2095,21 @@ loader_fast_engage(ScenarioLoader *self, const char *parent)
  * its checks, or one before what the scanner leaves to libxml2), the white space before the step is replaced too,
  * so the first step of a trace written on its own line gets its line feed. Only a trace whose first steps are on
  * the line of <trace> (or a trace on one line, for under 518 columns) can keep another alignment. */
+#define LOADER_STAND_IN_RUN 64 /* line feeds between two elements of the stand-in */
+
+/* The element the stand-in puts after every LOADER_STAND_IN_RUN line feeds: valid where it stands (the flat table vouches for it),
+ * and skipped by the loader, which counts them (stand_in_elements). libxml2's reader parses on until an element
+ * starts (xmlTextReaderPushData()), so without one the whole stand-in, a byte a line, would be parsed into
+ * nodes at once; and it keeps its input buffer small only when elements come about as often as in a trace (one
+ * every 4096 line feeds let it grow to 1 MB for a million lines; one every 64 keeps it as small as a real trace).
+ * libxml2 always reads a real element after the stand-in (loader_fast_next()), so its validator never names
+ * this one. */
+static const char *
+loader_stand_in_element(ScenarioLoader *self)
+{
+  return strcmp(self->fast_parent, "processes") == 0 ? "<process pid=\"1\" comm=\"x\"/>" : "<exit pid=\"1\"/>";
+}
+
 static void
 loader_fast_hand_over(ScenarioLoader *self)
 {
@@ -2097,7 +2117,8 @@ loader_fast_hand_over(ScenarioLoader *self)
   self->sub_spaces = self->markup_end - self->markup_line_start;
   self->sub_run = 0;
   self->sub_pad_len = self->sub_pad_pos = 0;
-  guint64 natural = self->sub_newlines + self->sub_spaces + (self->sub_newlines > 0 ? (self->sub_newlines - 1) / 4096 * 7 : 0);
+  guint64 natural = self->sub_newlines + self->sub_spaces +
+                    (self->sub_newlines > 0 ? (self->sub_newlines - 1) / LOADER_STAND_IN_RUN * strlen(loader_stand_in_element(self)) : 0);
   gsize pad = (gsize) ((self->markup_end - 4 - natural) % 512 + 512) % 512; /* (resume - 4 - natural) mod 512 */
   if (pad > 0 && self->sub_newlines > 0) {
     if (pad < 7)
@@ -2123,15 +2144,22 @@ loader_fast_hand_over(ScenarioLoader *self)
 static gsize
 loader_stand_in(ScenarioLoader *self, char *buf, gsize len)
 {
-  static const char comment[] = "<!---->";
+  const char *element = loader_stand_in_element(self);
+  gsize element_len = strlen(element);
   gsize n = MIN(len, self->sub_pad_len - self->sub_pad_pos);
   memcpy(buf, self->sub_pad + self->sub_pad_pos, n);
   self->sub_pad_pos += n;
   while (n < len && (self->sub_newlines > 0 || self->sub_spaces > 0)) {
-    if (self->sub_newlines > 0 && self->sub_run >= 4096 && len - n >= sizeof comment - 1) {
-      memcpy(buf + n, comment, sizeof comment - 1); /* at the start of a line that a line feed ends */
-      n += sizeof comment - 1;
-      self->sub_run = 0;
+    if (self->sub_newlines > 0 && self->sub_run >= LOADER_STAND_IN_RUN) { /* at the start of a line that a line feed ends */
+      gsize part = MIN(len - n, element_len - self->sub_element_pos); /* across reads if need be */
+      memcpy(buf + n, element + self->sub_element_pos, part);
+      n += part;
+      self->sub_element_pos += part;
+      if (self->sub_element_pos == element_len) {
+        self->sub_run = 0;
+        self->sub_element_pos = 0;
+        self->stand_in_elements++;
+      }
     } else if (self->sub_newlines > 0) {
       buf[n++] = '\n';
       self->sub_newlines--;
@@ -2279,7 +2307,10 @@ scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **er
     if (!loader_propagate(loader, error)) /* a read error */
       return FALSE;
   }
-  if (!loader_next_element(loader, 2)) { /* </trace>, or an error */
+  gboolean more;
+  while ((more = loader_next_element(loader, 2)) && loader->stand_in_elements > 0)
+    loader->stand_in_elements--; /* one of the stand-in's (loader_stand_in_element()) */
+  if (!more) { /* </trace>, or an error */
     loader->state = LOADER_AFTER_TRACE;
     loader_propagate(loader, error);
     return FALSE;
