@@ -901,6 +901,9 @@ loader_attr_peek(ScenarioLoader *self, const char *name, char **out_owned)
 {
   *out_owned = NULL;
   if (self->fast_item != NULL) { /* a step read by the trace's scanner: its values are what libxml2 would give */
+    for (guint i = 0; i < self->fast_item->n_attrs; i++)
+      if (self->fast_item->attr_names[i] == name) /* the table's spelling: the linker merges equal literals */
+        return self->fast_item->attr_values[i];
     for (guint i = 0; i < self->fast_item->n_attrs; i++) {
       const char *a = self->fast_item->attr_names[i], *b = name;
       while (*a == *b && *a != '\0')
