@@ -1974,9 +1974,10 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
 
 /* The trace's fast path ==================================================================================
  *
- * scenario-trace-scan.c reads the steps of <trace> from the document's bytes, in their plainest form, and this
- * loader hands them out through the very code libxml2's steps go through (loader_read_step(): the same ScStep,
- * the same checks), with libxml2 kept in step around it:
+ * scenario-trace-scan.c reads the steps of <trace> (and the processes of <processes>, the same way: below,
+ * "<trace>" and "step" stand for either) from the document's bytes, in their plainest form, and this loader hands
+ * them out through the very code libxml2's go through (loader_read_step(), loader_read_process(): the same ScStep
+ * and ScProcess, the same checks), with libxml2 kept in step around it:
  *
  * 1. Before <trace>, loader_read() gives libxml2 the document as it comes, except that the read that would cross
  *    the '>' of the <trace> start tag (found by sc_trace_finder_feed()) stops just before it, and the '>' comes

@@ -1,10 +1,10 @@
-/* scenarios/scenario-trace-scan.c: the steps of <trace> read from the document's bytes without libxml2, in their
- * plainest form (issue 13, goal 3: XML ingest of 100 MB/s).
+/* scenarios/scenario-trace-scan.c: the steps of <trace> (and the processes of <processes>) read from the document's
+ * bytes without libxml2, in their plainest form (issue 13, goal 3: XML ingest of 100 MB/s).
  *
  * Why. A trace is almost all of a large scenario, and libxml2 spends about 83 instructions a byte on it (SAX2
  * building a node per element and attribute, the reader around it), which bounds ingest at 30-40 MB/s on this
  * project's machine. A step is a flat element (`<touch pid="7" size="256KiB" mapping="h"/>`) that a few dozen lines
- * of C read exactly.
+ * of C read exactly. A large header is mostly <process> elements, as flat; they are read the same way.
  *
  * What it vouches for. A step element written as a start tag that closes itself, whose name is a step of
  * oomsim.rng, with attributes `name="value"` or `name='value'` separated by white space (spaces, tabs, line
