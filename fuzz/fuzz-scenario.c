@@ -1,5 +1,5 @@
 /* fuzz/fuzz-scenario.c: libFuzzer target for the whole `oomsim run`/`check` pipeline on one input: the streaming
- * scenario loader (libxml2 reader + RelaxNG), the engine and the kernel model, all three report writers (text,
+ * scenario loader (libxml2 reader + RelaxNG, and its own scanner of plain steps and processes), the engine and the kernel model, all three report writers (text,
  * dmesg and json listening to the same run) and the <expect> checker.
  *
  * Beyond "no crash, no sanitizer report, no GLib critical or warning, no leak", every input must end in one of two
@@ -132,6 +132,9 @@ static void check_deterministic(const uint8_t *data, size_t size, const Run *fir
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+  /* the scanner of <processes> and <trace> (scenarios/scenario-trace-scan.c) reads every input's plain elements,
+   * not only those of sections of 32 KiB or more; tests/test-scenario-trace-scan.c compares it with libxml2 */
+  scenario_loader_use_trace_scan(TRUE, 0);
   g_auto(Run) run = { 0 };
   gboolean ok = run_once(data, size, &run);
   check_deterministic(data, size, &run, ok);

@@ -150,38 +150,100 @@ attr_value(xmlAttrPtr attr)
   return (const char *) text->content;
 }
 
+/* The attributes the table allows on element under parent, NULL when it has no entry. */
+static const FlatAttr *
+flat_attrs(const char *parent, const char *element)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(flat_grammar); i++)
+    if (element[0] == flat_grammar[i].element[0] && strcmp(element, flat_grammar[i].element) == 0 &&
+        strcmp(parent, flat_grammar[i].parent) == 0)
+      return flat_grammar[i].attrs;
+  return NULL;
+}
+
+/* One attribute: TRUE when the table lists it and vouches for its value; its bit is set in *seen. */
+static gboolean
+flat_attr_vouched(const FlatAttr *attrs, const char *name, const char *value, guint *seen)
+{
+  guint i = 0;
+  while (i < FLAT_ATTRS_MAX && attrs[i].name != NULL &&
+         (name[0] != attrs[i].name[0] || strcmp(name, attrs[i].name) != 0))
+    i++;
+  if (i == FLAT_ATTRS_MAX || attrs[i].name == NULL || !value_vouched(attrs[i].type, value))
+    return FALSE;
+  *seen |= 1u << i;
+  return TRUE;
+}
+
+static gboolean
+flat_required_seen(const FlatAttr *attrs, guint seen)
+{
+  for (guint i = 0; i < FLAT_ATTRS_MAX && attrs[i].name != NULL; i++)
+    if (attrs[i].required && (seen & (1u << i)) == 0)
+      return FALSE;
+  return TRUE;
+}
+
 gboolean
 sc_flat_element_vouches(xmlNodePtr node)
 {
   if (node == NULL || node->type != XML_ELEMENT_NODE || node->ns != NULL || node->children != NULL ||
       node->parent == NULL || node->parent->type != XML_ELEMENT_NODE)
     return FALSE;
-  const FlatAttr *attrs = NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS(flat_grammar) && attrs == NULL; i++)
-    if (node->name[0] == (xmlChar) flat_grammar[i].element[0] &&
-        strcmp((const char *) node->name, flat_grammar[i].element) == 0 &&
-        strcmp((const char *) node->parent->name, flat_grammar[i].parent) == 0)
-      attrs = flat_grammar[i].attrs;
+  const FlatAttr *attrs = flat_attrs((const char *) node->parent->name, (const char *) node->name);
   if (attrs == NULL)
     return FALSE;
-
-  guint seen = 0; /* bit i: attrs[i] is present (the parser refuses an attribute written twice) */
+  guint seen = 0; /* bit i: attrs[i] is present */
   for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
     const char *value = attr_value(attr);
-    if (attr->ns != NULL || value == NULL)
+    if (attr->ns != NULL || value == NULL || !flat_attr_vouched(attrs, (const char *) attr->name, value, &seen))
       return FALSE;
-    guint i = 0;
-    while (i < FLAT_ATTRS_MAX && attrs[i].name != NULL &&
-           (attr->name[0] != (xmlChar) attrs[i].name[0] || strcmp((const char *) attr->name, attrs[i].name) != 0))
-      i++;
-    if (i == FLAT_ATTRS_MAX || attrs[i].name == NULL || !value_vouched(attrs[i].type, value))
-      return FALSE;
-    seen |= 1u << i;
   }
-  for (guint i = 0; i < FLAT_ATTRS_MAX && attrs[i].name != NULL; i++)
-    if (attrs[i].required && (seen & (1u << i)) == 0)
+  return flat_required_seen(attrs, seen);
+}
+
+/* name[0..len) is the table's name (NUL-terminated). */
+static gboolean
+same_name(const char *table_name, const char *name, gsize len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (table_name[i] != name[i]) /* also stops at the table name's NUL */
       return FALSE;
-  return TRUE;
+  return table_name[len] == '\0';
+}
+
+/* The scanner's interface: the element by its name's bytes, then each attribute by its name's bytes. */
+const ScFlatElement *
+sc_flat_element_lookup(const char *parent, const char *name, gsize len)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS(flat_grammar); i++)
+    if (same_name(flat_grammar[i].element, name, len) && strcmp(parent, flat_grammar[i].parent) == 0)
+      return (const ScFlatElement *) flat_grammar[i].attrs;
+  return NULL;
+}
+
+int
+sc_flat_element_attr_index(const ScFlatElement *element, const char *name, gsize len, const char **out_name)
+{
+  const FlatAttr *attrs = (const FlatAttr *) element;
+  for (int i = 0; i < FLAT_ATTRS_MAX && attrs[i].name != NULL; i++)
+    if (same_name(attrs[i].name, name, len)) {
+      *out_name = attrs[i].name;
+      return i;
+    }
+  return -1;
+}
+
+gboolean
+sc_flat_element_value_vouched(const ScFlatElement *element, int index, const char *value)
+{
+  return value_vouched(((const FlatAttr *) element)[index].type, value);
+}
+
+gboolean
+sc_flat_element_complete(const ScFlatElement *element, guint seen)
+{
+  return flat_required_seen((const FlatAttr *) element, seen);
 }
 
 gboolean

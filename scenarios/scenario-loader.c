@@ -20,6 +20,7 @@
  */
 #include "scenario-loader.h"
 #include "scenario-flat-elements.h"
+#include "scenario-trace-scan.h"
 #include "scenario-values.h"
 
 #include "../k8s/k8s-node.h"
@@ -84,6 +85,14 @@ typedef enum {
   SCAN_ENCODING_UTF16BE,
 } ScanEncoding;
 
+/* Who reads the bytes of <trace> (scenario-trace-scan.c and "The trace's fast path" below). */
+typedef enum {
+  FAST_WAITING,    /* before <trace>: libxml2 gets the bytes up to its start tag's '>', then waits */
+  FAST_ACTIVE,     /* the loader reads the steps itself; libxml2 stands on <trace> */
+  FAST_STAND_IN,   /* handed back: libxml2 gets a stand-in for the bytes read, then the rest */
+  FAST_OFF,        /* libxml2 reads everything */
+} FastState;
+
 struct _ScenarioLoader {
   char *display_name;
   char last_section[16]; /* the last child of <scenario> read ("machine"), for "<trace> after <expect>" */
@@ -95,6 +104,7 @@ struct _ScenarioLoader {
   guint rng_errors;
   guint64 elements_vouched; /* elements validated by sc_flat_element_vouches() instead of libxml2 */
   guint64 steps_read;       /* trace steps read so far: the last one's ScStep.index */
+  guint64 steps_scanned;    /* steps and processes read by the scanner (scenario-trace-scan.c) */
   LoaderState state;
   GError *error; /* the first error */
   ScenarioHeader *header;
@@ -111,12 +121,41 @@ struct _ScenarioLoader {
   GHashTable *forked;    /* GINT_TO_POINTER(pid) of every <fork child>, run or not */
   guint64 base_bytes;    /* base-rss + base-pgtables of the processes so far */
 
-  /* Input: a file descriptor or a buffer. */
+  /* Input: a file descriptor or a buffer, read through a window (loader_input_fill()). */
   int fd;
   gboolean close_fd;
-  const char *data;
-  gsize data_len, data_pos;
-  guint64 bytes_read;
+  const char *win;        /* the window: the caller's buffer, or win_owned */
+  char *win_owned;
+  gsize win_cap, win_len; /* win_len bytes valid from win[0] */
+  guint64 win_offset;     /* the document offset of win[0] */
+  gboolean win_eof;       /* nothing follows win[win_len - 1] */
+  guint64 pos;            /* the document offset of the next byte libxml2 gets */
+  guint64 bytes_read;     /* bytes handed to libxml2 */
+
+  /* The trace's fast path (loader_fast_*()) */
+  FastState fast;
+  ScTraceFinder finder;
+  guint64 boundary;            /* the offset just after the '>' of <processes> or <trace> (0: not found) */
+  const char *fast_parent;     /* which: "processes" or "trace" */
+  int fast_base_line;          /* libxml2's line at the boundary */
+  guint64 fast_off;            /* the scanner's offset */
+  guint64 fast_newlines;       /* '\n' from the boundary to fast_off */
+  guint64 fast_line_start;     /* the offset of the first byte of fast_off's line (or the boundary) */
+  guint64 markup_end;          /* just after the last step or comment read: libxml2 goes on from here */
+  guint64 markup_newlines, markup_line_start; /* fast_newlines and fast_line_start at markup_end */
+  guint64 sub_newlines, sub_spaces; /* the stand-in for the bytes read still to give libxml2 */
+  guint sub_run;               /* line feeds given since the last element of the stand-in */
+  guint64 stand_in_elements;   /* elements of the stand-in that libxml2 has been given and the loader not skipped */
+  gsize sub_element_pos;       /* bytes of the current one given */
+  char sub_pad[7 + 2 * 512];   /* its first bytes: a comment that aligns libxml2's chunks (loader_fast_hand_over()) */
+  gsize sub_pad_len, sub_pad_pos;
+  const ScTraceItem *fast_item; /* the step being read from the scanner, or NULL: the reader's node */
+  int fast_line;
+  ScTraceItem peek;            /* the step after the current one, when peek_valid */
+  guint64 peek_off;
+  gboolean peek_valid;
+  int scratch_cur;             /* the scratch buffer of the current step; the other one is the peeked step's */
+  char fast_scratch[2][4096];
 
   ScanState scan;
   ScanEncoding scan_encoding;
@@ -237,9 +276,12 @@ loader_node_line(ScenarioLoader *self, xmlNodePtr node)
   return (int) CLAMP(line, 1, G_MAXINT);
 }
 
+/* The line of the element being read: the reader's node, or the step the trace's scanner read. */
 static int
 loader_line(ScenarioLoader *self)
 {
+  if (self->fast_item != NULL)
+    return self->fast_line;
   return loader_node_line(self, xmlTextReaderCurrentNode(self->reader));
 }
 
@@ -573,30 +615,72 @@ loader_scan(ScenarioLoader *self, const char *buf, gsize len)
   return TRUE;
 }
 
-/* The xmlInputReadCallback of the reader. */
+/* The window over the input. An fd is read in blocks of LOADER_WINDOW_BYTES into win_owned, and the bytes from
+ * keep_from on are kept (those libxml2 has not had yet, or those the trace's scanner may still hand to it); a
+ * buffer is its own window. Returns the bytes added: 0 at the end of the input (win_eof) or when the window is full
+ * of bytes to keep, -1 on a read error (error set). Memory stays at one window, whatever the document's size. */
+#define LOADER_WINDOW_BYTES 65536
+
+static gssize
+loader_input_fill(ScenarioLoader *self, guint64 keep_from)
+{
+  if (self->win_eof)
+    return 0;
+  gsize drop = (gsize) (keep_from - self->win_offset);
+  if (drop > 0) {
+    memmove(self->win_owned, self->win_owned + drop, self->win_len - drop);
+    self->win_len -= drop;
+    self->win_offset = keep_from;
+  }
+  if (self->win_len == self->win_cap)
+    return 0;
+  gssize got;
+  do
+    got = read(self->fd, self->win_owned + self->win_len, self->win_cap - self->win_len);
+  while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    int saved_errno = errno;
+    loader_fail(self, SCENARIO_ERROR_IO, 0, 0, "cannot read: %s", g_strerror(saved_errno));
+    return -1;
+  }
+  if (got == 0)
+    self->win_eof = TRUE;
+  self->win_len += (gsize) got;
+  return got;
+}
+
+static gsize loader_fast_limit(ScenarioLoader *self, gsize n);
+static gboolean loader_fast_rearm(ScenarioLoader *self);
+static void loader_fast_hand_over(ScenarioLoader *self);
+static gsize loader_stand_in(ScenarioLoader *self, char *buf, gsize len);
+
+/* The xmlInputReadCallback of the reader: the document's bytes, except that before <trace> they stop at its start
+ * tag (loader_fast_limit()) and, after the loader has read steps itself, a stand-in takes their place
+ * (loader_stand_in()). */
 static int
 loader_read(void *context, char *buf, int len)
 {
   ScenarioLoader *self = context;
-  gsize n;
+  gsize n = 0;
 
   if (self->error != NULL || len <= 0)
     return -1;
-  if (self->data != NULL) {
-    n = MIN((gsize) len, self->data_len - self->data_pos);
-    memcpy(buf, self->data + self->data_pos, n);
-    self->data_pos += n;
-  } else {
-    gssize got;
-    do
-      got = read(self->fd, buf, (gsize) len);
-    while (got < 0 && errno == EINTR);
-    if (got < 0) {
-      int saved_errno = errno;
-      loader_fail(self, SCENARIO_ERROR_IO, 0, 0, "cannot read: %s", g_strerror(saved_errno));
+  if (self->fast == FAST_ACTIVE) /* libxml2 asks for bytes the loader is reading: it gets them all back */
+    loader_fast_hand_over(self);
+  if (self->fast == FAST_STAND_IN)
+    n = loader_stand_in(self, buf, (gsize) len); /* FAST_OFF once it is all given */
+  if (n < (gsize) len && self->fast != FAST_STAND_IN) {
+    /* as many bytes as asked, as read(2) of a file gives them: libxml2's reads, hence where it meets what, are
+     * the same as without the window */
+    gsize want = (gsize) len - n;
+    if (self->win_offset + self->win_len - self->pos < want && loader_input_fill(self, self->pos) < 0)
       return -1;
-    }
-    n = (gsize) got;
+    gsize m = MIN(want, (gsize) (self->win_offset + self->win_len - self->pos));
+    if (self->fast == FAST_WAITING)
+      m = loader_fast_limit(self, m);
+    memcpy(buf + n, self->win + (self->pos - self->win_offset), m);
+    self->pos += m;
+    n += m;
   }
   if (!loader_scan(self, buf, n))
     return -1;
@@ -821,8 +905,21 @@ loader_at(ScenarioLoader *self, const char *name)
 static const char *
 loader_attr_peek(ScenarioLoader *self, const char *name, char **out_owned)
 {
-  xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
   *out_owned = NULL;
+  if (self->fast_item != NULL) { /* a step read by the trace's scanner: its values are what libxml2 would give */
+    for (guint i = 0; i < self->fast_item->n_attrs; i++)
+      if (self->fast_item->attr_names[i] == name) /* the table's spelling: the linker merges equal literals */
+        return self->fast_item->attr_values[i];
+    for (guint i = 0; i < self->fast_item->n_attrs; i++) {
+      const char *a = self->fast_item->attr_names[i], *b = name;
+      while (*a == *b && *a != '\0')
+        a++, b++;
+      if (*a == *b)
+        return self->fast_item->attr_values[i];
+    }
+    return NULL;
+  }
+  xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
   if (node == NULL || node->type != XML_ELEMENT_NODE)
     return NULL;
   for (xmlAttrPtr attr = node->properties; attr != NULL; attr = attr->next) {
@@ -857,6 +954,8 @@ loader_fail_value(ScenarioLoader *self, GError *value_error)
 static const char *
 loader_element(ScenarioLoader *self)
 {
+  if (self->fast_item != NULL)
+    return self->fast_item->name;
   return (const char *) xmlTextReaderConstName(self->reader);
 }
 
@@ -1455,14 +1554,26 @@ loader_check_process_refs(ScenarioLoader *self)
   return TRUE;
 }
 
+static gboolean loader_fast_next(ScenarioLoader *self, ScStep **out_step);
+static void loader_fast_engage(ScenarioLoader *self, const char *parent);
+
 static gboolean
 loader_read_processes(ScenarioLoader *self)
 {
   if (!xmlTextReaderIsEmptyElement(self->reader)) {
+    if (self->fast == FAST_WAITING)
+      loader_fast_engage(self, "processes");
+    while (self->fast == FAST_ACTIVE && loader_fast_next(self, NULL)) /* the plain ones by the scanner */
+      ;
+    if (self->error != NULL)
+      return FALSE;
     int depth = xmlTextReaderDepth(self->reader) + 1;
-    while (loader_next_element(self, depth))
-      if (!loader_read_process(self))
+    while (loader_next_element(self, depth)) {
+      if (self->stand_in_elements > 0) /* one of the stand-in's (loader_stand_in_element()) */
+        self->stand_in_elements--;
+      else if (!loader_read_process(self))
         return FALSE;
+    }
     if (self->error != NULL)
       return FALSE;
   }
@@ -1558,6 +1669,7 @@ loader_start(ScenarioLoader *self, GError **error)
   self->forked = g_hash_table_new(NULL, NULL);
   self->scan = SCAN_TEXT;
   self->scan_line = self->scan_col = 1;
+  sc_trace_finder_init(&self->finder, 0);
 
   /* No XML_PARSE_NOENT (no entity substitution), no XML_PARSE_DTDLOAD/DTDVALID (no external subset). */
   self->reader = xmlReaderForIO(loader_read, NULL, self, NULL, NULL, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
@@ -1604,6 +1716,9 @@ scenario_loader_new(const char *path, GError **error)
     }
     self->close_fd = TRUE;
   }
+  self->win_owned = g_malloc(LOADER_WINDOW_BYTES);
+  self->win = self->win_owned;
+  self->win_cap = LOADER_WINDOW_BYTES;
   return loader_start(self, error);
 }
 
@@ -1617,8 +1732,9 @@ scenario_loader_new_from_memory(const char *data, gsize len, const char *display
   ScenarioLoader *self = g_new0(ScenarioLoader, 1);
   self->display_name = g_strdup(display_name != NULL ? display_name : "<memory>");
   self->fd = -1;
-  self->data = data != NULL ? data : "";
-  self->data_len = len;
+  self->win = data != NULL ? data : "";
+  self->win_len = self->win_cap = len;
+  self->win_eof = TRUE;
   return loader_start(self, error);
 }
 
@@ -1649,6 +1765,13 @@ scenario_loader_elements_vouched(ScenarioLoader *loader)
   return loader->elements_vouched;
 }
 
+guint64
+scenario_loader_steps_scanned(ScenarioLoader *loader)
+{
+  g_return_val_if_fail(loader != NULL, 0); /* programming error only */
+  return loader->steps_scanned;
+}
+
 void
 scenario_loader_free(ScenarioLoader *loader)
 {
@@ -1660,6 +1783,7 @@ scenario_loader_free(ScenarioLoader *loader)
     xmlRelaxNGFreeValidCtxt(loader->rng); /* the schema is shared */
   if (loader->close_fd)
     g_close(loader->fd, NULL);
+  g_free(loader->win_owned);
   g_clear_pointer(&loader->cgroups, g_hash_table_unref);
   g_clear_pointer(&loader->implicit_cgroups, g_hash_table_unref);
   g_free(loader->process_pids);
@@ -1677,15 +1801,14 @@ scenario_loader_free(ScenarioLoader *loader)
 static gboolean
 loader_step_kind(ScenarioLoader *self, ScStepKind *out_kind)
 {
-  const char *name = (const char *) xmlTextReaderConstName(self->reader);
+  const char *name = loader_element(self);
   for (int kind = 0; kind < SC_STEP_N_KINDS; kind++) {
     if (name[0] == sc_step_kind_names[kind][0] && strcmp(name, sc_step_kind_names[kind]) == 0) {
       *out_kind = (ScStepKind) kind;
       return TRUE;
     }
   }
-  loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "<%s> is not a trace step",
-              (const char *) xmlTextReaderConstName(self->reader));
+  loader_fail(self, SCENARIO_ERROR_SCHEMA, loader_line(self), 1, "<%s> is not a trace step", name);
   return FALSE;
 }
 
@@ -1888,6 +2011,319 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   return TRUE;
 }
 
+/* The trace's fast path ==================================================================================
+ *
+ * scenario-trace-scan.c reads the steps of <trace> (and the processes of <processes>, the same way: below,
+ * "<trace>" and "step" stand for either) from the document's bytes, in their plainest form, and this loader hands
+ * them out through the very code libxml2's go through (loader_read_step(), loader_read_process(): the same ScStep
+ * and ScProcess, the same checks), with libxml2 kept in step around it:
+ *
+ * 1. Before <trace>, loader_read() gives libxml2 the document as it comes, except that the read that would cross
+ *    the '>' of the <trace> start tag (found by sc_trace_finder_feed()) stops just before it, and the '>' comes
+ *    alone in the next read. A read of one byte is parsed at once (xmlTextReaderPushData() parses what it holds
+ *    when it holds less than its 512-byte chunk), so libxml2 stands on <trace> having asked for nothing beyond it.
+ * 2. When the first step is asked for, the loader takes over only if it can prove that state: libxml2 has
+ *    consumed exactly the bytes it was given, up to that '>' (xmlTextReaderByteConsumed()), its node is an empty-so-far <trace>
+ *    child of the root, the document is UTF-8 (or ASCII) read byte for byte, and nothing has failed so far
+ *    (loader_fast_engage()). Otherwise libxml2 reads on as before.
+ * 3. The scanner reads white space, comments and the steps it vouches for; each step is handed out as it is read
+ *    (memory is one input window, whatever the length of the trace). RelaxNG: <trace> is zeroOrMore of a choice
+ *    of steps, so its automaton is in the same state after any number of valid steps, and is not told of them.
+ * 4. At </trace>, at anything the scanner cannot vouch for, and at a step whose checks fail (the scanner never
+ *    reports an error: the loader clears it and hands the element over), libxml2 gets the rest of the document
+ *    from just after the last step or comment read. In place of the bytes read, it first gets a stand-in with the
+ *    same line feeds, and the spaces that bring the column to the same place (every byte read was ASCII, one
+ *    column each); so its lines and columns, hence every message, are those of the document. An element that the
+ *    loader skips after every 64 line feeds keeps what libxml2 holds of the stand-in small.
+ *
+ * What can differ: a document with two errors less than libxml2's read-ahead apart (a few KB) may report another
+ * of them than before, since which one libxml2 meets first depends on where its reads begin; with one error, the
+ * message is the same. A step on a line from 65535 on gets its exact line; libxml2 stores such lines in 16 bits
+ * and the loader estimates them from the text that follows (loader_node_line()), which gives the same line when
+ * white space follows the step, as it does in every generated trace. */
+
+static gboolean loader_use_trace_scan = TRUE;
+static gsize loader_trace_scan_min_bytes = 32768;
+
+void
+scenario_loader_use_trace_scan(gboolean use, gsize min_bytes)
+{
+  loader_use_trace_scan = use;
+  loader_trace_scan_min_bytes = min_bytes;
+}
+
+/* Before the loader takes over: the bytes libxml2 may have of the n available at self->pos. */
+static gsize
+loader_fast_limit(ScenarioLoader *self, gsize n)
+{
+  if (self->boundary == 0) {
+    gssize gt = loader_use_trace_scan ? sc_trace_finder_feed(&self->finder, self->win + (self->pos - self->win_offset), n)
+                                      : -1;
+    if (gt < 0)
+      return n;
+    self->boundary = self->pos + (guint64) gt + 1;
+    self->fast_parent = self->finder.found;
+    /* a short document is left to libxml2 (its reads, and so the order in which it meets two errors, as before) */
+    while (!self->win_eof && self->win_offset + self->win_len < self->boundary + loader_trace_scan_min_bytes)
+      if (loader_input_fill(self, self->pos) <= 0)
+        break;
+    if (self->win_offset + self->win_len < self->boundary + loader_trace_scan_min_bytes) {
+      self->fast = FAST_OFF;
+      return n;
+    }
+  }
+  if (self->pos >= self->boundary) { /* libxml2 wants more before the loader took over: it reads on */
+    if (!loader_fast_rearm(self))
+      return n;
+    return loader_fast_limit(self, n); /* the finder looks for <trace> in these bytes */
+  }
+  if (self->pos + n >= self->boundary)
+    n = MAX((gsize) (self->boundary - 1 - self->pos), 1); /* up to the '>', then the '>' alone */
+  return n;
+}
+
+/* After <processes> (taken over or not), the finder looks for <trace> from self->pos, inside <processes>. FALSE
+ * (and FAST_OFF) after <trace>. */
+static gboolean
+loader_fast_rearm(ScenarioLoader *self)
+{
+  if (self->fast_parent == NULL || strcmp(self->fast_parent, "processes") != 0) {
+    self->fast = FAST_OFF;
+    return FALSE;
+  }
+  sc_trace_finder_init(&self->finder, 2);
+  self->boundary = 0;
+  self->fast_parent = NULL;
+  self->fast = FAST_WAITING;
+  return TRUE;
+}
+
+/* Takes over from libxml2, standing on the start tag of parent ("processes" or "trace"), if it can prove the state
+ * it needs; otherwise libxml2 reads on (and, after <processes>, the finder looks for <trace>). */
+static void
+loader_fast_engage(ScenarioLoader *self, const char *parent)
+{
+  if (self->fast_parent == NULL || strcmp(self->fast_parent, parent) != 0 || self->pos != self->boundary)
+    return; /* not at the start tag the finder found (loader_fast_limit() deals with reads past it) */
+  xmlNodePtr node = xmlTextReaderCurrentNode(self->reader);
+  const xmlChar *encoding = xmlTextReaderConstEncoding(self->reader);
+  if (!loader_use_trace_scan || !loader_use_flat_elements || self->error != NULL || self->rng_errors != 0 ||
+      self->rng_full_node != NULL || self->rng_pop_node != NULL || self->scan_encoding != SCAN_ENCODING_BYTES ||
+      xmlTextReaderByteConsumed(self->reader) != (long) self->bytes_read || node == NULL ||
+      node->type != XML_ELEMENT_NODE || node->ns != NULL || node->children != NULL ||
+      !xmlStrEqual(node->name, BAD_CAST parent) || xmlTextReaderDepth(self->reader) != 1 ||
+      xmlTextReaderIsEmptyElement(self->reader) != 0 ||
+      (encoding != NULL && xmlStrcasecmp(encoding, BAD_CAST "UTF-8") != 0 &&
+       xmlStrcasecmp(encoding, BAD_CAST "UTF8") != 0)) {
+    loader_fast_rearm(self);
+    return;
+  }
+  self->fast_parent = parent;
+  self->fast_base_line = xmlTextReaderGetParserLineNumber(self->reader);
+  self->fast_off = self->markup_end = self->fast_line_start = self->markup_line_start = self->boundary;
+  self->fast_newlines = self->markup_newlines = 0;
+  self->fast = FAST_ACTIVE;
+}
+
+/* libxml2 goes on from just after the last step or comment read, behind a stand-in for what was read: the same
+ * line feeds (and an element after every 64: loader_stand_in_element()), then the spaces that
+ * bring the column to the same place, and first a comment whose length puts libxml2's 512-byte chunks where they
+ * were: libxml2's reader parses the document in chunks that start at offset 4 (xmlNewTextReader() reads 4 bytes,
+ * then 4096 at a time; xmlTextReaderPushData() parses CHUNK_SIZE 512), and a chunk is parsed whole before the
+ * reader moves to a node that starts in it, so which of two errors near each other libxml2 meets first depends on
+ * where the chunks begin. The comment must not move a column libxml2 may report (it reports the position before
+ * pending white space at the end of the input, for one): it is made of spaces when the stand-in has a line feed
+ * after it; otherwise its padding is made of 'é' (two bytes, one column, as libxml2 counts columns in characters),
+ * which needs a stand-in of at least 7 columns plus the padding. When libxml2 is handed a step (one that fails
+ * its checks, or one before what the scanner leaves to libxml2), the white space before the step is replaced too,
+ * so the first step of a trace written on its own line gets its line feed. Only a trace whose first steps are on
+ * the line of <trace> (or a trace on one line, for under 518 columns) can keep another alignment. */
+#define LOADER_STAND_IN_RUN 64 /* line feeds between two elements of the stand-in */
+
+/* The element the stand-in puts after every LOADER_STAND_IN_RUN line feeds: valid where it stands (the flat table vouches for it),
+ * and skipped by the loader, which counts them (stand_in_elements). libxml2's reader parses on until an element
+ * starts (xmlTextReaderPushData()), so without one the whole stand-in, a byte a line, would be parsed into
+ * nodes at once; and it keeps its input buffer small only when elements come about as often as in a trace (one
+ * every 4096 line feeds let it grow to 1 MB for a million lines; one every 64 keeps it as small as a real trace).
+ * libxml2 always reads a real element after the stand-in (loader_fast_next()), so its validator never names
+ * this one. */
+static const char *
+loader_stand_in_element(ScenarioLoader *self)
+{
+  return strcmp(self->fast_parent, "processes") == 0 ? "<process pid=\"1\" comm=\"x\"/>" : "<exit pid=\"1\"/>";
+}
+
+static void
+loader_fast_hand_over(ScenarioLoader *self)
+{
+  self->sub_newlines = self->markup_newlines;
+  self->sub_spaces = self->markup_end - self->markup_line_start;
+  self->sub_run = 0;
+  self->sub_pad_len = self->sub_pad_pos = 0;
+  guint64 natural = self->sub_newlines + self->sub_spaces +
+                    (self->sub_newlines > 0 ? (self->sub_newlines - 1) / LOADER_STAND_IN_RUN * strlen(loader_stand_in_element(self)) : 0);
+  gsize pad = (gsize) ((self->markup_end - 4 - natural) % 512 + 512) % 512; /* (resume - 4 - natural) mod 512 */
+  if (pad > 0 && self->sub_newlines > 0) {
+    if (pad < 7)
+      pad += 512;
+    memcpy(self->sub_pad, "<!--", 4);
+    memset(self->sub_pad + 4, ' ', pad - 7);
+    memcpy(self->sub_pad + pad - 3, "-->", 3);
+    self->sub_pad_len = pad;
+  } else if (pad > 0 && self->sub_spaces >= 7 + pad) { /* pad characters of two bytes: pad bytes more */
+    memcpy(self->sub_pad, "<!--", 4);
+    for (gsize i = 0; i < pad; i++)
+      memcpy(self->sub_pad + 4 + 2 * i, "\xc3\xa9", 2);
+    memcpy(self->sub_pad + 4 + 2 * pad, "-->", 3);
+    self->sub_pad_len = 7 + 2 * pad;
+    self->sub_spaces -= 7 + pad;
+  }
+  self->pos = self->markup_end;
+  self->peek_valid = FALSE;
+  self->fast = FAST_STAND_IN;
+}
+
+/* The next bytes of the stand-in, at most len; FAST_OFF once it is all given. */
+static gsize
+loader_stand_in(ScenarioLoader *self, char *buf, gsize len)
+{
+  const char *element = loader_stand_in_element(self);
+  gsize element_len = strlen(element);
+  gsize n = MIN(len, self->sub_pad_len - self->sub_pad_pos);
+  memcpy(buf, self->sub_pad + self->sub_pad_pos, n);
+  self->sub_pad_pos += n;
+  while (n < len && (self->sub_newlines > 0 || self->sub_spaces > 0)) {
+    if (self->sub_newlines > 0 && self->sub_run >= LOADER_STAND_IN_RUN) { /* at the start of a line that a line feed ends */
+      gsize part = MIN(len - n, element_len - self->sub_element_pos); /* across reads if need be */
+      memcpy(buf + n, element + self->sub_element_pos, part);
+      n += part;
+      self->sub_element_pos += part;
+      if (self->sub_element_pos == element_len) {
+        self->sub_run = 0;
+        self->sub_element_pos = 0;
+        self->stand_in_elements++;
+      }
+    } else if (self->sub_newlines > 0) {
+      buf[n++] = '\n';
+      self->sub_newlines--;
+      self->sub_run++;
+    } else {
+      buf[n++] = ' ';
+      self->sub_spaces--;
+    }
+  }
+  if (self->sub_pad_pos == self->sub_pad_len && self->sub_newlines == 0 && self->sub_spaces == 0)
+    loader_fast_rearm(self); /* after <processes>: the finder looks for <trace> in the bytes that follow */
+  return n;
+}
+
+/* The item at offset off, its step copied to scratch buffer `scratch`. The window is filled when the item goes past
+ * its end; a window full of bytes to keep gives STOP (libxml2 reads them). FALSE on a read error (self->error). */
+static gboolean
+loader_fast_scan(ScenarioLoader *self, guint64 off, int scratch, ScTraceItem *item)
+{
+  for (;;) {
+    gsize at = (gsize) (off - self->win_offset);
+    if (sc_trace_scan_item(self->fast_parent, self->win + at, self->win_len - at, self->win_eof, self->fast_scratch[scratch],
+                           sizeof self->fast_scratch[scratch], item) != SC_TRACE_ITEM_MORE)
+      return TRUE;
+    gssize got = loader_input_fill(self, self->markup_end);
+    if (got < 0)
+      return FALSE;
+    if (got == 0 && !self->win_eof) {
+      item->kind = SC_TRACE_ITEM_STOP;
+      return TRUE;
+    }
+  }
+}
+
+/* What follows a step that ends at off: the kind of the next item other than white space and comments. A step is
+ * kept (self->peek) for the next call, in the other scratch buffer. */
+static gboolean
+loader_fast_peek(ScenarioLoader *self, guint64 off, ScTraceItemKind *out_kind)
+{
+  for (;;) {
+    ScTraceItem item;
+    if (!loader_fast_scan(self, off, 1 - self->scratch_cur, &item))
+      return FALSE;
+    if (item.kind == SC_TRACE_ITEM_SPACE || item.kind == SC_TRACE_ITEM_COMMENT) {
+      off += item.len;
+      continue;
+    }
+    if (item.kind == SC_TRACE_ITEM_STEP) {
+      self->peek = item;
+      self->peek_off = off;
+      self->peek_valid = TRUE;
+    }
+    *out_kind = item.kind;
+    return TRUE;
+  }
+}
+
+/* The next step (out_step) or process (out_step NULL: added to the header), read by the scanner: TRUE when one is
+ * read; FALSE once the rest is handed to libxml2 (or on a read error: self->error).
+ *
+ * A step is handed out only when what follows it (past white space and comments) is another step. The last one
+ * before anything else, </trace> included, libxml2 reads too: its validator names the last element it was given in
+ * a message about text (`<trace>` ... `x`, or text after `</trace>`: "Did not expect text in element ..." on that
+ * element's line), so that element must be the one it would have had. */
+static gboolean
+loader_fast_next(ScenarioLoader *self, ScStep **out_step)
+{
+  for (;;) {
+    ScTraceItem item;
+    if (self->peek_valid && self->peek_off == self->fast_off) {
+      item = self->peek;
+      self->peek_valid = FALSE;
+      self->scratch_cur = 1 - self->scratch_cur;
+    } else if (!loader_fast_scan(self, self->fast_off, self->scratch_cur, &item)) {
+      return FALSE;
+    }
+    ScTraceItemKind kind = item.kind;
+    if (kind != SC_TRACE_ITEM_SPACE && kind != SC_TRACE_ITEM_COMMENT && kind != SC_TRACE_ITEM_STEP)
+      break; /* </trace>, or what the scanner does not vouch for */
+    guint64 newlines = self->fast_newlines + item.newlines;
+    guint64 line_start = item.newlines > 0 ? self->fast_off + item.after_last_newline : self->fast_line_start;
+    if (kind == SC_TRACE_ITEM_STEP) {
+      ScTraceItemKind next;
+      if (!loader_fast_peek(self, self->fast_off + item.len, &next))
+        return FALSE;
+      gboolean ok = next == SC_TRACE_ITEM_STEP;
+      if (ok) {
+        self->fast_item = &item;
+        self->fast_line = (int) MIN((guint64) self->fast_base_line + newlines, (guint64) G_MAXINT);
+        guint64 base_bytes = self->base_bytes; /* loader_check_base_memory() adds before later checks */
+        ok = out_step != NULL ? loader_read_step(self, out_step) : loader_read_process(self);
+        self->fast_item = NULL;
+        if (!ok) { /* libxml2 reads it again and the loader says what is wrong, as if it had not been read */
+          g_clear_error(&self->error);
+          self->base_bytes = base_bytes;
+        }
+      }
+      if (!ok) { /* libxml2 goes on from the step, the white space before it in the stand-in */
+        self->markup_end = self->fast_off;
+        self->markup_newlines = self->fast_newlines;
+        self->markup_line_start = self->fast_line_start;
+        break;
+      }
+      self->elements_vouched++;
+      self->steps_scanned++; /* or a process */
+    }
+    self->fast_off += item.len;
+    self->fast_newlines = newlines;
+    self->fast_line_start = line_start;
+    if (kind != SC_TRACE_ITEM_SPACE) {
+      self->markup_end = self->fast_off;
+      self->markup_newlines = newlines;
+      self->markup_line_start = line_start;
+    }
+    if (kind == SC_TRACE_ITEM_STEP)
+      return TRUE;
+  }
+  loader_fast_hand_over(self);
+  return FALSE;
+}
+
 gboolean
 scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **error)
 {
@@ -1897,10 +2333,27 @@ scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **er
   g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
   *out_step = NULL;
-  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = loader_errors_enter(loader);
   if (!loader_propagate(loader, error) || loader->state != LOADER_TRACE)
     return FALSE;
-  if (!loader_next_element(loader, 2)) { /* </trace>, or an error */
+  /* the trace's scanner calls nothing of libxml2: the error handlers are set for libxml2 only (setting them costs
+   * about as much as the scanner's reading a step) */
+  G_GNUC_UNUSED g_auto(LoaderErrorScope) errors = { FALSE, NULL, NULL, NULL, NULL };
+  if (loader->fast != FAST_ACTIVE)
+    errors = loader_errors_enter(loader);
+  if (loader->fast == FAST_WAITING)
+    loader_fast_engage(loader, "trace");
+  if (loader->fast == FAST_ACTIVE) {
+    if (loader_fast_next(loader, out_step))
+      return TRUE;
+    if (!errors.active)
+      errors = loader_errors_enter(loader);
+    if (!loader_propagate(loader, error)) /* a read error */
+      return FALSE;
+  }
+  gboolean more;
+  while ((more = loader_next_element(loader, 2)) && loader->stand_in_elements > 0)
+    loader->stand_in_elements--; /* one of the stand-in's (loader_stand_in_element()) */
+  if (!more) { /* </trace>, or an error */
     loader->state = LOADER_AFTER_TRACE;
     loader_propagate(loader, error);
     return FALSE;

@@ -33,9 +33,14 @@ ScenarioHeader *scenario_loader_steal_header(ScenarioLoader *loader);
 void scenario_loader_free(ScenarioLoader *loader);
 /* How many elements so far sc_flat_element_vouches() validated instead of libxml2's RelaxNG (for tests). */
 guint64 scenario_loader_elements_vouched(ScenarioLoader *loader);
+/* How many steps and processes so far the scanner (scenario-trace-scan.c) read instead of libxml2 (for tests). */
+guint64 scenario_loader_steps_scanned(ScenarioLoader *loader);
 /* For tests: FALSE sends every element through libxml2's RelaxNG validator, as before issue 13 (default TRUE).
  * Not thread-safe: call it before loading. */
 void scenario_loader_use_flat_elements(gboolean use);
+/* For tests: whether the steps of <trace> may be read by scenario-trace-scan.c (TRUE) or only by libxml2, and
+ * how many bytes at least must follow <trace> for it (default TRUE, 32768; 0: any trace). Not thread-safe. */
+void scenario_loader_use_trace_scan(gboolean use, gsize min_bytes);
 
 /* Sets error to "FILE:LINE:COL: message" in SCENARIO_ERROR with the given code. */
 void scenario_set_error(GError **error, ScenarioError code, const char *file, int line, int col,

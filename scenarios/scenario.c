@@ -254,11 +254,15 @@ static guint64
 sc_size_unit(const char *unit, gsize len, guint64 page_size, const char **out_reason)
 {
   *out_reason = NULL;
-  for (gsize i = 0; i < G_N_ELEMENTS(sc_size_units); i++)
-    if (strlen(sc_size_units[i].name) == len && strncmp(unit, sc_size_units[i].name, len) == 0) {
+  for (gsize i = 0; i < G_N_ELEMENTS(sc_size_units); i++) {
+    const char *name = sc_size_units[i].name;
+    if (name[0] != (len > 0 ? unit[0] : '\0')) /* the first byte first: a size is parsed per step of a trace */
+      continue;
+    if (strlen(name) == len && strncmp(unit, name, len) == 0) {
       *out_reason = sc_size_units[i].reason;
       return sc_size_units[i].bytes;
     }
+  }
   if ((len == 5 && strncmp(unit, "pages", 5) == 0) || (len == 4 && strncmp(unit, "page", 4) == 0))
     return page_size; /* 0 when no page size is known: refused */
   return 0;

@@ -913,7 +913,9 @@ test_stream_steps(void)
 
   g_test_message("libxml2 heap while streaming: at most %" G_GSIZE_FORMAT " bytes in use",
                  xml_bytes_peak - base);
-  g_assert_cmpuint(xml_bytes_peak - base, <, 1024 * 1024);
+  /* 256 KiB: the trace's scanner hands libxml2 a stand-in of a byte a line at </trace>, which it must not hold
+   * whole (scenario-loader.c, loader_stand_in_element(): 570 kB for these 200000 lines without its elements) */
+  g_assert_cmpuint(xml_bytes_peak - base, <, 256 * 1024);
 }
 
 /* libxml2 keeps 16-bit element lines; the loader recovers the real line past 65535. */
