@@ -143,10 +143,10 @@ test_finder(void)
 static char *
 step_digest(const ScStep *s)
 {
-  return g_strdup_printf("%s line %d id=%s pid=%d at=%d/%" G_GUINT64_FORMAT " size=%" G_GUINT64_FORMAT
+  return g_strdup_printf("%s #%" G_GUINT64_FORMAT " line %d id=%s ref_index=%" G_GUINT64_FORMAT " pid=%d at=%d/%" G_GUINT64_FORMAT " size=%" G_GUINT64_FORMAT
                          " repeat=%u ref=%s all=%d none=%d child=%d comm=%s code=%d adj=%d name=%s value=%"
                          G_GINT64_FORMAT " svalue=%s cgroup=%s\n",
-                         sc_step_kind_names[s->kind], s->line, s->id ? s->id : "-", s->pid, s->has_at, s->at_ns,
+                         sc_step_kind_names[s->kind], s->index, s->line, s->id ? s->id : "-", s->ref_index, s->pid, s->has_at, s->at_ns,
                          s->size_bytes, s->repeat, s->ref ? s->ref : "-", s->touch_all, s->touch_none, s->child_pid,
                          s->comm ? s->comm : "-", s->code, s->oom_score_adj, s->name ? s->name : "-", s->value,
                          s->svalue ? s->svalue : "-", s->cgroup ? s->cgroup : "-");
