@@ -1406,7 +1406,9 @@ flat_load(const char *xml, guint64 *out_vouched)
     while (scenario_loader_next_step(loader, &step, &error))
       sc_step_free(step);
     if (error == NULL) {
-      g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, &error);
+      GPtrArray *expects = scenario_loader_finish(loader, &error);
+      if (expects != NULL)
+        g_ptr_array_unref(expects);
     }
     *out_vouched += scenario_loader_elements_vouched(loader);
   }
