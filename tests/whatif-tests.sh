@@ -91,6 +91,15 @@ check "sweep-merge without the last CSV shard (variant 3 of 3) exits 2" \
   status_is 2 "$OOMSIM" sweep-merge "$tmp/t1.csv" "$tmp/t2.csv"
 check "... saying the rows are 2 of 3 variants" one_line_error "$tmp/t1.csv:1:1: " "the shards hold 2 rows of 3 variants"
 check "sweep-merge with a shard given twice exits 2" status_is 2 "$OOMSIM" sweep-merge "$tmp/s1.json" "$tmp/s1.json"
+# a shard edited by hand: a row member of the wrong type is one error naming the line, never a GLib critical
+sed '0,/"exits":\[/s//"exits":7,"x":[/' "$tmp/s1.json" >"$tmp/bad-row.json"
+check "sweep-merge of a shard whose row has \"exits\" of the wrong type exits 2" \
+  status_is 2 "$OOMSIM" sweep-merge "$tmp/bad-row.json"
+check "... one line naming the row's line and what is wrong" one_line_error "$tmp/bad-row.json:1:1: " \
+  "line 2 of the rows is not a row of oomsim sweep (a member that should be an array is not)"
+sed '0,/"variant":1,/s//"variant":"1",/' "$tmp/s1.json" >"$tmp/bad-variant.json"
+check "sweep-merge of a shard whose variant number is a string exits 2 with one line" \
+  bash -c "! \"$OOMSIM\" sweep-merge \"$tmp/bad-variant.json\" 2>$tmp/bv.err >/dev/null && [ \$(wc -l <$tmp/bv.err) -eq 1 ] && grep -qF 'should be an integer' $tmp/bv.err"
 
 # sweep errors
 check "sweep --vary with a value out of range exits 2" status_is 2 "$OOMSIM" sweep $ek --vary 'process[11].oom_score_adj=0,1001'
