@@ -13,6 +13,13 @@
  * The engine decides nothing about who dies: that is kernel-model/km-oom.c. It owns time, lifecycles, and the
  * stream of events for the report writers.
  *
+ * Its files follow the kernel's seams: this one has the clock, the trace's steps and their dispatch, the processes'
+ * lifecycle (exits, blocking and waking, the actors' turns) and the end of the trace; engine-setup.c builds the
+ * machine and the processes (boot, fork, exec), engine-cgroupfs.c handles cgroup file and sysctl writes, engine-mm.c
+ * the memory system calls (mmap, munmap, malloc, free, touch), engine-charge.c the charge path of a page (page
+ * allocator, memcg charge, reclaim, memory.high), engine-oom.c the OOM killer's invocation and the reaper, and
+ * engine-kubelet.c the kubelet's eviction manager. What they share is in engine-internal.h.
+ *
  * Work. A small scenario can ask for much: a file-read of 100 TiB on a 1 GiB machine is three billion reclaim
  * rounds of SWAP_CLUSTER_MAX pages, which the model runs one by one because the per-CPU lists and the watermarks
  * between them decide where an OOM comes. So the engine counts its work, deterministically, never by the clock: a
@@ -23,100 +30,9 @@
  * `--max-work`, `--max-steps`) stops at once with SCENARIO_ERROR_LIMIT at the step that was running, naming the
  * step and the bound; nothing of it is reported. Same scenario, same bound: same verdict on any machine.
  */
-#include "engine.h"
+#include "engine-internal.h"
 
-#include "../kernel-model/km-cgroup.h"
-#include "../kernel-model/km-memcg.h"
-#include "../kernel-model/km-memcg-high.h"
-#include "../kernel-model/km-pcp.h"
-#include "../kernel-model/km-proc.h"
-#include "../kernel-model/km-util.h"
-#include "../kernel-model/km-vmscan.h"
-#include "../scenarios/scenario-loader.h"
-#include "../scenarios/scenario-values.h"
-#include "../k8s/k8s-eviction.h"
-#include "engine-userspace.h"
-
-#include <string.h>
-
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGTERM 15
-#define VMSTAT_INTERVAL_NS G_GUINT64_CONSTANT(1000000000) /* sysctl_stat_interval: HZ, one second */
-#define GLIBC_MALLOC_HEADER 16
-#define WORK_STEP 64    /* units of work of a step, and of a mapping created ("Work" above) */
-#define WORK_MAPPING 64
-#define SWAP_CLUSTER_MAX 32 /* include/linux/swap.h: the reclaim batch */ /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
-
-typedef struct {
-  KmTask *task;
-  int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
-  GQueue pending;        /* ScStep* owned: the step in progress (head) and the ones queued behind it */
-  gboolean in_progress;  /* the head step has started */
-  guint rep_done;        /* repetitions of the head step completed */
-  KmPages rep_remaining; /* pages of the current repetition still to fault; 0: not started */
-  guint64 rep_mapping;   /* malloc: key of the current repetition's mapping (mapping_key()); 0: none */
-  KmPages refused_pages; /* the last mapping refused, or the pages a charge could not get */
-  const char *refused_why; /* by which kernel function (NULL: __vm_enough_memory()), or why no OOM kill helped */
-  KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
-  KmMemcg *blocked_on;
-  gboolean livelocked;
-} SimProc;
-
-typedef struct {
-  guint64 time_ns;
-  guint64 seq;
-  KmTask *victim;
-} SimTimer;
-
-struct _SimEngine {
-  KmSystem *sys;
-  const ScenarioHeader *header;
-  SimOptions opts;
-  SimSink sink;
-  guint64 now_ns;
-  guint64 step_index;
-  SimOutcome *outcome;
-  GHashTable *procs;     /* pid -> SimProc* */
-  GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
-  GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
-  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process) */
-  GHashTable *mapping_index; /* id of an mmap/malloc step -> its index, to resolve the refs of handed-over steps
-                              * (sim_engine_step()); borrowed steps come resolved (ScStep.ref_index) */
-  GQueue timers;         /* SimTimer*, by time then seq */
-  guint64 timer_seq;
-  GQueue blocked;        /* SimProc*, in the order they blocked */
-  gboolean panicked;
-  gboolean finished;
-  /* the kubelet's eviction manager (<kubelet>): its state and the time of its next pass */
-  K8sEvictionState *eviction;
-  guint64 next_eviction_ns;
-  guint64 next_vmstat_ns; /* the next whole second of vmstat_update() (run_vmstat_until()) */
-  const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
-  guint64 work;          /* units of work done so far ("Work" above) */
-  guint64 max_work, max_steps;
-  GError *limit_error;   /* set when the run went past a bound: every later call fails with it */
-  const char *exit_by;     /* the actor record_exit() names, when one other than the kernel kills */
-  gboolean kubelet_runs;   /* the eviction manager runs (a <kubelet>, and not switched off by SimOptions.actors) */
-  SimUserspace *userspace; /* earlyoom and systemd-oomd (sim/engine-userspace.c); NULL: neither runs */
-  gint64 gen;              /* counts changes to the model: steps, exits, reaps */
-  gboolean shared_steps;   /* steps are borrowed (sim_engine_step_shared()): queued ones are not freed here */
-};
-
-typedef enum {
-  FAULT_DONE,
-  FAULT_BLOCKED,
-  FAULT_DIED,
-  FAULT_LIVELOCK,
-  FAULT_PANIC,
-  FAULT_ENOMEM,        /* __vm_enough_memory() refused the mapping */
-  FAULT_CHARGE_ENOMEM, /* a charge that is not a user fault failed: -ENOMEM to the syscall */
-  FAULT_NO_VICTIM,     /* invoke_oom(): a memcg OOM found nothing to kill (the caller decides what follows) */
-  FAULT_SEGV,          /* the mapping to fault in is not there: the access gets SIGSEGV */
-  FAULT_LIMIT,         /* the run went past its work bound: it stops (SimEngine limit_error) */
-} FaultResult;
-
-static void emit(SimEngine *e, SimEvent *ev)
+void engine_emit(SimEngine *e, SimEvent *ev)
 {
   ev->time_ns = e->now_ns;
   /* a step event is a step that ran to its end without an error: <succeeds> looks its id up (only steps with an
@@ -127,15 +43,15 @@ static void emit(SimEngine *e, SimEvent *ev)
     e->sink.event(e->sink.data, e->sys, ev);
 }
 
-static void emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, const KmTask *task, const char *detail)
+void engine_emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, const KmTask *task, const char *detail)
 {
   SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? step->index : 0 };
-  emit(e, &ev);
+  engine_emit(e, &ev);
 }
 
 /* Counts units of work done at step (which may be NULL: the end of the trace). FALSE once the run has gone past
  * its bound; the first time, limit_error says where and which bound. */
-static gboolean work(SimEngine *e, const ScStep *step, guint64 units)
+gboolean engine_work(SimEngine *e, const ScStep *step, guint64 units)
 {
   e->work += units;
   if (e->work <= e->max_work)
@@ -155,7 +71,7 @@ static gboolean work(SimEngine *e, const ScStep *step, guint64 units)
 
 /* The cost of a reclaim pass: the memcgs of its domain (km_reclaim() walks them all); counted without a check, the
  * loop around it checks. */
-static void work_reclaim(SimEngine *e, const KmReclaimResult *rec)
+void engine_work_reclaim(SimEngine *e, const KmReclaimResult *rec)
 {
   e->work += rec->memcgs_visited;
 }
@@ -169,142 +85,8 @@ static void proc_free(gpointer data)
   g_free(proc);
 }
 
-/* ---------------------------------------------------------------- set-up */
-
-static gboolean parse_bool01(const char *v, gboolean *out)
-{
-  if (g_strcmp0(v, "0") == 0 || g_strcmp0(v, "false") == 0) {
-    *out = FALSE;
-    return TRUE;
-  }
-  if (g_strcmp0(v, "1") == 0 || g_strcmp0(v, "true") == 0) {
-    *out = TRUE;
-    return TRUE;
-  }
-  return FALSE;
-}
-
-static gboolean size_to_pages(SimEngine *e, const char *value, KmPages *out)
-{
-  guint64 bytes;
-  if (!sc_parse_size(value, e->sys->machine.page_size, TRUE, &bytes))
-    return FALSE;
-  if (bytes == SC_SIZE_MAX) {
-    *out = KM_PAGES_MAX;
-    return TRUE;
-  }
-  /* page_counter_memparse(): the limit in bytes, rounded down to pages */
-  *out = (KmPages)(bytes / e->sys->machine.page_size);
-  return TRUE;
-}
-
-/* Applies one cgroup interface file write (cgroup attributes and cgroup-set steps). */
-static gboolean memcg_write(SimEngine *e, KmMemcg *memcg, const char *name, const char *value, int line, int col,
-                            GError **error)
-{
-  const KmProfile *prof = e->sys->profile;
-  const char *file = e->header->file;
-  KmPages pages;
-  gboolean flag;
-  gboolean v1_file = g_str_has_suffix(name, "_in_bytes") || g_strcmp0(name, "memory.oom_control") == 0 ||
-                     g_strcmp0(name, "memory.use_hierarchy") == 0;
-
-  if (v1_file != (memcg->version == 1)) {
-    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, file, line, col, "%s is a cgroup v%d file, but %s is a v%d cgroup",
-                       name, v1_file ? 1 : 2, memcg->path, memcg->version);
-    return FALSE;
-  }
-  if (g_strcmp0(name, "memory.max") == 0 || g_strcmp0(name, "memory.limit_in_bytes") == 0 ||
-      g_strcmp0(name, "memory.high") == 0 || g_strcmp0(name, "memory.swap.max") == 0 ||
-      g_strcmp0(name, "memory.memsw.limit_in_bytes") == 0) {
-    if (!size_to_pages(e, value, &pages) || (g_str_has_suffix(name, "_in_bytes") && g_strcmp0(value, "-1") == 0)) {
-      if (g_strcmp0(value, "-1") != 0 || !g_str_has_suffix(name, "_in_bytes")) {
-        scenario_set_error(error, SCENARIO_ERROR_SIZE, file, line, col, "%s: \"%s\" is not a size", name, value);
-        return FALSE;
-      }
-      pages = KM_PAGES_MAX; /* v1: -1 means unlimited */
-    }
-    if (g_strcmp0(name, "memory.high") == 0)
-      memcg->high = pages;
-    else if (g_strcmp0(name, "memory.swap.max") == 0)
-      memcg->swap_max = pages;
-    else if (g_strcmp0(name, "memory.memsw.limit_in_bytes") == 0)
-      memcg->memsw_max = pages;
-    else
-      memcg->max = pages;
-    km_memcg_note_headroom(memcg);
-    return TRUE;
-  }
-  if (!parse_bool01(value, &flag)) {
-    scenario_set_error(error, SCENARIO_ERROR_RANGE, file, line, col, "%s: \"%s\" must be 0 or 1", name, value);
-    return FALSE;
-  }
-  if (g_strcmp0(name, "memory.oom.group") == 0) {
-    if (!prof->has_oom_group && flag) {
-      scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, file, line, col,
-                         "memory.oom.group does not exist on kernel %s (added in 4.19)", prof->name);
-      return FALSE;
-    }
-    memcg->oom_group = flag;
-  } else if (g_strcmp0(name, "memory.oom_control") == 0) {
-    memcg->oom_kill_disable = flag;
-  } else if (g_strcmp0(name, "memory.use_hierarchy") == 0) {
-    if (!prof->v1_use_hierarchy_settable && !flag) {
-      scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, file, line, col,
-                         "memory.use_hierarchy=0 is not possible on kernel %s (always 1 from 5.11)", prof->name);
-      return FALSE;
-    }
-    memcg->use_hierarchy = flag;
-  } else {
-    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, file, line, col, "unknown cgroup file %s", name);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-/* mem_cgroup_resize_max(): on v1, memory.limit_in_bytes may not exceed memory.memsw.limit_in_bytes (EINVAL). */
-static gboolean check_v1_limits(SimEngine *e, const KmMemcg *memcg, int line, int col, GError **error)
-{
-  if (memcg->version != 1 || memcg->memsw_max == KM_PAGES_MAX || memcg->max <= memcg->memsw_max)
-    return TRUE;
-  scenario_set_error(error, SCENARIO_ERROR_RANGE, e->header->file, line, col,
-                     "%s: memory.limit_in_bytes is above memory.memsw.limit_in_bytes (the kernel refuses it: EINVAL)",
-                     memcg->path);
-  return FALSE;
-}
-
-static gboolean apply_sysctl(SimEngine *e, const char *name, gint64 value, int line, int col, GError **error)
-{
-  KmMachine *m = &e->sys->machine;
-  if (g_strcmp0(name, "vm.overcommit_memory") == 0)
-    m->overcommit_memory = (int)value;
-  else if (g_strcmp0(name, "vm.overcommit_ratio") == 0)
-    m->overcommit_ratio = (int)value;
-  else if (g_strcmp0(name, "vm.overcommit_kbytes") == 0)
-    m->overcommit_kbytes = (guint64)value;
-  else if (g_strcmp0(name, "vm.panic_on_oom") == 0)
-    m->panic_on_oom = (int)value;
-  else if (g_strcmp0(name, "vm.oom_kill_allocating_task") == 0)
-    m->oom_kill_allocating_task = (int)value;
-  else if (g_strcmp0(name, "vm.admin_reserve_kbytes") == 0)
-    m->admin_reserve_kbytes = (guint64)value;
-  else if (g_strcmp0(name, "vm.user_reserve_kbytes") == 0)
-    m->user_reserve_kbytes = (guint64)value;
-  else if (g_strcmp0(name, "vm.min_free_kbytes") == 0)
-    m->min_free_kbytes = (guint64)value;
-  else if (g_strcmp0(name, "vm.swappiness") == 0)
-    m->swappiness = (int)value;
-  else {
-    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, e->header->file, line, col, "unknown sysctl %s", name);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-static SimProc *find_proc(SimEngine *e, int pid);
-
 /* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). */
-static SimProc *proc_new(SimEngine *e, KmTask *task, guint slot)
+SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
 {
   SimProc *proc = g_new0(SimProc, 1);
   proc->task = task;
@@ -319,184 +101,9 @@ static SimProc *proc_new(SimEngine *e, KmTask *task, guint slot)
   return proc;
 }
 
-static KmPages bytes_to_pages(SimEngine *e, guint64 bytes)
+KmPages engine_bytes_to_pages(SimEngine *e, guint64 bytes)
 {
   return km_bytes_to_pages_up(e->sys, bytes);
-}
-
-/* The VM's measured address space of a fresh process (SimOptions; none without the harness): its total_vm and
- * the VM_ACCOUNT pages exec committed (km_mm_set_base_vm()). */
-static void set_base_vm(SimEngine *e, KmMm *mm)
-{
-  if (e->opts.process_base_vm_bytes || e->opts.process_base_committed_bytes)
-    km_mm_set_base_vm(e->sys, mm, bytes_to_pages(e, e->opts.process_base_vm_bytes),
-                      bytes_to_pages(e, e->opts.process_base_committed_bytes));
-}
-
-static gboolean create_process(SimEngine *e, const ScProcess *p, guint slot, GError **error)
-{
-  KmSystem *sys = e->sys;
-  KmMemcg *memcg = p->cgroup ? km_system_find_memcg(sys, p->cgroup) : sys->root_memcg;
-  KmMm *share = NULL;
-  if (!memcg) {
-    scenario_set_error(error, SCENARIO_ERROR_UNKNOWN_REF, e->header->file, p->line, p->col, "unknown cgroup %s",
-                       p->cgroup);
-    return FALSE;
-  }
-  if (!km_cgroup_migrate_vet_dst(memcg)) {
-    const KmMemcg *child = g_queue_peek_head(&memcg->children);
-    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, e->header->file, p->line, p->col,
-                       "process %d cannot be in cgroup %s: it has a child cgroup (%s) with the memory controller "
-                       "enabled, and cgroup v2 keeps processes out of such a cgroup (the \"no internal process\" "
-                       "rule: cgroup_migrate_vet_dst() fails the cgroup.procs write with EBUSY); put the process "
-                       "in a leaf cgroup", p->pid, memcg->path, child->path);
-    return FALSE;
-  }
-  if (p->shares_mm_with) {
-    KmTask *other = km_system_find_task(sys, p->shares_mm_with);
-    if (!other || !other->mm) {
-      scenario_set_error(error, SCENARIO_ERROR_UNKNOWN_REF, e->header->file, p->line, p->col,
-                         "shares-mm-with=\"%d\": no process with that pid and an mm is defined before this one",
-                         p->shares_mm_with);
-      return FALSE;
-    }
-    share = other->mm;
-  }
-  KmTask *task = km_task_create(sys, p->pid, p->comm, memcg, share);
-  task->uid = p->uid;
-  task->oom_score_adj = p->oom_score_adj;
-  task->threads = p->threads > 0 ? p->threads : 1;
-  task->cap_sys_admin = p->cap_sys_admin;
-  task->kthread = p->kthread;
-  task->global_init = p->pid == 1;
-  task->in_vfork = p->vfork_child;
-  task->oom_task_origin = p->oom_task_origin;
-  task->stuck = p->stuck;
-  task->ppid = p->parent;
-  task->container = g_strdup(p->container);
-  if (task->kthread && !share) {
-    /* kernel threads have no mm */
-    km_mm_put(sys, task->mm);
-    task->mm = NULL;
-  }
-  if (task->mm && !share) {
-    guint64 rss = e->opts.process_base_rss_bytes ? e->opts.process_base_rss_bytes : p->base_rss_bytes;
-    guint64 pgt = e->opts.process_base_pgtables_bytes ? e->opts.process_base_pgtables_bytes : p->base_pgtables_bytes;
-    km_mm_set_base(sys, task->mm, bytes_to_pages(e, rss), bytes_to_pages(e, pgt),
-                   bytes_to_pages(e, e->opts.process_base_kmem_bytes));
-    set_base_vm(e, task->mm);
-  }
-  SimProc *proc = proc_new(e, task, slot);
-  SimProc *owner = p->shares_mm_with ? find_proc(e, p->shares_mm_with) : NULL;
-  proc->mm_owner = owner ? owner->mm_owner : p->pid;
-  return TRUE;
-}
-
-/* Processes sharing an mm with different oom_score_adj values: a state no kernel with __set_oom_adj()'s copying
- * (4.8+) can be in (km_oom_adj_differs_in_mm()), so the scenario is refused at the later process. */
-static gboolean check_oom_adj_per_mm(SimEngine *e, GError **error)
-{
-  const ScenarioHeader *h = e->header;
-  for (guint i = 0; i < h->processes->len; i++) {
-    const ScProcess *p = h->processes->pdata[i];
-    const KmTask *task = km_system_find_task(e->sys, p->pid);
-    const KmTask *other = p->shares_mm_with ? km_oom_adj_differs_in_mm(e->sys, task) : NULL;
-    if (other) {
-      scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, p->line, p->col,
-                         "process %d shares the mm of process %d but has oom_score_adj %d, not %d: kernel %s keeps "
-                         "one oom_score_adj for all processes of an mm (a clone(CLONE_VM) child starts with its "
-                         "parent's, and __set_oom_adj() copies every write to the others; vfork children, kernel "
-                         "threads and init excepted)", p->pid, other->pid, task->oom_score_adj, other->oom_score_adj,
-                         e->sys->profile->name);
-      return FALSE;
-    }
-  }
-  return TRUE;
-}
-
-static gboolean setup(SimEngine *e, GError **error)
-{
-  const ScenarioHeader *h = e->header;
-  KmSystem *sys = e->sys;
-  KmMachine *m = &sys->machine;
-  guint64 ram = e->opts.ram_bytes ? e->opts.ram_bytes : h->ram_bytes;
-  guint64 reserved = e->opts.ram_bytes ? e->opts.kernel_reserved_bytes : h->kernel_reserved_bytes;
-
-  m->totalram_pages = (KmPages)(ram / h->page_size);
-  m->total_swap_pages = (KmPages)(h->swap_bytes / h->page_size);
-  m->kernel_pages = (KmPages)(reserved / h->page_size);
-  m->task_kernel_pages = (KmPages)(e->opts.process_kernel_bytes / h->page_size);
-  m->nr_cpus = MAX(h->cpus, 1);
-  if (m->kernel_pages >= m->totalram_pages) {
-    scenario_set_error(error, SCENARIO_ERROR_RANGE, h->file, h->line, h->col,
-                       "kernel-reserved memory must be smaller than ram");
-    return FALSE;
-  }
-  m->min_free_kbytes = e->opts.min_free_kbytes ? e->opts.min_free_kbytes
-                                               : km_default_min_free_kbytes(m->totalram_pages, (guint)h->page_size);
-  km_default_reserves(m, m->totalram_pages - m->kernel_pages);
-  for (guint i = 0; i < h->sysctls->len; i++) {
-    const ScSysctl *s = h->sysctls->pdata[i];
-    if (!apply_sysctl(e, s->name, s->value, s->line, s->col, error))
-      return FALSE;
-  }
-  if (e->opts.min_free_kbytes)
-    m->min_free_kbytes = e->opts.min_free_kbytes;
-  G_STATIC_ASSERT(G_N_ELEMENTS(e->opts.zones) == KM_MAX_ZONES);
-  if (e->opts.n_zones > 0) {
-    m->zones_given = TRUE;
-    m->nr_zones = MIN(e->opts.n_zones, KM_MAX_ZONES);
-    for (guint i = 0; i < m->nr_zones; i++)
-      m->zones[i] = (KmZone){ .name = e->opts.zones[i].name,
-                              .managed = (KmPages)e->opts.zones[i].managed,
-                              .wmark_min = (KmPages)e->opts.zones[i].min,
-                              .wmark_high = (KmPages)e->opts.zones[i].high,
-                              .lowmem_reserve = (KmPages)e->opts.zones[i].lowmem_reserve };
-  }
-  km_zones_setup(sys);
-  km_pcp_setup(sys);
-  /* free pages already on the lists when the trace starts (measured in the VM; which list is not: movable) */
-  m->pcp.count[KM_PCP_MOVABLE] = (KmPages)(e->opts.pcp_bytes / h->page_size);
-  m->slab_reclaimable = (KmPages)(e->opts.slab_reclaimable_bytes / h->page_size);
-  /* what the VM had committed before its processes started (the agent's own mappings); each process adds its
-   * base (set_base_vm()); without a VM's measurements, the scenario's <machine committed-as> (0 by default) */
-  m->committed_as = (KmPages)((e->opts.ram_bytes ? e->opts.committed_as_bytes : h->committed_as_bytes) / h->page_size);
-  if (h->cgroup_version == 1 && !sys->profile->memcg_v1 && h->cgroups->len > 0) {
-    const ScCgroup *c = h->cgroups->pdata[0];
-    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
-                       "kernel %s has no cgroup v1 memory controller (CONFIG_MEMCG_V1 is off by default since 6.11)", sys->profile->name);
-    return FALSE;
-  }
-  if (h->cgroup_version == 2 && !sys->profile->memcg_v2 && h->cgroups->len > 0) {
-    const ScCgroup *c = h->cgroups->pdata[0];
-    scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, c->line, c->col,
-                       "kernel %s has no cgroup v2 memory controller (added in 4.5): use <cgroups version=\"1\">",
-                       sys->profile->name);
-    return FALSE;
-  }
-  sys->root_memcg->version = h->cgroup_version;
-  for (guint i = 0; i < h->cgroups->len; i++) {
-    const ScCgroup *c = h->cgroups->pdata[i];
-    g_autoptr(GError) local = NULL;
-    KmMemcg *memcg = km_memcg_create(sys, c->path, &local);
-    if (!memcg) {
-      scenario_set_error(error, SCENARIO_ERROR_UNKNOWN_REF, h->file, c->line, c->col, "%s", local->message);
-      return FALSE;
-    }
-    memcg->version = h->cgroup_version;
-    g_ptr_array_add(e->memcg_by_slot, memcg); /* slot i + 1 */
-    for (guint j = 0; j < c->attrs->len; j++) {
-      const ScAttr *a = c->attrs->pdata[j];
-      if (!memcg_write(e, memcg, a->name, a->value, a->line, a->col, error))
-        return FALSE;
-    }
-    if (!check_v1_limits(e, memcg, c->line, c->col, error))
-      return FALSE;
-  }
-  for (guint i = 0; i < h->processes->len; i++)
-    if (!create_process(e, h->processes->pdata[i], i + 1, error))
-      return FALSE;
-  return check_oom_adj_per_mm(e, error);
 }
 
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
@@ -523,7 +130,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->mapping_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
-  if (!setup(e, error)) {
+  if (!engine_setup(e, error)) {
     sim_engine_free(e);
     return NULL;
   }
@@ -536,7 +143,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
     return NULL;
   }
   SimEvent ev = { .kind = SIM_EV_BEGIN, .header = header, .scenario_file = header->file };
-  emit(e, &ev);
+  engine_emit(e, &ev);
   return e;
 }
 
@@ -571,9 +178,7 @@ SimOutcome *sim_engine_steal_outcome(SimEngine *e)
   return g_steal_pointer(&e->outcome);
 }
 
-/* ---------------------------------------------------------------- lifecycle */
-
-static SimProc *find_proc(SimEngine *e, int pid)
+SimProc *engine_find_proc(SimEngine *e, int pid)
 {
   return g_hash_table_lookup(e->procs, GINT_TO_POINTER(pid));
 }
@@ -583,11 +188,11 @@ static SimProc *step_proc(SimEngine *e, const ScStep *step)
 {
   if (step->pid_slot)
     return step->pid_slot <= e->proc_by_slot->len ? e->proc_by_slot->pdata[step->pid_slot - 1] : NULL;
-  return find_proc(e, step->pid);
+  return engine_find_proc(e, step->pid);
 }
 
 /* The cgroup a move or cgroup-set step names: by its slot, else by path (NULL: none). */
-static KmMemcg *step_memcg(SimEngine *e, const ScStep *step)
+KmMemcg *engine_step_memcg(SimEngine *e, const ScStep *step)
 {
   if (step->cgroup_slot && step->cgroup_slot <= e->memcg_by_slot->len)
     return e->memcg_by_slot->pdata[step->cgroup_slot - 1];
@@ -597,7 +202,7 @@ static KmMemcg *step_memcg(SimEngine *e, const ScStep *step)
 /* What a container runtime or shell reports (docs/model.md): 128 + signal, or the exit code; the reason
  * OOMKilled for a process the OOM killer killed, and, as containerd does, for any process of a container
  * whose memcg counted an oom_kill. */
-static void record_exit(SimEngine *e, KmTask *task, int code, int signal)
+void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal)
 {
   SimExit *x = g_new0(SimExit, 1);
   x->pid = task->pid;
@@ -623,46 +228,7 @@ static void record_exit(SimEngine *e, KmTask *task, int code, int signal)
   km_task_exit(e->sys, task, code, signal);
   g_ptr_array_add(e->outcome->exits, x);
   SimEvent ev = { .kind = SIM_EV_EXIT, .task = task, .exit = x };
-  emit(e, &ev);
-}
-
-static void add_timer(SimEngine *e, guint64 when, KmTask *victim)
-{
-  SimTimer *t = g_new0(SimTimer, 1);
-  t->time_ns = when;
-  t->seq = e->timer_seq++;
-  t->victim = victim;
-  GList *l = e->timers.head;
-  while (l && ((SimTimer *)l->data)->time_ns <= when)
-    l = l->next;
-  if (l)
-    g_queue_insert_before(&e->timers, l, t);
-  else
-    g_queue_push_tail(&e->timers, t);
-}
-
-static void reap(SimEngine *e, KmTask *victim)
-{
-  KmPages anon = 0, file = 0, shmem = 0;
-  e->gen++;
-  if (km_oom_reap_task(e->sys, victim, &anon, &file, &shmem)) {
-    SimEvent ev = { .kind = SIM_EV_REAPED, .task = victim, .reaped_anon_rss = anon, .reaped_file_rss = file,
-                    .reaped_shmem_rss = shmem };
-    emit(e, &ev);
-  }
-}
-
-static void run_timer(SimEngine *e, SimTimer *t)
-{
-  if (t->time_ns > e->now_ns)
-    e->now_ns = t->time_ns;
-  KmTask *victim = t->victim;
-  if (victim->state == KM_TASK_DYING) {
-    reap(e, victim);
-    /* a stuck victim can exit once its memory is reaped */
-    record_exit(e, victim, 0, SIGKILL);
-  }
-  g_free(t);
+  engine_emit(e, &ev);
 }
 
 /* vmstat_update() (mm/vmstat.c), the per-CPU vmstat work of every sysctl_stat_interval (1 s): its part that
@@ -682,435 +248,15 @@ static void run_vmstat_until(SimEngine *e, guint64 until_ns)
   }
 }
 
-static void run_due_timers(SimEngine *e, guint64 until_ns)
+void engine_run_due_timers(SimEngine *e, guint64 until_ns)
 {
   SimTimer *t;
   run_vmstat_until(e, until_ns);
   while ((t = g_queue_peek_head(&e->timers)) && t->time_ns <= until_ns)
-    run_timer(e, g_queue_pop_head(&e->timers));
+    engine_run_timer(e, g_queue_pop_head(&e->timers));
 }
 
-/* Acts on oc->kills: SIGKILL has been sent by the model; each process now exits (freeing its memory), or, if it
- * is stuck, waits for the OOM reaper. queue_oom_reaper(): wakes the reaper at once before the delayed reaper,
- * after OOM_REAPER_DELAY (2 s) from then on, and not at all when global init pins the mm. */
-static void act_on_kills(SimEngine *e, const OomControl *oc)
-{
-  const KmProfile *prof = e->sys->profile;
-  g_autoptr(GPtrArray) exiting = g_ptr_array_new();
-
-  for (guint i = 0; i < oc->kills->len; i++) {
-    const KmKill *kill = &g_array_index(oc->kills, KmKill, i);
-    KmTask *task = kill->task;
-    if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || g_ptr_array_find(exiting, task, NULL))
-      continue; /* killed twice (oom.group member and victim): one death */
-    SimProc *proc = find_proc(e, task->pid);
-    if (proc && proc->blocked_on) {
-      g_queue_remove(&e->blocked, proc);
-      proc->blocked_on = NULL;
-    }
-    gboolean reapable = prof->has_oom_reaper && task->oom_victim && task->mm && !(task->mm->flags & KM_MMF_OOM_SKIP);
-    if (reapable && prof->oom_reaper_delay_ns == 0)
-      reap(e, task);
-    if (task->stuck) {
-      task->state = KM_TASK_DYING;
-      if (reapable && prof->oom_reaper_delay_ns > 0)
-        add_timer(e, e->now_ns + prof->oom_reaper_delay_ns, task);
-      else if (reapable)
-        g_ptr_array_add(exiting, task); /* reaped just now: it can go */
-      continue;
-    }
-    g_ptr_array_add(exiting, task);
-  }
-  for (guint i = 0; i < exiting->len; i++)
-    record_exit(e, exiting->pdata[i], 0, SIGKILL);
-}
-
-static void record_kill(SimEngine *e, const OomControl *oc)
-{
-  if (oc->kills->len == 0)
-    return;
-  const KmKill *k = &g_array_index(oc->kills, KmKill, 0);
-  SimKill *sk = g_new0(SimKill, 1);
-  sk->pid = k->task->pid;
-  sk->comm = g_strdup(k->task->comm);
-  sk->constraint = g_strdup(km_constraint_names[oc->constraint]);
-  sk->oom_memcg = oc->memcg ? g_strdup(oc->memcg->path) : NULL;
-  sk->task_memcg = g_strdup(k->task->memcg->path);
-  sk->allocating_task = oc->action == KM_OOM_KILLED_ALLOCATING;
-  sk->total_vm_kb = km_pages_to_kb(e->sys, k->total_vm);
-  sk->anon_rss_kb = km_pages_to_kb(e->sys, k->anon_rss);
-  sk->file_rss_kb = km_pages_to_kb(e->sys, k->file_rss);
-  sk->shmem_rss_kb = km_pages_to_kb(e->sys, k->shmem_rss);
-  sk->pgtables_kb = km_pages_to_kb(e->sys, k->pgtables);
-  sk->oom_score_adj = k->oom_score_adj;
-  sk->time_ns = e->now_ns;
-  g_ptr_array_add(e->outcome->kills, sk);
-}
-
-static void do_panic(SimEngine *e, const char *message)
-{
-  e->panicked = TRUE;
-  e->outcome->panicked = TRUE;
-  g_free(e->outcome->panic_message);
-  e->outcome->panic_message = g_strdup(message);
-  SimEvent ev = { .kind = SIM_EV_PANIC, .panic_message = message };
-  emit(e, &ev);
-}
-
-/* Waits for the earliest pending timer (the delayed OOM reaper). FALSE when nothing is pending. */
-static gboolean wait_for_timer(SimEngine *e)
-{
-  SimTimer *t = g_queue_pop_head(&e->timers);
-  if (!t)
-    return FALSE;
-  if (t->time_ns > e->now_ns) {
-    guint64 old = e->now_ns;
-    e->now_ns = t->time_ns;
-    g_autofree char *detail = g_strdup_printf("waited %" G_GUINT64_FORMAT " ms for the OOM reaper",
-                                              (t->time_ns - old) / 1000000);
-    emit_simple(e, SIM_EV_WAIT, NULL, t->victim, detail);
-  }
-  run_timer(e, t);
-  return TRUE;
-}
-
-/* Runs out_of_memory() for memcg (NULL: global) on behalf of proc, and acts on what it decided. */
-static FaultResult invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, KmMemcg *memcg)
-{
-
-  KmSystem *sys = e->sys;
-  guint gfp = memcg ? KM_GFP_KERNEL : KM_GFP_HIGHUSER_MOVABLE;
-  g_autoptr(OomControl) oc = km_oom_control_new(memcg, proc ? proc->task : NULL, gfp, 0);
-  oc->dump_figures = e->sink.event != NULL; /* only a report prints the rows' figures (issue 13) */
-  sys->current = proc ? proc->task : NULL;
-  km_out_of_memory(sys, oc);
-  e->work += 1 + oc->rows->len; /* every task of the domain was looked at (select_bad_process(), dump_tasks()) */
-  sys->current = NULL;
-  if (e->outcome->oom_count++ == 0)
-    e->outcome->first_oom_ns = e->now_ns;
-  SimEvent ev = { .kind = SIM_EV_OOM, .step = step, .step_index = step ? step->index : 0, .task = proc ? proc->task : NULL,
-                  .oc = oc, .oom_memcg = memcg };
-  emit(e, &ev);
-
-  switch (oc->action) {
-  case KM_OOM_KILLED:
-  case KM_OOM_KILLED_ALLOCATING:
-    record_kill(e, oc);
-    act_on_kills(e, oc);
-    break;
-  case KM_OOM_PANIC:
-    do_panic(e, oc->panic_message);
-    return FAULT_PANIC;
-  case KM_OOM_NO_KILLABLE:
-    e->outcome->no_killable = TRUE;
-    if (!memcg) {
-      do_panic(e, oc->panic_message);
-      return FAULT_PANIC;
-    }
-    return FAULT_NO_VICTIM;
-  case KM_OOM_ABORTED:
-  case KM_OOM_VICTIM_EXITING:
-  case KM_OOM_CURRENT_EXITING:
-    if (!wait_for_timer(e))
-      return FAULT_LIVELOCK; /* nothing will ever free the victim's memory */
-    break;
-  case KM_OOM_GFP_NOFS:
-  default:
-    return FAULT_LIVELOCK;
-  }
-  if (proc && proc->task->state != KM_TASK_RUNNING)
-    return FAULT_DIED;
-  return FAULT_DONE;
-}
-
-/* ---------------------------------------------------------------- the fault loop */
-
-static KmMapping *next_untouched(KmSystem *sys, KmMm *mm, guint64 only_key)
-{
-  if (only_key) {
-    KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
-    return (m && km_mapping_untouched(m) > 0) ? m : NULL;
-  }
-  return km_mm_first_untouched(mm);
-}
-
-/* Untouched pages of the mm's mappings, or of those named only_key: O(1) from the mm's counters (KmMm), unless two
- * mappings share a name (an id mapped twice), where they are summed, as the kernel-model bookkeeping keeps only
- * the first in mapping_by_name. */
-static KmPages untouched_total(KmSystem *sys, KmMm *mm, guint64 only_key)
-{
-  if (!only_key)
-    return mm->untouched_pages;
-  if (mm->shadowed_ids == 0) {
-    const KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
-    return m ? km_mapping_untouched(m) : 0;
-  }
-  KmPages n = 0;
-  for (GList *l = mm->mappings.head; l; l = l->next) {
-    KmMapping *m = l->data;
-    if (m->name.key == only_key)
-      n += km_mapping_untouched(m);
-  }
-  return n;
-}
-
-/* memory.high during one step: mem_cgroup_handle_over_high() runs once per return to user mode that finds
- * current->memcg_nr_pages_over_high set; the timeline gets one line per step with the sums. */
-typedef struct {
-  guint64 handles, reclaim_calls, sleeps, slept_jiffies;
-  KmPages file, swapped;
-} ThrottleAcc;
-
-static void throttle_flush(SimEngine *e, ThrottleAcc *acc, const ScStep *step, const KmTask *task)
-{
-  if (!acc->handles)
-    return;
-  g_autofree char *detail = g_strdup_printf(
-    "over memory.high: %" G_GUINT64_FORMAT " returns to user throttled (mem_cgroup_handle_over_high()), %" G_GUINT64_FORMAT
-    " reclaim_high() calls reclaimed %" G_GINT64_FORMAT " file + %" G_GINT64_FORMAT " swapped pages, %" G_GUINT64_FORMAT
-    " sleeps of %" G_GUINT64_FORMAT " jiffies in all (%" G_GUINT64_FORMAT " ms, HZ=%d)",
-    acc->handles, acc->reclaim_calls, acc->file, acc->swapped, acc->sleeps, acc->slept_jiffies,
-    acc->slept_jiffies * KM_NS_PER_JIFFY / 1000000, KM_HZ);
-  SimEvent ev = { .kind = SIM_EV_THROTTLE, .step = step, .step_index = step ? step->index : 0, .task = task,
-                  .detail = detail, .throttle_slept_ns = acc->slept_jiffies * KM_NS_PER_JIFFY,
-                  .throttle_sleeps = acc->sleeps };
-  emit(e, &ev);
-  *acc = (ThrottleAcc){ 0 };
-}
-
-/* mem_cgroup_handle_over_high() for the task (on return to user mode, or from try_charge_memcg() on 5.18+), and
- * its sleep on the virtual clock: timers due meanwhile (the OOM reaper) fire in order. */
-static void handle_over_high(SimEngine *e, KmTask *task, ThrottleAcc *acc)
-{
-  KmPages nr_pages = task->memcg_nr_pages_over_high;
-  task->memcg_nr_pages_over_high = 0;
-  if (!nr_pages || task->state != KM_TASK_RUNNING || !task->mm)
-    return;
-  KmHighResult r = km_memcg_handle_over_high(e->sys, task->mm->memcg, nr_pages);
-  acc->handles++;
-  acc->reclaim_calls += r.reclaim_calls;
-  acc->file += r.file;
-  acc->swapped += r.swapped;
-  if (!r.penalty_jiffies)
-    return;
-  acc->sleeps++;
-  acc->slept_jiffies += r.penalty_jiffies;
-  guint64 until = e->now_ns + r.penalty_jiffies * KM_NS_PER_JIFFY;
-  run_due_timers(e, until);
-  e->now_ns = MAX(e->now_ns, until);
-}
-
-/* try_charge_memcg()'s stock for n single-page charges to memcg, and its done_restock check of memory.high. */
-static void charge_stock(SimEngine *e, KmTask *task, KmMemcg *memcg, KmPages n, ThrottleAcc *acc)
-{
-  const KmProfile *prof = e->sys->profile;
-  if (!km_memcg_stock_charge(e->sys, memcg, n) || !km_memcg_over_high(e->sys, memcg))
-    return;
-  /* the room of km_memcg_high_charge_room() ends a bulk at its first refill above high: one batch */
-  task->memcg_nr_pages_over_high += prof->memcg_charge_batch;
-  if (prof->high_sync && task->memcg_nr_pages_over_high > prof->memcg_charge_batch)
-    handle_over_high(e, task, acc);
-}
-
-/* Charges *remaining pages of kind for proc (anon: faults them into mappings), reclaiming and invoking the OOM
- * killer as try_charge_memcg() and __alloc_pages_slowpath() would. */
-/* Reclaim during one fault sequence runs in SWAP_CLUSTER_MAX batches; the timeline gets one line per sequence
- * (per OOM domain), with the sums. */
-typedef struct {
-  KmPages file, swapped;
-  KmMemcg *memcg; /* NULL: global reclaim */
-  gboolean any;
-} ReclaimAcc;
-
-static void reclaim_flush(SimEngine *e, ReclaimAcc *acc, const ScStep *step, const KmTask *task)
-{
-  if (!acc->any)
-    return;
-  SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = step ? step->index : 0, .task = task,
-                  .reclaimed_file = acc->file, .reclaimed_swap = acc->swapped, .oom_memcg = acc->memcg };
-  emit(e, &ev);
-  *acc = (ReclaimAcc){ 0 };
-}
-
-static void reclaim_add(ReclaimAcc *acc, KmMemcg *memcg, KmReclaimResult rec)
-{
-  acc->file += rec.file;
-  acc->swapped += rec.swapped;
-  acc->memcg = memcg;
-  acc->any = TRUE;
-}
-
-/* Anon pages are charged by user page faults (handle_mm_fault() with mem_cgroup_enter_user_fault()); page cache
- * and shmem pages by read() and write(), system calls. The kernel treats the two differently once a memcg OOM
- * cannot help (try_charge_memcg(), mem_cgroup_oom(), per profile: docs/kernel-versions.md, "Charge paths"). */
-static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
-                                          guint64 mapping_key, KmPages *remaining, ThrottleAcc *thr)
-{
-  KmSystem *sys = e->sys;
-  const KmProfile *prof = sys->profile;
-  KmTask *task = proc->task;
-  ReclaimAcc acc = { 0 };
-  gboolean user_fault = kind == KM_PAGE_ANON;
-  gboolean forced = FALSE; /* 4.19/5.4: an OOM killed nobody, the charge goes over the limit (`goto force`) */
-
-  while (*remaining > 0) {
-    if (!work(e, step, 1))
-      return FAULT_LIMIT;
-    if (task->state != KM_TASK_RUNNING || !task->mm) {
-      reclaim_flush(e, &acc, step, task);
-      return FAULT_DIED;
-    }
-    KmMapping *mapping = NULL;
-    /* every charge goes to the memcg of the mm's owner at this moment (get_mem_cgroup_from_mm(); page cache and
-     * shmem from a system call: mm NULL -> current->mm), even for a mapping partly charged elsewhere before a move */
-    KmMemcg *memcg = task->mm->memcg;
-    if (kind == KM_PAGE_ANON) {
-      if (mapping_key && !km_mm_find_mapping(e->sys, task->mm, mapping_key)) {
-        reclaim_flush(e, &acc, step, task);
-        return FAULT_SEGV; /* unmapped by a process sharing the mm while this one slept in its fault */
-      }
-      mapping = next_untouched(sys, task->mm, mapping_key);
-      if (!mapping) {
-        /* every page the step meant to touch is resident already: a process sharing the mm touched them while
-         * this one slept in its fault. Touching resident pages costs nothing. */
-        *remaining = 0;
-        break;
-      }
-    }
-    /* what get_page_from_freelist() can still hand out: buddy pages above the watermarks, through the lists */
-    KmPages gfree = km_alloc_available(sys);
-    KmMemcg *over = NULL;
-    gboolean memsw = FALSE;
-    KmPages mmargin = forced ? KM_PAGES_MAX : km_memcg_margin(memcg, &over, &memsw);
-    KmPages avail = MIN(gfree, mmargin);
-    KmPages k = MIN(*remaining, avail);
-    if (mapping && prof->memcg_charges_pgtables)
-      k = km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped), avail);
-    else if (mapping) /* 3.10: the memcg pays for the pages only, the machine for their page tables too */
-      k = MIN(km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped),
-                                gfree),
-              mmargin);
-    if (k > 0) {
-      /* end the bulk at the first stock refill that finds memory.high exceeded (at least one page) */
-      KmPages room = km_memcg_high_charge_room(sys, memcg);
-      if (room != KM_PAGES_MAX)
-        k = MAX(1, mapping ? km_mm_fault_batch(task->mm, mapping, k, room) : MIN(k, room));
-      KmPages charges = k + (mapping ? km_mm_pte_growth(task->mm, mapping, k) : 0);
-      if (mapping)
-        km_mm_populate(sys, task->mm, mapping, k);
-      else
-        km_memcg_charge(sys, memcg, kind, k);
-      *remaining -= k;
-      charge_stock(e, task, memcg, charges, thr);
-      if (user_fault)
-        handle_over_high(e, task, thr); /* each page fault returns to user mode */
-      continue;
-    }
-    KmPages growth = mapping ? km_mm_pte_growth(task->mm, mapping, 1) : 0;
-    FaultResult r;
-    if (gfree < 1 + growth) {
-      /* __alloc_pages_slowpath(): direct reclaim of SWAP_CLUSTER_MAX pages, then __alloc_pages_may_oom() */
-      KmReclaimResult rec = km_reclaim(sys, NULL, MAX(1 + growth - gfree, SWAP_CLUSTER_MAX), TRUE);
-      work_reclaim(e, &rec);
-      if (rec.file + rec.swapped > 0) {
-        /* __alloc_pages_direct_reclaim(): progress but still no page: drain_all_pages() once, then retry */
-        if (km_alloc_available(sys) < 1 + growth)
-          km_pcp_drain(sys);
-        if (acc.any && acc.memcg != NULL)
-          reclaim_flush(e, &acc, step, task);
-        reclaim_add(&acc, NULL, rec);
-        continue;
-      }
-      reclaim_flush(e, &acc, step, task);
-      r = invoke_oom(e, proc, step, NULL);
-    } else {
-      /* The machine has the page (and its page tables) and k is the most that fits, so the memcg margin is what
-       * is short: some counter has a limit and `over` is set (km_mm_fault_batch()).
-       * try_charge_memcg(): failcnt and MEMCG_MAX on mem_over_limit, reclaim from it (no swap when the memsw
-       * counter is the one at its limit), then mem_cgroup_oom() */
-      if (memsw)
-        over->memsw_failcnt++;
-      else
-        over->failcnt++;
-      km_memcg_stock_drain(sys); /* drain_all_stock(mem_over_limit) before reclaim */
-      km_memcg_memory_event(sys, over, KM_MEMCG_MAX);
-      /* try_to_free_mem_cgroup_pages(): nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX) for the one page */
-      KmPages mgrowth = prof->memcg_charges_pgtables ? growth : 0;
-      KmReclaimResult rec = km_reclaim(sys, over, MAX(1 + mgrowth - mmargin, SWAP_CLUSTER_MAX), !memsw);
-      work_reclaim(e, &rec);
-      if (rec.file + rec.swapped > 0) {
-        if (acc.any && acc.memcg != over)
-          reclaim_flush(e, &acc, step, task);
-        reclaim_add(&acc, over, rec);
-        continue;
-      }
-      reclaim_flush(e, &acc, step, task);
-      proc->refused_pages = *remaining;
-      proc->refused_memcg = over;
-      /* 3.12's rework: mem_cgroup_oom() returns at once unless current->memcg_oom.may_oom (a user fault) */
-      if (prof->memcg_oom_user_fault_only && !user_fault) {
-        proc->refused_why = "a system call does not arm the memcg OOM killer (memcg_oom.may_oom is set for user "
-                            "faults only)";
-        return FAULT_CHARGE_ENOMEM;
-      }
-      /* mem_cgroup_oom() */
-      km_memcg_memory_event(sys, over, KM_MEMCG_OOM);
-      if (over->version == 1 && over->oom_kill_disable) {
-        /* only a user fault sleeps (memcg_in_oom, then mem_cgroup_oom_synchronize() at the end of the fault);
-         * any other charge gets -ENOMEM (4.19/5.x: `if (!current->in_user_fault) return OOM_SKIPPED`) */
-        if (!user_fault) {
-          proc->refused_why = "memory.oom_control has oom_kill_disable 1 and only a user fault sleeps on it "
-                              "(mem_cgroup_oom())";
-          return FAULT_CHARGE_ENOMEM;
-        }
-        over->under_oom = TRUE;
-        proc->blocked_on = over;
-        task->state = KM_TASK_BLOCKED;
-        if (!g_ptr_array_find(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid), NULL))
-          g_ptr_array_add(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid));
-        return FAULT_BLOCKED;
-      }
-      r = invoke_oom(e, proc, step, over);
-      if (r == FAULT_NO_VICTIM) {
-        if (prof->memcg_oom_failed_forces) {
-          /* every later page of this charge would find the same: forced too (memory.events oom and max are
-           * counted once here, where the kernel counts them per page: docs/model.md) */
-          forced = TRUE;
-          emit_simple(e, SIM_EV_CHARGE_FORCED, step, task,
-                      "the memcg OOM killed nobody: the charge is forced over the limit (try_charge(): "
-                      "OOM_FAILED, goto force), and the task runs on above it");
-          continue;
-        }
-        /* 5.16+ (and 5.10.y, 5.15.y): -ENOMEM; a user fault retries for ever (pagefault_out_of_memory()), a
-         * system call gets it */
-        proc->refused_why = "the memcg OOM killer found nothing to kill (try_charge_memcg(): nomem)";
-        r = user_fault ? FAULT_LIVELOCK : FAULT_CHARGE_ENOMEM;
-      }
-    }
-    if (r != FAULT_DONE)
-      return r;
-  }
-  reclaim_flush(e, &acc, step, task);
-  return FAULT_DONE;
-}
-
-/* A fault returns to user mode after each page (handled in the loop); a system call once, at its end. */
-static FaultResult charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
-                                guint64 mapping_key, KmPages *remaining)
-{
-  ThrottleAcc thr = { 0 };
-  FaultResult r = charge_pages_throttled(e, proc, step, kind, mapping_key, remaining, &thr);
-  if (kind != KM_PAGE_ANON && (r == FAULT_DONE || r == FAULT_CHARGE_ENOMEM))
-    handle_over_high(e, proc->task, &thr);
-  throttle_flush(e, &thr, step, proc->task);
-  return r;
-}
-
-/* ---------------------------------------------------------------- steps */
-
-static gboolean step_error(SimEngine *e, const ScStep *step, GError **error, ScenarioError code, const char *fmt, ...)
-  G_GNUC_PRINTF(5, 6);
-static gboolean step_error(SimEngine *e, const ScStep *step, GError **error, ScenarioError code, const char *fmt, ...)
+gboolean engine_step_error(SimEngine *e, const ScStep *step, GError **error, ScenarioError code, const char *fmt, ...)
 {
   va_list args;
   va_start(args, fmt);
@@ -1132,228 +278,17 @@ static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const
   SimEvent ev = { .kind = SIM_EV_ENOMEM, .step = step, .step_index = step->index, .task = proc->task,
                   .detail = detail, .enomem_pages = proc->refused_pages, .oom_memcg = proc->refused_memcg,
                   .enomem_overcommit = proc->refused_why == NULL && proc->refused_memcg == NULL };
-  emit(e, &ev);
+  engine_emit(e, &ev);
 }
 
-/* do_mmap() of pages for proc: get_unmapped_area() finds room in the address space, then mmap_region() asks
- * __vm_enough_memory() (a VM_ACCOUNT private writable mapping). */
-static gboolean do_mmap(SimEngine *e, SimProc *proc, guint64 key, KmPages pages)
-{
-  KmTask *task = proc->task;
-  proc->refused_pages = pages;
-  if (!km_mm_get_unmapped_area(task->mm, pages)) {
-    proc->refused_why = "get_unmapped_area() found no room: the address space (TASK_SIZE, 128 TiB) is full";
-    proc->refused_memcg = NULL;
-    return FALSE;
-  }
-  if (!km_vm_enough_memory(e->sys, task->mm, pages, task->cap_sys_admin)) {
-    proc->refused_why = NULL;
-    proc->refused_memcg = NULL;
-    return FALSE;
-  }
-  km_mm_add_mapping(e->sys, task->mm, key, pages, TRUE);
-  e->work += WORK_MAPPING; /* checked by the caller's loop */
-  return TRUE;
-}
-
-/* The name of a mapping the trace does not name itself: repetition rep (1-based) of a malloc (sep "#"), or what
- * the rep-th repetition of a touch maps (sep "#map"). Generated names contain '#', which the loader refuses in step
- * ids, and start with the step's id or, for a step without one, with '#' and its index in the trace ("#7#2",
- * "#5#map1"): they never collide with each other or with a user's id (issue 9: two id-less mallocs both named
- * their second mapping "(null)#2"). free(ref) finds a malloc's repetitions as "ref#2", "ref#3"... */
-static char *generated_mapping_name(const ScStep *step, const char *sep, guint rep)
-{
-  if (step->id)
-    return g_strdup_printf("%s%s%u", step->id, sep, rep);
-  return g_strdup_printf("#%" G_GUINT64_FORMAT "%s%u", step->index, sep, rep);
-}
-
-/* The name of repetition rep (1-based) of a malloc: its id for the first, else generated (above). */
-static char *malloc_mapping_name(const ScStep *step, guint rep)
-{
-  return rep == 1 && step->id ? g_strdup(step->id) : generated_mapping_name(step, "#", rep);
-}
-
-/* The compiled form of those names (issue 13): the model finds a mapping by an integer key, never by a string. A
- * name is made of the step that created it (its id, or its index when it has none), the repetition, and the
- * separator ("#" for a malloc's repetitions, "#map" for what a touch maps); the key is made of the same three, with
- * the step's index for its id (ids are unique in a trace: the loader checks), so two names are equal exactly when
- * their keys are. An mmap or malloc step with an id is repetition 1; what a ref names is resolved once to the index
- * of its step (ScStep.ref_index). Repetitions are at most SC_REPEAT_MAX (< 2^17) and indexes below 2^46. */
-#define MAPPING_KEY_REP_BITS 17
-G_STATIC_ASSERT(SC_REPEAT_MAX < (1u << MAPPING_KEY_REP_BITS));
-static guint64 mapping_key(guint64 step_index, guint rep, gboolean touch_map)
-{
-  return step_index << (MAPPING_KEY_REP_BITS + 1) | (guint64)rep << 1 | (touch_map ? 1u : 0u);
-}
-
-/* The key of the mapping step->ref names (repetition rep of its malloc: 1 for the mapping of its id). */
-static guint64 ref_key(const ScStep *step, guint rep)
-{
-  return step->ref ? mapping_key(step->ref_index, rep, FALSE) : 0;
-}
-
-static FaultResult run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
-{
-  KmPages per_rep = bytes_to_pages(e, step->size_bytes);
-  guint reps = MAX(step->repeat, 1u);
-  if (per_rep == 0)
-    return FAULT_DONE; /* touching nothing, however often, changes nothing */
-  while (proc->rep_done < reps) {
-    if (!work(e, step, 1))
-      return FAULT_LIMIT;
-    if (proc->rep_remaining == 0 && step->ref) {
-      /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
-       * mapped, and do_user_addr_fault() -> bad_area() sends SIGSEGV */
-      if (!km_mm_find_mapping(e->sys, proc->task->mm, ref_key(step, 1)))
-        return FAULT_SEGV;
-      /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
-      proc->rep_remaining = MIN(per_rep, untouched_total(e->sys, proc->task->mm, ref_key(step, 1)));
-      if (proc->rep_remaining == 0)
-        break;
-    } else if (proc->rep_remaining == 0) {
-      KmPages missing = per_rep - MIN(per_rep, untouched_total(e->sys, proc->task->mm, 0));
-      if (missing > 0) {
-        if (!do_mmap(e, proc, mapping_key(step->index, proc->rep_done + 1, TRUE), missing))
-          return FAULT_ENOMEM;
-      }
-      proc->rep_remaining = per_rep;
-    }
-    FaultResult r = charge_pages(e, proc, step, KM_PAGE_ANON, ref_key(step, 1), &proc->rep_remaining);
-    if (r != FAULT_DONE)
-      return r;
-    proc->rep_done++;
-  }
-  return FAULT_DONE;
-}
-
-static FaultResult run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
-{
-  KmPages pages = bytes_to_pages(e, step->size_bytes + GLIBC_MALLOC_HEADER);
-  guint reps = MAX(step->repeat, 1u);
-  while (proc->rep_done < reps) {
-    if (!work(e, step, 1))
-      return FAULT_LIMIT;
-    if (!proc->rep_mapping) {
-      proc->rep_mapping = mapping_key(step->index, proc->rep_done + 1, FALSE);
-      if (!do_mmap(e, proc, proc->rep_mapping, pages)) {
-        proc->rep_mapping = 0;
-        return FAULT_ENOMEM;
-      }
-      proc->rep_remaining = step->touch_none ? 0 : step->touch_all ? pages : 1;
-    }
-    FaultResult r = charge_pages(e, proc, step, KM_PAGE_ANON, proc->rep_mapping, &proc->rep_remaining);
-    if (r != FAULT_DONE)
-      return r;
-    proc->rep_mapping = 0;
-    proc->rep_done++;
-  }
-  return FAULT_DONE;
-}
-
-/* free(ref) of a malloc (every repetition) or munmap(ref) of an mmap. Returns the timeline's detail, or NULL. */
-static const char *run_unmap(SimEngine *e, SimProc *proc, const ScStep *step)
-{
-  KmMm *mm = proc->task->mm;
-  KmMapping *m = km_mm_find_mapping(e->sys, mm, ref_key(step, 1));
-  if (!m) {
-    /* the malloc or mmap failed (ENOMEM) or was undone already: free(NULL) does nothing, munmap() of
-     * MAP_FAILED fails with EINVAL and changes nothing (a double free that glibc would abort on is not modelled) */
-    return "nothing is mapped there (the allocation failed or was undone): nothing to unmap";
-  }
-  km_mm_unmap(e->sys, mm, m);
-  if (step->kind == SC_STEP_FREE) {
-    for (guint i = 2;; i++) {
-      KmMapping *more = km_mm_find_mapping(e->sys, mm, ref_key(step, i)); /* "ref#i" */
-      if (!more)
-        break;
-      km_mm_unmap(e->sys, mm, more);
-    }
-  }
-  return NULL;
-}
-
-static gboolean run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GError **error)
-{
-  if (step->child_pid <= 0 || km_system_find_task(e->sys, step->child_pid) || find_proc(e, step->child_pid))
-    return step_error(e, step, error, SCENARIO_ERROR_DUPLICATE, "fork: pid %d is already in use", step->child_pid);
-  KmTask *p = parent->task;
-  /* fork + exec: the child starts with a fresh mm (the model has no copy-on-write sharing: docs/model.md) */
-  KmTask *child = km_task_create(e->sys, step->child_pid, step->comm ? step->comm : p->comm, p->memcg, NULL);
-  child->uid = p->uid;
-  child->oom_score_adj = p->oom_score_adj;
-  child->cap_sys_admin = p->cap_sys_admin;
-  child->ppid = p->pid;
-  child->container = g_strdup(p->container);
-  if (e->opts.process_base_rss_bytes || e->opts.process_base_pgtables_bytes || e->opts.process_base_kmem_bytes)
-    km_mm_set_base(e->sys, child->mm, bytes_to_pages(e, e->opts.process_base_rss_bytes),
-                   bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
-                   bytes_to_pages(e, e->opts.process_base_kmem_bytes));
-  set_base_vm(e, child->mm);
-  proc_new(e, child, step->child_slot)->mm_owner = child->pid;
-  return TRUE;
-}
-
-/* __set_oom_adj(): the value goes to every process sharing the mm, except kthreads and global init. */
-/* memory_max_write() (v2): lowering memory.max below usage reclaims, then OOM-kills until usage fits. */
-static FaultResult shrink_to_limit(SimEngine *e, KmMemcg *memcg, const ScStep *step)
-{
-  while (memcg->version == 2 && memcg->max != KM_PAGES_MAX && memcg->usage > memcg->max) {
-    if (!work(e, step, 1))
-      return FAULT_LIMIT;
-    KmReclaimResult rec = km_reclaim(e->sys, memcg, memcg->usage - memcg->max, TRUE);
-    work_reclaim(e, &rec);
-    if (rec.file + rec.swapped > 0)
-      continue;
-    km_memcg_memory_event(e->sys, memcg, KM_MEMCG_OOM);
-    FaultResult r = invoke_oom(e, NULL, step, memcg);
-    if (r != FAULT_DONE && r != FAULT_DIED)
-      return r;
-  }
-  return FAULT_DONE;
-}
-
-/* mem_cgroup_resize_max() (v1 memory.limit_in_bytes, memory.memsw.limit_in_bytes; 3.10 to 6.x):
- * page_counter_set_max() refuses a limit below the counter's usage with -EBUSY and leaves the old one; the write
- * then reclaims (try_to_free_mem_cgroup_pages(memcg, 1, GFP_KERNEL, !memsw): SWAP_CLUSTER_MAX pages, no swap for
- * the memsw counter) and tries again, and fails with EBUSY, keeping the old limit, when reclaim makes no
- * progress. It never invokes the OOM killer. (The first failure drains the per-CPU charge stocks, which the
- * model does not have.) TRUE if the new limit holds; FALSE: restore the old limit, the write failed with EBUSY. */
-static gboolean v1_resize_max(SimEngine *e, const ScStep *step, KmMemcg *memcg, gboolean memsw)
-{
-  for (;;) {
-    KmPages usage = memsw ? memcg->memsw_usage : memcg->usage, max = memsw ? memcg->memsw_max : memcg->max;
-    if (max == KM_PAGES_MAX || usage <= max)
-      return TRUE;
-    if (!work(e, step, 1))
-      return TRUE; /* the run stops here (limit_error): nothing of it is reported */
-    KmReclaimResult rec = km_reclaim(e->sys, memcg, SWAP_CLUSTER_MAX, !memsw);
-    work_reclaim(e, &rec);
-    if (rec.file + rec.swapped == 0)
-      return FALSE;
-  }
-}
-
-static void record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, const char *errno_name,
+void engine_record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, const char *errno_name,
                               const char *detail)
 {
   g_autofree char *label = step_label(e, step);
   g_ptr_array_add(e->outcome->step_errors, g_strdup_printf("%s %s", label, errno_name));
   SimEvent ev = { .kind = SIM_EV_STEP_ERROR, .step = step, .step_index = step->index,
                   .task = proc ? proc->task : NULL, .detail = detail, .errno_name = errno_name };
-  emit(e, &ev);
-}
-
-/* __cgroup_procs_write() -> cgroup_attach_permissions() -> cgroup_migrate_vet_dst() (6.1): a move into a v2
- * cgroup that has children fails with EBUSY and the process stays where it was. TRUE if the move may go on. */
-static gboolean vet_move(SimEngine *e, SimProc *proc, const ScStep *step)
-{
-  if (km_cgroup_migrate_vet_dst(step_memcg(e, step)))
-    return TRUE;
-  record_step_error(e, step, proc, "EBUSY",
-                    "cgroup.procs write into a cgroup with a child cgroup: cgroup v2's \"no internal process\" "
-                    "rule refuses it, the process stays in its cgroup (cgroup_migrate_vet_dst)");
-  return FALSE;
+  engine_emit(e, &ev);
 }
 
 static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
@@ -1362,7 +297,7 @@ static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
   proc->task->state = KM_TASK_LIVELOCKED;
   e->outcome->unresolved = TRUE;
   g_ptr_array_add(e->outcome->livelocked_pids, GINT_TO_POINTER(proc->task->pid));
-  emit_simple(e, SIM_EV_LIVELOCK, step, proc->task,
+  engine_emit_simple(e, SIM_EV_LIVELOCK, step, proc->task,
               "no OOM kill can satisfy this charge: the task retries the fault for ever (the kernel prints the OOM "
               "report again on every retry)");
 }
@@ -1373,21 +308,21 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   FaultResult r = FAULT_DONE;
   switch (step->kind) {
   case SC_STEP_MMAP:
-    if (!do_mmap(e, proc, step->id ? mapping_key(step->index, 1, FALSE) : 0, bytes_to_pages(e, step->size_bytes)))
+    if (!engine_do_mmap(e, proc, step->id ? engine_mapping_key(step->index, 1, FALSE) : 0, engine_bytes_to_pages(e, step->size_bytes)))
       r = FAULT_ENOMEM;
     break;
   case SC_STEP_TOUCH:
-    r = run_touch(e, proc, step);
+    r = engine_run_touch(e, proc, step);
     break;
   case SC_STEP_MALLOC:
-    r = run_malloc(e, proc, step);
+    r = engine_run_malloc(e, proc, step);
     break;
   case SC_STEP_FILE_READ:
   case SC_STEP_SHMEM_WRITE:
     if (proc->rep_remaining == 0 && !proc->in_progress)
-      proc->rep_remaining = bytes_to_pages(e, step->size_bytes);
+      proc->rep_remaining = engine_bytes_to_pages(e, step->size_bytes);
     proc->in_progress = TRUE;
-    r = charge_pages(e, proc, step, step->kind == SC_STEP_FILE_READ ? KM_PAGE_FILE : KM_PAGE_SHMEM, 0,
+    r = engine_charge_pages(e, proc, step, step->kind == SC_STEP_FILE_READ ? KM_PAGE_FILE : KM_PAGE_SHMEM, 0,
                      &proc->rep_remaining);
     break;
   default:
@@ -1399,7 +334,7 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   case FAULT_BLOCKED:
     proc->in_progress = TRUE;
     g_queue_push_tail(&e->blocked, proc);
-    emit_simple(e, SIM_EV_BLOCKED, step, proc->task, "memcg at its limit with oom_kill_disable: the task sleeps (under_oom 1)");
+    engine_emit_simple(e, SIM_EV_BLOCKED, step, proc->task, "memcg at its limit with oom_kill_disable: the task sleeps (under_oom 1)");
     return FALSE;
   case FAULT_ENOMEM:
     record_enomem(e, step, proc, proc->refused_why ? proc->refused_why : "__vm_enough_memory() refused the mapping");
@@ -1412,19 +347,19 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     break;
   }
   case FAULT_SEGV: {
-    g_autofree char *name = step->ref ? g_strdup(step->ref) : malloc_mapping_name(step, proc->rep_done + 1);
+    g_autofree char *name = step->ref ? g_strdup(step->ref) : engine_malloc_mapping_name(step, proc->rep_done + 1);
     g_autofree char *detail = g_strdup_printf("SIGSEGV: mapping \"%s\" is not mapped (its mmap or malloc failed, or it "
                                               "was unmapped): the process is killed by signal 11",
                                               name);
-    emit_simple(e, SIM_EV_SEGV, step, proc->task, detail);
-    record_exit(e, proc->task, 0, SIGSEGV);
+    engine_emit_simple(e, SIM_EV_SEGV, step, proc->task, detail);
+    engine_record_exit(e, proc->task, 0, SIGSEGV);
     break;
   }
   case FAULT_LIVELOCK:
     proc_livelock(e, proc, step);
     break;
   case FAULT_DONE:
-    emit_simple(e, SIM_EV_STEP, step, proc->task, NULL);
+    engine_emit_simple(e, SIM_EV_STEP, step, proc->task, NULL);
     break;
   case FAULT_DIED:
   case FAULT_PANIC:
@@ -1451,7 +386,7 @@ static void drain_proc(SimEngine *e, SimProc *proc)
   ScStep *step;
   while (!e->panicked && !e->limit_error && (step = g_queue_peek_head(&proc->pending))) {
     if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING || proc->livelocked) {
-      emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "the process is no longer running");
+      engine_emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "the process is no longer running");
     } else if (!run_proc_step(e, proc, step)) {
       return;
     }
@@ -1483,7 +418,7 @@ static void wake_blocked(SimEngine *e)
       proc->blocked_on = NULL;
       proc->task->state = KM_TASK_RUNNING;
       g_queue_remove(&e->blocked, proc);
-      emit_simple(e, SIM_EV_UNBLOCKED, g_queue_peek_head(&proc->pending), proc->task,
+      engine_emit_simple(e, SIM_EV_UNBLOCKED, g_queue_peek_head(&proc->pending), proc->task,
                   "memory was uncharged: the task retries its fault");
       drain_proc(e, proc);
       if (!proc->blocked_on || memcg->usage != usage_before || g_queue_get_length(&proc->pending) != pending_before)
@@ -1504,41 +439,6 @@ static gboolean needs_mm(ScStepKind kind)
          kind == SC_STEP_MUNMAP || kind == SC_STEP_FILE_READ || kind == SC_STEP_SHMEM_WRITE;
 }
 
-static gboolean run_global_step(SimEngine *e, ScStep *step, GError **error)
-{
-  if (step->kind == SC_STEP_SYSCTL) {
-    if (!apply_sysctl(e, step->name, step->value, step->line, step->col, error))
-      return FALSE;
-  } else {
-    KmMemcg *memcg = step_memcg(e, step);
-    if (!memcg)
-      return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
-    KmPages old_max = memcg->max, old_memsw_max = memcg->memsw_max;
-    if (!memcg_write(e, memcg, step->name, step->svalue, step->line, step->col, error) ||
-        !check_v1_limits(e, memcg, step->line, step->col, error))
-      return FALSE;
-    gboolean memsw = g_strcmp0(step->name, "memory.memsw.limit_in_bytes") == 0;
-    if (memcg->version == 1 && (memsw || g_strcmp0(step->name, "memory.limit_in_bytes") == 0)) {
-      if (!v1_resize_max(e, step, memcg, memsw)) {
-        memcg->max = old_max;
-        memcg->memsw_max = old_memsw_max;
-        record_step_error(e, step, NULL, "EBUSY",
-                          memsw ? "memory.memsw.limit_in_bytes below what reclaim can bring memory+swap usage to: "
-                                  "the write fails, the old limit stays (mem_cgroup_resize_max)"
-                                : "memory.limit_in_bytes below what reclaim can bring usage to: the write fails, "
-                                  "the old limit stays (mem_cgroup_resize_max)");
-        return TRUE;
-      }
-    } else {
-      FaultResult r = shrink_to_limit(e, memcg, step);
-      if (r == FAULT_PANIC || r == FAULT_LIMIT)
-        return TRUE;
-    }
-  }
-  emit_simple(e, SIM_EV_STEP, step, NULL, NULL);
-  return TRUE;
-}
-
 /* The loader checked that a mapping=/ref= names an earlier mmap or malloc; here: of this process's mm (its own, or
  * one it shares). Whether the mapping is still there is decided when the step runs (SIGSEGV, or nothing to free).
  * Also records the owner of an mmap or malloc with an id. */
@@ -1556,7 +456,7 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GEr
   int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, GSIZE_TO_POINTER(step->ref_index)));
   if (owner == proc->mm_owner)
     return TRUE;
-  return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
+  return engine_step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
                     "\"%s\" is a mapping of process %d's memory, which process %d does not share", step->ref, owner,
                     step->pid);
 }
@@ -1571,32 +471,17 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GEr
  * (the runtime's StopContainer with the eviction's grace period: the modelled processes do not handle SIGTERM, so
  * they exit at once, status 143) and reports the reason Evicted. */
 
-static guint64 memcg_working_set_bytes(SimEngine *e, const char *path)
-{
-  KmMemcg *memcg = km_system_find_memcg(e->sys, path);
-  KmPages ws = memcg ? memcg->usage - memcg->file : 0;
-  return (guint64)MAX(ws, 0) * e->sys->machine.page_size;
-}
-
-static gboolean memcg_within(const KmMemcg *memcg, const KmMemcg *ancestor)
-{
-  for (; memcg; memcg = memcg->parent)
-    if (memcg == ancestor)
-      return TRUE;
-  return FALSE;
-}
-
 /* A signal from a userspace actor (the kubelet, earlyoom, systemd-oomd) to a process that does not handle it: the
  * process ends at once with 128 + signal; one asleep in a v1 memcg OOM wakes to die. */
 void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *actor)
 {
-  SimProc *proc = find_proc(e, task->pid);
+  SimProc *proc = engine_find_proc(e, task->pid);
   if (proc && proc->blocked_on) {
     g_queue_remove(&e->blocked, proc);
     proc->blocked_on = NULL;
   }
   e->exit_by = actor;
-  record_exit(e, task, 0, signal);
+  engine_record_exit(e, task, 0, signal);
   e->exit_by = NULL;
 }
 
@@ -1617,7 +502,7 @@ void sim_engine_actor_signal(SimEngine *e, const char *actor, const KmTask *task
 
 void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task, const char *detail)
 {
-  emit_simple(e, kind, NULL, task, detail);
+  engine_emit_simple(e, kind, NULL, task, detail);
 }
 
 gint64 sim_engine_generation(const SimEngine *e)
@@ -1628,66 +513,6 @@ gint64 sim_engine_generation(const SimEngine *e)
 KmSystem *sim_engine_system(SimEngine *e)
 {
   return e->sys;
-}
-
-static void evict_pod(SimEngine *e, const K8sPod *pod, const char *why)
-{
-  KmMemcg *pod_memcg = km_system_find_memcg(e->sys, pod->cgroup);
-  g_autoptr(GPtrArray) victims = g_ptr_array_new();
-  for (GList *l = e->sys->tasks.head; l; l = l->next) {
-    KmTask *task = l->data;
-    if ((task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED) && memcg_within(task->memcg, pod_memcg))
-      g_ptr_array_add(victims, task);
-  }
-  emit_simple(e, SIM_EV_KUBELET, NULL, victims->len ? victims->pdata[0] : NULL, why);
-  e->exit_reason = "Evicted";
-  for (guint i = 0; i < victims->len; i++)
-    sim_engine_actor_kill(e, victims->pdata[i], SIGTERM, "kubelet");
-  e->exit_reason = NULL;
-}
-
-static void eviction_pass(SimEngine *e)
-{
-  const K8sNode *node = e->header->k8s;
-  g_autofree guint64 *pods_ws = g_new0(guint64, node->pods->len + 1);
-  for (guint i = 0; i < node->pods->len; i++) {
-    const K8sPod *pod = node->pods->pdata[i];
-    KmMemcg *memcg = km_system_find_memcg(e->sys, pod->cgroup);
-    gboolean running = FALSE;
-    for (GList *l = e->sys->tasks.head; l && !running; l = l->next)
-      running = ((KmTask *)l->data)->state != KM_TASK_DEAD && memcg_within(((KmTask *)l->data)->memcg, memcg);
-    pods_ws[i] = running ? memcg_working_set_bytes(e, pod->cgroup) : G_MAXUINT64;
-  }
-  KmPages used = e->sys->machine.totalram_pages - km_free_pages(e->sys) - e->sys->machine.file;
-  K8sEvictionStats stats = { .node_working_set_bytes = (guint64)MAX(used, 0) * e->sys->machine.page_size,
-                             .kubepods_working_set_bytes = memcg_working_set_bytes(e, node->kubepods_cgroup),
-                             .pod_working_set_bytes = pods_ws };
-  K8sEvictionDecision d;
-  k8s_eviction_synchronize(node, e->eviction, &stats, e->now_ns, &d);
-  if (d.pressure_changed) {
-    g_autofree char *detail = g_strdup_printf("kubelet: node condition MemoryPressure=%s (memory.available %"
-                                              G_GUINT64_FORMAT "Ki, allocatableMemory.available %" G_GUINT64_FORMAT "Ki)",
-                                              d.memory_pressure ? "True" : "False", d.memory_available_bytes / 1024,
-                                              d.allocatable_available_bytes / 1024);
-    emit_simple(e, SIM_EV_KUBELET, NULL, NULL, detail);
-  }
-  if (d.pod >= 0) {
-    const K8sPod *pod = node->pods->pdata[d.pod];
-    g_autofree char *why = g_strdup_printf("kubelet eviction manager: evicting pod %s/%s (%s, priority %" G_GINT64_FORMAT
-                                           "): %s", pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority,
-                                           d.message);
-    evict_pod(e, pod, why);
-  }
-  k8s_eviction_decision_clear(&d);
-}
-
-/* The next pass of the eviction manager, due at e->next_eviction_ns. */
-static void eviction_run(SimEngine *e)
-{
-  const guint64 interval = e->header->k8s->housekeeping_interval_ns;
-  eviction_pass(e);
-  e->next_eviction_ns = interval == 0 || e->next_eviction_ns > G_MAXUINT64 - interval ? G_MAXUINT64
-                                                                                      : e->next_eviction_ns + interval;
 }
 
 /* Runs the actors' passes due up to until_ns (inclusive), each at its own time, earliest first; at the same time
@@ -1707,12 +532,12 @@ static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns)
     if (e->panicked || next > until_ns || next == G_MAXUINT64)
       return;
     guint64 pods = next == kubelet ? e->header->k8s->pods->len : 0;
-    if (!work(e, step, 1 + pods + e->sys->tasks.length))
+    if (!engine_work(e, step, 1 + pods + e->sys->tasks.length))
       return; /* limit_error: sim_engine_step() fails */
-    run_due_timers(e, next);
+    engine_run_due_timers(e, next);
     e->now_ns = MAX(e->now_ns, next);
     if (next == kubelet)
-      eviction_run(e);
+      engine_eviction_run(e);
     else if (next == earlyoom)
       sim_userspace_earlyoom_poll(us, e);
     else
@@ -1728,25 +553,25 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   if (step->index != index)
     step->index = index; /* a shared step list has its positions already (sim_scenario_load()): never written */
   if (step->index > e->max_steps)
-    return step_error(e, step, error, SCENARIO_ERROR_LIMIT,
+    return engine_step_error(e, step, error, SCENARIO_ERROR_LIMIT,
                       "<%s> step #%" G_GUINT64_FORMAT ": the trace has more than --max-steps %" G_GUINT64_FORMAT
                       " steps (docs/scenario-format.md, \"Limits\"); a larger --max-steps lets it go on",
                       sc_step_kind_names[step->kind], step->index, e->max_steps);
-  if (!work(e, step, WORK_STEP))
+  if (!engine_work(e, step, WORK_STEP))
     return TRUE; /* limit_error: sim_engine_step() fails */
   /* step ids are unique and refs name an earlier mmap or malloc: the loader checked (loader_check_step_refs()) */
   SimProc *proc = NULL;
   if (needs_pid(step->kind)) {
     proc = step_proc(e, step);
     if (!proc)
-      return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "no process with pid %d", step->pid);
+      return engine_step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "no process with pid %d", step->pid);
   }
-  if (step->kind == SC_STEP_MOVE && !step_memcg(e, step))
-    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
+  if (step->kind == SC_STEP_MOVE && !engine_step_memcg(e, step))
+    return engine_step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF, "unknown cgroup %s", step->cgroup);
   if (!check_mapping_ref(e, proc, step, error))
     return FALSE;
   if (proc && proc->task->kthread && !proc->task->mm && needs_mm(step->kind))
-    return step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
+    return engine_step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
                       "<%s>: process %d is a kernel thread, which has no user memory (mm)",
                       sc_step_kind_names[step->kind], step->pid);
   if (e->panicked)
@@ -1756,24 +581,24 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   if (e->panicked || e->limit_error)
     return TRUE;
   if (step->has_at && step->at_ns > e->now_ns) {
-    run_due_timers(e, step->at_ns);
+    engine_run_due_timers(e, step->at_ns);
     e->now_ns = step->at_ns;
   }
-  run_due_timers(e, e->now_ns);
+  engine_run_due_timers(e, e->now_ns);
 
   if (!proc) {
-    if (!run_global_step(e, step, error))
+    if (!engine_run_global_step(e, step, error))
       return FALSE;
     wake_blocked(e);
     return TRUE;
   }
   KmTask *task = proc->task;
   if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || proc->livelocked) {
-    emit_simple(e, SIM_EV_SKIPPED, step, task, task->state == KM_TASK_DEAD ? "the process has exited" : "the process is not running");
+    engine_emit_simple(e, SIM_EV_SKIPPED, step, task, task->state == KM_TASK_DEAD ? "the process has exited" : "the process is not running");
     return TRUE;
   }
   if (proc->blocked_on || !g_queue_is_empty(&proc->pending)) {
-    emit_simple(e, SIM_EV_QUEUED, step, task, "the process is blocked: the step waits");
+    engine_emit_simple(e, SIM_EV_QUEUED, step, task, "the process is blocked: the step waits");
     g_queue_push_tail(&proc->pending, step);
     *out_queued = TRUE;
     return TRUE;
@@ -1782,26 +607,26 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   case SC_STEP_FREE:
   case SC_STEP_MUNMAP:
     if (task->mm)
-      emit_simple(e, SIM_EV_STEP, step, task, run_unmap(e, proc, step));
+      engine_emit_simple(e, SIM_EV_STEP, step, task, engine_run_unmap(e, proc, step));
     break;
   case SC_STEP_FORK:
-    if (!run_fork(e, proc, step, error))
+    if (!engine_run_fork(e, proc, step, error))
       return FALSE;
-    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    engine_emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   case SC_STEP_EXIT:
-    emit_simple(e, SIM_EV_STEP, step, task, NULL);
-    record_exit(e, task, step->code, 0);
+    engine_emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    engine_record_exit(e, task, step->code, 0);
     break;
   case SC_STEP_SET:
     km_set_oom_adj(e->sys, task, step->oom_score_adj);
-    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    engine_emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   case SC_STEP_MOVE:
-    if (!vet_move(e, proc, step))
+    if (!engine_vet_move(e, proc, step))
       break;
-    km_task_attach(e->sys, task, step_memcg(e, step));
-    emit_simple(e, SIM_EV_STEP, step, task, NULL);
+    km_task_attach(e->sys, task, engine_step_memcg(e, step));
+    engine_emit_simple(e, SIM_EV_STEP, step, task, NULL);
     break;
   default:
     /* the queue is empty (above): the step runs at once, as drain_proc() would run it, and is queued only when it
@@ -1926,26 +751,26 @@ void sim_engine_finish(SimEngine *e)
   if (!e->panicked) {
     /* pending reapers run; then every process still running exits 0, in task-list order */
     while (g_queue_get_length(&e->timers) > 0 && !e->panicked)
-      wait_for_timer(e);
+      engine_wait_for_timer(e);
     fill_final_scores(e);
     g_autoptr(GPtrArray) alive = g_ptr_array_new();
     for (GList *l = e->sys->tasks.head; l; l = l->next)
       g_ptr_array_add(alive, l->data);
     for (guint i = 0; i < alive->len; i++) {
       KmTask *task = alive->pdata[i];
-      SimProc *proc = find_proc(e, task->pid);
+      SimProc *proc = engine_find_proc(e, task->pid);
       if (task->state == KM_TASK_BLOCKED) {
         g_ptr_array_add(e->outcome->blocked_pids, GINT_TO_POINTER(task->pid));
         continue;
       }
       if (task->state != KM_TASK_RUNNING || (proc && proc->livelocked) || task->kthread || task->global_init)
         continue;
-      record_exit(e, task, 0, 0);
+      engine_record_exit(e, task, 0, 0);
       ((SimExit *)e->outcome->exits->pdata[e->outcome->exits->len - 1])->survived = TRUE;
     }
   }
   fill_memcg_events(e);
   fill_memcg_peaks(e);
   SimEvent ev = { .kind = SIM_EV_END, .header = e->header, .outcome = e->outcome, .scenario_file = e->header->file };
-  emit(e, &ev);
+  engine_emit(e, &ev);
 }

@@ -1,0 +1,270 @@
+/* sim/engine-charge.c: the charge path of a page, from a user page fault (handle_mm_fault() under
+ * mem_cgroup_enter_user_fault()) or from a system call (read() into the page cache, write() to shmem): the
+ * machine's free pages above the watermarks (get_page_from_freelist()), the memcg hierarchy's margin
+ * (try_charge_memcg(), 5.18+; try_charge() before), direct reclaim in SWAP_CLUSTER_MAX batches
+ * (__alloc_pages_slowpath(), try_to_free_mem_cgroup_pages()), memory.high's throttling on return to user mode
+ * (mem_cgroup_handle_over_high()), and, when reclaim frees nothing, the OOM killer (sim/engine-oom.c) or -ENOMEM
+ * where the profile's kernel gives it. Pages are charged in bulk as long as nothing is at a limit. Part of the
+ * engine (sim/engine.c). */
+#include "engine-internal.h"
+
+static KmMapping *next_untouched(KmSystem *sys, KmMm *mm, guint64 only_key)
+{
+  if (only_key) {
+    KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
+    return (m && km_mapping_untouched(m) > 0) ? m : NULL;
+  }
+  return km_mm_first_untouched(mm);
+}
+
+/* memory.high during one step: mem_cgroup_handle_over_high() runs once per return to user mode that finds
+ * current->memcg_nr_pages_over_high set; the timeline gets one line per step with the sums. */
+typedef struct {
+  guint64 handles, reclaim_calls, sleeps, slept_jiffies;
+  KmPages file, swapped;
+} ThrottleAcc;
+
+static void throttle_flush(SimEngine *e, ThrottleAcc *acc, const ScStep *step, const KmTask *task)
+{
+  if (!acc->handles)
+    return;
+  g_autofree char *detail = g_strdup_printf(
+    "over memory.high: %" G_GUINT64_FORMAT " returns to user throttled (mem_cgroup_handle_over_high()), %" G_GUINT64_FORMAT
+    " reclaim_high() calls reclaimed %" G_GINT64_FORMAT " file + %" G_GINT64_FORMAT " swapped pages, %" G_GUINT64_FORMAT
+    " sleeps of %" G_GUINT64_FORMAT " jiffies in all (%" G_GUINT64_FORMAT " ms, HZ=%d)",
+    acc->handles, acc->reclaim_calls, acc->file, acc->swapped, acc->sleeps, acc->slept_jiffies,
+    acc->slept_jiffies * KM_NS_PER_JIFFY / 1000000, KM_HZ);
+  SimEvent ev = { .kind = SIM_EV_THROTTLE, .step = step, .step_index = step ? step->index : 0, .task = task,
+                  .detail = detail, .throttle_slept_ns = acc->slept_jiffies * KM_NS_PER_JIFFY,
+                  .throttle_sleeps = acc->sleeps };
+  engine_emit(e, &ev);
+  *acc = (ThrottleAcc){ 0 };
+}
+
+/* mem_cgroup_handle_over_high() for the task (on return to user mode, or from try_charge_memcg() on 5.18+), and
+ * its sleep on the virtual clock: timers due meanwhile (the OOM reaper) fire in order. */
+static void handle_over_high(SimEngine *e, KmTask *task, ThrottleAcc *acc)
+{
+  KmPages nr_pages = task->memcg_nr_pages_over_high;
+  task->memcg_nr_pages_over_high = 0;
+  if (!nr_pages || task->state != KM_TASK_RUNNING || !task->mm)
+    return;
+  KmHighResult r = km_memcg_handle_over_high(e->sys, task->mm->memcg, nr_pages);
+  acc->handles++;
+  acc->reclaim_calls += r.reclaim_calls;
+  acc->file += r.file;
+  acc->swapped += r.swapped;
+  if (!r.penalty_jiffies)
+    return;
+  acc->sleeps++;
+  acc->slept_jiffies += r.penalty_jiffies;
+  guint64 until = e->now_ns + r.penalty_jiffies * KM_NS_PER_JIFFY;
+  engine_run_due_timers(e, until);
+  e->now_ns = MAX(e->now_ns, until);
+}
+
+/* try_charge_memcg()'s stock for n single-page charges to memcg, and its done_restock check of memory.high. */
+static void charge_stock(SimEngine *e, KmTask *task, KmMemcg *memcg, KmPages n, ThrottleAcc *acc)
+{
+  const KmProfile *prof = e->sys->profile;
+  if (!km_memcg_stock_charge(e->sys, memcg, n) || !km_memcg_over_high(e->sys, memcg))
+    return;
+  /* the room of km_memcg_high_charge_room() ends a bulk at its first refill above high: one batch */
+  task->memcg_nr_pages_over_high += prof->memcg_charge_batch;
+  if (prof->high_sync && task->memcg_nr_pages_over_high > prof->memcg_charge_batch)
+    handle_over_high(e, task, acc);
+}
+
+/* Charges *remaining pages of kind for proc (anon: faults them into mappings), reclaiming and invoking the OOM
+ * killer as try_charge_memcg() and __alloc_pages_slowpath() would. */
+/* Reclaim during one fault sequence runs in SWAP_CLUSTER_MAX batches; the timeline gets one line per sequence
+ * (per OOM domain), with the sums. */
+typedef struct {
+  KmPages file, swapped;
+  KmMemcg *memcg; /* NULL: global reclaim */
+  gboolean any;
+} ReclaimAcc;
+
+static void reclaim_flush(SimEngine *e, ReclaimAcc *acc, const ScStep *step, const KmTask *task)
+{
+  if (!acc->any)
+    return;
+  SimEvent ev = { .kind = SIM_EV_RECLAIM, .step = step, .step_index = step ? step->index : 0, .task = task,
+                  .reclaimed_file = acc->file, .reclaimed_swap = acc->swapped, .oom_memcg = acc->memcg };
+  engine_emit(e, &ev);
+  *acc = (ReclaimAcc){ 0 };
+}
+
+static void reclaim_add(ReclaimAcc *acc, KmMemcg *memcg, KmReclaimResult rec)
+{
+  acc->file += rec.file;
+  acc->swapped += rec.swapped;
+  acc->memcg = memcg;
+  acc->any = TRUE;
+}
+
+/* Anon pages are charged by user page faults (handle_mm_fault() with mem_cgroup_enter_user_fault()); page cache
+ * and shmem pages by read() and write(), system calls. The kernel treats the two differently once a memcg OOM
+ * cannot help (try_charge_memcg(), mem_cgroup_oom(), per profile: docs/kernel-versions.md, "Charge paths"). */
+static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
+                                          guint64 mapping_key, KmPages *remaining, ThrottleAcc *thr)
+{
+  KmSystem *sys = e->sys;
+  const KmProfile *prof = sys->profile;
+  KmTask *task = proc->task;
+  ReclaimAcc acc = { 0 };
+  gboolean user_fault = kind == KM_PAGE_ANON;
+  gboolean forced = FALSE; /* 4.19/5.4: an OOM killed nobody, the charge goes over the limit (`goto force`) */
+
+  while (*remaining > 0) {
+    if (!engine_work(e, step, 1))
+      return FAULT_LIMIT;
+    if (task->state != KM_TASK_RUNNING || !task->mm) {
+      reclaim_flush(e, &acc, step, task);
+      return FAULT_DIED;
+    }
+    KmMapping *mapping = NULL;
+    /* every charge goes to the memcg of the mm's owner at this moment (get_mem_cgroup_from_mm(); page cache and
+     * shmem from a system call: mm NULL -> current->mm), even for a mapping partly charged elsewhere before a move */
+    KmMemcg *memcg = task->mm->memcg;
+    if (kind == KM_PAGE_ANON) {
+      if (mapping_key && !km_mm_find_mapping(e->sys, task->mm, mapping_key)) {
+        reclaim_flush(e, &acc, step, task);
+        return FAULT_SEGV; /* unmapped by a process sharing the mm while this one slept in its fault */
+      }
+      mapping = next_untouched(sys, task->mm, mapping_key);
+      if (!mapping) {
+        /* every page the step meant to touch is resident already: a process sharing the mm touched them while
+         * this one slept in its fault. Touching resident pages costs nothing. */
+        *remaining = 0;
+        break;
+      }
+    }
+    /* what get_page_from_freelist() can still hand out: buddy pages above the watermarks, through the lists */
+    KmPages gfree = km_alloc_available(sys);
+    KmMemcg *over = NULL;
+    gboolean memsw = FALSE;
+    KmPages mmargin = forced ? KM_PAGES_MAX : km_memcg_margin(memcg, &over, &memsw);
+    KmPages avail = MIN(gfree, mmargin);
+    KmPages k = MIN(*remaining, avail);
+    if (mapping && prof->memcg_charges_pgtables)
+      k = km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped), avail);
+    else if (mapping) /* 3.10: the memcg pays for the pages only, the machine for their page tables too */
+      k = MIN(km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped),
+                                gfree),
+              mmargin);
+    if (k > 0) {
+      /* end the bulk at the first stock refill that finds memory.high exceeded (at least one page) */
+      KmPages room = km_memcg_high_charge_room(sys, memcg);
+      if (room != KM_PAGES_MAX)
+        k = MAX(1, mapping ? km_mm_fault_batch(task->mm, mapping, k, room) : MIN(k, room));
+      KmPages charges = k + (mapping ? km_mm_pte_growth(task->mm, mapping, k) : 0);
+      if (mapping)
+        km_mm_populate(sys, task->mm, mapping, k);
+      else
+        km_memcg_charge(sys, memcg, kind, k);
+      *remaining -= k;
+      charge_stock(e, task, memcg, charges, thr);
+      if (user_fault)
+        handle_over_high(e, task, thr); /* each page fault returns to user mode */
+      continue;
+    }
+    KmPages growth = mapping ? km_mm_pte_growth(task->mm, mapping, 1) : 0;
+    FaultResult r;
+    if (gfree < 1 + growth) {
+      /* __alloc_pages_slowpath(): direct reclaim of SWAP_CLUSTER_MAX pages, then __alloc_pages_may_oom() */
+      KmReclaimResult rec = km_reclaim(sys, NULL, MAX(1 + growth - gfree, SWAP_CLUSTER_MAX), TRUE);
+      engine_work_reclaim(e, &rec);
+      if (rec.file + rec.swapped > 0) {
+        /* __alloc_pages_direct_reclaim(): progress but still no page: drain_all_pages() once, then retry */
+        if (km_alloc_available(sys) < 1 + growth)
+          km_pcp_drain(sys);
+        if (acc.any && acc.memcg != NULL)
+          reclaim_flush(e, &acc, step, task);
+        reclaim_add(&acc, NULL, rec);
+        continue;
+      }
+      reclaim_flush(e, &acc, step, task);
+      r = engine_invoke_oom(e, proc, step, NULL);
+    } else {
+      /* The machine has the page (and its page tables) and k is the most that fits, so the memcg margin is what
+       * is short: some counter has a limit and `over` is set (km_mm_fault_batch()).
+       * try_charge_memcg(): failcnt and MEMCG_MAX on mem_over_limit, reclaim from it (no swap when the memsw
+       * counter is the one at its limit), then mem_cgroup_oom() */
+      if (memsw)
+        over->memsw_failcnt++;
+      else
+        over->failcnt++;
+      km_memcg_stock_drain(sys); /* drain_all_stock(mem_over_limit) before reclaim */
+      km_memcg_memory_event(sys, over, KM_MEMCG_MAX);
+      /* try_to_free_mem_cgroup_pages(): nr_to_reclaim = max(nr_pages, SWAP_CLUSTER_MAX) for the one page */
+      KmPages mgrowth = prof->memcg_charges_pgtables ? growth : 0;
+      KmReclaimResult rec = km_reclaim(sys, over, MAX(1 + mgrowth - mmargin, SWAP_CLUSTER_MAX), !memsw);
+      engine_work_reclaim(e, &rec);
+      if (rec.file + rec.swapped > 0) {
+        if (acc.any && acc.memcg != over)
+          reclaim_flush(e, &acc, step, task);
+        reclaim_add(&acc, over, rec);
+        continue;
+      }
+      reclaim_flush(e, &acc, step, task);
+      proc->refused_pages = *remaining;
+      proc->refused_memcg = over;
+      /* 3.12's rework: mem_cgroup_oom() returns at once unless current->memcg_oom.may_oom (a user fault) */
+      if (prof->memcg_oom_user_fault_only && !user_fault) {
+        proc->refused_why = "a system call does not arm the memcg OOM killer (memcg_oom.may_oom is set for user "
+                            "faults only)";
+        return FAULT_CHARGE_ENOMEM;
+      }
+      /* mem_cgroup_oom() */
+      km_memcg_memory_event(sys, over, KM_MEMCG_OOM);
+      if (over->version == 1 && over->oom_kill_disable) {
+        /* only a user fault sleeps (memcg_in_oom, then mem_cgroup_oom_synchronize() at the end of the fault);
+         * any other charge gets -ENOMEM (4.19/5.x: `if (!current->in_user_fault) return OOM_SKIPPED`) */
+        if (!user_fault) {
+          proc->refused_why = "memory.oom_control has oom_kill_disable 1 and only a user fault sleeps on it "
+                              "(mem_cgroup_oom())";
+          return FAULT_CHARGE_ENOMEM;
+        }
+        over->under_oom = TRUE;
+        proc->blocked_on = over;
+        task->state = KM_TASK_BLOCKED;
+        if (!g_ptr_array_find(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid), NULL))
+          g_ptr_array_add(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid));
+        return FAULT_BLOCKED;
+      }
+      r = engine_invoke_oom(e, proc, step, over);
+      if (r == FAULT_NO_VICTIM) {
+        if (prof->memcg_oom_failed_forces) {
+          /* every later page of this charge would find the same: forced too (memory.events oom and max are
+           * counted once here, where the kernel counts them per page: docs/model.md) */
+          forced = TRUE;
+          engine_emit_simple(e, SIM_EV_CHARGE_FORCED, step, task,
+                      "the memcg OOM killed nobody: the charge is forced over the limit (try_charge(): "
+                      "OOM_FAILED, goto force), and the task runs on above it");
+          continue;
+        }
+        /* 5.16+ (and 5.10.y, 5.15.y): -ENOMEM; a user fault retries for ever (pagefault_out_of_memory()), a
+         * system call gets it */
+        proc->refused_why = "the memcg OOM killer found nothing to kill (try_charge_memcg(): nomem)";
+        r = user_fault ? FAULT_LIVELOCK : FAULT_CHARGE_ENOMEM;
+      }
+    }
+    if (r != FAULT_DONE)
+      return r;
+  }
+  reclaim_flush(e, &acc, step, task);
+  return FAULT_DONE;
+}
+
+/* A fault returns to user mode after each page (handled in the loop); a system call once, at its end. */
+FaultResult engine_charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
+                                guint64 mapping_key, KmPages *remaining)
+{
+  ThrottleAcc thr = { 0 };
+  FaultResult r = charge_pages_throttled(e, proc, step, kind, mapping_key, remaining, &thr);
+  if (kind != KM_PAGE_ANON && (r == FAULT_DONE || r == FAULT_CHARGE_ENOMEM))
+    handle_over_high(e, proc->task, &thr);
+  throttle_flush(e, &thr, step, proc->task);
+  return r;
+}

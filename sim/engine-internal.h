@@ -1,0 +1,149 @@
+/* sim/engine-internal.h: what the engine's files share (sim/engine.c and the files beside it that follow the
+ * kernel's seams: engine-setup.c, engine-cgroupfs.c, engine-mm.c, engine-charge.c, engine-oom.c,
+ * engine-kubelet.c). Private to sim/engine*.c: the rest of oomsim sees sim/engine.h only. */
+#pragma once
+
+#include "engine.h"
+
+#include "../kernel-model/km-cgroup.h"
+#include "../kernel-model/km-memcg.h"
+#include "../kernel-model/km-memcg-high.h"
+#include "../kernel-model/km-pcp.h"
+#include "../kernel-model/km-proc.h"
+#include "../kernel-model/km-util.h"
+#include "../kernel-model/km-vmscan.h"
+#include "../scenarios/scenario-loader.h"
+#include "../scenarios/scenario-values.h"
+#include "../k8s/k8s-eviction.h"
+#include "engine-userspace.h"
+
+#include <string.h>
+
+G_BEGIN_DECLS
+
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGTERM 15
+#define VMSTAT_INTERVAL_NS G_GUINT64_CONSTANT(1000000000) /* sysctl_stat_interval: HZ, one second */
+#define GLIBC_MALLOC_HEADER 16 /* mmapped chunk: the request plus 2 * SIZE_SZ, page-aligned */
+#define WORK_STEP 64    /* units of work of a step, and of a mapping created ("Work" in sim/engine.c) */
+#define WORK_MAPPING 64
+#define SWAP_CLUSTER_MAX 32 /* include/linux/swap.h: the reclaim batch */
+
+typedef struct {
+  KmTask *task;
+  int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
+  GQueue pending;        /* ScStep* owned: the step in progress (head) and the ones queued behind it */
+  gboolean in_progress;  /* the head step has started */
+  guint rep_done;        /* repetitions of the head step completed */
+  KmPages rep_remaining; /* pages of the current repetition still to fault; 0: not started */
+  guint64 rep_mapping;   /* malloc: key of the current repetition's mapping (mapping_key()); 0: none */
+  KmPages refused_pages; /* the last mapping refused, or the pages a charge could not get */
+  const char *refused_why; /* by which kernel function (NULL: __vm_enough_memory()), or why no OOM kill helped */
+  KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
+  KmMemcg *blocked_on;
+  gboolean livelocked;
+} SimProc;
+
+typedef struct {
+  guint64 time_ns;
+  guint64 seq;
+  KmTask *victim;
+} SimTimer;
+
+struct _SimEngine {
+  KmSystem *sys;
+  const ScenarioHeader *header;
+  SimOptions opts;
+  SimSink sink;
+  guint64 now_ns;
+  guint64 step_index;
+  SimOutcome *outcome;
+  GHashTable *procs;     /* pid -> SimProc* */
+  GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
+  GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
+  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process) */
+  GHashTable *mapping_index; /* id of an mmap/malloc step -> its index, to resolve the refs of handed-over steps
+                              * (sim_engine_step()); borrowed steps come resolved (ScStep.ref_index) */
+  GQueue timers;         /* SimTimer*, by time then seq */
+  guint64 timer_seq;
+  GQueue blocked;        /* SimProc*, in the order they blocked */
+  gboolean panicked;
+  gboolean finished;
+  /* the kubelet's eviction manager (<kubelet>): its state and the time of its next pass */
+  K8sEvictionState *eviction;
+  guint64 next_eviction_ns;
+  guint64 next_vmstat_ns; /* the next whole second of vmstat_update() (run_vmstat_until()) */
+  const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
+  guint64 work;          /* units of work done so far ("Work" in sim/engine.c) */
+  guint64 max_work, max_steps;
+  GError *limit_error;   /* set when the run went past a bound: every later call fails with it */
+  const char *exit_by;     /* the actor record_exit() names, when one other than the kernel kills */
+  gboolean kubelet_runs;   /* the eviction manager runs (a <kubelet>, and not switched off by SimOptions.actors) */
+  SimUserspace *userspace; /* earlyoom and systemd-oomd (sim/engine-userspace.c); NULL: neither runs */
+  gint64 gen;              /* counts changes to the model: steps, exits, reaps */
+  gboolean shared_steps;   /* steps are borrowed (sim_engine_step_shared()): queued ones are not freed here */
+};
+
+typedef enum {
+  FAULT_DONE,
+  FAULT_BLOCKED,
+  FAULT_DIED,
+  FAULT_LIVELOCK,
+  FAULT_PANIC,
+  FAULT_ENOMEM,        /* __vm_enough_memory() refused the mapping */
+  FAULT_CHARGE_ENOMEM, /* a charge that is not a user fault failed: -ENOMEM to the syscall */
+  FAULT_NO_VICTIM,     /* invoke_oom(): a memcg OOM found nothing to kill (the caller decides what follows) */
+  FAULT_SEGV,          /* the mapping to fault in is not there: the access gets SIGSEGV */
+  FAULT_LIMIT,         /* the run went past its work bound: it stops (SimEngine limit_error) */
+} FaultResult;
+
+/* sim/engine.c */
+void engine_emit(SimEngine *e, SimEvent *ev);
+void engine_emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, const KmTask *task, const char *detail);
+gboolean engine_work(SimEngine *e, const ScStep *step, guint64 units);
+void engine_work_reclaim(SimEngine *e, const KmReclaimResult *rec);
+SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot);
+KmPages engine_bytes_to_pages(SimEngine *e, guint64 bytes);
+SimProc *engine_find_proc(SimEngine *e, int pid);
+KmMemcg *engine_step_memcg(SimEngine *e, const ScStep *step);
+void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal);
+void engine_run_due_timers(SimEngine *e, guint64 until_ns);
+gboolean engine_step_error(SimEngine *e, const ScStep *step, GError **error, ScenarioError code, const char *fmt, ...)
+  G_GNUC_PRINTF(5, 6);
+void engine_record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, const char *errno_name,
+                              const char *detail);
+
+/* sim/engine-setup.c */
+gboolean engine_setup(SimEngine *e, GError **error);
+gboolean engine_run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GError **error);
+
+/* sim/engine-cgroupfs.c */
+gboolean engine_memcg_write(SimEngine *e, KmMemcg *memcg, const char *name, const char *value, int line, int col,
+                            GError **error);
+gboolean engine_check_v1_limits(SimEngine *e, const KmMemcg *memcg, int line, int col, GError **error);
+gboolean engine_apply_sysctl(SimEngine *e, const char *name, gint64 value, int line, int col, GError **error);
+gboolean engine_vet_move(SimEngine *e, SimProc *proc, const ScStep *step);
+gboolean engine_run_global_step(SimEngine *e, ScStep *step, GError **error);
+
+/* sim/engine-mm.c */
+gboolean engine_do_mmap(SimEngine *e, SimProc *proc, guint64 key, KmPages pages);
+char *engine_malloc_mapping_name(const ScStep *step, guint rep);
+guint64 engine_mapping_key(guint64 step_index, guint rep, gboolean touch_map);
+FaultResult engine_run_touch(SimEngine *e, SimProc *proc, const ScStep *step);
+FaultResult engine_run_malloc(SimEngine *e, SimProc *proc, const ScStep *step);
+const char *engine_run_unmap(SimEngine *e, SimProc *proc, const ScStep *step);
+
+/* sim/engine-charge.c */
+FaultResult engine_charge_pages(SimEngine *e, SimProc *proc, const ScStep *step, KmPageKind kind,
+                                guint64 mapping_key, KmPages *remaining);
+
+/* sim/engine-oom.c */
+void engine_run_timer(SimEngine *e, SimTimer *t);
+gboolean engine_wait_for_timer(SimEngine *e);
+FaultResult engine_invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, KmMemcg *memcg);
+
+/* sim/engine-kubelet.c */
+void engine_eviction_run(SimEngine *e);
+
+G_END_DECLS
