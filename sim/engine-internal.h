@@ -62,7 +62,10 @@ struct _SimEngine {
   GHashTable *procs;     /* pid -> SimProc* */
   GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
   GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
-  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process) */
+  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process),
+                              * for handed-over steps (a streamed trace of any length: one entry per such step) */
+  GArray *mapping_owner_by_index; /* int by step index - 1, the same for borrowed steps (the trace is in memory
+                                   * anyway; a sweep replays it thousands of times: no hashing on each ref) */
   GHashTable *mapping_index; /* id of an mmap/malloc step -> its index, to resolve the refs of handed-over steps
                               * (sim_engine_step()); borrowed steps come resolved (ScStep.ref_index) */
   GQueue timers;         /* SimTimer*, by time then seq */

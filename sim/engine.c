@@ -45,6 +45,8 @@ void engine_emit(SimEngine *e, SimEvent *ev)
 
 void engine_emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, const KmTask *task, const char *detail)
 {
+  if (!e->sink.event && !(kind == SIM_EV_STEP && step && step->id))
+    return; /* nobody listens and engine_emit() would record nothing (a sweep's replay: no event built) */
   SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? step->index : 0 };
   engine_emit(e, &ev);
 }
@@ -127,6 +129,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->proc_by_slot = g_ptr_array_new();
   e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
+  e->mapping_owner_by_index = g_array_new(FALSE, TRUE, sizeof(int));
   e->mapping_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
@@ -166,6 +169,7 @@ void sim_engine_free(SimEngine *e)
   g_ptr_array_free(e->proc_by_slot, TRUE);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
+  g_array_unref(e->mapping_owner_by_index);
   g_hash_table_destroy(e->mapping_index);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
@@ -439,13 +443,33 @@ static gboolean needs_mm(ScStepKind kind)
          kind == SC_STEP_MUNMAP || kind == SC_STEP_FILE_READ || kind == SC_STEP_SHMEM_WRITE;
 }
 
+/* The mm owner of the process whose mmap or malloc step (with an id) is at index; 0: none. */
+static void set_mapping_owner(SimEngine *e, guint64 index, int owner)
+{
+  if (!e->shared_steps) {
+    g_hash_table_insert(e->mapping_owner, GSIZE_TO_POINTER(index), GINT_TO_POINTER(owner));
+    return;
+  }
+  if (e->mapping_owner_by_index->len < index)
+    g_array_set_size(e->mapping_owner_by_index, (guint)index); /* cleared: 0 */
+  g_array_index(e->mapping_owner_by_index, int, index - 1) = owner;
+}
+
+static int mapping_owner(const SimEngine *e, guint64 index)
+{
+  if (!e->shared_steps)
+    return GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, GSIZE_TO_POINTER(index)));
+  return index >= 1 && index <= e->mapping_owner_by_index->len
+           ? g_array_index(e->mapping_owner_by_index, int, index - 1) : 0;
+}
+
 /* The loader checked that a mapping=/ref= names an earlier mmap or malloc; here: of this process's mm (its own, or
  * one it shares). Whether the mapping is still there is decided when the step runs (SIGSEGV, or nothing to free).
  * Also records the owner of an mmap or malloc with an id. */
 static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GError **error)
 {
   if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC)) {
-    g_hash_table_insert(e->mapping_owner, GSIZE_TO_POINTER(step->index), GINT_TO_POINTER(proc->mm_owner));
+    set_mapping_owner(e, step->index, proc->mm_owner);
     if (!e->shared_steps)
       g_hash_table_insert(e->mapping_index, g_strdup(step->id), GSIZE_TO_POINTER(step->index));
   }
@@ -453,7 +477,7 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GEr
     return TRUE;
   if (!e->shared_steps) /* a handed-over step is the engine's: its ref is resolved here, once */
     step->ref_index = GPOINTER_TO_SIZE(g_hash_table_lookup(e->mapping_index, step->ref));
-  int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, GSIZE_TO_POINTER(step->ref_index)));
+  int owner = mapping_owner(e, step->ref_index);
   if (owner == proc->mm_owner)
     return TRUE;
   return engine_step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
