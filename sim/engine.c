@@ -95,8 +95,8 @@ SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
   g_queue_init(&proc->pending);
   g_hash_table_insert(e->procs, GINT_TO_POINTER(task->pid), proc);
   if (slot) {
-    if (e->proc_by_slot->len < slot)
-      g_ptr_array_set_size(e->proc_by_slot, (gint)slot); /* at most SC_PID_MAX: one per pid */
+    if (e->proc_by_slot->len < slot) /* at most SC_PID_MAX: one per pid; the header's processes at once */
+      g_ptr_array_set_size(e->proc_by_slot, (gint)MAX(slot, e->header->processes->len));
     e->proc_by_slot->pdata[slot - 1] = proc;
   }
   g_ptr_array_add(e->outcome->known_pids, GINT_TO_POINTER(task->pid));
@@ -450,8 +450,8 @@ static void set_mapping_owner(SimEngine *e, guint64 index, int owner)
     g_hash_table_insert(e->mapping_owner, GSIZE_TO_POINTER(index), GINT_TO_POINTER(owner));
     return;
   }
-  if (e->mapping_owner_by_index->len < index)
-    g_array_set_size(e->mapping_owner_by_index, (guint)index); /* cleared: 0 */
+  if (e->mapping_owner_by_index->len < index) /* cleared: 0; doubled, so a trace grows it a few times, not per mmap */
+    g_array_set_size(e->mapping_owner_by_index, (guint)MAX(index, 2 * (guint64)e->mapping_owner_by_index->len));
   g_array_index(e->mapping_owner_by_index, int, index - 1) = owner;
 }
 
