@@ -37,7 +37,7 @@ void engine_emit(SimEngine *e, SimEvent *ev)
   ev->time_ns = e->now_ns;
   /* a step event is a step that ran to its end without an error: <succeeds> looks its id up (only steps with an
    * id, which are the only ones an expectation can name, so the list does not grow with an anonymous trace) */
-  if (ev->kind == SIM_EV_STEP && ev->step && ev->step->id)
+  if (ev->kind == SIM_EV_STEP && ev->step && ev->step->id && !e->opts.row_outcome_only)
     g_ptr_array_add(e->outcome->completed_steps, g_strdup(ev->step->id));
   if (e->sink.event)
     e->sink.event(e->sink.data, e->sys, ev);
@@ -45,7 +45,7 @@ void engine_emit(SimEngine *e, SimEvent *ev)
 
 void engine_emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, const KmTask *task, const char *detail)
 {
-  if (!e->sink.event && !(kind == SIM_EV_STEP && step && step->id))
+  if (!e->sink.event && !(kind == SIM_EV_STEP && step && step->id && !e->opts.row_outcome_only))
     return; /* nobody listens and engine_emit() would record nothing (a sweep's replay: no event built) */
   SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? step->index : 0 };
   engine_emit(e, &ev);
@@ -795,7 +795,8 @@ void sim_engine_finish(SimEngine *e)
       ((SimExit *)e->outcome->exits->pdata[e->outcome->exits->len - 1])->survived = TRUE;
     }
   }
-  fill_memcg_events(e);
+  if (!e->opts.row_outcome_only)
+    fill_memcg_events(e);
   fill_memcg_peaks(e);
   SimEvent ev = { .kind = SIM_EV_END, .header = e->header, .outcome = e->outcome, .scenario_file = e->header->file };
   engine_emit(e, &ev);

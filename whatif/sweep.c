@@ -209,7 +209,8 @@ static WhatifRow *run_variant(SweepRun *run, guint64 v, GError **error)
   }
   if (!whatif_variant_check(variant, error))
     return NULL;
-  SimOptions sim_opts = { .kernel = kernel ? kernel->name : NULL, .format = SIM_FORMAT_NONE };
+  SimOptions sim_opts = { .kernel = kernel ? kernel->name : NULL, .format = SIM_FORMAT_NONE,
+                          .row_outcome_only = TRUE };
   g_autoptr(SimOutcome) outcome = NULL;
   g_autofree char *profile = NULL;
   g_autoptr(GError) replay_error = NULL;
