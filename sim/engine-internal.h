@@ -43,6 +43,7 @@ typedef struct {
   KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
   KmMemcg *blocked_on;
   gboolean livelocked;
+  gboolean in_block;     /* part of SimEngine.proc_block (not freed alone) */
 } SimProc;
 
 typedef struct {
@@ -61,6 +62,8 @@ struct _SimEngine {
   SimOutcome *outcome;
   GHashTable *procs;     /* pid -> SimProc* */
   GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
+  SimProc *proc_block;   /* the header's processes' SimProcs, by slot - 1, in one allocation (a sweep builds them
+                          * for every variant) */
   GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
   GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process),
                               * for handed-over steps (a streamed trace of any length: one entry per such step) */

@@ -84,13 +84,18 @@ static void proc_free(gpointer data)
   ScStep *step;
   while ((step = g_queue_pop_head(&proc->pending)))
     sc_step_free(step);
-  g_free(proc);
+  if (!proc->in_block)
+    g_free(proc);
 }
 
-/* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). */
+/* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). A
+ * process of the header (slot 1 .. n) has its state in proc_block, the others (forks) one of their own. */
 SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
 {
-  SimProc *proc = g_new0(SimProc, 1);
+  guint n_block = e->header->processes->len;
+  gboolean in_block = slot >= 1 && slot <= n_block && !e->proc_block[slot - 1].task;
+  SimProc *proc = in_block ? &e->proc_block[slot - 1] : g_new0(SimProc, 1);
+  proc->in_block = in_block;
   proc->task = task;
   g_queue_init(&proc->pending);
   g_hash_table_insert(e->procs, GINT_TO_POINTER(task->pid), proc);
@@ -127,6 +132,7 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
   e->procs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, proc_free);
   e->proc_by_slot = g_ptr_array_new();
+  e->proc_block = g_new0(SimProc, MAX(header->processes->len, 1));
   e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
   e->mapping_owner_by_index = g_array_new(FALSE, TRUE, sizeof(int));
@@ -166,6 +172,7 @@ void sim_engine_free(SimEngine *e)
       g_queue_clear(&((SimProc *)proc)->pending);
   }
   g_hash_table_destroy(e->procs);
+  g_free(e->proc_block); /* after the table, whose proc_free() reads them */
   g_ptr_array_free(e->proc_by_slot, TRUE);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
