@@ -76,6 +76,8 @@ struct _SimEngine {
   GQueue blocked;        /* SimProc*, in the order they blocked */
   gboolean panicked;
   gboolean finished;
+  gboolean survivors_unmodelled; /* sim_engine_finish() of a row_outcome_only replay: the survivors' exits after the
+                                  * trace are recorded, not run through the model (nothing a row reads changes) */
   /* the kubelet's eviction manager (<kubelet>): its state and the time of its next pass */
   K8sEvictionState *eviction;
   guint64 next_eviction_ns;
