@@ -322,24 +322,34 @@ WhatifRow *whatif_row_from_json(JsonObject *o, const char **out_why)
 
 /* ---------------------------------------------------------------- cells */
 
-static void append_int(GString *out, gint64 value)
+/* value in decimal at the end of buf (24 bytes); returns where it starts, *out_len its length */
+static const char *format_int(char *buf, gint64 value, gsize *out_len)
 {
-  char buf[24];
-  char *p = buf + sizeof buf;
+  char *p = buf + 24;
   guint64 v = value < 0 ? -(guint64)value : (guint64)value;
   do
     *--p = (char)('0' + v % 10);
   while ((v /= 10) != 0);
   if (value < 0)
     *--p = '-';
-  g_string_append_len(out, p, buf + sizeof buf - p);
+  *out_len = (gsize)(buf + 24 - p);
+  return p;
+}
+
+static void append_int(GString *out, gint64 value)
+{
+  char buf[24];
+  gsize len;
+  const char *p = format_int(buf, value, &len);
+  g_string_append_len(out, p, (gssize)len);
 }
 
 static char *int_text(gint64 value)
 {
-  GString *out = g_string_sized_new(24);
-  append_int(out, value);
-  return g_string_free(out, FALSE);
+  char buf[24];
+  gsize len;
+  const char *p = format_int(buf, value, &len);
+  return g_strndup(p, len);
 }
 
 static char *human_bytes(gint64 bytes)
