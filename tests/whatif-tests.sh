@@ -97,6 +97,9 @@ check "sweep-merge of a shard whose row has \"exits\" of the wrong type exits 2"
   status_is 2 "$OOMSIM" sweep-merge "$tmp/bad-row.json"
 check "... one line naming the row's line and what is wrong" one_line_error "$tmp/bad-row.json:1:1: " \
   "line 2 of the rows is not a row of oomsim sweep (a member that should be an array is not)"
+sed '0,/"first_oom_ns":/s//"first_oom_nz":/' "$tmp/s1.json" >"$tmp/no-member.json"
+check "sweep-merge of a shard whose row lacks first_oom_ns exits 2: 'a member is missing'" \
+  bash -c "! \"$OOMSIM\" sweep-merge \"$tmp/no-member.json\" 2>$tmp/nm.err >/dev/null && [ \$(wc -l <$tmp/nm.err) -eq 1 ] && grep -qF '(a member is missing)' $tmp/nm.err"
 sed '0,/"variant":1,/s//"variant":"1",/' "$tmp/s1.json" >"$tmp/bad-variant.json"
 check "sweep-merge of a shard whose variant number is a string exits 2 with one line" \
   bash -c "! \"$OOMSIM\" sweep-merge \"$tmp/bad-variant.json\" 2>$tmp/bv.err >/dev/null && [ \$(wc -l <$tmp/bv.err) -eq 1 ] && grep -qF 'should be an integer' $tmp/bv.err"

@@ -219,9 +219,16 @@ static gboolean get_int(JsonObject *o, const char *name, gint64 *out, const char
 static gboolean get_int_or_null(JsonObject *o, const char *name, gint64 *out, gboolean *out_set, const char **why)
 {
   JsonNode *n = json_object_get_member(o, name);
-  *out_set = n && !JSON_NODE_HOLDS_NULL(n);
   *out = 0;
-  return *out_set ? get_int(o, name, out, why) : n != NULL || (*why = "a member is missing", FALSE);
+  *out_set = FALSE;
+  if (!n) {
+    *why = "a member is missing";
+    return FALSE;
+  }
+  if (JSON_NODE_HOLDS_NULL(n))
+    return TRUE;
+  *out_set = TRUE;
+  return get_int(o, name, out, why);
 }
 
 static gboolean get_string(JsonObject *o, const char *name, gboolean nullable, char **out, const char **why)
