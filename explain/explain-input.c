@@ -195,6 +195,26 @@ static gboolean is_wrapped_tail(const ExplainInput *in, const char *msg, gboolea
          in->pending->len + strlen(msg) < EXPLAIN_MAX_LINE;
 }
 
+/* A control character in a message (a comm set with prctl(PR_SET_NAME) may hold any byte but NUL, and the kernel
+ * prints it as it is) as /dev/kmsg shows it (kernel/printk: devkmsg_read() writes such a byte as "\xNN") and
+ * dmesg(1) too: the explanation, the HTML page and a written scenario (XML 1.0 has no way to hold one) show "\x01"
+ * where the raw syslog had the byte. Tabs stay. A log taken from dmesg or /dev/kmsg has them escaped already. */
+static char *escape_controls(const char *msg)
+{
+  GString *out = NULL;
+  for (const char *s = msg; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      if (!out)
+        out = g_string_new_len(msg, s - msg);
+      g_string_append_printf(out, "\\x%02x", c);
+    } else if (out) {
+      g_string_append_c(out, (char)c);
+    }
+  }
+  return out ? g_string_free(out, FALSE) : g_strdup(msg);
+}
+
 static void end_line(ExplainInput *in, ExplainLineFunc func, gpointer user_data)
 {
   in->line++;
@@ -210,7 +230,8 @@ static void end_line(ExplainInput *in, ExplainLineFunc func, gpointer user_data)
   const char *raw = in->raw->str;
   g_autofree char *valid = g_utf8_validate(raw, (gssize)in->raw->len, NULL) ? NULL : g_utf8_make_valid(raw, -1);
   gboolean prefixed = FALSE;
-  g_autofree char *msg = explain_strip_prefix(valid ? valid : raw, &prefixed);
+  g_autofree char *stripped = explain_strip_prefix(valid ? valid : raw, &prefixed);
+  g_autofree char *msg = escape_controls(stripped);
   if (is_wrapped_tail(in, msg, prefixed)) {
     g_string_append_c(in->pending, ' ');
     g_string_append(in->pending, msg);

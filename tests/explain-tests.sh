@@ -268,5 +268,19 @@ check "--to-scenario over all ${rt_total:-?} corpus reports: $rt_made round-trip
 "$OOMSIM" explain --to-scenario --set 'process[80].oom_score_adj=0' $corpus/vm6.1-memcg-kmsg.log >"$tmp/wrt.xml"
 check "--to-scenario with a what-if: the changed victim (spike-A) is expected and picked" \
   bash -c 'grep -q "<oom-kill pid=\"79\"/>" "$1" && "$2" check "$1" >/dev/null' _ "$tmp/wrt.xml" "$OOMSIM"
+# a comm with a control character (prctl(PR_SET_NAME) allows any byte but NUL; a raw syslog keeps it): shown as \x01,
+# as /dev/kmsg and dmesg(1) show it. The written scenario must load (XML 1.0 cannot hold the byte, even as &#x1;)
+# and the HTML page must not carry it either.
+sed 's/ spike-C$/ spike\x01C/' $corpus/vm6.1-memcg-kmsg.log >"$tmp/ctl.log"
+check "control character in a comm: the raw byte is in the test log" grep -q "$(printf 'spike\001C')" "$tmp/ctl.log"
+"$OOMSIM" explain --to-scenario "$tmp/ctl.log" >"$tmp/ctl.xml"
+check "control character in a comm: --to-scenario writes comm=\"spike\\x01C\" and the scenario passes its check" \
+  bash -c 'grep -qF "comm=\"spike\\x01C\"" "$1" && "$2" check "$1" >/dev/null' _ "$tmp/ctl.xml" "$OOMSIM"
+"$OOMSIM" explain --format html -o "$tmp/ctl.html" "$tmp/ctl.log"
+check "control character in a comm: the HTML page shows spike\\x01C, no &#x1; and no raw byte" \
+  bash -c 'grep -qF "spike\\x01C" "$1" && ! grep -qF "&#x1;" "$1" && ! grep -q "$(printf "\001")" "$1"' _ "$tmp/ctl.html"
+"$OOMSIM" explain --format json "$tmp/ctl.log" >"$tmp/ctl.json"
+check "control character in a comm: JSON name spike\\x01C, same verdict" json "$tmp/ctl.json" \
+  "j['reports'][0]['tasks'][2]['name'] == 'spike\\\\x01C' and j['reports'][0]['verdict'] == 'agree'"
 "$OOMSIM" explain --to-scenario --report 9 $corpus/vm6.1-memcg-kmsg.log >"$tmp/o" 2>"$tmp/e"; s=$?
 check "--to-scenario --report beyond the log: exit 2" test $s = 2
