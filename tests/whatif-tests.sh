@@ -97,6 +97,14 @@ check "sweep-merge of a shard whose row has \"exits\" of the wrong type exits 2"
   status_is 2 "$OOMSIM" sweep-merge "$tmp/bad-row.json"
 check "... one line naming the row's line and what is wrong" one_line_error "$tmp/bad-row.json:1:1: " \
   "line 2 of the rows is not a row of oomsim sweep (a member that should be an array is not)"
+sed 's/"cgroups" : \[/"cgroups" : 5, "x" : [/' "$tmp/s1.json" >"$tmp/bad-header.json"
+check "sweep-merge of a shard whose header has \"cgroups\" of the wrong type exits 2 (was a GLib critical)" \
+  status_is 2 "$OOMSIM" sweep-merge --format csv "$tmp/bad-header.json"
+check "... one line naming the member" one_line_error "$tmp/bad-header.json:1:1: " \
+  'not the JSON output of oomsim sweep (its "cgroups" is missing or of the wrong type)'
+sed 's/"vary" : \[/"vary" : [ {},/' "$tmp/s1.json" >"$tmp/bad-vary.json"
+check "sweep-merge of a shard whose \"vary\" lists an object exits 2 with one line" \
+  bash -c "! \"$OOMSIM\" sweep-merge --format text \"$tmp/bad-vary.json\" 2>$tmp/bvy.err >/dev/null && [ \$(wc -l <$tmp/bvy.err) -eq 1 ] && grep -qF 'its \"vary\" is missing or of the wrong type' $tmp/bvy.err"
 sed '0,/"first_oom_ns":/s//"first_oom_nz":/' "$tmp/s1.json" >"$tmp/no-member.json"
 check "sweep-merge of a shard whose row lacks first_oom_ns exits 2: 'a member is missing'" \
   bash -c "! \"$OOMSIM\" sweep-merge \"$tmp/no-member.json\" 2>$tmp/nm.err >/dev/null && [ \$(wc -l <$tmp/nm.err) -eq 1 ] && grep -qF '(a member is missing)' $tmp/nm.err"

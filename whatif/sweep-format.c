@@ -483,6 +483,38 @@ static char *read_shard(const char *file, GError **error)
   return text;
 }
 
+/* The header members the renderers read, of the types document() writes them (a shard edited by hand must give
+ * an error, not a GLib critical); NULL when they are, else the first member that is not. */
+static const char *bad_header_member(JsonObject *h)
+{
+  static const char *const string_lists[] = { "set", "vary", "kernels", "cgroups" };
+  static const char *const strings[] = { "scenario", "file" };
+  static const char *const ints[] = { "oomsim_sweep", "variants" };
+  for (gsize i = 0; i < G_N_ELEMENTS(string_lists); i++) {
+    JsonNode *n = json_object_get_member(h, string_lists[i]);
+    if (!n || !JSON_NODE_HOLDS_ARRAY(n))
+      return string_lists[i];
+    JsonArray *a = json_node_get_array(n);
+    for (guint j = 0; j < json_array_get_length(a); j++)
+      if (json_node_get_value_type(json_array_get_element(a, j)) != G_TYPE_STRING)
+        return string_lists[i];
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
+    JsonNode *n = json_object_get_member(h, strings[i]);
+    if (!n || json_node_get_value_type(n) != G_TYPE_STRING)
+      return strings[i];
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(ints); i++) {
+    JsonNode *n = json_object_get_member(h, ints[i]);
+    if (!n || json_node_get_value_type(n) != G_TYPE_INT64)
+      return ints[i];
+  }
+  JsonNode *shard = json_object_get_member(h, "shard");
+  if (shard && json_node_get_value_type(shard) != G_TYPE_STRING)
+    return "shard";
+  return NULL;
+}
+
 /* Reads a shard as render_json() wrote it: the header object, and the rows one per line, each read into a WhatifRow
  * (a line that is not a row, or a row member of the wrong type, is an error naming the line). */
 static JsonObject *read_json_shard(const char *file, GPtrArray *rows, GError **error)
@@ -500,6 +532,11 @@ static JsonObject *read_json_shard(const char *file, GPtrArray *rows, GError **e
   g_autoptr(JsonNode) node = json_from_string(header_text, NULL);
   if (!node || !JSON_NODE_HOLDS_OBJECT(node) || !json_object_has_member(json_node_get_object(node), "oomsim_sweep")) {
     merge_error(error, file, "not the JSON output of oomsim sweep");
+    return NULL;
+  }
+  const char *bad = bad_header_member(json_node_get_object(node));
+  if (bad) {
+    merge_error(error, file, "not the JSON output of oomsim sweep (its \"%s\" is missing or of the wrong type)", bad);
     return NULL;
   }
   g_auto(GStrv) lines = g_strsplit(mark + strlen(",\n  \"rows\" : ["), "\n", -1);
