@@ -43,6 +43,7 @@ typedef struct {
   KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
   KmMemcg *blocked_on;
   gboolean livelocked;
+  gboolean in_block;     /* part of SimEngine.proc_block (not freed alone) */
 } SimProc;
 
 typedef struct {
@@ -62,13 +63,20 @@ struct _SimEngine {
   GPtrArray *procs;      /* SimProc* by its task's KmTask.seq (creation order; found by pid through the model's
                           * task_by_pid: one table of pids, not two, issue 13) */
   GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
+  SimProc *proc_block;   /* the header's processes' SimProcs, by slot - 1, in one allocation (a sweep builds them
+                          * for every variant) */
   GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
-  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process) */
+  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process),
+                              * for handed-over steps (a streamed trace of any length: one entry per such step) */
+  GArray *mapping_owner_by_index; /* int by step index - 1, the same for borrowed steps (the trace is in memory
+                                   * anyway; a sweep replays it thousands of times: no hashing on each ref) */
   GQueue timers;         /* SimTimer*, by time then seq */
   guint64 timer_seq;
   GQueue blocked;        /* SimProc*, in the order they blocked */
   gboolean panicked;
   gboolean finished;
+  gboolean survivors_unmodelled; /* sim_engine_finish() of a row_outcome_only replay: the survivors' exits after the
+                                  * trace are recorded, not run through the model (nothing a row reads changes) */
   /* the kubelet's eviction manager (<kubelet>): its state and the time of its next pass */
   K8sEvictionState *eviction;
   guint64 next_eviction_ns;

@@ -37,7 +37,7 @@ void engine_emit(SimEngine *e, SimEvent *ev)
   ev->time_ns = e->now_ns;
   /* a step event is a step that ran to its end without an error: <succeeds> looks its id up (only steps with an
    * id, which are the only ones an expectation can name, so the list does not grow with an anonymous trace) */
-  if (ev->kind == SIM_EV_STEP && ev->step && ev->step->id)
+  if (ev->kind == SIM_EV_STEP && ev->step && ev->step->id && !e->opts.row_outcome_only)
     sim_outcome_add_completed_step(e->outcome, ev->step->id);
   if (e->sink.event)
     e->sink.event(e->sink.data, e->sys, ev);
@@ -45,6 +45,8 @@ void engine_emit(SimEngine *e, SimEvent *ev)
 
 void engine_emit_simple(SimEngine *e, SimEventKind kind, const ScStep *step, const KmTask *task, const char *detail)
 {
+  if (!e->sink.event && !(kind == SIM_EV_STEP && step && step->id && !e->opts.row_outcome_only))
+    return; /* nobody listens and engine_emit() would record nothing (a sweep's replay: no event built) */
   SimEvent ev = { .kind = kind, .step = step, .task = task, .detail = detail, .step_index = step ? step->index : 0 };
   engine_emit(e, &ev);
 }
@@ -84,21 +86,26 @@ static void proc_free(gpointer data)
     return;
   while ((step = g_queue_pop_head(&proc->pending)))
     sc_step_free(step);
-  g_free(proc);
+  if (!proc->in_block)
+    g_free(proc);
 }
 
-/* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). */
+/* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). A
+ * process of the header (slot 1 .. n) has its state in proc_block, the others (forks) one of their own. */
 SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
 {
-  SimProc *proc = g_new0(SimProc, 1);
+  guint n_block = e->header->processes->len;
+  gboolean in_block = slot >= 1 && slot <= n_block && !e->proc_block[slot - 1].task;
+  SimProc *proc = in_block ? &e->proc_block[slot - 1] : g_new0(SimProc, 1);
+  proc->in_block = in_block;
   proc->task = task;
   g_queue_init(&proc->pending);
   if (e->procs->len <= task->seq)
     g_ptr_array_set_size(e->procs, (gint)task->seq + 1); /* at most one per pid: SC_PID_MAX */
   e->procs->pdata[task->seq] = proc;
   if (slot) {
-    if (e->proc_by_slot->len < slot)
-      g_ptr_array_set_size(e->proc_by_slot, (gint)slot); /* at most SC_PID_MAX: one per pid */
+    if (e->proc_by_slot->len < slot) /* at most SC_PID_MAX: one per pid; the header's processes at once */
+      g_ptr_array_set_size(e->proc_by_slot, (gint)MAX(slot, e->header->processes->len));
     e->proc_by_slot->pdata[slot - 1] = proc;
   }
   g_ptr_array_add(e->outcome->known_pids, GINT_TO_POINTER(task->pid));
@@ -129,8 +136,10 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
   e->procs = g_ptr_array_new_with_free_func(proc_free);
   e->proc_by_slot = g_ptr_array_new();
+  e->proc_block = g_new0(SimProc, MAX(header->processes->len, 1));
   e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
+  e->mapping_owner_by_index = g_array_new(FALSE, TRUE, sizeof(int));
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
   if (!engine_setup(e, error)) {
@@ -163,9 +172,11 @@ void sim_engine_free(SimEngine *e)
       if (e->procs->pdata[i])
         g_queue_clear(&((SimProc *)e->procs->pdata[i])->pending);
   g_ptr_array_free(e->procs, TRUE);
+  g_free(e->proc_block); /* after the array, whose proc_free() reads them */
   g_ptr_array_free(e->proc_by_slot, TRUE);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
+  g_array_unref(e->mapping_owner_by_index);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
   g_clear_error(&e->limit_error);
@@ -226,7 +237,8 @@ void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal)
     x->reason = sim_outcome_intern(o, "Error"); /* SIGSEGV: what Kubernetes reports for a crash (exit code 139) */
   else
     x->reason = sim_outcome_intern(o, code == 0 ? "Completed" : "Error");
-  km_task_exit(e->sys, task, code, signal);
+  if (!e->survivors_unmodelled)
+    km_task_exit(e->sys, task, code, signal);
   SimEvent ev = { .kind = SIM_EV_EXIT, .task = task, .exit = x };
   engine_emit(e, &ev);
 }
@@ -441,34 +453,43 @@ static gboolean needs_mm(ScStepKind kind)
          kind == SC_STEP_MUNMAP || kind == SC_STEP_FILE_READ || kind == SC_STEP_SHMEM_WRITE;
 }
 
+/* The mm owner of the process whose mmap or malloc step (with an id) is at index; 0: none. */
+static void set_mapping_owner(SimEngine *e, guint64 index, int owner)
+{
+  if (!e->shared_steps) {
+    g_hash_table_insert(e->mapping_owner, GSIZE_TO_POINTER(index), GINT_TO_POINTER(owner));
+    return;
+  }
+  if (e->mapping_owner_by_index->len < index) /* cleared: 0; doubled, so a trace grows it a few times, not per mmap */
+    g_array_set_size(e->mapping_owner_by_index, (guint)MAX(index, 2 * (guint64)e->mapping_owner_by_index->len));
+  g_array_index(e->mapping_owner_by_index, int, index - 1) = owner;
+}
+
+static int mapping_owner(const SimEngine *e, guint64 index)
+{
+  if (!e->shared_steps)
+    return GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, GSIZE_TO_POINTER(index)));
+  return index >= 1 && index <= e->mapping_owner_by_index->len
+           ? g_array_index(e->mapping_owner_by_index, int, index - 1) : 0;
+}
+
 /* The loader checked that a mapping=/ref= names an earlier mmap or malloc; here: of this process's mm (its own, or
  * one it shares). Whether the mapping is still there is decided when the step runs (SIGSEGV, or nothing to free).
  * Also records the owner of an mmap or malloc with an id. */
 static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GError **error)
 {
-  if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC)) {
-    g_hash_table_insert(e->mapping_owner, GSIZE_TO_POINTER(step->index), GINT_TO_POINTER(proc->mm_owner));
-  }
+  if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC))
+    set_mapping_owner(e, step->index, proc->mm_owner);
   if (!proc || !step->ref)
     return TRUE;
   /* step->ref_index: resolved by the loader (loader_check_step_refs()), or after loading (compile_steps()) */
-  int owner = GPOINTER_TO_INT(g_hash_table_lookup(e->mapping_owner, GSIZE_TO_POINTER(step->ref_index)));
+  int owner = mapping_owner(e, step->ref_index);
   if (owner == proc->mm_owner)
     return TRUE;
   return engine_step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
                     "\"%s\" is a mapping of process %d's memory, which process %d does not share", step->ref, owner,
                     step->pid);
 }
-
-/* ---------------------------------------------------------------- the kubelet's eviction manager
- *
- * The acting half of pkg/kubelet/eviction (the choosing half is k8s/k8s-eviction.c): a pass of synchronize() every
- * housekeeping interval of the virtual clock, from 0, run before the first step at or after its time (a step runs
- * to completion first, as the kubelet's goroutine cannot interrupt a page fault). It measures what the summary API
- * would (working set = usage - inactive_file, all page cache counted inactive: the model's file pages were read
- * once and sit on the inactive list), and evicts the pod it names: every process in the pod's cgroup gets SIGTERM
- * (the runtime's StopContainer with the eviction's grace period: the modelled processes do not handle SIGTERM, so
- * they exit at once, status 143) and reports the reason Evicted. */
 
 /* A signal from a userspace actor (the kubelet, earlyoom, systemd-oomd) to a process that does not handle it: the
  * process ends at once with 128 + signal; one asleep in a v1 memcg OOM wakes to die. */
@@ -738,7 +759,9 @@ static void fill_memcg_peaks(SimEngine *e)
  * left out (oom_unkillable_task()), as are tasks without an mm; a process blocked in a v1 memcg is alive. */
 static void fill_final_scores(SimEngine *e)
 {
-  if (e->outcome->oom_count > 0 || e->panicked)
+  /* only a report draws them (reports/html.c): a sweep's or bisect's replay, which has no listener, makes none
+   * (1,000 scores with their allocations were 4% of a variant of the what-if bench) */
+  if (e->outcome->oom_count > 0 || e->panicked || !e->sink.event)
     return;
   for (GList *l = e->sys->tasks.head; l; l = l->next) {
     KmTask *task = l->data;
@@ -775,6 +798,10 @@ void sim_engine_finish(SimEngine *e)
     g_autoptr(GPtrArray) alive = g_ptr_array_new();
     for (GList *l = e->sys->tasks.head; l; l = l->next)
       g_ptr_array_add(alive, l->data);
+    /* A what-if replay's row reads the exits (pid, status, in this order) and the peaks, which exits cannot raise:
+     * the survivors' exit_mmap() and uncharges, after the last step, change nothing it reads, so they are left to
+     * sim_engine_free() (km_system_free() frees the mms they still hold): 1,000 exits were a tenth of a variant. */
+    e->survivors_unmodelled = e->opts.row_outcome_only;
     for (guint i = 0; i < alive->len; i++) {
       KmTask *task = alive->pdata[i];
       SimProc *proc = engine_find_proc(e, task->pid);
@@ -788,7 +815,8 @@ void sim_engine_finish(SimEngine *e)
       ((SimExit *)e->outcome->exits->pdata[e->outcome->exits->len - 1])->survived = TRUE;
     }
   }
-  fill_memcg_events(e);
+  if (!e->opts.row_outcome_only)
+    fill_memcg_events(e);
   fill_memcg_peaks(e);
   SimEvent ev = { .kind = SIM_EV_END, .header = e->header, .outcome = e->outcome, .scenario_file = e->header->file };
   engine_emit(e, &ev);

@@ -106,7 +106,8 @@ typedef struct {
   guint64 first_oom_ns;      /* virtual time of the first (0 when oom_count is 0) */
   GPtrArray *memcg_peaks;    /* SimMemcgPeak*, in the scenario's cgroup order */
   guint64 machine_peak_bytes; /* KmSystem.charged_peak: the most memory charged to memcgs at once */
-  GPtrArray *final_scores;   /* SimFinalScore*, task-list order, only when oom_count is 0 and the run did not panic;
+  GPtrArray *final_scores;   /* SimFinalScore*, task-list order, only when oom_count is 0 and the run did not panic,
+                                and only for a run with a report (an event sink: reports/html.c draws them);
                                 at most SIM_FINAL_SCORES_MAX (final_scores_dropped: the others) */
   guint final_scores_dropped;
   GStringChunk *strings;     /* the strings of kills and exits (sim_outcome_intern()) and completed_steps */

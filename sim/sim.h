@@ -71,6 +71,12 @@ typedef struct {
   guint n_zones;
   SimZone zones[3];
   gboolean invert_tie_rule; /* deliberately wrong model, for the harness's self-test */
+  /* A what-if replay (sweep, bisect) with no report: the outcome gets only what a sweep's row and a bisect's
+   * condition read (kills, exits, ENOMEM steps, the OOM count and first time, peaks, panic, livelock); the lists
+   * only `check` and the reports read (completed_steps, memcg_events) stay empty. The model runs the same up to
+   * the end of the trace; the survivors' exits after it are recorded (pid, status 0, in task-list order) but not
+   * run through the model (their exit_mmap() and uncharges change nothing a row reads). */
+  gboolean row_outcome_only;
   /* Resource bounds (docs/scenario-format.md, "Limits"); 0: the default. A run that would go past one fails with
    * SCENARIO_ERROR_LIMIT at the step where it happened. */
   guint64 max_steps; /* trace steps (elements of <trace>) */

@@ -91,6 +91,26 @@ check "sweep-merge without the last CSV shard (variant 3 of 3) exits 2" \
   status_is 2 "$OOMSIM" sweep-merge "$tmp/t1.csv" "$tmp/t2.csv"
 check "... saying the rows are 2 of 3 variants" one_line_error "$tmp/t1.csv:1:1: " "the shards hold 2 rows of 3 variants"
 check "sweep-merge with a shard given twice exits 2" status_is 2 "$OOMSIM" sweep-merge "$tmp/s1.json" "$tmp/s1.json"
+# a shard edited by hand: a row member of the wrong type is one error naming the line, never a GLib critical
+sed '0,/"exits":\[/s//"exits":7,"x":[/' "$tmp/s1.json" >"$tmp/bad-row.json"
+check "sweep-merge of a shard whose row has \"exits\" of the wrong type exits 2" \
+  status_is 2 "$OOMSIM" sweep-merge "$tmp/bad-row.json"
+check "... one line naming the row's line and what is wrong" one_line_error "$tmp/bad-row.json:1:1: " \
+  "line 2 of the rows is not a row of oomsim sweep (a member that should be an array is not)"
+sed 's/"cgroups" : \[/"cgroups" : 5, "x" : [/' "$tmp/s1.json" >"$tmp/bad-header.json"
+check "sweep-merge of a shard whose header has \"cgroups\" of the wrong type exits 2 (was a GLib critical)" \
+  status_is 2 "$OOMSIM" sweep-merge --format csv "$tmp/bad-header.json"
+check "... one line naming the member" one_line_error "$tmp/bad-header.json:1:1: " \
+  'not the JSON output of oomsim sweep (its "cgroups" is missing or of the wrong type)'
+sed 's/"vary" : \[/"vary" : [ {},/' "$tmp/s1.json" >"$tmp/bad-vary.json"
+check "sweep-merge of a shard whose \"vary\" lists an object exits 2 with one line" \
+  bash -c "! \"$OOMSIM\" sweep-merge --format text \"$tmp/bad-vary.json\" 2>$tmp/bvy.err >/dev/null && [ \$(wc -l <$tmp/bvy.err) -eq 1 ] && grep -qF 'its \"vary\" is missing or of the wrong type' $tmp/bvy.err"
+sed '0,/"first_oom_ns":/s//"first_oom_nz":/' "$tmp/s1.json" >"$tmp/no-member.json"
+check "sweep-merge of a shard whose row lacks first_oom_ns exits 2: 'a member is missing'" \
+  bash -c "! \"$OOMSIM\" sweep-merge \"$tmp/no-member.json\" 2>$tmp/nm.err >/dev/null && [ \$(wc -l <$tmp/nm.err) -eq 1 ] && grep -qF '(a member is missing)' $tmp/nm.err"
+sed '0,/"variant":1,/s//"variant":"1",/' "$tmp/s1.json" >"$tmp/bad-variant.json"
+check "sweep-merge of a shard whose variant number is a string exits 2 with one line" \
+  bash -c "! \"$OOMSIM\" sweep-merge \"$tmp/bad-variant.json\" 2>$tmp/bv.err >/dev/null && [ \$(wc -l <$tmp/bv.err) -eq 1 ] && grep -qF 'should be an integer' $tmp/bv.err"
 
 # sweep errors
 check "sweep --vary with a value out of range exits 2" status_is 2 "$OOMSIM" sweep $ek --vary 'process[11].oom_score_adj=0,1001'

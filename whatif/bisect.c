@@ -106,7 +106,7 @@ static Probe *run_at(const SimScenario *sc, const WhatifBisectOptions *opts, gin
   if (!whatif_variant_apply_sets(v, opts->sets, error) || !whatif_variant_set(v, opts->param, text, error) ||
       !whatif_variant_check(v, error))
     return NULL;
-  SimOptions sim_opts = { .kernel = opts->kernel, .format = SIM_FORMAT_NONE };
+  SimOptions sim_opts = { .kernel = opts->kernel, .format = SIM_FORMAT_NONE, .row_outcome_only = TRUE };
   g_autoptr(SimOutcome) o = NULL;
   if (!sim_replay(whatif_variant_header(v), whatif_variant_steps(v), &sim_opts, &o, NULL, NULL, error))
     return NULL;

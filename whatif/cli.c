@@ -77,7 +77,7 @@ static GPtrArray *kernel_pages(const SimScenario *sc, const char *const *sets, G
   if (!variant || !whatif_variant_check(variant, error))
     return NULL;
   GPtrArray *pages = g_ptr_array_new_with_free_func(page_free);
-  for (guint i = 0; i < profiles->len && i < doc->rows->len; i++) {
+  for (guint i = 0; i < profiles->len && i < whatif_sweep_doc_length(doc); i++) {
     const KmProfile *profile = profiles->pdata[i];
     SimOptions opts = { .kernel = profile->name, .format = SIM_FORMAT_HTML };
     GString *page = NULL;
@@ -111,7 +111,7 @@ int whatif_run_kernels(const char *path, const char *const *sets, const char *ke
   if (!parse_kernels(kernels, sim_scenario_header(sc), profiles, &error))
     return failed(error);
   WhatifSweepOptions opts = { .sets = sets, .axes = axes, .kernels = profiles, .threads = g_get_num_processors(),
-                              .shard_index = 1, .shard_count = 1 };
+                              .shard_index = 1, .shard_count = 1, .format = fmt };
   g_autoptr(WhatifSweepDoc) doc = whatif_sweep_run(sc, &opts, &error);
   if (!doc)
     return failed(error);
@@ -182,6 +182,7 @@ int whatif_cmd_sweep(int argc, char **argv, WhatifWriteFunc write_output)
     return failed(error);
   opts.axes = axes;
   opts.kernels = kernels;
+  opts.format = fmt;
   g_autoptr(WhatifSweepDoc) doc = whatif_sweep_run(sc, &opts, &error);
   if (!doc)
     return failed(error);

@@ -328,11 +328,13 @@ gboolean whatif_split_assignment(const char *text, char **out_param, char **out_
 
 /* ---------------------------------------------------------------- variants */
 
+/* A new array of the same pointers (copied at once: a sweep makes one view of a 10,000-step trace per variant). */
 static GPtrArray *view_of(const GPtrArray *array)
 {
   GPtrArray *view = g_ptr_array_sized_new(array->len + 1);
-  for (guint i = 0; i < array->len; i++)
-    g_ptr_array_add(view, array->pdata[i]);
+  g_ptr_array_set_size(view, (gint)array->len);
+  if (array->len)
+    memcpy(view->pdata, array->pdata, array->len * sizeof(gpointer));
   return view;
 }
 

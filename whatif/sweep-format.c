@@ -51,108 +51,40 @@ void whatif_sweep_doc_free(WhatifSweepDoc *doc)
     json_object_unref(doc->header);
   if (doc->rows)
     g_ptr_array_unref(doc->rows);
+  if (doc->lines)
+    g_ptr_array_unref(doc->lines);
   g_free(doc);
 }
 
-/* Row i of doc, parsed (rows are kept as compact JSON text: a parsed row of a 1,000-task scenario is ~100 times
- * its text, and a sweep holds thousands). NULL only for text that is not an object (a merge checks first). */
-static JsonObject *row_at(const WhatifSweepDoc *doc, guint i)
+guint whatif_sweep_doc_length(const WhatifSweepDoc *doc)
 {
-  g_autoptr(JsonNode) node = json_from_string(doc->rows->pdata[i], NULL);
-  return node && JSON_NODE_HOLDS_OBJECT(node) ? json_object_ref(json_node_get_object(node)) : NULL;
+  return doc->rows ? doc->rows->len : doc->lines ? doc->lines->len : 0;
+}
+
+static const WhatifRow *row_at(const WhatifSweepDoc *doc, guint i)
+{
+  return doc->rows->pdata[i];
+}
+
+static guint n_cgroups(const WhatifSweepDoc *doc)
+{
+  return json_array_get_length(json_object_get_array_member(doc->header, "cgroups"));
+}
+
+static gint64 n_variants(const WhatifSweepDoc *doc)
+{
+  return json_object_get_int_member(doc->header, "variants");
 }
 
 /* ---------------------------------------------------------------- cells */
 
-static char *human_bytes(gint64 bytes)
-{
-  static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
-  if (bytes < 1024)
-    return g_strdup_printf("%" G_GINT64_FORMAT " B", bytes);
-  double v = (double)bytes;
-  guint u = 0;
-  for (v /= 1024; v >= 1024 && u + 1 < G_N_ELEMENTS(units); u++)
-    v /= 1024;
-  return g_strdup_printf("%.1f %s", v, units[u]);
-}
-
-static char *seconds(JsonNode *ns)
-{
-  if (!ns || JSON_NODE_HOLDS_NULL(ns))
-    return g_strdup("");
-  gint64 v = json_node_get_int(ns);
-  return g_strdup_printf("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, v / 1000000000, v % 1000000000 / 1000);
-}
-
-/* "10 (worker), 11 (sidecar)" */
-static char *victims_text(JsonObject *row)
+static char *strings_text(JsonObject *object, const char *member)
 {
   g_autoptr(GString) out = g_string_new(NULL);
-  JsonArray *victims = json_object_has_member(row, "victims") ? json_object_get_array_member(row, "victims") : NULL;
-  for (guint i = 0; victims && i < json_array_get_length(victims); i++) {
-    JsonObject *k = json_array_get_object_element(victims, i);
-    g_string_append_printf(out, "%s%" G_GINT64_FORMAT " (%s)", i ? ", " : "", json_object_get_int_member(k, "pid"),
-                           json_object_get_string_member(k, "comm"));
-  }
-  return g_string_free(g_steal_pointer(&out), FALSE);
-}
-
-/* "10:137 11:0" */
-static char *exits_text(JsonObject *row)
-{
-  g_autoptr(GString) out = g_string_new(NULL);
-  JsonArray *exits = json_object_has_member(row, "exits") ? json_object_get_array_member(row, "exits") : NULL;
-  for (guint i = 0; exits && i < json_array_get_length(exits); i++) {
-    JsonObject *x = json_array_get_object_element(exits, i);
-    g_string_append_printf(out, "%s%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, i ? " " : "",
-                           json_object_get_int_member(x, "pid"), json_object_get_int_member(x, "status"));
-  }
-  return g_string_free(g_steal_pointer(&out), FALSE);
-}
-
-static char *strings_text(JsonObject *row, const char *member)
-{
-  g_autoptr(GString) out = g_string_new(NULL);
-  JsonArray *a = json_object_has_member(row, member) ? json_object_get_array_member(row, member) : NULL;
+  JsonArray *a = json_object_has_member(object, member) ? json_object_get_array_member(object, member) : NULL;
   for (guint i = 0; a && i < json_array_get_length(a); i++)
     g_string_append_printf(out, "%s%s", i ? " " : "", json_array_get_string_element(a, i));
   return g_string_free(g_steal_pointer(&out), FALSE);
-}
-
-/* The cells of one row, in column order; human: text units, else bytes and seconds. */
-static GPtrArray *row_cells(JsonObject *doc, JsonObject *row, gboolean human, const gboolean *cgroup_shown)
-{
-  GPtrArray *cells = g_ptr_array_new_with_free_func(g_free);
-  g_ptr_array_add(cells, g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member(row, "variant")));
-  if (!human) /* CSV: the total, so that a merge can tell a missing last shard */
-    g_ptr_array_add(cells, g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member(doc, "variants")));
-  g_ptr_array_add(cells, g_strdup(json_object_get_string_member(row, "kernel")));
-  JsonArray *values = json_object_get_array_member(row, "values");
-  for (guint i = 0; i < json_array_get_length(values); i++)
-    g_ptr_array_add(cells, g_strdup(json_array_get_string_element(values, i)));
-  g_ptr_array_add(cells, g_strdup(json_object_get_string_member(row, "outcome")));
-  gboolean ran = json_object_has_member(row, "victims");
-  g_ptr_array_add(cells, victims_text(row));
-  g_ptr_array_add(cells, exits_text(row));
-  g_ptr_array_add(cells, strings_text(row, "enomem_steps"));
-  g_ptr_array_add(cells, seconds(ran ? json_object_get_member(row, "first_oom_ns") : NULL));
-  gint64 machine = ran ? json_object_get_int_member(row, "machine_peak_bytes") : 0;
-  g_ptr_array_add(cells, !ran ? g_strdup("") : human ? human_bytes(machine) : g_strdup_printf("%" G_GINT64_FORMAT, machine));
-  guint n_cgroups = json_array_get_length(json_object_get_array_member(doc, "cgroups"));
-  JsonArray *cgroups = ran ? json_object_get_array_member(row, "cgroups") : NULL;
-  for (guint i = 0; i < n_cgroups; i++) {
-    if (cgroup_shown && !cgroup_shown[i])
-      continue;
-    JsonObject *c = cgroups ? json_array_get_object_element(cgroups, i) : NULL;
-    gint64 peak = c ? json_object_get_int_member(c, "peak_bytes") : 0;
-    JsonNode *headroom = c ? json_object_get_member(c, "min_headroom_bytes") : NULL;
-    gboolean limited = headroom && !JSON_NODE_HOLDS_NULL(headroom);
-    g_ptr_array_add(cells, !c ? g_strdup("") : human ? human_bytes(peak) : g_strdup_printf("%" G_GINT64_FORMAT, peak));
-    g_ptr_array_add(cells, !limited ? g_strdup(human && c ? "-" : "")
-                           : human ? human_bytes(json_node_get_int(headroom))
-                                   : g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(headroom)));
-  }
-  return cells;
 }
 
 static GPtrArray *header_cells(JsonObject *doc, gboolean human, const gboolean *cgroup_shown)
@@ -182,41 +114,18 @@ static GPtrArray *header_cells(JsonObject *doc, gboolean human, const gboolean *
 
 /* ---------------------------------------------------------------- CSV */
 
-static void csv_field(GString *out, const char *field)
-{
-  if (strpbrk(field, ",\"\r\n") == NULL) {
-    g_string_append(out, field);
-    return;
-  }
-  g_string_append_c(out, '"');
-  for (const char *c = field; *c; c++) {
-    if (*c == '"')
-      g_string_append_c(out, '"');
-    g_string_append_c(out, *c);
-  }
-  g_string_append_c(out, '"');
-}
-
-static void csv_line(GString *out, GPtrArray *cells)
-{
-  for (guint i = 0; i < cells->len; i++) {
-    if (i)
-      g_string_append_c(out, ',');
-    csv_field(out, cells->pdata[i]);
-  }
-  g_string_append_c(out, '\n');
-}
-
 static GString *render_csv(const WhatifSweepDoc *doc)
 {
   GString *out = g_string_new(NULL);
   g_autoptr(GPtrArray) header = header_cells(doc->header, FALSE, NULL);
-  csv_line(out, header);
-  for (guint i = 0; i < doc->rows->len; i++) {
-    g_autoptr(JsonObject) row = row_at(doc, i);
-    g_autoptr(GPtrArray) cells = row_cells(doc->header, row, FALSE, NULL);
-    csv_line(out, cells);
+  whatif_csv_line(out, header);
+  if (doc->lines && doc->lines_format == WHATIF_FORMAT_CSV) {
+    for (guint i = 0; i < doc->lines->len; i++)
+      g_string_append(out, doc->lines->pdata[i]);
+    return out;
   }
+  for (guint i = 0; i < doc->rows->len; i++)
+    whatif_row_append_csv(row_at(doc, i), n_variants(doc), n_cgroups(doc), out);
   return out;
 }
 
@@ -225,16 +134,12 @@ static GString *render_csv(const WhatifSweepDoc *doc)
 /* Text shows the cgroups that had a limit in some row (peak and headroom of the others are in CSV and JSON). */
 static gboolean *limited_cgroups(const WhatifSweepDoc *doc)
 {
-  guint n = json_array_get_length(json_object_get_array_member(doc->header, "cgroups"));
+  guint n = n_cgroups(doc);
   gboolean *shown = g_new0(gboolean, MAX(n, 1));
   for (guint r = 0; r < doc->rows->len; r++) {
-    g_autoptr(JsonObject) row = row_at(doc, r);
-    if (!json_object_has_member(row, "cgroups"))
-      continue;
-    JsonArray *cgroups = json_object_get_array_member(row, "cgroups");
-    for (guint i = 0; i < n; i++)
-      if (!JSON_NODE_HOLDS_NULL(json_object_get_member(json_array_get_object_element(cgroups, i),
-                                                       "min_headroom_bytes")))
+    const WhatifRow *row = row_at(doc, r);
+    for (guint i = 0; row->cgroups && i < MIN(n, row->cgroups->len); i++)
+      if (g_array_index(row->cgroups, WhatifCgroupCell, i).limited)
         shown[i] = TRUE;
   }
   return shown;
@@ -251,10 +156,10 @@ static void text_line(GString *out, GPtrArray *cells, const guint *widths)
 }
 
 /* What two kernels are compared on: the outcome and the victims ("killed 1: 400 (make)"). */
-static char *kernel_signature(JsonObject *row)
+static char *kernel_signature(const WhatifRow *row)
 {
-  g_autofree char *victims = victims_text(row);
-  return g_strdup_printf("%s%s%s", json_object_get_string_member(row, "outcome"), *victims ? ": " : "", victims);
+  g_autofree char *victims = whatif_row_victims_text(row);
+  return g_strdup_printf("%s%s%s", row->outcome, *victims ? ": " : "", victims);
 }
 
 /* --kernel with more than one profile: for each combination of values whose rows differ between kernels, the
@@ -270,10 +175,8 @@ static void kernel_diff(GString *out, const WhatifSweepDoc *doc)
   gboolean any = FALSE;
   for (guint start = 0; start + nk <= nrows; start += nk) {
     g_autoptr(GPtrArray) sigs = g_ptr_array_new_with_free_func(g_free);
-    for (guint k = 0; k < nk; k++) {
-      g_autoptr(JsonObject) row = row_at(doc, start + k);
-      g_ptr_array_add(sigs, kernel_signature(row));
-    }
+    for (guint k = 0; k < nk; k++)
+      g_ptr_array_add(sigs, kernel_signature(row_at(doc, start + k)));
     gboolean differ = FALSE;
     for (guint k = 1; k < nk; k++)
       differ |= strcmp(sigs->pdata[k], sigs->pdata[0]) != 0;
@@ -282,13 +185,12 @@ static void kernel_diff(GString *out, const WhatifSweepDoc *doc)
     if (!any)
       g_string_append(out, "\nwhere the kernels part (docs/kernel-versions.md, \"Differences in behaviour\"):\n");
     any = TRUE;
-    g_autoptr(JsonObject) first = row_at(doc, start);
-    JsonArray *values = json_object_get_array_member(first, "values");
+    GPtrArray *values = row_at(doc, start)->values;
     g_string_append(out, " ");
-    for (guint i = 0; i < json_array_get_length(values); i++)
+    for (guint i = 0; i < values->len && i < json_array_get_length(vary); i++)
       g_string_append_printf(out, " %s=%s", json_array_get_string_element(vary, i),
-                             json_array_get_string_element(values, i));
-    g_string_append(out, json_array_get_length(values) ? ":\n" : " the scenario as written:\n");
+                             (const char *)values->pdata[i]);
+    g_string_append(out, values->len ? ":\n" : " the scenario as written:\n");
     for (guint k = 0; k < nk;) {
       guint end = k + 1;
       while (end < nk && strcmp(sigs->pdata[end], sigs->pdata[k]) == 0)
@@ -322,12 +224,11 @@ static GString *render_text(const WhatifSweepDoc *doc)
   g_autoptr(GString) errors = g_string_new(NULL);
   g_ptr_array_add(lines, header_cells(doc->header, TRUE, shown));
   for (guint i = 0; i < doc->rows->len; i++) {
-    g_autoptr(JsonObject) row = row_at(doc, i);
-    g_ptr_array_add(lines, row_cells(doc->header, row, TRUE, shown));
-    if (json_object_has_member(row, "error"))
-      g_string_append_printf(errors, "variant %" G_GINT64_FORMAT " (kernel %s): %s\n",
-                             json_object_get_int_member(row, "variant"), json_object_get_string_member(row, "kernel"),
-                             json_object_get_string_member(row, "error"));
+    const WhatifRow *row = row_at(doc, i);
+    g_ptr_array_add(lines, whatif_row_cells(row, n_variants(doc), n_cgroups(doc), TRUE, shown));
+    if (row->error)
+      g_string_append_printf(errors, "variant %" G_GINT64_FORMAT " (kernel %s): %s\n", row->variant,
+                             row->kernel ? row->kernel : "(null)", row->error);
   }
   GPtrArray *first = lines->pdata[0];
   g_autofree guint *widths = g_new0(guint, first->len);
@@ -364,9 +265,16 @@ static GString *render_json(const WhatifSweepDoc *doc)
   while (out->len && out->str[out->len - 1] == '\n')
     g_string_truncate(out, out->len - 1);
   g_string_append(out, ",\n  \"rows\" : [");
-  for (guint i = 0; i < doc->rows->len; i++)
-    g_string_append_printf(out, "%s\n    %s", i ? "," : "", (const char *)doc->rows->pdata[i]);
-  g_string_append(out, doc->rows->len ? "\n  ]\n}\n" : "]\n}\n");
+  gboolean have_lines = doc->lines && doc->lines_format == WHATIF_FORMAT_JSON;
+  guint n = whatif_sweep_doc_length(doc);
+  for (guint i = 0; i < n; i++) {
+    g_string_append(out, i ? ",\n    " : "\n    ");
+    if (have_lines)
+      g_string_append(out, doc->lines->pdata[i]);
+    else
+      whatif_row_append_json(row_at(doc, i), out);
+  }
+  g_string_append(out, n ? "\n  ]\n}\n" : "]\n}\n");
   return out;
 }
 
@@ -401,13 +309,13 @@ static void html_table(GString *out, const WhatifSweepDoc *doc)
   g_string_append(out, "</tr></thead><tbody>\n");
   g_autoptr(GPtrArray) group_first = NULL;
   for (guint r = 0; r < doc->rows->len; r++) {
-    g_autoptr(JsonObject) row = row_at(doc, r);
-    GPtrArray *cells = row_cells(doc->header, row, TRUE, shown);
+    const WhatifRow *row = row_at(doc, r);
+    GPtrArray *cells = whatif_row_cells(row, n_variants(doc), n_cgroups(doc), TRUE, shown);
     if (r % nk == 0)
       g_clear_pointer(&group_first, g_ptr_array_unref);
-    g_string_append_printf(out, "<tr data-kernel=\"%s\">", json_object_get_string_member(row, "kernel"));
+    g_string_append_printf(out, "<tr data-kernel=\"%s\">", row->kernel ? row->kernel : "(null)");
     /* the variant number and the kernel differ by design; an unsupported row has only its outcome */
-    gboolean ran = !json_object_has_member(row, "error");
+    gboolean ran = !row->error;
     for (guint i = 0; i < cells->len; i++) {
       const char *cell = cells->pdata[i];
       gboolean differs = group_first && i > 1 && (ran || *cell) && strcmp(cell, group_first->pdata[i]) != 0;
@@ -450,13 +358,11 @@ GString *whatif_sweep_render_html(const WhatifSweepDoc *doc, GPtrArray *pages)
   html_table(out, doc);
   g_autoptr(GString) errors = g_string_new(NULL);
   for (guint i = 0; i < doc->rows->len; i++) {
-    g_autoptr(JsonObject) row = row_at(doc, i);
-    if (!json_object_has_member(row, "error"))
+    const WhatifRow *row = row_at(doc, i);
+    if (!row->error)
       continue;
-    g_autofree char *line = g_strdup_printf("variant %" G_GINT64_FORMAT " (kernel %s): %s",
-                                            json_object_get_int_member(row, "variant"),
-                                            json_object_get_string_member(row, "kernel"),
-                                            json_object_get_string_member(row, "error"));
+    g_autofree char *line = g_strdup_printf("variant %" G_GINT64_FORMAT " (kernel %s): %s", row->variant,
+                                            row->kernel ? row->kernel : "(null)", row->error);
     g_string_append(errors, "<li>");
     html_esc(errors, line);
     g_string_append(errors, "</li>\n");
@@ -476,13 +382,12 @@ GString *whatif_sweep_render_html(const WhatifSweepDoc *doc, GPtrArray *pages)
     const GString *page = pages->pdata[i];
     if (!page)
       continue;
-    g_autoptr(JsonObject) row = row_at(doc, i);
+    const WhatifRow *row = row_at(doc, i);
     /* the first report is open, so the page shows one profile's chart without a click */
     g_string_append_printf(out, "<section class=\"kernel-run\" id=\"kernel-%s\"><details%s><summary>",
-                           json_object_get_string_member(row, "kernel"), opened++ ? "" : " open=\"open\"");
-    g_autofree char *summary = g_strdup_printf("Kernel %s: the whole report (%s)",
-                                               json_object_get_string_member(row, "kernel"),
-                                               json_object_get_string_member(row, "outcome"));
+                           row->kernel ? row->kernel : "(null)", opened++ ? "" : " open=\"open\"");
+    g_autofree char *summary = g_strdup_printf("Kernel %s: the whole report (%s)", row->kernel ? row->kernel : "(null)",
+                                               row->outcome);
     html_esc(out, summary);
     g_string_append(out, "</summary>\n<iframe title=\"");
     html_esc(out, summary);
@@ -578,8 +483,40 @@ static char *read_shard(const char *file, GError **error)
   return text;
 }
 
-/* Reads a shard as render_json() wrote it: the header object, and the rows one per line (each checked to be a
- * JSON object with a variant number). */
+/* The header members the renderers read, of the types document() writes them (a shard edited by hand must give
+ * an error, not a GLib critical); NULL when they are, else the first member that is not. */
+static const char *bad_header_member(JsonObject *h)
+{
+  static const char *const string_lists[] = { "set", "vary", "kernels", "cgroups" };
+  static const char *const strings[] = { "scenario", "file" };
+  static const char *const ints[] = { "oomsim_sweep", "variants" };
+  for (gsize i = 0; i < G_N_ELEMENTS(string_lists); i++) {
+    JsonNode *n = json_object_get_member(h, string_lists[i]);
+    if (!n || !JSON_NODE_HOLDS_ARRAY(n))
+      return string_lists[i];
+    JsonArray *a = json_node_get_array(n);
+    for (guint j = 0; j < json_array_get_length(a); j++)
+      if (json_node_get_value_type(json_array_get_element(a, j)) != G_TYPE_STRING)
+        return string_lists[i];
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(strings); i++) {
+    JsonNode *n = json_object_get_member(h, strings[i]);
+    if (!n || json_node_get_value_type(n) != G_TYPE_STRING)
+      return strings[i];
+  }
+  for (gsize i = 0; i < G_N_ELEMENTS(ints); i++) {
+    JsonNode *n = json_object_get_member(h, ints[i]);
+    if (!n || json_node_get_value_type(n) != G_TYPE_INT64)
+      return ints[i];
+  }
+  JsonNode *shard = json_object_get_member(h, "shard");
+  if (shard && json_node_get_value_type(shard) != G_TYPE_STRING)
+    return "shard";
+  return NULL;
+}
+
+/* Reads a shard as render_json() wrote it: the header object, and the rows one per line, each read into a WhatifRow
+ * (a line that is not a row, or a row member of the wrong type, is an error naming the line). */
 static JsonObject *read_json_shard(const char *file, GPtrArray *rows, GError **error)
 {
   g_autofree char *text = read_shard(file, error);
@@ -597,6 +534,11 @@ static JsonObject *read_json_shard(const char *file, GPtrArray *rows, GError **e
     merge_error(error, file, "not the JSON output of oomsim sweep");
     return NULL;
   }
+  const char *bad = bad_header_member(json_node_get_object(node));
+  if (bad) {
+    merge_error(error, file, "not the JSON output of oomsim sweep (its \"%s\" is missing or of the wrong type)", bad);
+    return NULL;
+  }
   g_auto(GStrv) lines = g_strsplit(mark + strlen(",\n  \"rows\" : ["), "\n", -1);
   for (guint i = 0; lines[i]; i++) {
     char *line = g_strstrip(lines[i]);
@@ -605,21 +547,22 @@ static JsonObject *read_json_shard(const char *file, GPtrArray *rows, GError **e
     gsize len = strlen(line);
     if (line[len - 1] == ',')
       line[--len] = '\0';
-    g_autoptr(JsonNode) row = json_from_string(line, NULL);
-    if (!row || !JSON_NODE_HOLDS_OBJECT(row) || !json_object_has_member(json_node_get_object(row), "variant")) {
-      merge_error(error, file, "line %u of the rows is not a row of oomsim sweep", i + 1);
+    g_autoptr(JsonNode) node_row = json_from_string(line, NULL);
+    const char *why = "not a JSON object";
+    WhatifRow *row = node_row && JSON_NODE_HOLDS_OBJECT(node_row)
+                       ? whatif_row_from_json(json_node_get_object(node_row), &why) : NULL;
+    if (!row) {
+      merge_error(error, file, "line %u of the rows is not a row of oomsim sweep (%s)", i + 1, why);
       return NULL;
     }
-    g_ptr_array_add(rows, g_strdup(line));
+    g_ptr_array_add(rows, row);
   }
   return json_object_ref(json_node_get_object(node));
 }
 
-static gint compare_row_text(gconstpointer a, gconstpointer b)
+static gint compare_rows(gconstpointer a, gconstpointer b)
 {
-  /* every row starts {"variant":N, as run_variant() builds it */
-  const char *ta = strchr(*(char *const *)a, ':'), *tb = strchr(*(char *const *)b, ':');
-  guint64 va = ta ? g_ascii_strtoull(ta + 1, NULL, 10) : 0, vb = tb ? g_ascii_strtoull(tb + 1, NULL, 10) : 0;
+  gint64 va = (*(WhatifRow *const *)a)->variant, vb = (*(WhatifRow *const *)b)->variant;
   return va < vb ? -1 : va > vb;
 }
 
@@ -627,7 +570,7 @@ static GString *merge_json(const char *const *files, WhatifFormat format, GError
 {
   g_autoptr(GPtrArray) headers = g_ptr_array_new_with_free_func((GDestroyNotify)json_object_unref);
   g_autoptr(WhatifSweepDoc) merged = g_new0(WhatifSweepDoc, 1);
-  merged->rows = g_ptr_array_new_with_free_func(g_free);
+  merged->rows = g_ptr_array_new_with_free_func((GDestroyNotify)whatif_row_free);
   g_autofree char *key0 = NULL;
   for (guint i = 0; files[i]; i++) {
     JsonObject *header = read_json_shard(files[i], merged->rows, error);
@@ -645,7 +588,7 @@ static GString *merge_json(const char *const *files, WhatifFormat format, GError
   }
   if (!check_shards(files, headers, error))
     return NULL;
-  g_ptr_array_sort(merged->rows, compare_row_text);
+  g_ptr_array_sort(merged->rows, compare_rows);
   gint64 total = json_object_get_int_member(headers->pdata[0], "variants");
   if ((gint64)merged->rows->len != total) {
     merge_error(error, files[0], "the shards hold %u rows of %" G_GINT64_FORMAT " variants", merged->rows->len,
@@ -653,8 +596,7 @@ static GString *merge_json(const char *const *files, WhatifFormat format, GError
     return NULL;
   }
   for (guint r = 0; r < merged->rows->len; r++) {
-    g_autoptr(JsonObject) row = row_at(merged, r);
-    if (json_object_get_int_member(row, "variant") != (gint64)r + 1) {
+    if (row_at(merged, r)->variant != (gint64)r + 1) {
       merge_error(error, files[0], "variant %u is missing or repeated", r + 1);
       return NULL;
     }

@@ -5,6 +5,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "sweep-row.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -14,13 +16,19 @@ typedef enum {
   WHATIF_FORMAT_HTML, /* a self-contained page: the table, where the kernels part, and any embedded reports */
 } WhatifFormat;
 
-/* A sweep's result: its header members (scenario, file, set, vary, kernels, cgroups, variants, shard) and its rows,
- * each kept as compact JSON text (whatif/sweep.c builds them; a parsed row of a large scenario is much larger). */
+/* A sweep's result: its header members (scenario, file, set, vary, kernels, cgroups, variants, shard) and its rows
+ * (whatif/sweep-row.h), in variant order. A sweep written as CSV or JSON has its rows rendered by the worker
+ * threads as they finish (lines: CSV lines with their newline, or compact JSON), and keeps only those; text and
+ * HTML need every row's cells (column widths, the kernels' diff), so rows are kept as data. */
 typedef struct {
   JsonObject *header;
-  GPtrArray *rows; /* char*, in variant order */
+  GPtrArray *rows;  /* WhatifRow*, or NULL when only lines are kept */
+  GPtrArray *lines; /* char*: each row rendered in lines_format, or NULL */
+  WhatifFormat lines_format;
 } WhatifSweepDoc;
 void whatif_sweep_doc_free(WhatifSweepDoc *doc);
+/* The number of rows. */
+guint whatif_sweep_doc_length(const WhatifSweepDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(WhatifSweepDoc, whatif_sweep_doc_free)
 
 gboolean whatif_format_parse(const char *text, WhatifFormat *out);

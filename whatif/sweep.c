@@ -7,8 +7,9 @@
  * each row carries its number, so sweep-merge can put them back in order.
  *
  * Determinism. Each variant's replay reads only the loaded scenario (shared, never written) and its own
- * copy-on-write view; rows are stored at their index and rendered after the pool has finished, so the bytes do
- * not depend on -j or on scheduling. The only clock read is the progress line's rate and ETA, on a terminal's
+ * copy-on-write view; a row (or its CSV or JSON line, which depends on nothing but the row) is stored at its index
+ * and the document is put together in that order after the pool has finished, so the bytes do not depend on -j or
+ * on scheduling. The only clock read is the progress line's rate and ETA, on a terminal's
  * stderr, never in the output.
  */
 #include "sweep.h"
@@ -17,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../reports/json-stream.h"
 #include "../scenarios/scenario-loader.h"
 
 void whatif_axis_free(WhatifAxis *axis)
@@ -163,88 +163,6 @@ WhatifAxis *whatif_axis_parse(const SimScenario *sc, const char *option, const c
   return g_steal_pointer(&axis);
 }
 
-/* ---------------------------------------------------------------- outcome rows */
-
-char *whatif_outcome_class(const SimOutcome *o)
-{
-  if (o->panicked)
-    return g_strdup("panic");
-  if (o->livelocked_pids->len > 0 || o->unresolved)
-    return g_strdup("livelock");
-  if (o->kills->len > 0)
-    return g_strdup_printf("killed %u", o->kills->len);
-  if (o->enomem_steps->len > 0)
-    return g_strdup("ENOMEM");
-  if (o->oom_count > 0)
-    return g_strdup("OOM, no kill");
-  return g_strdup("no OOM");
-}
-
-static void add_strings(JsonStream *b, const char *name, GPtrArray *strings)
-{
-  json_stream_set_member_name(b, name);
-  json_stream_begin_array(b);
-  for (guint i = 0; i < strings->len; i++)
-    json_stream_add_string_value(b, strings->pdata[i]);
-  json_stream_end_array(b);
-}
-
-static void add_outcome(JsonStream *b, const SimOutcome *o)
-{
-  g_autofree char *klass = whatif_outcome_class(o);
-  json_stream_set_member_name(b, "outcome");
-  json_stream_add_string_value(b, klass);
-  json_stream_set_member_name(b, "victims");
-  json_stream_begin_array(b);
-  for (guint i = 0; i < o->kills->len; i++) {
-    const SimKill *k = o->kills->pdata[i];
-    json_stream_begin_object(b);
-    json_stream_set_member_name(b, "pid");
-    json_stream_add_int_value(b, k->pid);
-    json_stream_set_member_name(b, "comm");
-    json_stream_add_string_value(b, k->comm);
-    json_stream_set_member_name(b, "time_ns");
-    json_stream_add_int_value(b, (gint64)k->time_ns);
-    json_stream_end_object(b);
-  }
-  json_stream_end_array(b);
-  json_stream_set_member_name(b, "exits");
-  json_stream_begin_array(b);
-  for (guint i = 0; i < o->exits->len; i++) {
-    const SimExit *x = o->exits->pdata[i];
-    json_stream_begin_object(b);
-    json_stream_set_member_name(b, "pid");
-    json_stream_add_int_value(b, x->pid);
-    json_stream_set_member_name(b, "status");
-    json_stream_add_int_value(b, x->status);
-    json_stream_end_object(b);
-  }
-  json_stream_end_array(b);
-  add_strings(b, "enomem_steps", o->enomem_steps);
-  json_stream_set_member_name(b, "first_oom_ns");
-  if (o->oom_count > 0)
-    json_stream_add_int_value(b, (gint64)o->first_oom_ns);
-  else
-    json_stream_add_null_value(b);
-  json_stream_set_member_name(b, "machine_peak_bytes");
-  json_stream_add_int_value(b, (gint64)o->machine_peak_bytes);
-  json_stream_set_member_name(b, "cgroups");
-  json_stream_begin_array(b);
-  for (guint i = 0; i < o->memcg_peaks->len; i++) {
-    const SimMemcgPeak *p = o->memcg_peaks->pdata[i];
-    json_stream_begin_object(b);
-    json_stream_set_member_name(b, "peak_bytes");
-    json_stream_add_int_value(b, (gint64)p->peak_bytes);
-    json_stream_set_member_name(b, "min_headroom_bytes");
-    if (p->limited)
-      json_stream_add_int_value(b, (gint64)p->min_headroom_bytes);
-    else
-      json_stream_add_null_value(b);
-    json_stream_end_object(b);
-  }
-  json_stream_end_array(b);
-}
-
 /* ---------------------------------------------------------------- the pool */
 
 typedef struct {
@@ -252,7 +170,9 @@ typedef struct {
   const WhatifSweepOptions *opts;
   guint64 total;
   guint64 *radix; /* values per axis, then kernels */
-  char **rows;         /* by job: compact JSON */
+  guint n_cgroups;      /* the scenario's (CSV columns) */
+  WhatifRow **rows;     /* by job: the row, when it is kept as data */
+  char **lines;         /* by job: the row rendered (CSV, JSON output), or NULL: rows kept */
   GError **errors;     /* by job */
   guint64 *variant_of; /* job -> variant number */
   gint done;
@@ -269,65 +189,65 @@ static void decode(const SweepRun *run, guint64 v, guint64 *out_index)
   }
 }
 
-static char *run_variant(SweepRun *run, guint64 v, GError **error)
+/* The row of variant v (NULL with error for bad input: see whatif_sweep_run()). */
+static WhatifRow *run_variant(SweepRun *run, guint64 v, GError **error)
 {
   const WhatifSweepOptions *opts = run->opts;
   guint n_axes = opts->axes->len;
   g_autofree guint64 *index = g_new(guint64, n_axes + 1);
+  g_autofree const char **values = g_new0(const char *, n_axes + 1);
   decode(run, v, index);
   g_autoptr(WhatifVariant) variant = whatif_variant_new(run->sc);
   if (!whatif_variant_apply_sets(variant, opts->sets, error))
     return NULL;
-  /* the row is written as compact JSON text directly (reports/json-stream.c: the bytes json_to_string() would
-   * print for the same JsonBuilder calls, without the tree: issue 10's performance) */
-  g_autoptr(GString) text = g_string_new(NULL);
-  g_autoptr(JsonStream) b = json_stream_new_compact(text);
-  json_stream_begin_object(b);
-  json_stream_set_member_name(b, "variant");
-  json_stream_add_int_value(b, (gint64)v);
   const KmProfile *kernel = opts->kernels->len ? opts->kernels->pdata[index[n_axes]] : NULL;
-  json_stream_set_member_name(b, "values");
-  json_stream_begin_array(b);
   for (guint i = 0; i < n_axes; i++) {
     const WhatifAxis *axis = opts->axes->pdata[i];
-    const char *value = axis->values->pdata[index[i]];
-    if (!whatif_variant_set(variant, axis->param, value, error))
+    values[i] = axis->values->pdata[index[i]];
+    if (!whatif_variant_set(variant, axis->param, values[i], error))
       return NULL;
-    json_stream_add_string_value(b, value);
   }
-  json_stream_end_array(b);
   if (!whatif_variant_check(variant, error))
     return NULL;
-  SimOptions sim_opts = { .kernel = kernel ? kernel->name : NULL, .format = SIM_FORMAT_NONE };
+  SimOptions sim_opts = { .kernel = kernel ? kernel->name : NULL, .format = SIM_FORMAT_NONE,
+                          .row_outcome_only = TRUE };
   g_autoptr(SimOutcome) outcome = NULL;
   g_autofree char *profile = NULL;
   g_autoptr(GError) replay_error = NULL;
   gboolean ok = sim_replay(whatif_variant_header(variant), whatif_variant_steps(variant), &sim_opts, &outcome, NULL,
                            &profile, &replay_error);
-  json_stream_set_member_name(b, "kernel");
-  json_stream_add_string_value(b, profile ? profile : kernel ? kernel->name : NULL);
+  g_autoptr(WhatifRow) row = whatif_row_new((gint64)v, profile ? profile : kernel ? kernel->name : NULL, values,
+                                            n_axes);
   if (!ok) {
     /* --kernel all runs "every profile that can run it": a feature this kernel lacks is a row, not an error */
     if (!kernel || !g_error_matches(replay_error, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED)) {
       g_propagate_error(error, g_steal_pointer(&replay_error));
       return NULL;
     }
-    json_stream_set_member_name(b, "outcome");
-    json_stream_add_string_value(b, "unsupported");
-    json_stream_set_member_name(b, "error");
-    json_stream_add_string_value(b, replay_error->message);
+    whatif_row_set_unsupported(row, replay_error->message);
   } else {
-    add_outcome(b, outcome);
+    whatif_row_set_outcome(row, outcome);
   }
-  json_stream_end_object(b);
-  return g_string_free(g_steal_pointer(&text), FALSE); /* compact: the parsed form is ~100 times larger */
+  return g_steal_pointer(&row);
 }
 
+/* A worker: the row of one job, rendered at once as its CSV or JSON line when the output is one of those (the main
+ * thread then only joins the lines: issue 10's performance), else kept as data for the text table. */
 static void run_job(gpointer job_ptr, gpointer user_data)
 {
   SweepRun *run = user_data;
   guint64 job = GPOINTER_TO_SIZE(job_ptr) - 1;
-  run->rows[job] = run_variant(run, run->variant_of[job], &run->errors[job]);
+  g_autoptr(WhatifRow) row = run_variant(run, run->variant_of[job], &run->errors[job]);
+  if (row && run->lines) {
+    GString *line = g_string_new(NULL);
+    if (run->opts->format == WHATIF_FORMAT_CSV)
+      whatif_row_append_csv(row, (gint64)run->total, run->n_cgroups, line);
+    else
+      whatif_row_append_json(row, line);
+    run->lines[job] = g_string_free(line, FALSE);
+  } else {
+    run->rows[job] = g_steal_pointer(&row);
+  }
   g_atomic_int_inc(&run->done);
 }
 
@@ -413,7 +333,10 @@ WhatifSweepDoc *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions
   for (guint64 j = 0; j < jobs; j++)
     variant_of[j] = opts->shard_index + j * opts->shard_count;
   run.variant_of = variant_of;
-  run.rows = g_new0(char *, MAX(jobs, 1));
+  run.n_cgroups = sim_scenario_header(sc)->cgroups->len;
+  run.rows = g_new0(WhatifRow *, MAX(jobs, 1));
+  if (opts->format == WHATIF_FORMAT_CSV || opts->format == WHATIF_FORMAT_JSON)
+    run.lines = g_new0(char *, MAX(jobs, 1));
   run.errors = g_new0(GError *, MAX(jobs, 1));
 
   GThreadPool *pool = g_thread_pool_new(run_job, &run, (gint)MAX(opts->threads, 1), TRUE, NULL);
@@ -433,15 +356,25 @@ WhatifSweepDoc *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions
   if (!failed) {
     doc = g_new0(WhatifSweepDoc, 1);
     doc->header = document(sc, opts, run.total);
-    doc->rows = g_ptr_array_new_full((guint)jobs, g_free);
-    for (guint64 j = 0; j < jobs; j++)
-      g_ptr_array_add(doc->rows, g_steal_pointer(&run.rows[j]));
+    if (run.lines) {
+      doc->lines_format = opts->format;
+      doc->lines = g_ptr_array_new_full((guint)jobs, g_free);
+      for (guint64 j = 0; j < jobs; j++)
+        g_ptr_array_add(doc->lines, g_steal_pointer(&run.lines[j]));
+    } else {
+      doc->rows = g_ptr_array_new_full((guint)jobs, (GDestroyNotify)whatif_row_free);
+      for (guint64 j = 0; j < jobs; j++)
+        g_ptr_array_add(doc->rows, g_steal_pointer(&run.rows[j]));
+    }
   }
   for (guint64 j = 0; j < jobs; j++) {
-    g_free(run.rows[j]);
+    whatif_row_free(run.rows[j]);
+    if (run.lines)
+      g_free(run.lines[j]);
     g_clear_error(&run.errors[j]);
   }
   g_free(run.rows);
+  g_free(run.lines);
   g_free(run.errors);
   return doc;
 }

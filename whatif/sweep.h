@@ -3,9 +3,10 @@
  *
  * The scenario is loaded once (sim_scenario_load()); each variant is a copy-on-write view of it
  * (whatif/overrides.c) replayed by sim_replay() on a fresh model, on a GThreadPool of -j threads. A row is built
- * from the variant's SimOutcome as a JSON object (the one row model every output format renders, and that
- * sweep-merge reads back), kept as compact JSON text, and stored at the variant's index, so the output is in variant order whatever the
- * number of threads and whatever order they finish in.
+ * from the variant's SimOutcome as plain data (whatif/sweep-row.h: the one row model every output format renders,
+ * and that sweep-merge reads back from JSON), rendered by the worker itself when the output is CSV or JSON, and
+ * stored at the variant's index, so the output is in variant order whatever the number of threads and whatever
+ * order they finish in.
  */
 #pragma once
 
@@ -44,14 +45,14 @@ typedef struct {
   guint threads;             /* >= 1 */
   guint shard_index, shard_count; /* run variants shard_index, shard_index + shard_count, ... (1-based); 1/1 */
   gboolean progress;         /* a progress line on stderr (only when it is a terminal) */
+  WhatifFormat format;       /* how the document will be rendered: CSV and JSON rows are rendered by the workers
+                                and only their lines kept (whatif_sweep_render() in another format needs rows:
+                                text or HTML) */
 } WhatifSweepOptions;
 
 /* Runs the sweep. Returns the document (header and rows), or NULL with error: bad input (a variant the
  * loader's checks refuse, a replay error other than a feature the kernel profile lacks) as SCENARIO_ERROR or
  * WHATIF_ERROR, the first in variant order. */
 WhatifSweepDoc *whatif_sweep_run(const SimScenario *sc, const WhatifSweepOptions *opts, GError **error);
-
-/* The row of one replay: its outcome class ("no OOM", "killed 2", "ENOMEM", "panic", "livelock", ...). */
-char *whatif_outcome_class(const SimOutcome *outcome);
 
 G_END_DECLS
