@@ -129,10 +129,9 @@ void km_lru_drop_dead(KmSystem *sys)
 /* A memcg's chunks belong to the system's cache, released whole after the memcgs (km_system_free()). */
 static void memcg_free(KmSystem *sys, KmMemcg *memcg)
 {
-  KmLruChunk *chunk;
-
-  while ((chunk = km_lru_pop_head(memcg)))
-    km_mapping_unref(sys, chunk->mapping);
+  for (GList *l = memcg->lru_anon.head; l; l = l->next) /* the chunks stay where they are until the cache goes */
+    km_mapping_unref(sys, ((KmLruChunk *)l->data)->mapping);
+  g_queue_init(&memcg->lru_anon);
   g_queue_clear(&memcg->children);
   g_queue_init(&memcg->tasks); /* its nodes are the tasks' own (KmTask.memcg_node) */
   g_free(memcg->path);
