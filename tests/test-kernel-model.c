@@ -1032,6 +1032,61 @@ static void test_kswapd_balance_pgdat(void)
   g_assert_cmpint(km_buddy_free_pages(cache), ==, 1010);
 }
 
+/* balance_pgdat() pass by pass (km_kswapd_wakeup(), km_kswapd_pass()), as the simulator runs it beside a task, and
+ * kswapd_failures. The VM's zones: woken at or below 778 free, balanced above 895, nr_to_reclaim 702. */
+static void test_kswapd_pass_by_pass(void)
+{
+  g_autoptr(KmSystem) sys = kswapd_system(700);
+  g_assert_true(km_kswapd_wakeup(sys));
+  g_assert_true(sys->machine.kswapd.running);
+  g_assert_cmpint(sys->machine.kswapd.priority, ==, 12);
+  g_assert_true(sys->machine.pcp.reclaim_active); /* set_reclaim_active() for the run */
+  g_assert_false(km_kswapd_wakeup(sys));          /* awake already: !waitqueue_active() */
+  KmKswapdResult r = { 0 };
+  /* 40960 >> 12 = 10 pages (710 free), below nr_to_reclaim: the priority is raised to 11 */
+  g_assert_cmpint(km_kswapd_pass(sys, &r), ==, 10);
+  g_assert_cmpint(sys->machine.kswapd.priority, ==, 11);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 710);
+  /* a task takes 200 pages between two passes (510 free): the run goes on at priority 11, 40950 >> 11 = 19 */
+  sys->machine.kernel_pages += 200;
+  g_assert_cmpint(km_kswapd_pass(sys, &r), ==, 19);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 529);
+  g_assert_cmpuint(r.passes, ==, 2);
+  g_assert_cmpint(r.priority, ==, 11);
+  g_assert_false(r.ended);
+  /* the rest of the run: 40931 >> 10 = 39 (568), 40892 >> 9 = 79 (647), 40813 >> 8 = 159 (806), 40654 >> 7 = 317
+   * (1123 > 895): balanced at the top of the next iteration; 6 passes in all, the last at priority 7 */
+  km_kswapd_finish(sys, &r);
+  g_assert_false(sys->machine.kswapd.running);
+  g_assert_false(sys->machine.pcp.reclaim_active);
+  g_assert_true(r.ended);
+  g_assert_true(r.balanced);
+  g_assert_cmpuint(r.passes, ==, 6);
+  g_assert_cmpint(r.priority, ==, 7);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 1123);
+  g_assert_false(km_kswapd_wakeup(sys)); /* balanced: wakeup_kswapd() leaves it asleep */
+
+  /* kswapd_failures: a run that passes priority 1 without reclaiming anything counts one; at MAX_RECLAIM_RETRIES
+   * (16) wakeup_kswapd() leaves the node to direct reclaim, until a reclaim anywhere makes progress (shrink_node()) */
+  g_autoptr(KmSystem) noswap = kswapd_system(700);
+  noswap->machine.total_swap_pages = 0;
+  for (guint i = 0; i < 16; i++) {
+    g_assert_true(km_kswapd_wakeup(noswap));
+    KmKswapdResult f = { 0 };
+    km_kswapd_finish(noswap, &f);
+    g_assert_true(f.ended);
+    g_assert_false(f.balanced);
+    g_assert_cmpuint(f.passes, ==, 12);
+    g_assert_cmpuint(noswap->machine.kswapd.failures, ==, i + 1);
+  }
+  g_assert_false(km_kswapd_wakeup(noswap));
+  noswap->machine.total_swap_pages = 65536;
+  KmReclaimResult rec = km_reclaim(noswap, NULL, 32, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 32);
+  g_assert_cmpuint(noswap->machine.kswapd.failures, ==, 0);
+  g_assert_true(km_kswapd_wakeup(noswap));
+}
+
 /* ZONE_RECLAIM_ACTIVE (5.14+): while kswapd reclaims, a free finds high at most batch << 2 = 60 (batch 15 on the
  * VM's zones). 6.1, 100 pages freed onto an empty list: at the 60th nr_pcp_free() gives batch << free_factor = 15
  * (free_factor 0 -> 1), 45 left; 15 more reach 60 again: 15 << 1 = 30 (within [15, 45]), 30 left; the last 25:
@@ -1863,6 +1918,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/pcp/free-6.1", test_pcp_free_61);
   g_test_add_func("/kernel-model/kswapd/marks", test_kswapd_marks);
   g_test_add_func("/kernel-model/kswapd/balance-pgdat", test_kswapd_balance_pgdat);
+  g_test_add_func("/kernel-model/kswapd/pass-by-pass", test_kswapd_pass_by_pass);
   g_test_add_func("/kernel-model/kswapd/reclaim-active-pcp", test_kswapd_reclaim_active_pcp);
   g_test_add_func("/kernel-model/pcp/free-5.10", test_pcp_free_510);
   g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
