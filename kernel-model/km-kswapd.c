@@ -14,7 +14,7 @@
  * So kswapd overshoots the high watermark by up to one pass: the pass that crosses it is not cut short. Under a
  * process that keeps allocating, that is what /proc/meminfo shows: MemAvailable swinging by a few MiB from poll to
  * poll and swap used running ahead of the anon pages that did not fit (found by the real earlyoom in the VM,
- * scenarios/validation-open/earlyoom-swap-both-low.xml; docs/model.md, "kswapd").
+ * scenarios/validation/earlyoom-swap-both-low.xml; docs/model.md, "kswapd").
  * 6.12 with the multi-gen LRU (Debian's default) reclaims through lru_gen_shrink_node(): the scan target is the
  * evictable size >> priority as well (get_nr_to_scan()), and should_abort_scan() ends a kswapd pass once
  * nr_to_reclaim pages are reclaimed or every eligible zone is above high + MIN_LRU_BATCH; with the zones summed

@@ -169,7 +169,7 @@ done
 # machine below the low watermark from #52 on; kswapd, woken in the step and one pass ahead of the task (one page
 # reclaimed per page allocated), does all the swapping, so no step reaches the min watermark (no direct reclaim),
 # and a run still going when a step ends is finished when the clock moves on
-kswapd_out=$("$OOMSIM" run scenarios/validation-open/earlyoom-swap-both-low.xml 2>&1)
+kswapd_out=$("$OOMSIM" run scenarios/validation/earlyoom-swap-both-low.xml 2>&1)
 check "kswapd reclaims beside the allocating task (earlyoom-swap-both-low)" \
   grep -q 'reclaim (kswapd, woken below the low watermark, beside the allocating task' <<<"$kswapd_out"
 check "kswapd finishes its run when the clock moves on (earlyoom-swap-both-low)" \

@@ -716,7 +716,7 @@ static void test_zones_1g(void)
  * min(pagecache / 2, the low watermarks); low = min + (high - min) / 2: DMA 15 + 3 = 18, DMA32 1009 + 258 = 1267,
  * 1285 in all. 200000 anon + 10000 file: 52144 - 2555 + 10000 - min(5000, 1285) = 58304. 2000 file: 60144 - 2555 +
  * 2000 - min(1000, 1285) = 58589. Nearly full (261000 anon, no cache): 1144 - 2555 < 0, so 0.
- * Reclaimable slab (the VM's SReclaimable, 9052 kB = 2263 pages, scenarios/validation-open/earlyoom-prefer-avoid.xml) adds
+ * Reclaimable slab (the VM's SReclaimable, 9052 kB = 2263 pages, tests/harness/earlyoom-prefer-avoid-8mib.xml) adds
  * 2263 - min(1131, 1285) = 1132 to the 2000-file case: 59721; 2000 pages add 2000 - min(1000, 1285) = 1000, and
  * 4000 pages 4000 - min(2000, 1285) = 2715 (the cap at the low watermarks). */
 static void test_si_mem_available(void)
@@ -887,7 +887,7 @@ static void test_pcp_available_612(void)
   g_assert_cmpint(p->alloc_factor, ==, 5); /* km_alloc_available() changes nothing */
 }
 
-/* decay_pcp_high() (6.7-6.12), the VM's lists of scenarios/validation-open/earlyoom-prefer-avoid.xml on 6.12 (batch 31,
+/* decay_pcp_high() (6.7-6.12), the VM's lists of tests/harness/earlyoom-prefer-avoid-8mib.xml on 6.12 (batch 31,
  * high_min 828, high_max 14396) right after a 60 MiB process freed its pages onto them (count 14389, high at
  * high_max): high = max(count - (31 << 5), high - high / 8, high_min) = max(13397, 12597, 828) = 13397, and the 992
  * pages above it go back to the buddy lists (the real earlyoom saw MemAvailable rise by 4 MiB a second after the
