@@ -15,9 +15,12 @@
 # build/validate-open/KERNEL/NAME~pK.txt. Exit status 0 only when every scenario has that majority on both kernels,
 # 1 when one has not, 2 when a run could not complete (a harness error).
 set -uo pipefail
+shopt -s nullglob # none open: nothing to run, exit 0
 oomsim=$1
 runs=${2:-5}
 status=0
+open_scenarios=(scenarios/validation-open/*.xml)
+[ ${#open_scenarios[@]} -eq 0 ] && echo "scenarios/validation-open/ holds no scenario: nothing is open"
 for f in scenarios/validation-open/*.xml; do
   name=$(basename "$f" .xml)
   for kernel in 6.1 6.12; do

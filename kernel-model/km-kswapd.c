@@ -14,7 +14,7 @@
  * So kswapd overshoots the high watermark by up to one pass: the pass that crosses it is not cut short. Under a
  * process that keeps allocating, that is what /proc/meminfo shows: MemAvailable swinging by a few MiB from poll to
  * poll and swap used running ahead of the anon pages that did not fit (found by the real earlyoom in the VM,
- * scenarios/validation-open/earlyoom-swap-both-low.xml; docs/model.md, "kswapd").
+ * scenarios/validation/earlyoom-swap-both-low.xml; docs/model.md, "kswapd").
  * 6.12 with the multi-gen LRU (Debian's default) reclaims through lru_gen_shrink_node(): the scan target is the
  * evictable size >> priority as well (get_nr_to_scan()), and should_abort_scan() ends a kswapd pass once
  * nr_to_reclaim pages are reclaimed or every eligible zone is above high + MIN_LRU_BATCH; with the zones summed
@@ -27,8 +27,9 @@
  * (km_reclaim(): page cache first, then the oldest swap-backed pages), where the kernel rotates referenced pages
  * and splits the scan between the file and anon lists by swappiness; kswapd_failures (after 16 runs that reclaim
  * nothing kswapd is no longer woken) is not kept: a run that finds nothing to reclaim changes nothing. When kswapd
- * runs is the simulator's business: the model's steps take no time, so kswapd gets none during a step and runs
- * when the virtual clock moves on (sim/engine.c).
+ * runs is the simulator's business (sim/engine-charge.c): the model runs balance_pgdat() one pass at a time
+ * (km_kswapd_pass()), its state kept in KmMachine.kswapd, beside the allocating task during a step, and to the end
+ * of the run when the virtual clock moves on (km_kswapd_finish()).
  */
 #include "km-kswapd.h"
 
@@ -58,37 +59,79 @@ KmPages km_kswapd_nr_to_reclaim(const KmSystem *sys)
   return nr;
 }
 
+/* wakeup_kswapd(): nothing when kswapd is already awake (!waitqueue_active()), when the node is hopeless
+ * (kswapd_failures >= MAX_RECLAIM_RETRIES: "leave it to direct reclaim") or when it is balanced; else kswapd
+ * starts balance_pgdat() at DEF_PRIORITY with ZONE_RECLAIM_ACTIVE set (set_reclaim_active(), 5.14+: the pages
+ * reclaim frees onto the per-CPU lists go on to the buddy lists past batch << 2, km-pcp.c nr_pcp_high(), so that
+ * they count for pgdat_balanced()) */
+gboolean km_kswapd_wakeup(KmSystem *sys)
+{
+  KmKswapd *k = &sys->machine.kswapd;
+  if (sys->machine.nr_zones == 0 || k->running || k->failures >= KM_KSWAPD_MAX_RECLAIM_RETRIES ||
+      km_kswapd_balanced(sys))
+    return FALSE;
+  k->running = TRUE;
+  k->priority = KM_KSWAPD_DEF_PRIORITY;
+  k->nr_reclaimed = 0;
+  sys->machine.pcp.reclaim_active = sys->profile->pcp != KM_PCP_FIXED;
+  return TRUE;
+}
+
+static void run_end(KmSystem *sys, KmKswapdResult *acc, gboolean balanced)
+{
+  KmKswapd *k = &sys->machine.kswapd;
+  /* after the loop (not on the `goto out` of a balanced node): "if (!sc.nr_reclaimed) pgdat->kswapd_failures++" */
+  if (!balanced && k->nr_reclaimed == 0)
+    k->failures++;
+  k->running = FALSE;
+  sys->machine.pcp.reclaim_active = FALSE; /* clear_reclaim_active() */
+  acc->balanced = balanced;
+  acc->ended = TRUE;
+}
+
+KmPages km_kswapd_pass(KmSystem *sys, KmKswapdResult *acc)
+{
+  KmKswapd *k = &sys->machine.kswapd;
+  if (!k->running)
+    return 0;
+  if (km_kswapd_balanced(sys)) {
+    run_end(sys, acc, TRUE);
+    return 0;
+  }
+  /* kswapd_shrink_node(): shrink_node() scans lru >> priority, reclaiming at most nr_to_reclaim */
+  KmPages nr_to_reclaim = km_kswapd_nr_to_reclaim(sys);
+  KmPages nr_scanned = km_reclaim_lru_pages(sys, TRUE) >> k->priority;
+  KmPages nr = MIN(nr_scanned, nr_to_reclaim);
+  KmReclaimResult rec = { 0, 0, 0 };
+  if (nr > 0)
+    rec = km_reclaim(sys, NULL, nr, TRUE);
+  acc->passes++;
+  acc->priority = k->priority;
+  acc->file += rec.file;
+  acc->swapped += rec.swapped;
+  acc->memcgs_visited += rec.memcgs_visited;
+  k->nr_reclaimed += rec.file + rec.swapped;
+  /* "There should be no need to raise the scanning priority if enough pages are already being scanned that
+   * that high watermark would be met at 100% efficiency"; and `if (raise_priority || !nr_reclaimed)` */
+  gboolean raise_priority = nr_scanned < nr_to_reclaim;
+  if (raise_priority || rec.file + rec.swapped == 0)
+    k->priority--;
+  if (k->priority < 1) /* } while (sc.priority >= 1) */
+    run_end(sys, acc, FALSE);
+  return rec.file + rec.swapped;
+}
+
+void km_kswapd_finish(KmSystem *sys, KmKswapdResult *acc)
+{
+  if (!sys->machine.kswapd.running && km_kswapd_woken(sys))
+    km_kswapd_wakeup(sys);
+  while (sys->machine.kswapd.running)
+    km_kswapd_pass(sys, acc);
+}
+
 KmKswapdResult km_kswapd_run(KmSystem *sys)
 {
-  KmKswapdResult r = { 0, 0, 0, KM_KSWAPD_DEF_PRIORITY + 1, FALSE, 0 };
-  if (!km_kswapd_woken(sys))
-    return r;
-  KmPages nr_to_reclaim = km_kswapd_nr_to_reclaim(sys);
-  /* set_reclaim_active() (5.14+): the pages reclaim frees onto the per-CPU lists go on to the buddy lists past
-   * batch << 2 (km-pcp.c nr_pcp_high()), so that they count for pgdat_balanced() */
-  sys->machine.pcp.reclaim_active = sys->profile->pcp != KM_PCP_FIXED;
-  for (int priority = KM_KSWAPD_DEF_PRIORITY; priority >= 1;) {
-    if (km_kswapd_balanced(sys)) {
-      r.balanced = TRUE;
-      break;
-    }
-    /* kswapd_shrink_node(): shrink_node() scans lru >> priority, reclaiming at most nr_to_reclaim */
-    KmPages nr_scanned = km_reclaim_lru_pages(sys, TRUE) >> priority;
-    KmPages nr = MIN(nr_scanned, nr_to_reclaim);
-    KmReclaimResult rec = { 0, 0, 0 };
-    if (nr > 0)
-      rec = km_reclaim(sys, NULL, nr, TRUE);
-    r.passes++;
-    r.priority = priority;
-    r.file += rec.file;
-    r.swapped += rec.swapped;
-    r.memcgs_visited += rec.memcgs_visited;
-    /* "There should be no need to raise the scanning priority if enough pages are already being scanned that
-     * that high watermark would be met at 100% efficiency"; and `if (raise_priority || !nr_reclaimed)` */
-    gboolean raise_priority = nr_scanned < nr_to_reclaim;
-    if (raise_priority || rec.file + rec.swapped == 0)
-      priority--;
-  }
-  sys->machine.pcp.reclaim_active = FALSE; /* clear_reclaim_active() */
+  KmKswapdResult r = { .priority = KM_KSWAPD_DEF_PRIORITY + 1 };
+  km_kswapd_finish(sys, &r);
   return r;
 }

@@ -363,10 +363,11 @@ void km_pcp_drain(KmSystem *sys)
   p->count[KM_PCP_MOVABLE] = 0;
 }
 
-KmPages km_alloc_available(const KmSystem *sys)
+/* Order-0 movable pages an allocation can take while the buddy lists stay above floor at each watermark check */
+static KmPages alloc_available_above(const KmSystem *sys, KmPages floor)
 {
   KmPcp p = sys->machine.pcp;
-  KmPages buddy = km_buddy_free_pages(sys), floor = km_alloc_floor_pages(sys);
+  KmPages buddy = km_buddy_free_pages(sys);
   if (buddy <= floor)
     return 0;
   KmPages got = p.count[KM_PCP_MOVABLE];
@@ -396,4 +397,14 @@ KmPages km_alloc_available(const KmSystem *sys)
       }
     }
   }
+}
+
+KmPages km_alloc_available(const KmSystem *sys)
+{
+  return alloc_available_above(sys, km_alloc_floor_pages(sys));
+}
+
+KmPages km_alloc_available_fast(const KmSystem *sys)
+{
+  return alloc_available_above(sys, km_low_mark_pages(sys));
 }

@@ -30,5 +30,9 @@ void km_pcp_drain(KmSystem *sys);
  * from the movable list, refilling it when empty; what the last refill brought beyond its first page stays on
  * the list. */
 KmPages km_alloc_available(const KmSystem *sys);
+/* The same above the low watermark: what the allocator's fast path (get_page_from_freelist() with ALLOC_WMARK_LOW)
+ * hands out before an allocation finds every zone at or below low + lowmem_reserve and wakes kswapd
+ * (km-kswapd.c) */
+KmPages km_alloc_available_fast(const KmSystem *sys);
 
 G_END_DECLS

@@ -273,7 +273,8 @@ KmPages km_low_mark_pages(const KmSystem *sys)
  * NR_FREE_PAGES is the buddy lists (MemFree: the per-CPU lists are not in it). The model's page cache is all on the
  * file LRU (shmem sits on the anon LRU, as in the kernel). Its reclaimable slab is a constant, machine.slab_reclaimable
  * (0 unless given: the VM harness measures SReclaimable before the trace; found by the real earlyoom in the VM,
- * scenarios/validation-open/earlyoom-prefer-avoid.xml, whose 5.5 MiB of this term moved its crossing of 10% by a step).
+ * the first earlyoom-prefer-avoid.xml, now tests/harness/earlyoom-prefer-avoid-8mib.xml, whose 5.5 MiB of this term
+ * moved its crossing of 10% by a step).
  * Kernels before 3.14 have no MemAvailable (the 3.10 profile is RHEL 7's, which has it backported). */
 KmPages km_si_mem_available(const KmSystem *sys)
 {

@@ -109,10 +109,12 @@ KmReclaimResult km_reclaim(KmSystem *sys, KmMemcg *target, KmPages nr, gboolean 
   result.memcgs_visited = memcgs->len;
 
   result.file = reclaim_file(sys, memcgs, nr);
-  if (result.file >= nr || !anon_allowed(sys, target, may_swap))
-    return result;
-  for (guint i = 0; i < memcgs->len && result.file + result.swapped < nr; i++)
-    result.swapped += swap_out_memcg(sys, memcgs->pdata[i], nr - result.file - result.swapped);
+  if (result.file < nr && anon_allowed(sys, target, may_swap))
+    for (guint i = 0; i < memcgs->len && result.file + result.swapped < nr; i++)
+      result.swapped += swap_out_memcg(sys, memcgs->pdata[i], nr - result.file - result.swapped);
+  /* shrink_node(): "if (reclaimable) pgdat->kswapd_failures = 0", direct, memcg and kswapd reclaim alike */
+  if (result.file + result.swapped > 0)
+    sys->machine.kswapd.failures = 0;
   return result;
 }
 

@@ -226,6 +226,15 @@ typedef struct {
   gboolean reclaim_active;        /* 5.14+ ZONE_RECLAIM_ACTIVE: kswapd is in balance_pgdat() (km-kswapd.c) */
 } KmPcp;
 
+/* kswapd of node 0 (kernel-model/km-kswapd.c): the state balance_pgdat() keeps across its loop, which the model
+ * runs pass by pass beside the allocating task */
+typedef struct {
+  gboolean running;         /* woken (wakeup_kswapd()) and still in balance_pgdat() */
+  int priority;             /* sc.priority of its next pass */
+  KmPages nr_reclaimed;     /* sc.nr_reclaimed of the current run */
+  guint failures;           /* pgdat->kswapd_failures: runs in a row that reclaimed nothing */
+} KmKswapd;
+
 typedef struct {
   KmPages totalram_pages;   /* MemTotal */
   /* The zones of node 0 that hold memory, lowest first (km_zones_setup()). */
@@ -254,6 +263,7 @@ typedef struct {
   KmPages slab_reclaimable; /* NR_SLAB_RECLAIMABLE_B + NR_KERNEL_MISC_RECLAIMABLE: part of the kernel's own memory
                              * (kernel_reserved), counted only by si_mem_available(): the model never shrinks it */
   KmPcp pcp;                /* free pages on the per-CPU lists are part of km_free_pages() */
+  KmKswapd kswapd;
 } KmMachine;
 
 typedef struct {

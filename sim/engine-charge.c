@@ -122,6 +122,87 @@ static void reclaim_add(ReclaimAcc *acc, KmMemcg *memcg, KmReclaimResult rec)
   acc->any = TRUE;
 }
 
+/* kswapd beside the allocating task (kernel-model/km-kswapd.c has the kernel's side). In the kernel an allocation
+ * whose fast path finds every zone at or below the low watermark wakes kswapd from __alloc_pages_slowpath()
+ * (wake_all_kswapds()) and goes on at the min watermark; kswapd then reclaims while the task goes on allocating
+ * (measured in the VM with `oomsim validate --stats`: most of a step's reclaim is kswapd's, done during the step,
+ * and its run goes on after the step ends, deep in its priority loop). The model's steps take no time, so it has
+ * to decide how the two share it: it runs balance_pgdat() one pass at a time and lets the task allocate, between
+ * two passes, as many pages as the last pass reclaimed (a pass that reclaims nothing is followed at once by the
+ * next, at a lower priority). One page reclaimed for one page allocated is the model's rule, not the kernel's:
+ * on the VM's single CPU the two share it by the scheduler's fairness and their costs per page, which the model
+ * does not have; this rule is the one that keeps free memory where the kernel's stays while a task allocates
+ * (between the low mark and one pass above it; docs/model.md, "kswapd"). The pass comes first, as kswapd,
+ * freshly woken, preempts the task at its next preemption point. */
+static void kswapd_pass(SimEngine *e)
+{
+  KmKswapdResult one = { 0 };
+  KmPages n = km_kswapd_pass(e->sys, &one);
+  KmReclaimResult cost = { one.file, one.swapped, one.memcgs_visited };
+  engine_work_reclaim(e, &cost);
+  KmKswapdResult *acc = &e->kswapd_acc;
+  acc->file += one.file;
+  acc->swapped += one.swapped;
+  acc->passes += one.passes;
+  if (one.passes)
+    acc->priority = one.priority;
+  acc->ended = one.ended;
+  acc->balanced = one.balanced;
+  e->kswapd_credit = n;
+}
+
+/* Before an allocation: wake kswapd when the fast path would fail, run its passes that are due, and return how many
+ * pages the task may allocate before the next check (KM_PAGES_MAX: no bound from kswapd). */
+static KmPages kswapd_beside(SimEngine *e)
+{
+  KmSystem *sys = e->sys;
+  if (sys->machine.nr_zones == 0)
+    return KM_PAGES_MAX;
+  for (;;) {
+    if (!sys->machine.kswapd.running) {
+      KmPages fast = km_alloc_available_fast(sys);
+      if (fast > 0)
+        return fast; /* the fast path serves them: the next check comes where it would fail */
+      if (!km_kswapd_wakeup(sys))
+        return KM_PAGES_MAX; /* balanced, or hopeless (kswapd_failures): the task goes on to the min mark */
+      e->kswapd_wakeups++;
+      e->kswapd_acc.ended = FALSE;
+      e->kswapd_credit = 0;
+    }
+    if (e->kswapd_credit > 0)
+      return e->kswapd_credit;
+    kswapd_pass(e);
+  }
+}
+
+static void kswapd_allocated(SimEngine *e, KmPages pages)
+{
+  if (e->sys->machine.kswapd.running)
+    e->kswapd_credit -= MIN(e->kswapd_credit, pages);
+}
+
+/* One timeline line for what kswapd reclaimed since the last one (none when it reclaimed nothing). */
+static void kswapd_flush(SimEngine *e, const char *when)
+{
+  KmKswapdResult *r = &e->kswapd_acc;
+  if (r->file + r->swapped > 0) {
+    g_autofree char *wakeups =
+      e->kswapd_wakeups > 1 ? g_strdup_printf("woken %u times below the low watermark", e->kswapd_wakeups)
+                            : g_strdup(e->kswapd_wakeups ? "woken below the low watermark" : "still awake");
+    g_autofree char *detail = g_strdup_printf(
+      "kswapd, %s, %s: balance_pgdat() in %u pass%s down to priority %d, %s", wakeups, when, r->passes,
+      r->passes == 1 ? "" : "es", r->priority,
+      !r->ended ? "still running"
+                : r->balanced ? "then balanced (free pages above the high watermark)" : "not balanced");
+    SimEvent ev = { .kind = SIM_EV_RECLAIM, .detail = detail, .reclaimed_file = r->file,
+                    .reclaimed_swap = r->swapped };
+    engine_emit(e, &ev);
+  }
+  gboolean ended = r->ended;
+  *r = (KmKswapdResult){ .ended = ended };
+  e->kswapd_wakeups = 0;
+}
+
 /* Anon pages are charged by user page faults (handle_mm_fault() with mem_cgroup_enter_user_fault()); page cache
  * and shmem pages by read() and write(), system calls. The kernel treats the two differently once a memcg OOM
  * cannot help (try_charge_memcg(), mem_cgroup_oom(), per profile: docs/kernel-versions.md, "Charge paths"). */
@@ -159,13 +240,14 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         break;
       }
     }
+    KmPages kswapd_room = kswapd_beside(e);
     /* what get_page_from_freelist() can still hand out: buddy pages above the watermarks, through the lists */
     KmPages gfree = km_alloc_available(sys);
     KmMemcg *over = NULL;
     gboolean memsw = FALSE;
     KmPages mmargin = forced ? KM_PAGES_MAX : km_memcg_margin(memcg, &over, &memsw);
     KmPages avail = MIN(gfree, mmargin);
-    KmPages k = MIN(*remaining, avail);
+    KmPages k = MIN(MIN(*remaining, avail), kswapd_room);
     if (mapping && prof->memcg_charges_pgtables)
       k = km_mm_fault_batch(task->mm, mapping, MIN(k, mapping->pages - mapping->resident - mapping->swapped), avail);
     else if (mapping) /* 3.10: the memcg pays for the pages only, the machine for their page tables too */
@@ -183,6 +265,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
       else
         km_memcg_charge(sys, memcg, kind, k);
       *remaining -= k;
+      kswapd_allocated(e, charges);
       charge_stock(e, task, memcg, charges, thr);
       if (user_fault)
         handle_over_high(e, task, thr); /* each page fault returns to user mode */
@@ -204,6 +287,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         continue;
       }
       reclaim_flush(e, &acc, step, task);
+      kswapd_flush(e, "beside the allocating task");
       r = engine_invoke_oom(e, proc, step, NULL);
     } else {
       /* The machine has the page (and its page tables) and k is the most that fits, so the memcg margin is what
@@ -252,6 +336,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
           g_ptr_array_add(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid));
         return FAULT_BLOCKED;
       }
+      kswapd_flush(e, "beside the allocating task");
       r = engine_invoke_oom(e, proc, step, over);
       if (r == FAULT_NO_VICTIM) {
         if (prof->memcg_oom_failed_forces) {
@@ -282,30 +367,27 @@ FaultResult engine_charge_pages(SimEngine *e, SimProc *proc, const ScStep *step,
 {
   ThrottleAcc thr = { .step = step };
   FaultResult r = charge_pages_throttled(e, proc, step, kind, mapping_key, remaining, &thr);
+  kswapd_flush(e, "beside the allocating task");
   if (kind != KM_PAGE_ANON && (r == FAULT_DONE || r == FAULT_CHARGE_ENOMEM))
     handle_over_high(e, proc->task, &thr);
   throttle_flush(e, &thr, step, proc->task);
   return r;
 }
 
-/* kswapd (kernel-model/km-kswapd.c): woken by the allocations of the step that just ran when they took the
- * machine down to its low watermark, it reclaims in balance_pgdat() until the node is balanced. The model's steps
- * take no time, so kswapd gets none during one; it runs when the clock moves on after it (engine_run_due_timers()),
- * before anything that happens at the later time (an actor's poll, a timer, the next step). The timeline gets one
- * reclaim line for the run, without a process. */
+/* kswapd (kernel-model/km-kswapd.c) when the virtual clock moves on: the rest of a run the step's allocations
+ * started (the kernel's goes on after the step ends), or a run woken now when the step left the machine at or
+ * below the low watermark; before anything that happens at the later time (an actor's poll, a timer, the next
+ * step). The timeline gets one reclaim line for it, without a process. */
 void engine_kswapd(SimEngine *e)
 {
   if (e->panicked)
     return;
-  KmKswapdResult r = km_kswapd_run(e->sys);
-  KmReclaimResult cost = { r.file, r.swapped, r.memcgs_visited };
-  engine_work_reclaim(e, &cost);
-  if (r.file + r.swapped == 0)
-    return;
-  g_autofree char *detail =
-    g_strdup_printf("kswapd, woken below the low watermark: balance_pgdat() in %u pass%s down to priority %d, %s",
-                    r.passes, r.passes == 1 ? "" : "es", r.priority,
-                    r.balanced ? "then balanced (free pages above the high watermark)" : "not balanced");
-  SimEvent ev = { .kind = SIM_EV_RECLAIM, .detail = detail, .reclaimed_file = r.file, .reclaimed_swap = r.swapped };
-  engine_emit(e, &ev);
+  KmKswapd *k = &e->sys->machine.kswapd;
+  if (!k->running && km_kswapd_woken(e->sys) && km_kswapd_wakeup(e->sys)) {
+    e->kswapd_wakeups++;
+    e->kswapd_acc.ended = FALSE;
+  }
+  while (k->running)
+    kswapd_pass(e);
+  kswapd_flush(e, "as the clock moves on");
 }

@@ -6,6 +6,7 @@
 #include "engine.h"
 
 #include "../kernel-model/km-cgroup.h"
+#include "../kernel-model/km-kswapd.h"
 #include "../kernel-model/km-memcg.h"
 #include "../kernel-model/km-memcg-high.h"
 #include "../kernel-model/km-pcp.h"
@@ -81,6 +82,11 @@ struct _SimEngine {
   K8sEvictionState *eviction;
   guint64 next_eviction_ns;
   guint64 next_vmstat_ns; /* the next whole second of vmstat_update() (run_vmstat_until()) */
+  /* kswapd beside the allocating task (sim/engine-charge.c): the pages the task allocates before kswapd's next
+   * pass, and what kswapd did since the timeline's last kswapd line */
+  KmPages kswapd_credit;
+  KmKswapdResult kswapd_acc;
+  guint kswapd_wakeups;
   const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
   guint64 work;          /* units of work done so far ("Work" in sim/engine.c) */
   guint64 max_work, max_steps;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tests/harness-earlyoom-tests.sh: `oomsim validate` with Debian's earlyoom in the VM (docs/userspace-killers.md,
 # "Validation"), without a VM, as TAP-like lines counted by run-tests.sh. A stand-in qemu-system-x86_64 keeps the
-# initramfs it is given and plays back edited copies of a real 6.1 run of
-# scenarios/validation-open/earlyoom-prefer-avoid.xml (tests/harness/earlyoom-prefer-avoid-6.1.agent.txt, 2026-12-05,
+# initramfs it is given and plays back edited copies of a real 6.1 run of the first version of
+# scenarios/validation/earlyoom-prefer-avoid.xml (the leak growing 8 MiB a second; redesigned on 2026-12-06, the
+# first version kept as tests/harness/earlyoom-prefer-avoid-8mib.xml for this playback)
+# (tests/harness/earlyoom-prefer-avoid-6.1.agent.txt, 2026-12-05,
 # linux-image-6.1.0-57-cloud-amd64 6.1.192-3 with earlyoom 1.7-1+b1): earlyoom sent SIGTERM to browser (kernel pid
 # 83) during the sleep after step 21 (0-based; "#22") and to the leak (84) after step 28 ("#29").
 #
@@ -14,7 +16,7 @@
 . "$(dirname "$0")/tap.sh"
 . "$(dirname "$0")/harness-standin.sh"
 
-scenario=scenarios/validation-open/earlyoom-prefer-avoid.xml
+scenario=tests/harness/earlyoom-prefer-avoid-8mib.xml
 fixture=$PWD/tests/harness/earlyoom-prefer-avoid-6.1.agent.txt
 fake_kernel
 mkdir -p "$tmp/qemu" "$tmp/cache/earlyoom/root/usr/bin" "$tmp/cache/earlyoom/root/lib64"

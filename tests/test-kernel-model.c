@@ -716,7 +716,7 @@ static void test_zones_1g(void)
  * min(pagecache / 2, the low watermarks); low = min + (high - min) / 2: DMA 15 + 3 = 18, DMA32 1009 + 258 = 1267,
  * 1285 in all. 200000 anon + 10000 file: 52144 - 2555 + 10000 - min(5000, 1285) = 58304. 2000 file: 60144 - 2555 +
  * 2000 - min(1000, 1285) = 58589. Nearly full (261000 anon, no cache): 1144 - 2555 < 0, so 0.
- * Reclaimable slab (the VM's SReclaimable, 9052 kB = 2263 pages, scenarios/validation-open/earlyoom-prefer-avoid.xml) adds
+ * Reclaimable slab (the VM's SReclaimable, 9052 kB = 2263 pages, tests/harness/earlyoom-prefer-avoid-8mib.xml) adds
  * 2263 - min(1131, 1285) = 1132 to the 2000-file case: 59721; 2000 pages add 2000 - min(1000, 1285) = 1000, and
  * 4000 pages 4000 - min(2000, 1285) = 2715 (the cap at the low watermarks). */
 static void test_si_mem_available(void)
@@ -887,7 +887,7 @@ static void test_pcp_available_612(void)
   g_assert_cmpint(p->alloc_factor, ==, 5); /* km_alloc_available() changes nothing */
 }
 
-/* decay_pcp_high() (6.7-6.12), the VM's lists of scenarios/validation-open/earlyoom-prefer-avoid.xml on 6.12 (batch 31,
+/* decay_pcp_high() (6.7-6.12), the VM's lists of tests/harness/earlyoom-prefer-avoid-8mib.xml on 6.12 (batch 31,
  * high_min 828, high_max 14396) right after a 60 MiB process freed its pages onto them (count 14389, high at
  * high_max): high = max(count - (31 << 5), high - high / 8, high_min) = max(13397, 12597, 828) = 13397, and the 992
  * pages above it go back to the buddy lists (the real earlyoom saw MemAvailable rise by 4 MiB a second after the
@@ -1030,6 +1030,61 @@ static void test_kswapd_balance_pgdat(void)
   g_assert_cmpint(r.file, ==, 300);
   g_assert_cmpint(r.swapped, ==, 10);
   g_assert_cmpint(km_buddy_free_pages(cache), ==, 1010);
+}
+
+/* balance_pgdat() pass by pass (km_kswapd_wakeup(), km_kswapd_pass()), as the simulator runs it beside a task, and
+ * kswapd_failures. The VM's zones: woken at or below 778 free, balanced above 895, nr_to_reclaim 702. */
+static void test_kswapd_pass_by_pass(void)
+{
+  g_autoptr(KmSystem) sys = kswapd_system(700);
+  g_assert_true(km_kswapd_wakeup(sys));
+  g_assert_true(sys->machine.kswapd.running);
+  g_assert_cmpint(sys->machine.kswapd.priority, ==, 12);
+  g_assert_true(sys->machine.pcp.reclaim_active); /* set_reclaim_active() for the run */
+  g_assert_false(km_kswapd_wakeup(sys));          /* awake already: !waitqueue_active() */
+  KmKswapdResult r = { 0 };
+  /* 40960 >> 12 = 10 pages (710 free), below nr_to_reclaim: the priority is raised to 11 */
+  g_assert_cmpint(km_kswapd_pass(sys, &r), ==, 10);
+  g_assert_cmpint(sys->machine.kswapd.priority, ==, 11);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 710);
+  /* a task takes 200 pages between two passes (510 free): the run goes on at priority 11, 40950 >> 11 = 19 */
+  sys->machine.kernel_pages += 200;
+  g_assert_cmpint(km_kswapd_pass(sys, &r), ==, 19);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 529);
+  g_assert_cmpuint(r.passes, ==, 2);
+  g_assert_cmpint(r.priority, ==, 11);
+  g_assert_false(r.ended);
+  /* the rest of the run: 40931 >> 10 = 39 (568), 40892 >> 9 = 79 (647), 40813 >> 8 = 159 (806), 40654 >> 7 = 317
+   * (1123 > 895): balanced at the top of the next iteration; 6 passes in all, the last at priority 7 */
+  km_kswapd_finish(sys, &r);
+  g_assert_false(sys->machine.kswapd.running);
+  g_assert_false(sys->machine.pcp.reclaim_active);
+  g_assert_true(r.ended);
+  g_assert_true(r.balanced);
+  g_assert_cmpuint(r.passes, ==, 6);
+  g_assert_cmpint(r.priority, ==, 7);
+  g_assert_cmpint(km_buddy_free_pages(sys), ==, 1123);
+  g_assert_false(km_kswapd_wakeup(sys)); /* balanced: wakeup_kswapd() leaves it asleep */
+
+  /* kswapd_failures: a run that passes priority 1 without reclaiming anything counts one; at MAX_RECLAIM_RETRIES
+   * (16) wakeup_kswapd() leaves the node to direct reclaim, until a reclaim anywhere makes progress (shrink_node()) */
+  g_autoptr(KmSystem) noswap = kswapd_system(700);
+  noswap->machine.total_swap_pages = 0;
+  for (guint i = 0; i < 16; i++) {
+    g_assert_true(km_kswapd_wakeup(noswap));
+    KmKswapdResult f = { 0 };
+    km_kswapd_finish(noswap, &f);
+    g_assert_true(f.ended);
+    g_assert_false(f.balanced);
+    g_assert_cmpuint(f.passes, ==, 12);
+    g_assert_cmpuint(noswap->machine.kswapd.failures, ==, i + 1);
+  }
+  g_assert_false(km_kswapd_wakeup(noswap));
+  noswap->machine.total_swap_pages = 65536;
+  KmReclaimResult rec = km_reclaim(noswap, NULL, 32, TRUE);
+  g_assert_cmpint(rec.swapped, ==, 32);
+  g_assert_cmpuint(noswap->machine.kswapd.failures, ==, 0);
+  g_assert_true(km_kswapd_wakeup(noswap));
 }
 
 /* ZONE_RECLAIM_ACTIVE (5.14+): while kswapd reclaims, a free finds high at most batch << 2 = 60 (batch 15 on the
@@ -1933,6 +1988,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/pcp/free-6.1", test_pcp_free_61);
   g_test_add_func("/kernel-model/kswapd/marks", test_kswapd_marks);
   g_test_add_func("/kernel-model/kswapd/balance-pgdat", test_kswapd_balance_pgdat);
+  g_test_add_func("/kernel-model/kswapd/pass-by-pass", test_kswapd_pass_by_pass);
   g_test_add_func("/kernel-model/kswapd/reclaim-active-pcp", test_kswapd_reclaim_active_pcp);
   g_test_add_func("/kernel-model/pcp/free-5.10", test_pcp_free_510);
   g_test_add_func("/kernel-model/oom/gfp-fs-bail", test_gfp_fs_bail);
