@@ -75,6 +75,7 @@ typedef struct {
                            Its cgroups and container processes are in cgroups and processes too. */
   UsEarlyoom *earlyoom; /* <machine><earlyoom>: earlyoom runs beside the kernel; NULL: not running */
   UsOomd *oomd;         /* <machine><systemd-oomd>: systemd-oomd runs; NULL: not running */
+  guint64 trace_until_ns; /* <trace until>: the virtual clock runs to it after the last step (0: the last step) */
   int line, col;        /* of <scenario> */
   char **overrides;     /* NULL, or the --set PARAM=VALUE applied to this header (whatif/overrides.c), for reports */
 } ScenarioHeader;
