@@ -314,6 +314,7 @@ static const struct {
   { "memory-events", { "cgroup" } },
   { "blocked", { "pid" } },
   { "survives", { "pid" } },
+  { "container-state", { "pid" } },
   { "livelock", { "pid" } },
   { "log", { "contains" } },
   { "unit", { "cgroup" } },
@@ -2468,6 +2469,34 @@ loader_expect_pid_attr(ScenarioLoader *self, ScExpect *expect)
   return FALSE;
 }
 
+/* <container-state pid state reason restart-count>: pid is a <kubelet> container's; state one of kubectl's three;
+ * restart-count a count or range. */
+static gboolean
+loader_read_container_state(ScenarioLoader *self, ScExpect *expect)
+{
+  expect->state = loader_attr(self, "state");
+  expect->reason = loader_attr(self, "reason");
+  expect->count = loader_attr(self, "restart-count");
+  const K8sPod *pod;
+  const K8sContainer *container;
+  if (!loader_pid_attr(self, "pid", &expect->pid))
+    return FALSE;
+  if (!k8s_node_find_pid(self->header->k8s, expect->pid, &pod, &container)) {
+    loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, expect->line, 1,
+                "<container-state> pid=\"%d\": not the pid of a <container> of the <kubelet>", expect->pid);
+    return FALSE;
+  }
+  if (expect->state != NULL && strcmp(expect->state, "Running") != 0 && strcmp(expect->state, "Waiting") != 0 &&
+      strcmp(expect->state, "Terminated") != 0) {
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, expect->line, 1,
+                "<container-state> state=\"%s\": Running, Waiting or Terminated, as kubectl describe pod says",
+                expect->state);
+    return FALSE;
+  }
+  ScCount count;
+  return expect->count == NULL || loader_count(self, expect, "restart-count", expect->count, &count);
+}
+
 static gboolean
 loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
 {
@@ -2523,6 +2552,8 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
   case SC_EXPECT_SURVIVES:
   case SC_EXPECT_LIVELOCK:
     return loader_expect_pid_attr(self, expect);
+  case SC_EXPECT_CONTAINER_STATE:
+    return loader_read_container_state(self, expect);
   case SC_EXPECT_LOG:
     expect->message_contains = loader_attr(self, "contains");
     return TRUE;
