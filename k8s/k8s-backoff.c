@@ -22,11 +22,16 @@
 
 #include <string.h>
 
-gboolean k8s_should_restart(const K8sPod *pod, int status, gboolean evicted)
+gboolean k8s_may_restart(const K8sPod *pod, const K8sContainer *c)
 {
-  if (evicted || strcmp(pod->restart_policy, "Never") == 0)
+  return c->sidecar || strcmp(pod->restart_policy, "Never") != 0;
+}
+
+gboolean k8s_should_restart(const K8sPod *pod, const K8sContainer *c, int status, gboolean evicted)
+{
+  if (evicted || !k8s_may_restart(pod, c))
     return FALSE;
-  return strcmp(pod->restart_policy, "OnFailure") != 0 || status != 0;
+  return c->sidecar || strcmp(pod->restart_policy, "OnFailure") != 0 || status != 0;
 }
 
 /* hasExpired(): eventTime.Sub(lastUpdate) > maxDuration*2 (a Go Duration: signed) */

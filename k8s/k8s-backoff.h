@@ -20,10 +20,13 @@ typedef struct {
   guint64 last_update_ns; /* entry.lastUpdate: the Clock.Now() of the last Next() */
 } K8sBackoff;
 
-/* ShouldContainerBeRestarted() for a container that ended with exit status `status` (the runtime's exit code, 137
- * for SIGKILL): never when the pod was evicted (it is failed) or with restartPolicy Never; with OnFailure only
- * after a non-zero status; with Always after any. */
-gboolean k8s_should_restart(const K8sPod *pod, int status, gboolean evicted);
+/* ShouldContainerBeRestarted() for container c of pod that ended with exit status `status` (the runtime's exit
+ * code, 137 for SIGKILL): never when the pod was evicted (it is failed); a native sidecar (a restartable init
+ * container, computeInitContainerActions()) after any exit; else never with restartPolicy Never, with OnFailure only
+ * after a non-zero status, with Always after any. */
+gboolean k8s_should_restart(const K8sPod *pod, const K8sContainer *c, int status, gboolean evicted);
+/* Whether anything could make the kubelet start c again (a sidecar, or a pod policy other than Never). */
+gboolean k8s_may_restart(const K8sPod *pod, const K8sContainer *c);
 
 /* IsInBackOffSince(key, finished): the entry is not expired (hasExpired(): finished - lastUpdate > 2 * max) and
  * now - finished < entry.backoff. */

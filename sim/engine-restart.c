@@ -108,7 +108,7 @@ static Container *find_container(EngineRestarts *r, int pid)
 gboolean engine_restarts_trace_step(SimEngine *e, const ScStep *step)
 {
   Container *c = find_container(e->restarts, step->pid);
-  if (!c || strcmp(c->pod->restart_policy, "Never") == 0)
+  if (!c || !k8s_may_restart(c->pod, c->container))
     return FALSE; /* never restarted: its steps are the first run's only */
   g_ptr_array_add(c->program, sc_step_copy(step));
   g_array_append_val(c->program_ns, e->now_ns);
@@ -117,7 +117,7 @@ gboolean engine_restarts_trace_step(SimEngine *e, const ScStep *step)
   g_autofree char *detail = g_strdup_printf("the first run of container %s has ended: the step runs in each later "
                                             "run, at the run's start + %" G_GUINT64_FORMAT " ms",
                                             c->container->name, e->now_ns / 1000000);
-  engine_emit_simple(e, SIM_EV_SKIPPED, step, NULL, detail);
+  engine_emit_simple(e, SIM_EV_SKIPPED, step, km_system_find_task(e->sys, step->pid), detail);
   return TRUE;
 }
 
@@ -136,7 +136,7 @@ void engine_restarts_exited(SimEngine *e, const KmTask *task, const SimExit *x)
         other->pending = FALSE;
       }
     }
-  if (c->pod_failed || !k8s_should_restart(c->pod, x->status, evicted))
+  if (c->pod_failed || !k8s_should_restart(c->pod, c->container, x->status, evicted))
     return;
   c->pending = TRUE;
   c->finished_ns = x->time_ns;

@@ -502,16 +502,23 @@ test_should_restart(void)
   K8sPod pod = { 0 };
   const struct {
     const char *policy;
+    gboolean sidecar;
     int status;
     gboolean evicted, restart;
   } cases[] = {
-    { "Always", 137, FALSE, TRUE },   { "Always", 0, FALSE, TRUE },    { "Always", 143, TRUE, FALSE },
-    { "OnFailure", 137, FALSE, TRUE }, { "OnFailure", 1, FALSE, TRUE }, { "OnFailure", 0, FALSE, FALSE },
-    { "OnFailure", 143, TRUE, FALSE }, { "Never", 137, FALSE, FALSE },  { "Never", 0, FALSE, FALSE },
+    { "Always", FALSE, 137, FALSE, TRUE },    { "Always", FALSE, 0, FALSE, TRUE },
+    { "Always", FALSE, 143, TRUE, FALSE },    { "OnFailure", FALSE, 137, FALSE, TRUE },
+    { "OnFailure", FALSE, 1, FALSE, TRUE },   { "OnFailure", FALSE, 0, FALSE, FALSE },
+    { "OnFailure", FALSE, 143, TRUE, FALSE }, { "Never", FALSE, 137, FALSE, FALSE },
+    { "Never", FALSE, 0, FALSE, FALSE },
+    /* a native sidecar restarts after any exit whatever the pod's policy, but not in an evicted pod */
+    { "Never", TRUE, 0, FALSE, TRUE },        { "OnFailure", TRUE, 0, FALSE, TRUE },
+    { "Never", TRUE, 143, TRUE, FALSE },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    K8sContainer c = { .sidecar = cases[i].sidecar };
     pod.restart_policy = (char *)cases[i].policy;
-    g_assert_cmpint(k8s_should_restart(&pod, cases[i].status, cases[i].evicted), ==, cases[i].restart);
+    g_assert_cmpint(k8s_should_restart(&pod, &c, cases[i].status, cases[i].evicted), ==, cases[i].restart);
   }
 }
 
