@@ -165,6 +165,9 @@ grep -q '<th>jobs/batch</th><td>BestEffort, 0</td>.*Status: Failed, Reason: Evic
   ok "html pods: the evicted pod (143, by kubelet, not restarted) and the Burstable adj 938" || nok "html pods: evicted pod row"
 grep -q '<tr class="container victim"><td>mem-alloc (pid 4200)</td>.*<td class="n">-997</td><td>State: Terminated, Reason: OOMKilled, Exit Code: 137, Started: 0 s, Finished: 1 s, killed by kernel</td><td class="n">0</td>' "$tmp/oomk.html" &&
   ok "html pods: OOMKilled 137 at the end of the trace, Guaranteed -997, not restarted yet" || nok "html pods: OOMKilled row"
+"$OOMSIM" run --format html -o "$tmp/clb.html" scenarios/library/k8s-crashloopbackoff-50mi.xml &&
+  grep -q '<td>mem-alloc (pid 4200)</td>.*<td>State: Waiting, Reason: CrashLoopBackOff (back-off 5m0s; the kubelet starts it again at 617 s)<br/>Last State: Terminated, Reason: OOMKilled, Exit Code: 137, Started: 316 s, Finished: 317 s, killed by kernel</td><td class="n">6</td>' "$tmp/clb.html" &&
+  ok "html pods: Waiting in CrashLoopBackOff, Last State OOMKilled, Restart Count 6" || nok "html pods: CrashLoopBackOff row"
 ! grep -q 'id="pods"\|href="#pods"' "$tmp/plain.html" && ok "html pods: no pods section without <kubelet>" ||
   nok "html pods: a pods section without <kubelet>"
 

@@ -415,6 +415,28 @@ static void test_json_pods_oomkilled(void)
   g_assert_false(json_object_get_boolean_member(c, "privileged")); /* not said: the runtime's default capabilities */
 }
 
+/* k8s-crashloopbackoff-50mi.xml at 600 s (docs/kubernetes.md, "Restarts", worked by hand): kills 1 s after each start,
+ * starts at 0, 1, 12, 33, 74, 155, 316 s; the seventh run, killed at 317 s, waits for 300 s: until 617 s. */
+static void test_json_pods_crashloop(void)
+{
+  g_autoptr(JsonNode) root = run_json("k8s-crashloopbackoff-50mi.xml");
+  JsonObject *kubelet = json_object_get_object_member(json_node_get_object(root), "kubelet");
+  JsonObject *pod = array_object(kubelet, "pods", 0), *c = array_object(pod, "containers", 0);
+  g_assert_cmpstr(json_object_get_string_member(pod, "phase"), ==, "Running");
+  g_assert_cmpstr(json_object_get_string_member(c, "state"), ==, "waiting");
+  g_assert_cmpstr(json_object_get_string_member(c, "reason"), ==, "CrashLoopBackOff");
+  g_assert_cmpint(json_object_get_int_member(c, "restart_count"), ==, 6);
+  g_assert_cmpint(json_object_get_int_member(c, "backoff_ns"), ==, G_GINT64_CONSTANT(300000000000));
+  g_assert_cmpint(json_object_get_int_member(c, "restart_at_ns"), ==, G_GINT64_CONSTANT(617000000000));
+  g_assert_true(json_object_get_null_member(c, "exit_code"));
+  JsonObject *last = json_object_get_object_member(c, "last_state");
+  g_assert_cmpstr(json_object_get_string_member(last, "reason"), ==, "OOMKilled");
+  g_assert_cmpint(json_object_get_int_member(last, "exit_code"), ==, 137);
+  g_assert_cmpint(json_object_get_int_member(last, "started_ns"), ==, G_GINT64_CONSTANT(316000000000));
+  g_assert_cmpint(json_object_get_int_member(last, "finished_ns"), ==, G_GINT64_CONSTANT(317000000000));
+  g_assert_cmpstr(json_object_get_string_member(last, "by"), ==, "kernel");
+}
+
 /* The pod's phase as getPhase() (pkg/kubelet/kubelet_pods.go) works it out from one container's state: running;
  * terminated with 0 or 137; waiting in CrashLoopBackOff after a 137 (a stopped container); evicted. */
 static void test_pod_phase(void)
@@ -550,6 +572,7 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/reports/json/kubelet-pods-evicted", test_json_pods_evicted);
   g_test_add_func("/reports/json/kubelet-pods-oomkilled", test_json_pods_oomkilled);
+  g_test_add_func("/reports/json/kubelet-pods-crashloopbackoff", test_json_pods_crashloop);
   g_test_add_func("/reports/json/no-kubelet", test_json_no_kubelet);
   g_test_add_func("/reports/kubelet/pod-phase-getphase", test_pod_phase);
   g_test_add_func("/reports/json-stream/same-as-json-glib", test_same_as_json_glib);
