@@ -17,7 +17,7 @@
  * charged stay where they are; a new page is charged to the memcg the mm's owner is in at fault time
  * (mem_cgroup_charge() -> get_mem_cgroup_from_mm(mm)). So each mapping keeps its pages per memcg (KmMapCharge),
  * each memcg's LRU holds the pages charged to it, and unmap, exit, reaping and swap-out uncharge each page from
- * its own memcg. Page tables are kept per memcg for the mm (KmMm.pgtable_charges).
+ * its own memcg. Page tables are kept per memcg for the mm (KmMm.pgtable_charge0 and pgtable_charges).
  *
  * Simplifications (docs/model.md): the anon LRU is one FIFO per memcg (no active/inactive aging); page-table
  * pages are charged to the mm owner's memcg (the kernel charges current's, the same unless a process sharing
@@ -50,12 +50,12 @@ static KmPages div_round_up(KmPages n, KmPages d)
 }
 
 /* The mm and every LRU chunk hold a reference to a mapping; the last one frees it. */
-void km_mapping_unref(KmMapping *mapping)
+void km_mapping_unref(KmSystem *sys, KmMapping *mapping)
 {
   if (mapping && --mapping->refs == 0) {
     if (mapping->charges)
       g_array_free(mapping->charges, TRUE);
-    g_free(mapping);
+    km_slab_free(&sys->mapping_slab, mapping);
   }
 }
 
@@ -72,23 +72,11 @@ KmLruChunk *km_lru_pop_head(KmMemcg *memcg)
 }
 
 /* LRU chunks are made and dropped at every touch that starts a new run on an LRU, and reclaim drops them: they come
- * from blocks of LRU_CHUNK_BLOCK that the system owns, through a free list, instead of one malloc each. */
-#define LRU_CHUNK_BLOCK 256
-
+ * from the system's cache (kernel-model/km-slab.c), instead of one malloc each. */
 KmLruChunk *km_lru_chunk_new(KmSystem *sys)
 {
-  if (!sys->lru_chunk_free) {
-    KmLruChunk *block = g_new(KmLruChunk, LRU_CHUNK_BLOCK);
-    g_ptr_array_add(sys->lru_chunk_blocks, block);
-    for (guint i = 0; i < LRU_CHUNK_BLOCK; i++) /* a free chunk's link.data is the next free one */
-      block[i].link.data = i + 1 < LRU_CHUNK_BLOCK ? &block[i + 1] : NULL;
-    sys->lru_chunk_free = block;
-  }
-  KmLruChunk *chunk = sys->lru_chunk_free;
-  sys->lru_chunk_free = chunk->link.data;
-  memset(chunk, 0, sizeof *chunk);
   sys->lru_chunks++;
-  return chunk;
+  return km_slab_alloc0(&sys->lru_chunk_slab);
 }
 
 void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk)
@@ -96,8 +84,7 @@ void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk)
   if (chunk->mapping && chunk->mapping->dead)
     sys->lru_dead_chunks--;
   sys->lru_chunks--;
-  chunk->link.data = sys->lru_chunk_free;
-  sys->lru_chunk_free = chunk;
+  km_slab_free(&sys->lru_chunk_slab, chunk);
 }
 
 /* Dead chunks. zap_pte_range() frees the pages of an unmapped range at munmap and exit, and with them their place on
@@ -134,19 +121,17 @@ void km_lru_drop_dead(KmSystem *sys)
         continue;
       g_queue_unlink(&memcg->lru_anon, l);
       km_lru_chunk_free(sys, chunk);
-      km_mapping_unref(mapping);
+      km_mapping_unref(sys, mapping);
     }
   }
 }
 
-/* A memcg's chunks belong to the system's blocks (freed after the memcgs, km_system_free()). */
-static void memcg_free(gpointer data)
+/* A memcg's chunks belong to the system's cache, released whole after the memcgs (km_system_free()). */
+static void memcg_free(KmSystem *sys, KmMemcg *memcg)
 {
-  KmMemcg *memcg = data;
-  KmLruChunk *chunk;
-
-  while ((chunk = km_lru_pop_head(memcg)))
-    km_mapping_unref(chunk->mapping);
+  for (GList *l = memcg->lru_anon.head; l; l = l->next) /* the chunks stay where they are until the cache goes */
+    km_mapping_unref(sys, ((KmLruChunk *)l->data)->mapping);
+  g_queue_init(&memcg->lru_anon);
   g_queue_clear(&memcg->children);
   g_queue_init(&memcg->tasks); /* its nodes are the tasks' own (KmTask.memcg_node) */
   g_free(memcg->path);
@@ -174,22 +159,17 @@ static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
   return memcg;
 }
 
-static void task_free(gpointer data)
+static void mm_free(KmSystem *sys, KmMm *mm)
 {
-  KmTask *task = data;
-  g_free(task->container);
-  g_free(task);
-}
-
-static void mm_free(KmMm *mm)
-{
-  GList *link;
-  while ((link = g_queue_pop_head_link(&mm->mappings))) /* the node is the mapping's own (KmMapping.node) */
-    km_mapping_unref(link->data);
-  km_mapping_unref(mm->base);
+  for (GList *link = mm->mappings.head, *next; link; link = next) { /* the node is the mapping's own (KmMapping.node) */
+    next = link->next; /* before the unref, which may free the mapping and so the node */
+    km_mapping_unref(sys, link->data);
+  }
+  g_queue_init(&mm->mappings);
+  km_mapping_unref(sys, mm->base);
   if (mm->pgtable_charges)
     g_array_free(mm->pgtable_charges, TRUE);
-  g_free(mm);
+  km_slab_free(&sys->mm_slab, mm);
 }
 
 static guint mapping_name_hash(gconstpointer p)
@@ -216,11 +196,15 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   sys->machine.swappiness = 60;
   g_queue_init(&sys->tasks);
   sys->task_by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
-  sys->released_tasks = g_ptr_array_new_with_free_func(task_free);
+  sys->released_tasks = g_ptr_array_new(); /* the tasks are the task slab's */
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
   sys->mapping_by_name = g_hash_table_new(mapping_name_hash, mapping_name_equal);
-  sys->memcgs = g_ptr_array_new_with_free_func(memcg_free);
-  sys->lru_chunk_blocks = g_ptr_array_new_with_free_func(g_free);
+  sys->memcgs = g_ptr_array_new();
+  /* objects per block: about 16 KiB of tasks, mms or mappings, 12 KiB of LRU chunks (256, as before the caches) */
+  km_slab_init(&sys->task_slab, sizeof(KmTask), 64);
+  km_slab_init(&sys->mm_slab, sizeof(KmMm), 64);
+  km_slab_init(&sys->mapping_slab, sizeof(KmMapping), 128);
+  km_slab_init(&sys->lru_chunk_slab, sizeof(KmLruChunk), 256);
   sys->root_memcg = memcg_alloc(sys, "/", NULL);
   return sys;
 }
@@ -229,29 +213,32 @@ void km_system_free(KmSystem *sys)
 {
   if (!sys)
     return;
-  /* mms are shared: free each once, from the tasks that still hold one */
-  g_autoptr(GHashTable) mms = g_hash_table_new(g_direct_hash, g_direct_equal);
+  /* Every task ever created is in task_by_pid (exited ones too; or released_tasks). mms are shared: each task still holding one drops
+   * its reference, and the last frees it (the mappings' side arrays; the objects go with the caches below). */
   GHashTableIter iter;
   gpointer key, value;
   g_hash_table_iter_init(&iter, sys->task_by_pid);
   while (g_hash_table_iter_next(&iter, &key, &value)) {
     KmTask *task = value;
-    if (task->mm)
-      g_hash_table_add(mms, task->mm);
+    if (task->mm && --task->mm->users == 0)
+      mm_free(sys, task->mm);
+    g_free(task->container);
   }
-  g_hash_table_iter_init(&iter, mms);
-  while (g_hash_table_iter_next(&iter, &key, &value))
-    mm_free(key);
-  g_hash_table_iter_init(&iter, sys->task_by_pid);
-  while (g_hash_table_iter_next(&iter, &key, &value))
-    task_free(value);
   g_hash_table_destroy(sys->task_by_pid);
-  g_ptr_array_free(sys->released_tasks, TRUE); /* dead: no mm */
+  for (guint i = 0; i < sys->released_tasks->len; i++) /* dead: no mm; the slab frees them below */
+    g_free(((KmTask *)sys->released_tasks->pdata[i])->container);
+  g_ptr_array_free(sys->released_tasks, TRUE);
   g_queue_init(&sys->tasks); /* its nodes were the tasks' own (KmTask.task_node) */
   g_hash_table_destroy(sys->memcg_by_path);
   g_hash_table_destroy(sys->mapping_by_name);
+  for (guint i = 0; i < sys->memcgs->len; i++)
+    memcg_free(sys, sys->memcgs->pdata[i]);
   g_ptr_array_free(sys->memcgs, TRUE);
-  g_ptr_array_free(sys->lru_chunk_blocks, TRUE); /* after the memcgs, whose LRUs are made of them */
+  /* after the mms and memcgs, whose mappings and LRUs are made of them */
+  km_slab_destroy(&sys->task_slab);
+  km_slab_destroy(&sys->mm_slab);
+  km_slab_destroy(&sys->mapping_slab);
+  km_slab_destroy(&sys->lru_chunk_slab);
   g_free(sys);
 }
 
@@ -296,7 +283,7 @@ KmMemcg *km_memcg_create(KmSystem *sys, const char *path, GError **error)
 
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
 {
-  KmMm *mm = g_new0(KmMm, 1);
+  KmMm *mm = km_slab_alloc0(&sys->mm_slab);
   mm->id = sys->next_mm_id++;
   mm->memcg = memcg;
   g_queue_init(&mm->mappings);
@@ -309,7 +296,7 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   KmTask *earlier = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(pid));
   if (earlier && earlier->state == KM_TASK_DEAD)
     g_ptr_array_add(sys->released_tasks, earlier);
-  KmTask *task = g_new0(KmTask, 1);
+  KmTask *task = km_slab_alloc0(&sys->task_slab);
   task->pid = task->tgid = pid;
   g_strlcpy(task->comm, comm, sizeof task->comm);
   task->threads = 1;
@@ -675,7 +662,7 @@ GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg)
 
 KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages, gboolean accounted)
 {
-  KmMapping *mapping = g_new0(KmMapping, 1);
+  KmMapping *mapping = km_slab_alloc0(&sys->mapping_slab);
   mapping->name = (KmMappingName){ .key = key, .mm_id = mm->id };
   mapping->pages = pages;
   mapping->accounted = accounted;
@@ -750,6 +737,34 @@ static KmMemcg *pgtable_memcg(KmSystem *sys, KmMemcg *memcg)
   return sys->profile->memcg_charges_pgtables ? memcg : sys->root_memcg;
 }
 
+/* The mm's ledger of page-table pages per memcg, a stack (oldest first): KmMm.pgtable_charge0, then the array. */
+static KmMemcgPages *pgtable_ledger_top(KmMm *mm)
+{
+  if (mm->pgtable_charges && mm->pgtable_charges->len)
+    return &g_array_index(mm->pgtable_charges, KmMemcgPages, mm->pgtable_charges->len - 1);
+  return mm->pgtable_charge0.memcg ? &mm->pgtable_charge0 : NULL;
+}
+
+static void pgtable_ledger_push(KmMm *mm, KmMemcg *memcg, KmPages pages)
+{
+  KmMemcgPages entry = { .memcg = memcg, .pages = pages };
+  if (!mm->pgtable_charge0.memcg) {
+    mm->pgtable_charge0 = entry;
+    return;
+  }
+  if (!mm->pgtable_charges) /* made by a second memcg's page tables: most mms never have one (issue 10) */
+    mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
+  g_array_append_val(mm->pgtable_charges, entry);
+}
+
+static void pgtable_ledger_pop(KmMm *mm)
+{
+  if (mm->pgtable_charges && mm->pgtable_charges->len)
+    g_array_set_size(mm->pgtable_charges, mm->pgtable_charges->len - 1);
+  else
+    mm->pgtable_charge0 = (KmMemcgPages){ 0 };
+}
+
 /* __pte_alloc() / free_pgtables(): new page-table pages are charged to memcg; freed ones are uncharged from the
  * memcgs they were charged to, newest first (the kernel frees the tables of the unmapped range; the model does not
  * place mappings). */
@@ -761,26 +776,22 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
   mm->pmd_pages = pmd_pages_for(pte_pages);
   mm->pgtables = mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
   if (mm->pgtables > before) {
-    if (!mm->pgtable_charges) /* made by the first page table: an mm that maps nothing has none (issue 13) */
-      mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
-    GArray *ledger = mm->pgtable_charges;
     KmPages n = mm->pgtables - before;
     km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, n);
-    KmMemcgPages *last = ledger->len ? &g_array_index(ledger, KmMemcgPages, ledger->len - 1) : NULL;
+    KmMemcgPages *last = pgtable_ledger_top(mm);
     if (last && last->memcg == memcg)
       last->pages += n;
     else
-      g_array_append_val(ledger, ((KmMemcgPages){ .memcg = memcg, .pages = n }));
+      pgtable_ledger_push(mm, memcg, n);
   }
-  GArray *ledger = mm->pgtable_charges;
-  for (KmPages n = before - mm->pgtables; n > 0 && ledger && ledger->len;) {
-    KmMemcgPages *last = &g_array_index(ledger, KmMemcgPages, ledger->len - 1);
+  KmMemcgPages *last;
+  for (KmPages n = before - mm->pgtables; n > 0 && (last = pgtable_ledger_top(mm));) {
     KmPages k = MIN(n, last->pages);
     km_memcg_uncharge(sys, last->memcg, KM_PAGE_PGTABLE, k);
     last->pages -= k;
     n -= k;
     if (last->pages == 0)
-      g_array_set_size(ledger, ledger->len - 1);
+      pgtable_ledger_pop(mm);
   }
 }
 
@@ -928,7 +939,7 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
     mm->untouched_from = mapping->link->next; /* those before it are still fully touched */
   g_queue_unlink(&mm->mappings, mapping->link);
   mapping->link = NULL;
-  km_mapping_unref(mapping);
+  km_mapping_unref(sys, mapping);
 }
 
 /* The process's own memory before the trace (its text, data, stack, page tables), charged to the memcg it
@@ -942,7 +953,7 @@ void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmP
   g_return_if_fail(mm->base == NULL && mm->base_memcg == NULL);
   mm->base_memcg = mm->memcg;
   if (anon > 0) {
-    mm->base = g_new0(KmMapping, 1);
+    mm->base = km_slab_alloc0(&sys->mapping_slab);
     mm->base->pages = anon;
     mm->base->refs = 1; /* the mm's */
     mapping_add_anon(sys, mm, mm->base, mm->base_memcg, anon);
@@ -984,7 +995,7 @@ static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
   if (drop) {
     mapping_dies(sys, base);
     mm->base = NULL;
-    km_mapping_unref(base);
+    km_mapping_unref(sys, base);
   }
   return freed;
 }
@@ -1032,5 +1043,5 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
   /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */
   if (mm->base_kmem)
     km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_KMEM, mm->base_kmem);
-  mm_free(mm);
+  mm_free(sys, mm);
 }
