@@ -89,8 +89,20 @@ k8s_explain_process(const K8sNode *node, int pid)
   if (node == NULL || !k8s_node_find_pid(node, pid, &pod, &c))
     return NULL;
   g_autofree char *adj = k8s_explain_oom_score_adj(node, pod, c);
+  /* what the simulation does and an expanded scenario (no <kubelet>) cannot: docs/kubernetes.md, "Restarts" */
+  const char *restart = c->sidecar ? "a native sidecar: started again after any exit, by the kubelet, which this "
+                                     "expanded scenario has not"
+                       : strcmp(pod->restart_policy, "Never") == 0
+                          ? "never started again"
+                          : strcmp(pod->restart_policy, "OnFailure") == 0
+                              ? "started again after a non-zero exit (CrashLoopBackOff 10 s doubling to 300 s), "
+                                "replaying this pid's steps, by the kubelet, which this expanded scenario has not"
+                              : "started again after any exit (CrashLoopBackOff 10 s doubling to 300 s), replaying "
+                                "this pid's steps, by the kubelet, which this expanded scenario has not";
   return g_strdup_printf("kubelet: pod %s/%s container %s, request %" G_GUINT64_FORMAT ", limit %" G_GUINT64_FORMAT
-                         "; oom_score_adj: %s; %s", pod->namespace_, pod->name, c->name, c->request_bytes,
-                         c->limit_bytes, adj, c->privileged ? "privileged: every capability, CAP_SYS_ADMIN included"
-                         : "not privileged: the runtime's default capabilities, no CAP_SYS_ADMIN");
+                         "; oom_score_adj: %s; %s; restartPolicy %s: %s", pod->namespace_, pod->name, c->name,
+                         c->request_bytes, c->limit_bytes, adj,
+                         c->privileged ? "privileged: every capability, CAP_SYS_ADMIN included"
+                                       : "not privileged: the runtime's default capabilities, no CAP_SYS_ADMIN",
+                         pod->restart_policy, restart);
 }

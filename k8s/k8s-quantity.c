@@ -124,3 +124,29 @@ k8s_parse_go_duration(const char *text, guint64 *out_ns)
   *out_ns = total;
   return TRUE;
 }
+
+char *k8s_go_duration_text(guint64 ns)
+{
+  const guint64 second = 1000000000u;
+  if (ns == 0)
+    return g_strdup("0s");
+  if (ns < second) /* Go: "500ms", "1.5µs"...; the kubelet's back-offs are whole seconds */
+    return ns % 1000000u == 0 ? g_strdup_printf("%" G_GUINT64_FORMAT "ms", ns / 1000000u)
+                              : g_strdup_printf("%" G_GUINT64_FORMAT "ns", ns);
+  guint64 s = ns / second, h = s / 3600, m = s / 60 % 60;
+  GString *out = g_string_new(NULL);
+  if (h)
+    g_string_append_printf(out, "%" G_GUINT64_FORMAT "h", h);
+  if (h || m)
+    g_string_append_printf(out, "%" G_GUINT64_FORMAT "m", m);
+  g_string_append_printf(out, "%" G_GUINT64_FORMAT, s % 60);
+  if (ns % second) { /* the fraction without its trailing zeros */
+    char frac[16];
+    g_snprintf(frac, sizeof frac, ".%09" G_GUINT64_FORMAT, ns % second);
+    for (char *end = frac + strlen(frac) - 1; *end == '0'; end--)
+      *end = '\0';
+    g_string_append(out, frac);
+  }
+  g_string_append_c(out, 's');
+  return g_string_free(out, FALSE);
+}

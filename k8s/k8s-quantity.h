@@ -18,5 +18,8 @@ gboolean k8s_parse_quantity(const char *text, guint64 *out_bytes);
 /* Go durations: a sequence of decimal numbers with units ns us ms s m h ("1m30s", "10s", "0"). FALSE when not
  * one, or past 2^63 ns. */
 gboolean k8s_parse_go_duration(const char *text, guint64 *out_ns);
+/* A duration as Go's time.Duration.String() writes one of at least a second: "10s", "1m20s", "5m0s", "1h0m0s",
+ * "1.5s" (the kubelet's "back-off 5m0s restarting failed container"); below a second: "0s", or "500ms". */
+char *k8s_go_duration_text(guint64 ns);
 
 G_END_DECLS

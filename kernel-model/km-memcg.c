@@ -196,6 +196,7 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   sys->machine.swappiness = 60;
   g_queue_init(&sys->tasks);
   sys->task_by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
+  sys->released_tasks = g_ptr_array_new(); /* the tasks are the task slab's */
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
   sys->mapping_by_name = g_hash_table_new(mapping_name_hash, mapping_name_equal);
   sys->memcgs = g_ptr_array_new();
@@ -212,7 +213,7 @@ void km_system_free(KmSystem *sys)
 {
   if (!sys)
     return;
-  /* Every task ever created is in task_by_pid (exited ones too). mms are shared: each task still holding one drops
+  /* Every task ever created is in task_by_pid (exited ones too; or released_tasks). mms are shared: each task still holding one drops
    * its reference, and the last frees it (the mappings' side arrays; the objects go with the caches below). */
   GHashTableIter iter;
   gpointer key, value;
@@ -224,6 +225,9 @@ void km_system_free(KmSystem *sys)
     g_free(task->container);
   }
   g_hash_table_destroy(sys->task_by_pid);
+  for (guint i = 0; i < sys->released_tasks->len; i++) /* dead: no mm; the slab frees them below */
+    g_free(((KmTask *)sys->released_tasks->pdata[i])->container);
+  g_ptr_array_free(sys->released_tasks, TRUE);
   g_queue_init(&sys->tasks); /* its nodes were the tasks' own (KmTask.task_node) */
   g_hash_table_destroy(sys->memcg_by_path);
   g_hash_table_destroy(sys->mapping_by_name);
@@ -246,6 +250,17 @@ KmTask *km_system_find_task(KmSystem *sys, int pid)
 KmMemcg *km_system_find_memcg(KmSystem *sys, const char *path)
 {
   return g_hash_table_lookup(sys->memcg_by_path, path);
+}
+
+void km_memcg_reset_counters(KmMemcg *memcg)
+{
+  memset(memcg->events, 0, sizeof memcg->events);
+  memset(memcg->events_local, 0, sizeof memcg->events_local);
+  memcg->v1_oom_kill = 0;
+  memcg->failcnt = memcg->swap_failcnt = memcg->memsw_failcnt = 0;
+  memcg->watermark = memcg->usage;
+  memcg->swap_watermark = memcg->swap_usage;
+  memcg->pgscan_local = 0;
 }
 
 KmMemcg *km_memcg_create(KmSystem *sys, const char *path, GError **error)
@@ -277,6 +292,10 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
 
 KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg, KmMm *share_mm)
 {
+  /* alloc_pid() (kernel/pid.c) may hand out a pid again once release_task() freed it: a dead task's pid is free */
+  KmTask *earlier = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(pid));
+  if (earlier && earlier->state == KM_TASK_DEAD)
+    g_ptr_array_add(sys->released_tasks, earlier);
   KmTask *task = km_slab_alloc0(&sys->task_slab);
   task->pid = task->tgid = pid;
   g_strlcpy(task->comm, comm, sizeof task->comm);

@@ -19,6 +19,11 @@ typedef enum {
 
 /* system */
 KmMemcg *km_memcg_create(KmSystem *sys, const char *path, GError **error);
+/* The memcg as a new cgroup of the same path and limits would start (mem_cgroup_css_alloc(), kernel 6.1): its own
+ * event counters (memory.events, memory.events.local, v1 oom_kill), failcnts and watermarks from zero (a watermark
+ * from the usage it holds). The counters its ancestors got from it stay theirs, as they do when the kernel removes a
+ * cgroup. For a container runtime that replaces a container's cgroup (docs/kubernetes.md, "Restarts"). */
+void km_memcg_reset_counters(KmMemcg *memcg);
 KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg, KmMm *share_mm);
 void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg);
 /* The process leaves the task list (exit or SIGKILL completed) and drops its mm. */

@@ -271,6 +271,8 @@ typedef struct {
   KmMachine machine;
   GQueue tasks;             /* KmTask*, task-list order (for_each_process) */
   GHashTable *task_by_pid;  /* int -> KmTask* */
+  GPtrArray *released_tasks; /* KmTask*, dead tasks whose pid a later task took (km_task_create()): kept to the end,
+                              * as the reports may still hold them */
   KmMemcg *root_memcg;
   /* every page charged to any memcg (the root included), and its high-water mark: what the root page counter
    * would count if every v1 memcg were hierarchical. Not a kernel counter (a v1 memcg with use_hierarchy=0 has

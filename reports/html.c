@@ -17,6 +17,7 @@
 #include "html-page.h"
 
 #include "../kernel-model/km-util.h"
+#include "../k8s/k8s-quantity.h"
 
 #include <string.h>
 
@@ -133,14 +134,6 @@ void report_html_free(ReportHtml *html)
 
 /* ---------------------------------------------------------------- small helpers */
 
-
-static char *seconds_text(guint64 ns)
-{
-  if (ns % 1000000000u == 0)
-    return g_strdup_printf("%" G_GUINT64_FORMAT " s", ns / 1000000000u);
-  return g_strdup_printf("%" G_GUINT64_FORMAT ".%03" G_GUINT64_FORMAT " s", ns / 1000000000u,
-                         (ns % 1000000000u) / 1000000u);
-}
 
 static char *bytes_of(const KmSystem *sys, KmPages pages)
 {
@@ -259,7 +252,7 @@ static void add_marker(ReportHtml *html, HtmlMarkKind kind, guint64 time_ns, cha
 
 static void story_begin(ReportHtml *html, guint64 time_ns)
 {
-  g_autofree char *t = seconds_text(time_ns);
+  g_autofree char *t = report_seconds_text(time_ns);
   g_string_append_printf(html->story, "<li><span class=\"t\">%s</span> ", t);
 }
 
@@ -652,7 +645,7 @@ static void record_decision(ReportHtml *html, const KmSystem *sys, const SimEven
 {
   const OomControl *oc = ev->oc;
   GString *out = html->decisions;
-  g_autofree char *when = seconds_text(ev->time_ns);
+  g_autofree char *when = report_seconds_text(ev->time_ns);
   g_autofree char *total = bytes_of(sys, oc->totalpages);
   g_string_append_printf(out, "<section class=\"oom\" id=\"oom-%u\">\n<h3>OOM decision %u at %s</h3>\n", n, n, when);
   g_string_append(out, "<p>");
@@ -912,7 +905,7 @@ static char *axis_label(const HtmlAxis *a, guint64 v)
 {
   if (a->by_seq)
     return g_strdup_printf("event %" G_GUINT64_FORMAT, v);
-  return seconds_text(v);
+  return report_seconds_text(v);
 }
 
 /* One chart: a grid, the time axis, stacked areas (the `stacked` series, in order, each band on top of the ones
@@ -999,7 +992,7 @@ static void chart_lines(GString *out, const KmSystem *sys, const ReportHtml *htm
     g_string_append_printf(out, "<g class=\"mk %s\"><line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\"/>"
                                 "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%s</text><title>",
                            mark_class[m->kind], x, x, top, bottom, x, top - 6 - 10.0 * (i % 2), mark_symbol[m->kind]);
-    g_autofree char *t = seconds_text(m->time_ns);
+    g_autofree char *t = report_seconds_text(m->time_ns);
     html_escf(out, "%s: %s", t, m->label);
     g_string_append(out, "</title></g>\n");
   }
@@ -1172,7 +1165,7 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
     if (i % every != 0 && i != n - 1)
       continue;
     const HtmlSample *smp = &g_array_index(samples, HtmlSample, i);
-    g_autofree char *t = seconds_text(smp->time_ns);
+    g_autofree char *t = report_seconds_text(smp->time_ns);
     g_string_append_printf(out, "<tr><td>%s</td><td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>", t,
                            mib(sys, smp->free), mib(sys, smp->swap_used));
     for (guint s = 0; s < html->n_series; s++)
@@ -1189,7 +1182,7 @@ static void chart_section(GString *out, const KmSystem *sys, const ReportHtml *h
     g_string_append(out, "<p>Markers:</p><ul class=\"markers\">\n");
     for (guint i = 0; i < html->markers->len; i++) {
       const HtmlMarker *mk = &g_array_index(html->markers, HtmlMarker, i);
-      g_autofree char *t = seconds_text(mk->time_ns);
+      g_autofree char *t = report_seconds_text(mk->time_ns);
       g_string_append_printf(out, "<li>%s %s: ", mark_symbol[mk->kind], t);
       html_esc(out, mk->label);
       g_string_append(out, "</li>\n");
@@ -1210,7 +1203,7 @@ static void outcome_section(GString *out, const KmSystem *sys, const SimOutcome 
                          o->kills->len);
   for (guint i = 0; i < o->kills->len; i++) {
     const SimKill *k = o->kills->pdata[i];
-    g_autofree char *t = seconds_text(k->time_ns);
+    g_autofree char *t = report_seconds_text(k->time_ns);
     g_string_append(out, "<li class=\"kill\">");
     html_escf(out, "%s: pid %d (%s) killed, %s, in %s.", t, k->pid, k->comm, k->constraint,
          k->oom_memcg ? k->oom_memcg : "the whole machine");
@@ -1238,10 +1231,40 @@ static void outcome_section(GString *out, const KmSystem *sys, const SimOutcome 
   g_string_append(out, "</ul></section>\n");
 }
 
+/* A terminated run as kubectl describe pod shows it: "Terminated, Reason: OOMKilled, Exit Code: 137, Started: 1 s,
+ * Finished: 2 s" */
+static void terminated_text(GString *out, const char *label, const SimExit *x, guint64 started_ns)
+{
+  g_autofree char *started = report_seconds_text(started_ns);
+  g_autofree char *finished = report_seconds_text(x->time_ns);
+  html_escf(out, "%s: Terminated, Reason: %s, Exit Code: %d, Started: %s, Finished: %s%s%s", label,
+            x->reason ? x->reason : "?", x->status, started, finished, x->by ? ", killed by " : "", x->by ? x->by : "");
+}
+
+/* A container's State (and Last State) cell: sim_outcome_container_state(). */
+static void pod_container_state(GString *out, const SimContainerState *rc)
+{
+  if (rc->exit) {
+    terminated_text(out, "State", rc->exit, rc->started_ns);
+  } else if (strcmp(rc->state, "Waiting") == 0) {
+    g_autofree char *backoff = k8s_go_duration_text(rc->backoff_ns);
+    g_autofree char *until = report_seconds_text(rc->restart_at_ns);
+    html_escf(out, "State: Waiting, Reason: CrashLoopBackOff (back-off %s; the kubelet starts it again at %s)",
+              backoff, until);
+  } else {
+    g_autofree char *started = report_seconds_text(rc->started_ns);
+    html_escf(out, "State: Running, Started: %s", started);
+  }
+  if (rc->last) {
+    g_string_append(out, "<br/>");
+    terminated_text(out, "Last State", rc->last, rc->last_started_ns);
+  }
+}
+
 /* The pods of a <kubelet> node (docs/kubernetes.md, "Container outcomes"): what the kubelet derived for each pod
  * and container (QoS class, cgroup limits, oom_score_adj) beside what happened to it, as `kubectl describe pod`
- * would show it at the end of the trace: evicted, OOMKilled (exit 137), completed, and whether the kubelet restarts
- * it (report_container_restarts()). */
+ * would show it at the end of the trace: its State (Running, Waiting in CrashLoopBackOff, Terminated: evicted,
+ * OOMKilled with exit 137, completed), Last State and Restart Count (sim_outcome_container_state()). */
 static void pods_section(GString *out, const K8sNode *node, const SimOutcome *o)
 {
   g_autofree char *capacity = report_format_bytes(node->capacity_bytes);
@@ -1278,12 +1301,12 @@ static void pods_section(GString *out, const K8sNode *node, const SimOutcome *o)
     g_string_append(out, "</td><td></td></tr>\n");
     for (guint j = 0; j < pod->containers->len; j++) {
       const K8sContainer *c = pod->containers->pdata[j];
-      const SimExit *x = o ? sim_outcome_find_exit(o, c->pid) : NULL;
-      gboolean restarts = report_container_restarts(pod, x, reason != NULL);
+      SimContainerState rc;
+      sim_outcome_container_state(o, c->pid, &rc);
       g_autofree char *climit = c->limit_bytes ? report_format_bytes(c->limit_bytes) : g_strdup("none");
       g_autofree char *crequest = report_format_bytes(c->request_bytes);
-      g_autofree char *t = x ? seconds_text(x->time_ns) : NULL;
-      g_string_append_printf(out, "<tr class=\"container%s\"><td>", x && x->status == 137 ? " victim" : "");
+      const SimExit *shown = rc.exit ? rc.exit : rc.last;
+      g_string_append_printf(out, "<tr class=\"container%s\"><td>", shown && shown->status == 137 ? " victim" : "");
       html_escf(out, "%s (pid %d)%s", c->name, c->pid, c->privileged ? ", privileged" : "");
       g_string_append(out, "</td><td></td><td><code>");
       html_esc(out, c->cgroup);
@@ -1292,17 +1315,8 @@ static void pods_section(GString *out, const K8sNode *node, const SimOutcome *o)
       g_string_append(out, "</td><td class=\"n\">");
       html_esc(out, climit);
       g_string_append_printf(out, "</td><td class=\"n\">%d</td><td>", c->oom_score_adj);
-      if (!x)
-        g_string_append(out, "Running");
-      else if (x->survived)
-        html_escf(out, "Terminated, Reason: %s, Exit Code: %d (still running when the trace ended)",
-             x->reason ? x->reason : "?", x->status);
-      else
-        html_escf(out, "%s: Terminated, Reason: %s, Exit Code: %d at %s%s%s", restarts ? "Last State" : "State",
-             x->reason ? x->reason : "?", x->status, t, x->by ? ", killed by " : "", x->by ? x->by : "");
-      g_string_append(out, "</td><td>");
-      html_esc(out, restarts ? "0 when the trace ended; the kubelet restarts it " REPORT_RESTART_WORDS : "0");
-      g_string_append(out, "</td></tr>\n");
+      pod_container_state(out, &rc);
+      g_string_append_printf(out, "</td><td class=\"n\">%u</td></tr>\n", rc.restart_count);
     }
   }
   g_string_append(out, "</table></div>\n");

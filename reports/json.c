@@ -552,11 +552,32 @@ static void add_bytes_or_null(JsonStream *b, const char *name, guint64 bytes)
     json_stream_member_null(b, name);
 }
 
-/* A container as `kubectl describe pod` shows it at the end of the trace (docs/report-formats.md, "pods"). */
-static void add_container(JsonStream *b, const K8sPod *pod, const K8sContainer *c, const SimOutcome *o,
-                          gboolean evicted)
+/* A terminated run: its exit code, signal, times and killer (null when there is none) */
+static void add_terminated(JsonStream *b, const SimExit *x, guint64 started_ns)
 {
-  const SimExit *x = o ? sim_outcome_find_exit(o, c->pid) : NULL;
+  json_stream_member_string(b, "reason", x ? x->reason : NULL);
+  if (x) {
+    json_stream_member_int(b, "exit_code", x->status);
+    json_stream_member_int(b, "signal", x->signal);
+    json_stream_member_uint(b, "started_ns", started_ns);
+    json_stream_member_uint(b, "finished_ns", x->time_ns);
+  } else {
+    json_stream_member_null(b, "exit_code");
+    json_stream_member_null(b, "signal");
+    json_stream_member_null(b, "started_ns");
+    json_stream_member_null(b, "finished_ns");
+  }
+  json_stream_member_string(b, "by", x ? x->by : NULL);
+}
+
+/* A container as `kubectl describe pod` shows it at the end of the trace (docs/report-formats.md, "kubelet"):
+ * State, Last State, Restart Count (sim_outcome_container_state()). */
+static void add_container(JsonStream *b, const K8sContainer *c, const SimOutcome *o)
+{
+  SimContainerState rc;
+  sim_outcome_container_state(o, c->pid, &rc);
+  gboolean waiting = strcmp(rc.state, "Waiting") == 0;
+  const SimExit *last_run = o ? sim_outcome_find_exit_nth(o, c->pid, -1) : NULL;
   json_stream_begin_object(b);
   json_stream_member_string(b, "name", c->name);
   json_stream_member_int(b, "pid", c->pid);
@@ -567,24 +588,45 @@ static void add_container(JsonStream *b, const K8sPod *pod, const K8sContainer *
   add_bytes_or_null(b, "limit_bytes", c->limit_bytes);
   json_stream_member_bool(b, "sidecar", c->sidecar);
   json_stream_member_bool(b, "privileged", c->privileged); /* securityContext.privileged: the only way to CAP_SYS_ADMIN here */
-  /* "running": no exit (a run that ended early); a survivor of the trace exits 0 like every process */
-  json_stream_member_string(b, "state", x ? "terminated" : "running");
-  json_stream_member_string(b, "reason", x ? x->reason : NULL);
-  if (x) {
-    json_stream_member_int(b, "exit_code", x->status);
-    json_stream_member_int(b, "signal", x->signal);
-    json_stream_member_uint(b, "finished_ns", x->time_ns);
+  json_stream_member_string(b, "state", rc.exit ? "terminated" : waiting ? "waiting" : "running");
+  if (waiting)
+    json_stream_member_string(b, "reason", rc.reason);
+  if (rc.exit || waiting) {
+    if (!waiting)
+      add_terminated(b, rc.exit, rc.started_ns);
+    else {
+      json_stream_member_null(b, "exit_code");
+      json_stream_member_null(b, "signal");
+      json_stream_member_null(b, "started_ns");
+      json_stream_member_null(b, "finished_ns");
+      json_stream_member_null(b, "by");
+    }
   } else {
+    json_stream_member_null(b, "reason");
     json_stream_member_null(b, "exit_code");
     json_stream_member_null(b, "signal");
+    json_stream_member_uint(b, "started_ns", rc.started_ns);
     json_stream_member_null(b, "finished_ns");
+    json_stream_member_null(b, "by");
   }
-  json_stream_member_string(b, "by", x ? x->by : NULL);
-  json_stream_member_bool(b, "survived", x && x->survived);
-  /* restarts are not simulated: a failed container of an Always/OnFailure pod would be restarted after the
-   * CrashLoopBackOff back-off (10 s, doubling to 5 min); its process does not run again in the model */
-  json_stream_member_int(b, "restart_count", 0);
-  json_stream_member_bool(b, "would_restart", report_container_restarts(pod, x, evicted));
+  /* the simulator ends a process still running when the trace ends with 0: it shows as running */
+  json_stream_member_bool(b, "survived", last_run && last_run->survived);
+  json_stream_member_uint(b, "restart_count", rc.restart_count);
+  if (waiting) {
+    json_stream_member_uint(b, "backoff_ns", rc.backoff_ns);
+    json_stream_member_uint(b, "restart_at_ns", rc.restart_at_ns);
+  } else {
+    json_stream_member_null(b, "backoff_ns");
+    json_stream_member_null(b, "restart_at_ns");
+  }
+  json_stream_set_member_name(b, "last_state");
+  if (rc.last) {
+    json_stream_begin_object(b);
+    add_terminated(b, rc.last, rc.last_started_ns);
+    json_stream_end_object(b);
+  } else {
+    json_stream_add_null_value(b);
+  }
   json_stream_end_object(b);
 }
 
@@ -626,7 +668,7 @@ static void add_pods(JsonStream *b, const K8sNode *node, const SimOutcome *o)
     json_stream_set_member_name(b, "containers");
     json_stream_begin_array(b);
     for (guint j = 0; j < pod->containers->len; j++)
-      add_container(b, pod, pod->containers->pdata[j], o, reason != NULL);
+      add_container(b, pod->containers->pdata[j], o);
     json_stream_end_array(b);
     json_stream_end_object(b);
   }

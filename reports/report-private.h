@@ -53,24 +53,15 @@ gboolean report_tie_later_wins(const KmSystem *sys);
 /* The scenario's name for a pid (comm of the task if the model knows it). NULL if unknown. */
 const char *report_comm_of(const KmSystem *sys, int pid);
 
-/* A pod's phase at the end of the trace, as `kubectl describe pod` says it (docs/kubernetes.md, "Container
- * outcomes"): "Failed" with *out_reason "Evicted" when the kubelet evicted it; "Succeeded" when every container ended
- * with 0 (processes still running when the trace ends exit 0, as in every scenario); "Failed" when one failed and
- * restartPolicy is Never; "Running" when the kubelet restarts a container (report_container_restarts()). *out_reason: NULL unless
- * evicted. */
+/* A pod's phase at the end of the trace, as the kubelet's getPhase() (pkg/kubelet/kubelet_pods.go, 1.28) works it
+ * out from its containers' states (sim_outcome_container_state()): "Failed" with *out_reason "Evicted" when the
+ * kubelet evicted it; "Running" while a container runs; with every container stopped (terminated, or waiting in
+ * CrashLoopBackOff): "Running" under restartPolicy Always, "Succeeded" when all ended with 0, "Failed" under Never,
+ * "Running" under OnFailure (it restarts the failed ones). *out_reason: NULL unless evicted. */
 const char *report_pod_phase(const K8sPod *pod, const SimOutcome *outcome, const char **out_reason);
 
-/* Whether the kubelet restarts a container that ended with exit x (NULL: still running), as
- * ShouldContainerBeRestarted() (pkg/kubelet/container/helpers.go) decides: never after an eviction (the pod is
- * failed) or with restartPolicy Never, with OnFailure only after a non-zero exit code, with Always after any exit.
- * A process still running when the trace ends (x->survived) is not restarted. */
-gboolean report_container_restarts(const K8sPod *pod, const SimExit *x, gboolean evicted);
-/* When (doBackOff() with flowcontrol.Backoff(10 s, 300 s), pkg/kubelet/kuberuntime/kuberuntime_manager.go): the
- * first failure has no back-off entry yet, so the restart comes at the pod's next sync; each later failure within
- * 10 min waits 10 s, 20 s, 40 s ... 300 s after the container finished (CrashLoopBackOff). */
-#define REPORT_RESTART_WORDS "at once (a first failure has no back-off yet), then after a CrashLoopBackOff of 10 s, " \
-                             "doubling to 5 min, for each further failure (not simulated: the process does not " \
-                             "run again)"
+/* A time on the virtual clock: "12 s", "1.500 s" */
+char *report_seconds_text(guint64 ns);
 
 /* One line describing what a step does ("touch 4 MiB (1024 pages)"). */
 char *report_describe_step(const KmSystem *sys, const ScStep *step);

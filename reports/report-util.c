@@ -331,28 +331,32 @@ gboolean report_memory_event(const SimEvent *ev)
   return ev->task && (ev->kind == SIM_EV_STEP || ev->kind == SIM_EV_ENOMEM || ev->kind == SIM_EV_STEP_ERROR);
 }
 
-gboolean report_container_restarts(const K8sPod *pod, const SimExit *x, gboolean evicted)
-{
-  if (!x || x->survived || evicted || g_strcmp0(pod->restart_policy, "Never") == 0)
-    return FALSE;
-  return g_strcmp0(pod->restart_policy, "OnFailure") != 0 || x->status != 0;
-}
-
 const char *report_pod_phase(const K8sPod *pod, const SimOutcome *outcome, const char **out_reason)
 {
-  gboolean evicted = FALSE, failed = FALSE, restarts = FALSE;
+  gboolean evicted = FALSE;
+  guint running = 0, stopped = 0, succeeded = 0;
   for (guint j = 0; j < pod->containers->len; j++) {
-    const SimExit *x = sim_outcome_find_exit(outcome, ((const K8sContainer *)pod->containers->pdata[j])->pid);
-    evicted = evicted || (x && g_strcmp0(x->reason, "Evicted") == 0);
-    failed = failed || (x && x->status != 0);
+    SimContainerState st;
+    sim_outcome_container_state(outcome, ((const K8sContainer *)pod->containers->pdata[j])->pid, &st);
+    evicted = evicted || (st.exit && g_strcmp0(st.exit->reason, "Evicted") == 0);
+    running += st.exit == NULL && strcmp(st.state, "Running") == 0;
+    stopped += st.exit != NULL || strcmp(st.state, "Waiting") == 0; /* waiting with a last termination: stopped */
+    succeeded += st.exit && st.exit->status == 0;
   }
-  for (guint j = 0; j < pod->containers->len && !evicted; j++)
-    restarts = restarts || report_container_restarts(pod, sim_outcome_find_exit(outcome,
-                                                     ((const K8sContainer *)pod->containers->pdata[j])->pid), FALSE);
   *out_reason = evicted ? "Evicted" : NULL;
   if (evicted)
     return "Failed";
-  if (restarts)
+  if (running > 0 || strcmp(pod->restart_policy, "Always") == 0)
     return "Running";
-  return failed ? "Failed" : "Succeeded";
+  if (stopped == succeeded)
+    return "Succeeded";
+  return strcmp(pod->restart_policy, "Never") == 0 ? "Failed" : "Running";
+}
+
+char *report_seconds_text(guint64 ns)
+{
+  if (ns % 1000000000u == 0)
+    return g_strdup_printf("%" G_GUINT64_FORMAT " s", ns / 1000000000u);
+  return g_strdup_printf("%" G_GUINT64_FORMAT ".%03" G_GUINT64_FORMAT " s", ns / 1000000000u,
+                         (ns % 1000000000u) / 1000000u);
 }

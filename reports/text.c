@@ -11,6 +11,7 @@
 #include "../kernel-model/km-util.h"
 #include "../kernel-model/km-pcp.h"
 #include "../k8s/k8s-node.h"
+#include "../k8s/k8s-quantity.h"
 #include "../userspace/us-earlyoom.h"
 #include "../userspace/us-oomd.h"
 #include "../userspace/us-oomd-pressure.h"
@@ -693,34 +694,51 @@ static void print_summary(GString *out, const KmSystem *sys, const SimOutcome *o
                                                  : "no");
 }
 
-/* The pods of a <kubelet> node as `kubectl describe pod` would show their containers at the end of the trace
- * (docs/kubernetes.md): the state and reason of each container's process, and what the kubelet does next. */
+/* A terminated run's lines of `kubectl describe pod` (State or Last State). */
+static void print_terminated(GString *out, const char *label, const SimExit *x, guint64 started_ns)
+{
+  g_autofree char *started = report_seconds_text(started_ns);
+  g_autofree char *finished = report_seconds_text(x->time_ns);
+  g_autofree char *by = x->by ? g_strdup_printf(" (killed by: %s)", x->by) : g_strdup("");
+  textf(out, "        %-15s Terminated\n          Reason:       %s\n          Exit Code:    %d\n"
+        "          Started:      %s\n          Finished:     %s%s\n", label, x->reason ? x->reason : "?", x->status,
+        started, finished, by);
+}
+
+/* The pods of a <kubelet> node as `kubectl describe pod` would show them at the end of the trace
+ * (docs/kubernetes.md, "Container outcomes"): each container's State, Last State and Restart Count, times on the
+ * virtual clock. */
 static void print_pods(GString *out, const ScenarioHeader *header, const SimOutcome *o)
 {
   const K8sNode *node = header->k8s;
-  textf(out, "  pods (kubelet %s; as kubectl describe pod shows them; restarts are not simulated):\n", node->version);
+  textf(out, "  pods (kubelet %s; as kubectl describe pod shows them when the trace ends):\n", node->version);
   for (guint i = 0; i < node->pods->len; i++) {
     const K8sPod *pod = node->pods->pdata[i];
     const char *reason;
     const char *phase = report_pod_phase(pod, o, &reason);
-    gboolean evicted = reason != NULL;
     textf(out, "    %s/%s  QoS Class: %s  Priority: %" G_GINT64_FORMAT "  restartPolicy: %s  Status: %s%s%s\n",
           pod->namespace_, pod->name, k8s_qos_names[pod->qos], pod->priority, pod->restart_policy, phase,
-          evicted ? ", Reason: " : strcmp(phase, "Running") == 0 ? " (the kubelet restarts a container)" : "",
-          evicted ? reason : "");
+          reason ? ", Reason: " : "", reason ? reason : "");
     for (guint j = 0; j < pod->containers->len; j++) {
       const K8sContainer *c = pod->containers->pdata[j];
-      const SimExit *x = sim_outcome_find_exit(o, c->pid);
-      textf(out, "      %s (pid %d, oom_score_adj %d%s): ", c->name, c->pid, c->oom_score_adj,
+      SimContainerState rc;
+      sim_outcome_container_state(o, c->pid, &rc);
+      textf(out, "      %s (pid %d, oom_score_adj %d%s):\n", c->name, c->pid, c->oom_score_adj,
             c->privileged ? ", privileged" : "");
-      if (!x) {
-        textf(out, "State: Running\n");
-        continue;
+      if (rc.exit) {
+        print_terminated(out, "State:", rc.exit, rc.started_ns);
+      } else if (strcmp(rc.state, "Waiting") == 0) {
+        g_autofree char *backoff = k8s_go_duration_text(rc.backoff_ns);
+        g_autofree char *until = report_seconds_text(rc.restart_at_ns);
+        textf(out, "        State:          Waiting\n          Reason:       CrashLoopBackOff (back-off %s restarting "
+              "failed container; the kubelet starts it again at %s)\n", backoff, until);
+      } else {
+        g_autofree char *started = report_seconds_text(rc.started_ns);
+        textf(out, "        State:          Running\n          Started:      %s\n", started);
       }
-      gboolean restarts = report_container_restarts(pod, x, evicted);
-      textf(out, "%s: Terminated, Reason: %s, Exit Code: %d%s\n", restarts ? "Last State" : "State",
-            x->reason ? x->reason : "?", x->status,
-            restarts ? "; the kubelet restarts it: " REPORT_RESTART_WORDS : "");
+      if (rc.last)
+        print_terminated(out, "Last State:", rc.last, rc.last_started_ns);
+      textf(out, "        Restart Count:  %u\n", rc.restart_count);
     }
   }
 }

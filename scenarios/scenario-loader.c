@@ -204,6 +204,7 @@ scenario_set_error(GError **error, ScenarioError code, const char *file, int lin
 /* Records the first error; later ones are dropped (they are usually consequences of the first). */
 static void loader_fail(ScenarioLoader *self, ScenarioError code, int line, int col, const char *format, ...)
   G_GNUC_PRINTF(5, 6);
+static gboolean loader_read_trace_until(ScenarioLoader *self, ScenarioHeader *header);
 
 static void
 loader_fail(ScenarioLoader *self, ScenarioError code, int line, int col, const char *format, ...)
@@ -313,6 +314,7 @@ static const struct {
   { "memory-events", { "cgroup" } },
   { "blocked", { "pid" } },
   { "survives", { "pid" } },
+  { "container-state", { "pid" } },
   { "livelock", { "pid" } },
   { "log", { "contains" } },
   { "unit", { "cgroup" } },
@@ -1623,6 +1625,8 @@ loader_read_header(ScenarioLoader *self)
     else if (loader_at(self, "processes"))
       ok = loader_read_processes(self);
     else if (loader_at(self, "trace")) {
+      if (!loader_read_trace_until(self, header))
+        return FALSE;
       self->state = xmlTextReaderIsEmptyElement(self->reader) ? LOADER_AFTER_TRACE : LOADER_TRACE;
       return TRUE;
     } else if (loader_at(self, "expect")) {
@@ -1942,24 +1946,43 @@ static const char *const step_mm_use[SC_STEP_N_KINDS] = {
   [SC_STEP_SHMEM_WRITE] = "write to shmem",
 };
 
-/* Why at="..." is not a duration: a number without its unit (at="10"), a number too large, or not one at all. */
+/* Why <name attr="..."> is not a duration: a number without its unit (at="10"), a number too large, or not one at
+ * all. */
 static void
-loader_fail_duration(ScenarioLoader *self, const ScStep *step, const char *at)
+loader_fail_duration_attr(ScenarioLoader *self, const char *name, const char *attr, int line, const char *at)
 {
   const char *end = at;
   while (g_ascii_isdigit(*end))
     end++;
-  const char *name = sc_step_kind_names[step->kind];
   if (end > at && *end == '\0')
-    loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
-                "<%s> at=\"%s\": the unit is missing: write %ss, %sms, %sus or %sns (only 0 needs none)", name, at,
-                at, at, at, at);
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, line, 1,
+                "<%s> %s=\"%s\": the unit is missing: write %ss, %sms, %sus or %sns (only 0 needs none)", name, attr,
+                at, at, at, at, at);
   else if (end > at && (strcmp(end, "s") == 0 || strcmp(end, "ms") == 0 || strcmp(end, "us") == 0 ||
                         strcmp(end, "ns") == 0))
-    loader_fail(self, SCENARIO_ERROR_RANGE, step->line, 1, "<%s> at=\"%s\": duration too large", name, at);
+    loader_fail(self, SCENARIO_ERROR_RANGE, line, 1, "<%s> %s=\"%s\": duration too large", name, attr, at);
   else
-    loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
-                "<%s> at=\"%s\": not a duration: 0, or a number with the unit s, ms, us or ns (at=\"10s\")", name, at);
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, line, 1,
+                "<%s> %s=\"%s\": not a duration: 0, or a number with the unit s, ms, us or ns (%s=\"10s\")", name,
+                attr, at, attr);
+}
+
+static void
+loader_fail_duration(ScenarioLoader *self, const ScStep *step, const char *at)
+{
+  loader_fail_duration_attr(self, sc_step_kind_names[step->kind], "at", step->line, at);
+}
+
+/* <trace until="...">: the end of the trace on the virtual clock, if later than its last step (ScenarioHeader). */
+static gboolean
+loader_read_trace_until(ScenarioLoader *self, ScenarioHeader *header)
+{
+  g_autofree char *until = loader_attr(self, "until");
+  if (until != NULL && !sc_parse_duration(until, &header->trace_until_ns)) {
+    loader_fail_duration_attr(self, "trace", "until", loader_line(self), g_strstrip(until));
+    return FALSE;
+  }
+  return TRUE;
 }
 
 static gboolean
@@ -2446,6 +2469,34 @@ loader_expect_pid_attr(ScenarioLoader *self, ScExpect *expect)
   return FALSE;
 }
 
+/* <container-state pid state reason restart-count>: pid is a <kubelet> container's; state one of kubectl's three;
+ * restart-count a count or range. */
+static gboolean
+loader_read_container_state(ScenarioLoader *self, ScExpect *expect)
+{
+  expect->state = loader_attr(self, "state");
+  expect->reason = loader_attr(self, "reason");
+  expect->count = loader_attr(self, "restart-count");
+  const K8sPod *pod;
+  const K8sContainer *container;
+  if (!loader_pid_attr(self, "pid", &expect->pid))
+    return FALSE;
+  if (!k8s_node_find_pid(self->header->k8s, expect->pid, &pod, &container)) {
+    loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, expect->line, 1,
+                "<container-state> pid=\"%d\": not the pid of a <container> of the <kubelet>", expect->pid);
+    return FALSE;
+  }
+  if (expect->state != NULL && strcmp(expect->state, "Running") != 0 && strcmp(expect->state, "Waiting") != 0 &&
+      strcmp(expect->state, "Terminated") != 0) {
+    loader_fail(self, SCENARIO_ERROR_SCHEMA, expect->line, 1,
+                "<container-state> state=\"%s\": Running, Waiting or Terminated, as kubectl describe pod says",
+                expect->state);
+    return FALSE;
+  }
+  ScCount count;
+  return expect->count == NULL || loader_count(self, expect, "restart-count", expect->count, &count);
+}
+
 static gboolean
 loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
 {
@@ -2501,6 +2552,8 @@ loader_read_expect_attrs(ScenarioLoader *self, ScExpect *expect)
   case SC_EXPECT_SURVIVES:
   case SC_EXPECT_LIVELOCK:
     return loader_expect_pid_attr(self, expect);
+  case SC_EXPECT_CONTAINER_STATE:
+    return loader_read_container_state(self, expect);
   case SC_EXPECT_LOG:
     expect->message_contains = loader_attr(self, "contains");
     return TRUE;

@@ -45,6 +45,7 @@ const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS] = {
   [SC_EXPECT_OOM_KILLS] = "oom-kills",
   [SC_EXPECT_SUCCEEDS] = "succeeds",
   [SC_EXPECT_REFUSED] = "refused",
+  [SC_EXPECT_CONTAINER_STATE] = "container-state",
 };
 
 G_DEFINE_QUARK(scenario-error-quark, scenario_error)
@@ -125,6 +126,7 @@ sc_expect_free(ScExpect *expect)
   g_free(expect->constraint);
   g_free(expect->oom_memcg);
   g_free(expect->reason);
+  g_free(expect->state);
   g_free(expect->by);
   g_free(expect->step);
   g_free(expect->errno_name);

@@ -75,6 +75,7 @@ typedef struct {
                            Its cgroups and container processes are in cgroups and processes too. */
   UsEarlyoom *earlyoom; /* <machine><earlyoom>: earlyoom runs beside the kernel; NULL: not running */
   UsOomd *oomd;         /* <machine><systemd-oomd>: systemd-oomd runs; NULL: not running */
+  guint64 trace_until_ns; /* <trace until>: the virtual clock runs to it after the last step (0: the last step) */
   int line, col;        /* of <scenario> */
   char **overrides;     /* NULL, or the --set PARAM=VALUE applied to this header (whatif/overrides.c), for reports */
 } ScenarioHeader;
@@ -142,6 +143,7 @@ typedef enum {
   SC_EXPECT_OOM_KILLS,  /* the number of OOM kill decisions is in a range (count) */
   SC_EXPECT_SUCCEEDS,   /* the step ran to its end without an error */
   SC_EXPECT_REFUSED,    /* the kernel refuses the scenario (SCENARIO_ERROR_UNSUPPORTED): nothing runs (oomsim check) */
+  SC_EXPECT_CONTAINER_STATE, /* a <kubelet> container's state when the trace ends, as kubectl describe pod shows it */
   SC_EXPECT_N_KINDS
 } ScExpectKind;
 
@@ -162,7 +164,8 @@ typedef struct {
   char *cgroup;           /* memory-events */
   GPtrArray *counters;    /* memory-events: ScAttr* (name = counter, value = decimal, or "none": the counter
                              does not exist on this kernel or cgroup version), or a range (sc_parse_count) */
-  char *count;            /* oom-kills: a range (sc_parse_count) */
+  char *count;            /* oom-kills: a range (sc_parse_count); container-state: restart-count (NULL: any) */
+  char *state;            /* container-state: "Running", "Waiting", "Terminated" (NULL: any) */
   gboolean ever;          /* blocked: when="ever" (at some time), else at the end */
   GStrv kernels;          /* the profiles of the enclosing <expect kernel="...">; NULL: every profile */
   int line, col;

@@ -53,6 +53,8 @@ typedef struct {
   KmTask *victim;
 } SimTimer;
 
+typedef struct _EngineRestarts EngineRestarts; /* sim/engine-restart.c */
+
 struct _SimEngine {
   KmSystem *sys;
   const ScenarioHeader *header;
@@ -96,6 +98,9 @@ struct _SimEngine {
   SimUserspace *userspace; /* earlyoom and systemd-oomd (sim/engine-userspace.c); NULL: neither runs */
   gint64 gen;              /* counts changes to the model: steps, exits, reaps */
   gboolean shared_steps;   /* steps are borrowed (sim_engine_step_shared()): queued ones are not freed here */
+  EngineRestarts *restarts; /* the kubelet's container restarts (sim/engine-restart.c); NULL: no kubelet runs */
+  GPtrArray *replay_copies; /* ScStep*: copies of replayed steps queued behind a blocked process of an engine with
+                             * borrowed steps (whose queues free nothing), freed with the engine */
 };
 
 typedef enum {
@@ -131,8 +136,14 @@ gboolean engine_step_error(SimEngine *e, const ScStep *step, GError **error, Sce
 void engine_record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, const char *errno_name,
                               const char *detail);
 
+/* sim/engine.c: a step of a restarted container's program (sim/engine-restart.c) run by proc, as the trace's own
+ * steps run (queued while the process is blocked); a <fork> is not replayed */
+void engine_replay_step(SimEngine *e, SimProc *proc, const ScStep *step);
+
 /* sim/engine-setup.c */
 gboolean engine_setup(SimEngine *e, GError **error);
+/* copy_process() + exec of a <process> (or a <container>'s) with its slot (1-based) */
+gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GError **error);
 gboolean engine_run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GError **error);
 
 /* sim/engine-cgroupfs.c */
@@ -164,5 +175,22 @@ FaultResult engine_invoke_oom(SimEngine *e, SimProc *proc, const ScStep *step, K
 
 /* sim/engine-kubelet.c */
 void engine_eviction_run(SimEngine *e);
+
+/* sim/engine-restart.c: the kubelet's restarts of containers (only while the kubelet runs) */
+EngineRestarts *engine_restarts_new(SimEngine *e);
+void engine_restarts_free(EngineRestarts *r);
+/* A trace step of pid step->pid, at e->now_ns: kept as a container's program; TRUE if the trace does not run it
+ * now (the container's first run has ended: it runs in the later runs) */
+gboolean engine_restarts_trace_step(SimEngine *e, const ScStep *step);
+/* The process of task ended with x: the kubelet decides whether and when it starts again */
+void engine_restarts_exited(SimEngine *e, const KmTask *task, const SimExit *x);
+/* When the next restart or replayed step is due (G_MAXUINT64: none); engine_restarts_run() does it once the clock
+ * is there */
+guint64 engine_restarts_next_ns(SimEngine *e);
+/* The end of the trace (sim_engine_finish()): a restart due at it or later does not happen */
+void engine_restarts_end_at(SimEngine *e, guint64 end_ns);
+void engine_restarts_run(SimEngine *e);
+/* The trace is over: the containers' states go to the outcome; later exits restart nothing */
+void engine_restarts_close(SimEngine *e);
 
 G_END_DECLS

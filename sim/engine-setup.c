@@ -15,7 +15,7 @@ static void set_base_vm(SimEngine *e, KmMm *mm)
                       engine_bytes_to_pages(e, e->opts.process_base_committed_bytes));
 }
 
-static gboolean create_process(SimEngine *e, const ScProcess *p, guint slot, GError **error)
+gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GError **error)
 {
   KmSystem *sys = e->sys;
   KmMemcg *memcg = p->cgroup ? km_system_find_memcg(sys, p->cgroup) : sys->root_memcg;
@@ -178,7 +178,7 @@ gboolean engine_setup(SimEngine *e, GError **error)
       return FALSE;
   }
   for (guint i = 0; i < h->processes->len; i++)
-    if (!create_process(e, h->processes->pdata[i], i + 1, error))
+    if (!engine_create_process(e, h->processes->pdata[i], i + 1, error))
       return FALSE;
   return check_oom_adj_per_mm(e, error);
 }

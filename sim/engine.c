@@ -148,8 +148,10 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   }
   SimActors actors = e->opts.actors;
   e->kubelet_runs = header->k8s && (actors == SIM_ACTORS_SCENARIO || actors == SIM_ACTORS_KUBELET);
-  if (e->kubelet_runs)
+  if (e->kubelet_runs) {
     e->eviction = k8s_eviction_state_new(header->k8s);
+    e->restarts = engine_restarts_new(e);
+  }
   if (!sim_userspace_new(header, actors, e->sys, &e->userspace, error)) {
     sim_engine_free(e);
     return NULL;
@@ -166,12 +168,15 @@ void sim_engine_free(SimEngine *e)
   g_queue_clear_full(&e->timers, g_free);
   g_queue_clear(&e->blocked);
   k8s_eviction_state_free(e->eviction);
+  engine_restarts_free(e->restarts);
   sim_userspace_free(e->userspace);
   if (e->shared_steps) /* borrowed steps still queued (a run stopped early) are not the engine's to free */
     for (guint i = 0; i < e->procs->len; i++)
       if (e->procs->pdata[i])
         g_queue_clear(&((SimProc *)e->procs->pdata[i])->pending);
   g_ptr_array_free(e->procs, TRUE);
+  if (e->replay_copies)
+    g_ptr_array_free(e->replay_copies, TRUE);
   g_free(e->proc_block); /* after the array, whose proc_free() reads them */
   g_ptr_array_free(e->proc_by_slot, TRUE);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
@@ -241,6 +246,8 @@ void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal)
     km_task_exit(e->sys, task, code, signal);
   SimEvent ev = { .kind = SIM_EV_EXIT, .task = task, .exit = x };
   engine_emit(e, &ev);
+  if (e->restarts)
+    engine_restarts_exited(e, task, x); /* the kubelet may start a container again (sim/engine-restart.c) */
 }
 
 /* vmstat_update() (mm/vmstat.c), the per-CPU vmstat work of every sysctl_stat_interval (1 s): its part that
@@ -525,6 +532,11 @@ void sim_engine_actor_event(SimEngine *e, SimEventKind kind, const KmTask *task,
   engine_emit_simple(e, kind, NULL, task, detail);
 }
 
+const GError *sim_engine_error(const SimEngine *e)
+{
+  return e->limit_error;
+}
+
 gint64 sim_engine_generation(const SimEngine *e)
 {
   return e->gen;
@@ -556,16 +568,20 @@ static void actors_run_until(SimEngine *e, const ScStep *step, guint64 until_ns,
     guint64 earlyoom = us && us->earlyoom ? us->next_earlyoom_ns : G_MAXUINT64;
     guint64 oomd = us && us->oomd ? us->next_oomd_ns : G_MAXUINT64;
     guint64 pressure = us && us->oomd_monitored ? us->next_oomd_pressure_ns : G_MAXUINT64;
-    guint64 next = MIN(MIN(kubelet, earlyoom), MIN(oomd, pressure));
+    /* a restart or a replayed step of a container runs at the top level only, not inside another task's sleep */
+    guint64 restart = sleeper ? G_MAXUINT64 : engine_restarts_next_ns(e);
+    guint64 next = MIN(MIN(MIN(kubelet, restart), earlyoom), MIN(oomd, pressure));
     if (e->panicked || next > until_ns || next == G_MAXUINT64 || (sleeper && sleeper->state != KM_TASK_RUNNING))
       return;
     guint64 pods = next == kubelet ? e->header->k8s->pods->len : 0;
-    if (!engine_work(e, step, 1 + pods + e->sys->tasks.length))
+    if (!engine_work(e, step, next == restart && next != kubelet ? WORK_STEP : 1 + pods + e->sys->tasks.length))
       return; /* limit_error: sim_engine_step() fails */
     engine_run_due_timers(e, next);
     e->now_ns = MAX(e->now_ns, next);
     if (next == kubelet)
       engine_eviction_run(e);
+    else if (next == restart)
+      engine_restarts_run(e);
     else if (next == earlyoom)
       sim_userspace_earlyoom_poll(us, e);
     else if (next == oomd)
@@ -585,6 +601,8 @@ void engine_sleep_killable(SimEngine *e, const ScStep *step, const KmTask *task,
   engine_run_due_timers(e, until_ns);
   e->now_ns = MAX(e->now_ns, until_ns);
 }
+
+static gboolean run_pid_step(SimEngine *e, SimProc *proc, ScStep *step, gboolean *out_queued, GError **error);
 
 /* One step; *out_queued is set when the step went to its process's queue (the engine keeps it until it runs). */
 static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GError **error)
@@ -632,6 +650,14 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
     wake_blocked(e);
     return TRUE;
   }
+  if (e->restarts && engine_restarts_trace_step(e, step))
+    return TRUE; /* a step of a container's program whose first run has ended (sim/engine-restart.c) */
+  return run_pid_step(e, proc, step, out_queued, error);
+}
+
+/* A step of proc: run now, queued behind a blocked process, or skipped when the process no longer runs. */
+static gboolean run_pid_step(SimEngine *e, SimProc *proc, ScStep *step, gboolean *out_queued, GError **error)
+{
   KmTask *task = proc->task;
   if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || proc->livelocked) {
     engine_emit_simple(e, SIM_EV_SKIPPED, step, task, task->state == KM_TASK_DEAD ? "the process has exited" : "the process is not running");
@@ -679,6 +705,25 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
   }
   wake_blocked(e);
   return TRUE;
+}
+
+void engine_replay_step(SimEngine *e, SimProc *proc, const ScStep *step)
+{
+  if (step->kind == SC_STEP_FORK) { /* the only step that can fail the run: its child's pid is taken */
+    engine_emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "a <fork> of a container's program is not replayed in "
+                       "a restarted run (docs/kubernetes.md, \"Restarts\")");
+    return;
+  }
+  ScStep *copy = sc_step_copy(step);
+  gboolean queued = FALSE;
+  run_pid_step(e, proc, copy, &queued, NULL);
+  if (!queued)
+    sc_step_free(copy);
+  else if (e->shared_steps) { /* the queue of an engine with borrowed steps frees nothing */
+    if (!e->replay_copies)
+      e->replay_copies = g_ptr_array_new_with_free_func((GDestroyNotify)sc_step_free);
+    g_ptr_array_add(e->replay_copies, copy);
+  }
 }
 
 /* One trace step, then the bound: a step that went past it fails, and so does every later one. */
@@ -790,6 +835,20 @@ void sim_engine_finish(SimEngine *e)
   if (e->finished)
     return;
   e->finished = TRUE;
+  if ((e->restarts || e->header->trace_until_ns > e->now_ns) && !e->panicked && !e->limit_error) {
+    /* the kubelet's restarts and the replayed steps due up to the end of the trace (sim/engine-restart.c), and
+     * the actors' passes due meanwhile */
+    guint64 end = MAX(e->now_ns, e->header->trace_until_ns);
+    if (e->restarts)
+      engine_restarts_end_at(e, end);
+    actors_run_until(e, NULL, end, NULL);
+    if (!e->panicked && !e->limit_error) {
+      engine_run_due_timers(e, end);
+      e->now_ns = end;
+    }
+  }
+  if (e->restarts)
+    engine_restarts_close(e);
   if (!e->panicked) {
     /* pending reapers run; then every process still running exits 0, in task-list order */
     while (g_queue_get_length(&e->timers) > 0 && !e->panicked)

@@ -23,6 +23,9 @@ gboolean sim_engine_step(SimEngine *engine, ScStep *step, GError **error);
 gboolean sim_engine_step_shared(SimEngine *engine, const ScStep *step, GError **error);
 /* End of trace: pending timers run, survivors exit 0, the END event is sent. */
 void sim_engine_finish(SimEngine *engine);
+/* The error that stopped the run (a work bound passed, also at the end of the trace: sim_engine_finish() runs the
+ * restarts due until then); NULL: none. */
+const GError *sim_engine_error(const SimEngine *engine);
 SimOutcome *sim_engine_steal_outcome(SimEngine *engine);
 void sim_engine_free(SimEngine *engine);
 

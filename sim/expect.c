@@ -66,6 +66,30 @@ static gboolean names_pid(ScExpectKind kind)
          kind == SC_EXPECT_SURVIVES || kind == SC_EXPECT_LIVELOCK;
 }
 
+/* <container-state>: the container's State, its reason and Restart Count when the trace ends
+ * (sim_outcome_container_state()); only the simulator's outcome has them (a kubelet ran). */
+static gboolean check_container_state(const char *file, const ScExpect *x, const SimOutcome *o, GPtrArray *failures)
+{
+  if (!sim_outcome_find_container(o, x->pid)) {
+    fail(failures, file, x, "expected the state of container pid %d, but no kubelet ran", x->pid);
+    return FALSE;
+  }
+  SimContainerState st;
+  sim_outcome_container_state(o, x->pid, &st);
+  ScCount count;
+  if (x->count)
+    sc_parse_count(x->count, &count); /* checked by the loader */
+  if ((x->state && strcmp(x->state, st.state) != 0) || (x->reason && g_strcmp0(x->reason, st.reason) != 0) ||
+      (x->count && !sc_count_holds(&count, st.restart_count))) {
+    fail(failures, file, x, "expected container pid %d%s%s%s%s%s%s, got State %s%s%s, Restart Count %u", x->pid,
+         x->state ? " State " : "", x->state ? x->state : "", x->reason ? " Reason " : "",
+         x->reason ? x->reason : "", x->count ? " Restart Count " : "", x->count ? x->count : "", st.state,
+         st.reason ? ", Reason " : "", st.reason ? st.reason : "", st.restart_count);
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, SimLogContains log_contains,
                           gpointer log_data, guint *kill_index, GPtrArray *failures)
 {
@@ -231,6 +255,8 @@ static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome 
       return FALSE;
     }
     return TRUE;
+  case SC_EXPECT_CONTAINER_STATE:
+    return check_container_state(file, x, o, failures);
   case SC_EXPECT_LOG:
     if (!log_contains || !log_contains(log_data, x->message_contains)) {
       fail(failures, file, x, "expected the kernel log to contain \"%s\", but it does not", x->message_contains);

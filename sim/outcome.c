@@ -49,6 +49,7 @@ SimOutcome *sim_outcome_new(void)
   o->memcg_peaks = g_ptr_array_new_with_free_func(peak_free);
   o->actor_signals = g_ptr_array_new_with_free_func(actor_signal_free);
   o->final_scores = g_ptr_array_new_with_free_func(final_score_free);
+  o->containers = g_ptr_array_new_with_free_func(g_free);
   o->strings = g_string_chunk_new(4096);
   return o;
 }
@@ -95,6 +96,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->memcg_peaks);
   g_ptr_array_unref(o->actor_signals);
   g_ptr_array_unref(o->final_scores);
+  g_ptr_array_unref(o->containers);
   g_free(o->panic_message);
   g_string_chunk_free(o->strings);
   km_slab_destroy(&o->kill_slab);
@@ -110,6 +112,52 @@ const SimExit *sim_outcome_find_exit(const SimOutcome *o, int pid)
       return x;
   }
   return NULL;
+}
+
+const SimExit *sim_outcome_find_exit_nth(const SimOutcome *o, int pid, int n)
+{
+  int seen = 0;
+  for (guint k = 0; k < o->exits->len; k++) {
+    guint i = n >= 0 ? k : o->exits->len - 1 - k;
+    const SimExit *x = o->exits->pdata[i];
+    if (x->pid == pid && (n >= 0 ? seen++ == n : --seen == n))
+      return x;
+  }
+  return NULL;
+}
+
+const SimContainerStatus *sim_outcome_find_container(const SimOutcome *o, int pid)
+{
+  for (guint i = 0; i < o->containers->len; i++) {
+    const SimContainerStatus *c = o->containers->pdata[i];
+    if (c->pid == pid)
+      return c;
+  }
+  return NULL;
+}
+
+void sim_outcome_container_state(const SimOutcome *o, int pid, SimContainerState *out)
+{
+  const SimContainerStatus *status = o ? sim_outcome_find_container(o, pid) : NULL;
+  const SimExit *x = o ? sim_outcome_find_exit_nth(o, pid, -1) : NULL;
+  *out = (SimContainerState){ .restart_count = status ? status->restart_count : 0,
+                              .started_ns = status ? status->started_ns : 0 };
+  if (status && status->waiting) {
+    out->state = "Waiting";
+    out->reason = "CrashLoopBackOff";
+    out->backoff_ns = status->backoff_ns;
+    out->restart_at_ns = status->restart_at_ns;
+    out->last = x;
+    out->last_started_ns = status->started_ns;
+    return;
+  }
+  gboolean running = !x || x->survived;
+  out->state = running ? "Running" : "Terminated";
+  out->exit = running ? NULL : x;
+  out->reason = running ? NULL : x->reason;
+  out->last_started_ns = status ? status->last_started_ns : 0;
+  if (out->restart_count > 0) /* the run before: the one before the last exit, or the last if this run has none */
+    out->last = sim_outcome_find_exit_nth(o, pid, x ? -2 : -1);
 }
 
 const SimMemcgEvents *sim_outcome_find_events(const SimOutcome *o, const char *cgroup)

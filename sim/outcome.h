@@ -82,6 +82,19 @@ typedef struct {
 
 #define SIM_FINAL_SCORES_MAX 1000
 
+/* A container of a <kubelet> pod when the trace ended, as the kubelet's status of it says (the simulator's; the VM
+ * harness fills none): how often the kubelet started it again, when the current run started, and whether it waits
+ * in CrashLoopBackOff (sim/engine-restart.c). Each run's end is an exit of the container's pid, in outcome.exits. */
+typedef struct {
+  int pid;
+  guint restart_count;      /* runs after the first (kubectl's Restart Count) */
+  guint64 started_ns;       /* the start of the last run (0: the first run, at the start of the trace) */
+  guint64 last_started_ns;  /* the start of the run before it (restart_count > 0) */
+  gboolean waiting;         /* the last run ended and the kubelet restarts it after a back-off still running */
+  guint64 backoff_ns;       /* waiting: the back-off (10 s, 20 s ... 300 s) */
+  guint64 restart_at_ns;    /* waiting: when it ends (the run's finish + the back-off) */
+} SimContainerStatus;
+
 typedef struct {
   GPtrArray *kills;          /* SimKill*: one per OOM kill decision, in order (sim_outcome_add_kill()) */
   GPtrArray *exits;          /* SimExit*, in order of death (sim_outcome_add_exit()) */
@@ -111,6 +124,7 @@ typedef struct {
                                 and only for a run with a report (an event sink: reports/html.c draws them);
                                 at most SIM_FINAL_SCORES_MAX (final_scores_dropped: the others) */
   guint final_scores_dropped;
+  GPtrArray *containers;     /* SimContainerStatus*, the <kubelet>'s containers in document order (none without) */
   GStringChunk *strings;     /* the strings of kills and exits (sim_outcome_intern()) and completed_steps */
   KmSlab kill_slab, exit_slab; /* where kills and exits come from: blocks freed with the outcome, not a malloc each
                                 * (a sweep records a thousand exits per variant, issue 10) */
@@ -125,7 +139,27 @@ SimExit *sim_outcome_add_exit(SimOutcome *outcome);
 void sim_outcome_add_completed_step(SimOutcome *outcome, const char *step_id);
 /* The outcome's copy of text, one per distinct string (NULL: NULL). */
 const char *sim_outcome_intern(SimOutcome *outcome, const char *text);
+/* The first exit of pid (a restarted container's pid has one per run: sim_outcome_find_exit_nth()) */
 const SimExit *sim_outcome_find_exit(const SimOutcome *outcome, int pid);
+/* The n-th exit of pid from 0; n < 0: from the last (-1 the last); NULL if there is no such exit. */
+const SimExit *sim_outcome_find_exit_nth(const SimOutcome *outcome, int pid, int n);
+const SimContainerStatus *sim_outcome_find_container(const SimOutcome *outcome, int pid);
+
+/* A container's status at the end of the trace as `kubectl describe pod` shows it (State, Last State, Restart
+ * Count), from the exits of its pid (one per run) and its SimContainerStatus (sim/engine-restart.c). A process still
+ * running when the trace ends is Running (the simulator then ends it with 0: x->survived). */
+typedef struct {
+  const char *state;         /* "Running", "Waiting" or "Terminated" */
+  const char *reason;        /* Waiting: "CrashLoopBackOff"; Terminated: the exit's reason; Running: NULL */
+  const SimExit *exit;       /* Terminated: how the run ended */
+  guint64 started_ns;        /* Running, Terminated: when the run started */
+  const SimExit *last;       /* Last State: Terminated, how the run before ended; NULL: none */
+  guint64 last_started_ns;
+  guint restart_count;
+  guint64 backoff_ns, restart_at_ns; /* Waiting: the back-off and when it ends */
+} SimContainerState;
+/* outcome may be NULL (no run): Running since 0 */
+void sim_outcome_container_state(const SimOutcome *outcome, int pid, SimContainerState *out);
 const SimMemcgEvents *sim_outcome_find_events(const SimOutcome *outcome, const char *cgroup);
 gboolean sim_outcome_step_failed(const SimOutcome *outcome, const char *step_id);
 /* the errno name a step failed with ("EBUSY"), NULL if it did not fail with one (ENOMEM: enomem_steps) */

@@ -231,8 +231,13 @@ static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpoint
     expects = scenario_loader_finish(loader, &local);
     ok = expects != NULL;
   }
-  if (ok)
+  if (ok) {
     sim_engine_finish(engine);
+    if (sim_engine_error(engine)) { /* a bound passed by what ran after the last step */
+      local = g_error_copy(sim_engine_error(engine));
+      ok = FALSE;
+    }
+  }
   report_writer_free(writer); /* a writer may append its last piece when freed */
   if (ok) {
     report_stream_flush(&rs, 0);

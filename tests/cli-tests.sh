@@ -306,11 +306,18 @@ printf '<scenario name="x" kernel="5.10">\n<machine ram="1GiB" swap="1GiB">\n<sy
 check "<systemd-oomd> on cgroup v1 exits 2 (oomd needs the unified hierarchy)" \
   bash -c "\"$OOMSIM\" run \"$tmp/oomd-v1.xml\" >\"$tmp/out\" 2>\"$tmp/err\"; [ \$? -eq 2 ] &&
            grep -q '^$tmp/oomd-v1.xml:3:1: systemd-oomd needs the unified cgroup hierarchy' \"$tmp/err\""
-check "text report: the pods as kubectl describe shows them (OOMKilled 137 restarting; Evicted 143)" \
-  bash -c "\"$OOMSIM\" run scenarios/library/k8s-kubelet-50mi-oomkilled-v2.xml |
-             grep -q 'mem-alloc (pid 4200, oom_score_adj -997): Last State: Terminated, Reason: OOMKilled, Exit Code: 137' &&
+check "text report: the pods as kubectl describe shows them (OOMKilled 137; Evicted 143)" \
+  bash -c "\"$OOMSIM\" run scenarios/library/k8s-kubelet-50mi-oomkilled-v2.xml | grep -A4 'mem-alloc (pid 4200, oom_score_adj -997):\$' |
+             tr -s ' ' | tr '\n' '|' | grep -q 'State: Terminated| Reason: OOMKilled| Exit Code: 137| Started: 0 s|' &&
            \"$OOMSIM\" run scenarios/library/k8s-besteffort-evicted-before-burstable.xml |
              grep -q 'jobs/batch  QoS Class: BestEffort  Priority: 0  restartPolicy: Always  Status: Failed, Reason: Evicted'"
+check "text report: a restarted container as kubectl describe shows it (Waiting CrashLoopBackOff, Last State, Restart Count)" \
+  bash -c "\"$OOMSIM\" run scenarios/library/k8s-crashloopbackoff-50mi.xml | grep -A9 'mem-alloc (pid 4200, oom_score_adj -997):\$' |
+             tr -s ' ' | tr '\n' '|' | grep -qF 'State: Waiting| Reason: CrashLoopBackOff (back-off 5m0s restarting failed container; the kubelet starts it again at 617 s)| Last State: Terminated| Reason: OOMKilled| Exit Code: 137| Started: 316 s| Finished: 317 s (killed by: kernel)| Restart Count: 6|'"
+check "timeline: the kubelet's restarts and back-offs on the virtual clock" \
+  bash -c "\"$OOMSIM\" run scenarios/library/k8s-crashloopbackoff-50mi.xml > \"$tmp/clb.txt\" &&
+           grep -qF '[   12.000000] -            pid 4200 (mem_alloc)   kubelet: starting container mem-alloc of pod default/oom-test again (restart 2; restartPolicy Always)' \"$tmp/clb.txt\" &&
+           grep -qF 'kubelet: back-off 2m40s restarting failed container=mem-alloc pod=oom-test_default(6f1c): CrashLoopBackOff until 316000 ms' \"$tmp/clb.txt\""
 # Streaming (issue 13): the report is written as the run goes, into a temporary file beside -o (or a spool for
 # standard output, a device or a FIFO) that takes its place only on success. A trace whose report is larger than
 # the 1 MiB spool held in memory, and the same trace with a bad last step.

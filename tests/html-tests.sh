@@ -160,11 +160,14 @@ fi
 grep -q '<a href="#pods">Pods</a>' "$tmp/ev.html" && grep -q '<section id="pods"><h2>Pods</h2>' "$tmp/ev.html" &&
   ok "html pods: a <kubelet> scenario has the pods section and its nav link" || nok "html pods: no pods section"
 grep -q '<th>jobs/batch</th><td>BestEffort, 0</td>.*Status: Failed, Reason: Evicted; restartPolicy Always' "$tmp/ev.html" &&
-  grep -q '<td>worker (pid 400)</td>.*<td class="n">1000</td><td>State: Terminated, Reason: Evicted, Exit Code: 143 at 10 s, killed by kubelet</td><td>0</td>' "$tmp/ev.html" &&
+  grep -q '<td>worker (pid 400)</td>.*<td class="n">1000</td><td>State: Terminated, Reason: Evicted, Exit Code: 143, Started: 0 s, Finished: 10 s, killed by kubelet</td><td class="n">0</td>' "$tmp/ev.html" &&
   grep -q '<td>nginx (pid 300)</td>.*<td class="n">938</td>' "$tmp/ev.html" &&
   ok "html pods: the evicted pod (143, by kubelet, not restarted) and the Burstable adj 938" || nok "html pods: evicted pod row"
-grep -q '<tr class="container victim"><td>mem-alloc (pid 4200)</td>.*<td class="n">-997</td><td>Last State: Terminated, Reason: OOMKilled, Exit Code: 137 at 1 s, killed by kernel</td><td>0 when the trace ended; the kubelet restarts it at once' "$tmp/oomk.html" &&
-  ok "html pods: OOMKilled 137, Guaranteed -997, restarted under restartPolicy Always" || nok "html pods: OOMKilled row"
+grep -q '<tr class="container victim"><td>mem-alloc (pid 4200)</td>.*<td class="n">-997</td><td>State: Terminated, Reason: OOMKilled, Exit Code: 137, Started: 0 s, Finished: 1 s, killed by kernel</td><td class="n">0</td>' "$tmp/oomk.html" &&
+  ok "html pods: OOMKilled 137 at the end of the trace, Guaranteed -997, not restarted yet" || nok "html pods: OOMKilled row"
+"$OOMSIM" run --format html -o "$tmp/clb.html" scenarios/library/k8s-crashloopbackoff-50mi.xml &&
+  grep -q '<td>mem-alloc (pid 4200)</td>.*<td>State: Waiting, Reason: CrashLoopBackOff (back-off 5m0s; the kubelet starts it again at 617 s)<br/>Last State: Terminated, Reason: OOMKilled, Exit Code: 137, Started: 316 s, Finished: 317 s, killed by kernel</td><td class="n">6</td>' "$tmp/clb.html" &&
+  ok "html pods: Waiting in CrashLoopBackOff, Last State OOMKilled, Restart Count 6" || nok "html pods: CrashLoopBackOff row"
 ! grep -q 'id="pods"\|href="#pods"' "$tmp/plain.html" && ok "html pods: no pods section without <kubelet>" ||
   nok "html pods: a pods section without <kubelet>"
 

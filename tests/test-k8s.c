@@ -15,8 +15,12 @@
 #include "kernel-model/km-oom.h"
 #include "kernel-model/km-profile.h"
 #include "scenarios/scenario-loader.h"
+#include "k8s/k8s-backoff.h"
+#include "sim/sim.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define GB G_GUINT64_CONSTANT(1000000000)
 #define GiB (G_GUINT64_CONSTANT(1) << 30)
@@ -484,6 +488,243 @@ test_eviction_synchronize(void)
   k8s_eviction_decision_clear(&d);
 }
 
+
+/* Restarts: ShouldContainerBeRestarted() and the CrashLoopBackOff (k8s/k8s-backoff.c), and the engine replaying a
+ * container's steps on the virtual clock (sim/engine-restart.c). Expected times worked out by hand from
+ * flowcontrol.Backoff(10 s, 300 s): no entry -> at once; then 10, 20, 40, 80, 160, 300, 300 s after each finish;
+ * an entry last updated more than 600 s before the finish is expired and starts again. ========================= */
+
+#define SEC G_GUINT64_CONSTANT(1000000000)
+
+static void
+test_should_restart(void)
+{
+  K8sPod pod = { 0 };
+  const struct {
+    const char *policy;
+    gboolean sidecar;
+    int status;
+    gboolean evicted, restart;
+  } cases[] = {
+    { "Always", FALSE, 137, FALSE, TRUE },    { "Always", FALSE, 0, FALSE, TRUE },
+    { "Always", FALSE, 143, TRUE, FALSE },    { "OnFailure", FALSE, 137, FALSE, TRUE },
+    { "OnFailure", FALSE, 1, FALSE, TRUE },   { "OnFailure", FALSE, 0, FALSE, FALSE },
+    { "OnFailure", FALSE, 143, TRUE, FALSE }, { "Never", FALSE, 137, FALSE, FALSE },
+    { "Never", FALSE, 0, FALSE, FALSE },
+    /* a native sidecar restarts after any exit whatever the pod's policy, but not in an evicted pod */
+    { "Never", TRUE, 0, FALSE, TRUE },        { "OnFailure", TRUE, 0, FALSE, TRUE },
+    { "Never", TRUE, 143, TRUE, FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    K8sContainer c = { .sidecar = cases[i].sidecar };
+    pod.restart_policy = (char *)cases[i].policy;
+    g_assert_cmpint(k8s_should_restart(&pod, &c, cases[i].status, cases[i].evicted), ==, cases[i].restart);
+  }
+}
+
+static void
+test_backoff_sequence(void)
+{
+  /* a container that dies 1 s after each start, the first time at 1 s */
+  const guint64 finish[] = { 1, 2, 13, 34, 75, 156, 317, 618 };
+  const guint64 wait[] = { 0, 10, 20, 40, 80, 160, 300, 300 };
+  K8sBackoff b = { 0 };
+  for (gsize i = 0; i < G_N_ELEMENTS(finish); i++) {
+    guint64 backoff = 12345;
+    guint64 at = k8s_backoff_restart_at(&b, finish[i] * SEC, &backoff);
+    g_assert_cmpuint(backoff, ==, wait[i] * SEC);
+    g_assert_cmpuint(at, ==, (finish[i] + wait[i]) * SEC);
+    if (i + 1 < G_N_ELEMENTS(finish)) /* the next run dies 1 s after this restart */
+      g_assert_cmpuint(finish[i + 1], ==, finish[i] + wait[i] + 1);
+    k8s_backoff_next(&b, finish[i] * SEC, at);
+  }
+  /* last Next() at 918 s with 300 s: a finish 600 s after it is not expired (hasExpired() needs more) */
+  g_assert_cmpuint(b.last_update_ns, ==, 918 * SEC);
+  g_assert_true(k8s_backoff_in_backoff_since(&b, 1518 * SEC, 1518 * SEC));
+  g_assert_true(k8s_backoff_in_backoff_since(&b, 1518 * SEC, 1817 * SEC));
+  g_assert_false(k8s_backoff_in_backoff_since(&b, 1518 * SEC, 1818 * SEC)); /* Since() < backoff is strict */
+  /* 600 s + 1 ns after it: expired, so a restart at once and the back-off starts again at 10 s */
+  guint64 backoff;
+  g_assert_cmpuint(k8s_backoff_restart_at(&b, 1518 * SEC + 1, &backoff), ==, 1518 * SEC + 1);
+  g_assert_cmpuint(backoff, ==, 0);
+  k8s_backoff_next(&b, 1518 * SEC + 1, 1518 * SEC + 1);
+  g_assert_cmpuint(b.backoff_ns, ==, 10 * SEC);
+}
+
+static void
+test_go_duration_text(void)
+{
+  const struct {
+    guint64 ns;
+    const char *text;
+  } cases[] = {
+    { 10 * SEC, "10s" }, { 80 * SEC, "1m20s" }, { 160 * SEC, "2m40s" }, { 300 * SEC, "5m0s" },
+    { 3600 * SEC, "1h0m0s" }, { 0, "0s" }, { 3 * SEC / 2, "1.5s" }, { SEC / 2, "500ms" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_autofree char *text = k8s_go_duration_text(cases[i].ns);
+    g_assert_cmpstr(text, ==, cases[i].text);
+  }
+}
+
+/* Runs a <kubelet> scenario with one container (pid 4200, 50Mi limit) whose trace is body, under restartPolicy
+ * policy and <trace until>. */
+static SimOutcome *
+run_restart_scenario(const char *policy, const char *until, const char *body)
+{
+  g_autofree char *xml = g_strdup_printf(
+    "<?xml version=\"1.0\"?>\n<scenario name=\"restarts\" kernel=\"6.1\">\n"
+    "  <machine ram=\"2GiB\" swap=\"0\"/>\n  <cgroups version=\"2\"/>\n"
+    "  <kubelet version=\"1.28\" cgroup-driver=\"systemd\">\n"
+    "    <pod name=\"oom-test\" uid=\"6f1c\" restartPolicy=\"%s\">\n"
+    "      <container name=\"mem-alloc\" pid=\"4200\" request=\"50Mi\" limit=\"50Mi\"/>\n    </pod>\n  </kubelet>\n"
+    "  <trace until=\"%s\">\n%s  </trace>\n</scenario>\n", policy, until, body);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int fd = g_file_open_tmp("oomsim-restart-XXXXXX.xml", &path, &error);
+  g_assert_no_error(error);
+  close(fd);
+  g_assert_true(g_file_set_contents(path, xml, -1, &error));
+  SimOptions opts = { .format = SIM_FORMAT_NONE };
+  SimOutcome *o = NULL;
+  g_assert_true(sim_run(path, &opts, &o, NULL, NULL, NULL, &error));
+  g_assert_no_error(error);
+  g_unlink(path);
+  return o;
+}
+
+/* The exits of pid 4200: their times in seconds and statuses */
+static void
+assert_exits(const SimOutcome *o, const guint64 *times_s, const int *status, gsize n)
+{
+  gsize seen = 0;
+  for (guint i = 0; i < o->exits->len; i++) {
+    const SimExit *x = o->exits->pdata[i];
+    if (x->pid != 4200)
+      continue;
+    g_assert_cmpuint(seen, <, n);
+    g_assert_cmpuint(x->time_ns, ==, times_s[seen] * SEC);
+    g_assert_cmpint(x->status, ==, status[seen]);
+    seen++;
+  }
+  g_assert_cmpuint(seen, ==, n);
+}
+
+#define LEAK "    <mmap id=\"heap\" pid=\"4200\" size=\"2000MiB\"/>\n" \
+             "    <touch pid=\"4200\" size=\"10MiB\" repeat=\"200\" at=\"1s\"/>\n"
+
+static void
+test_restart_oom_loop(void)
+{
+  /* each run maps 2000 MiB and touches it 1 s after its start: at 50 MiB the memcg OOM kills it (137). Kills at
+   * 1 s (restart at once), 2 s (+10 s: 12 s), 13 s (+20: 33), 34 s (+40: 74), 75 s (+80: 155), 156 s (+160: 316),
+   * 317 s (+300: 617); at 400 s it waits in CrashLoopBackOff until 617 s */
+  g_autoptr(SimOutcome) o = run_restart_scenario("Always", "400s", LEAK);
+  const guint64 t[] = { 1, 2, 13, 34, 75, 156, 317 };
+  const int st[] = { 137, 137, 137, 137, 137, 137, 137 };
+  assert_exits(o, t, st, G_N_ELEMENTS(t));
+  g_assert_cmpuint(o->kills->len, ==, 7);
+  const SimContainerStatus *c = sim_outcome_find_container(o, 4200);
+  g_assert_nonnull(c);
+  g_assert_cmpuint(c->restart_count, ==, 6);
+  g_assert_true(c->waiting);
+  g_assert_cmpuint(c->backoff_ns, ==, 300 * SEC);
+  g_assert_cmpuint(c->restart_at_ns, ==, 617 * SEC);
+  g_assert_cmpuint(c->started_ns, ==, 316 * SEC);
+  g_assert_cmpuint(c->last_started_ns, ==, 155 * SEC);
+  /* a new container cgroup per run: its memory.events count the last run; the pod's count all seven */
+  const char *scope = "/kubepods.slice/kubepods-pod6f1c.slice/cri-containerd-mem-alloc.scope";
+  g_assert_cmpint(sim_outcome_find_events(o, scope)->oom_kill, ==, 1);
+  g_assert_cmpint(sim_outcome_find_events(o, "/kubepods.slice/kubepods-pod6f1c.slice")->oom_kill, ==, 7);
+  g_assert_cmpint(sim_outcome_find_events(o, "/kubepods.slice")->oom_kill, ==, 7);
+}
+
+static void
+test_restart_trace_ends_running(void)
+{
+  /* until 316.5 s: the seventh run started at 316 s and has not reached its touch (317 s): it is running, and the
+   * simulator ends it with 0 at the end of the trace */
+  g_autoptr(SimOutcome) o = run_restart_scenario("Always", "316500ms", LEAK);
+  const guint64 t[] = { 1, 2, 13, 34, 75, 156 };
+  const int st[] = { 137, 137, 137, 137, 137, 137 };
+  g_assert_cmpuint(o->kills->len, ==, 6);
+  const SimContainerStatus *c = sim_outcome_find_container(o, 4200);
+  g_assert_cmpuint(c->restart_count, ==, 6);
+  g_assert_false(c->waiting);
+  g_assert_cmpuint(c->started_ns, ==, 316 * SEC);
+  const SimExit *last = sim_outcome_find_exit_nth(o, 4200, -1);
+  g_assert_true(last->survived);
+  g_assert_cmpuint(last->time_ns, ==, 316 * SEC + 500000000);
+  g_assert_cmpuint(sim_outcome_find_exit_nth(o, 4200, -2)->time_ns, ==, 156 * SEC);
+  g_assert_cmpuint(sim_outcome_find_exit_nth(o, 4200, 5)->time_ns, ==, t[5] * SEC);
+  g_assert_cmpint(sim_outcome_find_exit_nth(o, 4200, 5)->status, ==, st[5]);
+}
+
+static void
+test_restart_policies(void)
+{
+  /* the process exits with code by itself 5 s after each start */
+  const char *exit0 = "    <exit pid=\"4200\" code=\"0\" at=\"5s\"/>\n";
+  const char *exit1 = "    <exit pid=\"4200\" code=\"1\" at=\"5s\"/>\n";
+  /* Always after exit 0, OnFailure after exit 1: exits at 5 s (restart at once), 10 s (+10 s: 20 s), 25 s (+20 s:
+   * 45 s, after the trace's end at 40 s: waiting) */
+  const guint64 t[] = { 5, 10, 25 };
+  const int st0[] = { 0, 0, 0 }, st1[] = { 1, 1, 1 };
+  {
+    g_autoptr(SimOutcome) o = run_restart_scenario("Always", "40s", exit0);
+    assert_exits(o, t, st0, 3);
+    const SimContainerStatus *c = sim_outcome_find_container(o, 4200);
+    g_assert_cmpuint(c->restart_count, ==, 2);
+    g_assert_true(c->waiting);
+    g_assert_cmpuint(c->backoff_ns, ==, 20 * SEC);
+    g_assert_cmpuint(c->restart_at_ns, ==, 45 * SEC);
+  }
+  {
+    g_autoptr(SimOutcome) o = run_restart_scenario("OnFailure", "40s", exit1);
+    assert_exits(o, t, st1, 3);
+    g_assert_cmpuint(sim_outcome_find_container(o, 4200)->restart_count, ==, 2);
+  }
+  {
+    /* OnFailure after exit 0: done; Never after a failure: done */
+    g_autoptr(SimOutcome) o = run_restart_scenario("OnFailure", "40s", exit0);
+    const guint64 once[] = { 5 };
+    assert_exits(o, once, st0, 1);
+    g_assert_cmpuint(sim_outcome_find_container(o, 4200)->restart_count, ==, 0);
+    g_assert_false(sim_outcome_find_container(o, 4200)->waiting);
+  }
+  {
+    g_autoptr(SimOutcome) o = run_restart_scenario("Never", "400s", LEAK);
+    const guint64 once[] = { 1 };
+    const int killed[] = { 137 };
+    assert_exits(o, once, killed, 1);
+    g_assert_cmpuint(sim_outcome_find_container(o, 4200)->restart_count, ==, 0);
+  }
+}
+
+static void
+test_restart_not_after_eviction(void)
+{
+  /* the library's eviction: the BestEffort pod (restartPolicy Always) evicted at 10 s is not started again */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SimOutcome) o = NULL;
+  g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "scenarios", "library",
+                                                "k8s-besteffort-evicted-before-burstable.xml", NULL);
+  SimOptions opts = { .format = SIM_FORMAT_NONE };
+  g_assert_true(sim_run(path, &opts, &o, NULL, NULL, NULL, &error));
+  g_assert_no_error(error);
+  guint evicted = 0;
+  for (guint i = 0; i < o->exits->len; i++) {
+    const SimExit *x = o->exits->pdata[i];
+    if (g_strcmp0(x->reason, "Evicted") == 0) {
+      evicted++;
+      g_assert_null(sim_outcome_find_exit_nth(o, x->pid, 1)); /* one run only */
+      g_assert_cmpuint(sim_outcome_find_container(o, x->pid)->restart_count, ==, 0);
+      g_assert_false(sim_outcome_find_container(o, x->pid)->waiting);
+    }
+  }
+  g_assert_cmpuint(evicted, >, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -499,5 +740,12 @@ main(int argc, char **argv)
   g_test_add_func("/k8s/node/privileged-cap-sys-admin-3.10", test_node_privileged);
   g_test_add_func("/k8s/node/invalid", test_invalid);
   g_test_add_func("/k8s/eviction/synchronize-ranking-grace-reclaim-pressure", test_eviction_synchronize);
+  g_test_add_func("/k8s/restart/should-container-be-restarted", test_should_restart);
+  g_test_add_func("/k8s/restart/backoff-10s-doubling-to-300s-reset-after-600s", test_backoff_sequence);
+  g_test_add_func("/k8s/restart/go-duration-text", test_go_duration_text);
+  g_test_add_func("/k8s/restart/50mi-oom-loop-crashloopbackoff", test_restart_oom_loop);
+  g_test_add_func("/k8s/restart/trace-ends-during-a-run", test_restart_trace_ends_running);
+  g_test_add_func("/k8s/restart/always-onfailure-never", test_restart_policies);
+  g_test_add_func("/k8s/restart/not-after-eviction", test_restart_not_after_eviction);
   return g_test_run();
 }

@@ -337,7 +337,8 @@ static JsonObject *array_object(JsonObject *o, const char *member, guint i)
  * allocatable = 4294967296 - 500 * 1048576 = 3770679296; no reservations, so the kubepods limit is the capacity.
  * Burstable adj = 1000 - 1000 * request / capacity (pkg/kubelet/qos/policy.go): api (1.5Gi) 1000 - 375 = 625, nginx
  * (256Mi) 1000 - 62 = 938 (62.5 truncated); BestEffort 1000. The batch pod is evicted at the pass of 10 s: SIGTERM,
- * exit 143, reason Evicted, phase Failed. The other containers run to the end (exit 0 there: Succeeded). */
+ * exit 143, reason Evicted, phase Failed, not restarted. The other containers are still running when the trace
+ * ends (the simulator then ends them with 0): state running, their pods Running. */
 static void test_json_pods_evicted(void)
 {
   g_autoptr(JsonNode) root = run_json("k8s-besteffort-evicted-before-burstable.xml");
@@ -349,10 +350,10 @@ static void test_json_pods_evicted(void)
   g_assert_cmpint(json_object_get_int_member(kubelet, "allocatable_bytes"), ==, 3770679296);
   g_assert_cmpint(json_object_get_int_member(kubelet, "kubepods_limit_bytes"), ==, 4294967296);
   g_assert_cmpuint(json_array_get_length(json_object_get_array_member(kubelet, "pods")), ==, 3);
-  static const struct { const char *ns, *name, *qos, *phase, *container, *reason; int adj, exit_code; } want[] = {
-      { "default", "api", "Burstable", "Succeeded", "api", "Completed", 625, 0 },
-      { "default", "web", "Burstable", "Succeeded", "nginx", "Completed", 938, 0 },
-      { "jobs", "batch", "BestEffort", "Failed", "worker", "Evicted", 1000, 143 },
+  static const struct { const char *ns, *name, *qos, *phase, *container, *state, *reason; int adj, exit_code; } want[] = {
+      { "default", "api", "Burstable", "Running", "api", "running", NULL, 625, -1 },
+      { "default", "web", "Burstable", "Running", "nginx", "running", NULL, 938, -1 },
+      { "jobs", "batch", "BestEffort", "Failed", "worker", "terminated", "Evicted", 1000, 143 },
   };
   for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
     JsonObject *pod = array_object(kubelet, "pods", i);
@@ -363,10 +364,16 @@ static void test_json_pods_evicted(void)
     JsonObject *c = array_object(pod, "containers", 0);
     g_assert_cmpstr(json_object_get_string_member(c, "name"), ==, want[i].container);
     g_assert_cmpint(json_object_get_int_member(c, "oom_score_adj"), ==, want[i].adj);
+    g_assert_cmpstr(json_object_get_string_member(c, "state"), ==, want[i].state);
     g_assert_cmpstr(json_object_get_string_member(c, "reason"), ==, want[i].reason);
-    g_assert_cmpint(json_object_get_int_member(c, "exit_code"), ==, want[i].exit_code);
+    if (want[i].exit_code < 0)
+      g_assert_true(json_object_get_null_member(c, "exit_code"));
+    else
+      g_assert_cmpint(json_object_get_int_member(c, "exit_code"), ==, want[i].exit_code);
+    g_assert_cmpint(json_object_get_boolean_member(c, "survived"), ==, want[i].exit_code < 0);
     g_assert_cmpint(json_object_get_int_member(c, "restart_count"), ==, 0);
-    g_assert_false(json_object_get_boolean_member(c, "would_restart"));
+    g_assert_true(json_object_get_null_member(c, "last_state"));
+    g_assert_true(json_object_get_null_member(c, "backoff_ns"));
   }
   JsonObject *batch = array_object(kubelet, "pods", 2), *worker = array_object(batch, "containers", 0);
   g_assert_cmpstr(json_object_get_string_member(batch, "reason"), ==, "Evicted");
@@ -380,8 +387,9 @@ static void test_json_pods_evicted(void)
 }
 
 /* k8s-kubelet-50mi-oomkilled-v2.xml: a Guaranteed pod (request = limit = 50Mi = 52428800), kubelet 1.28:
- * guaranteedOOMScoreAdj -997; the systemd driver's cgroups; the memcg OOM kills it (137, OOMKilled, by the kernel)
- * and, with restartPolicy Always, the kubelet would restart it: phase Running. Default eviction-hard 100Mi: allocatable
+ * guaranteedOOMScoreAdj -997; the systemd driver's cgroups; the memcg OOM kills it at 1 s (137, OOMKilled, by the
+ * kernel), the last moment of the trace: the kubelet has not restarted it yet (restart count 0), and under
+ * restartPolicy Always the pod's phase is Running (getPhase()). Default eviction-hard 100Mi: allocatable
  * = 2 GiB - 104857600 = 2042626048. */
 static void test_json_pods_oomkilled(void)
 {
@@ -400,37 +408,71 @@ static void test_json_pods_oomkilled(void)
   g_assert_cmpstr(json_object_get_string_member(c, "reason"), ==, "OOMKilled");
   g_assert_cmpint(json_object_get_int_member(c, "exit_code"), ==, 137);
   g_assert_cmpstr(json_object_get_string_member(c, "by"), ==, "kernel");
-  g_assert_true(json_object_get_boolean_member(c, "would_restart"));
+  g_assert_cmpstr(json_object_get_string_member(c, "state"), ==, "terminated");
+  g_assert_cmpint(json_object_get_int_member(c, "started_ns"), ==, 0);
+  g_assert_cmpint(json_object_get_int_member(c, "finished_ns"), ==, 1000000000);
+  g_assert_cmpint(json_object_get_int_member(c, "restart_count"), ==, 0);
   g_assert_false(json_object_get_boolean_member(c, "privileged")); /* not said: the runtime's default capabilities */
 }
 
-/* ShouldContainerBeRestarted() (pkg/kubelet/container/helpers.go): Never never restarts, OnFailure after a
- * non-zero exit code only, Always after any exit; an evicted pod is failed (no restart), and a process still running
- * when the trace ended (survived, exit 0 by the model) has not exited for the kubelet. */
-static void test_container_restarts(void)
+/* k8s-crashloopbackoff-50mi.xml at 600 s (docs/kubernetes.md, "Restarts", worked by hand): kills 1 s after each start,
+ * starts at 0, 1, 12, 33, 74, 155, 316 s; the seventh run, killed at 317 s, waits for 300 s: until 617 s. */
+static void test_json_pods_crashloop(void)
+{
+  g_autoptr(JsonNode) root = run_json("k8s-crashloopbackoff-50mi.xml");
+  JsonObject *kubelet = json_object_get_object_member(json_node_get_object(root), "kubelet");
+  JsonObject *pod = array_object(kubelet, "pods", 0), *c = array_object(pod, "containers", 0);
+  g_assert_cmpstr(json_object_get_string_member(pod, "phase"), ==, "Running");
+  g_assert_cmpstr(json_object_get_string_member(c, "state"), ==, "waiting");
+  g_assert_cmpstr(json_object_get_string_member(c, "reason"), ==, "CrashLoopBackOff");
+  g_assert_cmpint(json_object_get_int_member(c, "restart_count"), ==, 6);
+  g_assert_cmpint(json_object_get_int_member(c, "backoff_ns"), ==, G_GINT64_CONSTANT(300000000000));
+  g_assert_cmpint(json_object_get_int_member(c, "restart_at_ns"), ==, G_GINT64_CONSTANT(617000000000));
+  g_assert_true(json_object_get_null_member(c, "exit_code"));
+  JsonObject *last = json_object_get_object_member(c, "last_state");
+  g_assert_cmpstr(json_object_get_string_member(last, "reason"), ==, "OOMKilled");
+  g_assert_cmpint(json_object_get_int_member(last, "exit_code"), ==, 137);
+  g_assert_cmpint(json_object_get_int_member(last, "started_ns"), ==, G_GINT64_CONSTANT(316000000000));
+  g_assert_cmpint(json_object_get_int_member(last, "finished_ns"), ==, G_GINT64_CONSTANT(317000000000));
+  g_assert_cmpstr(json_object_get_string_member(last, "by"), ==, "kernel");
+}
+
+/* The pod's phase as getPhase() (pkg/kubelet/kubelet_pods.go) works it out from one container's state: running;
+ * terminated with 0 or 137; waiting in CrashLoopBackOff after a 137 (a stopped container); evicted. */
+static void test_pod_phase(void)
 {
   const struct {
     const char *policy;
-    int status;
-    gboolean survived, evicted, has_exit, restarts;
+    int status;        /* -1: still running at the end (survived) */
+    gboolean waiting, evicted;
+    const char *phase;
   } cases[] = {
-    { "Always", 137, FALSE, FALSE, TRUE, TRUE },   /* OOMKilled */
-    { "Always", 0, FALSE, FALSE, TRUE, TRUE },     /* an <exit code="0"> step: Always restarts it too */
-    { "Always", 0, TRUE, FALSE, TRUE, FALSE },     /* still running at the end of the trace */
-    { "Always", 143, FALSE, TRUE, TRUE, FALSE },   /* evicted */
-    { "Always", 0, FALSE, FALSE, FALSE, FALSE },   /* no exit: running */
-    { "OnFailure", 137, FALSE, FALSE, TRUE, TRUE },
-    { "OnFailure", 0, FALSE, FALSE, TRUE, FALSE },
-    { "OnFailure", 139, FALSE, FALSE, TRUE, TRUE }, /* SIGSEGV */
-    { "Never", 137, FALSE, FALSE, TRUE, FALSE },
-    { "Never", 1, FALSE, FALSE, TRUE, FALSE },
+    { "Always", -1, FALSE, FALSE, "Running" },    { "Never", -1, FALSE, FALSE, "Running" },
+    { "Always", 137, FALSE, FALSE, "Running" },   /* all stopped, Always: restarting */
+    { "Always", 0, FALSE, FALSE, "Running" },     { "Always", 137, TRUE, FALSE, "Running" },
+    { "OnFailure", 0, FALSE, FALSE, "Succeeded" }, { "OnFailure", 137, FALSE, FALSE, "Running" },
+    { "OnFailure", 137, TRUE, FALSE, "Running" }, { "Never", 0, FALSE, FALSE, "Succeeded" },
+    { "Never", 137, FALSE, FALSE, "Failed" },     { "Always", 143, FALSE, TRUE, "Failed" },
   };
   for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
-    K8sPod pod = { .restart_policy = (char *)cases[i].policy };
-    SimExit x = { .status = cases[i].status, .survived = cases[i].survived };
-    if (report_container_restarts(&pod, cases[i].has_exit ? &x : NULL, cases[i].evicted) != cases[i].restarts)
-      g_error("case %" G_GSIZE_FORMAT ": restartPolicy %s, status %d: expected %s", i, cases[i].policy,
-              cases[i].status, cases[i].restarts ? "a restart" : "none");
+    K8sContainer c = { .name = (char *)"c", .pid = 10 };
+    g_autoptr(GPtrArray) containers = g_ptr_array_new();
+    g_ptr_array_add(containers, &c);
+    K8sPod pod = { .restart_policy = (char *)cases[i].policy, .containers = containers };
+    g_autoptr(SimOutcome) o = sim_outcome_new();
+    SimExit *x = sim_outcome_add_exit(o);
+    x->pid = 10;
+    x->status = MAX(cases[i].status, 0);
+    x->survived = cases[i].status < 0;
+    x->reason = sim_outcome_intern(o, cases[i].evicted ? "Evicted" : "OOMKilled");
+    SimContainerStatus *st = g_new0(SimContainerStatus, 1);
+    st->pid = 10;
+    st->waiting = cases[i].waiting;
+    st->restart_count = cases[i].waiting ? 1 : 0;
+    g_ptr_array_add(o->containers, st);
+    const char *reason = NULL;
+    g_assert_cmpstr(report_pod_phase(&pod, o, &reason), ==, cases[i].phase);
+    g_assert_cmpstr(reason, ==, cases[i].evicted ? "Evicted" : NULL);
   }
 }
 
@@ -530,8 +572,9 @@ int main(int argc, char **argv)
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/reports/json/kubelet-pods-evicted", test_json_pods_evicted);
   g_test_add_func("/reports/json/kubelet-pods-oomkilled", test_json_pods_oomkilled);
+  g_test_add_func("/reports/json/kubelet-pods-crashloopbackoff", test_json_pods_crashloop);
   g_test_add_func("/reports/json/no-kubelet", test_json_no_kubelet);
-  g_test_add_func("/reports/kubelet/container-restarts-policy", test_container_restarts);
+  g_test_add_func("/reports/kubelet/pod-phase-getphase", test_pod_phase);
   g_test_add_func("/reports/json-stream/same-as-json-glib", test_same_as_json_glib);
   g_test_add_func("/sim/output-file/search", test_output_search);
   g_test_add_func("/reports/json-stream/compact-same-as-json-glib", test_compact_same_as_json_glib);

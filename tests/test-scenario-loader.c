@@ -1114,6 +1114,15 @@ static const struct {
   { "sysctl-unknown.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "at-not-duration.xml", SCENARIO_ERROR_SCHEMA, 4 },
   { "at-without-unit.xml", SCENARIO_ERROR_SCHEMA, 6 }, /* issue 15: "the unit is missing: write 10s, ..." */
+  /* <trace until> (issue 14): as a bad at= */
+  { "trace-until-without-unit.xml", SCENARIO_ERROR_SCHEMA, 5 },
+  { "trace-until-not-duration.xml", SCENARIO_ERROR_SCHEMA, 3 },
+  { "trace-until-overflow.xml", SCENARIO_ERROR_RANGE, 2 },
+  /* <container-state> (issue 14) */
+  { "container-state-not-a-container.xml", SCENARIO_ERROR_UNKNOWN_REF, 8 }, /* a <process>, not a <container> */
+  { "container-state-bad-state.xml", SCENARIO_ERROR_SCHEMA, 8 },  /* CrashLoopBackOff is a reason, not a state */
+  { "container-state-bad-restart-count.xml", SCENARIO_ERROR_RANGE, 8 },
+  { "container-state-no-pid.xml", SCENARIO_ERROR_SCHEMA, 8 },
   { "misplaced-expect.xml", SCENARIO_ERROR_SCHEMA, 3 },
   /* issue 15: a section out of order says so ("<processes> after <trace>: the sections ... go in the order") */
   { "section-after-trace.xml", SCENARIO_ERROR_SCHEMA, 5 },
