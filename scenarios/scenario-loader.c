@@ -20,6 +20,7 @@
  */
 #include "scenario-loader.h"
 #include "scenario-flat-elements.h"
+#include "scenario-markup.h"
 #include "scenario-trace-scan.h"
 #include "scenario-values.h"
 
@@ -60,12 +61,7 @@ typedef enum {
   SCAN_TEXT,
   SCAN_LT,
   SCAN_LT_BANG,
-  SCAN_COMMENT_OPEN,
-  SCAN_COMMENT,
-  SCAN_COMMENT_DASH,
-  SCAN_COMMENT_DASH_DASH,
-  SCAN_PI,
-  SCAN_PI_QUESTION,
+  SCAN_MARKUP, /* a comment or PI (scenario-markup.c) */
   SCAN_DONE, /* the root element has started: a DOCTYPE can no longer appear */
 } ScanState;
 
@@ -157,6 +153,7 @@ struct _ScenarioLoader {
   char fast_scratch[2][4096];
 
   ScanState scan;
+  ScMarkup scan_markup; /* SCAN_MARKUP: where in the comment or PI */
   ScanEncoding scan_encoding;
   guchar scan_first_byte;           /* the first byte (encoding detection) or the first half of a UTF-16 unit */
   gboolean scan_have_half;
@@ -522,7 +519,12 @@ loader_scan_char(ScenarioLoader *self, guint32 c, gboolean new_column)
     }
     break;
   case SCAN_LT:
-    self->scan = c == '!' ? SCAN_LT_BANG : c == '?' ? SCAN_PI : SCAN_DONE;
+    if (c == '?') {
+      sc_markup_begin(&self->scan_markup, '?', 0);
+      self->scan = SCAN_MARKUP;
+    } else {
+      self->scan = c == '!' ? SCAN_LT_BANG : SCAN_DONE;
+    }
     break;
   case SCAN_LT_BANG:
     if (c == 'D') {
@@ -530,27 +532,22 @@ loader_scan_char(ScenarioLoader *self, guint32 c, gboolean new_column)
                   "a DOCTYPE is not allowed: scenarios take no DTD, entities or external files");
       return FALSE;
     }
-    self->scan = c == '-' ? SCAN_COMMENT_OPEN : SCAN_DONE; /* anything else: the parser's error */
-    break;
-  case SCAN_COMMENT_OPEN:
-    self->scan = c == '-' ? SCAN_COMMENT : SCAN_DONE;
-    break;
-  case SCAN_COMMENT:
-    if (c == '-')
-      self->scan = SCAN_COMMENT_DASH;
-    break;
-  case SCAN_COMMENT_DASH:
-    self->scan = c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
-    break;
-  case SCAN_COMMENT_DASH_DASH:
-    self->scan = c == '>' ? SCAN_TEXT : c == '-' ? SCAN_COMMENT_DASH_DASH : SCAN_COMMENT;
-    break;
-  case SCAN_PI:
-    if (c == '?')
-      self->scan = SCAN_PI_QUESTION;
-    break;
-  case SCAN_PI_QUESTION:
-    self->scan = c == '>' ? SCAN_TEXT : c == '?' ? SCAN_PI_QUESTION : SCAN_PI;
+    /* the prolog holds no CDATA, and "--" inside a comment is the parser's error: only the comment's end
+     * matters here */
+    sc_markup_begin(&self->scan_markup, '!', 0);
+    self->scan = SCAN_MARKUP;
+    G_GNUC_FALLTHROUGH; /* the character after "<!" is the markup's first */
+  case SCAN_MARKUP:
+    switch (sc_markup_feed(&self->scan_markup, c)) {
+    case SC_MARKUP_CLOSED:
+      self->scan = SCAN_TEXT;
+      break;
+    case SC_MARKUP_OTHER: /* "<![", "<!-x", "<!E": the parser's error */
+      self->scan = SCAN_DONE;
+      break;
+    default:
+      break;
+    }
     break;
   case SCAN_DONE:
     break;

@@ -3,6 +3,8 @@
  * What it cannot vouch for is left to libxml2 (scenario-trace-scan.c explains how the two stay in step). */
 #pragma once
 
+#include "scenario-markup.h"
+
 #include <glib.h>
 
 /* Finds the '>' of a <processes> or <trace> start tag without attributes that is a child of the root element. */
@@ -13,7 +15,7 @@ typedef struct {
   char name[16];  /* the current tag's name, if short */
   guint name_len;
   gboolean attrs; /* the current start tag has something after its name */
-  guint cdata;    /* characters of "CDATA[" matched */
+  ScMarkup markup; /* inside a comment, PI or CDATA section */
 } ScTraceFinder;
 
 /* depth: the elements open where the finder starts (0 at the document's start, 2 inside <processes>). */
