@@ -893,6 +893,8 @@ loader_attr_peek(ScenarioLoader *self, const char *name, char **out_owned)
 {
   *out_owned = NULL;
   if (self->fast_item != NULL) { /* a step read by the trace's scanner: its values are what libxml2 would give */
+    if ((self->fast_item->attr_first_bytes & (G_GUINT64_CONSTANT(1) << ((guchar) name[0] & 63))) == 0)
+      return NULL; /* no attribute of the step begins with that byte */
     for (guint i = 0; i < self->fast_item->n_attrs; i++)
       if (self->fast_item->attr_names[i] == name) /* the table's spelling: the linker merges equal literals */
         return self->fast_item->attr_values[i];

@@ -358,6 +358,7 @@ scan_step(const char *parent, const char *p, gsize len, gboolean at_eof, char *s
       return scan_stop(item);
     item->attr_names[item->n_attrs] = name;
     item->attr_values[item->n_attrs] = scratch + used;
+    item->attr_first_bytes |= G_GUINT64_CONSTANT(1) << ((guchar) name[0] & 63);
     item->n_attrs++;
     used += value_len + 1;
     i++; /* the closing quote */
@@ -378,6 +379,7 @@ sc_trace_scan_item(const char *parent, const char *p, gsize len, gboolean at_eof
   item->after_last_newline = 0;
   item->name = NULL;
   item->n_attrs = 0;
+  item->attr_first_bytes = 0;
   if (len == 0)
     return scan_short(item, at_eof);
   if (p[0] == ' ' || p[0] == '\t' || p[0] == '\n')

@@ -46,6 +46,8 @@ typedef struct {
   guint n_attrs;
   const char *attr_names[SC_TRACE_ATTRS_MAX];
   const char *attr_values[SC_TRACE_ATTRS_MAX];
+  guint64 attr_first_bytes;  /* bit (c & 63) for the first byte c of each attribute's name: most names a reader
+                              * asks for and the step does not have are told absent by one test */
 } ScTraceItem;
 
 /* The item at the start of p[0..len), inside parent ("trace" or "processes"); at_eof: no byte follows p[len - 1].
