@@ -9,7 +9,7 @@ PKGS := glib-2.0 gobject-2.0 libxml-2.0 json-glib-1.0
 # linked: json-glib (and GIO with it) is not, sim/lazy-json-glib.c loads it on first use (docs/performance.md)
 LINK_PKGS := glib-2.0 gobject-2.0 libxml-2.0
 # Debian packages the build and the test suite need (make deps installs the missing ones when run as root)
-DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev
+DEB_PKGS := gcc make pkg-config libglib2.0-dev libxml2-dev libjson-glib-dev
 # ... and those only the test suite needs (xmllint for JUnit.xsd, TAP::Parser, man --warnings, the zsh completion)
 DEB_PKGS_TEST := libxml2-utils perl man-db zsh python3-jsonschema
 DEB_PKGS_COVERAGE := lcov $(DEB_PKGS_TEST)
