@@ -146,7 +146,8 @@ struct _ScenarioLoader {
   gsize sub_pad_len, sub_pad_pos;
   const ScTraceItem *fast_item; /* the step being read from the scanner, or NULL: the reader's node */
   int fast_line;
-  ScTraceItem peek;            /* the step after the current one, when peek_valid */
+  ScTraceItem fast_items[2];  /* the items read into fast_scratch[0] and [1]: the current step's (scratch_cur)
+                               * and the step after it when peek_valid (read in place: no copy of either) */
   guint64 peek_off;
   gboolean peek_valid;
   int scratch_cur;             /* the scratch buffer of the current step; the other one is the peeked step's */
@@ -2226,24 +2227,23 @@ loader_fast_scan(ScenarioLoader *self, guint64 off, int scratch, ScTraceItem *it
 }
 
 /* What follows a step that ends at off: the kind of the next item other than white space and comments. A step is
- * kept (self->peek) for the next call, in the other scratch buffer. */
+ * kept for the next call, in the other scratch buffer and item (fast_items[1 - scratch_cur]). */
 static gboolean
 loader_fast_peek(ScenarioLoader *self, guint64 off, ScTraceItemKind *out_kind)
 {
+  ScTraceItem *item = &self->fast_items[1 - self->scratch_cur];
   for (;;) {
-    ScTraceItem item;
-    if (!loader_fast_scan(self, off, 1 - self->scratch_cur, &item))
+    if (!loader_fast_scan(self, off, 1 - self->scratch_cur, item))
       return FALSE;
-    if (item.kind == SC_TRACE_ITEM_SPACE || item.kind == SC_TRACE_ITEM_COMMENT) {
-      off += item.len;
+    if (item->kind == SC_TRACE_ITEM_SPACE || item->kind == SC_TRACE_ITEM_COMMENT) {
+      off += item->len;
       continue;
     }
-    if (item.kind == SC_TRACE_ITEM_STEP) {
-      self->peek = item;
+    if (item->kind == SC_TRACE_ITEM_STEP) {
       self->peek_off = off;
       self->peek_valid = TRUE;
     }
-    *out_kind = item.kind;
+    *out_kind = item->kind;
     return TRUE;
   }
 }
@@ -2259,26 +2259,25 @@ static gboolean
 loader_fast_next(ScenarioLoader *self, ScStep **out_step)
 {
   for (;;) {
-    ScTraceItem item;
-    if (self->peek_valid && self->peek_off == self->fast_off) {
-      item = self->peek;
+    if (self->peek_valid && self->peek_off == self->fast_off) { /* the peeked step becomes the current one */
       self->peek_valid = FALSE;
       self->scratch_cur = 1 - self->scratch_cur;
-    } else if (!loader_fast_scan(self, self->fast_off, self->scratch_cur, &item)) {
+    } else if (!loader_fast_scan(self, self->fast_off, self->scratch_cur, &self->fast_items[self->scratch_cur])) {
       return FALSE;
     }
-    ScTraceItemKind kind = item.kind;
+    const ScTraceItem *item = &self->fast_items[self->scratch_cur];
+    ScTraceItemKind kind = item->kind;
     if (kind != SC_TRACE_ITEM_SPACE && kind != SC_TRACE_ITEM_COMMENT && kind != SC_TRACE_ITEM_STEP)
       break; /* </trace>, or what the scanner does not vouch for */
-    guint64 newlines = self->fast_newlines + item.newlines;
-    guint64 line_start = item.newlines > 0 ? self->fast_off + item.after_last_newline : self->fast_line_start;
+    guint64 newlines = self->fast_newlines + item->newlines;
+    guint64 line_start = item->newlines > 0 ? self->fast_off + item->after_last_newline : self->fast_line_start;
     if (kind == SC_TRACE_ITEM_STEP) {
       ScTraceItemKind next;
-      if (!loader_fast_peek(self, self->fast_off + item.len, &next))
+      if (!loader_fast_peek(self, self->fast_off + item->len, &next))
         return FALSE;
       gboolean ok = next == SC_TRACE_ITEM_STEP;
       if (ok) {
-        self->fast_item = &item;
+        self->fast_item = item;
         self->fast_line = (int) MIN((guint64) self->fast_base_line + newlines, (guint64) G_MAXINT);
         guint64 base_bytes = self->base_bytes; /* loader_check_base_memory() adds before later checks */
         ok = out_step != NULL ? loader_read_step(self, out_step) : loader_read_process(self);
@@ -2297,7 +2296,7 @@ loader_fast_next(ScenarioLoader *self, ScStep **out_step)
       self->elements_vouched++;
       self->steps_scanned++; /* or a process */
     }
-    self->fast_off += item.len;
+    self->fast_off += item->len;
     self->fast_newlines = newlines;
     self->fast_line_start = line_start;
     if (kind != SC_TRACE_ITEM_SPACE) {

@@ -4,7 +4,7 @@
  * json-glib is linked against GIO, and GIO brings libgmodule, libmount, libblkid and libselinux: linked in the
  * ordinary way, the dynamic loader maps and relocates these six objects at every start of oomsim, about 2.7M
  * instructions and some milliseconds of wall time of a `run` that never touches JSON (issue 13, goal 5; measured in
- * docs/performance.md, "Start-up, 2026-12-06"). Only `sweep`, `sweep-merge`, `explain`, the harness and the
+ * docs/performance.md, "Start-up and ingest"). Only `sweep`, `sweep-merge`, `explain`, the harness and the
  * tests read or build JSON trees; the reports write JSON with reports/json-stream.c. So the binary is not linked
  * with json-glib: each json-glib function oomsim calls is defined here with json-glib's own prototype (the
  * compiler checks each one against <json-glib/json-glib.h>), and forwards to the real one, found with dlsym() in
