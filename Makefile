@@ -5,9 +5,11 @@
 
 CC ?= gcc
 BUILD ?= build
-PKGS := glib-2.0 gio-2.0 libxml-2.0 json-glib-1.0
+PKGS := glib-2.0 gobject-2.0 libxml-2.0 json-glib-1.0
+# linked: json-glib (and GIO with it) is not, sim/lazy-json-glib.c loads it on first use (docs/performance.md)
+LINK_PKGS := glib-2.0 gobject-2.0 libxml-2.0
 # Debian packages the build and the test suite need (make deps installs the missing ones when run as root)
-DEB_PKGS := gcc make pkg-config libglib2.0-dev libglib2.0-dev-bin libxml2-dev libjson-glib-dev
+DEB_PKGS := gcc make pkg-config libglib2.0-dev libxml2-dev libjson-glib-dev
 # ... and those only the test suite needs (xmllint for JUnit.xsd, TAP::Parser, man --warnings, the zsh completion)
 DEB_PKGS_TEST := libxml2-utils perl man-db zsh python3-jsonschema
 DEB_PKGS_COVERAGE := lcov $(DEB_PKGS_TEST)
@@ -27,7 +29,9 @@ EXTRA_CFLAGS ?=
 EXTRA_LDFLAGS ?=
 CFLAGS := -std=gnu11 $(OPT) -g $(WARNINGS) -I. -DOOMSIM_VERSION='"$(OOMSIM_VERSION)"' \
           $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDLIBS := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -lm
+# the tests call json-glib directly too (as the reference of the JSON writer): linked in the ordinary way
+TEST_LDLIBS := $(LDLIBS) $(shell pkg-config --libs json-glib-1.0 2>/dev/null)
 LDFLAGS := $(EXTRA_LDFLAGS)
 
 # harness/harness.mk defines HARNESS_SRCS (host side, linked into oomsim) and the static agent's rules
@@ -42,9 +46,9 @@ REPORT_SRCS := $(sort $(wildcard reports/*.c))
 SIM_SRCS := $(filter-out sim/main.c,$(sort $(wildcard sim/*.c)))
 WHATIF_SRCS := $(sort $(wildcard whatif/*.c))
 EXPLAIN_SRCS := $(sort $(wildcard explain/*.c))
-RESOURCE_C := $(BUILD)/gen/oomsim-resources.c
+SCHEMA_C := $(BUILD)/gen/oomsim-schema.c
 LIB_SRCS := $(MODEL_SRCS) $(SCENARIO_SRCS) $(K8S_SRCS) $(USERSPACE_SRCS) $(SIM_SRCS) $(REPORT_SRCS) $(WHATIF_SRCS) $(HARNESS_SRCS) $(EXPLAIN_SRCS)
-LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/oomsim-resources.o
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS)) $(BUILD)/obj/gen/oomsim-schema.o
 TEST_SRCS := $(sort $(wildcard tests/test-*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BENCH_BIN := $(BUILD)/bench/gen-bench
@@ -80,13 +84,18 @@ deps-browser:
 deps-coverage:
 	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="$(DEB_PKGS_COVERAGE)"
 
-$(BUILD)/gen/oomsim-resources.c: scenarios/oomsim.gresource.xml scenarios/oomsim.rng
+# scenarios/oomsim.rng as a C array (scenarios/embed/embed-schema.c), compiled into the loader
+$(BUILD)/gen/embed-schema: scenarios/embed/embed-schema.c
 	@mkdir -p $(dir $@)
-	glib-compile-resources --sourcedir=scenarios --generate-source --c-name oomsim_scenarios --target=$@ $<
+	$(CC) -std=gnu11 -O2 $(WARNINGS) $(shell pkg-config --cflags libxml-2.0 2>/dev/null) -o $@ $< $(shell pkg-config --libs libxml-2.0 2>/dev/null)
 
-$(BUILD)/obj/gen/oomsim-resources.o: $(RESOURCE_C)
+$(SCHEMA_C): scenarios/oomsim.rng $(BUILD)/gen/embed-schema
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -Wmissing-prototypes -Wconversion,$(CFLAGS)) -w -c $< -o $@
+	$(BUILD)/gen/embed-schema $< $@
+
+$(BUILD)/obj/gen/oomsim-schema.o: $(SCHEMA_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Wmissing-prototypes -Wconversion,$(CFLAGS)) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -97,7 +106,7 @@ $(BUILD)/oomsim: $(LIB_OBJS) $(BUILD)/obj/sim/main.o
 
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(LDLIBS)
+	$(CC) $(CFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) $(LDFLAGS) $(TEST_LDLIBS)
 
 $(BENCH_BIN): bench/gen-bench.c
 	@mkdir -p $(dir $@)

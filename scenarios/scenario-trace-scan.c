@@ -20,7 +20,8 @@
  *
  * The finder. To stop libxml2 right after the <trace> start tag, the loader must know where that tag ends before
  * it hands libxml2 the bytes: sc_trace_finder_feed() follows the document's markup (tags and their quoted values,
- * comments, processing instructions, CDATA, end tags, the depth of elements) over the bytes as they go to libxml2.
+ * comments, processing instructions, CDATA (scenario-markup.c), end tags, the depth of elements) over the bytes as
+ * they go to libxml2.
  * It is a hint, never trusted alone: the loader takes over only if libxml2, having consumed exactly up to that
  * '>', stands on an empty-so-far <trace> child of the root.
  */
@@ -43,17 +44,7 @@ enum {
   FIND_QUOTE_SINGLE,
   FIND_SLASH,
   FIND_END_TAG,
-  FIND_BANG,
-  FIND_COMMENT_OPEN,
-  FIND_COMMENT,
-  FIND_COMMENT_DASH,
-  FIND_COMMENT_DASH_DASH,
-  FIND_CDATA_OPEN,
-  FIND_CDATA,
-  FIND_CDATA_BRACKET,
-  FIND_CDATA_BRACKETS,
-  FIND_PI,
-  FIND_PI_QUESTION,
+  FIND_MARKUP, /* a comment, PI or CDATA section (scenario-markup.c) */
   FIND_DONE, /* found, or lost: reads nothing more */
 };
 
@@ -117,11 +108,10 @@ sc_trace_finder_feed(ScTraceFinder *finder, const char *buf, gsize len)
     case FIND_LT:
       finder->name_len = 0;
       finder->attrs = FALSE;
-      if (c == '!')
-        finder->state = FIND_BANG;
-      else if (c == '?')
-        finder->state = FIND_PI;
-      else if (c == '/')
+      if (c == '!' || c == '?') { /* the body may hold CDATA; anything not well formed loses the finder */
+        sc_markup_begin(&finder->markup, c, SC_MARKUP_FOLLOW_CDATA | SC_MARKUP_STRICT_COMMENTS);
+        finder->state = FIND_MARKUP;
+      } else if (c == '/')
         finder->state = FIND_END_TAG;
       else if (is_space(c) || c == '>' || c == '<')
         finder->state = FIND_DONE; /* not well formed: libxml2 says so */
@@ -179,45 +169,17 @@ sc_trace_finder_feed(ScTraceFinder *finder, const char *buf, gsize len)
         finder->state = FIND_TEXT;
       }
       break;
-    case FIND_BANG:
-      finder->state = c == '-' ? FIND_COMMENT_OPEN : c == '[' ? FIND_CDATA_OPEN : FIND_DONE; /* DOCTYPE: lost */
-      finder->cdata = 0;
-      break;
-    case FIND_COMMENT_OPEN:
-      finder->state = c == '-' ? FIND_COMMENT : FIND_DONE;
-      break;
-    case FIND_COMMENT:
-      if (c == '-')
-        finder->state = FIND_COMMENT_DASH;
-      break;
-    case FIND_COMMENT_DASH:
-      finder->state = c == '-' ? FIND_COMMENT_DASH_DASH : FIND_COMMENT;
-      break;
-    case FIND_COMMENT_DASH_DASH:
-      finder->state = c == '>' ? FIND_TEXT : FIND_DONE; /* "--" inside a comment: not well formed */
-      break;
-    case FIND_CDATA_OPEN:
-      if (c != "CDATA["[finder->cdata])
+    case FIND_MARKUP:
+      switch (sc_markup_feed(&finder->markup, (guchar) c)) {
+      case SC_MARKUP_CLOSED:
+        finder->state = FIND_TEXT;
+        break;
+      case SC_MARKUP_OTHER: /* a DOCTYPE, "--" in a comment, "<!x": lost */
         finder->state = FIND_DONE;
-      else if (++finder->cdata == 6)
-        finder->state = FIND_CDATA;
-      break;
-    case FIND_CDATA:
-      if (c == ']')
-        finder->state = FIND_CDATA_BRACKET;
-      break;
-    case FIND_CDATA_BRACKET:
-      finder->state = c == ']' ? FIND_CDATA_BRACKETS : FIND_CDATA;
-      break;
-    case FIND_CDATA_BRACKETS:
-      finder->state = c == '>' ? FIND_TEXT : c == ']' ? FIND_CDATA_BRACKETS : FIND_CDATA;
-      break;
-    case FIND_PI:
-      if (c == '?')
-        finder->state = FIND_PI_QUESTION;
-      break;
-    case FIND_PI_QUESTION:
-      finder->state = c == '>' ? FIND_TEXT : c == '?' ? FIND_PI_QUESTION : FIND_PI;
+        break;
+      default:
+        break;
+      }
       break;
     default:
       break;
@@ -396,6 +358,7 @@ scan_step(const char *parent, const char *p, gsize len, gboolean at_eof, char *s
       return scan_stop(item);
     item->attr_names[item->n_attrs] = name;
     item->attr_values[item->n_attrs] = scratch + used;
+    item->attr_first_bytes |= G_GUINT64_CONSTANT(1) << ((guchar) name[0] & 63);
     item->n_attrs++;
     used += value_len + 1;
     i++; /* the closing quote */
@@ -416,6 +379,7 @@ sc_trace_scan_item(const char *parent, const char *p, gsize len, gboolean at_eof
   item->after_last_newline = 0;
   item->name = NULL;
   item->n_attrs = 0;
+  item->attr_first_bytes = 0;
   if (len == 0)
     return scan_short(item, at_eof);
   if (p[0] == ' ' || p[0] == '\t' || p[0] == '\n')

@@ -3,6 +3,8 @@
  * What it cannot vouch for is left to libxml2 (scenario-trace-scan.c explains how the two stay in step). */
 #pragma once
 
+#include "scenario-markup.h"
+
 #include <glib.h>
 
 /* Finds the '>' of a <processes> or <trace> start tag without attributes that is a child of the root element. */
@@ -13,7 +15,7 @@ typedef struct {
   char name[16];  /* the current tag's name, if short */
   guint name_len;
   gboolean attrs; /* the current start tag has something after its name */
-  guint cdata;    /* characters of "CDATA[" matched */
+  ScMarkup markup; /* inside a comment, PI or CDATA section */
 } ScTraceFinder;
 
 /* depth: the elements open where the finder starts (0 at the document's start, 2 inside <processes>). */
@@ -44,6 +46,8 @@ typedef struct {
   guint n_attrs;
   const char *attr_names[SC_TRACE_ATTRS_MAX];
   const char *attr_values[SC_TRACE_ATTRS_MAX];
+  guint64 attr_first_bytes;  /* bit (c & 63) for the first byte c of each attribute's name: most names a reader
+                              * asks for and the step does not have are told absent by one test */
 } ScTraceItem;
 
 /* The item at the start of p[0..len), inside parent ("trace" or "processes"); at_eof: no byte follows p[len - 1].

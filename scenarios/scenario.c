@@ -260,7 +260,10 @@ sc_size_unit(const char *unit, gsize len, guint64 page_size, const char **out_re
     const char *name = sc_size_units[i].name;
     if (name[0] != (len > 0 ? unit[0] : '\0')) /* the first byte first: a size is parsed per step of a trace */
       continue;
-    if (strlen(name) == len && strncmp(unit, name, len) == 0) {
+    gsize same = 0; /* compared in place (no strlen(), strncmp()): unit has no NUL in its first len bytes */
+    while (same < len && name[same] == unit[same])
+      same++;
+    if (same == len && name[len] == '\0') {
       *out_reason = sc_size_units[i].reason;
       return sc_size_units[i].bytes;
     }

@@ -24,6 +24,11 @@ check "run --format none of a scenario with an unknown pid: exit 2 all the same"
   bash -c "printf '<scenario name=\"x\"><machine ram=\"1GiB\"/><processes><process pid=\"1\" comm=\"a\"/></processes><trace><touch pid=\"2\" size=\"1MiB\"/></trace></scenario>' | \"$OOMSIM\" run --format none - 2>/dev/null; [ \$? -eq 2 ]"
 check "kernels lists 11 profiles, 6.1 the default" \
   bash -c "[ \$(\"$OOMSIM\" kernels | wc -l) -eq 11 ] && \"$OOMSIM\" kernels | grep -q '^6.1 .*\[default\]'"
+# start-up (docs/performance.md, "Start-up and ingest"): json-glib is loaded on first use (sim/lazy-json-glib.c)
+check "run maps neither json-glib nor GIO; sweep loads json-glib when it reads its rows" \
+  bash -c "! LD_DEBUG=files \"$OOMSIM\" run --format none $lib 2>&1 >/dev/null | grep -qE 'libjson-glib|libgio' &&
+    LD_DEBUG=files \"$OOMSIM\" sweep scenarios/what-if/overcommitted-node.xml --vary sysctl.vm.overcommit_memory=0,1 \
+      2>&1 >/dev/null | grep -q 'file=libjson-glib-1.0.so.0'"
 
 # -o appears only on success
 rm -f "$tmp/report.txt"

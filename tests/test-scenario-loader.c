@@ -1632,6 +1632,69 @@ test_flat_elements_match_schema(void)
   }
 }
 
+/* The schema compiled into the binary (scenarios/embed/embed-schema.c, build/gen/oomsim-schema.c) is oomsim.rng
+ * without what RelaxNG ignores: walked side by side, skipping comments and blank text, both documents have the same
+ * elements, namespaces, attributes in the same order with the same values, and the same text. */
+extern const char sc_schema_rng[];
+extern const size_t sc_schema_rng_size;
+
+static xmlNodePtr
+rng_next_significant(xmlNodePtr node)
+{
+  while (node != NULL && (node->type == XML_COMMENT_NODE ||
+                          (node->type == XML_TEXT_NODE && xmlIsBlankNode(node))))
+    node = node->next;
+  return node;
+}
+
+static guint
+rng_compare_trees(xmlNodePtr source, xmlNodePtr embedded)
+{
+  guint nodes = 0;
+  for (source = rng_next_significant(source), embedded = rng_next_significant(embedded);
+       source != NULL || embedded != NULL;
+       source = rng_next_significant(source->next), embedded = rng_next_significant(embedded->next)) {
+    g_assert_nonnull(source);
+    g_assert_nonnull(embedded);
+    g_assert_cmpint(source->type, ==, embedded->type);
+    if (source->type == XML_TEXT_NODE) {
+      g_assert_cmpstr((const char *) source->content, ==, (const char *) embedded->content);
+    } else {
+      g_assert_cmpstr((const char *) source->name, ==, (const char *) embedded->name);
+      g_assert_cmpstr(source->ns ? (const char *) source->ns->href : "", ==,
+                      embedded->ns ? (const char *) embedded->ns->href : "");
+      xmlAttrPtr a = source->properties, b = embedded->properties;
+      for (; a != NULL && b != NULL; a = a->next, b = b->next) {
+        xmlChar *va = xmlNodeGetContent((xmlNodePtr) a), *vb = xmlNodeGetContent((xmlNodePtr) b);
+        g_assert_cmpstr((const char *) a->name, ==, (const char *) b->name);
+        g_assert_cmpstr((const char *) va, ==, (const char *) vb);
+        xmlFree(va); /* libxml2's allocator: this test counts libxml2's memory */
+        xmlFree(vb);
+      }
+      g_assert_true(a == NULL && b == NULL);
+      nodes += rng_compare_trees(source->children, embedded->children);
+    }
+    nodes++;
+  }
+  return nodes;
+}
+
+static void
+test_schema_embedded_is_oomsim_rng(void)
+{
+  g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", "scenarios", "oomsim.rng", NULL);
+  g_autoptr(xmlDoc) source = xmlReadFile(path, NULL, XML_PARSE_NONET);
+  g_autoptr(xmlDoc) embedded = xmlReadMemory(sc_schema_rng, (int) sc_schema_rng_size, "embedded.rng", NULL,
+                                             XML_PARSE_NONET);
+  g_assert_nonnull(source);
+  g_assert_nonnull(embedded);
+  g_assert_cmpuint(strlen(sc_schema_rng), ==, sc_schema_rng_size);
+  guint nodes = rng_compare_trees(xmlDocGetRootElement(source), xmlDocGetRootElement(embedded));
+  g_test_message("%u elements and texts compared", nodes);
+  g_assert_cmpuint(nodes, >, 500);
+  g_assert_cmpuint(sc_schema_rng_size, <, 20784 * 3 / 4); /* comments and indentation gone */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1664,6 +1727,7 @@ main(int argc, char **argv)
 
   g_test_add_func("/scenarios/flat-elements/same-as-relaxng", test_flat_elements_same_as_relaxng);
   g_test_add_func("/scenarios/flat-elements/match-schema", test_flat_elements_match_schema);
+  g_test_add_func("/scenarios/schema/embedded-is-oomsim-rng", test_schema_embedded_is_oomsim_rng);
   g_test_add_func("/scenarios/loader/stream/200000-steps", test_stream_steps);
   g_test_add_func("/scenarios/loader/stream/lines-beyond-65535", test_stream_big_lines);
 

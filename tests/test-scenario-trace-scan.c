@@ -95,6 +95,67 @@ test_items(void)
 
 /* Every split of the document into two reads finds the same '>' (at offset 64 of this one: "<?xml...?>\n" 22,
  * "<scenario name=\"f\">" 19, "<!-- <trace> -->" 16, "<trace" 6, and the '>' at index 63). */
+/* The markup both byte scanners step over (scenarios/scenario-markup.c), character by character from "<!" or "<?":
+ * the state after the last character, under the trace finder's flags (CDATA followed, XML 1.0's comments) and under
+ * the prolog scanner's (no CDATA; "--" passed over). */
+static ScMarkupState
+markup_after(const char *text, ScMarkupFlags flags)
+{
+  ScMarkup markup;
+  g_assert_true(text[0] == '<' && (text[1] == '!' || text[1] == '?'));
+  sc_markup_begin(&markup, text[1], flags);
+  ScMarkupState state = markup.state;
+  for (const char *c = text + 2; *c != '\0'; c++) {
+    g_assert_cmpint(state, !=, SC_MARKUP_CLOSED); /* nothing is read after the end */
+    state = sc_markup_feed(&markup, (guchar) *c);
+  }
+  return state;
+}
+
+static void
+test_markup(void)
+{
+  const ScMarkupFlags finder = SC_MARKUP_FOLLOW_CDATA | SC_MARKUP_STRICT_COMMENTS, prolog = 0;
+  static const struct {
+    const char *text;
+    ScMarkupState finder, prolog;
+  } cases[] = {
+    { "<!-- a <b> -->", SC_MARKUP_CLOSED, SC_MARKUP_CLOSED },
+    { "<!---->", SC_MARKUP_CLOSED, SC_MARKUP_CLOSED },
+    { "<!-- a - b -->", SC_MARKUP_CLOSED, SC_MARKUP_CLOSED },
+    { "<!-- a -- b -->", SC_MARKUP_OTHER, SC_MARKUP_CLOSED },   /* "--" inside: the two callers differ */
+    { "<!-- a --->", SC_MARKUP_OTHER, SC_MARKUP_CLOSED },       /* "-" then "-->" */
+    { "<!-- a --", SC_MARKUP_COMMENT_DASH_DASH, SC_MARKUP_COMMENT_DASH_DASH },
+    { "<!-- a -", SC_MARKUP_COMMENT_DASH, SC_MARKUP_COMMENT_DASH },
+    { "<!-x", SC_MARKUP_OTHER, SC_MARKUP_OTHER },
+    { "<!-", SC_MARKUP_COMMENT_OPEN, SC_MARKUP_COMMENT_OPEN },
+    { "<!DOCTYPE", SC_MARKUP_OTHER, SC_MARKUP_OTHER },
+    { "<![CDATA[ <a> ]] ] ]]>", SC_MARKUP_CLOSED, SC_MARKUP_OTHER }, /* CDATA: followed by the finder only */
+    { "<![CDATA[ ]]]]>", SC_MARKUP_CLOSED, SC_MARKUP_OTHER },
+    { "<![CDATA[ ]]", SC_MARKUP_CDATA_BRACKETS, SC_MARKUP_OTHER },
+    { "<![CDATA[ ]", SC_MARKUP_CDATA_BRACKET, SC_MARKUP_OTHER },
+    { "<![CDAT", SC_MARKUP_CDATA_OPEN, SC_MARKUP_OTHER },
+    { "<![CDATx", SC_MARKUP_OTHER, SC_MARKUP_OTHER },
+    { "<![cdata[", SC_MARKUP_OTHER, SC_MARKUP_OTHER },
+    { "<?pi a > b ?>", SC_MARKUP_CLOSED, SC_MARKUP_CLOSED },
+    { "<?pi ?\?>", SC_MARKUP_CLOSED, SC_MARKUP_CLOSED },
+    { "<?pi ? >", SC_MARKUP_PI, SC_MARKUP_PI },
+    { "<?pi ?", SC_MARKUP_PI_QUESTION, SC_MARKUP_PI_QUESTION },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+    g_test_message("%s", cases[i].text);
+    g_assert_cmpint(markup_after(cases[i].text, finder), ==, cases[i].finder);
+    g_assert_cmpint(markup_after(cases[i].text, prolog), ==, cases[i].prolog);
+  }
+  /* a code point beyond ASCII (the prolog scanner reads UTF-16 code units) only moves on */
+  ScMarkup markup;
+  sc_markup_begin(&markup, '!', prolog);
+  g_assert_cmpint(sc_markup_feed(&markup, '-'), ==, SC_MARKUP_COMMENT_OPEN);
+  g_assert_cmpint(sc_markup_feed(&markup, '-'), ==, SC_MARKUP_COMMENT);
+  g_assert_cmpint(sc_markup_feed(&markup, 0x2D2D), ==, SC_MARKUP_COMMENT); /* not two dashes */
+  g_assert_cmpint(sc_markup_feed(&markup, 0x3E), ==, SC_MARKUP_COMMENT);    /* '>' alone ends nothing */
+}
+
 static void
 test_finder(void)
 {
@@ -502,6 +563,7 @@ main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/scenarios/trace-scan/items", test_items);
+  g_test_add_func("/scenarios/trace-scan/markup", test_markup);
   g_test_add_func("/scenarios/trace-scan/finder", test_finder);
   g_test_add_func("/scenarios/trace-scan/same-as-libxml2", test_same_as_libxml2);
   g_test_add_func("/scenarios/trace-scan/documents", test_documents);
