@@ -304,8 +304,7 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   task->mm->users++;
   g_hash_table_insert(sys->task_by_pid, GINT_TO_POINTER(pid), task);
   task->task_node.data = task;
-  task->task_link = &task->task_node;
-  g_queue_push_tail_link(&sys->tasks, task->task_link);
+  g_queue_push_tail_link(&sys->tasks, &task->task_node);
   km_task_attach(sys, task, memcg);
   return task;
 }
@@ -317,14 +316,13 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
 void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
 {
   (void)sys;
-  if (task->memcg) {
-    g_queue_unlink(&task->memcg->tasks, task->memcg_link);
-    task->memcg_link = NULL;
-  }
+  /* programming error only: a dead task is in no memcg's list (km_task_exit()) and moves nowhere */
+  g_return_if_fail(task->state != KM_TASK_DEAD);
+  if (task->memcg)
+    g_queue_unlink(&task->memcg->tasks, &task->memcg_node);
   task->memcg = memcg;
   task->memcg_node.data = task;
-  task->memcg_link = &task->memcg_node;
-  g_queue_push_tail_link(&memcg->tasks, task->memcg_link);
+  g_queue_push_tail_link(&memcg->tasks, &task->memcg_node);
   if (task->mm && task->mm->owner == task)
     task->mm->memcg = memcg;
 }
@@ -362,10 +360,8 @@ void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
     km_mm_put(sys, task->mm);
     task->mm = NULL;
   }
-  g_queue_unlink(&task->memcg->tasks, task->memcg_link);
-  task->memcg_link = NULL;
-  g_queue_unlink(&sys->tasks, task->task_link);
-  task->task_link = NULL;
+  g_queue_unlink(&task->memcg->tasks, &task->memcg_node);
+  g_queue_unlink(&sys->tasks, &task->task_node);
   task->state = KM_TASK_DEAD;
   task->exit_code = code;
   task->exit_signal = signal;

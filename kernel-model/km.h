@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdbool.h>
 #include "km-profile.h"
 #include "km-psi.h"
 
@@ -111,28 +112,29 @@ typedef enum {
   KM_TASK_DEAD,
 } KmTaskState;
 
-/* struct task_struct, one per process (thread group); threads are a count. */
+/* struct task_struct, one per process (thread group); threads are a count. The flags are C bools (one byte each,
+ * as the kernel keeps several of them in bit-fields of task_struct and signal_struct) and the list nodes are part of
+ * the task, so that a task of a scenario with a million processes costs what its fields need (issue 13). */
 struct _KmTask {
   int pid, tgid, ppid;
   char comm[16];            /* TASK_COMM_LEN */
   guint uid;
   int oom_score_adj;        /* signal->oom_score_adj */
   int threads;
-  gboolean cap_sys_admin, kthread, global_init, in_vfork, oom_task_origin, stuck;
+  bool cap_sys_admin, kthread, global_init, in_vfork, oom_task_origin, stuck;
+  bool oom_victim;          /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
+  bool fatal_signal_pending;
+  bool killed_by_oom;       /* how it ended, with exit_code and exit_signal below */
+  KmTaskState state;
   char *container;
   KmMm *mm;                 /* NULL after exit (and always for a kthread) */
   KmMemcg *memcg;
-  KmTaskState state;
-  gboolean oom_victim;      /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
-  gboolean fatal_signal_pending;
   KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user */
   guint64 seq;              /* position in the task list (creation order) */
-  GList *task_link;         /* node in KmSystem.tasks (&task_node while listed, else NULL) */
-  GList *memcg_link;        /* node in memcg->tasks (&memcg_node while attached, else NULL) */
-  GList task_node, memcg_node; /* the nodes themselves, part of the task: the lists allocate nothing */
-  /* how it ended */
+  /* Its nodes in KmSystem.tasks (while on the task list: until km_task_exit()) and in memcg->tasks (while
+   * attached: memcg non-NULL and the task not dead): part of the task, so the lists allocate nothing. */
+  GList task_node, memcg_node;
   int exit_code, exit_signal;
-  gboolean killed_by_oom;
 };
 
 typedef enum {
