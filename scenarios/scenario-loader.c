@@ -1506,20 +1506,21 @@ loader_read_process(ScenarioLoader *self)
     return FALSE;
   }
 
-  process->comm = loader_attr(self, "comm");
-  if (process->comm == NULL) { /* the schema requires it */
+  g_autofree char *comm = loader_attr(self, "comm");
+  if (comm == NULL) { /* the schema requires it */
     loader_fail(self, SCENARIO_ERROR_SCHEMA, process->line, 1, "<process> needs the attribute comm");
     return FALSE;
   }
-  if (!loader_check_comm(self, process->comm))
+  if (!loader_check_comm(self, comm))
     return FALSE;
-  process->container = loader_attr(self, "container");
-  process->cgroup = loader_attr(self, "cgroup");
-  if (process->cgroup != NULL) {
-    if (!loader_check_cgroup_ref(self, "process cgroup", process->cgroup, TRUE))
+  g_strlcpy(process->comm, comm, sizeof process->comm); /* it fits: loader_check_comm() */
+  g_autofree char *container = loader_attr(self, "container");
+  process->container = container ? g_intern_string(container) : NULL;
+  g_autofree char *cgroup = loader_attr(self, "cgroup");
+  if (cgroup != NULL) {
+    if (!loader_check_cgroup_ref(self, "process cgroup", cgroup, TRUE))
       return FALSE;
-    if (strcmp(process->cgroup, "/") == 0)
-      g_clear_pointer(&process->cgroup, g_free); /* NULL is the root */
+    process->cgroup = strcmp(cgroup, "/") == 0 ? NULL : g_intern_string(cgroup); /* NULL is the root */
   }
 
   return loader_add_process(self, g_steal_pointer(&process));
