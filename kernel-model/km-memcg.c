@@ -183,13 +183,27 @@ static void task_free(gpointer data)
 
 static void mm_free(KmMm *mm)
 {
-  GList *link;
-  while ((link = g_queue_pop_head_link(&mm->mappings))) /* the node is the mapping's own (KmMapping.node) */
-    km_mapping_unref(link->data);
+  KmMmMappings *maps = mm->mappings;
+  if (maps) {
+    GList *link;
+    while ((link = g_queue_pop_head_link(&maps->list))) /* the node is the mapping's own (KmMapping.node) */
+      km_mapping_unref(link->data);
+    if (maps->pgtable_charges)
+      g_array_free(maps->pgtable_charges, TRUE);
+    g_free(maps);
+  }
   km_mapping_unref(mm->base);
-  if (mm->pgtable_charges)
-    g_array_free(mm->pgtable_charges, TRUE);
   g_free(mm);
+}
+
+/* mm's mappings, made by the first mapping or page table (KmMmMappings). */
+static KmMmMappings *mm_mappings(KmMm *mm)
+{
+  if (!mm->mappings) {
+    mm->mappings = g_new0(KmMmMappings, 1);
+    g_queue_init(&mm->mappings->list);
+  }
+  return mm->mappings;
 }
 
 static guint mapping_name_hash(gconstpointer p)
@@ -285,8 +299,7 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
 {
   KmMm *mm = g_new0(KmMm, 1);
   mm->id = sys->next_mm_id++;
-  mm->memcg = memcg;
-  g_queue_init(&mm->mappings);
+  mm->memcg = memcg; /* mappings: NULL until the first (mm_mappings()) */
   return mm;
 }
 
@@ -664,16 +677,17 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages
     mm->committed += pages;
     /* Committed_AS was raised by __vm_enough_memory() already (km-util.c) */
   }
+  KmMmMappings *maps = mm_mappings(mm);
   mapping->node.data = mapping;
   mapping->link = &mapping->node;
-  g_queue_push_tail_link(&mm->mappings, mapping->link);
-  mm->untouched_pages += pages;
-  if (!mm->untouched_from)
-    mm->untouched_from = mapping->link;
+  g_queue_push_tail_link(&maps->list, mapping->link);
+  maps->untouched_pages += pages;
+  if (!maps->untouched_from)
+    maps->untouched_from = mapping->link;
   if (key && !g_hash_table_contains(sys->mapping_by_name, &mapping->name))
     g_hash_table_insert(sys->mapping_by_name, &mapping->name, mapping);
   else if (key)
-    mm->shadowed_ids++;
+    maps->shadowed_ids++;
   (void)sys;
   return mapping;
 }
@@ -683,23 +697,26 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages
  * or the reaper zaps it (which restarts the walk), so each mapping is passed over once: O(1) amortised. */
 KmMapping *km_mm_first_untouched(KmMm *mm)
 {
-  GList *l = mm->untouched_from;
+  if (!mm->mappings)
+    return NULL;
+  GList *l = mm->mappings->untouched_from;
   while (l && km_mapping_untouched((KmMapping *)l->data) == 0)
     l = l->next;
-  mm->untouched_from = l;
+  mm->mappings->untouched_from = l;
   return l ? l->data : NULL;
 }
 
 KmMapping *km_mm_find_mapping(KmSystem *sys, KmMm *mm, guint64 key)
 {
-  if (key == 0)
-    return NULL;
-  if (mm->last_found && mm->last_found->name.key == key)
-    return mm->last_found;
+  if (key == 0 || !mm->mappings)
+    return NULL; /* no mapping has key 0; an mm with no mappings struct never had one */
+  KmMmMappings *maps = mm->mappings;
+  if (maps->last_found && maps->last_found->name.key == key)
+    return maps->last_found;
   KmMappingName name = { .key = key, .mm_id = mm->id };
   KmMapping *found = g_hash_table_lookup(sys->mapping_by_name, &name);
   if (found)
-    mm->last_found = found;
+    maps->last_found = found;
   return found;
 }
 
@@ -740,9 +757,10 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
   mm->pmd_pages = pmd_pages_for(pte_pages);
   mm->pgtables = mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
   if (mm->pgtables > before) {
-    if (!mm->pgtable_charges) /* made by the first page table: an mm that maps nothing has none (issue 13) */
-      mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
-    GArray *ledger = mm->pgtable_charges;
+    KmMmMappings *maps = mm_mappings(mm);
+    if (!maps->pgtable_charges) /* made by the first page table: an mm that maps nothing has none (issue 13) */
+      maps->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
+    GArray *ledger = maps->pgtable_charges;
     KmPages n = mm->pgtables - before;
     km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, n);
     KmMemcgPages *last = ledger->len ? &g_array_index(ledger, KmMemcgPages, ledger->len - 1) : NULL;
@@ -751,7 +769,7 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
     else
       g_array_append_val(ledger, ((KmMemcgPages){ .memcg = memcg, .pages = n }));
   }
-  GArray *ledger = mm->pgtable_charges;
+  GArray *ledger = mm->mappings ? mm->mappings->pgtable_charges : NULL;
   for (KmPages n = before - mm->pgtables; n > 0 && ledger && ledger->len;) {
     KmMemcgPages *last = &g_array_index(ledger, KmMemcgPages, ledger->len - 1);
     KmPages k = MIN(n, last->pages);
@@ -801,8 +819,8 @@ static void mapping_add_anon(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmMemc
 {
   mapping_charge(mapping, memcg)->resident += n;
   mapping->resident += n;
-  if (mapping->link)
-    mm->untouched_pages -= n;
+  if (mapping->link) /* one of mm->mappings (not mm->base) */
+    mm->mappings->untouched_pages -= n;
   mm->anon_rss += n;
   km_memcg_charge(sys, memcg, KM_PAGE_ANON, n);
   KmLruChunk *tail = g_queue_peek_tail(&memcg->lru_anon);
@@ -894,18 +912,19 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
     mm->committed -= mapping->pages;
     sys->machine.committed_as -= mapping->pages;
   }
-  mm->untouched_pages -= km_mapping_untouched(mapping);
+  KmMmMappings *maps = mm->mappings; /* mapping is one of them (not dead: above) */
+  maps->untouched_pages -= km_mapping_untouched(mapping);
   mapping->resident = mapping->swapped = 0;
   mapping_dies(sys, mapping);
-  if (mm->last_found == mapping)
-    mm->last_found = NULL;
+  if (maps->last_found == mapping)
+    maps->last_found = NULL;
   if (mapping->name.key && g_hash_table_lookup(sys->mapping_by_name, &mapping->name) == mapping)
     g_hash_table_remove(sys->mapping_by_name, &mapping->name);
   else if (mapping->name.key)
-    mm->shadowed_ids--;
-  if (mm->untouched_from == mapping->link)
-    mm->untouched_from = mapping->link->next; /* those before it are still fully touched */
-  g_queue_unlink(&mm->mappings, mapping->link);
+    maps->shadowed_ids--;
+  if (maps->untouched_from == mapping->link)
+    maps->untouched_from = mapping->link->next; /* those before it are still fully touched */
+  g_queue_unlink(&maps->list, mapping->link);
   mapping->link = NULL;
   km_mapping_unref(mapping);
 }
@@ -972,18 +991,19 @@ static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
 KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
 {
   KmPages freed = 0;
-  for (GList *l = mm->mappings.head; l; l = l->next) {
+  for (GList *l = km_mm_mappings_head(mm); l; l = l->next) {
     KmMapping *mapping = l->data;
     mapping_uncharge_all(sys, mapping);
     freed += mapping->resident;
     mm->anon_rss -= mapping->resident;
     mm->swapents -= mapping->swapped;
     /* the PTEs stay populated (zapped entries, tables kept): keep pte_pages, forget the pages */
-    mm->untouched_pages += mapping->resident + mapping->swapped;
+    mm->mappings->untouched_pages += mapping->resident + mapping->swapped;
     mapping->resident = 0;
     mapping->swapped = 0;
   }
-  mm->untouched_from = mm->mappings.head; /* zapped pages are untouched again */
+  if (mm->mappings)
+    mm->mappings->untouched_from = mm->mappings->list.head; /* zapped pages are untouched again */
   freed += base_zap(sys, mm, FALSE);
   return freed;
 }
@@ -996,7 +1016,7 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
   if (--mm->users > 0)
     return;
   KmMapping *mapping;
-  while ((mapping = g_queue_peek_head(&mm->mappings)))
+  while (mm->mappings && (mapping = g_queue_peek_head(&mm->mappings->list)))
     km_mm_unmap(sys, mm, mapping);
   /* page tables of reaped mappings (zapped but not freed by the reaper) */
   if (mm->pte_pages)

@@ -70,9 +70,29 @@ typedef struct {
 /* mm flags (include/linux/sched/coredump.h) */
 #define KM_MMF_OOM_SKIP (1u << 0)
 
+/* An mm's mappings, their page-table ledger and the simulator's bookkeeping over them: made by its first mapping
+ * or page table (km_mm_add_mapping(), mm_set_tables()) and kept until the mm is freed. An mm that never maps anything
+ * (the idle processes of a scenario with a million of them) has none: a pointer, not these 64 bytes (issue 13). */
+typedef struct {
+  GQueue list;              /* KmMapping*, creation order (the kernel's mm->mmap list) */
+  GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first;
+                             * NULL until the mm's first page table */
+  /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
+   * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
+   * walk of every mapping (issue 13). */
+  KmPages untouched_pages;  /* sum over mappings of pages - resident - swapped */
+  GList *untouched_from;    /* every mapping before this node is fully touched; NULL: all are */
+  KmMapping *last_found;    /* what km_mm_find_mapping() last returned, while it is in mapping_by_name: a touch looks
+                             * its mapping up several times (compared by key, so never a stale answer) */
+  guint shadowed_ids;       /* mappings whose key another mapping of the mm had already (not in
+                             * KmSystem.mapping_by_name) */
+} KmMmMappings;
+
 /* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. */
 typedef struct {
   guint id;                 /* creation order, for stable output */
+  guint flags;              /* KM_MMF_* */
+  guint users;              /* processes using this mm (mm_users, per process not per thread) */
   KmPages total_vm;
   KmPages anon_rss, file_rss, shmem_rss, swapents;
   KmMapping *base;          /* the anon pages the process had before the trace (NULL if none): resident or swapped,
@@ -86,23 +106,16 @@ typedef struct {
   KmPages committed;        /* VM_ACCOUNT pages */
   KmPages base_vm;          /* total_vm the process had before the trace (its text, data, heap, stack) */
   KmPages base_committed;   /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
-  guint flags;              /* KM_MMF_* */
-  guint users;              /* processes using this mm (mm_users, per process not per thread) */
   KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
-  GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first;
-                             * NULL until the mm's first page table */
-  GQueue mappings;          /* KmMapping*, creation order */
-  /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
-   * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
-   * walk of every mapping (issue 13). */
-  KmPages untouched_pages;  /* sum over mappings of pages - resident - swapped */
-  GList *untouched_from;    /* every mapping before this node is fully touched; NULL: all are */
-  guint shadowed_ids;       /* mappings whose key another mapping of the mm had already (not in
-                             * KmSystem.mapping_by_name) */
-  KmMapping *last_found;    /* what km_mm_find_mapping() last returned, while it is in mapping_by_name: a touch looks
-                             * its mapping up several times (compared by key, so never a stale answer) */
+  KmMmMappings *mappings;   /* NULL until the first mapping or page table (above) */
 } KmMm;
+
+/* The first of the mm's mappings (creation order), NULL if it has none: for walks, `l = l->next`. */
+static inline GList *km_mm_mappings_head(const KmMm *mm)
+{
+  return mm->mappings ? mm->mappings->list.head : NULL;
+}
 
 typedef enum {
   KM_TASK_RUNNING,

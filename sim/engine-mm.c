@@ -67,19 +67,22 @@ static guint64 ref_key(const ScStep *step, guint rep)
   return step->ref ? engine_mapping_key(step->ref_index, rep, FALSE) : 0;
 }
 
-/* Untouched pages of the mm's mappings, or of those named only_key: O(1) from the mm's counters (KmMm), unless two
- * mappings share a name (an id mapped twice), where they are summed, as the kernel-model bookkeeping keeps only
- * the first in mapping_by_name. */
+/* Untouched pages of the mm's mappings, or of those named only_key: O(1) from the mm's counters (KmMmMappings),
+ * unless two mappings share a name (an id mapped twice), where they are summed, as the kernel-model bookkeeping
+ * keeps only the first in mapping_by_name. */
 static KmPages untouched_total(KmSystem *sys, KmMm *mm, guint64 only_key)
 {
+  const KmMmMappings *maps = mm->mappings;
+  if (!maps)
+    return 0; /* it never had a mapping */
   if (!only_key)
-    return mm->untouched_pages;
-  if (mm->shadowed_ids == 0) {
+    return maps->untouched_pages;
+  if (maps->shadowed_ids == 0) {
     const KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
     return m ? km_mapping_untouched(m) : 0;
   }
   KmPages n = 0;
-  for (GList *l = mm->mappings.head; l; l = l->next) {
+  for (GList *l = maps->list.head; l; l = l->next) {
     KmMapping *m = l->data;
     if (m->name.key == only_key)
       n += km_mapping_untouched(m);

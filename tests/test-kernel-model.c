@@ -79,13 +79,13 @@ static void test_pgtables_growth(void)
   g_assert_cmpint(sys->machine.pgtables, ==, 4);
 }
 
-/* The touch bookkeeping of KmMm (issue 13): untouched_pages, untouched_from and shadowed_ids against a walk of
+/* The touch bookkeeping of KmMmMappings (issue 13): untouched_pages, untouched_from and shadowed_ids against a walk of
  * the mappings, by hand first, then after every operation of a fixed-seed sequence. */
 static KmPages walk_untouched(KmMm *mm, KmMapping **out_first)
 {
   KmPages n = 0;
   *out_first = NULL;
-  for (GList *l = mm->mappings.head; l; l = l->next) {
+  for (GList *l = km_mm_mappings_head(mm); l; l = l->next) {
     KmMapping *m = l->data;
     n += m->pages - m->resident - m->swapped;
     if (!*out_first && m->pages - m->resident - m->swapped > 0)
@@ -102,34 +102,34 @@ static void test_mm_untouched_bookkeeping(void)
   KmMapping *a = km_mm_add_mapping(sys, mm, KEY_A, 100, TRUE);
   KmMapping *b = km_mm_add_mapping(sys, mm, KEY_B, 50, TRUE);
   KmMapping *a2 = km_mm_add_mapping(sys, mm, KEY_A, 30, TRUE); /* the same name again: shadowed */
-  g_assert_cmpuint(mm->shadowed_ids, ==, 1);
+  g_assert_cmpuint(mm->mappings->shadowed_ids, ==, 1);
   g_assert_true(km_mm_find_mapping(sys, mm, KEY_A) == a);
-  g_assert_cmpint(mm->untouched_pages, ==, 180);
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 180);
   km_mm_populate(sys, mm, a, 100);
-  g_assert_cmpint(mm->untouched_pages, ==, 80); /* b 50 + a2 30 */
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 80); /* b 50 + a2 30 */
   g_assert_true(km_mm_first_untouched(mm) == b);
   km_mm_populate(sys, mm, b, 20);
   km_mm_unmap(sys, mm, b);
-  g_assert_cmpint(mm->untouched_pages, ==, 30);
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 30);
   g_assert_true(km_mm_first_untouched(mm) == a2);
   km_mm_unmap(sys, mm, a); /* the named one goes; a2 is not found by name, and still counts as shadowed */
   g_assert_null(km_mm_find_mapping(sys, mm, KEY_A));
-  g_assert_cmpuint(mm->shadowed_ids, ==, 1);
+  g_assert_cmpuint(mm->mappings->shadowed_ids, ==, 1);
   km_mm_populate(sys, mm, a2, 30);
   g_assert_null(km_mm_first_untouched(mm));
-  g_assert_cmpint(mm->untouched_pages, ==, 0);
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 0);
   km_mm_reap(sys, mm); /* zapped: all 30 untouched again, and the walk starts over */
-  g_assert_cmpint(mm->untouched_pages, ==, 30);
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 30);
   g_assert_true(km_mm_first_untouched(mm) == a2);
   km_mm_unmap(sys, mm, a2);
-  g_assert_cmpuint(mm->shadowed_ids, ==, 0);
+  g_assert_cmpuint(mm->mappings->shadowed_ids, ==, 0);
 
   /* 3,000 operations from a fixed seed: map (keys from 8, so some repeat), touch, unmap, now and then reap */
   guint64 rng = 12345;
   for (int op = 0; op < 3000; op++) {
     rng = rng * 6364136223846793005ull + 1442695040888963407ull;
     guint r = (guint)(rng >> 33);
-    guint len = g_queue_get_length(&mm->mappings);
+    guint len = g_queue_get_length(&mm->mappings->list);
     if (r % 4 == 0 || len == 0) {
       km_mm_add_mapping(sys, mm, 1 + (r >> 4) % 8, 1 + (r >> 8) % 64, TRUE);
     } else if (r % 4 == 1) {
@@ -137,21 +137,21 @@ static void test_mm_untouched_bookkeeping(void)
       if (m)
         km_mm_populate(sys, mm, m, 1 + (KmPages)((r >> 8) % (guint)(m->pages - m->resident - m->swapped)));
     } else if (r % 4 == 2) {
-      km_mm_unmap(sys, mm, g_queue_peek_nth(&mm->mappings, (r >> 8) % len));
+      km_mm_unmap(sys, mm, g_queue_peek_nth(&mm->mappings->list, (r >> 8) % len));
     } else if ((r >> 8) % 50 == 0) {
       km_mm_reap(sys, mm);
     } else {
-      KmMapping *m = g_queue_peek_nth(&mm->mappings, (r >> 8) % len);
+      KmMapping *m = g_queue_peek_nth(&mm->mappings->list, (r >> 8) % len);
       if (m->pages > m->resident + m->swapped)
         km_mm_populate(sys, mm, m, 1);
     }
     KmMapping *first = NULL;
-    g_assert_cmpint(mm->untouched_pages, ==, walk_untouched(mm, &first));
+    g_assert_cmpint(mm->mappings->untouched_pages, ==, walk_untouched(mm, &first));
     g_assert_true(km_mm_first_untouched(mm) == first);
     guint shadowed = 0;
-    for (GList *l = mm->mappings.head; l; l = l->next)
+    for (GList *l = km_mm_mappings_head(mm); l; l = l->next)
       shadowed += km_mm_find_mapping(sys, mm, ((KmMapping *)l->data)->name.key) != l->data;
-    g_assert_cmpuint(mm->shadowed_ids, ==, shadowed);
+    g_assert_cmpuint(mm->mappings->shadowed_ids, ==, shadowed);
   }
 }
 
