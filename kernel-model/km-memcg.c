@@ -192,7 +192,10 @@ static void mm_free(KmMm *mm)
       g_array_free(maps->pgtable_charges, TRUE);
     g_free(maps);
   }
-  km_mapping_unref(mm->base);
+  if (mm->base) {
+    km_mapping_unref(mm->base->anon);
+    g_free(mm->base);
+  }
   g_free(mm);
 }
 
@@ -755,7 +758,7 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
   KmPages before = mm->pgtables;
   mm->pte_pages = pte_pages;
   mm->pmd_pages = pmd_pages_for(pte_pages);
-  mm->pgtables = mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
+  mm->pgtables = km_mm_base_pgtables(mm) + mm->pte_pages + mm->pmd_pages;
   if (mm->pgtables > before) {
     KmMmMappings *maps = mm_mappings(mm);
     if (!maps->pgtable_charges) /* made by the first page table: an mm that maps nothing has none (issue 13) */
@@ -819,7 +822,7 @@ static void mapping_add_anon(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmMemc
 {
   mapping_charge(mapping, memcg)->resident += n;
   mapping->resident += n;
-  if (mapping->link) /* one of mm->mappings (not mm->base) */
+  if (mapping->link) /* one of mm->mappings (not mm->base->anon) */
     mm->mappings->untouched_pages -= n;
   mm->anon_rss += n;
   km_memcg_charge(sys, memcg, KM_PAGE_ANON, n);
@@ -933,22 +936,26 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
  * starts in, as for the VM agent's workers, which exec themselves after joining their cgroup. Its anon pages are
  * ordinary anon pages: faulted (lru_cache_add()) long before the trace, so they go on the memcg's LRU now, behind
  * nothing of this process, and reclaim swaps them out like any other (d1-18 in docs/validation.md). They are kept
- * in an internal mapping, mm->base, that is not one of the mm's mappings. Called once, before the trace touches
+ * in an internal mapping, mm->base->anon, that is not one of the mm's mappings. Called once, before the trace touches
  * the mm. */
 void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem)
 {
-  g_return_if_fail(mm->base == NULL && mm->base_memcg == NULL);
-  mm->base_memcg = mm->memcg;
-  if (anon > 0) {
-    mm->base = g_new0(KmMapping, 1);
-    mm->base->pages = anon;
-    mm->base->refs = 1; /* the mm's */
-    mapping_add_anon(sys, mm, mm->base, mm->base_memcg, anon);
+  g_return_if_fail(mm->base == NULL);
+  KmMemcg *memcg = mm->memcg;
+  if (anon > 0 || pgtables > 0 || kmem > 0) { /* else no KmMmBase: an empty mm costs nothing here (issue 13) */
+    mm->base = g_new0(KmMmBase, 1);
+    mm->base->memcg = memcg;
+    mm->base->kmem = kmem;
+    mm->base->pgtables = pgtables;
   }
-  km_memcg_charge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, pgtables);
-  km_memcg_charge(sys, mm->base_memcg, KM_PAGE_KMEM, kmem);
-  mm->base_kmem = kmem;
-  mm->base_pgtables = pgtables;
+  if (anon > 0) {
+    KmMapping *mapping = mm->base->anon = g_new0(KmMapping, 1);
+    mapping->pages = anon;
+    mapping->refs = 1; /* the mm's */
+    mapping_add_anon(sys, mm, mapping, memcg, anon);
+  }
+  km_memcg_charge(sys, pgtable_memcg(sys, memcg), KM_PAGE_PGTABLE, pgtables);
+  km_memcg_charge(sys, memcg, KM_PAGE_KMEM, kmem);
   mm->pgtables += pgtables;
 }
 
@@ -959,10 +966,16 @@ void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmP
  * 6.12: without them a non-root 160 MiB mmap under overcommit 2 succeeded in the model, by 1231 pages). */
 void km_mm_set_base_vm(KmSystem *sys, KmMm *mm, KmPages vm, KmPages committed)
 {
-  g_return_if_fail(mm->base_vm == 0 && mm->base_committed == 0);
-  mm->base_vm = vm;
+  g_return_if_fail(mm->base == NULL || (mm->base->vm == 0 && mm->base->committed == 0));
+  if (vm == 0 && committed == 0)
+    return;
+  if (!mm->base) { /* no anon, page tables or kmem before the trace: km_mm_set_base() made none */
+    mm->base = g_new0(KmMmBase, 1);
+    mm->base->memcg = mm->memcg;
+  }
+  mm->base->vm = vm;
   mm->total_vm += vm;
-  mm->base_committed = committed;
+  mm->base->committed = committed;
   mm->committed += committed;
   sys->machine.committed_as += committed; /* vm_acct_memory() at exec, never refused: the process is running */
 }
@@ -971,7 +984,7 @@ void km_mm_set_base_vm(KmSystem *sys, KmMm *mm, KmPages vm, KmPages committed)
  * charged to). The mapping stays (the reaper) unless drop: exit_mmap(), after which LRU chunks let it go lazily. */
 static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
 {
-  KmMapping *base = mm->base;
+  KmMapping *base = mm->base ? mm->base->anon : NULL;
   if (!base)
     return 0;
   KmPages freed = base->resident;
@@ -981,7 +994,7 @@ static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
   base->resident = base->swapped = 0;
   if (drop) {
     mapping_dies(sys, base);
-    mm->base = NULL;
+    mm->base->anon = NULL;
     km_mapping_unref(base);
   }
   return freed;
@@ -1022,14 +1035,17 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
   if (mm->pte_pages)
     mm_set_tables(sys, mm, mm->memcg, 0);
   base_zap(sys, mm, TRUE);
-  /* exit_mmap(): vm_unacct_memory() of the base's VM_ACCOUNT mappings */
-  mm->total_vm -= mm->base_vm;
-  mm->committed -= mm->base_committed;
-  sys->machine.committed_as -= mm->base_committed;
-  if (mm->base_pgtables)
-    km_memcg_uncharge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, mm->base_pgtables);
-  /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */
-  if (mm->base_kmem)
-    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_KMEM, mm->base_kmem);
+  KmMmBase *base = mm->base;
+  if (base) {
+    /* exit_mmap(): vm_unacct_memory() of the base's VM_ACCOUNT mappings */
+    mm->total_vm -= base->vm;
+    mm->committed -= base->committed;
+    sys->machine.committed_as -= base->committed;
+    if (base->pgtables)
+      km_memcg_uncharge(sys, pgtable_memcg(sys, base->memcg), KM_PAGE_PGTABLE, base->pgtables);
+    /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */
+    if (base->kmem)
+      km_memcg_uncharge(sys, base->memcg, KM_PAGE_KMEM, base->kmem);
+  }
   mm_free(mm);
 }

@@ -63,7 +63,7 @@ typedef struct {
                         * have no other, and so allocate nothing for their charges */
   GArray *charges;   /* KmMapCharge, the other memcgs, in first-charge order (NULL until a second one); resident
                       * and swapped above are the sums of charge0 and these (km_mapping_charge_at()) */
-  GList *link;       /* its node in the mm's mappings while mapped (removal in O(1)); NULL for mm->base */
+  GList *link;       /* its node in the mm's mappings while mapped (removal in O(1)); NULL for mm->base->anon */
   GList node;        /* what link points to: the node is part of the mapping, so mapping allocates no list node */
 } KmMapping;
 
@@ -88,6 +88,19 @@ typedef struct {
                              * KmSystem.mapping_by_name) */
 } KmMmMappings;
 
+/* What an mm had before the trace (km_mm_set_base(), km_mm_set_base_vm()): made only when some of it is not 0, so an
+ * mm that starts empty (the idle processes of a scenario with a million of them) has none (issue 13). */
+typedef struct {
+  KmMapping *anon;          /* its anon pages (NULL if none): resident or swapped, on memcg's LRU before any trace
+                             * page; not one of the mm's mappings (no total_vm, not a touch target, not reported);
+                             * freed with the mm (km_mm_put()) */
+  KmMemcg *memcg;           /* where anon, pgtables and kmem are charged (the memcg it started in) */
+  KmPages pgtables;         /* page-table pages the process had before the trace */
+  KmPages kmem;             /* other kernel memory of the mm charged to memcg (mm_struct, pgd, vmas) */
+  KmPages vm;               /* total_vm the process had before the trace (its text, data, heap, stack) */
+  KmPages committed;        /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
+} KmMmBase;
+
 /* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. */
 typedef struct {
   guint id;                 /* creation order, for stable output */
@@ -95,21 +108,20 @@ typedef struct {
   guint users;              /* processes using this mm (mm_users, per process not per thread) */
   KmPages total_vm;
   KmPages anon_rss, file_rss, shmem_rss, swapents;
-  KmMapping *base;          /* the anon pages the process had before the trace (NULL if none): resident or swapped,
-                             * on base_memcg's LRU before any trace page; not in `mappings` (no total_vm, not a
-                             * touch target, not reported); freed with the mm (km_mm_put()) */
-  KmMemcg *base_memcg;      /* where base, base_pgtables and base_kmem are charged (the memcg it started in) */
-  KmPages base_pgtables;    /* page-table pages the process had before the trace */
-  KmPages base_kmem;        /* other kernel memory of the mm charged to base_memcg (mm_struct, pgd, vmas) */
   KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
   KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
   KmPages committed;        /* VM_ACCOUNT pages */
-  KmPages base_vm;          /* total_vm the process had before the trace (its text, data, heap, stack) */
-  KmPages base_committed;   /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
   KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
+  KmMmBase *base;           /* its memory before the trace; NULL: none */
   KmMmMappings *mappings;   /* NULL until the first mapping or page table (above) */
 } KmMm;
+
+/* Page-table pages the mm had before the trace (KmMmBase.pgtables; 0 without a base). */
+static inline KmPages km_mm_base_pgtables(const KmMm *mm)
+{
+  return mm->base ? mm->base->pgtables : 0;
+}
 
 /* The first of the mm's mappings (creation order), NULL if it has none: for walks, `l = l->next`. */
 static inline GList *km_mm_mappings_head(const KmMm *mm)

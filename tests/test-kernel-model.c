@@ -1146,8 +1146,8 @@ static void test_base_anon_swaps_first(void)
   KmReclaimResult rec = km_reclaim(sys, app, 20, TRUE);
   g_assert_cmpint(rec.file, ==, 0);
   g_assert_cmpint(rec.swapped, ==, 20);
-  g_assert_cmpint(t->mm->base->resident, ==, 0);
-  g_assert_cmpint(t->mm->base->swapped, ==, 15);
+  g_assert_cmpint(t->mm->base->anon->resident, ==, 0);
+  g_assert_cmpint(t->mm->base->anon->swapped, ==, 15);
   g_assert_cmpint(heap->resident, ==, 95);
   g_assert_cmpint(heap->swapped, ==, 5);
   g_assert_cmpint(t->mm->anon_rss, ==, 95);
