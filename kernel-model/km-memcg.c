@@ -232,7 +232,7 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   sys->machine.user_reserve_kbytes = 131072;
   sys->machine.swappiness = 60;
   g_queue_init(&sys->tasks);
-  sys->task_by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
+  sys->task_by_pid = km_pid_table_new();
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
   sys->mapping_by_name = g_hash_table_new(mapping_name_hash, mapping_name_equal);
   sys->memcgs = g_ptr_array_new_with_free_func(memcg_free);
@@ -241,27 +241,32 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   return sys;
 }
 
+static void add_task_mm(gpointer task, gpointer mms)
+{
+  if (((KmTask *)task)->mm)
+    g_hash_table_add(mms, ((KmTask *)task)->mm);
+}
+
+static void task_free_func(gpointer task, gpointer unused)
+{
+  (void)unused;
+  task_free(task);
+}
+
 void km_system_free(KmSystem *sys)
 {
   if (!sys)
     return;
   /* mms are shared: free each once, from the tasks that still hold one */
   g_autoptr(GHashTable) mms = g_hash_table_new(g_direct_hash, g_direct_equal);
+  km_pid_table_foreach(sys->task_by_pid, add_task_mm, mms);
   GHashTableIter iter;
   gpointer key, value;
-  g_hash_table_iter_init(&iter, sys->task_by_pid);
-  while (g_hash_table_iter_next(&iter, &key, &value)) {
-    KmTask *task = value;
-    if (task->mm)
-      g_hash_table_add(mms, task->mm);
-  }
   g_hash_table_iter_init(&iter, mms);
   while (g_hash_table_iter_next(&iter, &key, &value))
     mm_free(key);
-  g_hash_table_iter_init(&iter, sys->task_by_pid);
-  while (g_hash_table_iter_next(&iter, &key, &value))
-    task_free(value);
-  g_hash_table_destroy(sys->task_by_pid);
+  km_pid_table_foreach(sys->task_by_pid, task_free_func, NULL);
+  km_pid_table_free(sys->task_by_pid);
   g_queue_init(&sys->tasks); /* its nodes were the tasks' own (KmTask.task_node) */
   g_hash_table_destroy(sys->memcg_by_path);
   g_hash_table_destroy(sys->mapping_by_name);
@@ -270,9 +275,9 @@ void km_system_free(KmSystem *sys)
   g_free(sys);
 }
 
-KmTask *km_system_find_task(KmSystem *sys, int pid)
+KmTask *km_system_find_task(const KmSystem *sys, int pid)
 {
-  return g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(pid));
+  return km_pid_table_lookup(sys->task_by_pid, pid);
 }
 
 KmMemcg *km_system_find_memcg(KmSystem *sys, const char *path)
@@ -318,7 +323,7 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   if (!share_mm)
     task->mm->owner = task; /* mm_init_owner() */
   task->mm->users++;
-  g_hash_table_insert(sys->task_by_pid, GINT_TO_POINTER(pid), task);
+  km_pid_table_insert(sys->task_by_pid, pid, task);
   task->task_node.data = task;
   g_queue_push_tail_link(&sys->tasks, &task->task_node);
   km_task_attach(sys, task, memcg);

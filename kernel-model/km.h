@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include "km-pid.h"
 #include "km-profile.h"
 #include "km-psi.h"
 
@@ -284,7 +285,7 @@ typedef struct {
   const KmProfile *profile;
   KmMachine machine;
   GQueue tasks;             /* KmTask*, task-list order (for_each_process) */
-  GHashTable *task_by_pid;  /* int -> KmTask* */
+  KmPidTable *task_by_pid;  /* pid -> KmTask* (kernel-model/km-pid.h): every task made, dead ones too */
   KmMemcg *root_memcg;
   /* every page charged to any memcg (the root included), and its high-water mark: what the root page counter
    * would count if every v1 memcg were hierarchical. Not a kernel counter (a v1 memcg with use_hierarchy=0 has
@@ -325,7 +326,7 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size);
 void km_system_free(KmSystem *sys);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KmSystem, km_system_free)
 
-KmTask *km_system_find_task(KmSystem *sys, int pid);
+KmTask *km_system_find_task(const KmSystem *sys, int pid);
 KmMemcg *km_system_find_memcg(KmSystem *sys, const char *path);
 
 /* pages <-> bytes/kB at the edges */

@@ -1802,11 +1802,49 @@ static void test_psi_reads_update(void)
   g_assert_cmpuint(km_load_frac(show.avg10), ==, 41);
 }
 
+/* The pid table (kernel-model/km-pid.c, issue 13): pids at the ends of the range and on both sides of a leaf
+ * boundary (1024 pids a leaf) are found, their neighbours and pids out of range are not, and iteration is in pid
+ * order whatever the insertion order. */
+static void collect_pid(gpointer task, gpointer out)
+{
+  g_array_append_val((GArray *)out, ((KmTask *)task)->pid);
+}
+
+static void test_pid_table(void)
+{
+  static const int pids[] = { 4194304, 1024, 1, 1023, 2047, 2048, 3000000 };
+  KmTask tasks[G_N_ELEMENTS(pids)];
+  memset(tasks, 0, sizeof tasks);
+  KmPidTable *table = km_pid_table_new();
+  for (guint i = 0; i < G_N_ELEMENTS(pids); i++) {
+    tasks[i].pid = pids[i];
+    km_pid_table_insert(table, pids[i], &tasks[i]);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(pids); i++)
+    g_assert_true(km_pid_table_lookup(table, pids[i]) == &tasks[i]);
+  static const int absent[] = { 0, -1, 2, 1022, 1025, 2046, 2049, 2999999, 4194303, 4194305, G_MAXINT, G_MININT };
+  for (guint i = 0; i < G_N_ELEMENTS(absent); i++)
+    g_assert_null(km_pid_table_lookup(table, absent[i]));
+  g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(int));
+  km_pid_table_foreach(table, collect_pid, order);
+  static const int sorted[] = { 1, 1023, 1024, 2047, 2048, 3000000, 4194304 };
+  g_assert_cmpuint(order->len, ==, G_N_ELEMENTS(sorted));
+  for (guint i = 0; i < order->len; i++)
+    g_assert_cmpint(g_array_index(order, int, i), ==, sorted[i]);
+  /* the leaves made: 0 (1, 1023), 1 (1024, 2047), 2 (2048), 2929 (3000000 >> 10), 4096 (4194304 >> 10) */
+  guint leaves = 0;
+  for (guint i = 0; i < KM_PID_LEAVES; i++)
+    leaves += table->leaves[i] != NULL;
+  g_assert_cmpuint(leaves, ==, 5);
+  km_pid_table_free(table);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   /* g_test_init() does this already; said here so that no test can turn it off unnoticed */
   g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_test_add_func("/kernel-model/pid/table", test_pid_table);
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
   g_test_add_func("/kernel-model/mm/untouched-bookkeeping", test_mm_untouched_bookkeeping);
   g_test_add_func("/kernel-model/mm/fault-batch-pmd-boundary", test_fault_batch_pmd_boundary);
