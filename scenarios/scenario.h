@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdbool.h>
 
 G_BEGIN_DECLS
 
@@ -41,18 +42,18 @@ typedef struct {
 typedef struct {
   int pid;
   char comm[SC_TASK_COMM_LEN]; /* 1 to 15 bytes and the NUL */
-  const char *cgroup; /* interned; NULL: the root cgroup */
   int oom_score_adj;
   guint uid;
-  const char *container; /* interned; NULL: not a container's process */
   int threads;     /* >= 1 */
   int shares_mm_with; /* 0: own mm */
-  gboolean cap_sys_admin, kthread, stuck, oom_task_origin, vfork_child;
   int parent; /* 0: none (child of init) */
+  int line, col;
+  bool cap_sys_admin, kthread, stuck, oom_task_origin, vfork_child;
+  const char *cgroup; /* interned; NULL: the root cgroup */
+  const char *container; /* interned; NULL: not a container's process */
   guint64 base_rss_bytes;    /* anon pages the process holds before the trace (its own text, stack...) */
   guint64 base_pgtables_bytes;
-  int line, col;
-} ScProcess;
+} ScProcess; /* 88 bytes */
 
 /* An element kept as written, attributes in document order: <kubelet> and its <pod> and <container> children,
  * which k8s/k8s-node.c interprets (the loader checks only the structure). */
