@@ -177,7 +177,6 @@ static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
 static void task_free(gpointer data)
 {
   KmTask *task = data;
-  g_free(task->container);
   g_free(task);
 }
 

@@ -152,7 +152,7 @@ struct _KmTask {
   bool fatal_signal_pending;
   bool killed_by_oom;       /* how it ended, with exit_code and exit_signal below */
   KmTaskState state;
-  char *container;
+  const char *container;    /* the container it runs in (NULL: none), borrowed: the scenario's interned name */
   KmMm *mm;                 /* NULL after exit (and always for a kthread) */
   KmMemcg *memcg;
   KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user */
