@@ -850,15 +850,15 @@ void sim_engine_finish(SimEngine *e)
     while (g_queue_get_length(&e->timers) > 0 && !e->panicked)
       engine_wait_for_timer(e);
     fill_final_scores(e);
-    g_autoptr(GPtrArray) alive = g_ptr_array_new();
-    for (GList *l = e->sys->tasks.head; l; l = l->next)
-      g_ptr_array_add(alive, l->data);
     /* A what-if replay's row reads the exits (pid, status, in this order) and the peaks, which exits cannot raise:
      * the survivors' exit_mmap() and uncharges, after the last step, change nothing it reads, so they are left to
      * sim_engine_free() (km_system_free() frees the mms they still hold): 1,000 exits were a tenth of a variant. */
     e->survivors_unmodelled = e->opts.row_outcome_only;
-    for (guint i = 0; i < alive->len; i++) {
-      KmTask *task = alive->pdata[i];
+    /* The task list is walked as it is: an exit unlinks its own task only (km_task_exit(); nothing here makes a
+     * task), so the next node is taken first. No copy of the list: this is the run's peak of memory (issue 13). */
+    for (GList *l = e->sys->tasks.head, *next; l; l = next) {
+      next = l->next;
+      KmTask *task = l->data;
       SimProc *proc = engine_find_proc(e, task->pid);
       if (task->state == KM_TASK_BLOCKED) {
         g_ptr_array_add(e->outcome->blocked_pids, GINT_TO_POINTER(task->pid));
