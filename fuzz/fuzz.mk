@@ -57,7 +57,7 @@ $(FUZZ_WORK)/explain.dict: explain/explain-parse.c explain/explain-input.c expla
 fuzz-build:
 	@$(MAKE) --no-print-directory deps EXTRA_DEB_PKGS="$(FUZZ_DEB_PKGS)"
 	@$(MAKE) --no-print-directory all fuzz-seeds $(patsubst %,$(FUZZ_WORK)/%.dict,$(FUZZ_TARGETS))
-	@$(MAKE) --no-print-directory BUILD=build/libfuzzer CC=clang OPT=-O1 \
+	@$(MAKE) --no-print-directory BUILD=build/libfuzzer CC=clang OPT=-O1 LTO= \
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SANITIZE)" EXTRA_LDFLAGS="$(FUZZ_SANITIZE)" \
 	  $(patsubst %,build/libfuzzer/fuzz-%,$(FUZZ_TARGETS))
 
@@ -70,7 +70,7 @@ fuzz: fuzz-build
 # Mutation fuzzing of the scenarios' numbers through the CLI, under the sanitizers (needs python3);
 # FUZZ_RUNS=N, FUZZ_SEED=S
 fuzz-mutate: deps
-	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT=-O1 \
+	@$(MAKE) --no-print-directory BUILD=build/sanitize OPT=-O1 LTO= \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all
 	@python3 tests/fuzz-mutate.py build/sanitize/oomsim $${FUZZ_RUNS:-500} $${FUZZ_SEED:-1}

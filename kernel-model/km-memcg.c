@@ -17,7 +17,7 @@
  * charged stay where they are; a new page is charged to the memcg the mm's owner is in at fault time
  * (mem_cgroup_charge() -> get_mem_cgroup_from_mm(mm)). So each mapping keeps its pages per memcg (KmMapCharge),
  * each memcg's LRU holds the pages charged to it, and unmap, exit, reaping and swap-out uncharge each page from
- * its own memcg. Page tables are kept per memcg for the mm (KmMm.pgtable_charges).
+ * its own memcg. Page tables are kept per memcg for the mm (KmMmMappings.pgtable_charge0 and pgtable_charges).
  *
  * Simplifications (docs/model.md): the anon LRU is one FIFO per memcg (no active/inactive aging); page-table
  * pages are charged to the mm owner's memcg (the kernel charges current's, the same unless a process sharing
@@ -50,12 +50,12 @@ static KmPages div_round_up(KmPages n, KmPages d)
 }
 
 /* The mm and every LRU chunk hold a reference to a mapping; the last one frees it. */
-void km_mapping_unref(KmMapping *mapping)
+void km_mapping_unref(KmSystem *sys, KmMapping *mapping)
 {
   if (mapping && --mapping->refs == 0) {
     if (mapping->charges)
       g_array_free(mapping->charges, TRUE);
-    g_free(mapping);
+    km_slab_free(&sys->mapping_slab, mapping);
   }
 }
 
@@ -72,23 +72,11 @@ KmLruChunk *km_lru_pop_head(KmMemcg *memcg)
 }
 
 /* LRU chunks are made and dropped at every touch that starts a new run on an LRU, and reclaim drops them: they come
- * from blocks of LRU_CHUNK_BLOCK that the system owns, through a free list, instead of one malloc each. */
-#define LRU_CHUNK_BLOCK 256
-
+ * from the system's cache (kernel-model/km-slab.c), instead of one malloc each. */
 KmLruChunk *km_lru_chunk_new(KmSystem *sys)
 {
-  if (!sys->lru_chunk_free) {
-    KmLruChunk *block = g_new(KmLruChunk, LRU_CHUNK_BLOCK);
-    g_ptr_array_add(sys->lru_chunk_blocks, block);
-    for (guint i = 0; i < LRU_CHUNK_BLOCK; i++) /* a free chunk's link.data is the next free one */
-      block[i].link.data = i + 1 < LRU_CHUNK_BLOCK ? &block[i + 1] : NULL;
-    sys->lru_chunk_free = block;
-  }
-  KmLruChunk *chunk = sys->lru_chunk_free;
-  sys->lru_chunk_free = chunk->link.data;
-  memset(chunk, 0, sizeof *chunk);
   sys->lru_chunks++;
-  return chunk;
+  return km_slab_alloc0(&sys->lru_chunk_slab);
 }
 
 void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk)
@@ -96,8 +84,7 @@ void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk)
   if (chunk->mapping && chunk->mapping->dead)
     sys->lru_dead_chunks--;
   sys->lru_chunks--;
-  chunk->link.data = sys->lru_chunk_free;
-  sys->lru_chunk_free = chunk;
+  km_slab_free(&sys->lru_chunk_slab, chunk);
 }
 
 /* Dead chunks. zap_pte_range() frees the pages of an unmapped range at munmap and exit, and with them their place on
@@ -134,19 +121,17 @@ void km_lru_drop_dead(KmSystem *sys)
         continue;
       g_queue_unlink(&memcg->lru_anon, l);
       km_lru_chunk_free(sys, chunk);
-      km_mapping_unref(mapping);
+      km_mapping_unref(sys, mapping);
     }
   }
 }
 
-/* A memcg's chunks belong to the system's blocks (freed after the memcgs, km_system_free()). */
-static void memcg_free(gpointer data)
+/* A memcg's chunks belong to the system's cache, released whole after the memcgs (km_system_free()). */
+static void memcg_free(KmSystem *sys, KmMemcg *memcg)
 {
-  KmMemcg *memcg = data;
-  KmLruChunk *chunk;
-
-  while ((chunk = km_lru_pop_head(memcg)))
-    km_mapping_unref(chunk->mapping);
+  for (GList *l = memcg->lru_anon.head; l; l = l->next) /* the chunks stay where they are until the cache goes */
+    km_mapping_unref(sys, ((KmLruChunk *)l->data)->mapping);
+  g_queue_init(&memcg->lru_anon);
   g_queue_clear(&memcg->children);
   g_queue_init(&memcg->tasks); /* its nodes are the tasks' own (KmTask.memcg_node) */
   g_free(memcg->path);
@@ -174,28 +159,23 @@ static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
   return memcg;
 }
 
-static void task_free(gpointer data)
-{
-  KmTask *task = data;
-  g_free(task);
-}
-
-static void mm_free(KmMm *mm)
+static void mm_free(KmSystem *sys, KmMm *mm)
 {
   KmMmMappings *maps = mm->mappings;
   if (maps) {
-    GList *link;
-    while ((link = g_queue_pop_head_link(&maps->list))) /* the node is the mapping's own (KmMapping.node) */
-      km_mapping_unref(link->data);
+    for (GList *link = maps->list.head, *next; link; link = next) { /* the node is the mapping's own (KmMapping.node) */
+      next = link->next; /* before the unref, which may free the mapping and so the node */
+      km_mapping_unref(sys, link->data);
+    }
     if (maps->pgtable_charges)
       g_array_free(maps->pgtable_charges, TRUE);
     g_free(maps);
   }
   if (mm->base) {
-    km_mapping_unref(mm->base->anon);
+    km_mapping_unref(sys, mm->base->anon);
     g_free(mm->base);
   }
-  g_free(mm);
+  km_slab_free(&sys->mm_slab, mm);
 }
 
 /* mm's mappings, made by the first mapping or page table (KmMmMappings). */
@@ -234,43 +214,43 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   sys->task_by_pid = km_pid_table_new();
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
   sys->mapping_by_name = g_hash_table_new(mapping_name_hash, mapping_name_equal);
-  sys->memcgs = g_ptr_array_new_with_free_func(memcg_free);
-  sys->lru_chunk_blocks = g_ptr_array_new_with_free_func(g_free);
+  sys->memcgs = g_ptr_array_new();
+  /* objects per block: about 16 KiB of tasks, mms or mappings, 12 KiB of LRU chunks (256, as before the caches) */
+  km_slab_init(&sys->task_slab, sizeof(KmTask), 64);
+  km_slab_init(&sys->mm_slab, sizeof(KmMm), 64);
+  km_slab_init(&sys->mapping_slab, sizeof(KmMapping), 128);
+  km_slab_init(&sys->lru_chunk_slab, sizeof(KmLruChunk), 256);
   sys->root_memcg = memcg_alloc(sys, "/", NULL);
   return sys;
 }
 
-static void add_task_mm(gpointer task, gpointer mms)
+/* km_system_free()'s walk of the pid table: the task drops its mm reference; the last one frees the mm. */
+static void drop_task_mm(gpointer data, gpointer sys)
 {
-  if (((KmTask *)task)->mm)
-    g_hash_table_add(mms, ((KmTask *)task)->mm);
-}
-
-static void task_free_func(gpointer task, gpointer unused)
-{
-  (void)unused;
-  task_free(task);
+  KmTask *task = data;
+  if (task->mm && --task->mm->users == 0)
+    mm_free(sys, task->mm);
 }
 
 void km_system_free(KmSystem *sys)
 {
   if (!sys)
     return;
-  /* mms are shared: free each once, from the tasks that still hold one */
-  g_autoptr(GHashTable) mms = g_hash_table_new(g_direct_hash, g_direct_equal);
-  km_pid_table_foreach(sys->task_by_pid, add_task_mm, mms);
-  GHashTableIter iter;
-  gpointer key, value;
-  g_hash_table_iter_init(&iter, mms);
-  while (g_hash_table_iter_next(&iter, &key, &value))
-    mm_free(key);
-  km_pid_table_foreach(sys->task_by_pid, task_free_func, NULL);
+  /* Every task ever created is in task_by_pid (exited ones too). mms are shared: each task still holding one drops
+   * its reference, and the last frees it (the mappings' side arrays; the objects go with the caches below). */
+  km_pid_table_foreach(sys->task_by_pid, drop_task_mm, sys);
   km_pid_table_free(sys->task_by_pid);
   g_queue_init(&sys->tasks); /* its nodes were the tasks' own (KmTask.task_node) */
   g_hash_table_destroy(sys->memcg_by_path);
   g_hash_table_destroy(sys->mapping_by_name);
+  for (guint i = 0; i < sys->memcgs->len; i++)
+    memcg_free(sys, sys->memcgs->pdata[i]);
   g_ptr_array_free(sys->memcgs, TRUE);
-  g_ptr_array_free(sys->lru_chunk_blocks, TRUE); /* after the memcgs, whose LRUs are made of them */
+  /* after the mms and memcgs, whose mappings and LRUs are made of them */
+  km_slab_destroy(&sys->task_slab);
+  km_slab_destroy(&sys->mm_slab);
+  km_slab_destroy(&sys->mapping_slab);
+  km_slab_destroy(&sys->lru_chunk_slab);
   g_free(sys);
 }
 
@@ -304,7 +284,7 @@ KmMemcg *km_memcg_create(KmSystem *sys, const char *path, GError **error)
 
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
 {
-  KmMm *mm = g_new0(KmMm, 1);
+  KmMm *mm = km_slab_alloc0(&sys->mm_slab);
   mm->id = sys->next_mm_id++;
   mm->memcg = memcg; /* mappings: NULL until the first (mm_mappings()) */
   return mm;
@@ -312,7 +292,7 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
 
 KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg, KmMm *share_mm)
 {
-  KmTask *task = g_new0(KmTask, 1);
+  KmTask *task = km_slab_alloc0(&sys->task_slab);
   task->pid = task->tgid = pid;
   g_strlcpy(task->comm, comm, sizeof task->comm);
   task->threads = 1;
@@ -674,7 +654,7 @@ GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg)
 
 KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages, gboolean accounted)
 {
-  KmMapping *mapping = g_new0(KmMapping, 1);
+  KmMapping *mapping = km_slab_alloc0(&sys->mapping_slab);
   mapping->name = (KmMappingName){ .key = key, .mm_id = mm->id };
   mapping->pages = pages;
   mapping->accounted = accounted;
@@ -753,6 +733,40 @@ static KmMemcg *pgtable_memcg(KmSystem *sys, KmMemcg *memcg)
   return sys->profile->memcg_charges_pgtables ? memcg : sys->root_memcg;
 }
 
+/* The mm's ledger of page-table pages per memcg, a stack (oldest first): KmMmMappings.pgtable_charge0, then the
+ * array; an mm without KmMmMappings has never had a page table (issue 13). */
+static KmMemcgPages *pgtable_ledger_top(KmMm *mm)
+{
+  KmMmMappings *maps = mm->mappings;
+  if (!maps)
+    return NULL;
+  if (maps->pgtable_charges && maps->pgtable_charges->len)
+    return &g_array_index(maps->pgtable_charges, KmMemcgPages, maps->pgtable_charges->len - 1);
+  return maps->pgtable_charge0.memcg ? &maps->pgtable_charge0 : NULL;
+}
+
+static void pgtable_ledger_push(KmMm *mm, KmMemcg *memcg, KmPages pages)
+{
+  KmMmMappings *maps = mm_mappings(mm);
+  KmMemcgPages entry = { .memcg = memcg, .pages = pages };
+  if (!maps->pgtable_charge0.memcg) {
+    maps->pgtable_charge0 = entry;
+    return;
+  }
+  if (!maps->pgtable_charges) /* made by a second memcg's page tables: most mms never have one (issue 10) */
+    maps->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
+  g_array_append_val(maps->pgtable_charges, entry);
+}
+
+static void pgtable_ledger_pop(KmMm *mm)
+{
+  KmMmMappings *maps = mm->mappings; /* the top entry exists (pgtable_ledger_top()) */
+  if (maps->pgtable_charges && maps->pgtable_charges->len)
+    g_array_set_size(maps->pgtable_charges, maps->pgtable_charges->len - 1);
+  else
+    maps->pgtable_charge0 = (KmMemcgPages){ 0 };
+}
+
 /* __pte_alloc() / free_pgtables(): new page-table pages are charged to memcg; freed ones are uncharged from the
  * memcgs they were charged to, newest first (the kernel frees the tables of the unmapped range; the model does not
  * place mappings). */
@@ -764,27 +778,22 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
   mm->pmd_pages = pmd_pages_for(pte_pages);
   mm->pgtables = km_mm_base_pgtables(mm) + mm->pte_pages + mm->pmd_pages;
   if (mm->pgtables > before) {
-    KmMmMappings *maps = mm_mappings(mm);
-    if (!maps->pgtable_charges) /* made by the first page table: an mm that maps nothing has none (issue 13) */
-      maps->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
-    GArray *ledger = maps->pgtable_charges;
     KmPages n = mm->pgtables - before;
     km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, n);
-    KmMemcgPages *last = ledger->len ? &g_array_index(ledger, KmMemcgPages, ledger->len - 1) : NULL;
+    KmMemcgPages *last = pgtable_ledger_top(mm);
     if (last && last->memcg == memcg)
       last->pages += n;
     else
-      g_array_append_val(ledger, ((KmMemcgPages){ .memcg = memcg, .pages = n }));
+      pgtable_ledger_push(mm, memcg, n);
   }
-  GArray *ledger = mm->mappings ? mm->mappings->pgtable_charges : NULL;
-  for (KmPages n = before - mm->pgtables; n > 0 && ledger && ledger->len;) {
-    KmMemcgPages *last = &g_array_index(ledger, KmMemcgPages, ledger->len - 1);
+  KmMemcgPages *last;
+  for (KmPages n = before - mm->pgtables; n > 0 && (last = pgtable_ledger_top(mm));) {
     KmPages k = MIN(n, last->pages);
     km_memcg_uncharge(sys, last->memcg, KM_PAGE_PGTABLE, k);
     last->pages -= k;
     n -= k;
     if (last->pages == 0)
-      g_array_set_size(ledger, ledger->len - 1);
+      pgtable_ledger_pop(mm);
   }
 }
 
@@ -933,7 +942,7 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
     maps->untouched_from = mapping->link->next; /* those before it are still fully touched */
   g_queue_unlink(&maps->list, mapping->link);
   mapping->link = NULL;
-  km_mapping_unref(mapping);
+  km_mapping_unref(sys, mapping);
 }
 
 /* The process's own memory before the trace (its text, data, stack, page tables), charged to the memcg it
@@ -953,7 +962,7 @@ void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmP
     mm->base->pgtables = pgtables;
   }
   if (anon > 0) {
-    KmMapping *mapping = mm->base->anon = g_new0(KmMapping, 1);
+    KmMapping *mapping = mm->base->anon = km_slab_alloc0(&sys->mapping_slab);
     mapping->pages = anon;
     mapping->refs = 1; /* the mm's */
     mapping_add_anon(sys, mm, mapping, memcg, anon);
@@ -999,7 +1008,7 @@ static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
   if (drop) {
     mapping_dies(sys, base);
     mm->base->anon = NULL;
-    km_mapping_unref(base);
+    km_mapping_unref(sys, base);
   }
   return freed;
 }
@@ -1051,5 +1060,5 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
     if (base->kmem)
       km_memcg_uncharge(sys, base->memcg, KM_PAGE_KMEM, base->kmem);
   }
-  mm_free(mm);
+  mm_free(sys, mm);
 }

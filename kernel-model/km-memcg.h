@@ -82,7 +82,8 @@ static inline KmPages km_mapping_untouched(const KmMapping *mapping)
 KmMapping *km_mm_first_untouched(KmMm *mm);
 /* get_unmapped_area(): TRUE if the address space has room for a mapping of pages more. */
 gboolean km_mm_get_unmapped_area(const KmMm *mm, KmPages pages);
-void km_mapping_unref(KmMapping *mapping);
+/* Drops one reference (the mm's or an LRU chunk's); the last one returns the mapping to sys->mapping_slab. */
+void km_mapping_unref(KmSystem *sys, KmMapping *mapping);
 /* The mapping's pages charged to memcg (NULL if none ever were). */
 KmMapCharge *km_mapping_find_charge(KmMapping *mapping, const KmMemcg *memcg);
 /* The i-th memcg's charge of the mapping in first-charge order (charge0, then the array), NULL past the last. */

@@ -78,7 +78,7 @@ static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
     if (chunk->pages == 0 || mapping->dead || !charge || charge->resident == 0) {
       km_lru_pop_head(memcg);
       km_lru_chunk_free(sys, chunk); /* before the unref, which may free the mapping the chunk points to */
-      km_mapping_unref(mapping);
+      km_mapping_unref(sys, mapping);
     }
   }
   return done;

@@ -11,6 +11,7 @@
 #include "km-pid.h"
 #include "km-profile.h"
 #include "km-psi.h"
+#include "km-slab.h"
 
 G_BEGIN_DECLS
 
@@ -73,11 +74,13 @@ typedef struct {
 
 /* An mm's mappings, their page-table ledger and the simulator's bookkeeping over them: made by its first mapping
  * or page table (km_mm_add_mapping(), mm_set_tables()) and kept until the mm is freed. An mm that never maps anything
- * (the idle processes of a scenario with a million of them) has none: a pointer, not these 64 bytes (issue 13). */
+ * (the idle processes of a scenario with a million of them) has none: a pointer, not these 80 bytes (issue 13). */
 typedef struct {
   GQueue list;              /* KmMapping*, creation order (the kernel's mm->mmap list) */
-  GArray *pgtable_charges;  /* KmMemcgPages: the PTE and PMD pages (not base_pgtables) per memcg, oldest first;
-                             * NULL until the mm's first page table */
+  KmMemcgPages pgtable_charge0; /* the PTE and PMD pages (not base pgtables) per memcg, oldest first: the first
+                             * entry inline (memcg NULL: none), as most mms charge page tables to one memcg and so
+                             * allocate nothing for them (issue 10)... */
+  GArray *pgtable_charges;  /* ...the later entries (KmMemcgPages), NULL until a second one */
   /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
    * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
    * walk of every mapping (issue 13). */
@@ -304,10 +307,10 @@ typedef struct {
     KmPages pages;
   } stock;
   gboolean invert_tie_rule; /* deliberately wrong model (harness self-test) */
-  /* Where LRU chunks come from (km_lru_chunk_new()): blocks the system owns, and a free list threaded through the
-   * chunks' link.next; not kernel state, the allocator beneath it (issue 13: a touch allocates nothing) */
-  GPtrArray *lru_chunk_blocks;
-  KmLruChunk *lru_chunk_free;
+  /* Where tasks, mms, mappings and LRU chunks come from: caches of fixed-size objects the system owns
+   * (kernel-model/km-slab.c), released with it at once. Not kernel state, the allocator beneath it (issue 13: a
+   * touch allocates nothing; issue 10: a sweep builds and frees thousands of these per variant) */
+  KmSlab task_slab, mm_slab, mapping_slab, lru_chunk_slab;
   /* Chunks on the LRUs, and how many of them point to a dead (unmapped) mapping: those hold no page, and are
    * dropped in bulk once they are half of all (km_lru_drop_dead()), so that they do not pile up on an LRU that
    * reclaim never reaches (no swap) and memory does not grow with the trace (issue 13) */

@@ -222,3 +222,41 @@ void json_stream_add_null_value(JsonStream *js)
   start_member(js, FALSE);
   g_string_append(js->out, "null");
 }
+
+void json_stream_member_string(JsonStream *js, const char *name, const char *value)
+{
+  json_stream_set_member_name(js, name);
+  json_stream_add_string_value(js, value);
+}
+
+void json_stream_member_int(JsonStream *js, const char *name, gint64 value)
+{
+  json_stream_set_member_name(js, name);
+  json_stream_add_int_value(js, value);
+}
+
+void json_stream_member_uint(JsonStream *js, const char *name, guint64 value)
+{
+  json_stream_member_int(js, name, value > (guint64)G_MAXINT64 ? G_MAXINT64 : (gint64)value);
+}
+
+void json_stream_member_bool(JsonStream *js, const char *name, gboolean value)
+{
+  json_stream_set_member_name(js, name);
+  json_stream_add_boolean_value(js, value);
+}
+
+void json_stream_member_null(JsonStream *js, const char *name)
+{
+  json_stream_set_member_name(js, name);
+  json_stream_add_null_value(js);
+}
+
+void json_stream_member_strings(JsonStream *js, const char *name, const GPtrArray *strings)
+{
+  json_stream_set_member_name(js, name);
+  json_stream_begin_array(js);
+  for (guint i = 0; i < strings->len; i++)
+    json_stream_add_string_value(js, strings->pdata[i]);
+  json_stream_end_array(js);
+}

@@ -31,6 +31,13 @@ void json_stream_add_string_value(JsonStream *js, const char *value); /* NULL: n
 void json_stream_add_int_value(JsonStream *js, gint64 value);
 void json_stream_add_boolean_value(JsonStream *js, gboolean value);
 void json_stream_add_null_value(JsonStream *js);
+/* In an object: a member, its name and its value at once (what every JSON report of oomsim writes with). */
+void json_stream_member_string(JsonStream *js, const char *name, const char *value); /* NULL: null */
+void json_stream_member_int(JsonStream *js, const char *name, gint64 value);
+void json_stream_member_uint(JsonStream *js, const char *name, guint64 value); /* above G_MAXINT64: G_MAXINT64 */
+void json_stream_member_bool(JsonStream *js, const char *name, gboolean value);
+void json_stream_member_null(JsonStream *js, const char *name);
+void json_stream_member_strings(JsonStream *js, const char *name, const GPtrArray *strings); /* an array */
 /* Depth of open containers (0: the document is complete or not begun). */
 guint json_stream_depth(const JsonStream *js);
 

@@ -43,55 +43,22 @@ void report_json_free(ReportJson *json)
 
 /* ---------------------------------------------------------------- small helpers */
 
-static void add_str(JsonStream *b, const char *name, const char *value)
-{
-  json_stream_set_member_name(b, name);
-  if (value)
-    json_stream_add_string_value(b, value);
-  else
-    json_stream_add_null_value(b);
-}
-
-static void add_int(JsonStream *b, const char *name, gint64 value)
-{
-  json_stream_set_member_name(b, name);
-  json_stream_add_int_value(b, value);
-}
-
-static void add_uint(JsonStream *b, const char *name, guint64 value)
-{
-  json_stream_set_member_name(b, name);
-  json_stream_add_int_value(b, value > (guint64)G_MAXINT64 ? G_MAXINT64 : (gint64)value);
-}
-
-static void add_bool(JsonStream *b, const char *name, gboolean value)
-{
-  json_stream_set_member_name(b, name);
-  json_stream_add_boolean_value(b, value);
-}
-
-static void add_null(JsonStream *b, const char *name)
-{
-  json_stream_set_member_name(b, name);
-  json_stream_add_null_value(b);
-}
-
 /* a page_counter max: null for "max" */
 static void add_limit(JsonStream *b, const char *name, KmPages pages)
 {
   if (pages == KM_PAGES_MAX)
-    add_null(b, name);
+    json_stream_member_null(b, name);
   else
-    add_int(b, name, pages);
+    json_stream_member_int(b, name, pages);
 }
 
 /* a memory.events counter: null when the file or counter does not exist (-1 in SimMemcgEvents) */
 static void add_counter(JsonStream *b, const char *name, gint64 value)
 {
   if (value < 0)
-    add_null(b, name);
+    json_stream_member_null(b, name);
   else
-    add_int(b, name, value);
+    json_stream_member_int(b, name, value);
 }
 
 static void add_task_ref(JsonStream *b, const char *name, const KmTask *task)
@@ -102,8 +69,8 @@ static void add_task_ref(JsonStream *b, const char *name, const KmTask *task)
     return;
   }
   json_stream_begin_object(b);
-  add_int(b, "pid", task->pid);
-  add_str(b, "comm", task->comm);
+  json_stream_member_int(b, "pid", task->pid);
+  json_stream_member_string(b, "comm", task->comm);
   json_stream_end_object(b);
 }
 
@@ -114,12 +81,12 @@ static void add_machine(JsonStream *b, const KmSystem *sys, const ScenarioHeader
   const KmMachine *m = &sys->machine;
   json_stream_set_member_name(b, "machine");
   json_stream_begin_object(b);
-  add_uint(b, "page_size", m->page_size);
-  add_int(b, "ram_pages", m->totalram_pages);
-  add_int(b, "swap_pages", m->total_swap_pages);
-  add_int(b, "kernel_reserved_pages", m->kernel_pages);
-  add_int(b, "wmark_min_pages", km_wmark_min_pages(sys));
-  add_int(b, "alloc_floor_pages", km_alloc_floor_pages(sys));
+  json_stream_member_uint(b, "page_size", m->page_size);
+  json_stream_member_int(b, "ram_pages", m->totalram_pages);
+  json_stream_member_int(b, "swap_pages", m->total_swap_pages);
+  json_stream_member_int(b, "kernel_reserved_pages", m->kernel_pages);
+  json_stream_member_int(b, "wmark_min_pages", km_wmark_min_pages(sys));
+  json_stream_member_int(b, "alloc_floor_pages", km_alloc_floor_pages(sys));
   json_stream_set_member_name(b, "zones");
   json_stream_begin_array(b);
   for (guint i = 0; i < m->nr_zones; i++) {
@@ -127,34 +94,34 @@ static void add_machine(JsonStream *b, const KmSystem *sys, const ScenarioHeader
     json_stream_begin_object(b);
     json_stream_set_member_name(b, "name");
     json_stream_add_string_value(b, z->name);
-    add_int(b, "managed_pages", z->managed);
-    add_int(b, "wmark_min_pages", z->wmark_min);
-    add_int(b, "wmark_high_pages", z->wmark_high);
-    add_int(b, "lowmem_reserve_pages", z->lowmem_reserve);
+    json_stream_member_int(b, "managed_pages", z->managed);
+    json_stream_member_int(b, "wmark_min_pages", z->wmark_min);
+    json_stream_member_int(b, "wmark_high_pages", z->wmark_high);
+    json_stream_member_int(b, "lowmem_reserve_pages", z->lowmem_reserve);
     json_stream_end_object(b);
   }
   json_stream_end_array(b);
-  add_int(b, "cpus", m->nr_cpus);
+  json_stream_member_int(b, "cpus", m->nr_cpus);
   json_stream_set_member_name(b, "pcp");
   json_stream_begin_object(b);
-  add_int(b, "batch", m->pcp.batch);
-  add_int(b, "high", m->pcp.high);
-  add_int(b, "high_min", m->pcp.high_min);
-  add_int(b, "high_max", m->pcp.high_max);
+  json_stream_member_int(b, "batch", m->pcp.batch);
+  json_stream_member_int(b, "high", m->pcp.high);
+  json_stream_member_int(b, "high_min", m->pcp.high_min);
+  json_stream_member_int(b, "high_max", m->pcp.high_max);
   json_stream_end_object(b);
-  add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
-  add_int(b, "cgroup_version", h ? h->cgroup_version : sys->root_memcg->version);
+  json_stream_member_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
+  json_stream_member_int(b, "cgroup_version", h ? h->cgroup_version : sys->root_memcg->version);
   json_stream_set_member_name(b, "sysctls");
   json_stream_begin_object(b);
-  add_uint(b, "vm.min_free_kbytes", m->min_free_kbytes);
-  add_int(b, "vm.overcommit_memory", m->overcommit_memory);
-  add_int(b, "vm.overcommit_ratio", m->overcommit_ratio);
-  add_uint(b, "vm.overcommit_kbytes", m->overcommit_kbytes);
-  add_uint(b, "vm.admin_reserve_kbytes", m->admin_reserve_kbytes);
-  add_uint(b, "vm.user_reserve_kbytes", m->user_reserve_kbytes);
-  add_int(b, "vm.panic_on_oom", m->panic_on_oom);
-  add_int(b, "vm.oom_kill_allocating_task", m->oom_kill_allocating_task);
-  add_int(b, "vm.swappiness", m->swappiness);
+  json_stream_member_uint(b, "vm.min_free_kbytes", m->min_free_kbytes);
+  json_stream_member_int(b, "vm.overcommit_memory", m->overcommit_memory);
+  json_stream_member_int(b, "vm.overcommit_ratio", m->overcommit_ratio);
+  json_stream_member_uint(b, "vm.overcommit_kbytes", m->overcommit_kbytes);
+  json_stream_member_uint(b, "vm.admin_reserve_kbytes", m->admin_reserve_kbytes);
+  json_stream_member_uint(b, "vm.user_reserve_kbytes", m->user_reserve_kbytes);
+  json_stream_member_int(b, "vm.panic_on_oom", m->panic_on_oom);
+  json_stream_member_int(b, "vm.oom_kill_allocating_task", m->oom_kill_allocating_task);
+  json_stream_member_int(b, "vm.swappiness", m->swappiness);
   json_stream_end_object(b);
   json_stream_end_object(b);
 }
@@ -166,17 +133,17 @@ static void add_cgroups(JsonStream *b, const KmSystem *sys)
   for (guint i = 1; i < sys->memcgs->len; i++) {
     const KmMemcg *c = sys->memcgs->pdata[i];
     json_stream_begin_object(b);
-    add_str(b, "path", c->path);
-    add_int(b, "version", c->version);
+    json_stream_member_string(b, "path", c->path);
+    json_stream_member_int(b, "version", c->version);
     add_limit(b, "max_pages", c->max);
     if (c->version == 2) {
       add_limit(b, "high_pages", c->high);
       add_limit(b, "swap_max_pages", c->swap_max);
-      add_bool(b, "oom_group", c->oom_group);
+      json_stream_member_bool(b, "oom_group", c->oom_group);
     } else {
       add_limit(b, "memsw_max_pages", c->memsw_max);
-      add_bool(b, "oom_kill_disable", c->oom_kill_disable);
-      add_bool(b, "use_hierarchy", c->use_hierarchy);
+      json_stream_member_bool(b, "oom_kill_disable", c->oom_kill_disable);
+      json_stream_member_bool(b, "use_hierarchy", c->use_hierarchy);
     }
     json_stream_end_object(b);
   }
@@ -190,22 +157,22 @@ static void add_processes(JsonStream *b, const ScenarioHeader *h)
   for (guint i = 0; h && i < h->processes->len; i++) {
     const ScProcess *p = h->processes->pdata[i];
     json_stream_begin_object(b);
-    add_int(b, "pid", p->pid);
-    add_str(b, "comm", p->comm);
-    add_str(b, "cgroup", p->cgroup ? p->cgroup : "/");
-    add_uint(b, "uid", p->uid);
-    add_int(b, "oom_score_adj", p->oom_score_adj);
-    add_int(b, "threads", p->threads);
-    add_int(b, "parent", p->parent);
-    add_int(b, "shares_mm_with", p->shares_mm_with);
-    add_str(b, "container", p->container);
-    add_bool(b, "cap_sys_admin", p->cap_sys_admin);
-    add_bool(b, "kthread", p->kthread);
-    add_bool(b, "stuck", p->stuck);
-    add_bool(b, "oom_task_origin", p->oom_task_origin);
-    add_bool(b, "vfork_child", p->vfork_child);
-    add_uint(b, "base_rss_bytes", p->base_rss_bytes);
-    add_uint(b, "base_pgtables_bytes", p->base_pgtables_bytes);
+    json_stream_member_int(b, "pid", p->pid);
+    json_stream_member_string(b, "comm", p->comm);
+    json_stream_member_string(b, "cgroup", p->cgroup ? p->cgroup : "/");
+    json_stream_member_uint(b, "uid", p->uid);
+    json_stream_member_int(b, "oom_score_adj", p->oom_score_adj);
+    json_stream_member_int(b, "threads", p->threads);
+    json_stream_member_int(b, "parent", p->parent);
+    json_stream_member_int(b, "shares_mm_with", p->shares_mm_with);
+    json_stream_member_string(b, "container", p->container);
+    json_stream_member_bool(b, "cap_sys_admin", p->cap_sys_admin);
+    json_stream_member_bool(b, "kthread", p->kthread);
+    json_stream_member_bool(b, "stuck", p->stuck);
+    json_stream_member_bool(b, "oom_task_origin", p->oom_task_origin);
+    json_stream_member_bool(b, "vfork_child", p->vfork_child);
+    json_stream_member_uint(b, "base_rss_bytes", p->base_rss_bytes);
+    json_stream_member_uint(b, "base_pgtables_bytes", p->base_pgtables_bytes);
     json_stream_end_object(b);
   }
   json_stream_end_array(b);
@@ -217,11 +184,11 @@ static void begin_document(ReportJson *json, const KmSystem *sys, const SimEvent
   const ScenarioHeader *h = ev ? ev->header : NULL;
   json->begun = TRUE;
   json_stream_begin_object(b);
-  add_str(b, "oomsim", OOMSIM_VERSION);
-  add_int(b, "report_version", REPORT_JSON_VERSION); /* docs/report.schema.json */
-  add_str(b, "scenario", h ? h->name : NULL);
-  add_str(b, "description", h ? h->description : NULL);
-  add_str(b, "file", ev && ev->scenario_file ? ev->scenario_file : h ? h->file : NULL);
+  json_stream_member_string(b, "oomsim", OOMSIM_VERSION);
+  json_stream_member_int(b, "report_version", REPORT_JSON_VERSION); /* docs/report.schema.json */
+  json_stream_member_string(b, "scenario", h ? h->name : NULL);
+  json_stream_member_string(b, "description", h ? h->description : NULL);
+  json_stream_member_string(b, "file", ev && ev->scenario_file ? ev->scenario_file : h ? h->file : NULL);
   if (h && h->overrides) { /* only when --set was given: a run without overrides keeps its bytes */
     json_stream_set_member_name(b, "overrides");
     json_stream_begin_array(b);
@@ -229,10 +196,10 @@ static void begin_document(ReportJson *json, const KmSystem *sys, const SimEvent
       json_stream_add_string_value(b, *set);
     json_stream_end_array(b);
   }
-  add_str(b, "kernel_profile", sys->profile->name);
-  add_str(b, "kernel_profile_summary", sys->profile->summary);
-  add_str(b, "kernel_uname", sys->profile->uname);
-  add_bool(b, "invert_tie_rule", sys->invert_tie_rule);
+  json_stream_member_string(b, "kernel_profile", sys->profile->name);
+  json_stream_member_string(b, "kernel_profile_summary", sys->profile->summary);
+  json_stream_member_string(b, "kernel_uname", sys->profile->uname);
+  json_stream_member_bool(b, "invert_tie_rule", sys->invert_tie_rule);
   add_machine(b, sys, h);
   add_cgroups(b, sys);
   add_processes(b, h);
@@ -245,91 +212,91 @@ static void begin_document(ReportJson *json, const KmSystem *sys, const SimEvent
 static void add_row(JsonStream *b, const KmSystem *sys, const KmOomRow *row)
 {
   json_stream_begin_object(b);
-  add_int(b, "pid", row->task->pid);
-  add_str(b, "comm", row->task->comm);
-  add_str(b, "memcg", row->task->memcg ? row->task->memcg->path : NULL);
-  add_uint(b, "uid", row->task->uid);
-  add_int(b, "total_vm_pages", row->total_vm);
-  add_int(b, "rss_pages", row->rss);
-  add_int(b, "anon_rss_pages", row->anon_rss);
-  add_int(b, "file_rss_pages", row->file_rss);
-  add_int(b, "shmem_rss_pages", row->shmem_rss);
-  add_int(b, "swapents", row->swapents);
-  add_int(b, "pgtables_pages", row->pgtables);
-  add_int(b, "oom_score_adj", row->oom_score_adj);
+  json_stream_member_int(b, "pid", row->task->pid);
+  json_stream_member_string(b, "comm", row->task->comm);
+  json_stream_member_string(b, "memcg", row->task->memcg ? row->task->memcg->path : NULL);
+  json_stream_member_uint(b, "uid", row->task->uid);
+  json_stream_member_int(b, "total_vm_pages", row->total_vm);
+  json_stream_member_int(b, "rss_pages", row->rss);
+  json_stream_member_int(b, "anon_rss_pages", row->anon_rss);
+  json_stream_member_int(b, "file_rss_pages", row->file_rss);
+  json_stream_member_int(b, "shmem_rss_pages", row->shmem_rss);
+  json_stream_member_int(b, "swapents", row->swapents);
+  json_stream_member_int(b, "pgtables_pages", row->pgtables);
+  json_stream_member_int(b, "oom_score_adj", row->oom_score_adj);
   if (row->skip != KM_SKIP_NONE || row->origin)
-    add_null(b, "points");
+    json_stream_member_null(b, "points");
   else if (!sys->profile->badness_signed)
-    add_uint(b, "points", (gulong)row->points);
+    json_stream_member_uint(b, "points", (gulong)row->points);
   else
-    add_int(b, "points", row->points);
-  add_int(b, "oom_score", row->proc_oom_score);
-  add_bool(b, "origin", row->origin);
-  add_str(b, "skip", row->skip == KM_SKIP_NONE ? NULL : report_skip_code(row->skip));
-  add_str(b, "skip_reason", row->skip == KM_SKIP_NONE ? NULL : km_skip_reason_text[row->skip]);
-  add_bool(b, "in_dump", row->in_dump);
+    json_stream_member_int(b, "points", row->points);
+  json_stream_member_int(b, "oom_score", row->proc_oom_score);
+  json_stream_member_bool(b, "origin", row->origin);
+  json_stream_member_string(b, "skip", row->skip == KM_SKIP_NONE ? NULL : report_skip_code(row->skip));
+  json_stream_member_string(b, "skip_reason", row->skip == KM_SKIP_NONE ? NULL : km_skip_reason_text[row->skip]);
+  json_stream_member_bool(b, "in_dump", row->in_dump);
   json_stream_end_object(b);
 }
 
 static void add_kill(JsonStream *b, const KmSystem *sys, const KmKill *k)
 {
   json_stream_begin_object(b);
-  add_int(b, "pid", k->task->pid);
-  add_str(b, "comm", k->task->comm);
-  add_str(b, "kind", report_kill_kind_name(k->kind));
-  add_str(b, "memcg", k->task->memcg ? k->task->memcg->path : NULL);
-  add_uint(b, "uid", k->task->uid);
-  add_bool(b, "printed", k->printed);
+  json_stream_member_int(b, "pid", k->task->pid);
+  json_stream_member_string(b, "comm", k->task->comm);
+  json_stream_member_string(b, "kind", report_kill_kind_name(k->kind));
+  json_stream_member_string(b, "memcg", k->task->memcg ? k->task->memcg->path : NULL);
+  json_stream_member_uint(b, "uid", k->task->uid);
+  json_stream_member_bool(b, "printed", k->printed);
   if (k->printed) {
-    add_uint(b, "total_vm_kb", km_pages_to_kb(sys, k->total_vm));
-    add_uint(b, "anon_rss_kb", km_pages_to_kb(sys, k->anon_rss));
-    add_uint(b, "file_rss_kb", km_pages_to_kb(sys, k->file_rss));
-    add_uint(b, "shmem_rss_kb", km_pages_to_kb(sys, k->shmem_rss));
-    add_uint(b, "pgtables_kb", km_pages_to_kb(sys, k->pgtables));
-    add_int(b, "oom_score_adj", k->oom_score_adj);
+    json_stream_member_uint(b, "total_vm_kb", km_pages_to_kb(sys, k->total_vm));
+    json_stream_member_uint(b, "anon_rss_kb", km_pages_to_kb(sys, k->anon_rss));
+    json_stream_member_uint(b, "file_rss_kb", km_pages_to_kb(sys, k->file_rss));
+    json_stream_member_uint(b, "shmem_rss_kb", km_pages_to_kb(sys, k->shmem_rss));
+    json_stream_member_uint(b, "pgtables_kb", km_pages_to_kb(sys, k->pgtables));
+    json_stream_member_int(b, "oom_score_adj", k->oom_score_adj);
   } else {
-    add_null(b, "total_vm_kb");
-    add_null(b, "anon_rss_kb");
-    add_null(b, "file_rss_kb");
-    add_null(b, "shmem_rss_kb");
-    add_null(b, "pgtables_kb");
-    add_null(b, "oom_score_adj");
+    json_stream_member_null(b, "total_vm_kb");
+    json_stream_member_null(b, "anon_rss_kb");
+    json_stream_member_null(b, "file_rss_kb");
+    json_stream_member_null(b, "shmem_rss_kb");
+    json_stream_member_null(b, "pgtables_kb");
+    json_stream_member_null(b, "oom_score_adj");
   }
-  add_bool(b, "stuck", k->task->stuck);
+  json_stream_member_bool(b, "stuck", k->task->stuck);
   add_task_ref(b, "pinned_by", k->pinned_by);
   json_stream_end_object(b);
 }
 
 static void add_oom(JsonStream *b, const KmSystem *sys, const OomControl *oc)
 {
-  add_str(b, "memcg", oc->memcg ? oc->memcg->path : NULL);
-  add_str(b, "action", report_oom_action_name(oc->action));
+  json_stream_member_string(b, "memcg", oc->memcg ? oc->memcg->path : NULL);
+  json_stream_member_string(b, "action", report_oom_action_name(oc->action));
   add_task_ref(b, "trigger", oc->current);
-  add_uint(b, "gfp_mask", oc->gfp_mask);
-  add_int(b, "order", oc->order);
+  json_stream_member_uint(b, "gfp_mask", oc->gfp_mask);
+  json_stream_member_int(b, "order", oc->order);
   gboolean decided = oc->action != KM_OOM_CURRENT_EXITING && oc->action != KM_OOM_GFP_NOFS;
-  add_str(b, "constraint", decided ? km_constraint_names[oc->constraint] : NULL);
+  json_stream_member_string(b, "constraint", decided ? km_constraint_names[oc->constraint] : NULL);
   if (decided)
-    add_int(b, "totalpages", oc->totalpages);
+    json_stream_member_int(b, "totalpages", oc->totalpages);
   else
-    add_null(b, "totalpages");
+    json_stream_member_null(b, "totalpages");
   add_task_ref(b, "victim", oc->chosen);
   if (oc->chosen && sys->profile->badness_signed) {
-    add_int(b, "chosen_points", oc->chosen_points);
-    add_int(b, "chosen_raw_points", oc->chosen_raw_points);
+    json_stream_member_int(b, "chosen_points", oc->chosen_points);
+    json_stream_member_int(b, "chosen_raw_points", oc->chosen_raw_points);
   } else if (oc->chosen) {
-    add_uint(b, "chosen_points", (gulong)oc->chosen_points);
-    add_uint(b, "chosen_raw_points", (gulong)oc->chosen_raw_points);
+    json_stream_member_uint(b, "chosen_points", (gulong)oc->chosen_points);
+    json_stream_member_uint(b, "chosen_raw_points", (gulong)oc->chosen_raw_points);
   } else {
-    add_null(b, "chosen_points");
-    add_null(b, "chosen_raw_points");
+    json_stream_member_null(b, "chosen_points");
+    json_stream_member_null(b, "chosen_raw_points");
   }
-  add_str(b, "tie_rule", report_tie_later_wins(sys) ? "later_wins" : "earlier_wins");
+  json_stream_member_string(b, "tie_rule", report_tie_later_wins(sys) ? "later_wins" : "earlier_wins");
   add_task_ref(b, "sacrificed_for", oc->sacrificed_for);
-  add_str(b, "oom_group", oc->oom_group ? oc->oom_group->path : NULL);
-  add_str(b, "kill_message", oc->kill_message);
-  add_str(b, "panic_message", oc->panic_message);
-  add_bool(b, "dumped", oc->dumped);
+  json_stream_member_string(b, "oom_group", oc->oom_group ? oc->oom_group->path : NULL);
+  json_stream_member_string(b, "kill_message", oc->kill_message);
+  json_stream_member_string(b, "panic_message", oc->panic_message);
+  json_stream_member_bool(b, "dumped", oc->dumped);
   json_stream_set_member_name(b, "candidates");
   json_stream_begin_array(b);
   for (guint i = 0; i < oc->rows->len; i++)
@@ -355,9 +322,9 @@ static void add_pressure(JsonStream *b, const KmSystem *sys, const KmMemcg *memc
   const char *names[3] = { "avg10", "avg60", "avg300" };
   for (int i = 0; i < 3; i++) {
     g_autofree char *v = g_strdup_printf("%lu.%02lu", km_load_int(avgs[i]), km_load_frac(avgs[i]));
-    add_str(b, names[i], v);
+    json_stream_member_string(b, names[i], v);
   }
-  add_uint(b, "total_us", p.total_us);
+  json_stream_member_uint(b, "total_us", p.total_us);
   json_stream_end_object(b);
 }
 
@@ -369,19 +336,19 @@ static void add_memory(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
   report_memory_now(sys, ev->task, &m);
   json_stream_set_member_name(b, "memory");
   json_stream_begin_object(b);
-  add_int(b, "mem_free_pages", m.mem_free);
-  add_int(b, "mem_available_pages", m.mem_available);
-  add_int(b, "swap_used_pages", m.swap_used);
-  add_int(b, "committed_as_pages", m.committed_as);
-  add_int(b, "commit_limit_pages", m.commit_limit);
+  json_stream_member_int(b, "mem_free_pages", m.mem_free);
+  json_stream_member_int(b, "mem_available_pages", m.mem_available);
+  json_stream_member_int(b, "swap_used_pages", m.swap_used);
+  json_stream_member_int(b, "committed_as_pages", m.committed_as);
+  json_stream_member_int(b, "commit_limit_pages", m.commit_limit);
   json_stream_set_member_name(b, "cgroups");
   json_stream_begin_array(b);
   for (const KmMemcg *memcg = ev->task->memcg; memcg && memcg->parent; memcg = memcg->parent) {
     json_stream_begin_object(b);
-    add_str(b, "path", memcg->path);
-    add_int(b, "usage_pages", memcg->usage);
+    json_stream_member_string(b, "path", memcg->path);
+    json_stream_member_int(b, "usage_pages", memcg->usage);
     add_limit(b, "max_pages", memcg->max);
-    add_int(b, "swap_pages", memcg->swap_usage);
+    json_stream_member_int(b, "swap_pages", memcg->swap_usage);
     add_pressure(b, sys, memcg, ev->time_ns);
     json_stream_end_object(b);
   }
@@ -389,12 +356,12 @@ static void add_memory(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
   json_stream_set_member_name(b, "process");
   if (m.has_mm) {
     json_stream_begin_object(b);
-    add_int(b, "pid", ev->task->pid);
-    add_int(b, "rss_anon_pages", m.rss_anon);
-    add_int(b, "rss_file_pages", m.rss_file);
-    add_int(b, "rss_shmem_pages", m.rss_shmem);
-    add_int(b, "swap_pages", m.swap);
-    add_int(b, "total_vm_pages", m.total_vm);
+    json_stream_member_int(b, "pid", ev->task->pid);
+    json_stream_member_int(b, "rss_anon_pages", m.rss_anon);
+    json_stream_member_int(b, "rss_file_pages", m.rss_file);
+    json_stream_member_int(b, "rss_shmem_pages", m.rss_shmem);
+    json_stream_member_int(b, "swap_pages", m.swap);
+    json_stream_member_int(b, "total_vm_pages", m.total_vm);
     json_stream_end_object(b);
   } else {
     json_stream_add_null_value(b);
@@ -405,64 +372,64 @@ static void add_memory(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
 static void add_event(JsonStream *b, const KmSystem *sys, const SimEvent *ev)
 {
   json_stream_begin_object(b);
-  add_uint(b, "time_ns", ev->time_ns);
-  add_str(b, "type", report_event_type_name(ev->kind));
+  json_stream_member_uint(b, "time_ns", ev->time_ns);
+  json_stream_member_string(b, "type", report_event_type_name(ev->kind));
   if (ev->step_index)
-    add_uint(b, "step", ev->step_index);
+    json_stream_member_uint(b, "step", ev->step_index);
   else
-    add_null(b, "step");
-  add_str(b, "step_id", ev->step ? ev->step->id : NULL);
-  add_str(b, "step_kind", ev->step && (guint)ev->step->kind < SC_STEP_N_KINDS ? sc_step_kind_names[ev->step->kind] : NULL);
+    json_stream_member_null(b, "step");
+  json_stream_member_string(b, "step_id", ev->step ? ev->step->id : NULL);
+  json_stream_member_string(b, "step_kind", ev->step && (guint)ev->step->kind < SC_STEP_N_KINDS ? sc_step_kind_names[ev->step->kind] : NULL);
   if (ev->task) {
-    add_int(b, "pid", ev->task->pid);
-    add_str(b, "comm", ev->task->comm);
+    json_stream_member_int(b, "pid", ev->task->pid);
+    json_stream_member_string(b, "comm", ev->task->comm);
   } else {
-    add_null(b, "pid");
-    add_null(b, "comm");
+    json_stream_member_null(b, "pid");
+    json_stream_member_null(b, "comm");
   }
-  add_str(b, "detail", ev->detail);
+  json_stream_member_string(b, "detail", ev->detail);
   switch (ev->kind) {
   case SIM_EV_OOM:
     if (ev->oc)
       add_oom(b, sys, ev->oc);
     break;
   case SIM_EV_RECLAIM:
-    add_str(b, "memcg", ev->oom_memcg ? ev->oom_memcg->path : NULL);
-    add_int(b, "reclaimed_file_pages", ev->reclaimed_file);
-    add_int(b, "reclaimed_swap_pages", ev->reclaimed_swap);
+    json_stream_member_string(b, "memcg", ev->oom_memcg ? ev->oom_memcg->path : NULL);
+    json_stream_member_int(b, "reclaimed_file_pages", ev->reclaimed_file);
+    json_stream_member_int(b, "reclaimed_swap_pages", ev->reclaimed_swap);
     break;
   case SIM_EV_THROTTLE:
-    add_int(b, "slept_ns", (gint64)ev->throttle_slept_ns);
-    add_int(b, "sleeps", (gint64)ev->throttle_sleeps);
+    json_stream_member_int(b, "slept_ns", (gint64)ev->throttle_slept_ns);
+    json_stream_member_int(b, "sleeps", (gint64)ev->throttle_sleeps);
     break;
   case SIM_EV_REAPED:
-    add_int(b, "anon_rss_pages", ev->reaped_anon_rss);
-    add_int(b, "file_rss_pages", ev->reaped_file_rss);
-    add_int(b, "shmem_rss_pages", ev->reaped_shmem_rss);
+    json_stream_member_int(b, "anon_rss_pages", ev->reaped_anon_rss);
+    json_stream_member_int(b, "file_rss_pages", ev->reaped_file_rss);
+    json_stream_member_int(b, "shmem_rss_pages", ev->reaped_shmem_rss);
     break;
   case SIM_EV_EXIT:
     if (ev->exit) {
-      add_int(b, "status", ev->exit->status);
-      add_int(b, "signal", ev->exit->signal);
-      add_str(b, "reason", ev->exit->reason);
-      add_str(b, "by", ev->exit->by);
+      json_stream_member_int(b, "status", ev->exit->status);
+      json_stream_member_int(b, "signal", ev->exit->signal);
+      json_stream_member_string(b, "reason", ev->exit->reason);
+      json_stream_member_string(b, "by", ev->exit->by);
     }
-    add_int(b, "free_pages", km_buddy_free_pages(sys)); /* MemFree: without the per-CPU lists */
+    json_stream_member_int(b, "free_pages", km_buddy_free_pages(sys)); /* MemFree: without the per-CPU lists */
     break;
   case SIM_EV_ENOMEM:
-    add_str(b, "memcg", ev->oom_memcg ? ev->oom_memcg->path : NULL);
-    add_int(b, "requested_pages", ev->enomem_pages);
-    add_str(b, "refused_by", ev->oom_memcg           ? "try_charge_memcg"
+    json_stream_member_string(b, "memcg", ev->oom_memcg ? ev->oom_memcg->path : NULL);
+    json_stream_member_int(b, "requested_pages", ev->enomem_pages);
+    json_stream_member_string(b, "refused_by", ev->oom_memcg           ? "try_charge_memcg"
                              : ev->enomem_overcommit ? "__vm_enough_memory"
                                                      : "get_unmapped_area");
-    add_int(b, "committed_as_pages", sys->machine.committed_as);
-    add_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
+    json_stream_member_int(b, "committed_as_pages", sys->machine.committed_as);
+    json_stream_member_int(b, "commit_limit_pages", km_vm_commit_limit(sys));
     break;
   case SIM_EV_STEP_ERROR:
-    add_str(b, "errno", ev->errno_name);
+    json_stream_member_string(b, "errno", ev->errno_name);
     break;
   case SIM_EV_PANIC:
-    add_str(b, "message", ev->panic_message);
+    json_stream_member_string(b, "message", ev->panic_message);
     break;
   default:
     break;
@@ -487,18 +454,18 @@ static void add_outcome(JsonStream *b, const SimOutcome *o, guint64 page)
   for (guint i = 0; i < o->kills->len; i++) {
     const SimKill *k = o->kills->pdata[i];
     json_stream_begin_object(b);
-    add_int(b, "pid", k->pid);
-    add_str(b, "comm", k->comm);
-    add_str(b, "constraint", k->constraint);
-    add_str(b, "oom_memcg", k->oom_memcg);
-    add_str(b, "task_memcg", k->task_memcg);
-    add_bool(b, "allocating_task", k->allocating_task);
-    add_uint(b, "total_vm_kb", k->total_vm_kb);
-    add_uint(b, "anon_rss_kb", k->anon_rss_kb);
-    add_uint(b, "file_rss_kb", k->file_rss_kb);
-    add_uint(b, "shmem_rss_kb", k->shmem_rss_kb);
-    add_uint(b, "pgtables_kb", k->pgtables_kb);
-    add_int(b, "oom_score_adj", k->oom_score_adj);
+    json_stream_member_int(b, "pid", k->pid);
+    json_stream_member_string(b, "comm", k->comm);
+    json_stream_member_string(b, "constraint", k->constraint);
+    json_stream_member_string(b, "oom_memcg", k->oom_memcg);
+    json_stream_member_string(b, "task_memcg", k->task_memcg);
+    json_stream_member_bool(b, "allocating_task", k->allocating_task);
+    json_stream_member_uint(b, "total_vm_kb", k->total_vm_kb);
+    json_stream_member_uint(b, "anon_rss_kb", k->anon_rss_kb);
+    json_stream_member_uint(b, "file_rss_kb", k->file_rss_kb);
+    json_stream_member_uint(b, "shmem_rss_kb", k->shmem_rss_kb);
+    json_stream_member_uint(b, "pgtables_kb", k->pgtables_kb);
+    json_stream_member_int(b, "oom_score_adj", k->oom_score_adj);
     json_stream_end_object(b);
   }
   json_stream_end_array(b);
@@ -507,26 +474,22 @@ static void add_outcome(JsonStream *b, const SimOutcome *o, guint64 page)
   for (guint i = 0; i < o->exits->len; i++) {
     const SimExit *x = o->exits->pdata[i];
     json_stream_begin_object(b);
-    add_int(b, "pid", x->pid);
-    add_int(b, "status", x->status);
-    add_int(b, "signal", x->signal);
-    add_str(b, "reason", x->reason);
-    add_str(b, "by", x->by);
+    json_stream_member_int(b, "pid", x->pid);
+    json_stream_member_int(b, "status", x->status);
+    json_stream_member_int(b, "signal", x->signal);
+    json_stream_member_string(b, "reason", x->reason);
+    json_stream_member_string(b, "by", x->by);
     json_stream_end_object(b);
   }
   json_stream_end_array(b);
-  json_stream_set_member_name(b, "enomem_steps");
-  json_stream_begin_array(b);
-  for (guint i = 0; i < o->enomem_steps->len; i++)
-    json_stream_add_string_value(b, o->enomem_steps->pdata[i]);
-  json_stream_end_array(b);
+  json_stream_member_strings(b, "enomem_steps", o->enomem_steps);
   json_stream_set_member_name(b, "step_errors");
   json_stream_begin_array(b);
   for (guint i = 0; i < o->step_errors->len; i++) {
     g_auto(GStrv) f = g_strsplit(o->step_errors->pdata[i], " ", 2);
     json_stream_begin_object(b);
-    add_str(b, "step", f[0]);
-    add_str(b, "errno", f[1]);
+    json_stream_member_string(b, "step", f[0]);
+    json_stream_member_string(b, "errno", f[1]);
     json_stream_end_object(b);
   }
   json_stream_end_array(b);
@@ -535,7 +498,7 @@ static void add_outcome(JsonStream *b, const SimOutcome *o, guint64 page)
   for (guint i = 0; i < o->memcg_events->len; i++) {
     const SimMemcgEvents *e = o->memcg_events->pdata[i];
     json_stream_begin_object(b);
-    add_str(b, "cgroup", e->cgroup);
+    json_stream_member_string(b, "cgroup", e->cgroup);
     add_counter(b, "low", e->low);
     add_counter(b, "high", e->high);
     add_counter(b, "max", e->max);
@@ -556,26 +519,26 @@ static void add_outcome(JsonStream *b, const SimOutcome *o, guint64 page)
     json_stream_add_int_value(b, GPOINTER_TO_INT(o->livelocked_pids->pdata[i]));
   json_stream_end_array(b);
   /* the peaks (page_counter watermarks) and least headroom over the run */
-  add_uint(b, "machine_peak_pages", page ? o->machine_peak_bytes / page : 0);
+  json_stream_member_uint(b, "machine_peak_pages", page ? o->machine_peak_bytes / page : 0);
   json_stream_set_member_name(b, "memcg_peaks");
   json_stream_begin_array(b);
   for (guint i = 0; i < o->memcg_peaks->len; i++) {
     const SimMemcgPeak *p = o->memcg_peaks->pdata[i];
     json_stream_begin_object(b);
-    add_str(b, "cgroup", p->cgroup);
-    add_uint(b, "peak_pages", p->peak_bytes / page);
-    add_uint(b, "swap_peak_pages", p->swap_peak_bytes / page);
+    json_stream_member_string(b, "cgroup", p->cgroup);
+    json_stream_member_uint(b, "peak_pages", p->peak_bytes / page);
+    json_stream_member_uint(b, "swap_peak_pages", p->swap_peak_bytes / page);
     if (p->limited)
-      add_uint(b, "least_headroom_pages", p->min_headroom_bytes / page);
+      json_stream_member_uint(b, "least_headroom_pages", p->min_headroom_bytes / page);
     else
-      add_null(b, "least_headroom_pages");
+      json_stream_member_null(b, "least_headroom_pages");
     json_stream_end_object(b);
   }
   json_stream_end_array(b);
-  add_bool(b, "panic", o->panicked);
-  add_str(b, "panic_message", o->panic_message);
-  add_bool(b, "no_killable", o->no_killable);
-  add_bool(b, "unresolved", o->unresolved);
+  json_stream_member_bool(b, "panic", o->panicked);
+  json_stream_member_string(b, "panic_message", o->panic_message);
+  json_stream_member_bool(b, "no_killable", o->no_killable);
+  json_stream_member_bool(b, "unresolved", o->unresolved);
   json_stream_end_object(b);
 }
 
@@ -584,9 +547,9 @@ static void add_outcome(JsonStream *b, const SimOutcome *o, guint64 page)
 static void add_bytes_or_null(JsonStream *b, const char *name, guint64 bytes)
 {
   if (bytes)
-    add_uint(b, name, bytes);
+    json_stream_member_uint(b, name, bytes);
   else
-    add_null(b, name);
+    json_stream_member_null(b, name);
 }
 
 /* A container as `kubectl describe pod` shows it at the end of the trace (docs/report-formats.md, "pods"). */
@@ -595,33 +558,33 @@ static void add_container(JsonStream *b, const K8sPod *pod, const K8sContainer *
 {
   const SimExit *x = o ? sim_outcome_find_exit(o, c->pid) : NULL;
   json_stream_begin_object(b);
-  add_str(b, "name", c->name);
-  add_int(b, "pid", c->pid);
-  add_str(b, "comm", c->comm);
-  add_str(b, "cgroup", c->cgroup);
-  add_int(b, "oom_score_adj", c->oom_score_adj);
+  json_stream_member_string(b, "name", c->name);
+  json_stream_member_int(b, "pid", c->pid);
+  json_stream_member_string(b, "comm", c->comm);
+  json_stream_member_string(b, "cgroup", c->cgroup);
+  json_stream_member_int(b, "oom_score_adj", c->oom_score_adj);
   add_bytes_or_null(b, "request_bytes", c->request_bytes);
   add_bytes_or_null(b, "limit_bytes", c->limit_bytes);
-  add_bool(b, "sidecar", c->sidecar);
-  add_bool(b, "privileged", c->privileged); /* securityContext.privileged: the only way to CAP_SYS_ADMIN here */
+  json_stream_member_bool(b, "sidecar", c->sidecar);
+  json_stream_member_bool(b, "privileged", c->privileged); /* securityContext.privileged: the only way to CAP_SYS_ADMIN here */
   /* "running": no exit (a run that ended early); a survivor of the trace exits 0 like every process */
-  add_str(b, "state", x ? "terminated" : "running");
-  add_str(b, "reason", x ? x->reason : NULL);
+  json_stream_member_string(b, "state", x ? "terminated" : "running");
+  json_stream_member_string(b, "reason", x ? x->reason : NULL);
   if (x) {
-    add_int(b, "exit_code", x->status);
-    add_int(b, "signal", x->signal);
-    add_uint(b, "finished_ns", x->time_ns);
+    json_stream_member_int(b, "exit_code", x->status);
+    json_stream_member_int(b, "signal", x->signal);
+    json_stream_member_uint(b, "finished_ns", x->time_ns);
   } else {
-    add_null(b, "exit_code");
-    add_null(b, "signal");
-    add_null(b, "finished_ns");
+    json_stream_member_null(b, "exit_code");
+    json_stream_member_null(b, "signal");
+    json_stream_member_null(b, "finished_ns");
   }
-  add_str(b, "by", x ? x->by : NULL);
-  add_bool(b, "survived", x && x->survived);
+  json_stream_member_string(b, "by", x ? x->by : NULL);
+  json_stream_member_bool(b, "survived", x && x->survived);
   /* restarts are not simulated: a failed container of an Always/OnFailure pod would be restarted after the
    * CrashLoopBackOff back-off (10 s, doubling to 5 min); its process does not run again in the model */
-  add_int(b, "restart_count", 0);
-  add_bool(b, "would_restart", report_container_restarts(pod, x, evicted));
+  json_stream_member_int(b, "restart_count", 0);
+  json_stream_member_bool(b, "would_restart", report_container_restarts(pod, x, evicted));
   json_stream_end_object(b);
 }
 
@@ -631,16 +594,16 @@ static void add_pods(JsonStream *b, const K8sNode *node, const SimOutcome *o)
 {
   json_stream_set_member_name(b, "kubelet");
   json_stream_begin_object(b);
-  add_str(b, "version", node->version);
-  add_str(b, "cgroup_driver", node->cgroup_driver);
-  add_int(b, "cgroup_version", node->cgroup_version);
-  add_uint(b, "capacity_bytes", node->capacity_bytes);
-  add_uint(b, "kube_reserved_bytes", node->kube_reserved_bytes);
-  add_uint(b, "system_reserved_bytes", node->system_reserved_bytes);
-  add_uint(b, "hard_eviction_bytes", node->hard_eviction_bytes);
-  add_uint(b, "allocatable_bytes", node->allocatable_bytes);
-  add_uint(b, "kubepods_limit_bytes", node->kubepods_limit_bytes);
-  add_str(b, "kubepods_cgroup", node->kubepods_cgroup);
+  json_stream_member_string(b, "version", node->version);
+  json_stream_member_string(b, "cgroup_driver", node->cgroup_driver);
+  json_stream_member_int(b, "cgroup_version", node->cgroup_version);
+  json_stream_member_uint(b, "capacity_bytes", node->capacity_bytes);
+  json_stream_member_uint(b, "kube_reserved_bytes", node->kube_reserved_bytes);
+  json_stream_member_uint(b, "system_reserved_bytes", node->system_reserved_bytes);
+  json_stream_member_uint(b, "hard_eviction_bytes", node->hard_eviction_bytes);
+  json_stream_member_uint(b, "allocatable_bytes", node->allocatable_bytes);
+  json_stream_member_uint(b, "kubepods_limit_bytes", node->kubepods_limit_bytes);
+  json_stream_member_string(b, "kubepods_cgroup", node->kubepods_cgroup);
   json_stream_set_member_name(b, "pods");
   json_stream_begin_array(b);
   for (guint i = 0; i < node->pods->len; i++) {
@@ -648,18 +611,18 @@ static void add_pods(JsonStream *b, const K8sNode *node, const SimOutcome *o)
     const char *reason = NULL;
     const char *phase = o ? report_pod_phase(pod, o, &reason) : "Running";
     json_stream_begin_object(b);
-    add_str(b, "namespace", pod->namespace_);
-    add_str(b, "name", pod->name);
-    add_str(b, "uid", pod->uid);
-    add_str(b, "qos_class", k8s_qos_names[pod->qos]);
-    add_int(b, "priority", pod->priority);
-    add_str(b, "priority_class", pod->priority_class);
-    add_str(b, "restart_policy", pod->restart_policy);
-    add_str(b, "cgroup", pod->cgroup);
+    json_stream_member_string(b, "namespace", pod->namespace_);
+    json_stream_member_string(b, "name", pod->name);
+    json_stream_member_string(b, "uid", pod->uid);
+    json_stream_member_string(b, "qos_class", k8s_qos_names[pod->qos]);
+    json_stream_member_int(b, "priority", pod->priority);
+    json_stream_member_string(b, "priority_class", pod->priority_class);
+    json_stream_member_string(b, "restart_policy", pod->restart_policy);
+    json_stream_member_string(b, "cgroup", pod->cgroup);
     add_bytes_or_null(b, "memory_limit_bytes", pod->memory_limit_bytes);
-    add_uint(b, "memory_request_bytes", pod->memory_request_bytes);
-    add_str(b, "phase", phase);
-    add_str(b, "reason", reason);
+    json_stream_member_uint(b, "memory_request_bytes", pod->memory_request_bytes);
+    json_stream_member_string(b, "phase", phase);
+    json_stream_member_string(b, "reason", reason);
     json_stream_set_member_name(b, "containers");
     json_stream_begin_array(b);
     for (guint j = 0; j < pod->containers->len; j++)

@@ -81,8 +81,10 @@ static gboolean check_oom_adj_per_mm(SimEngine *e, GError **error)
   const ScenarioHeader *h = e->header;
   for (guint i = 0; i < h->processes->len; i++) {
     const ScProcess *p = h->processes->pdata[i];
+    if (!p->shares_mm_with)
+      continue; /* the first process of an mm is checked against the later ones by their own turn */
     const KmTask *task = km_system_find_task(e->sys, p->pid);
-    const KmTask *other = p->shares_mm_with ? km_oom_adj_differs_in_mm(e->sys, task) : NULL;
+    const KmTask *other = km_oom_adj_differs_in_mm(e->sys, task);
     if (other) {
       scenario_set_error(error, SCENARIO_ERROR_UNSUPPORTED, h->file, p->line, p->col,
                          "process %d shares the mm of process %d but has oom_score_adj %d, not %d: kernel %s keeps "

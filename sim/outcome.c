@@ -34,8 +34,10 @@ static void final_score_free(gpointer p)
 SimOutcome *sim_outcome_new(void)
 {
   SimOutcome *o = g_new0(SimOutcome, 1);
-  o->kills = g_ptr_array_new_with_free_func(g_free); /* their strings are in strings */
-  o->exits = g_ptr_array_new_with_free_func(g_free);
+  o->kills = g_ptr_array_new(); /* the kills and exits are in kill_slab and exit_slab, their strings in strings */
+  o->exits = g_ptr_array_new();
+  km_slab_init(&o->kill_slab, sizeof(SimKill), 64);
+  km_slab_init(&o->exit_slab, sizeof(SimExit), 256);
   o->enomem_steps = g_ptr_array_new_with_free_func(g_free);
   o->step_errors = g_ptr_array_new_with_free_func(g_free);
   o->blocked_pids = g_ptr_array_new();
@@ -53,14 +55,14 @@ SimOutcome *sim_outcome_new(void)
 
 SimKill *sim_outcome_add_kill(SimOutcome *o)
 {
-  SimKill *k = g_new0(SimKill, 1);
+  SimKill *k = km_slab_alloc0(&o->kill_slab);
   g_ptr_array_add(o->kills, k);
   return k;
 }
 
 SimExit *sim_outcome_add_exit(SimOutcome *o)
 {
-  SimExit *x = g_new0(SimExit, 1);
+  SimExit *x = km_slab_alloc0(&o->exit_slab);
   g_ptr_array_add(o->exits, x);
   return x;
 }
@@ -95,6 +97,8 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->final_scores);
   g_free(o->panic_message);
   g_string_chunk_free(o->strings);
+  km_slab_destroy(&o->kill_slab);
+  km_slab_destroy(&o->exit_slab);
   g_free(o);
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include "../kernel-model/km-slab.h"
 
 G_BEGIN_DECLS
 
@@ -111,6 +112,8 @@ typedef struct {
                                 at most SIM_FINAL_SCORES_MAX (final_scores_dropped: the others) */
   guint final_scores_dropped;
   GStringChunk *strings;     /* the strings of kills and exits (sim_outcome_intern()) and completed_steps */
+  KmSlab kill_slab, exit_slab; /* where kills and exits come from: blocks freed with the outcome, not a malloc each
+                                * (a sweep records a thousand exits per variant, issue 10) */
 } SimOutcome;
 
 SimOutcome *sim_outcome_new(void);

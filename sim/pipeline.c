@@ -18,6 +18,10 @@
 #include "../scenarios/scenario-loader.h"
 #include "engine.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 struct _SimScenario {
   ScenarioHeader *header;
   GPtrArray *steps;   /* ScStep*, in trace order */
@@ -250,9 +254,27 @@ static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpoint
   return TRUE;
 }
 
+/* Replays are made and torn down back to back (a sweep's variants, a bisect's probes): each builds a model of
+ * thousands of objects in a few blocks (kernel-model/km-slab.c) and frees them together at its end. glibc gives a
+ * heap top above M_TRIM_THRESHOLD (128 KiB) back to the system at once (sbrk, or MADV_DONTNEED in a thread's
+ * arena), so every replay faulted its memory in afresh: three times the minor faults and 30% more CPU than the
+ * replay itself for the bench's sweep (docs/performance.md, "fifth pass"). A threshold of 64 MiB keeps what one
+ * replay freed for the next. Allocator tuning only: no output depends on it. */
+static void keep_freed_heap(void)
+{
+#ifdef __GLIBC__
+  static gsize done = 0;
+  if (g_once_init_enter(&done)) {
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    g_once_init_leave(&done, 1);
+  }
+#endif
+}
+
 gboolean sim_replay(const ScenarioHeader *header, GPtrArray *steps, const SimOptions *opts,
                     SimOutcome **out_outcome, GString **out_report, char **out_profile_name, GError **error)
 {
+  keep_freed_heap();
   StepList list = { steps, 0 };
   return run_engine(header, list_source, &list, TRUE, NULL, opts, NULL, out_outcome, out_report, NULL, out_profile_name,
                     error);

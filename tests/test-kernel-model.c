@@ -1273,6 +1273,74 @@ static void test_lru_dead_chunks_dropped(void)
 /* Issue 9, section 4: a process moved to another memcg (v2 moves no charges). Pages faulted before the move stay
  * charged to /a; pages faulted after it, in the same mapping, go to /b (get_mem_cgroup_from_mm() at fault time).
  * Swap-out, unmap and exit uncharge each page from its own memcg, and each memcg's LRU holds only its pages. */
+/* KmMmMappings' page-table ledger (the first entry inline, pgtable_charge0, the later ones in the array): a process that
+ * moves /a -> /b -> /a has three entries, and freed page tables are uncharged newest first (mm_set_tables()).
+ * x86-64: a PTE page maps 512 pages, a PMD page 512 PTE pages. */
+static void test_pgtable_ledger_newest_first(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+  KmMemcg *b = add_memcg(sys, "/b", KM_PAGES_MAX);
+  KmTask *t = km_task_create(sys, 10, "mover", a, NULL);
+  KmMapping *m1 = km_mm_add_mapping(sys, t->mm, KEY_A, 100, TRUE);
+  KmMapping *m2 = km_mm_add_mapping(sys, t->mm, KEY_B, 600, TRUE);
+  KmMapping *m3 = km_mm_add_mapping(sys, t->mm, KEY_Y, 10, TRUE);
+  km_mm_populate(sys, t->mm, m1, 100); /* 1 PTE page + 1 PMD page, to /a */
+  g_assert_cmpint(a->pgtables, ==, 2);
+  g_assert_null(t->mm->mappings->pgtable_charges); /* one memcg so far: the inline entry only */
+  km_task_attach(sys, t, b);
+  km_mm_populate(sys, t->mm, m2, 600); /* ceil(600 / 512) = 2 PTE pages, to /b; still one PMD page */
+  g_assert_cmpint(b->pgtables, ==, 2);
+  km_task_attach(sys, t, a);
+  km_mm_populate(sys, t->mm, m3, 10); /* 1 PTE page, to /a again: a third entry, after /b's */
+  g_assert_cmpint(a->pgtables, ==, 3);
+  g_assert_cmpint(t->mm->mappings->pgtable_charges->len, ==, 2);
+  g_assert_cmpint(sys->machine.pgtables, ==, 5);
+  /* m2's 2 PTE pages go: the newest entry (/a's 1) first, then 1 of /b's 2 (oldest first would take /a's 2) */
+  km_mm_unmap(sys, t->mm, m2);
+  g_assert_cmpint(a->pgtables, ==, 2);
+  g_assert_cmpint(b->pgtables, ==, 1);
+  /* m3's PTE page: /b's last */
+  km_mm_unmap(sys, t->mm, m3);
+  g_assert_cmpint(a->pgtables, ==, 2);
+  g_assert_cmpint(b->pgtables, ==, 0);
+  /* m1's PTE page and the PMD page: /a's first entry, the inline one */
+  km_mm_unmap(sys, t->mm, m1);
+  g_assert_cmpint(a->pgtables, ==, 0);
+  g_assert_cmpint(sys->machine.pgtables, ==, 0);
+  g_assert_null(t->mm->mappings->pgtable_charge0.memcg);
+  g_assert_cmpint(t->mm->mappings->pgtable_charges->len, ==, 0);
+}
+
+/* KmSlab (kernel-model/km-slab.c): objects from blocks of per_block, the last freed handed out first and zeroed,
+ * a new block only when the newest is used up and nothing is free. */
+static void test_slab_reuse(void)
+{
+  KmSlab slab;
+  km_slab_init(&slab, 3 * sizeof(guint64), 2);
+  guint64 *a = km_slab_alloc0(&slab), *b = km_slab_alloc0(&slab);
+  g_assert_cmpint(slab.blocks->len, ==, 1);
+  g_assert_true(b == a + 3); /* next to each other in the first block */
+  guint64 *c = km_slab_alloc0(&slab);
+  g_assert_cmpint(slab.blocks->len, ==, 2);
+  g_assert_cmpuint(slab.live, ==, 3);
+  b[0] = b[1] = b[2] = 7;
+  km_slab_free(&slab, b);
+  km_slab_free(&slab, NULL); /* as g_free(NULL): nothing */
+  g_assert_cmpuint(slab.live, ==, 2);
+  guint64 *d = km_slab_alloc0(&slab);
+  g_assert_true(d == b); /* the freed one, not a new block */
+  g_assert_cmpuint(d[0] | d[1] | d[2], ==, 0);
+  g_assert_cmpint(slab.blocks->len, ==, 2);
+  km_slab_free(&slab, a);
+  km_slab_free(&slab, c);
+  g_assert_true(km_slab_alloc0(&slab) == c); /* last in, first out */
+  g_assert_true(km_slab_alloc0(&slab) == a);
+  g_assert_cmpuint(slab.live, ==, 3);
+  km_slab_destroy(&slab); /* live objects go with the blocks */
+  g_assert_null(slab.blocks);
+}
+
 static void test_move_charges_new_faults(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -1882,6 +1950,8 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg/exit-uncharges", test_exit_uncharges);
   g_test_add_func("/kernel-model/memcg/move-charges-new-faults", test_move_charges_new_faults);
   g_test_add_func("/kernel-model/memcg/move-mm-owner", test_move_mm_owner);
+  g_test_add_func("/kernel-model/memcg/pgtable-ledger-newest-first", test_pgtable_ledger_newest_first);
+  g_test_add_func("/kernel-model/slab/reuse", test_slab_reuse);
   g_test_add_func("/kernel-model/memcg-high/stock", test_high_stock);
   g_test_add_func("/kernel-model/memcg-high/delay", test_high_delay);
   g_test_add_func("/kernel-model/memcg-high/handle-no-reclaim", test_high_handle);

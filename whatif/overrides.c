@@ -328,13 +328,12 @@ gboolean whatif_split_assignment(const char *text, char **out_param, char **out_
 
 /* ---------------------------------------------------------------- variants */
 
-/* A new array of the same pointers (copied at once: a sweep makes one view of a 10,000-step trace per variant). */
+/* A new array of the same pointers (copied at once, with no zero-filling first: a sweep makes one view of a
+ * 10,000-step trace per variant). g_ptr_array_extend() without a copy function is one memcpy; it reads `array` only. */
 static GPtrArray *view_of(const GPtrArray *array)
 {
   GPtrArray *view = g_ptr_array_sized_new(array->len + 1);
-  g_ptr_array_set_size(view, (gint)array->len);
-  if (array->len)
-    memcpy(view->pdata, array->pdata, array->len * sizeof(gpointer));
+  g_ptr_array_extend(view, (GPtrArray *)array, NULL, NULL);
   return view;
 }
 

@@ -110,27 +110,6 @@ void whatif_row_set_unsupported(WhatifRow *row, const char *why)
 
 /* ---------------------------------------------------------------- JSON */
 
-static void add_member_int(JsonStream *b, const char *name, gint64 value)
-{
-  json_stream_set_member_name(b, name);
-  json_stream_add_int_value(b, value);
-}
-
-static void add_member_string(JsonStream *b, const char *name, const char *value)
-{
-  json_stream_set_member_name(b, name);
-  json_stream_add_string_value(b, value);
-}
-
-static void add_strings(JsonStream *b, const char *name, GPtrArray *strings)
-{
-  json_stream_set_member_name(b, name);
-  json_stream_begin_array(b);
-  for (guint i = 0; i < strings->len; i++)
-    json_stream_add_string_value(b, strings->pdata[i]);
-  json_stream_end_array(b);
-}
-
 static void add_figures(JsonStream *b, const WhatifRow *row)
 {
   json_stream_set_member_name(b, "victims");
@@ -138,9 +117,9 @@ static void add_figures(JsonStream *b, const WhatifRow *row)
   for (guint i = 0; i < row->victims->len; i++) {
     const WhatifVictim *v = &g_array_index(row->victims, WhatifVictim, i);
     json_stream_begin_object(b);
-    add_member_int(b, "pid", v->pid);
-    add_member_string(b, "comm", v->comm);
-    add_member_int(b, "time_ns", v->time_ns);
+    json_stream_member_int(b, "pid", v->pid);
+    json_stream_member_string(b, "comm", v->comm);
+    json_stream_member_int(b, "time_ns", v->time_ns);
     json_stream_end_object(b);
   }
   json_stream_end_array(b);
@@ -149,24 +128,24 @@ static void add_figures(JsonStream *b, const WhatifRow *row)
   for (guint i = 0; i < row->exits->len; i++) {
     const WhatifExit *x = &g_array_index(row->exits, WhatifExit, i);
     json_stream_begin_object(b);
-    add_member_int(b, "pid", x->pid);
-    add_member_int(b, "status", x->status);
+    json_stream_member_int(b, "pid", x->pid);
+    json_stream_member_int(b, "status", x->status);
     json_stream_end_object(b);
   }
   json_stream_end_array(b);
-  add_strings(b, "enomem_steps", row->enomem_steps);
+  json_stream_member_strings(b, "enomem_steps", row->enomem_steps);
   json_stream_set_member_name(b, "first_oom_ns");
   if (row->oomed)
     json_stream_add_int_value(b, row->first_oom_ns);
   else
     json_stream_add_null_value(b);
-  add_member_int(b, "machine_peak_bytes", row->machine_peak_bytes);
+  json_stream_member_int(b, "machine_peak_bytes", row->machine_peak_bytes);
   json_stream_set_member_name(b, "cgroups");
   json_stream_begin_array(b);
   for (guint i = 0; i < row->cgroups->len; i++) {
     const WhatifCgroupCell *c = &g_array_index(row->cgroups, WhatifCgroupCell, i);
     json_stream_begin_object(b);
-    add_member_int(b, "peak_bytes", c->peak_bytes);
+    json_stream_member_int(b, "peak_bytes", c->peak_bytes);
     json_stream_set_member_name(b, "min_headroom_bytes");
     if (c->limited)
       json_stream_add_int_value(b, c->min_headroom_bytes);
@@ -181,12 +160,12 @@ void whatif_row_append_json(const WhatifRow *row, GString *out)
 {
   g_autoptr(JsonStream) b = json_stream_new_compact(out);
   json_stream_begin_object(b);
-  add_member_int(b, "variant", row->variant);
-  add_strings(b, "values", row->values);
-  add_member_string(b, "kernel", row->kernel);
-  add_member_string(b, "outcome", row->outcome);
+  json_stream_member_int(b, "variant", row->variant);
+  json_stream_member_strings(b, "values", row->values);
+  json_stream_member_string(b, "kernel", row->kernel);
+  json_stream_member_string(b, "outcome", row->outcome);
   if (row->error)
-    add_member_string(b, "error", row->error);
+    json_stream_member_string(b, "error", row->error);
   else
     add_figures(b, row);
   json_stream_end_object(b);
