@@ -359,11 +359,12 @@ gboolean explain_task_terms(const ExplainReport *r, const ExplainTask *t, Explai
 static glong row_badness(KmSystem *sys, const ExplainReport *r, const ExplainTask *t, glong totalpages,
                          KmSkipReason *out_skip)
 {
-  KmMm mm = { 0 };
+  KmMmBase base = { 0 };
+  KmMm mm = { .base = &base };
   KmTask task = { 0 };
   mm.anon_rss = t->rss; /* get_mm_rss() is the sum the table prints */
   mm.swapents = t->swapents;
-  mm.pgtables = mm.base_pgtables = explain_task_pgtables(r, t);
+  mm.pgtables = base.pgtables = explain_task_pgtables(r, t);
   task.pid = task.tgid = t->pid;
   task.oom_score_adj = t->oom_score_adj;
   task.cap_sys_admin = t->uid == 0;

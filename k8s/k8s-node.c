@@ -627,10 +627,10 @@ read_pod(Ctx *ctx, K8sNode *node, const ScElement *element, GPtrArray *out_cgrou
     add_cgroup(node, out_cgroups, c->cgroup, c->limit_bytes, c->line);
     ScProcess *p = g_new0(ScProcess, 1);
     p->pid = c->pid;
-    p->comm = g_strdup(c->comm);
-    p->cgroup = g_strdup(c->cgroup);
+    g_strlcpy(p->comm, c->comm, sizeof p->comm); /* 1 to 15 bytes (read_container()) */
+    p->cgroup = g_intern_string(c->cgroup);
     p->oom_score_adj = c->oom_score_adj;
-    p->container = g_strdup(c->name);
+    p->container = g_intern_string(c->name);
     p->threads = 1;
     /* uid 0, as most images run, but without CAP_SYS_ADMIN: the runtimes' default capability set (containerd's
      * and CRI-O's oci.WithDefaultSpec / DefaultCapabilities, Docker's defaultCapabilities(): CHOWN, DAC_OVERRIDE,

@@ -17,7 +17,7 @@
  * charged stay where they are; a new page is charged to the memcg the mm's owner is in at fault time
  * (mem_cgroup_charge() -> get_mem_cgroup_from_mm(mm)). So each mapping keeps its pages per memcg (KmMapCharge),
  * each memcg's LRU holds the pages charged to it, and unmap, exit, reaping and swap-out uncharge each page from
- * its own memcg. Page tables are kept per memcg for the mm (KmMm.pgtable_charge0 and pgtable_charges).
+ * its own memcg. Page tables are kept per memcg for the mm (KmMmMappings.pgtable_charge0 and pgtable_charges).
  *
  * Simplifications (docs/model.md): the anon LRU is one FIFO per memcg (no active/inactive aging); page-table
  * pages are charged to the mm owner's memcg (the kernel charges current's, the same unless a process sharing
@@ -161,15 +161,31 @@ static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
 
 static void mm_free(KmSystem *sys, KmMm *mm)
 {
-  for (GList *link = mm->mappings.head, *next; link; link = next) { /* the node is the mapping's own (KmMapping.node) */
-    next = link->next; /* before the unref, which may free the mapping and so the node */
-    km_mapping_unref(sys, link->data);
+  KmMmMappings *maps = mm->mappings;
+  if (maps) {
+    for (GList *link = maps->list.head, *next; link; link = next) { /* the node is the mapping's own (KmMapping.node) */
+      next = link->next; /* before the unref, which may free the mapping and so the node */
+      km_mapping_unref(sys, link->data);
+    }
+    if (maps->pgtable_charges)
+      g_array_free(maps->pgtable_charges, TRUE);
+    g_free(maps);
   }
-  g_queue_init(&mm->mappings);
-  km_mapping_unref(sys, mm->base);
-  if (mm->pgtable_charges)
-    g_array_free(mm->pgtable_charges, TRUE);
+  if (mm->base) {
+    km_mapping_unref(sys, mm->base->anon);
+    g_free(mm->base);
+  }
   km_slab_free(&sys->mm_slab, mm);
+}
+
+/* mm's mappings, made by the first mapping or page table (KmMmMappings). */
+static KmMmMappings *mm_mappings(KmMm *mm)
+{
+  if (!mm->mappings) {
+    mm->mappings = g_new0(KmMmMappings, 1);
+    g_queue_init(&mm->mappings->list);
+  }
+  return mm->mappings;
 }
 
 static guint mapping_name_hash(gconstpointer p)
@@ -195,7 +211,7 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   sys->machine.user_reserve_kbytes = 131072;
   sys->machine.swappiness = 60;
   g_queue_init(&sys->tasks);
-  sys->task_by_pid = g_hash_table_new(g_direct_hash, g_direct_equal);
+  sys->task_by_pid = km_pid_table_new();
   sys->released_tasks = g_ptr_array_new(); /* the tasks are the task slab's */
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
   sys->mapping_by_name = g_hash_table_new(mapping_name_hash, mapping_name_equal);
@@ -209,25 +225,23 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   return sys;
 }
 
+/* km_system_free()'s walk of the pid table: the task drops its mm reference; the last one frees the mm. */
+static void drop_task_mm(gpointer data, gpointer sys)
+{
+  KmTask *task = data;
+  if (task->mm && --task->mm->users == 0)
+    mm_free(sys, task->mm);
+}
+
 void km_system_free(KmSystem *sys)
 {
   if (!sys)
     return;
   /* Every task ever created is in task_by_pid (exited ones too; or released_tasks). mms are shared: each task still holding one drops
    * its reference, and the last frees it (the mappings' side arrays; the objects go with the caches below). */
-  GHashTableIter iter;
-  gpointer key, value;
-  g_hash_table_iter_init(&iter, sys->task_by_pid);
-  while (g_hash_table_iter_next(&iter, &key, &value)) {
-    KmTask *task = value;
-    if (task->mm && --task->mm->users == 0)
-      mm_free(sys, task->mm);
-    g_free(task->container);
-  }
-  g_hash_table_destroy(sys->task_by_pid);
-  for (guint i = 0; i < sys->released_tasks->len; i++) /* dead: no mm; the slab frees them below */
-    g_free(((KmTask *)sys->released_tasks->pdata[i])->container);
-  g_ptr_array_free(sys->released_tasks, TRUE);
+  km_pid_table_foreach(sys->task_by_pid, drop_task_mm, sys);
+  km_pid_table_free(sys->task_by_pid);
+  g_ptr_array_free(sys->released_tasks, TRUE); /* dead: no mm; the task slab frees them below */
   g_queue_init(&sys->tasks); /* its nodes were the tasks' own (KmTask.task_node) */
   g_hash_table_destroy(sys->memcg_by_path);
   g_hash_table_destroy(sys->mapping_by_name);
@@ -242,9 +256,9 @@ void km_system_free(KmSystem *sys)
   g_free(sys);
 }
 
-KmTask *km_system_find_task(KmSystem *sys, int pid)
+KmTask *km_system_find_task(const KmSystem *sys, int pid)
 {
-  return g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(pid));
+  return km_pid_table_lookup(sys->task_by_pid, pid);
 }
 
 KmMemcg *km_system_find_memcg(KmSystem *sys, const char *path)
@@ -285,15 +299,14 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
 {
   KmMm *mm = km_slab_alloc0(&sys->mm_slab);
   mm->id = sys->next_mm_id++;
-  mm->memcg = memcg;
-  g_queue_init(&mm->mappings);
+  mm->memcg = memcg; /* mappings: NULL until the first (mm_mappings()) */
   return mm;
 }
 
 KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg, KmMm *share_mm)
 {
   /* alloc_pid() (kernel/pid.c) may hand out a pid again once release_task() freed it: a dead task's pid is free */
-  KmTask *earlier = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(pid));
+  KmTask *earlier = km_pid_table_lookup(sys->task_by_pid, pid);
   if (earlier && earlier->state == KM_TASK_DEAD)
     g_ptr_array_add(sys->released_tasks, earlier);
   KmTask *task = km_slab_alloc0(&sys->task_slab);
@@ -306,10 +319,9 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   if (!share_mm)
     task->mm->owner = task; /* mm_init_owner() */
   task->mm->users++;
-  g_hash_table_insert(sys->task_by_pid, GINT_TO_POINTER(pid), task);
+  km_pid_table_insert(sys->task_by_pid, pid, task);
   task->task_node.data = task;
-  task->task_link = &task->task_node;
-  g_queue_push_tail_link(&sys->tasks, task->task_link);
+  g_queue_push_tail_link(&sys->tasks, &task->task_node);
   km_task_attach(sys, task, memcg);
   return task;
 }
@@ -321,14 +333,13 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
 void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
 {
   (void)sys;
-  if (task->memcg) {
-    g_queue_unlink(&task->memcg->tasks, task->memcg_link);
-    task->memcg_link = NULL;
-  }
+  /* programming error only: a dead task is in no memcg's list (km_task_exit()) and moves nowhere */
+  g_return_if_fail(task->state != KM_TASK_DEAD);
+  if (task->memcg)
+    g_queue_unlink(&task->memcg->tasks, &task->memcg_node);
   task->memcg = memcg;
   task->memcg_node.data = task;
-  task->memcg_link = &task->memcg_node;
-  g_queue_push_tail_link(&memcg->tasks, task->memcg_link);
+  g_queue_push_tail_link(&memcg->tasks, &task->memcg_node);
   if (task->mm && task->mm->owner == task)
     task->mm->memcg = memcg;
 }
@@ -366,10 +377,8 @@ void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
     km_mm_put(sys, task->mm);
     task->mm = NULL;
   }
-  g_queue_unlink(&task->memcg->tasks, task->memcg_link);
-  task->memcg_link = NULL;
-  g_queue_unlink(&sys->tasks, task->task_link);
-  task->task_link = NULL;
+  g_queue_unlink(&task->memcg->tasks, &task->memcg_node);
+  g_queue_unlink(&sys->tasks, &task->task_node);
   task->state = KM_TASK_DEAD;
   task->exit_code = code;
   task->exit_signal = signal;
@@ -672,16 +681,17 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages
     mm->committed += pages;
     /* Committed_AS was raised by __vm_enough_memory() already (km-util.c) */
   }
+  KmMmMappings *maps = mm_mappings(mm);
   mapping->node.data = mapping;
   mapping->link = &mapping->node;
-  g_queue_push_tail_link(&mm->mappings, mapping->link);
-  mm->untouched_pages += pages;
-  if (!mm->untouched_from)
-    mm->untouched_from = mapping->link;
+  g_queue_push_tail_link(&maps->list, mapping->link);
+  maps->untouched_pages += pages;
+  if (!maps->untouched_from)
+    maps->untouched_from = mapping->link;
   if (key && !g_hash_table_contains(sys->mapping_by_name, &mapping->name))
     g_hash_table_insert(sys->mapping_by_name, &mapping->name, mapping);
   else if (key)
-    mm->shadowed_ids++;
+    maps->shadowed_ids++;
   (void)sys;
   return mapping;
 }
@@ -691,23 +701,26 @@ KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages
  * or the reaper zaps it (which restarts the walk), so each mapping is passed over once: O(1) amortised. */
 KmMapping *km_mm_first_untouched(KmMm *mm)
 {
-  GList *l = mm->untouched_from;
+  if (!mm->mappings)
+    return NULL;
+  GList *l = mm->mappings->untouched_from;
   while (l && km_mapping_untouched((KmMapping *)l->data) == 0)
     l = l->next;
-  mm->untouched_from = l;
+  mm->mappings->untouched_from = l;
   return l ? l->data : NULL;
 }
 
 KmMapping *km_mm_find_mapping(KmSystem *sys, KmMm *mm, guint64 key)
 {
-  if (key == 0)
-    return NULL;
-  if (mm->last_found && mm->last_found->name.key == key)
-    return mm->last_found;
+  if (key == 0 || !mm->mappings)
+    return NULL; /* no mapping has key 0; an mm with no mappings struct never had one */
+  KmMmMappings *maps = mm->mappings;
+  if (maps->last_found && maps->last_found->name.key == key)
+    return maps->last_found;
   KmMappingName name = { .key = key, .mm_id = mm->id };
   KmMapping *found = g_hash_table_lookup(sys->mapping_by_name, &name);
   if (found)
-    mm->last_found = found;
+    maps->last_found = found;
   return found;
 }
 
@@ -737,32 +750,38 @@ static KmMemcg *pgtable_memcg(KmSystem *sys, KmMemcg *memcg)
   return sys->profile->memcg_charges_pgtables ? memcg : sys->root_memcg;
 }
 
-/* The mm's ledger of page-table pages per memcg, a stack (oldest first): KmMm.pgtable_charge0, then the array. */
+/* The mm's ledger of page-table pages per memcg, a stack (oldest first): KmMmMappings.pgtable_charge0, then the
+ * array; an mm without KmMmMappings has never had a page table (issue 13). */
 static KmMemcgPages *pgtable_ledger_top(KmMm *mm)
 {
-  if (mm->pgtable_charges && mm->pgtable_charges->len)
-    return &g_array_index(mm->pgtable_charges, KmMemcgPages, mm->pgtable_charges->len - 1);
-  return mm->pgtable_charge0.memcg ? &mm->pgtable_charge0 : NULL;
+  KmMmMappings *maps = mm->mappings;
+  if (!maps)
+    return NULL;
+  if (maps->pgtable_charges && maps->pgtable_charges->len)
+    return &g_array_index(maps->pgtable_charges, KmMemcgPages, maps->pgtable_charges->len - 1);
+  return maps->pgtable_charge0.memcg ? &maps->pgtable_charge0 : NULL;
 }
 
 static void pgtable_ledger_push(KmMm *mm, KmMemcg *memcg, KmPages pages)
 {
+  KmMmMappings *maps = mm_mappings(mm);
   KmMemcgPages entry = { .memcg = memcg, .pages = pages };
-  if (!mm->pgtable_charge0.memcg) {
-    mm->pgtable_charge0 = entry;
+  if (!maps->pgtable_charge0.memcg) {
+    maps->pgtable_charge0 = entry;
     return;
   }
-  if (!mm->pgtable_charges) /* made by a second memcg's page tables: most mms never have one (issue 10) */
-    mm->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
-  g_array_append_val(mm->pgtable_charges, entry);
+  if (!maps->pgtable_charges) /* made by a second memcg's page tables: most mms never have one (issue 10) */
+    maps->pgtable_charges = g_array_new(FALSE, FALSE, sizeof(KmMemcgPages));
+  g_array_append_val(maps->pgtable_charges, entry);
 }
 
 static void pgtable_ledger_pop(KmMm *mm)
 {
-  if (mm->pgtable_charges && mm->pgtable_charges->len)
-    g_array_set_size(mm->pgtable_charges, mm->pgtable_charges->len - 1);
+  KmMmMappings *maps = mm->mappings; /* the top entry exists (pgtable_ledger_top()) */
+  if (maps->pgtable_charges && maps->pgtable_charges->len)
+    g_array_set_size(maps->pgtable_charges, maps->pgtable_charges->len - 1);
   else
-    mm->pgtable_charge0 = (KmMemcgPages){ 0 };
+    maps->pgtable_charge0 = (KmMemcgPages){ 0 };
 }
 
 /* __pte_alloc() / free_pgtables(): new page-table pages are charged to memcg; freed ones are uncharged from the
@@ -774,7 +793,7 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
   KmPages before = mm->pgtables;
   mm->pte_pages = pte_pages;
   mm->pmd_pages = pmd_pages_for(pte_pages);
-  mm->pgtables = mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
+  mm->pgtables = km_mm_base_pgtables(mm) + mm->pte_pages + mm->pmd_pages;
   if (mm->pgtables > before) {
     KmPages n = mm->pgtables - before;
     km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, n);
@@ -833,8 +852,8 @@ static void mapping_add_anon(KmSystem *sys, KmMm *mm, KmMapping *mapping, KmMemc
 {
   mapping_charge(mapping, memcg)->resident += n;
   mapping->resident += n;
-  if (mapping->link)
-    mm->untouched_pages -= n;
+  if (mapping->link) /* one of mm->mappings (not mm->base->anon) */
+    mm->mappings->untouched_pages -= n;
   mm->anon_rss += n;
   km_memcg_charge(sys, memcg, KM_PAGE_ANON, n);
   KmLruChunk *tail = g_queue_peek_tail(&memcg->lru_anon);
@@ -926,18 +945,19 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
     mm->committed -= mapping->pages;
     sys->machine.committed_as -= mapping->pages;
   }
-  mm->untouched_pages -= km_mapping_untouched(mapping);
+  KmMmMappings *maps = mm->mappings; /* mapping is one of them (not dead: above) */
+  maps->untouched_pages -= km_mapping_untouched(mapping);
   mapping->resident = mapping->swapped = 0;
   mapping_dies(sys, mapping);
-  if (mm->last_found == mapping)
-    mm->last_found = NULL;
+  if (maps->last_found == mapping)
+    maps->last_found = NULL;
   if (mapping->name.key && g_hash_table_lookup(sys->mapping_by_name, &mapping->name) == mapping)
     g_hash_table_remove(sys->mapping_by_name, &mapping->name);
   else if (mapping->name.key)
-    mm->shadowed_ids--;
-  if (mm->untouched_from == mapping->link)
-    mm->untouched_from = mapping->link->next; /* those before it are still fully touched */
-  g_queue_unlink(&mm->mappings, mapping->link);
+    maps->shadowed_ids--;
+  if (maps->untouched_from == mapping->link)
+    maps->untouched_from = mapping->link->next; /* those before it are still fully touched */
+  g_queue_unlink(&maps->list, mapping->link);
   mapping->link = NULL;
   km_mapping_unref(sys, mapping);
 }
@@ -946,22 +966,26 @@ void km_mm_unmap(KmSystem *sys, KmMm *mm, KmMapping *mapping)
  * starts in, as for the VM agent's workers, which exec themselves after joining their cgroup. Its anon pages are
  * ordinary anon pages: faulted (lru_cache_add()) long before the trace, so they go on the memcg's LRU now, behind
  * nothing of this process, and reclaim swaps them out like any other (d1-18 in docs/validation.md). They are kept
- * in an internal mapping, mm->base, that is not one of the mm's mappings. Called once, before the trace touches
+ * in an internal mapping, mm->base->anon, that is not one of the mm's mappings. Called once, before the trace touches
  * the mm. */
 void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmPages kmem)
 {
-  g_return_if_fail(mm->base == NULL && mm->base_memcg == NULL);
-  mm->base_memcg = mm->memcg;
-  if (anon > 0) {
-    mm->base = km_slab_alloc0(&sys->mapping_slab);
-    mm->base->pages = anon;
-    mm->base->refs = 1; /* the mm's */
-    mapping_add_anon(sys, mm, mm->base, mm->base_memcg, anon);
+  g_return_if_fail(mm->base == NULL);
+  KmMemcg *memcg = mm->memcg;
+  if (anon > 0 || pgtables > 0 || kmem > 0) { /* else no KmMmBase: an empty mm costs nothing here (issue 13) */
+    mm->base = g_new0(KmMmBase, 1);
+    mm->base->memcg = memcg;
+    mm->base->kmem = kmem;
+    mm->base->pgtables = pgtables;
   }
-  km_memcg_charge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, pgtables);
-  km_memcg_charge(sys, mm->base_memcg, KM_PAGE_KMEM, kmem);
-  mm->base_kmem = kmem;
-  mm->base_pgtables = pgtables;
+  if (anon > 0) {
+    KmMapping *mapping = mm->base->anon = km_slab_alloc0(&sys->mapping_slab);
+    mapping->pages = anon;
+    mapping->refs = 1; /* the mm's */
+    mapping_add_anon(sys, mm, mapping, memcg, anon);
+  }
+  km_memcg_charge(sys, pgtable_memcg(sys, memcg), KM_PAGE_PGTABLE, pgtables);
+  km_memcg_charge(sys, memcg, KM_PAGE_KMEM, kmem);
   mm->pgtables += pgtables;
 }
 
@@ -972,10 +996,16 @@ void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmP
  * 6.12: without them a non-root 160 MiB mmap under overcommit 2 succeeded in the model, by 1231 pages). */
 void km_mm_set_base_vm(KmSystem *sys, KmMm *mm, KmPages vm, KmPages committed)
 {
-  g_return_if_fail(mm->base_vm == 0 && mm->base_committed == 0);
-  mm->base_vm = vm;
+  g_return_if_fail(mm->base == NULL || (mm->base->vm == 0 && mm->base->committed == 0));
+  if (vm == 0 && committed == 0)
+    return;
+  if (!mm->base) { /* no anon, page tables or kmem before the trace: km_mm_set_base() made none */
+    mm->base = g_new0(KmMmBase, 1);
+    mm->base->memcg = mm->memcg;
+  }
+  mm->base->vm = vm;
   mm->total_vm += vm;
-  mm->base_committed = committed;
+  mm->base->committed = committed;
   mm->committed += committed;
   sys->machine.committed_as += committed; /* vm_acct_memory() at exec, never refused: the process is running */
 }
@@ -984,7 +1014,7 @@ void km_mm_set_base_vm(KmSystem *sys, KmMm *mm, KmPages vm, KmPages committed)
  * charged to). The mapping stays (the reaper) unless drop: exit_mmap(), after which LRU chunks let it go lazily. */
 static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
 {
-  KmMapping *base = mm->base;
+  KmMapping *base = mm->base ? mm->base->anon : NULL;
   if (!base)
     return 0;
   KmPages freed = base->resident;
@@ -994,7 +1024,7 @@ static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
   base->resident = base->swapped = 0;
   if (drop) {
     mapping_dies(sys, base);
-    mm->base = NULL;
+    mm->base->anon = NULL;
     km_mapping_unref(sys, base);
   }
   return freed;
@@ -1004,18 +1034,19 @@ static KmPages base_zap(KmSystem *sys, KmMm *mm, gboolean drop)
 KmPages km_mm_reap(KmSystem *sys, KmMm *mm)
 {
   KmPages freed = 0;
-  for (GList *l = mm->mappings.head; l; l = l->next) {
+  for (GList *l = km_mm_mappings_head(mm); l; l = l->next) {
     KmMapping *mapping = l->data;
     mapping_uncharge_all(sys, mapping);
     freed += mapping->resident;
     mm->anon_rss -= mapping->resident;
     mm->swapents -= mapping->swapped;
     /* the PTEs stay populated (zapped entries, tables kept): keep pte_pages, forget the pages */
-    mm->untouched_pages += mapping->resident + mapping->swapped;
+    mm->mappings->untouched_pages += mapping->resident + mapping->swapped;
     mapping->resident = 0;
     mapping->swapped = 0;
   }
-  mm->untouched_from = mm->mappings.head; /* zapped pages are untouched again */
+  if (mm->mappings)
+    mm->mappings->untouched_from = mm->mappings->list.head; /* zapped pages are untouched again */
   freed += base_zap(sys, mm, FALSE);
   return freed;
 }
@@ -1028,20 +1059,23 @@ void km_mm_put(KmSystem *sys, KmMm *mm)
   if (--mm->users > 0)
     return;
   KmMapping *mapping;
-  while ((mapping = g_queue_peek_head(&mm->mappings)))
+  while (mm->mappings && (mapping = g_queue_peek_head(&mm->mappings->list)))
     km_mm_unmap(sys, mm, mapping);
   /* page tables of reaped mappings (zapped but not freed by the reaper) */
   if (mm->pte_pages)
     mm_set_tables(sys, mm, mm->memcg, 0);
   base_zap(sys, mm, TRUE);
-  /* exit_mmap(): vm_unacct_memory() of the base's VM_ACCOUNT mappings */
-  mm->total_vm -= mm->base_vm;
-  mm->committed -= mm->base_committed;
-  sys->machine.committed_as -= mm->base_committed;
-  if (mm->base_pgtables)
-    km_memcg_uncharge(sys, pgtable_memcg(sys, mm->base_memcg), KM_PAGE_PGTABLE, mm->base_pgtables);
-  /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */
-  if (mm->base_kmem)
-    km_memcg_uncharge(sys, mm->base_memcg, KM_PAGE_KMEM, mm->base_kmem);
+  KmMmBase *base = mm->base;
+  if (base) {
+    /* exit_mmap(): vm_unacct_memory() of the base's VM_ACCOUNT mappings */
+    mm->total_vm -= base->vm;
+    mm->committed -= base->committed;
+    sys->machine.committed_as -= base->committed;
+    if (base->pgtables)
+      km_memcg_uncharge(sys, pgtable_memcg(sys, base->memcg), KM_PAGE_PGTABLE, base->pgtables);
+    /* __mmdrop(): mm_struct and pgd; exit_mmap(): the vmas and anon_vmas */
+    if (base->kmem)
+      km_memcg_uncharge(sys, base->memcg, KM_PAGE_KMEM, base->kmem);
+  }
   mm_free(sys, mm);
 }

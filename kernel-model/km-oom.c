@@ -77,9 +77,9 @@ KmPages km_oom_scored_pgtables(const KmProfile *prof, const KmMm *mm)
 {
   switch (prof->pgtables) {
   case KM_PGTABLES_NR_PTES:
-    return mm->base_pgtables + mm->pte_pages;
+    return km_mm_base_pgtables(mm) + mm->pte_pages;
   case KM_PGTABLES_NR_PTES_PMDS:
-    return mm->base_pgtables + mm->pte_pages + mm->pmd_pages;
+    return km_mm_base_pgtables(mm) + mm->pte_pages + mm->pmd_pages;
   case KM_PGTABLES_BYTES:
   default:
     return mm->pgtables;

@@ -39,7 +39,7 @@ static KmPages reclaim_file(KmSystem *sys, GPtrArray *memcgs, KmPages nr)
 }
 
 /* shrink_anon for one memcg's LRU: swap out from the oldest chunk (anon pages of a mapping, or shmem). A process's
- * base anon pages are a chunk of its internal mapping mm->base, queued when the process was set up, so they go
+ * base anon pages are a chunk of its internal mapping mm->base->anon, queued when the process was set up, so they go
  * before any page the trace faulted after that (km_mm_set_base()). */
 static KmPages swap_out_memcg(KmSystem *sys, KmMemcg *memcg, KmPages nr)
 {

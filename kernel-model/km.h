@@ -7,6 +7,8 @@
 #pragma once
 
 #include <glib.h>
+#include <stdbool.h>
+#include "km-pid.h"
 #include "km-profile.h"
 #include "km-psi.h"
 #include "km-slab.h"
@@ -63,48 +65,73 @@ typedef struct {
                         * have no other, and so allocate nothing for their charges */
   GArray *charges;   /* KmMapCharge, the other memcgs, in first-charge order (NULL until a second one); resident
                       * and swapped above are the sums of charge0 and these (km_mapping_charge_at()) */
-  GList *link;       /* its node in the mm's mappings while mapped (removal in O(1)); NULL for mm->base */
+  GList *link;       /* its node in the mm's mappings while mapped (removal in O(1)); NULL for mm->base->anon */
   GList node;        /* what link points to: the node is part of the mapping, so mapping allocates no list node */
 } KmMapping;
 
 /* mm flags (include/linux/sched/coredump.h) */
 #define KM_MMF_OOM_SKIP (1u << 0)
 
-/* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. */
+/* An mm's mappings, their page-table ledger and the simulator's bookkeeping over them: made by its first mapping
+ * or page table (km_mm_add_mapping(), mm_set_tables()) and kept until the mm is freed. An mm that never maps anything
+ * (the idle processes of a scenario with a million of them) has none: a pointer, not these 80 bytes (issue 13). */
 typedef struct {
-  guint id;                 /* creation order, for stable output */
-  KmPages total_vm;
-  KmPages anon_rss, file_rss, shmem_rss, swapents;
-  KmMapping *base;          /* the anon pages the process had before the trace (NULL if none): resident or swapped,
-                             * on base_memcg's LRU before any trace page; not in `mappings` (no total_vm, not a
-                             * touch target, not reported); freed with the mm (km_mm_put()) */
-  KmMemcg *base_memcg;      /* where base, base_pgtables and base_kmem are charged (the memcg it started in) */
-  KmPages base_pgtables;    /* page-table pages the process had before the trace */
-  KmPages base_kmem;        /* other kernel memory of the mm charged to base_memcg (mm_struct, pgd, vmas) */
-  KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
-  KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
-  KmPages committed;        /* VM_ACCOUNT pages */
-  KmPages base_vm;          /* total_vm the process had before the trace (its text, data, heap, stack) */
-  KmPages base_committed;   /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
-  guint flags;              /* KM_MMF_* */
-  guint users;              /* processes using this mm (mm_users, per process not per thread) */
-  KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
-  KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
-  KmMemcgPages pgtable_charge0; /* the PTE and PMD pages (not base_pgtables) per memcg, oldest first: the first
+  GQueue list;              /* KmMapping*, creation order (the kernel's mm->mmap list) */
+  KmMemcgPages pgtable_charge0; /* the PTE and PMD pages (not base pgtables) per memcg, oldest first: the first
                              * entry inline (memcg NULL: none), as most mms charge page tables to one memcg and so
                              * allocate nothing for them (issue 10)... */
   GArray *pgtable_charges;  /* ...the later entries (KmMemcgPages), NULL until a second one */
-  GQueue mappings;          /* KmMapping*, creation order */
   /* The simulator's touch bookkeeping, not kernel state (a touch step picks "the next untouched pages"; the kernel
    * has no such notion): kept up to date by the functions that change mappings so that a touch costs O(1), not a
    * walk of every mapping (issue 13). */
   KmPages untouched_pages;  /* sum over mappings of pages - resident - swapped */
   GList *untouched_from;    /* every mapping before this node is fully touched; NULL: all are */
-  guint shadowed_ids;       /* mappings whose key another mapping of the mm had already (not in
-                             * KmSystem.mapping_by_name) */
   KmMapping *last_found;    /* what km_mm_find_mapping() last returned, while it is in mapping_by_name: a touch looks
                              * its mapping up several times (compared by key, so never a stale answer) */
+  guint shadowed_ids;       /* mappings whose key another mapping of the mm had already (not in
+                             * KmSystem.mapping_by_name) */
+} KmMmMappings;
+
+/* What an mm had before the trace (km_mm_set_base(), km_mm_set_base_vm()): made only when some of it is not 0, so an
+ * mm that starts empty (the idle processes of a scenario with a million of them) has none (issue 13). */
+typedef struct {
+  KmMapping *anon;          /* its anon pages (NULL if none): resident or swapped, on memcg's LRU before any trace
+                             * page; not one of the mm's mappings (no total_vm, not a touch target, not reported);
+                             * freed with the mm (km_mm_put()) */
+  KmMemcg *memcg;           /* where anon, pgtables and kmem are charged (the memcg it started in) */
+  KmPages pgtables;         /* page-table pages the process had before the trace */
+  KmPages kmem;             /* other kernel memory of the mm charged to memcg (mm_struct, pgd, vmas) */
+  KmPages vm;               /* total_vm the process had before the trace (its text, data, heap, stack) */
+  KmPages committed;        /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
+} KmMmBase;
+
+/* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. */
+typedef struct {
+  guint id;                 /* creation order, for stable output */
+  guint flags;              /* KM_MMF_* */
+  guint users;              /* processes using this mm (mm_users, per process not per thread) */
+  KmPages total_vm;
+  KmPages anon_rss, file_rss, shmem_rss, swapents;
+  KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
+  KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
+  KmPages committed;        /* VM_ACCOUNT pages */
+  KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
+  KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
+  KmMmBase *base;           /* its memory before the trace; NULL: none */
+  KmMmMappings *mappings;   /* NULL until the first mapping or page table (above) */
 } KmMm;
+
+/* Page-table pages the mm had before the trace (KmMmBase.pgtables; 0 without a base). */
+static inline KmPages km_mm_base_pgtables(const KmMm *mm)
+{
+  return mm->base ? mm->base->pgtables : 0;
+}
+
+/* The first of the mm's mappings (creation order), NULL if it has none: for walks, `l = l->next`. */
+static inline GList *km_mm_mappings_head(const KmMm *mm)
+{
+  return mm->mappings ? mm->mappings->list.head : NULL;
+}
 
 typedef enum {
   KM_TASK_RUNNING,
@@ -114,28 +141,29 @@ typedef enum {
   KM_TASK_DEAD,
 } KmTaskState;
 
-/* struct task_struct, one per process (thread group); threads are a count. */
+/* struct task_struct, one per process (thread group); threads are a count. The flags are C bools (one byte each,
+ * as the kernel keeps several of them in bit-fields of task_struct and signal_struct) and the list nodes are part of
+ * the task, so that a task of a scenario with a million processes costs what its fields need (issue 13). */
 struct _KmTask {
   int pid, tgid, ppid;
   char comm[16];            /* TASK_COMM_LEN */
   guint uid;
   int oom_score_adj;        /* signal->oom_score_adj */
   int threads;
-  gboolean cap_sys_admin, kthread, global_init, in_vfork, oom_task_origin, stuck;
-  char *container;
+  bool cap_sys_admin, kthread, global_init, in_vfork, oom_task_origin, stuck;
+  bool oom_victim;          /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
+  bool fatal_signal_pending;
+  bool killed_by_oom;       /* how it ended, with exit_code and exit_signal below */
+  KmTaskState state;
+  const char *container;    /* the container it runs in (NULL: none), borrowed: the scenario's interned name */
   KmMm *mm;                 /* NULL after exit (and always for a kthread) */
   KmMemcg *memcg;
-  KmTaskState state;
-  gboolean oom_victim;      /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
-  gboolean fatal_signal_pending;
   KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user */
   guint64 seq;              /* position in the task list (creation order) */
-  GList *task_link;         /* node in KmSystem.tasks (&task_node while listed, else NULL) */
-  GList *memcg_link;        /* node in memcg->tasks (&memcg_node while attached, else NULL) */
-  GList task_node, memcg_node; /* the nodes themselves, part of the task: the lists allocate nothing */
-  /* how it ended */
+  /* Its nodes in KmSystem.tasks (while on the task list: until km_task_exit()) and in memcg->tasks (while
+   * attached: memcg non-NULL and the task not dead): part of the task, so the lists allocate nothing. */
+  GList task_node, memcg_node;
   int exit_code, exit_signal;
-  gboolean killed_by_oom;
 };
 
 typedef enum {
@@ -270,7 +298,7 @@ typedef struct {
   const KmProfile *profile;
   KmMachine machine;
   GQueue tasks;             /* KmTask*, task-list order (for_each_process) */
-  GHashTable *task_by_pid;  /* int -> KmTask* */
+  KmPidTable *task_by_pid;  /* pid -> KmTask* (kernel-model/km-pid.h): every task made, dead ones too */
   GPtrArray *released_tasks; /* KmTask*, dead tasks whose pid a later task took (km_task_create()): kept to the end,
                               * as the reports may still hold them */
   KmMemcg *root_memcg;
@@ -313,7 +341,7 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size);
 void km_system_free(KmSystem *sys);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(KmSystem, km_system_free)
 
-KmTask *km_system_find_task(KmSystem *sys, int pid);
+KmTask *km_system_find_task(const KmSystem *sys, int pid);
 KmMemcg *km_system_find_memcg(KmSystem *sys, const char *path);
 
 /* pages <-> bytes/kB at the edges */

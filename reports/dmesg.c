@@ -101,7 +101,7 @@ static void current_task(const KmSystem *sys, const OomControl *oc, const char *
 {
   const KmTask *cur = oc->current;
   if (!cur)
-    cur = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(1));
+    cur = km_system_find_task(sys, 1);
   *out_comm = cur ? cur->comm : "init";
   *out_adj = cur ? cur->oom_score_adj : 0;
 }

@@ -221,7 +221,7 @@ static void take_sample(ReportHtml *html, const KmSystem *sys, guint64 time_ns, 
     s.swap_max[i] = alive && memcg->version == 2 ? memcg->swap_max : KM_PAGES_MAX;
   }
   for (guint p = 0; p < html->n_procs; p++) {
-    const KmTask *task = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(html->proc_pid[p]));
+    const KmTask *task = km_system_find_task(sys, html->proc_pid[p]);
     gboolean same = task && task->seq == html->proc_seq[p] && task->mm; /* exited: its band ends */
     s.proc_rss[p] = same ? km_mm_rss(task->mm) : 0;
     s.proc_swap[p] = same ? task->mm->swapents : 0;

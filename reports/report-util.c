@@ -121,7 +121,7 @@ gboolean report_tie_later_wins(const KmSystem *sys)
 
 const char *report_comm_of(const KmSystem *sys, int pid)
 {
-  const KmTask *task = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(pid));
+  const KmTask *task = km_system_find_task(sys, pid);
   return task ? task->comm : NULL;
 }
 

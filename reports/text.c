@@ -610,7 +610,7 @@ static void print_summary(GString *out, const KmSystem *sys, const SimOutcome *o
                                                 "pgtables", "adj", "note", NULL);
     for (guint i = 0; i < o->kills->len; i++) {
       const SimKill *k = o->kills->pdata[i];
-      const KmTask *task = g_hash_table_lookup(sys->task_by_pid, GINT_TO_POINTER(k->pid));
+      const KmTask *task = km_system_find_task(sys, k->pid);
       char **cells = g_new0(char *, 15);
       cells[0] = g_strdup_printf("%u", i + 1);
       cells[1] = g_strdup_printf("%d", k->pid);

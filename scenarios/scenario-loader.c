@@ -1470,23 +1470,29 @@ loader_read_process(ScenarioLoader *self)
   process->col = 1;
   process->threads = 1;
   gint64 uid = 0;
+  gboolean cap_sys_admin = FALSE, kthread = FALSE, stuck = FALSE, oom_task_origin = FALSE, vfork_child = FALSE;
 
   if (!loader_pid_attr(self, "pid", &process->pid) ||
       !loader_int_attr32(self, "oom_score_adj", -1000, 1000, &process->oom_score_adj) ||
       !loader_int_attr(self, "uid", 0, G_MAXUINT32 - 1, &uid) ||
-      !(process->cap_sys_admin = uid == 0, TRUE) || /* root has CAP_SYS_ADMIN unless told otherwise */
+      !(cap_sys_admin = uid == 0, TRUE) || /* root has CAP_SYS_ADMIN unless told otherwise */
       !loader_int_attr32(self, "threads", 1, SC_PID_MAX, &process->threads) ||
       !loader_pid_attr(self, "shares-mm-with", &process->shares_mm_with) ||
       !loader_pid_attr(self, "parent", &process->parent) ||
-      !loader_bool_attr(self, "cap-sys-admin", &process->cap_sys_admin) ||
-      !loader_bool_attr(self, "kthread", &process->kthread) ||
-      !loader_bool_attr(self, "stuck", &process->stuck) ||
-      !loader_bool_attr(self, "oom-task-origin", &process->oom_task_origin) ||
-      !loader_bool_attr(self, "vfork-child", &process->vfork_child) ||
+      !loader_bool_attr(self, "cap-sys-admin", &cap_sys_admin) ||
+      !loader_bool_attr(self, "kthread", &kthread) ||
+      !loader_bool_attr(self, "stuck", &stuck) ||
+      !loader_bool_attr(self, "oom-task-origin", &oom_task_origin) ||
+      !loader_bool_attr(self, "vfork-child", &vfork_child) ||
       !loader_size_attr(self, "base-rss", FALSE, &process->base_rss_bytes) ||
       !loader_size_attr(self, "base-pgtables", FALSE, &process->base_pgtables_bytes))
     return FALSE;
   process->uid = (guint) uid;
+  process->cap_sys_admin = cap_sys_admin; /* the struct keeps bools (scenarios/scenario.h) */
+  process->kthread = kthread;
+  process->stuck = stuck;
+  process->oom_task_origin = oom_task_origin;
+  process->vfork_child = vfork_child;
   if (!loader_check_base_memory(self, process))
     return FALSE;
   if (process->kthread && process->shares_mm_with == 0 &&
@@ -1497,20 +1503,21 @@ loader_read_process(ScenarioLoader *self)
     return FALSE;
   }
 
-  process->comm = loader_attr(self, "comm");
-  if (process->comm == NULL) { /* the schema requires it */
+  g_autofree char *comm = loader_attr(self, "comm");
+  if (comm == NULL) { /* the schema requires it */
     loader_fail(self, SCENARIO_ERROR_SCHEMA, process->line, 1, "<process> needs the attribute comm");
     return FALSE;
   }
-  if (!loader_check_comm(self, process->comm))
+  if (!loader_check_comm(self, comm))
     return FALSE;
-  process->container = loader_attr(self, "container");
-  process->cgroup = loader_attr(self, "cgroup");
-  if (process->cgroup != NULL) {
-    if (!loader_check_cgroup_ref(self, "process cgroup", process->cgroup, TRUE))
+  g_strlcpy(process->comm, comm, sizeof process->comm); /* it fits: loader_check_comm() */
+  g_autofree char *container = loader_attr(self, "container");
+  process->container = container ? g_intern_string(container) : NULL;
+  g_autofree char *cgroup = loader_attr(self, "cgroup");
+  if (cgroup != NULL) {
+    if (!loader_check_cgroup_ref(self, "process cgroup", cgroup, TRUE))
       return FALSE;
-    if (strcmp(process->cgroup, "/") == 0)
-      g_clear_pointer(&process->cgroup, g_free); /* NULL is the root */
+    process->cgroup = strcmp(cgroup, "/") == 0 ? NULL : g_intern_string(cgroup); /* NULL is the root */
   }
 
   return loader_add_process(self, g_steal_pointer(&process));

@@ -14,7 +14,6 @@ G_BEGIN_DECLS
 
 #define SC_PID_MAX 4194304 /* PID_MAX_LIMIT on 64-bit */
 #define SC_CPUS_MAX 8192 /* CONFIG_NR_CPUS of distribution kernels (x86-64 MAXSMP) */
-#define SC_TASK_COMM_LEN 16
 #define SC_CGROUP_PATH_MAX 4095 /* PATH_MAX (4096) less the NUL */
 /* The documented maxima of sizes and counts (docs/scenario-format.md, "Limits"). They keep every page count of the
  * model far inside 64 bits (vm_committed_as is at most pids * TASK_SIZE pages: 2^22 * 2^35) and the work of a step

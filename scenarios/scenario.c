@@ -112,10 +112,7 @@ sc_process_free(ScProcess *process)
 {
   if (process == NULL)
     return;
-  g_free(process->comm);
-  g_free(process->cgroup);
-  g_free(process->container);
-  g_free(process);
+  g_free(process); /* its strings are inline or interned */
 }
 
 void

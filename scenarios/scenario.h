@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdbool.h>
 
 G_BEGIN_DECLS
 
@@ -31,21 +32,28 @@ typedef struct {
   int line, col;
 } ScCgroup;
 
+#define SC_TASK_COMM_LEN 16 /* TASK_COMM_LEN (scenarios/scenario-values.h has the other limits) */
+
+/* A process of <processes> (or of the kubelet's pods). A scenario may have a million of them, kept for the whole
+ * run (the reports print them, sweeps and what-if variants rebuild the model from them), so no string is allocated
+ * per process: comm is inline (TASK_COMM_LEN, as task_struct keeps it) and the cgroup path and container name are
+ * interned strings (g_intern_string(): never freed, one copy per distinct value; a million processes share a few
+ * cgroups), issue 13. */
 typedef struct {
   int pid;
-  char *comm;
-  char *cgroup; /* NULL: the root cgroup */
+  char comm[SC_TASK_COMM_LEN]; /* 1 to 15 bytes and the NUL */
   int oom_score_adj;
   guint uid;
-  char *container; /* NULL: not a container's process */
   int threads;     /* >= 1 */
   int shares_mm_with; /* 0: own mm */
-  gboolean cap_sys_admin, kthread, stuck, oom_task_origin, vfork_child;
   int parent; /* 0: none (child of init) */
+  int line, col;
+  bool cap_sys_admin, kthread, stuck, oom_task_origin, vfork_child;
+  const char *cgroup; /* interned; NULL: the root cgroup */
+  const char *container; /* interned; NULL: not a container's process */
   guint64 base_rss_bytes;    /* anon pages the process holds before the trace (its own text, stack...) */
   guint64 base_pgtables_bytes;
-  int line, col;
-} ScProcess;
+} ScProcess; /* 88 bytes */
 
 /* An element kept as written, attributes in document order: <kubelet> and its <pod> and <container> children,
  * which k8s/k8s-node.c interprets (the loader checks only the structure). */

@@ -311,11 +311,11 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         continue;
       }
       reclaim_flush(e, &acc, step, task);
-      proc->refused_pages = *remaining;
-      proc->refused_memcg = over;
+      proc->step->refused_pages = *remaining;
+      proc->step->refused_memcg = over;
       /* 3.12's rework: mem_cgroup_oom() returns at once unless current->memcg_oom.may_oom (a user fault) */
       if (prof->memcg_oom_user_fault_only && !user_fault) {
-        proc->refused_why = "a system call does not arm the memcg OOM killer (memcg_oom.may_oom is set for user "
+        proc->step->refused_why = "a system call does not arm the memcg OOM killer (memcg_oom.may_oom is set for user "
                             "faults only)";
         return FAULT_CHARGE_ENOMEM;
       }
@@ -325,7 +325,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         /* only a user fault sleeps (memcg_in_oom, then mem_cgroup_oom_synchronize() at the end of the fault);
          * any other charge gets -ENOMEM (4.19/5.x: `if (!current->in_user_fault) return OOM_SKIPPED`) */
         if (!user_fault) {
-          proc->refused_why = "memory.oom_control has oom_kill_disable 1 and only a user fault sleeps on it "
+          proc->step->refused_why = "memory.oom_control has oom_kill_disable 1 and only a user fault sleeps on it "
                               "(mem_cgroup_oom())";
           return FAULT_CHARGE_ENOMEM;
         }
@@ -350,7 +350,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         }
         /* 5.16+ (and 5.10.y, 5.15.y): -ENOMEM; a user fault retries for ever (pagefault_out_of_memory()), a
          * system call gets it */
-        proc->refused_why = "the memcg OOM killer found nothing to kill (try_charge_memcg(): nomem)";
+        proc->step->refused_why = "the memcg OOM killer found nothing to kill (try_charge_memcg(): nomem)";
         r = user_fault ? FAULT_LIVELOCK : FAULT_CHARGE_ENOMEM;
       }
     }

@@ -31,9 +31,12 @@ G_BEGIN_DECLS
 #define WORK_MAPPING 64
 #define SWAP_CLUSTER_MAX 32 /* include/linux/swap.h: the reclaim batch */
 
+/* The step a process is in the middle of, and the steps queued behind it. Only a process that is running a step,
+ * blocked in one or has steps queued needs this, so it is made then (proc_step_state() in sim/engine.c, from one
+ * spare kept by the engine: the common step, which runs at once and completes, allocates nothing) and given back
+ * when the step completes with nothing queued. A million processes that wait for their first step cost a pointer
+ * each, not this (issue 13). */
 typedef struct {
-  KmTask *task;
-  int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
   GQueue pending;        /* ScStep* owned: the step in progress (head) and the ones queued behind it */
   gboolean in_progress;  /* the head step has started */
   guint rep_done;        /* repetitions of the head step completed */
@@ -42,9 +45,16 @@ typedef struct {
   KmPages refused_pages; /* the last mapping refused, or the pages a charge could not get */
   const char *refused_why; /* by which kernel function (NULL: __vm_enough_memory()), or why no OOM kill helped */
   KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
+} SimStepState;
+
+/* A process's simulator state beside its KmTask: 32 bytes, in SimEngine.proc_block for the header's processes. */
+typedef struct {
+  KmTask *task;
+  SimStepState *step;    /* non-NULL while a step runs, is blocked or is queued (always within run_proc_step()) */
   KmMemcg *blocked_on;
-  gboolean livelocked;
-  gboolean in_block;     /* part of SimEngine.proc_block (not freed alone) */
+  int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
+  bool livelocked;
+  bool in_block;         /* part of SimEngine.proc_block (not freed alone) */
 } SimProc;
 
 typedef struct {
@@ -97,6 +107,7 @@ struct _SimEngine {
   gboolean kubelet_runs;   /* the eviction manager runs (a <kubelet>, and not switched off by SimOptions.actors) */
   SimUserspace *userspace; /* earlyoom and systemd-oomd (sim/engine-userspace.c); NULL: neither runs */
   gint64 gen;              /* counts changes to the model: steps, exits, reaps */
+  SimStepState *spare_step; /* a zeroed SimStepState for the next step to run (proc_step_state()) */
   gboolean shared_steps;   /* steps are borrowed (sim_engine_step_shared()): queued ones are not freed here */
   EngineRestarts *restarts; /* the kubelet's container restarts (sim/engine-restart.c); NULL: no kubelet runs */
   GPtrArray *replay_copies; /* ScStep*: copies of replayed steps queued behind a blocked process of an engine with

@@ -10,16 +10,17 @@
  * __vm_enough_memory() (a VM_ACCOUNT private writable mapping). */
 gboolean engine_do_mmap(SimEngine *e, SimProc *proc, guint64 key, KmPages pages)
 {
+  SimStepState *state = proc->step; /* run_proc_step() made it */
   KmTask *task = proc->task;
-  proc->refused_pages = pages;
+  state->refused_pages = pages;
   if (!km_mm_get_unmapped_area(task->mm, pages)) {
-    proc->refused_why = "get_unmapped_area() found no room: the address space (TASK_SIZE, 128 TiB) is full";
-    proc->refused_memcg = NULL;
+    state->refused_why = "get_unmapped_area() found no room: the address space (TASK_SIZE, 128 TiB) is full";
+    state->refused_memcg = NULL;
     return FALSE;
   }
   if (!km_vm_enough_memory(e->sys, task->mm, pages, task->cap_sys_admin)) {
-    proc->refused_why = NULL;
-    proc->refused_memcg = NULL;
+    state->refused_why = NULL;
+    state->refused_memcg = NULL;
     return FALSE;
   }
   km_mm_add_mapping(e->sys, task->mm, key, pages, TRUE);
@@ -66,19 +67,22 @@ static guint64 ref_key(const ScStep *step, guint rep)
   return step->ref ? engine_mapping_key(step->ref_index, rep, FALSE) : 0;
 }
 
-/* Untouched pages of the mm's mappings, or of those named only_key: O(1) from the mm's counters (KmMm), unless two
- * mappings share a name (an id mapped twice), where they are summed, as the kernel-model bookkeeping keeps only
- * the first in mapping_by_name. */
+/* Untouched pages of the mm's mappings, or of those named only_key: O(1) from the mm's counters (KmMmMappings),
+ * unless two mappings share a name (an id mapped twice), where they are summed, as the kernel-model bookkeeping
+ * keeps only the first in mapping_by_name. */
 static KmPages untouched_total(KmSystem *sys, KmMm *mm, guint64 only_key)
 {
+  const KmMmMappings *maps = mm->mappings;
+  if (!maps)
+    return 0; /* it never had a mapping */
   if (!only_key)
-    return mm->untouched_pages;
-  if (mm->shadowed_ids == 0) {
+    return maps->untouched_pages;
+  if (maps->shadowed_ids == 0) {
     const KmMapping *m = km_mm_find_mapping(sys, mm, only_key);
     return m ? km_mapping_untouched(m) : 0;
   }
   KmPages n = 0;
-  for (GList *l = mm->mappings.head; l; l = l->next) {
+  for (GList *l = maps->list.head; l; l = l->next) {
     KmMapping *m = l->data;
     if (m->name.key == only_key)
       n += km_mapping_untouched(m);
@@ -88,58 +92,60 @@ static KmPages untouched_total(KmSystem *sys, KmMm *mm, guint64 only_key)
 
 FaultResult engine_run_touch(SimEngine *e, SimProc *proc, const ScStep *step)
 {
+  SimStepState *state = proc->step; /* run_proc_step() made it */
   KmPages per_rep = engine_bytes_to_pages(e, step->size_bytes);
   guint reps = MAX(step->repeat, 1u);
   if (per_rep == 0)
     return FAULT_DONE; /* touching nothing, however often, changes nothing */
-  while (proc->rep_done < reps) {
+  while (state->rep_done < reps) {
     if (!engine_work(e, step, 1))
       return FAULT_LIMIT;
-    if (proc->rep_remaining == 0 && step->ref) {
+    if (state->rep_remaining == 0 && step->ref) {
       /* a mapping whose mmap failed (ENOMEM) or that was unmapped: the access faults on an address that is not
        * mapped, and do_user_addr_fault() -> bad_area() sends SIGSEGV */
       if (!km_mm_find_mapping(e->sys, proc->task->mm, ref_key(step, 1)))
         return FAULT_SEGV;
       /* touching a named mapping: its untouched pages; pages already touched cost nothing again */
-      proc->rep_remaining = MIN(per_rep, untouched_total(e->sys, proc->task->mm, ref_key(step, 1)));
-      if (proc->rep_remaining == 0)
+      state->rep_remaining = MIN(per_rep, untouched_total(e->sys, proc->task->mm, ref_key(step, 1)));
+      if (state->rep_remaining == 0)
         break;
-    } else if (proc->rep_remaining == 0) {
+    } else if (state->rep_remaining == 0) {
       KmPages missing = per_rep - MIN(per_rep, untouched_total(e->sys, proc->task->mm, 0));
       if (missing > 0) {
-        if (!engine_do_mmap(e, proc, engine_mapping_key(step->index, proc->rep_done + 1, TRUE), missing))
+        if (!engine_do_mmap(e, proc, engine_mapping_key(step->index, state->rep_done + 1, TRUE), missing))
           return FAULT_ENOMEM;
       }
-      proc->rep_remaining = per_rep;
+      state->rep_remaining = per_rep;
     }
-    FaultResult r = engine_charge_pages(e, proc, step, KM_PAGE_ANON, ref_key(step, 1), &proc->rep_remaining);
+    FaultResult r = engine_charge_pages(e, proc, step, KM_PAGE_ANON, ref_key(step, 1), &state->rep_remaining);
     if (r != FAULT_DONE)
       return r;
-    proc->rep_done++;
+    state->rep_done++;
   }
   return FAULT_DONE;
 }
 
 FaultResult engine_run_malloc(SimEngine *e, SimProc *proc, const ScStep *step)
 {
+  SimStepState *state = proc->step; /* run_proc_step() made it */
   KmPages pages = engine_bytes_to_pages(e, step->size_bytes + GLIBC_MALLOC_HEADER);
   guint reps = MAX(step->repeat, 1u);
-  while (proc->rep_done < reps) {
+  while (state->rep_done < reps) {
     if (!engine_work(e, step, 1))
       return FAULT_LIMIT;
-    if (!proc->rep_mapping) {
-      proc->rep_mapping = engine_mapping_key(step->index, proc->rep_done + 1, FALSE);
-      if (!engine_do_mmap(e, proc, proc->rep_mapping, pages)) {
-        proc->rep_mapping = 0;
+    if (!state->rep_mapping) {
+      state->rep_mapping = engine_mapping_key(step->index, state->rep_done + 1, FALSE);
+      if (!engine_do_mmap(e, proc, state->rep_mapping, pages)) {
+        state->rep_mapping = 0;
         return FAULT_ENOMEM;
       }
-      proc->rep_remaining = step->touch_none ? 0 : step->touch_all ? pages : 1;
+      state->rep_remaining = step->touch_none ? 0 : step->touch_all ? pages : 1;
     }
-    FaultResult r = engine_charge_pages(e, proc, step, KM_PAGE_ANON, proc->rep_mapping, &proc->rep_remaining);
+    FaultResult r = engine_charge_pages(e, proc, step, KM_PAGE_ANON, state->rep_mapping, &state->rep_remaining);
     if (r != FAULT_DONE)
       return r;
-    proc->rep_mapping = 0;
-    proc->rep_done++;
+    state->rep_mapping = 0;
+    state->rep_done++;
   }
   return FAULT_DONE;
 }

@@ -78,16 +78,64 @@ void engine_work_reclaim(SimEngine *e, const KmReclaimResult *rec)
   e->work += rec->memcgs_visited;
 }
 
+static void step_state_free(SimStepState *state)
+{
+  ScStep *step;
+  if (!state)
+    return;
+  while ((step = g_queue_pop_head(&state->pending)))
+    sc_step_free(step);
+  g_free(state);
+}
+
 static void proc_free(gpointer data)
 {
   SimProc *proc = data;
-  ScStep *step;
   if (!proc)
     return;
-  while ((step = g_queue_pop_head(&proc->pending)))
-    sc_step_free(step);
+  step_state_free(proc->step);
   if (!proc->in_block)
     g_free(proc);
+}
+
+/* proc's step state, made (from the engine's spare, zeroed) if it has none. */
+static SimStepState *proc_step_state(SimEngine *e, SimProc *proc)
+{
+  if (!proc->step) {
+    proc->step = e->spare_step ? e->spare_step : g_new0(SimStepState, 1);
+    e->spare_step = NULL;
+    g_queue_init(&proc->step->pending);
+  }
+  return proc->step;
+}
+
+/* Gives proc's step state back once it holds nothing: no step in progress, nothing queued (run_proc_step() zeroed
+ * the rest when its step completed). */
+static void proc_step_state_done(SimEngine *e, SimProc *proc)
+{
+  SimStepState *state = proc->step;
+  if (!state || state->in_progress || !g_queue_is_empty(&state->pending))
+    return;
+  proc->step = NULL;
+  if (e->spare_step)
+    g_free(state);
+  else
+    e->spare_step = state;
+}
+
+static ScStep *proc_pending_head(const SimProc *proc)
+{
+  return proc->step ? g_queue_peek_head(&proc->step->pending) : NULL;
+}
+
+static guint proc_pending_length(const SimProc *proc)
+{
+  return proc->step ? g_queue_get_length(&proc->step->pending) : 0;
+}
+
+static void proc_queue_step(SimEngine *e, SimProc *proc, ScStep *step)
+{
+  g_queue_push_tail(&proc_step_state(e, proc)->pending, step);
 }
 
 /* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). A
@@ -99,7 +147,6 @@ SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
   SimProc *proc = in_block ? &e->proc_block[slot - 1] : g_new0(SimProc, 1);
   proc->in_block = in_block;
   proc->task = task;
-  g_queue_init(&proc->pending);
   if (e->procs->len <= task->seq)
     g_ptr_array_set_size(e->procs, (gint)task->seq + 1); /* at most one per pid: SC_PID_MAX */
   e->procs->pdata[task->seq] = proc;
@@ -172,12 +219,13 @@ void sim_engine_free(SimEngine *e)
   sim_userspace_free(e->userspace);
   if (e->shared_steps) /* borrowed steps still queued (a run stopped early) are not the engine's to free */
     for (guint i = 0; i < e->procs->len; i++)
-      if (e->procs->pdata[i])
-        g_queue_clear(&((SimProc *)e->procs->pdata[i])->pending);
+      if (e->procs->pdata[i] && ((SimProc *)e->procs->pdata[i])->step)
+        g_queue_clear(&((SimProc *)e->procs->pdata[i])->step->pending);
   g_ptr_array_free(e->procs, TRUE);
   if (e->replay_copies)
     g_ptr_array_free(e->replay_copies, TRUE);
   g_free(e->proc_block); /* after the array, whose proc_free() reads them */
+  g_free(e->spare_step);
   g_ptr_array_free(e->proc_by_slot, TRUE);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
@@ -297,8 +345,8 @@ static void record_enomem(SimEngine *e, const ScStep *step, SimProc *proc, const
 {
   g_ptr_array_add(e->outcome->enomem_steps, step_label(e, step));
   SimEvent ev = { .kind = SIM_EV_ENOMEM, .step = step, .step_index = step->index, .task = proc->task,
-                  .detail = detail, .enomem_pages = proc->refused_pages, .oom_memcg = proc->refused_memcg,
-                  .enomem_overcommit = proc->refused_why == NULL && proc->refused_memcg == NULL };
+                  .detail = detail, .enomem_pages = proc->step->refused_pages, .oom_memcg = proc->step->refused_memcg,
+                  .enomem_overcommit = proc->step->refused_why == NULL && proc->step->refused_memcg == NULL };
   engine_emit(e, &ev);
 }
 
@@ -323,10 +371,12 @@ static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
               "report again on every retry)");
 }
 
-/* Runs the head of proc's queue. TRUE if it finished (or failed for good); FALSE if the process blocked. */
+/* Runs the head of proc's queue (or a step with nothing queued before it). TRUE if it finished (or failed for
+ * good); FALSE if the process blocked or the run stopped: its step state is then kept for the retry. */
 static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
 {
   FaultResult r = FAULT_DONE;
+  SimStepState *state = proc_step_state(e, proc);
   switch (step->kind) {
   case SC_STEP_MMAP:
     if (!engine_do_mmap(e, proc, step->id ? engine_mapping_key(step->index, 1, FALSE) : 0, engine_bytes_to_pages(e, step->size_bytes)))
@@ -340,11 +390,11 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
     break;
   case SC_STEP_FILE_READ:
   case SC_STEP_SHMEM_WRITE:
-    if (proc->rep_remaining == 0 && !proc->in_progress)
-      proc->rep_remaining = engine_bytes_to_pages(e, step->size_bytes);
-    proc->in_progress = TRUE;
+    if (state->rep_remaining == 0 && !state->in_progress)
+      state->rep_remaining = engine_bytes_to_pages(e, step->size_bytes);
+    state->in_progress = TRUE;
     r = engine_charge_pages(e, proc, step, step->kind == SC_STEP_FILE_READ ? KM_PAGE_FILE : KM_PAGE_SHMEM, 0,
-                     &proc->rep_remaining);
+                     &state->rep_remaining);
     break;
   default:
     break;
@@ -353,22 +403,22 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   case FAULT_LIMIT:
     return FALSE; /* the run stops (limit_error) */
   case FAULT_BLOCKED:
-    proc->in_progress = TRUE;
+    state->in_progress = TRUE;
     g_queue_push_tail(&e->blocked, proc);
     engine_emit_simple(e, SIM_EV_BLOCKED, step, proc->task, "memcg at its limit with oom_kill_disable: the task sleeps (under_oom 1)");
     return FALSE;
   case FAULT_ENOMEM:
-    record_enomem(e, step, proc, proc->refused_why ? proc->refused_why : "__vm_enough_memory() refused the mapping");
+    record_enomem(e, step, proc, state->refused_why ? state->refused_why : "__vm_enough_memory() refused the mapping");
     break;
   case FAULT_CHARGE_ENOMEM: {
     g_autofree char *why = g_strdup_printf("the charge to memcg %s failed: %s; the system call gets -ENOMEM",
-                                           proc->refused_memcg ? proc->refused_memcg->path : "?",
-                                           proc->refused_why ? proc->refused_why : "?");
+                                           state->refused_memcg ? state->refused_memcg->path : "?",
+                                           state->refused_why ? state->refused_why : "?");
     record_enomem(e, step, proc, why);
     break;
   }
   case FAULT_SEGV: {
-    g_autofree char *name = step->ref ? g_strdup(step->ref) : engine_malloc_mapping_name(step, proc->rep_done + 1);
+    g_autofree char *name = step->ref ? g_strdup(step->ref) : engine_malloc_mapping_name(step, state->rep_done + 1);
     g_autofree char *detail = g_strdup_printf("SIGSEGV: mapping \"%s\" is not mapped (its mmap or malloc failed, or it "
                                               "was unmapped): the process is killed by signal 11",
                                               name);
@@ -387,10 +437,13 @@ static gboolean run_proc_step(SimEngine *e, SimProc *proc, ScStep *step)
   default:
     break;
   }
-  proc->in_progress = FALSE;
-  proc->rep_done = 0;
-  proc->rep_remaining = 0;
-  proc->rep_mapping = 0;
+  state->in_progress = FALSE;
+  state->rep_done = 0;
+  state->rep_remaining = 0;
+  state->rep_mapping = 0;
+  state->refused_pages = 0;
+  state->refused_why = NULL;
+  state->refused_memcg = NULL;
   return TRUE;
 }
 
@@ -405,14 +458,15 @@ static void step_release(SimEngine *e, ScStep *step)
 static void drain_proc(SimEngine *e, SimProc *proc)
 {
   ScStep *step;
-  while (!e->panicked && !e->limit_error && (step = g_queue_peek_head(&proc->pending))) {
+  while (!e->panicked && !e->limit_error && (step = proc_pending_head(proc))) {
     if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING || proc->livelocked) {
       engine_emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "the process is no longer running");
     } else if (!run_proc_step(e, proc, step)) {
       return;
     }
-    step_release(e, g_queue_pop_head(&proc->pending));
+    step_release(e, g_queue_pop_head(&proc->step->pending));
   }
+  proc_step_state_done(e, proc);
 }
 
 /* memcg_oom_recover(): an uncharge or a higher limit wakes the sleepers of a memcg under OOM. A woken process that
@@ -434,15 +488,15 @@ static void wake_blocked(SimEngine *e)
       if (!memcg || km_memcg_margin(memcg, NULL, NULL) <= 0)
         continue;
       KmPages usage_before = memcg->usage;
-      guint pending_before = g_queue_get_length(&proc->pending);
+      guint pending_before = proc_pending_length(proc);
       memcg->under_oom = FALSE;
       proc->blocked_on = NULL;
       proc->task->state = KM_TASK_RUNNING;
       g_queue_remove(&e->blocked, proc);
-      engine_emit_simple(e, SIM_EV_UNBLOCKED, g_queue_peek_head(&proc->pending), proc->task,
+      engine_emit_simple(e, SIM_EV_UNBLOCKED, proc_pending_head(proc), proc->task,
                   "memory was uncharged: the task retries its fault");
       drain_proc(e, proc);
-      if (!proc->blocked_on || memcg->usage != usage_before || g_queue_get_length(&proc->pending) != pending_before)
+      if (!proc->blocked_on || memcg->usage != usage_before || proc_pending_length(proc) != pending_before)
         progress = TRUE;
     }
   }
@@ -663,9 +717,9 @@ static gboolean run_pid_step(SimEngine *e, SimProc *proc, ScStep *step, gboolean
     engine_emit_simple(e, SIM_EV_SKIPPED, step, task, task->state == KM_TASK_DEAD ? "the process has exited" : "the process is not running");
     return TRUE;
   }
-  if (proc->blocked_on || !g_queue_is_empty(&proc->pending)) {
+  if (proc->blocked_on || proc_pending_head(proc)) {
     engine_emit_simple(e, SIM_EV_QUEUED, step, task, "the process is blocked: the step waits");
-    g_queue_push_tail(&proc->pending, step);
+    proc_queue_step(e, proc, step);
     *out_queued = TRUE;
     return TRUE;
   }
@@ -698,9 +752,10 @@ static gboolean run_pid_step(SimEngine *e, SimProc *proc, ScStep *step, gboolean
     /* the queue is empty (above): the step runs at once, as drain_proc() would run it, and is queued only when it
      * has to wait (it blocked, or the run stopped), so the common step costs no queue node */
     if (e->panicked || e->limit_error || !run_proc_step(e, proc, step)) {
-      g_queue_push_tail(&proc->pending, step);
+      proc_queue_step(e, proc, step);
       *out_queued = TRUE;
     }
+    proc_step_state_done(e, proc);
     break;
   }
   wake_blocked(e);
@@ -854,15 +909,15 @@ void sim_engine_finish(SimEngine *e)
     while (g_queue_get_length(&e->timers) > 0 && !e->panicked)
       engine_wait_for_timer(e);
     fill_final_scores(e);
-    g_autoptr(GPtrArray) alive = g_ptr_array_new();
-    for (GList *l = e->sys->tasks.head; l; l = l->next)
-      g_ptr_array_add(alive, l->data);
     /* A what-if replay's row reads the exits (pid, status, in this order) and the peaks, which exits cannot raise:
      * the survivors' exit_mmap() and uncharges, after the last step, change nothing it reads, so they are left to
      * sim_engine_free() (km_system_free() frees the mms they still hold): 1,000 exits were a tenth of a variant. */
     e->survivors_unmodelled = e->opts.row_outcome_only;
-    for (guint i = 0; i < alive->len; i++) {
-      KmTask *task = alive->pdata[i];
+    /* The task list is walked as it is: an exit unlinks its own task only (km_task_exit(); nothing here makes a
+     * task), so the next node is taken first. No copy of the list: this is the run's peak of memory (issue 13). */
+    for (GList *l = e->sys->tasks.head, *next; l; l = next) {
+      next = l->next;
+      KmTask *task = l->data;
       SimProc *proc = engine_find_proc(e, task->pid);
       if (task->state == KM_TASK_BLOCKED) {
         g_ptr_array_add(e->outcome->blocked_pids, GINT_TO_POINTER(task->pid));

@@ -79,13 +79,13 @@ static void test_pgtables_growth(void)
   g_assert_cmpint(sys->machine.pgtables, ==, 4);
 }
 
-/* The touch bookkeeping of KmMm (issue 13): untouched_pages, untouched_from and shadowed_ids against a walk of
+/* The touch bookkeeping of KmMmMappings (issue 13): untouched_pages, untouched_from and shadowed_ids against a walk of
  * the mappings, by hand first, then after every operation of a fixed-seed sequence. */
 static KmPages walk_untouched(KmMm *mm, KmMapping **out_first)
 {
   KmPages n = 0;
   *out_first = NULL;
-  for (GList *l = mm->mappings.head; l; l = l->next) {
+  for (GList *l = km_mm_mappings_head(mm); l; l = l->next) {
     KmMapping *m = l->data;
     n += m->pages - m->resident - m->swapped;
     if (!*out_first && m->pages - m->resident - m->swapped > 0)
@@ -102,34 +102,34 @@ static void test_mm_untouched_bookkeeping(void)
   KmMapping *a = km_mm_add_mapping(sys, mm, KEY_A, 100, TRUE);
   KmMapping *b = km_mm_add_mapping(sys, mm, KEY_B, 50, TRUE);
   KmMapping *a2 = km_mm_add_mapping(sys, mm, KEY_A, 30, TRUE); /* the same name again: shadowed */
-  g_assert_cmpuint(mm->shadowed_ids, ==, 1);
+  g_assert_cmpuint(mm->mappings->shadowed_ids, ==, 1);
   g_assert_true(km_mm_find_mapping(sys, mm, KEY_A) == a);
-  g_assert_cmpint(mm->untouched_pages, ==, 180);
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 180);
   km_mm_populate(sys, mm, a, 100);
-  g_assert_cmpint(mm->untouched_pages, ==, 80); /* b 50 + a2 30 */
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 80); /* b 50 + a2 30 */
   g_assert_true(km_mm_first_untouched(mm) == b);
   km_mm_populate(sys, mm, b, 20);
   km_mm_unmap(sys, mm, b);
-  g_assert_cmpint(mm->untouched_pages, ==, 30);
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 30);
   g_assert_true(km_mm_first_untouched(mm) == a2);
   km_mm_unmap(sys, mm, a); /* the named one goes; a2 is not found by name, and still counts as shadowed */
   g_assert_null(km_mm_find_mapping(sys, mm, KEY_A));
-  g_assert_cmpuint(mm->shadowed_ids, ==, 1);
+  g_assert_cmpuint(mm->mappings->shadowed_ids, ==, 1);
   km_mm_populate(sys, mm, a2, 30);
   g_assert_null(km_mm_first_untouched(mm));
-  g_assert_cmpint(mm->untouched_pages, ==, 0);
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 0);
   km_mm_reap(sys, mm); /* zapped: all 30 untouched again, and the walk starts over */
-  g_assert_cmpint(mm->untouched_pages, ==, 30);
+  g_assert_cmpint(mm->mappings->untouched_pages, ==, 30);
   g_assert_true(km_mm_first_untouched(mm) == a2);
   km_mm_unmap(sys, mm, a2);
-  g_assert_cmpuint(mm->shadowed_ids, ==, 0);
+  g_assert_cmpuint(mm->mappings->shadowed_ids, ==, 0);
 
   /* 3,000 operations from a fixed seed: map (keys from 8, so some repeat), touch, unmap, now and then reap */
   guint64 rng = 12345;
   for (int op = 0; op < 3000; op++) {
     rng = rng * 6364136223846793005ull + 1442695040888963407ull;
     guint r = (guint)(rng >> 33);
-    guint len = g_queue_get_length(&mm->mappings);
+    guint len = g_queue_get_length(&mm->mappings->list);
     if (r % 4 == 0 || len == 0) {
       km_mm_add_mapping(sys, mm, 1 + (r >> 4) % 8, 1 + (r >> 8) % 64, TRUE);
     } else if (r % 4 == 1) {
@@ -137,21 +137,21 @@ static void test_mm_untouched_bookkeeping(void)
       if (m)
         km_mm_populate(sys, mm, m, 1 + (KmPages)((r >> 8) % (guint)(m->pages - m->resident - m->swapped)));
     } else if (r % 4 == 2) {
-      km_mm_unmap(sys, mm, g_queue_peek_nth(&mm->mappings, (r >> 8) % len));
+      km_mm_unmap(sys, mm, g_queue_peek_nth(&mm->mappings->list, (r >> 8) % len));
     } else if ((r >> 8) % 50 == 0) {
       km_mm_reap(sys, mm);
     } else {
-      KmMapping *m = g_queue_peek_nth(&mm->mappings, (r >> 8) % len);
+      KmMapping *m = g_queue_peek_nth(&mm->mappings->list, (r >> 8) % len);
       if (m->pages > m->resident + m->swapped)
         km_mm_populate(sys, mm, m, 1);
     }
     KmMapping *first = NULL;
-    g_assert_cmpint(mm->untouched_pages, ==, walk_untouched(mm, &first));
+    g_assert_cmpint(mm->mappings->untouched_pages, ==, walk_untouched(mm, &first));
     g_assert_true(km_mm_first_untouched(mm) == first);
     guint shadowed = 0;
-    for (GList *l = mm->mappings.head; l; l = l->next)
+    for (GList *l = km_mm_mappings_head(mm); l; l = l->next)
       shadowed += km_mm_find_mapping(sys, mm, ((KmMapping *)l->data)->name.key) != l->data;
-    g_assert_cmpuint(mm->shadowed_ids, ==, shadowed);
+    g_assert_cmpuint(mm->mappings->shadowed_ids, ==, shadowed);
   }
 }
 
@@ -1201,8 +1201,8 @@ static void test_base_anon_swaps_first(void)
   KmReclaimResult rec = km_reclaim(sys, app, 20, TRUE);
   g_assert_cmpint(rec.file, ==, 0);
   g_assert_cmpint(rec.swapped, ==, 20);
-  g_assert_cmpint(t->mm->base->resident, ==, 0);
-  g_assert_cmpint(t->mm->base->swapped, ==, 15);
+  g_assert_cmpint(t->mm->base->anon->resident, ==, 0);
+  g_assert_cmpint(t->mm->base->anon->swapped, ==, 15);
   g_assert_cmpint(heap->resident, ==, 95);
   g_assert_cmpint(heap->swapped, ==, 5);
   g_assert_cmpint(t->mm->anon_rss, ==, 95);
@@ -1328,7 +1328,7 @@ static void test_lru_dead_chunks_dropped(void)
 /* Issue 9, section 4: a process moved to another memcg (v2 moves no charges). Pages faulted before the move stay
  * charged to /a; pages faulted after it, in the same mapping, go to /b (get_mem_cgroup_from_mm() at fault time).
  * Swap-out, unmap and exit uncharge each page from its own memcg, and each memcg's LRU holds only its pages. */
-/* KmMm's page-table ledger (the first entry inline, pgtable_charge0, the later ones in the array): a process that
+/* KmMmMappings' page-table ledger (the first entry inline, pgtable_charge0, the later ones in the array): a process that
  * moves /a -> /b -> /a has three entries, and freed page tables are uncharged newest first (mm_set_tables()).
  * x86-64: a PTE page maps 512 pages, a PMD page 512 PTE pages. */
 static void test_pgtable_ledger_newest_first(void)
@@ -1342,14 +1342,14 @@ static void test_pgtable_ledger_newest_first(void)
   KmMapping *m3 = km_mm_add_mapping(sys, t->mm, KEY_Y, 10, TRUE);
   km_mm_populate(sys, t->mm, m1, 100); /* 1 PTE page + 1 PMD page, to /a */
   g_assert_cmpint(a->pgtables, ==, 2);
-  g_assert_null(t->mm->pgtable_charges); /* one memcg so far: the inline entry only */
+  g_assert_null(t->mm->mappings->pgtable_charges); /* one memcg so far: the inline entry only */
   km_task_attach(sys, t, b);
   km_mm_populate(sys, t->mm, m2, 600); /* ceil(600 / 512) = 2 PTE pages, to /b; still one PMD page */
   g_assert_cmpint(b->pgtables, ==, 2);
   km_task_attach(sys, t, a);
   km_mm_populate(sys, t->mm, m3, 10); /* 1 PTE page, to /a again: a third entry, after /b's */
   g_assert_cmpint(a->pgtables, ==, 3);
-  g_assert_cmpint(t->mm->pgtable_charges->len, ==, 2);
+  g_assert_cmpint(t->mm->mappings->pgtable_charges->len, ==, 2);
   g_assert_cmpint(sys->machine.pgtables, ==, 5);
   /* m2's 2 PTE pages go: the newest entry (/a's 1) first, then 1 of /b's 2 (oldest first would take /a's 2) */
   km_mm_unmap(sys, t->mm, m2);
@@ -1363,8 +1363,8 @@ static void test_pgtable_ledger_newest_first(void)
   km_mm_unmap(sys, t->mm, m1);
   g_assert_cmpint(a->pgtables, ==, 0);
   g_assert_cmpint(sys->machine.pgtables, ==, 0);
-  g_assert_null(t->mm->pgtable_charge0.memcg);
-  g_assert_cmpint(t->mm->pgtable_charges->len, ==, 0);
+  g_assert_null(t->mm->mappings->pgtable_charge0.memcg);
+  g_assert_cmpint(t->mm->mappings->pgtable_charges->len, ==, 0);
 }
 
 /* KmSlab (kernel-model/km-slab.c): objects from blocks of per_block, the last freed handed out first and zeroed,
@@ -1925,11 +1925,49 @@ static void test_psi_reads_update(void)
   g_assert_cmpuint(km_load_frac(show.avg10), ==, 41);
 }
 
+/* The pid table (kernel-model/km-pid.c, issue 13): pids at the ends of the range and on both sides of a leaf
+ * boundary (1024 pids a leaf) are found, their neighbours and pids out of range are not, and iteration is in pid
+ * order whatever the insertion order. */
+static void collect_pid(gpointer task, gpointer out)
+{
+  g_array_append_val((GArray *)out, ((KmTask *)task)->pid);
+}
+
+static void test_pid_table(void)
+{
+  static const int pids[] = { 4194304, 1024, 1, 1023, 2047, 2048, 3000000 };
+  KmTask tasks[G_N_ELEMENTS(pids)];
+  memset(tasks, 0, sizeof tasks);
+  KmPidTable *table = km_pid_table_new();
+  for (guint i = 0; i < G_N_ELEMENTS(pids); i++) {
+    tasks[i].pid = pids[i];
+    km_pid_table_insert(table, pids[i], &tasks[i]);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS(pids); i++)
+    g_assert_true(km_pid_table_lookup(table, pids[i]) == &tasks[i]);
+  static const int absent[] = { 0, -1, 2, 1022, 1025, 2046, 2049, 2999999, 4194303, 4194305, G_MAXINT, G_MININT };
+  for (guint i = 0; i < G_N_ELEMENTS(absent); i++)
+    g_assert_null(km_pid_table_lookup(table, absent[i]));
+  g_autoptr(GArray) order = g_array_new(FALSE, FALSE, sizeof(int));
+  km_pid_table_foreach(table, collect_pid, order);
+  static const int sorted[] = { 1, 1023, 1024, 2047, 2048, 3000000, 4194304 };
+  g_assert_cmpuint(order->len, ==, G_N_ELEMENTS(sorted));
+  for (guint i = 0; i < order->len; i++)
+    g_assert_cmpint(g_array_index(order, int, i), ==, sorted[i]);
+  /* the leaves made: 0 (1, 1023), 1 (1024, 2047), 2 (2048), 2929 (3000000 >> 10), 4096 (4194304 >> 10) */
+  guint leaves = 0;
+  for (guint i = 0; i < KM_PID_LEAVES; i++)
+    leaves += table->leaves[i] != NULL;
+  g_assert_cmpuint(leaves, ==, 5);
+  km_pid_table_free(table);
+}
+
 int main(int argc, char **argv)
 {
   g_test_init(&argc, &argv, NULL);
   /* g_test_init() does this already; said here so that no test can turn it off unnoticed */
   g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_test_add_func("/kernel-model/pid/table", test_pid_table);
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
   g_test_add_func("/kernel-model/mm/untouched-bookkeeping", test_mm_untouched_bookkeeping);
   g_test_add_func("/kernel-model/mm/fault-batch-pmd-boundary", test_fault_batch_pmd_boundary);

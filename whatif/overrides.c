@@ -401,10 +401,7 @@ static ScProcess *process_for_write(WhatifVariant *v, guint index)
   ScProcess *p = v->header.processes->pdata[index];
   if (is_owned(v, p))
     return p;
-  ScProcess *copy = g_memdup2(p, sizeof *p);
-  copy->comm = g_strdup(p->comm);
-  copy->cgroup = g_strdup(p->cgroup);
-  copy->container = g_strdup(p->container);
+  ScProcess *copy = g_memdup2(p, sizeof *p); /* its strings are inline or interned (scenarios/scenario.h) */
   v->header.processes->pdata[index] = own(v, copy, (GDestroyNotify)sc_process_free);
   return copy;
 }
@@ -529,10 +526,12 @@ static gboolean set_process_text(WhatifVariant *v, const WhatifParam *p, const c
     return FALSE;
   }
   ScProcess *w = process_for_write(v, p->index);
-  char **slot = strcmp(p->field, "cgroup") == 0 ? &w->cgroup : strcmp(p->field, "comm") == 0 ? &w->comm
-                                                                                                : &w->container;
-  g_free(*slot);
-  *slot = strcmp(p->field, "cgroup") == 0 && strcmp(value, "/") == 0 ? NULL : g_strdup(value); /* NULL: root */
+  if (strcmp(p->field, "comm") == 0)
+    g_strlcpy(w->comm, value, sizeof w->comm); /* it fits (above) */
+  else if (strcmp(p->field, "cgroup") == 0)
+    w->cgroup = strcmp(value, "/") == 0 ? NULL : g_intern_string(value); /* NULL: root */
+  else
+    w->container = g_intern_string(value);
   return TRUE;
 }
 
