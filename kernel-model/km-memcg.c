@@ -75,7 +75,6 @@ KmLruChunk *km_lru_pop_head(KmMemcg *memcg)
  * from the system's cache (kernel-model/km-slab.c), instead of one malloc each. */
 KmLruChunk *km_lru_chunk_new(KmSystem *sys)
 {
-  sys->lru_chunks++;
   return km_slab_alloc0(&sys->lru_chunk_slab);
 }
 
@@ -83,7 +82,6 @@ void km_lru_chunk_free(KmSystem *sys, KmLruChunk *chunk)
 {
   if (chunk->mapping && chunk->mapping->dead)
     sys->lru_dead_chunks--;
-  sys->lru_chunks--;
   km_slab_free(&sys->lru_chunk_slab, chunk);
 }
 
@@ -105,7 +103,7 @@ static void mapping_dies(KmSystem *sys, KmMapping *mapping)
 {
   mapping->dead = TRUE;
   sys->lru_dead_chunks += mapping->refs - 1; /* every reference but the mm's is an LRU chunk */
-  if (sys->lru_dead_chunks >= KM_LRU_DROP_DEAD_MIN && sys->lru_dead_chunks * 2 >= sys->lru_chunks)
+  if (sys->lru_dead_chunks >= KM_LRU_DROP_DEAD_MIN && sys->lru_dead_chunks * 2 >= sys->lru_chunk_slab.live)
     km_lru_drop_dead(sys);
 }
 

@@ -323,10 +323,11 @@ typedef struct {
    * (kernel-model/km-slab.c), released with it at once. Not kernel state, the allocator beneath it (issue 13: a
    * touch allocates nothing; issue 10: a sweep builds and frees thousands of these per variant) */
   KmSlab task_slab, mm_slab, mapping_slab, lru_chunk_slab;
-  /* Chunks on the LRUs, and how many of them point to a dead (unmapped) mapping: those hold no page, and are
-   * dropped in bulk once they are half of all (km_lru_drop_dead()), so that they do not pile up on an LRU that
-   * reclaim never reaches (no swap) and memory does not grow with the trace (issue 13) */
-  guint64 lru_chunks, lru_dead_chunks;
+  /* How many of the chunks on the LRUs (lru_chunk_slab.live: every chunk made is on an LRU until freed) point to a
+   * dead (unmapped) mapping: those hold no page, and are dropped in bulk once they are half of all
+   * (km_lru_drop_dead()), so that they do not pile up on an LRU that reclaim never reaches (no swap) and memory
+   * does not grow with the trace (issue 13) */
+  guint64 lru_dead_chunks;
 } KmSystem;
 
 /* Errors of the model's set-up calls (bad cgroup tree). */

@@ -1296,7 +1296,7 @@ static void test_lru_dead_chunks_dropped(void)
     g_ptr_array_add(junk, j);
   }
   g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, 2 * n);
-  g_assert_cmpuint(sys->lru_chunks, ==, 2 * n);
+  g_assert_cmpuint(sys->lru_chunk_slab.live, ==, 2 * n);
   /* n - 1 unmapped: fewer dead chunks than the minimum, they stay (holding no page) */
   for (guint i = 0; i + 1 < n; i++)
     km_mm_unmap(sys, t->mm, junk->pdata[i]);
@@ -1307,7 +1307,7 @@ static void test_lru_dead_chunks_dropped(void)
   km_mm_unmap(sys, t->mm, junk->pdata[n - 1]);
   g_ptr_array_free(junk, TRUE);
   g_assert_cmpuint(sys->lru_dead_chunks, ==, 0);
-  g_assert_cmpuint(sys->lru_chunks, ==, n);
+  g_assert_cmpuint(sys->lru_chunk_slab.live, ==, n);
   g_assert_cmpuint(g_queue_get_length(&app->lru_anon), ==, n);
   for (GList *l = app->lru_anon.head; l; l = l->next)
     g_assert_true(((KmLruChunk *)l->data)->mapping == a);
@@ -1321,7 +1321,7 @@ static void test_lru_dead_chunks_dropped(void)
   g_assert_cmpint(rec.swapped, ==, n + 1);
   g_assert_cmpint(t->mm->swapents, ==, n + 1);
   g_assert_cmpint(t->mm->anon_rss, ==, 0);
-  g_assert_cmpuint(sys->lru_chunks, ==, 0);
+  g_assert_cmpuint(sys->lru_chunk_slab.live, ==, 0);
   g_assert_true(g_queue_is_empty(&app->lru_anon));
 }
 
