@@ -186,10 +186,24 @@ static KmMmMappings *mm_mappings(KmMm *mm)
   return mm->mappings;
 }
 
-static guint mapping_name_hash(gconstpointer p)
+/* The hash of a mapping's name in KmSystem.mapping_by_name. A key is a step index shifted left past the repetition
+ * and kind bits (sim/engine-mm.c engine_mapping_key(): bit 18 up), so the keys of one trace differ in their high
+ * bits, and a GHashTable picks the bucket from the hash's value modulo a prime near its size: g_int64_hash()
+ * (the key's two halves XORed) left keys 2^14 steps apart with hashes that differ in a few low bits only, and
+ * 2^17 mappings fell into a third of the table's buckets, probed quadratically (the many-mappings bench grew 8.5x
+ * for 4x the mappings: docs/performance.md, "Many mappings, linear again"). The key and the mm id are mixed with
+ * the 64-bit finaliser of MurmurHash3 (fmix64), whose every output bit depends on every input bit. Only the
+ * bucket changes: the table is looked up, never walked, so no output depends on it. */
+guint km_mapping_name_hash(gconstpointer p)
 {
   const KmMappingName *name = p;
-  return g_int64_hash(&name->key) * 31u + name->mm_id;
+  guint64 h = name->key ^ (guint64)name->mm_id * 0x9e3779b97f4a7c15ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
+  return (guint)h;
 }
 
 static gboolean mapping_name_equal(gconstpointer a, gconstpointer b)
@@ -212,7 +226,7 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   sys->task_by_pid = km_pid_table_new();
   sys->released_tasks = g_ptr_array_new(); /* the tasks are the task slab's */
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
-  sys->mapping_by_name = g_hash_table_new(mapping_name_hash, mapping_name_equal);
+  sys->mapping_by_name = g_hash_table_new(km_mapping_name_hash, mapping_name_equal);
   sys->memcgs = g_ptr_array_new();
   /* objects per block: about 16 KiB of tasks, mms or mappings, 12 KiB of LRU chunks (256, as before the caches) */
   km_slab_init(&sys->task_slab, sizeof(KmTask), 64);

@@ -77,6 +77,9 @@ guint64 km_memcg_pgscan(const KmMemcg *memcg);
 KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg);
 KmMapping *km_mm_add_mapping(KmSystem *sys, KmMm *mm, guint64 key, KmPages pages, gboolean accounted);
 KmMapping *km_mm_find_mapping(KmSystem *sys, KmMm *mm, guint64 key);
+/* The hash of a KmMappingName* in KmSystem.mapping_by_name (every bit of key and mm id mixed in: the table's
+ * buckets are spread however far apart the keys are; tests/test-kernel-model.c checks the spread). */
+guint km_mapping_name_hash(gconstpointer name);
 /* Pages of the mapping neither resident nor swapped (never touched, or zapped by the reaper). */
 static inline KmPages km_mapping_untouched(const KmMapping *mapping)
 {

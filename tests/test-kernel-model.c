@@ -4,6 +4,7 @@
  * totalpages / 1000 = 262 (integer division first, as oom_badness() does).
  */
 #include <glib.h>
+#include <math.h>
 
 #include "kernel-model/km-memcg.h"
 #include "kernel-model/km-oom.h"
@@ -152,6 +153,73 @@ static void test_mm_untouched_bookkeeping(void)
     for (GList *l = km_mm_mappings_head(mm); l; l = l->next)
       shadowed += km_mm_find_mapping(sys, mm, ((KmMapping *)l->data)->name.key) != l->data;
     g_assert_cmpuint(mm->mappings->shadowed_ids, ==, shadowed);
+  }
+}
+
+/* A trace's mapping key as sim/engine-mm.c engine_mapping_key() makes it: the step index from bit 18, the
+ * repetition in bits 1-17, bit 0 for what a touch maps. */
+static guint64 trace_key(guint64 step_index, guint rep)
+{
+  return step_index << 18 | (guint64)rep << 1;
+}
+
+static gboolean is_prime(guint n)
+{
+  for (guint d = 2; d * d <= n; d++)
+    if (n % d == 0)
+      return FALSE;
+  return n >= 2;
+}
+
+/* Puts the names' hashes in m buckets (hash % m) and checks they spread as uniformly random hashes would: at least
+ * 95% of the expected m(1 - e^(-n/m)) buckets used, and no bucket with more than 16 names (the fullest of 2^18
+ * buckets with half as many random names holds about 9). */
+static void check_name_spread(const KmMappingName *names, guint n, guint m)
+{
+  g_autofree guint8 *load = g_new0(guint8, m);
+  guint used = 0, fullest = 0;
+  for (guint i = 0; i < n; i++) {
+    guint b = km_mapping_name_hash(&names[i]) % m;
+    used += load[b] == 0;
+    if (load[b] < 255)
+      load[b]++;
+    fullest = MAX(fullest, load[b]);
+  }
+  double expected = m * (1.0 - exp(-(double)n / m));
+  if (used < 0.95 * expected || fullest > 16)
+    g_error("%u names in %u buckets: %u used (%.0f expected), fullest %u", n, m, used, expected, fullest);
+}
+
+/* Issue 13, goal 4 (the many-mappings bench grew 8.5x for 4x the mappings): KmSystem.mapping_by_name is a
+ * GHashTable, whose look-up is O(1) only while the buckets of its keys spread; a trace's keys differ in their high
+ * bits (trace_key()), and g_int64_hash() had put 2^17 of them in a third of the buckets. The count of buckets used,
+ * not a time: for the bench's names (one mm, consecutive steps), a malloc's repetitions, and 64 forked mms with the
+ * same names, at 2^14, 2^16 and 2^17 names, in tables of 2n and 4n buckets, power of two and prime (a table
+ * reduces a hash either way; GLib modulo a prime). */
+static void test_mapping_name_hash_spread(void)
+{
+  const guint max_n = 1u << 17;
+  g_autofree KmMappingName *names = g_new0(KmMappingName, max_n);
+  const guint sizes[] = { 1u << 14, 1u << 16, max_n };
+  for (guint s = 0; s < G_N_ELEMENTS(sizes); s++) {
+    guint n = sizes[s];
+    for (int set = 0; set < 3; set++) {
+      for (guint i = 0; i < n; i++) {
+        if (set == 0) /* mmap steps with ids, after a few others */
+          names[i] = (KmMappingName){ .key = trace_key(5 + i, 1), .mm_id = 1 };
+        else if (set == 1) /* one malloc step repeated (repetitions below 2^17) */
+          names[i] = (KmMappingName){ .key = trace_key(3 + i / (max_n - 1), 1 + i % (max_n - 1)), .mm_id = 2 };
+        else /* 64 mms sharing the names of n / 64 steps */
+          names[i] = (KmMappingName){ .key = trace_key(7 + i / 64, 1), .mm_id = 1 + i % 64 };
+      }
+      for (guint m = 2 * n; m <= 4 * n; m *= 2) {
+        check_name_spread(names, n, m);
+        guint p = m - 1;
+        while (!is_prime(p))
+          p--;
+        check_name_spread(names, n, p);
+      }
+    }
   }
 }
 
@@ -1970,6 +2038,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/pid/table", test_pid_table);
   g_test_add_func("/kernel-model/mm/pgtables-growth", test_pgtables_growth);
   g_test_add_func("/kernel-model/mm/untouched-bookkeeping", test_mm_untouched_bookkeeping);
+  g_test_add_func("/kernel-model/mm/mapping-name-hash-spread", test_mapping_name_hash_spread);
   g_test_add_func("/kernel-model/mm/fault-batch-pmd-boundary", test_fault_batch_pmd_boundary);
   g_test_add_func("/kernel-model/mm/lru-chunk-pool-shmem", test_lru_chunk_pool_shmem);
   g_test_add_func("/kernel-model/badness/basic-and-adj", test_badness_basic);
