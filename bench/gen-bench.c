@@ -10,6 +10,10 @@
  *        then N unnamed touches of 4 pages (each takes the first mapping with untouched pages), then unmaps all 2N
  *        (the even ones first):
  *        the many-mappings case (issue 13), quadratic if a touch walks or compares every mapping.
+ *        gen-bench mappings-reclaim N OUT.xml: the same trace in a v2 cgroup whose memory.max is half of what is
+ *        mapped (N * 16 KiB), with swap: from the middle of the touches on, the cgroup is at its limit and
+ *        reclaims (the anon LRU to swap) every few touches, and the unmaps free swapped pages; a page-table page
+ *        per mapping (docs/model.md) takes a quarter of the limit. Nobody is killed.
  */
 #include <glib.h>
 #include <libxml/xmlwriter.h>
@@ -38,7 +42,7 @@ static void attr_int(xmlTextWriterPtr w, const char *name, guint64 value)
   attr(w, name, buf);
 }
 
-static int gen_mappings(guint64 n, const char *out)
+static int gen_mappings(guint64 n, gboolean reclaim, const char *out)
 {
   xmlTextWriterPtr w = xmlNewTextWriterFilename(out, 0);
   if (!w) {
@@ -51,12 +55,25 @@ static int gen_mappings(guint64 n, const char *out)
   attr(w, "name", "bench-mappings");
   xmlTextWriterStartElement(w, BAD_CAST "machine");
   attr(w, "ram", "64GiB");
-  attr(w, "swap", "0");
+  attr(w, "swap", reclaim ? "64GiB" : "0");
   xmlTextWriterEndElement(w);
+  if (reclaim) {
+    char max[32];
+    g_snprintf(max, sizeof max, "%" G_GUINT64_FORMAT "KiB", n * 16);
+    xmlTextWriterStartElement(w, BAD_CAST "cgroups");
+    attr(w, "version", "2");
+    xmlTextWriterStartElement(w, BAD_CAST "cgroup");
+    attr(w, "path", "/maps");
+    attr(w, "memory.max", max);
+    xmlTextWriterEndElement(w);
+    xmlTextWriterEndElement(w);
+  }
   xmlTextWriterStartElement(w, BAD_CAST "processes");
   xmlTextWriterStartElement(w, BAD_CAST "process");
   attr(w, "pid", "100");
   attr(w, "comm", "many-maps");
+  if (reclaim)
+    attr(w, "cgroup", "/maps");
   xmlTextWriterEndElement(w);
   xmlTextWriterEndElement(w);
   xmlTextWriterStartElement(w, BAD_CAST "trace");
@@ -87,10 +104,10 @@ static int gen_mappings(guint64 n, const char *out)
 
 int main(int argc, char **argv)
 {
-  if (argc == 4 && g_strcmp0(argv[1], "mappings") == 0)
-    return gen_mappings(g_ascii_strtoull(argv[2], NULL, 10), argv[3]);
+  if (argc == 4 && (g_strcmp0(argv[1], "mappings") == 0 || g_strcmp0(argv[1], "mappings-reclaim") == 0))
+    return gen_mappings(g_ascii_strtoull(argv[2], NULL, 10), g_strcmp0(argv[1], "mappings-reclaim") == 0, argv[3]);
   if (argc != 5) {
-    fprintf(stderr, "usage: gen-bench TASKS CGROUPS STEPS OUT.xml\n");
+    fprintf(stderr, "usage: gen-bench TASKS CGROUPS STEPS OUT.xml\n       gen-bench mappings|mappings-reclaim N OUT.xml\n");
     return 2;
   }
   guint64 tasks = g_ascii_strtoull(argv[1], NULL, 10);
