@@ -16,6 +16,7 @@
 #include "kernel-model/km-util.h"
 #include "kernel-model/km-vmscan.h"
 #include "kernel-model/km-kswapd.h"
+#include "scenarios/scenario-values.h" /* SC_REPEAT_MAX */
 
 #define RAM_PAGES 262144
 
@@ -172,8 +173,8 @@ static gboolean is_prime(guint n)
 }
 
 /* Puts the names' hashes in m buckets (hash % m) and checks they spread as uniformly random hashes would: at least
- * 95% of the expected m(1 - e^(-n/m)) buckets used, and no bucket with more than 16 names (the fullest of 2^18
- * buckets with half as many random names holds about 9). */
+ * 95% of the expected m(1 - e^(-n/m)) buckets used, and no bucket with more than 16 names (with n = m / 2, the
+ * fullest holds 6 for the bench's names, about ln m / ln ln m for random ones). */
 static void check_name_spread(const KmMappingName *names, guint n, guint m)
 {
   g_autofree guint8 *load = g_new0(guint8, m);
@@ -193,7 +194,7 @@ static void check_name_spread(const KmMappingName *names, guint n, guint m)
 /* Issue 13, goal 4 (the many-mappings bench grew 8.5x for 4x the mappings): KmSystem.mapping_by_name is a
  * GHashTable, whose look-up is O(1) only while the buckets of its keys spread; a trace's keys differ in their high
  * bits (trace_key()), and g_int64_hash() had put 2^17 of them in a third of the buckets. The count of buckets used,
- * not a time: for the bench's names (one mm, consecutive steps), a malloc's repetitions, and 64 forked mms with the
+ * not a time: for the bench's names (one mm, consecutive steps), mallocs' repetitions, and 64 forked mms with the
  * same names, at 2^14, 2^16 and 2^17 names, in tables of 2n and 4n buckets, power of two and prime (a table
  * reduces a hash either way; GLib modulo a prime). */
 static void test_mapping_name_hash_spread(void)
@@ -207,8 +208,8 @@ static void test_mapping_name_hash_spread(void)
       for (guint i = 0; i < n; i++) {
         if (set == 0) /* mmap steps with ids, after a few others */
           names[i] = (KmMappingName){ .key = trace_key(5 + i, 1), .mm_id = 1 };
-        else if (set == 1) /* one malloc step repeated (repetitions below 2^17) */
-          names[i] = (KmMappingName){ .key = trace_key(3 + i / (max_n - 1), 1 + i % (max_n - 1)), .mm_id = 2 };
+        else if (set == 1) /* mallocs of SC_REPEAT_MAX repetitions each */
+          names[i] = (KmMappingName){ .key = trace_key(3 + i / SC_REPEAT_MAX, 1 + i % SC_REPEAT_MAX), .mm_id = 2 };
         else /* 64 mms sharing the names of n / 64 steps */
           names[i] = (KmMappingName){ .key = trace_key(7 + i / 64, 1), .mm_id = 1 + i % 64 };
       }
