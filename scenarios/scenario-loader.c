@@ -1838,42 +1838,78 @@ loader_step_size_attr(ScenarioLoader *self, ScStep *step)
   return FALSE;
 }
 
+/* A step being read: its strings borrowed from the element under the reader (the scanner's item or libxml2's node)
+ * until loader_read_step() packs it into one allocation (sc_step_pack(); issue 13: a step and its strings were
+ * allocated one by one); the values that libxml2 had to put together (loader_attr_peek()) are owned here. */
+typedef struct {
+  ScStep step;
+  char *owned[8]; /* at most one per attribute a step has */
+  guint n_owned;
+} LoaderStepDraft;
+
+static void
+loader_step_draft_clear(LoaderStepDraft *draft)
+{
+  for (guint i = 0; i < draft->n_owned; i++)
+    g_free(draft->owned[i]);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LoaderStepDraft, loader_step_draft_clear)
+
+/* The value of attribute name of the step under the reader, or NULL: borrowed, valid while the draft is. */
+static char *
+loader_step_attr(ScenarioLoader *self, LoaderStepDraft *draft, const char *name)
+{
+  char *owned;
+  const char *value = loader_attr_peek(self, name, &owned);
+  if (owned != NULL) {
+    g_assert(draft->n_owned < G_N_ELEMENTS(draft->owned)); /* a step has fewer attributes */
+    draft->owned[draft->n_owned++] = owned;
+  }
+  return (char *) value;
+}
+
 /* The attributes of the step under the reader, by kind. */
 static gboolean
-loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
+loader_read_step_attrs(ScenarioLoader *self, LoaderStepDraft *draft)
 {
+  ScStep *step = &draft->step;
   switch (step->kind) {
   case SC_STEP_MMAP:
   case SC_STEP_FILE_READ:
   case SC_STEP_SHMEM_WRITE:
     return loader_step_size_attr(self, step);
   case SC_STEP_TOUCH:
-    step->ref = loader_attr(self, "mapping");
+    step->ref = loader_step_attr(self, draft, "mapping");
     return loader_step_size_attr(self, step) && loader_repeat_attr(self, step);
   case SC_STEP_MALLOC: {
-    g_autofree char *touch = loader_attr(self, "touch");
+    const char *touch = loader_step_attr(self, draft, "touch");
     step->touch_all = g_strcmp0(touch, "all") == 0;
     step->touch_none = g_strcmp0(touch, "none") == 0;
     return loader_step_size_attr(self, step) && loader_repeat_attr(self, step);
   }
   case SC_STEP_FREE:
   case SC_STEP_MUNMAP:
-    step->ref = loader_attr(self, "ref");
+    step->ref = loader_step_attr(self, draft, "ref");
     return TRUE;
   case SC_STEP_FORK:
-    step->comm = loader_attr(self, "comm");
+    step->comm = loader_step_attr(self, draft, "comm");
     return loader_pid_attr(self, "child", &step->child_pid) &&
            (step->comm == NULL || loader_check_comm(self, step->comm));
   case SC_STEP_EXIT:
     return loader_int_attr32(self, "code", 0, 255, &step->code);
   case SC_STEP_SET:
     return loader_int_attr32(self, "oom_score_adj", -1000, 1000, &step->oom_score_adj);
-  case SC_STEP_SYSCTL:
-    return loader_read_sysctl(self, &step->name, &step->value);
+  case SC_STEP_SYSCTL: {
+    gboolean ok = loader_read_sysctl(self, &step->name, &step->value);
+    if (step->name != NULL) /* loader_read_sysctl() hands over its copy */
+      draft->owned[draft->n_owned++] = step->name;
+    return ok;
+  }
   case SC_STEP_CGROUP_SET:
-    step->cgroup = loader_attr(self, "cgroup");
-    step->name = loader_attr(self, "name");
-    step->svalue = loader_attr(self, "value");
+    step->cgroup = loader_step_attr(self, draft, "cgroup");
+    step->name = loader_step_attr(self, draft, "name");
+    step->svalue = loader_step_attr(self, draft, "value");
     if (step->cgroup == NULL || step->name == NULL || step->svalue == NULL) { /* the schema requires them */
       loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1, "<cgroup-set> needs cgroup, name and value");
       return FALSE;
@@ -1881,7 +1917,7 @@ loader_read_step_attrs(ScenarioLoader *self, ScStep *step)
     return loader_check_cgroup_ref(self, "cgroup-set", step->cgroup, FALSE) &&
            loader_check_cgroup_file(self, step->name, step->svalue);
   case SC_STEP_MOVE:
-    step->cgroup = loader_attr(self, "cgroup");
+    step->cgroup = loader_step_attr(self, draft, "cgroup");
     if (step->cgroup == NULL) {
       loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1, "<move> needs the attribute cgroup");
       return FALSE;
@@ -1996,14 +2032,15 @@ loader_check_step_mm(ScenarioLoader *self, const ScStep *step)
 static gboolean
 loader_read_step(ScenarioLoader *self, ScStep **out_step)
 {
-  g_autoptr(ScStep) step = g_new0(ScStep, 1);
+  g_auto(LoaderStepDraft) draft = { { 0 }, { NULL }, 0 };
+  ScStep *step = &draft.step;
   if (!loader_step_kind(self, &step->kind))
     return FALSE;
   step->index = ++self->steps_read;
   step->line = loader_line(self);
   step->col = 1;
   step->repeat = 1;
-  step->id = loader_attr(self, "id");
+  step->id = loader_step_attr(self, &draft, "id");
   if (step->id != NULL && strchr(step->id, '#') != NULL) {
     /* the simulator names the mappings of repetitions and of steps without an id with a '#' (sim/engine.c) */
     loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
@@ -2012,21 +2049,22 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
     return FALSE;
   }
 
-  g_autofree char *at = loader_attr(self, "at");
+  const char *at = loader_step_attr(self, &draft, "at");
   if (at != NULL) {
     step->has_at = TRUE;
     if (!sc_parse_duration(at, &step->at_ns)) {
-      loader_fail_duration(self, step, g_strstrip(at));
+      g_autofree char *stripped = g_strstrip(g_strdup(at));
+      loader_fail_duration(self, step, stripped);
       return FALSE;
     }
   }
   if (step->kind != SC_STEP_SYSCTL && step->kind != SC_STEP_CGROUP_SET &&
       !loader_pid_attr(self, "pid", &step->pid))
     return FALSE;
-  if (!loader_check_step_mm(self, step) || !loader_read_step_attrs(self, step) ||
+  if (!loader_check_step_mm(self, step) || !loader_read_step_attrs(self, &draft) ||
       !loader_check_step_refs(self, step))
     return FALSE;
-  *out_step = g_steal_pointer(&step);
+  *out_step = sc_step_pack(step);
   return TRUE;
 }
 

@@ -50,17 +50,32 @@ const char *const sc_expect_kind_names[SC_EXPECT_N_KINDS] = {
 
 G_DEFINE_QUARK(scenario-error-quark, scenario_error)
 
+/* Whether string is one of step's own packed strings (sc_step_pack()), freed with the step. */
+static gboolean
+sc_step_string_packed(const ScStep *step, const char *string)
+{
+  guintptr tail = (guintptr) (step + 1);
+  return (guintptr) string - tail < step->packed_bytes; /* below tail: wraps to a large number */
+}
+
+static void
+sc_step_free_string(const ScStep *step, char *string)
+{
+  if (!sc_step_string_packed(step, string))
+    g_free(string);
+}
+
 void
 sc_step_free(ScStep *step)
 {
   if (step == NULL)
     return;
-  g_free(step->id);
-  g_free(step->ref);
-  g_free(step->comm);
-  g_free(step->name);
-  g_free(step->svalue);
-  g_free(step->cgroup);
+  sc_step_free_string(step, step->id);
+  sc_step_free_string(step, step->ref);
+  sc_step_free_string(step, step->comm);
+  sc_step_free_string(step, step->name);
+  sc_step_free_string(step, step->svalue);
+  sc_step_free_string(step, step->cgroup);
   g_free(step);
 }
 
@@ -68,6 +83,7 @@ ScStep *
 sc_step_copy(const ScStep *step)
 {
   ScStep *copy = g_memdup2(step, sizeof *step);
+  copy->packed_bytes = 0;
   copy->id = g_strdup(step->id);
   copy->ref = g_strdup(step->ref);
   copy->comm = g_strdup(step->comm);
@@ -75,6 +91,43 @@ sc_step_copy(const ScStep *step)
   copy->svalue = g_strdup(step->svalue);
   copy->cgroup = g_strdup(step->cgroup);
   return copy;
+}
+
+static gsize
+sc_step_string_size(const char *string)
+{
+  return string != NULL ? strlen(string) + 1 : 0;
+}
+
+/* string copied to *tail, which moves past it; NULL stays NULL. */
+static char *
+sc_step_pack_string(char **tail, const char *string)
+{
+  if (string == NULL)
+    return NULL;
+  gsize size = strlen(string) + 1;
+  char *packed = memcpy(*tail, string, size);
+  *tail += size;
+  return packed;
+}
+
+ScStep *
+sc_step_pack(const ScStep *step)
+{
+  gsize bytes = sc_step_string_size(step->id) + sc_step_string_size(step->ref) + sc_step_string_size(step->comm) +
+                sc_step_string_size(step->name) + sc_step_string_size(step->svalue) +
+                sc_step_string_size(step->cgroup);
+  ScStep *packed = g_malloc(sizeof *packed + bytes);
+  *packed = *step;
+  packed->packed_bytes = bytes;
+  char *tail = (char *) (packed + 1);
+  packed->id = sc_step_pack_string(&tail, step->id);
+  packed->ref = sc_step_pack_string(&tail, step->ref);
+  packed->comm = sc_step_pack_string(&tail, step->comm);
+  packed->name = sc_step_pack_string(&tail, step->name);
+  packed->svalue = sc_step_pack_string(&tail, step->svalue);
+  packed->cgroup = sc_step_pack_string(&tail, step->cgroup);
+  return packed;
 }
 
 void

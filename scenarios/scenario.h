@@ -135,6 +135,9 @@ typedef struct {
    * order); 0: not resolved, the engine looks the pid or path up */
   guint pid_slot, child_slot, cgroup_slot;
   int line, col;
+  /* sc_step_pack(): the strings above that lie in the packed_bytes after the struct, in its own allocation, are
+   * not allocated apart (sc_step_free() frees the others); 0 for a step built field by field */
+  gsize packed_bytes;
 } ScStep;
 
 typedef enum {
@@ -194,8 +197,12 @@ gboolean sc_count_holds(const ScCount *count, gint64 value);
 gboolean sc_expect_applies(const ScExpect *expect, const char *profile_name);
 
 void sc_step_free(ScStep *step);
-/* A deep copy (the engine owns and frees the steps it is given; a loaded scenario is replayed many times). */
+/* A deep copy (the engine owns and frees the steps it is given; a loaded scenario is replayed many times): its
+ * strings allocated one by one, so that a field can be replaced (g_free() then g_strdup(), whatif/overrides.c). */
 ScStep *sc_step_copy(const ScStep *step);
+/* A copy in one allocation, its strings after the struct (the loader's steps, one per trace step: issue 13); not
+ * for a step whose strings are then replaced (sc_step_copy()). */
+ScStep *sc_step_pack(const ScStep *step);
 void sc_expect_free(ScExpect *expect);
 void sc_attr_free(ScAttr *attr);
 void sc_sysctl_free(ScSysctl *sysctl);
