@@ -115,6 +115,12 @@ struct _ScenarioLoader {
   GHashTable *step_ids;  /* id -> LoaderStepId* */
   GHashTable *forked;    /* GINT_TO_POINTER(pid) of every <fork child>, run or not */
   guint64 base_bytes;    /* base-rss + base-pgtables of the processes so far */
+  /* The last size that parsed (loader_size_attr()): a trace repeats a few sizes, and parsing one was a tenth of a
+   * step's cost (issue 13). Its text ("" for none), and what sc_value_size() answered for it with allow_max and
+   * the page size of that time. */
+  char size_text[24];
+  gboolean size_allow_max;
+  guint64 size_page_size, size_bytes;
 
   /* Input: a file descriptor or a buffer, read through a window (loader_input_fill()). */
   int fd;
@@ -1002,9 +1008,21 @@ loader_size_attr(ScenarioLoader *self, const char *name, gboolean allow_max, gui
   const char *text = loader_attr_peek(self, name, &owned);
   if (text == NULL)
     return TRUE;
-  g_autoptr(GError) value_error = NULL;
-  if (sc_value_size(loader_element(self), name, text, self->header->page_size, allow_max, out_bytes, &value_error))
+  guint64 page_size = self->header->page_size;
+  if (self->size_allow_max == allow_max && self->size_page_size == page_size && text[0] == self->size_text[0] &&
+      strcmp(text, self->size_text) == 0 && text[0] != '\0') {
+    *out_bytes = self->size_bytes;
     return TRUE;
+  }
+  g_autoptr(GError) value_error = NULL;
+  if (sc_value_size(loader_element(self), name, text, page_size, allow_max, out_bytes, &value_error)) {
+    if (g_strlcpy(self->size_text, text, sizeof self->size_text) >= sizeof self->size_text)
+      self->size_text[0] = '\0'; /* too long to be kept: none */
+    self->size_allow_max = allow_max;
+    self->size_page_size = page_size;
+    self->size_bytes = *out_bytes;
+    return TRUE;
+  }
   loader_fail_value(self, value_error);
   return FALSE;
 }
