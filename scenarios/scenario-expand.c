@@ -40,9 +40,9 @@ validate(const char *data, gsize len, const char *name, GError **error)
   g_autoptr(ScenarioLoader) loader = scenario_loader_new_from_memory(data, len, name, error);
   if (loader == NULL)
     return NULL;
-  ScStep *step = NULL;
-  while (scenario_loader_next_step(loader, &step, error))
-    sc_step_free(step);
+  const ScStep *step = NULL;
+  while (scenario_loader_next_step_borrowed(loader, &step, error))
+    ;
   if (error && *error)
     return NULL;
   g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, error);

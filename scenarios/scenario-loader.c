@@ -88,6 +88,24 @@ typedef enum {
   FAST_OFF,        /* libxml2 reads everything */
 } FastState;
 
+/* A step being read: its strings borrowed from the element under the reader (the scanner's item or libxml2's node),
+ * valid until the next step is asked for (scenario_loader_next_step_borrowed(); scenario_loader_next_step() packs a
+ * copy into one allocation, sc_step_pack(); issue 13: a step and its strings were allocated one by one); the values
+ * that libxml2 had to put together (loader_attr_peek()) are owned here. */
+typedef struct {
+  ScStep step;
+  char *owned[8]; /* at most one per attribute a step has */
+  guint n_owned;
+} LoaderStepDraft;
+
+static void
+loader_step_draft_clear(LoaderStepDraft *draft)
+{
+  for (guint i = 0; i < draft->n_owned; i++)
+    g_free(draft->owned[i]);
+  memset(draft, 0, sizeof *draft);
+}
+
 struct _ScenarioLoader {
   char *display_name;
   char last_section[16]; /* the last child of <scenario> read ("machine"), for "<trace> after <expect>" */
@@ -115,6 +133,7 @@ struct _ScenarioLoader {
   GHashTable *step_ids;  /* id -> LoaderStepId* */
   GHashTable *forked;    /* GINT_TO_POINTER(pid) of every <fork child>, run or not */
   guint64 base_bytes;    /* base-rss + base-pgtables of the processes so far */
+  LoaderStepDraft draft; /* the last step read */
   /* The last size that parsed (loader_size_attr()): a trace repeats a few sizes, and parsing one was a tenth of a
    * step's cost (issue 13). Its text ("" for none), and what sc_value_size() answered for it with allow_max and
    * the page size of that time. */
@@ -1570,7 +1589,7 @@ loader_check_process_refs(ScenarioLoader *self)
   return TRUE;
 }
 
-static gboolean loader_fast_next(ScenarioLoader *self, ScStep **out_step);
+static gboolean loader_fast_next(ScenarioLoader *self, const ScStep **out_step);
 static void loader_fast_engage(ScenarioLoader *self, const char *parent);
 
 static gboolean
@@ -1808,6 +1827,7 @@ scenario_loader_free(ScenarioLoader *loader)
   g_free(loader->kthread_pids);
   g_clear_pointer(&loader->step_ids, g_hash_table_unref);
   g_clear_pointer(&loader->forked, g_hash_table_unref);
+  loader_step_draft_clear(&loader->draft);
   scenario_header_free(loader->header);
   g_clear_error(&loader->error);
   g_free(loader->display_name);
@@ -1855,24 +1875,6 @@ loader_step_size_attr(ScenarioLoader *self, ScStep *step)
               step->size_bytes, SC_TASK_SIZE);
   return FALSE;
 }
-
-/* A step being read: its strings borrowed from the element under the reader (the scanner's item or libxml2's node)
- * until loader_read_step() packs it into one allocation (sc_step_pack(); issue 13: a step and its strings were
- * allocated one by one); the values that libxml2 had to put together (loader_attr_peek()) are owned here. */
-typedef struct {
-  ScStep step;
-  char *owned[8]; /* at most one per attribute a step has */
-  guint n_owned;
-} LoaderStepDraft;
-
-static void
-loader_step_draft_clear(LoaderStepDraft *draft)
-{
-  for (guint i = 0; i < draft->n_owned; i++)
-    g_free(draft->owned[i]);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(LoaderStepDraft, loader_step_draft_clear)
 
 /* The value of attribute name of the step under the reader, or NULL: borrowed, valid while the draft is. */
 static char *
@@ -2048,17 +2050,18 @@ loader_check_step_mm(ScenarioLoader *self, const ScStep *step)
 }
 
 static gboolean
-loader_read_step(ScenarioLoader *self, ScStep **out_step)
+loader_read_step(ScenarioLoader *self, const ScStep **out_step)
 {
-  g_auto(LoaderStepDraft) draft = { { 0 }, { NULL }, 0 };
-  ScStep *step = &draft.step;
+  LoaderStepDraft *draft = &self->draft;
+  loader_step_draft_clear(draft);
+  ScStep *step = &draft->step;
   if (!loader_step_kind(self, &step->kind))
     return FALSE;
   step->index = ++self->steps_read;
   step->line = loader_line(self);
   step->col = 1;
   step->repeat = 1;
-  step->id = loader_step_attr(self, &draft, "id");
+  step->id = loader_step_attr(self, draft, "id");
   if (step->id != NULL && strchr(step->id, '#') != NULL) {
     /* the simulator names the mappings of repetitions and of steps without an id with a '#' (sim/engine.c) */
     loader_fail(self, SCENARIO_ERROR_SCHEMA, step->line, 1,
@@ -2067,7 +2070,7 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
     return FALSE;
   }
 
-  const char *at = loader_step_attr(self, &draft, "at");
+  const char *at = loader_step_attr(self, draft, "at");
   if (at != NULL) {
     step->has_at = TRUE;
     if (!sc_parse_duration(at, &step->at_ns)) {
@@ -2079,10 +2082,10 @@ loader_read_step(ScenarioLoader *self, ScStep **out_step)
   if (step->kind != SC_STEP_SYSCTL && step->kind != SC_STEP_CGROUP_SET &&
       !loader_pid_attr(self, "pid", &step->pid))
     return FALSE;
-  if (!loader_check_step_mm(self, step) || !loader_read_step_attrs(self, &draft) ||
+  if (!loader_check_step_mm(self, step) || !loader_read_step_attrs(self, draft) ||
       !loader_check_step_refs(self, step))
     return FALSE;
-  *out_step = sc_step_pack(step);
+  *out_step = step;
   return TRUE;
 }
 
@@ -2342,7 +2345,7 @@ loader_fast_peek(ScenarioLoader *self, guint64 off, ScTraceItemKind *out_kind)
  * a message about text (`<trace>` ... `x`, or text after `</trace>`: "Did not expect text in element ..." on that
  * element's line), so that element must be the one it would have had. */
 static gboolean
-loader_fast_next(ScenarioLoader *self, ScStep **out_step)
+loader_fast_next(ScenarioLoader *self, const ScStep **out_step)
 {
   for (;;) {
     if (self->peek_valid && self->peek_off == self->fast_off) { /* the peeked step becomes the current one */
@@ -2399,6 +2402,19 @@ loader_fast_next(ScenarioLoader *self, ScStep **out_step)
 
 gboolean
 scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **error)
+{
+  /* API preconditions: programming errors only, no scenario or command line can reach them */
+  g_return_val_if_fail(out_step != NULL, FALSE);
+  *out_step = NULL;
+  const ScStep *step;
+  if (!scenario_loader_next_step_borrowed(loader, &step, error))
+    return FALSE;
+  *out_step = sc_step_pack(step);
+  return TRUE;
+}
+
+gboolean
+scenario_loader_next_step_borrowed(ScenarioLoader *loader, const ScStep **out_step, GError **error)
 {
   /* API preconditions: programming errors only, no scenario or command line can reach them */
   g_return_val_if_fail(loader != NULL, FALSE);

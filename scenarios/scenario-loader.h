@@ -25,6 +25,9 @@ ScenarioLoader *scenario_loader_new_from_memory(const char *data, gsize len, con
 const ScenarioHeader *scenario_loader_get_header(ScenarioLoader *loader);
 /* TRUE and *out_step set, or FALSE: end of trace (error unset) or an error (error set). */
 gboolean scenario_loader_next_step(ScenarioLoader *loader, ScStep **out_step, GError **error);
+/* The same, the step borrowed from the loader: valid until the next call or the loader's end, not to be freed (no
+ * allocation per step; a caller that keeps a step copies it, sc_step_copy()). */
+gboolean scenario_loader_next_step_borrowed(ScenarioLoader *loader, const ScStep **out_step, GError **error);
 /* After the last step: the expectations (ScExpect*, possibly empty), or NULL with error set. */
 GPtrArray *scenario_loader_finish(ScenarioLoader *loader, GError **error);
 const char *scenario_loader_get_display_name(ScenarioLoader *loader);

@@ -109,6 +109,7 @@ struct _SimEngine {
   gint64 gen;              /* counts changes to the model: steps, exits, reaps */
   SimStepState *spare_step; /* a zeroed SimStepState for the next step to run (proc_step_state()) */
   gboolean shared_steps;   /* steps are borrowed (sim_engine_step_shared()): queued ones are not freed here */
+  const ScStep *transient_step; /* the step of sim_engine_step_transient(), copied if it is queued */
   EngineRestarts *restarts; /* the kubelet's container restarts (sim/engine-restart.c); NULL: no kubelet runs */
   GPtrArray *replay_copies; /* ScStep*: copies of replayed steps queued behind a blocked process of an engine with
                              * borrowed steps (whose queues free nothing), freed with the engine */

@@ -135,6 +135,8 @@ static guint proc_pending_length(const SimProc *proc)
 
 static void proc_queue_step(SimEngine *e, SimProc *proc, ScStep *step)
 {
+  if (step == e->transient_step) /* borrowed for the call only: the queue keeps a copy */
+    step = sc_step_copy(step);
   g_queue_push_tail(&proc_step_state(e, proc)->pending, step);
 }
 
@@ -785,7 +787,7 @@ void engine_replay_step(SimEngine *e, SimProc *proc, const ScStep *step)
 static gboolean engine_step_bounded(SimEngine *e, ScStep *step, GError **error)
 {
   gboolean queued = FALSE, ok = e->limit_error || engine_step(e, step, &queued, error);
-  if (!queued)
+  if (!queued && step != e->transient_step)
     step_release(e, step);
   if (!ok)
     return FALSE;
@@ -802,6 +804,16 @@ gboolean sim_engine_step(SimEngine *e, ScStep *step, GError **error)
   g_return_val_if_fail(!e->shared_steps || e->step_index == 0, FALSE);
   e->shared_steps = FALSE;
   return engine_step_bounded(e, step, error);
+}
+
+gboolean sim_engine_step_transient(SimEngine *e, const ScStep *step, GError **error)
+{
+  g_return_val_if_fail(!e->shared_steps || e->step_index == 0, FALSE);
+  e->shared_steps = FALSE;
+  e->transient_step = step;
+  gboolean ok = engine_step_bounded(e, (ScStep *)step, error);
+  e->transient_step = NULL;
+  return ok;
 }
 
 gboolean sim_engine_step_shared(SimEngine *e, const ScStep *step, GError **error)

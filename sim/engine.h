@@ -21,6 +21,11 @@ gboolean sim_engine_step(SimEngine *engine, ScStep *step, GError **error);
  * engine, and its index be its 1-based position in the trace (sim_scenario_load() sets it), so that replays on
  * several threads never write to it. An engine takes steps one way or the other, never both. */
 gboolean sim_engine_step_shared(SimEngine *engine, const ScStep *step, GError **error);
+/* The same with a step borrowed for this call only (the loader's, scenario_loader_next_step_borrowed(): no
+ * allocation per step, issue 13): copied (sc_step_copy()) if it has to wait in its process's queue, then owned as
+ * sim_engine_step()'s are. The engine writes the step's index when it is not its position in the trace (the
+ * loader's is), so the step must be writable memory. */
+gboolean sim_engine_step_transient(SimEngine *engine, const ScStep *step, GError **error);
 /* End of trace: pending timers run, survivors exit 0, the END event is sent. */
 void sim_engine_finish(SimEngine *engine);
 /* The error that stopped the run (a work bound passed, also at the end of the trace: sim_engine_finish() runs the

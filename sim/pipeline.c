@@ -173,13 +173,14 @@ static gboolean report_stream_failed(ReportStream *rs, GError **error)
   return TRUE;
 }
 
-/* Where the engine's steps come from: the loader (streamed, each step handed over to the engine) or a loaded step
- * list (borrowed: sim_engine_step_shared(), no copy; issue 13). FALSE at the end of the trace, or with *error set. */
-typedef gboolean (*StepSource)(gpointer data, ScStep **out_step, GError **error);
+/* Where the engine's steps come from: the loader (streamed, each step borrowed from the loader until the next:
+ * sim_engine_step_transient(), no allocation per step) or a loaded step list (borrowed: sim_engine_step_shared(),
+ * no copy; issue 13). FALSE at the end of the trace, or with *error set. */
+typedef gboolean (*StepSource)(gpointer data, const ScStep **out_step, GError **error);
 
-static gboolean loader_source(gpointer data, ScStep **out_step, GError **error)
+static gboolean loader_source(gpointer data, const ScStep **out_step, GError **error)
 {
-  return scenario_loader_next_step(data, out_step, error);
+  return scenario_loader_next_step_borrowed(data, out_step, error);
 }
 
 typedef struct {
@@ -187,7 +188,7 @@ typedef struct {
   guint next;
 } StepList;
 
-static gboolean list_source(gpointer data, ScStep **out_step, GError **error G_GNUC_UNUSED)
+static gboolean list_source(gpointer data, const ScStep **out_step, GError **error G_GNUC_UNUSED)
 {
   StepList *list = data;
   if (list->next >= list->steps->len)
@@ -222,9 +223,9 @@ static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpoint
   g_autoptr(GPtrArray) expects = NULL;
   g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, &sink, &local);
   gboolean ok = engine && !report_stream_failed(&rs, &local);
-  ScStep *step;
+  const ScStep *step;
   while (ok && next(next_data, &step, &local))
-    ok = (shared ? sim_engine_step_shared(engine, step, &local) : sim_engine_step(engine, step, &local)) &&
+    ok = (shared ? sim_engine_step_shared(engine, step, &local) : sim_engine_step_transient(engine, step, &local)) &&
          !report_stream_failed(&rs, &local);
   ok = ok && local == NULL;
   if (ok && loader) {
