@@ -869,6 +869,79 @@ test_valid_forward_refs(void)
 
 /* Streaming ======================================================================================== */
 
+/* Issue 13: a step borrowed from the loader (scenario_loader_next_step_borrowed(), what `oomsim run` takes) is
+ * the owned one (scenario_loader_next_step(): sc_step_pack(), one allocation) field by field, through libxml2 and
+ * through the trace's scanner (a trace far above its 32 KiB threshold), every kind of step; sizes read through
+ * the loader's last-size cache are those computed by hand, a repeated size included. */
+static void
+test_borrowed_steps(void)
+{
+  g_autoptr(GString) xml = g_string_new("<scenario name=\"borrowed\">\n<cgroups version=\"2\"><cgroup path=\"/pod\"/>"
+                                        "</cgroups>\n<processes><process pid=\"1\" comm=\"a\"/>"
+                                        "<process pid=\"2\" comm=\"b\"/></processes>\n<trace>\n");
+  /* sizes that begin alike: the cache must compare the whole text */
+  static const char *const sizes[] = { "4KiB", "4KiB", "4MiB", "4 pages", "40KiB", "4KiB", "8K" };
+  static const guint64 size_bytes[] = { 4096, 4096, 4194304, 4 * 4096, 40960, 4096, 8192 };
+  for (guint i = 0; i < 4000; i++) {
+    const char *size = sizes[i % G_N_ELEMENTS(sizes)];
+    g_string_append_printf(xml, "<mmap id=\"m%u\" pid=\"1\" size=\"%s\"/>\n<touch pid=\"1\" size=\"%s\" mapping=\"m%u\"/>\n",
+                           i, size, size, i);
+    if (i % 500 == 0)
+      g_string_append_printf(xml, "<malloc id=\"h%u\" pid=\"2\" size=\"%s\" touch=\"all\" repeat=\"2\" at=\"%us\"/>\n"
+                             "<free pid=\"2\" ref=\"h%u\"/>\n<munmap pid=\"1\" ref=\"m%u\"/>\n"
+                             "<set pid=\"2\" oom_score_adj=\"-5\"/>\n<sysctl name=\"vm.swappiness\" value=\"10\"/>\n"
+                             "<cgroup-set cgroup=\"/pod\" name=\"memory.high\" value=\"max\"/>\n"
+                             "<move pid=\"2\" cgroup=\"/pod\"/>\n<fork pid=\"2\" child=\"%u\" comm=\"c\"/>\n"
+                             "<file-read pid=\"1\" size=\"%s\"/>\n<shmem-write pid=\"1\" size=\"%s\"/>\n",
+                             i, size, i, i, i, 100 + i, size, size);
+  }
+  g_string_append(xml, "<exit pid=\"1\" code=\"3\"/>\n</trace>\n</scenario>\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) owned = scenario_loader_new_from_memory(xml->str, xml->len, "owned.xml", &error);
+  g_assert_no_error(error);
+  g_autoptr(ScenarioLoader) borrowed = scenario_loader_new_from_memory(xml->str, xml->len, "borrowed.xml", &error);
+  g_assert_no_error(error);
+  guint n = 0, sized = 0;
+  for (;;) {
+    g_autoptr(ScStep) a = NULL;
+    const ScStep *b = NULL;
+    gboolean more = scenario_loader_next_step(owned, &a, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(scenario_loader_next_step_borrowed(borrowed, &b, &error), ==, more);
+    g_assert_no_error(error);
+    if (!more)
+      break;
+    n++;
+    g_assert_cmpint(a->kind, ==, b->kind);
+    g_assert_cmpstr(a->id, ==, b->id);
+    g_assert_cmpstr(a->ref, ==, b->ref);
+    g_assert_cmpstr(a->comm, ==, b->comm);
+    g_assert_cmpstr(a->name, ==, b->name);
+    g_assert_cmpstr(a->svalue, ==, b->svalue);
+    g_assert_cmpstr(a->cgroup, ==, b->cgroup);
+    g_assert_cmpuint(a->size_bytes, ==, b->size_bytes);
+    g_assert_true(a->pid == b->pid && a->child_pid == b->child_pid && a->code == b->code &&
+                  a->oom_score_adj == b->oom_score_adj && a->value == b->value && a->repeat == b->repeat &&
+                  a->has_at == b->has_at && a->at_ns == b->at_ns && a->touch_all == b->touch_all &&
+                  a->touch_none == b->touch_none && a->index == b->index && a->ref_index == b->ref_index &&
+                  a->line == b->line && a->col == b->col);
+    g_assert_cmpuint(a->index, ==, n);
+    if (a->kind == SC_STEP_MMAP) { /* the k-th mmap has size sizes[k % 7] */
+      g_assert_cmpuint(a->size_bytes, ==, size_bytes[sized % G_N_ELEMENTS(size_bytes)]);
+      sized++;
+    }
+    g_autoptr(ScStep) copy = sc_step_copy(a); /* a copy's strings are its own: replaced as whatif does */
+    g_assert_cmpuint(copy->packed_bytes, ==, 0);
+    g_free(copy->id);
+    copy->id = g_strdup("replaced");
+  }
+  g_assert_cmpuint(sized, ==, 4000);
+  g_assert_cmpuint(n, ==, 8000 + 8 * 10 + 1); /* 4000 mmaps and touches, 8 times 10 other steps, the exit */
+  g_assert_cmpuint(scenario_loader_steps_scanned(borrowed), >, 7000); /* most by the scanner */
+  g_autoptr(GPtrArray) expects = scenario_loader_finish(borrowed, &error);
+  g_assert_no_error(error);
+}
+
 #define STREAM_STEPS 200000
 
 static void
@@ -1705,6 +1778,7 @@ main(int argc, char **argv)
   xmlSetStructuredErrorFunc(NULL, on_global_structured_error);
   xmlSetGenericErrorFunc(NULL, on_global_generic_error);
 
+  g_test_add_func("/scenarios/loader/borrowed-steps", test_borrowed_steps);
   g_test_add_func("/scenarios/size/suffixes", test_size_suffixes);
   g_test_add_func("/scenarios/size/units-of-users", test_size_units_of_users);
   g_test_add_func("/scenarios/size/pages", test_size_pages);
