@@ -940,6 +940,7 @@ test_borrowed_steps(void)
   g_assert_cmpuint(scenario_loader_steps_scanned(borrowed), >, 7000); /* most by the scanner */
   g_autoptr(GPtrArray) expects = scenario_loader_finish(borrowed, &error);
   g_assert_no_error(error);
+  g_assert_cmpuint(expects->len, ==, 0);
 }
 
 #define STREAM_STEPS 200000
