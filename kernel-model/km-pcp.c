@@ -144,10 +144,10 @@ static KmPages refill_batch(const KmSystem *sys, KmPcp *p, KmPages total)
 }
 
 /* get_page_from_freelist() (6.7+): an allocation that finds the zone at or below its high watermark sets
- * ZONE_BELOW_HIGH */
-static void note_below_high(const KmSystem *sys, KmPcp *p, KmPages buddy)
+ * ZONE_BELOW_HIGH. `hmark` is high_mark(sys), or -1 to have it computed when it is needed. */
+static void note_below_high(const KmSystem *sys, KmPcp *p, KmPages buddy, KmPages hmark)
 {
-  if (sys->profile->pcp == KM_PCP_AUTOTUNE && !p->below_high && buddy <= high_mark(sys))
+  if (sys->profile->pcp == KM_PCP_AUTOTUNE && !p->below_high && buddy <= (hmark >= 0 ? hmark : high_mark(sys)))
     p->below_high = TRUE;
 }
 
@@ -161,7 +161,7 @@ void km_pcp_alloc(KmSystem *sys, KmPcpList list, KmPages n)
     if (p->count[list] == 0) {
       /* the pages handed out so far in this call still count as free (the caller counts them afterwards) */
       KmPages buddy = MAX(km_buddy_free_pages(sys) - done, 0);
-      note_below_high(sys, p, buddy);
+      note_below_high(sys, p, buddy, -1);
       KmPages batch = refill_batch(sys, p, km_pcp_count(sys)); /* it updates the pcp: call it once */
       KmPages got = MIN(batch, buddy);
       if (got <= 0)
@@ -363,33 +363,54 @@ void km_pcp_drain(KmSystem *sys)
   p->count[KM_PCP_MOVABLE] = 0;
 }
 
-/* Order-0 movable pages an allocation can take while the buddy lists stay above floor at each watermark check */
-static KmPages alloc_available_above(const KmSystem *sys, KmPages floor)
+/* Order-0 movable pages an allocation can take while the buddy lists stay above floor at each watermark check,
+ * and in *out_upper the same above `upper` (upper >= floor). The walk goes from refill to refill of the movable
+ * list as the allocations would, and stops where the buddy lists reach the floor; it passes `upper` on the way, so
+ * one walk answers for both marks: the refills do not depend on the mark an allocation is checked against, only
+ * where the allocations stop does. The answer for `upper` is the one a walk stopped there would give (the unit test
+ * /kernel-model/pcp/available-both-marks compares them, and both with page-by-page allocations). */
+static KmPages alloc_available_walk(const KmSystem *sys, KmPages upper, KmPages floor, KmPages *out_upper)
 {
   KmPcp p = sys->machine.pcp;
   KmPages buddy = km_buddy_free_pages(sys);
+  KmPages got = p.count[KM_PCP_MOVABLE];
+  if (!p.batch) {
+    /* no lists: every page comes from the buddy lists */
+    *out_upper = buddy > upper ? got + buddy - upper : 0;
+    return buddy > floor ? got + buddy - floor : 0;
+  }
+  *out_upper = 0;
   if (buddy <= floor)
     return 0;
-  KmPages got = p.count[KM_PCP_MOVABLE];
-  if (!p.batch)
-    return got + buddy - floor; /* no lists: every page comes from the buddy lists */
-  KmPages hmark = high_mark(sys);
+  gboolean pending = buddy > upper; /* *out_upper is still to be found */
+  gboolean autotune = sys->profile->pcp == KM_PCP_AUTOTUNE;
+  KmPages hmark = autotune ? high_mark(sys) : -1;
   for (;;) {
     /* the movable list is empty and this allocation passed the watermark check */
-    note_below_high(sys, &p, buddy);
+    note_below_high(sys, &p, buddy, hmark);
     KmPcp before = p;
     KmPages batch = refill_batch(sys, &p, p.count[KM_PCP_UNMOVABLE]);
     KmPages r = MIN(batch, buddy);
-    if (r <= 0)
+    if (r <= 0) {
+      if (pending)
+        *out_upper = got;
       return got;
+    }
     buddy -= r;
+    if (pending && buddy <= upper) {
+      *out_upper = got + 1; /* the allocations checked against upper stop after this refill's first page */
+      pending = FALSE;
+    }
     if (buddy <= floor)
       return got + 1; /* the rest of this batch stays on the list */
     got += r;
-    /* Same state before and after the refill: the next ones are the same size until buddy reaches the floor
-     * (or, while ZONE_BELOW_HIGH is clear, the high mark). Skip those that stay above it. */
+    /* Same state before and after the refill: the next ones are the same size until buddy reaches the next mark
+     * below it (upper while it is pending, the floor, and, while ZONE_BELOW_HIGH is clear, the high mark). Skip
+     * those that stay above it. */
     if (p.alloc_factor == before.alloc_factor && p.high == before.high && p.below_high == before.below_high) {
-      KmPages limit = (sys->profile->pcp == KM_PCP_AUTOTUNE && !p.below_high) ? MAX(floor, hmark) : floor;
+      KmPages limit = pending ? upper : floor;
+      if (autotune && !p.below_high)
+        limit = MAX(limit, hmark);
       if (buddy > limit) {
         KmPages k = (buddy - limit - 1) / r;
         got += k * r;
@@ -401,10 +422,28 @@ static KmPages alloc_available_above(const KmSystem *sys, KmPages floor)
 
 KmPages km_alloc_available(const KmSystem *sys)
 {
-  return alloc_available_above(sys, km_alloc_floor_pages(sys));
+  KmPages floor = km_alloc_floor_pages(sys), unused;
+  return alloc_available_walk(sys, floor, floor, &unused);
 }
 
 KmPages km_alloc_available_fast(const KmSystem *sys)
 {
-  return alloc_available_above(sys, km_low_mark_pages(sys));
+  KmPages low = km_low_mark_pages(sys), fast;
+  alloc_available_walk(sys, low, low, &fast);
+  return fast;
+}
+
+KmAllocMarks km_alloc_marks(const KmSystem *sys)
+{
+  return (KmAllocMarks){ .low = km_low_mark_pages(sys), .floor = km_alloc_floor_pages(sys) };
+}
+
+void km_alloc_available_marks(const KmSystem *sys, const KmAllocMarks *marks, KmPages *out_fast, KmPages *out_min)
+{
+  /* low = min + (high - min) / 2 >= min per zone (km-util.c zone_low()); measured zones are taken as given, so
+   * a low mark below the floor is answered the other way round */
+  if (marks->low >= marks->floor)
+    *out_min = alloc_available_walk(sys, marks->low, marks->floor, out_fast);
+  else
+    *out_fast = alloc_available_walk(sys, marks->floor, marks->low, out_min);
 }
