@@ -371,10 +371,10 @@ void km_pcp_drain(KmSystem *sys)
  * /kernel-model/pcp/available-both-marks compares them, and both with page-by-page allocations). */
 static KmPages alloc_available_walk(const KmSystem *sys, KmPages upper, KmPages floor, KmPages *out_upper)
 {
-  KmPcp p = sys->machine.pcp;
+  const KmPcp *sp = &sys->machine.pcp;
   KmPages buddy = km_buddy_free_pages(sys);
-  KmPages got = p.count[KM_PCP_MOVABLE];
-  if (!p.batch) {
+  KmPages got = sp->count[KM_PCP_MOVABLE];
+  if (!sp->batch) {
     /* no lists: every page comes from the buddy lists */
     *out_upper = buddy > upper ? got + buddy - upper : 0;
     return buddy > floor ? got + buddy - floor : 0;
@@ -382,9 +382,18 @@ static KmPages alloc_available_walk(const KmSystem *sys, KmPages upper, KmPages 
   *out_upper = 0;
   if (buddy <= floor)
     return 0;
+  if (sys->profile->pcp != KM_PCP_AUTOTUNE) {
+    /* Before 6.7 every refill is pcp->batch pages (or what the buddy lists have left), whatever the state: the
+     * refills that leave buddy above a mark are (buddy - mark - 1) / batch, and the one that crosses it serves
+     * its first page (the loop below, taken in one step) */
+    KmPages batch = sp->batch;
+    if (buddy > upper)
+      *out_upper = got + (buddy - upper - 1) / batch * batch + 1;
+    return got + (buddy - floor - 1) / batch * batch + 1;
+  }
+  KmPcp p = *sp;
   gboolean pending = buddy > upper; /* *out_upper is still to be found */
-  gboolean autotune = sys->profile->pcp == KM_PCP_AUTOTUNE;
-  KmPages hmark = autotune ? high_mark(sys) : -1;
+  KmPages hmark = high_mark(sys);
   for (;;) {
     /* the movable list is empty and this allocation passed the watermark check */
     note_below_high(sys, &p, buddy, hmark);
@@ -404,15 +413,21 @@ static KmPages alloc_available_walk(const KmSystem *sys, KmPages upper, KmPages 
     if (buddy <= floor)
       return got + 1; /* the rest of this batch stays on the list */
     got += r;
-    /* Same state before and after the refill: the next ones are the same size until buddy reaches the next mark
-     * below it (upper while it is pending, the floor, and, while ZONE_BELOW_HIGH is clear, the high mark). Skip
-     * those that stay above it. */
+    /* Same state before and after the refill: the next ones are the same size (or, the last, what is left) as long
+     * as the state stays, which it does until a refill starts at or below the high mark while ZONE_BELOW_HIGH is
+     * clear (`changes`). A mark at or above that is reached by whole refills of r: of those that
+     * leave buddy above the mark there are (buddy - mark - 1) / r, and the one that crosses it serves its first
+     * page. A mark below it: skip the refills that stay above the high mark, and go on from there. */
     if (p.alloc_factor == before.alloc_factor && p.high == before.high && p.below_high == before.below_high) {
-      KmPages limit = pending ? upper : floor;
-      if (autotune && !p.below_high)
-        limit = MAX(limit, hmark);
-      if (buddy > limit) {
-        KmPages k = (buddy - limit - 1) / r;
+      KmPages changes = p.below_high ? -1 : hmark;
+      if (pending && upper >= changes) {
+        *out_upper = got + (buddy - upper - 1) / r * r + 1;
+        pending = FALSE;
+      }
+      if (!pending && floor >= changes)
+        return got + (buddy - floor - 1) / r * r + 1;
+      if (buddy > changes) {
+        KmPages k = (buddy - changes - 1) / r;
         got += k * r;
         buddy -= k * r;
       }
