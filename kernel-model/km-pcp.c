@@ -151,11 +151,37 @@ static void note_below_high(const KmSystem *sys, KmPcp *p, KmPages buddy, KmPage
     p->below_high = TRUE;
 }
 
+/* km_pcp_alloc() before 6.7, where every refill is pcp->batch pages whatever the state (refill_batch()), so its loop
+ * comes to: the list's pages first, then refills of batch from the buddy lists, the last one what they have left,
+ * until n pages are handed out or the buddy lists are empty; what the last refill brought beyond the pages it was
+ * for stays on the list. The buddy lists as the first refill finds them give `buddy` pages in all. */
+static void pcp_alloc_fixed(KmSystem *sys, KmPcp *p, KmPcpList list, KmPages n)
+{
+  if (n <= 0)
+    return;
+  KmPages taken = MIN(n, p->count[list]);
+  p->count[list] -= taken;
+  KmPages served = 0;
+  if (n > taken) {
+    /* the pages handed out so far in this call still count as free (the caller counts them afterwards) */
+    KmPages buddy = MAX(km_buddy_free_pages(sys) - taken, 0), batch = p->batch;
+    served = MIN(n - taken, buddy);
+    p->count[list] = MIN((served + batch - 1) / batch * batch, buddy) - served;
+  }
+  /* rmqueue_pcplist() per page: the shifts of the loop's turns add up */
+  p->free_factor = (int)shift_down(p->free_factor, taken + served);
+  p->free_count = (int)shift_down(p->free_count, taken + served);
+}
+
 void km_pcp_alloc(KmSystem *sys, KmPcpList list, KmPages n)
 {
   KmPcp *p = &sys->machine.pcp;
   if (!p->batch)
     return; /* no zones: no lists */
+  if (sys->profile->pcp != KM_PCP_AUTOTUNE) {
+    pcp_alloc_fixed(sys, p, list, n);
+    return;
+  }
   KmPages done = 0;
   while (n > 0) {
     if (p->count[list] == 0) {
