@@ -144,11 +144,33 @@ static KmPages refill_batch(const KmSystem *sys, KmPcp *p, KmPages total)
 }
 
 /* get_page_from_freelist() (6.7+): an allocation that finds the zone at or below its high watermark sets
- * ZONE_BELOW_HIGH */
-static void note_below_high(const KmSystem *sys, KmPcp *p, KmPages buddy)
+ * ZONE_BELOW_HIGH. `hmark` is high_mark(sys), or -1 to have it computed when it is needed. */
+static void note_below_high(const KmSystem *sys, KmPcp *p, KmPages buddy, KmPages hmark)
 {
-  if (sys->profile->pcp == KM_PCP_AUTOTUNE && !p->below_high && buddy <= high_mark(sys))
+  if (sys->profile->pcp == KM_PCP_AUTOTUNE && !p->below_high && buddy <= (hmark >= 0 ? hmark : high_mark(sys)))
     p->below_high = TRUE;
+}
+
+/* km_pcp_alloc() before 6.7, where every refill is pcp->batch pages whatever the state (refill_batch()), so its loop
+ * comes to: the list's pages first, then refills of batch from the buddy lists, the last one what they have left,
+ * until n pages are handed out or the buddy lists are empty; what the last refill brought beyond the pages it was
+ * for stays on the list. The buddy lists as the first refill finds them give `buddy` pages in all. */
+static void pcp_alloc_fixed(KmSystem *sys, KmPcp *p, KmPcpList list, KmPages n)
+{
+  if (n <= 0)
+    return;
+  KmPages taken = MIN(n, p->count[list]);
+  p->count[list] -= taken;
+  KmPages served = 0;
+  if (n > taken) {
+    /* the pages handed out so far in this call still count as free (the caller counts them afterwards) */
+    KmPages buddy = MAX(km_buddy_free_pages(sys) - taken, 0), batch = p->batch;
+    served = MIN(n - taken, buddy);
+    p->count[list] = MIN((served + batch - 1) / batch * batch, buddy) - served;
+  }
+  /* rmqueue_pcplist() per page: the shifts of the loop's turns add up */
+  p->free_factor = (int)shift_down(p->free_factor, taken + served);
+  p->free_count = (int)shift_down(p->free_count, taken + served);
 }
 
 void km_pcp_alloc(KmSystem *sys, KmPcpList list, KmPages n)
@@ -156,12 +178,16 @@ void km_pcp_alloc(KmSystem *sys, KmPcpList list, KmPages n)
   KmPcp *p = &sys->machine.pcp;
   if (!p->batch)
     return; /* no zones: no lists */
+  if (sys->profile->pcp != KM_PCP_AUTOTUNE) {
+    pcp_alloc_fixed(sys, p, list, n);
+    return;
+  }
   KmPages done = 0;
   while (n > 0) {
     if (p->count[list] == 0) {
       /* the pages handed out so far in this call still count as free (the caller counts them afterwards) */
       KmPages buddy = MAX(km_buddy_free_pages(sys) - done, 0);
-      note_below_high(sys, p, buddy);
+      note_below_high(sys, p, buddy, -1);
       KmPages batch = refill_batch(sys, p, km_pcp_count(sys)); /* it updates the pcp: call it once */
       KmPages got = MIN(batch, buddy);
       if (got <= 0)
@@ -363,37 +389,82 @@ void km_pcp_drain(KmSystem *sys)
   p->count[KM_PCP_MOVABLE] = 0;
 }
 
-/* Order-0 movable pages an allocation can take while the buddy lists stay above floor at each watermark check */
-static KmPages alloc_available_above(const KmSystem *sys, KmPages floor)
+/* Order-0 movable pages an allocation can take while the buddy lists stay above floor at each watermark check,
+ * and in *out_upper the same above `upper` (upper >= floor). The walk goes from refill to refill of the movable
+ * list as the allocations would, and stops where the buddy lists reach the floor; it passes `upper` on the way, so
+ * one walk answers for both marks: the refills do not depend on the mark an allocation is checked against, only
+ * where the allocations stop does. The answer for `upper` is the one a walk stopped there would give (the unit test
+ * /kernel-model/pcp/available-both-marks compares them, and both with page-by-page allocations). */
+static KmPages alloc_available_walk(const KmSystem *sys, KmPages upper, KmPages floor, KmPages *out_upper)
 {
-  KmPcp p = sys->machine.pcp;
+  const KmPcp *sp = &sys->machine.pcp;
   KmPages buddy = km_buddy_free_pages(sys);
+  KmPages got = sp->count[KM_PCP_MOVABLE];
+  if (!sp->batch) {
+    /* no lists: every page comes from the buddy lists */
+    *out_upper = buddy > upper ? got + buddy - upper : 0;
+    return buddy > floor ? got + buddy - floor : 0;
+  }
+  *out_upper = 0;
   if (buddy <= floor)
     return 0;
-  KmPages got = p.count[KM_PCP_MOVABLE];
-  if (!p.batch)
-    return got + buddy - floor; /* no lists: every page comes from the buddy lists */
+  if (sys->profile->pcp != KM_PCP_AUTOTUNE) {
+    /* Before 6.7 every refill is pcp->batch pages (or what the buddy lists have left), whatever the state: the
+     * refills that leave buddy above a mark are (buddy - mark - 1) / batch, and the one that crosses it serves
+     * its first page (the loop below, taken in one step) */
+    KmPages batch = sp->batch;
+    if (buddy > upper)
+      *out_upper = got + (buddy - upper - 1) / batch * batch + 1;
+    return got + (buddy - floor - 1) / batch * batch + 1;
+  }
+  KmPcp p = *sp;
+  gboolean pending = buddy > upper; /* *out_upper is still to be found */
   KmPages hmark = high_mark(sys);
   for (;;) {
     /* the movable list is empty and this allocation passed the watermark check */
-    note_below_high(sys, &p, buddy);
+    note_below_high(sys, &p, buddy, hmark);
     KmPcp before = p;
     KmPages batch = refill_batch(sys, &p, p.count[KM_PCP_UNMOVABLE]);
     KmPages r = MIN(batch, buddy);
-    if (r <= 0)
+    if (r <= 0) {
+      if (pending)
+        *out_upper = got;
       return got;
+    }
     buddy -= r;
+    if (pending && buddy <= upper) {
+      *out_upper = got + 1; /* the allocations checked against upper stop after this refill's first page */
+      pending = FALSE;
+    }
     if (buddy <= floor)
       return got + 1; /* the rest of this batch stays on the list */
     got += r;
-    /* Same state before and after the refill: the next ones are the same size until buddy reaches the floor
-     * (or, while ZONE_BELOW_HIGH is clear, the high mark). Skip those that stay above it. */
-    if (p.alloc_factor == before.alloc_factor && p.high == before.high && p.below_high == before.below_high) {
-      KmPages limit = (sys->profile->pcp == KM_PCP_AUTOTUNE && !p.below_high) ? MAX(floor, hmark) : floor;
-      if (buddy > limit) {
-        KmPages k = (buddy - limit - 1) / r;
+    /* The next refills are the same size r (or, the last, what is left) when this one left alloc_factor and
+     * ZONE_BELOW_HIGH as they were and either pcp->high too (the state is a fixed point) or r was the whole
+     * batch << alloc_factor at its cap (PCP_BATCH_SCALE_MAX): then pcp->high only grows by r a refill, up to
+     * high_max, and each refill finds room for r again (nr_pcp_alloc()'s max_nr_alloc grows with it). That lasts
+     * until a refill starts at or below the high mark while ZONE_BELOW_HIGH is clear (`changes`). A mark at or
+     * above that is reached by whole refills of r: of those that leave buddy above the mark there are
+     * (buddy - mark - 1) / r, and the one that crosses it serves its first page. A mark below it: skip the refills
+     * that stay above the high mark (pcp->high moved on with them), and go on from there. Without the growing case
+     * a 6.12 walk on a large machine went refill by refill up to high_max: 16,400 turns for 1 TiB. */
+    gboolean growing = p.high != before.high && p.alloc_factor == PCP_BATCH_SCALE_MAX &&
+                       r == (KmPages)p.batch << p.alloc_factor;
+    if (p.alloc_factor == before.alloc_factor && p.below_high == before.below_high &&
+        (p.high == before.high || growing)) {
+      KmPages changes = p.below_high ? -1 : hmark;
+      if (pending && upper >= changes) {
+        *out_upper = got + (buddy - upper - 1) / r * r + 1;
+        pending = FALSE;
+      }
+      if (!pending && floor >= changes)
+        return got + (buddy - floor - 1) / r * r + 1;
+      if (buddy > changes) {
+        KmPages k = (buddy - changes - 1) / r;
         got += k * r;
         buddy -= k * r;
+        if (growing)
+          p.high = (int)MIN((KmPages)p.high + k * r, (KmPages)p.high_max);
       }
     }
   }
@@ -401,10 +472,28 @@ static KmPages alloc_available_above(const KmSystem *sys, KmPages floor)
 
 KmPages km_alloc_available(const KmSystem *sys)
 {
-  return alloc_available_above(sys, km_alloc_floor_pages(sys));
+  KmPages floor = km_alloc_floor_pages(sys), unused;
+  return alloc_available_walk(sys, floor, floor, &unused);
 }
 
 KmPages km_alloc_available_fast(const KmSystem *sys)
 {
-  return alloc_available_above(sys, km_low_mark_pages(sys));
+  KmPages low = km_low_mark_pages(sys), fast;
+  alloc_available_walk(sys, low, low, &fast);
+  return fast;
+}
+
+KmAllocMarks km_alloc_marks(const KmSystem *sys)
+{
+  return (KmAllocMarks){ .low = km_low_mark_pages(sys), .floor = km_alloc_floor_pages(sys) };
+}
+
+void km_alloc_available_marks(const KmSystem *sys, const KmAllocMarks *marks, KmPages *out_fast, KmPages *out_min)
+{
+  /* low = min + (high - min) / 2 >= min per zone (km-util.c zone_low()); measured zones are taken as given, so
+   * a low mark below the floor is answered the other way round */
+  if (marks->low >= marks->floor)
+    *out_min = alloc_available_walk(sys, marks->low, marks->floor, out_fast);
+  else
+    *out_fast = alloc_available_walk(sys, marks->floor, marks->low, out_min);
 }

@@ -34,5 +34,14 @@ KmPages km_alloc_available(const KmSystem *sys);
  * hands out before an allocation finds every zone at or below low + lowmem_reserve and wakes kswapd
  * (km-kswapd.c) */
 KmPages km_alloc_available_fast(const KmSystem *sys);
+/* The two marks those are taken against: km_low_mark_pages() and km_alloc_floor_pages(), sums over the zones that
+ * only km_zones_setup() (or a measured machine) changes, so a caller may keep them for a run */
+typedef struct {
+  KmPages low, floor;
+} KmAllocMarks;
+KmAllocMarks km_alloc_marks(const KmSystem *sys);
+/* Both at once, from one walk of the refills (the fast path's low mark is above the min mark): *out_fast is
+ * km_alloc_available_fast(), *out_min km_alloc_available(), of the same state; marks is km_alloc_marks(sys) */
+void km_alloc_available_marks(const KmSystem *sys, const KmAllocMarks *marks, KmPages *out_fast, KmPages *out_min);
 
 G_END_DECLS

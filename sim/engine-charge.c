@@ -152,19 +152,31 @@ static void kswapd_pass(SimEngine *e)
 }
 
 /* Before an allocation: wake kswapd when the fast path would fail, run its passes that are due, and return how many
- * pages the task may allocate before the next check (KM_PAGES_MAX: no bound from kswapd). */
-static KmPages kswapd_beside(SimEngine *e)
+ * pages the task may allocate before the next check (KM_PAGES_MAX: no bound from kswapd). *out_gfree is
+ * km_alloc_available() of the state it leaves when it had that from the same walk of the per-CPU refills as the
+ * fast path's figure (km_alloc_available_marks()), else -1 (kswapd ran, or was running: the caller asks). */
+static KmPages kswapd_beside(SimEngine *e, KmPages *out_gfree)
 {
   KmSystem *sys = e->sys;
+  *out_gfree = -1;
   if (sys->machine.nr_zones == 0)
     return KM_PAGES_MAX;
   for (;;) {
     if (!sys->machine.kswapd.running) {
-      KmPages fast = km_alloc_available_fast(sys);
-      if (fast > 0)
+      if (!e->alloc_marks_known) {
+        e->alloc_marks = km_alloc_marks(sys);
+        e->alloc_marks_known = TRUE;
+      }
+      KmPages fast, gfree;
+      km_alloc_available_marks(sys, &e->alloc_marks, &fast, &gfree);
+      if (fast > 0) {
+        *out_gfree = gfree;
         return fast; /* the fast path serves them: the next check comes where it would fail */
-      if (!km_kswapd_wakeup(sys))
+      }
+      if (!km_kswapd_wakeup(sys)) {
+        *out_gfree = gfree; /* km_kswapd_wakeup() changed nothing */
         return KM_PAGES_MAX; /* balanced, or hopeless (kswapd_failures): the task goes on to the min mark */
+      }
       e->kswapd_wakeups++;
       e->kswapd_acc.ended = FALSE;
       e->kswapd_credit = 0;
@@ -240,9 +252,11 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
         break;
       }
     }
-    KmPages kswapd_room = kswapd_beside(e);
+    KmPages gfree;
+    KmPages kswapd_room = kswapd_beside(e, &gfree);
     /* what get_page_from_freelist() can still hand out: buddy pages above the watermarks, through the lists */
-    KmPages gfree = km_alloc_available(sys);
+    if (gfree < 0)
+      gfree = km_alloc_available(sys);
     KmMemcg *over = NULL;
     gboolean memsw = FALSE;
     KmPages mmargin = forced ? KM_PAGES_MAX : km_memcg_margin(memcg, &over, &memsw);

@@ -99,6 +99,9 @@ struct _SimEngine {
   KmPages kswapd_credit;
   KmKswapdResult kswapd_acc;
   guint kswapd_wakeups;
+  /* km_alloc_marks() of the machine, taken at the first charge (the zones do not change during a run) */
+  KmAllocMarks alloc_marks;
+  gboolean alloc_marks_known;
   const char *exit_reason; /* the reason record_exit() gives, when an actor other than the kernel kills */
   guint64 work;          /* units of work done so far ("Work" in sim/engine.c) */
   guint64 max_work, max_steps;

@@ -114,7 +114,7 @@ static SimStepState *proc_step_state(SimEngine *e, SimProc *proc)
 static void proc_step_state_done(SimEngine *e, SimProc *proc)
 {
   SimStepState *state = proc->step;
-  if (!state || state->in_progress || !g_queue_is_empty(&state->pending))
+  if (!state || state->in_progress || state->pending.head)
     return;
   proc->step = NULL;
   if (e->spare_step)
@@ -474,10 +474,8 @@ static void drain_proc(SimEngine *e, SimProc *proc)
 /* memcg_oom_recover(): an uncharge or a higher limit wakes the sleepers of a memcg under OOM. A woken process that
  * blocks again without charging anything (its fault needs more than the margin, e.g. a page and a new PTE page)
  * does not count as progress, so this cannot loop for ever. */
-static void wake_blocked(SimEngine *e)
+static void wake_sleepers(SimEngine *e)
 {
-  if (g_queue_is_empty(&e->blocked))
-    return; /* nobody sleeps: nothing to build (the common case, after every step) */
   gboolean progress = TRUE;
   while (progress && !e->panicked && !e->limit_error) {
     progress = FALSE;
@@ -502,6 +500,12 @@ static void wake_blocked(SimEngine *e)
         progress = TRUE;
     }
   }
+}
+
+static inline void wake_blocked(SimEngine *e)
+{
+  if (e->blocked.head) /* nobody sleeps: nothing to do (the common case, after every step), and no call made */
+    wake_sleepers(e);
 }
 
 static gboolean needs_pid(ScStepKind kind)

@@ -76,7 +76,13 @@ void sim_outcome_add_completed_step(SimOutcome *o, const char *step_id)
 
 const char *sim_outcome_intern(SimOutcome *o, const char *text)
 {
-  return text ? g_string_chunk_insert_const(o->strings, text) : NULL;
+  if (!text)
+    return NULL;
+  /* a run's exits carry the same string in a row ("Completed" for every survivor): compare with the last one
+   * before hashing (g_string_chunk_insert_const() would return that same copy) */
+  if (o->last_interned && strcmp(o->last_interned, text) == 0)
+    return o->last_interned;
+  return o->last_interned = g_string_chunk_insert_const(o->strings, text);
 }
 
 void sim_outcome_free(SimOutcome *o)

@@ -126,6 +126,7 @@ typedef struct {
   guint final_scores_dropped;
   GPtrArray *containers;     /* SimContainerStatus*, the <kubelet>'s containers in document order (none without) */
   GStringChunk *strings;     /* the strings of kills and exits (sim_outcome_intern()) and completed_steps */
+  const char *last_interned; /* what sim_outcome_intern() returned last (in strings), checked before the hash */
   KmSlab kill_slab, exit_slab; /* where kills and exits come from: blocks freed with the outcome, not a malloc each
                                 * (a sweep records a thousand exits per variant, issue 10) */
 } SimOutcome;

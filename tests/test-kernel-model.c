@@ -956,6 +956,160 @@ static void test_pcp_available_612(void)
   g_assert_cmpint(p->alloc_factor, ==, 5); /* km_alloc_available() changes nothing */
 }
 
+/* What allocations one page at a time take before a watermark check fails, as the kernel makes them: each needs
+ * the buddy lists above `mark` (zone_watermark_fast()), then km_pcp_alloc() hands out one page (refilling the list
+ * when empty) and the caller counts it as used. The state is put back afterwards. */
+static KmPages alloc_one_by_one(KmSystem *sys, KmPages mark)
+{
+  KmPcp saved = sys->machine.pcp;
+  KmPages kernel = sys->machine.kernel_pages;
+  KmPages got = 0;
+  while (km_buddy_free_pages(sys) > mark) {
+    km_pcp_alloc(sys, KM_PCP_MOVABLE, 1);
+    sys->machine.kernel_pages++; /* MemFree one page less: the loop ends */
+    got++;
+  }
+  sys->machine.pcp = saved;
+  sys->machine.kernel_pages = kernel;
+  return got;
+}
+
+/* km_alloc_available_marks() (one walk of the refills for the low mark and the min mark, as the charge path asks
+ * before each batch: sim/engine-charge.c) against km_alloc_available_fast() and km_alloc_available() (a walk each)
+ * and against allocations one page at a time, on every profile (5.10's fixed batches, 6.1's free_factor, 6.12's
+ * autotuned refills), over states drawn with a fixed seed: lists with pages or empty, 6.7+'s alloc_factor, pcp->high
+ * and ZONE_BELOW_HIGH in their ranges, no lists (batch 0), and buddy free pages from below the floor to past the high
+ * mark, so that walks cross the marks at every place a refill can end. Also zones whose low mark is below the min
+ * mark (measured zones are taken as given). */
+static void test_pcp_available_both_marks(void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed(20261206);
+  guint checked = 0, between = 0;
+  for (const KmProfile *const *prof = km_profiles(); *prof; prof++) {
+    for (int layout = 0; layout < 3; layout++) {
+      g_autoptr(KmSystem) sys = make_system((*prof)->name);
+      if (layout == 1)
+        vm_zones(sys, (*prof)->pcp == KM_PCP_AUTOTUNE);
+      else
+        km_pcp_setup(sys);
+      if (layout == 2) {
+        /* the high watermark below the min one: low = min + (high - min) / 2 < min */
+        KmZone *z = &sys->machine.zones[sys->machine.nr_zones - 1];
+        z->wmark_high = z->wmark_min / 2;
+      }
+      KmPcp base = sys->machine.pcp;
+      KmPages floor = km_alloc_floor_pages(sys), low = km_low_mark_pages(sys);
+      if (layout == 2)
+        g_assert_cmpint(low, <, floor);
+      else
+        g_assert_cmpint(low, >, floor);
+      KmPages lo = MIN(low, floor), hi = MAX(low, floor);
+      for (int i = 0; i < 120; i++) {
+        KmPcp *p = &sys->machine.pcp;
+        *p = base;
+        p->count[KM_PCP_MOVABLE] = g_rand_boolean(rand) ? 0 : g_rand_int_range(rand, 0, 200);
+        p->count[KM_PCP_UNMOVABLE] = g_rand_boolean(rand) ? 0 : g_rand_int_range(rand, 0, 2 * MAX(p->high_max, p->high) + 1);
+        if (g_rand_int_range(rand, 0, 12) == 0)
+          *p = (KmPcp){ 0 }; /* no lists (kswapd_system()'s batch 0): nothing on them */
+        if ((*prof)->pcp == KM_PCP_AUTOTUNE && p->batch) {
+          p->alloc_factor = g_rand_int_range(rand, 0, 6);
+          p->high = g_rand_int_range(rand, p->high_min, p->high_max + 1);
+          p->below_high = g_rand_boolean(rand);
+        }
+        /* buddy pages: around the two marks, or far above them (the skip-ahead's case) */
+        KmPages buddy;
+        switch (g_rand_int_range(rand, 0, 4)) {
+        case 0:
+          buddy = g_rand_int_range(rand, 0, (gint32)hi + 40);
+          break;
+        case 1:
+          buddy = hi + g_rand_int_range(rand, 0, 3000);
+          break;
+        case 2:
+          buddy = lo + g_rand_int_range(rand, 0, (gint32)(hi - lo) + 1);
+          break;
+        default:
+          buddy = hi + g_rand_int_range(rand, 0, 60000);
+          break;
+        }
+        set_free(sys, buddy);
+        KmPcp before = *p;
+        KmPages fast, min;
+        KmAllocMarks marks = km_alloc_marks(sys);
+        km_alloc_available_marks(sys, &marks, &fast, &min);
+        g_assert_true(memcmp(&before, p, sizeof before) == 0); /* the walk changes nothing */
+        g_assert_cmpint(fast, ==, km_alloc_available_fast(sys));
+        g_assert_cmpint(min, ==, km_alloc_available(sys));
+        if (buddy - hi < 6000) {
+          g_assert_cmpint(fast, ==, alloc_one_by_one(sys, low));
+          g_assert_cmpint(min, ==, alloc_one_by_one(sys, floor));
+        }
+        between += fast != min && fast > 0;
+        checked++;
+      }
+    }
+  }
+  g_assert_cmpuint(checked, >=, 120 * 3 * 6);
+  g_assert_cmpuint(between, >, checked / 4); /* most states tell the two marks apart */
+}
+
+/* km_pcp_alloc() of n pages (before 6.7 in closed form, pcp_alloc_fixed(); 6.7+ a loop over the refills) leaves the
+ * lists as n allocations of one page do, each counted as used before the next (rmqueue_pcplist() runs per page):
+ * every profile, states drawn with a fixed seed (either list full or empty, 6.7+'s alloc_factor, pcp->high,
+ * ZONE_BELOW_HIGH and free_count, free_factor), n from 1 to past what the buddy lists hold. */
+static void test_pcp_alloc_bulk_is_page_by_page(void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed(20261207);
+  guint checked = 0, exhausted = 0;
+  for (const KmProfile *const *prof = km_profiles(); *prof; prof++) {
+    g_autoptr(KmSystem) sys = make_system((*prof)->name);
+    vm_zones(sys, (*prof)->pcp == KM_PCP_AUTOTUNE);
+    KmPcp base = sys->machine.pcp;
+    for (int i = 0; i < 150; i++) {
+      KmPcp *p = &sys->machine.pcp;
+      *p = base;
+      KmPcpList list = g_rand_boolean(rand) ? KM_PCP_MOVABLE : KM_PCP_UNMOVABLE;
+      p->count[KM_PCP_MOVABLE] = g_rand_boolean(rand) ? 0 : g_rand_int_range(rand, 0, 3 * p->batch);
+      p->count[KM_PCP_UNMOVABLE] = g_rand_boolean(rand) ? 0 : g_rand_int_range(rand, 0, 3 * p->batch);
+      p->free_factor = g_rand_int_range(rand, 0, 6);
+      p->free_count = g_rand_int_range(rand, 0, (p->batch << 5) + 1);
+      if ((*prof)->pcp == KM_PCP_AUTOTUNE) {
+        p->alloc_factor = g_rand_int_range(rand, 0, 6);
+        p->high = g_rand_int_range(rand, p->high_min, p->high_max + 1);
+        p->below_high = g_rand_boolean(rand);
+      }
+      KmPages buddy = g_rand_int_range(rand, 0, 4000);
+      set_free(sys, buddy);
+      KmPages n = g_rand_int_range(rand, 1, g_rand_boolean(rand) ? 200 : 5000);
+      KmPages kernel = sys->machine.kernel_pages;
+      KmPcp start = *p;
+
+      km_pcp_alloc(sys, list, n);
+      KmPcp bulk = *p;
+
+      *p = start;
+      sys->machine.kernel_pages = kernel;
+      for (KmPages k = 0; k < n; k++) {
+        km_pcp_alloc(sys, list, 1);
+        sys->machine.kernel_pages++; /* the caller counts the page before the next allocation */
+      }
+      gboolean runs_out = n > start.count[list] + buddy;
+      g_assert_cmpint(bulk.count[KM_PCP_MOVABLE], ==, p->count[KM_PCP_MOVABLE]);
+      g_assert_cmpint(bulk.count[KM_PCP_UNMOVABLE], ==, p->count[KM_PCP_UNMOVABLE]);
+      /* 6.7+: once the buddy lists are empty, each further one-page call still runs nr_pcp_alloc() (alloc_factor
+       * grows) before rmqueue_bulk() finds nothing, where a bulk call stops at the first; the charge path never
+       * asks for pages past them (km_alloc_available()), so only the counts are compared there */
+      if ((*prof)->pcp != KM_PCP_AUTOTUNE || !runs_out)
+        g_assert_true(memcmp(&bulk, p, sizeof bulk) == 0);
+      exhausted += runs_out ? 1 : 0;
+      sys->machine.kernel_pages = kernel;
+      checked++;
+    }
+  }
+  g_assert_cmpuint(checked, ==, 150 * g_strv_length((char **)km_profiles()));
+  g_assert_cmpuint(exhausted, >, checked / 10); /* the buddy lists run out in some of them */
+}
+
 /* decay_pcp_high() (6.7-6.12), the VM's lists of tests/harness/earlyoom-prefer-avoid-8mib.xml on 6.12 (batch 31,
  * high_min 828, high_max 14396) right after a 60 MiB process freed its pages onto them (count 14389, high at
  * high_max): high = max(count - (31 << 5), high - high / 8, high_min) = max(13397, 12597, 828) = 13397, and the 992
@@ -2091,6 +2245,8 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/pcp/setup", test_pcp_setup);
   g_test_add_func("/kernel-model/pcp/available-6.1", test_pcp_available_61);
   g_test_add_func("/kernel-model/pcp/available-6.12", test_pcp_available_612);
+  g_test_add_func("/kernel-model/pcp/available-both-marks", test_pcp_available_both_marks);
+  g_test_add_func("/kernel-model/pcp/alloc-bulk-is-page-by-page", test_pcp_alloc_bulk_is_page_by_page);
   g_test_add_func("/kernel-model/pcp/decay-6.12", test_pcp_decay_612);
   g_test_add_func("/kernel-model/pcp/alloc-6.12-ramp", test_pcp_alloc_612_ramp);
   g_test_add_func("/kernel-model/pcp/free-6.1", test_pcp_free_61);
