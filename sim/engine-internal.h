@@ -78,6 +78,12 @@ struct _SimEngine {
   GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
   SimProc *proc_block;   /* the header's processes' SimProcs, by slot - 1, in one allocation (a sweep builds them
                           * for every variant) */
+  /* The header's processes, during the set-up only (engine_setup()): header->processes, or the list the caller took
+   * out of the header and gave to the engine (sim_engine_new_taking_processes()), whose processes are then freed one
+   * by one as their tasks are made, so that the scenario's list and the model are never whole at once (issue 13) */
+  GPtrArray *processes;
+  gboolean processes_taken;
+  guint n_header_processes; /* how many the header had: slots 1 .. n are theirs (proc_block) */
   GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
   GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process),
                               * for handed-over steps (a streamed trace of any length: one entry per such step) */

@@ -74,15 +74,21 @@ gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GEr
   return TRUE;
 }
 
+/* A process of the header that shares another's mm, as check_oom_adj_per_mm() needs it after the set-up (the
+ * header's process list may be freed by then: SimEngine.processes) */
+typedef struct {
+  int pid, line, col;
+} MmSharer;
+
 /* Processes sharing an mm with different oom_score_adj values: a state no kernel with __set_oom_adj()'s copying
- * (4.8+) can be in (km_oom_adj_differs_in_mm()), so the scenario is refused at the later process. */
-static gboolean check_oom_adj_per_mm(SimEngine *e, GError **error)
+ * (4.8+) can be in (km_oom_adj_differs_in_mm()), so the scenario is refused at the later process. Only the processes
+ * that share an mm are checked (sharers, in header order): the first process of an mm is checked against the later
+ * ones by their own turn. */
+static gboolean check_oom_adj_per_mm(SimEngine *e, const GArray *sharers, GError **error)
 {
   const ScenarioHeader *h = e->header;
-  for (guint i = 0; i < h->processes->len; i++) {
-    const ScProcess *p = h->processes->pdata[i];
-    if (!p->shares_mm_with)
-      continue; /* the first process of an mm is checked against the later ones by their own turn */
+  for (guint i = 0; i < sharers->len; i++) {
+    const MmSharer *p = &g_array_index(sharers, MmSharer, i);
     const KmTask *task = km_system_find_task(e->sys, p->pid);
     const KmTask *other = km_oom_adj_differs_in_mm(e->sys, task);
     if (other) {
@@ -177,10 +183,20 @@ gboolean engine_setup(SimEngine *e, GError **error)
     if (!engine_check_v1_limits(e, memcg, c->line, c->col, error))
       return FALSE;
   }
-  for (guint i = 0; i < h->processes->len; i++)
-    if (!engine_create_process(e, h->processes->pdata[i], i + 1, error))
+  g_autoptr(GArray) sharers = g_array_new(FALSE, FALSE, sizeof(MmSharer));
+  GPtrArray *processes = e->processes;
+  for (guint i = 0; i < processes->len; i++) {
+    const ScProcess *p = processes->pdata[i];
+    if (!engine_create_process(e, p, i + 1, error))
       return FALSE;
-  return check_oom_adj_per_mm(e, error);
+    if (p->shares_mm_with)
+      g_array_append_val(sharers, ((MmSharer){ p->pid, p->line, p->col }));
+    if (e->processes_taken) { /* the caller gave the list up: its memory goes to the next processes' tasks */
+      sc_process_free(processes->pdata[i]);
+      processes->pdata[i] = NULL;
+    }
+  }
+  return check_oom_adj_per_mm(e, sharers, error);
 }
 
 gboolean engine_run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GError **error)

@@ -142,7 +142,7 @@ static void proc_queue_step(SimEngine *e, SimProc *proc, ScStep *step)
  * process of the header (slot 1 .. n) has its state in proc_block, the others (forks) one of their own. */
 SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
 {
-  guint n_block = e->header->processes->len;
+  guint n_block = e->n_header_processes;
   gboolean in_block = slot >= 1 && slot <= n_block && !e->proc_block[slot - 1].task;
   SimProc *proc = in_block ? &e->proc_block[slot - 1] : g_new0(SimProc, 1);
   proc->in_block = in_block;
@@ -152,7 +152,7 @@ SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
   e->procs->pdata[task->seq] = proc;
   if (slot) {
     if (e->proc_by_slot->len < slot) /* at most SC_PID_MAX: one per pid; the header's processes at once */
-      g_ptr_array_set_size(e->proc_by_slot, (gint)MAX(slot, e->header->processes->len));
+      g_ptr_array_set_size(e->proc_by_slot, (gint)MAX(slot, e->n_header_processes));
     e->proc_by_slot->pdata[slot - 1] = proc;
   }
   g_ptr_array_add(e->outcome->known_pids, GINT_TO_POINTER(task->pid));
@@ -167,10 +167,21 @@ KmPages engine_bytes_to_pages(SimEngine *e, guint64 bytes)
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
                           const SimSink *sink, GError **error)
 {
-  /* programming error only: sim_run() passes the loader's header and a resolved profile (never NULL) */
-  g_return_val_if_fail(header && profile, NULL);
+  return sim_engine_new_taking_processes(header, NULL, profile, opts, sink, error);
+}
+
+SimEngine *sim_engine_new_taking_processes(const ScenarioHeader *header, GPtrArray *processes,
+                                           const KmProfile *profile, const SimOptions *opts, const SimSink *sink,
+                                           GError **error)
+{
+  /* programming error only: sim_run() passes the loader's header and a resolved profile (never NULL), and takes no
+   * process list from a header with a <kubelet> (whose restarts read the list during the run) */
+  g_return_val_if_fail(header && profile && !(processes && header->k8s), NULL);
   SimEngine *e = g_new0(SimEngine, 1);
   e->header = header;
+  e->processes = processes ? processes : header->processes;
+  e->processes_taken = processes != NULL;
+  e->n_header_processes = e->processes->len;
   if (opts)
     e->opts = *opts;
   if (sink)
@@ -183,13 +194,17 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
   e->procs = g_ptr_array_new_with_free_func(proc_free);
   e->proc_by_slot = g_ptr_array_new();
-  e->proc_block = g_new0(SimProc, MAX(header->processes->len, 1));
+  e->proc_block = g_new0(SimProc, MAX(e->n_header_processes, 1));
   e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
   e->mapping_owner_by_index = g_array_new(FALSE, TRUE, sizeof(int));
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
-  if (!engine_setup(e, error)) {
+  gboolean set_up = engine_setup(e, error);
+  if (e->processes_taken) /* what engine_setup() left of it (an error stops it half-way) */
+    g_ptr_array_unref(e->processes);
+  e->processes = NULL; /* the set-up's only: nothing reads the list after it (SimEngine.processes) */
+  if (!set_up) {
     sim_engine_free(e);
     return NULL;
   }

@@ -311,6 +311,51 @@ static void test_run_write_fails(void)
   g_unlink(path);
 }
 
+/* A streamed run without a report that prints the process list lets the engine take the list out of the header and
+ * free each process as its task is made (sim/pipeline.c, issue 13); a replay of the loaded scenario keeps it. Both
+ * must tell the same story: the dmesg report, every exit (pid, status, reason, in order) and the kills; and a
+ * scenario refused at set-up, after some processes were made and freed, the same error. */
+static void test_run_processes_taken(void)
+{
+  static const char *const files[][2] = {
+    { "scenarios", "library/shared-mm-victim.xml" },        /* a process sharing another's mm */
+    { "scenarios", "library/init-and-kthreads-unkillable.xml" }, /* kernel threads, init */
+    { "scenarios", "library/fork-child-in-cgroup.xml" },    /* forks after the set-up: slots past the header's */
+    { "scenarios", "library/global-oom-largest-dies.xml" },
+    { "tests", "cli/runtime-sharer-adj-differs.xml" },      /* refused after the set-up made every process */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", files[i][0], files[i][1], NULL);
+    SimOptions opts = { .format = SIM_FORMAT_DMESG };
+    g_autoptr(SimOutcome) taken = NULL, kept = NULL;
+    g_autoptr(GString) taken_report = NULL, kept_report = NULL;
+    g_autoptr(GError) taken_error = NULL, kept_error = NULL;
+    gboolean taken_ok = sim_run(path, &opts, &taken, &taken_report, NULL, NULL, &taken_error);
+    g_autoptr(SimScenario) sc = sim_scenario_load(path, &kept_error);
+    g_assert_no_error(kept_error);
+    gboolean kept_ok = sim_scenario_replay(sc, &opts, &kept, &kept_report, NULL, &kept_error);
+    g_assert_cmpint(taken_ok, ==, kept_ok);
+    g_assert_cmpuint(sim_scenario_header(sc)->processes->len, >, 0); /* the loaded scenario kept its list */
+    if (!kept_ok) {
+      g_assert_error(taken_error, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED);
+      g_assert_cmpstr(taken_error->message, ==, kept_error->message);
+      continue;
+    }
+    g_assert_no_error(taken_error);
+    g_assert_cmpstr(taken_report->str, ==, kept_report->str);
+    g_assert_cmpuint(taken->exits->len, >, 0);
+    g_assert_cmpuint(taken->exits->len, ==, kept->exits->len);
+    for (guint x = 0; x < kept->exits->len; x++) {
+      const SimExit *a = taken->exits->pdata[x], *b = kept->exits->pdata[x];
+      g_assert_cmpint(a->pid, ==, b->pid);
+      g_assert_cmpint(a->status, ==, b->status);
+      g_assert_cmpstr(a->reason, ==, b->reason);
+    }
+    g_assert_cmpuint(taken->kills->len, ==, kept->kills->len);
+    g_assert_cmpuint(taken->known_pids->len, ==, kept->known_pids->len);
+  }
+}
+
 /* ---------------------------------------------------------------- the kubelet's pods in the JSON report */
 
 static JsonNode *run_json(const char *library_file)
@@ -584,6 +629,7 @@ int main(int argc, char **argv)
   g_test_add_func("/reports/json-stream/emptied-between-calls", test_emptied_between_calls);
   g_test_add_func("/sim/run/report-in-pieces", test_run_in_pieces);
   g_test_add_func("/sim/run/report-write-fails", test_run_write_fails);
+  g_test_add_func("/sim/run/process-list-taken", test_run_processes_taken);
   g_test_add_func("/sim/outcome/records-and-strings", test_outcome_records);
   return g_test_run();
 }
