@@ -131,7 +131,7 @@ static void memcg_free(KmSystem *sys, KmMemcg *memcg)
     km_mapping_unref(sys, ((KmLruChunk *)l->data)->mapping);
   g_queue_init(&memcg->lru_anon);
   g_queue_clear(&memcg->children);
-  g_queue_init(&memcg->tasks); /* its nodes are the tasks' own (KmTask.memcg_node) */
+  memcg->tasks = (KmTaskList){ NULL, NULL, 0 }; /* its links are the tasks' own (KmTask.cg_list) */
   g_free(memcg->path);
   g_free(memcg);
 }
@@ -148,7 +148,6 @@ static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
   memcg->use_hierarchy = parent ? parent->use_hierarchy : sys->profile->v1_use_hierarchy_default;
   memcg->id = sys->next_memcg_id++;
   g_queue_init(&memcg->children);
-  g_queue_init(&memcg->tasks);
   g_queue_init(&memcg->lru_anon);
   if (parent)
     g_queue_push_tail(&parent->children, memcg);
@@ -208,7 +207,6 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   sys->machine.admin_reserve_kbytes = 8192;
   sys->machine.user_reserve_kbytes = 131072;
   sys->machine.swappiness = 60;
-  g_queue_init(&sys->tasks);
   sys->task_by_pid = km_pid_table_new();
   sys->released_tasks = g_ptr_array_new(); /* the tasks are the task slab's */
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
@@ -240,7 +238,7 @@ void km_system_free(KmSystem *sys)
   km_pid_table_foreach(sys->task_by_pid, drop_task_mm, sys);
   km_pid_table_free(sys->task_by_pid);
   g_ptr_array_free(sys->released_tasks, TRUE); /* dead: no mm; the task slab frees them below */
-  g_queue_init(&sys->tasks); /* its nodes were the tasks' own (KmTask.task_node) */
+  sys->tasks = (KmTaskList){ NULL, NULL, 0 }; /* its links were the tasks' own (KmTask.tasks) */
   g_hash_table_destroy(sys->memcg_by_path);
   g_hash_table_destroy(sys->mapping_by_name);
   for (guint i = 0; i < sys->memcgs->len; i++)
@@ -301,6 +299,41 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
   return mm;
 }
 
+/* list_add_tail() and list_del() (include/linux/list.h) on a list of tasks through the KmTaskLink at link_offset in
+ * each task: G_STRUCT_OFFSET(KmTask, tasks) for the task list, (KmTask, cg_list) for a memcg's tasks. */
+static KmTaskLink *task_link(KmTask *task, glong link_offset)
+{
+  return G_STRUCT_MEMBER_P(task, link_offset);
+}
+
+static void task_list_add_tail(KmTaskList *list, KmTask *task, glong link_offset)
+{
+  KmTaskLink *link = task_link(task, link_offset);
+  link->next = NULL;
+  link->prev = list->tail;
+  if (list->tail)
+    task_link(list->tail, link_offset)->next = task;
+  else
+    list->head = task;
+  list->tail = task;
+  list->length++;
+}
+
+static void task_list_del(KmTaskList *list, KmTask *task, glong link_offset)
+{
+  KmTaskLink *link = task_link(task, link_offset);
+  if (link->prev)
+    task_link(link->prev, link_offset)->next = link->next;
+  else
+    list->head = link->next;
+  if (link->next)
+    task_link(link->next, link_offset)->prev = link->prev;
+  else
+    list->tail = link->prev;
+  link->next = link->prev = NULL;
+  list->length--;
+}
+
 KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg, KmMm *share_mm)
 {
   /* alloc_pid() (kernel/pid.c) may hand out a pid again once release_task() freed it: a dead task's pid is free */
@@ -318,8 +351,7 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
     task->mm->owner = task; /* mm_init_owner() */
   task->mm->users++;
   km_pid_table_insert(sys->task_by_pid, pid, task);
-  task->task_node.data = task;
-  g_queue_push_tail_link(&sys->tasks, &task->task_node);
+  task_list_add_tail(&sys->tasks, task, G_STRUCT_OFFSET(KmTask, tasks)); /* list_add_tail_rcu(&p->tasks, ...) */
   km_task_attach(sys, task, memcg);
   return task;
 }
@@ -334,10 +366,9 @@ void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
   /* programming error only: a dead task is in no memcg's list (km_task_exit()) and moves nowhere */
   g_return_if_fail(task->state != KM_TASK_DEAD);
   if (task->memcg)
-    g_queue_unlink(&task->memcg->tasks, &task->memcg_node);
+    task_list_del(&task->memcg->tasks, task, G_STRUCT_OFFSET(KmTask, cg_list));
   task->memcg = memcg;
-  task->memcg_node.data = task;
-  g_queue_push_tail_link(&memcg->tasks, &task->memcg_node);
+  task_list_add_tail(&memcg->tasks, task, G_STRUCT_OFFSET(KmTask, cg_list));
   if (task->mm && task->mm->owner == task)
     task->mm->memcg = memcg;
 }
@@ -355,8 +386,7 @@ static void mm_update_next_owner(KmSystem *sys, KmTask *task)
   mm->owner = NULL;
   if (mm->users <= 1)
     return;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *p = l->data;
+  for (KmTask *p = sys->tasks.head; p; p = p->tasks.next) {
     if (p != task && p->mm == mm && !p->kthread && p->state != KM_TASK_DEAD) {
       mm->owner = p;
       mm->memcg = p->memcg;
@@ -375,8 +405,8 @@ void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
     km_mm_put(sys, task->mm);
     task->mm = NULL;
   }
-  g_queue_unlink(&task->memcg->tasks, &task->memcg_node);
-  g_queue_unlink(&sys->tasks, &task->task_node);
+  task_list_del(&task->memcg->tasks, task, G_STRUCT_OFFSET(KmTask, cg_list));
+  task_list_del(&sys->tasks, task, G_STRUCT_OFFSET(KmTask, tasks)); /* list_del_rcu(&p->tasks) */
   task->state = KM_TASK_DEAD;
   task->exit_code = code;
   task->exit_signal = signal;
@@ -647,8 +677,8 @@ KmMemcg *km_memcg_get_oom_group(const KmSystem *sys, KmTask *victim, KmMemcg *oo
 
 static void scan_subtree(const KmMemcg *memcg, GPtrArray *out)
 {
-  for (GList *l = memcg->tasks.head; l; l = l->next)
-    g_ptr_array_add(out, l->data);
+  for (KmTask *t = memcg->tasks.head; t; t = t->cg_list.next)
+    g_ptr_array_add(out, t);
   for (GList *l = memcg->children.head; l; l = l->next)
     scan_subtree(l->data, out);
 }
@@ -659,8 +689,8 @@ GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg)
 {
   GPtrArray *out = g_ptr_array_new();
   if (memcg->version == 1 && !memcg->use_hierarchy && memcg->parent) {
-    for (GList *l = memcg->tasks.head; l; l = l->next)
-      g_ptr_array_add(out, l->data);
+    for (KmTask *t = memcg->tasks.head; t; t = t->cg_list.next)
+      g_ptr_array_add(out, t);
     return out;
   }
   scan_subtree(memcg, out);

@@ -205,8 +205,7 @@ gboolean km_task_will_free_mem(const KmSystem *sys, KmTask *task)
     return FALSE;
   if (mm->users <= 1)
     return TRUE;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *p = l->data;
+  for (KmTask *p = sys->tasks.head; p; p = p->tasks.next) {
     if (p != task && p->mm == mm && !task_will_free_mem_one(p))
       return FALSE;
   }
@@ -244,8 +243,8 @@ static void snapshot_rows(const KmSystem *sys, OomControl *oc)
     }
     return;
   }
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmOomRow row = make_row(sys, oc, l->data);
+  for (KmTask *p = sys->tasks.head; p; p = p->tasks.next) {
+    KmOomRow row = make_row(sys, oc, p);
     g_array_append_val(oc->rows, row);
   }
 }
@@ -355,8 +354,7 @@ static void oom_kill_one(KmSystem *sys, OomControl *oc, KmTask *victim, KmKillKi
 
   /* for_each_process(p) if (process_shares_mm(p, mm)): only processes of this mm can match, so the walk is
    * skipped when the victim is the mm's only user (same result, O(1) instead of O(tasks) per kill) */
-  for (GList *l = victim->mm->users > 1 ? sys->tasks.head : NULL; l; l = l->next) {
-    KmTask *p = l->data;
+  for (KmTask *p = victim->mm->users > 1 ? sys->tasks.head : NULL; p; p = p->tasks.next) {
     if (p == victim || p->mm != victim->mm)
       continue;
     if (p->global_init) {
@@ -381,8 +379,7 @@ static KmTask *sacrifice_child(KmSystem *sys, OomControl *oc, KmTask *parent)
 {
   KmTask *victim = parent;
   gulong victim_points = 0;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *child = l->data;
+  for (KmTask *child = sys->tasks.head; child; child = child->tasks.next) {
     if (child->ppid != parent->pid || child == parent || child->state == KM_TASK_DEAD)
       continue;
     if (child->mm == parent->mm)

@@ -878,8 +878,7 @@ static void fill_final_scores(SimEngine *e)
    * (1,000 scores with their allocations were 4% of a variant of the what-if bench) */
   if (e->outcome->oom_count > 0 || e->panicked || !e->sink.event)
     return;
-  for (GList *l = e->sys->tasks.head; l; l = l->next) {
-    KmTask *task = l->data;
+  for (KmTask *task = e->sys->tasks.head; task; task = task->tasks.next) {
     gboolean alive = task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED;
     if (!alive || !task->mm || km_oom_unkillable_task(task))
       continue;
@@ -930,9 +929,8 @@ void sim_engine_finish(SimEngine *e)
     e->survivors_unmodelled = e->opts.row_outcome_only;
     /* The task list is walked as it is: an exit unlinks its own task only (km_task_exit(); nothing here makes a
      * task), so the next node is taken first. No copy of the list: this is the run's peak of memory (issue 13). */
-    for (GList *l = e->sys->tasks.head, *next; l; l = next) {
-      next = l->next;
-      KmTask *task = l->data;
+    for (KmTask *task = e->sys->tasks.head, *next; task; task = next) {
+      next = task->tasks.next;
       SimProc *proc = engine_find_proc(e, task->pid);
       if (task->state == KM_TASK_BLOCKED) {
         g_ptr_array_add(e->outcome->blocked_pids, GINT_TO_POINTER(task->pid));
