@@ -45,17 +45,32 @@ typedef struct {
   KmPages refused_pages; /* the last mapping refused, or the pages a charge could not get */
   const char *refused_why; /* by which kernel function (NULL: __vm_enough_memory()), or why no OOM kill helped */
   KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
+  KmMemcg *blocked_on;   /* the memcg the process sleeps on in its step (mem_cgroup_oom_synchronize()); NULL: not
+                          * blocked. Here, not in SimProc: only a process in the middle of a step can be blocked */
 } SimStepState;
 
-/* A process's simulator state beside its KmTask: 32 bytes, in SimEngine.proc_block for the header's processes. */
+/* A process's simulator state beside its KmTask: 24 bytes, in SimEngine.proc_blocks by the task's creation order. */
 typedef struct {
-  KmTask *task;
+  KmTask *task;          /* NULL: no process made at this place yet */
   SimStepState *step;    /* non-NULL while a step runs, is blocked or is queued (always within run_proc_step()) */
-  KmMemcg *blocked_on;
   int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
   bool livelocked;
-  bool in_block;         /* part of SimEngine.proc_block (not freed alone) */
 } SimProc;
+
+#define PROC_BLOCK 256 /* SimProcs per block of SimEngine.proc_blocks */
+
+/* The memcg proc sleeps on (SimStepState.blocked_on), NULL: it is not blocked. */
+static inline KmMemcg *proc_blocked_on(const SimProc *proc)
+{
+  return proc->step ? proc->step->blocked_on : NULL;
+}
+
+/* proc no longer sleeps on a memcg (woken, or killed while it slept). */
+static inline void proc_clear_blocked(SimProc *proc)
+{
+  if (proc->step)
+    proc->step->blocked_on = NULL;
+}
 
 typedef struct {
   guint64 time_ns;
@@ -73,17 +88,18 @@ struct _SimEngine {
   guint64 now_ns;
   guint64 step_index;
   SimOutcome *outcome;
-  GPtrArray *procs;      /* SimProc* by its task's KmTask.seq (creation order; found by pid through the model's
-                          * task_by_pid: one table of pids, not two, issue 13) */
-  GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
-  SimProc *proc_block;   /* the header's processes' SimProcs, by slot - 1, in one allocation (a sweep builds them
-                          * for every variant) */
+  /* The SimProcs, by their task's KmTask.seq (creation order), PROC_BLOCK to a block: found by pid through the
+   * model's task_by_pid (one table of pids, not two), by slot through seq_by_slot; blocks, never moved, because the
+   * engine keeps pointers to them (blocked, the restarts): no pointer per process beside them (issue 13) */
+  GPtrArray *proc_blocks;   /* SimProc[PROC_BLOCK] each */
+  GArray *seq_by_slot;      /* guint by process slot - 1 (ScStep.pid_slot): the KmTask.seq of its process + 1; 0: not
+                             * made yet */
   /* The header's processes, during the set-up only (engine_setup()): header->processes, or the list the caller took
    * out of the header and gave to the engine (sim_engine_new_taking_processes()), whose processes are then freed one
    * by one as their tasks are made, so that the scenario's list and the model are never whole at once (issue 13) */
   GPtrArray *processes;
   gboolean processes_taken;
-  guint n_header_processes; /* how many the header had: slots 1 .. n are theirs (proc_block) */
+  guint n_header_processes; /* how many the header had: slots 1 .. n are theirs */
   GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
   GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process),
                               * for handed-over steps (a streamed trace of any length: one entry per such step) */

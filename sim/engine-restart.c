@@ -209,7 +209,7 @@ static void restart(SimEngine *e, Container *c)
     km_memcg_reset_counters(c->memcg);
   guint known = e->outcome->known_pids->len;
   engine_create_process(e, c->process, c->slot, NULL); /* it made this process at the start: it cannot fail */
-  g_ptr_array_set_size(e->outcome->known_pids, (gint)known); /* the same pid: known already */
+  g_array_set_size(e->outcome->known_pids, known); /* the same pid: known already */
   g_autofree char *detail = g_strdup_printf("kubelet: starting container %s of pod %s/%s again (restart %u; "
                                             "restartPolicy %s)", c->container->name, c->pod->namespace_,
                                             c->pod->name, c->restart_count, c->pod->restart_policy);

@@ -88,14 +88,13 @@ static void step_state_free(SimStepState *state)
   g_free(state);
 }
 
-static void proc_free(gpointer data)
+/* The SimProc of the task made seq-th (KmTask.seq), NULL if it has none (a task the engine did not make). */
+static SimProc *proc_of_seq(const SimEngine *e, guint seq)
 {
-  SimProc *proc = data;
-  if (!proc)
-    return;
-  step_state_free(proc->step);
-  if (!proc->in_block)
-    g_free(proc);
+  if (seq >= e->proc_blocks->len * PROC_BLOCK)
+    return NULL;
+  SimProc *proc = (SimProc *)e->proc_blocks->pdata[seq / PROC_BLOCK] + seq % PROC_BLOCK;
+  return proc->task ? proc : NULL;
 }
 
 /* proc's step state, made (from the engine's spare, zeroed) if it has none. */
@@ -138,24 +137,21 @@ static void proc_queue_step(SimEngine *e, SimProc *proc, ScStep *step)
   g_queue_push_tail(&proc_step_state(e, proc)->pending, step);
 }
 
-/* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). A
- * process of the header (slot 1 .. n) has its state in proc_block, the others (forks) one of their own. */
+/* A process's simulator state, found by pid (through its task's creation order) and, when the compiled trace gave it
+ * one, by slot (0: none). A process made again in the same slot (a restarted container) is a new task and a new
+ * SimProc; the slot then names the new one. */
 SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
 {
-  guint n_block = e->n_header_processes;
-  gboolean in_block = slot >= 1 && slot <= n_block && !e->proc_block[slot - 1].task;
-  SimProc *proc = in_block ? &e->proc_block[slot - 1] : g_new0(SimProc, 1);
-  proc->in_block = in_block;
+  while (task->seq >= e->proc_blocks->len * PROC_BLOCK) /* tasks are made in seq order: one block at a time */
+    g_ptr_array_add(e->proc_blocks, g_new0(SimProc, PROC_BLOCK));
+  SimProc *proc = (SimProc *)e->proc_blocks->pdata[task->seq / PROC_BLOCK] + task->seq % PROC_BLOCK;
   proc->task = task;
-  if (e->procs->len <= task->seq)
-    g_ptr_array_set_size(e->procs, (gint)task->seq + 1); /* at most one per pid: SC_PID_MAX */
-  e->procs->pdata[task->seq] = proc;
   if (slot) {
-    if (e->proc_by_slot->len < slot) /* at most SC_PID_MAX: one per pid; the header's processes at once */
-      g_ptr_array_set_size(e->proc_by_slot, (gint)MAX(slot, e->n_header_processes));
-    e->proc_by_slot->pdata[slot - 1] = proc;
+    if (e->seq_by_slot->len < slot) /* at most SC_PID_MAX: one per pid; the header's processes at once */
+      g_array_set_size(e->seq_by_slot, MAX(slot, e->n_header_processes));
+    g_array_index(e->seq_by_slot, guint, slot - 1) = task->seq + 1;
   }
-  g_ptr_array_add(e->outcome->known_pids, GINT_TO_POINTER(task->pid));
+  g_array_append_val(e->outcome->known_pids, task->pid);
   return proc;
 }
 
@@ -192,9 +188,8 @@ SimEngine *sim_engine_new_taking_processes(const ScenarioHeader *header, GPtrArr
   e->max_steps = e->opts.max_steps ? e->opts.max_steps : SIM_DEFAULT_MAX_STEPS;
   e->outcome = sim_outcome_new();
   e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
-  e->procs = g_ptr_array_new_with_free_func(proc_free);
-  e->proc_by_slot = g_ptr_array_new();
-  e->proc_block = g_new0(SimProc, MAX(e->n_header_processes, 1));
+  e->proc_blocks = g_ptr_array_new_with_free_func(g_free);
+  e->seq_by_slot = g_array_new(FALSE, TRUE, sizeof(guint));
   e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
   e->mapping_owner_by_index = g_array_new(FALSE, TRUE, sizeof(int));
@@ -232,16 +227,17 @@ void sim_engine_free(SimEngine *e)
   k8s_eviction_state_free(e->eviction);
   engine_restarts_free(e->restarts);
   sim_userspace_free(e->userspace);
-  if (e->shared_steps) /* borrowed steps still queued (a run stopped early) are not the engine's to free */
-    for (guint i = 0; i < e->procs->len; i++)
-      if (e->procs->pdata[i] && ((SimProc *)e->procs->pdata[i])->step)
-        g_queue_clear(&((SimProc *)e->procs->pdata[i])->step->pending);
-  g_ptr_array_free(e->procs, TRUE);
+  for (guint i = 0; i < e->proc_blocks->len; i++)
+    for (SimProc *proc = e->proc_blocks->pdata[i], *end = proc + PROC_BLOCK; proc < end; proc++) {
+      if (proc->step && e->shared_steps) /* borrowed steps still queued (a run stopped early) are not the engine's */
+        g_queue_clear(&proc->step->pending);
+      step_state_free(proc->step);
+    }
+  g_ptr_array_free(e->proc_blocks, TRUE);
   if (e->replay_copies)
     g_ptr_array_free(e->replay_copies, TRUE);
-  g_free(e->proc_block); /* after the array, whose proc_free() reads them */
   g_free(e->spare_step);
-  g_ptr_array_free(e->proc_by_slot, TRUE);
+  g_array_unref(e->seq_by_slot);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
   g_array_unref(e->mapping_owner_by_index);
@@ -259,14 +255,16 @@ SimOutcome *sim_engine_steal_outcome(SimEngine *e)
 SimProc *engine_find_proc(SimEngine *e, int pid)
 {
   const KmTask *task = km_system_find_task(e->sys, pid);
-  return task && task->seq < e->procs->len ? e->procs->pdata[task->seq] : NULL;
+  return task ? proc_of_seq(e, task->seq) : NULL;
 }
 
 /* The process a step names: by its slot when the trace is compiled (sim/pipeline.c), else by pid. */
 static SimProc *step_proc(SimEngine *e, const ScStep *step)
 {
-  if (step->pid_slot)
-    return step->pid_slot <= e->proc_by_slot->len ? e->proc_by_slot->pdata[step->pid_slot - 1] : NULL;
+  if (step->pid_slot) {
+    guint seq1 = step->pid_slot <= e->seq_by_slot->len ? g_array_index(e->seq_by_slot, guint, step->pid_slot - 1) : 0;
+    return seq1 ? proc_of_seq(e, seq1 - 1) : NULL;
+  }
   return engine_find_proc(e, step->pid);
 }
 
@@ -499,19 +497,19 @@ static void wake_blocked(SimEngine *e)
       g_ptr_array_add(sleepers, l->data);
     for (guint i = 0; i < sleepers->len && !e->panicked; i++) {
       SimProc *proc = sleepers->pdata[i];
-      KmMemcg *memcg = proc->blocked_on;
+      KmMemcg *memcg = proc_blocked_on(proc);
       if (!memcg || km_memcg_margin(memcg, NULL, NULL) <= 0)
         continue;
       KmPages usage_before = memcg->usage;
       guint pending_before = proc_pending_length(proc);
       memcg->under_oom = FALSE;
-      proc->blocked_on = NULL;
+      proc_clear_blocked(proc);
       proc->task->state = KM_TASK_RUNNING;
       g_queue_remove(&e->blocked, proc);
       engine_emit_simple(e, SIM_EV_UNBLOCKED, proc_pending_head(proc), proc->task,
                   "memory was uncharged: the task retries its fault");
       drain_proc(e, proc);
-      if (!proc->blocked_on || memcg->usage != usage_before || proc_pending_length(proc) != pending_before)
+      if (!proc_blocked_on(proc) || memcg->usage != usage_before || proc_pending_length(proc) != pending_before)
         progress = TRUE;
     }
   }
@@ -572,9 +570,9 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GEr
 void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *actor)
 {
   SimProc *proc = engine_find_proc(e, task->pid);
-  if (proc && proc->blocked_on) {
+  if (proc && proc_blocked_on(proc)) {
     g_queue_remove(&e->blocked, proc);
-    proc->blocked_on = NULL;
+    proc_clear_blocked(proc);
   }
   e->exit_by = actor;
   engine_record_exit(e, task, 0, signal);
@@ -732,7 +730,7 @@ static gboolean run_pid_step(SimEngine *e, SimProc *proc, ScStep *step, gboolean
     engine_emit_simple(e, SIM_EV_SKIPPED, step, task, task->state == KM_TASK_DEAD ? "the process has exited" : "the process is not running");
     return TRUE;
   }
-  if (proc->blocked_on || proc_pending_head(proc)) {
+  if (proc_blocked_on(proc) || proc_pending_head(proc)) {
     engine_emit_simple(e, SIM_EV_QUEUED, step, task, "the process is blocked: the step waits");
     proc_queue_step(e, proc, step);
     *out_queued = TRUE;

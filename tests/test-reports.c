@@ -356,6 +356,61 @@ static void test_run_processes_taken(void)
   }
 }
 
+/* The engine's processes by creation order, in blocks of PROC_BLOCK (256) SimProcs, found by pid (a streamed run)
+ * or by the compiled trace's slot (a replay), issue 13: 600 processes (three blocks), two forks after them (in the
+ * third), exit steps for a process at each block boundary and for each fork child, every other process exiting at
+ * the end of the trace with 0, in task-list order. Expected by hand: 602 exits, the four steps' first, in trace
+ * order, with their codes; 602 known pids, the header's in order, then the children. */
+static void test_engine_process_blocks(void)
+{
+  g_autoptr(GString) xml = g_string_new("<scenario name=\"blocks\"><machine ram=\"1GiB\" swap=\"0\"/><processes>\n");
+  for (int i = 0; i < 600; i++)
+    g_string_append_printf(xml, "<process pid=\"%d\" comm=\"p%d\"/>\n", 1000 + i, i);
+  g_string_append(xml, "</processes><trace>\n<fork pid=\"1599\" child=\"5000\"/>\n<fork pid=\"1000\" child=\"5001\"/>\n"
+                       "<exit pid=\"1255\" code=\"1\"/>\n<exit pid=\"1256\" code=\"2\"/>\n"
+                       "<exit pid=\"5000\" code=\"3\"/>\n<exit pid=\"5001\" code=\"4\"/>\n</trace></scenario>\n");
+  char *path = NULL;
+  int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
+  g_assert_cmpint(fd, >=, 0);
+  close(fd);
+  g_assert_true(g_file_set_contents(path, xml->str, (gssize)xml->len, NULL));
+  g_autoptr(SimScenario) sc = sim_scenario_load(path, NULL);
+  g_assert_nonnull(sc);
+  for (int replay = 0; replay < 2; replay++) {
+    SimOptions opts = { .format = SIM_FORMAT_NONE };
+    g_autoptr(SimOutcome) o = NULL;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(replay ? sim_scenario_replay(sc, &opts, &o, NULL, NULL, &error)
+                         : sim_run(path, &opts, &o, NULL, NULL, NULL, &error));
+    g_assert_no_error(error);
+    static const int first_pids[] = { 1255, 1256, 5000, 5001 };
+    g_assert_cmpuint(o->exits->len, ==, 602);
+    for (guint i = 0; i < G_N_ELEMENTS(first_pids); i++) {
+      const SimExit *x = o->exits->pdata[i];
+      g_assert_cmpint(x->pid, ==, first_pids[i]);
+      g_assert_cmpint(x->status, ==, (int)i + 1);
+      g_assert_false(x->survived);
+    }
+    int expected = 1000; /* then the survivors, in task-list order: the header's processes, 1255 and 1256 gone */
+    for (guint i = G_N_ELEMENTS(first_pids); i < o->exits->len; i++, expected++) {
+      if (expected == 1255)
+        expected += 2;
+      const SimExit *x = o->exits->pdata[i];
+      g_assert_cmpint(x->pid, ==, expected);
+      g_assert_cmpint(x->status, ==, 0);
+      g_assert_true(x->survived);
+    }
+    g_assert_cmpint(expected, ==, 1600);
+    g_assert_cmpuint(o->known_pids->len, ==, 602);
+    for (guint i = 0; i < 600; i++)
+      g_assert_cmpint(g_array_index(o->known_pids, int, i), ==, 1000 + (int)i);
+    g_assert_cmpint(g_array_index(o->known_pids, int, 600), ==, 5000);
+    g_assert_cmpint(g_array_index(o->known_pids, int, 601), ==, 5001);
+  }
+  g_unlink(path);
+  g_free(path);
+}
+
 /* ---------------------------------------------------------------- the kubelet's pods in the JSON report */
 
 static JsonNode *run_json(const char *library_file)
@@ -630,6 +685,7 @@ int main(int argc, char **argv)
   g_test_add_func("/sim/run/report-in-pieces", test_run_in_pieces);
   g_test_add_func("/sim/run/report-write-fails", test_run_write_fails);
   g_test_add_func("/sim/run/process-list-taken", test_run_processes_taken);
+  g_test_add_func("/sim/engine/process-blocks", test_engine_process_blocks);
   g_test_add_func("/sim/outcome/records-and-strings", test_outcome_records);
   return g_test_run();
 }
