@@ -364,7 +364,7 @@ static glong row_badness(KmSystem *sys, const ExplainReport *r, const ExplainTas
   KmTask task = { 0 };
   mm.anon_rss = t->rss; /* get_mm_rss() is the sum the table prints */
   mm.swapents = t->swapents;
-  mm.pgtables = base.pgtables = explain_task_pgtables(r, t);
+  base.pgtables = explain_task_pgtables(r, t); /* km_mm_pgtables(): the base's, no PTE page of a trace */
   task.pid = task.tgid = t->pid;
   task.oom_score_adj = t->oom_score_adj;
   task.cap_sys_admin = t->uid == 0;

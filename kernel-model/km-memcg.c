@@ -768,7 +768,7 @@ static KmPages pte_pages_for(KmPages populated)
 
 static KmPages pmd_pages_for(KmPages pte_pages)
 {
-  return div_round_up(pte_pages, KM_PTRS_PER_TABLE);
+  return km_pmd_pages_for(pte_pages);
 }
 
 /* Where a user page-table page is charged: the memcg, or (profiles whose pte_alloc_one()/pgd_alloc() do not pass
@@ -818,12 +818,11 @@ static void pgtable_ledger_pop(KmMm *mm)
 static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_pages)
 {
   memcg = pgtable_memcg(sys, memcg);
-  KmPages before = mm->pgtables;
+  KmPages before = km_mm_pgtables(mm);
   mm->pte_pages = pte_pages;
-  mm->pmd_pages = pmd_pages_for(pte_pages);
-  mm->pgtables = km_mm_base_pgtables(mm) + mm->pte_pages + mm->pmd_pages;
-  if (mm->pgtables > before) {
-    KmPages n = mm->pgtables - before;
+  KmPages after = km_mm_pgtables(mm);
+  if (after > before) {
+    KmPages n = after - before;
     km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, n);
     KmMemcgPages *last = pgtable_ledger_top(mm);
     if (last && last->memcg == memcg)
@@ -832,7 +831,7 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
       pgtable_ledger_push(mm, memcg, n);
   }
   KmMemcgPages *last;
-  for (KmPages n = before - mm->pgtables; n > 0 && (last = pgtable_ledger_top(mm));) {
+  for (KmPages n = before - after; n > 0 && (last = pgtable_ledger_top(mm));) {
     KmPages k = MIN(n, last->pages);
     km_memcg_uncharge(sys, last->memcg, KM_PAGE_PGTABLE, k);
     last->pages -= k;
@@ -1013,8 +1012,7 @@ void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmP
     mapping_add_anon(sys, mm, mapping, memcg, anon);
   }
   km_memcg_charge(sys, pgtable_memcg(sys, memcg), KM_PAGE_PGTABLE, pgtables);
-  km_memcg_charge(sys, memcg, KM_PAGE_KMEM, kmem);
-  mm->pgtables += pgtables;
+  km_memcg_charge(sys, memcg, KM_PAGE_KMEM, kmem); /* pgtables count in km_mm_pgtables() through mm->base */
 }
 
 /* The address space the process had before the trace: exec's mappings of its binary, data, bss, heap and stack.

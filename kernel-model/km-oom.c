@@ -79,10 +79,10 @@ KmPages km_oom_scored_pgtables(const KmProfile *prof, const KmMm *mm)
   case KM_PGTABLES_NR_PTES:
     return km_mm_base_pgtables(mm) + mm->pte_pages;
   case KM_PGTABLES_NR_PTES_PMDS:
-    return km_mm_base_pgtables(mm) + mm->pte_pages + mm->pmd_pages;
+    return km_mm_base_pgtables(mm) + mm->pte_pages + km_mm_nr_pmds(mm);
   case KM_PGTABLES_BYTES:
   default:
-    return mm->pgtables;
+    return km_mm_pgtables(mm);
   }
 }
 
@@ -226,7 +226,7 @@ static KmOomRow make_row(const KmSystem *sys, const OomControl *oc, KmTask *task
     row.rss = km_mm_rss(task->mm);
     row.swapents = task->mm->swapents;
     row.pgtables = km_oom_scored_pgtables(sys->profile, task->mm);
-    row.nr_pmds = task->mm->pmd_pages;
+    row.nr_pmds = km_mm_nr_pmds(task->mm);
   }
   row.proc_oom_score = km_proc_oom_score(sys, task);
   return row;
@@ -344,7 +344,7 @@ static void oom_kill_one(KmSystem *sys, OomControl *oc, KmTask *victim, KmKillKi
     .anon_rss = victim->mm->anon_rss,
     .file_rss = victim->mm->file_rss,
     .shmem_rss = victim->mm->shmem_rss,
-    .pgtables = victim->mm->pgtables,
+    .pgtables = km_mm_pgtables(victim->mm),
     .oom_score_adj = victim->oom_score_adj,
   };
   km_memcg_memory_event(sys, victim->mm->memcg, KM_MEMCG_OOM_KILL);

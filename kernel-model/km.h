@@ -105,15 +105,16 @@ typedef struct {
   KmPages committed;        /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
 } KmMmBase;
 
-/* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. */
+/* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. Of the page tables it keeps
+ * the PTE level; the PMD level and the sum (4.15+ mm_pgtables_bytes()) follow from it and the base (km_mm_nr_pmds(),
+ * km_mm_pgtables()), so an mm is 104 bytes (issue 13). */
 typedef struct {
   guint id;                 /* creation order, for stable output */
   guint flags;              /* KM_MMF_* */
   guint users;              /* processes using this mm (mm_users, per process not per thread) */
   KmPages total_vm;
   KmPages anon_rss, file_rss, shmem_rss, swapents;
-  KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
-  KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
+  KmPages pte_pages;        /* PTE pages of the trace's mappings (nr_ptes, without the base's) */
   KmPages committed;        /* VM_ACCOUNT pages */
   KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
@@ -125,6 +126,25 @@ typedef struct {
 static inline KmPages km_mm_base_pgtables(const KmMm *mm)
 {
   return mm->base ? mm->base->pgtables : 0;
+}
+
+/* The PMD pages that map pte_pages PTE pages: one per KM_PTRS_PER_TABLE, as __pmd_alloc() makes them. */
+static inline KmPages km_pmd_pages_for(KmPages pte_pages)
+{
+  return (pte_pages + KM_PTRS_PER_TABLE - 1) / KM_PTRS_PER_TABLE;
+}
+
+/* mm_nr_pmds() (4.0-4.14 mm->nr_pmds): the PMD pages of the trace's mappings. */
+static inline KmPages km_mm_nr_pmds(const KmMm *mm)
+{
+  return km_pmd_pages_for(mm->pte_pages);
+}
+
+/* mm_pgtables_bytes(mm) / PAGE_SIZE (4.15+; nr_ptes + nr_pmds before): every page-table page of the mm, the two levels
+ * modelled (PTE and PMD) and the page tables it had before the trace. */
+static inline KmPages km_mm_pgtables(const KmMm *mm)
+{
+  return km_mm_base_pgtables(mm) + mm->pte_pages + km_mm_nr_pmds(mm);
 }
 
 /* The first of the mm's mappings (creation order), NULL if it has none: for walks, `l = l->next`. */

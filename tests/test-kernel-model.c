@@ -65,15 +65,15 @@ static void test_pgtables_growth(void)
   /* 1000 pages: ceil(1000/512) = 2 PTE pages, ceil(2/512) = 1 PMD page */
   KmTask *t = add_task(sys, 100, NULL, 1000, 0);
   g_assert_cmpint(t->mm->pte_pages, ==, 2);
-  g_assert_cmpint(t->mm->pmd_pages, ==, 1);
-  g_assert_cmpint(t->mm->pgtables, ==, 3);
+  g_assert_cmpint(km_mm_nr_pmds(t->mm), ==, 1);
+  g_assert_cmpint(km_mm_pgtables(t->mm), ==, 3);
   /* 24 more pages (1024): still 2 PTE pages; one more (1025): 3 */
   KmMapping *m = km_mm_find_mapping(sys, t->mm, HEAP);
   m->pages = 2000;
   km_mm_populate(sys, t->mm, m, 24);
-  g_assert_cmpint(t->mm->pgtables, ==, 3);
+  g_assert_cmpint(km_mm_pgtables(t->mm), ==, 3);
   km_mm_populate(sys, t->mm, m, 1);
-  g_assert_cmpint(t->mm->pgtables, ==, 4);
+  g_assert_cmpint(km_mm_pgtables(t->mm), ==, 4);
   /* machine: 1025 anon + 4 page-table pages */
   g_assert_cmpint(sys->machine.anon, ==, 1025);
   g_assert_cmpint(sys->machine.pgtables, ==, 4);
@@ -165,7 +165,7 @@ static void test_fault_batch_pmd_boundary(void)
   KmMapping *y = km_mm_add_mapping(sys, t->mm, KEY_Y, 1000, TRUE);
   km_mm_populate(sys, t->mm, y, 511);
   g_assert_cmpint(t->mm->pte_pages, ==, 512);
-  g_assert_cmpint(t->mm->pmd_pages, ==, 1);
+  g_assert_cmpint(km_mm_nr_pmds(t->mm), ==, 1);
   g_assert_cmpint(km_mm_pte_growth(t->mm, y, 1), ==, 0);
   g_assert_cmpint(km_mm_pte_growth(t->mm, y, 2), ==, 2);
   g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 0), ==, 0);
@@ -1192,7 +1192,7 @@ static void test_base_anon_swaps_first(void)
   /* the base is no mapping of the mm: total_vm is the heap's 100 */
   g_assert_cmpint(t->mm->total_vm, ==, 100);
   g_assert_cmpint(t->mm->anon_rss, ==, 115);
-  g_assert_cmpint(t->mm->pgtables, ==, 10);
+  g_assert_cmpint(km_mm_pgtables(t->mm), ==, 10);
   /* 15 + 100 + 15 anon, 8 + 2 page tables */
   g_assert_cmpint(app->usage, ==, 140);
   /* badness: rss 115 + swapents 0 + page tables 10 */
