@@ -365,7 +365,7 @@ static glong row_badness(KmSystem *sys, const ExplainReport *r, const ExplainTas
   mm.anon_rss = t->rss; /* get_mm_rss() is the sum the table prints */
   mm.swapents = t->swapents;
   base.pgtables = explain_task_pgtables(r, t); /* km_mm_pgtables(): the base's, no PTE page of a trace */
-  task.pid = task.tgid = t->pid;
+  task.pid = t->pid;
   task.oom_score_adj = t->oom_score_adj;
   task.cap_sys_admin = t->uid == 0;
   task.mm = &mm;

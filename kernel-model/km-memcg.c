@@ -341,7 +341,7 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   if (earlier && earlier->state == KM_TASK_DEAD)
     g_ptr_array_add(sys->released_tasks, earlier);
   KmTask *task = km_slab_alloc0(&sys->task_slab);
-  task->pid = task->tgid = pid;
+  task->pid = pid;
   g_strlcpy(task->comm, comm, sizeof task->comm);
   task->threads = 1;
   task->state = KM_TASK_RUNNING;

@@ -176,12 +176,12 @@ typedef struct {
   guint length;
 } KmTaskList;
 
-/* struct task_struct, one per process (thread group); threads are a count. The flags are one-bit bool bit-fields,
- * as the kernel keeps several of its own (task_struct's in_execve, in_iowait, ... and signal_struct's), and the list
- * links are part of the task, so that a task of a scenario with a million processes costs what its fields need:
- * 128 bytes (issue 13). */
+/* struct task_struct, one per process (thread group); threads are a count, so a task is its thread group's leader
+ * and its tgid is its pid (km_task_tgid()). The flags are one-bit bool bit-fields, as the kernel keeps several of its
+ * own (task_struct's in_execve, in_iowait, ... and signal_struct's), and the list links are part of the task, so that
+ * a task of a scenario with a million processes costs what its fields need: 112 bytes (issue 13). */
 struct _KmTask {
-  int pid, tgid, ppid;
+  int pid, ppid;
   char comm[16];            /* TASK_COMM_LEN */
   guint uid;
   int oom_score_adj;        /* signal->oom_score_adj */
@@ -194,7 +194,8 @@ struct _KmTask {
   bool oom_victim : 1;      /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
   bool fatal_signal_pending : 1;
   bool killed_by_oom : 1;   /* how it ended, with exit_code and exit_signal above */
-  const char *container;    /* the container it runs in (NULL: none), borrowed: the scenario's interned name */
+  bool in_container : 1;    /* not kernel state: it runs in a container (the scenario's container=, whose name the
+                             * scenario keeps), so the runtime reports OOMKilled for it after any oom_kill in its memcg */
   KmMm *mm;                 /* NULL after exit (and always for a kthread) */
   KmMemcg *memcg;
   KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user
@@ -203,6 +204,12 @@ struct _KmTask {
   KmTaskLink tasks;         /* task_struct.tasks: on KmSystem.tasks until km_task_exit() */
   KmTaskLink cg_list;       /* task_struct.cg_list: on memcg->tasks while attached (memcg non-NULL, not dead) */
 };
+
+/* task_struct.tgid: the model's task is a whole thread group (threads are a count), so its own pid. */
+static inline int km_task_tgid(const KmTask *task)
+{
+  return task->pid;
+}
 
 typedef enum {
   KM_MEMCG_LOW,

@@ -92,8 +92,9 @@ struct _SimEngine {
    * model's task_by_pid (one table of pids, not two), by slot through seq_by_slot; blocks, never moved, because the
    * engine keeps pointers to them (blocked, the restarts): no pointer per process beside them (issue 13) */
   GPtrArray *proc_blocks;   /* SimProc[PROC_BLOCK] each */
-  GArray *seq_by_slot;      /* guint by process slot - 1 (ScStep.pid_slot): the KmTask.seq of its process + 1; 0: not
-                             * made yet */
+  GArray *seq_by_slot;      /* guint by process slot - 1 (ScStep.pid_slot): the KmTask.seq of its process + 1; 0:
+                             * as the set-up made it (header slot i: seq i - 1), or not made yet (a fork's). Empty
+                             * until a fork or a restart: the header's processes need no entry (issue 13) */
   /* The header's processes, during the set-up only (engine_setup()): header->processes, or the list the caller took
    * out of the header and gave to the engine (sim_engine_new_taking_processes()), whose processes are then freed one
    * by one as their tasks are made, so that the scenario's list and the model are never whole at once (issue 13) */

@@ -55,7 +55,7 @@ gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GEr
   task->oom_task_origin = p->oom_task_origin;
   task->stuck = p->stuck;
   task->ppid = p->parent;
-  task->container = p->container; /* interned (scenarios/scenario.h) */
+  task->in_container = p->container != NULL;
   if (task->kthread && !share) {
     /* kernel threads have no mm */
     km_mm_put(sys, task->mm);
@@ -210,7 +210,7 @@ gboolean engine_run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
   child->oom_score_adj = p->oom_score_adj;
   child->cap_sys_admin = p->cap_sys_admin;
   child->ppid = p->pid;
-  child->container = p->container;
+  child->in_container = p->in_container;
   if (e->opts.process_base_rss_bytes || e->opts.process_base_pgtables_bytes || e->opts.process_base_kmem_bytes)
     km_mm_set_base(e->sys, child->mm, engine_bytes_to_pages(e, e->opts.process_base_rss_bytes),
                    engine_bytes_to_pages(e, e->opts.process_base_pgtables_bytes),

@@ -146,9 +146,12 @@ SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
     g_ptr_array_add(e->proc_blocks, g_new0(SimProc, PROC_BLOCK));
   SimProc *proc = (SimProc *)e->proc_blocks->pdata[task->seq / PROC_BLOCK] + task->seq % PROC_BLOCK;
   proc->task = task;
-  if (slot) {
-    if (e->seq_by_slot->len < slot) /* at most SC_PID_MAX: one per pid; the header's processes at once */
-      g_array_set_size(e->seq_by_slot, MAX(slot, e->n_header_processes));
+  /* the set-up makes header process i (slot i) i-th: seq i - 1, which step_proc() assumes; only a fork child or a
+   * process made again (a restarted container) is written down */
+  gboolean as_set_up = slot >= 1 && slot <= e->n_header_processes && task->seq == slot - 1;
+  if (slot && !as_set_up) {
+    if (e->seq_by_slot->len < slot) /* at most SC_PID_MAX: one per pid */
+      g_array_set_size(e->seq_by_slot, slot);
     g_array_index(e->seq_by_slot, guint, slot - 1) = task->seq + 1;
   }
   g_array_append_val(e->outcome->known_pids, task->pid);
@@ -262,8 +265,11 @@ SimProc *engine_find_proc(SimEngine *e, int pid)
 static SimProc *step_proc(SimEngine *e, const ScStep *step)
 {
   if (step->pid_slot) {
-    guint seq1 = step->pid_slot <= e->seq_by_slot->len ? g_array_index(e->seq_by_slot, guint, step->pid_slot - 1) : 0;
-    return seq1 ? proc_of_seq(e, seq1 - 1) : NULL;
+    guint slot = step->pid_slot;
+    guint seq1 = slot <= e->seq_by_slot->len ? g_array_index(e->seq_by_slot, guint, slot - 1) : 0;
+    if (seq1)
+      return proc_of_seq(e, seq1 - 1);
+    return slot <= e->n_header_processes ? proc_of_seq(e, slot - 1) : NULL; /* as the set-up made it */
   }
   return engine_find_proc(e, step->pid);
 }
@@ -287,7 +293,7 @@ void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal)
   x->signal = signal;
   x->status = signal ? 128 + signal : code;
   x->time_ns = e->now_ns;
-  gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
+  gboolean memcg_oom_killed = task->in_container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
   if (e->exit_by)
     x->by = sim_outcome_intern(o, e->exit_by);
   else if (task->killed_by_oom)
