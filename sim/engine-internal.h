@@ -49,12 +49,12 @@ typedef struct {
                           * blocked. Here, not in SimProc: only a process in the middle of a step can be blocked */
 } SimStepState;
 
-/* A process's simulator state beside its KmTask: 24 bytes, in SimEngine.proc_blocks by the task's creation order. */
+/* A process's simulator state beside its KmTask: 16 bytes, in SimEngine.proc_blocks by the task's creation order.
+ * Whether it is livelocked is its task's state (KM_TASK_LIVELOCKED, then DYING or DEAD only); whose mm it uses, for
+ * mapping references, is its own pid unless it shares one (engine_proc_mm_owner()). */
 typedef struct {
   KmTask *task;          /* NULL: no process made at this place yet */
   SimStepState *step;    /* non-NULL while a step runs, is blocked or is queued (always within run_proc_step()) */
-  int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
-  bool livelocked;
 } SimProc;
 
 #define PROC_BLOCK 256 /* SimProcs per block of SimEngine.proc_blocks */
@@ -102,7 +102,9 @@ struct _SimEngine {
   gboolean processes_taken;
   guint n_header_processes; /* how many the header had: slots 1 .. n are theirs */
   GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
-  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process),
+  GHashTable *mm_owner_of_sharer; /* pid of a header process that shares another's mm (shares-mm-with) -> pid of the
+                                   * process whose mm it is (followed to the first); NULL: none shares */
+  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm owner of its process),
                               * for handed-over steps (a streamed trace of any length: one entry per such step) */
   GArray *mapping_owner_by_index; /* int by step index - 1, the same for borrowed steps (the trace is in memory
                                    * anyway; a sweep replays it thousands of times: no hashing on each ref) */
@@ -158,6 +160,9 @@ void engine_work_reclaim(SimEngine *e, const KmReclaimResult *rec);
 SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot);
 KmPages engine_bytes_to_pages(SimEngine *e, guint64 bytes);
 SimProc *engine_find_proc(SimEngine *e, int pid);
+/* The pid of the process whose mm proc uses: its own, or, for a process of the header that shares another's mm, that
+ * process's (shares-mm-with followed to the first); what mapping references are checked against. */
+int engine_proc_mm_owner(const SimEngine *e, const SimProc *proc);
 KmMemcg *engine_step_memcg(SimEngine *e, const ScStep *step);
 void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal);
 void engine_run_due_timers(SimEngine *e, guint64 until_ns);

@@ -158,7 +158,7 @@ static const ScStep *next_replay(SimEngine *e, const Container *c, guint64 *out_
     return NULL;
   const KmTask *task = km_system_find_task(e->sys, c->container->pid);
   const SimProc *proc = engine_find_proc(e, c->container->pid);
-  if (!task || task->state != KM_TASK_RUNNING || !proc || proc->livelocked)
+  if (!task || task->state != KM_TASK_RUNNING || !proc) /* livelocked: not RUNNING */
     return NULL;
   guint64 rel = g_array_index(c->program_ns, guint64, c->cursor);
   *out_due_ns = c->started_ns > G_MAXUINT64 - rel ? G_MAXUINT64 : c->started_ns + rel;

@@ -68,9 +68,14 @@ gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GEr
                    engine_bytes_to_pages(e, e->opts.process_base_kmem_bytes));
     set_base_vm(e, task->mm);
   }
-  SimProc *proc = engine_proc_new(e, task, slot);
-  SimProc *owner = p->shares_mm_with ? engine_find_proc(e, p->shares_mm_with) : NULL;
-  proc->mm_owner = owner ? owner->mm_owner : p->pid;
+  engine_proc_new(e, task, slot);
+  const SimProc *owner = p->shares_mm_with ? engine_find_proc(e, p->shares_mm_with) : NULL;
+  int mm_owner = owner ? engine_proc_mm_owner(e, owner) : p->pid;
+  if (mm_owner != p->pid) {
+    if (!e->mm_owner_of_sharer)
+      e->mm_owner_of_sharer = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_insert(e->mm_owner_of_sharer, GINT_TO_POINTER(p->pid), GINT_TO_POINTER(mm_owner));
+  }
   return TRUE;
 }
 
@@ -216,6 +221,6 @@ gboolean engine_run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
                    engine_bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    engine_bytes_to_pages(e, e->opts.process_base_kmem_bytes));
   set_base_vm(e, child->mm);
-  engine_proc_new(e, child, step->child_slot)->mm_owner = child->pid;
+  engine_proc_new(e, child, step->child_slot); /* its own mm: engine_proc_mm_owner() is its pid */
   return TRUE;
 }

@@ -243,6 +243,7 @@ void sim_engine_free(SimEngine *e)
   g_array_unref(e->seq_by_slot);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
+  g_clear_pointer(&e->mm_owner_of_sharer, g_hash_table_destroy);
   g_array_unref(e->mapping_owner_by_index);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
@@ -253,6 +254,15 @@ void sim_engine_free(SimEngine *e)
 SimOutcome *sim_engine_steal_outcome(SimEngine *e)
 {
   return g_steal_pointer(&e->outcome);
+}
+
+int engine_proc_mm_owner(const SimEngine *e, const SimProc *proc)
+{
+  gpointer owner;
+  if (e->mm_owner_of_sharer &&
+      g_hash_table_lookup_extended(e->mm_owner_of_sharer, GINT_TO_POINTER(proc->task->pid), NULL, &owner))
+    return GPOINTER_TO_INT(owner);
+  return proc->task->pid;
 }
 
 SimProc *engine_find_proc(SimEngine *e, int pid)
@@ -381,8 +391,7 @@ void engine_record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, c
 
 static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
 {
-  proc->livelocked = TRUE;
-  proc->task->state = KM_TASK_LIVELOCKED;
+  proc->task->state = KM_TASK_LIVELOCKED; /* for good: only a kill (DYING, DEAD) ends it */
   e->outcome->unresolved = TRUE;
   g_ptr_array_add(e->outcome->livelocked_pids, GINT_TO_POINTER(proc->task->pid));
   engine_emit_simple(e, SIM_EV_LIVELOCK, step, proc->task,
@@ -478,7 +487,8 @@ static void drain_proc(SimEngine *e, SimProc *proc)
 {
   ScStep *step;
   while (!e->panicked && !e->limit_error && (step = proc_pending_head(proc))) {
-    if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING || proc->livelocked) {
+    if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING ||
+        proc->task->state == KM_TASK_LIVELOCKED) {
       engine_emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "the process is no longer running");
     } else if (!run_proc_step(e, proc, step)) {
       return;
@@ -559,12 +569,12 @@ static int mapping_owner(const SimEngine *e, guint64 index)
 static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GError **error)
 {
   if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC))
-    set_mapping_owner(e, step->index, proc->mm_owner);
+    set_mapping_owner(e, step->index, engine_proc_mm_owner(e, proc));
   if (!proc || !step->ref)
     return TRUE;
   /* step->ref_index: resolved by the loader (loader_check_step_refs()), or after loading (compile_steps()) */
   int owner = mapping_owner(e, step->ref_index);
-  if (owner == proc->mm_owner)
+  if (owner == engine_proc_mm_owner(e, proc))
     return TRUE;
   return engine_step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
                     "\"%s\" is a mapping of process %d's memory, which process %d does not share", step->ref, owner,
@@ -732,7 +742,7 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
 static gboolean run_pid_step(SimEngine *e, SimProc *proc, ScStep *step, gboolean *out_queued, GError **error)
 {
   KmTask *task = proc->task;
-  if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || proc->livelocked) {
+  if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || task->state == KM_TASK_LIVELOCKED) {
     engine_emit_simple(e, SIM_EV_SKIPPED, step, task, task->state == KM_TASK_DEAD ? "the process has exited" : "the process is not running");
     return TRUE;
   }
@@ -935,12 +945,11 @@ void sim_engine_finish(SimEngine *e)
      * task), so the next node is taken first. No copy of the list: this is the run's peak of memory (issue 13). */
     for (KmTask *task = e->sys->tasks.head, *next; task; task = next) {
       next = task->tasks.next;
-      SimProc *proc = engine_find_proc(e, task->pid);
       if (task->state == KM_TASK_BLOCKED) {
         g_ptr_array_add(e->outcome->blocked_pids, GINT_TO_POINTER(task->pid));
         continue;
       }
-      if (task->state != KM_TASK_RUNNING || (proc && proc->livelocked) || task->kthread || task->global_init)
+      if (task->state != KM_TASK_RUNNING || task->kthread || task->global_init) /* livelocked: not RUNNING */
         continue;
       engine_record_exit(e, task, 0, 0);
       ((SimExit *)e->outcome->exits->pdata[e->outcome->exits->len - 1])->survived = TRUE;
