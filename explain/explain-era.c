@@ -366,7 +366,7 @@ static glong row_badness(KmSystem *sys, const ExplainReport *r, const ExplainTas
   mm.swapents = t->swapents;
   base.pgtables = explain_task_pgtables(r, t); /* km_mm_pgtables(): the base's, no PTE page of a trace */
   task.pid = t->pid;
-  task.oom_score_adj = t->oom_score_adj;
+  task.oom_score_adj = (short)t->oom_score_adj; /* -1000..1000: the parser clamps, --set checks */
   task.cap_sys_admin = t->uid == 0;
   task.mm = &mm;
   if (t->earlier_victim && sys->profile->has_oom_reaper)

@@ -179,17 +179,17 @@ typedef struct {
 /* struct task_struct, one per process (thread group); threads are a count, so a task is its thread group's leader
  * and its tgid is its pid (km_task_tgid()). The flags are one-bit bool bit-fields, as the kernel keeps several of its
  * own (task_struct's in_execve, in_iowait, ... and signal_struct's), and the list links are part of the task, so that
- * a task of a scenario with a million processes costs what its fields need: 112 bytes (issue 13). */
+ * a task of a scenario with a million processes costs what its fields need: 104 bytes (issue 13). */
 struct _KmTask {
   int pid, ppid;
   char comm[16];            /* TASK_COMM_LEN */
   guint uid;
-  int oom_score_adj;        /* signal->oom_score_adj */
   int threads;
   guint seq;                /* creation order: the simulator's index of the task (at most one task per pid, fork step
                              * or container restart: far below 2^32) */
   int exit_code, exit_signal;
-  KmTaskState state;
+  short oom_score_adj;      /* signal->oom_score_adj, a short there too: OOM_SCORE_ADJ_MIN..OOM_SCORE_ADJ_MAX */
+  KmTaskState state : 4;    /* with the flags, in the two bytes after oom_score_adj: the task is 104 bytes */
   bool cap_sys_admin : 1, kthread : 1, global_init : 1, in_vfork : 1, oom_task_origin : 1, stuck : 1;
   bool oom_victim : 1;      /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
   bool fatal_signal_pending : 1;

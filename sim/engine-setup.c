@@ -46,7 +46,7 @@ gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GEr
   }
   KmTask *task = km_task_create(sys, p->pid, p->comm, memcg, share);
   task->uid = p->uid;
-  task->oom_score_adj = p->oom_score_adj;
+  task->oom_score_adj = (short)p->oom_score_adj; /* -1000..1000: the loader checked it */
   task->threads = p->threads > 0 ? p->threads : 1;
   task->cap_sys_admin = p->cap_sys_admin;
   task->kthread = p->kthread;

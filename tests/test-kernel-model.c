@@ -36,7 +36,7 @@ static KmSystem *make_system(const char *version)
 #define KEY_Y 3
 
 /* A process with `pages` anon pages touched in one mapping. */
-static KmTask *add_task(KmSystem *sys, int pid, const char *memcg_path, KmPages pages, int adj)
+static KmTask *add_task(KmSystem *sys, int pid, const char *memcg_path, KmPages pages, short adj)
 {
   KmMemcg *memcg = memcg_path ? km_system_find_memcg(sys, memcg_path) : sys->root_memcg;
   g_assert_nonnull(memcg);
