@@ -411,6 +411,47 @@ static void test_engine_process_blocks(void)
   g_free(path);
 }
 
+/* A mapping reference is checked against the mm owner of the step's process (sim/engine.c, check_mapping_ref()):
+ * its own pid, or for a process of the header that shares another's mm, that one's, followed to the first
+ * (engine_proc_mm_owner(), kept for sharers only: issue 13). Process 4 shares 2's mm, which is 1's: both may touch
+ * 1's mapping; process 3, with its own mm, may not. Streamed and replayed alike. */
+static void test_engine_mm_owner_refs(void)
+{
+  const char *head = "<scenario name=\"refs\"><machine ram=\"1GiB\" swap=\"0\"/><processes>\n"
+                     "<process pid=\"1\" comm=\"a\"/>\n<process pid=\"2\" comm=\"b\" shares-mm-with=\"1\"/>\n"
+                     "<process pid=\"3\" comm=\"c\"/>\n<process pid=\"4\" comm=\"d\" shares-mm-with=\"2\"/>\n"
+                     "</processes><trace>\n<mmap id=\"m\" pid=\"1\" size=\"1MiB\"/>\n"
+                     "<touch pid=\"2\" size=\"4KiB\" mapping=\"m\"/>\n<touch pid=\"4\" size=\"4KiB\" mapping=\"m\"/>\n";
+  for (int bad = 0; bad < 2; bad++) {
+    g_autofree char *xml = g_strconcat(head, bad ? "<touch pid=\"3\" size=\"4KiB\" mapping=\"m\"/>\n" : "",
+                                       "</trace></scenario>\n", NULL);
+    char *path = NULL;
+    int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_true(g_file_set_contents(path, xml, -1, NULL));
+    g_autoptr(SimScenario) sc = sim_scenario_load(path, NULL);
+    g_assert_nonnull(sc);
+    for (int replay = 0; replay < 2; replay++) {
+      SimOptions opts = { .format = SIM_FORMAT_NONE };
+      g_autoptr(SimOutcome) o = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok = replay ? sim_scenario_replay(sc, &opts, &o, NULL, NULL, &error)
+                           : sim_run(path, &opts, &o, NULL, NULL, NULL, &error);
+      if (!bad) {
+        g_assert_no_error(error);
+        g_assert_true(ok);
+        continue;
+      }
+      g_assert_false(ok);
+      g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN_REF);
+      g_assert_nonnull(strstr(error->message, ":10:1: \"m\" is a mapping of process 1's memory, which process 3 does not share"));
+    }
+    g_unlink(path);
+    g_free(path);
+  }
+}
+
 /* ---------------------------------------------------------------- the kubelet's pods in the JSON report */
 
 static JsonNode *run_json(const char *library_file)
@@ -686,6 +727,7 @@ int main(int argc, char **argv)
   g_test_add_func("/sim/run/report-write-fails", test_run_write_fails);
   g_test_add_func("/sim/run/process-list-taken", test_run_processes_taken);
   g_test_add_func("/sim/engine/process-blocks", test_engine_process_blocks);
+  g_test_add_func("/sim/engine/mm-owner-refs", test_engine_mm_owner_refs);
   g_test_add_func("/sim/outcome/records-and-strings", test_outcome_records);
   return g_test_run();
 }
