@@ -364,9 +364,9 @@ static glong row_badness(KmSystem *sys, const ExplainReport *r, const ExplainTas
   KmTask task = { 0 };
   mm.anon_rss = t->rss; /* get_mm_rss() is the sum the table prints */
   mm.swapents = t->swapents;
-  mm.pgtables = base.pgtables = explain_task_pgtables(r, t);
-  task.pid = task.tgid = t->pid;
-  task.oom_score_adj = t->oom_score_adj;
+  base.pgtables = explain_task_pgtables(r, t); /* km_mm_pgtables(): the base's, no PTE page of a trace */
+  task.pid = t->pid;
+  task.oom_score_adj = (short)t->oom_score_adj; /* -1000..1000: the parser clamps, --set checks */
   task.cap_sys_admin = t->uid == 0;
   task.mm = &mm;
   if (t->earlier_victim && sys->profile->has_oom_reaper)

@@ -131,7 +131,7 @@ static void memcg_free(KmSystem *sys, KmMemcg *memcg)
     km_mapping_unref(sys, ((KmLruChunk *)l->data)->mapping);
   g_queue_init(&memcg->lru_anon);
   g_queue_clear(&memcg->children);
-  g_queue_init(&memcg->tasks); /* its nodes are the tasks' own (KmTask.memcg_node) */
+  memcg->tasks = (KmTaskList){ NULL, NULL, 0 }; /* its links are the tasks' own (KmTask.cg_list) */
   g_free(memcg->path);
   g_free(memcg);
 }
@@ -148,7 +148,6 @@ static KmMemcg *memcg_alloc(KmSystem *sys, const char *path, KmMemcg *parent)
   memcg->use_hierarchy = parent ? parent->use_hierarchy : sys->profile->v1_use_hierarchy_default;
   memcg->id = sys->next_memcg_id++;
   g_queue_init(&memcg->children);
-  g_queue_init(&memcg->tasks);
   g_queue_init(&memcg->lru_anon);
   if (parent)
     g_queue_push_tail(&parent->children, memcg);
@@ -222,7 +221,6 @@ KmSystem *km_system_new(const KmProfile *profile, guint page_size)
   sys->machine.admin_reserve_kbytes = 8192;
   sys->machine.user_reserve_kbytes = 131072;
   sys->machine.swappiness = 60;
-  g_queue_init(&sys->tasks);
   sys->task_by_pid = km_pid_table_new();
   sys->released_tasks = g_ptr_array_new(); /* the tasks are the task slab's */
   sys->memcg_by_path = g_hash_table_new(g_str_hash, g_str_equal);
@@ -254,7 +252,7 @@ void km_system_free(KmSystem *sys)
   km_pid_table_foreach(sys->task_by_pid, drop_task_mm, sys);
   km_pid_table_free(sys->task_by_pid);
   g_ptr_array_free(sys->released_tasks, TRUE); /* dead: no mm; the task slab frees them below */
-  g_queue_init(&sys->tasks); /* its nodes were the tasks' own (KmTask.task_node) */
+  sys->tasks = (KmTaskList){ NULL, NULL, 0 }; /* its links were the tasks' own (KmTask.tasks) */
   g_hash_table_destroy(sys->memcg_by_path);
   g_hash_table_destroy(sys->mapping_by_name);
   for (guint i = 0; i < sys->memcgs->len; i++)
@@ -315,6 +313,41 @@ KmMm *km_mm_new(KmSystem *sys, KmMemcg *memcg)
   return mm;
 }
 
+/* list_add_tail() and list_del() (include/linux/list.h) on a list of tasks through the KmTaskLink at link_offset in
+ * each task: G_STRUCT_OFFSET(KmTask, tasks) for the task list, (KmTask, cg_list) for a memcg's tasks. */
+static KmTaskLink *task_link(KmTask *task, glong link_offset)
+{
+  return G_STRUCT_MEMBER_P(task, link_offset);
+}
+
+static void task_list_add_tail(KmTaskList *list, KmTask *task, glong link_offset)
+{
+  KmTaskLink *link = task_link(task, link_offset);
+  link->next = NULL;
+  link->prev = list->tail;
+  if (list->tail)
+    task_link(list->tail, link_offset)->next = task;
+  else
+    list->head = task;
+  list->tail = task;
+  list->length++;
+}
+
+static void task_list_del(KmTaskList *list, KmTask *task, glong link_offset)
+{
+  KmTaskLink *link = task_link(task, link_offset);
+  if (link->prev)
+    task_link(link->prev, link_offset)->next = link->next;
+  else
+    list->head = link->next;
+  if (link->next)
+    task_link(link->next, link_offset)->prev = link->prev;
+  else
+    list->tail = link->prev;
+  link->next = link->prev = NULL;
+  list->length--;
+}
+
 KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg, KmMm *share_mm)
 {
   /* alloc_pid() (kernel/pid.c) may hand out a pid again once release_task() freed it: a dead task's pid is free */
@@ -322,7 +355,7 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
   if (earlier && earlier->state == KM_TASK_DEAD)
     g_ptr_array_add(sys->released_tasks, earlier);
   KmTask *task = km_slab_alloc0(&sys->task_slab);
-  task->pid = task->tgid = pid;
+  task->pid = pid;
   g_strlcpy(task->comm, comm, sizeof task->comm);
   task->threads = 1;
   task->state = KM_TASK_RUNNING;
@@ -332,8 +365,7 @@ KmTask *km_task_create(KmSystem *sys, int pid, const char *comm, KmMemcg *memcg,
     task->mm->owner = task; /* mm_init_owner() */
   task->mm->users++;
   km_pid_table_insert(sys->task_by_pid, pid, task);
-  task->task_node.data = task;
-  g_queue_push_tail_link(&sys->tasks, &task->task_node);
+  task_list_add_tail(&sys->tasks, task, G_STRUCT_OFFSET(KmTask, tasks)); /* list_add_tail_rcu(&p->tasks, ...) */
   km_task_attach(sys, task, memcg);
   return task;
 }
@@ -348,10 +380,9 @@ void km_task_attach(KmSystem *sys, KmTask *task, KmMemcg *memcg)
   /* programming error only: a dead task is in no memcg's list (km_task_exit()) and moves nowhere */
   g_return_if_fail(task->state != KM_TASK_DEAD);
   if (task->memcg)
-    g_queue_unlink(&task->memcg->tasks, &task->memcg_node);
+    task_list_del(&task->memcg->tasks, task, G_STRUCT_OFFSET(KmTask, cg_list));
   task->memcg = memcg;
-  task->memcg_node.data = task;
-  g_queue_push_tail_link(&memcg->tasks, &task->memcg_node);
+  task_list_add_tail(&memcg->tasks, task, G_STRUCT_OFFSET(KmTask, cg_list));
   if (task->mm && task->mm->owner == task)
     task->mm->memcg = memcg;
 }
@@ -369,8 +400,7 @@ static void mm_update_next_owner(KmSystem *sys, KmTask *task)
   mm->owner = NULL;
   if (mm->users <= 1)
     return;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *p = l->data;
+  for (KmTask *p = sys->tasks.head; p; p = p->tasks.next) {
     if (p != task && p->mm == mm && !p->kthread && p->state != KM_TASK_DEAD) {
       mm->owner = p;
       mm->memcg = p->memcg;
@@ -389,8 +419,8 @@ void km_task_exit(KmSystem *sys, KmTask *task, int code, int signal)
     km_mm_put(sys, task->mm);
     task->mm = NULL;
   }
-  g_queue_unlink(&task->memcg->tasks, &task->memcg_node);
-  g_queue_unlink(&sys->tasks, &task->task_node);
+  task_list_del(&task->memcg->tasks, task, G_STRUCT_OFFSET(KmTask, cg_list));
+  task_list_del(&sys->tasks, task, G_STRUCT_OFFSET(KmTask, tasks)); /* list_del_rcu(&p->tasks) */
   task->state = KM_TASK_DEAD;
   task->exit_code = code;
   task->exit_signal = signal;
@@ -661,8 +691,8 @@ KmMemcg *km_memcg_get_oom_group(const KmSystem *sys, KmTask *victim, KmMemcg *oo
 
 static void scan_subtree(const KmMemcg *memcg, GPtrArray *out)
 {
-  for (GList *l = memcg->tasks.head; l; l = l->next)
-    g_ptr_array_add(out, l->data);
+  for (KmTask *t = memcg->tasks.head; t; t = t->cg_list.next)
+    g_ptr_array_add(out, t);
   for (GList *l = memcg->children.head; l; l = l->next)
     scan_subtree(l->data, out);
 }
@@ -673,8 +703,8 @@ GPtrArray *km_memcg_scan_tasks(const KmMemcg *memcg)
 {
   GPtrArray *out = g_ptr_array_new();
   if (memcg->version == 1 && !memcg->use_hierarchy && memcg->parent) {
-    for (GList *l = memcg->tasks.head; l; l = l->next)
-      g_ptr_array_add(out, l->data);
+    for (KmTask *t = memcg->tasks.head; t; t = t->cg_list.next)
+      g_ptr_array_add(out, t);
     return out;
   }
   scan_subtree(memcg, out);
@@ -752,7 +782,7 @@ static KmPages pte_pages_for(KmPages populated)
 
 static KmPages pmd_pages_for(KmPages pte_pages)
 {
-  return div_round_up(pte_pages, KM_PTRS_PER_TABLE);
+  return km_pmd_pages_for(pte_pages);
 }
 
 /* Where a user page-table page is charged: the memcg, or (profiles whose pte_alloc_one()/pgd_alloc() do not pass
@@ -802,12 +832,11 @@ static void pgtable_ledger_pop(KmMm *mm)
 static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_pages)
 {
   memcg = pgtable_memcg(sys, memcg);
-  KmPages before = mm->pgtables;
+  KmPages before = km_mm_pgtables(mm);
   mm->pte_pages = pte_pages;
-  mm->pmd_pages = pmd_pages_for(pte_pages);
-  mm->pgtables = km_mm_base_pgtables(mm) + mm->pte_pages + mm->pmd_pages;
-  if (mm->pgtables > before) {
-    KmPages n = mm->pgtables - before;
+  KmPages after = km_mm_pgtables(mm);
+  if (after > before) {
+    KmPages n = after - before;
     km_memcg_charge(sys, memcg, KM_PAGE_PGTABLE, n);
     KmMemcgPages *last = pgtable_ledger_top(mm);
     if (last && last->memcg == memcg)
@@ -816,7 +845,7 @@ static void mm_set_tables(KmSystem *sys, KmMm *mm, KmMemcg *memcg, KmPages pte_p
       pgtable_ledger_push(mm, memcg, n);
   }
   KmMemcgPages *last;
-  for (KmPages n = before - mm->pgtables; n > 0 && (last = pgtable_ledger_top(mm));) {
+  for (KmPages n = before - after; n > 0 && (last = pgtable_ledger_top(mm));) {
     KmPages k = MIN(n, last->pages);
     km_memcg_uncharge(sys, last->memcg, KM_PAGE_PGTABLE, k);
     last->pages -= k;
@@ -997,8 +1026,7 @@ void km_mm_set_base(KmSystem *sys, KmMm *mm, KmPages anon, KmPages pgtables, KmP
     mapping_add_anon(sys, mm, mapping, memcg, anon);
   }
   km_memcg_charge(sys, pgtable_memcg(sys, memcg), KM_PAGE_PGTABLE, pgtables);
-  km_memcg_charge(sys, memcg, KM_PAGE_KMEM, kmem);
-  mm->pgtables += pgtables;
+  km_memcg_charge(sys, memcg, KM_PAGE_KMEM, kmem); /* pgtables count in km_mm_pgtables() through mm->base */
 }
 
 /* The address space the process had before the trace: exec's mappings of its binary, data, bss, heap and stack.

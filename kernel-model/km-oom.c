@@ -79,10 +79,10 @@ KmPages km_oom_scored_pgtables(const KmProfile *prof, const KmMm *mm)
   case KM_PGTABLES_NR_PTES:
     return km_mm_base_pgtables(mm) + mm->pte_pages;
   case KM_PGTABLES_NR_PTES_PMDS:
-    return km_mm_base_pgtables(mm) + mm->pte_pages + mm->pmd_pages;
+    return km_mm_base_pgtables(mm) + mm->pte_pages + km_mm_nr_pmds(mm);
   case KM_PGTABLES_BYTES:
   default:
-    return mm->pgtables;
+    return km_mm_pgtables(mm);
   }
 }
 
@@ -205,8 +205,7 @@ gboolean km_task_will_free_mem(const KmSystem *sys, KmTask *task)
     return FALSE;
   if (mm->users <= 1)
     return TRUE;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *p = l->data;
+  for (KmTask *p = sys->tasks.head; p; p = p->tasks.next) {
     if (p != task && p->mm == mm && !task_will_free_mem_one(p))
       return FALSE;
   }
@@ -227,7 +226,7 @@ static KmOomRow make_row(const KmSystem *sys, const OomControl *oc, KmTask *task
     row.rss = km_mm_rss(task->mm);
     row.swapents = task->mm->swapents;
     row.pgtables = km_oom_scored_pgtables(sys->profile, task->mm);
-    row.nr_pmds = task->mm->pmd_pages;
+    row.nr_pmds = km_mm_nr_pmds(task->mm);
   }
   row.proc_oom_score = km_proc_oom_score(sys, task);
   return row;
@@ -244,8 +243,8 @@ static void snapshot_rows(const KmSystem *sys, OomControl *oc)
     }
     return;
   }
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmOomRow row = make_row(sys, oc, l->data);
+  for (KmTask *p = sys->tasks.head; p; p = p->tasks.next) {
+    KmOomRow row = make_row(sys, oc, p);
     g_array_append_val(oc->rows, row);
   }
 }
@@ -345,7 +344,7 @@ static void oom_kill_one(KmSystem *sys, OomControl *oc, KmTask *victim, KmKillKi
     .anon_rss = victim->mm->anon_rss,
     .file_rss = victim->mm->file_rss,
     .shmem_rss = victim->mm->shmem_rss,
-    .pgtables = victim->mm->pgtables,
+    .pgtables = km_mm_pgtables(victim->mm),
     .oom_score_adj = victim->oom_score_adj,
   };
   km_memcg_memory_event(sys, victim->mm->memcg, KM_MEMCG_OOM_KILL);
@@ -355,8 +354,7 @@ static void oom_kill_one(KmSystem *sys, OomControl *oc, KmTask *victim, KmKillKi
 
   /* for_each_process(p) if (process_shares_mm(p, mm)): only processes of this mm can match, so the walk is
    * skipped when the victim is the mm's only user (same result, O(1) instead of O(tasks) per kill) */
-  for (GList *l = victim->mm->users > 1 ? sys->tasks.head : NULL; l; l = l->next) {
-    KmTask *p = l->data;
+  for (KmTask *p = victim->mm->users > 1 ? sys->tasks.head : NULL; p; p = p->tasks.next) {
     if (p == victim || p->mm != victim->mm)
       continue;
     if (p->global_init) {
@@ -381,8 +379,7 @@ static KmTask *sacrifice_child(KmSystem *sys, OomControl *oc, KmTask *parent)
 {
   KmTask *victim = parent;
   gulong victim_points = 0;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *child = l->data;
+  for (KmTask *child = sys->tasks.head; child; child = child->tasks.next) {
     if (child->ppid != parent->pid || child == parent || child->state == KM_TASK_DEAD)
       continue;
     if (child->mm == parent->mm)

@@ -21,13 +21,14 @@ static gboolean adj_follows_mm(const KmTask *p)
 
 void km_set_oom_adj(KmSystem *sys, KmTask *task, int oom_score_adj)
 {
-  task->oom_score_adj = oom_score_adj;
+  /* programming error only: the loader refuses a value out of range, as __set_oom_adj()'s caller does (-EINVAL) */
+  g_return_if_fail(oom_score_adj >= OOM_SCORE_ADJ_MIN && oom_score_adj <= OOM_SCORE_ADJ_MAX);
+  task->oom_score_adj = (short)oom_score_adj;
   if (!sys->profile->set_oom_adj_shares_mm || task->in_vfork || !task->mm || task->mm->users <= 1)
     return;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *p = l->data;
+  for (KmTask *p = sys->tasks.head; p; p = p->tasks.next) {
     if (p != task && p->mm == task->mm && adj_follows_mm(p))
-      p->oom_score_adj = oom_score_adj;
+      p->oom_score_adj = task->oom_score_adj;
   }
 }
 
@@ -35,8 +36,7 @@ KmTask *km_oom_adj_differs_in_mm(const KmSystem *sys, const KmTask *task)
 {
   if (!sys->profile->set_oom_adj_shares_mm || !task->mm || task->mm->users <= 1 || !adj_follows_mm(task))
     return NULL;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *p = l->data;
+  for (KmTask *p = sys->tasks.head; p; p = p->tasks.next) {
     if (p != task && p->mm == task->mm && adj_follows_mm(p) && p->oom_score_adj != task->oom_score_adj)
       return p;
   }

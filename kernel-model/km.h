@@ -105,15 +105,16 @@ typedef struct {
   KmPages committed;        /* the VM_ACCOUNT pages among them, in committed and in vm_committed_as */
 } KmMmBase;
 
-/* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. */
+/* struct mm_struct: the counters get_mm_rss()/get_mm_counter() read and the page tables. Of the page tables it keeps
+ * the PTE level; the PMD level and the sum (4.15+ mm_pgtables_bytes()) follow from it and the base (km_mm_nr_pmds(),
+ * km_mm_pgtables()), so an mm is 104 bytes (issue 13). */
 typedef struct {
   guint id;                 /* creation order, for stable output */
   guint flags;              /* KM_MMF_* */
   guint users;              /* processes using this mm (mm_users, per process not per thread) */
   KmPages total_vm;
   KmPages anon_rss, file_rss, shmem_rss, swapents;
-  KmPages pgtables;         /* all page-table pages (PTE + PMD levels), mm_pgtables_bytes / PAGE_SIZE */
-  KmPages pte_pages, pmd_pages; /* the two levels modelled (nr_ptes, nr_pmds) */
+  KmPages pte_pages;        /* PTE pages of the trace's mappings (nr_ptes, without the base's) */
   KmPages committed;        /* VM_ACCOUNT pages */
   KmMemcg *memcg;           /* the memcg new pages are charged to: mm->owner's (get_mem_cgroup_from_mm()) */
   KmTask *owner;            /* mm->owner: the process that created it, then mm_update_next_owner()'s pick */
@@ -125,6 +126,25 @@ typedef struct {
 static inline KmPages km_mm_base_pgtables(const KmMm *mm)
 {
   return mm->base ? mm->base->pgtables : 0;
+}
+
+/* The PMD pages that map pte_pages PTE pages: one per KM_PTRS_PER_TABLE, as __pmd_alloc() makes them. */
+static inline KmPages km_pmd_pages_for(KmPages pte_pages)
+{
+  return (pte_pages + KM_PTRS_PER_TABLE - 1) / KM_PTRS_PER_TABLE;
+}
+
+/* mm_nr_pmds() (4.0-4.14 mm->nr_pmds): the PMD pages of the trace's mappings. */
+static inline KmPages km_mm_nr_pmds(const KmMm *mm)
+{
+  return km_pmd_pages_for(mm->pte_pages);
+}
+
+/* mm_pgtables_bytes(mm) / PAGE_SIZE (4.15+; nr_ptes + nr_pmds before): every page-table page of the mm, the two levels
+ * modelled (PTE and PMD) and the page tables it had before the trace. */
+static inline KmPages km_mm_pgtables(const KmMm *mm)
+{
+  return km_mm_base_pgtables(mm) + mm->pte_pages + km_mm_nr_pmds(mm);
 }
 
 /* The first of the mm's mappings (creation order), NULL if it has none: for walks, `l = l->next`. */
@@ -141,30 +161,55 @@ typedef enum {
   KM_TASK_DEAD,
 } KmTaskState;
 
-/* struct task_struct, one per process (thread group); threads are a count. The flags are C bools (one byte each,
- * as the kernel keeps several of them in bit-fields of task_struct and signal_struct) and the list nodes are part of
- * the task, so that a task of a scenario with a million processes costs what its fields need (issue 13). */
+/* Where a task is on one list of tasks: the kernel links a task_struct into its lists by list_head fields of the task
+ * itself (task_struct.tasks: the task list for_each_process() walks; task_struct.cg_list: its css_set's tasks, which
+ * css_task_iter walks for mem_cgroup_scan_tasks()). Two pointers of the task per list, as a list_head is: a list
+ * allocates nothing, and costs a task 16 bytes where a GList node cost 24 (issue 13). */
+typedef struct {
+  KmTask *next, *prev;      /* NULL at the ends */
+} KmTaskLink;
+
+/* A list of tasks through one of their KmTaskLinks (which one is the list's: KmSystem.tasks through KmTask.tasks,
+ * KmMemcg.tasks through KmTask.cg_list), oldest first. Walk it as `for (KmTask *p = list.head; p; p = p->LINK.next)`. */
+typedef struct {
+  KmTask *head, *tail;
+  guint length;
+} KmTaskList;
+
+/* struct task_struct, one per process (thread group); threads are a count, so a task is its thread group's leader
+ * and its tgid is its pid (km_task_tgid()). The flags are one-bit bool bit-fields, as the kernel keeps several of its
+ * own (task_struct's in_execve, in_iowait, ... and signal_struct's), and the list links are part of the task, so that
+ * a task of a scenario with a million processes costs what its fields need: 104 bytes (issue 13). */
 struct _KmTask {
-  int pid, tgid, ppid;
+  int pid, ppid;
   char comm[16];            /* TASK_COMM_LEN */
   guint uid;
-  int oom_score_adj;        /* signal->oom_score_adj */
   int threads;
-  bool cap_sys_admin, kthread, global_init, in_vfork, oom_task_origin, stuck;
-  bool oom_victim;          /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
-  bool fatal_signal_pending;
-  bool killed_by_oom;       /* how it ended, with exit_code and exit_signal below */
-  KmTaskState state;
-  const char *container;    /* the container it runs in (NULL: none), borrowed: the scenario's interned name */
+  guint seq;                /* creation order: the simulator's index of the task (at most one task per pid, fork step
+                             * or container restart: far below 2^32) */
+  int exit_code, exit_signal;
+  short oom_score_adj;      /* signal->oom_score_adj, a short there too: OOM_SCORE_ADJ_MIN..OOM_SCORE_ADJ_MAX */
+  KmTaskState state : 4;    /* with the flags, in the two bytes after oom_score_adj: the task is 104 bytes */
+  bool cap_sys_admin : 1, kthread : 1, global_init : 1, in_vfork : 1, oom_task_origin : 1, stuck : 1;
+  bool oom_victim : 1;      /* tsk_is_oom_victim(): signal->oom_mm set by mark_oom_victim() */
+  bool fatal_signal_pending : 1;
+  bool killed_by_oom : 1;   /* how it ended, with exit_code and exit_signal above */
+  bool in_container : 1;    /* not kernel state: it runs in a container (the scenario's container=, whose name the
+                             * scenario keeps), so the runtime reports OOMKilled for it after any oom_kill in its memcg */
   KmMm *mm;                 /* NULL after exit (and always for a kthread) */
   KmMemcg *memcg;
-  KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user */
-  guint64 seq;              /* position in the task list (creation order) */
-  /* Its nodes in KmSystem.tasks (while on the task list: until km_task_exit()) and in memcg->tasks (while
-   * attached: memcg non-NULL and the task not dead): part of the task, so the lists allocate nothing. */
-  GList task_node, memcg_node;
-  int exit_code, exit_signal;
+  KmPages memcg_nr_pages_over_high; /* charged in stock refills above memory.high since the last return to user
+                                     * (the kernel's is an unsigned int, but it returns to user after each fault,
+                                     * where a touch step of the model is many faults) */
+  KmTaskLink tasks;         /* task_struct.tasks: on KmSystem.tasks until km_task_exit() */
+  KmTaskLink cg_list;       /* task_struct.cg_list: on memcg->tasks while attached (memcg non-NULL, not dead) */
 };
+
+/* task_struct.tgid: the model's task is a whole thread group (threads are a count), so its own pid. */
+static inline int km_task_tgid(const KmTask *task)
+{
+  return task->pid;
+}
 
 typedef enum {
   KM_MEMCG_LOW,
@@ -215,7 +260,7 @@ struct _KmMemcg {
   guint64 events[KM_MEMCG_NR_EVENTS];       /* memory.events */
   guint64 events_local[KM_MEMCG_NR_EVENTS]; /* memory.events.local */
   guint64 v1_oom_kill;      /* v1 memory.oom_control oom_kill */
-  GQueue tasks;             /* KmTask*, attach order */
+  KmTaskList tasks;         /* attach order, through KmTask.cg_list */
   GQueue lru_anon;          /* KmLruChunk*, oldest first */
   guint id;
   /* memory.pressure (v2; the root's is /proc/pressure/memory): kernel-model/km-psi.c */
@@ -297,7 +342,7 @@ typedef struct {
 typedef struct {
   const KmProfile *profile;
   KmMachine machine;
-  GQueue tasks;             /* KmTask*, task-list order (for_each_process) */
+  KmTaskList tasks;         /* the task list (init_task.tasks), creation order, through KmTask.tasks: for_each_process() */
   KmPidTable *task_by_pid;  /* pid -> KmTask* (kernel-model/km-pid.h): every task made, dead ones too */
   GPtrArray *released_tasks; /* KmTask*, dead tasks whose pid a later task took (km_task_create()): kept to the end,
                               * as the reports may still hold them */
@@ -311,7 +356,7 @@ typedef struct {
                                * mapped. One table for every mm (an mm allocates none) and integer keys: no string
                                * is hashed or compared on a touch (issue 13) */
   GPtrArray *memcgs;        /* KmMemcg*, creation order (for stable output) */
-  guint64 next_seq;
+  guint next_seq;
   guint next_mm_id, next_memcg_id;
   KmTask *current;          /* the task whose allocation is being served */
   struct {

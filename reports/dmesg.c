@@ -531,25 +531,25 @@ static void print_task_row(GString *out, const KmSystem *sys, guint64 t, const K
   case KM_TASKDUMP_NR_PTES:
     kline(out, t, "[%5d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %8" G_GINT64_FORMAT
           "         %5hd %s",
-          task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->pgtables, row->swapents, adj, task->comm);
+          task->pid, task->uid, km_task_tgid(task), row->total_vm, row->rss, row->pgtables, row->swapents, adj, task->comm);
     break;
   case KM_TASKDUMP_NR_PTES_PMDS: /* v4.14 dump_tasks(): "[%5d] %5d %5d %8lu %8lu %7ld %7ld %8lu         %5hd %s" */
     kline(out, t, "[%5d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %7" G_GINT64_FORMAT " %7" G_GINT64_FORMAT
           " %8" G_GINT64_FORMAT "         %5hd %s",
-          task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->pgtables - row->nr_pmds, row->nr_pmds,
+          task->pid, task->uid, km_task_tgid(task), row->total_vm, row->rss, row->pgtables - row->nr_pmds, row->nr_pmds,
           row->swapents, adj, task->comm);
     break;
   case KM_TASKDUMP_RSS_SPLIT:
     kline(out, t, "[%7d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT
           " %9" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "         %5hd %s",
-          task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->anon_rss, row->file_rss, row->shmem_rss,
+          task->pid, task->uid, km_task_tgid(task), row->total_vm, row->rss, row->anon_rss, row->file_rss, row->shmem_rss,
           row->pgtables * (KmPages)sys->machine.page_size, row->swapents, adj, task->comm);
     break;
   case KM_TASKDUMP_PGTABLES:
   default:
     kline(out, t, "[%7d] %5u %5d %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT
           "         %5hd %s",
-          task->pid, task->uid, task->tgid, row->total_vm, row->rss, row->pgtables * (KmPages)sys->machine.page_size,
+          task->pid, task->uid, km_task_tgid(task), row->total_vm, row->rss, row->pgtables * (KmPages)sys->machine.page_size,
           row->swapents, adj, task->comm);
     break;
   }

@@ -171,8 +171,7 @@ static void track_procs(ReportHtml *html, const KmSystem *sys)
 {
   if (html->procs_dropped)
     return;
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    const KmTask *task = l->data;
+  for (const KmTask *task = sys->tasks.head; task; task = task->tasks.next) {
     if (!task->mm || task->kthread || km_mm_rss(task->mm) + task->mm->swapents == 0)
       continue;
     gboolean known = FALSE;

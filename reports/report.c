@@ -32,6 +32,11 @@ static void writer_event(gpointer data, const KmSystem *sys, const SimEvent *ev)
   }
 }
 
+gboolean report_format_reads_processes(SimFormat format)
+{
+  return format == SIM_FORMAT_TEXT || format == SIM_FORMAT_JSON; /* print_processes(), add_processes() */
+}
+
 ReportWriter *report_writer_new(SimFormat format, GString *out)
 {
   /* programming error only: sim_run() always passes its report buffer */

@@ -26,6 +26,10 @@ void report_writer_set_detail(ReportWriter *writer, SimDetail detail);
 SimSink report_writer_sink(ReportWriter *writer);
 /* Accepts NULL. */
 void report_writer_free(ReportWriter *writer);
+/* Whether format's writer reads the header's process list (the text report's table and the JSON report's
+ * "processes" at SIM_EV_BEGIN); the others read no process of the header, so a run without such a report may let
+ * the engine free the list as it builds the model (sim/pipeline.c, issue 13). */
+gboolean report_format_reads_processes(SimFormat format);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ReportWriter, report_writer_free)
 

@@ -490,7 +490,7 @@ static void print_kills(GString *out, const KmSystem *sys, const OomControl *oc)
     const KmMm *mm = k->task->mm;
     if (mm && !g_ptr_array_find(mms, mm, NULL)) {
       g_ptr_array_add(mms, (gpointer)mm);
-      freed += km_mm_rss(mm) + mm->swapents + mm->pgtables;
+      freed += km_mm_rss(mm) + mm->swapents + km_mm_pgtables(mm);
     }
   }
   report_table_render(t, out, "      ");

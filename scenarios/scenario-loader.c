@@ -126,8 +126,10 @@ struct _ScenarioLoader {
   /* The pids of <processes> and those of kernel threads with no mm of their own, as bit sets indexed by pid (1 to
    * SC_PID_MAX, 512 KiB each, made by the first process; pages of it never written are never touched, so a small
    * scenario costs a page or two): a hash table of pid -> ScProcess was about 32 bytes a process (issue 13). The
-   * error paths that name the process find it in header->processes (loader_find_process()). */
+   * error paths that name the process find it in header->processes (loader_find_process()) while the header has
+   * it, the kernel threads' lines in kthread_lines (the list may be taken: scenario_loader_steal_processes()). */
   guint64 *process_pids, *kthread_pids;
+  GHashTable *kthread_lines; /* GINT_TO_POINTER(pid) -> GINT_TO_POINTER(line) of those kernel threads; NULL: none */
   /* What the trace names, for the references of later steps and of <expect>: these grow with the step ids and
    * forks of the trace (the simulator keeps as much), not with its length. */
   GHashTable *step_ids;  /* id -> LoaderStepId* */
@@ -1401,8 +1403,12 @@ loader_add_process(ScenarioLoader *self, ScProcess *process_in)
     return FALSE;
   }
   pid_set_add(&self->process_pids, process->pid);
-  if (process->kthread && process->shares_mm_with == 0)
+  if (process->kthread && process->shares_mm_with == 0) {
     pid_set_add(&self->kthread_pids, process->pid);
+    if (!self->kthread_lines)
+      self->kthread_lines = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_insert(self->kthread_lines, GINT_TO_POINTER(process->pid), GINT_TO_POINTER(process->line));
+  }
   g_ptr_array_add(self->header->processes, g_steal_pointer(&process));
   return TRUE;
 }
@@ -1795,6 +1801,15 @@ scenario_loader_steal_header(ScenarioLoader *loader)
   return g_steal_pointer(&loader->header);
 }
 
+GPtrArray *
+scenario_loader_steal_processes(ScenarioLoader *loader)
+{
+  g_return_val_if_fail(loader != NULL && loader->header != NULL, NULL); /* programming error only */
+  GPtrArray *processes = loader->header->processes;
+  loader->header->processes = g_ptr_array_new_with_free_func((GDestroyNotify) sc_process_free);
+  return processes;
+}
+
 guint64
 scenario_loader_elements_vouched(ScenarioLoader *loader)
 {
@@ -1825,6 +1840,7 @@ scenario_loader_free(ScenarioLoader *loader)
   g_clear_pointer(&loader->implicit_cgroups, g_hash_table_unref);
   g_free(loader->process_pids);
   g_free(loader->kthread_pids);
+  g_clear_pointer(&loader->kthread_lines, g_hash_table_unref);
   g_clear_pointer(&loader->step_ids, g_hash_table_unref);
   g_clear_pointer(&loader->forked, g_hash_table_unref);
   loader_step_draft_clear(&loader->draft);
@@ -2042,10 +2058,10 @@ loader_check_step_mm(ScenarioLoader *self, const ScStep *step)
 {
   if (step_mm_use[step->kind] == NULL || !pid_set_has(self->kthread_pids, step->pid))
     return TRUE;
-  const ScProcess *process = loader_find_process(self, step->pid);
+  int line = GPOINTER_TO_INT(g_hash_table_lookup(self->kthread_lines, GINT_TO_POINTER(step->pid)));
   loader_fail(self, SCENARIO_ERROR_UNKNOWN_REF, step->line, 1,
               "<%s> pid %d is a kernel thread (kthread=\"1\", line %d): a kernel thread has no mm: it cannot %s",
-              sc_step_kind_names[step->kind], step->pid, process->line, step_mm_use[step->kind]);
+              sc_step_kind_names[step->kind], step->pid, line, step_mm_use[step->kind]);
   return FALSE;
 }
 

@@ -33,6 +33,11 @@ GPtrArray *scenario_loader_finish(ScenarioLoader *loader, GError **error);
 const char *scenario_loader_get_display_name(ScenarioLoader *loader);
 /* After scenario_loader_finish(): the header, which then outlives the loader (free with scenario_header_free()). */
 ScenarioHeader *scenario_loader_steal_header(ScenarioLoader *loader);
+/* The header's process list (ScProcess*, the caller's to free), taken out of it: the header's list is then empty.
+ * For a run that builds its model from the list and has nothing else read it (sim_run() without a report that
+ * prints it: the engine frees each process as it makes it, issue 13). The loader itself needs the list no more once
+ * it has the header (what it checks later it keeps as pid sets). */
+GPtrArray *scenario_loader_steal_processes(ScenarioLoader *loader);
 void scenario_loader_free(ScenarioLoader *loader);
 /* How many elements so far sc_flat_element_vouches() validated instead of libxml2's RelaxNG (for tests). */
 guint64 scenario_loader_elements_vouched(ScenarioLoader *loader);

@@ -34,8 +34,9 @@ typedef struct {
 
 #define SC_TASK_COMM_LEN 16 /* TASK_COMM_LEN (scenarios/scenario-values.h has the other limits) */
 
-/* A process of <processes> (or of the kubelet's pods). A scenario may have a million of them, kept for the whole
- * run (the reports print them, sweeps and what-if variants rebuild the model from them), so no string is allocated
+/* A process of <processes> (or of the kubelet's pods). A scenario may have a million of them, kept while something
+ * reads them (the text and JSON reports print them, sweeps and what-if variants rebuild the model from them; a plain
+ * run without such a report frees each as its task is made: sim_engine_new_taking_processes()), so no string is allocated
  * per process: comm is inline (TASK_COMM_LEN, as task_struct keeps it) and the cgroup path and container name are
  * interned strings (g_intern_string(): never freed, one copy per distinct value; a million processes share a few
  * cgroups), issue 13. */
@@ -78,7 +79,7 @@ typedef struct {
   GPtrArray *sysctls;   /* ScSysctl* */
   int cgroup_version;   /* 1 or 2; 2 when the scenario has no <cgroups> */
   GPtrArray *cgroups;   /* ScCgroup*, parents before children as written */
-  GPtrArray *processes; /* ScProcess* */
+  GPtrArray *processes; /* ScProcess*; empty once taken out (scenario_loader_steal_processes()) */
   K8sNode *k8s;         /* <kubelet>: the pods, their QoS classes and what was derived from them; NULL: none.
                            Its cgroups and container processes are in cgroups and processes too. */
   UsEarlyoom *earlyoom; /* <machine><earlyoom>: earlyoom runs beside the kernel; NULL: not running */

@@ -58,7 +58,7 @@ static GPtrArray *row_pids(const ScenarioHeader *h, Column *cols, guint ncols)
   g_autoptr(GPtrArray) extra = g_ptr_array_new();
   for (guint c = 0; c < ncols; c++)
     for (guint i = 0; cols[c].outcome && i < cols[c].outcome->known_pids->len; i++) {
-      gpointer pid = cols[c].outcome->known_pids->pdata[i];
+      gpointer pid = GINT_TO_POINTER(g_array_index(cols[c].outcome->known_pids, int, i));
       if (g_hash_table_add(seen, pid))
         g_ptr_array_add(extra, pid);
     }

@@ -344,7 +344,7 @@ static FaultResult charge_pages_throttled(SimEngine *e, SimProc *proc, const ScS
           return FAULT_CHARGE_ENOMEM;
         }
         over->under_oom = TRUE;
-        proc->blocked_on = over;
+        proc->step->blocked_on = over; /* a user fault: in the middle of its step */
         task->state = KM_TASK_BLOCKED;
         if (!g_ptr_array_find(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid), NULL))
           g_ptr_array_add(e->outcome->ever_blocked_pids, GINT_TO_POINTER(task->pid));

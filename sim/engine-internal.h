@@ -45,17 +45,32 @@ typedef struct {
   KmPages refused_pages; /* the last mapping refused, or the pages a charge could not get */
   const char *refused_why; /* by which kernel function (NULL: __vm_enough_memory()), or why no OOM kill helped */
   KmMemcg *refused_memcg; /* FAULT_CHARGE_ENOMEM: the memcg whose charge failed */
+  KmMemcg *blocked_on;   /* the memcg the process sleeps on in its step (mem_cgroup_oom_synchronize()); NULL: not
+                          * blocked. Here, not in SimProc: only a process in the middle of a step can be blocked */
 } SimStepState;
 
-/* A process's simulator state beside its KmTask: 32 bytes, in SimEngine.proc_block for the header's processes. */
+/* A process's simulator state beside its KmTask: 16 bytes, in SimEngine.proc_blocks by the task's creation order.
+ * Whether it is livelocked is its task's state (KM_TASK_LIVELOCKED, then DYING or DEAD only); whose mm it uses, for
+ * mapping references, is its own pid unless it shares one (engine_proc_mm_owner()). */
 typedef struct {
-  KmTask *task;
+  KmTask *task;          /* NULL: no process made at this place yet */
   SimStepState *step;    /* non-NULL while a step runs, is blocked or is queued (always within run_proc_step()) */
-  KmMemcg *blocked_on;
-  int mm_owner;          /* pid of the process whose mm this is (shares-mm-with), to check mapping references */
-  bool livelocked;
-  bool in_block;         /* part of SimEngine.proc_block (not freed alone) */
 } SimProc;
+
+#define PROC_BLOCK 256 /* SimProcs per block of SimEngine.proc_blocks */
+
+/* The memcg proc sleeps on (SimStepState.blocked_on), NULL: it is not blocked. */
+static inline KmMemcg *proc_blocked_on(const SimProc *proc)
+{
+  return proc->step ? proc->step->blocked_on : NULL;
+}
+
+/* proc no longer sleeps on a memcg (woken, or killed while it slept). */
+static inline void proc_clear_blocked(SimProc *proc)
+{
+  if (proc->step)
+    proc->step->blocked_on = NULL;
+}
 
 typedef struct {
   guint64 time_ns;
@@ -73,13 +88,23 @@ struct _SimEngine {
   guint64 now_ns;
   guint64 step_index;
   SimOutcome *outcome;
-  GPtrArray *procs;      /* SimProc* by its task's KmTask.seq (creation order; found by pid through the model's
-                          * task_by_pid: one table of pids, not two, issue 13) */
-  GPtrArray *proc_by_slot;  /* SimProc* by process slot - 1 (ScStep.pid_slot; NULL: not made yet) */
-  SimProc *proc_block;   /* the header's processes' SimProcs, by slot - 1, in one allocation (a sweep builds them
-                          * for every variant) */
+  /* The SimProcs, by their task's KmTask.seq (creation order), PROC_BLOCK to a block: found by pid through the
+   * model's task_by_pid (one table of pids, not two), by slot through seq_by_slot; blocks, never moved, because the
+   * engine keeps pointers to them (blocked, the restarts): no pointer per process beside them (issue 13) */
+  GPtrArray *proc_blocks;   /* SimProc[PROC_BLOCK] each */
+  GArray *seq_by_slot;      /* guint by process slot - 1 (ScStep.pid_slot): the KmTask.seq of its process + 1; 0:
+                             * as the set-up made it (header slot i: seq i - 1), or not made yet (a fork's). Empty
+                             * until a fork or a restart: the header's processes need no entry (issue 13) */
+  /* The header's processes, during the set-up only (engine_setup()): header->processes, or the list the caller took
+   * out of the header and gave to the engine (sim_engine_new_taking_processes()), whose processes are then freed one
+   * by one as their tasks are made, so that the scenario's list and the model are never whole at once (issue 13) */
+  GPtrArray *processes;
+  gboolean processes_taken;
+  guint n_header_processes; /* how many the header had: slots 1 .. n are theirs */
   GPtrArray *memcg_by_slot; /* KmMemcg* by cgroup slot - 1: the header's cgroups in order (ScStep.cgroup_slot) */
-  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm_owner of its process),
+  GHashTable *mm_owner_of_sharer; /* pid of a header process that shares another's mm (shares-mm-with) -> pid of the
+                                   * process whose mm it is (followed to the first); NULL: none shares */
+  GHashTable *mapping_owner; /* index of an mmap/malloc step with an id -> GINT_TO_POINTER(mm owner of its process),
                               * for handed-over steps (a streamed trace of any length: one entry per such step) */
   GArray *mapping_owner_by_index; /* int by step index - 1, the same for borrowed steps (the trace is in memory
                                    * anyway; a sweep replays it thousands of times: no hashing on each ref) */
@@ -139,6 +164,9 @@ void engine_work_reclaim(SimEngine *e, const KmReclaimResult *rec);
 SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot);
 KmPages engine_bytes_to_pages(SimEngine *e, guint64 bytes);
 SimProc *engine_find_proc(SimEngine *e, int pid);
+/* The pid of the process whose mm proc uses: its own, or, for a process of the header that shares another's mm, that
+ * process's (shares-mm-with followed to the first); what mapping references are checked against. */
+int engine_proc_mm_owner(const SimEngine *e, const SimProc *proc);
 KmMemcg *engine_step_memcg(SimEngine *e, const ScStep *step);
 void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal);
 void engine_run_due_timers(SimEngine *e, guint64 until_ns);

@@ -27,8 +27,7 @@ static void evict_pod(SimEngine *e, const K8sPod *pod, const char *why)
 {
   KmMemcg *pod_memcg = km_system_find_memcg(e->sys, pod->cgroup);
   g_autoptr(GPtrArray) victims = g_ptr_array_new();
-  for (GList *l = e->sys->tasks.head; l; l = l->next) {
-    KmTask *task = l->data;
+  for (KmTask *task = e->sys->tasks.head; task; task = task->tasks.next) {
     if ((task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED) && memcg_within(task->memcg, pod_memcg))
       g_ptr_array_add(victims, task);
   }
@@ -47,8 +46,8 @@ static void eviction_pass(SimEngine *e)
     const K8sPod *pod = node->pods->pdata[i];
     KmMemcg *memcg = km_system_find_memcg(e->sys, pod->cgroup);
     gboolean running = FALSE;
-    for (GList *l = e->sys->tasks.head; l && !running; l = l->next)
-      running = ((KmTask *)l->data)->state != KM_TASK_DEAD && memcg_within(((KmTask *)l->data)->memcg, memcg);
+    for (const KmTask *task = e->sys->tasks.head; task && !running; task = task->tasks.next)
+      running = task->state != KM_TASK_DEAD && memcg_within(task->memcg, memcg);
     pods_ws[i] = running ? memcg_working_set_bytes(e, pod->cgroup) : G_MAXUINT64;
   }
   KmPages used = e->sys->machine.totalram_pages - km_free_pages(e->sys) - e->sys->machine.file;

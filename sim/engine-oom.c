@@ -59,9 +59,9 @@ static void act_on_kills(SimEngine *e, const OomControl *oc)
     if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || g_ptr_array_find(exiting, task, NULL))
       continue; /* killed twice (oom.group member and victim): one death */
     SimProc *proc = engine_find_proc(e, task->pid);
-    if (proc && proc->blocked_on) {
+    if (proc && proc_blocked_on(proc)) {
       g_queue_remove(&e->blocked, proc);
-      proc->blocked_on = NULL;
+      proc_clear_blocked(proc);
     }
     gboolean reapable = prof->has_oom_reaper && task->oom_victim && task->mm && !(task->mm->flags & KM_MMF_OOM_SKIP);
     if (reapable && prof->oom_reaper_delay_ns == 0)

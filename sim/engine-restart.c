@@ -158,7 +158,7 @@ static const ScStep *next_replay(SimEngine *e, const Container *c, guint64 *out_
     return NULL;
   const KmTask *task = km_system_find_task(e->sys, c->container->pid);
   const SimProc *proc = engine_find_proc(e, c->container->pid);
-  if (!task || task->state != KM_TASK_RUNNING || !proc || proc->livelocked)
+  if (!task || task->state != KM_TASK_RUNNING || !proc) /* livelocked: not RUNNING */
     return NULL;
   guint64 rel = g_array_index(c->program_ns, guint64, c->cursor);
   *out_due_ns = c->started_ns > G_MAXUINT64 - rel ? G_MAXUINT64 : c->started_ns + rel;
@@ -209,7 +209,7 @@ static void restart(SimEngine *e, Container *c)
     km_memcg_reset_counters(c->memcg);
   guint known = e->outcome->known_pids->len;
   engine_create_process(e, c->process, c->slot, NULL); /* it made this process at the start: it cannot fail */
-  g_ptr_array_set_size(e->outcome->known_pids, (gint)known); /* the same pid: known already */
+  g_array_set_size(e->outcome->known_pids, known); /* the same pid: known already */
   g_autofree char *detail = g_strdup_printf("kubelet: starting container %s of pod %s/%s again (restart %u; "
                                             "restartPolicy %s)", c->container->name, c->pod->namespace_,
                                             c->pod->name, c->restart_count, c->pod->restart_policy);

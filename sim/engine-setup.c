@@ -46,7 +46,7 @@ gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GEr
   }
   KmTask *task = km_task_create(sys, p->pid, p->comm, memcg, share);
   task->uid = p->uid;
-  task->oom_score_adj = p->oom_score_adj;
+  task->oom_score_adj = (short)p->oom_score_adj; /* -1000..1000: the loader checked it */
   task->threads = p->threads > 0 ? p->threads : 1;
   task->cap_sys_admin = p->cap_sys_admin;
   task->kthread = p->kthread;
@@ -55,7 +55,7 @@ gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GEr
   task->oom_task_origin = p->oom_task_origin;
   task->stuck = p->stuck;
   task->ppid = p->parent;
-  task->container = p->container; /* interned (scenarios/scenario.h) */
+  task->in_container = p->container != NULL;
   if (task->kthread && !share) {
     /* kernel threads have no mm */
     km_mm_put(sys, task->mm);
@@ -68,21 +68,32 @@ gboolean engine_create_process(SimEngine *e, const ScProcess *p, guint slot, GEr
                    engine_bytes_to_pages(e, e->opts.process_base_kmem_bytes));
     set_base_vm(e, task->mm);
   }
-  SimProc *proc = engine_proc_new(e, task, slot);
-  SimProc *owner = p->shares_mm_with ? engine_find_proc(e, p->shares_mm_with) : NULL;
-  proc->mm_owner = owner ? owner->mm_owner : p->pid;
+  engine_proc_new(e, task, slot);
+  const SimProc *owner = p->shares_mm_with ? engine_find_proc(e, p->shares_mm_with) : NULL;
+  int mm_owner = owner ? engine_proc_mm_owner(e, owner) : p->pid;
+  if (mm_owner != p->pid) {
+    if (!e->mm_owner_of_sharer)
+      e->mm_owner_of_sharer = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_insert(e->mm_owner_of_sharer, GINT_TO_POINTER(p->pid), GINT_TO_POINTER(mm_owner));
+  }
   return TRUE;
 }
 
+/* A process of the header that shares another's mm, as check_oom_adj_per_mm() needs it after the set-up (the
+ * header's process list may be freed by then: SimEngine.processes) */
+typedef struct {
+  int pid, line, col;
+} MmSharer;
+
 /* Processes sharing an mm with different oom_score_adj values: a state no kernel with __set_oom_adj()'s copying
- * (4.8+) can be in (km_oom_adj_differs_in_mm()), so the scenario is refused at the later process. */
-static gboolean check_oom_adj_per_mm(SimEngine *e, GError **error)
+ * (4.8+) can be in (km_oom_adj_differs_in_mm()), so the scenario is refused at the later process. Only the processes
+ * that share an mm are checked (sharers, in header order): the first process of an mm is checked against the later
+ * ones by their own turn. */
+static gboolean check_oom_adj_per_mm(SimEngine *e, const GArray *sharers, GError **error)
 {
   const ScenarioHeader *h = e->header;
-  for (guint i = 0; i < h->processes->len; i++) {
-    const ScProcess *p = h->processes->pdata[i];
-    if (!p->shares_mm_with)
-      continue; /* the first process of an mm is checked against the later ones by their own turn */
+  for (guint i = 0; i < sharers->len; i++) {
+    const MmSharer *p = &g_array_index(sharers, MmSharer, i);
     const KmTask *task = km_system_find_task(e->sys, p->pid);
     const KmTask *other = km_oom_adj_differs_in_mm(e->sys, task);
     if (other) {
@@ -177,10 +188,20 @@ gboolean engine_setup(SimEngine *e, GError **error)
     if (!engine_check_v1_limits(e, memcg, c->line, c->col, error))
       return FALSE;
   }
-  for (guint i = 0; i < h->processes->len; i++)
-    if (!engine_create_process(e, h->processes->pdata[i], i + 1, error))
+  g_autoptr(GArray) sharers = g_array_new(FALSE, FALSE, sizeof(MmSharer));
+  GPtrArray *processes = e->processes;
+  for (guint i = 0; i < processes->len; i++) {
+    const ScProcess *p = processes->pdata[i];
+    if (!engine_create_process(e, p, i + 1, error))
       return FALSE;
-  return check_oom_adj_per_mm(e, error);
+    if (p->shares_mm_with)
+      g_array_append_val(sharers, ((MmSharer){ p->pid, p->line, p->col }));
+    if (e->processes_taken) { /* the caller gave the list up: its memory goes to the next processes' tasks */
+      sc_process_free(processes->pdata[i]);
+      processes->pdata[i] = NULL;
+    }
+  }
+  return check_oom_adj_per_mm(e, sharers, error);
 }
 
 gboolean engine_run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GError **error)
@@ -194,12 +215,12 @@ gboolean engine_run_fork(SimEngine *e, SimProc *parent, const ScStep *step, GErr
   child->oom_score_adj = p->oom_score_adj;
   child->cap_sys_admin = p->cap_sys_admin;
   child->ppid = p->pid;
-  child->container = p->container;
+  child->in_container = p->in_container;
   if (e->opts.process_base_rss_bytes || e->opts.process_base_pgtables_bytes || e->opts.process_base_kmem_bytes)
     km_mm_set_base(e->sys, child->mm, engine_bytes_to_pages(e, e->opts.process_base_rss_bytes),
                    engine_bytes_to_pages(e, e->opts.process_base_pgtables_bytes),
                    engine_bytes_to_pages(e, e->opts.process_base_kmem_bytes));
   set_base_vm(e, child->mm);
-  engine_proc_new(e, child, step->child_slot)->mm_owner = child->pid;
+  engine_proc_new(e, child, step->child_slot); /* its own mm: engine_proc_mm_owner() is its pid */
   return TRUE;
 }

@@ -61,9 +61,9 @@ static int task_pid_cmp(gconstpointer a, gconstpointer b)
 static KmTask *earlyoom_find_victim(const UsEarlyoom *cfg, KmSystem *sys, int *out_badness, long long *out_rss_kib)
 {
   g_autoptr(GPtrArray) tasks = g_ptr_array_new();
-  for (GList *l = sys->tasks.head; l; l = l->next)
-    if (((KmTask *)l->data)->state != KM_TASK_DEAD)
-      g_ptr_array_add(tasks, l->data);
+  for (KmTask *task = sys->tasks.head; task; task = task->tasks.next)
+    if (task->state != KM_TASK_DEAD)
+      g_ptr_array_add(tasks, task);
   g_ptr_array_sort(tasks, task_pid_cmp);
   g_autofree UsProcinfo *procs = g_new0(UsProcinfo, tasks->len + 1);
   for (guint i = 0; i < tasks->len; i++) {
@@ -130,8 +130,7 @@ void sim_userspace_earlyoom_poll(SimUserspace *us, SimEngine *e)
 static GPtrArray *oomd_cgroup_procs(KmSystem *sys, KmMemcg *memcg)
 {
   GPtrArray *victims = g_ptr_array_new();
-  for (GList *l = sys->tasks.head; l; l = l->next) {
-    KmTask *task = l->data;
+  for (KmTask *task = sys->tasks.head; task; task = task->tasks.next) {
     if ((task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED || task->state == KM_TASK_LIVELOCKED) &&
         km_memcg_is_descendant(task->memcg, memcg))
       g_ptr_array_add(victims, task);

@@ -88,14 +88,13 @@ static void step_state_free(SimStepState *state)
   g_free(state);
 }
 
-static void proc_free(gpointer data)
+/* The SimProc of the task made seq-th (KmTask.seq), NULL if it has none (a task the engine did not make). */
+static SimProc *proc_of_seq(const SimEngine *e, guint seq)
 {
-  SimProc *proc = data;
-  if (!proc)
-    return;
-  step_state_free(proc->step);
-  if (!proc->in_block)
-    g_free(proc);
+  if (seq >= e->proc_blocks->len * PROC_BLOCK)
+    return NULL;
+  SimProc *proc = (SimProc *)e->proc_blocks->pdata[seq / PROC_BLOCK] + seq % PROC_BLOCK;
+  return proc->task ? proc : NULL;
 }
 
 /* proc's step state, made (from the engine's spare, zeroed) if it has none. */
@@ -140,24 +139,24 @@ static void proc_queue_step(SimEngine *e, SimProc *proc, ScStep *step)
   g_queue_push_tail(&proc_step_state(e, proc)->pending, step);
 }
 
-/* A process's simulator state, found by pid and, when the compiled trace gave it one, by slot (0: none). A
- * process of the header (slot 1 .. n) has its state in proc_block, the others (forks) one of their own. */
+/* A process's simulator state, found by pid (through its task's creation order) and, when the compiled trace gave it
+ * one, by slot (0: none). A process made again in the same slot (a restarted container) is a new task and a new
+ * SimProc; the slot then names the new one. */
 SimProc *engine_proc_new(SimEngine *e, KmTask *task, guint slot)
 {
-  guint n_block = e->header->processes->len;
-  gboolean in_block = slot >= 1 && slot <= n_block && !e->proc_block[slot - 1].task;
-  SimProc *proc = in_block ? &e->proc_block[slot - 1] : g_new0(SimProc, 1);
-  proc->in_block = in_block;
+  while (task->seq >= e->proc_blocks->len * PROC_BLOCK) /* tasks are made in seq order: one block at a time */
+    g_ptr_array_add(e->proc_blocks, g_new0(SimProc, PROC_BLOCK));
+  SimProc *proc = (SimProc *)e->proc_blocks->pdata[task->seq / PROC_BLOCK] + task->seq % PROC_BLOCK;
   proc->task = task;
-  if (e->procs->len <= task->seq)
-    g_ptr_array_set_size(e->procs, (gint)task->seq + 1); /* at most one per pid: SC_PID_MAX */
-  e->procs->pdata[task->seq] = proc;
-  if (slot) {
-    if (e->proc_by_slot->len < slot) /* at most SC_PID_MAX: one per pid; the header's processes at once */
-      g_ptr_array_set_size(e->proc_by_slot, (gint)MAX(slot, e->header->processes->len));
-    e->proc_by_slot->pdata[slot - 1] = proc;
+  /* the set-up makes header process i (slot i) i-th: seq i - 1, which step_proc() assumes; only a fork child or a
+   * process made again (a restarted container) is written down */
+  gboolean as_set_up = slot >= 1 && slot <= e->n_header_processes && task->seq == slot - 1;
+  if (slot && !as_set_up) {
+    if (e->seq_by_slot->len < slot) /* at most SC_PID_MAX: one per pid */
+      g_array_set_size(e->seq_by_slot, slot);
+    g_array_index(e->seq_by_slot, guint, slot - 1) = task->seq + 1;
   }
-  g_ptr_array_add(e->outcome->known_pids, GINT_TO_POINTER(task->pid));
+  g_array_append_val(e->outcome->known_pids, task->pid);
   return proc;
 }
 
@@ -169,10 +168,21 @@ KmPages engine_bytes_to_pages(SimEngine *e, guint64 bytes)
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
                           const SimSink *sink, GError **error)
 {
-  /* programming error only: sim_run() passes the loader's header and a resolved profile (never NULL) */
-  g_return_val_if_fail(header && profile, NULL);
+  return sim_engine_new_taking_processes(header, NULL, profile, opts, sink, error);
+}
+
+SimEngine *sim_engine_new_taking_processes(const ScenarioHeader *header, GPtrArray *processes,
+                                           const KmProfile *profile, const SimOptions *opts, const SimSink *sink,
+                                           GError **error)
+{
+  /* programming error only: sim_run() passes the loader's header and a resolved profile (never NULL), and takes no
+   * process list from a header with a <kubelet> (whose restarts read the list during the run) */
+  g_return_val_if_fail(header && profile && !(processes && header->k8s), NULL);
   SimEngine *e = g_new0(SimEngine, 1);
   e->header = header;
+  e->processes = processes ? processes : header->processes;
+  e->processes_taken = processes != NULL;
+  e->n_header_processes = e->processes->len;
   if (opts)
     e->opts = *opts;
   if (sink)
@@ -183,15 +193,18 @@ SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile
   e->max_steps = e->opts.max_steps ? e->opts.max_steps : SIM_DEFAULT_MAX_STEPS;
   e->outcome = sim_outcome_new();
   e->next_vmstat_ns = VMSTAT_INTERVAL_NS;
-  e->procs = g_ptr_array_new_with_free_func(proc_free);
-  e->proc_by_slot = g_ptr_array_new();
-  e->proc_block = g_new0(SimProc, MAX(header->processes->len, 1));
+  e->proc_blocks = g_ptr_array_new_with_free_func(g_free);
+  e->seq_by_slot = g_array_new(FALSE, TRUE, sizeof(guint));
   e->memcg_by_slot = g_ptr_array_new();
   e->mapping_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
   e->mapping_owner_by_index = g_array_new(FALSE, TRUE, sizeof(int));
   g_queue_init(&e->timers);
   g_queue_init(&e->blocked);
-  if (!engine_setup(e, error)) {
+  gboolean set_up = engine_setup(e, error);
+  if (e->processes_taken) /* what engine_setup() left of it (an error stops it half-way) */
+    g_ptr_array_unref(e->processes);
+  e->processes = NULL; /* the set-up's only: nothing reads the list after it (SimEngine.processes) */
+  if (!set_up) {
     sim_engine_free(e);
     return NULL;
   }
@@ -219,18 +232,20 @@ void sim_engine_free(SimEngine *e)
   k8s_eviction_state_free(e->eviction);
   engine_restarts_free(e->restarts);
   sim_userspace_free(e->userspace);
-  if (e->shared_steps) /* borrowed steps still queued (a run stopped early) are not the engine's to free */
-    for (guint i = 0; i < e->procs->len; i++)
-      if (e->procs->pdata[i] && ((SimProc *)e->procs->pdata[i])->step)
-        g_queue_clear(&((SimProc *)e->procs->pdata[i])->step->pending);
-  g_ptr_array_free(e->procs, TRUE);
+  for (guint i = 0; i < e->proc_blocks->len; i++)
+    for (SimProc *proc = e->proc_blocks->pdata[i], *end = proc + PROC_BLOCK; proc < end; proc++) {
+      if (proc->step && e->shared_steps) /* borrowed steps still queued (a run stopped early) are not the engine's */
+        g_queue_clear(&proc->step->pending);
+      step_state_free(proc->step);
+    }
+  g_ptr_array_free(e->proc_blocks, TRUE);
   if (e->replay_copies)
     g_ptr_array_free(e->replay_copies, TRUE);
-  g_free(e->proc_block); /* after the array, whose proc_free() reads them */
   g_free(e->spare_step);
-  g_ptr_array_free(e->proc_by_slot, TRUE);
+  g_array_unref(e->seq_by_slot);
   g_ptr_array_free(e->memcg_by_slot, TRUE);
   g_hash_table_destroy(e->mapping_owner);
+  g_clear_pointer(&e->mm_owner_of_sharer, g_hash_table_destroy);
   g_array_unref(e->mapping_owner_by_index);
   sim_outcome_free(e->outcome);
   km_system_free(e->sys);
@@ -243,17 +258,31 @@ SimOutcome *sim_engine_steal_outcome(SimEngine *e)
   return g_steal_pointer(&e->outcome);
 }
 
+int engine_proc_mm_owner(const SimEngine *e, const SimProc *proc)
+{
+  gpointer owner;
+  if (e->mm_owner_of_sharer &&
+      g_hash_table_lookup_extended(e->mm_owner_of_sharer, GINT_TO_POINTER(proc->task->pid), NULL, &owner))
+    return GPOINTER_TO_INT(owner);
+  return proc->task->pid;
+}
+
 SimProc *engine_find_proc(SimEngine *e, int pid)
 {
   const KmTask *task = km_system_find_task(e->sys, pid);
-  return task && task->seq < e->procs->len ? e->procs->pdata[task->seq] : NULL;
+  return task ? proc_of_seq(e, task->seq) : NULL;
 }
 
 /* The process a step names: by its slot when the trace is compiled (sim/pipeline.c), else by pid. */
 static SimProc *step_proc(SimEngine *e, const ScStep *step)
 {
-  if (step->pid_slot)
-    return step->pid_slot <= e->proc_by_slot->len ? e->proc_by_slot->pdata[step->pid_slot - 1] : NULL;
+  if (step->pid_slot) {
+    guint slot = step->pid_slot;
+    guint seq1 = slot <= e->seq_by_slot->len ? g_array_index(e->seq_by_slot, guint, slot - 1) : 0;
+    if (seq1)
+      return proc_of_seq(e, seq1 - 1);
+    return slot <= e->n_header_processes ? proc_of_seq(e, slot - 1) : NULL; /* as the set-up made it */
+  }
   return engine_find_proc(e, step->pid);
 }
 
@@ -276,7 +305,7 @@ void engine_record_exit(SimEngine *e, KmTask *task, int code, int signal)
   x->signal = signal;
   x->status = signal ? 128 + signal : code;
   x->time_ns = e->now_ns;
-  gboolean memcg_oom_killed = task->container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
+  gboolean memcg_oom_killed = task->in_container && (task->memcg->events_local[KM_MEMCG_OOM_KILL] > 0);
   if (e->exit_by)
     x->by = sim_outcome_intern(o, e->exit_by);
   else if (task->killed_by_oom)
@@ -364,8 +393,7 @@ void engine_record_step_error(SimEngine *e, const ScStep *step, SimProc *proc, c
 
 static void proc_livelock(SimEngine *e, SimProc *proc, const ScStep *step)
 {
-  proc->livelocked = TRUE;
-  proc->task->state = KM_TASK_LIVELOCKED;
+  proc->task->state = KM_TASK_LIVELOCKED; /* for good: only a kill (DYING, DEAD) ends it */
   e->outcome->unresolved = TRUE;
   g_ptr_array_add(e->outcome->livelocked_pids, GINT_TO_POINTER(proc->task->pid));
   engine_emit_simple(e, SIM_EV_LIVELOCK, step, proc->task,
@@ -461,7 +489,8 @@ static void drain_proc(SimEngine *e, SimProc *proc)
 {
   ScStep *step;
   while (!e->panicked && !e->limit_error && (step = proc_pending_head(proc))) {
-    if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING || proc->livelocked) {
+    if (proc->task->state == KM_TASK_DEAD || proc->task->state == KM_TASK_DYING ||
+        proc->task->state == KM_TASK_LIVELOCKED) {
       engine_emit_simple(e, SIM_EV_SKIPPED, step, proc->task, "the process is no longer running");
     } else if (!run_proc_step(e, proc, step)) {
       return;
@@ -484,19 +513,19 @@ static void wake_sleepers(SimEngine *e)
       g_ptr_array_add(sleepers, l->data);
     for (guint i = 0; i < sleepers->len && !e->panicked; i++) {
       SimProc *proc = sleepers->pdata[i];
-      KmMemcg *memcg = proc->blocked_on;
+      KmMemcg *memcg = proc_blocked_on(proc);
       if (!memcg || km_memcg_margin(memcg, NULL, NULL) <= 0)
         continue;
       KmPages usage_before = memcg->usage;
       guint pending_before = proc_pending_length(proc);
       memcg->under_oom = FALSE;
-      proc->blocked_on = NULL;
+      proc_clear_blocked(proc);
       proc->task->state = KM_TASK_RUNNING;
       g_queue_remove(&e->blocked, proc);
       engine_emit_simple(e, SIM_EV_UNBLOCKED, proc_pending_head(proc), proc->task,
                   "memory was uncharged: the task retries its fault");
       drain_proc(e, proc);
-      if (!proc->blocked_on || memcg->usage != usage_before || proc_pending_length(proc) != pending_before)
+      if (!proc_blocked_on(proc) || memcg->usage != usage_before || proc_pending_length(proc) != pending_before)
         progress = TRUE;
     }
   }
@@ -546,12 +575,12 @@ static int mapping_owner(const SimEngine *e, guint64 index)
 static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GError **error)
 {
   if (proc && step->id && (step->kind == SC_STEP_MMAP || step->kind == SC_STEP_MALLOC))
-    set_mapping_owner(e, step->index, proc->mm_owner);
+    set_mapping_owner(e, step->index, engine_proc_mm_owner(e, proc));
   if (!proc || !step->ref)
     return TRUE;
   /* step->ref_index: resolved by the loader (loader_check_step_refs()), or after loading (compile_steps()) */
   int owner = mapping_owner(e, step->ref_index);
-  if (owner == proc->mm_owner)
+  if (owner == engine_proc_mm_owner(e, proc))
     return TRUE;
   return engine_step_error(e, step, error, SCENARIO_ERROR_UNKNOWN_REF,
                     "\"%s\" is a mapping of process %d's memory, which process %d does not share", step->ref, owner,
@@ -563,9 +592,9 @@ static gboolean check_mapping_ref(SimEngine *e, SimProc *proc, ScStep *step, GEr
 void sim_engine_actor_kill(SimEngine *e, KmTask *task, int signal, const char *actor)
 {
   SimProc *proc = engine_find_proc(e, task->pid);
-  if (proc && proc->blocked_on) {
+  if (proc && proc_blocked_on(proc)) {
     g_queue_remove(&e->blocked, proc);
-    proc->blocked_on = NULL;
+    proc_clear_blocked(proc);
   }
   e->exit_by = actor;
   engine_record_exit(e, task, 0, signal);
@@ -719,11 +748,11 @@ static gboolean engine_step(SimEngine *e, ScStep *step, gboolean *out_queued, GE
 static gboolean run_pid_step(SimEngine *e, SimProc *proc, ScStep *step, gboolean *out_queued, GError **error)
 {
   KmTask *task = proc->task;
-  if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || proc->livelocked) {
+  if (task->state == KM_TASK_DEAD || task->state == KM_TASK_DYING || task->state == KM_TASK_LIVELOCKED) {
     engine_emit_simple(e, SIM_EV_SKIPPED, step, task, task->state == KM_TASK_DEAD ? "the process has exited" : "the process is not running");
     return TRUE;
   }
-  if (proc->blocked_on || proc_pending_head(proc)) {
+  if (proc_blocked_on(proc) || proc_pending_head(proc)) {
     engine_emit_simple(e, SIM_EV_QUEUED, step, task, "the process is blocked: the step waits");
     proc_queue_step(e, proc, step);
     *out_queued = TRUE;
@@ -879,8 +908,7 @@ static void fill_final_scores(SimEngine *e)
    * (1,000 scores with their allocations were 4% of a variant of the what-if bench) */
   if (e->outcome->oom_count > 0 || e->panicked || !e->sink.event)
     return;
-  for (GList *l = e->sys->tasks.head; l; l = l->next) {
-    KmTask *task = l->data;
+  for (KmTask *task = e->sys->tasks.head; task; task = task->tasks.next) {
     gboolean alive = task->state == KM_TASK_RUNNING || task->state == KM_TASK_BLOCKED;
     if (!alive || !task->mm || km_oom_unkillable_task(task))
       continue;
@@ -931,15 +959,13 @@ void sim_engine_finish(SimEngine *e)
     e->survivors_unmodelled = e->opts.row_outcome_only;
     /* The task list is walked as it is: an exit unlinks its own task only (km_task_exit(); nothing here makes a
      * task), so the next node is taken first. No copy of the list: this is the run's peak of memory (issue 13). */
-    for (GList *l = e->sys->tasks.head, *next; l; l = next) {
-      next = l->next;
-      KmTask *task = l->data;
-      SimProc *proc = engine_find_proc(e, task->pid);
+    for (KmTask *task = e->sys->tasks.head, *next; task; task = next) {
+      next = task->tasks.next;
       if (task->state == KM_TASK_BLOCKED) {
         g_ptr_array_add(e->outcome->blocked_pids, GINT_TO_POINTER(task->pid));
         continue;
       }
-      if (task->state != KM_TASK_RUNNING || (proc && proc->livelocked) || task->kthread || task->global_init)
+      if (task->state != KM_TASK_RUNNING || task->kthread || task->global_init) /* livelocked: not RUNNING */
         continue;
       engine_record_exit(e, task, 0, 0);
       ((SimExit *)e->outcome->exits->pdata[e->outcome->exits->len - 1])->survived = TRUE;

@@ -15,6 +15,14 @@ typedef struct _SimEngine SimEngine;
  * the profile lacks, RANGE for a bad cgroup value), with the file:line:col of the offending element. */
 SimEngine *sim_engine_new(const ScenarioHeader *header, const KmProfile *profile, const SimOptions *opts,
                           const SimSink *sink, GError **error);
+/* The same, with the header's process list (ScProcess*) taken out of it by the caller (header->processes is then
+ * empty: scenario_loader_steal_processes()) and given to the engine, which frees each process as soon as its task is
+ * made and the list at the end of the set-up, whether or not it succeeds. For a run in which nothing reads the list
+ * once the model is built (sim_run() without a report that prints it at SIM_EV_BEGIN): a million processes are then
+ * never held twice, as the scenario's list and as the model (issue 13). Not for a header with a <kubelet>. */
+SimEngine *sim_engine_new_taking_processes(const ScenarioHeader *header, GPtrArray *processes,
+                                           const KmProfile *profile, const SimOptions *opts, const SimSink *sink,
+                                           GError **error);
 /* Runs one trace step; takes ownership of step. FALSE with error for an unknown pid, cgroup or step id. */
 gboolean sim_engine_step(SimEngine *engine, ScStep *step, GError **error);
 /* The same with a borrowed step (a loaded scenario's, replayed many times without copies): it must outlive the

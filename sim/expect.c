@@ -90,10 +90,18 @@ static gboolean check_container_state(const char *file, const ScExpect *x, const
   return TRUE;
 }
 
+static gboolean pid_known(const SimOutcome *o, int pid)
+{
+  for (guint i = 0; i < o->known_pids->len; i++)
+    if (g_array_index(o->known_pids, int, i) == pid)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean check_one(const char *file, const ScExpect *x, const SimOutcome *o, SimLogContains log_contains,
                           gpointer log_data, guint *kill_index, GPtrArray *failures)
 {
-  if (names_pid(x->kind) && x->pid != 0 && !g_ptr_array_find(o->known_pids, GINT_TO_POINTER(x->pid), NULL)) {
+  if (names_pid(x->kind) && x->pid != 0 && !pid_known(o, x->pid)) {
     if (x->kind == SC_EXPECT_OOM_KILL)
       (*kill_index)++;
     fail(failures, file, x, "no process with pid %d took part in this run (a typo?)", x->pid);

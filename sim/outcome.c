@@ -44,7 +44,7 @@ SimOutcome *sim_outcome_new(void)
   o->ever_blocked_pids = g_ptr_array_new();
   o->completed_steps = g_ptr_array_new(); /* the ids are in strings (sim_outcome_add_completed_step()) */
   o->livelocked_pids = g_ptr_array_new();
-  o->known_pids = g_ptr_array_new();
+  o->known_pids = g_array_new(FALSE, FALSE, sizeof(int));
   o->memcg_events = g_ptr_array_new_with_free_func(events_free);
   o->memcg_peaks = g_ptr_array_new_with_free_func(peak_free);
   o->actor_signals = g_ptr_array_new_with_free_func(actor_signal_free);
@@ -97,7 +97,7 @@ void sim_outcome_free(SimOutcome *o)
   g_ptr_array_unref(o->ever_blocked_pids);
   g_ptr_array_unref(o->completed_steps);
   g_ptr_array_unref(o->livelocked_pids);
-  g_ptr_array_unref(o->known_pids);
+  g_array_unref(o->known_pids);
   g_ptr_array_unref(o->memcg_events);
   g_ptr_array_unref(o->memcg_peaks);
   g_ptr_array_unref(o->actor_signals);

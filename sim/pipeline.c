@@ -197,11 +197,23 @@ static gboolean list_source(gpointer data, const ScStep **out_step, GError **err
   return TRUE;
 }
 
+/* Whether the engine may take the process list out of loader's header and free each process as it builds its
+ * task (sim_engine_new_taking_processes()): only for a loader of sim_run()'s own, whose header nothing else sees,
+ * when no report prints the list (text and JSON print it at SIM_EV_BEGIN, after the set-up) and no kubelet restarts
+ * a container from it during the run. A scenario with a million processes then never holds them twice (issue 13);
+ * sweeps, bisect and `--kernel all` replay a loaded scenario, whose header keeps its list for every variant. */
+static gboolean engine_may_take_processes(const ScenarioHeader *header, ScenarioLoader *own_loader,
+                                          const SimOptions *opts)
+{
+  return own_loader && !header->k8s && !report_format_reads_processes(opts->format);
+}
+
 /* A fresh model from header, every step from next, the events to caller_sink, or (NULL) to a report writer for
  * opts->format, streamed to opts->report_write when that is set. loader (NULL for a step list) is finished after
- * the trace; its expectations go to *out_expects. */
+ * the trace; its expectations go to *out_expects. own_loader: loader is sim_run()'s own (only this run reads its
+ * header). */
 static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpointer next_data, gboolean shared,
-                           ScenarioLoader *loader,
+                           ScenarioLoader *loader, gboolean own_loader,
                            const SimOptions *opts, const SimSink *caller_sink, SimOutcome **out_outcome,
                            GString **out_report, GPtrArray **out_expects, char **out_profile_name, GError **error)
 {
@@ -221,7 +233,10 @@ static gboolean run_engine(const ScenarioHeader *header, StepSource next, gpoint
   SimSink none = { NULL, NULL };
   SimSink sink = caller_sink ? *caller_sink : writer ? (SimSink){ report_stream_event, &rs } : none;
   g_autoptr(GPtrArray) expects = NULL;
-  g_autoptr(SimEngine) engine = sim_engine_new(header, profile, opts, &sink, &local);
+  g_autoptr(SimEngine) engine =
+    engine_may_take_processes(header, own_loader ? loader : NULL, opts)
+      ? sim_engine_new_taking_processes(header, scenario_loader_steal_processes(loader), profile, opts, &sink, &local)
+      : sim_engine_new(header, profile, opts, &sink, &local);
   gboolean ok = engine && !report_stream_failed(&rs, &local);
   const ScStep *step;
   while (ok && next(next_data, &step, &local))
@@ -282,7 +297,7 @@ gboolean sim_replay(const ScenarioHeader *header, GPtrArray *steps, const SimOpt
 {
   keep_freed_heap();
   StepList list = { steps, 0 };
-  return run_engine(header, list_source, &list, TRUE, NULL, opts, NULL, out_outcome, out_report, NULL, out_profile_name,
+  return run_engine(header, list_source, &list, TRUE, NULL, FALSE, opts, NULL, out_outcome, out_report, NULL, out_profile_name,
                     error);
 }
 
@@ -296,7 +311,8 @@ gboolean sim_run_loader(ScenarioLoader *loader, const SimOptions *opts, const Si
                         SimOutcome **out_outcome, GPtrArray **out_expects, char **out_profile_name, GError **error)
 {
   SimSink none = { NULL, NULL };
-  return run_engine(scenario_loader_get_header(loader), loader_source, loader, FALSE, loader, opts, sink ? sink : &none,
+  return run_engine(scenario_loader_get_header(loader), loader_source, loader, FALSE, loader, FALSE, opts,
+                    sink ? sink : &none,
                     out_outcome, NULL, out_expects, out_profile_name, error);
 }
 
@@ -306,6 +322,6 @@ gboolean sim_run(const char *path, const SimOptions *opts, SimOutcome **out_outc
   g_autoptr(ScenarioLoader) loader = scenario_loader_new(path, error);
   if (!loader)
     return FALSE;
-  return run_engine(scenario_loader_get_header(loader), loader_source, loader, FALSE, loader, opts, NULL, out_outcome,
+  return run_engine(scenario_loader_get_header(loader), loader_source, loader, FALSE, loader, TRUE, opts, NULL, out_outcome,
                     out_report, out_expects, out_profile_name, error);
 }

@@ -38,7 +38,7 @@ static KmSystem *make_system(const char *version)
 #define KEY_Y 3
 
 /* A process with `pages` anon pages touched in one mapping. */
-static KmTask *add_task(KmSystem *sys, int pid, const char *memcg_path, KmPages pages, int adj)
+static KmTask *add_task(KmSystem *sys, int pid, const char *memcg_path, KmPages pages, short adj)
 {
   KmMemcg *memcg = memcg_path ? km_system_find_memcg(sys, memcg_path) : sys->root_memcg;
   g_assert_nonnull(memcg);
@@ -67,15 +67,15 @@ static void test_pgtables_growth(void)
   /* 1000 pages: ceil(1000/512) = 2 PTE pages, ceil(2/512) = 1 PMD page */
   KmTask *t = add_task(sys, 100, NULL, 1000, 0);
   g_assert_cmpint(t->mm->pte_pages, ==, 2);
-  g_assert_cmpint(t->mm->pmd_pages, ==, 1);
-  g_assert_cmpint(t->mm->pgtables, ==, 3);
+  g_assert_cmpint(km_mm_nr_pmds(t->mm), ==, 1);
+  g_assert_cmpint(km_mm_pgtables(t->mm), ==, 3);
   /* 24 more pages (1024): still 2 PTE pages; one more (1025): 3 */
   KmMapping *m = km_mm_find_mapping(sys, t->mm, HEAP);
   m->pages = 2000;
   km_mm_populate(sys, t->mm, m, 24);
-  g_assert_cmpint(t->mm->pgtables, ==, 3);
+  g_assert_cmpint(km_mm_pgtables(t->mm), ==, 3);
   km_mm_populate(sys, t->mm, m, 1);
-  g_assert_cmpint(t->mm->pgtables, ==, 4);
+  g_assert_cmpint(km_mm_pgtables(t->mm), ==, 4);
   /* machine: 1025 anon + 4 page-table pages */
   g_assert_cmpint(sys->machine.anon, ==, 1025);
   g_assert_cmpint(sys->machine.pgtables, ==, 4);
@@ -234,7 +234,7 @@ static void test_fault_batch_pmd_boundary(void)
   KmMapping *y = km_mm_add_mapping(sys, t->mm, KEY_Y, 1000, TRUE);
   km_mm_populate(sys, t->mm, y, 511);
   g_assert_cmpint(t->mm->pte_pages, ==, 512);
-  g_assert_cmpint(t->mm->pmd_pages, ==, 1);
+  g_assert_cmpint(km_mm_nr_pmds(t->mm), ==, 1);
   g_assert_cmpint(km_mm_pte_growth(t->mm, y, 1), ==, 0);
   g_assert_cmpint(km_mm_pte_growth(t->mm, y, 2), ==, 2);
   g_assert_cmpint(km_mm_fault_batch(t->mm, y, 100, 0), ==, 0);
@@ -1415,7 +1415,7 @@ static void test_base_anon_swaps_first(void)
   /* the base is no mapping of the mm: total_vm is the heap's 100 */
   g_assert_cmpint(t->mm->total_vm, ==, 100);
   g_assert_cmpint(t->mm->anon_rss, ==, 115);
-  g_assert_cmpint(t->mm->pgtables, ==, 10);
+  g_assert_cmpint(km_mm_pgtables(t->mm), ==, 10);
   /* 15 + 100 + 15 anon, 8 + 2 page tables */
   g_assert_cmpint(app->usage, ==, 140);
   /* badness: rss 115 + swapents 0 + page tables 10 */
@@ -1874,6 +1874,61 @@ static void test_memcg_scan_order(void)
   g_assert_cmpint(((KmTask *)tasks->pdata[2])->pid, ==, 30);
 }
 
+/* The pids of a list of tasks walked forward through link (KmTask.tasks or .cg_list), checking every prev link and
+ * the list's tail and length on the way, as "10 20 30". */
+static char *task_list_pids(const KmTaskList *list, glong link_offset)
+{
+  GString *out = g_string_new(NULL);
+  const KmTask *prev = NULL;
+  guint n = 0;
+  for (const KmTask *t = list->head; t; t = ((const KmTaskLink *)G_STRUCT_MEMBER_P(t, link_offset))->next) {
+    g_assert_true(((const KmTaskLink *)G_STRUCT_MEMBER_P(t, link_offset))->prev == prev);
+    g_string_append_printf(out, "%s%d", n++ ? " " : "", t->pid);
+    prev = t;
+  }
+  g_assert_true(list->tail == prev);
+  g_assert_cmpuint(list->length, ==, n);
+  return g_string_free(out, FALSE);
+}
+
+/* The task list (task_struct.tasks) and a memcg's tasks (task_struct.cg_list) are links of the task itself (issue
+ * 13): creation order on the task list, attach order in a memcg; an exit unlinks a task at the head, in the middle
+ * and at the tail of both; a move unlinks it from one memcg's list and appends it to the other's. */
+static void test_task_links(void)
+{
+  g_autoptr(KmSystem) sys = make_system("6.1");
+  KmMemcg *a = add_memcg(sys, "/a", KM_PAGES_MAX);
+  KmMemcg *b = add_memcg(sys, "/b", KM_PAGES_MAX);
+  KmTask *t[6];
+  for (int i = 0; i < 6; i++)
+    t[i] = add_task(sys, 10 * (i + 1), i % 2 ? "/b" : "/a", 0, 0);
+  const glong tasks = G_STRUCT_OFFSET(KmTask, tasks), cg = G_STRUCT_OFFSET(KmTask, cg_list);
+  g_autofree char *all = task_list_pids(&sys->tasks, tasks);
+  g_assert_cmpstr(all, ==, "10 20 30 40 50 60");
+  g_autofree char *in_a = task_list_pids(&a->tasks, cg), *in_b = task_list_pids(&b->tasks, cg);
+  g_assert_cmpstr(in_a, ==, "10 30 50");
+  g_assert_cmpstr(in_b, ==, "20 40 60");
+  km_task_attach(sys, t[2], b); /* 30 moves to /b: the tail there */
+  km_task_exit(sys, t[0], 0, 0); /* the head of both lists */
+  km_task_exit(sys, t[3], 0, 0); /* the middle */
+  km_task_exit(sys, t[5], 0, 0); /* the tail of the task list and, before 30 moved, of /b's */
+  g_autofree char *all2 = task_list_pids(&sys->tasks, tasks);
+  g_assert_cmpstr(all2, ==, "20 30 50");
+  g_autofree char *in_a2 = task_list_pids(&a->tasks, cg), *in_b2 = task_list_pids(&b->tasks, cg);
+  g_assert_cmpstr(in_a2, ==, "50");
+  g_assert_cmpstr(in_b2, ==, "20 30");
+  g_assert_null(t[0]->tasks.next);
+  g_assert_null(t[0]->cg_list.prev);
+  km_task_exit(sys, t[1], 0, 0);
+  km_task_exit(sys, t[2], 0, 0);
+  km_task_exit(sys, t[4], 0, 0);
+  g_autofree char *none = task_list_pids(&sys->tasks, tasks);
+  g_assert_cmpstr(none, ==, "");
+  g_assert_null(sys->tasks.head);
+  g_assert_null(a->tasks.head);
+  g_assert_null(b->tasks.tail);
+}
+
 static void test_exit_uncharges(void)
 {
   g_autoptr(KmSystem) sys = make_system("6.1");
@@ -2226,6 +2281,7 @@ int main(int argc, char **argv)
   g_test_add_func("/kernel-model/memcg/events-hierarchy", test_events_hierarchy);
   g_test_add_func("/kernel-model/memcg/margin-hierarchy", test_margin_hierarchy);
   g_test_add_func("/kernel-model/memcg/scan-order", test_memcg_scan_order);
+  g_test_add_func("/kernel-model/task/list-links", test_task_links);
   g_test_add_func("/kernel-model/memcg/exit-uncharges", test_exit_uncharges);
   g_test_add_func("/kernel-model/memcg/move-charges-new-faults", test_move_charges_new_faults);
   g_test_add_func("/kernel-model/memcg/move-mm-owner", test_move_mm_owner);

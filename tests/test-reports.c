@@ -311,6 +311,147 @@ static void test_run_write_fails(void)
   g_unlink(path);
 }
 
+/* A streamed run without a report that prints the process list lets the engine take the list out of the header and
+ * free each process as its task is made (sim/pipeline.c, issue 13); a replay of the loaded scenario keeps it. Both
+ * must tell the same story: the dmesg report, every exit (pid, status, reason, in order) and the kills; and a
+ * scenario refused at set-up, after some processes were made and freed, the same error. */
+static void test_run_processes_taken(void)
+{
+  static const char *const files[][2] = {
+    { "scenarios", "library/shared-mm-victim.xml" },        /* a process sharing another's mm */
+    { "scenarios", "library/init-and-kthreads-unkillable.xml" }, /* kernel threads, init */
+    { "scenarios", "library/fork-child-in-cgroup.xml" },    /* forks after the set-up: slots past the header's */
+    { "scenarios", "library/global-oom-largest-dies.xml" },
+    { "tests", "cli/runtime-sharer-adj-differs.xml" },      /* refused after the set-up made every process */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS(files); i++) {
+    g_autofree char *path = g_test_build_filename(G_TEST_DIST, "..", files[i][0], files[i][1], NULL);
+    SimOptions opts = { .format = SIM_FORMAT_DMESG };
+    g_autoptr(SimOutcome) taken = NULL, kept = NULL;
+    g_autoptr(GString) taken_report = NULL, kept_report = NULL;
+    g_autoptr(GError) taken_error = NULL, kept_error = NULL;
+    gboolean taken_ok = sim_run(path, &opts, &taken, &taken_report, NULL, NULL, &taken_error);
+    g_autoptr(SimScenario) sc = sim_scenario_load(path, &kept_error);
+    g_assert_no_error(kept_error);
+    gboolean kept_ok = sim_scenario_replay(sc, &opts, &kept, &kept_report, NULL, &kept_error);
+    g_assert_cmpint(taken_ok, ==, kept_ok);
+    g_assert_cmpuint(sim_scenario_header(sc)->processes->len, >, 0); /* the loaded scenario kept its list */
+    if (!kept_ok) {
+      g_assert_error(taken_error, SCENARIO_ERROR, SCENARIO_ERROR_UNSUPPORTED);
+      g_assert_cmpstr(taken_error->message, ==, kept_error->message);
+      continue;
+    }
+    g_assert_no_error(taken_error);
+    g_assert_cmpstr(taken_report->str, ==, kept_report->str);
+    g_assert_cmpuint(taken->exits->len, >, 0);
+    g_assert_cmpuint(taken->exits->len, ==, kept->exits->len);
+    for (guint x = 0; x < kept->exits->len; x++) {
+      const SimExit *a = taken->exits->pdata[x], *b = kept->exits->pdata[x];
+      g_assert_cmpint(a->pid, ==, b->pid);
+      g_assert_cmpint(a->status, ==, b->status);
+      g_assert_cmpstr(a->reason, ==, b->reason);
+    }
+    g_assert_cmpuint(taken->kills->len, ==, kept->kills->len);
+    g_assert_cmpuint(taken->known_pids->len, ==, kept->known_pids->len);
+  }
+}
+
+/* The engine's processes by creation order, in blocks of PROC_BLOCK (256) SimProcs, found by pid (a streamed run)
+ * or by the compiled trace's slot (a replay), issue 13: 600 processes (three blocks), two forks after them (in the
+ * third), exit steps for a process at each block boundary and for each fork child, every other process exiting at
+ * the end of the trace with 0, in task-list order. Expected by hand: 602 exits, the four steps' first, in trace
+ * order, with their codes; 602 known pids, the header's in order, then the children. */
+static void test_engine_process_blocks(void)
+{
+  g_autoptr(GString) xml = g_string_new("<scenario name=\"blocks\"><machine ram=\"1GiB\" swap=\"0\"/><processes>\n");
+  for (int i = 0; i < 600; i++)
+    g_string_append_printf(xml, "<process pid=\"%d\" comm=\"p%d\"/>\n", 1000 + i, i);
+  g_string_append(xml, "</processes><trace>\n<fork pid=\"1599\" child=\"5000\"/>\n<fork pid=\"1000\" child=\"5001\"/>\n"
+                       "<exit pid=\"1255\" code=\"1\"/>\n<exit pid=\"1256\" code=\"2\"/>\n"
+                       "<exit pid=\"5000\" code=\"3\"/>\n<exit pid=\"5001\" code=\"4\"/>\n</trace></scenario>\n");
+  char *path = NULL;
+  int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
+  g_assert_cmpint(fd, >=, 0);
+  close(fd);
+  g_assert_true(g_file_set_contents(path, xml->str, (gssize)xml->len, NULL));
+  g_autoptr(SimScenario) sc = sim_scenario_load(path, NULL);
+  g_assert_nonnull(sc);
+  for (int replay = 0; replay < 2; replay++) {
+    SimOptions opts = { .format = SIM_FORMAT_NONE };
+    g_autoptr(SimOutcome) o = NULL;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(replay ? sim_scenario_replay(sc, &opts, &o, NULL, NULL, &error)
+                         : sim_run(path, &opts, &o, NULL, NULL, NULL, &error));
+    g_assert_no_error(error);
+    static const int first_pids[] = { 1255, 1256, 5000, 5001 };
+    g_assert_cmpuint(o->exits->len, ==, 602);
+    for (guint i = 0; i < G_N_ELEMENTS(first_pids); i++) {
+      const SimExit *x = o->exits->pdata[i];
+      g_assert_cmpint(x->pid, ==, first_pids[i]);
+      g_assert_cmpint(x->status, ==, (int)i + 1);
+      g_assert_false(x->survived);
+    }
+    int expected = 1000; /* then the survivors, in task-list order: the header's processes, 1255 and 1256 gone */
+    for (guint i = G_N_ELEMENTS(first_pids); i < o->exits->len; i++, expected++) {
+      if (expected == 1255)
+        expected += 2;
+      const SimExit *x = o->exits->pdata[i];
+      g_assert_cmpint(x->pid, ==, expected);
+      g_assert_cmpint(x->status, ==, 0);
+      g_assert_true(x->survived);
+    }
+    g_assert_cmpint(expected, ==, 1600);
+    g_assert_cmpuint(o->known_pids->len, ==, 602);
+    for (guint i = 0; i < 600; i++)
+      g_assert_cmpint(g_array_index(o->known_pids, int, i), ==, 1000 + (int)i);
+    g_assert_cmpint(g_array_index(o->known_pids, int, 600), ==, 5000);
+    g_assert_cmpint(g_array_index(o->known_pids, int, 601), ==, 5001);
+  }
+  g_unlink(path);
+  g_free(path);
+}
+
+/* A mapping reference is checked against the mm owner of the step's process (sim/engine.c, check_mapping_ref()):
+ * its own pid, or for a process of the header that shares another's mm, that one's, followed to the first
+ * (engine_proc_mm_owner(), kept for sharers only: issue 13). Process 4 shares 2's mm, which is 1's: both may touch
+ * 1's mapping; process 3, with its own mm, may not. Streamed and replayed alike. */
+static void test_engine_mm_owner_refs(void)
+{
+  const char *head = "<scenario name=\"refs\"><machine ram=\"1GiB\" swap=\"0\"/><processes>\n"
+                     "<process pid=\"1\" comm=\"a\"/>\n<process pid=\"2\" comm=\"b\" shares-mm-with=\"1\"/>\n"
+                     "<process pid=\"3\" comm=\"c\"/>\n<process pid=\"4\" comm=\"d\" shares-mm-with=\"2\"/>\n"
+                     "</processes><trace>\n<mmap id=\"m\" pid=\"1\" size=\"1MiB\"/>\n"
+                     "<touch pid=\"2\" size=\"4KiB\" mapping=\"m\"/>\n<touch pid=\"4\" size=\"4KiB\" mapping=\"m\"/>\n";
+  for (int bad = 0; bad < 2; bad++) {
+    g_autofree char *xml = g_strconcat(head, bad ? "<touch pid=\"3\" size=\"4KiB\" mapping=\"m\"/>\n" : "",
+                                       "</trace></scenario>\n", NULL);
+    char *path = NULL;
+    int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_true(g_file_set_contents(path, xml, -1, NULL));
+    g_autoptr(SimScenario) sc = sim_scenario_load(path, NULL);
+    g_assert_nonnull(sc);
+    for (int replay = 0; replay < 2; replay++) {
+      SimOptions opts = { .format = SIM_FORMAT_NONE };
+      g_autoptr(SimOutcome) o = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean ok = replay ? sim_scenario_replay(sc, &opts, &o, NULL, NULL, &error)
+                           : sim_run(path, &opts, &o, NULL, NULL, NULL, &error);
+      if (!bad) {
+        g_assert_no_error(error);
+        g_assert_true(ok);
+        continue;
+      }
+      g_assert_false(ok);
+      g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN_REF);
+      g_assert_nonnull(strstr(error->message, ":10:1: \"m\" is a mapping of process 1's memory, which process 3 does not share"));
+    }
+    g_unlink(path);
+    g_free(path);
+  }
+}
+
 /* ---------------------------------------------------------------- the kubelet's pods in the JSON report */
 
 static JsonNode *run_json(const char *library_file)
@@ -584,6 +725,9 @@ int main(int argc, char **argv)
   g_test_add_func("/reports/json-stream/emptied-between-calls", test_emptied_between_calls);
   g_test_add_func("/sim/run/report-in-pieces", test_run_in_pieces);
   g_test_add_func("/sim/run/report-write-fails", test_run_write_fails);
+  g_test_add_func("/sim/run/process-list-taken", test_run_processes_taken);
+  g_test_add_func("/sim/engine/process-blocks", test_engine_process_blocks);
+  g_test_add_func("/sim/engine/mm-owner-refs", test_engine_mm_owner_refs);
   g_test_add_func("/sim/outcome/records-and-strings", test_outcome_records);
   return g_test_run();
 }

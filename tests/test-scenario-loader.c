@@ -867,6 +867,47 @@ test_valid_forward_refs(void)
                     ->shares_mm_with, ==, 1);
 }
 
+/* scenario_loader_steal_processes() (issue 13): the list leaves the header whole, in document order, and what the
+ * loader checks after the header still works without it: an <expect> pid is found among the scenario's pids, and a
+ * step of a kernel thread is refused naming the kernel thread's line. */
+static void
+test_steal_processes(void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScenarioLoader) loader =
+    load_string("<scenario name=\"s\">\n<processes>\n<process pid=\"7\" comm=\"a\"/>\n"
+                "<process pid=\"2\" comm=\"kthreadd\" kthread=\"1\"/>\n</processes>\n<trace>\n"
+                "<touch pid=\"7\" size=\"4KiB\"/>\n</trace>\n<expect><survives pid=\"7\"/></expect>\n</scenario>\n",
+                &error);
+  g_assert_no_error(error);
+  g_autoptr(GPtrArray) processes = scenario_loader_steal_processes(loader);
+  g_assert_cmpuint(processes->len, ==, 2);
+  g_assert_cmpint(((const ScProcess *) processes->pdata[0])->pid, ==, 7);
+  g_assert_cmpint(((const ScProcess *) processes->pdata[1])->pid, ==, 2);
+  g_assert_cmpint(((const ScProcess *) processes->pdata[1])->line, ==, 4);
+  g_assert_cmpuint(scenario_loader_get_header(loader)->processes->len, ==, 0);
+  g_clear_pointer(&processes, g_ptr_array_unref); /* freed before the steps are read: the loader needs none of it */
+  g_autoptr(ScStep) step = NULL;
+  g_assert_true(scenario_loader_next_step(loader, &step, &error));
+  g_assert_cmpint(step->pid, ==, 7);
+  g_clear_pointer(&step, sc_step_free);
+  g_assert_false(scenario_loader_next_step(loader, &step, &error));
+  g_assert_no_error(error);
+  g_autoptr(GPtrArray) expects = scenario_loader_finish(loader, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(expects->len, ==, 1);
+
+  g_autoptr(ScenarioLoader) kthread =
+    load_string("<scenario name=\"s\">\n<processes>\n<process pid=\"7\" comm=\"a\"/>\n"
+                "<process pid=\"2\" comm=\"kthreadd\" kthread=\"1\"/>\n</processes>\n<trace>\n"
+                "<touch pid=\"2\" size=\"4KiB\"/>\n</trace>\n</scenario>\n", &error);
+  g_assert_no_error(error);
+  g_ptr_array_unref(scenario_loader_steal_processes(kthread));
+  g_assert_false(scenario_loader_next_step(kthread, &step, &error));
+  g_assert_error(error, SCENARIO_ERROR, SCENARIO_ERROR_UNKNOWN_REF);
+  g_assert_nonnull(strstr(error->message, "test.xml:7:1: <touch> pid 2 is a kernel thread (kthread=\"1\", line 4)"));
+}
+
 /* Streaming ======================================================================================== */
 
 /* Issue 13: a step borrowed from the loader (scenario_loader_next_step_borrowed(), what `oomsim run` takes) is
@@ -1799,6 +1840,7 @@ main(int argc, char **argv)
   g_test_add_func("/scenarios/loader/valid/finish-early", test_valid_finish_early);
   g_test_add_func("/scenarios/loader/valid/no-trace", test_valid_no_trace);
   g_test_add_func("/scenarios/loader/valid/forward-refs", test_valid_forward_refs);
+  g_test_add_func("/scenarios/loader/steal-processes", test_steal_processes);
 
   g_test_add_func("/scenarios/flat-elements/same-as-relaxng", test_flat_elements_same_as_relaxng);
   g_test_add_func("/scenarios/flat-elements/match-schema", test_flat_elements_match_schema);
