@@ -115,16 +115,22 @@ done
 model=$(printf '%s\n' "${per_process[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 read -r batch _ _ < <(measure 3 check scenarios/validation)
 in_process=$(awk -v b="$batch" -v n="${#per_process[@]}" 'BEGIN { printf "%.6f", b / n }')
-vm=$(cat "$vm_runs"/*/*/run.txt 2>/dev/null | awk '/^qemu_status/ { print $4 }' | sort -g |
-     awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
+# The VM's wall times were recorded by whatever `make validate` ran them, often beside other work (CI runs them
+# next to its other checks): a loaded host makes them several times slower, which would flatter the model. The
+# ratios therefore use the fastest VM run recorded (a lower bound on what a VM run costs, so the ratio is one the
+# model at least reaches); the median is printed beside it. docs/performance.md, "make bench on the idle machine".
+vm_walls=$(cat "$vm_runs"/*/*/run.txt 2>/dev/null | awk '/^qemu_status/ { print $4 }' | sort -g)
+vm=$(printf '%s\n' "$vm_walls" | awk 'NF { print; exit }')
+vm_median=$(printf '%s\n' "$vm_walls" | awk 'NF { a[++n] = $1 } END { if (n) print a[int((n + 1) / 2)] }')
 row "validation scenario, own process (median)" "$(fmt "$model" "%.4f") s CPU" "-" "-"
 row "validation scenario, in one check (mean)" "$(fmt "$in_process" "%.4f") s CPU" "-" "-"
 if [ -n "$vm" ]; then
   x=$(awk -v v="$vm" -v m="$model" 'BEGIN { printf "%.0f", v / m }')
   y=$(awk -v v="$vm" -v m="$in_process" 'BEGIN { printf "%.0f", v / m }')
-  row "VM run, median wall ($(ls -d "$vm_runs"/*/* | wc -l) runs)" "$(fmt "$vm" "%.2f") s" "-" "-"
-  row "  model vs VM, own process" "${x}x" "1,000x" "$(ratio "$x" 1000)"
-  row "  model vs VM, in process" "${y}x" "10,000x" "$(ratio "$y" 10000)"
+  row "VM run, median wall ($(ls -d "$vm_runs"/*/* | wc -l) runs)" "$(fmt "$vm_median" "%.2f") s" "-" "-"
+  row "VM run, fastest wall (the ratios' base)" "$(fmt "$vm" "%.2f") s" "-" "-"
+  row "  model vs fastest VM run, own process" "${x}x" "1,000x" "$(ratio "$x" 1000)"
+  row "  model vs fastest VM run, in process" "${y}x" "10,000x" "$(ratio "$y" 10000)"
 else
   row "model vs VM" "no VM runs in $vm_runs" "(make validate)" "-"
 fi
