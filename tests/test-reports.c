@@ -254,6 +254,17 @@ static gboolean collect_piece(gpointer data, const char *bytes, gsize len, GErro
   return TRUE;
 }
 
+/* The scenario text written to a temporary file: its path, to g_unlink() and g_free() */
+static char *write_temp_scenario(const char *xml)
+{
+  char *path = NULL;
+  int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
+  g_assert_cmpint(fd, >=, 0);
+  close(fd);
+  g_assert_true(g_file_set_contents(path, xml, -1, NULL));
+  return path;
+}
+
 /* A scenario whose text report is several pieces long: 3,000 touches of one page. */
 static char *write_long_scenario(void)
 {
@@ -263,12 +274,7 @@ static char *write_long_scenario(void)
   for (int i = 0; i < 3000; i++)
     g_string_append(xml, "<touch pid=\"1\" size=\"4KiB\"/>\n");
   g_string_append(xml, "</trace></scenario>\n");
-  char *path = NULL;
-  int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
-  g_assert_cmpint(fd, >=, 0);
-  close(fd);
-  g_assert_true(g_file_set_contents(path, xml->str, (gssize)xml->len, NULL));
-  return path;
+  return write_temp_scenario(xml->str);
 }
 
 static void test_run_in_pieces(void)
@@ -369,11 +375,7 @@ static void test_engine_process_blocks(void)
   g_string_append(xml, "</processes><trace>\n<fork pid=\"1599\" child=\"5000\"/>\n<fork pid=\"1000\" child=\"5001\"/>\n"
                        "<exit pid=\"1255\" code=\"1\"/>\n<exit pid=\"1256\" code=\"2\"/>\n"
                        "<exit pid=\"5000\" code=\"3\"/>\n<exit pid=\"5001\" code=\"4\"/>\n</trace></scenario>\n");
-  char *path = NULL;
-  int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
-  g_assert_cmpint(fd, >=, 0);
-  close(fd);
-  g_assert_true(g_file_set_contents(path, xml->str, (gssize)xml->len, NULL));
+  char *path = write_temp_scenario(xml->str);
   g_autoptr(SimScenario) sc = sim_scenario_load(path, NULL);
   g_assert_nonnull(sc);
   for (int replay = 0; replay < 2; replay++) {
@@ -425,11 +427,7 @@ static void test_engine_mm_owner_refs(void)
   for (int bad = 0; bad < 2; bad++) {
     g_autofree char *xml = g_strconcat(head, bad ? "<touch pid=\"3\" size=\"4KiB\" mapping=\"m\"/>\n" : "",
                                        "</trace></scenario>\n", NULL);
-    char *path = NULL;
-    int fd = g_file_open_tmp("oomsim-test-XXXXXX.xml", &path, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    close(fd);
-    g_assert_true(g_file_set_contents(path, xml, -1, NULL));
+    char *path = write_temp_scenario(xml);
     g_autoptr(SimScenario) sc = sim_scenario_load(path, NULL);
     g_assert_nonnull(sc);
     for (int replay = 0; replay < 2; replay++) {
