@@ -389,6 +389,14 @@ void km_pcp_drain(KmSystem *sys)
   p->count[KM_PCP_MOVABLE] = 0;
 }
 
+/* Pages served from `got` on the list and `buddy` in the buddy lists, refilled `r` at a time, by allocations checked
+ * against `mark` (buddy > mark): the refills that leave buddy above it, (buddy - mark - 1) / r, and the first page
+ * of the one that crosses it. */
+static KmPages served_above_mark(KmPages got, KmPages buddy, KmPages mark, KmPages r)
+{
+  return got + (buddy - mark - 1) / r * r + 1;
+}
+
 /* Order-0 movable pages an allocation can take while the buddy lists stay above floor at each watermark check,
  * and in *out_upper the same above `upper` (upper >= floor). The walk goes from refill to refill of the movable
  * list as the allocations would, and stops where the buddy lists reach the floor; it passes `upper` on the way, so
@@ -414,8 +422,8 @@ static KmPages alloc_available_walk(const KmSystem *sys, KmPages upper, KmPages 
      * its first page (the loop below, taken in one step) */
     KmPages batch = sp->batch;
     if (buddy > upper)
-      *out_upper = got + (buddy - upper - 1) / batch * batch + 1;
-    return got + (buddy - floor - 1) / batch * batch + 1;
+      *out_upper = served_above_mark(got, buddy, upper, batch);
+    return served_above_mark(got, buddy, floor, batch);
   }
   KmPcp p = *sp;
   gboolean pending = buddy > upper; /* *out_upper is still to be found */
@@ -454,11 +462,11 @@ static KmPages alloc_available_walk(const KmSystem *sys, KmPages upper, KmPages 
         (p.high == before.high || growing)) {
       KmPages changes = p.below_high ? -1 : hmark;
       if (pending && upper >= changes) {
-        *out_upper = got + (buddy - upper - 1) / r * r + 1;
+        *out_upper = served_above_mark(got, buddy, upper, r);
         pending = FALSE;
       }
       if (!pending && floor >= changes)
-        return got + (buddy - floor - 1) / r * r + 1;
+        return served_above_mark(got, buddy, floor, r);
       if (buddy > changes) {
         KmPages k = (buddy - changes - 1) / r;
         got += k * r;
